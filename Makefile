@@ -1,0 +1,114 @@
+# Tandem. `make run` and `make test` are the two commands a new user needs;
+# both start with `deps`, which installs every Debian package we use.
+
+SHELL := /bin/bash
+PKGS := gcc make pkg-config nginx-light libfcgi-dev libctpl-dev libsodium-dev \
+        libsqlite3-dev libcmocka-dev libcrack2-dev cracklib-runtime wrk \
+        chromium nodejs python3 sqlite3
+FUZZ_PKGS := clang libclang-rt-14-dev
+
+PC_LIBS := ctpl libsodium sqlite3
+CPPFLAGS := -Iapp -D_GNU_SOURCE $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
+WARN := -std=c17 -Wall -Wextra -Wformat=2 -Werror
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDHARDEN := -pie -Wl,-z,relro,-z,now
+LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null) -lfcgi -lcrack
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+REL_CFLAGS := $(WARN) $(HARDEN) -O2 -DTANDEM_VERSION='"$(VERSION)"'
+# The test build adds the sanitizers and the injectable clock.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_CFLAGS := $(WARN) -O1 -g $(SAN) -fPIE -DTANDEM_TESTING -DTANDEM_VERSION='"$(VERSION)-test"'
+
+SRCS := $(shell find app -name '*.c' | sort)
+LIB_SRCS := $(filter-out app/main.c,$(SRCS))
+HDRS := $(shell find app -name '*.h')
+REL_OBJS := $(SRCS:app/%.c=build/obj/rel/%.o)
+ASAN_OBJS := $(SRCS:app/%.c=build/obj/asan/%.o)
+ASAN_LIB_OBJS := $(LIB_SRCS:app/%.c=build/obj/asan/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
+
+export TANDEM_DATA ?= $(CURDIR)/var
+export TANDEM_PORT ?= 8080
+
+.PHONY: all deps run test unit http browser bench fuzz clean format lint node_modules
+all: build/tandem build/asan/tandem
+
+deps:
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Tandem needs these Debian packages. Run:"; \
+	    echo "  sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+
+build/obj/rel/%.o: app/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "cc $<"; $(CC) $(CPPFLAGS) $(REL_CFLAGS) -c $< -o $@
+
+build/obj/asan/%.o: app/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "cc (asan) $<"; $(CC) $(CPPFLAGS) $(ASAN_CFLAGS) -c $< -o $@
+
+build/tandem: $(REL_OBJS)
+	$(CC) $(REL_CFLAGS) $(LDHARDEN) $^ $(LDLIBS) -o $@
+
+build/asan/tandem: $(ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -pie $^ $(LDLIBS) -o $@
+
+build/unit/%: tests/unit/%.c tests/unit/testutil.h $(ASAN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) -pie $< $(ASAN_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+run: deps build/tandem
+	@TANDEM_BIN=$(CURDIR)/build/tandem deploy/run.sh
+
+tests/node_modules/.ok: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; TANDEM_ROOT=$(CURDIR) $$t; done
+
+http: build/asan/tandem tests/node_modules/.ok
+	cd tests && TANDEM_BIN=$(CURDIR)/build/asan/tandem node --test --test-concurrency=1 http/
+
+browser: build/asan/tandem tests/node_modules/.ok
+	cd tests && TANDEM_BIN=$(CURDIR)/build/asan/tandem node --test --test-concurrency=1 browser/
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) tests/node_modules/.ok
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory http
+	@$(MAKE) --no-print-directory browser
+	@echo "make test: all suites passed"
+
+bench: deps build/tandem build/bench/floor tests/node_modules/.ok
+	@deploy/bench.sh
+
+build/bench/floor: tests/bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $(LDHARDEN) $< -lfcgi -o $@
+
+fuzz:
+	@$(MAKE) --no-print-directory deps PKGS="$(FUZZ_PKGS)"
+	@mkdir -p build/fuzz
+	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_form.c app/http/form.c -o build/fuzz/fuzz_form
+	@mkdir -p build/fuzz/corpus && cp -n tests/fuzz/corpus/* build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_form -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 build/fuzz/corpus
+
+format:
+	clang-format -i $(SRCS) $(HDRS) $(UNIT_SRCS)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --inline-suppr -Iapp $(SRCS)
+
+clean:
+	rm -rf build tests/node_modules

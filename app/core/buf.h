@@ -1,0 +1,27 @@
+/* buf: a growable byte buffer that is always NUL-terminated. */
+#ifndef TANDEM_BUF_H
+#define TANDEM_BUF_H
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data; /* NUL-terminated; NULL until the first append */
+	size_t len;
+	size_t cap;
+	int oom; /* set once an allocation failed; later appends are ignored */
+};
+
+/* Append n bytes. On allocation failure sets b->oom and returns -1. */
+int buf_append(struct buf *b, const void *p, size_t n);
+/* Append a NUL-terminated string. Same errors as buf_append. */
+int buf_puts(struct buf *b, const char *s);
+/* Append printf-formatted text. Same errors as buf_append. */
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empty the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+/* Free the memory; the buffer is empty and reusable afterwards. */
+void buf_free(struct buf *b);
+/* The contents as a C string ("" when empty); owned by b. */
+const char *buf_str(const struct buf *b);
+
+#endif

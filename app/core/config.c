@@ -1,0 +1,89 @@
+#include "core/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+
+static int env_int(const char *name, int def, int lo, int hi)
+{
+	const char *s = getenv(name);
+	if (!s || !*s)
+		return def;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end || v < lo || v > hi) {
+		fprintf(stderr, "tandem: ignoring %s=%s (expected %d..%d)\n", name, s, lo, hi);
+		return def;
+	}
+	return (int)v;
+}
+
+/* The root is the folder above build/, found from our own executable, so
+ * the binary works from any current directory. TANDEM_ROOT overrides. */
+static int find_root(char *out, size_t n)
+{
+	const char *r = getenv("TANDEM_ROOT");
+	if (r && *r) {
+		if (!realpath(r, out))
+			return -1;
+		return 0;
+	}
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len <= 0)
+		return -1;
+	exe[len] = '\0';
+	for (int up = 0; up < 4; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			return -1;
+		*slash = '\0';
+		char probe[PATH_MAX + 32];
+		snprintf(probe, sizeof(probe), "%s/templates", exe);
+		if (access(probe, R_OK) == 0) {
+			snprintf(out, n, "%s", exe);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int config_load(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (find_root(cfg->root, sizeof(cfg->root)) != 0) {
+		fprintf(stderr, "tandem: cannot find the project root (templates/); set TANDEM_ROOT\n");
+		return -1;
+	}
+	const char *d = getenv("TANDEM_DATA");
+	char tmp[4200];
+	if (!d || !*d) {
+		snprintf(tmp, sizeof(tmp), "%s/var", cfg->root);
+		d = tmp;
+	}
+	if (mkdir(d, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "tandem: cannot create data directory %s: %s\n", d, strerror(errno));
+		return -1;
+	}
+	if (!realpath(d, cfg->data)) {
+		fprintf(stderr, "tandem: bad data directory %s: %s\n", d, strerror(errno));
+		return -1;
+	}
+	snprintf(cfg->db_path, sizeof(cfg->db_path), "%s/tandem.db", cfg->data);
+	snprintf(cfg->sock_path, sizeof(cfg->sock_path), "%s/tandem.sock", cfg->data);
+	snprintf(cfg->key_path, sizeof(cfg->key_path), "%s/secret.key", cfg->data);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg->cores = cores > 0 ? (int)cores : 1;
+	cfg->workers = env_int("TANDEM_WORKERS", cfg->cores, 1, 256);
+	cfg->port = env_int("TANDEM_PORT", 8080, 1, 65535);
+	cfg->idle_minutes = env_int("TANDEM_IDLE_MINUTES", 30, 1, 24 * 60);
+	cfg->session_hours = env_int("TANDEM_SESSION_HOURS", 12, 1, 24 * 30);
+	clock_set_data_dir(cfg->data);
+	return 0;
+}

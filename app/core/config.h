@@ -1,0 +1,22 @@
+/* config: settings from the environment, read once at start. */
+#ifndef TANDEM_CONFIG_H
+#define TANDEM_CONFIG_H
+
+struct config {
+	char root[4096];     /* project root: templates/, sql/, static/ */
+	char data[4096];     /* $TANDEM_DATA, absolute */
+	char db_path[4200];
+	char sock_path[4200];
+	char key_path[4200];
+	int workers;         /* $TANDEM_WORKERS, default: cores */
+	int port;            /* $TANDEM_PORT, default 8080 */
+	int idle_minutes;    /* $TANDEM_IDLE_MINUTES, default 30 */
+	int session_hours;   /* $TANDEM_SESSION_HOURS, default 12 */
+	int cores;
+};
+
+/* Fill cfg from the environment. Returns 0, or -1 after printing why to
+ * stderr (e.g. a data directory that cannot be created). */
+int config_load(struct config *cfg);
+
+#endif

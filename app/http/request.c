@@ -1,0 +1,62 @@
+#include "http/request.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static void copy_param(char *out, size_t n, req_param_fn param, void *ctx, const char *name)
+{
+	const char *v = param(ctx, name);
+	snprintf(out, n, "%s", v ? v : "");
+}
+
+static int path_ok(const char *p)
+{
+	if (p[0] != '/')
+		return 0;
+	for (const unsigned char *s = (const unsigned char *)p; *s; s++)
+		if (*s < 0x20 || *s == 0x7F)
+			return 0;
+	return form_utf8_valid(p, strlen(p));
+}
+
+int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body,
+		  size_t body_len)
+{
+	memset(r, 0, sizeof(*r));
+	unsigned char rid[8];
+	randombytes_buf(rid, sizeof(rid));
+	sodium_bin2hex(r->rid, sizeof(r->rid), rid, sizeof(rid));
+	copy_param(r->method, sizeof(r->method), param, pctx, "REQUEST_METHOD");
+	copy_param(r->path, sizeof(r->path), param, pctx, "DOCUMENT_URI");
+	copy_param(r->ip, sizeof(r->ip), param, pctx, "REMOTE_ADDR");
+	copy_param(r->origin, sizeof(r->origin), param, pctx, "HTTP_ORIGIN");
+	copy_param(r->fetch_site, sizeof(r->fetch_site), param, pctx, "HTTP_SEC_FETCH_SITE");
+	copy_param(r->host, sizeof(r->host), param, pctx, "HTTP_HOST");
+	if (!path_ok(r->path))
+		return 400;
+	const char *q = param(pctx, "QUERY_STRING");
+	if (q && form_parse_urlencoded(q, strlen(q), &r->query) != FORM_OK)
+		return 400;
+	const char *c = param(pctx, "HTTP_COOKIE");
+	if (c && form_parse_cookies(c, strlen(c), &r->cookies) != FORM_OK)
+		return 400;
+	if (strcmp(r->method, "POST") == 0) {
+		const char *ct = param(pctx, "CONTENT_TYPE");
+		static const char want[] = "application/x-www-form-urlencoded";
+		if (!ct || strncasecmp(ct, want, sizeof(want) - 1) != 0 ||
+		    (ct[sizeof(want) - 1] != '\0' && ct[sizeof(want) - 1] != ';'))
+			return 415;
+		if (body_len && form_parse_urlencoded(body, body_len, &r->body) != FORM_OK)
+			return 400;
+	}
+	return 0;
+}
+
+void request_free(struct request *r)
+{
+	form_free(&r->query);
+	form_free(&r->body);
+	form_free(&r->cookies);
+}

@@ -1,0 +1,37 @@
+/* request: one parsed HTTP request as nginx handed it over. */
+#ifndef TANDEM_REQUEST_H
+#define TANDEM_REQUEST_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/form.h"
+#include "http/route.h"
+
+#define REQ_MAX_BODY 65536
+
+struct request {
+	char method[8];
+	char path[2048];     /* DOCUMENT_URI: decoded and normalised by nginx */
+	char ip[64];
+	char origin[512];    /* Origin header, "" when absent */
+	char fetch_site[32]; /* Sec-Fetch-Site, "" when absent */
+	char host[256];
+	char rid[17];        /* request id, hex */
+	struct form query, body, cookies;
+	int64_t ids[ROUTE_MAX_IDS];
+	const struct route *route;
+};
+
+/* Where request_parse reads CGI-style parameters from. */
+typedef const char *(*req_param_fn)(void *ctx, const char *name);
+
+/* Fill r from params and a body already read (body_len bytes; the caller
+ * enforces REQ_MAX_BODY). Returns 0, or the status to answer: 400 for a
+ * malformed query/body/cookie/path, 415 for a POST that is not
+ * application/x-www-form-urlencoded. r must be freed with request_free
+ * either way. */
+int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body,
+		  size_t body_len);
+void request_free(struct request *r);
+
+#endif

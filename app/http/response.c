@@ -1,0 +1,90 @@
+#include "http/response.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void resp_reset(struct response *r)
+{
+	r->status = 200;
+	r->content_type = "text/html; charset=utf-8";
+	r->sent_cookie = 0;
+	buf_reset(&r->headers);
+	buf_reset(&r->body);
+}
+
+void resp_free(struct response *r)
+{
+	buf_free(&r->headers);
+	buf_free(&r->body);
+}
+
+int resp_header(struct response *r, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+		return -1;
+	return buf_printf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+void resp_redirect(struct response *r, const char *path)
+{
+	/* "//host" and "/\host" are protocol-relative in browsers: refuse them. */
+	if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		path = "/";
+	r->status = 303;
+	resp_header(r, "Location", path);
+	buf_reset(&r->body);
+}
+
+void resp_session_cookie(struct response *r, const char *value, long max_age)
+{
+	char line[512];
+	if (max_age >= 0)
+		snprintf(line, sizeof(line),
+			 "__Host-sid=%s; Max-Age=%ld; Path=/; Secure; HttpOnly; SameSite=Lax", value,
+			 max_age);
+	else
+		snprintf(line, sizeof(line), "__Host-sid=%s; Path=/; Secure; HttpOnly; SameSite=Lax",
+			 value);
+	resp_header(r, "Set-Cookie", line);
+	r->sent_cookie = 1;
+}
+
+void resp_text(struct response *r, int status, const char *text)
+{
+	r->status = status;
+	r->content_type = "text/plain; charset=utf-8";
+	buf_reset(&r->body);
+	buf_puts(&r->body, text);
+}
+
+const char *resp_reason(int s)
+{
+	switch (s) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+void resp_serialise(const struct response *r, struct buf *out)
+{
+	buf_printf(out, "Status: %d %s\r\n", r->status, resp_reason(r->status));
+	buf_printf(out, "Content-Type: %s\r\n", r->content_type);
+	buf_printf(out, "Content-Length: %zu\r\n", r->body.len);
+	/* Every page may carry someone's private data: no cache keeps any. */
+	buf_puts(out, "Cache-Control: no-store\r\n");
+	buf_append(out, buf_str(&r->headers), r->headers.len);
+	buf_puts(out, "\r\n");
+	buf_append(out, buf_str(&r->body), r->body.len);
+}

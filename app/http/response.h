@@ -1,0 +1,34 @@
+/* response: status, headers and body are buffered, then serialised once
+ * with Content-Length. Nothing reaches the client before the page is whole. */
+#ifndef TANDEM_RESPONSE_H
+#define TANDEM_RESPONSE_H
+#include "core/buf.h"
+
+struct response {
+	int status;
+	struct buf headers; /* extra "Name: value\r\n" lines */
+	struct buf body;
+	const char *content_type; /* static string; default text/html */
+	int sent_cookie;
+};
+
+/* Reset r to an empty 200 text/html response (keeps buffer memory). */
+void resp_reset(struct response *r);
+/* Free the buffers. */
+void resp_free(struct response *r);
+/* Add a header. Names and values with CR, LF or NUL are refused (-1) so a
+ * value can never split the header block. */
+int resp_header(struct response *r, const char *name, const char *value);
+/* 303 See Other to a local path (must start with a single '/'). */
+void resp_redirect(struct response *r, const char *path);
+/* Set the session cookie __Host-sid with the contract's attributes;
+ * max_age < 0 omits Max-Age (a browser-session cookie), 0 deletes it. */
+void resp_session_cookie(struct response *r, const char *value, long max_age);
+/* Plain-text body with a status (for /healthz and bare errors). */
+void resp_text(struct response *r, int status, const char *text);
+/* Serialise the FastCGI/CGI response head and body into out. */
+void resp_serialise(const struct response *r, struct buf *out);
+/* The reason phrase for a status code. */
+const char *resp_reason(int status);
+
+#endif

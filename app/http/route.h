@@ -1,0 +1,39 @@
+/* route: the route table type and the matcher. The table itself lives in
+ * pages/routes.c; the front controller (server/dispatch.c) reads it. */
+#ifndef TANDEM_ROUTE_H
+#define TANDEM_ROUTE_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+typedef void (*route_fn)(struct ctx *);
+
+enum access {
+	ACCESS_UNSET = 0, /* a route left at this fails the route-table test */
+	ACCESS_PUBLIC,
+	ACCESS_MEMBER,
+	ACCESS_ADMIN,
+};
+
+enum route_flags {
+	ROUTE_PRESESSION = 1, /* GET gives an anonymous visitor a pre-session for CSRF */
+};
+
+#define ROUTE_MAX_IDS 2
+
+struct route {
+	const char *method;  /* "GET" or "POST" */
+	const char *pattern; /* "/requests/{id}/accept" */
+	route_fn fn;
+	enum access access;
+	unsigned flags;
+};
+
+/* Match method+path against table[0..n). Returns 200 and sets *out and
+ * ids[] (decimal {id} segments, 1..2^53) on a match; 405 when the path
+ * matches but not the method (allow gets "GET, POST" style text); 404
+ * otherwise. */
+int route_match(const struct route *table, size_t n, const char *method, const char *path,
+		const struct route **out, int64_t ids[ROUTE_MAX_IDS], char *allow, size_t allowlen);
+
+#endif

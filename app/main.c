@@ -1,0 +1,115 @@
+/* tandem: one binary, several subcommands. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "pages/setup.h"
+#include "server/server.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+#ifndef TANDEM_VERSION
+#define TANDEM_VERSION "dev"
+#endif
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
+			"              | backup FILE | version\n");
+	return 2;
+}
+
+static int cmd_migrate(const struct config *cfg)
+{
+	struct db *db = db_open(cfg->db_path);
+	if (!db)
+		return 1;
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/sql", cfg->root);
+	int n = migrate_apply(db, dir);
+	db_close(db);
+	if (n < 0)
+		return 1;
+	printf("migrations applied: %d\n", n);
+	return 0;
+}
+
+static int cmd_backup(const struct config *cfg, const char *dest)
+{
+	struct db *db = db_open(cfg->db_path);
+	if (!db)
+		return 1;
+	sqlite3 *out = NULL;
+	if (access(dest, F_OK) == 0) {
+		fprintf(stderr, "tandem: %s exists; refusing to overwrite it\n", dest);
+		db_close(db);
+		return 1;
+	}
+	int rc = sqlite3_open(dest, &out);
+	sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(out, "main", db_handle(db), "main") : NULL;
+	if (b) {
+		/* Copy in steps so writers are held up only briefly; the backup API
+		 * restarts itself if the source changes, so the copy is consistent. */
+		do {
+			rc = sqlite3_backup_step(b, 256);
+			if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+				sqlite3_sleep(20);
+		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		sqlite3_backup_finish(b);
+	}
+	int ok = rc == SQLITE_DONE;
+	if (!ok)
+		fprintf(stderr, "tandem: backup failed: %s\n", sqlite3_errmsg(out ? out : db_handle(db)));
+	sqlite3_close(out);
+	db_close(db);
+	if (ok)
+		printf("backup written to %s (the key file %s is NOT in it: back it up separately)\n", dest,
+		       cfg->key_path);
+	return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (strcmp(argv[1], "version") == 0) {
+		printf("tandem %s (sqlite %s, libsodium %s)\n", TANDEM_VERSION, sqlite3_libversion(),
+		       sodium_version_string());
+		return 0;
+	}
+	/* The database, its WAL and the key file are nobody else's business. */
+	umask(077);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "tandem: libsodium failed to initialise\n");
+		return 1;
+	}
+	struct config cfg;
+	if (config_load(&cfg) != 0)
+		return 1;
+	if (strcmp(argv[1], "serve") == 0 && argc == 2)
+		return server_run(&cfg);
+	if (strcmp(argv[1], "migrate") == 0 && argc == 2)
+		return cmd_migrate(&cfg);
+	if (strcmp(argv[1], "backup") == 0 && argc == 3)
+		return cmd_backup(&cfg, argv[2]);
+	if (strcmp(argv[1], "create-admin") == 0) {
+		const char *email = NULL, *name = NULL;
+		for (int i = 2; i + 1 < argc; i += 2) {
+			if (strcmp(argv[i], "--email") == 0)
+				email = argv[i + 1];
+			else if (strcmp(argv[i], "--name") == 0)
+				name = argv[i + 1];
+			else
+				return usage();
+		}
+		if (!email || !name || argc != 6)
+			return usage();
+		return setup_create_admin_cli(&cfg, email, name);
+	}
+	return usage();
+}

@@ -1,0 +1,95 @@
+/* /account/password: change the password, optionally ending other sessions. */
+#include <string.h>
+
+#include "pages/ctx.h"
+#include "pages/routes.h"
+#include "security/password.h"
+#include "security/throttle.h"
+#include "store/audit.h"
+
+static const struct field_spec pw_fields[] = {
+	{"current_password", "current password", FT_PASSWORD, 1, 0, 1024, NULL, 0},
+	{"new_password", "new password", FT_PASSWORD, 1, 0, 0, NULL, 0},
+	{"new_password_confirm", "new password confirmation", FT_PASSWORD, 1, 0, 0, NULL, 0},
+	{"logout_others", "Sign out other sessions", FT_FLAG, 0, 0, 0, NULL, 0},
+};
+#define NPW (sizeof(pw_fields) / sizeof(pw_fields[0]))
+
+static void show(struct ctx *c, int status, const struct fields *f)
+{
+	ctx_form_values(c, pw_fields, NPW, f);
+	view_int(ctx_view(c), "logout_others_checked", f ? f->v[3].i : 1);
+	ctx_render(c, status, "password", "Change your password");
+}
+
+void page_password_form(struct ctx *c)
+{
+	show(c, 200, NULL);
+}
+
+void page_password(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(pw_fields, NPW, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know.");
+		return;
+	}
+	if (f.nerr) {
+		show(c, 422, &f);
+		return;
+	}
+	int64_t wait = throttle_wait(c->db, c->user.email, c->req->ip, c->now);
+	if (wait > 0) {
+		fields_fail(&f, 0, "Too many wrong passwords. Wait a few minutes, then try again.");
+		show(c, 429, &f);
+		return;
+	}
+	int rehash = 0;
+	enum pw_rc p = pw_verify(c->user.pw_hash, f.v[0].s, &rehash);
+	if (p == PW_BUSY || p == PW_ERR) {
+		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
+		return;
+	}
+	if (p != PW_OK) {
+		throttle_fail(c->db, c->user.email, c->req->ip, c->now);
+		fields_fail(&f, 0, "Your current password is not right.");
+		show(c, 422, &f);
+		return;
+	}
+	const char *why = pw_policy(f.v[1].s, c->user.email);
+	if (why)
+		fields_fail(&f, 1, why);
+	else if (strcmp(f.v[1].s, f.v[2].s) != 0)
+		fields_fail(&f, 2, "The two new passwords are not the same.");
+	if (f.nerr) {
+		show(c, 422, &f);
+		return;
+	}
+	char hash[PW_HASH_LEN];
+	if (pw_hash(f.v[1].s, hash) != PW_OK) {
+		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
+		return;
+	}
+	enum db_rc rc = db_begin(c->db);
+	if (rc == DB_OK) {
+		rc = user_set_password(c->db, c->user.id, hash);
+		if (rc == DB_OK && f.v[3].i)
+			rc = sess_delete_user(c->db, c->user.id, c->sess.hash);
+		if (rc == DB_OK)
+			rc = audit_add(c->db, c->now, "password_changed", c->user.id, c->user.id, c->req->ip,
+				       f.v[3].i ? "other sessions ended" : NULL);
+		/* A new token after a credential change, like after sign-in. */
+		if (rc == DB_OK)
+			rc = ctx_sign_in(c, c->user.id);
+		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	}
+	if (rc != DB_OK) {
+		resp_reset(c->resp);
+		ctx_store_error(c, rc);
+		return;
+	}
+	ctx_flash(c, f.v[3].i ? "Password changed. Your other sessions were signed out."
+			      : "Password changed.");
+	resp_redirect(c->resp, "/");
+}

@@ -1,0 +1,193 @@
+/* Signup, login and logout. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "pages/account_new.h"
+#include "pages/ctx.h"
+#include "pages/routes.h"
+#include "security/password.h"
+#include "security/throttle.h"
+#include "store/audit.h"
+
+static const struct field_spec signup_fields[] = {ACCOUNT_FIELDS};
+#define NSIGNUP (sizeof(signup_fields) / sizeof(signup_fields[0]))
+
+static const struct field_spec login_fields[] = {
+	{"email", "Email", FT_LINE, 1, 0, 254, NULL, 0},
+	{"password", "password", FT_PASSWORD, 1, 0, 1024, NULL, 0},
+	{"next", "next", FT_LINE, 0, 0, 2000, NULL, 0},
+};
+#define NLOGIN (sizeof(login_fields) / sizeof(login_fields[0]))
+
+void page_signup_form(struct ctx *c)
+{
+	if (c->signed_in) {
+		resp_redirect(c->resp, "/");
+		return;
+	}
+	ctx_form_values(c, signup_fields, NSIGNUP, NULL);
+	ctx_render(c, 200, "signup", "Create your account");
+}
+
+void page_signup(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(signup_fields, NSIGNUP, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know.");
+		return;
+	}
+	account_check_password(&f, 0);
+	if (!f.nerr) {
+		int64_t id = 0;
+		enum db_rc rc = account_create(c->db, f.v[0].s, f.v[1].s, f.v[2].s, "member", c->now,
+					       c->req->ip, &id);
+		if (rc == DB_CONFLICT) {
+			fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
+		} else if (rc != DB_OK) {
+			ctx_store_error(c, rc);
+			return;
+		} else {
+			rc = ctx_sign_in(c, id);
+			if (rc != DB_OK) {
+				ctx_store_error(c, rc);
+				return;
+			}
+			ctx_flash(c, "Welcome to Tandem! Fill in your profile so people can find you.");
+			resp_redirect(c->resp, "/");
+			return;
+		}
+	}
+	ctx_form_values(c, signup_fields, NSIGNUP, &f);
+	ctx_render(c, 422, "signup", "Create your account");
+}
+
+/* A `next` we follow: a path on this site, never //host or a scheme. */
+static int local_path(const char *p)
+{
+	if (p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return 0;
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == '\\')
+			return 0;
+	return 1;
+}
+
+static void login_form(struct ctx *c, int status, const struct fields *f, const char *message)
+{
+	ctx_form_values(c, login_fields, NLOGIN, f);
+	if (!f) {
+		const char *next = form_get(&c->req->query, "next");
+		view_str(ctx_view(c), "next", next && local_path(next) ? next : "");
+	}
+	view_str(ctx_view(c), "message", message);
+	ctx_render(c, status, "login", "Sign in");
+}
+
+void page_login_form(struct ctx *c)
+{
+	if (c->signed_in) {
+		resp_redirect(c->resp, "/");
+		return;
+	}
+	login_form(c, 200, NULL, "");
+}
+
+static void say_wait(struct ctx *c, struct fields *f, int64_t wait)
+{
+	char msg[200], ra[24];
+	if (wait >= 60)
+		snprintf(msg, sizeof(msg),
+			 "Too many failed sign-ins. For your safety, try again in %lld minutes.",
+			 (long long)((wait + 59) / 60));
+	else
+		snprintf(msg, sizeof(msg), "Too many failed sign-ins. Try again in %lld seconds.",
+			 (long long)wait);
+	snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+	resp_header(c->resp, "Retry-After", ra);
+	login_form(c, 429, f, msg);
+}
+
+void page_login(struct ctx *c)
+{
+	static const char generic[] = "That email and password do not match an account. Check both and try again.";
+	struct fields f;
+	int st = fields_read(login_fields, NLOGIN, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know.");
+		return;
+	}
+	if (st == 422) {
+		login_form(c, 422, &f, "Enter your email and password.");
+		return;
+	}
+	char email[256];
+	snprintf(email, sizeof(email), "%s", f.v[0].s);
+	for (char *p = email; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	/* Throttle before argon2id runs: a refused guess costs us nothing. */
+	int64_t wait = throttle_wait(c->db, email, c->req->ip, c->now);
+	if (wait > 0) {
+		audit_add(c->db, c->now, "login_throttled", 0, 0, c->req->ip, NULL);
+		say_wait(c, &f, wait);
+		return;
+	}
+	struct user u;
+	int found = user_by_email(c->db, email, &u) == DB_OK && u.active;
+	int rehash = 0;
+	enum pw_rc p = pw_verify(found ? u.pw_hash : NULL, f.v[1].s, &rehash);
+	if (p == PW_BUSY || p == PW_ERR) {
+		resp_header(c->resp, "Retry-After", "1");
+		ctx_error(c, 503, "Tandem is busy signing other people in. Please try again in a moment.");
+		return;
+	}
+	if (p != PW_OK) {
+		enum db_rc rc = db_begin(c->db);
+		if (rc == DB_OK) {
+			rc = throttle_fail(c->db, email, c->req->ip, c->now);
+			if (rc == DB_OK)
+				rc = audit_add(c->db, c->now, "login_failed", 0, found ? u.id : 0, c->req->ip,
+					       NULL);
+			rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+		}
+		if (rc != DB_OK) {
+			ctx_store_error(c, rc);
+			return;
+		}
+		login_form(c, 401, &f, generic);
+		return;
+	}
+	char newhash[PW_HASH_LEN];
+	int have_new = rehash && pw_hash(f.v[1].s, newhash) == PW_OK;
+	enum db_rc rc = db_begin(c->db);
+	if (rc == DB_OK) {
+		if (have_new)
+			rc = user_set_password(c->db, u.id, newhash);
+		if (rc == DB_OK)
+			rc = throttle_clear(c->db, email);
+		if (rc == DB_OK)
+			rc = user_set_last_login(c->db, u.id, c->now);
+		if (rc == DB_OK)
+			rc = audit_add(c->db, c->now, "login_ok", u.id, u.id, c->req->ip, NULL);
+		if (rc == DB_OK)
+			rc = ctx_sign_in(c, u.id);
+		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	}
+	if (rc != DB_OK) {
+		resp_reset(c->resp); /* drop a cookie for a session that was rolled back */
+		ctx_store_error(c, rc);
+		return;
+	}
+	resp_redirect(c->resp, local_path(f.v[2].s) ? f.v[2].s : "/");
+}
+
+void page_logout(struct ctx *c)
+{
+	sess_delete(c->db, c->sess.hash);
+	c->has_session = 0;
+	c->signed_in = 0;
+	resp_session_cookie(c->resp, "", 0);
+	resp_redirect(c->resp, "/login");
+}

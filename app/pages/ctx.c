@@ -1,0 +1,132 @@
+#include "pages/ctx.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "security/token.h"
+
+struct view *ctx_view(struct ctx *c)
+{
+	if (c->view)
+		return c->view;
+	c->view = view_new();
+	struct view *v = c->view;
+	view_int(v, "signed_in", c->signed_in);
+	view_str(v, "user_name", c->signed_in ? c->user.name : "");
+	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
+	view_str(v, "csrf", c->csrf);
+	view_str(v, "rid", c->req->rid);
+	view_str(v, "flash", c->has_session ? c->sess.flash : "");
+	/* A flash is shown once: clear it as soon as a page takes it. */
+	if (c->has_session && c->sess.flash[0]) {
+		sess_set_flash(c->db, c->sess.hash, NULL);
+		c->sess.flash[0] = '\0';
+	}
+	return v;
+}
+
+void ctx_render(struct ctx *c, int status, const char *name, const char *title)
+{
+	struct view *v = ctx_view(c);
+	view_str(v, "title", title);
+	buf_reset(&c->resp->body);
+	if (view_render(v, name, &c->resp->body) != 0) {
+		log_kv("error", "render failed", "rid", c->req->rid, "template", name, NULL);
+		resp_reset(c->resp);
+		c->resp->status = 500;
+		buf_printf(&c->resp->body,
+			   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+			   "<title>Something went wrong</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+			   "</head><body><main class=\"narrow\"><h1>Something went wrong</h1><p>We could not "
+			   "show this page. Nothing you sent was lost. If it happens again, quote request id "
+			   "<code>%s</code>.</p><p><a href=\"/\">Back to Tandem</a></p></main></body></html>",
+			   c->req->rid);
+		return;
+	}
+	c->resp->status = status;
+	c->resp->content_type = "text/html; charset=utf-8";
+}
+
+void ctx_error(struct ctx *c, int status, const char *message)
+{
+	const char *title = status == 404   ? "Page not found"
+			    : status == 403 ? "Not allowed"
+			    : status == 405 ? "Method not allowed"
+			    : status == 409 ? "Already done"
+			    : status == 429 ? "Too many attempts"
+			    : status == 503 ? "Busy, try again"
+			    : status >= 500 ? "Something went wrong"
+					    : "Bad request";
+	struct view *v = ctx_view(c);
+	view_int(v, "status", status);
+	view_str(v, "message", message);
+	ctx_render(c, status, "error", title);
+}
+
+void ctx_flash(struct ctx *c, const char *msg)
+{
+	if (c->has_session)
+		sess_set_flash(c->db, c->sess.hash, msg);
+}
+
+void ctx_store_error(struct ctx *c, enum db_rc rc)
+{
+	if (rc == DB_BUSY) {
+		resp_header(c->resp, "Retry-After", "2");
+		ctx_error(c, 503, "Tandem is busy right now and saved nothing. Please try again in a moment.");
+	} else {
+		ctx_error(c, 500, "Something went wrong and nothing was saved.");
+	}
+}
+
+static enum db_rc new_session(struct ctx *c, int64_t user_id, long max_age)
+{
+	unsigned char raw[TOKEN_BYTES], hash[TOKEN_HASH_BYTES];
+	char b64[TOKEN_B64_LEN];
+	token_new(raw, b64);
+	token_hash(raw, hash);
+	sodium_memzero(raw, sizeof(raw));
+	enum db_rc rc = sess_create(c->db, hash, user_id, c->now, &c->sess);
+	if (rc != DB_OK)
+		return rc;
+	c->has_session = 1;
+	token_encode(c->sess.csrf, TOKEN_BYTES, c->csrf, sizeof(c->csrf));
+	resp_session_cookie(c->resp, b64, max_age);
+	return DB_OK;
+}
+
+enum db_rc ctx_sign_in(struct ctx *c, int64_t user_id)
+{
+	/* A token planted before sign-in must never become valid: the old row
+	 * goes, the signed-in session gets a token nobody has seen. */
+	if (c->has_session)
+		sess_delete(c->db, c->sess.hash);
+	c->has_session = 0;
+	enum db_rc rc = new_session(c, user_id, (long)c->cfg->session_hours * 3600);
+	if (rc == DB_OK) {
+		c->signed_in = user_by_id(c->db, user_id, &c->user) == DB_OK;
+	}
+	return rc;
+}
+
+enum db_rc ctx_ensure_presession(struct ctx *c)
+{
+	if (c->has_session)
+		return DB_OK;
+	return new_session(c, 0, PRESESSION_SECONDS);
+}
+
+void ctx_form_values(struct ctx *c, const struct field_spec *spec, size_t n, const struct fields *f)
+{
+	struct view *v = ctx_view(c);
+	char key[96];
+	for (size_t i = 0; i < n; i++) {
+		const char *val = f && spec[i].type != FT_PASSWORD ? f->v[i].s : "";
+		view_str(v, spec[i].name, val ? val : "");
+		snprintf(key, sizeof(key), "%s_err", spec[i].name);
+		view_str(v, key, f && f->err[i] ? f->err[i] : "");
+	}
+	view_int(v, "errors", f ? f->nerr : 0);
+}

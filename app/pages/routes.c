@@ -1,0 +1,23 @@
+#include "pages/routes.h"
+
+/* Every route states who may use it; tests/unit/test_routes.c fails the
+ * build's tests if one is left at ACCESS_UNSET. */
+const struct route routes[] = {
+	{"GET", "/healthz", page_healthz, ACCESS_PUBLIC, 0},
+	{"GET", "/", page_home, ACCESS_MEMBER, 0},
+	{"GET", "/signup", page_signup_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
+	{"POST", "/signup", page_signup, ACCESS_PUBLIC, 0},
+	{"GET", "/login", page_login_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
+	{"POST", "/login", page_login, ACCESS_PUBLIC, 0},
+	{"POST", "/logout", page_logout, ACCESS_MEMBER, 0},
+	{"GET", "/setup", page_setup_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
+	{"POST", "/setup", page_setup, ACCESS_PUBLIC, 0},
+	{"GET", "/account/password", page_password_form, ACCESS_MEMBER, 0},
+	{"POST", "/account/password", page_password, ACCESS_MEMBER, 0},
+	{"GET", "/admin", page_admin, ACCESS_ADMIN, 0},
+	{"GET", "/admin/users", page_admin_users, ACCESS_ADMIN, 0},
+	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},
+	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
+};
+
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,28 @@
+/* routes: the one route table, and every handler it names. */
+#ifndef TANDEM_ROUTES_H
+#define TANDEM_ROUTES_H
+#include <stddef.h>
+
+#include "http/route.h"
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/* Handlers, one feature file each (pages/NAME.c). */
+void page_healthz(struct ctx *c);
+void page_home(struct ctx *c);
+void page_signup_form(struct ctx *c);
+void page_signup(struct ctx *c);
+void page_login_form(struct ctx *c);
+void page_login(struct ctx *c);
+void page_logout(struct ctx *c);
+void page_setup_form(struct ctx *c);
+void page_setup(struct ctx *c);
+void page_password_form(struct ctx *c);
+void page_password(struct ctx *c);
+void page_admin(struct ctx *c);
+void page_admin_users(struct ctx *c);
+void page_admin_user_role(struct ctx *c);
+void page_admin_user_deactivate(struct ctx *c);
+
+#endif

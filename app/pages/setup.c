@@ -1,0 +1,183 @@
+/* The first admin: /setup?token=T and `tandem create-admin`. */
+#include "pages/setup.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "pages/account_new.h"
+#include "pages/ctx.h"
+#include "pages/routes.h"
+#include "security/token.h"
+#include "store/audit.h"
+#include "store/users.h"
+
+#define SETUP_TTL 86400
+
+void setup_announce(struct db *db, const struct config *cfg)
+{
+	if (user_active_admins(db) > 0)
+		return;
+	unsigned char raw[TOKEN_BYTES], hash[TOKEN_HASH_BYTES];
+	char b64[TOKEN_B64_LEN];
+	token_new(raw, b64);
+	token_hash(raw, hash);
+	int64_t now = clock_now();
+	if (db_begin(db) != DB_OK)
+		return;
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM setup_tokens WHERE used_at IS NULL");
+	enum db_rc rc = db_exec_step(st);
+	st = DB_STMT(db, "INSERT INTO setup_tokens(token_hash, expires_at) VALUES (:h, :e)");
+	if (rc == DB_OK && st) {
+		db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+		db_bind_int(st, ":e", now + SETUP_TTL);
+		rc = db_exec_step(st);
+	}
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return;
+	}
+	printf("\nNo admin yet. Create the first admin account (link valid 24 hours, single use):\n"
+	       "  http://127.0.0.1:%d/setup?token=%s\n\n",
+	       cfg->port, b64);
+	fflush(stdout);
+}
+
+static const struct field_spec setup_fields[] = {
+	ACCOUNT_FIELDS,
+	{"token", "token", FT_LINE, 1, 0, 64, NULL, 0},
+};
+#define NSETUP (sizeof(setup_fields) / sizeof(setup_fields[0]))
+
+/* 1 when the token is unused, unexpired, and no admin exists yet. */
+static int token_valid(struct ctx *c, const char *b64, unsigned char hash[TOKEN_HASH_BYTES])
+{
+	unsigned char raw[TOKEN_BYTES];
+	if (!b64 || token_decode(b64, raw) != 0 || user_active_admins(c->db) > 0)
+		return 0;
+	token_hash(raw, hash);
+	sqlite3_stmt *st = DB_STMT(c->db, "SELECT 1 FROM setup_tokens WHERE token_hash = :h "
+					  "AND used_at IS NULL AND expires_at > :now");
+	if (!st)
+		return 0;
+	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+	db_bind_int(st, ":now", c->now);
+	int ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return ok;
+}
+
+static const char bad_link[] = "This setup link is not valid: it was already used, it expired, or "
+			       "an admin exists. Restart `make run` for a fresh link if no admin exists.";
+
+void page_setup_form(struct ctx *c)
+{
+	unsigned char hash[TOKEN_HASH_BYTES];
+	const char *tok = form_get(&c->req->query, "token");
+	if (!token_valid(c, tok, hash)) {
+		ctx_error(c, 404, bad_link);
+		return;
+	}
+	ctx_form_values(c, setup_fields, NSETUP, NULL);
+	view_str(ctx_view(c), "token", tok);
+	ctx_render(c, 200, "setup", "Set up Tandem");
+}
+
+void page_setup(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(setup_fields, NSETUP, &c->req->body, &f);
+	unsigned char hash[TOKEN_HASH_BYTES];
+	if (st == 400 || !token_valid(c, f.v[4].s, hash)) {
+		ctx_error(c, st == 400 ? 400 : 404, st == 400 ? "The form had unknown fields." : bad_link);
+		return;
+	}
+	account_check_password(&f, 0);
+	if (!f.nerr) {
+		int64_t id = 0;
+		enum db_rc rc = account_create(c->db, f.v[0].s, f.v[1].s, f.v[2].s, "admin", c->now,
+					       c->req->ip, &id);
+		if (rc == DB_CONFLICT) {
+			fields_fail(&f, 0, "An account with this email already exists.");
+		} else if (rc != DB_OK) {
+			ctx_store_error(c, rc);
+			return;
+		} else {
+			rc = db_begin(c->db);
+			sqlite3_stmt *u = DB_STMT(c->db, "UPDATE setup_tokens SET used_at = :now WHERE token_hash = :h");
+			if (rc == DB_OK) {
+				db_bind_int(u, ":now", c->now);
+				db_bind_blob(u, ":h", hash, TOKEN_HASH_BYTES);
+				rc = db_exec_step(u);
+				if (rc == DB_OK)
+					rc = audit_add(c->db, c->now, "setup_used", id, id, c->req->ip, NULL);
+				if (rc == DB_OK)
+					rc = ctx_sign_in(c, id);
+				rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+			}
+			if (rc != DB_OK) {
+				resp_reset(c->resp);
+				ctx_store_error(c, rc);
+				return;
+			}
+			ctx_flash(c, "You are the first admin. Invite your colleagues to sign up.");
+			resp_redirect(c->resp, "/");
+			return;
+		}
+	}
+	ctx_form_values(c, setup_fields, NSETUP, &f);
+	ctx_render(c, 422, "setup", "Set up Tandem");
+}
+
+int setup_create_admin_cli(const struct config *cfg, const char *email, const char *name)
+{
+	char pw[1100];
+	if (!fgets(pw, sizeof(pw), stdin)) {
+		fprintf(stderr, "tandem: give the password on standard input\n");
+		return 2;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	struct form in = {0};
+	static const struct field_spec spec[] = {ACCOUNT_FIELDS};
+	char e[300], n[400];
+	snprintf(e, sizeof(e), "%s", email);
+	snprintf(n, sizeof(n), "%s", name);
+	char *vals[4] = {e, n, pw, pw};
+	for (int i = 0; i < 4; i++) {
+		in.pairs[i].key = (char *)spec[i].name;
+		in.pairs[i].val = vals[i];
+		in.pairs[i].vlen = strlen(vals[i]);
+	}
+	in.n = 4;
+	struct fields f;
+	fields_read(spec, 4, &in, &f);
+	account_check_password(&f, 0);
+	int bad = 0;
+	for (int i = 0; i < 4; i++)
+		if (f.err[i]) {
+			fprintf(stderr, "tandem: %s\n", f.err[i]);
+			bad = 1;
+		}
+	if (bad) {
+		sodium_memzero(pw, sizeof(pw));
+		return 1;
+	}
+	struct db *db = db_open(cfg->db_path);
+	if (!db)
+		return 1;
+	int64_t id = 0;
+	enum db_rc rc = account_create(db, f.v[0].s, f.v[1].s, pw, "admin", clock_now(), "cli", &id);
+	sodium_memzero(pw, sizeof(pw));
+	db_close(db);
+	if (rc == DB_CONFLICT) {
+		fprintf(stderr, "tandem: an account with email %s already exists\n", f.v[0].s);
+		return 1;
+	}
+	if (rc != DB_OK) {
+		fprintf(stderr, "tandem: could not create the admin (database error)\n");
+		return 1;
+	}
+	printf("admin %s created (id %lld)\n", f.v[0].s, (long long)id);
+	return 0;
+}

@@ -1,0 +1,105 @@
+#include "server/dispatch.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pages/routes.h"
+#include "security/token.h"
+
+static void load_session(struct ctx *c)
+{
+	const char *cookie = form_get(&c->req->cookies, "__Host-sid");
+	unsigned char raw[TOKEN_BYTES], hash[TOKEN_HASH_BYTES];
+	if (!cookie || token_decode(cookie, raw) != 0)
+		return;
+	token_hash(raw, hash);
+	sodium_memzero(raw, sizeof(raw));
+	if (sess_lookup(c->db, hash, c->now, (int64_t)c->cfg->idle_minutes * 60,
+			(int64_t)c->cfg->session_hours * 3600, &c->sess) != DB_OK)
+		return;
+	c->has_session = 1;
+	token_encode(c->sess.csrf, TOKEN_BYTES, c->csrf, sizeof(c->csrf));
+	if (c->sess.user_id && user_by_id(c->db, c->sess.user_id, &c->user) == DB_OK && c->user.active)
+		c->signed_in = 1;
+	sess_touch(c->db, &c->sess, c->now);
+}
+
+/* Origin (or, without it, Sec-Fetch-Site) must say the form came from us. */
+static int same_origin(const struct request *r)
+{
+	if (r->origin[0]) {
+		const char *o = r->origin;
+		if (strncmp(o, "https://", 8) == 0)
+			o += 8;
+		else if (strncmp(o, "http://", 7) == 0)
+			o += 7;
+		else
+			return 0;
+		return r->host[0] && strcmp(o, r->host) == 0;
+	}
+	if (r->fetch_site[0])
+		return strcmp(r->fetch_site, "same-origin") == 0;
+	return 1;
+}
+
+static int csrf_ok(struct ctx *c)
+{
+	if (!same_origin(c->req) || !c->has_session)
+		return 0;
+	if (form_count(&c->req->body, "csrf") != 1)
+		return 0;
+	unsigned char got[TOKEN_BYTES];
+	if (token_decode(form_get(&c->req->body, "csrf"), got) != 0)
+		return 0;
+	return sodium_memcmp(got, c->sess.csrf, TOKEN_BYTES) == 0;
+}
+
+void dispatch(struct ctx *c)
+{
+	struct request *r = c->req;
+	char allow[64];
+	const struct route *rt = NULL;
+	int st = route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow,
+			     sizeof(allow));
+	load_session(c);
+	if (st == 404) {
+		ctx_error(c, 404, "There is no page at this address, or it is not yours to see.");
+		return;
+	}
+	if (st == 405) {
+		resp_header(c->resp, "Allow", allow);
+		ctx_error(c, 405, "This address does not accept that kind of request.");
+		return;
+	}
+	r->route = rt;
+	int is_post = strcmp(r->method, "POST") == 0;
+	if (rt->access != ACCESS_PUBLIC && !c->signed_in) {
+		if (is_post) {
+			ctx_error(c, 403, "Your session has ended. Sign in again, then repeat what you did.");
+		} else {
+			char next[2200];
+			snprintf(next, sizeof(next), "/login?next=%s", r->path);
+			resp_redirect(c->resp, next);
+		}
+		return;
+	}
+	if (rt->access == ACCESS_ADMIN && strcmp(c->user.role, "admin") != 0) {
+		ctx_error(c, 403, "This page is for program admins.");
+		return;
+	}
+	if (is_post && !csrf_ok(c)) {
+		ctx_error(c, 403,
+			  "This form had expired or did not come from Tandem, so nothing was changed. "
+			  "Go back, reload the page and send it again.");
+		return;
+	}
+	if (!is_post && (rt->flags & ROUTE_PRESESSION) && !c->signed_in) {
+		enum db_rc rc = ctx_ensure_presession(c);
+		if (rc != DB_OK) {
+			ctx_store_error(c, rc);
+			return;
+		}
+	}
+	rt->fn(c);
+}

@@ -1,0 +1,10 @@
+/* dispatch: the front controller. Every request passes here: route,
+ * session, access level, CSRF, and only then the handler. */
+#ifndef TANDEM_DISPATCH_H
+#define TANDEM_DISPATCH_H
+#include "pages/ctx.h"
+
+/* Handle c->req into c->resp. Never fails: errors become error pages. */
+void dispatch(struct ctx *c);
+
+#endif

@@ -1,0 +1,177 @@
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "pages/setup.h"
+#include "security/throttle.h"
+#include "server/server.h"
+#include "store/db.h"
+#include "store/sessions.h"
+
+#define MAX_WORKERS 256
+
+void server_housekeeping(struct db *db, const struct config *cfg)
+{
+	int64_t now = clock_now();
+	sess_purge(db, now, (int64_t)cfg->idle_minutes * 60, (int64_t)cfg->session_hours * 3600);
+	throttle_purge(db, now);
+}
+
+/* Refuse to steal a socket a live instance is serving; a dead one's
+ * leftover file is removed. 0 when the path is free, -1 otherwise. */
+static void set_path(struct sockaddr_un *a, const char *path)
+{
+	/* open_socket checked the length first. */
+	memcpy(a->sun_path, path, strlen(path) + 1);
+}
+
+static int claim_path(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	set_path(&a, path);
+	int live = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	if (live) {
+		fprintf(stderr, "tandem: %s is served by a running instance; stop it first\n", path);
+		return -1;
+	}
+	if (unlink(path) != 0 && errno != ENOENT) {
+		fprintf(stderr, "tandem: cannot remove stale %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int open_socket(const char *path)
+{
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		fprintf(stderr, "tandem: socket path too long: %s\n", path);
+		return -1;
+	}
+	if (claim_path(path) != 0)
+		return -1;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	set_path(&a, path);
+	mode_t old = umask(0117); /* born 0660: never a moment world-writable */
+	int rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	umask(old);
+	if (rc != 0 || listen(fd, 1024) != 0) {
+		fprintf(stderr, "tandem: cannot listen on %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* nginx's workers run as www-data: give them the socket's group. */
+	struct group *g = getgrnam("www-data");
+	if (g && chown(path, (uid_t)-1, g->gr_gid) != 0 && geteuid() == 0)
+		log_kv("warn", "cannot chgrp socket", "err", strerror(errno), NULL);
+	chmod(path, 0660);
+	return fd;
+}
+
+static pid_t spawn(const struct config *cfg, int fd)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		worker_main(cfg, fd);
+	return pid;
+}
+
+int server_run(const struct config *cfg)
+{
+	struct stat ks;
+	if (stat(cfg->key_path, &ks) == 0 && (ks.st_mode & 0077)) {
+		fprintf(stderr, "tandem: %s is readable by others (mode %o); chmod 600 it\n",
+			cfg->key_path, ks.st_mode & 0777);
+		return 1;
+	}
+	struct db *db = db_open(cfg->db_path);
+	if (!db)
+		return 1;
+	if (db_scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'", 0) == 0) {
+		fprintf(stderr, "tandem: the database has no schema; run `tandem migrate` first\n");
+		db_close(db);
+		return 1;
+	}
+	int fd = open_socket(cfg->sock_path);
+	if (fd < 0) {
+		db_close(db);
+		return 1;
+	}
+	setup_announce(db, cfg);
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	pid_t pids[MAX_WORKERS] = {0};
+	int n = cfg->workers < MAX_WORKERS ? cfg->workers : MAX_WORKERS;
+	for (int i = 0; i < n; i++)
+		pids[i] = spawn(cfg, fd);
+	char nbuf[16];
+	snprintf(nbuf, sizeof(nbuf), "%d", n);
+	log_kv("info", "serving", "socket", cfg->sock_path, "workers", nbuf, NULL);
+
+	time_t last_house = 0;
+	int stop = 0;
+	while (!stop) {
+		struct timespec tick = {5, 0};
+		int sig = sigtimedwait(&set, NULL, &tick);
+		if (sig == SIGTERM || sig == SIGINT) {
+			stop = 1;
+			break;
+		}
+		/* Reap and replace; a worker that keeps dying at start would
+		 * spin, so a restart waits a little. */
+		int status;
+		pid_t dead;
+		while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (int i = 0; i < n; i++) {
+				if (pids[i] != dead)
+					continue;
+				char ps[16], how[32];
+				snprintf(ps, sizeof(ps), "%d", (int)dead);
+				if (WIFSIGNALED(status))
+					snprintf(how, sizeof(how), "signal %d", WTERMSIG(status));
+				else
+					snprintf(how, sizeof(how), "exit %d", WEXITSTATUS(status));
+				log_kv("warn", "worker died; restarting", "pid", ps, "how", how, NULL);
+				if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+					sleep(1);
+				pids[i] = spawn(cfg, fd);
+			}
+		}
+		time_t now = time(NULL);
+		if (now - last_house >= 60) {
+			server_housekeeping(db, cfg);
+			last_house = now;
+		}
+	}
+	log_kv("info", "stopping: draining workers", NULL);
+	for (int i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (int i = 0; i < n; i++)
+		if (pids[i] > 0)
+			waitpid(pids[i], NULL, 0);
+	close(fd);
+	unlink(cfg->sock_path);
+	db_close(db);
+	log_kv("info", "stopped", NULL);
+	return 0;
+}

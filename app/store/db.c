@@ -1,0 +1,227 @@
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+
+#define CACHE_SLOTS 512
+
+struct slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct db {
+	sqlite3 *h;
+	struct slot cache[CACHE_SLOTS];
+};
+
+sqlite3 *db_handle(struct db *db)
+{
+	return db->h;
+}
+
+enum db_rc db_rc_from(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return DB_OK;
+	case SQLITE_CONSTRAINT:
+		return DB_CONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+		return DB_BUSY;
+	default:
+		return DB_ERR;
+	}
+}
+
+struct db *db_open(const char *path)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db)
+		return NULL;
+	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), NULL);
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	/* After a crash the first opener may hold a recovery lock: retry a
+	 * little before giving up. Every pragma but journal_mode is per
+	 * connection, so they run on every open. */
+	static const char *const pragmas =
+		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		"PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;";
+	for (int attempt = 0;; attempt++) {
+		char *err = NULL;
+		rc = sqlite3_exec(db->h, pragmas, NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			break;
+		if (db_rc_from(rc) != DB_BUSY || attempt == 5) {
+			log_kv("error", "database pragmas failed", "err", err ? err : "", NULL);
+			sqlite3_free(err);
+			db_close(db);
+			return NULL;
+		}
+		sqlite3_free(err);
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+sqlite3_stmt *db_stmt_literal(struct db *db, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
+	for (size_t k = 0; k < CACHE_SLOTS; k++) {
+		struct slot *s = &db->cache[(h + k) % CACHE_SLOTS];
+		if (s->sql == sql) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			return s->st;
+		}
+		if (!s->sql) {
+			int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st,
+						    NULL);
+			if (rc != SQLITE_OK) {
+				log_kv("error", "prepare failed", "err", sqlite3_errmsg(db->h), "sql", sql,
+				       NULL);
+				s->st = NULL;
+				return NULL;
+			}
+			s->sql = sql;
+			return s->st;
+		}
+	}
+	log_kv("error", "statement cache full", NULL);
+	return NULL;
+}
+
+static int param(sqlite3_stmt *st, const char *name)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i == 0)
+		log_kv("error", "unknown bind parameter", "name", name, NULL);
+	return i;
+}
+
+int db_bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = param(st, name);
+	return i ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : -1;
+}
+
+int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = param(st, name);
+	return i ? sqlite3_bind_int64(st, i, v) : -1;
+}
+
+int db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, int n)
+{
+	int i = param(st, name);
+	return i ? sqlite3_bind_blob(st, i, p, n, SQLITE_TRANSIENT) : -1;
+}
+
+int db_bind_null(sqlite3_stmt *st, const char *name)
+{
+	int i = param(st, name);
+	return i ? sqlite3_bind_null(st, i) : -1;
+}
+
+enum db_rc db_exec_step(sqlite3_stmt *st)
+{
+	if (!st)
+		return DB_ERR;
+	int rc = sqlite3_step(st);
+	enum db_rc r = db_rc_from(rc);
+	if (r == DB_ERR)
+		log_kv("error", "step failed", "err", sqlite3_errstr(rc), NULL);
+	sqlite3_reset(st);
+	return r;
+}
+
+enum db_rc db_begin(struct db *db)
+{
+	sqlite3_stmt *st = DB_STMT(db, "BEGIN IMMEDIATE");
+	if (!st)
+		return DB_ERR;
+	/* busy_timeout already waits up to 5 s inside each attempt; a few more
+	 * attempts ride out a checkpoint or a recovery, then we answer 503. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return DB_OK;
+		if (db_rc_from(rc) != DB_BUSY)
+			return DB_ERR;
+	}
+	log_kv("warn", "database busy", NULL);
+	return DB_BUSY;
+}
+
+enum db_rc db_commit(struct db *db)
+{
+	sqlite3_stmt *st = DB_STMT(db, "COMMIT");
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (st)
+		sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_OK;
+	db_rollback(db);
+	return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
+}
+
+void db_rollback(struct db *db)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return;
+	sqlite3_stmt *st = DB_STMT(db, "ROLLBACK");
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+enum db_rc db_exec_script(struct db *db, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		log_kv("error", "script failed", "err", err ? err : sqlite3_errstr(rc), NULL);
+		sqlite3_free(err);
+		return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
+	}
+	return DB_OK;
+}
+
+int64_t db_scalar(struct db *db, const char *sql, int64_t def)
+{
+	sqlite3_stmt *st = db_stmt_literal(db, sql);
+	if (!st)
+		return def;
+	int64_t v = def;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}

@@ -1,0 +1,56 @@
+/* db: one SQLite connection per process, with the pragmas every
+ * connection needs, statements prepared once, and write transactions. */
+#ifndef TANDEM_DB_H
+#define TANDEM_DB_H
+#include <sqlite3.h>
+#include <stdint.h>
+
+enum db_rc {
+	DB_OK = 0,
+	DB_NOTFOUND = 1,
+	DB_CONFLICT = 2, /* a constraint said no (duplicate email, ...) */
+	DB_BUSY = 3,     /* locked or full: the caller answers 503 */
+	DB_ERR = 4,
+};
+
+struct db;
+
+/* Open path (created when missing) with WAL, busy_timeout 5000,
+ * foreign_keys, synchronous=FULL and secure_delete. Returns NULL after
+ * logging the reason. Close with db_close. */
+struct db *db_open(const char *path);
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+
+/* A cached statement for a string literal: DB_STMT(db, "SELECT ...").
+ * The "" around the argument makes anything but a literal fail to compile,
+ * so no SQL is ever built from input. The statement is reset and its
+ * bindings cleared; it belongs to the cache (do not finalize). NULL when
+ * it fails to prepare (logged). */
+#define DB_STMT(db, sql) db_stmt_literal((db), "" sql "")
+sqlite3_stmt *db_stmt_literal(struct db *db, const char *sql);
+
+/* Bind by name (":name"); a missing name is a programming error, logged
+ * and returned as -1. */
+int db_bind_text(sqlite3_stmt *st, const char *name, const char *v);
+int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v);
+int db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, int n);
+int db_bind_null(sqlite3_stmt *st, const char *name);
+
+/* Step a statement that returns no rows; DB_OK, DB_CONFLICT, DB_BUSY or DB_ERR. */
+enum db_rc db_exec_step(sqlite3_stmt *st);
+/* Map an sqlite result code to db_rc. */
+enum db_rc db_rc_from(int sqlite_rc);
+
+/* BEGIN IMMEDIATE, retried a bounded number of times while busy. */
+enum db_rc db_begin(struct db *db);
+enum db_rc db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Run a fixed SQL script (migrations, tests). DB_OK or an error (logged). */
+enum db_rc db_exec_script(struct db *db, const char *sql);
+
+/* A single integer from a query with no parameters, or `def`. */
+int64_t db_scalar(struct db *db, const char *sql, int64_t def);
+
+#endif

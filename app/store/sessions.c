@@ -1,0 +1,122 @@
+#include "store/sessions.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t user_id,
+		       int64_t now, struct session *s)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->hash, hash, TOKEN_HASH_BYTES);
+	randombytes_buf(s->csrf, sizeof(s->csrf));
+	s->user_id = user_id;
+	s->created_at = s->last_seen = now;
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, last_seen) "
+				       "VALUES (:h, :u, :c, :now, :now)");
+	if (!st)
+		return DB_ERR;
+	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+	if (user_id)
+		db_bind_int(st, ":u", user_id);
+	else
+		db_bind_null(st, ":u");
+	db_bind_blob(st, ":c", s->csrf, TOKEN_BYTES);
+	db_bind_int(st, ":now", now);
+	return db_exec_step(st);
+}
+
+enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now,
+		       int64_t idle, int64_t absolute, struct session *s)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
+				       "coalesce(s.flash, ''), coalesce(u.active, 1) FROM sessions s "
+				       "LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h");
+	if (!st)
+		return DB_ERR;
+	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
+	}
+	memset(s, 0, sizeof(*s));
+	memcpy(s->hash, hash, TOKEN_HASH_BYTES);
+	s->user_id = sqlite3_column_int64(st, 0);
+	if (sqlite3_column_bytes(st, 1) == TOKEN_BYTES)
+		memcpy(s->csrf, sqlite3_column_blob(st, 1), TOKEN_BYTES);
+	s->created_at = sqlite3_column_int64(st, 2);
+	s->last_seen = sqlite3_column_int64(st, 3);
+	snprintf(s->flash, sizeof(s->flash), "%s", (const char *)sqlite3_column_text(st, 4));
+	int active = sqlite3_column_int(st, 5);
+	sqlite3_reset(st);
+	if (!s->user_id) {
+		idle = PRESESSION_SECONDS;
+		absolute = PRESESSION_SECONDS;
+	}
+	if (!active || now - s->last_seen > idle || now - s->created_at > absolute) {
+		sess_delete(db, hash);
+		return DB_NOTFOUND;
+	}
+	return DB_OK;
+}
+
+void sess_touch(struct db *db, struct session *s, int64_t now)
+{
+	if (now - s->last_seen < 60)
+		return;
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE sessions SET last_seen = :now WHERE token_hash = :h");
+	if (!st)
+		return;
+	db_bind_int(st, ":now", now);
+	db_bind_blob(st, ":h", s->hash, TOKEN_HASH_BYTES);
+	if (db_exec_step(st) == DB_OK)
+		s->last_seen = now;
+}
+
+enum db_rc sess_delete(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES])
+{
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM sessions WHERE token_hash = :h");
+	if (!st)
+		return DB_ERR;
+	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+	return db_exec_step(st);
+}
+
+enum db_rc sess_delete_user(struct db *db, int64_t user_id, const unsigned char *keep)
+{
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM sessions WHERE user_id = :u AND token_hash IS NOT :k");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", user_id);
+	if (keep)
+		db_bind_blob(st, ":k", keep, TOKEN_HASH_BYTES);
+	else
+		db_bind_null(st, ":k");
+	return db_exec_step(st);
+}
+
+enum db_rc sess_set_flash(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], const char *msg)
+{
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE sessions SET flash = :m WHERE token_hash = :h");
+	if (!st)
+		return DB_ERR;
+	if (msg)
+		db_bind_text(st, ":m", msg);
+	else
+		db_bind_null(st, ":m");
+	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+	return db_exec_step(st);
+}
+
+void sess_purge(struct db *db, int64_t now, int64_t idle, int64_t absolute)
+{
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM sessions WHERE last_seen < :idle OR created_at < :abs "
+				       "OR (user_id IS NULL AND created_at < :pre)");
+	if (!st)
+		return;
+	db_bind_int(st, ":idle", now - idle);
+	db_bind_int(st, ":abs", now - absolute);
+	db_bind_int(st, ":pre", now - PRESESSION_SECONDS);
+	db_exec_step(st);
+}

@@ -1,0 +1,40 @@
+/* sessions: server-side login sessions and anonymous pre-sessions, stored
+ * under the hash of their token. */
+#ifndef TANDEM_SESSIONS_H
+#define TANDEM_SESSIONS_H
+#include <stdint.h>
+
+#include "security/token.h"
+#include "store/db.h"
+
+/* Anonymous pre-sessions only carry a CSRF token to a form: short-lived. */
+#define PRESESSION_SECONDS 7200
+
+struct session {
+	unsigned char hash[TOKEN_HASH_BYTES];
+	int64_t user_id; /* 0 for a pre-session */
+	unsigned char csrf[TOKEN_BYTES];
+	int64_t created_at, last_seen;
+	char flash[256];
+};
+
+/* Create a session row for user_id (0: anonymous) with a fresh CSRF
+ * secret; s is filled. DB_OK or an error. */
+enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t user_id,
+		       int64_t now, struct session *s);
+/* Look a session up and apply the timeouts: idle (since last_seen) and
+ * absolute (since created_at); an expired, unknown, or deactivated
+ * account's session is DB_NOTFOUND (and an expired row is removed). */
+enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now,
+		       int64_t idle, int64_t absolute, struct session *s);
+/* Record activity; writes at most once a minute per session. */
+void sess_touch(struct db *db, struct session *s, int64_t now);
+enum db_rc sess_delete(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]);
+/* End every session of a user but `keep` (NULL: all of them). */
+enum db_rc sess_delete_user(struct db *db, int64_t user_id, const unsigned char *keep);
+/* Set (msg) or clear (NULL) the one-shot message shown on the next page. */
+enum db_rc sess_set_flash(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], const char *msg);
+/* Remove expired sessions (master's periodic task). */
+void sess_purge(struct db *db, int64_t now, int64_t idle, int64_t absolute);
+
+#endif

@@ -1,0 +1,31 @@
+/* users: accounts and roles. */
+#ifndef TANDEM_USERS_H
+#define TANDEM_USERS_H
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct user {
+	int64_t id;
+	char email[256];
+	char name[400];
+	char pw_hash[160];
+	char role[8];
+	int active;
+	int64_t last_login_at;
+};
+
+/* Create an account; *id gets its id. DB_CONFLICT when the email is taken. */
+enum db_rc user_create(struct db *db, const char *email, const char *name, const char *pw_hash,
+		       const char *role, int64_t now, int64_t *id);
+/* Fetch by normalised email or by id. DB_OK or DB_NOTFOUND. */
+enum db_rc user_by_email(struct db *db, const char *email, struct user *u);
+enum db_rc user_by_id(struct db *db, int64_t id, struct user *u);
+enum db_rc user_set_password(struct db *db, int64_t id, const char *pw_hash);
+enum db_rc user_set_last_login(struct db *db, int64_t id, int64_t now);
+enum db_rc user_set_role(struct db *db, int64_t id, const char *role);
+enum db_rc user_deactivate(struct db *db, int64_t id);
+/* Active admins, for "never remove the last admin" and first-run setup. */
+int64_t user_active_admins(struct db *db);
+
+#endif

@@ -1,0 +1,303 @@
+#include "view/view.h"
+
+#include <ctpl/ctpl.h>
+#include <dirent.h>
+#include <gio/gio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "view/escape.h"
+
+#define MAX_TEMPLATES 96
+
+struct tpl {
+	char name[64];
+	CtplToken *tree;
+};
+
+static struct tpl templates[MAX_TEMPLATES];
+static size_t ntemplates;
+
+struct view {
+	CtplEnviron *env;
+	struct buf scratch;
+};
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = {0};
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.oom) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.data ? b.data : strdup("");
+}
+
+/* Replace each "<!--#include _x.html-->" line with the partial's text. */
+static int expand_includes(const char *dir, const char *src, struct buf *out)
+{
+	const char *p = src;
+	for (;;) {
+		const char *m = strstr(p, "<!--#include ");
+		if (!m) {
+			buf_puts(out, p);
+			return 0;
+		}
+		buf_append(out, p, (size_t)(m - p));
+		const char *nm = m + 13, *end = strstr(nm, "-->");
+		if (!end)
+			return -1;
+		char name[128], path[4400];
+		size_t len = (size_t)(end - nm);
+		while (len && nm[len - 1] == ' ')
+			len--;
+		if (len == 0 || len >= sizeof(name) || nm[0] != '_')
+			return -1;
+		memcpy(name, nm, len);
+		name[len] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		char *part = slurp(path);
+		if (!part) {
+			fprintf(stderr, "%s: cannot read included %s\n", dir, name);
+			return -1;
+		}
+		buf_puts(out, part);
+		free(part);
+		p = end + 3;
+	}
+}
+
+static CtplToken *lex(const char *text, const char *label)
+{
+	GError *err = NULL;
+	CtplToken *t = ctpl_lexer_lex_string(text, &err);
+	if (!t) {
+		fprintf(stderr, "%s: %s\n", label, err ? err->message : "template error");
+		g_clear_error(&err);
+	}
+	return t;
+}
+
+int view_load(const char *dir)
+{
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/_layout.html", dir);
+	char *layout = slurp(path);
+	if (!layout) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		return -1;
+	}
+	const char *mark = strstr(layout, "<!--CONTENT-->");
+	if (!mark) {
+		fprintf(stderr, "%s: no <!--CONTENT--> marker\n", path);
+		free(layout);
+		return -1;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		free(layout);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '_' || e->d_name[0] == '.' || len < 6 ||
+		    strcmp(e->d_name + len - 5, ".html") != 0)
+			continue;
+		if (ntemplates == MAX_TEMPLATES || len - 5 >= sizeof(templates[0].name)) {
+			fprintf(stderr, "%s/%s: too many templates or name too long\n", dir, e->d_name);
+			rc = -1;
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		char *page = slurp(path);
+		struct buf body = {0}, full = {0};
+		if (!page || expand_includes(dir, page, &body) != 0) {
+			fprintf(stderr, "%s: cannot read or expand includes\n", path);
+			rc = -1;
+		} else {
+			/* Lex the page alone first so an error names the page's own
+			 * line, not a line of the page wrapped in the layout. */
+			CtplToken *alone = lex(buf_str(&body), path);
+			if (!alone) {
+				rc = -1;
+			} else {
+				ctpl_token_free(alone);
+				buf_append(&full, layout, (size_t)(mark - layout));
+				buf_puts(&full, buf_str(&body));
+				buf_puts(&full, mark + 14);
+				char label[4500];
+				snprintf(label, sizeof(label), "%s (inside _layout.html)", path);
+				CtplToken *t = lex(buf_str(&full), label);
+				if (!t) {
+					rc = -1;
+				} else {
+					memcpy(templates[ntemplates].name, e->d_name, len - 5);
+					templates[ntemplates].name[len - 5] = '\0';
+					templates[ntemplates].tree = t;
+					ntemplates++;
+				}
+			}
+		}
+		free(page);
+		buf_free(&body);
+		buf_free(&full);
+	}
+	closedir(d);
+	free(layout);
+	return rc;
+}
+
+void view_unload(void)
+{
+	for (size_t i = 0; i < ntemplates; i++)
+		ctpl_token_free(templates[i].tree);
+	ntemplates = 0;
+}
+
+static CtplToken *find(const char *name)
+{
+	for (size_t i = 0; i < ntemplates; i++)
+		if (strcmp(templates[i].name, name) == 0)
+			return templates[i].tree;
+	return NULL;
+}
+
+int view_exists(const char *name)
+{
+	return find(name) != NULL;
+}
+
+struct view *view_new(void)
+{
+	struct view *v = calloc(1, sizeof(*v));
+	if (v)
+		v->env = ctpl_environ_new();
+	return v;
+}
+
+void view_free(struct view *v)
+{
+	if (!v)
+		return;
+	ctpl_environ_unref(v->env);
+	buf_free(&v->scratch);
+	free(v);
+}
+
+static const char *escaped(struct buf *scratch, const char *s)
+{
+	buf_reset(scratch);
+	html_escape(scratch, s ? s : "");
+	return buf_str(scratch);
+}
+
+void view_str(struct view *v, const char *name, const char *s)
+{
+	ctpl_environ_push_string(v->env, name, escaped(&v->scratch, s));
+}
+
+void view_int(struct view *v, const char *name, int64_t n)
+{
+	ctpl_environ_push_int(v->env, name, (glong)n);
+}
+
+void view_trusted_html(struct view *v, const char *name, const char *html)
+{
+	ctpl_environ_push_string(v->env, name, html);
+}
+
+/* CTPL refuses to *create* an array of arrays from varargs, but an empty
+ * array of any type accepts array values appended later. */
+static CtplValue *empty_array(void)
+{
+	return ctpl_value_new_array(CTPL_VTYPE_STRING, 0, NULL);
+}
+
+struct vlist *view_list_new(void)
+{
+	return (struct vlist *)empty_array();
+}
+
+struct vrow *view_row_new(void)
+{
+	return (struct vrow *)empty_array();
+}
+
+void view_row_str(struct vrow *r, const char *s)
+{
+	struct buf b = {0};
+	html_escape(&b, s ? s : "");
+	ctpl_value_array_append_string((CtplValue *)r, buf_str(&b));
+	buf_free(&b);
+}
+
+void view_row_int(struct vrow *r, int64_t n)
+{
+	ctpl_value_array_append_int((CtplValue *)r, (glong)n);
+}
+
+void view_list_add(struct vlist *l, struct vrow *r)
+{
+	ctpl_value_array_append((CtplValue *)l, (CtplValue *)r);
+	ctpl_value_free((CtplValue *)r);
+}
+
+int64_t view_list_len(const struct vlist *l)
+{
+	return (int64_t)ctpl_value_array_length((const CtplValue *)l);
+}
+
+void view_list_set(struct view *v, const char *name, struct vlist *l)
+{
+	ctpl_environ_push(v->env, name, (CtplValue *)l);
+	ctpl_value_free((CtplValue *)l);
+}
+
+void view_strlist_set(struct view *v, const char *name, const char *const *items, int n)
+{
+	CtplValue *a = empty_array();
+	for (int i = 0; i < n; i++)
+		ctpl_value_array_append_string(a, escaped(&v->scratch, items[i]));
+	ctpl_environ_push(v->env, name, a);
+	ctpl_value_free(a);
+}
+
+int view_render(struct view *v, const char *name, struct buf *out)
+{
+	CtplToken *t = find(name);
+	if (!t) {
+		log_kv("error", "no such template", "template", name, NULL);
+		return -1;
+	}
+	GOutputStream *gs = g_memory_output_stream_new_resizable();
+	CtplOutputStream *os = ctpl_output_stream_new(gs);
+	GError *err = NULL;
+	int rc = 0;
+	if (!ctpl_parser_parse(t, v->env, os, &err)) {
+		log_kv("error", "template render failed", "template", name, "err",
+		       err ? err->message : "", NULL);
+		g_clear_error(&err);
+		rc = -1;
+	} else {
+		GMemoryOutputStream *ms = G_MEMORY_OUTPUT_STREAM(gs);
+		buf_append(out, g_memory_output_stream_get_data(ms),
+			   g_memory_output_stream_get_data_size(ms));
+		if (out->oom)
+			rc = -1;
+	}
+	ctpl_output_stream_unref(os);
+	g_object_unref(gs);
+	return rc;
+}

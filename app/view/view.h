@@ -1,0 +1,50 @@
+/* view: templates lexed once per process, and a per-render environment in
+ * which every string is HTML-escaped on the way in. */
+#ifndef TANDEM_VIEW_H
+#define TANDEM_VIEW_H
+#include <stdint.h>
+
+#include "core/buf.h"
+
+struct view;   /* one render's environment */
+struct vlist;  /* a list of rows for {for r in name} */
+struct vrow;   /* one row: values by position, r[0], r[1], ... */
+
+/* Lex every templates/NAME.html (NAME not starting with '_') wrapped in
+ * templates/_layout.html at its <!--CONTENT--> line. On a template error
+ * prints "file:line: message" to stderr and returns -1. */
+int view_load(const char *tpl_dir);
+/* Free the lexed trees. */
+void view_unload(void);
+/* 1 when a template of that name was loaded. */
+int view_exists(const char *name);
+
+/* A new, empty environment. Free with view_free. NULL on OOM. */
+struct view *view_new(void);
+void view_free(struct view *v);
+
+/* Set name to the HTML-escaped text of s (NULL counts as ""). */
+void view_str(struct view *v, const char *name, const char *s);
+/* Set name to an integer. */
+void view_int(struct view *v, const char *name, int64_t n);
+/* Set name to HTML that the caller vouches for (built only from escaped
+ * parts). The name says so on purpose: grep for it in review. */
+void view_trusted_html(struct view *v, const char *name, const char *html);
+
+/* Lists of rows. view_list_set takes ownership of the list. */
+struct vlist *view_list_new(void);
+struct vrow *view_row_new(void);
+void view_row_str(struct vrow *r, const char *s); /* escaped */
+void view_row_int(struct vrow *r, int64_t n);
+void view_list_add(struct vlist *l, struct vrow *r); /* takes r */
+int64_t view_list_len(const struct vlist *l);
+void view_list_set(struct view *v, const char *name, struct vlist *l);
+/* A list of escaped strings, for {for t in name}{t}{end}. */
+void view_strlist_set(struct view *v, const char *name, const char *const *items, int n);
+
+/* Render template `name` with v into out (appended). 0 on success; -1 on
+ * a render error (logged with the template name; out may hold a partial
+ * page, which the caller must discard). */
+int view_render(struct view *v, const char *name, struct buf *out);
+
+#endif

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The local runner: migrate, generate the nginx config into $TANDEM_DATA,
+# start `tandem serve` and nginx in the foreground. Ctrl-C or SIGTERM stops
+# both. Used by `make run`, the test harness and the benchmark.
+set -euo pipefail
+umask 077
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${TANDEM_BIN:-$ROOT/build/tandem}
+PORT=${TANDEM_PORT:-8080}
+DATA=${TANDEM_DATA:-$ROOT/var}
+mkdir -p "$DATA"
+DATA=$(cd "$DATA" && pwd)
+export TANDEM_DATA=$DATA TANDEM_PORT=$PORT TANDEM_ROOT=$ROOT
+
+"$BIN" migrate >/dev/null
+
+# nginx started as root drops its workers to www-data, which must reach the
+# socket (group www-data, 0660) and every folder on the way to it.
+USER_LINE=""
+if [ "$(id -u)" = 0 ]; then
+  USER_LINE="user www-data www-data;"
+  chmod 0711 "$DATA"
+fi
+mkdir -p "$DATA/nginx"
+sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
+    -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
+    -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
+    "$ROOT/deploy/nginx.conf.in" > "$DATA/nginx.conf"
+cp "$ROOT/deploy/fastcgi.conf.in" "$DATA/fastcgi.conf"
+nginx -q -t -p "$DATA" -e "$DATA/nginx-error.log" -c "$DATA/nginx.conf"
+
+serve_pid=""; nginx_pid=""
+stop() {
+  trap - INT TERM EXIT
+  [ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null || true
+  [ -n "$serve_pid" ] && kill -TERM "$serve_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+"$BIN" serve 2> >(tee -a "$DATA/tandem.log" >&2) &
+serve_pid=$!
+for _ in $(seq 1 100); do
+  [ -S "$DATA/tandem.sock" ] && break
+  kill -0 "$serve_pid" 2>/dev/null || { echo "tandem serve failed to start (see above)" >&2; exit 1; }
+  sleep 0.05
+done
+nginx -p "$DATA" -e "$DATA/nginx-error.log" -c "$DATA/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+echo "Tandem is running at http://127.0.0.1:$PORT  (Ctrl-C stops it; data in $DATA)"
+# Whichever stops first (a crash, a port already taken), stop the other.
+wait -n "$serve_pid" "$nginx_pid" || true
+echo "tandem: a process stopped; shutting down" >&2
+exit 1

@@ -1,0 +1,104 @@
+/* HTML escaping, the template environment, route matching and the route
+ * table's declarations. */
+#include "testutil.h"
+
+#include "http/route.h"
+#include "pages/routes.h"
+#include "view/escape.h"
+#include "view/view.h"
+
+static void escapes_every_dangerous_character(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	html_escape(&b, "<script>alert('x')</script> & \"q\"");
+	assert_string_equal(buf_str(&b),
+			    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	buf_free(&b);
+}
+
+static void templates_receive_only_escaped_strings(void **state)
+{
+	(void)state;
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/templates", test_root());
+	assert_int_equal(view_load(dir), 0);
+	struct view *v = view_new();
+	view_int(v, "signed_in", 1);
+	view_str(v, "user_name", "<img src=x onerror=alert(1)>");
+	view_int(v, "is_admin", 0);
+	view_str(v, "csrf", "tok\"en");
+	view_str(v, "rid", "r");
+	view_str(v, "flash", "");
+	view_str(v, "title", "T");
+	view_int(v, "status", 404);
+	view_str(v, "message", "m");
+	struct buf out = {0};
+	assert_int_equal(view_render(v, "error", &out), 0);
+	assert_null(strstr(buf_str(&out), "<img src=x"));
+	assert_non_null(strstr(buf_str(&out), "&lt;img src=x onerror=alert(1)&gt;"));
+	assert_non_null(strstr(buf_str(&out), "value=\"tok&quot;en\""));
+	buf_free(&out);
+	view_free(v);
+	view_unload();
+}
+
+static void route(const char *m, const char *p, int want, int64_t id0)
+{
+	const struct route *r = NULL;
+	int64_t ids[ROUTE_MAX_IDS] = {0};
+	char allow[64];
+	int st = route_match(routes, routes_count, m, p, &r, ids, allow, sizeof(allow));
+	assert_int_equal(st, want);
+	if (want == 200)
+		assert_int_equal(ids[0], id0);
+}
+
+static void matches_patterns_and_ids(void **state)
+{
+	(void)state;
+	route("GET", "/healthz", 200, 0);
+	route("POST", "/admin/users/42/role", 200, 42);
+	route("POST", "/admin/users/042/role", 404, 0);  /* no leading zeros */
+	route("POST", "/admin/users/0/role", 404, 0);
+	route("POST", "/admin/users/1x/role", 404, 0);
+	route("POST", "/admin/users/9999999999999999/role", 404, 0); /* too long */
+	route("GET", "/nope", 404, 0);
+	route("GET", "/healthz/", 404, 0);
+}
+
+static void wrong_method_lists_allowed(void **state)
+{
+	(void)state;
+	const struct route *r = NULL;
+	int64_t ids[ROUTE_MAX_IDS];
+	char allow[64];
+	assert_int_equal(route_match(routes, routes_count, "PUT", "/login", &r, ids, allow, sizeof(allow)), 405);
+	assert_string_equal(allow, "GET, POST");
+	assert_int_equal(route_match(routes, routes_count, "GET", "/logout", &r, ids, allow, sizeof(allow)), 405);
+	assert_string_equal(allow, "POST");
+}
+
+static void every_route_declares_access(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < routes_count; i++) {
+		assert_true(routes[i].access != ACCESS_UNSET);
+		assert_non_null(routes[i].fn);
+		assert_true(strcmp(routes[i].method, "GET") == 0 || strcmp(routes[i].method, "POST") == 0);
+		/* admin pages are under /admin, and everything under /admin is admin-only */
+		assert_int_equal(strncmp(routes[i].pattern, "/admin", 6) == 0, routes[i].access == ACCESS_ADMIN);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(escapes_every_dangerous_character),
+		cmocka_unit_test(templates_receive_only_escaped_strings),
+		cmocka_unit_test(matches_patterns_and_ids),
+		cmocka_unit_test(wrong_method_lists_allowed),
+		cmocka_unit_test(every_route_declares_access),
+	};
+	return cmocka_run_group_tests_name("escaping and routes", tests, NULL, NULL);
+}

@@ -1,0 +1,196 @@
+/* Migrations, sessions, throttling and the password policy, on a real
+ * SQLite file without HTTP. */
+#include "testutil.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include "security/password.h"
+#include "security/throttle.h"
+#include "store/audit.h"
+#include "store/migrate.h"
+#include "store/sessions.h"
+#include "store/users.h"
+
+static char dbpath[256];
+
+static int setup(void **state)
+{
+	snprintf(dbpath, sizeof(dbpath), "/tmp/tandem-unit-%d.db", (int)getpid());
+	unlink(dbpath);
+	struct db *db = db_open(dbpath);
+	if (!db)
+		return -1;
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/sql", test_root());
+	if (migrate_apply(db, dir) < 1)
+		return -1;
+	*state = db;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	db_close(*state);
+	char p[300];
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+	return 0;
+}
+
+static void migrations_apply_once(void **state)
+{
+	struct db *db = *state;
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/sql", test_root());
+	int64_t before = db_scalar(db, "SELECT count(*) FROM schema_migrations", -1);
+	assert_true(before >= 1);
+	assert_int_equal(migrate_apply(db, dir), 0); /* second run: nothing */
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM schema_migrations", -1), before);
+	assert_int_equal(db_scalar(db, "PRAGMA foreign_keys", 0), 1);
+	assert_int_equal(db_scalar(db, "PRAGMA synchronous", 0), 2); /* FULL */
+	assert_int_equal(db_scalar(db, "PRAGMA busy_timeout", 0), 5000);
+	assert_int_equal(db_scalar(db, "PRAGMA secure_delete", 0), 1);
+}
+
+static void audit_is_append_only(void **state)
+{
+	struct db *db = *state;
+	assert_int_equal(audit_add(db, 100, "test_event", 0, 0, "127.0.0.1", NULL), DB_OK);
+	assert_int_not_equal(db_exec_script(db, "UPDATE audit SET event = 'x'"), DB_OK);
+	assert_int_not_equal(db_exec_script(db, "DELETE FROM audit"), DB_OK);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM audit WHERE event = 'test_event'", 0), 1);
+}
+
+static int64_t make_user(struct db *db, const char *email)
+{
+	int64_t id = 0;
+	assert_int_equal(user_create(db, email, "Test", "$argon2id$x", "member", 1000, &id), DB_OK);
+	return id;
+}
+
+static void duplicate_email_conflicts(void **state)
+{
+	struct db *db = *state;
+	make_user(db, "dup@example.com");
+	int64_t id;
+	assert_int_equal(user_create(db, "dup@example.com", "T", "h", "member", 1, &id), DB_CONFLICT);
+}
+
+static void sessions_expire_idle_and_absolute(void **state)
+{
+	struct db *db = *state;
+	int64_t uid = make_user(db, "sess@example.com");
+	unsigned char h[TOKEN_HASH_BYTES];
+	struct session s;
+	randombytes_buf(h, sizeof(h));
+	assert_int_equal(sess_create(db, h, uid, 10000, &s), DB_OK);
+	/* active use keeps it alive until the absolute limit */
+	int64_t t = 10000;
+	for (int i = 0; i < 20; i++) {
+		t += 1700; /* under the 1800 s idle limit */
+		assert_int_equal(sess_lookup(db, h, t, 1800, 43200, &s), DB_OK);
+		sess_touch(db, &s, t);
+	}
+	t += 1700 * 6; /* now past 12 h since creation */
+	assert_int_equal(sess_lookup(db, h, 10000 + 43201, 1800, 43200, &s), DB_NOTFOUND);
+	/* idle */
+	randombytes_buf(h, sizeof(h));
+	assert_int_equal(sess_create(db, h, uid, 20000, &s), DB_OK);
+	assert_int_equal(sess_lookup(db, h, 21800, 1800, 43200, &s), DB_OK);
+	assert_int_equal(sess_lookup(db, h, 21800 + 1801, 1800, 43200, &s), DB_NOTFOUND);
+	/* the expired row is gone, not just refused */
+	assert_int_equal(sess_lookup(db, h, 21800, 1800, 43200, &s), DB_NOTFOUND);
+}
+
+static void deactivation_ends_sessions(void **state)
+{
+	struct db *db = *state;
+	int64_t uid = make_user(db, "gone@example.com");
+	unsigned char h[TOKEN_HASH_BYTES];
+	struct session s;
+	randombytes_buf(h, sizeof(h));
+	assert_int_equal(sess_create(db, h, uid, 5000, &s), DB_OK);
+	assert_int_equal(user_deactivate(db, uid), DB_OK);
+	assert_int_equal(sess_lookup(db, h, 5001, 1800, 43200, &s), DB_NOTFOUND);
+}
+
+static void throttle_grows_then_caps_then_forgets(void **state)
+{
+	struct db *db = *state;
+	int64_t t = 50000;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.1", t), 0);
+		throttle_fail(db, "victim@example.com", "10.0.0.1", t);
+	}
+	/* after the free attempts, a delay that grows */
+	int64_t w1 = throttle_wait(db, "victim@example.com", "10.0.0.1", t);
+	assert_true(w1 > 0);
+	throttle_fail(db, "victim@example.com", "10.0.0.1", t);
+	int64_t w2 = throttle_wait(db, "victim@example.com", "10.0.0.1", t);
+	assert_true(w2 > w1);
+	/* fill up to the hourly cap, waiting out each delay */
+	int fails = 6;
+	while (fails < THROTTLE_ACCT_MAX) {
+		t += 20;
+		assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.2", t), 0);
+		throttle_fail(db, "victim@example.com", "10.0.0.2", t);
+		fails++;
+	}
+	t += 20;
+	int64_t capped = throttle_wait(db, "victim@example.com", "10.0.0.3", t);
+	assert_true(capped > 60); /* minutes, not seconds */
+	/* other accounts are unaffected */
+	assert_int_equal(throttle_wait(db, "other@example.com", "10.0.0.3", t), 0);
+	/* an hour later it is over */
+	assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.3", t + 3600), 0);
+}
+
+static void password_policy(void **state)
+{
+	(void)state;
+	assert_non_null(pw_policy("short", "a@b.c"));
+	assert_non_null(pw_policy("password1234", "a@b.c"));
+	assert_non_null(pw_policy("P@ssw0rd2024!", "a@b.c"));
+	assert_non_null(pw_policy("Sunshine123456", "a@b.c"));
+	assert_non_null(pw_policy("xx-margarete-xx-2", "margarete@example.com"));
+	char longpw[200];
+	memset(longpw, 'q', 129);
+	longpw[129] = '\0';
+	assert_non_null(pw_policy(longpw, "a@b.c"));
+	assert_null(pw_policy("amber otter quietly sings", "a@b.c"));
+	assert_null(pw_policy("ゆっくり歩く緑の象さんと青い空", "a@b.c")); /* any script */
+}
+
+static void hashes_are_argon2id_and_verify(void **state)
+{
+	(void)state;
+	char h[PW_HASH_LEN];
+	assert_int_equal(pw_hash("amber otter quietly sings", h), PW_OK);
+	assert_memory_equal(h, "$argon2id$", 10);
+	int rehash = 1;
+	assert_int_equal(pw_verify(h, "amber otter quietly sings", &rehash), PW_OK);
+	assert_int_equal(rehash, 0);
+	assert_int_equal(pw_verify(h, "amber otter quietly sing", &rehash), PW_MISMATCH);
+	assert_int_equal(pw_verify(NULL, "anything at all here", &rehash), PW_MISMATCH);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(migrations_apply_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(duplicate_email_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(sessions_expire_idle_and_absolute, setup, teardown),
+		cmocka_unit_test_setup_teardown(deactivation_ends_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(throttle_grows_then_caps_then_forgets, setup, teardown),
+		cmocka_unit_test(password_policy),
+		cmocka_unit_test(hashes_are_argon2id_and_verify),
+	};
+	return cmocka_run_group_tests_name("store and security", tests, NULL, NULL);
+}
