@@ -39,7 +39,8 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-"$BIN" serve 2> >(tee -a "$DATA/tandem.log" >&2) &
+# tee ignores INT/TERM so it drains the last lines until serve exits.
+"$BIN" serve 2> >(trap "" INT TERM; exec tee -a "$DATA/tandem.log" >&2) &
 serve_pid=$!
 for _ in $(seq 1 100); do
   [ -S "$DATA/tandem.sock" ] && break

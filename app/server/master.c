@@ -110,6 +110,13 @@ int server_run(const struct config *cfg)
 		return 1;
 	}
 	setup_announce(db, cfg);
+	char pidfile[4300];
+	snprintf(pidfile, sizeof(pidfile), "%s/tandem.pid", cfg->data);
+	FILE *pf = fopen(pidfile, "w");
+	if (pf) {
+		fprintf(pf, "%d\n", (int)getpid());
+		fclose(pf);
+	}
 
 	sigset_t set;
 	sigemptyset(&set);
@@ -171,6 +178,7 @@ int server_run(const struct config *cfg)
 			waitpid(pids[i], NULL, 0);
 	close(fd);
 	unlink(cfg->sock_path);
+	unlink(pidfile);
 	db_close(db);
 	log_kv("info", "stopped", NULL);
 	return 0;

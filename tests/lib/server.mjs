@@ -1,0 +1,183 @@
+// Starts the real stack (deploy/run.sh: nginx + `tandem serve`) on a free
+// loopback port with a fresh data directory, and talks HTTP to it.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import http from 'node:http';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.TANDEM_BIN || join(ROOT, 'build', 'asan', 'tandem');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function startServer(extraEnv = {}) {
+  const port = await freePort();
+  const data = mkdtempSync(join(tmpdir(), 'tandem-test-'));
+  const env = {
+    ...process.env, TANDEM_BIN: BIN, TANDEM_PORT: String(port), TANDEM_DATA: data,
+    TANDEM_WORKERS: '2', ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', ...extraEnv,
+  };
+  const child = spawn(join(ROOT, 'deploy', 'run.sh'), [], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  // 'close', not 'exit': the last log lines arrive after run.sh exits.
+  const exited = new Promise((r) => child.on('close', (code, sig) => r({ code, sig })));
+  const srv = {
+    port, data, base: `http://127.0.0.1:${port}`, child, env,
+    log: () => output,
+    db: join(data, 'tandem.db'),
+    async stop() {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      const r = await Promise.race([exited, sleep(10000).then(() => null)]);
+      if (!r) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
+      const sanitizer = output.match(/(ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer)[^\n]*/);
+      if (!process.env.KEEP_DATA) rmSync(data, { recursive: true, force: true });
+      if (sanitizer) throw new Error(`sanitizer report in server output: ${sanitizer[0]}`);
+      return r;
+    },
+    /** Move the server's clock (test builds only) `seconds` past real time. */
+    setClock(seconds) { writeFileSync(join(data, 'test-clock'), String(seconds)); },
+    sql(query) {
+      return execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, query], { encoding: 'utf8' }).trim();
+    },
+    masterPid() { return Number(readFileSync(join(data, 'tandem.pid'), 'utf8').trim()); },
+    workerPids() {
+      try {
+        return execFileSync('pgrep', ['-x', 'tandem', '-P', String(srv.masterPid())], { encoding: 'utf8' })
+          .trim().split('\n').filter(Boolean).map(Number);
+      } catch { return []; }
+    },
+    setupUrl() {
+      const m = output.match(/\/setup\?token=([A-Za-z0-9_-]+)/);
+      return m ? m[0] : null;
+    },
+    createAdmin(email, name, password) {
+      return execFileSync(BIN, ['create-admin', '--email', email, '--name', name],
+        { env, input: password + '\n', encoding: 'utf8' });
+    },
+  };
+  for (let i = 0; i < 200; i++) {
+    if (existsSync(join(data, 'tandem.sock'))) {
+      try { const r = await request(srv, 'GET', '/healthz'); if (r.status === 200) return srv; } catch { /* not yet */ }
+    }
+    await sleep(50);
+  }
+  await srv.stop().catch(() => {});
+  throw new Error(`server did not start:\n${output}`);
+}
+
+/** One HTTP request. body: string or object/array of pairs (urlencoded). */
+export function request(srv, method, path, { headers = {}, body, raw } = {}) {
+  let payload = body;
+  if (body && typeof body !== 'string' && !Buffer.isBuffer(body)) payload = encodeForm(body);
+  const h = { ...headers };
+  if (payload !== undefined && !('content-type' in lower(h))) h['Content-Type'] = 'application/x-www-form-urlencoded';
+  if (payload !== undefined) h['Content-Length'] = Buffer.byteLength(payload);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: srv.port, method, path, headers: h, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), raw: res.rawHeaders }));
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+function lower(h) { return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v])); }
+
+export function encodeForm(fields) {
+  const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
+  return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+}
+
+/** Send raw bytes on a TCP connection and read the status line back. */
+export function rawRequest(srv, text) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(srv.port, '127.0.0.1', () => s.write(text)); // no half-close: nginx drops the reply
+    let buf = '';
+    s.on('data', (d) => { buf += d; });
+    s.on('end', () => resolve(buf));
+    s.on('error', reject);
+    s.setTimeout(10000, () => { s.destroy(); reject(new Error('raw request timed out')); });
+  });
+}
+
+/** A browser-like client: keeps the session cookie and the last CSRF token. */
+export class Client {
+  constructor(srv) { this.srv = srv; this.sid = null; this.csrf = null; this.last = null; }
+  cookieHeader() { return this.sid ? { Cookie: `__Host-sid=${this.sid}` } : {}; }
+  absorb(res) {
+    for (const c of [].concat(res.headers['set-cookie'] || [])) {
+      const m = c.match(/^__Host-sid=([^;]*)/);
+      if (m) this.sid = m[1] || null;
+    }
+    const t = res.body.match(/name="csrf" value="([^"]+)"/);
+    if (t) this.csrf = t[1];
+    this.last = res;
+    return res;
+  }
+  async get(path, headers = {}) {
+    return this.absorb(await request(this.srv, 'GET', path, { headers: { ...this.cookieHeader(), ...headers } }));
+  }
+  /** POST fields with this client's CSRF token unless fields carry their own. */
+  async post(path, fields = {}, { headers = {}, csrf = true } = {}) {
+    const pairs = Array.isArray(fields) ? [...fields] : Object.entries(fields);
+    if (csrf && !pairs.some(([k]) => k === 'csrf')) pairs.push(['csrf', this.csrf || '']);
+    return this.absorb(await request(this.srv, 'POST', path, {
+      body: pairs,
+      headers: { ...this.cookieHeader(), Origin: this.srv.base.replace('http://', 'http://'), Host: `127.0.0.1:${this.srv.port}`, ...headers },
+    }));
+  }
+}
+
+export const GOOD_PW = 'amber otter quietly sings';
+
+export async function signup(srv, email, name = 'Test Person', password = GOOD_PW) {
+  const c = new Client(srv);
+  await c.get('/signup');
+  const r = await c.post('/signup', { email, display_name: name, password, password_confirm: password });
+  if (r.status !== 303) throw new Error(`signup failed: ${r.status} ${r.body.slice(0, 400)}`);
+  await c.get('/');
+  return c;
+}
+
+export async function login(srv, email, password = GOOD_PW) {
+  const c = new Client(srv);
+  await c.get('/login');
+  const r = await c.post('/login', { email, password });
+  if (r.status !== 303) throw new Error(`login failed: ${r.status}`);
+  await c.get('/');
+  return c;
+}
+
+/** An admin signed in: created with the CLI, then logged in. */
+export async function adminClient(srv, email = 'admin@example.com') {
+  srv.createAdmin(email, 'Ada Admin', GOOD_PW);
+  return login(srv, email);
+}
+
+/** The POST routes from the one route table, with {id} patterns. */
+export function postRoutes() {
+  const src = readFileSync(join(ROOT, 'app', 'pages', 'routes.c'), 'utf8');
+  return [...src.matchAll(/\{"POST", "([^"]+)"/g)].map((m) => m[1]);
+}
+
+export const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
