@@ -84,6 +84,12 @@ int config_load(struct config *cfg)
 	cfg->port = env_int("TANDEM_PORT", 8080, 1, 65535);
 	cfg->idle_minutes = env_int("TANDEM_IDLE_MINUTES", 30, 1, 24 * 60);
 	cfg->session_hours = env_int("TANDEM_SESSION_HOURS", 12, 1, 24 * 30);
+	const char *o = getenv("TANDEM_ORIGIN");
+	if (o && *o)
+		snprintf(cfg->origins, sizeof(cfg->origins), "%s", o);
+	else
+		snprintf(cfg->origins, sizeof(cfg->origins), "http://127.0.0.1:%d,http://localhost:%d",
+			 cfg->port, cfg->port);
 	clock_set_data_dir(cfg->data);
 	return 0;
 }

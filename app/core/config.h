@@ -13,6 +13,10 @@ struct config {
 	int idle_minutes;    /* $TANDEM_IDLE_MINUTES, default 30 */
 	int session_hours;   /* $TANDEM_SESSION_HOURS, default 12 */
 	int cores;
+	/* $TANDEM_ORIGIN: the origins forms may be posted from, comma-separated,
+	 * e.g. "https://mentoring.example.com". Default: this machine's
+	 * http://127.0.0.1:PORT and http://localhost:PORT. */
+	char origins[1024];
 };
 
 /* Fill cfg from the environment. Returns 0, or -1 after printing why to

@@ -25,18 +25,21 @@ static void load_session(struct ctx *c)
 	sess_touch(c->db, &c->sess, c->now);
 }
 
-/* Origin (or, without it, Sec-Fetch-Site) must say the form came from us. */
-static int same_origin(const struct request *r)
+/* Origin (or, without it, Sec-Fetch-Site) must say the form came from us.
+ * Origins are compared with the configured list, never with the Host
+ * header, which the client controls. */
+static int same_origin(const struct request *r, const char *origins)
 {
 	if (r->origin[0]) {
-		const char *o = r->origin;
-		if (strncmp(o, "https://", 8) == 0)
-			o += 8;
-		else if (strncmp(o, "http://", 7) == 0)
-			o += 7;
-		else
-			return 0;
-		return r->host[0] && strcmp(o, r->host) == 0;
+		size_t n = strlen(r->origin);
+		for (const char *p = origins; *p;) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			if (len == n && strncmp(p, r->origin, n) == 0)
+				return 1;
+			p += len + (comma != NULL);
+		}
+		return 0;
 	}
 	if (r->fetch_site[0])
 		return strcmp(r->fetch_site, "same-origin") == 0;
@@ -45,7 +48,7 @@ static int same_origin(const struct request *r)
 
 static int csrf_ok(struct ctx *c)
 {
-	if (!same_origin(c->req) || !c->has_session)
+	if (!same_origin(c->req, c->cfg->origins) || !c->has_session)
 		return 0;
 	if (form_count(&c->req->body, "csrf") != 1)
 		return 0;

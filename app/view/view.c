@@ -43,9 +43,14 @@ static char *slurp(const char *path)
 	return b.data ? b.data : strdup("");
 }
 
-/* Replace each "<!--#include _x.html-->" line with the partial's text. */
-static int expand_includes(const char *dir, const char *src, struct buf *out)
+/* Replace each "<!--#include _x.html-->" with the partial's text,
+ * recursively (partials may include partials, four levels deep). */
+static int expand_includes(const char *dir, const char *src, struct buf *out, int depth)
 {
+	if (depth > 4) {
+		fprintf(stderr, "%s: includes nested too deeply\n", dir);
+		return -1;
+	}
 	const char *p = src;
 	for (;;) {
 		const char *m = strstr(p, "<!--#include ");
@@ -71,8 +76,10 @@ static int expand_includes(const char *dir, const char *src, struct buf *out)
 			fprintf(stderr, "%s: cannot read included %s\n", dir, name);
 			return -1;
 		}
-		buf_puts(out, part);
+		int rc = expand_includes(dir, part, out, depth + 1);
 		free(part);
+		if (rc != 0)
+			return -1;
 		p = end + 3;
 	}
 }
@@ -123,7 +130,7 @@ int view_load(const char *dir)
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		char *page = slurp(path);
 		struct buf body = {0}, full = {0};
-		if (!page || expand_includes(dir, page, &body) != 0) {
+		if (!page || expand_includes(dir, page, &body, 0) != 0) {
 			fprintf(stderr, "%s: cannot read or expand includes\n", path);
 			rc = -1;
 		} else {
