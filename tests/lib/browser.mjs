@@ -1,0 +1,59 @@
+// Debian's Chromium driven by playwright-core; never a downloaded browser.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { ROOT } from './server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const SHOTS = join(ROOT, 'var', 'screenshots');
+
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'tandem-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    viewport: { width: 1280, height: 860 },
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  const problems = [];
+  const watch = (page) => {
+    // A page answered 4xx on purpose (a form with errors) logs a status line;
+    // those are judged by the tests. Failed subresources are caught below.
+    page.on('console', (m) => {
+      if ((m.type() === 'error' || m.type() === 'warning') && !/the server responded with a status of/.test(m.text())) problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.request().resourceType() !== 'document' && r.status() >= 400) problems.push(`subresource ${r.status()}: ${r.url()}`);
+    });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  };
+  browser.pages().forEach(watch);
+  browser.on('page', watch);
+  return {
+    context: browser,
+    page: browser.pages()[0] || await browser.newPage(),
+    problems,
+    async close() { await browser.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+/** Screenshot into var/screenshots/NAME.png. */
+export async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** axe-core's WCAG A/AA rules on the current page: no violations allowed.
+ * page.evaluate runs over the DevTools protocol, outside the page's CSP. */
+export async function assertAccessible(page, what) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] }));
+  const v = result.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  assert.deepEqual(v, [], `accessibility violations on ${what}`);
+}
