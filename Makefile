@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 PKGS := gcc make pkg-config nginx-light libfcgi-dev libctpl-dev libsodium-dev \
         libsqlite3-dev libcmocka-dev libcrack2-dev cracklib-runtime wrk \
-        chromium nodejs python3 sqlite3
+        chromium nodejs python3 sqlite3 curl
 FUZZ_PKGS := clang libclang-rt-14-dev
 
 PC_LIBS := ctpl libsodium sqlite3
@@ -90,12 +90,16 @@ test: deps
 	@$(MAKE) --no-print-directory browser
 	@echo "make test: all suites passed"
 
-bench: deps build/tandem build/bench/floor tests/node_modules/.ok
+bench: deps build/tandem build/bench/floor build/bench/hashtime tests/node_modules/.ok
 	@deploy/bench.sh
 
 build/bench/floor: tests/bench/floor.c
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) $(LDHARDEN) $< -lfcgi -o $@
+	$(CC) $(CPPFLAGS) $(REL_CFLAGS) $(LDHARDEN) $< -lfcgi -o $@
+
+build/bench/hashtime: tests/bench/hashtime.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(REL_CFLAGS) $(LDHARDEN) $< -lsodium -o $@
 
 fuzz:
 	@$(MAKE) --no-print-directory deps PKGS="$(FUZZ_PKGS)"

@@ -21,7 +21,7 @@ if [ "$(id -u)" = 0 ]; then
   USER_LINE="user www-data www-data;"
   chmod 0711 "$DATA"
 fi
-mkdir -p "$DATA/nginx"
+mkdir -p "$DATA/nginx" "$DATA/extra"
 sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
     -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
     -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
@@ -39,12 +39,18 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-# tee ignores INT/TERM so it drains the last lines until serve exits.
-"$BIN" serve 2> >(trap "" INT TERM; exec tee -a "$DATA/tandem.log" >&2) &
+# The log goes to $DATA/tandem.log. On a terminal it is shown too, through
+# tee (which ignores INT/TERM to drain the last lines); otherwise (tests,
+# bench, services) serve appends to the file itself: no extra process per line.
+if [ -t 2 ]; then
+  "$BIN" serve 2> >(trap "" INT TERM; exec tee -a "$DATA/tandem.log" >&2) &
+else
+  "$BIN" serve 2>>"$DATA/tandem.log" &
+fi
 serve_pid=$!
 for _ in $(seq 1 100); do
   [ -S "$DATA/tandem.sock" ] && break
-  kill -0 "$serve_pid" 2>/dev/null || { echo "tandem serve failed to start (see above)" >&2; exit 1; }
+  kill -0 "$serve_pid" 2>/dev/null || { echo "tandem serve failed to start:" >&2; tail -5 "$DATA/tandem.log" >&2; exit 1; }
   sleep 0.05
 done
 nginx -p "$DATA" -e "$DATA/nginx-error.log" -c "$DATA/nginx.conf" -g 'daemon off;' &

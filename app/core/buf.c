@@ -46,18 +46,28 @@ int buf_puts(struct buf *b, const char *s)
 
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
+	if (buf_grow(b, b->len + 128) != 0)
+		return -1;
+	/* One pass when it fits the room there is; a second only to grow. */
 	va_list ap;
 	va_start(ap, fmt);
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_grow(b, b->len + (size_t)n) != 0) {
-		va_end(ap2);
+	if (n >= 0 && (size_t)n >= room) {
+		if (buf_grow(b, b->len + (size_t)n) != 0) {
+			va_end(ap2);
+			return -1;
+		}
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+	}
+	va_end(ap2);
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		return -1;
 	}
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
 	b->len += (size_t)n;
 	return 0;
 }

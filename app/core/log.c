@@ -46,7 +46,11 @@ void log_kv(const char *level, const char *msg, ...)
 		if (!k)
 			break;
 		const char *v = va_arg(ap, const char *);
-		buf_printf(&b, " %s=\"%s\"", k, log_escape(v ? v : "", esc, sizeof(esc)));
+		buf_puts(&b, " ");
+		buf_puts(&b, k);
+		buf_puts(&b, "=\"");
+		buf_puts(&b, log_escape(v ? v : "", esc, sizeof(esc)));
+		buf_puts(&b, "\"");
 	}
 	va_end(ap);
 	buf_puts(&b, "\n");

@@ -16,12 +16,11 @@ static void load_session(struct ctx *c)
 	token_hash(raw, hash);
 	sodium_memzero(raw, sizeof(raw));
 	if (sess_lookup(c->db, hash, c->now, (int64_t)c->cfg->idle_minutes * 60,
-			(int64_t)c->cfg->session_hours * 3600, &c->sess) != DB_OK)
+			(int64_t)c->cfg->session_hours * 3600, &c->sess, &c->user) != DB_OK)
 		return;
 	c->has_session = 1;
 	token_encode(c->sess.csrf, TOKEN_BYTES, c->csrf, sizeof(c->csrf));
-	if (c->sess.user_id && user_by_id(c->db, c->sess.user_id, &c->user) == DB_OK && c->user.active)
-		c->signed_in = 1;
+	c->signed_in = c->sess.user_id && c->user.active;
 	sess_touch(c->db, &c->sess, c->now);
 }
 

@@ -86,7 +86,10 @@ void worker_main(const struct config *cfg, int listen_fd)
 		log_kv("error", "worker cannot start", NULL);
 		_exit(3);
 	}
-	pw_slots_init(cfg->data, cfg->cores);
+	/* At most one argon2id per core, and never every worker at once: a
+	 * login flood must leave a worker free for everything else. */
+	int slots = cfg->workers - 1 < cfg->cores ? cfg->workers - 1 : cfg->cores;
+	pw_slots_init(cfg->data, slots > 0 ? slots : 1);
 	FCGX_Init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, listen_fd, 0);

@@ -27,11 +27,13 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 }
 
 enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now,
-		       int64_t idle, int64_t absolute, struct session *s)
+		       int64_t idle, int64_t absolute, struct session *s, struct user *u)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
-				       "coalesce(s.flash, ''), coalesce(u.active, 1) FROM sessions s "
-				       "LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h");
+				       "coalesce(s.flash, ''), coalesce(u.active, 1), u.id, u.email, "
+				       "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0) "
+				       "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
+				       "WHERE s.token_hash = :h");
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
@@ -49,6 +51,8 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	s->last_seen = sqlite3_column_int64(st, 3);
 	snprintf(s->flash, sizeof(s->flash), "%s", (const char *)sqlite3_column_text(st, 4));
 	int active = sqlite3_column_int(st, 5);
+	if (u && s->user_id)
+		user_from_row(st, 6, u);
 	sqlite3_reset(st);
 	if (!s->user_id) {
 		idle = PRESESSION_SECONDS;

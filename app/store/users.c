@@ -9,6 +9,17 @@ static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
 	snprintf(out, n, "%s", s ? (const char *)s : "");
 }
 
+void user_from_row(sqlite3_stmt *st, int f, struct user *u)
+{
+	u->id = sqlite3_column_int64(st, f);
+	copy_col(st, f + 1, u->email, sizeof(u->email));
+	copy_col(st, f + 2, u->name, sizeof(u->name));
+	copy_col(st, f + 3, u->pw_hash, sizeof(u->pw_hash));
+	copy_col(st, f + 4, u->role, sizeof(u->role));
+	u->active = sqlite3_column_int(st, f + 5);
+	u->last_login_at = sqlite3_column_int64(st, f + 6);
+}
+
 static enum db_rc fill(sqlite3_stmt *st, struct user *u)
 {
 	int rc = sqlite3_step(st);
@@ -16,13 +27,7 @@ static enum db_rc fill(sqlite3_stmt *st, struct user *u)
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
 	}
-	u->id = sqlite3_column_int64(st, 0);
-	copy_col(st, 1, u->email, sizeof(u->email));
-	copy_col(st, 2, u->name, sizeof(u->name));
-	copy_col(st, 3, u->pw_hash, sizeof(u->pw_hash));
-	copy_col(st, 4, u->role, sizeof(u->role));
-	u->active = sqlite3_column_int(st, 5);
-	u->last_login_at = sqlite3_column_int64(st, 6);
+	user_from_row(st, 0, u);
 	sqlite3_reset(st);
 	return DB_OK;
 }

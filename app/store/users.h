@@ -15,6 +15,10 @@ struct user {
 	int64_t last_login_at;
 };
 
+/* Fill u from columns first..first+6 of a row selected as
+ * id, email, display_name, pw_hash, role, active, coalesce(last_login_at, 0). */
+void user_from_row(sqlite3_stmt *st, int first, struct user *u);
+
 /* Create an account; *id gets its id. DB_CONFLICT when the email is taken. */
 enum db_rc user_create(struct db *db, const char *email, const char *name, const char *pw_hash,
 		       const char *role, int64_t now, int64_t *id);

@@ -149,5 +149,5 @@ test('SIGTERM stops everything cleanly, leaving no socket', async () => {
   const r = await other.stop();
   assert.ok(r, 'stopped within the timeout');
   assert.ok(!existsSync(join(other.data, 'tandem.sock')));
-  assert.match(other.log(), /msg="stopped"/);
+  assert.match(other.finalLog, /msg="stopped"/);
 });

@@ -36,13 +36,16 @@ export async function startServer(extraEnv = {}) {
   const exited = new Promise((r) => child.on('close', (code, sig) => r({ code, sig })));
   const srv = {
     port, data, base: `http://127.0.0.1:${port}`, child, env,
-    log: () => output,
+    /** What run.sh printed plus the server's log file. */
+    log: () => { try { return output + readFileSync(join(data, 'tandem.log'), 'utf8'); } catch { return output; } },
     db: join(data, 'tandem.db'),
     async stop() {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
       const r = await Promise.race([exited, sleep(10000).then(() => null)]);
       if (!r) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
-      const sanitizer = output.match(/(ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer)[^\n]*/);
+      const all = srv.log();
+      const sanitizer = all.match(/(ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer)[^\n]*/);
+      srv.finalLog = all;
       if (!process.env.KEEP_DATA) rmSync(data, { recursive: true, force: true });
       if (sanitizer) throw new Error(`sanitizer report in server output: ${sanitizer[0]}`);
       return r;

@@ -92,18 +92,18 @@ static void sessions_expire_idle_and_absolute(void **state)
 	int64_t t = 10000;
 	for (int i = 0; i < 20; i++) {
 		t += 1700; /* under the 1800 s idle limit */
-		assert_int_equal(sess_lookup(db, h, t, 1800, 43200, &s), DB_OK);
+		assert_int_equal(sess_lookup(db, h, t, 1800, 43200, &s, NULL), DB_OK);
 		sess_touch(db, &s, t);
 	}
 	t += 1700 * 6; /* now past 12 h since creation */
-	assert_int_equal(sess_lookup(db, h, 10000 + 43201, 1800, 43200, &s), DB_NOTFOUND);
+	assert_int_equal(sess_lookup(db, h, 10000 + 43201, 1800, 43200, &s, NULL), DB_NOTFOUND);
 	/* idle */
 	randombytes_buf(h, sizeof(h));
 	assert_int_equal(sess_create(db, h, uid, 20000, &s), DB_OK);
-	assert_int_equal(sess_lookup(db, h, 21800, 1800, 43200, &s), DB_OK);
-	assert_int_equal(sess_lookup(db, h, 21800 + 1801, 1800, 43200, &s), DB_NOTFOUND);
+	assert_int_equal(sess_lookup(db, h, 21800, 1800, 43200, &s, NULL), DB_OK);
+	assert_int_equal(sess_lookup(db, h, 21800 + 1801, 1800, 43200, &s, NULL), DB_NOTFOUND);
 	/* the expired row is gone, not just refused */
-	assert_int_equal(sess_lookup(db, h, 21800, 1800, 43200, &s), DB_NOTFOUND);
+	assert_int_equal(sess_lookup(db, h, 21800, 1800, 43200, &s, NULL), DB_NOTFOUND);
 }
 
 static void deactivation_ends_sessions(void **state)
@@ -115,7 +115,7 @@ static void deactivation_ends_sessions(void **state)
 	randombytes_buf(h, sizeof(h));
 	assert_int_equal(sess_create(db, h, uid, 5000, &s), DB_OK);
 	assert_int_equal(user_deactivate(db, uid), DB_OK);
-	assert_int_equal(sess_lookup(db, h, 5001, 1800, 43200, &s), DB_NOTFOUND);
+	assert_int_equal(sess_lookup(db, h, 5001, 1800, 43200, &s, NULL), DB_NOTFOUND);
 }
 
 static void throttle_grows_then_caps_then_forgets(void **state)

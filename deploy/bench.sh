@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# make bench: the app against the floor of this stack (a do-nothing libfcgi
+# responder), both behind the same generated nginx config, measured in the
+# same run with wrk. Prints a table and writes it to var/bench/last.txt.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DUR=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONN=${BENCH_CONNECTIONS:-16}
+PORT=${TANDEM_BENCH_PORT:-8099}
+WORKERS=${TANDEM_WORKERS:-$(nproc)}
+DATA=$(mktemp -d /tmp/tandem-bench-XXXXXX)
+chmod 0711 "$DATA"
+BASE="http://127.0.0.1:$PORT"
+OUT="$ROOT/var/bench"
+mkdir -p "$OUT" "$DATA/extra"
+
+cleanup() {
+  [ -n "${run_pid:-}" ] && kill -TERM "$run_pid" 2>/dev/null || true
+  [ -n "${floor_pid:-}" ] && kill -TERM "$floor_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+"$ROOT/build/bench/floor" "$DATA/floor.sock" "$WORKERS" &
+floor_pid=$!
+cat > "$DATA/extra/floor.conf" <<CONF
+location = /__floor {
+    include /etc/nginx/fastcgi_params;
+    fastcgi_pass unix:$DATA/floor.sock;
+}
+CONF
+# nginx's rate limit on /login is lifted here so the app's own capacity
+# is what gets measured.
+TANDEM_BIN="$ROOT/build/tandem" TANDEM_DATA="$DATA" TANDEM_PORT="$PORT" TANDEM_WORKERS="$WORKERS" \
+  TANDEM_LOGIN_RATE=100000r/s TANDEM_LOGIN_BURST=100000 "$ROOT/deploy/run.sh" > "$DATA/run.log" 2>&1 &
+run_pid=$!
+for _ in $(seq 1 100); do
+  curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+# A signed-in member for the pages that need one.
+jar="$DATA/cookies"
+curl -fs -c "$jar" "$BASE/signup" -o "$DATA/signup.html"
+csrf=$(grep -o 'name="csrf" value="[^"]*"' "$DATA/signup.html" | head -1 | sed 's/.*value="//; s/"$//')
+curl -fs -b "$jar" -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$PORT" \
+  --data-urlencode "csrf=$csrf" --data-urlencode "email=bench@example.com" \
+  --data-urlencode "display_name=Bench Person" --data-urlencode "password=amber otter quietly sings" \
+  --data-urlencode "password_confirm=amber otter quietly sings" "$BASE/signup"
+SID=$(awk '$6 == "__Host-sid" { print $7 }' "$jar")
+export BENCH_SID="$SID"
+
+# Extra targets from later features register here: name|path|needs-session.
+TARGETS=("floor|/__floor|no" "/healthz|/healthz|no" "home page|/|yes")
+[ -f "$ROOT/deploy/bench-targets.sh" ] && . "$ROOT/deploy/bench-targets.sh"
+
+to_ms() { # wrk prints 812.00us, 1.20ms, 1.01s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+run_wrk() { # path, needs-session, [connections]
+  local args=(-t2 -c"${3:-$CONN}" -d"${DUR}s" --latency)
+  [ "$2" = yes ] && args+=(-H "Cookie: __Host-sid=$SID")
+  wrk "${args[@]}" "$BASE$1" 2>&1
+}
+
+table="$OUT/last.txt"
+{
+  printf 'Tandem bench  %s  (%s cores, %s workers, %s connections; median of %s interleaved %ss runs per target)\n' \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$WORKERS" "$CONN" "$ROUNDS" "$DUR"
+  printf '%-28s %10s %9s %9s %9s %8s\n' target req/s p50_ms p99_ms vs_floor non2xx
+} > "$table"
+# Rounds interleave the targets so a noisy moment on this shared machine
+# hurts every target alike; each target reports its median round.
+declare -A RPS P50 P99 BAD
+for r in $(seq 1 "$ROUNDS"); do
+  for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name path sess <<< "$t"
+    res=$(run_wrk "$path" "$sess")
+    RPS[$name]+="$(awk '/Requests\/sec/ { print $2 }' <<< "$res") "
+    P50[$name]+="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<< "$res")") "
+    P99[$name]+="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$res")") "
+    b=$(awk '/Non-2xx/ { print $NF }' <<< "$res")
+    BAD[$name]=$(( ${BAD[$name]:-0} + ${b:-0} ))
+  done
+done
+median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+floor_rps=""
+for t in "${TARGETS[@]}"; do
+  IFS='|' read -r name _ _ <<< "$t"
+  rps=$(median "${RPS[$name]}")
+  [ -z "$floor_rps" ] && floor_rps=$rps
+  ratio=$(awk -v a="$rps" -v b="$floor_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+  printf '%-28s %10.0f %9s %9s %9s %8s\n' "$name" "$rps" "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$ratio" "${BAD[$name]}" >> "$table"
+done
+
+# Logins: real sign-ins (GET the form, POST the password) from 8 clients
+# while wrk measures /healthz; argon2id bounds what any server can do.
+hash_ms=$("$ROOT/build/bench/hashtime")
+LDUR=$((DUR * 2))
+node "$ROOT/tests/bench/login.mjs" "$BASE" "$LDUR" 8 "$hash_ms" > "$DATA/login.txt" &
+login_pid=$!
+sleep 1
+hres=$(wrk -t1 -c4 -d"$((LDUR - 2))s" --latency "$BASE/healthz" 2>&1)
+wait "$login_pid"
+hp99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$hres")")
+hrps=$(awk '/Requests\/sec/ { print $2 }' <<< "$hres")
+{
+  cat "$DATA/login.txt"
+  printf '%-28s %10.0f %9s %9s   (during the login flood; goal p99 <= 50 ms)\n' "/healthz under login flood" "$hrps" "-" "$hp99"
+} >> "$table"
+cat "$table"
