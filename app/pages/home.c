@@ -1,9 +1,56 @@
 /* GET / (the member's dashboard) and GET /admin (the program overview). */
+#include <stdio.h>
+#include <string.h>
+
 #include "pages/ctx.h"
+#include "pages/format.h"
+#include "pages/mentorships.h"
 #include "pages/routes.h"
+#include "store/requests.h"
+
+/* Requests for the dashboard: waiting on me, or mine that closed lately. */
+static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
+{
+	sqlite3_stmt *st = DB_STMT(c->db,
+		"SELECT r.id, CASE WHEN :mine THEN e.display_name ELSE m.display_name END, t.name, "
+		REQ_STATUS_SQL ", r.created_at, r.reason FROM requests r JOIN users e ON e.id = r.mentee_id "
+		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+		"WHERE (:mine AND r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - 1209600) "
+		"OR (NOT :mine AND r.mentee_id = :u AND (r.status = 'pending' OR "
+		"    coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400)) "
+		"ORDER BY r.created_at LIMIT 50");
+	struct vlist *l = view_list_new();
+	if (!st)
+		return l;
+	db_bind_int(st, ":mine", waiting_on_me);
+	db_bind_int(st, ":u", c->user.id);
+	db_bind_int(st, ":now", c->now);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct vrow *r = view_row_new();
+		const char *status = (const char *)sqlite3_column_text(st, 3);
+		int64_t created = sqlite3_column_int64(st, 4);
+		char waited[40];
+		fmt_duration(c->now - created, waited, sizeof(waited));
+		view_row_int(r, sqlite3_column_int64(st, 0));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
+		view_row_str(r, status);
+		view_row_str(r, fmt_request_status(status));
+		view_row_str(r, waited);
+		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
+		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
+		view_list_add(l, r);
+	}
+	sqlite3_reset(st);
+	return l;
+}
 
 void page_home(struct ctx *c)
 {
+	struct view *v = ctx_view(c);
+	view_list_set(v, "mentorships", mentorship_rows(c, 1));
+	view_list_set(v, "waiting", dash_requests(c, 1));
+	view_list_set(v, "mine", dash_requests(c, 0));
 	ctx_render(c, 200, "home", "Your dashboard");
 }
 
@@ -12,5 +59,9 @@ void page_admin(struct ctx *c)
 	struct view *v = ctx_view(c);
 	view_int(v, "members", db_scalar(c->db, "SELECT count(*) FROM users WHERE active = 1", 0));
 	view_int(v, "admins", db_scalar(c->db, "SELECT count(*) FROM users WHERE active = 1 AND role = 'admin'", 0));
+	view_int(v, "mentors", db_scalar(c->db, "SELECT count(*) FROM profiles p JOIN users u ON u.id = p.user_id "
+						"WHERE p.is_mentor = 1 AND u.active = 1", 0));
+	view_int(v, "active_ms", db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status = 'active'", 0));
+	view_int(v, "done_ms", db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0));
 	ctx_render(c, 200, "admin", "Program overview");
 }

@@ -16,6 +16,7 @@
 #include "security/throttle.h"
 #include "server/server.h"
 #include "store/db.h"
+#include "store/requests.h"
 #include "store/sessions.h"
 
 #define MAX_WORKERS 256
@@ -25,6 +26,7 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	int64_t now = clock_now();
 	sess_purge(db, now, (int64_t)cfg->idle_minutes * 60, (int64_t)cfg->session_hours * 3600);
 	throttle_purge(db, now);
+	req_expire_all(db, now);
 }
 
 /* Refuse to steal a socket a live instance is serving; a dead one's

@@ -45,9 +45,15 @@ enum db_rc user_create(struct db *db, const char *email, const char *name, const
 	db_bind_text(st, ":r", role);
 	db_bind_int(st, ":now", now);
 	enum db_rc rc = db_exec_step(st);
-	if (rc == DB_OK)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
-	return rc;
+	if (rc != DB_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	st = DB_STMT(db, "INSERT INTO profiles(user_id, updated_at) VALUES (:id, :now)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":id", *id);
+	db_bind_int(st, ":now", now);
+	return db_exec_step(st);
 }
 
 enum db_rc user_by_email(struct db *db, const char *email, struct user *u)

@@ -19,7 +19,8 @@ struct user {
  * id, email, display_name, pw_hash, role, active, coalesce(last_login_at, 0). */
 void user_from_row(sqlite3_stmt *st, int first, struct user *u);
 
-/* Create an account; *id gets its id. DB_CONFLICT when the email is taken. */
+/* Create an account and its empty profile (call inside a transaction);
+ * *id gets its id. DB_CONFLICT when the email is taken. */
 enum db_rc user_create(struct db *db, const char *email, const char *name, const char *pw_hash,
 		       const char *role, int64_t now, int64_t *id);
 /* Fetch by normalised email or by id. DB_OK or DB_NOTFOUND. */

@@ -1,0 +1,13 @@
+/* mentors: shared by the directory and the mentor page. */
+#ifndef TANDEM_PAGES_MENTORS_H
+#define TANDEM_PAGES_MENTORS_H
+#include <stdint.h>
+
+#include "pages/ctx.h"
+
+/* Append to a card row: room left (int), "N of M places free", formats
+ * ("1:1, Pairing sessions") and "Usually answers within …" or "". */
+void mentor_card_extras(struct ctx *c, struct vrow *r, int64_t id, int64_t capacity, int64_t active,
+			unsigned formats);
+
+#endif

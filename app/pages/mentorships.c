@@ -1,0 +1,180 @@
+/* GET /mentorships, GET /mentorships/{id}; complete, end early, plan. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pages/ctx.h"
+#include "pages/format.h"
+#include "pages/mentorships.h"
+#include "pages/routes.h"
+#include "store/mentorships.h"
+#include "store/profiles.h"
+
+struct vlist *mentorship_rows(struct ctx *c, int only_active)
+{
+	sqlite3_stmt *st = DB_STMT(c->db,
+		"SELECT m.id, CASE WHEN m.mentor_id = :u THEN 'mentor' ELSE 'mentee' END, "
+		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, m.status, "
+		"m.started_on, m.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = m.id AND w.done), m.weeks "
+		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
+		"JOIN topics t ON t.id = m.topic_id WHERE (m.mentor_id = :u OR m.mentee_id = :u) "
+		"AND (:active = 0 OR m.status = 'active') ORDER BY m.status = 'active' DESC, m.created_at DESC LIMIT 200");
+	struct vlist *l = view_list_new();
+	if (!st)
+		return l;
+	db_bind_int(st, ":u", c->user.id);
+	db_bind_int(st, ":active", only_active);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct vrow *r = view_row_new();
+		view_row_int(r, sqlite3_column_int64(st, 0));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 3));
+		const char *s = (const char *)sqlite3_column_text(st, 4);
+		view_row_str(r, strcmp(s, "active") == 0 ? "Active" : strcmp(s, "completed") == 0 ? "Completed" : "Ended early");
+		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 6));
+		view_row_int(r, sqlite3_column_int64(st, 7));
+		view_row_int(r, sqlite3_column_int64(st, 8));
+		view_list_add(l, r);
+	}
+	sqlite3_reset(st);
+	return l;
+}
+
+void page_mentorships(struct ctx *c)
+{
+	view_list_set(ctx_view(c), "mentorships", mentorship_rows(c, 0));
+	ctx_render(c, 200, "mentorships", "Mentorships");
+}
+
+void page_mentorship(struct ctx *c)
+{
+	struct mentorship m;
+	enum db_rc rc = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	if (rc != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+		else
+			ctx_store_error(c, rc);
+		return;
+	}
+	struct view *v = ctx_view(c);
+	int i_mentor = m.mentor_id == c->user.id;
+	view_int(v, "id", m.id);
+	view_int(v, "i_mentor", i_mentor);
+	view_str(v, "other_name", i_mentor ? m.mentee_name : m.mentor_name);
+	view_str(v, "mentor_name", m.mentor_name);
+	view_str(v, "mentee_name", m.mentee_name);
+	view_str(v, "topic", m.topic);
+	view_str(v, "goal", m.goal);
+	view_str(v, "format", format_label(m.format));
+	view_str(v, "cadence", fmt_cadence(m.cadence));
+	view_int(v, "duration_min", m.duration_min);
+	view_int(v, "weeks", m.weeks);
+	view_str(v, "started_on", m.started_on);
+	view_str(v, "planned_end", m.planned_end);
+	view_int(v, "active", strcmp(m.status, "active") == 0);
+	view_str(v, "status_text", strcmp(m.status, "active") == 0 ? "Active"
+				   : strcmp(m.status, "completed") == 0 ? "Completed" : "Ended early");
+	view_str(v, "outcome", m.outcome[0] ? fmt_outcome(m.outcome) : "");
+	view_str(v, "end_reason", m.end_reason);
+	sqlite3_stmt *st = DB_STMT(c->db, "SELECT week, title, done, note FROM plan_weeks WHERE mentorship_id = :m ORDER BY week");
+	struct vlist *l = view_list_new();
+	int done = 0;
+	while (st && (db_bind_int(st, ":m", m.id), 1) && sqlite3_step(st) == SQLITE_ROW) {
+		struct vrow *r = view_row_new();
+		view_row_int(r, sqlite3_column_int(st, 0));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+		view_row_int(r, sqlite3_column_int(st, 2));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 3));
+		done += sqlite3_column_int(st, 2);
+		view_list_add(l, r);
+	}
+	if (st)
+		sqlite3_reset(st);
+	view_list_set(v, "plan", l);
+	view_int(v, "done", done);
+	view_int(v, "progress", m.weeks ? done * 100 / m.weeks : 0);
+	char title[500];
+	snprintf(title, sizeof(title), "Mentorship: %s", m.topic);
+	ctx_render(c, 200, "mentorship", title);
+}
+
+static const char *const outcomes[] = {"goal_met", "partly", "not_met", NULL};
+static const struct field_spec complete_fields[] = {{"outcome", "Outcome", FT_CHOICE, 1, 0, 0, outcomes, 0}};
+static const struct field_spec end_fields[] = {{"reason", "Reason", FT_TEXT, 1, 3, 1000, NULL, 0}};
+static const struct field_spec plan_fields[] = {
+	{"done", "Done", FT_FLAG, 0, 0, 0, NULL, 0},
+	{"note", "Note", FT_LINE, 0, 0, 300, NULL, 0},
+};
+
+static void finished(struct ctx *c, enum req_rc r, enum db_rc dbrc, const char *flash)
+{
+	if (r == REQ_STORE) {
+		ctx_store_error(c, dbrc);
+	} else if (r == REQ_NOTFOUND) {
+		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+	} else if (r == REQ_NOT_PENDING) {
+		ctx_error(c, 409, "This mentorship has already ended.");
+	} else {
+		ctx_flash(c, flash);
+		char loc[64];
+		snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)c->req->ids[0]);
+		resp_redirect(c->resp, loc);
+	}
+}
+
+void page_mentorship_complete(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(complete_fields, 1, &c->req->body, &f);
+	if (st == 400 || (st == 422 && !f.v[0].present)) {
+		/* Check the pair first: a stranger learns nothing from a 422. */
+		struct mentorship m;
+		if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK)
+			ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+		else
+			ctx_error(c, st == 400 ? 400 : 422, "Choose how it went: goal met, partly, or not met.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[0].s, "", c->now, &dbrc);
+	finished(c, r, dbrc, "Mentorship completed. Thank you both!");
+}
+
+void page_mentorship_end(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(end_fields, 1, &c->req->body, &f);
+	struct mentorship m;
+	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
+		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+		return;
+	}
+	if (st) {
+		ctx_error(c, st, "Say in a few words why the mentorship ends early (3 to 1,000 characters). Nothing was changed.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[0].s, c->now, &dbrc);
+	finished(c, r, dbrc, "Mentorship ended. Thank you for saying why.");
+}
+
+void page_mentorship_plan(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(plan_fields, 2, &c->req->body, &f);
+	struct mentorship m;
+	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
+		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+		return;
+	}
+	if (st) {
+		ctx_error(c, st, "A plan note is one line of at most 300 characters. Nothing was changed.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	enum req_rc r = ms_plan_update(c->db, c->req->ids[0], c->user.id, (int)c->req->ids[1], (int)f.v[0].i,
+				       f.v[1].s, &dbrc);
+	finished(c, r, dbrc, "Plan updated.");
+}

@@ -1,0 +1,379 @@
+/* GET /mentors/{id} with the request form; POST /requests; GET /requests,
+ * GET /requests/{id}; accept, decline, withdraw. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+#include "pages/ctx.h"
+#include "pages/format.h"
+#include "pages/mentors.h"
+#include "pages/routes.h"
+#include "store/profiles.h"
+#include "store/requests.h"
+
+static const char *const cadences[] = {"weekly", "biweekly", "monthly", NULL};
+static const char *const lengths[] = {"20", "30", "45", "60", "90", NULL};
+static const struct field_spec req_fields[] = {
+	{"mentor_id", "Mentor", FT_INT, 1, 1, 999999999999999, NULL, 0},
+	{"topic", "Topic", FT_LINE, 1, 1, 40, NULL, 0},
+	{"goal", "Goal", FT_TEXT, 1, 20, 1000, NULL, 0},
+	{"format", "Format", FT_CHOICE, 1, 0, 0, format_names, 0},
+	{"cadence", "How often", FT_CHOICE, 1, 0, 0, cadences, 0},
+	{"duration_min", "Session length", FT_CHOICE, 1, 0, 0, lengths, 0},
+	{"weeks", "Weeks", FT_INT, 1, 1, 52, NULL, 0},
+	{"message", "Message", FT_TEXT, 0, 0, 2000, NULL, 0},
+};
+#define NREQ (sizeof(req_fields) / sizeof(req_fields[0]))
+enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG };
+
+struct mentor_view {
+	int64_t id, capacity, active;
+	unsigned formats;
+	char name[400];
+};
+
+/* Load an active mentor's public profile into the view. DB_NOTFOUND when
+ * the person does not mentor. */
+static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
+{
+	sqlite3_stmt *st = DB_STMT(c->db, "SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
+					  "p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
+					  "WHERE u.id = :id AND u.active = 1 AND p.is_mentor = 1");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":id", id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return DB_NOTFOUND;
+	}
+	struct view *v = ctx_view(c);
+	m->id = id;
+	snprintf(m->name, sizeof(m->name), "%s", (const char *)sqlite3_column_text(st, 0));
+	view_int(v, "mentor_id", id);
+	view_str(v, "mentor_name", m->name);
+	view_str(v, "mentor_title", (const char *)sqlite3_column_text(st, 1));
+	view_str(v, "mentor_team", (const char *)sqlite3_column_text(st, 2));
+	view_str(v, "mentor_tz", (const char *)sqlite3_column_text(st, 3));
+	view_str(v, "mentor_bio", (const char *)sqlite3_column_text(st, 4));
+	m->capacity = sqlite3_column_int64(st, 5);
+	m->formats = (unsigned)sqlite3_column_int(st, 6);
+	sqlite3_reset(st);
+	m->active = req_active_mentees(c->db, id);
+	struct profile p;
+	profile_get(c->db, id, &p);
+	view_str(v, "mentor_focus", p.focus);
+	/* The topic <select>: the mentor's focus areas. */
+	char names[TOPICS_MAX][TOPIC_MAX_CHARS * 4 + 1];
+	const char *why;
+	int n = topics_split(p.focus, names, &why);
+	const char *items[TOPICS_MAX];
+	for (int i = 0; i < n; i++)
+		items[i] = names[i];
+	view_strlist_set(v, "mentor_topics", items, n > 0 ? n : 0);
+	struct vlist *fl = view_list_new();
+	for (int i = 0; i < FORMAT_COUNT; i++) {
+		if (!(m->formats & (1u << i)))
+			continue;
+		struct vrow *r = view_row_new();
+		view_row_str(r, format_names[i]);
+		view_row_str(r, format_labels[i]);
+		view_list_add(fl, r);
+	}
+	view_list_set(v, "mentor_formats", fl);
+	struct vrow *card = view_row_new();
+	mentor_card_extras(c, card, id, m->capacity, m->active, m->formats);
+	struct vlist *one = view_list_new();
+	view_list_add(one, card);
+	view_list_set(v, "card", one);
+	return DB_OK;
+}
+
+/* Why this person cannot send a request now, or NULL. Sets "existing"
+ * to a pending request's id when there is one to this mentor. */
+static const char *blocked(struct ctx *c, const struct mentor_view *m)
+{
+	struct view *v = ctx_view(c);
+	sqlite3_stmt *st = DB_STMT(c->db, "SELECT count(*), max(CASE WHEN mentor_id = :m THEN id END) FROM requests "
+					  "WHERE mentee_id = :e AND status = 'pending' AND created_at > :now - 1209600");
+	int64_t pending = 0, existing = 0;
+	if (st) {
+		db_bind_int(st, ":m", m->id);
+		db_bind_int(st, ":e", c->user.id);
+		db_bind_int(st, ":now", c->now);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			pending = sqlite3_column_int64(st, 0);
+			existing = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_reset(st);
+	}
+	view_int(v, "existing", existing);
+	if (m->id == c->user.id)
+		return "This is your own mentor profile. This is how mentees see it.";
+	if (m->active >= m->capacity)
+		return "No places free right now: this mentor is at capacity. Try another mentor with the same topic.";
+	if (existing)
+		return "You already have a request waiting with this mentor.";
+	if (pending >= REQ_MAX_PENDING)
+		return "You have 3 requests waiting for an answer. Withdraw one, or wait for answers, before asking someone else.";
+	return NULL;
+}
+
+static void mentor_page(struct ctx *c, int64_t id, int status, const struct fields *f)
+{
+	struct mentor_view m;
+	enum db_rc rc = load_mentor(c, id, &m);
+	if (rc != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			ctx_error(c, 404, "There is no mentor at this address.");
+		else
+			ctx_store_error(c, rc);
+		return;
+	}
+	struct view *v = ctx_view(c);
+	const char *why = blocked(c, &m);
+	view_str(v, "blocked", why);
+	ctx_form_values(c, req_fields, NREQ, f);
+	if (!f) {
+		view_str(v, "weeks", "6");
+		view_str(v, "cadence", "weekly");
+		view_str(v, "duration_min", "45");
+	}
+	char title[500];
+	snprintf(title, sizeof(title), "%s, mentor", m.name);
+	ctx_render(c, status, "mentor", title);
+}
+
+void page_mentor(struct ctx *c)
+{
+	mentor_page(c, c->req->ids[0], 200, NULL);
+}
+
+void page_request_create(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(req_fields, NREQ, &c->req->body, &f);
+	if (st == 400 || f.err[R_MENTOR]) {
+		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
+		return;
+	}
+	int64_t mentor = f.v[R_MENTOR].i;
+	struct profile p;
+	if (profile_get(c->db, mentor, &p) != DB_OK || !p.is_mentor) {
+		ctx_error(c, 404, "There is no mentor at this address.");
+		return;
+	}
+	int64_t tid = 0;
+	char names[TOPICS_MAX][TOPIC_MAX_CHARS * 4 + 1];
+	const char *why;
+	int nt = topics_split(p.focus, names, &why), known = 0;
+	for (int i = 0; i < nt && !f.err[R_TOPIC]; i++)
+		known |= strcasecmp(names[i], f.v[R_TOPIC].s) == 0;
+	if (!f.err[R_TOPIC] && !known)
+		fields_fail(&f, R_TOPIC, "Choose one of this mentor's focus areas.");
+	if (!f.err[R_FORMAT] && !(p.formats & format_bit(f.v[R_FORMAT].s)))
+		fields_fail(&f, R_FORMAT, "This mentor does not offer that format; choose one they offer.");
+	if (!f.nerr && topic_id(c->db, f.v[R_TOPIC].s, 0, &tid) != DB_OK)
+		fields_fail(&f, R_TOPIC, "Choose one of this mentor's focus areas.");
+	if (f.nerr) {
+		mentor_page(c, mentor, 422, &f);
+		return;
+	}
+	struct req_new n = {.mentee_id = c->user.id, .mentor_id = mentor, .topic_id = tid,
+			    .goal = f.v[R_GOAL].s, .format = f.v[R_FORMAT].s, .cadence = f.v[R_CADENCE].s,
+			    .message = f.v[R_MSG].s, .duration_min = atoi(f.v[R_LEN].s), .weeks = (int)f.v[R_WEEKS].i};
+	int64_t id = 0;
+	enum db_rc dbrc = DB_OK;
+	enum req_rc r = req_create(c->db, &n, c->now, &id, &dbrc);
+	const char *msg = NULL;
+	switch (r) {
+	case REQ_OK: {
+		char fl[600];
+		snprintf(fl, sizeof(fl), "Request sent. Mentors answer within 7 days; after 14 days without an "
+					 "answer a request expires and you can ask someone else.");
+		ctx_flash(c, fl);
+		char loc[64];
+		snprintf(loc, sizeof(loc), "/requests/%lld", (long long)id);
+		resp_redirect(c->resp, loc);
+		return;
+	}
+	case REQ_STORE:
+		ctx_store_error(c, dbrc);
+		return;
+	case REQ_SELF: msg = "You cannot send a request to yourself."; break;
+	case REQ_NO_ROOM: msg = "This mentor has no places free right now."; break;
+	case REQ_DUPLICATE: msg = "You already have a request waiting with this mentor."; break;
+	case REQ_TOO_MANY: msg = "You already have 3 requests waiting for an answer. Withdraw one first."; break;
+	default: msg = "This person does not take mentees."; break;
+	}
+	fields_fail(&f, R_GOAL, msg);
+	mentor_page(c, mentor, 422, &f);
+}
+
+/* One list of requests for the page: as mentor (incoming) or mentee. */
+static struct vlist *request_rows(struct ctx *c, int incoming)
+{
+	sqlite3_stmt *st = DB_STMT(c->db,
+		"SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, t.name, "
+		REQ_STATUS_SQL ", r.created_at, coalesce(r.answered_at, 0), r.reason FROM requests r "
+		"JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+		"WHERE CASE WHEN :in THEN r.mentor_id ELSE r.mentee_id END = :u "
+		"ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
+	struct vlist *l = view_list_new();
+	if (!st)
+		return l;
+	db_bind_int(st, ":in", incoming);
+	db_bind_int(st, ":u", c->user.id);
+	db_bind_int(st, ":now", c->now);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct vrow *r = view_row_new();
+		const char *status = (const char *)sqlite3_column_text(st, 3);
+		int64_t created = sqlite3_column_int64(st, 4);
+		view_row_int(r, sqlite3_column_int64(st, 0));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
+		view_row_str(r, status);
+		view_row_str(r, fmt_request_status(status));
+		char waited[40];
+		fmt_duration(c->now - created, waited, sizeof(waited));
+		view_row_str(r, waited);
+		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
+		view_row_str(r, (const char *)sqlite3_column_text(st, 6));
+		view_list_add(l, r);
+	}
+	sqlite3_reset(st);
+	return l;
+}
+
+void page_requests(struct ctx *c)
+{
+	struct view *v = ctx_view(c);
+	view_list_set(v, "incoming", request_rows(c, 1));
+	view_list_set(v, "outgoing", request_rows(c, 0));
+	ctx_render(c, 200, "requests", "Requests");
+}
+
+void page_request(struct ctx *c)
+{
+	sqlite3_stmt *st = DB_STMT(c->db,
+		"SELECT r.mentee_id, r.mentor_id, e.display_name, m.display_name, t.name, r.goal, r.format, "
+		"r.cadence, r.duration_min, r.weeks, r.message, " REQ_STATUS_SQL ", r.reason, r.created_at, "
+		"coalesce(r.mentorship_id, 0) FROM requests r JOIN users e ON e.id = r.mentee_id "
+		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+		"WHERE r.id = :id AND (r.mentee_id = :u OR r.mentor_id = :u)");
+	if (!st) {
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
+	db_bind_int(st, ":id", c->req->ids[0]);
+	db_bind_int(st, ":u", c->user.id);
+	db_bind_int(st, ":now", c->now);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		ctx_error(c, 404, "There is no request at this address, or it is not yours to see.");
+		return;
+	}
+	struct view *v = ctx_view(c);
+	int is_mentor = sqlite3_column_int64(st, 1) == c->user.id;
+	const char *status = (const char *)sqlite3_column_text(st, 11);
+	view_int(v, "id", c->req->ids[0]);
+	view_int(v, "is_mentor", is_mentor);
+	view_str(v, "mentee_name", (const char *)sqlite3_column_text(st, 2));
+	view_str(v, "mentor_name", (const char *)sqlite3_column_text(st, 3));
+	view_str(v, "topic", (const char *)sqlite3_column_text(st, 4));
+	view_str(v, "goal", (const char *)sqlite3_column_text(st, 5));
+	view_str(v, "format", format_label((const char *)sqlite3_column_text(st, 6)));
+	view_str(v, "cadence", fmt_cadence((const char *)sqlite3_column_text(st, 7)));
+	view_int(v, "duration_min", sqlite3_column_int(st, 8));
+	view_int(v, "weeks", sqlite3_column_int(st, 9));
+	view_str(v, "message", (const char *)sqlite3_column_text(st, 10));
+	view_str(v, "status", status);
+	view_str(v, "status_text", fmt_request_status(status));
+	view_str(v, "reason", (const char *)sqlite3_column_text(st, 12));
+	int64_t created = sqlite3_column_int64(st, 13);
+	char waited[40];
+	fmt_duration(c->now - created, waited, sizeof(waited));
+	view_str(v, "waited", waited);
+	view_int(v, "overdue", strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
+	view_int(v, "mentorship_id", sqlite3_column_int64(st, 14));
+	sqlite3_reset(st);
+	view_str(v, "reason_value", "");
+	ctx_render(c, 200, "request", "Mentoring request");
+}
+
+/* The answer to a failed action, the same for all three. */
+static void action_failed(struct ctx *c, enum req_rc r, enum db_rc dbrc)
+{
+	if (r == REQ_STORE)
+		ctx_store_error(c, dbrc);
+	else if (r == REQ_NOTFOUND)
+		ctx_error(c, 404, "There is no request at this address, or it is not yours to answer.");
+	else if (r == REQ_NO_ROOM)
+		ctx_error(c, 409, "You have no places free, so this request cannot be accepted. Raise your "
+				  "capacity on your profile, or decline it kindly.");
+	else
+		ctx_error(c, 409, "This request was already answered, withdrawn, or expired.");
+}
+
+static const struct field_spec no_fields[] = {{"x", "x", FT_FLAG, 0, 0, 0, NULL, 0}};
+static const struct field_spec decline_fields[] = {{"reason", "Reason", FT_TEXT, 0, 0, 1000, NULL, 0}};
+
+void page_request_accept(struct ctx *c)
+{
+	struct fields f;
+	if (fields_read(no_fields, 0, &c->req->body, &f) != 0) {
+		ctx_error(c, 400, "This form takes no fields.");
+		return;
+	}
+	int64_t mid = 0;
+	enum db_rc dbrc = DB_OK;
+	enum req_rc r = req_accept(c->db, c->req->ids[0], c->user.id, c->now, &mid, &dbrc);
+	if (r != REQ_OK) {
+		action_failed(c, r, dbrc);
+		return;
+	}
+	ctx_flash(c, "Accepted. Your mentorship has started: here is a plan to adapt together.");
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)mid);
+	resp_redirect(c->resp, loc);
+}
+
+void page_request_decline(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(decline_fields, 1, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know.");
+		return;
+	}
+	if (st == 422) {
+		ctx_error(c, 422, "Keep the reason under 1,000 characters. Nothing was changed; go back to shorten it.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	enum req_rc r = req_decline(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
+	if (r != REQ_OK) {
+		action_failed(c, r, dbrc);
+		return;
+	}
+	ctx_flash(c, "Declined. The mentee sees your reason and can ask someone else.");
+	resp_redirect(c->resp, "/requests");
+}
+
+void page_request_withdraw(struct ctx *c)
+{
+	struct fields f;
+	if (fields_read(no_fields, 0, &c->req->body, &f) != 0) {
+		ctx_error(c, 400, "This form takes no fields.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	enum req_rc r = req_withdraw(c->db, c->req->ids[0], c->user.id, c->now, &dbrc);
+	if (r != REQ_OK) {
+		action_failed(c, r, dbrc);
+		return;
+	}
+	ctx_flash(c, "Request withdrawn.");
+	resp_redirect(c->resp, "/requests");
+}

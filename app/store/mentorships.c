@@ -1,0 +1,138 @@
+#include "store/mentorships.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void col(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	snprintf(out, n, "%s", s ? (const char *)s : "");
+}
+
+enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship *m)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT m.id, m.mentor_id, m.mentee_id, a.display_name, b.display_name, "
+				       "t.name, m.goal, m.format, m.cadence, m.started_on, m.planned_end, m.status, "
+				       "coalesce(m.outcome, ''), m.end_reason, m.duration_min, m.weeks "
+				       "FROM mentorships m JOIN users a ON a.id = m.mentor_id "
+				       "JOIN users b ON b.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
+				       "WHERE m.id = :id AND (m.mentor_id = :u OR m.mentee_id = :u)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
+	}
+	m->id = sqlite3_column_int64(st, 0);
+	m->mentor_id = sqlite3_column_int64(st, 1);
+	m->mentee_id = sqlite3_column_int64(st, 2);
+	col(st, 3, m->mentor_name, sizeof(m->mentor_name));
+	col(st, 4, m->mentee_name, sizeof(m->mentee_name));
+	col(st, 5, m->topic, sizeof(m->topic));
+	col(st, 6, m->goal, sizeof(m->goal));
+	col(st, 7, m->format, sizeof(m->format));
+	col(st, 8, m->cadence, sizeof(m->cadence));
+	col(st, 9, m->started_on, sizeof(m->started_on));
+	col(st, 10, m->planned_end, sizeof(m->planned_end));
+	col(st, 11, m->status, sizeof(m->status));
+	col(st, 12, m->outcome, sizeof(m->outcome));
+	col(st, 13, m->end_reason, sizeof(m->end_reason));
+	m->duration_min = sqlite3_column_int(st, 14);
+	m->weeks = sqlite3_column_int(st, 15);
+	sqlite3_reset(st);
+	return DB_OK;
+}
+
+static enum req_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+{
+	db_rollback(db);
+	*out = rc;
+	return REQ_STORE;
+}
+
+/* Inside a transaction: is uid a party, and is the mentorship active? */
+static enum req_rc party_active(struct db *db, int64_t id, int64_t uid)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT status = 'active' FROM mentorships WHERE id = :id "
+				       "AND (mentor_id = :u OR mentee_id = :u)");
+	if (!st)
+		return REQ_STORE;
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st);
+	int active = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return REQ_NOTFOUND;
+	return active ? REQ_OK : REQ_NOT_PENDING;
+}
+
+enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
+		      const char *reason, int64_t now, enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return REQ_STORE;
+	}
+	enum req_rc r = party_active(db, id, uid);
+	if (r != REQ_OK) {
+		db_rollback(db);
+		return r;
+	}
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE mentorships SET status = :s, outcome = :o, end_reason = :r, "
+				       "ended_at = :now WHERE id = :id");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_text(st, ":s", status);
+	if (outcome && *outcome)
+		db_bind_text(st, ":o", outcome);
+	else
+		db_bind_null(st, ":o");
+	db_bind_text(st, ":r", reason ? reason : "");
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":id", id);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return REQ_STORE;
+	}
+	return REQ_OK;
+}
+
+enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,
+			   enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return REQ_STORE;
+	}
+	enum req_rc r = party_active(db, id, uid);
+	if (r != REQ_OK) {
+		db_rollback(db);
+		return r;
+	}
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE plan_weeks SET done = :d, note = :n WHERE mentorship_id = :id AND week = :w");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":d", done);
+	db_bind_text(st, ":n", note ? note : "");
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":w", week);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if (sqlite3_changes(db_handle(db)) == 0) {
+		db_rollback(db);
+		return REQ_NOTFOUND;
+	}
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return REQ_STORE;
+	}
+	return REQ_OK;
+}

@@ -1,0 +1,32 @@
+/* mentorships: an accepted request, its weekly plan, and how it ends.
+ * Every read and write takes the person asking and finds nothing unless
+ * they are one of the pair. */
+#ifndef TANDEM_MENTORSHIPS_H
+#define TANDEM_MENTORSHIPS_H
+#include <stdint.h>
+
+#include "store/db.h"
+#include "store/requests.h"
+
+struct mentorship {
+	int64_t id, mentor_id, mentee_id;
+	char mentor_name[400], mentee_name[400], topic[200], goal[4200];
+	char format[32], cadence[16], started_on[11], planned_end[11], status[16], outcome[16];
+	char end_reason[1200];
+	int duration_min, weeks;
+};
+
+/* Load mentorship id if uid is its mentor or mentee; DB_NOTFOUND otherwise. */
+enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship *m);
+
+/* End an active mentorship: status "completed" with an outcome, or
+ * "ended_early" with a reason. REQ_NOTFOUND unless uid is a party,
+ * REQ_NOT_PENDING when it is no longer active. */
+enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
+		      const char *reason, int64_t now, enum db_rc *dbrc);
+
+/* Tick a plan week done or not, and set its note line. */
+enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,
+			   enum db_rc *dbrc);
+
+#endif

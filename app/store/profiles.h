@@ -1,0 +1,52 @@
+/* profiles: what people say about themselves, mentor settings, topics. */
+#ifndef TANDEM_PROFILES_H
+#define TANDEM_PROFILES_H
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/db.h"
+
+#define FORMAT_COUNT 6
+#define TOPICS_MAX 12      /* per person and kind */
+#define TOPIC_MAX_CHARS 40
+
+/* The mentoring formats, as form values, labels and bits. */
+extern const char *const format_names[FORMAT_COUNT + 1]; /* NULL-terminated */
+extern const char *const format_labels[FORMAT_COUNT];
+/* The bit of a format name, or 0 when unknown. */
+unsigned format_bit(const char *name);
+/* The label of a format name ("1:1"), or the name itself. */
+const char *format_label(const char *name);
+/* "1:1, Pairing sessions" for a bit set, into out. */
+void format_list(unsigned bits, struct buf *out);
+
+struct profile {
+	char team[200];
+	char job_title[200];
+	char timezone[64];
+	char bio[8200];
+	int is_mentor;
+	int capacity;
+	unsigned formats;
+	char interests[1200]; /* comma-separated topic names */
+	char focus[1200];
+};
+
+/* Load user_id's profile with both topic lists. DB_OK or DB_NOTFOUND. */
+enum db_rc profile_get(struct db *db, int64_t user_id, struct profile *p);
+
+/* Save profile fields and replace both topic lists (creating new topics),
+ * inside the caller's transaction. */
+enum db_rc profile_save(struct db *db, int64_t user_id, const char *display_name,
+			const struct profile *p, int64_t now);
+
+/* Split a comma-separated topic list into at most TOPICS_MAX names,
+ * trimmed, inner spaces collapsed, duplicates (case-insensitive) dropped.
+ * Returns how many; -1 with *why set when a name is too long or too many. */
+int topics_split(const char *list, char names[TOPICS_MAX][TOPIC_MAX_CHARS * 4 + 1], const char **why);
+
+/* The topic id for a name (case-insensitive), creating it when create is
+ * set. DB_OK, DB_NOTFOUND, or an error. */
+enum db_rc topic_id(struct db *db, const char *name, int create, int64_t *id);
+
+#endif

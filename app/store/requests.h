@@ -1,0 +1,61 @@
+/* requests: a mentee asks a mentor; the mentor accepts or declines; the
+ * mentee may withdraw. Accepting starts a mentorship. All rules that
+ * protect people from overload live here, inside write transactions. */
+#ifndef TANDEM_REQUESTS_H
+#define TANDEM_REQUESTS_H
+#include <stdint.h>
+
+#include "store/db.h"
+
+#define REQ_MAX_PENDING 3             /* per mentee */
+#define REQ_OVERDUE_AFTER (7 * 86400)  /* shown as overdue to the mentor */
+#define REQ_EXPIRE_AFTER (14 * 86400)  /* then it expires */
+
+enum req_rc {
+	REQ_OK = 0,
+	REQ_NOTFOUND,     /* no such request, or not this person's to act on */
+	REQ_NOT_PENDING,  /* already answered, withdrawn or expired */
+	REQ_NO_ROOM,      /* the mentor has no place left */
+	REQ_TOO_MANY,     /* the mentee already has REQ_MAX_PENDING pending */
+	REQ_DUPLICATE,    /* already a pending request to this mentor */
+	REQ_SELF,         /* asking oneself */
+	REQ_NOT_MENTOR,   /* the person does not mentor (or is deactivated) */
+	REQ_STORE,        /* database error: see *db_rc */
+};
+
+struct req_new {
+	int64_t mentee_id, mentor_id, topic_id;
+	const char *goal, *format, *cadence, *message;
+	int duration_min, weeks;
+};
+
+/* Create a pending request (one transaction; expired requests of the
+ * mentee are marked first). *id gets the new id. */
+enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int64_t *id, enum db_rc *dbrc);
+
+/* The mentor accepts: re-checks capacity under the write lock, creates the
+ * mentorship and its plan, closes the mentee's other pending requests on
+ * the same topic as matched elsewhere. *mentorship_id gets the new id. */
+enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int64_t *mentorship_id,
+		       enum db_rc *dbrc);
+/* The mentor declines with a reason ("" for the kind default). */
+enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now,
+			enum db_rc *dbrc);
+/* The mentee withdraws a pending request. */
+enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t now, enum db_rc *dbrc);
+
+/* Mark every request pending for longer than REQ_EXPIRE_AFTER as expired
+ * (the master's periodic task; reads also treat them as expired). */
+void req_expire_all(struct db *db, int64_t now);
+
+/* Active mentees of a mentor. */
+int64_t req_active_mentees(struct db *db, int64_t mentor_id);
+
+/* The SQL expression for a request's status as of :now. */
+#define REQ_STATUS_SQL                                                                               \
+	"CASE WHEN r.status = 'pending' AND r.created_at <= :now - 1209600 THEN 'expired' ELSE r.status END"
+
+/* The plan title of week w of n (the default six-week template, adapted). */
+const char *plan_title(int w, int n);
+
+#endif
