@@ -11,7 +11,9 @@
 #include "pages/setup.h"
 #include "server/server.h"
 #include "store/db.h"
+#include "store/directory.h"
 #include "store/migrate.h"
+#include "store/seed.h"
 
 #ifndef TANDEM_VERSION
 #define TANDEM_VERSION "dev"
@@ -20,7 +22,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
-			"              | backup FILE | version\n");
+			"              | backup FILE | seed-demo [--members N] [--mentors M] | version\n");
 	return 2;
 }
 
@@ -32,6 +34,10 @@ static int cmd_migrate(const struct config *cfg)
 	char dir[4200];
 	snprintf(dir, sizeof(dir), "%s/sql", cfg->root);
 	int n = migrate_apply(db, dir);
+	/* The directory is derived data: rebuilding it is cheap and makes a
+	 * migration that changes what it holds take effect at once. */
+	if (n > 0 && directory_rebuild(db, clock_now()) != DB_OK)
+		n = -1;
 	db_close(db);
 	if (n < 0)
 		return 1;
@@ -97,6 +103,32 @@ int main(int argc, char **argv)
 		return cmd_migrate(&cfg);
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)
 		return cmd_backup(&cfg, argv[2]);
+	if (strcmp(argv[1], "seed-demo") == 0) {
+		int members = 300, mentors = 60;
+		for (int i = 2; i + 1 < argc; i += 2) {
+			if (strcmp(argv[i], "--members") == 0)
+				members = atoi(argv[i + 1]);
+			else if (strcmp(argv[i], "--mentors") == 0)
+				mentors = atoi(argv[i + 1]);
+			else
+				return usage();
+		}
+		if (argc % 2 || members < 1 || members > 1000000 || mentors < 0 || mentors > members)
+			return usage();
+		struct db *db = db_open(cfg.db_path);
+		if (!db)
+			return 1;
+		int rc = seed_demo(db, members, mentors, clock_now());
+		if (rc == 0 && directory_rebuild(db, clock_now()) != DB_OK)
+			rc = -1;
+		db_close(db);
+		if (rc != 0)
+			return 1;
+		printf("seeded %d people (%d mentors); every demo account's password is \"%s\", "
+		       "e.g. person%d@demo.tandem.example (a mentee) or person1@demo.tandem.example (a mentor)\n",
+		       members, mentors, SEED_PASSWORD, mentors + 1);
+		return 0;
+	}
 	if (strcmp(argv[1], "create-admin") == 0) {
 		const char *email = NULL, *name = NULL;
 		for (int i = 2; i + 1 < argc; i += 2) {

@@ -52,9 +52,12 @@ curl -fs -b "$jar" -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$PORT" \
 SID=$(awk '$6 == "__Host-sid" { print $7 }' "$jar")
 export BENCH_SID="$SID"
 
-# Extra targets from later features register here: name|path|needs-session.
-TARGETS=("floor|/__floor|no" "/healthz|/healthz|no" "home page|/|yes")
-[ -f "$ROOT/deploy/bench-targets.sh" ] && . "$ROOT/deploy/bench-targets.sh"
+# The directory is measured over a program of 10,000 people, 2,000 mentors.
+TANDEM_DATA="$DATA" "$ROOT/build/tandem" seed-demo --members 10000 --mentors 2000 >/dev/null
+
+# name|path|needs-session
+TARGETS=("floor|/__floor|no" "/healthz|/healthz|no" "home page|/|yes"
+         "/mentors?topic=Rust (20 of 10k)|/mentors?topic=Rust|yes")
 
 to_ms() { # wrk prints 812.00us, 1.20ms, 1.01s
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'

@@ -29,10 +29,17 @@ struct view *ctx_view(struct ctx *c)
 
 void ctx_render(struct ctx *c, int status, const char *name, const char *title)
 {
+	ctx_render_slot(c, status, name, title, NULL);
+}
+
+void ctx_render_slot(struct ctx *c, int status, const char *name, const char *title, const char *trusted_html)
+{
 	struct view *v = ctx_view(c);
 	view_str(v, "title", title);
 	buf_reset(&c->resp->body);
-	if (view_render(v, name, &c->resp->body) != 0) {
+	int rc = trusted_html ? view_render_slot(v, name, trusted_html, &c->resp->body)
+			      : view_render(v, name, &c->resp->body);
+	if (rc != 0) {
 		log_kv("error", "render failed", "rid", c->req->rid, "template", name, NULL);
 		resp_reset(c->resp);
 		c->resp->status = 500;

@@ -31,6 +31,9 @@ struct view *ctx_view(struct ctx *c);
 /* Render template `name` as the response body with `status` and page
  * title; on a render error the response becomes the generic 500 page. */
 void ctx_render(struct ctx *c, int status, const char *name, const char *title);
+/* ctx_render with pre-rendered, escaped HTML at the template's
+ * <!--SLOT--> (see view_render_slot). */
+void ctx_render_slot(struct ctx *c, int status, const char *name, const char *title, const char *trusted_html);
 /* The generic error page for status with a human message. */
 void ctx_error(struct ctx *c, int status, const char *message);
 /* Show msg once on the next page this browser loads (needs a session). */

@@ -1,5 +1,6 @@
 /* GET /mentors (the directory), GET /mentors/{id} (a mentor and the
  * request form), GET /topics (where mentors are missing). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,27 +14,7 @@
 
 #define PAGE_SIZE 20
 
-/* Median answer time over the last 90 days, once there are 3 answers. */
-static int64_t median_answer(struct db *db, int64_t mentor, int64_t now)
-{
-	sqlite3_stmt *st = DB_STMT(db, "SELECT answered_at - created_at FROM requests WHERE mentor_id = :m "
-				       "AND status IN ('accepted', 'declined') AND answered_at > :since ORDER BY 1");
-	if (!st)
-		return -1;
-	db_bind_int(st, ":m", mentor);
-	db_bind_int(st, ":since", now - 90 * 86400);
-	int64_t v[512];
-	int n = 0;
-	while (n < 512 && sqlite3_step(st) == SQLITE_ROW)
-		v[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (n < 3)
-		return -1;
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-void mentor_card_extras(struct ctx *c, struct vrow *r, int64_t id, int64_t capacity, int64_t active,
-			unsigned formats)
+void mentor_card_extras(struct vrow *r, int64_t capacity, int64_t active, unsigned formats, int64_t median)
 {
 	char buf[120];
 	int64_t room = capacity - active;
@@ -47,15 +28,70 @@ void mentor_card_extras(struct ctx *c, struct vrow *r, int64_t id, int64_t capac
 	format_list(formats, &fl);
 	view_row_str(r, buf_str(&fl));
 	buf_free(&fl);
-	int64_t med = median_answer(c->db, id, c->now);
-	if (med >= 0) {
+	if (median >= 0) {
 		char d[40];
-		fmt_duration(med, d, sizeof(d));
+		fmt_duration(median, d, sizeof(d));
 		snprintf(buf, sizeof(buf), "Usually answers within %s", d);
 	} else {
 		buf[0] = '\0';
 	}
 	view_row_str(r, buf);
+}
+
+/* Rendered cards, per worker process, keyed by the version that
+ * directory_refresh() gives a card each time anything on it changes:
+ * rendering 20 cards through CTPL on every page cost ~100 µs. */
+#define CARD_SLOTS 8192
+static struct {
+	int64_t id, version;
+	char *html;
+} card_cache[CARD_SLOTS];
+
+/* The card for the current row of the directory query (columns: id,
+ * name, title, team, focus, capacity, active, formats, median, version).
+ * Borrowed from the cache; NULL if it could not be rendered. */
+static const char *card_html(sqlite3_stmt *q)
+{
+	int64_t id = sqlite3_column_int64(q, 0), version = sqlite3_column_int64(q, 9);
+	size_t h = (size_t)id % CARD_SLOTS;
+	if (card_cache[h].html && card_cache[h].id == id && card_cache[h].version == version)
+		return card_cache[h].html;
+	struct view *v = view_new();
+	if (!v)
+		return NULL;
+	int64_t cap = sqlite3_column_int64(q, 5), active = sqlite3_column_int64(q, 6), med = sqlite3_column_int64(q, 8);
+	int64_t room = cap > active ? cap - active : 0;
+	char places[80], answers[120] = "";
+	snprintf(places, sizeof(places), "%lld of %lld place%s free", (long long)room, (long long)cap,
+		 cap == 1 ? "" : "s");
+	if (med >= 0) {
+		char d[40];
+		fmt_duration(med, d, sizeof(d));
+		snprintf(answers, sizeof(answers), "Usually answers within %s", d);
+	}
+	struct buf fl = {0}, out = {0};
+	format_list((unsigned)sqlite3_column_int(q, 7), &fl);
+	view_int(v, "id", id);
+	view_str(v, "name", (const char *)sqlite3_column_text(q, 1));
+	view_str(v, "job_title", (const char *)sqlite3_column_text(q, 2));
+	view_str(v, "team", (const char *)sqlite3_column_text(q, 3));
+	view_str(v, "focus", (const char *)sqlite3_column_text(q, 4));
+	view_int(v, "room", room);
+	view_str(v, "places", places);
+	view_str(v, "formats", buf_str(&fl));
+	view_str(v, "answers", answers);
+	int rc = view_render(v, "_mentor_card", &out);
+	view_free(v);
+	buf_free(&fl);
+	if (rc != 0 || out.oom) {
+		buf_free(&out);
+		return NULL;
+	}
+	free(card_cache[h].html);
+	card_cache[h].id = id;
+	card_cache[h].version = version;
+	card_cache[h].html = out.data; /* the cache owns it now */
+	return card_cache[h].html;
 }
 
 static const char *const format_choices[] = {"", "one_on_one", "pairing", "office_hours", "ring", "reverse", "peer", NULL};
@@ -78,80 +114,87 @@ void page_mentors(struct ctx *c)
 	int64_t topic = 0;
 	if (*f.v[1].s && topic_id(c->db, f.v[1].s, 0, &topic) != DB_OK)
 		topic = -1; /* an unknown topic matches nobody */
-	char words[3][110] = {"", "", ""};
+	/* Up to three words, each must occur in name, title, bio or topics. */
+	char words[3][110] = {"", "", ""}; /* instr(x, '') is 1: an unused word matches */
+	int nwords = 0;
 	{
 		char tmp[110];
 		snprintf(tmp, sizeof(tmp), "%s", f.err[0] ? "" : f.v[0].s);
-		int w = 0;
-		for (char *tok = strtok(tmp, " \t"); tok && w < 3; tok = strtok(NULL, " \t"))
-			snprintf(words[w++], sizeof(words[0]), "%%%s%%", tok);
+		for (char *tok = strtok(tmp, " \t"); tok && nwords < 3; tok = strtok(NULL, " \t")) {
+			snprintf(words[nwords], sizeof(words[0]), "%s", tok);
+			for (char *p = words[nwords]; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			nwords++;
+		}
 	}
-	/* Candidates come from the topic index when a topic is chosen, from
-	 * the mentor index otherwise; each branch's constant test is checked
-	 * once, not per row. LIKE patterns are bound values, not SQL. */
-	sqlite3_stmt *q = DB_STMT(c->db,
-		"WITH cand(uid) AS ("
-		"  SELECT user_id FROM user_topics WHERE :topic <> 0 AND topic_id = :topic AND kind = 'focus'"
-		"  UNION ALL SELECT user_id FROM profiles WHERE :topic = 0 AND is_mentor = 1),"
-		" hit AS (SELECT u.id, u.display_name, p.job_title, p.team, p.capacity, p.formats,"
-		"  (SELECT count(*) FROM mentorships m WHERE m.mentor_id = u.id AND m.status = 'active') AS active,"
-		"  (SELECT count(*) FROM user_topics a JOIN user_topics b ON b.topic_id = a.topic_id"
-		"     AND b.user_id = :me AND b.kind = 'interest' WHERE a.user_id = u.id AND a.kind = 'focus') AS overlap"
-		"  FROM cand JOIN profiles p ON p.user_id = cand.uid JOIN users u ON u.id = cand.uid"
-		"  WHERE p.is_mentor = 1 AND u.active = 1 AND (:fbit = 0 OR (p.formats & :fbit) <> 0)"
-		"  AND (:w1 = '' OR u.display_name LIKE :w1 OR p.job_title LIKE :w1 OR p.bio LIKE :w1 OR EXISTS ("
-		"    SELECT 1 FROM user_topics y JOIN topics t ON t.id = y.topic_id WHERE y.user_id = u.id AND t.name LIKE :w1))"
-		"  AND (:w2 = '' OR u.display_name LIKE :w2 OR p.job_title LIKE :w2 OR p.bio LIKE :w2 OR EXISTS ("
-		"    SELECT 1 FROM user_topics y JOIN topics t ON t.id = y.topic_id WHERE y.user_id = u.id AND t.name LIKE :w2))"
-		"  AND (:w3 = '' OR u.display_name LIKE :w3 OR p.job_title LIKE :w3 OR p.bio LIKE :w3 OR EXISTS ("
-		"    SELECT 1 FROM user_topics y JOIN topics t ON t.id = y.topic_id WHERE y.user_id = u.id AND t.name LIKE :w3)))"
-		" SELECT id, display_name, job_title, team, capacity, formats, active,"
-		"  (SELECT group_concat(t.name, ', ') FROM user_topics ut JOIN topics t ON t.id = ut.topic_id"
-		"    WHERE ut.user_id = hit.id AND ut.kind = 'focus') FROM hit"
-		" ORDER BY capacity > active DESC, overlap DESC, display_name COLLATE NOCASE, id LIMIT :lim OFFSET :off");
+	/* My interests as ",id,id," for topic_overlap(). */
+	char mine[600] = "";
+	sqlite3_stmt *mi = DB_STMT(c->db, "SELECT ',' || group_concat(topic_id, ',') || ',' FROM user_topics "
+					  "WHERE user_id = :me AND kind = 'interest'");
+	if (mi) {
+		db_bind_int(mi, ":me", c->user.id);
+		if (sqlite3_step(mi) == SQLITE_ROW && sqlite3_column_type(mi, 0) != SQLITE_NULL)
+			snprintf(mine, sizeof(mine), "%s", (const char *)sqlite3_column_text(mi, 0));
+		sqlite3_reset(mi);
+	}
+	/* The directory index is in display order; only the rows shown are
+	 * joined to their cards. instr(), not LIKE: a LIKE on a bound value
+	 * makes SQLite re-prepare the statement at every new value. */
+	/* Without interests there is no overlap to rank by, and the index
+	 * order is the display order: the first statement reads only the rows
+	 * it shows. With interests, every candidate is ranked. */
+	sqlite3_stmt *q = mine[0]
+		? DB_STMT(c->db,
+		"SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, c.active, c.formats, "
+		"coalesce(c.median_answer, -1), c.version FROM ("
+		"  SELECT d.user_id, d.has_room, d.name_key, topic_overlap(d.focus_ids, :mine) AS ov FROM directory d"
+		"  WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
+		"  AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE s.user_id = d.user_id"
+		"    AND instr(s.search_text, :w1) AND instr(s.search_text, :w2) AND instr(s.search_text, :w3)))"
+		"  ORDER BY d.has_room DESC, ov DESC, d.name_key, d.user_id LIMIT :lim OFFSET :off) AS pick "
+		"JOIN mentor_cards c ON c.user_id = pick.user_id "
+		"ORDER BY pick.has_room DESC, pick.ov DESC, pick.name_key, pick.user_id")
+		: DB_STMT(c->db,
+		"SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, c.active, c.formats, "
+		"coalesce(c.median_answer, -1), c.version, :mine FROM directory d "
+		"JOIN mentor_cards c ON c.user_id = d.user_id "
+		"WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
+		"  AND (:nwords = 0 OR (instr(c.search_text, :w1) AND instr(c.search_text, :w2) AND instr(c.search_text, :w3)))"
+		"ORDER BY d.has_room DESC, d.name_key, d.user_id LIMIT :lim OFFSET :off");
 	if (!q) {
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
+	db_bind_text(q, ":mine", mine);
 	db_bind_int(q, ":topic", topic);
-	db_bind_int(q, ":me", c->user.id);
 	db_bind_int(q, ":fbit", *f.v[2].s ? format_bit(f.v[2].s) : 0);
+	db_bind_int(q, ":nwords", nwords);
 	db_bind_text(q, ":w1", words[0]);
 	db_bind_text(q, ":w2", words[1]);
 	db_bind_text(q, ":w3", words[2]);
 	db_bind_int(q, ":lim", PAGE_SIZE + 1);
 	db_bind_int(q, ":off", (int64_t)(page - 1) * PAGE_SIZE);
-	struct {
-		int64_t id, cap, active;
-		unsigned formats;
-	} rows[PAGE_SIZE];
-	struct vrow *vr[PAGE_SIZE];
+	struct buf cards = {0};
 	int n = 0, more = 0;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		if (n == PAGE_SIZE) {
 			more = 1;
 			break;
 		}
-		struct vrow *r = view_row_new();
-		rows[n].id = sqlite3_column_int64(q, 0);
-		view_row_int(r, rows[n].id);
-		view_row_str(r, (const char *)sqlite3_column_text(q, 1));
-		view_row_str(r, (const char *)sqlite3_column_text(q, 2));
-		view_row_str(r, (const char *)sqlite3_column_text(q, 3));
-		view_row_str(r, (const char *)sqlite3_column_text(q, 7));
-		rows[n].cap = sqlite3_column_int64(q, 4);
-		rows[n].formats = (unsigned)sqlite3_column_int(q, 5);
-		rows[n].active = sqlite3_column_int64(q, 6);
-		vr[n++] = r;
+		const char *html = card_html(q);
+		if (!html) {
+			sqlite3_reset(q);
+			buf_free(&cards);
+			ctx_error(c, 500, "Something went wrong and we could not show the directory.");
+			return;
+		}
+		buf_puts(&cards, html);
+		n++;
 	}
 	sqlite3_reset(q);
-	struct vlist *l = view_list_new();
-	for (int i = 0; i < n; i++) {
-		mentor_card_extras(c, vr[i], rows[i].id, rows[i].cap, rows[i].active, rows[i].formats);
-		view_list_add(l, vr[i]);
-	}
 	struct view *v = ctx_view(c);
-	view_list_set(v, "mentors", l);
+	/* Each card was rendered from _mentor_card.html with escaped values;
+	 * they go in at the template's <!--SLOT--> after rendering. */
 	view_str(v, "q", f.v[0].s);
 	view_str(v, "topic", f.v[1].s);
 	view_str(v, "format", f.v[2].s);
@@ -198,7 +241,8 @@ void page_mentors(struct ctx *c)
 	}
 	buf_free(&qs);
 	buf_free(&link);
-	ctx_render(c, 200, "mentors", "Find a mentor");
+	ctx_render_slot(c, 200, "mentors", "Find a mentor", buf_str(&cards));
+	buf_free(&cards);
 }
 
 void page_topics(struct ctx *c)

@@ -28,6 +28,20 @@ static const struct field_spec req_fields[] = {
 #define NREQ (sizeof(req_fields) / sizeof(req_fields[0]))
 enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG };
 
+/* A mentor's median answer time from the directory card, or -1. */
+static int64_t median_answer_of(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT coalesce(median_answer, -1) FROM mentor_cards WHERE user_id = :u");
+	int64_t v = -1;
+	if (!st)
+		return v;
+	db_bind_int(st, ":u", id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
 struct mentor_view {
 	int64_t id, capacity, active;
 	unsigned formats;
@@ -82,8 +96,9 @@ static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
 		view_list_add(fl, r);
 	}
 	view_list_set(v, "mentor_formats", fl);
+	int64_t median = median_answer_of(c->db, id);
 	struct vrow *card = view_row_new();
-	mentor_card_extras(c, card, id, m->capacity, m->active, m->formats);
+	mentor_card_extras(card, m->capacity, m->active, m->formats, median);
 	struct vlist *one = view_list_new();
 	view_list_add(one, card);
 	view_list_set(v, "card", one);

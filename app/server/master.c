@@ -16,6 +16,7 @@
 #include "security/throttle.h"
 #include "server/server.h"
 #include "store/db.h"
+#include "store/directory.h"
 #include "store/requests.h"
 #include "store/sessions.h"
 
@@ -27,6 +28,12 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	sess_purge(db, now, (int64_t)cfg->idle_minutes * 60, (int64_t)cfg->session_hours * 3600);
 	throttle_purge(db, now);
 	req_expire_all(db, now);
+	/* Hourly: answer-time medians cover a moving 90-day window. */
+	static int64_t last_rebuild;
+	if (now - last_rebuild >= 3600) {
+		directory_rebuild(db, now);
+		last_rebuild = now;
+	}
 }
 
 /* Refuse to steal a socket a live instance is serving; a dead one's

@@ -11,6 +11,7 @@
 #include "security/password.h"
 #include "server/dispatch.h"
 #include "server/server.h"
+#include "store/directory.h"
 
 static volatile sig_atomic_t busy, stopping;
 
@@ -80,6 +81,8 @@ void worker_main(const struct config *cfg, int listen_fd)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	struct db *db = db_open(cfg->db_path);
+	if (db)
+		directory_register(db);
 	char tpl[4200];
 	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
 	if (!db || view_load(tpl) != 0) {
@@ -114,7 +117,12 @@ void worker_main(const struct config *cfg, int listen_fd)
 					  : st == 415 ? "Forms must be sent as application/x-www-form-urlencoded."
 						      : "The request was malformed.");
 		} else {
+			int get = strcmp(req.method, "GET") == 0;
+			if (get)
+				db_read_begin(db);
 			dispatch(&c);
+			if (get)
+				db_read_end(db);
 		}
 		resp_serialise(&resp, &out);
 		FCGX_PutStr(out.data, (int)out.len, fr.out);

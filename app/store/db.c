@@ -15,8 +15,13 @@ struct slot {
 
 struct db {
 	sqlite3 *h;
+	int read_tx; /* inside db_read_begin's transaction */
 	struct slot cache[CACHE_SLOTS];
 };
+
+/* One connection per process: the open read transaction, if any, so that
+ * db_exec_step (which has only the statement) can end it before a write. */
+static struct db *reading;
 
 sqlite3 *db_handle(struct db *db)
 {
@@ -148,10 +153,38 @@ int db_bind_null(sqlite3_stmt *st, const char *name)
 	return i ? sqlite3_bind_null(st, i) : -1;
 }
 
+void db_read_begin(struct db *db)
+{
+	sqlite3_stmt *st = DB_STMT(db, "BEGIN");
+	if (st && sqlite3_step(st) == SQLITE_DONE) {
+		db->read_tx = 1;
+		reading = db;
+	}
+	if (st)
+		sqlite3_reset(st);
+}
+
+void db_read_end(struct db *db)
+{
+	if (!db->read_tx)
+		return;
+	db->read_tx = 0;
+	reading = NULL;
+	sqlite3_stmt *st = DB_STMT(db, "COMMIT");
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	if (!sqlite3_get_autocommit(db->h))
+		db_rollback(db);
+}
+
 enum db_rc db_exec_step(sqlite3_stmt *st)
 {
 	if (!st)
 		return DB_ERR;
+	if (reading && !sqlite3_stmt_readonly(st) && sqlite3_db_handle(st) == reading->h)
+		db_read_end(reading);
 	int rc = sqlite3_step(st);
 	enum db_rc r = db_rc_from(rc);
 	if (r == DB_ERR)
@@ -162,6 +195,7 @@ enum db_rc db_exec_step(sqlite3_stmt *st)
 
 enum db_rc db_begin(struct db *db)
 {
+	db_read_end(db);
 	sqlite3_stmt *st = DB_STMT(db, "BEGIN IMMEDIATE");
 	if (!st)
 		return DB_ERR;

@@ -42,7 +42,16 @@ enum db_rc db_exec_step(sqlite3_stmt *st);
 /* Map an sqlite result code to db_rc. */
 enum db_rc db_rc_from(int sqlite_rc);
 
-/* BEGIN IMMEDIATE, retried a bounded number of times while busy. */
+/* A read transaction around a whole GET request: one snapshot for the
+ * page and one set of file locks instead of a set per statement. Any
+ * write (db_exec_step of a writing statement, db_begin) ends it first, so
+ * a write never upgrades a stale snapshot. db_read_end is a no-op when it
+ * has ended already. */
+void db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
+/* BEGIN IMMEDIATE, retried a bounded number of times while busy; ends a
+ * read transaction first. */
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -1,5 +1,7 @@
 #include "store/mentorships.h"
 
+#include "store/directory.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -96,6 +98,17 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	/* A place is free again in the directory. */
+	int64_t mentor = 0;
+	st = DB_STMT(db, "SELECT mentor_id FROM mentorships WHERE id = :id");
+	if (st) {
+		db_bind_int(st, ":id", id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			mentor = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	if ((rc = directory_refresh(db, mentor, now)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;

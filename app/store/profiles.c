@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "http/fields.h"
+#include "store/directory.h"
 
 const char *const format_names[FORMAT_COUNT + 1] = {"one_on_one", "pairing", "office_hours",
 						     "ring",       "reverse", "peer",
@@ -232,5 +233,7 @@ enum db_rc profile_save(struct db *db, int64_t uid, const char *display_name, co
 		rc = replace_topics(db, uid, "interest", p->interests);
 	if (rc == DB_OK)
 		rc = replace_topics(db, uid, "focus", p->is_mentor ? p->focus : "");
+	if (rc == DB_OK)
+		rc = directory_refresh(db, uid, now);
 	return rc;
 }

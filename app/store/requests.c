@@ -1,5 +1,7 @@
 #include "store/requests.h"
 
+#include "store/directory.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -251,6 +253,8 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return store_fail(db, rc, dbrc);
+	if ((rc = directory_refresh(db, mentor_id, now)) != DB_OK)
+		return store_fail(db, rc, dbrc);
 	st = DB_STMT(db, "UPDATE requests SET status = 'matched_elsewhere', answered_at = :now, "
 			 "reason = 'The mentee found a mentor for this topic elsewhere.' "
 			 "WHERE mentee_id = :e AND topic_id = :t AND status = 'pending' AND id <> :id");
@@ -294,6 +298,9 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
+		return store_fail(db, rc, dbrc);
+	/* An answer moves the mentor's median answer time. */
+	if (as_mentor && (rc = directory_refresh(db, who, now)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;

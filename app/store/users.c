@@ -1,5 +1,7 @@
 #include "store/users.h"
 
+#include "store/directory.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -119,7 +121,9 @@ enum db_rc user_deactivate(struct db *db, int64_t id)
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);
-	return db_exec_step(st);
+	rc = db_exec_step(st);
+	/* Out of the directory too: nobody can ask a deactivated mentor. */
+	return rc == DB_OK ? directory_refresh(db, id, 0) : rc;
 }
 
 int64_t user_active_admins(struct db *db)

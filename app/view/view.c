@@ -124,9 +124,12 @@ int view_load(const char *dir)
 	struct dirent *e;
 	while (rc == 0 && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '_' || e->d_name[0] == '.' || len < 6 ||
-		    strcmp(e->d_name + len - 5, ".html") != 0)
+		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".html") != 0 ||
+		    strcmp(e->d_name, "_layout.html") == 0)
 			continue;
+		/* Partials (_name.html) are also templates of their own, without
+		 * the layout: pages render repeated fragments with them. */
+		int partial = e->d_name[0] == '_';
 		if (ntemplates == MAX_TEMPLATES || len - 5 >= sizeof(templates[0].name)) {
 			fprintf(stderr, "%s/%s: too many templates or name too long\n", dir, e->d_name);
 			rc = -1;
@@ -146,9 +149,11 @@ int view_load(const char *dir)
 				rc = -1;
 			} else {
 				ctpl_token_free(alone);
-				buf_append(&full, layout, (size_t)(mark - layout));
+				if (!partial)
+					buf_append(&full, layout, (size_t)(mark - layout));
 				buf_puts(&full, buf_str(&body));
-				buf_puts(&full, mark + 14);
+				if (!partial)
+					buf_puts(&full, mark + 14);
 				char label[4500];
 				snprintf(label, sizeof(label), "%s (inside _layout.html)", path);
 				CtplToken *t = lex(buf_str(&full), label);
@@ -290,6 +295,24 @@ void view_strlist_set(struct view *v, const char *name, const char *const *items
 		ctpl_value_array_append_string(a, escaped(&v->scratch, items[i]));
 	ctpl_environ_push(v->env, name, a);
 	ctpl_value_free(a);
+}
+
+int view_render_slot(struct view *v, const char *name, const char *trusted_html, struct buf *out)
+{
+	size_t start = out->len;
+	if (view_render(v, name, out) != 0)
+		return -1;
+	char *mark = strstr(out->data + start, "<!--SLOT-->");
+	if (!mark)
+		return 0;
+	struct buf tail = {0};
+	buf_puts(&tail, mark + 11);
+	out->len = (size_t)(mark - out->data);
+	buf_puts(out, trusted_html);
+	buf_append(out, buf_str(&tail), tail.len);
+	int oom = tail.oom || out->oom;
+	buf_free(&tail);
+	return oom ? -1 : 0;
 }
 
 int view_render(struct view *v, const char *name, struct buf *out)

@@ -10,8 +10,9 @@ struct view;   /* one render's environment */
 struct vlist;  /* a list of rows for {for r in name} */
 struct vrow;   /* one row: values by position, r[0], r[1], ... */
 
-/* Lex every templates/NAME.html (NAME not starting with '_') wrapped in
- * templates/_layout.html at its <!--CONTENT--> line. On a template error
+/* Lex every templates/NAME.html wrapped in templates/_layout.html at its
+ * <!--CONTENT--> line, and every partial _NAME.html on its own (named
+ * "_NAME": for fragments a page renders per row). On a template error
  * prints "file:line: message" to stderr and returns -1. */
 int view_load(const char *tpl_dir);
 /* Free the lexed trees. */
@@ -41,6 +42,11 @@ int64_t view_list_len(const struct vlist *l);
 void view_list_set(struct view *v, const char *name, struct vlist *l);
 /* A list of escaped strings, for {for t in name}{t}{end}. */
 void view_strlist_set(struct view *v, const char *name, const char *const *items, int n);
+
+/* Like view_render, then put trusted_html (built only from escaped
+ * parts, like view_trusted_html) where the template has <!--SLOT-->.
+ * For large pre-rendered fragments: CTPL would copy them several times. */
+int view_render_slot(struct view *v, const char *name, const char *trusted_html, struct buf *out);
 
 /* Render template `name` with v into out (appended). 0 on success; -1 on
  * a render error (logged with the template name; out may hold a partial

@@ -14,8 +14,8 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: floor SOCKET WORKERS\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: floor SOCKET WORKERS [BYTES]\n");
 		return 2;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -27,10 +27,13 @@ int main(int argc, char **argv)
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 1024) != 0)
 		return 1;
 	chmod(argv[1], 0666);
-	static char page[4096];
+	static char page[65536];
 	size_t n = 0;
 	n += (size_t)snprintf(page, sizeof(page), "<!doctype html><html><head><title>floor</title></head><body>");
-	while (n < 3000)
+	size_t want = argc > 3 ? (size_t)atoi(argv[3]) : 3000;
+	if (want > 60000)
+		want = 60000;
+	while (n < want)
 		n += (size_t)snprintf(page + n, sizeof(page) - n, "<p>The floor of this stack.</p>");
 	n += (size_t)snprintf(page + n, sizeof(page) - n, "</body></html>");
 	int workers = atoi(argv[2]);

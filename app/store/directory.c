@@ -1,0 +1,187 @@
+#include "store/directory.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include <sodium.h>
+
+/* Both arguments are ",a,b,c," lists of small integers. */
+static void overlap_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *focus = (const char *)sqlite3_value_text(argv[0]);
+	const char *mine = (const char *)sqlite3_value_text(argv[1]);
+	int n = 0;
+	if (focus && mine && mine[0] == ',' && mine[1]) {
+		const char *p = mine;
+		while (p[0] == ',' && p[1]) {
+			const char *end = strchr(p + 1, ',');
+			if (!end)
+				break;
+			char item[32];
+			size_t len = (size_t)(end - p) + 1;
+			if (len < sizeof(item)) {
+				memcpy(item, p, len);
+				item[len] = '\0';
+				n += strstr(focus, item) != NULL;
+			}
+			p = end;
+		}
+	}
+	sqlite3_result_int(cx, n);
+}
+
+int directory_register(struct db *db)
+{
+	return sqlite3_create_function(db_handle(db), "topic_overlap", 2,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, overlap_fn,
+				       NULL, NULL);
+}
+
+static int64_t median_answer(struct db *db, int64_t mentor, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT answered_at - created_at FROM requests WHERE mentor_id = :m "
+				       "AND status IN ('accepted', 'declined') AND answered_at > :since ORDER BY 1");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":m", mentor);
+	db_bind_int(st, ":since", now - 90 * 86400);
+	int64_t v[1024];
+	int n = 0;
+	while (n < 1024 && sqlite3_step(st) == SQLITE_ROW)
+		v[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (n < 3)
+		return -1;
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM directory WHERE user_id = :u");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	enum db_rc rc = db_exec_step(st);
+	st = DB_STMT(db, "DELETE FROM mentor_cards WHERE user_id = :u");
+	if (rc != DB_OK || !st)
+		return rc != DB_OK ? rc : DB_ERR;
+	db_bind_int(st, ":u", uid);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return rc;
+	st = DB_STMT(db, "SELECT u.display_name, p.job_title, p.team, p.bio, p.capacity, p.formats, "
+			 "(SELECT count(*) FROM mentorships m WHERE m.mentor_id = u.id AND m.status = 'active'), "
+			 "(SELECT group_concat(t.name, ', ') FROM user_topics ut JOIN topics t ON t.id = ut.topic_id "
+			 "  WHERE ut.user_id = u.id AND ut.kind = 'focus'), "
+			 "(SELECT ',' || group_concat(ut.topic_id, ',') || ',' FROM user_topics ut "
+			 "  WHERE ut.user_id = u.id AND ut.kind = 'focus') "
+			 "FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = :u AND u.active = 1 AND p.is_mentor = 1");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return DB_OK; /* not a mentor (any more): no rows */
+	}
+	char *name = strdup((const char *)sqlite3_column_text(st, 0));
+	char *title = strdup((const char *)sqlite3_column_text(st, 1));
+	char *team = strdup((const char *)sqlite3_column_text(st, 2));
+	char *bio = strdup((const char *)sqlite3_column_text(st, 3));
+	int64_t cap = sqlite3_column_int64(st, 4), active = sqlite3_column_int64(st, 6);
+	int formats = sqlite3_column_int(st, 5);
+	const unsigned char *fn = sqlite3_column_text(st, 7), *fi = sqlite3_column_text(st, 8);
+	char *focus_names = strdup(fn ? (const char *)fn : "");
+	char *focus_ids = strdup(fi ? (const char *)fi : ",");
+	sqlite3_reset(st);
+	struct buf key = {0}, text = {0};
+	for (const char *p = name; *p; p++)
+		buf_append(&key, (char[]){(char)tolower((unsigned char)*p)}, 1);
+	buf_printf(&text, "%s %s %s %s", name, title, bio, focus_names);
+	for (size_t i = 0; i < text.len; i++)
+		text.data[i] = (char)tolower((unsigned char)text.data[i]);
+	int64_t med = median_answer(db, uid, now);
+	st = DB_STMT(db, "INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, capacity, active, "
+			 "formats, median_answer, search_text, version) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, "
+			 ":med, :s, :v)");
+	if (st) {
+		int64_t version;
+		randombytes_buf(&version, sizeof(version));
+		db_bind_int(st, ":v", version & INT64_MAX);
+		db_bind_int(st, ":u", uid);
+		db_bind_text(st, ":n", name);
+		db_bind_text(st, ":t", title);
+		db_bind_text(st, ":team", team);
+		db_bind_text(st, ":f", focus_names);
+		db_bind_int(st, ":c", cap);
+		db_bind_int(st, ":a", active);
+		db_bind_int(st, ":fm", formats);
+		if (med >= 0)
+			db_bind_int(st, ":med", med);
+		else
+			db_bind_null(st, ":med");
+		db_bind_text(st, ":s", buf_str(&text));
+		rc = db_exec_step(st);
+	} else {
+		rc = DB_ERR;
+	}
+	/* Topic 0 and each focus topic. */
+	st = DB_STMT(db, "INSERT INTO directory(topic_id, user_id, has_room, name_key, formats, focus_ids) "
+			 "SELECT 0, :u, :room, :k, :fm, :ids UNION ALL "
+			 "SELECT topic_id, :u, :room, :k, :fm, :ids FROM user_topics WHERE user_id = :u AND kind = 'focus'");
+	if (rc == DB_OK && st) {
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":room", active < cap);
+		db_bind_text(st, ":k", buf_str(&key));
+		db_bind_int(st, ":fm", formats);
+		db_bind_text(st, ":ids", focus_ids);
+		rc = db_exec_step(st);
+	} else if (rc == DB_OK) {
+		rc = DB_ERR;
+	}
+	buf_free(&key);
+	buf_free(&text);
+	free(name);
+	free(title);
+	free(team);
+	free(bio);
+	free(focus_names);
+	free(focus_ids);
+	return rc;
+}
+
+enum db_rc directory_rebuild(struct db *db, int64_t now)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st = DB_STMT(db, "SELECT user_id FROM profiles WHERE is_mentor = 1 "
+				       "UNION SELECT user_id FROM mentor_cards");
+	if (!st) {
+		db_rollback(db);
+		return DB_ERR;
+	}
+	size_t n = 0, cap = 256;
+	int64_t *ids = malloc(cap * sizeof(*ids));
+	while (ids && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *more = realloc(ids, 2 * cap * sizeof(*ids));
+			if (!more)
+				break;
+			ids = more;
+			cap *= 2;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; ids && rc == DB_OK && i < n; i++)
+		rc = directory_refresh(db, ids[i], now);
+	free(ids);
+	if (rc != DB_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}

@@ -1,0 +1,232 @@
+#include "store/seed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "security/password.h"
+#include "store/profiles.h"
+#include "store/requests.h"
+#include "store/users.h"
+
+static const char *const first[] = {"Ana", "Ben", "Chiara", "Dmitri", "Emeka", "Fatima", "Gustav", "Hana", "Ivan",
+				    "Jun", "Kwame", "Lena", "Mateo", "Nadia", "Olu", "Priya", "Quentin", "Rosa",
+				    "Sven", "Tomás", "Uma", "Valentina", "Wei", "Ximena", "Yusuf", "Zoë", "Aiko",
+				    "Björn", "Chloé", "Dara", "Élodie", "Farid", "Greta", "Hiroshi", "Ines", "Jonas"};
+static const char *const last[] = {"Abara", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Haddad",
+				   "Ito", "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov",
+				   "Quinn", "Rossi", "Schmidt", "Tanaka", "Ursu", "Varga", "Wong", "Yilmaz", "Zhang"};
+static const char *const teams[] = {"Platform", "Data", "Mobile", "Design", "Sales", "Support",
+				    "Finance", "People", "Security", "Marketing", "Payments", "Search"};
+static const char *const titles[] = {"Software engineer", "Senior engineer", "Staff engineer", "Engineering manager",
+				     "Product manager", "Designer", "Data scientist", "Analyst", "Account executive",
+				     "Support specialist", "Recruiter", "Security engineer", "Tech lead"};
+static const char *const topics[] = {"Rust", "Go", "Kubernetes", "SQL", "Public speaking", "Career growth",
+				     "System design", "Code review", "Leadership", "Product thinking", "Negotiation",
+				     "Technical writing", "Testing", "Security", "Accessibility", "Data visualization",
+				     "Machine learning", "Figma", "Hiring", "Giving feedback", "Observability",
+				     "Frontend", "TypeScript", "Python", "Incident response", "Estimation",
+				     "Stakeholder management", "Mentoring others", "Debugging", "Performance"};
+static const char *const goals[] = {
+	"Design and ship a small service end to end, with tests and a rollout plan I can defend.",
+	"Give a 10-minute talk at the engineering all-hands without reading from my notes.",
+	"Lead my first incident review and write the follow-up actions clearly.",
+	"Understand how our queries use indexes, and fix the three slowest reports on my team.",
+	"Prepare for a promotion conversation with concrete examples of impact.",
+	"Get comfortable reviewing code from senior colleagues and giving useful feedback.",
+};
+#define N(a) ((int)(sizeof(a) / sizeof(a[0])))
+
+static uint64_t rng = 0x7a4d3e1b9c2f5a17ull;
+static int rnd(int n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (int)(rng % (uint64_t)n);
+}
+
+static void ymd(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static enum db_rc add_request(struct db *db, int64_t mentee, int64_t mentor, int64_t tid, const char *status,
+			      int64_t created, int64_t answered, const char *reason, int64_t *id)
+{
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
+				       "duration_min, weeks, message, status, reason, created_at, answered_at) VALUES "
+				       "(:e, :m, :t, :g, 'one_on_one', 'weekly', 45, 6, '', :s, :r, :c, :a)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", mentee);
+	db_bind_int(st, ":m", mentor);
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":g", goals[rnd(N(goals))]);
+	db_bind_text(st, ":s", status);
+	db_bind_text(st, ":r", reason);
+	db_bind_int(st, ":c", created);
+	if (answered)
+		db_bind_int(st, ":a", answered);
+	else
+		db_bind_null(st, ":a");
+	enum db_rc rc = db_exec_step(st);
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int64_t mentor, int64_t tid,
+				 int64_t start, const char *status, const char *outcome)
+{
+	char s[11], e[11];
+	ymd(start, s);
+	ymd(start + 6 * 7 * 86400, e);
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
+				       "format, cadence, duration_min, weeks, started_on, planned_end, status, outcome, "
+				       "end_reason, created_at, ended_at) SELECT id, mentor_id, mentee_id, topic_id, goal, "
+				       "format, cadence, duration_min, 6, :s, :e, :st, :o, :why, :start, :end FROM requests "
+				       "WHERE id = :r");
+	if (!st)
+		return DB_ERR;
+	db_bind_text(st, ":s", s);
+	db_bind_text(st, ":e", e);
+	db_bind_text(st, ":st", status);
+	if (outcome)
+		db_bind_text(st, ":o", outcome);
+	else
+		db_bind_null(st, ":o");
+	db_bind_text(st, ":why", strcmp(status, "ended_early") == 0 ? "We both changed teams; we will pick it up later." : "");
+	db_bind_int(st, ":start", start);
+	if (strcmp(status, "active") == 0)
+		db_bind_null(st, ":end");
+	else
+		db_bind_int(st, ":end", start + 6 * 7 * 86400);
+	db_bind_int(st, ":r", req);
+	enum db_rc rc = db_exec_step(st);
+	int64_t ms = sqlite3_last_insert_rowid(db_handle(db));
+	(void)mentee;
+	(void)mentor;
+	(void)tid;
+	for (int w = 1; rc == DB_OK && w <= 6; w++) {
+		st = DB_STMT(db, "INSERT INTO plan_weeks(mentorship_id, week, title, done) VALUES (:m, :w, :t, :d)");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":m", ms);
+		db_bind_int(st, ":w", w);
+		db_bind_text(st, ":t", plan_title(w, 6));
+		db_bind_int(st, ":d", strcmp(status, "active") != 0 || w <= 2);
+		rc = db_exec_step(st);
+	}
+	if (rc == DB_OK) {
+		st = DB_STMT(db, "UPDATE requests SET mentorship_id = :m WHERE id = :r");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":m", ms);
+		db_bind_int(st, ":r", req);
+		rc = db_exec_step(st);
+	}
+	return rc;
+}
+
+int seed_demo(struct db *db, int members, int mentors, int64_t now)
+{
+	if (db_scalar(db, "SELECT count(*) FROM users WHERE email LIKE '%@demo.tandem.example'", 0) > 0) {
+		fprintf(stderr, "tandem: demo people exist already; nothing added\n");
+		return -1;
+	}
+	char hash[PW_HASH_LEN];
+	if (pw_hash(SEED_PASSWORD, hash) != PW_OK) {
+		fprintf(stderr, "tandem: could not hash the demo password\n");
+		return -1;
+	}
+	int64_t *ids = calloc((size_t)members, sizeof(int64_t));
+	int *cap = calloc((size_t)members, sizeof(int)), *load = calloc((size_t)members, sizeof(int));
+	int (*focus)[4] = calloc((size_t)members, sizeof(*focus));
+	if (!ids || !cap || !load || !focus || db_begin(db) != DB_OK) {
+		free(ids);
+		free(cap);
+		free(load);
+		free(focus);
+		return -1;
+	}
+	enum db_rc rc = DB_OK;
+	for (int i = 0; rc == DB_OK && i < members; i++) {
+		char email[128], name[128];
+		const char *f = first[i % N(first)], *l = last[(i / N(first) + i) % N(last)];
+		snprintf(name, sizeof(name), "%s %s", f, l);
+		snprintf(email, sizeof(email), "person%d@demo.tandem.example", i + 1);
+		rc = user_create(db, email, name, hash, "member", now - 200 * 86400, &ids[i]);
+		if (rc != DB_OK)
+			break;
+		struct profile p = {0};
+		snprintf(p.team, sizeof(p.team), "%s", teams[rnd(N(teams))]);
+		snprintf(p.job_title, sizeof(p.job_title), "%s", titles[rnd(N(titles))]);
+		snprintf(p.timezone, sizeof(p.timezone), "%s", i % 3 ? "Europe/Berlin" : "America/New_York");
+		snprintf(p.interests, sizeof(p.interests), "%s, %s", topics[rnd(N(topics))], topics[rnd(N(topics))]);
+		if (i < mentors) {
+			p.is_mentor = 1;
+			cap[i] = p.capacity = 1 + rnd(4);
+			p.formats = 1u | (unsigned)rnd(64);
+			for (int k = 0; k < 3; k++)
+				focus[i][k] = rnd(N(topics));
+			snprintf(p.focus, sizeof(p.focus), "%s, %s, %s", topics[focus[i][0]], topics[focus[i][1]],
+				 topics[focus[i][2]]);
+			snprintf(p.bio, sizeof(p.bio), "%s on the %s team. Happy to help with %s and %s.", p.job_title,
+				 p.team, topics[focus[i][0]], topics[focus[i][1]]);
+		}
+		rc = profile_save(db, ids[i], name, &p, now - 150 * 86400);
+	}
+	/* Requests: a third of the members ask mentors something. */
+	static const char *const states[] = {"accepted", "accepted", "accepted", "pending", "pending", "declined",
+					     "withdrawn", "expired", "matched_elsewhere"};
+	for (int i = mentors; rc == DB_OK && i < members && mentors > 0; i += 3) {
+		int m = rnd(mentors);
+		if (m == i)
+			continue;
+		const char *status = states[rnd(N(states))];
+		int64_t tid;
+		rc = topic_id(db, topics[focus[m][0]], 1, &tid);
+		if (rc != DB_OK)
+			break;
+		int64_t age = 1 + rnd(120);
+		if (!strcmp(status, "pending"))
+			age = rnd(13); /* some of them overdue */
+		int64_t created = now - age * 86400 - rnd(86400), answered = 0, rid;
+		const char *reason = "";
+		if (!strcmp(status, "accepted") && load[m] >= cap[m])
+			status = "declined";
+		if (strcmp(status, "pending") && strcmp(status, "withdrawn"))
+			answered = created + 3600 + rnd(5 * 86400);
+		if (!strcmp(status, "declined"))
+			reason = "I'm at capacity this quarter. Try again in a few weeks!";
+		if (!strcmp(status, "expired"))
+			answered = created + 14 * 86400;
+		if (!strcmp(status, "matched_elsewhere"))
+			reason = "The mentee found a mentor for this topic elsewhere.";
+		if (!strcmp(status, "expired") && age < 15)
+			status = "declined", reason = "Sorry, not this time.";
+		rc = add_request(db, ids[i], ids[m], tid, status, created, answered, reason, &rid);
+		if (rc == DB_OK && !strcmp(status, "accepted")) {
+			const char *ms = age > 50 ? (rnd(5) ? "completed" : "ended_early") : "active";
+			static const char *const oc[] = {"goal_met", "goal_met", "partly", "not_met"};
+			rc = add_mentorship(db, rid, ids[i], ids[m], tid, answered, ms,
+					    !strcmp(ms, "completed") ? oc[rnd(4)] : NULL);
+			if (!strcmp(ms, "active"))
+				load[m]++;
+		}
+	}
+	free(ids);
+	free(cap);
+	free(load);
+	free(focus);
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		fprintf(stderr, "tandem: seeding failed; nothing was added\n");
+		return -1;
+	}
+	return 0;
+}
