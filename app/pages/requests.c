@@ -137,6 +137,9 @@ static const char *blocked(struct ctx *c, const struct mentor_view *m)
 
 static void mentor_page(struct ctx *c, int64_t id, int status, const struct fields *f)
 {
+	/* The typed values first: load_mentor then sets the mentor's own
+	 * names (mentor_id among them) on top. */
+	ctx_form_values(c, req_fields, NREQ, f);
 	struct mentor_view m;
 	enum db_rc rc = load_mentor(c, id, &m);
 	if (rc != DB_OK) {
@@ -149,7 +152,6 @@ static void mentor_page(struct ctx *c, int64_t id, int status, const struct fiel
 	struct view *v = ctx_view(c);
 	const char *why = blocked(c, &m);
 	view_str(v, "blocked", why);
-	ctx_form_values(c, req_fields, NREQ, f);
 	if (!f) {
 		view_str(v, "weeks", "6");
 		view_str(v, "cadence", "weekly");

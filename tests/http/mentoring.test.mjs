@@ -21,9 +21,11 @@ async function becomeMentor(c, { focus = 'Rust, Public speaking', capacity = '2'
 }
 
 async function ask(c, mentorId, fields = {}) {
-  await c.get(`/mentors/${mentorId}`);
+  const page = await c.get(`/mentors/${mentorId}`);
+  // The id the form itself carries, as a browser would send it.
+  const hidden = page.body.match(/name="mentor_id" value="([^"]*)"/);
   return c.post('/requests', {
-    mentor_id: mentorId, topic: 'Rust', goal: 'Write a small CLI in Rust with tests and error handling.',
+    mentor_id: hidden ? hidden[1] : mentorId, topic: 'Rust', goal: 'Write a small CLI in Rust with tests and error handling.',
     format: 'one_on_one', cadence: 'weekly', duration_min: '45', weeks: '6', message: 'Hello!', ...fields,
   });
 }

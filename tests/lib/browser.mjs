@@ -1,7 +1,6 @@
 // Debian's Chromium driven by playwright-core; never a downloaded browser.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
@@ -12,13 +11,12 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const SHOTS = join(ROOT, 'var', 'screenshots');
 
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), 'tandem-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
+  // launch() gives Chromium a fresh temporary --user-data-dir of its own.
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-    viewport: { width: 1280, height: 860 },
   });
   mkdirSync(SHOTS, { recursive: true });
   const problems = [];
@@ -31,16 +29,21 @@ export async function launch() {
     page.on('response', (r) => {
       if (r.request().resourceType() !== 'document' && r.status() >= 400) problems.push(`subresource ${r.status()}: ${r.url()}`);
     });
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    // ERR_ABORTED is a navigation cancelling a fetch, not a broken resource.
+    page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
   };
-  browser.pages().forEach(watch);
-  browser.on('page', watch);
+  /** A new person: their own cookies, one page. */
+  const person = async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    watch(page);
+    return page;
+  };
   return {
-    context: browser,
-    page: browser.pages()[0] || await browser.newPage(),
+    page: await person(),
+    person,
     problems,
-    async close() { await browser.close(); rmSync(profile, { recursive: true, force: true }); },
+    async close() { await browser.close(); },
   };
 }
 
