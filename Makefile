@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 PKGS := gcc make pkg-config nginx-light libfcgi-dev libctpl-dev libsodium-dev \
         libsqlite3-dev libcmocka-dev libcrack2-dev cracklib-runtime wrk \
-        chromium nodejs python3 sqlite3 curl
+        chromium nodejs python3 sqlite3 curl tzdata
 FUZZ_PKGS := clang libclang-rt-14-dev
 
 PC_LIBS := ctpl libsodium sqlite3

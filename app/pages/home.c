@@ -5,6 +5,7 @@
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
+#include "pages/requests.h"
 #include "pages/routes.h"
 #include "store/requests.h"
 
@@ -19,30 +20,12 @@ static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
 		"OR (NOT :mine AND r.mentee_id = :u AND (r.status = 'pending' OR "
 		"    coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400)) "
 		"ORDER BY r.created_at LIMIT 50");
-	struct vlist *l = view_list_new();
-	if (!st)
-		return l;
-	db_bind_int(st, ":mine", waiting_on_me);
-	db_bind_int(st, ":u", c->user.id);
-	db_bind_int(st, ":now", c->now);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct vrow *r = view_row_new();
-		const char *status = (const char *)sqlite3_column_text(st, 3);
-		int64_t created = sqlite3_column_int64(st, 4);
-		char waited[40];
-		fmt_duration(c->now - created, waited, sizeof(waited));
-		view_row_int(r, sqlite3_column_int64(st, 0));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
-		view_row_str(r, status);
-		view_row_str(r, fmt_request_status(status));
-		view_row_str(r, waited);
-		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
-		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
-		view_list_add(l, r);
+	if (st) {
+		db_bind_int(st, ":mine", waiting_on_me);
+		db_bind_int(st, ":u", c->user.id);
+		db_bind_int(st, ":now", c->now);
 	}
-	sqlite3_reset(st);
-	return l;
+	return request_rows_from(c, st);
 }
 
 void page_home(struct ctx *c)

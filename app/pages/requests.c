@@ -9,6 +9,7 @@
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentors.h"
+#include "pages/requests.h"
 #include "pages/routes.h"
 #include "store/profiles.h"
 #include "store/requests.h"
@@ -228,22 +229,10 @@ void page_request_create(struct ctx *c)
 	mentor_page(c, mentor, 422, &f);
 }
 
-/* One list of requests for the page: as mentor (incoming) or mentee. */
-static struct vlist *request_rows(struct ctx *c, int incoming)
+struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = DB_STMT(c->db,
-		"SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, t.name, "
-		REQ_STATUS_SQL ", r.created_at, coalesce(r.answered_at, 0), r.reason FROM requests r "
-		"JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
-		"WHERE CASE WHEN :in THEN r.mentor_id ELSE r.mentee_id END = :u "
-		"ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
 	struct vlist *l = view_list_new();
-	if (!st)
-		return l;
-	db_bind_int(st, ":in", incoming);
-	db_bind_int(st, ":u", c->user.id);
-	db_bind_int(st, ":now", c->now);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		struct vrow *r = view_row_new();
 		const char *status = (const char *)sqlite3_column_text(st, 3);
 		int64_t created = sqlite3_column_int64(st, 4);
@@ -256,11 +245,29 @@ static struct vlist *request_rows(struct ctx *c, int incoming)
 		fmt_duration(c->now - created, waited, sizeof(waited));
 		view_row_str(r, waited);
 		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
-		view_row_str(r, (const char *)sqlite3_column_text(st, 6));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
 		view_list_add(l, r);
 	}
-	sqlite3_reset(st);
+	if (st)
+		sqlite3_reset(st);
 	return l;
+}
+
+/* One list of requests for the page: as mentor (incoming) or mentee. */
+static struct vlist *request_rows(struct ctx *c, int incoming)
+{
+	sqlite3_stmt *st = DB_STMT(c->db,
+		"SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, t.name, "
+		REQ_STATUS_SQL ", r.created_at, r.reason FROM requests r "
+		"JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+		"WHERE CASE WHEN :in THEN r.mentor_id ELSE r.mentee_id END = :u "
+		"ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
+	if (st) {
+		db_bind_int(st, ":in", incoming);
+		db_bind_int(st, ":u", c->user.id);
+		db_bind_int(st, ":now", c->now);
+	}
+	return request_rows_from(c, st);
 }
 
 void page_requests(struct ctx *c)
