@@ -21,8 +21,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
-			"              | backup FILE | seed-demo [--members N] [--mentors M] | version\n");
+	fprintf(stderr,
+		"usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
+		"              | backup FILE | seed-demo [--members N] [--mentors M] | version\n");
 	return 2;
 }
 
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
 		if (rc != 0)
 			return 1;
 		printf("seeded %d people (%d mentors); every demo account's password is \"%s\", "
-		       "e.g. person%d@demo.tandem.example (a mentee) or person1@demo.tandem.example (a mentor)\n",
+		       "e.g. person%d@demo.tandem.example (a mentee) or person1@demo.tandem.example (a "
+		       "mentor)\n",
 		       members, mentors, SEED_PASSWORD, mentors + 1);
 		return 0;
 	}

@@ -3,15 +3,15 @@
 #define TANDEM_CONFIG_H
 
 struct config {
-	char root[4096];     /* project root: templates/, sql/, static/ */
-	char data[4096];     /* $TANDEM_DATA, absolute */
+	char root[4096]; /* project root: templates/, sql/, static/ */
+	char data[4096]; /* $TANDEM_DATA, absolute */
 	char db_path[4200];
 	char sock_path[4200];
 	char key_path[4200];
-	int workers;         /* $TANDEM_WORKERS, default: cores */
-	int port;            /* $TANDEM_PORT, default 8080 */
-	int idle_minutes;    /* $TANDEM_IDLE_MINUTES, default 30 */
-	int session_hours;   /* $TANDEM_SESSION_HOURS, default 12 */
+	int workers;	   /* $TANDEM_WORKERS, default: cores */
+	int port;	   /* $TANDEM_PORT, default 8080 */
+	int idle_minutes;  /* $TANDEM_IDLE_MINUTES, default 30 */
+	int session_hours; /* $TANDEM_SESSION_HOURS, default 12 */
 	int cores;
 	/* $TANDEM_ORIGIN: the origins forms may be posted from, comma-separated,
 	 * e.g. "https://mentoring.example.com". Default: this machine's

@@ -3,8 +3,12 @@
 #ifndef TANDEM_LOG_H
 #define TANDEM_LOG_H
 
+/* Ends log_kv's list: a typed null pointer (a bare NULL may be an int 0,
+ * which a variadic function reading char * must not receive). */
+#define LOG_END ((const char *)0)
+
 /* One line: "time=... level=LEVEL msg=MSG" then key/value pairs given as
- * alternating const char * arguments, terminated by NULL. */
+ * alternating const char * arguments, terminated by LOG_END. */
 void log_kv(const char *level, const char *msg, ...);
 
 /* Escape s for a logfmt value into out (always NUL-terminated, truncated

@@ -149,8 +149,7 @@ static int check_one(const struct field_spec *sp, struct field_val *v, char *raw
 			fields_fail(out, idx, m);
 		}
 		return 0;
-	case FT_PASSWORD:
-		break;
+	case FT_PASSWORD: break;
 	}
 	return 0;
 }

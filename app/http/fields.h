@@ -12,7 +12,7 @@
 enum field_type {
 	FT_LINE,     /* one line of text: trimmed, no CR/LF; min/max in characters */
 	FT_TEXT,     /* multi-line text: min/max in characters */
-	FT_INT,      /* decimal integer within [min, max] */
+	FT_INT,	     /* decimal integer within [min, max] */
 	FT_CHOICE,   /* one of choices[] */
 	FT_FLAG,     /* "1" or absent */
 	FT_EMAIL,    /* an address, lower-cased; max in characters */
@@ -22,19 +22,19 @@ enum field_type {
 
 struct field_spec {
 	const char *name;
-	const char *label;            /* used in messages: "Email" */
+	const char *label; /* used in messages: "Email" */
 	enum field_type type;
 	int required;
 	long min, max;
-	const char *const *choices;   /* NULL-terminated, for FT_CHOICE */
-	int repeat;                   /* may appear up to FIELDS_MAX_REPEAT times */
+	const char *const *choices; /* NULL-terminated, for FT_CHOICE */
+	int repeat;		    /* may appear up to FIELDS_MAX_REPEAT times */
 };
 
 struct field_val {
 	int present;
-	const char *s;               /* trimmed text ("" when absent) */
-	long i;                      /* FT_INT value, FT_FLAG 0/1 */
-	size_t nrep;                 /* repeatable fields: the values in order */
+	const char *s; /* trimmed text ("" when absent) */
+	long i;	       /* FT_INT value, FT_FLAG 0/1 */
+	size_t nrep;   /* repeatable fields: the values in order */
 	const char *rep[FIELDS_MAX_REPEAT];
 };
 

@@ -83,8 +83,7 @@ static int key_ok(const char *k, size_t n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)k[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
 			return 0;
 	}
 	return 1;
@@ -144,14 +143,14 @@ enum form_err form_parse_urlencoded(const char *in, size_t len, struct form *f)
 		char *key = out;
 		long kn = decode(seg, klen, key);
 		if (kn < 0)
-			return fail(f, (enum form_err)-kn);
+			return fail(f, (enum form_err) - kn);
 		if (!key_ok(key, (size_t)kn))
 			return fail(f, FORM_E_KEY);
 		out += kn + 1;
 		char *val = out;
 		long vn = eq ? decode(eq + 1, slen - klen - 1, val) : (val[0] = '\0', 0);
 		if (vn < 0)
-			return fail(f, (enum form_err)-vn);
+			return fail(f, (enum form_err) - vn);
 		if ((size_t)vn > FORM_MAX_VALUE)
 			return fail(f, FORM_E_VALUE);
 		if (memchr(val, '\0', (size_t)vn) || !value_controls_ok(val, (size_t)vn))
@@ -237,22 +236,14 @@ size_t form_count(const struct form *f, const char *key)
 const char *form_strerror(enum form_err e)
 {
 	switch (e) {
-	case FORM_OK:
-		return "ok";
-	case FORM_E_ESCAPE:
-		return "bad percent escape";
-	case FORM_E_UTF8:
-		return "invalid UTF-8";
-	case FORM_E_CONTROL:
-		return "control character";
-	case FORM_E_TOO_MANY:
-		return "too many fields";
-	case FORM_E_KEY:
-		return "bad field name";
-	case FORM_E_VALUE:
-		return "value too long";
-	case FORM_E_NOMEM:
-		return "out of memory";
+	case FORM_OK: return "ok";
+	case FORM_E_ESCAPE: return "bad percent escape";
+	case FORM_E_UTF8: return "invalid UTF-8";
+	case FORM_E_CONTROL: return "control character";
+	case FORM_E_TOO_MANY: return "too many fields";
+	case FORM_E_KEY: return "bad field name";
+	case FORM_E_VALUE: return "value too long";
+	case FORM_E_NOMEM: return "out of memory";
 	}
 	return "unknown";
 }

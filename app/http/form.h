@@ -10,12 +10,12 @@
 
 enum form_err {
 	FORM_OK = 0,
-	FORM_E_ESCAPE,   /* bad %xx escape */
-	FORM_E_UTF8,     /* invalid UTF-8 in a key or value */
-	FORM_E_CONTROL,  /* NUL or another control character */
+	FORM_E_ESCAPE,	 /* bad %xx escape */
+	FORM_E_UTF8,	 /* invalid UTF-8 in a key or value */
+	FORM_E_CONTROL,	 /* NUL or another control character */
 	FORM_E_TOO_MANY, /* more than FORM_MAX_FIELDS pairs */
-	FORM_E_KEY,      /* empty, too long, or not [A-Za-z0-9_] */
-	FORM_E_VALUE,    /* value longer than FORM_MAX_VALUE bytes */
+	FORM_E_KEY,	 /* empty, too long, or not [A-Za-z0-9_] */
+	FORM_E_VALUE,	 /* value longer than FORM_MAX_VALUE bytes */
 	FORM_E_NOMEM,
 };
 

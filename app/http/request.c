@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static void copy_param(char *out, size_t n, req_param_fn param, void *ctx, const char *name)
 {
@@ -21,13 +22,19 @@ static int path_ok(const char *p)
 	return form_utf8_valid(p, strlen(p));
 }
 
-int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body,
-		  size_t body_len)
+int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body, size_t body_len)
 {
 	memset(r, 0, sizeof(*r));
-	unsigned char rid[8];
-	randombytes_buf(rid, sizeof(rid));
-	sodium_bin2hex(r->rid, sizeof(r->rid), rid, sizeof(rid));
+	/* A request id only has to be unique in the logs, not secret: a random
+	 * per-process prefix and a counter, without a syscall per request. */
+	static uint32_t prefix, counter;
+	static pid_t owner;
+	if (owner != getpid()) {
+		owner = getpid();
+		prefix = randombytes_random();
+		counter = randombytes_random();
+	}
+	snprintf(r->rid, sizeof(r->rid), "%08x%08x", prefix, ++counter);
 	copy_param(r->method, sizeof(r->method), param, pctx, "REQUEST_METHOD");
 	copy_param(r->path, sizeof(r->path), param, pctx, "DOCUMENT_URI");
 	copy_param(r->ip, sizeof(r->ip), param, pctx, "REMOTE_ADDR");

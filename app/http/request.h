@@ -11,12 +11,12 @@
 
 struct request {
 	char method[8];
-	char path[2048];     /* DOCUMENT_URI: decoded and normalised by nginx */
+	char path[2048]; /* DOCUMENT_URI: decoded and normalised by nginx */
 	char ip[64];
 	char origin[512];    /* Origin header, "" when absent */
 	char fetch_site[32]; /* Sec-Fetch-Site, "" when absent */
 	char host[256];
-	char rid[17];        /* request id, hex */
+	char rid[17]; /* request id, hex */
 	struct form query, body, cookies;
 	int64_t ids[ROUTE_MAX_IDS];
 	const struct route *route;
@@ -30,8 +30,7 @@ typedef const char *(*req_param_fn)(void *ctx, const char *name);
  * malformed query/body/cookie/path, 415 for a POST that is not
  * application/x-www-form-urlencoded. r must be freed with request_free
  * either way. */
-int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body,
-		  size_t body_len);
+int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body, size_t body_len);
 void request_free(struct request *r);
 
 #endif

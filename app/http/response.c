@@ -43,8 +43,7 @@ void resp_session_cookie(struct response *r, const char *value, long max_age)
 			 "__Host-sid=%s; Max-Age=%ld; Path=/; Secure; HttpOnly; SameSite=Lax", value,
 			 max_age);
 	else
-		snprintf(line, sizeof(line), "__Host-sid=%s; Path=/; Secure; HttpOnly; SameSite=Lax",
-			 value);
+		snprintf(line, sizeof(line), "__Host-sid=%s; Path=/; Secure; HttpOnly; SameSite=Lax", value);
 	resp_header(r, "Set-Cookie", line);
 	r->sent_cookie = 1;
 }

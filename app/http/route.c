@@ -48,8 +48,7 @@ int route_match(const struct route *table, size_t n, const char *method, const c
 		}
 		if (allowlen && !strstr(allow, table[i].method)) {
 			size_t len = strlen(allow);
-			snprintf(allow + len, allowlen - len, "%s%s", path_seen ? ", " : "",
-				 table[i].method);
+			snprintf(allow + len, allowlen - len, "%s%s", path_seen ? ", " : "", table[i].method);
 		}
 		path_seen = 1;
 	}

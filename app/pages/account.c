@@ -89,7 +89,7 @@ void page_password(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
-	ctx_flash(c, f.v[3].i ? "Password changed. Your other sessions were signed out."
-			      : "Password changed.");
+	ctx_flash(c,
+		  f.v[3].i ? "Password changed. Your other sessions were signed out." : "Password changed.");
 	resp_redirect(c->resp, "/");
 }

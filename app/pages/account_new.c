@@ -31,8 +31,8 @@ enum db_rc account_create(struct db *db, const char *email, const char *name, co
 		return rc;
 	rc = user_create(db, email, name, hash, role, now, id);
 	if (rc == DB_OK)
-		rc = audit_add(db, now, strcmp(role, "admin") == 0 ? "admin_created" : "signup", *id, *id,
-			       ip, NULL);
+		rc = audit_add(db, now, strcmp(role, "admin") == 0 ? "admin_created" : "signup", *id, *id, ip,
+			       NULL);
 	if (rc == DB_OK)
 		return db_commit(db);
 	db_rollback(db);

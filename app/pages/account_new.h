@@ -8,12 +8,12 @@
 #include "store/db.h"
 
 /* The four fields every new-account form has, in this order. */
-#define ACCOUNT_FIELDS                                                                    \
-	{"email", "Email", FT_EMAIL, 1, 0, 254, NULL, 0},                                  \
-	    {"display_name", "Display name", FT_LINE, 1, 1, 80, NULL, 0},                  \
-	    {"password", "password", FT_PASSWORD, 1, 0, 0, NULL, 0},                        \
-	{                                                                                 \
-		"password_confirm", "password confirmation", FT_PASSWORD, 1, 0, 0, NULL, 0 \
+#define ACCOUNT_FIELDS                                                                                       \
+	{"email", "Email", FT_EMAIL, 1, 0, 254, NULL, 0},                                                    \
+		{"display_name", "Display name", FT_LINE, 1, 1, 80, NULL, 0},                                \
+		{"password", "password", FT_PASSWORD, 1, 0, 0, NULL, 0},                                     \
+	{                                                                                                    \
+		"password_confirm", "password confirmation", FT_PASSWORD, 1, 0, 0, NULL, 0                   \
 	}
 
 /* Apply the password policy and the confirmation to fields at indexes

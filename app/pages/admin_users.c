@@ -59,8 +59,8 @@ static void change(struct ctx *c, const char *role, int deactivate)
 		ctx_error(c, 404, "There is no such account.");
 		return;
 	}
-	int removes_admin = strcmp(u.role, "admin") == 0 && u.active &&
-			    (deactivate || strcmp(role, "admin") != 0);
+	int removes_admin =
+		strcmp(u.role, "admin") == 0 && u.active && (deactivate || strcmp(role, "admin") != 0);
 	if (removes_admin && user_active_admins(c->db) <= 1) {
 		db_rollback(c->db);
 		ctx_flash(c, "Tandem needs at least one active admin: promote someone else first.");

@@ -111,7 +111,8 @@ static void say_wait(struct ctx *c, struct fields *f, int64_t wait)
 
 void page_login(struct ctx *c)
 {
-	static const char generic[] = "That email and password do not match an account. Check both and try again.";
+	static const char generic[] =
+		"That email and password do not match an account. Check both and try again.";
 	struct fields f;
 	int st = fields_read(login_fields, NLOGIN, &c->req->body, &f);
 	if (st == 400) {

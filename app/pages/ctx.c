@@ -40,12 +40,13 @@ void ctx_render_slot(struct ctx *c, int status, const char *name, const char *ti
 	int rc = trusted_html ? view_render_slot(v, name, trusted_html, &c->resp->body)
 			      : view_render(v, name, &c->resp->body);
 	if (rc != 0) {
-		log_kv("error", "render failed", "rid", c->req->rid, "template", name, NULL);
+		log_kv("error", "render failed", "rid", c->req->rid, "template", name, LOG_END);
 		resp_reset(c->resp);
 		c->resp->status = 500;
 		buf_printf(&c->resp->body,
 			   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-			   "<title>Something went wrong</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+			   "<title>Something went wrong</title><link rel=\"stylesheet\" "
+			   "href=\"/static/app.css\">"
 			   "</head><body><main class=\"narrow\"><h1>Something went wrong</h1><p>We could not "
 			   "show this page. Nothing you sent was lost. If it happens again, quote request id "
 			   "<code>%s</code>.</p><p><a href=\"/\">Back to Tandem</a></p></main></body></html>",
@@ -82,7 +83,8 @@ void ctx_store_error(struct ctx *c, enum db_rc rc)
 {
 	if (rc == DB_BUSY) {
 		resp_header(c->resp, "Retry-After", "2");
-		ctx_error(c, 503, "Tandem is busy right now and saved nothing. Please try again in a moment.");
+		ctx_error(c, 503,
+			  "Tandem is busy right now and saved nothing. Please try again in a moment.");
 	} else {
 		ctx_error(c, 500, "Something went wrong and nothing was saved.");
 	}

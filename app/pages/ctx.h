@@ -18,12 +18,12 @@ struct ctx {
 	struct db *db;
 	const struct config *cfg;
 	int64_t now;
-	int has_session;      /* sess is valid (signed in or pre-session) */
+	int has_session; /* sess is valid (signed in or pre-session) */
 	struct session sess;
-	int signed_in;        /* user is valid */
+	int signed_in; /* user is valid */
 	struct user user;
-	char csrf[64];        /* the form token for this session, base64url */
-	struct view *view;    /* created on first use by ctx_view */
+	char csrf[64];	   /* the form token for this session, base64url */
+	struct view *view; /* created on first use by ctx_view */
 };
 
 /* The view for this request, with the layout's names already set. */
@@ -33,7 +33,8 @@ struct view *ctx_view(struct ctx *c);
 void ctx_render(struct ctx *c, int status, const char *name, const char *title);
 /* ctx_render with pre-rendered, escaped HTML at the template's
  * <!--SLOT--> (see view_render_slot). */
-void ctx_render_slot(struct ctx *c, int status, const char *name, const char *title, const char *trusted_html);
+void ctx_render_slot(struct ctx *c, int status, const char *name, const char *title,
+		     const char *trusted_html);
 /* The generic error page for status with a human message. */
 void ctx_error(struct ctx *c, int status, const char *message);
 /* Show msg once on the next page this browser loads (needs a session). */
@@ -48,7 +49,6 @@ enum db_rc ctx_ensure_presession(struct ctx *c);
 /* Put a form's fields and their messages into the view: for each spec
  * field NAME sets "NAME" (the typed value, escaped; passwords never) and
  * "NAME_err" (message or ""), plus "errors" (count). */
-void ctx_form_values(struct ctx *c, const struct field_spec *spec, size_t n,
-		     const struct fields *f);
+void ctx_form_values(struct ctx *c, const struct field_spec *spec, size_t n, const struct fields *f);
 
 #endif

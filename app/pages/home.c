@@ -9,19 +9,27 @@
 #include "pages/routes.h"
 #include "store/requests.h"
 
-/* Requests for the dashboard: waiting on me, or mine that closed lately. */
+/* Requests for the dashboard: waiting on me, or mine that closed lately.
+ * Two statements rather than one with OR: each is a plain index range. */
 static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
 {
-	sqlite3_stmt *st = DB_STMT(c->db,
-		"SELECT r.id, CASE WHEN :mine THEN e.display_name ELSE m.display_name END, t.name, "
-		REQ_STATUS_SQL ", r.created_at, r.reason FROM requests r JOIN users e ON e.id = r.mentee_id "
-		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
-		"WHERE (:mine AND r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - 1209600) "
-		"OR (NOT :mine AND r.mentee_id = :u AND (r.status = 'pending' OR "
-		"    coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400)) "
-		"ORDER BY r.created_at LIMIT 50");
+	sqlite3_stmt *st =
+		waiting_on_me
+			? DB_STMT(c->db,
+				  "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
+				  ", r.created_at, r.reason FROM requests r "
+				  "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
+				  "WHERE r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - "
+				  "1209600 "
+				  "ORDER BY r.created_at LIMIT 50")
+			: DB_STMT(c->db,
+				  "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
+				  ", r.created_at, r.reason FROM requests r "
+				  "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+				  "WHERE r.mentee_id = :u AND (r.status = 'pending' OR "
+				  "  coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400) "
+				  "ORDER BY r.created_at LIMIT 50");
 	if (st) {
-		db_bind_int(st, ":mine", waiting_on_me);
 		db_bind_int(st, ":u", c->user.id);
 		db_bind_int(st, ":now", c->now);
 	}
@@ -41,10 +49,16 @@ void page_admin(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
 	view_int(v, "members", db_scalar(c->db, "SELECT count(*) FROM users WHERE active = 1", 0));
-	view_int(v, "admins", db_scalar(c->db, "SELECT count(*) FROM users WHERE active = 1 AND role = 'admin'", 0));
-	view_int(v, "mentors", db_scalar(c->db, "SELECT count(*) FROM profiles p JOIN users u ON u.id = p.user_id "
-						"WHERE p.is_mentor = 1 AND u.active = 1", 0));
-	view_int(v, "active_ms", db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status = 'active'", 0));
-	view_int(v, "done_ms", db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0));
+	view_int(v, "admins",
+		 db_scalar(c->db, "SELECT count(*) FROM users WHERE active = 1 AND role = 'admin'", 0));
+	view_int(v, "mentors",
+		 db_scalar(c->db,
+			   "SELECT count(*) FROM profiles p JOIN users u ON u.id = p.user_id "
+			   "WHERE p.is_mentor = 1 AND u.active = 1",
+			   0));
+	view_int(v, "active_ms",
+		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status = 'active'", 0));
+	view_int(v, "done_ms",
+		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0));
 	ctx_render(c, 200, "admin", "Program overview");
 }

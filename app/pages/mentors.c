@@ -59,7 +59,8 @@ static const char *card_html(sqlite3_stmt *q)
 	struct view *v = view_new();
 	if (!v)
 		return NULL;
-	int64_t cap = sqlite3_column_int64(q, 5), active = sqlite3_column_int64(q, 6), med = sqlite3_column_int64(q, 8);
+	int64_t cap = sqlite3_column_int64(q, 5), active = sqlite3_column_int64(q, 6),
+		med = sqlite3_column_int64(q, 8);
 	int64_t room = cap > active ? cap - active : 0;
 	char places[80], answers[120] = "";
 	snprintf(places, sizeof(places), "%lld of %lld place%s free", (long long)room, (long long)cap,
@@ -94,7 +95,8 @@ static const char *card_html(sqlite3_stmt *q)
 	return card_cache[h].html;
 }
 
-static const char *const format_choices[] = {"", "one_on_one", "pairing", "office_hours", "ring", "reverse", "peer", NULL};
+static const char *const format_choices[] = {"",     "one_on_one", "pairing", "office_hours",
+					     "ring", "reverse",	   "peer",    NULL};
 static const struct field_spec dir_fields[] = {
 	{"q", "Search", FT_LINE, 0, 0, 100, NULL, 0},
 	{"topic", "Topic", FT_LINE, 0, 0, 40, NULL, 0},
@@ -143,24 +145,31 @@ void page_mentors(struct ctx *c)
 	/* Without interests there is no overlap to rank by, and the index
 	 * order is the display order: the first statement reads only the rows
 	 * it shows. With interests, every candidate is ranked. */
-	sqlite3_stmt *q = mine[0]
-		? DB_STMT(c->db,
-		"SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, c.active, c.formats, "
-		"coalesce(c.median_answer, -1), c.version FROM ("
-		"  SELECT d.user_id, d.has_room, d.name_key, topic_overlap(d.focus_ids, :mine) AS ov FROM directory d"
-		"  WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
-		"  AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE s.user_id = d.user_id"
-		"    AND instr(s.search_text, :w1) AND instr(s.search_text, :w2) AND instr(s.search_text, :w3)))"
-		"  ORDER BY d.has_room DESC, ov DESC, d.name_key, d.user_id LIMIT :lim OFFSET :off) AS pick "
-		"JOIN mentor_cards c ON c.user_id = pick.user_id "
-		"ORDER BY pick.has_room DESC, pick.ov DESC, pick.name_key, pick.user_id")
-		: DB_STMT(c->db,
-		"SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, c.active, c.formats, "
-		"coalesce(c.median_answer, -1), c.version, :mine FROM directory d "
-		"JOIN mentor_cards c ON c.user_id = d.user_id "
-		"WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
-		"  AND (:nwords = 0 OR (instr(c.search_text, :w1) AND instr(c.search_text, :w2) AND instr(c.search_text, :w3)))"
-		"ORDER BY d.has_room DESC, d.name_key, d.user_id LIMIT :lim OFFSET :off");
+	sqlite3_stmt *q =
+		mine[0] ? DB_STMT(c->db,
+				  "SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, "
+				  "c.active, c.formats, "
+				  "coalesce(c.median_answer, -1), c.version FROM ("
+				  "  SELECT d.user_id, d.has_room, d.name_key, topic_overlap(d.focus_ids, "
+				  ":mine) AS ov FROM directory d"
+				  "  WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
+				  "  AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE "
+				  "s.user_id = d.user_id"
+				  "    AND instr(s.search_text, :w1) AND instr(s.search_text, :w2) AND "
+				  "instr(s.search_text, :w3)))"
+				  "  ORDER BY d.has_room DESC, ov DESC, d.name_key, d.user_id LIMIT :lim "
+				  "OFFSET :off) AS pick "
+				  "JOIN mentor_cards c ON c.user_id = pick.user_id "
+				  "ORDER BY pick.has_room DESC, pick.ov DESC, pick.name_key, pick.user_id")
+			: DB_STMT(c->db,
+				  "SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, "
+				  "c.active, c.formats, "
+				  "coalesce(c.median_answer, -1), c.version, :mine FROM directory d "
+				  "JOIN mentor_cards c ON c.user_id = d.user_id "
+				  "WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
+				  "  AND (:nwords = 0 OR (instr(c.search_text, :w1) AND instr(c.search_text, "
+				  ":w2) AND instr(c.search_text, :w3)))"
+				  "ORDER BY d.has_room DESC, d.name_key, d.user_id LIMIT :lim OFFSET :off");
 	if (!q) {
 		ctx_store_error(c, DB_ERR);
 		return;
@@ -218,8 +227,8 @@ void page_mentors(struct ctx *c)
 			continue;
 		buf_printf(&qs, "%s=", keys[i]);
 		for (const unsigned char *p = (const unsigned char *)f.v[i].s; *p; p++) {
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    *p == '-' || *p == '_' || *p == '.')
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
 				buf_append(&qs, p, 1);
 			else
 				buf_printf(&qs, "%%%02X", *p);
@@ -247,10 +256,12 @@ void page_mentors(struct ctx *c)
 
 void page_topics(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(c->db,
+	sqlite3_stmt *st = DB_STMT(
+		c->db,
 		"SELECT t.name, sum(ut.kind = 'interest') AS wanted, sum(ut.kind = 'focus') AS offered "
 		"FROM topics t JOIN user_topics ut ON ut.topic_id = t.id JOIN users u ON u.id = ut.user_id "
-		"WHERE u.active = 1 GROUP BY t.id ORDER BY wanted - offered DESC, wanted DESC, t.name LIMIT 60");
+		"WHERE u.active = 1 GROUP BY t.id ORDER BY wanted - offered DESC, wanted DESC, t.name LIMIT "
+		"60");
 	if (!st) {
 		ctx_store_error(c, DB_ERR);
 		return;

@@ -11,13 +11,16 @@
 
 struct vlist *mentorship_rows(struct ctx *c, int only_active)
 {
-	sqlite3_stmt *st = DB_STMT(c->db,
+	sqlite3_stmt *st = DB_STMT(
+		c->db,
 		"SELECT m.id, CASE WHEN m.mentor_id = :u THEN 'mentor' ELSE 'mentee' END, "
 		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, m.status, "
-		"m.started_on, m.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = m.id AND w.done), m.weeks "
+		"m.started_on, m.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = "
+		"m.id AND w.done), m.weeks "
 		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
 		"JOIN topics t ON t.id = m.topic_id WHERE (m.mentor_id = :u OR m.mentee_id = :u) "
-		"AND (:active = 0 OR m.status = 'active') ORDER BY m.status = 'active' DESC, m.created_at DESC LIMIT 200");
+		"AND (:active = 0 OR m.status = 'active') "
+		"ORDER BY m.status = 'active' DESC, m.created_at DESC LIMIT 200");
 	struct vlist *l = view_list_new();
 	if (!st)
 		return l;
@@ -30,7 +33,9 @@ struct vlist *mentorship_rows(struct ctx *c, int only_active)
 		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
 		view_row_str(r, (const char *)sqlite3_column_text(st, 3));
 		const char *s = (const char *)sqlite3_column_text(st, 4);
-		view_row_str(r, strcmp(s, "active") == 0 ? "Active" : strcmp(s, "completed") == 0 ? "Completed" : "Ended early");
+		view_row_str(r, strcmp(s, "active") == 0      ? "Active"
+				: strcmp(s, "completed") == 0 ? "Completed"
+							      : "Ended early");
 		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
 		view_row_str(r, (const char *)sqlite3_column_text(st, 6));
 		view_row_int(r, sqlite3_column_int64(st, 7));
@@ -53,7 +58,8 @@ void page_mentorship(struct ctx *c)
 	enum db_rc rc = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
 	if (rc != DB_OK) {
 		if (rc == DB_NOTFOUND)
-			ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+			ctx_error(c, 404,
+				  "There is no mentorship at this address, or it is not yours to see.");
 		else
 			ctx_store_error(c, rc);
 		return;
@@ -74,11 +80,15 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "started_on", m.started_on);
 	view_str(v, "planned_end", m.planned_end);
 	view_int(v, "active", strcmp(m.status, "active") == 0);
-	view_str(v, "status_text", strcmp(m.status, "active") == 0 ? "Active"
-				   : strcmp(m.status, "completed") == 0 ? "Completed" : "Ended early");
+	view_str(v, "status_text",
+		 strcmp(m.status, "active") == 0      ? "Active"
+		 : strcmp(m.status, "completed") == 0 ? "Completed"
+						      : "Ended early");
 	view_str(v, "outcome", m.outcome[0] ? fmt_outcome(m.outcome) : "");
 	view_str(v, "end_reason", m.end_reason);
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT week, title, done, note FROM plan_weeks WHERE mentorship_id = :m ORDER BY week");
+	sqlite3_stmt *st = DB_STMT(
+		c->db,
+		"SELECT week, title, done, note FROM plan_weeks WHERE mentorship_id = :m ORDER BY week");
 	struct vlist *l = view_list_new();
 	int done = 0;
 	while (st && (db_bind_int(st, ":m", m.id), 1) && sqlite3_step(st) == SQLITE_ROW) {
@@ -132,13 +142,16 @@ void page_mentorship_complete(struct ctx *c)
 		/* Check the pair first: a stranger learns nothing from a 422. */
 		struct mentorship m;
 		if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK)
-			ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+			ctx_error(c, 404,
+				  "There is no mentorship at this address, or it is not yours to see.");
 		else
-			ctx_error(c, st == 400 ? 400 : 422, "Choose how it went: goal met, partly, or not met.");
+			ctx_error(c, st == 400 ? 400 : 422,
+				  "Choose how it went: goal met, partly, or not met.");
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[0].s, "", c->now, &dbrc);
+	enum req_rc r =
+		ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[0].s, "", c->now, &dbrc);
 	finished(c, r, dbrc, "Mentorship completed. Thank you both!");
 }
 
@@ -152,11 +165,14 @@ void page_mentorship_end(struct ctx *c)
 		return;
 	}
 	if (st) {
-		ctx_error(c, st, "Say in a few words why the mentorship ends early (3 to 1,000 characters). Nothing was changed.");
+		ctx_error(c, st,
+			  "Say in a few words why the mentorship ends early (3 to 1,000 characters). Nothing "
+			  "was changed.");
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[0].s, c->now, &dbrc);
+	enum req_rc r =
+		ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[0].s, c->now, &dbrc);
 	finished(c, r, dbrc, "Mentorship ended. Thank you for saying why.");
 }
 

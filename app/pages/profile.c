@@ -25,8 +25,9 @@ enum { F_NAME, F_TEAM, F_TITLE, F_TZ, F_BIO, F_INTERESTS, F_MENTOR, F_FOCUS, F_C
 /* Topic suggestions for the <datalist>: the most used first. */
 static void topic_suggestions(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT t.name FROM topics t LEFT JOIN user_topics ut ON ut.topic_id = t.id "
-					  "GROUP BY t.id ORDER BY count(ut.user_id) DESC, t.name LIMIT 300");
+	sqlite3_stmt *st =
+		DB_STMT(c->db, "SELECT t.name FROM topics t LEFT JOIN user_topics ut ON ut.topic_id = t.id "
+			       "GROUP BY t.id ORDER BY count(ut.user_id) DESC, t.name LIMIT 300");
 	struct vlist *l = view_list_new();
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		struct vrow *r = view_row_new();
@@ -146,7 +147,6 @@ void page_profile(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
-	ctx_flash(c, is_mentor ? "Profile saved. You are listed in the mentor directory."
-			       : "Profile saved.");
+	ctx_flash(c, is_mentor ? "Profile saved. You are listed in the mentor directory." : "Profile saved.");
 	resp_redirect(c->resp, "/profile");
 }

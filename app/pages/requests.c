@@ -32,7 +32,8 @@ enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG };
 /* A mentor's median answer time from the directory card, or -1. */
 static int64_t median_answer_of(struct db *db, int64_t id)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT coalesce(median_answer, -1) FROM mentor_cards WHERE user_id = :u");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT coalesce(median_answer, -1) FROM mentor_cards WHERE user_id = :u");
 	int64_t v = -1;
 	if (!st)
 		return v;
@@ -53,9 +54,10 @@ struct mentor_view {
  * the person does not mentor. */
 static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
 {
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
-					  "p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
-					  "WHERE u.id = :id AND u.active = 1 AND p.is_mentor = 1");
+	sqlite3_stmt *st =
+		DB_STMT(c->db, "SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
+			       "p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
+			       "WHERE u.id = :id AND u.active = 1 AND p.is_mentor = 1");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);
@@ -111,8 +113,9 @@ static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
 static const char *blocked(struct ctx *c, const struct mentor_view *m)
 {
 	struct view *v = ctx_view(c);
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT count(*), max(CASE WHEN mentor_id = :m THEN id END) FROM requests "
-					  "WHERE mentee_id = :e AND status = 'pending' AND created_at > :now - 1209600");
+	sqlite3_stmt *st =
+		DB_STMT(c->db, "SELECT count(*), max(CASE WHEN mentor_id = :m THEN id END) FROM requests "
+			       "WHERE mentee_id = :e AND status = 'pending' AND created_at > :now - 1209600");
 	int64_t pending = 0, existing = 0;
 	if (st) {
 		db_bind_int(st, ":m", m->id);
@@ -128,11 +131,13 @@ static const char *blocked(struct ctx *c, const struct mentor_view *m)
 	if (m->id == c->user.id)
 		return "This is your own mentor profile. This is how mentees see it.";
 	if (m->active >= m->capacity)
-		return "No places free right now: this mentor is at capacity. Try another mentor with the same topic.";
+		return "No places free right now: this mentor is at capacity. Try another mentor with the "
+		       "same topic.";
 	if (existing)
 		return "You already have a request waiting with this mentor.";
 	if (pending >= REQ_MAX_PENDING)
-		return "You have 3 requests waiting for an answer. Withdraw one, or wait for answers, before asking someone else.";
+		return "You have 3 requests waiting for an answer. Withdraw one, or wait for answers, before "
+		       "asking someone else.";
 	return NULL;
 }
 
@@ -198,9 +203,15 @@ void page_request_create(struct ctx *c)
 		mentor_page(c, mentor, 422, &f);
 		return;
 	}
-	struct req_new n = {.mentee_id = c->user.id, .mentor_id = mentor, .topic_id = tid,
-			    .goal = f.v[R_GOAL].s, .format = f.v[R_FORMAT].s, .cadence = f.v[R_CADENCE].s,
-			    .message = f.v[R_MSG].s, .duration_min = atoi(f.v[R_LEN].s), .weeks = (int)f.v[R_WEEKS].i};
+	struct req_new n = {.mentee_id = c->user.id,
+			    .mentor_id = mentor,
+			    .topic_id = tid,
+			    .goal = f.v[R_GOAL].s,
+			    .format = f.v[R_FORMAT].s,
+			    .cadence = f.v[R_CADENCE].s,
+			    .message = f.v[R_MSG].s,
+			    .duration_min = atoi(f.v[R_LEN].s),
+			    .weeks = (int)f.v[R_WEEKS].i};
 	int64_t id = 0;
 	enum db_rc dbrc = DB_OK;
 	enum req_rc r = req_create(c->db, &n, c->now, &id, &dbrc);
@@ -208,21 +219,22 @@ void page_request_create(struct ctx *c)
 	switch (r) {
 	case REQ_OK: {
 		char fl[600];
-		snprintf(fl, sizeof(fl), "Request sent. Mentors answer within 7 days; after 14 days without an "
-					 "answer a request expires and you can ask someone else.");
+		snprintf(fl, sizeof(fl),
+			 "Request sent. Mentors answer within 7 days; after 14 days without an "
+			 "answer a request expires and you can ask someone else.");
 		ctx_flash(c, fl);
 		char loc[64];
 		snprintf(loc, sizeof(loc), "/requests/%lld", (long long)id);
 		resp_redirect(c->resp, loc);
 		return;
 	}
-	case REQ_STORE:
-		ctx_store_error(c, dbrc);
-		return;
+	case REQ_STORE: ctx_store_error(c, dbrc); return;
 	case REQ_SELF: msg = "You cannot send a request to yourself."; break;
 	case REQ_NO_ROOM: msg = "This mentor has no places free right now."; break;
 	case REQ_DUPLICATE: msg = "You already have a request waiting with this mentor."; break;
-	case REQ_TOO_MANY: msg = "You already have 3 requests waiting for an answer. Withdraw one first."; break;
+	case REQ_TOO_MANY:
+		msg = "You already have 3 requests waiting for an answer. Withdraw one first.";
+		break;
 	default: msg = "This person does not take mentees."; break;
 	}
 	fields_fail(&f, R_GOAL, msg);
@@ -256,12 +268,13 @@ struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st)
 /* One list of requests for the page: as mentor (incoming) or mentee. */
 static struct vlist *request_rows(struct ctx *c, int incoming)
 {
-	sqlite3_stmt *st = DB_STMT(c->db,
-		"SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, t.name, "
-		REQ_STATUS_SQL ", r.created_at, r.reason FROM requests r "
-		"JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
-		"WHERE CASE WHEN :in THEN r.mentor_id ELSE r.mentee_id END = :u "
-		"ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
+	sqlite3_stmt *st =
+		DB_STMT(c->db, "SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, "
+			       "t.name, " REQ_STATUS_SQL ", r.created_at, r.reason FROM requests r "
+			       "JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN "
+			       "topics t ON t.id = r.topic_id "
+			       "WHERE (:in AND r.mentor_id = :u) OR (NOT :in AND r.mentee_id = :u) "
+			       "ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
 	if (st) {
 		db_bind_int(st, ":in", incoming);
 		db_bind_int(st, ":u", c->user.id);
@@ -280,7 +293,8 @@ void page_requests(struct ctx *c)
 
 void page_request(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(c->db,
+	sqlite3_stmt *st = DB_STMT(
+		c->db,
 		"SELECT r.mentee_id, r.mentor_id, e.display_name, m.display_name, t.name, r.goal, r.format, "
 		"r.cadence, r.duration_min, r.weeks, r.message, " REQ_STATUS_SQL ", r.reason, r.created_at, "
 		"coalesce(r.mentorship_id, 0) FROM requests r JOIN users e ON e.id = r.mentee_id "
@@ -334,8 +348,9 @@ static void action_failed(struct ctx *c, enum req_rc r, enum db_rc dbrc)
 	else if (r == REQ_NOTFOUND)
 		ctx_error(c, 404, "There is no request at this address, or it is not yours to answer.");
 	else if (r == REQ_NO_ROOM)
-		ctx_error(c, 409, "You have no places free, so this request cannot be accepted. Raise your "
-				  "capacity on your profile, or decline it kindly.");
+		ctx_error(c, 409,
+			  "You have no places free, so this request cannot be accepted. Raise your "
+			  "capacity on your profile, or decline it kindly.");
 	else
 		ctx_error(c, 409, "This request was already answered, withdrawn, or expired.");
 }
@@ -372,7 +387,9 @@ void page_request_decline(struct ctx *c)
 		return;
 	}
 	if (st == 422) {
-		ctx_error(c, 422, "Keep the reason under 1,000 characters. Nothing was changed; go back to shorten it.");
+		ctx_error(c, 422,
+			  "Keep the reason under 1,000 characters. Nothing was changed; go back to shorten "
+			  "it.");
 		return;
 	}
 	enum db_rc dbrc = DB_OK;

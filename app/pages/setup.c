@@ -96,8 +96,8 @@ void page_setup(struct ctx *c)
 	account_check_password(&f, 0);
 	if (!f.nerr) {
 		int64_t id = 0;
-		enum db_rc rc = account_create(c->db, f.v[0].s, f.v[1].s, f.v[2].s, "admin", c->now,
-					       c->req->ip, &id);
+		enum db_rc rc =
+			account_create(c->db, f.v[0].s, f.v[1].s, f.v[2].s, "admin", c->now, c->req->ip, &id);
 		if (rc == DB_CONFLICT) {
 			fields_fail(&f, 0, "An account with this email already exists.");
 		} else if (rc != DB_OK) {
@@ -105,7 +105,8 @@ void page_setup(struct ctx *c)
 			return;
 		} else {
 			rc = db_begin(c->db);
-			sqlite3_stmt *u = DB_STMT(c->db, "UPDATE setup_tokens SET used_at = :now WHERE token_hash = :h");
+			sqlite3_stmt *u = DB_STMT(
+				c->db, "UPDATE setup_tokens SET used_at = :now WHERE token_hash = :h");
 			if (rc == DB_OK) {
 				db_bind_int(u, ":now", c->now);
 				db_bind_blob(u, ":h", hash, TOKEN_HASH_BYTES);

@@ -99,8 +99,7 @@ unsigned long pw_verifications(void)
 static int crack_says_common(const char *s)
 {
 	const char *msg = FascistCheck(s, GetDefaultCracklibDict());
-	return msg && (strstr(msg, "dictionary") || strstr(msg, "simplistic") ||
-		       strstr(msg, "DIFFERENT"));
+	return msg && (strstr(msg, "dictionary") || strstr(msg, "simplistic") || strstr(msg, "DIFFERENT"));
 }
 
 static int is_common(const char *pw)
@@ -108,7 +107,7 @@ static int is_common(const char *pw)
 	char probe[4200];
 	snprintf(probe, sizeof(probe), "%s.pwd", GetDefaultCracklibDict());
 	if (access(probe, R_OK) != 0) {
-		log_kv("warn", "cracklib dictionary missing; common-password check skipped", NULL);
+		log_kv("warn", "cracklib dictionary missing; common-password check skipped", LOG_END);
 		return 0;
 	}
 	if (crack_says_common(pw))
@@ -121,8 +120,10 @@ static int is_common(const char *pw)
 		case '0': c = 'o'; break;
 		case '1': c = 'i'; break;
 		case '3': c = 'e'; break;
-		case '4': case '@': c = 'a'; break;
-		case '5': case '$': c = 's'; break;
+		case '4':
+		case '@': c = 'a'; break;
+		case '5':
+		case '$': c = 's'; break;
 		case '7': c = 't'; break;
 		default: break;
 		}
@@ -146,8 +147,7 @@ static int contains_ci(const char *hay, const char *needle, size_t nlen)
 	size_t hlen = strlen(hay);
 	for (size_t i = 0; i + nlen <= hlen; i++) {
 		size_t k = 0;
-		while (k < nlen && tolower((unsigned char)hay[i + k]) ==
-					   tolower((unsigned char)needle[k]))
+		while (k < nlen && tolower((unsigned char)hay[i + k]) == tolower((unsigned char)needle[k]))
 			k++;
 		if (k == nlen)
 			return 1;

@@ -62,8 +62,7 @@ void dispatch(struct ctx *c)
 	struct request *r = c->req;
 	char allow[64];
 	const struct route *rt = NULL;
-	int st = route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow,
-			     sizeof(allow));
+	int st = route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow));
 	load_session(c);
 	if (st == 404) {
 		ctx_error(c, 404, "There is no page at this address, or it is not yours to see.");

@@ -84,7 +84,7 @@ static int open_socket(const char *path)
 	/* nginx's workers run as www-data: give them the socket's group. */
 	struct group *g = getgrnam("www-data");
 	if (g && chown(path, (uid_t)-1, g->gr_gid) != 0 && geteuid() == 0)
-		log_kv("warn", "cannot chgrp socket", "err", strerror(errno), NULL);
+		log_kv("warn", "cannot chgrp socket", "err", strerror(errno), LOG_END);
 	chmod(path, 0660);
 	return fd;
 }
@@ -101,8 +101,8 @@ int server_run(const struct config *cfg)
 {
 	struct stat ks;
 	if (stat(cfg->key_path, &ks) == 0 && (ks.st_mode & 0077)) {
-		fprintf(stderr, "tandem: %s is readable by others (mode %o); chmod 600 it\n",
-			cfg->key_path, ks.st_mode & 0777);
+		fprintf(stderr, "tandem: %s is readable by others (mode %o); chmod 600 it\n", cfg->key_path,
+			ks.st_mode & 0777);
 		return 1;
 	}
 	struct db *db = db_open(cfg->db_path);
@@ -141,17 +141,14 @@ int server_run(const struct config *cfg)
 		pids[i] = spawn(cfg, fd);
 	char nbuf[16];
 	snprintf(nbuf, sizeof(nbuf), "%d", n);
-	log_kv("info", "serving", "socket", cfg->sock_path, "workers", nbuf, NULL);
+	log_kv("info", "serving", "socket", cfg->sock_path, "workers", nbuf, LOG_END);
 
 	time_t last_house = 0;
-	int stop = 0;
-	while (!stop) {
+	for (;;) {
 		struct timespec tick = {5, 0};
 		int sig = sigtimedwait(&set, NULL, &tick);
-		if (sig == SIGTERM || sig == SIGINT) {
-			stop = 1;
+		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		}
 		/* Reap and replace; a worker that keeps dying at start would
 		 * spin, so a restart waits a little. */
 		int status;
@@ -166,7 +163,7 @@ int server_run(const struct config *cfg)
 					snprintf(how, sizeof(how), "signal %d", WTERMSIG(status));
 				else
 					snprintf(how, sizeof(how), "exit %d", WEXITSTATUS(status));
-				log_kv("warn", "worker died; restarting", "pid", ps, "how", how, NULL);
+				log_kv("warn", "worker died; restarting", "pid", ps, "how", how, LOG_END);
 				if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
 					sleep(1);
 				pids[i] = spawn(cfg, fd);
@@ -178,7 +175,7 @@ int server_run(const struct config *cfg)
 			last_house = now;
 		}
 	}
-	log_kv("info", "stopping: draining workers", NULL);
+	log_kv("info", "stopping: draining workers", LOG_END);
 	for (int i = 0; i < n; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
@@ -189,6 +186,6 @@ int server_run(const struct config *cfg)
 	unlink(cfg->sock_path);
 	unlink(pidfile);
 	db_close(db);
-	log_kv("info", "stopped", NULL);
+	log_kv("info", "stopped", LOG_END);
 	return 0;
 }

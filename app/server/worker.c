@@ -64,8 +64,8 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 	/* The route's pattern, not the raw path, once it is known: paths are
 	 * ids only, but the pattern is what an operator groups by. */
 	log_kv("info", "request", "rid", r->rid, "method", r->method, "path", r->path, "route",
-	       r->route ? r->route->pattern : "", "status", st, "dur_us", dur, "uid",
-	       c->signed_in ? uid : "", NULL);
+	       r->route ? r->route->pattern : "", "status", st, "dur_us", dur, "uid", c->signed_in ? uid : "",
+	       LOG_END);
 }
 
 void worker_main(const struct config *cfg, int listen_fd)
@@ -86,7 +86,7 @@ void worker_main(const struct config *cfg, int listen_fd)
 	char tpl[4200];
 	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
 	if (!db || view_load(tpl) != 0) {
-		log_kv("error", "worker cannot start", NULL);
+		log_kv("error", "worker cannot start", LOG_END);
 		_exit(3);
 	}
 	/* At most one argon2id per core, and never every worker at once: a
@@ -113,9 +113,10 @@ void worker_main(const struct config *cfg, int listen_fd)
 		if (!st)
 			st = pst;
 		if (st) {
-			ctx_error(&c, st, st == 413   ? "That was more than this form accepts."
-					  : st == 415 ? "Forms must be sent as application/x-www-form-urlencoded."
-						      : "The request was malformed.");
+			ctx_error(&c, st,
+				  st == 413   ? "That was more than this form accepts."
+				  : st == 415 ? "Forms must be sent as application/x-www-form-urlencoded."
+					      : "The request was malformed.");
 		} else {
 			int get = strcmp(req.method, "GET") == 0;
 			if (get)

@@ -33,16 +33,12 @@ enum db_rc db_rc_from(int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return DB_OK;
-	case SQLITE_CONSTRAINT:
-		return DB_CONFLICT;
+	case SQLITE_ROW: return DB_OK;
+	case SQLITE_CONSTRAINT: return DB_CONFLICT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-	case SQLITE_FULL:
-		return DB_BUSY;
-	default:
-		return DB_ERR;
+	case SQLITE_FULL: return DB_BUSY;
+	default: return DB_ERR;
 	}
 }
 
@@ -53,7 +49,7 @@ struct db *db_open(const char *path)
 		return NULL;
 	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), NULL);
+		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), LOG_END);
 		sqlite3_close(db->h);
 		free(db);
 		return NULL;
@@ -65,14 +61,14 @@ struct db *db_open(const char *path)
 	 * connection, so they run on every open. */
 	static const char *const pragmas =
 		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		"PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;";
+		"PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY;";
 	for (int attempt = 0;; attempt++) {
 		char *err = NULL;
 		rc = sqlite3_exec(db->h, pragmas, NULL, NULL, &err);
 		if (rc == SQLITE_OK)
 			break;
 		if (db_rc_from(rc) != DB_BUSY || attempt == 5) {
-			log_kv("error", "database pragmas failed", "err", err ? err : "", NULL);
+			log_kv("error", "database pragmas failed", "err", err ? err : "", LOG_END);
 			sqlite3_free(err);
 			db_close(db);
 			return NULL;
@@ -105,11 +101,10 @@ sqlite3_stmt *db_stmt_literal(struct db *db, const char *sql)
 			return s->st;
 		}
 		if (!s->sql) {
-			int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st,
-						    NULL);
+			int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
 			if (rc != SQLITE_OK) {
 				log_kv("error", "prepare failed", "err", sqlite3_errmsg(db->h), "sql", sql,
-				       NULL);
+				       LOG_END);
 				s->st = NULL;
 				return NULL;
 			}
@@ -117,7 +112,7 @@ sqlite3_stmt *db_stmt_literal(struct db *db, const char *sql)
 			return s->st;
 		}
 	}
-	log_kv("error", "statement cache full", NULL);
+	log_kv("error", "statement cache full", LOG_END);
 	return NULL;
 }
 
@@ -125,7 +120,7 @@ static int param(sqlite3_stmt *st, const char *name)
 {
 	int i = sqlite3_bind_parameter_index(st, name);
 	if (i == 0)
-		log_kv("error", "unknown bind parameter", "name", name, NULL);
+		log_kv("error", "unknown bind parameter", "name", name, LOG_END);
 	return i;
 }
 
@@ -188,7 +183,7 @@ enum db_rc db_exec_step(sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	enum db_rc r = db_rc_from(rc);
 	if (r == DB_ERR)
-		log_kv("error", "step failed", "err", sqlite3_errstr(rc), NULL);
+		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
 	sqlite3_reset(st);
 	return r;
 }
@@ -209,7 +204,7 @@ enum db_rc db_begin(struct db *db)
 		if (db_rc_from(rc) != DB_BUSY)
 			return DB_ERR;
 	}
-	log_kv("warn", "database busy", NULL);
+	log_kv("warn", "database busy", LOG_END);
 	return DB_BUSY;
 }
 
@@ -241,7 +236,7 @@ enum db_rc db_exec_script(struct db *db, const char *sql)
 	char *err = NULL;
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
 	if (rc != SQLITE_OK) {
-		log_kv("error", "script failed", "err", err ? err : sqlite3_errstr(rc), NULL);
+		log_kv("error", "script failed", "err", err ? err : sqlite3_errstr(rc), LOG_END);
 		sqlite3_free(err);
 		return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
 	}

@@ -9,7 +9,7 @@ enum db_rc {
 	DB_OK = 0,
 	DB_NOTFOUND = 1,
 	DB_CONFLICT = 2, /* a constraint said no (duplicate email, ...) */
-	DB_BUSY = 3,     /* locked or full: the caller answers 503 */
+	DB_BUSY = 3,	 /* locked or full: the caller answers 503 */
 	DB_ERR = 4,
 };
 

@@ -37,14 +37,15 @@ static void overlap_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 int directory_register(struct db *db)
 {
 	return sqlite3_create_function(db_handle(db), "topic_overlap", 2,
-				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, overlap_fn,
-				       NULL, NULL);
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+				       overlap_fn, NULL, NULL);
 }
 
 static int64_t median_answer(struct db *db, int64_t mentor, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT answered_at - created_at FROM requests WHERE mentor_id = :m "
-				       "AND status IN ('accepted', 'declined') AND answered_at > :since ORDER BY 1");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT answered_at - created_at FROM requests WHERE mentor_id = :m "
+			    "AND status IN ('accepted', 'declined') AND answered_at > :since ORDER BY 1");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":m", mentor);
@@ -72,13 +73,16 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	db_bind_int(st, ":u", uid);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return rc;
-	st = DB_STMT(db, "SELECT u.display_name, p.job_title, p.team, p.bio, p.capacity, p.formats, "
-			 "(SELECT count(*) FROM mentorships m WHERE m.mentor_id = u.id AND m.status = 'active'), "
-			 "(SELECT group_concat(t.name, ', ') FROM user_topics ut JOIN topics t ON t.id = ut.topic_id "
-			 "  WHERE ut.user_id = u.id AND ut.kind = 'focus'), "
-			 "(SELECT ',' || group_concat(ut.topic_id, ',') || ',' FROM user_topics ut "
-			 "  WHERE ut.user_id = u.id AND ut.kind = 'focus') "
-			 "FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = :u AND u.active = 1 AND p.is_mentor = 1");
+	st = DB_STMT(
+		db,
+		"SELECT u.display_name, p.job_title, p.team, p.bio, p.capacity, p.formats, "
+		"(SELECT count(*) FROM mentorships m WHERE m.mentor_id = u.id AND m.status = 'active'), "
+		"(SELECT group_concat(t.name, ', ') FROM user_topics ut JOIN topics t ON t.id = ut.topic_id "
+		"  WHERE ut.user_id = u.id AND ut.kind = 'focus'), "
+		"(SELECT ',' || group_concat(ut.topic_id, ',') || ',' FROM user_topics ut "
+		"  WHERE ut.user_id = u.id AND ut.kind = 'focus') "
+		"FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = :u AND u.active = 1 AND "
+		"p.is_mentor = 1");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -103,9 +107,11 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	for (size_t i = 0; i < text.len; i++)
 		text.data[i] = (char)tolower((unsigned char)text.data[i]);
 	int64_t med = median_answer(db, uid, now);
-	st = DB_STMT(db, "INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, capacity, active, "
-			 "formats, median_answer, search_text, version) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, "
-			 ":med, :s, :v)");
+	st = DB_STMT(
+		db,
+		"INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, capacity, active, "
+		"formats, median_answer, search_text, version) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, "
+		":med, :s, :v)");
 	if (st) {
 		int64_t version;
 		randombytes_buf(&version, sizeof(version));
@@ -130,7 +136,8 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	/* Topic 0 and each focus topic. */
 	st = DB_STMT(db, "INSERT INTO directory(topic_id, user_id, has_room, name_key, formats, focus_ids) "
 			 "SELECT 0, :u, :room, :k, :fm, :ids UNION ALL "
-			 "SELECT topic_id, :u, :room, :k, :fm, :ids FROM user_topics WHERE user_id = :u AND kind = 'focus'");
+			 "SELECT topic_id, :u, :room, :k, :fm, :ids FROM user_topics WHERE user_id = :u AND "
+			 "kind = 'focus'");
 	if (rc == DB_OK && st) {
 		db_bind_int(st, ":u", uid);
 		db_bind_int(st, ":room", active < cap);
@@ -165,7 +172,12 @@ enum db_rc directory_rebuild(struct db *db, int64_t now)
 	}
 	size_t n = 0, cap = 256;
 	int64_t *ids = malloc(cap * sizeof(*ids));
-	while (ids && sqlite3_step(st) == SQLITE_ROW) {
+	if (!ids) {
+		sqlite3_reset(st);
+		db_rollback(db);
+		return DB_ERR;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == cap) {
 			int64_t *more = realloc(ids, 2 * cap * sizeof(*ids));
 			if (!more)
@@ -176,7 +188,7 @@ enum db_rc directory_rebuild(struct db *db, int64_t now)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
-	for (size_t i = 0; ids && rc == DB_OK && i < n; i++)
+	for (size_t i = 0; rc == DB_OK && i < n; i++)
 		rc = directory_refresh(db, ids[i], now);
 	free(ids);
 	if (rc != DB_OK) {

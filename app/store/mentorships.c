@@ -13,12 +13,13 @@ static void col(sqlite3_stmt *st, int i, char *out, size_t n)
 
 enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship *m)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT m.id, m.mentor_id, m.mentee_id, a.display_name, b.display_name, "
-				       "t.name, m.goal, m.format, m.cadence, m.started_on, m.planned_end, m.status, "
-				       "coalesce(m.outcome, ''), m.end_reason, m.duration_min, m.weeks "
-				       "FROM mentorships m JOIN users a ON a.id = m.mentor_id "
-				       "JOIN users b ON b.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
-				       "WHERE m.id = :id AND (m.mentor_id = :u OR m.mentee_id = :u)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT m.id, m.mentor_id, m.mentee_id, a.display_name, b.display_name, "
+			    "t.name, m.goal, m.format, m.cadence, m.started_on, m.planned_end, m.status, "
+			    "coalesce(m.outcome, ''), m.end_reason, m.duration_min, m.weeks "
+			    "FROM mentorships m JOIN users a ON a.id = m.mentor_id "
+			    "JOIN users b ON b.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
+			    "WHERE m.id = :id AND (m.mentor_id = :u OR m.mentee_id = :u)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);
@@ -130,7 +131,8 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 		db_rollback(db);
 		return r;
 	}
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE plan_weeks SET done = :d, note = :n WHERE mentorship_id = :id AND week = :w");
+	sqlite3_stmt *st = DB_STMT(
+		db, "UPDATE plan_weeks SET done = :d, note = :n WHERE mentorship_id = :id AND week = :w");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":d", done);

@@ -10,9 +10,8 @@
 static int is_migration(const char *n)
 {
 	size_t len = strlen(n);
-	return len > 9 && n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' &&
-	       n[2] >= '0' && n[2] <= '9' && n[3] >= '0' && n[3] <= '9' && n[4] == '_' &&
-	       strcmp(n + len - 4, ".sql") == 0;
+	return len > 9 && n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' && n[2] >= '0' &&
+	       n[2] <= '9' && n[3] >= '0' && n[3] <= '9' && n[4] == '_' && strcmp(n + len - 4, ".sql") == 0;
 }
 
 static int cmp(const void *a, const void *b)
@@ -46,10 +45,10 @@ int migrate_apply(struct db *db, const char *sql_dir)
 		return -1;
 	DIR *d = opendir(sql_dir);
 	if (!d) {
-		log_kv("error", "cannot open migrations folder", "path", sql_dir, NULL);
+		log_kv("error", "cannot open migrations folder", "path", sql_dir, LOG_END);
 		return -1;
 	}
-	char *names[512];
+	char *names[512] = {0};
 	size_t n = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) && n < 512)
@@ -75,7 +74,7 @@ int migrate_apply(struct db *db, const char *sql_dir)
 		snprintf(path, sizeof(path), "%s/%s", sql_dir, names[i]);
 		char *sql = slurp(path);
 		if (!sql || db_exec_script(db, sql) != DB_OK) {
-			log_kv("error", "migration failed", "file", names[i], NULL);
+			log_kv("error", "migration failed", "file", names[i], LOG_END);
 			db_rollback(db);
 			applied = -1;
 		} else {
@@ -86,7 +85,7 @@ int migrate_apply(struct db *db, const char *sql_dir)
 				db_rollback(db);
 				applied = -1;
 			} else {
-				log_kv("info", "migration applied", "file", names[i], NULL);
+				log_kv("info", "migration applied", "file", names[i], LOG_END);
 				applied++;
 			}
 		}

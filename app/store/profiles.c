@@ -8,11 +8,10 @@
 #include "http/fields.h"
 #include "store/directory.h"
 
-const char *const format_names[FORMAT_COUNT + 1] = {"one_on_one", "pairing", "office_hours",
-						     "ring",       "reverse", "peer",
-						     NULL};
-const char *const format_labels[FORMAT_COUNT] = {"1:1",         "Pairing sessions",  "Office hours",
-						  "Mentor ring", "Reverse mentoring", "Peer mentoring"};
+const char *const format_names[FORMAT_COUNT + 1] = {
+	"one_on_one", "pairing", "office_hours", "ring", "reverse", "peer", NULL};
+const char *const format_labels[FORMAT_COUNT] = {"1:1",		"Pairing sessions",  "Office hours",
+						 "Mentor ring", "Reverse mentoring", "Peer mentoring"};
 
 unsigned format_bit(const char *name)
 {
@@ -51,8 +50,9 @@ static void copy_text(sqlite3_stmt *st, int col, char *out, size_t n)
 
 static enum db_rc topic_list(struct db *db, int64_t uid, const char *kind, char *out, size_t n)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT group_concat(t.name, ', ') FROM user_topics ut "
-				       "JOIN topics t ON t.id = ut.topic_id WHERE ut.user_id = :u AND ut.kind = :k");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT group_concat(t.name, ', ') FROM user_topics ut "
+			    "JOIN topics t ON t.id = ut.topic_id WHERE ut.user_id = :u AND ut.kind = :k");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -187,7 +187,7 @@ static enum db_rc replace_topics(struct db *db, int64_t uid, const char *kind, c
 	const char *why;
 	int n = topics_split(list, names, &why);
 	for (int i = 0; rc == DB_OK && i < n; i++) {
-		int64_t tid;
+		int64_t tid = 0;
 		rc = topic_id(db, names[i], 1, &tid);
 		if (rc != DB_OK)
 			break;
@@ -206,9 +206,10 @@ static enum db_rc replace_topics(struct db *db, int64_t uid, const char *kind, c
 enum db_rc profile_save(struct db *db, int64_t uid, const char *display_name, const struct profile *p,
 			int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE profiles SET team = :team, job_title = :title, timezone = :tz, "
-				       "bio = :bio, is_mentor = :m, capacity = :cap, formats = :f, updated_at = :now "
-				       "WHERE user_id = :u");
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE profiles SET team = :team, job_title = :title, timezone = :tz, "
+			    "bio = :bio, is_mentor = :m, capacity = :cap, formats = :f, updated_at = :now "
+			    "WHERE user_id = :u");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":team", p->team);

@@ -7,7 +7,7 @@
 #include "store/db.h"
 
 #define FORMAT_COUNT 6
-#define TOPICS_MAX 12      /* per person and kind */
+#define TOPICS_MAX 12 /* per person and kind */
 #define TOPIC_MAX_CHARS 40
 
 /* The mentoring formats, as form values, labels and bits. */
@@ -37,8 +37,8 @@ enum db_rc profile_get(struct db *db, int64_t user_id, struct profile *p);
 
 /* Save profile fields and replace both topic lists (creating new topics),
  * inside the caller's transaction. */
-enum db_rc profile_save(struct db *db, int64_t user_id, const char *display_name,
-			const struct profile *p, int64_t now);
+enum db_rc profile_save(struct db *db, int64_t user_id, const char *display_name, const struct profile *p,
+			int64_t now);
 
 /* Split a comma-separated topic list into at most TOPICS_MAX names,
  * trimmed, inner spaces collapsed, duplicates (case-insensitive) dropped.

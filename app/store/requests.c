@@ -31,8 +31,9 @@ static enum req_rc store_fail(struct db *db, enum db_rc rc, enum db_rc *out)
 
 static enum db_rc expire_for(struct db *db, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE requests SET status = 'expired', answered_at = created_at + 1209600 "
-				       "WHERE status = 'pending' AND created_at <= :t");
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE requests SET status = 'expired', answered_at = created_at + 1209600 "
+			    "WHERE status = 'pending' AND created_at <= :t");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":t", now - REQ_EXPIRE_AFTER);
@@ -51,7 +52,8 @@ void req_expire_all(struct db *db, int64_t now)
 
 int64_t req_active_mentees(struct db *db, int64_t mentor_id)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM mentorships WHERE mentor_id = :m AND status = 'active'");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT count(*) FROM mentorships WHERE mentor_id = :m AND status = 'active'");
 	if (!st)
 		return 0;
 	db_bind_int(st, ":m", mentor_id);
@@ -115,7 +117,8 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		return REQ_TOO_MANY;
 	}
 	st = DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
-			 "duration_min, weeks, message, created_at) VALUES (:e, :m, :t, :g, :f, :c, :d, :w, :msg, :now)");
+			 "duration_min, weeks, message, created_at) VALUES (:e, :m, :t, :g, :f, :c, :d, :w, "
+			 ":msg, :now)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":e", n->mentee_id);
@@ -188,7 +191,8 @@ static void ymd(int64_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int64_t *mid, enum db_rc *dbrc)
+enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int64_t *mid,
+		       enum db_rc *dbrc)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK) {
@@ -214,9 +218,10 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	char start[11], end[11];
 	ymd(now, start);
 	ymd(now + (int64_t)p.weeks * 7 * 86400, end);
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
-				       "format, cadence, duration_min, weeks, started_on, planned_end, created_at) "
-				       "VALUES (:r, :m, :e, :t, :g, :f, :c, :d, :w, :s, :end, :now)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
+			    "format, cadence, duration_min, weeks, started_on, planned_end, created_at) "
+			    "VALUES (:r, :m, :e, :t, :g, :f, :c, :d, :w, :s, :end, :now)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":r", id);
@@ -290,7 +295,8 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 		db_rollback(db);
 		return r != REQ_OK ? r : REQ_NOT_PENDING;
 	}
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE requests SET status = :s, reason = :r, answered_at = :now WHERE id = :id");
+	sqlite3_stmt *st = DB_STMT(
+		db, "UPDATE requests SET status = :s, reason = :r, answered_at = :now WHERE id = :id");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_text(st, ":s", status);
@@ -312,9 +318,10 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now,
 			enum db_rc *dbrc)
 {
-	const char *r = reason && *reason ? reason
-					  : "Thank you for asking. I can't take this on right now, but I hope "
-					    "you find a great mentor for it.";
+	const char *r = reason && *reason
+				? reason
+				: "Thank you for asking. I can't take this on right now, but I hope "
+				  "you find a great mentor for it.";
 	return close_request(db, id, mentor_id, 1, "declined", r, now, dbrc);
 }
 

@@ -7,20 +7,20 @@
 
 #include "store/db.h"
 
-#define REQ_MAX_PENDING 3             /* per mentee */
-#define REQ_OVERDUE_AFTER (7 * 86400)  /* shown as overdue to the mentor */
-#define REQ_EXPIRE_AFTER (14 * 86400)  /* then it expires */
+#define REQ_MAX_PENDING 3	      /* per mentee */
+#define REQ_OVERDUE_AFTER (7 * 86400) /* shown as overdue to the mentor */
+#define REQ_EXPIRE_AFTER (14 * 86400) /* then it expires */
 
 enum req_rc {
 	REQ_OK = 0,
-	REQ_NOTFOUND,     /* no such request, or not this person's to act on */
-	REQ_NOT_PENDING,  /* already answered, withdrawn or expired */
-	REQ_NO_ROOM,      /* the mentor has no place left */
-	REQ_TOO_MANY,     /* the mentee already has REQ_MAX_PENDING pending */
-	REQ_DUPLICATE,    /* already a pending request to this mentor */
-	REQ_SELF,         /* asking oneself */
-	REQ_NOT_MENTOR,   /* the person does not mentor (or is deactivated) */
-	REQ_STORE,        /* database error: see *db_rc */
+	REQ_NOTFOUND,	 /* no such request, or not this person's to act on */
+	REQ_NOT_PENDING, /* already answered, withdrawn or expired */
+	REQ_NO_ROOM,	 /* the mentor has no place left */
+	REQ_TOO_MANY,	 /* the mentee already has REQ_MAX_PENDING pending */
+	REQ_DUPLICATE,	 /* already a pending request to this mentor */
+	REQ_SELF,	 /* asking oneself */
+	REQ_NOT_MENTOR,	 /* the person does not mentor (or is deactivated) */
+	REQ_STORE,	 /* database error: see *db_rc */
 };
 
 struct req_new {
@@ -52,7 +52,7 @@ void req_expire_all(struct db *db, int64_t now);
 int64_t req_active_mentees(struct db *db, int64_t mentor_id);
 
 /* The SQL expression for a request's status as of :now. */
-#define REQ_STATUS_SQL                                                                               \
+#define REQ_STATUS_SQL                                                                                       \
 	"CASE WHEN r.status = 'pending' AND r.created_at <= :now - 1209600 THEN 'expired' ELSE r.status END"
 
 /* The plan title of week w of n (the default six-week template, adapted). */

@@ -10,24 +10,52 @@
 #include "store/requests.h"
 #include "store/users.h"
 
-static const char *const first[] = {"Ana", "Ben", "Chiara", "Dmitri", "Emeka", "Fatima", "Gustav", "Hana", "Ivan",
-				    "Jun", "Kwame", "Lena", "Mateo", "Nadia", "Olu", "Priya", "Quentin", "Rosa",
-				    "Sven", "Tomás", "Uma", "Valentina", "Wei", "Ximena", "Yusuf", "Zoë", "Aiko",
-				    "Björn", "Chloé", "Dara", "Élodie", "Farid", "Greta", "Hiroshi", "Ines", "Jonas"};
-static const char *const last[] = {"Abara", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Haddad",
-				   "Ito", "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov",
-				   "Quinn", "Rossi", "Schmidt", "Tanaka", "Ursu", "Varga", "Wong", "Yilmaz", "Zhang"};
-static const char *const teams[] = {"Platform", "Data", "Mobile", "Design", "Sales", "Support",
-				    "Finance", "People", "Security", "Marketing", "Payments", "Search"};
-static const char *const titles[] = {"Software engineer", "Senior engineer", "Staff engineer", "Engineering manager",
-				     "Product manager", "Designer", "Data scientist", "Analyst", "Account executive",
-				     "Support specialist", "Recruiter", "Security engineer", "Tech lead"};
-static const char *const topics[] = {"Rust", "Go", "Kubernetes", "SQL", "Public speaking", "Career growth",
-				     "System design", "Code review", "Leadership", "Product thinking", "Negotiation",
-				     "Technical writing", "Testing", "Security", "Accessibility", "Data visualization",
-				     "Machine learning", "Figma", "Hiring", "Giving feedback", "Observability",
-				     "Frontend", "TypeScript", "Python", "Incident response", "Estimation",
-				     "Stakeholder management", "Mentoring others", "Debugging", "Performance"};
+static const char *const first[] = {
+	"Ana",	 "Ben",	  "Chiara", "Dmitri",	 "Emeka", "Fatima", "Gustav",  "Hana",	  "Ivan",
+	"Jun",	 "Kwame", "Lena",   "Mateo",	 "Nadia", "Olu",    "Priya",   "Quentin", "Rosa",
+	"Sven",	 "Tomás", "Uma",    "Valentina", "Wei",	  "Ximena", "Yusuf",   "Zoë",	  "Aiko",
+	"Björn", "Chloé", "Dara",   "Élodie",	 "Farid", "Greta",  "Hiroshi", "Ines",	  "Jonas"};
+static const char *const last[] = {"Abara",  "Berg",   "Costa",	 "Dubois",   "Eriksen", "Fischer", "García",
+				   "Haddad", "Ito",    "Jensen", "Kowalski", "Larsen",	"Moreau",  "Nakamura",
+				   "Okafor", "Petrov", "Quinn",	 "Rossi",    "Schmidt", "Tanaka",  "Ursu",
+				   "Varga",  "Wong",   "Yilmaz", "Zhang"};
+static const char *const teams[] = {"Platform", "Data",	  "Mobile",   "Design",	   "Sales",    "Support",
+				    "Finance",	"People", "Security", "Marketing", "Payments", "Search"};
+static const char *const titles[] = {
+	"Software engineer", "Senior engineer",	   "Staff engineer", "Engineering manager",
+	"Product manager",   "Designer",	   "Data scientist", "Analyst",
+	"Account executive", "Support specialist", "Recruiter",	     "Security engineer",
+	"Tech lead"};
+static const char *const topics[] = {"Rust",
+				     "Go",
+				     "Kubernetes",
+				     "SQL",
+				     "Public speaking",
+				     "Career growth",
+				     "System design",
+				     "Code review",
+				     "Leadership",
+				     "Product thinking",
+				     "Negotiation",
+				     "Technical writing",
+				     "Testing",
+				     "Security",
+				     "Accessibility",
+				     "Data visualization",
+				     "Machine learning",
+				     "Figma",
+				     "Hiring",
+				     "Giving feedback",
+				     "Observability",
+				     "Frontend",
+				     "TypeScript",
+				     "Python",
+				     "Incident response",
+				     "Estimation",
+				     "Stakeholder management",
+				     "Mentoring others",
+				     "Debugging",
+				     "Performance"};
 static const char *const goals[] = {
 	"Design and ship a small service end to end, with tests and a rollout plan I can defend.",
 	"Give a 10-minute talk at the engineering all-hands without reading from my notes.",
@@ -58,9 +86,10 @@ static void ymd(int64_t t, char out[11])
 static enum db_rc add_request(struct db *db, int64_t mentee, int64_t mentor, int64_t tid, const char *status,
 			      int64_t created, int64_t answered, const char *reason, int64_t *id)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
-				       "duration_min, weeks, message, status, reason, created_at, answered_at) VALUES "
-				       "(:e, :m, :t, :g, 'one_on_one', 'weekly', 45, 6, '', :s, :r, :c, :a)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
+			    "duration_min, weeks, message, status, reason, created_at, answered_at) VALUES "
+			    "(:e, :m, :t, :g, 'one_on_one', 'weekly', 45, 6, '', :s, :r, :c, :a)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":e", mentee);
@@ -85,11 +114,12 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 	char s[11], e[11];
 	ymd(start, s);
 	ymd(start + 6 * 7 * 86400, e);
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
-				       "format, cadence, duration_min, weeks, started_on, planned_end, status, outcome, "
-				       "end_reason, created_at, ended_at) SELECT id, mentor_id, mentee_id, topic_id, goal, "
-				       "format, cadence, duration_min, 6, :s, :e, :st, :o, :why, :start, :end FROM requests "
-				       "WHERE id = :r");
+	sqlite3_stmt *st = DB_STMT(
+		db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
+		    "format, cadence, duration_min, weeks, started_on, planned_end, status, outcome, "
+		    "end_reason, created_at, ended_at) SELECT id, mentor_id, mentee_id, topic_id, goal, "
+		    "format, cadence, duration_min, 6, :s, :e, :st, :o, :why, :start, :end FROM requests "
+		    "WHERE id = :r");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":s", s);
@@ -99,7 +129,9 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 		db_bind_text(st, ":o", outcome);
 	else
 		db_bind_null(st, ":o");
-	db_bind_text(st, ":why", strcmp(status, "ended_early") == 0 ? "We both changed teams; we will pick it up later." : "");
+	db_bind_text(st, ":why",
+		     strcmp(status, "ended_early") == 0 ? "We both changed teams; we will pick it up later."
+							: "");
 	db_bind_int(st, ":start", start);
 	if (strcmp(status, "active") == 0)
 		db_bind_null(st, ":end");
@@ -112,7 +144,9 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 	(void)mentor;
 	(void)tid;
 	for (int w = 1; rc == DB_OK && w <= 6; w++) {
-		st = DB_STMT(db, "INSERT INTO plan_weeks(mentorship_id, week, title, done) VALUES (:m, :w, :t, :d)");
+		st = DB_STMT(
+			db,
+			"INSERT INTO plan_weeks(mentorship_id, week, title, done) VALUES (:m, :w, :t, :d)");
 		if (!st)
 			return DB_ERR;
 		db_bind_int(st, ":m", ms);
@@ -145,7 +179,7 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 	}
 	int64_t *ids = calloc((size_t)members, sizeof(int64_t));
 	int *cap = calloc((size_t)members, sizeof(int)), *load = calloc((size_t)members, sizeof(int));
-	int (*focus)[4] = calloc((size_t)members, sizeof(*focus));
+	int(*focus)[4] = calloc((size_t)members, sizeof(*focus));
 	if (!ids || !cap || !load || !focus || db_begin(db) != DB_OK) {
 		free(ids);
 		free(cap);
@@ -166,23 +200,25 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 		snprintf(p.team, sizeof(p.team), "%s", teams[rnd(N(teams))]);
 		snprintf(p.job_title, sizeof(p.job_title), "%s", titles[rnd(N(titles))]);
 		snprintf(p.timezone, sizeof(p.timezone), "%s", i % 3 ? "Europe/Berlin" : "America/New_York");
-		snprintf(p.interests, sizeof(p.interests), "%s, %s", topics[rnd(N(topics))], topics[rnd(N(topics))]);
+		snprintf(p.interests, sizeof(p.interests), "%s, %s", topics[rnd(N(topics))],
+			 topics[rnd(N(topics))]);
 		if (i < mentors) {
 			p.is_mentor = 1;
 			cap[i] = p.capacity = 1 + rnd(4);
 			p.formats = 1u | (unsigned)rnd(64);
 			for (int k = 0; k < 3; k++)
 				focus[i][k] = rnd(N(topics));
-			snprintf(p.focus, sizeof(p.focus), "%s, %s, %s", topics[focus[i][0]], topics[focus[i][1]],
-				 topics[focus[i][2]]);
-			snprintf(p.bio, sizeof(p.bio), "%s on the %s team. Happy to help with %s and %s.", p.job_title,
-				 p.team, topics[focus[i][0]], topics[focus[i][1]]);
+			snprintf(p.focus, sizeof(p.focus), "%s, %s, %s", topics[focus[i][0]],
+				 topics[focus[i][1]], topics[focus[i][2]]);
+			snprintf(p.bio, sizeof(p.bio), "%s on the %s team. Happy to help with %s and %s.",
+				 p.job_title, p.team, topics[focus[i][0]], topics[focus[i][1]]);
 		}
 		rc = profile_save(db, ids[i], name, &p, now - 150 * 86400);
 	}
 	/* Requests: a third of the members ask mentors something. */
-	static const char *const states[] = {"accepted", "accepted", "accepted", "pending", "pending", "declined",
-					     "withdrawn", "expired", "matched_elsewhere"};
+	static const char *const states[] = {"accepted",  "accepted", "accepted",
+					     "pending",	  "pending",  "declined",
+					     "withdrawn", "expired",  "matched_elsewhere"};
 	for (int i = mentors; rc == DB_OK && i < members && mentors > 0; i += 3) {
 		int m = rnd(mentors);
 		if (m == i)

@@ -12,8 +12,9 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	randombytes_buf(s->csrf, sizeof(s->csrf));
 	s->user_id = user_id;
 	s->created_at = s->last_seen = now;
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, last_seen) "
-				       "VALUES (:h, :u, :c, :now, :now)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, last_seen) "
+			    "VALUES (:h, :u, :c, :now, :now)");
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
@@ -26,14 +27,15 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	return db_exec_step(st);
 }
 
-enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now,
-		       int64_t idle, int64_t absolute, struct session *s, struct user *u)
+enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
+		       int64_t absolute, struct session *s, struct user *u)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
-				       "coalesce(s.flash, ''), coalesce(u.active, 1), u.id, u.email, "
-				       "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0) "
-				       "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
-				       "WHERE s.token_hash = :h");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
+			    "coalesce(s.flash, ''), coalesce(u.active, 1), u.id, u.email, "
+			    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0) "
+			    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
+			    "WHERE s.token_hash = :h");
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);

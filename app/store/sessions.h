@@ -28,8 +28,8 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
  * account's session is DB_NOTFOUND (and an expired row is removed). The
  * signed-in account comes with it, in the same query, into *u (when u is
  * not NULL and the session has a user). */
-enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now,
-		       int64_t idle, int64_t absolute, struct session *s, struct user *u);
+enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
+		       int64_t absolute, struct session *s, struct user *u);
 /* Record activity; writes at most once a minute per session. */
 void sess_touch(struct db *db, struct session *s, int64_t now);
 enum db_rc sess_delete(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]);

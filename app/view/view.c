@@ -319,7 +319,7 @@ int view_render(struct view *v, const char *name, struct buf *out)
 {
 	CtplToken *t = find(name);
 	if (!t) {
-		log_kv("error", "no such template", "template", name, NULL);
+		log_kv("error", "no such template", "template", name, LOG_END);
 		return -1;
 	}
 	if (!render_gs) {
@@ -331,8 +331,8 @@ int view_render(struct view *v, const char *name, struct buf *out)
 	GError *err = NULL;
 	int rc = 0;
 	if (!ctpl_parser_parse(t, v->env, render_os, &err)) {
-		log_kv("error", "template render failed", "template", name, "err",
-		       err ? err->message : "", NULL);
+		log_kv("error", "template render failed", "template", name, "err", err ? err->message : "",
+		       LOG_END);
 		g_clear_error(&err);
 		rc = -1;
 	} else {

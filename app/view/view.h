@@ -6,9 +6,9 @@
 
 #include "core/buf.h"
 
-struct view;   /* one render's environment */
-struct vlist;  /* a list of rows for {for r in name} */
-struct vrow;   /* one row: values by position, r[0], r[1], ... */
+struct view;  /* one render's environment */
+struct vlist; /* a list of rows for {for r in name} */
+struct vrow;  /* one row: values by position, r[0], r[1], ... */
 
 /* Lex every templates/NAME.html wrapped in templates/_layout.html at its
  * <!--CONTENT--> line, and every partial _NAME.html on its own (named

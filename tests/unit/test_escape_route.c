@@ -59,7 +59,7 @@ static void matches_patterns_and_ids(void **state)
 	(void)state;
 	route("GET", "/healthz", 200, 0);
 	route("POST", "/admin/users/42/role", 200, 42);
-	route("POST", "/admin/users/042/role", 404, 0);  /* no leading zeros */
+	route("POST", "/admin/users/042/role", 404, 0); /* no leading zeros */
 	route("POST", "/admin/users/0/role", 404, 0);
 	route("POST", "/admin/users/1x/role", 404, 0);
 	route("POST", "/admin/users/9999999999999999/role", 404, 0); /* too long */
@@ -73,9 +73,11 @@ static void wrong_method_lists_allowed(void **state)
 	const struct route *r = NULL;
 	int64_t ids[ROUTE_MAX_IDS];
 	char allow[64];
-	assert_int_equal(route_match(routes, routes_count, "PUT", "/login", &r, ids, allow, sizeof(allow)), 405);
+	assert_int_equal(route_match(routes, routes_count, "PUT", "/login", &r, ids, allow, sizeof(allow)),
+			 405);
 	assert_string_equal(allow, "GET, POST");
-	assert_int_equal(route_match(routes, routes_count, "GET", "/logout", &r, ids, allow, sizeof(allow)), 405);
+	assert_int_equal(route_match(routes, routes_count, "GET", "/logout", &r, ids, allow, sizeof(allow)),
+			 405);
 	assert_string_equal(allow, "POST");
 }
 
@@ -87,7 +89,8 @@ static void every_route_declares_access(void **state)
 		assert_non_null(routes[i].fn);
 		assert_true(strcmp(routes[i].method, "GET") == 0 || strcmp(routes[i].method, "POST") == 0);
 		/* admin pages are under /admin, and everything under /admin is admin-only */
-		assert_int_equal(strncmp(routes[i].pattern, "/admin", 6) == 0, routes[i].access == ACCESS_ADMIN);
+		assert_int_equal(strncmp(routes[i].pattern, "/admin", 6) == 0,
+				 routes[i].access == ACCESS_ADMIN);
 	}
 }
 

@@ -44,7 +44,8 @@ static void counts_characters_not_bytes(void **state)
 	struct form in;
 	struct fields f;
 	/* five Japanese characters are 15 bytes but within max 5 */
-	assert_int_equal(read("email=a%40b.co&name=%E7%94%B0%E4%B8%AD%E5%A4%AA%E9%83%8E%E3%81%95", &in, &f), 0);
+	assert_int_equal(read("email=a%40b.co&name=%E7%94%B0%E4%B8%AD%E5%A4%AA%E9%83%8E%E3%81%95", &in, &f),
+			 0);
 	form_free(&in);
 	assert_int_equal(read("email=a%40b.co&name=abcdef", &in, &f), 422);
 	assert_non_null(f.err[1]);

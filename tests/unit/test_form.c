@@ -73,12 +73,12 @@ static void rejects_invalid_utf8(void **state)
 {
 	(void)state;
 	struct form f;
-	assert_int_equal(parse("a=%C3", &f), FORM_E_UTF8);        /* truncated */
-	assert_int_equal(parse("a=%C0%AF", &f), FORM_E_UTF8);     /* overlong '/' */
-	assert_int_equal(parse("a=%ED%A0%80", &f), FORM_E_UTF8);  /* surrogate */
+	assert_int_equal(parse("a=%C3", &f), FORM_E_UTF8);	    /* truncated */
+	assert_int_equal(parse("a=%C0%AF", &f), FORM_E_UTF8);	    /* overlong '/' */
+	assert_int_equal(parse("a=%ED%A0%80", &f), FORM_E_UTF8);    /* surrogate */
 	assert_int_equal(parse("a=%F4%90%80%80", &f), FORM_E_UTF8); /* > U+10FFFF */
 	assert_int_equal(parse("a=%FF", &f), FORM_E_UTF8);
-	assert_int_equal(parse("a=%F0%9F%98%80", &f), FORM_OK);   /* emoji is fine */
+	assert_int_equal(parse("a=%F0%9F%98%80", &f), FORM_OK); /* emoji is fine */
 	form_free(&f);
 }
 
