@@ -72,6 +72,15 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return 0;
 }
 
+int buf_resize(struct buf *b, size_t n)
+{
+	if (buf_grow(b, n) != 0)
+		return -1;
+	b->len = n;
+	b->data[n] = '\0';
+	return 0;
+}
+
 void buf_reset(struct buf *b)
 {
 	b->len = 0;

@@ -17,6 +17,9 @@ int buf_append(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 /* Append printf-formatted text. Same errors as buf_append. */
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set the length to n bytes (growing with unspecified bytes when longer),
+ * NUL-terminated. Same errors as buf_append. */
+int buf_resize(struct buf *b, size_t n);
 /* Empty the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 /* Free the memory; the buffer is empty and reusable afterwards. */

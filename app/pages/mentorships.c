@@ -103,6 +103,23 @@ void page_mentorship(struct ctx *c)
 	if (st)
 		sqlite3_reset(st);
 	view_list_set(v, "plan", l);
+	st = DB_STMT(c->db, "SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
+			    "ORDER BY held_on DESC, id DESC LIMIT 200");
+	struct vlist *sl = view_list_new();
+	if (st) {
+		db_bind_int(st, ":m", m.id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct vrow *r = view_row_new();
+			view_row_int(r, sqlite3_column_int64(st, 0));
+			view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+			view_row_str(r, kind_label((const char *)sqlite3_column_text(st, 2)));
+			view_row_int(r, sqlite3_column_int(st, 3));
+			view_row_str(r, (const char *)sqlite3_column_text(st, 4));
+			view_list_add(sl, r);
+		}
+		sqlite3_reset(st);
+	}
+	view_list_set(v, "sessions", sl);
 	view_int(v, "done", done);
 	view_int(v, "progress", m.weeks ? done * 100 / m.weeks : 0);
 	char title[500];

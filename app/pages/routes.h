@@ -37,6 +37,13 @@ void page_mentorship(struct ctx *c);
 void page_mentorship_complete(struct ctx *c);
 void page_mentorship_end(struct ctx *c);
 void page_mentorship_plan(struct ctx *c);
+void page_session_new(struct ctx *c);
+void page_session_create(struct ctx *c);
+void page_session(struct ctx *c);
+void page_session_notes(struct ctx *c);
+void page_session_feedback(struct ctx *c);
+/* The label of a session kind ("1:1"), shared with the mentorship page. */
+const char *kind_label(const char *kind);
 void page_admin_users(struct ctx *c);
 void page_admin_user_role(struct ctx *c);
 void page_admin_user_deactivate(struct ctx *c);

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "pages/setup.h"
+#include "security/seal.h"
 #include "security/throttle.h"
 #include "server/server.h"
 #include "store/db.h"
@@ -99,12 +100,10 @@ static pid_t spawn(const struct config *cfg, int fd)
 
 int server_run(const struct config *cfg)
 {
-	struct stat ks;
-	if (stat(cfg->key_path, &ks) == 0 && (ks.st_mode & 0077)) {
-		fprintf(stderr, "tandem: %s is readable by others (mode %o); chmod 600 it\n", cfg->key_path,
-			ks.st_mode & 0777);
+	/* The field key: created on first start, refused when others may
+	 * read it; loaded here so every forked worker has it. */
+	if (seal_init(cfg->key_path, 1) != 0)
 		return 1;
-	}
 	struct db *db = db_open(cfg->db_path);
 	if (!db)
 		return 1;

@@ -1,0 +1,279 @@
+/* Logged sessions: GET /mentorships/{id}/sessions/new, POST
+ * /mentorships/{id}/sessions, GET /sessions/{id}, POST /sessions/{id}/notes,
+ * POST /sessions/{id}/feedback. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "pages/ctx.h"
+#include "pages/routes.h"
+#include "store/meetings.h"
+#include "store/mentorships.h"
+
+static const char *const kinds[] = {"one_on_one", "pairing", "office_hours", "help_session", "ring", "reverse", "peer", NULL};
+static const char *const kind_labels[] = {"1:1", "Pairing", "Office hours", "Help session", "Mentor ring",
+					  "Reverse mentoring", "Peer mentoring"};
+
+const char *kind_label(const char *k)
+{
+	for (int i = 0; kinds[i]; i++)
+		if (strcmp(kinds[i], k) == 0)
+			return kind_labels[i];
+	return k;
+}
+
+static const struct field_spec log_fields[] = {
+	{"held_on", "Date", FT_DATE, 1, 0, 0, NULL, 0},
+	{"duration_min", "Length", FT_INT, 1, 5, 480, NULL, 0},
+	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kinds, 0},
+	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
+	{"agenda", "Agenda", FT_TEXT, 0, 0, 8000, NULL, 0},
+	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
+	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0},
+};
+#define NLOG (sizeof(log_fields) / sizeof(log_fields[0]))
+
+static void today(int64_t now, char out[11])
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void log_form(struct ctx *c, const struct mentorship *m, int status, const struct fields *f)
+{
+	struct view *v = ctx_view(c);
+	ctx_form_values(c, log_fields, NLOG, f);
+	if (!f) {
+		char d[11];
+		today(c->now, d);
+		view_str(v, "held_on", d);
+		char len[16];
+		snprintf(len, sizeof(len), "%d", m->duration_min);
+		view_str(v, "duration_min", len);
+		view_str(v, "kind", "one_on_one");
+		view_str(v, "agenda", "Good vibes:\n\nAsks:\n\nDiscussion:\n");
+	}
+	view_int(v, "mid", m->id);
+	view_str(v, "topic", m->topic);
+	view_str(v, "other_name", m->mentor_id == c->user.id ? m->mentee_name : m->mentor_name);
+	view_str(v, "other_role", m->mentor_id == c->user.id ? "mentee" : "mentor");
+	struct vlist *kl = view_list_new();
+	for (int i = 0; kinds[i]; i++) {
+		struct vrow *r = view_row_new();
+		view_row_str(r, kinds[i]);
+		view_row_str(r, kind_labels[i]);
+		view_list_add(kl, r);
+	}
+	view_list_set(v, "kinds", kl);
+	ctx_render(c, status, "session_new", "Log a session");
+}
+
+void page_session_new(struct ctx *c)
+{
+	struct mentorship m;
+	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
+		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+		return;
+	}
+	log_form(c, &m, 200, NULL);
+}
+
+void page_session_create(struct ctx *c)
+{
+	struct mentorship m;
+	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
+		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+		return;
+	}
+	struct fields f;
+	int st = fields_read(log_fields, NLOG, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
+		return;
+	}
+	char d[11];
+	today(c->now, d);
+	int64_t id = 0;
+	enum db_rc dbrc = DB_OK;
+	if (!f.nerr) {
+		struct meeting_new n = {.mentorship_id = m.id, .author_id = c->user.id, .held_on = f.v[0].s,
+					.duration_min = (int)f.v[1].i, .kind = f.v[2].s, .labels = f.v[3].s,
+					.agenda = f.v[4].s, .shared_notes = f.v[5].s, .private_notes = f.v[6].s};
+		enum meet_rc r = meeting_create(c->db, &n, d, c->now, &id, &dbrc);
+		if (r == MEET_OK) {
+			ctx_flash(c, "Session logged. Take a minute for the feedback form below.");
+			char loc[64];
+			snprintf(loc, sizeof(loc), "/sessions/%lld", (long long)id);
+			resp_redirect(c->resp, loc);
+			return;
+		}
+		if (r == MEET_STORE) {
+			ctx_store_error(c, dbrc);
+			return;
+		}
+		if (r == MEET_NOTFOUND) {
+			ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+			return;
+		}
+		char msg[160];
+		if (r == MEET_FUTURE)
+			snprintf(msg, sizeof(msg), "The date cannot be in the future (today is %s).", d);
+		else
+			snprintf(msg, sizeof(msg), "The date cannot be before the mentorship started (%s).", m.started_on);
+		fields_fail(&f, 0, msg);
+	}
+	log_form(c, &m, 422, &f);
+}
+
+struct fb_ctx {
+	struct vlist *list;
+	int mine_given;
+};
+
+static void fb_row(void *p, int mine, int rating, const char *use, int shared, const char *ww, const char *ti,
+		   const char *ns)
+{
+	struct fb_ctx *x = p;
+	struct vrow *r = view_row_new();
+	view_row_int(r, mine);
+	view_row_int(r, rating);
+	view_row_str(r, strcmp(use, "too_fast") == 0 ? "Too fast" : strcmp(use, "too_slow") == 0 ? "Too slow" : "About right");
+	view_row_int(r, shared);
+	view_row_str(r, ww);
+	view_row_str(r, ti);
+	view_row_str(r, ns);
+	view_list_add(x->list, r);
+	x->mine_given |= mine;
+}
+
+/* A sealed value that does not open is an incident, never garbage shown. */
+static void seal_failed(struct ctx *c, int64_t id)
+{
+	char sid[24];
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	log_kv("error", "sealed value failed to open", "rid", c->req->rid, "session", sid, LOG_END);
+	ctx_error(c, 500, "This session's notes could not be opened, so nothing is shown. The incident was "
+			  "logged; please tell your program admin the request id below.");
+}
+
+void page_session(struct ctx *c)
+{
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	if (r == MEET_NOTFOUND) {
+		meeting_free(&m);
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return;
+	}
+	if (r != MEET_OK) {
+		meeting_free(&m);
+		if (r == MEET_SEAL)
+			seal_failed(c, c->req->ids[0]);
+		else
+			ctx_store_error(c, DB_ERR);
+		return;
+	}
+	struct fb_ctx fb = {.list = view_list_new()};
+	if (feedback_visible(c->db, m.id, c->user.id, fb_row, &fb) != MEET_OK) {
+		view_list_set(ctx_view(c), "feedback", fb.list);
+		meeting_free(&m);
+		seal_failed(c, c->req->ids[0]);
+		return;
+	}
+	struct view *v = ctx_view(c);
+	int i_mentor = m.mentor_id == c->user.id;
+	view_int(v, "id", m.id);
+	view_int(v, "mid", m.mentorship_id);
+	view_str(v, "topic", m.topic);
+	view_str(v, "held_on", m.held_on);
+	view_int(v, "duration_min", m.duration_min);
+	view_str(v, "kind", kind_label(m.kind));
+	view_str(v, "labels", m.labels);
+	view_str(v, "agenda", buf_str(&m.agenda));
+	view_str(v, "shared_notes", buf_str(&m.shared_notes));
+	view_str(v, "private_notes", buf_str(&m.my_private));
+	view_str(v, "other_name", i_mentor ? m.mentee_name : m.mentor_name);
+	view_str(v, "other_role", i_mentor ? "mentee" : "mentor");
+	view_int(v, "feedback_given", fb.mine_given);
+	view_list_set(v, "feedback", fb.list);
+	meeting_free(&m);
+	ctx_render(c, 200, "session", "Session");
+}
+
+static const struct field_spec note_fields[] = {{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0}};
+
+void page_session_notes(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(note_fields, 1, &c->req->body, &f);
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	meeting_free(&m);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return;
+	}
+	if (st) {
+		ctx_error(c, st, "Private notes can be at most 8,000 characters. Nothing was changed.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
+	if (r != MEET_OK) {
+		ctx_store_error(c, dbrc);
+		return;
+	}
+	ctx_flash(c, "Your private notes are saved. Only you can read them.");
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/sessions/%lld", (long long)c->req->ids[0]);
+	resp_redirect(c->resp, loc);
+}
+
+static const char *const uses[] = {"too_fast", "right", "too_slow", NULL};
+static const struct field_spec fb_fields[] = {
+	{"rating", "Usefulness", FT_INT, 1, 1, 5, NULL, 0},
+	{"use_of_time", "Use of time", FT_CHOICE, 0, 0, 0, uses, 0},
+	{"went_well", "What went well", FT_TEXT, 0, 0, 2000, NULL, 0},
+	{"to_improve", "What to improve", FT_TEXT, 0, 0, 2000, NULL, 0},
+	{"next_steps", "Next steps", FT_TEXT, 0, 0, 2000, NULL, 0},
+	{"shared", "Share with my pair", FT_FLAG, 0, 0, 0, NULL, 0},
+};
+
+void page_session_feedback(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(fb_fields, 6, &c->req->body, &f);
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	meeting_free(&m);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return;
+	}
+	if (st) {
+		ctx_error(c, st, st == 400 ? "The form had fields or choices Tandem does not know."
+					   : "Rate the session from 1 to 5; each text can be at most 2,000 characters. "
+					     "Nothing was saved: go back to correct it.");
+		return;
+	}
+	struct feedback_new n = {.rating = (int)f.v[0].i, .use_of_time = *f.v[1].s ? f.v[1].s : "right",
+				 .went_well = f.v[2].s, .to_improve = f.v[3].s, .next_steps = f.v[4].s,
+				 .shared = (int)f.v[5].i};
+	enum db_rc dbrc = DB_OK;
+	r = feedback_add(c->db, c->req->ids[0], c->user.id, &n, c->now, &dbrc);
+	if (r == MEET_CONFLICT) {
+		ctx_error(c, 409, "You already gave feedback on this session. Thank you!");
+		return;
+	}
+	if (r != MEET_OK) {
+		ctx_store_error(c, dbrc);
+		return;
+	}
+	ctx_flash(c, "Thank you for your feedback.");
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/sessions/%lld", (long long)c->req->ids[0]);
+	resp_redirect(c->resp, loc);
+}

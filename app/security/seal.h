@@ -1,0 +1,35 @@
+/* seal: field encryption at rest. XChaCha20-Poly1305 (libsodium) with a
+ * fresh random nonce per write and the value's identity (table, column,
+ * row) as associated data, so a ciphertext copied onto another row or
+ * column fails to open. The key lives in a file outside the database. */
+#ifndef TANDEM_SEAL_H
+#define TANDEM_SEAL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+/* Load the key file (creating it, mode 0600, when `create` is set and it
+ * does not exist). Refuses (-1, reason on stderr) a key file that group or
+ * others may read, or one that is malformed. Call once per process. */
+int seal_init(const char *key_path, int create);
+
+/* Forget the key (zeroed). */
+void seal_done(void);
+
+/* The id of the loaded key (stored with every value). */
+uint32_t seal_key_id(void);
+
+/* Encrypt plain[0..len) for (table, column, row) into out (replacing its
+ * contents): version byte, key id, nonce, ciphertext and tag. 0 or -1. */
+int seal_encrypt(const char *table, const char *column, const char *row, const char *plain, size_t len,
+		 struct buf *out);
+
+/* Decrypt a value sealed for (table, column, row) into out (replacing
+ * its contents, NUL-terminated). -1 when it was sealed for another place,
+ * with another key, or altered: the caller shows an error page and logs
+ * it, never the bytes. */
+int seal_decrypt(const char *table, const char *column, const char *row, const void *blob, size_t len,
+		 struct buf *out);
+
+#endif

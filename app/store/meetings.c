@@ -1,0 +1,297 @@
+#include "store/meetings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "security/seal.h"
+
+static void col(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	snprintf(out, n, "%s", s ? (const char *)s : "");
+}
+
+static enum meet_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+{
+	db_rollback(db);
+	*out = rc;
+	return MEET_STORE;
+}
+
+/* Seal text for (table, column, row) and bind it to name; NULL for "". */
+static int bind_sealed(sqlite3_stmt *st, const char *name, const char *table, const char *column,
+		       const char *row, const char *text)
+{
+	if (!text || !*text)
+		return db_bind_null(st, name);
+	struct buf c = {0};
+	int rc = seal_encrypt(table, column, row, text, strlen(text), &c);
+	if (rc == 0)
+		rc = db_bind_blob(st, name, c.data, (int)c.len);
+	buf_free(&c);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Open column i of st sealed for (table, column, row) into out; NULL is "". */
+static int open_col(sqlite3_stmt *st, int i, const char *table, const char *column, const char *row,
+		    struct buf *out)
+{
+	buf_reset(out);
+	if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+		buf_puts(out, "");
+		return 0;
+	}
+	return seal_decrypt(table, column, row, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i),
+			    out);
+}
+
+enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const char *today, int64_t now,
+			    int64_t *id, enum db_rc *dbrc)
+{
+	if (strcmp(n->held_on, today) > 0)
+		return MEET_FUTURE;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	sqlite3_stmt *st = DB_STMT(db, "SELECT started_on FROM mentorships WHERE id = :m "
+				       "AND (mentor_id = :u OR mentee_id = :u)");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":m", n->mentorship_id);
+	db_bind_int(st, ":u", n->author_id);
+	char started[11] = "";
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		col(st, 0, started, sizeof(started));
+	sqlite3_reset(st);
+	if (!found || strcmp(n->held_on, started) < 0) {
+		db_rollback(db);
+		return found ? MEET_EARLY : MEET_NOTFOUND;
+	}
+	st = DB_STMT(db, "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, labels, "
+			 "created_at) VALUES (:m, :u, :d, :len, :k, :l, :now)");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":m", n->mentorship_id);
+	db_bind_int(st, ":u", n->author_id);
+	db_bind_text(st, ":d", n->held_on);
+	db_bind_int(st, ":len", n->duration_min);
+	db_bind_text(st, ":k", n->kind);
+	db_bind_text(st, ":l", n->labels);
+	db_bind_int(st, ":now", now);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	/* The texts are sealed for this row, so the row comes first. */
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)*id);
+	st = DB_STMT(db, "UPDATE meetings SET agenda = :a, shared_notes = :s WHERE id = :id");
+	if (!st || bind_sealed(st, ":a", "meetings", "agenda", row, n->agenda) != 0 ||
+	    bind_sealed(st, ":s", "meetings", "shared_notes", row, n->shared_notes) != 0)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":id", *id);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if (n->private_notes && *n->private_notes) {
+		snprintf(row, sizeof(row), "%lld:%lld", (long long)*id, (long long)n->author_id);
+		st = DB_STMT(db, "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
+				 "VALUES (:m, :u, :b, :now)");
+		if (!st || bind_sealed(st, ":b", "private_notes", "body", row, n->private_notes) != 0)
+			return fail(db, DB_ERR, dbrc);
+		db_bind_int(st, ":m", *id);
+		db_bind_int(st, ":u", n->author_id);
+		db_bind_int(st, ":now", now);
+		if ((rc = db_exec_step(st)) != DB_OK)
+			return fail(db, rc, dbrc);
+	}
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
+enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meeting *m)
+{
+	memset(m, 0, sizeof(*m));
+	sqlite3_stmt *st = DB_STMT(db, "SELECT x.id, x.mentorship_id, x.author_id, ms.mentor_id, ms.mentee_id, "
+				       "x.held_on, x.kind, x.labels, t.name, a.display_name, b.display_name, "
+				       "x.duration_min, x.agenda, x.shared_notes FROM meetings x "
+				       "JOIN mentorships ms ON ms.id = x.mentorship_id JOIN topics t ON t.id = ms.topic_id "
+				       "JOIN users a ON a.id = ms.mentor_id JOIN users b ON b.id = ms.mentee_id "
+				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
+	if (!st)
+		return MEET_STORE;
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":u", uid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return MEET_NOTFOUND;
+	}
+	m->id = sqlite3_column_int64(st, 0);
+	m->mentorship_id = sqlite3_column_int64(st, 1);
+	m->author_id = sqlite3_column_int64(st, 2);
+	m->mentor_id = sqlite3_column_int64(st, 3);
+	m->mentee_id = sqlite3_column_int64(st, 4);
+	col(st, 5, m->held_on, sizeof(m->held_on));
+	col(st, 6, m->kind, sizeof(m->kind));
+	col(st, 7, m->labels, sizeof(m->labels));
+	col(st, 8, m->topic, sizeof(m->topic));
+	col(st, 9, m->mentor_name, sizeof(m->mentor_name));
+	col(st, 10, m->mentee_name, sizeof(m->mentee_name));
+	m->duration_min = sqlite3_column_int(st, 11);
+	char row[48];
+	snprintf(row, sizeof(row), "%lld", (long long)id);
+	int bad = open_col(st, 12, "meetings", "agenda", row, &m->agenda) != 0 ||
+		  open_col(st, 13, "meetings", "shared_notes", row, &m->shared_notes) != 0;
+	sqlite3_reset(st);
+	st = DB_STMT(db, "SELECT body FROM private_notes WHERE meeting_id = :m AND author_id = :u");
+	if (!bad && st) {
+		db_bind_int(st, ":m", id);
+		db_bind_int(st, ":u", uid);
+		snprintf(row, sizeof(row), "%lld:%lld", (long long)id, (long long)uid);
+		buf_puts(&m->my_private, "");
+		if (sqlite3_step(st) == SQLITE_ROW)
+			bad = open_col(st, 0, "private_notes", "body", row, &m->my_private) != 0;
+		sqlite3_reset(st);
+	}
+	return bad ? MEET_SEAL : MEET_OK;
+}
+
+void meeting_free(struct meeting *m)
+{
+	buf_free(&m->agenda);
+	buf_free(&m->shared_notes);
+	buf_free(&m->my_private);
+}
+
+/* Inside a transaction: is uid one of the pair of this session? */
+static int is_party(struct db *db, int64_t meeting, int64_t uid)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM meetings x JOIN mentorships ms ON ms.id = x.mentorship_id "
+				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
+	if (!st)
+		return 0;
+	db_bind_int(st, ":id", meeting);
+	db_bind_int(st, ":u", uid);
+	int ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return ok;
+}
+
+enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
+			      enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	if (!is_party(db, meeting, uid)) {
+		db_rollback(db);
+		return MEET_NOTFOUND;
+	}
+	/* Delete then insert: the old ciphertext goes (secure_delete zeroes it). */
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM private_notes WHERE meeting_id = :m AND author_id = :u");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":m", meeting);
+	db_bind_int(st, ":u", uid);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if (body && *body) {
+		char row[48];
+		snprintf(row, sizeof(row), "%lld:%lld", (long long)meeting, (long long)uid);
+		st = DB_STMT(db, "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
+				 "VALUES (:m, :u, :b, :now)");
+		if (!st || bind_sealed(st, ":b", "private_notes", "body", row, body) != 0)
+			return fail(db, DB_ERR, dbrc);
+		db_bind_int(st, ":m", meeting);
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":now", now);
+		if ((rc = db_exec_step(st)) != DB_OK)
+			return fail(db, rc, dbrc);
+	}
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
+enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f, int64_t now,
+			  enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	if (!is_party(db, meeting, uid)) {
+		db_rollback(db);
+		return MEET_NOTFOUND;
+	}
+	char row[48];
+	snprintf(row, sizeof(row), "%lld:%lld", (long long)meeting, (long long)uid);
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO feedback(meeting_id, author_id, rating, use_of_time, shared, "
+				       "went_well, to_improve, next_steps, created_at) VALUES (:m, :u, :r, :t, :s, "
+				       ":ww, :ti, :ns, :now)");
+	if (!st || bind_sealed(st, ":ww", "feedback", "went_well", row, f->went_well) != 0 ||
+	    bind_sealed(st, ":ti", "feedback", "to_improve", row, f->to_improve) != 0 ||
+	    bind_sealed(st, ":ns", "feedback", "next_steps", row, f->next_steps) != 0)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":m", meeting);
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":r", f->rating);
+	db_bind_text(st, ":t", f->use_of_time);
+	db_bind_int(st, ":s", f->shared);
+	db_bind_int(st, ":now", now);
+	rc = db_exec_step(st);
+	if (rc == DB_CONFLICT) {
+		db_rollback(db);
+		return MEET_CONFLICT;
+	}
+	if (rc != DB_OK)
+		return fail(db, rc, dbrc);
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
+enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
+			      void (*row)(void *ctx, int mine, int rating, const char *use, int shared,
+					  const char *went_well, const char *to_improve, const char *next_steps),
+			      void *ctx)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT author_id, rating, use_of_time, shared, went_well, to_improve, "
+				       "next_steps FROM feedback WHERE meeting_id = :m AND (author_id = :u OR shared = 1) "
+				       "ORDER BY author_id = :u DESC");
+	if (!st)
+		return MEET_STORE;
+	db_bind_int(st, ":m", meeting);
+	db_bind_int(st, ":u", uid);
+	enum meet_rc out = MEET_OK;
+	struct buf ww = {0}, ti = {0}, ns = {0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t author = sqlite3_column_int64(st, 0);
+		char key[48];
+		snprintf(key, sizeof(key), "%lld:%lld", (long long)meeting, (long long)author);
+		if (open_col(st, 4, "feedback", "went_well", key, &ww) != 0 ||
+		    open_col(st, 5, "feedback", "to_improve", key, &ti) != 0 ||
+		    open_col(st, 6, "feedback", "next_steps", key, &ns) != 0) {
+			out = MEET_SEAL;
+			break;
+		}
+		row(ctx, author == uid, sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2),
+		    sqlite3_column_int(st, 3), buf_str(&ww), buf_str(&ti), buf_str(&ns));
+	}
+	sqlite3_reset(st);
+	buf_free(&ww);
+	buf_free(&ti);
+	buf_free(&ns);
+	return out;
+}

@@ -1,0 +1,65 @@
+/* meetings: logged mentoring sessions, private notes and post-session
+ * feedback. Free text is sealed (security/seal.h) before it is stored and
+ * opened only for the people allowed to read it. Every function takes the
+ * person asking and finds nothing unless they are one of the pair. */
+#ifndef TANDEM_MEETINGS_H
+#define TANDEM_MEETINGS_H
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/db.h"
+
+enum meet_rc {
+	MEET_OK = 0,
+	MEET_NOTFOUND, /* no such session/mentorship, or not one of the pair */
+	MEET_FUTURE,   /* held_on is after today */
+	MEET_EARLY,    /* held_on is before the mentorship started */
+	MEET_CONFLICT, /* feedback already given */
+	MEET_SEAL,     /* a stored value failed to open: moved, altered or another key */
+	MEET_STORE,    /* database error, see *dbrc */
+};
+
+struct meeting_new {
+	int64_t mentorship_id, author_id;
+	const char *held_on, *kind, *labels, *agenda, *shared_notes, *private_notes;
+	int duration_min;
+};
+
+/* Log a session (one transaction). today is "YYYY-MM-DD" (UTC). */
+enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const char *today, int64_t now,
+			    int64_t *id, enum db_rc *dbrc);
+
+struct meeting {
+	int64_t id, mentorship_id, author_id, mentor_id, mentee_id;
+	char held_on[11], kind[16], labels[400], topic[200], mentor_name[400], mentee_name[400];
+	int duration_min;
+	struct buf agenda, shared_notes, my_private; /* opened; free with meeting_free */
+};
+
+/* Load and open session id for uid (their own private note only).
+ * MEET_NOTFOUND unless uid is one of the pair; MEET_SEAL when a value
+ * does not open (logged by the caller, never shown). */
+enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meeting *m);
+void meeting_free(struct meeting *m);
+
+/* Set uid's private note on a session of theirs ("" removes it). */
+enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
+			      enum db_rc *dbrc);
+
+struct feedback_new {
+	int rating, shared;
+	const char *use_of_time, *went_well, *to_improve, *next_steps;
+};
+
+/* Add uid's feedback on a session: once (MEET_CONFLICT the second time). */
+enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f, int64_t now,
+			  enum db_rc *dbrc);
+
+/* The feedback uid may read on a session: their own, and the other's when
+ * shared. Calls row() per form with opened texts; MEET_SEAL if one fails. */
+enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
+			      void (*row)(void *ctx, int mine, int rating, const char *use, int shared,
+					  const char *went_well, const char *to_improve, const char *next_steps),
+			      void *ctx);
+
+#endif

@@ -1,0 +1,113 @@
+// Session logging with notes sealed at rest: who may read what, and that
+// nothing readable is left in the database, its WAL, a backup or the logs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, signup, adminClient, BIN } from '../lib/server.mjs';
+
+let srv, mentor, mentee, ms;
+const uid = (email) => srv.sql(`SELECT id FROM users WHERE email = '${email}'`);
+
+before(async () => {
+  srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
+  mentor = await signup(srv, 'mira@example.com', 'Mira Mentor');
+  await mentor.get('/profile');
+  await mentor.post('/profile', [['display_name', 'Mira Mentor'], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Career growth'], ['capacity', '2'], ['formats', 'one_on_one']]);
+  mentee = await signup(srv, 'tom@example.com', 'Tom Mentee');
+  const page = await mentee.get(`/mentors/${uid('mira@example.com')}`);
+  const r = await mentee.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Career growth',
+    goal: 'Prepare a promotion case with concrete examples of impact.', format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
+  await mentor.get(r.headers.location);
+  ms = (await mentor.post(`${r.headers.location}/accept`)).headers.location;
+});
+after(async () => { await srv.stop(); });
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function logSession(who, fields = {}) {
+  await who.get(`${ms}/sessions/new`);
+  return who.post(`${ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'one_on_one', labels: 'career',
+    agenda: 'Good vibes:\n\nAsks:\n\nDiscussion:\n', shared_notes: '', private_notes: '', ...fields });
+}
+
+test('a canary is nowhere at rest, and reads back only for those allowed', async () => {
+  const C = 'CANARY-7f3a9c-quokka';
+  const form = await mentee.get(`${ms}/sessions/new`);
+  assert.match(form.body, /Good vibes:\n\nAsks:\n\nDiscussion:/, 'the agenda comes prefilled');
+  assert.match(form.body, /Seen by: only you\./);
+  const r = await logSession(mentee, { agenda: `Asks: ${C}-agenda`, shared_notes: `${C}-shared`, private_notes: `${C}-private-mentee` });
+  assert.equal(r.status, 303);
+  const s = r.headers.location;
+  assert.match(s, /^\/sessions\/\d+$/);
+  await mentor.get(s);
+  assert.equal((await mentor.post(`${s}/notes`, { private_notes: `${C}-private-mentor` })).status, 303);
+  await mentee.get(s);
+  assert.equal((await mentee.post(`${s}/feedback`, { rating: '5', use_of_time: 'right', went_well: `${C}-feedback`, to_improve: '', next_steps: '', shared: '1' })).status, 303);
+  assert.equal((await mentee.post(`${s}/feedback`, { rating: '4' })).status, 409, 'once per participant');
+
+  const seenByMentee = (await mentee.get(s)).body;
+  const seenByMentor = (await mentor.get(s)).body;
+  for (const part of ['agenda', 'shared', 'feedback']) {
+    assert.ok(seenByMentee.includes(`${C}-${part}`), `mentee reads ${part}`);
+    assert.ok(seenByMentor.includes(`${C}-${part}`), `mentor reads ${part}`);
+  }
+  assert.ok(seenByMentee.includes(`${C}-private-mentee`));
+  assert.ok(!seenByMentee.includes(`${C}-private-mentor`), 'the mentee never sees the mentor\'s private notes');
+  assert.ok(seenByMentor.includes(`${C}-private-mentor`));
+  assert.ok(!seenByMentor.includes(`${C}-private-mentee`), 'and the reverse');
+  assert.match(seenByMentor, /only you/);
+
+  const backup = join(srv.data, 'backup.db');
+  execFileSync(BIN, ['backup', backup], { env: srv.env });
+  for (const f of readdirSync(srv.data).filter((n) => n.startsWith('tandem.db') || n === 'backup.db' || n.endsWith('.log'))) {
+    assert.ok(!readFileSync(join(srv.data, f)).includes('CANARY-7f3a9c'), `canary found in ${f}`);
+  }
+  assert.ok(!srv.log().includes('CANARY-7f3a9c'));
+  assert.equal(srv.sql(`SELECT count(*) FROM meetings WHERE agenda IS NOT NULL AND shared_notes IS NOT NULL`), '1');
+});
+
+test('ciphertexts swapped between rows fail to open: an error page, never garbage', async () => {
+  const a = (await logSession(mentor, { shared_notes: 'notes of session A' })).headers.location.split('/').pop();
+  const b = (await logSession(mentor, { shared_notes: 'notes of session B' })).headers.location.split('/').pop();
+  // Swap the two ciphertexts through a copy of the originals.
+  srv.sql(`CREATE TEMP TABLE sw AS SELECT id, shared_notes FROM meetings WHERE id IN (${a}, ${b});` +
+    `UPDATE meetings SET shared_notes = (SELECT sw.shared_notes FROM sw WHERE sw.id = ` +
+    `CASE meetings.id WHEN ${a} THEN ${b} ELSE ${a} END) WHERE id IN (${a}, ${b});`);
+  assert.equal(srv.sql(`SELECT count(*) FROM meetings WHERE id IN (${a}, ${b}) AND shared_notes IS NOT NULL`), '2');
+  for (const id of [a, b]) {
+    const r = await mentor.get(`/sessions/${id}`);
+    assert.equal(r.status, 500, `session ${id}`);
+    assert.match(r.body, /could not be opened/);
+    assert.doesNotMatch(r.body, /notes of session/);
+  }
+  assert.match(srv.log(), /msg="sealed value failed to open"/);
+});
+
+test('a third member and an admin get 404 on every session URL, GET and POST', async () => {
+  const s = (await logSession(mentee, { shared_notes: 'pair only' })).headers.location;
+  const third = await signup(srv, 'eve-nosy@example.com', 'Eve');
+  const admin = await adminClient(srv, 'notes-admin@example.com');
+  for (const who of [third, admin]) {
+    assert.equal((await who.get(s)).status, 404);
+    assert.equal((await who.post(`${s}/notes`, { private_notes: 'x' })).status, 404);
+    assert.equal((await who.post(`${s}/feedback`, { rating: '1' })).status, 404);
+    assert.equal((await who.get(`${ms}/sessions/new`)).status, 404);
+    assert.equal((await who.post(`${ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'peer' })).status, 404);
+  }
+  assert.equal(srv.sql(`SELECT count(*) FROM feedback WHERE author_id = ${uid('notes-admin@example.com')}`), '0');
+});
+
+test('logging validates the date and keeps what was typed', async () => {
+  const r = await logSession(mentee, { held_on: '2100-01-01', shared_notes: 'keep me' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /cannot be in the future/);
+  assert.match(r.body, />keep me<\/textarea>/);
+  const early = await logSession(mentee, { held_on: '2001-01-01' });
+  assert.equal(early.status, 422);
+  assert.match(early.body, /before the mentorship started/);
+  assert.equal((await logSession(mentee, { duration_min: '481' })).status, 422);
+  assert.equal((await logSession(mentee, { kind: 'party' })).status, 400);
+});

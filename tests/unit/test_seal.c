@@ -1,0 +1,96 @@
+/* Field encryption: round trips, and refusals for a value moved to
+ * another row or column, altered, or sealed with another key; and the
+ * key file's permissions. */
+#include "testutil.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "security/seal.h"
+
+static char keyfile[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(keyfile, sizeof(keyfile), "/tmp/tandem-unit-key-%d", (int)getpid());
+	unlink(keyfile);
+	return seal_init(keyfile, 1);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	seal_done();
+	unlink(keyfile);
+	return 0;
+}
+
+static void round_trip(void **state)
+{
+	(void)state;
+	struct buf c = {0}, p = {0};
+	const char *text = "Struggling with my manager — confidential ✓";
+	assert_int_equal(seal_encrypt("meetings", "agenda", "7", text, strlen(text), &c), 0);
+	assert_null(memmem(c.data, c.len, "manager", 7));
+	assert_int_equal(seal_decrypt("meetings", "agenda", "7", c.data, c.len, &p), 0);
+	assert_string_equal(buf_str(&p), text);
+	/* a fresh nonce each time: the same text never seals the same way */
+	struct buf c2 = {0};
+	assert_int_equal(seal_encrypt("meetings", "agenda", "7", text, strlen(text), &c2), 0);
+	assert_int_not_equal(memcmp(c.data, c2.data, c.len), 0);
+	buf_free(&c);
+	buf_free(&c2);
+	buf_free(&p);
+}
+
+static void refuses_moved_or_altered(void **state)
+{
+	(void)state;
+	struct buf c = {0}, p = {0};
+	assert_int_equal(seal_encrypt("meetings", "shared_notes", "3", "secret", 6, &c), 0);
+	assert_int_equal(seal_decrypt("meetings", "shared_notes", "4", c.data, c.len, &p), -1);
+	assert_int_equal(seal_decrypt("meetings", "agenda", "3", c.data, c.len, &p), -1);
+	assert_int_equal(seal_decrypt("private_notes", "shared_notes", "3", c.data, c.len, &p), -1);
+	c.data[c.len - 1] ^= 1;
+	assert_int_equal(seal_decrypt("meetings", "shared_notes", "3", c.data, c.len, &p), -1);
+	assert_int_equal(p.len, 0);
+	assert_int_equal(seal_decrypt("meetings", "shared_notes", "3", c.data, 10, &p), -1);
+	buf_free(&c);
+	buf_free(&p);
+}
+
+static void refuses_another_key_and_loose_permissions(void **state)
+{
+	(void)state;
+	struct buf c = {0}, p = {0};
+	assert_int_equal(seal_encrypt("t", "c", "1", "hello", 5, &c), 0);
+	char other[300];
+	snprintf(other, sizeof(other), "%s-other", keyfile);
+	unlink(other);
+	assert_int_equal(seal_init(other, 1), 0);
+	assert_int_equal(seal_decrypt("t", "c", "1", c.data, c.len, &p), -1);
+	chmod(other, 0640);
+	assert_int_equal(seal_init(other, 0), -1);
+	unlink(other);
+	assert_int_equal(seal_init(keyfile, 0), 0);
+	assert_int_equal(seal_decrypt("t", "c", "1", c.data, c.len, &p), 0);
+	struct stat st;
+	assert_int_equal(stat(keyfile, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	buf_free(&c);
+	buf_free(&p);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_moved_or_altered, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_another_key_and_loose_permissions, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("field encryption", tests, NULL, NULL);
+}
