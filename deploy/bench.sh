@@ -55,17 +55,42 @@ export BENCH_SID="$SID"
 # The directory is measured over a program of 10,000 people, 2,000 mentors.
 TANDEM_DATA="$DATA" "$ROOT/build/tandem" seed-demo --members 10000 --mentors 2000 >/dev/null
 
-# name|path|needs-session
-TARGETS=("floor|/__floor|no" "/healthz|/healthz|no" "home page|/|yes"
-         "/mentors?topic=Rust (20 of 10k)|/mentors?topic=Rust|yes")
+# Logging a session: a seeded mentee with an active mentorship signs in;
+# wrk then POSTs the log-a-session form (CSRF token, sealing, insert,
+# synchronous=FULL) over and over.
+read -r MS_ID MS_EMAIL <<< "$(sqlite3 -separator ' ' "$DATA/tandem.db" \
+  "SELECT m.id, u.email FROM mentorships m JOIN users u ON u.id = m.mentee_id WHERE m.status = 'active' LIMIT 1")"
+ljar="$DATA/mentee-cookies"
+curl -fs -c "$ljar" "$BASE/login" -o "$DATA/login.html"
+lcsrf=$(grep -o 'name="csrf" value="[^"]*"' "$DATA/login.html" | head -1 | sed 's/.*value="//; s/"$//')
+curl -fs -b "$ljar" -c "$ljar" -o /dev/null -H "Origin: http://127.0.0.1:$PORT" --data-urlencode "csrf=$lcsrf" \
+  --data-urlencode "email=$MS_EMAIL" --data-urlencode "password=tandem demo password" "$BASE/login"
+MSID=$(awk '$6 == "__Host-sid" { print $7 }' "$ljar")
+curl -fs -b "$ljar" "$BASE/mentorships/$MS_ID/sessions/new" -o "$DATA/new.html"
+scsrf=$(grep -o 'name="csrf" value="[^"]*"' "$DATA/new.html" | head -1 | sed 's/.*value="//; s/"$//')
+cat > "$DATA/log-session.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "__Host-sid=$MSID"
+wrk.headers["Origin"] = "http://127.0.0.1:$PORT"
+wrk.body = "csrf=$scsrf&held_on=$(date -u +%Y-%m-%d)&duration_min=45&kind=one_on_one&labels=bench"
+  .. "&agenda=Good+vibes%3A+shipped%0AAsks%3A+review%0ADiscussion%3A+next+steps"
+  .. "&shared_notes=We+went+through+the+design+together.&private_notes=Felt+rushed+today."
+LUA
+
+# name|path|needs-session|wrk script
+TARGETS=("floor|/__floor|no|" "/healthz|/healthz|no|" "home page|/|yes|"
+         "/mentors?topic=Rust (20 of 10k)|/mentors?topic=Rust|yes|"
+         "log a session (POST, sealed)|/mentorships/$MS_ID/sessions|no|$DATA/log-session.lua")
 
 to_ms() { # wrk prints 812.00us, 1.20ms, 1.01s
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 
-run_wrk() { # path, needs-session, [connections]
-  local args=(-t2 -c"${3:-$CONN}" -d"${DUR}s" --latency)
+run_wrk() { # path, needs-session, [wrk script]
+  local args=(-t2 -c"$CONN" -d"${DUR}s" --latency)
   [ "$2" = yes ] && args+=(-H "Cookie: __Host-sid=$SID")
+  [ -n "${3:-}" ] && args+=(-s "$3")
   wrk "${args[@]}" "$BASE$1" 2>&1
 }
 
@@ -73,26 +98,27 @@ table="$OUT/last.txt"
 {
   printf 'Tandem bench  %s  (%s cores, %s workers, %s connections; median of %s interleaved %ss runs per target)\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$WORKERS" "$CONN" "$ROUNDS" "$DUR"
-  printf '%-28s %10s %9s %9s %9s %8s\n' target req/s p50_ms p99_ms vs_floor non2xx
+  printf '%-28s %10s %9s %9s %9s %8s\n' target req/s p50_ms p99_ms vs_floor failed
 } > "$table"
 # Rounds interleave the targets so a noisy moment on this shared machine
 # hurts every target alike; each target reports its median round.
 declare -A RPS P50 P99 BAD
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${TARGETS[@]}"; do
-    IFS='|' read -r name path sess <<< "$t"
-    res=$(run_wrk "$path" "$sess")
+    IFS='|' read -r name path sess script <<< "$t"
+    res=$(run_wrk "$path" "$sess" "$script")
     RPS[$name]+="$(awk '/Requests\/sec/ { print $2 }' <<< "$res") "
     P50[$name]+="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<< "$res")") "
     P99[$name]+="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$res")") "
     b=$(awk '/Non-2xx/ { print $NF }' <<< "$res")
-    BAD[$name]=$(( ${BAD[$name]:-0} + ${b:-0} ))
+    e=$(awk '/Socket errors/ { n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i; print n }' <<< "$res")
+    BAD[$name]=$(( ${BAD[$name]:-0} + ${b:-0} + ${e:-0} ))
   done
 done
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 floor_rps=""
 for t in "${TARGETS[@]}"; do
-  IFS='|' read -r name _ _ <<< "$t"
+  IFS='|' read -r name _ _ _ <<< "$t"
   rps=$(median "${RPS[$name]}")
   [ -z "$floor_rps" ] && floor_rps=$rps
   ratio=$(awk -v a="$rps" -v b="$floor_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }')
