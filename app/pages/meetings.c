@@ -198,6 +198,10 @@ void page_session(struct ctx *c)
 	view_str(v, "other_name", i_mentor ? m.mentee_name : m.mentor_name);
 	view_str(v, "other_role", i_mentor ? "mentee" : "mentor");
 	view_int(v, "feedback_given", fb.mine_given);
+	int open = c->now - m.created_at <= MEET_EDIT_WINDOW;
+	view_int(v, "is_author", m.author_id == c->user.id);
+	view_int(v, "can_edit_shared", open && m.author_id == c->user.id);
+	view_int(v, "can_edit_private", open);
 	view_list_set(v, "feedback", fb.list);
 	meeting_free(&m);
 	ctx_render(c, 200, "session", "Session");
@@ -222,6 +226,11 @@ void page_session_notes(struct ctx *c)
 	}
 	enum db_rc dbrc = DB_OK;
 	r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
+	if (r == MEET_LOCKED) {
+		ctx_error(c, 409, "Notes are read-only a week after the session was logged, so history is not "
+				  "rewritten. Nothing was changed.");
+		return;
+	}
 	if (r != MEET_OK) {
 		ctx_store_error(c, dbrc);
 		return;
@@ -275,5 +284,78 @@ void page_session_feedback(struct ctx *c)
 	ctx_flash(c, "Thank you for your feedback.");
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/sessions/%lld", (long long)c->req->ids[0]);
+	resp_redirect(c->resp, loc);
+}
+
+static const struct field_spec edit_fields[] = {
+	{"agenda", "Agenda", FT_TEXT, 0, 0, 8000, NULL, 0},
+	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
+};
+
+static void back_to_session(struct ctx *c, const char *flash)
+{
+	ctx_flash(c, flash);
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/sessions/%lld", (long long)c->req->ids[0]);
+	resp_redirect(c->resp, loc);
+}
+
+void page_session_edit(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(edit_fields, 2, &c->req->body, &f);
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	meeting_free(&m);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return;
+	}
+	if (st) {
+		ctx_error(c, st, "The agenda and the shared notes can be at most 8,000 characters each. Nothing was changed.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	r = meeting_update(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
+	if (r == MEET_LOCKED) {
+		ctx_error(c, 409, "Only the person who logged a session can change its agenda and shared notes, "
+				  "and only during the first week. Nothing was changed.");
+		return;
+	}
+	if (r != MEET_OK) {
+		ctx_store_error(c, dbrc);
+		return;
+	}
+	back_to_session(c, "Session notes saved.");
+}
+
+void page_session_delete(struct ctx *c)
+{
+	struct fields f;
+	if (fields_read(edit_fields, 0, &c->req->body, &f) != 0) {
+		ctx_error(c, 400, "This form takes no fields.");
+		return;
+	}
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	int64_t mid = m.mentorship_id;
+	meeting_free(&m);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	r = meeting_delete(c->db, c->req->ids[0], c->user.id, &dbrc);
+	if (r == MEET_LOCKED) {
+		ctx_error(c, 409, "Only the person who logged a session can delete it. Nothing was changed.");
+		return;
+	}
+	if (r != MEET_OK) {
+		ctx_store_error(c, dbrc);
+		return;
+	}
+	ctx_flash(c, "Session deleted, with its notes and feedback. Nothing of it is kept.");
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)mid);
 	resp_redirect(c->resp, loc);
 }

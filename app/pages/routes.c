@@ -35,6 +35,8 @@ const struct route routes[] = {
 	{"GET", "/sessions/{id}", page_session, ACCESS_MEMBER, 0},
 	{"POST", "/sessions/{id}/notes", page_session_notes, ACCESS_MEMBER, 0},
 	{"POST", "/sessions/{id}/feedback", page_session_feedback, ACCESS_MEMBER, 0},
+	{"POST", "/sessions/{id}/edit", page_session_edit, ACCESS_MEMBER, 0},
+	{"POST", "/sessions/{id}/delete", page_session_delete, ACCESS_MEMBER, 0},
 	{"GET", "/admin", page_admin, ACCESS_ADMIN, 0},
 	{"GET", "/admin/users", page_admin_users, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},

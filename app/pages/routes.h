@@ -42,6 +42,8 @@ void page_session_create(struct ctx *c);
 void page_session(struct ctx *c);
 void page_session_notes(struct ctx *c);
 void page_session_feedback(struct ctx *c);
+void page_session_edit(struct ctx *c);
+void page_session_delete(struct ctx *c);
 /* The label of a session kind ("1:1"), shared with the mentorship page. */
 const char *kind_label(const char *kind);
 void page_admin_users(struct ctx *c);

@@ -118,7 +118,7 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 	memset(m, 0, sizeof(*m));
 	sqlite3_stmt *st = DB_STMT(db, "SELECT x.id, x.mentorship_id, x.author_id, ms.mentor_id, ms.mentee_id, "
 				       "x.held_on, x.kind, x.labels, t.name, a.display_name, b.display_name, "
-				       "x.duration_min, x.agenda, x.shared_notes FROM meetings x "
+				       "x.duration_min, x.agenda, x.shared_notes, x.created_at FROM meetings x "
 				       "JOIN mentorships ms ON ms.id = x.mentorship_id JOIN topics t ON t.id = ms.topic_id "
 				       "JOIN users a ON a.id = ms.mentor_id JOIN users b ON b.id = ms.mentee_id "
 				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
@@ -142,6 +142,7 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 	col(st, 9, m->mentor_name, sizeof(m->mentor_name));
 	col(st, 10, m->mentee_name, sizeof(m->mentee_name));
 	m->duration_min = sqlite3_column_int(st, 11);
+	m->created_at = sqlite3_column_int64(st, 14);
 	char row[48];
 	snprintf(row, sizeof(row), "%lld", (long long)id);
 	int bad = open_col(st, 12, "meetings", "agenda", row, &m->agenda) != 0 ||
@@ -167,6 +168,84 @@ void meeting_free(struct meeting *m)
 	buf_free(&m->my_private);
 }
 
+/* Inside a transaction: uid's relation to a session. MEET_NOTFOUND when
+ * not one of the pair; MEET_LOCKED when past the edit window or when
+ * must_author is set and uid did not log it; MEET_OK otherwise. */
+static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int must_author, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT x.author_id, x.created_at FROM meetings x "
+				       "JOIN mentorships ms ON ms.id = x.mentorship_id "
+				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
+	if (!st)
+		return MEET_STORE;
+	db_bind_int(st, ":id", meeting);
+	db_bind_int(st, ":u", uid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return MEET_NOTFOUND;
+	}
+	int64_t author = sqlite3_column_int64(st, 0), created = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if ((must_author && author != uid) || (now >= 0 && now - created > MEET_EDIT_WINDOW))
+		return MEET_LOCKED;
+	return MEET_OK;
+}
+
+enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda, const char *shared_notes,
+			    int64_t now, enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	enum meet_rc r = may_edit(db, id, uid, 1, now);
+	if (r != MEET_OK) {
+		db_rollback(db);
+		return r;
+	}
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)id);
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE meetings SET agenda = :a, shared_notes = :s WHERE id = :id");
+	if (!st || bind_sealed(st, ":a", "meetings", "agenda", row, agenda) != 0 ||
+	    bind_sealed(st, ":s", "meetings", "shared_notes", row, shared_notes) != 0)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":id", id);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
+enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	enum meet_rc r = may_edit(db, id, uid, 1, -1);
+	if (r != MEET_OK) {
+		db_rollback(db);
+		return r;
+	}
+	/* ON DELETE CASCADE takes the private notes and feedback with it. */
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM meetings WHERE id = :id");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":id", id);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
 /* Inside a transaction: is uid one of the pair of this session? */
 static int is_party(struct db *db, int64_t meeting, int64_t uid)
 {
@@ -189,9 +268,10 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 		*dbrc = rc;
 		return MEET_STORE;
 	}
-	if (!is_party(db, meeting, uid)) {
+	enum meet_rc r = may_edit(db, meeting, uid, 0, now);
+	if (r != MEET_OK) {
 		db_rollback(db);
-		return MEET_NOTFOUND;
+		return r;
 	}
 	/* Delete then insert: the old ciphertext goes (secure_delete zeroes it). */
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM private_notes WHERE meeting_id = :m AND author_id = :u");

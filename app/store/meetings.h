@@ -9,8 +9,11 @@
 #include "core/buf.h"
 #include "store/db.h"
 
+#define MEET_EDIT_WINDOW (7 * 86400) /* notes are read-only after a week */
+
 enum meet_rc {
 	MEET_OK = 0,
+	MEET_LOCKED,   /* past the edit window, or not the author */
 	MEET_NOTFOUND, /* no such session/mentorship, or not one of the pair */
 	MEET_FUTURE,   /* held_on is after today */
 	MEET_EARLY,    /* held_on is before the mentorship started */
@@ -30,7 +33,7 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 			    int64_t *id, enum db_rc *dbrc);
 
 struct meeting {
-	int64_t id, mentorship_id, author_id, mentor_id, mentee_id;
+	int64_t id, mentorship_id, author_id, mentor_id, mentee_id, created_at;
 	char held_on[11], kind[16], labels[400], topic[200], mentor_name[400], mentee_name[400];
 	int duration_min;
 	struct buf agenda, shared_notes, my_private; /* opened; free with meeting_free */
@@ -42,7 +45,16 @@ struct meeting {
 enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meeting *m);
 void meeting_free(struct meeting *m);
 
-/* Set uid's private note on a session of theirs ("" removes it). */
+/* The author changes the agenda and shared notes, within the edit window. */
+enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda, const char *shared_notes,
+			    int64_t now, enum db_rc *dbrc);
+
+/* The author deletes a session with its notes and feedback, for good
+ * (secure_delete overwrites the freed pages). */
+enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *dbrc);
+
+/* Set uid's private note on a session of theirs ("" removes it), within
+ * the edit window. */
 enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
 			      enum db_rc *dbrc);
 

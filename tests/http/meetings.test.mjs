@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, signup, adminClient, BIN } from '../lib/server.mjs';
+import { startServer, signup, login, adminClient, BIN } from '../lib/server.mjs';
 
 let srv, mentor, mentee, ms;
 const uid = (email) => srv.sql(`SELECT id FROM users WHERE email = '${email}'`);
@@ -110,4 +110,35 @@ test('logging validates the date and keeps what was typed', async () => {
   assert.match(early.body, /before the mentorship started/);
   assert.equal((await logSession(mentee, { duration_min: '481' })).status, 422);
   assert.equal((await logSession(mentee, { kind: 'party' })).status, 400);
+});
+
+test('notes are editable for a week, then read-only; deleting removes every trace', async () => {
+  const C = 'DELETE-CANARY-5c1d';
+  const s = (await logSession(mentee, { shared_notes: `${C}-shared`, private_notes: `${C}-private` })).headers.location;
+  await mentee.get(s);
+  assert.equal((await mentee.post(`${s}/edit`, { agenda: 'Asks: more', shared_notes: 'edited notes' })).status, 303);
+  assert.match((await mentee.get(s)).body, /edited notes/);
+  await mentor.get(s);
+  assert.equal((await mentor.post(`${s}/edit`, { agenda: 'x', shared_notes: 'mentor rewrite' })).status, 409, 'only the author edits shared notes');
+  assert.equal((await mentor.post(`${s}/delete`)).status, 409, 'only the author deletes');
+
+  srv.setClock(8 * 86400);
+  const m2 = await login(srv, 'tom@example.com');
+  const old = await m2.get(s);
+  assert.match(old.body, /Read-only: a week has passed/);
+  assert.equal((await m2.post(`${s}/edit`, { agenda: 'late', shared_notes: 'late' })).status, 409);
+  assert.equal((await m2.post(`${s}/notes`, { private_notes: 'late' })).status, 409);
+  assert.match((await m2.get(s)).body, /edited notes/, 'history is not rewritten');
+
+  assert.equal((await m2.post(`${s}/feedback`, { rating: '3', went_well: `${C}-feedback`, shared: '1' })).status, 303);
+  assert.equal(srv.sql(`SELECT count(*) FROM feedback WHERE meeting_id = ${s.split('/').pop()}`), '1');
+  const id = s.split('/').pop();
+  assert.equal((await m2.post(`${s}/delete`)).status, 303);
+  srv.setClock(0);
+  assert.equal(srv.sql(`SELECT (SELECT count(*) FROM meetings WHERE id = ${id}) + (SELECT count(*) FROM private_notes WHERE meeting_id = ${id}) + (SELECT count(*) FROM feedback WHERE meeting_id = ${id})`), '0');
+  assert.equal((await m2.get(s)).status, 404);
+  srv.sql('PRAGMA wal_checkpoint(TRUNCATE)');
+  for (const f of readdirSync(srv.data).filter((n) => n.startsWith('tandem.db'))) {
+    assert.ok(!readFileSync(join(srv.data, f)).includes('DELETE-CANARY'), `deleted text still in ${f}`);
+  }
 });
