@@ -11,7 +11,9 @@
 #include "pages/setup.h"
 #include "server/server.h"
 #include "store/db.h"
+#include "security/seal.h"
 #include "store/directory.h"
+#include "store/rekey.h"
 #include "store/migrate.h"
 #include "store/seed.h"
 
@@ -23,7 +25,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
-		"              | backup FILE | seed-demo [--members N] [--mentors M] | version\n");
+		"              | backup FILE | rotate-key | seed-demo [--members N] [--mentors M] | "
+		"version\n");
 	return 2;
 }
 
@@ -102,6 +105,39 @@ int main(int argc, char **argv)
 		return server_run(&cfg);
 	if (strcmp(argv[1], "migrate") == 0 && argc == 2)
 		return cmd_migrate(&cfg);
+	if (strcmp(argv[1], "rotate-key") == 0 && argc == 2) {
+		/* Running workers hold the old key in memory: rotate only while
+		 * the server is stopped. */
+		if (server_socket_live(cfg.sock_path)) {
+			fprintf(stderr, "tandem: stop the server first (it is serving %s)\n", cfg.sock_path);
+			return 1;
+		}
+		struct db *db = db_open(cfg.db_path);
+		if (!db || seal_init(cfg.key_path, 0) != 0 || seal_rotate_begin() != 0) {
+			fprintf(stderr, "tandem: could not start the key rotation; nothing changed\n");
+			db_close(db);
+			return 1;
+		}
+		long n = rekey_all(db);
+		db_close(db);
+		if (n < 0) {
+			fprintf(stderr,
+				"tandem: a value did not open; nothing was re-encrypted (%s.new holds both "
+				"keys)\n",
+				cfg.key_path);
+			return 1;
+		}
+		if (seal_rotate_finish() != 0) {
+			fprintf(stderr,
+				"tandem: values re-encrypted, but %s could not be replaced; %s.new has the "
+				"keys and is used until rotate-key runs again\n",
+				cfg.key_path, cfg.key_path);
+			return 1;
+		}
+		printf("re-encrypted %ld values under key %u; back up %s again\n", n, seal_key_id(),
+		       cfg.key_path);
+		return 0;
+	}
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)
 		return cmd_backup(&cfg, argv[2]);
 	if (strcmp(argv[1], "seed-demo") == 0) {

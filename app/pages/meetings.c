@@ -11,9 +11,10 @@
 #include "store/meetings.h"
 #include "store/mentorships.h"
 
-static const char *const kinds[] = {"one_on_one", "pairing", "office_hours", "help_session", "ring", "reverse", "peer", NULL};
-static const char *const kind_labels[] = {"1:1", "Pairing", "Office hours", "Help session", "Mentor ring",
-					  "Reverse mentoring", "Peer mentoring"};
+static const char *const kinds[] = {"one_on_one", "pairing", "office_hours", "help_session",
+				    "ring",	  "reverse", "peer",	     NULL};
+static const char *const kind_labels[] = {"1:1",	 "Pairing",	      "Office hours",  "Help session",
+					  "Mentor ring", "Reverse mentoring", "Peer mentoring"};
 
 const char *kind_label(const char *k)
 {
@@ -99,9 +100,15 @@ void page_session_create(struct ctx *c)
 	int64_t id = 0;
 	enum db_rc dbrc = DB_OK;
 	if (!f.nerr) {
-		struct meeting_new n = {.mentorship_id = m.id, .author_id = c->user.id, .held_on = f.v[0].s,
-					.duration_min = (int)f.v[1].i, .kind = f.v[2].s, .labels = f.v[3].s,
-					.agenda = f.v[4].s, .shared_notes = f.v[5].s, .private_notes = f.v[6].s};
+		struct meeting_new n = {.mentorship_id = m.id,
+					.author_id = c->user.id,
+					.held_on = f.v[0].s,
+					.duration_min = (int)f.v[1].i,
+					.kind = f.v[2].s,
+					.labels = f.v[3].s,
+					.agenda = f.v[4].s,
+					.shared_notes = f.v[5].s,
+					.private_notes = f.v[6].s};
 		enum meet_rc r = meeting_create(c->db, &n, d, c->now, &id, &dbrc);
 		if (r == MEET_OK) {
 			ctx_flash(c, "Session logged. Take a minute for the feedback form below.");
@@ -115,14 +122,16 @@ void page_session_create(struct ctx *c)
 			return;
 		}
 		if (r == MEET_NOTFOUND) {
-			ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+			ctx_error(c, 404,
+				  "There is no mentorship at this address, or it is not yours to see.");
 			return;
 		}
 		char msg[160];
 		if (r == MEET_FUTURE)
 			snprintf(msg, sizeof(msg), "The date cannot be in the future (today is %s).", d);
 		else
-			snprintf(msg, sizeof(msg), "The date cannot be before the mentorship started (%s).", m.started_on);
+			snprintf(msg, sizeof(msg), "The date cannot be before the mentorship started (%s).",
+				 m.started_on);
 		fields_fail(&f, 0, msg);
 	}
 	log_form(c, &m, 422, &f);
@@ -140,7 +149,9 @@ static void fb_row(void *p, int mine, int rating, const char *use, int shared, c
 	struct vrow *r = view_row_new();
 	view_row_int(r, mine);
 	view_row_int(r, rating);
-	view_row_str(r, strcmp(use, "too_fast") == 0 ? "Too fast" : strcmp(use, "too_slow") == 0 ? "Too slow" : "About right");
+	view_row_str(r, strcmp(use, "too_fast") == 0   ? "Too fast"
+			: strcmp(use, "too_slow") == 0 ? "Too slow"
+						       : "About right");
 	view_row_int(r, shared);
 	view_row_str(r, ww);
 	view_row_str(r, ti);
@@ -155,8 +166,9 @@ static void seal_failed(struct ctx *c, int64_t id)
 	char sid[24];
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	log_kv("error", "sealed value failed to open", "rid", c->req->rid, "session", sid, LOG_END);
-	ctx_error(c, 500, "This session's notes could not be opened, so nothing is shown. The incident was "
-			  "logged; please tell your program admin the request id below.");
+	ctx_error(c, 500,
+		  "This session's notes could not be opened, so nothing is shown. The incident was "
+		  "logged; please tell your program admin the request id below.");
 }
 
 void page_session(struct ctx *c)
@@ -207,7 +219,8 @@ void page_session(struct ctx *c)
 	ctx_render(c, 200, "session", "Session");
 }
 
-static const struct field_spec note_fields[] = {{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0}};
+static const struct field_spec note_fields[] = {
+	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0}};
 
 void page_session_notes(struct ctx *c)
 {
@@ -227,8 +240,9 @@ void page_session_notes(struct ctx *c)
 	enum db_rc dbrc = DB_OK;
 	r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
 	if (r == MEET_LOCKED) {
-		ctx_error(c, 409, "Notes are read-only a week after the session was logged, so history is not "
-				  "rewritten. Nothing was changed.");
+		ctx_error(c, 409,
+			  "Notes are read-only a week after the session was logged, so history is not "
+			  "rewritten. Nothing was changed.");
 		return;
 	}
 	if (r != MEET_OK) {
@@ -263,13 +277,19 @@ void page_session_feedback(struct ctx *c)
 		return;
 	}
 	if (st) {
-		ctx_error(c, st, st == 400 ? "The form had fields or choices Tandem does not know."
-					   : "Rate the session from 1 to 5; each text can be at most 2,000 characters. "
-					     "Nothing was saved: go back to correct it.");
+		ctx_error(
+			c, st,
+			st == 400
+				? "The form had fields or choices Tandem does not know."
+				: "Rate the session from 1 to 5; each text can be at most 2,000 characters. "
+				  "Nothing was saved: go back to correct it.");
 		return;
 	}
-	struct feedback_new n = {.rating = (int)f.v[0].i, .use_of_time = *f.v[1].s ? f.v[1].s : "right",
-				 .went_well = f.v[2].s, .to_improve = f.v[3].s, .next_steps = f.v[4].s,
+	struct feedback_new n = {.rating = (int)f.v[0].i,
+				 .use_of_time = *f.v[1].s ? f.v[1].s : "right",
+				 .went_well = f.v[2].s,
+				 .to_improve = f.v[3].s,
+				 .next_steps = f.v[4].s,
 				 .shared = (int)f.v[5].i};
 	enum db_rc dbrc = DB_OK;
 	r = feedback_add(c->db, c->req->ids[0], c->user.id, &n, c->now, &dbrc);
@@ -312,14 +332,17 @@ void page_session_edit(struct ctx *c)
 		return;
 	}
 	if (st) {
-		ctx_error(c, st, "The agenda and the shared notes can be at most 8,000 characters each. Nothing was changed.");
+		ctx_error(c, st,
+			  "The agenda and the shared notes can be at most 8,000 characters each. Nothing was "
+			  "changed.");
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
 	r = meeting_update(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
 	if (r == MEET_LOCKED) {
-		ctx_error(c, 409, "Only the person who logged a session can change its agenda and shared notes, "
-				  "and only during the first week. Nothing was changed.");
+		ctx_error(c, 409,
+			  "Only the person who logged a session can change its agenda and shared notes, "
+			  "and only during the first week. Nothing was changed.");
 		return;
 	}
 	if (r != MEET_OK) {

@@ -103,8 +103,9 @@ void page_mentorship(struct ctx *c)
 	if (st)
 		sqlite3_reset(st);
 	view_list_set(v, "plan", l);
-	st = DB_STMT(c->db, "SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
-			    "ORDER BY held_on DESC, id DESC LIMIT 200");
+	st = DB_STMT(c->db,
+		     "SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
+		     "ORDER BY held_on DESC, id DESC LIMIT 200");
 	struct vlist *sl = view_list_new();
 	if (st) {
 		db_bind_int(st, ":m", m.id);

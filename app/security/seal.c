@@ -10,38 +10,57 @@
 
 #define SEAL_VERSION 1
 #define HEADER (1 + 4 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+#define RING 4
 
-static unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-static uint32_t key_id;
-static int loaded;
+/* The keyring: ring[0] seals, any of them opens a value with its id. */
+static struct {
+	uint32_t id;
+	unsigned char k[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+} ring[RING];
+static int nring;
+static char ring_path[4200];
 
-/* File format: "tandem-key 1 <key id> <64 hex digits>\n". */
-static int write_new(const char *path)
+static int new_key(int slot)
 {
-	unsigned char k[sizeof(key)];
-	crypto_aead_xchacha20poly1305_ietf_keygen(k);
-	uint32_t id = randombytes_uniform(0x7fffffff) + 1;
-	char hex[2 * sizeof(k) + 1];
-	sodium_bin2hex(hex, sizeof(hex), k, sizeof(k));
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errno == EEXIST ? 0 : -1;
-	char line[200];
-	int n = snprintf(line, sizeof(line), "tandem-key 1 %u %s\n", id, hex);
-	int ok = write(fd, line, (size_t)n) == n && fsync(fd) == 0;
-	close(fd);
-	sodium_memzero(k, sizeof(k));
-	sodium_memzero(hex, sizeof(hex));
-	sodium_memzero(line, sizeof(line));
-	return ok ? 0 : -1;
+	crypto_aead_xchacha20poly1305_ietf_keygen(ring[slot].k);
+	uint32_t id;
+	do
+		id = randombytes_uniform(0x7fffffff) + 1;
+	while (nring > 0 && id == ring[0].id);
+	ring[slot].id = id;
+	return 0;
 }
 
-int seal_init(const char *path, int create)
+/* Write the first n keys of the ring to path (0600, fsync'd, via a
+ * temporary file and rename, so the file is always whole). */
+static int write_ring(const char *path, int n)
 {
-	if (create && write_new(path) != 0) {
-		fprintf(stderr, "tandem: cannot create key file %s: %s\n", path, strerror(errno));
+	char tmp[4300];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int ok = 1;
+	for (int i = 0; i < n && ok; i++) {
+		char hex[2 * sizeof(ring[0].k) + 1], line[200];
+		sodium_bin2hex(hex, sizeof(hex), ring[i].k, sizeof(ring[i].k));
+		int len = snprintf(line, sizeof(line), "tandem-key 1 %u %s\n", ring[i].id, hex);
+		ok = write(fd, line, (size_t)len) == len;
+		sodium_memzero(hex, sizeof(hex));
+		sodium_memzero(line, sizeof(line));
+	}
+	ok = ok && fsync(fd) == 0;
+	close(fd);
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
 		return -1;
 	}
+	return 0;
+}
+
+static int load(const char *path)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
@@ -56,35 +75,97 @@ int seal_init(const char *path, int create)
 		close(fd);
 		return -1;
 	}
-	char buf[256] = {0};
+	char buf[1024] = {0};
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	unsigned id = 0;
-	char hex[80] = {0};
-	size_t got = 0;
-	if (n <= 0 || sscanf(buf, "tandem-key 1 %u %79s", &id, hex) != 2 || id == 0 ||
-	    sodium_hex2bin(key, sizeof(key), hex, strlen(hex), NULL, &got, NULL) != 0 || got != sizeof(key)) {
-		fprintf(stderr, "tandem: key file %s is malformed\n", path);
-		sodium_memzero(buf, sizeof(buf));
+	nring = 0;
+	int rc = n > 0 ? 0 : -1;
+	for (char *line = buf; rc == 0 && line && *line && nring < RING;) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		unsigned id = 0;
+		char hex[80] = {0};
+		size_t got = 0;
+		if (sscanf(line, "tandem-key 1 %u %79s", &id, hex) != 2 || id == 0 ||
+		    sodium_hex2bin(ring[nring].k, sizeof(ring[0].k), hex, strlen(hex), NULL, &got, NULL) !=
+			    0 ||
+		    got != sizeof(ring[0].k))
+			rc = -1;
+		else
+			ring[nring++].id = id;
 		sodium_memzero(hex, sizeof(hex));
-		return -1;
+		line = next;
 	}
 	sodium_memzero(buf, sizeof(buf));
-	sodium_memzero(hex, sizeof(hex));
-	key_id = id;
-	loaded = 1;
+	if (rc != 0 || nring == 0) {
+		fprintf(stderr, "tandem: key file %s is malformed\n", path);
+		seal_done();
+		return -1;
+	}
+	return 0;
+}
+
+int seal_init(const char *path, int create)
+{
+	snprintf(ring_path, sizeof(ring_path), "%s", path);
+	/* An interrupted rotation leaves path.new with both keys: use it. */
+	char pending[4300];
+	snprintf(pending, sizeof(pending), "%s.new", path);
+	if (access(pending, F_OK) == 0) {
+		fprintf(stderr,
+			"tandem: an interrupted key rotation was found; using %s (run rotate-key again)\n",
+			pending);
+		return load(pending);
+	}
+	if (create && access(path, F_OK) != 0) {
+		nring = 0;
+		new_key(0);
+		nring = 1;
+		int rc = write_ring(path, 1);
+		seal_done();
+		if (rc != 0) {
+			fprintf(stderr, "tandem: cannot create key file %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+	}
+	return load(path);
+}
+
+int seal_rotate_begin(void)
+{
+	if (nring == 0 || nring == RING)
+		return -1;
+	memmove(&ring[1], &ring[0], (size_t)nring * sizeof(ring[0]));
+	nring++;
+	new_key(0);
+	char pending[4300];
+	snprintf(pending, sizeof(pending), "%s.new", ring_path);
+	return write_ring(pending, nring);
+}
+
+int seal_rotate_finish(void)
+{
+	char pending[4300];
+	snprintf(pending, sizeof(pending), "%s.new", ring_path);
+	if (write_ring(ring_path, 1) != 0)
+		return -1;
+	unlink(pending);
+	for (int i = 1; i < nring; i++)
+		sodium_memzero(ring[i].k, sizeof(ring[i].k));
+	nring = 1;
 	return 0;
 }
 
 void seal_done(void)
 {
-	sodium_memzero(key, sizeof(key));
-	loaded = 0;
+	sodium_memzero(ring, sizeof(ring));
+	nring = 0;
 }
 
 uint32_t seal_key_id(void)
 {
-	return key_id;
+	return nring ? ring[0].id : 0;
 }
 
 static void make_ad(const char *table, const char *column, const char *row, struct buf *ad)
@@ -96,8 +177,9 @@ static void make_ad(const char *table, const char *column, const char *row, stru
 int seal_encrypt(const char *table, const char *column, const char *row, const char *plain, size_t len,
 		 struct buf *out)
 {
-	if (!loaded)
+	if (!nring)
 		return -1;
+	uint32_t key_id = ring[0].id;
 	struct buf ad = {0};
 	make_ad(table, column, row, &ad);
 	buf_reset(out);
@@ -114,8 +196,8 @@ int seal_encrypt(const char *table, const char *column, const char *row, const c
 	int rc = buf_resize(out, need) != 0 || ad.oom
 			 ? -1
 			 : crypto_aead_xchacha20poly1305_ietf_encrypt(
-				   (unsigned char *)out->data + HEADER, &clen, (const unsigned char *)plain, len,
-				   (const unsigned char *)ad.data, ad.len, NULL, head + 5, key);
+				   (unsigned char *)out->data + HEADER, &clen, (const unsigned char *)plain,
+				   len, (const unsigned char *)ad.data, ad.len, NULL, head + 5, ring[0].k);
 	buf_free(&ad);
 	if (rc != 0)
 		return -1;
@@ -128,10 +210,14 @@ int seal_decrypt(const char *table, const char *column, const char *row, const v
 {
 	const unsigned char *b = blob;
 	buf_reset(out);
-	if (!loaded || len < HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES || b[0] != SEAL_VERSION)
+	if (!nring || len < HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES || b[0] != SEAL_VERSION)
 		return -1;
 	uint32_t id = (uint32_t)b[1] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 8 | b[4];
-	if (id != key_id)
+	int slot = -1;
+	for (int i = 0; i < nring && slot < 0; i++)
+		if (ring[i].id == id)
+			slot = i;
+	if (slot < 0)
 		return -1;
 	struct buf ad = {0};
 	make_ad(table, column, row, &ad);
@@ -141,7 +227,7 @@ int seal_decrypt(const char *table, const char *column, const char *row, const v
 			 ? -1
 			 : crypto_aead_xchacha20poly1305_ietf_decrypt(
 				   (unsigned char *)out->data, &got, NULL, b + HEADER, len - HEADER,
-				   (const unsigned char *)ad.data, ad.len, b + 5, key);
+				   (const unsigned char *)ad.data, ad.len, b + 5, ring[slot].k);
 	buf_free(&ad);
 	if (rc != 0) {
 		sodium_memzero(out->data ? out->data : (char *)"", out->data ? out->cap : 0);

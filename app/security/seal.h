@@ -14,10 +14,18 @@
  * others may read, or one that is malformed. Call once per process. */
 int seal_init(const char *key_path, int create);
 
-/* Forget the key (zeroed). */
+/* Key rotation, in three steps (tandem rotate-key): seal_rotate_begin
+ * makes a new current key and writes KEYFILE.new holding it and the old
+ * ones (so a crash later still opens every value); the caller re-seals
+ * every value in one transaction; seal_rotate_finish then replaces
+ * KEYFILE with the new key alone and removes KEYFILE.new. 0 or -1. */
+int seal_rotate_begin(void);
+int seal_rotate_finish(void);
+
+/* Forget the keys (zeroed). */
 void seal_done(void);
 
-/* The id of the loaded key (stored with every value). */
+/* The id of the current key (stored with every value it seals). */
 uint32_t seal_key_id(void);
 
 /* Encrypt plain[0..len) for (table, column, row) into out (replacing its

@@ -45,14 +45,21 @@ static void set_path(struct sockaddr_un *a, const char *path)
 	memcpy(a->sun_path, path, strlen(path) + 1);
 }
 
-static int claim_path(const char *path)
+int server_socket_live(const char *path)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(a.sun_path))
+		return 0;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	set_path(&a, path);
 	int live = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
 	close(fd);
-	if (live) {
+	return live;
+}
+
+static int claim_path(const char *path)
+{
+	if (server_socket_live(path)) {
 		fprintf(stderr, "tandem: %s is served by a running instance; stop it first\n", path);
 		return -1;
 	}

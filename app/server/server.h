@@ -10,6 +10,9 @@ int server_run(const struct config *cfg);
 /* The worker loop on an inherited listening socket; never returns. */
 void worker_main(const struct config *cfg, int listen_fd);
 
+/* 1 when a live server answers on the socket path. */
+int server_socket_live(const char *path);
+
 /* Periodic housekeeping the master runs (and `tandem` tests call):
  * expired sessions and throttle rows. Later features add their own. */
 struct db;

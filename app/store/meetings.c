@@ -41,8 +41,8 @@ static int open_col(sqlite3_stmt *st, int i, const char *table, const char *colu
 		buf_puts(out, "");
 		return 0;
 	}
-	return seal_decrypt(table, column, row, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i),
-			    out);
+	return seal_decrypt(table, column, row, sqlite3_column_blob(st, i),
+			    (size_t)sqlite3_column_bytes(st, i), out);
 }
 
 enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const char *today, int64_t now,
@@ -70,8 +70,9 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 		db_rollback(db);
 		return found ? MEET_EARLY : MEET_NOTFOUND;
 	}
-	st = DB_STMT(db, "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, labels, "
-			 "created_at) VALUES (:m, :u, :d, :len, :k, :l, :now)");
+	st = DB_STMT(db,
+		     "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, labels, "
+		     "created_at) VALUES (:m, :u, :d, :len, :k, :l, :now)");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":m", n->mentorship_id);
@@ -116,12 +117,13 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meeting *m)
 {
 	memset(m, 0, sizeof(*m));
-	sqlite3_stmt *st = DB_STMT(db, "SELECT x.id, x.mentorship_id, x.author_id, ms.mentor_id, ms.mentee_id, "
-				       "x.held_on, x.kind, x.labels, t.name, a.display_name, b.display_name, "
-				       "x.duration_min, x.agenda, x.shared_notes, x.created_at FROM meetings x "
-				       "JOIN mentorships ms ON ms.id = x.mentorship_id JOIN topics t ON t.id = ms.topic_id "
-				       "JOIN users a ON a.id = ms.mentor_id JOIN users b ON b.id = ms.mentee_id "
-				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT x.id, x.mentorship_id, x.author_id, ms.mentor_id, ms.mentee_id, "
+		    "x.held_on, x.kind, x.labels, t.name, a.display_name, b.display_name, "
+		    "x.duration_min, x.agenda, x.shared_notes, x.created_at FROM meetings x "
+		    "JOIN mentorships ms ON ms.id = x.mentorship_id JOIN topics t ON t.id = ms.topic_id "
+		    "JOIN users a ON a.id = ms.mentor_id JOIN users b ON b.id = ms.mentee_id "
+		    "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
 	if (!st)
 		return MEET_STORE;
 	db_bind_int(st, ":id", id);
@@ -191,8 +193,8 @@ static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int mu
 	return MEET_OK;
 }
 
-enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda, const char *shared_notes,
-			    int64_t now, enum db_rc *dbrc)
+enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda,
+			    const char *shared_notes, int64_t now, enum db_rc *dbrc)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK) {
@@ -249,8 +251,9 @@ enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *
 /* Inside a transaction: is uid one of the pair of this session? */
 static int is_party(struct db *db, int64_t meeting, int64_t uid)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM meetings x JOIN mentorships ms ON ms.id = x.mentorship_id "
-				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT 1 FROM meetings x JOIN mentorships ms ON ms.id = x.mentorship_id "
+			    "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
 	if (!st)
 		return 0;
 	db_bind_int(st, ":id", meeting);
@@ -301,8 +304,8 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 	return MEET_OK;
 }
 
-enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f, int64_t now,
-			  enum db_rc *dbrc)
+enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
+			  int64_t now, enum db_rc *dbrc)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK) {
@@ -315,9 +318,10 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 	}
 	char row[48];
 	snprintf(row, sizeof(row), "%lld:%lld", (long long)meeting, (long long)uid);
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO feedback(meeting_id, author_id, rating, use_of_time, shared, "
-				       "went_well, to_improve, next_steps, created_at) VALUES (:m, :u, :r, :t, :s, "
-				       ":ww, :ti, :ns, :now)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO feedback(meeting_id, author_id, rating, use_of_time, shared, "
+			    "went_well, to_improve, next_steps, created_at) VALUES (:m, :u, :r, :t, :s, "
+			    ":ww, :ti, :ns, :now)");
 	if (!st || bind_sealed(st, ":ww", "feedback", "went_well", row, f->went_well) != 0 ||
 	    bind_sealed(st, ":ti", "feedback", "to_improve", row, f->to_improve) != 0 ||
 	    bind_sealed(st, ":ns", "feedback", "next_steps", row, f->next_steps) != 0)
@@ -344,12 +348,14 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 
 enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 			      void (*row)(void *ctx, int mine, int rating, const char *use, int shared,
-					  const char *went_well, const char *to_improve, const char *next_steps),
+					  const char *went_well, const char *to_improve,
+					  const char *next_steps),
 			      void *ctx)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT author_id, rating, use_of_time, shared, went_well, to_improve, "
-				       "next_steps FROM feedback WHERE meeting_id = :m AND (author_id = :u OR shared = 1) "
-				       "ORDER BY author_id = :u DESC");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT author_id, rating, use_of_time, shared, went_well, to_improve, "
+		    "next_steps FROM feedback WHERE meeting_id = :m AND (author_id = :u OR shared = 1) "
+		    "ORDER BY author_id = :u DESC");
 	if (!st)
 		return MEET_STORE;
 	db_bind_int(st, ":m", meeting);

@@ -46,8 +46,8 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 void meeting_free(struct meeting *m);
 
 /* The author changes the agenda and shared notes, within the edit window. */
-enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda, const char *shared_notes,
-			    int64_t now, enum db_rc *dbrc);
+enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda,
+			    const char *shared_notes, int64_t now, enum db_rc *dbrc);
 
 /* The author deletes a session with its notes and feedback, for good
  * (secure_delete overwrites the freed pages). */
@@ -64,14 +64,15 @@ struct feedback_new {
 };
 
 /* Add uid's feedback on a session: once (MEET_CONFLICT the second time). */
-enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f, int64_t now,
-			  enum db_rc *dbrc);
+enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
+			  int64_t now, enum db_rc *dbrc);
 
 /* The feedback uid may read on a session: their own, and the other's when
  * shared. Calls row() per form with opened texts; MEET_SEAL if one fails. */
 enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 			      void (*row)(void *ctx, int mine, int rating, const char *use, int shared,
-					  const char *went_well, const char *to_improve, const char *next_steps),
+					  const char *went_well, const char *to_improve,
+					  const char *next_steps),
 			      void *ctx);
 
 #endif

@@ -84,6 +84,9 @@ test('ciphertexts swapped between rows fail to open: an error page, never garbag
     assert.doesNotMatch(r.body, /notes of session/);
   }
   assert.match(srv.log(), /msg="sealed value failed to open"/);
+  // Their author can still delete them, unreadable as they are.
+  for (const id of [a, b]) assert.equal((await mentor.post(`/sessions/${id}/delete`)).status, 303);
+  assert.equal(srv.sql(`SELECT count(*) FROM meetings WHERE id IN (${a}, ${b})`), '0');
 });
 
 test('a third member and an admin get 404 on every session URL, GET and POST', async () => {
@@ -141,4 +144,25 @@ test('notes are editable for a week, then read-only; deleting removes every trac
   for (const f of readdirSync(srv.data).filter((n) => n.startsWith('tandem.db'))) {
     assert.ok(!readFileSync(join(srv.data, f)).includes('DELETE-CANARY'), `deleted text still in ${f}`);
   }
+});
+
+test('rotate-key re-encrypts everything under a new key; refuses while serving', async () => {
+  const s = (await logSession(mentee, { shared_notes: 'survives the rotation', private_notes: 'mine, still' })).headers.location;
+  const keyBefore = readFileSync(join(srv.data, 'secret.key'), 'utf8');
+  const idBefore = srv.sql(`SELECT hex(substr(shared_notes, 2, 4)) FROM meetings WHERE id = ${s.split('/').pop()}`);
+  assert.throws(() => execFileSync(BIN, ['rotate-key'], { env: srv.env, stdio: 'pipe' }), /stop the server first/);
+  const data = srv.data;
+  await srv.stop({ keep: true });
+  const out = execFileSync(BIN, ['rotate-key'], { env: srv.env, encoding: 'utf8' });
+  assert.match(out, /re-encrypted \d+ values under key \d+/);
+  const keyAfter = readFileSync(join(data, 'secret.key'), 'utf8');
+  assert.notEqual(keyAfter, keyBefore);
+  assert.equal(keyAfter.trim().split('\n').length, 1, 'the old key is gone from the key file');
+  srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }, data);
+  assert.notEqual(srv.sql(`SELECT hex(substr(shared_notes, 2, 4)) FROM meetings WHERE id = ${s.split('/').pop()}`), idBefore);
+  const again = await login(srv, 'tom@example.com');
+  const page = await again.get(s);
+  assert.equal(page.status, 200);
+  assert.match(page.body, /survives the rotation/);
+  assert.match(page.body, /mine, still/);
 });

@@ -21,9 +21,9 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer(extraEnv = {}) {
+/** Start the stack; reuse `data` (a directory a stopped server kept) if given. */
+export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(), 'tandem-test-'))) {
   const port = await freePort();
-  const data = mkdtempSync(join(tmpdir(), 'tandem-test-'));
   const env = {
     ...process.env, TANDEM_BIN: BIN, TANDEM_PORT: String(port), TANDEM_DATA: data,
     TANDEM_WORKERS: '2', ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', ...extraEnv,
@@ -39,14 +39,14 @@ export async function startServer(extraEnv = {}) {
     /** What run.sh printed plus the server's log file. */
     log: () => { try { return output + readFileSync(join(data, 'tandem.log'), 'utf8'); } catch { return output; } },
     db: join(data, 'tandem.db'),
-    async stop() {
+    async stop({ keep = false } = {}) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
       const r = await Promise.race([exited, sleep(10000).then(() => null)]);
       if (!r) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
       const all = srv.log();
       const sanitizer = all.match(/(ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer)[^\n]*/);
       srv.finalLog = all;
-      if (!process.env.KEEP_DATA) rmSync(data, { recursive: true, force: true });
+      if (!keep && !process.env.KEEP_DATA) rmSync(data, { recursive: true, force: true });
       if (sanitizer) throw new Error(`sanitizer report in server output: ${sanitizer[0]}`);
       return r;
     },
