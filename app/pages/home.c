@@ -7,6 +7,7 @@
 #include "pages/mentorships.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
+#include "pages/when.h"
 #include "store/requests.h"
 
 /* Requests for the dashboard: waiting on me, or mine that closed lately.
@@ -36,9 +37,46 @@ static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
 	return request_rows_from(c, st);
 }
 
+/* Planned sessions of my active mentorships, soonest first, in my zone;
+ * a mentee is reminded to send an agenda when one is under 24 hours away. */
+static struct vlist *upcoming(struct ctx *c)
+{
+	struct vlist *l = view_list_new();
+	sqlite3_stmt *st = DB_STMT(
+		c->db,
+		"SELECT m.id, t.name, CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name "
+		"END, "
+		"m.next_session_at, m.mentee_id = :u FROM mentorships m JOIN users a ON a.id = m.mentor_id "
+		"JOIN users b ON b.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
+		"WHERE (m.mentor_id = :u OR m.mentee_id = :u) AND m.status = 'active' AND m.next_session_at "
+		"> :now "
+		"ORDER BY m.next_session_at LIMIT 20");
+	if (!st)
+		return l;
+	char tz[64];
+	when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+	db_bind_int(st, ":u", c->user.id);
+	db_bind_int(st, ":now", c->now);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char when[120];
+		int64_t at = sqlite3_column_int64(st, 3);
+		when_format(at, tz, when, sizeof(when));
+		struct vrow *r = view_row_new();
+		view_row_int(r, sqlite3_column_int64(st, 0));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
+		view_row_str(r, when);
+		view_row_int(r, sqlite3_column_int(st, 4) && at - c->now < 86400);
+		view_list_add(l, r);
+	}
+	sqlite3_reset(st);
+	return l;
+}
+
 void page_home(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
+	view_list_set(v, "upcoming", upcoming(c));
 	view_list_set(v, "mentorships", mentorship_rows(c, 1));
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));

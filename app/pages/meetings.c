@@ -160,6 +160,24 @@ static void fb_row(void *p, int mine, int rating, const char *use, int shared, c
 	x->mine_given |= mine;
 }
 
+struct act_ctx {
+	struct vlist *list;
+	int i_mentor;
+};
+
+static void act_row(void *p, int64_t id, const char *owner, const char *body, int done, int carried)
+{
+	struct act_ctx *x = p;
+	int mine = (strcmp(owner, "mentor") == 0) == x->i_mentor;
+	struct vrow *r = view_row_new();
+	view_row_int(r, id);
+	view_row_str(r, mine ? "You" : (x->i_mentor ? "Your mentee" : "Your mentor"));
+	view_row_str(r, body);
+	view_row_int(r, done);
+	view_row_int(r, carried);
+	view_list_add(x->list, r);
+}
+
 /* A sealed value that does not open is an incident, never garbage shown. */
 static void seal_failed(struct ctx *c, int64_t id)
 {
@@ -195,7 +213,15 @@ void page_session(struct ctx *c)
 		seal_failed(c, c->req->ids[0]);
 		return;
 	}
+	struct act_ctx ac = {.list = view_list_new(), .i_mentor = m.mentor_id == c->user.id};
+	if (action_items_for(c->db, m.id, c->user.id, act_row, &ac) != MEET_OK) {
+		view_list_set(ctx_view(c), "actions", ac.list);
+		meeting_free(&m);
+		seal_failed(c, c->req->ids[0]);
+		return;
+	}
 	struct view *v = ctx_view(c);
+	view_list_set(v, "actions", ac.list);
 	int i_mentor = m.mentor_id == c->user.id;
 	view_int(v, "id", m.id);
 	view_int(v, "mid", m.mentorship_id);
@@ -381,4 +407,65 @@ void page_session_delete(struct ctx *c)
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)mid);
 	resp_redirect(c->resp, loc);
+}
+
+static const char *const owners[] = {"mentor", "mentee", NULL};
+static const struct field_spec action_fields[] = {
+	{"owner", "Who", FT_CHOICE, 1, 0, 0, owners, 0},
+	{"body", "Action item", FT_LINE, 1, 1, 300, NULL, 0},
+};
+static const struct field_spec done_fields[] = {{"done", "Done", FT_FLAG, 0, 0, 0, NULL, 0}};
+
+void page_session_action(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(action_fields, 2, &c->req->body, &f);
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	meeting_free(&m);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return;
+	}
+	if (st) {
+		ctx_error(c, st,
+			  "Write the action item in one line of at most 300 characters and say who does it. "
+			  "Nothing was added.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	r = action_add(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
+	if (r != MEET_OK) {
+		ctx_store_error(c, dbrc);
+		return;
+	}
+	back_to_session(c, "Action item added. It comes along to the next sessions until it is done.");
+}
+
+void page_session_action_done(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(done_fields, 1, &c->req->body, &f);
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	meeting_free(&m);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return;
+	}
+	if (st) {
+		ctx_error(c, 400, "The form had fields Tandem does not know.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	r = action_set_done(c->db, c->req->ids[1], c->user.id, (int)f.v[0].i, &dbrc);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no such action item, or it is not yours to change.");
+		return;
+	}
+	if (r != MEET_OK) {
+		ctx_store_error(c, dbrc);
+		return;
+	}
+	back_to_session(c, f.v[0].i ? "Marked done." : "Marked not done.");
 }

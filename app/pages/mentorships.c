@@ -6,6 +6,7 @@
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/routes.h"
+#include "pages/when.h"
 #include "store/mentorships.h"
 #include "store/profiles.h"
 
@@ -121,6 +122,23 @@ void page_mentorship(struct ctx *c)
 		sqlite3_reset(st);
 	}
 	view_list_set(v, "sessions", sl);
+	/* The next planned session, in the viewer's own time zone. */
+	char tz[64], shown[120] = "", input[32] = "";
+	when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+	st = DB_STMT(c->db,
+		     "SELECT next_session_at FROM mentorships WHERE id = :m AND next_session_at > :now");
+	if (st) {
+		db_bind_int(st, ":m", m.id);
+		db_bind_int(st, ":now", c->now);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			when_format(sqlite3_column_int64(st, 0), tz, shown, sizeof(shown));
+			when_input(sqlite3_column_int64(st, 0), tz, input, sizeof(input));
+		}
+		sqlite3_reset(st);
+	}
+	view_str(v, "next_shown", shown);
+	view_str(v, "next_input", input);
+	view_str(v, "my_tz", tz);
 	view_int(v, "done", done);
 	view_int(v, "progress", m.weeks ? done * 100 / m.weeks : 0);
 	char title[500];
@@ -211,4 +229,51 @@ void page_mentorship_plan(struct ctx *c)
 	enum req_rc r = ms_plan_update(c->db, c->req->ids[0], c->user.id, (int)c->req->ids[1], (int)f.v[0].i,
 				       f.v[1].s, &dbrc);
 	finished(c, r, dbrc, "Plan updated.");
+}
+
+static const struct field_spec next_fields[] = {{"next_at", "Next session", FT_LINE, 0, 0, 16, NULL, 0}};
+
+void page_mentorship_next(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(next_fields, 1, &c->req->body, &f);
+	struct mentorship m;
+	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
+		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+		return;
+	}
+	char tz[64];
+	when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+	int64_t at = *f.v[0].s ? when_parse_local(f.v[0].s, tz) : 0;
+	if (st || at < 0 || (at && at <= c->now)) {
+		ctx_error(c, 422,
+			  "Choose a date and time in the future for the next session (or clear it). "
+			  "Nothing was changed.");
+		return;
+	}
+	enum db_rc rc = db_begin(c->db);
+	sqlite3_stmt *u = DB_STMT(c->db, "UPDATE mentorships SET next_session_at = :t WHERE id = :m "
+					 "AND (mentor_id = :u OR mentee_id = :u)");
+	if (rc == DB_OK && u) {
+		if (at)
+			db_bind_int(u, ":t", at);
+		else
+			db_bind_null(u, ":t");
+		db_bind_int(u, ":m", m.id);
+		db_bind_int(u, ":u", c->user.id);
+		rc = db_exec_step(u);
+		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	} else if (rc == DB_OK) {
+		db_rollback(c->db);
+		rc = DB_ERR;
+	}
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	ctx_flash(c,
+		  at ? "Next session planned. It shows on both your dashboards." : "Next session cleared.");
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)m.id);
+	resp_redirect(c->resp, loc);
 }

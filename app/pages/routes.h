@@ -44,6 +44,9 @@ void page_session_notes(struct ctx *c);
 void page_session_feedback(struct ctx *c);
 void page_session_edit(struct ctx *c);
 void page_session_delete(struct ctx *c);
+void page_session_action(struct ctx *c);
+void page_mentorship_next(struct ctx *c);
+void page_session_action_done(struct ctx *c);
 /* The label of a session kind ("1:1"), shared with the mentorship page. */
 const char *kind_label(const char *kind);
 void page_admin_users(struct ctx *c);

@@ -381,3 +381,102 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 	buf_free(&ns);
 	return out;
 }
+
+enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char *owner, const char *body,
+			int64_t now, enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	if (!is_party(db, meeting, uid)) {
+		db_rollback(db);
+		return MEET_NOTFOUND;
+	}
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO action_items(mentorship_id, meeting_id, owner, body, created_at) "
+			    "SELECT mentorship_id, id, :o, x'', :now FROM meetings WHERE id = :m");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_text(st, ":o", owner);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", meeting);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	int64_t id = sqlite3_last_insert_rowid(db_handle(db));
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)id);
+	st = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");
+	if (!st || bind_sealed(st, ":b", "action_items", "body", row, body) != 0)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":id", id);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
+enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done, enum db_rc *dbrc)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE action_items SET done = :d WHERE id = :id AND mentorship_id IN "
+			    "(SELECT id FROM mentorships WHERE mentor_id = :u OR mentee_id = :u)");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":d", done);
+	db_bind_int(st, ":id", item);
+	db_bind_int(st, ":u", uid);
+	if ((rc = db_exec_step(st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	if (sqlite3_changes(db_handle(db)) == 0) {
+		db_rollback(db);
+		return MEET_NOTFOUND;
+	}
+	if ((rc = db_commit(db)) != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
+enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
+			      void (*row)(void *ctx, int64_t id, const char *owner, const char *body,
+					  int done, int carried),
+			      void *ctx)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT a.id, a.owner, a.body, a.done, a.meeting_id <> x.id FROM meetings x "
+			    "JOIN mentorships ms ON ms.id = x.mentorship_id "
+			    "JOIN action_items a ON a.mentorship_id = x.mentorship_id "
+			    "WHERE x.id = :m AND (ms.mentor_id = :u OR ms.mentee_id = :u) "
+			    "AND a.meeting_id <= x.id AND (a.done = 0 OR a.meeting_id = x.id) ORDER BY a.id");
+	if (!st)
+		return MEET_STORE;
+	db_bind_int(st, ":m", meeting);
+	db_bind_int(st, ":u", uid);
+	enum meet_rc out = MEET_OK;
+	struct buf body = {0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char key[32];
+		int64_t id = sqlite3_column_int64(st, 0);
+		snprintf(key, sizeof(key), "%lld", (long long)id);
+		if (open_col(st, 2, "action_items", "body", key, &body) != 0) {
+			out = MEET_SEAL;
+			break;
+		}
+		row(ctx, id, (const char *)sqlite3_column_text(st, 1), buf_str(&body),
+		    sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+	}
+	sqlite3_reset(st);
+	buf_free(&body);
+	return out;
+}

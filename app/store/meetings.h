@@ -67,6 +67,20 @@ struct feedback_new {
 enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
 			  int64_t now, enum db_rc *dbrc);
 
+/* Add an action item to a session (owner "mentor" or "mentee"). */
+enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char *owner, const char *body,
+			int64_t now, enum db_rc *dbrc);
+/* Tick an action item done or not; either of the pair may. */
+enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done, enum db_rc *dbrc);
+/* The action items to show with a session: every open item of the
+ * mentorship from this or an earlier session (carried over until done),
+ * and those done in this session. row() gets each, opened; MEET_SEAL if
+ * one fails. */
+enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
+			      void (*row)(void *ctx, int64_t id, const char *owner, const char *body,
+					  int done, int carried),
+			      void *ctx);
+
 /* The feedback uid may read on a session: their own, and the other's when
  * shared. Calls row() per form with opened texts; MEET_SEAL if one fails. */
 enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,

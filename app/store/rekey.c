@@ -82,6 +82,17 @@ long rekey_all(struct db *db)
 	}
 	if (st)
 		sqlite3_reset(st);
+	st = DB_STMT(db, "SELECT id, body FROM action_items");
+	up = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");
+	while (!bad && st && up && sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(row, sizeof(row), "%lld", (long long)sqlite3_column_int64(st, 0));
+		int b = reseal(st, 1, "action_items", "body", row, up, ":b");
+		db_bind_int(up, ":id", sqlite3_column_int64(st, 0));
+		bad = b < 0 || db_exec_step(up) != DB_OK;
+		n += b;
+	}
+	if (st)
+		sqlite3_reset(st);
 	if (bad || !st || !up) {
 		db_rollback(db);
 		return -1;

@@ -160,9 +160,56 @@ test('rotate-key re-encrypts everything under a new key; refuses while serving',
   assert.equal(keyAfter.trim().split('\n').length, 1, 'the old key is gone from the key file');
   srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }, data);
   assert.notEqual(srv.sql(`SELECT hex(substr(shared_notes, 2, 4)) FROM meetings WHERE id = ${s.split('/').pop()}`), idBefore);
-  const again = await login(srv, 'tom@example.com');
-  const page = await again.get(s);
+  // The restarted server has a new port: later tests use these clients.
+  mentee = await login(srv, 'tom@example.com');
+  mentor = await login(srv, 'mira@example.com');
+  const page = await mentee.get(s);
   assert.equal(page.status, 200);
   assert.match(page.body, /survives the rotation/);
   assert.match(page.body, /mine, still/);
+});
+
+test('action items: sealed, carried to later sessions until done', async () => {
+  const C = 'ACTION-CANARY-9e2b';
+  const s1 = (await logSession(mentee, { shared_notes: 'first' })).headers.location;
+  await mentee.get(s1);
+  assert.equal((await mentee.post(`${s1}/actions`, { owner: 'mentee', body: `${C} read chapter 4` })).status, 303);
+  assert.equal((await mentee.post(`${s1}/actions`, { owner: 'mentor', body: 'send the article' })).status, 303);
+  srv.sql('PRAGMA wal_checkpoint(FULL)');
+  for (const f of readdirSync(srv.data).filter((n) => n.startsWith('tandem.db'))) {
+    assert.ok(!readFileSync(join(srv.data, f)).includes(C), `action text found in ${f}`);
+  }
+  const seen = await mentor.get(s1);
+  assert.match(seen.body, /Your mentee:<\/strong> ACTION-CANARY-9e2b read chapter 4/);
+  assert.match(seen.body, /You:<\/strong> send the article/);
+  const s2 = (await logSession(mentor, { shared_notes: 'second' })).headers.location;
+  const later = await mentor.get(s2);
+  assert.match(later.body, /read chapter 4 <span class="badge">carried over<\/span>/);
+  const itemId = srv.sql("SELECT id FROM action_items WHERE owner = 'mentee' ORDER BY id DESC LIMIT 1");
+  assert.equal((await mentor.post(`${s2}/actions/${itemId}/done`, { done: '1' })).status, 303);
+  const s3 = (await logSession(mentor, { shared_notes: 'third' })).headers.location;
+  const third = await mentor.get(s3);
+  assert.doesNotMatch(third.body, /read chapter 4/, 'done items stop coming along');
+  assert.match(third.body, /send the article/);
+  const nosy = await signup(srv, 'nosy-actions@example.com', 'Nosy');
+  assert.equal((await nosy.post(`${s2}/actions/${itemId}/done`, {})).status, 404);
+  assert.equal((await nosy.post(`${s2}/actions`, { owner: 'mentor', body: 'x' })).status, 404);
+});
+
+test('the next session shows in each person\'s time zone; the mentee is reminded to send an agenda', async () => {
+  srv.sql(`UPDATE profiles SET timezone = 'Europe/Berlin' WHERE user_id = ${uid('mira@example.com')}`);
+  srv.sql(`UPDATE profiles SET timezone = 'UTC' WHERE user_id = ${uid('tom@example.com')}`);
+  const inThreeHours = new Date(Date.now() + 3 * 3600 * 1000);
+  inThreeHours.setUTCSeconds(0, 0);
+  const local = inThreeHours.toISOString().slice(0, 16); // the mentee's zone is UTC
+  await mentee.get(ms);
+  assert.equal((await mentee.post(`${ms}/next`, { next_at: local })).status, 303);
+  const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(inThreeHours);
+  assert.match((await mentor.get(ms)).body, new RegExp(`${berlin} \\(Europe/Berlin\\)`));
+  const menteeDash = await mentee.get('/');
+  assert.match(menteeDash.body, /send your mentor an agenda/);
+  assert.match(menteeDash.body, new RegExp(`${local.slice(11, 16)} \\(UTC\\)`));
+  assert.doesNotMatch((await mentor.get('/')).body, /send your mentor an agenda/);
+  assert.match((await mentor.get('/')).body, /Next sessions/);
+  assert.equal((await mentee.post(`${ms}/next`, { next_at: '2001-01-01T10:00' })).status, 422);
 });

@@ -1,0 +1,18 @@
+/* when: wall-clock times in a person's IANA time zone. */
+#ifndef TANDEM_WHEN_H
+#define TANDEM_WHEN_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* "YYYY-MM-DDTHH:MM" (an <input type=datetime-local>) in zone tz to UTC
+ * seconds; -1 when malformed. */
+int64_t when_parse_local(const char *s, const char *tz);
+/* UTC seconds as "Tue 24 Nov, 14:30 (Europe/Berlin)" in zone tz. */
+void when_format(int64_t t, const char *tz, char *out, size_t n);
+/* UTC seconds as "YYYY-MM-DDTHH:MM" in zone tz (to refill the input). */
+void when_input(int64_t t, const char *tz, char *out, size_t n);
+/* The profile time zone of a user ("UTC" when unset). */
+struct db;
+void when_user_tz(struct db *db, int64_t uid, char *out, size_t n);
+
+#endif
