@@ -98,5 +98,16 @@ void page_admin(struct ctx *c)
 		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status = 'active'", 0));
 	view_int(v, "done_ms",
 		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0));
+	view_int(v, "sessions_logged", db_scalar(c->db, "SELECT count(*) FROM meetings", 0));
+	/* Ratings reach admins only as an average over 5 or more forms; the
+	 * texts never do (they are sealed and no admin page opens them). */
+	int64_t forms = db_scalar(c->db, "SELECT count(*) FROM feedback", 0);
+	char avg[32] = "";
+	if (forms >= 5)
+		snprintf(avg, sizeof(avg), "%.1f",
+			 (double)db_scalar(c->db, "SELECT CAST(round(avg(rating) * 10) AS INTEGER) FROM feedback", 0) /
+				 10.0);
+	view_int(v, "feedback_forms", forms);
+	view_str(v, "avg_rating", avg);
 	ctx_render(c, 200, "admin", "Program overview");
 }

@@ -213,3 +213,18 @@ test('the next session shows in each person\'s time zone; the mentee is reminded
   assert.match((await mentor.get('/')).body, /Next sessions/);
   assert.equal((await mentee.post(`${ms}/next`, { next_at: '2001-01-01T10:00' })).status, 422);
 });
+
+test('admins see session ratings only as an average over 5 or more forms, never the texts', async () => {
+  const admin = await adminClient(srv, 'ratings-admin@example.com');
+  const forms = Number(srv.sql('SELECT count(*) FROM feedback'));
+  let page = (await admin.get('/admin')).body;
+  if (forms < 5) assert.match(page, /session ratings show from 5 forms/);
+  for (let i = forms; i < 5; i++) {
+    const s = (await logSession(mentee, { shared_notes: `rated ${i}` })).headers.location;
+    await mentee.get(s);
+    assert.equal((await mentee.post(`${s}/feedback`, { rating: '4', went_well: `ADMIN-NEVER-SEES-${i}`, shared: '1' })).status, 303);
+  }
+  page = (await admin.get('/admin')).body;
+  assert.match(page, /\d\.\d \/ 5<\/span><span class="lbl">average session rating \(\d+ forms\)/);
+  assert.doesNotMatch(page, /ADMIN-NEVER-SEES/);
+});
