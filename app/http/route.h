@@ -17,6 +17,7 @@ enum access {
 
 enum route_flags {
 	ROUTE_PRESESSION = 1, /* GET gives an anonymous visitor a pre-session for CSRF */
+	ROUTE_QUIET_LOG = 2,  /* log only method, route pattern and status: no path, no user */
 };
 
 #define ROUTE_MAX_IDS 2

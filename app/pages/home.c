@@ -77,6 +77,22 @@ void page_home(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
 	view_list_set(v, "upcoming", upcoming(c));
+	struct vlist *sv = view_list_new();
+	sqlite3_stmt *st = DB_STMT(
+		c->db,
+		"SELECT i.id, s.title FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id "
+		"WHERE i.user_id = :u AND i.answered = 0 AND s.status = 'open' ORDER BY i.id LIMIT 20");
+	if (st) {
+		db_bind_int(st, ":u", c->user.id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct vrow *r = view_row_new();
+			view_row_int(r, sqlite3_column_int64(st, 0));
+			view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+			view_list_add(sv, r);
+		}
+		sqlite3_reset(st);
+	}
+	view_list_set(v, "surveys", sv);
 	view_list_set(v, "mentorships", mentorship_rows(c, 1));
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));
@@ -105,7 +121,8 @@ void page_admin(struct ctx *c)
 	char avg[32] = "";
 	if (forms >= 5)
 		snprintf(avg, sizeof(avg), "%.1f",
-			 (double)db_scalar(c->db, "SELECT CAST(round(avg(rating) * 10) AS INTEGER) FROM feedback", 0) /
+			 (double)db_scalar(
+				 c->db, "SELECT CAST(round(avg(rating) * 10) AS INTEGER) FROM feedback", 0) /
 				 10.0);
 	view_int(v, "feedback_forms", forms);
 	view_str(v, "avg_rating", avg);

@@ -46,6 +46,9 @@ void page_session_edit(struct ctx *c);
 void page_session_delete(struct ctx *c);
 void page_session_action(struct ctx *c);
 void page_mentorship_next(struct ctx *c);
+void page_surveys(struct ctx *c);
+void page_survey(struct ctx *c);
+void page_survey_submit(struct ctx *c);
 void page_session_action_done(struct ctx *c);
 /* The label of a session kind ("1:1"), shared with the mentorship page. */
 const char *kind_label(const char *kind);

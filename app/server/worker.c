@@ -63,6 +63,13 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 	snprintf(uid, sizeof(uid), "%lld", (long long)(c->signed_in ? c->user.id : 0));
 	/* The route's pattern, not the raw path, once it is known: paths are
 	 * ids only, but the pattern is what an operator groups by. */
+	/* Survey answers: nothing that could tie a submission to a person or
+	 * an invitation (no path with its id, no user, no duration). */
+	if (r->route && (r->route->flags & ROUTE_QUIET_LOG)) {
+		log_kv("info", "request", "method", r->method, "route", r->route->pattern, "status", st,
+		       LOG_END);
+		return;
+	}
 	log_kv("info", "request", "rid", r->rid, "method", r->method, "path", r->path, "route",
 	       r->route ? r->route->pattern : "", "status", st, "dur_us", dur, "uid", c->signed_in ? uid : "",
 	       LOG_END);

@@ -1,6 +1,7 @@
 #include "store/mentorships.h"
 
 #include "store/directory.h"
+#include "store/surveys.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -110,6 +111,9 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 		sqlite3_reset(st);
 	}
 	if ((rc = directory_refresh(db, mentor, now)) != DB_OK)
+		return fail(db, rc, dbrc);
+	/* Both are invited to the post-program survey for their role. */
+	if ((rc = survey_invite_pair(db, id)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;

@@ -1,0 +1,194 @@
+/* GET /surveys, GET/POST /surveys/{invitation_id}: answering a
+ * post-program survey. The form has one field per question, q{id}. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pages/ctx.h"
+#include "pages/routes.h"
+#include "store/surveys.h"
+
+void page_surveys(struct ctx *c)
+{
+	sqlite3_stmt *st = DB_STMT(c->db, "SELECT i.id, s.title, i.answered FROM survey_invitations i "
+					  "JOIN surveys s ON s.id = i.survey_id WHERE i.user_id = :u "
+					  "ORDER BY i.answered, i.id DESC LIMIT 100");
+	struct vlist *l = view_list_new();
+	if (st) {
+		db_bind_int(st, ":u", c->user.id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct vrow *r = view_row_new();
+			view_row_int(r, sqlite3_column_int64(st, 0));
+			view_row_str(r, (const char *)sqlite3_column_text(st, 1));
+			view_row_int(r, sqlite3_column_int(st, 2));
+			view_list_add(l, r);
+		}
+		sqlite3_reset(st);
+	}
+	view_list_set(ctx_view(c), "invitations", l);
+	ctx_render(c, 200, "surveys", "Surveys");
+}
+
+/* The form's fields, built from the questions: names q{id}. */
+struct survey_form {
+	int n;
+	struct question q[SURVEY_MAX_QUESTIONS];
+	struct field_spec spec[SURVEY_MAX_QUESTIONS];
+	char names[SURVEY_MAX_QUESTIONS][24];
+	char choice_buf[SURVEY_MAX_QUESTIONS][600];
+	const char *choices[SURVEY_MAX_QUESTIONS][12];
+};
+
+static const char *const ratings[] = {"1", "2", "3", "4", "5", NULL};
+
+static int build_form(struct ctx *c, int64_t survey, struct survey_form *sf)
+{
+	sf->n = survey_questions(c->db, survey, sf->q, FIELDS_MAX);
+	for (int i = 0; i < sf->n; i++) {
+		struct question *q = &sf->q[i];
+		snprintf(sf->names[i], sizeof(sf->names[i]), "q%lld", (long long)q->id);
+		struct field_spec *s = &sf->spec[i];
+		memset(s, 0, sizeof(*s));
+		s->name = sf->names[i];
+		s->label = "This question";
+		s->required = q->required;
+		if (strcmp(q->kind, "rating") == 0) {
+			s->type = FT_CHOICE;
+			s->choices = ratings;
+		} else if (strcmp(q->kind, "choice") == 0) {
+			s->type = FT_CHOICE;
+			memcpy(sf->choice_buf[i], q->choices,
+			       sizeof(sf->choice_buf[i])); /* same size, NUL-terminated */
+			int k = 0;
+			for (char *p = strtok(sf->choice_buf[i], "\n"); p && k < 11; p = strtok(NULL, "\n"))
+				sf->choices[i][k++] = p;
+			sf->choices[i][k] = NULL;
+			s->choices = sf->choices[i];
+		} else {
+			s->type = FT_TEXT;
+			s->max = q->max_len;
+		}
+	}
+	return sf->n;
+}
+
+static void show(struct ctx *c, const struct invitation *inv, struct survey_form *sf, const struct fields *f,
+		 int status)
+{
+	struct view *v = ctx_view(c);
+	struct vlist *l = view_list_new();
+	for (int i = 0; i < sf->n; i++) {
+		struct question *q = &sf->q[i];
+		const char *val = f ? f->v[i].s : "";
+		struct vrow *r = view_row_new();
+		view_row_str(r, sf->names[i]);
+		view_row_str(r, q->kind);
+		view_row_str(r, q->prompt);
+		view_row_str(r, q->low);
+		view_row_str(r, q->high);
+		view_row_int(r, q->required);
+		view_row_str(r, val);
+		view_row_str(r, f && f->err[i]
+					? (strcmp(q->kind, "text") == 0 ? f->err[i] : "Choose one answer.")
+					: "");
+		/* choices for a 'choice' question: up to 6, empty past the end */
+		for (int k = 0; k < 6; k++) {
+			const char *ch = strcmp(q->kind, "choice") == 0 ? sf->choices[i][k] : NULL;
+			int end = !ch;
+			for (int j = 0; j < k && !end; j++)
+				end = !sf->choices[i][j];
+			view_row_str(r, end ? "" : ch);
+		}
+		view_row_int(r, q->max_len);
+		view_list_add(l, r);
+	}
+	view_list_set(v, "questions", l);
+	view_int(v, "id", inv->id);
+	view_str(v, "survey_title", inv->title);
+	view_int(v, "errors", f ? f->nerr : 0);
+	ctx_render(c, status, "survey", inv->title);
+}
+
+static int load(struct ctx *c, struct invitation *inv)
+{
+	if (survey_invitation_for(c->db, c->req->ids[0], c->user.id, inv) != DB_OK) {
+		ctx_error(c, 404, "There is no survey invitation at this address, or it is not yours.");
+		return -1;
+	}
+	if (inv->answered) {
+		ctx_error(c, 409,
+			  "You have answered this survey already. Thank you! Answers are anonymous: "
+			  "nobody can see them again, not even you.");
+		return -1;
+	}
+	return 0;
+}
+
+void page_survey(struct ctx *c)
+{
+	struct invitation inv;
+	struct survey_form *sf = calloc(1, sizeof(*sf));
+	if (sf && load(c, &inv) == 0) {
+		build_form(c, inv.survey_id, sf);
+		show(c, &inv, sf, NULL, 200);
+	} else if (!sf) {
+		ctx_error(c, 500, "Something went wrong.");
+	}
+	free(sf);
+}
+
+void page_survey_submit(struct ctx *c)
+{
+	struct invitation inv;
+	struct survey_form *sf = calloc(1, sizeof(*sf));
+	if (!sf) {
+		ctx_error(c, 500, "Something went wrong.");
+		return;
+	}
+	if (load(c, &inv) != 0) {
+		free(sf);
+		return;
+	}
+	build_form(c, inv.survey_id, sf);
+	struct fields f;
+	int st = fields_read(sf->spec, (size_t)sf->n, &c->req->body, &f);
+	if (st == 400) {
+		free(sf);
+		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
+		return;
+	}
+	if (st == 422) {
+		show(c, &inv, sf, &f, 422);
+		free(sf);
+		return;
+	}
+	struct answer a[SURVEY_MAX_QUESTIONS];
+	for (int i = 0; i < sf->n; i++) {
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].question_id = sf->q[i].id;
+		const char *v = f.v[i].s;
+		if (!*v)
+			continue;
+		if (strcmp(sf->q[i].kind, "rating") == 0)
+			a[i].rating = atoi(v);
+		else if (strcmp(sf->q[i].kind, "choice") == 0)
+			a[i].choice = v;
+		else
+			a[i].text = v;
+	}
+	enum db_rc dbrc = DB_OK;
+	enum survey_rc r = survey_submit(c->db, inv.id, c->user.id, a, sf->n, c->now, &dbrc);
+	free(sf);
+	if (r == SURVEY_ANSWERED) {
+		ctx_error(c, 409, "You have answered this survey already. Thank you!");
+		return;
+	}
+	if (r != SURVEY_OK) {
+		ctx_store_error(c, dbrc);
+		return;
+	}
+	ctx_flash(
+		c,
+		"Thank you! Your answers were stored without your name: nobody can trace them back to you.");
+	resp_redirect(c->resp, "/surveys");
+}

@@ -1,0 +1,102 @@
+// Post-program surveys: invitations when a mentorship ends, and answers
+// that cannot be traced back to the person who gave them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, signup, adminClient } from '../lib/server.mjs';
+
+let srv;
+before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }); });
+after(async () => { await srv.stop(); });
+
+const uid = (email) => srv.sql(`SELECT id FROM users WHERE email = '${email}'`);
+
+/** A mentor and a mentee whose mentorship has just been completed. */
+async function finishedPair(n) {
+  const mentor = await signup(srv, `smentor${n}@example.com`, `Mentor ${n}`);
+  await mentor.get('/profile');
+  await mentor.post('/profile', [['display_name', `Mentor ${n}`], ['team', 'Platform'], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Leadership'], ['capacity', '3'], ['formats', 'one_on_one']]);
+  const mentee = await signup(srv, `smentee${n}@example.com`, `Mentee ${n}`);
+  await mentee.get('/profile');
+  await mentee.post('/profile', [['display_name', `Mentee ${n}`], ['team', n % 2 ? 'Data' : 'Sales'], ['timezone', 'UTC']]);
+  const page = await mentee.get(`/mentors/${uid(`smentor${n}@example.com`)}`);
+  const r = await mentee.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Leadership',
+    goal: 'Run my first team retrospective without it turning into a blame session.', format: 'one_on_one',
+    cadence: 'weekly', duration_min: '30', weeks: '4', message: '' });
+  await mentor.get(r.headers.location);
+  const ms = (await mentor.post(`${r.headers.location}/accept`)).headers.location;
+  await mentee.get(ms);
+  assert.equal((await mentee.post(`${ms}/complete`, { outcome: 'goal_met' })).status, 303);
+  return { mentor, mentee };
+}
+
+function answers(page, overrides = {}) {
+  const names = [...new Set([...page.body.matchAll(/name="(q\d+)"/g)].map((m) => m[1]))];
+  const fields = {};
+  for (const q of names) {
+    if (page.body.includes(`<textarea id="${q}"`)) fields[q] = '';
+    else if (page.body.includes(`name="${q}" value="5"`)) fields[q] = '4';
+    else fields[q] = 'About right';
+  }
+  return { ...fields, ...overrides };
+}
+
+test('the answers tables hold nothing that identifies a person or a time finer than a quarter', () => {
+  const cols = (t) => srv.sql(`SELECT group_concat(name) FROM pragma_table_info('${t}')`).split(',').sort();
+  assert.deepEqual(cols('survey_responses'), ['id', 'quarter', 'role', 'survey_id', 'team']);
+  assert.deepEqual(cols('survey_answers'), ['choice', 'question_id', 'rating', 'response_id', 'text']);
+  for (const t of ['survey_responses', 'survey_answers']) {
+    assert.throws(() => srv.sql(`SELECT rowid FROM ${t}`), /no such column: rowid/, `${t} keeps no insertion order`);
+  }
+  assert.equal(srv.sql("SELECT count(*) FROM surveys WHERE status = 'open'"), '2');
+});
+
+test('completing invites both; answering is once, validated, and anonymous in the log', async () => {
+  const { mentor, mentee } = await finishedPair(0);
+  const dash = await mentee.get('/');
+  assert.match(dash.body, /Post-program survey for mentees/);
+  assert.match((await mentor.get('/surveys')).body, /Post-program survey for mentors/);
+  const inv = (await mentee.get('/surveys')).body.match(/href="\/surveys\/(\d+)"/)[1];
+  const form = await mentee.get(`/surveys/${inv}`);
+  assert.equal(form.status, 200);
+  const missing = await mentee.post(`/surveys/${inv}`, { ...answers(form), [Object.keys(answers(form))[0]]: '' , [Object.keys(answers(form)).at(-1)]: 'keep this text' });
+  assert.equal(missing.status, 422);
+  assert.match(missing.body, /is required|Choose one answer/);
+  assert.match(missing.body, />keep this text<\/textarea>/);
+  const ok = await mentee.post(`/surveys/${inv}`, answers(form));
+  assert.equal(ok.status, 303);
+  assert.equal((await mentee.post(`/surveys/${inv}`, answers(form))).status, 409);
+  assert.equal((await mentee.get(`/surveys/${inv}`)).status, 409);
+  assert.equal((await mentor.get(`/surveys/${inv}`)).status, 404, 'not the mentor\'s invitation');
+  const admin = await adminClient(srv, 'survey-admin@example.com');
+  assert.equal((await admin.get(`/surveys/${inv}`)).status, 404);
+  const lines = srv.log().split('\n').filter((l) => l.includes('route="/surveys/{id}"'));
+  assert.ok(lines.length >= 3);
+  for (const l of lines) {
+    assert.doesNotMatch(l, /uid=|path=|rid=|dur_us=/, l);
+  }
+  assert.equal(srv.sql(`SELECT answered FROM survey_invitations WHERE id = ${inv}`), '1');
+});
+
+test('an answer\'s author cannot be recovered by time, rowid order or invitation order', async () => {
+  const order = [];
+  for (let n = 1; n <= 8; n++) {
+    const { mentee } = await finishedPair(n);
+    const inv = (await mentee.get('/surveys')).body.match(/href="\/surveys\/(\d+)"/)[1];
+    const form = await mentee.get(`/surveys/${inv}`);
+    const textQ = Object.keys(answers(form)).find((q) => form.body.includes(`<textarea id="${q}"`));
+    const marker = `answer-from-mentee-${n}`;
+    assert.equal((await mentee.post(`/surveys/${inv}`, answers(form, { [textQ]: marker }))).status, 303);
+    order.push(marker);
+  }
+  const timeCols = srv.sql("SELECT count(*) FROM pragma_table_info('survey_answers') WHERE name LIKE '%at' OR name LIKE '%time%' OR name LIKE '%date%'");
+  assert.equal(timeCols, '0');
+  const stored = srv.sql("SELECT a.text FROM survey_answers a WHERE a.text LIKE 'answer-from-mentee-%' ORDER BY a.response_id").split('\n');
+  assert.equal(stored.length, 8);
+  assert.notDeepEqual(stored, order, 'the storage order is not the answering order');
+  const byInvitation = srv.sql("SELECT group_concat(id) FROM (SELECT id FROM survey_invitations WHERE answered = 1 AND role = 'mentee' ORDER BY id)");
+  assert.ok(byInvitation.length > 0);
+  // The obvious join has nothing to join on.
+  assert.equal(srv.sql('SELECT count(*) FROM survey_answers a JOIN survey_invitations i ON i.id = a.response_id'), '0');
+  assert.equal(srv.sql('SELECT count(*) FROM survey_responses r JOIN survey_invitations i ON i.id = r.id'), '0');
+});
