@@ -84,6 +84,7 @@ int config_load(struct config *cfg)
 	cfg->port = env_int("TANDEM_PORT", 8080, 1, 65535);
 	cfg->idle_minutes = env_int("TANDEM_IDLE_MINUTES", 30, 1, 24 * 60);
 	cfg->session_hours = env_int("TANDEM_SESSION_HOURS", 12, 1, 24 * 30);
+	cfg->survey_k = env_int("TANDEM_SURVEY_K", 5, 3, 1000);
 	const char *o = getenv("TANDEM_ORIGIN");
 	if (o && *o)
 		snprintf(cfg->origins, sizeof(cfg->origins), "%s", o);

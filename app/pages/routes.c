@@ -45,6 +45,11 @@ const struct route routes[] = {
 	{"POST", "/surveys/{id}", page_survey_submit, ACCESS_MEMBER, ROUTE_QUIET_LOG},
 	{"GET", "/admin", page_admin, ACCESS_ADMIN, 0},
 	{"GET", "/admin/users", page_admin_users, ACCESS_ADMIN, 0},
+	{"GET", "/admin/surveys", page_admin_surveys, ACCESS_ADMIN, 0},
+	{"GET", "/admin/surveys/{id}", page_admin_survey, ACCESS_ADMIN, 0},
+	{"GET", "/admin/surveys/{id}/export.csv", page_admin_survey_csv, ACCESS_ADMIN, 0},
+	{"GET", "/admin/surveys/{id}/export.json", page_admin_survey_json, ACCESS_ADMIN, 0},
+	{"POST", "/admin/surveys/{id}/comments", page_admin_survey_text, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
 };

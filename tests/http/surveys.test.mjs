@@ -100,3 +100,68 @@ test('an answer\'s author cannot be recovered by time, rowid order or invitation
   assert.equal(srv.sql('SELECT count(*) FROM survey_answers a JOIN survey_invitations i ON i.id = a.response_id'), '0');
   assert.equal(srv.sql('SELECT count(*) FROM survey_responses r JOIN survey_invitations i ON i.id = r.id'), '0');
 });
+
+test('results: the team of 4 is suppressed on the page, in CSV and in JSON; nothing hidden can be computed', async () => {
+  // So far: mentees of teams Data (4 answers) and Sales (5 answers).
+  assert.equal(srv.sql("SELECT team || ':' || count(*) FROM survey_responses WHERE role = 'mentee' GROUP BY team ORDER BY team"), 'Data:4\nSales:5');
+  const admin = await adminClient(srv, 'results-admin@example.com');
+  const page = await admin.get('/admin/surveys/1');
+  assert.equal(page.status, 200);
+  assert.match(page.body, /team: Data<\/td><td colspan="3" class="muted">fewer than 5 answers/);
+  const json = JSON.parse((await admin.get('/admin/surveys/1/export.json')).body);
+  const dataRows = json.groups.filter((g) => g.dimension === 'team' && g.group === 'Data');
+  assert.ok(dataRows.length > 0);
+  for (const g of dataRows) {
+    assert.equal(g.answers, 'suppressed');
+    assert.ok(Object.values(g.counts).every((v) => v === 'suppressed'));
+  }
+  // No lone hidden cell: a hidden group always has a hidden sibling, so the
+  // published totals never give it away; the same inside each group.
+  const byKey = new Map();
+  for (const g of json.groups) {
+    const key = `${g.question}|${g.dimension}`;
+    byKey.set(key, (byKey.get(key) || 0) + (g.answers === 'suppressed' ? 1 : 0));
+    if (g.answers !== 'suppressed') {
+      const hiddenBuckets = Object.values(g.counts).filter((v) => v === 'suppressed').length;
+      assert.notEqual(hiddenBuckets, 1, `${key} ${g.group}: a lone hidden bucket`);
+      for (const v of Object.values(g.counts)) if (v !== 'suppressed') assert.ok(v === '0' || Number(v) >= 5, `${key}: ${v}`);
+    }
+  }
+  for (const [key, hidden] of byKey) assert.notEqual(hidden, 1, `${key}: a lone hidden group`);
+  const csvRes = await admin.get('/admin/surveys/1/export.csv');
+  assert.match(csvRes.headers['content-disposition'], /^attachment; filename="survey-1\.csv"$/);
+  assert.match(csvRes.headers['content-type'], /^text\/csv; charset=utf-8/);
+  for (const line of csvRes.body.split('\r\n').filter((l) => l.includes('"team","Data"'))) {
+    assert.match(line, /"team","Data","suppressed",/);
+    assert.match(line, /"suppressed"$/);
+  }
+  assert.ok(Number(srv.sql("SELECT count(*) FROM audit WHERE event = 'survey_results_viewed' AND detail IN ('page', 'csv', 'json')")) >= 3);
+  const member = await signup(srv, 'curious-member@example.com', 'Curious');
+  assert.equal((await member.get('/admin/surveys/1/export.csv')).status, 403);
+});
+
+test('comments: off by default; shown from 10 answers, scrubbed, and a formula comes out neutralised', async () => {
+  const texts = ['=HYPERLINK("http://x")', 'Call me on +44 20 7946 0958 or mail a.b@example.com', 'More pairing please'];
+  for (let n = 20; n < 23; n++) {
+    const { mentee } = await finishedPair(n);
+    const inv = (await mentee.get('/surveys')).body.match(/href="\/surveys\/(\d+)"/)[1];
+    const form = await mentee.get(`/surveys/${inv}`);
+    const textQ = Object.keys(answers(form)).find((q) => form.body.includes(`<textarea id="${q}"`));
+    assert.equal((await mentee.post(`/surveys/${inv}`, answers(form, { [textQ]: texts[n - 20] }))).status, 303);
+  }
+  const admin = await adminClient(srv, 'comments-admin@example.com');
+  assert.doesNotMatch((await admin.get('/admin/surveys/1/export.csv')).body, /HYPERLINK/, 'off by default');
+  await admin.get('/admin/surveys/1');
+  assert.equal((await admin.post('/admin/surveys/1/comments', { show_text: '1' })).status, 303);
+  const csv = (await admin.get('/admin/surveys/1/export.csv')).body;
+  assert.match(csv, /"'=HYPERLINK\(""http:\/\/x""\)"/);
+  assert.doesNotMatch(csv, /7946|a\.b@example\.com/);
+  assert.match(csv, /\[removed\]/);
+  const { execFileSync } = await import('node:child_process');
+  const parsed = JSON.parse(execFileSync('python3', ['-c',
+    'import csv, io, json, sys; rows = list(csv.reader(io.StringIO(sys.stdin.read(), newline=""))); print(json.dumps(rows))'],
+    { input: csv, encoding: 'utf8' }));
+  assert.ok(parsed.length > 10);
+  assert.ok(parsed.every((row) => row.length === 7), 'every row parses into the same 7 columns');
+  assert.ok(parsed.some((row) => row[5] === "'=HYPERLINK(\"http://x\")"));
+});
