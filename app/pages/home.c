@@ -115,6 +115,39 @@ void page_admin(struct ctx *c)
 	view_int(v, "done_ms",
 		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0));
 	view_int(v, "sessions_logged", db_scalar(c->db, "SELECT count(*) FROM meetings", 0));
+	/* This month, by the calendar in UTC. */
+	sqlite3_stmt *st = DB_STMT(c->db, "SELECT count(*) FROM meetings WHERE held_on >= strftime('%Y-%m-01', :now, 'unixepoch')");
+	int64_t month = 0;
+	if (st) {
+		db_bind_int(st, ":now", c->now);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			month = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	view_int(v, "sessions_month", month);
+	/* Open requests and how long they have waited (median). */
+	st = DB_STMT(c->db, "SELECT :now - created_at FROM requests WHERE status = 'pending' "
+			    "AND created_at > :now - 1209600 ORDER BY 1");
+	int64_t waits[2048];
+	int nw = 0;
+	if (st) {
+		db_bind_int(st, ":now", c->now);
+		while (nw < 2048 && sqlite3_step(st) == SQLITE_ROW)
+			waits[nw++] = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	char med[40] = "—";
+	if (nw)
+		fmt_duration(nw % 2 ? waits[nw / 2] : (waits[nw / 2 - 1] + waits[nw / 2]) / 2, med, sizeof(med));
+	view_int(v, "open_requests", nw);
+	view_str(v, "median_wait", med);
+	int64_t invited = db_scalar(c->db, "SELECT count(*) FROM survey_invitations", 0);
+	int64_t answered = db_scalar(c->db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", 0);
+	char rate[16] = "—";
+	if (invited)
+		snprintf(rate, sizeof(rate), "%lld%%", (long long)(100 * answered / invited));
+	view_str(v, "survey_rate", rate);
+	view_int(v, "survey_invited", invited);
 	/* Ratings reach admins only as an average over 5 or more forms; the
 	 * texts never do (they are sealed and no admin page opens them). */
 	int64_t forms = db_scalar(c->db, "SELECT count(*) FROM feedback", 0);
