@@ -9,6 +9,8 @@
 #include "pages/survey_report.h"
 #include "store/audit.h"
 
+static void survey_status(struct ctx *c, char *out, size_t n);
+
 void page_admin_surveys(struct ctx *c)
 {
 	sqlite3_stmt *st = DB_STMT(
@@ -117,6 +119,25 @@ void page_admin_survey(struct ctx *c)
 	view_int(v, "k", r.k);
 	view_int(v, "show_text", show_text);
 	view_str(v, "survey_title", title);
+	char status[16];
+	survey_status(c, status, sizeof(status));
+	view_str(v, "status", status);
+	struct vlist *ql = view_list_new();
+	sqlite3_stmt *qs = DB_STMT(c->db, "SELECT position, kind, prompt, required FROM survey_questions "
+					  "WHERE survey_id = :s ORDER BY position");
+	if (qs) {
+		db_bind_int(qs, ":s", c->req->ids[0]);
+		while (sqlite3_step(qs) == SQLITE_ROW) {
+			struct vrow *row = view_row_new();
+			view_row_int(row, sqlite3_column_int(qs, 0));
+			view_row_str(row, (const char *)sqlite3_column_text(qs, 1));
+			view_row_str(row, (const char *)sqlite3_column_text(qs, 2));
+			view_row_int(row, sqlite3_column_int(qs, 3));
+			view_list_add(ql, row);
+		}
+		sqlite3_reset(qs);
+	}
+	view_list_set(v, "questions", ql);
 	report_free(&r);
 	audit_view(c, "page");
 	ctx_render(c, 200, "admin_survey", title);
@@ -297,4 +318,200 @@ void page_admin_survey_text(struct ctx *c)
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/admin/surveys/%lld", (long long)c->req->ids[0]);
 	resp_redirect(c->resp, loc);
+}
+
+static const char *const audiences[] = {"mentee", "mentor", "both", NULL};
+static const struct field_spec new_fields[] = {
+	{"title", "Title", FT_LINE, 1, 3, 200, NULL, 0},
+	{"audience", "Audience", FT_CHOICE, 1, 0, 0, audiences, 0},
+};
+
+void page_admin_survey_create(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(new_fields, 2, &c->req->body, &f);
+	if (st) {
+		ctx_error(c, st,
+			  st == 400 ? "The form had fields or choices Tandem does not know."
+				    : "Give the survey a title of 3 to 200 characters. Nothing was created.");
+		return;
+	}
+	enum db_rc rc = db_begin(c->db);
+	sqlite3_stmt *ins = DB_STMT(c->db, "INSERT INTO surveys(title, audience) VALUES (:t, :a)");
+	int64_t id = 0;
+	if (rc == DB_OK && ins) {
+		db_bind_text(ins, ":t", f.v[0].s);
+		db_bind_text(ins, ":a", f.v[1].s);
+		rc = db_exec_step(ins);
+		id = sqlite3_last_insert_rowid(db_handle(c->db));
+		if (rc == DB_OK)
+			rc = audit_add(c->db, c->now, "survey_created", c->user.id, id, c->req->ip, NULL);
+		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	}
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	ctx_flash(c, "Draft created. Add its questions, then open it.");
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/admin/surveys/%lld", (long long)id);
+	resp_redirect(c->resp, loc);
+}
+
+/* Inside a transaction: the survey's status, or "" when there is none. */
+static void survey_status(struct ctx *c, char *out, size_t n)
+{
+	out[0] = '\0';
+	sqlite3_stmt *st = DB_STMT(c->db, "SELECT status FROM surveys WHERE id = :id");
+	if (!st)
+		return;
+	db_bind_int(st, ":id", c->req->ids[0]);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}
+
+static void back(struct ctx *c, const char *flash)
+{
+	ctx_flash(c, flash);
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/admin/surveys/%lld", (long long)c->req->ids[0]);
+	resp_redirect(c->resp, loc);
+}
+
+static const char *const kinds[] = {"rating", "choice", "text", NULL};
+static const struct field_spec q_fields[] = {
+	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kinds, 0},
+	{"prompt", "Question", FT_LINE, 1, 3, 300, NULL, 0},
+	{"low_label", "Low end", FT_LINE, 0, 0, 60, NULL, 0},
+	{"high_label", "High end", FT_LINE, 0, 0, 60, NULL, 0},
+	{"choices", "Choices", FT_TEXT, 0, 0, 500, NULL, 0},
+	{"max_len", "Length limit", FT_INT, 0, 10, 5000, NULL, 0},
+	{"required", "Required", FT_FLAG, 0, 0, 0, NULL, 0},
+};
+
+void page_admin_survey_question(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(q_fields, 7, &c->req->body, &f);
+	int nchoices = 0;
+	for (const char *p = f.v[4].s; *p; p++)
+		nchoices += *p == '\n';
+	nchoices += *f.v[4].s != '\0';
+	if (!st && strcmp(f.v[0].s, "choice") == 0 && (nchoices < 2 || nchoices > 6))
+		st = 422;
+	if (st) {
+		ctx_error(c, st,
+			  st == 400 ? "The form had fields or choices Tandem does not know."
+				    : "A question needs a prompt of 3 to 300 characters; a single-choice "
+				      "question "
+				      "needs 2 to 6 choices, one per line. Nothing was added.");
+		return;
+	}
+	char status[16];
+	enum db_rc rc = db_begin(c->db);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	survey_status(c, status, sizeof(status));
+	if (strcmp(status, "draft") != 0) {
+		db_rollback(c->db);
+		if (!status[0])
+			ctx_error(c, 404, "There is no such survey.");
+		else
+			ctx_error(c, 409, "This survey is open or closed: its questions are frozen.");
+		return;
+	}
+	sqlite3_stmt *ins = DB_STMT(
+		c->db, "INSERT INTO survey_questions(survey_id, position, kind, prompt, low_label, "
+		       "high_label, choices, max_len, required) SELECT :s, coalesce(max(position), 0) + 1, "
+		       ":k, :p, :lo, :hi, :ch, :max, :req FROM survey_questions WHERE survey_id = :s");
+	if (!ins) {
+		db_rollback(c->db);
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
+	/* Choices one per line, without the CRs a browser sends. */
+	char choices[600];
+	size_t o = 0;
+	for (const char *p = f.v[4].s; *p && o + 1 < sizeof(choices); p++)
+		if (*p != '\r')
+			choices[o++] = *p;
+	choices[o] = '\0';
+	db_bind_int(ins, ":s", c->req->ids[0]);
+	db_bind_text(ins, ":k", f.v[0].s);
+	db_bind_text(ins, ":p", f.v[1].s);
+	db_bind_text(ins, ":lo", f.v[2].s);
+	db_bind_text(ins, ":hi", f.v[3].s);
+	db_bind_text(ins, ":ch", strcmp(f.v[0].s, "choice") == 0 ? choices : "");
+	db_bind_int(ins, ":max", f.v[5].present && *f.v[5].s ? f.v[5].i : 1000);
+	db_bind_int(ins, ":req", f.v[6].i);
+	rc = db_exec_step(ins);
+	rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	back(c, "Question added.");
+}
+
+static const char *const statuses[] = {"open", "closed", NULL};
+static const struct field_spec status_fields[] = {{"status", "Status", FT_CHOICE, 1, 0, 0, statuses, 0}};
+
+void page_admin_survey_status(struct ctx *c)
+{
+	struct fields f;
+	if (fields_read(status_fields, 1, &c->req->body, &f) != 0) {
+		ctx_error(c, 400, "Choose open or closed.");
+		return;
+	}
+	char status[16];
+	enum db_rc rc = db_begin(c->db);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	survey_status(c, status, sizeof(status));
+	int to_open = strcmp(f.v[0].s, "open") == 0;
+	int questions = 0;
+	sqlite3_stmt *qc = DB_STMT(c->db, "SELECT count(*) FROM survey_questions WHERE survey_id = :s");
+	if (qc) {
+		db_bind_int(qc, ":s", c->req->ids[0]);
+		if (sqlite3_step(qc) == SQLITE_ROW)
+			questions = sqlite3_column_int(qc, 0);
+		sqlite3_reset(qc);
+	}
+	const char *why = !status[0]				    ? "none"
+			  : to_open && strcmp(status, "draft") != 0 ? "Only a draft can be opened."
+			  : to_open && questions == 0		    ? "Add at least one question first."
+			  : !to_open && strcmp(status, "open") != 0 ? "Only an open survey can be closed."
+								    : NULL;
+	if (why) {
+		db_rollback(c->db);
+		if (!status[0])
+			ctx_error(c, 404, "There is no such survey.");
+		else
+			ctx_error(c, 409, why);
+		return;
+	}
+	sqlite3_stmt *up = DB_STMT(c->db, "UPDATE surveys SET status = :st WHERE id = :id");
+	if (up) {
+		db_bind_text(up, ":st", f.v[0].s);
+		db_bind_int(up, ":id", c->req->ids[0]);
+		rc = db_exec_step(up);
+	} else {
+		rc = DB_ERR;
+	}
+	if (rc == DB_OK)
+		rc = audit_add(c->db, c->now, to_open ? "survey_opened" : "survey_closed", c->user.id,
+			       c->req->ids[0], c->req->ip, NULL);
+	rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	back(c, to_open ? "Survey opened: its questions are now frozen, and people are invited when a "
+			  "mentorship ends."
+			: "Survey closed.");
 }

@@ -116,7 +116,9 @@ void page_admin(struct ctx *c)
 		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0));
 	view_int(v, "sessions_logged", db_scalar(c->db, "SELECT count(*) FROM meetings", 0));
 	/* This month, by the calendar in UTC. */
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT count(*) FROM meetings WHERE held_on >= strftime('%Y-%m-01', :now, 'unixepoch')");
+	sqlite3_stmt *st = DB_STMT(
+		c->db,
+		"SELECT count(*) FROM meetings WHERE held_on >= strftime('%Y-%m-01', :now, 'unixepoch')");
 	int64_t month = 0;
 	if (st) {
 		db_bind_int(st, ":now", c->now);
@@ -138,7 +140,8 @@ void page_admin(struct ctx *c)
 	}
 	char med[40] = "—";
 	if (nw)
-		fmt_duration(nw % 2 ? waits[nw / 2] : (waits[nw / 2 - 1] + waits[nw / 2]) / 2, med, sizeof(med));
+		fmt_duration(nw % 2 ? waits[nw / 2] : (waits[nw / 2 - 1] + waits[nw / 2]) / 2, med,
+			     sizeof(med));
 	view_int(v, "open_requests", nw);
 	view_str(v, "median_wait", med);
 	int64_t invited = db_scalar(c->db, "SELECT count(*) FROM survey_invitations", 0);

@@ -50,6 +50,9 @@ const struct route routes[] = {
 	{"GET", "/admin/surveys/{id}/export.csv", page_admin_survey_csv, ACCESS_ADMIN, 0},
 	{"GET", "/admin/surveys/{id}/export.json", page_admin_survey_json, ACCESS_ADMIN, 0},
 	{"POST", "/admin/surveys/{id}/comments", page_admin_survey_text, ACCESS_ADMIN, 0},
+	{"POST", "/admin/surveys", page_admin_survey_create, ACCESS_ADMIN, 0},
+	{"POST", "/admin/surveys/{id}/questions", page_admin_survey_question, ACCESS_ADMIN, 0},
+	{"POST", "/admin/surveys/{id}/status", page_admin_survey_status, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
 };

@@ -165,3 +165,31 @@ test('comments: off by default; shown from 10 answers, scrubbed, and a formula c
   assert.ok(parsed.every((row) => row.length === 7), 'every row parses into the same 7 columns');
   assert.ok(parsed.some((row) => row[5] === "'=HYPERLINK(\"http://x\")"));
 });
+
+test('admins build a survey: draft, questions, open (frozen), close; members may not', async () => {
+  const admin = await adminClient(srv, 'builder-admin@example.com');
+  await admin.get('/admin/surveys');
+  const created = await admin.post('/admin/surveys', { title: 'Ring pilot feedback', audience: 'both' });
+  assert.equal(created.status, 303);
+  const url = created.headers.location;
+  await admin.get(url);
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'rating', prompt: 'How was the ring?', low_label: 'Poor', high_label: 'Great', required: '1' })).status, 303);
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'How often?', choices: 'Weekly\r\nMonthly', required: '1' })).status, 303);
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'Just one?', choices: 'Only' })).status, 422);
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'text', prompt: 'Anything else?', max_len: '300' })).status, 303);
+  assert.equal((await admin.post(`${url}/status`, { status: 'open' })).status, 303);
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'text', prompt: 'Too late?' })).status, 409, 'frozen once open');
+  const id = url.split('/').pop();
+  assert.equal(srv.sql(`SELECT count(*) FROM survey_questions WHERE survey_id = ${id}`), '3');
+  const { mentee } = await finishedPair(40);
+  assert.match((await mentee.get('/surveys')).body, /Ring pilot feedback/);
+  const inv = srv.sql(`SELECT id FROM survey_invitations WHERE survey_id = ${id} AND role = 'mentee'`);
+  const form = await mentee.get(`/surveys/${inv}`);
+  assert.match(form.body, /How was the ring\?/);
+  assert.match(form.body, /value="Monthly"/);
+  assert.equal((await admin.post(`${url}/status`, { status: 'closed' })).status, 303);
+  assert.equal((await admin.post(`${url}/status`, { status: 'open' })).status, 409);
+  const member = await signup(srv, 'not-admin@example.com', 'Member');
+  assert.equal((await member.post('/admin/surveys', { title: 'Mine', audience: 'both' })).status, 403);
+  assert.ok(Number(srv.sql("SELECT count(*) FROM audit WHERE event IN ('survey_created', 'survey_opened', 'survey_closed')")) >= 3);
+});
