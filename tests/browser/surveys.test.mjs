@@ -1,0 +1,75 @@
+// In Chromium: a mentee completes a mentorship and answers the survey; an
+// admin views the results and downloads the CSV.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, signup, login } from '../lib/server.mjs';
+import { launch, shot, assertAccessible } from '../lib/browser.mjs';
+
+let srv, b;
+before(async () => { srv = await startServer(); b = await launch(); });
+after(async () => { await b?.close(); await srv?.stop(); });
+
+test('answer the post-program survey; an admin reads the results and downloads the CSV', async () => {
+  // The pair is set up over HTTP; the browser does what people do next.
+  const mentor = await signup(srv, 'ruth@example.com', 'Ruth Mentor');
+  await mentor.get('/profile');
+  await mentor.post('/profile', [['display_name', 'Ruth Mentor'], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Negotiation'], ['capacity', '2'], ['formats', 'one_on_one']]);
+  await signup(srv, 'sam@example.com', 'Sam Mentee');
+  const api = await login(srv, 'sam@example.com');
+  const page = await api.get(`/mentors/${srv.sql("SELECT id FROM users WHERE email = 'ruth@example.com'")}`);
+  const r = await api.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Negotiation',
+    goal: 'Negotiate my next raise with a clear case and a walk-away point.', format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '2', message: '' });
+  await mentor.get(r.headers.location);
+  const ms = (await mentor.post(`${r.headers.location}/accept`)).headers.location;
+
+  const p = b.page;
+  await p.goto(srv.base + '/login');
+  await p.getByLabel('Work email').fill('sam@example.com');
+  await p.getByLabel('Password').fill('amber otter quietly sings');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.goto(srv.base + ms);
+  await p.getByLabel('The goal was met').check();
+  await p.getByRole('button', { name: 'Complete mentorship' }).click();
+  await p.getByText('Mentorship completed').waitFor();
+  await p.goto(srv.base + '/');
+  await p.getByRole('link', { name: 'Post-program survey for mentees' }).first().click();
+  await shot(p, '21-survey-form');
+  await assertAccessible(p, 'survey form');
+  await p.getByRole('button', { name: 'Send answers' }).click();
+  await p.getByText('things need fixing').waitFor();
+  await shot(p, '22-survey-errors');
+  await p.getByLabel('5 · Completely').check();
+  await p.getByLabel('About right').check();
+  await p.getByLabel('5 · Very likely').first().check();
+  await p.getByLabel('5 · Very likely').last().check();
+  await p.getByLabel('What should change?').fill('More office hours, please.');
+  await p.getByRole('button', { name: 'Send answers' }).click();
+  await p.getByText('nobody can trace them back to you').waitFor();
+  await shot(p, '23-survey-thanks');
+
+  const admin = await b.person();
+  srv.createAdmin('olu@example.com', 'Olu Admin', 'amber otter quietly sings');
+  await admin.goto(srv.base + '/login');
+  await admin.getByLabel('Work email').fill('olu@example.com');
+  await admin.getByLabel('Password').fill('amber otter quietly sings');
+  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await admin.goto(srv.base + '/admin');
+  await shot(admin, '24-admin-overview');
+  await assertAccessible(admin, 'admin overview');
+  await admin.getByRole('link', { name: 'Surveys' }).first().click();
+  await admin.getByRole('link', { name: 'Post-program survey for mentees' }).click();
+  await admin.getByText('fewer than 5 answers').first().waitFor();
+  await shot(admin, '25-survey-results');
+  await assertAccessible(admin, 'survey results');
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /^"question","dimension","group","answers","mean","answer","count"\r\n/);
+  assert.match(csv, /"suppressed"/, 'one answer is far below the threshold');
+  assert.doesNotMatch(csv, /More office hours/, 'comments are off by default');
+  assert.deepEqual(b.problems, []);
+});
