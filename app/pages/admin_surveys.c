@@ -123,7 +123,7 @@ void page_admin_survey(struct ctx *c)
 	survey_status(c, status, sizeof(status));
 	view_str(v, "status", status);
 	struct vlist *ql = view_list_new();
-	sqlite3_stmt *qs = DB_STMT(c->db, "SELECT position, kind, prompt, required FROM survey_questions "
+	sqlite3_stmt *qs = DB_STMT(c->db, "SELECT position, kind, prompt, required, id FROM survey_questions "
 					  "WHERE survey_id = :s ORDER BY position");
 	if (qs) {
 		db_bind_int(qs, ":s", c->req->ids[0]);
@@ -133,6 +133,7 @@ void page_admin_survey(struct ctx *c)
 			view_row_str(row, (const char *)sqlite3_column_text(qs, 1));
 			view_row_str(row, (const char *)sqlite3_column_text(qs, 2));
 			view_row_int(row, sqlite3_column_int(qs, 3));
+			view_row_int(row, sqlite3_column_int64(qs, 4));
 			view_list_add(ql, row);
 		}
 		sqlite3_reset(qs);
@@ -514,4 +515,48 @@ void page_admin_survey_status(struct ctx *c)
 	back(c, to_open ? "Survey opened: its questions are now frozen, and people are invited when a "
 			  "mentorship ends."
 			: "Survey closed.");
+}
+
+void page_admin_survey_question_delete(struct ctx *c)
+{
+	struct fields f;
+	if (fields_read(status_fields, 0, &c->req->body, &f) != 0) {
+		ctx_error(c, 400, "This form takes no fields.");
+		return;
+	}
+	char status[16];
+	enum db_rc rc = db_begin(c->db);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	survey_status(c, status, sizeof(status));
+	if (strcmp(status, "draft") != 0) {
+		db_rollback(c->db);
+		if (!status[0])
+			ctx_error(c, 404, "There is no such survey.");
+		else
+			ctx_error(c, 409, "This survey is open or closed: its questions are frozen.");
+		return;
+	}
+	sqlite3_stmt *del = DB_STMT(c->db, "DELETE FROM survey_questions WHERE id = :q AND survey_id = :s");
+	if (del) {
+		db_bind_int(del, ":q", c->req->ids[1]);
+		db_bind_int(del, ":s", c->req->ids[0]);
+		rc = db_exec_step(del);
+		if (rc == DB_OK && sqlite3_changes(db_handle(c->db)) == 0)
+			rc = DB_NOTFOUND;
+	} else {
+		rc = DB_ERR;
+	}
+	rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	if (rc == DB_NOTFOUND) {
+		ctx_error(c, 404, "There is no such question in this survey.");
+		return;
+	}
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	back(c, "Question removed.");
 }

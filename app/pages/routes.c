@@ -53,6 +53,8 @@ const struct route routes[] = {
 	{"POST", "/admin/surveys", page_admin_survey_create, ACCESS_ADMIN, 0},
 	{"POST", "/admin/surveys/{id}/questions", page_admin_survey_question, ACCESS_ADMIN, 0},
 	{"POST", "/admin/surveys/{id}/status", page_admin_survey_status, ACCESS_ADMIN, 0},
+	{"POST", "/admin/surveys/{id}/questions/{id}/delete", page_admin_survey_question_delete, ACCESS_ADMIN,
+	 0},
 	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
 };

@@ -55,6 +55,7 @@ void page_admin_survey_text(struct ctx *c);
 void page_admin_survey_create(struct ctx *c);
 void page_admin_survey_question(struct ctx *c);
 void page_admin_survey_status(struct ctx *c);
+void page_admin_survey_question_delete(struct ctx *c);
 void page_survey(struct ctx *c);
 void page_survey_submit(struct ctx *c);
 void page_session_action_done(struct ctx *c);

@@ -177,8 +177,13 @@ test('admins build a survey: draft, questions, open (frozen), close; members may
   assert.equal((await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'How often?', choices: 'Weekly\r\nMonthly', required: '1' })).status, 303);
   assert.equal((await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'Just one?', choices: 'Only' })).status, 422);
   assert.equal((await admin.post(`${url}/questions`, { kind: 'text', prompt: 'Anything else?', max_len: '300' })).status, 303);
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'text', prompt: 'A typo question' })).status, 303);
+  const typo = srv.sql("SELECT id FROM survey_questions WHERE prompt = 'A typo question'");
+  assert.equal((await admin.post(`${url}/questions/${typo}/delete`)).status, 303, 'drafts are editable');
   assert.equal((await admin.post(`${url}/status`, { status: 'open' })).status, 303);
   assert.equal((await admin.post(`${url}/questions`, { kind: 'text', prompt: 'Too late?' })).status, 409, 'frozen once open');
+  const first = srv.sql(`SELECT min(id) FROM survey_questions WHERE survey_id = ${url.split('/').pop()}`);
+  assert.equal((await admin.post(`${url}/questions/${first}/delete`)).status, 409, 'no removal once open');
   const id = url.split('/').pop();
   assert.equal(srv.sql(`SELECT count(*) FROM survey_questions WHERE survey_id = ${id}`), '3');
   const { mentee } = await finishedPair(40);
