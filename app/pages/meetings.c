@@ -245,26 +245,38 @@ void page_session(struct ctx *c)
 	ctx_render(c, 200, "session", "Session");
 }
 
+/* The start every session form shares: read the fields, find nothing
+ * unless the person is one of the pair (404), refuse bad input (400/422
+ * with `bad`). 0 to go on, -1 when the answer has been given. */
+static int session_form(struct ctx *c, const struct field_spec *spec, size_t n, struct fields *f,
+			const char *bad)
+{
+	int st = fields_read(spec, n, &c->req->body, f);
+	struct meeting m;
+	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	meeting_free(&m);
+	if (r == MEET_NOTFOUND) {
+		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+		return -1;
+	}
+	if (st) {
+		ctx_error(c, st, st == 400 ? "The form had fields or choices Tandem does not know." : bad);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct field_spec note_fields[] = {
 	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0}};
 
 void page_session_notes(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(note_fields, 1, &c->req->body, &f);
-	struct meeting m;
-	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	meeting_free(&m);
-	if (r == MEET_NOTFOUND) {
-		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+	if (session_form(c, note_fields, 1, &f,
+			 "Private notes can be at most 8,000 characters. Nothing was changed.") != 0)
 		return;
-	}
-	if (st) {
-		ctx_error(c, st, "Private notes can be at most 8,000 characters. Nothing was changed.");
-		return;
-	}
 	enum db_rc dbrc = DB_OK;
-	r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
+	enum meet_rc r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
 	if (r == MEET_LOCKED) {
 		ctx_error(c, 409,
 			  "Notes are read-only a week after the session was logged, so history is not "
@@ -294,23 +306,11 @@ static const struct field_spec fb_fields[] = {
 void page_session_feedback(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(fb_fields, 6, &c->req->body, &f);
-	struct meeting m;
-	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	meeting_free(&m);
-	if (r == MEET_NOTFOUND) {
-		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+	if (session_form(
+		    c, fb_fields, 6, &f,
+		    "Rate the session from 1 to 5; each text can be at most 2,000 characters. Nothing was "
+		    "saved: go back to correct it.") != 0)
 		return;
-	}
-	if (st) {
-		ctx_error(
-			c, st,
-			st == 400
-				? "The form had fields or choices Tandem does not know."
-				: "Rate the session from 1 to 5; each text can be at most 2,000 characters. "
-				  "Nothing was saved: go back to correct it.");
-		return;
-	}
 	struct feedback_new n = {.rating = (int)f.v[0].i,
 				 .use_of_time = *f.v[1].s ? f.v[1].s : "right",
 				 .went_well = f.v[2].s,
@@ -318,7 +318,7 @@ void page_session_feedback(struct ctx *c)
 				 .next_steps = f.v[4].s,
 				 .shared = (int)f.v[5].i};
 	enum db_rc dbrc = DB_OK;
-	r = feedback_add(c->db, c->req->ids[0], c->user.id, &n, c->now, &dbrc);
+	enum meet_rc r = feedback_add(c->db, c->req->ids[0], c->user.id, &n, c->now, &dbrc);
 	if (r == MEET_CONFLICT) {
 		ctx_error(c, 409, "You already gave feedback on this session. Thank you!");
 		return;
@@ -349,22 +349,12 @@ static void back_to_session(struct ctx *c, const char *flash)
 void page_session_edit(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(edit_fields, 2, &c->req->body, &f);
-	struct meeting m;
-	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	meeting_free(&m);
-	if (r == MEET_NOTFOUND) {
-		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+	if (session_form(c, edit_fields, 2, &f,
+			 "The agenda and the shared notes can be at most 8,000 characters each. Nothing was "
+			 "changed.") != 0)
 		return;
-	}
-	if (st) {
-		ctx_error(c, st,
-			  "The agenda and the shared notes can be at most 8,000 characters each. Nothing was "
-			  "changed.");
-		return;
-	}
 	enum db_rc dbrc = DB_OK;
-	r = meeting_update(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
+	enum meet_rc r = meeting_update(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
 	if (r == MEET_LOCKED) {
 		ctx_error(c, 409,
 			  "Only the person who logged a session can change its agenda and shared notes, "
@@ -419,22 +409,13 @@ static const struct field_spec done_fields[] = {{"done", "Done", FT_FLAG, 0, 0, 
 void page_session_action(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(action_fields, 2, &c->req->body, &f);
-	struct meeting m;
-	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	meeting_free(&m);
-	if (r == MEET_NOTFOUND) {
-		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+	if (session_form(c, action_fields, 2, &f,
+			 "Write the action item in one line of at most 300 characters and say who does it. "
+			 "Nothing "
+			 "was added.") != 0)
 		return;
-	}
-	if (st) {
-		ctx_error(c, st,
-			  "Write the action item in one line of at most 300 characters and say who does it. "
-			  "Nothing was added.");
-		return;
-	}
 	enum db_rc dbrc = DB_OK;
-	r = action_add(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
+	enum meet_rc r = action_add(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
 	if (r != MEET_OK) {
 		ctx_store_error(c, dbrc);
 		return;
@@ -445,20 +426,10 @@ void page_session_action(struct ctx *c)
 void page_session_action_done(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(done_fields, 1, &c->req->body, &f);
-	struct meeting m;
-	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	meeting_free(&m);
-	if (r == MEET_NOTFOUND) {
-		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
+	if (session_form(c, done_fields, 1, &f, "The form had fields Tandem does not know.") != 0)
 		return;
-	}
-	if (st) {
-		ctx_error(c, 400, "The form had fields Tandem does not know.");
-		return;
-	}
 	enum db_rc dbrc = DB_OK;
-	r = action_set_done(c->db, c->req->ids[1], c->user.id, (int)f.v[0].i, &dbrc);
+	enum meet_rc r = action_set_done(c->db, c->req->ids[1], c->user.id, (int)f.v[0].i, &dbrc);
 	if (r == MEET_NOTFOUND) {
 		ctx_error(c, 404, "There is no such action item, or it is not yours to change.");
 		return;

@@ -18,6 +18,17 @@ static enum meet_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
 	return MEET_STORE;
 }
 
+/* Commit the transaction: MEET_OK, or MEET_STORE with *dbrc set. */
+static enum meet_rc commit_or_store(struct db *db, enum db_rc *dbrc)
+{
+	enum db_rc rc = db_commit(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
+	}
+	return MEET_OK;
+}
+
 /* Seal text for (table, column, row) and bind it to name; NULL for "". */
 static int bind_sealed(sqlite3_stmt *st, const char *name, const char *table, const char *column,
 		       const char *row, const char *text)
@@ -43,6 +54,21 @@ static int open_col(sqlite3_stmt *st, int i, const char *table, const char *colu
 	}
 	return seal_decrypt(table, column, row, sqlite3_column_blob(st, i),
 			    (size_t)sqlite3_column_bytes(st, i), out);
+}
+
+/* Insert uid's sealed private note on a session (inside a transaction). */
+static enum db_rc insert_private(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now)
+{
+	char row[48];
+	snprintf(row, sizeof(row), "%lld:%lld", (long long)meeting, (long long)uid);
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
+				       "VALUES (:m, :u, :b, :now)");
+	if (!st || bind_sealed(st, ":b", "private_notes", "body", row, body) != 0)
+		return DB_ERR;
+	db_bind_int(st, ":m", meeting);
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	return db_exec_step(st);
 }
 
 enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const char *today, int64_t now,
@@ -96,22 +122,10 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (n->private_notes && *n->private_notes) {
-		snprintf(row, sizeof(row), "%lld:%lld", (long long)*id, (long long)n->author_id);
-		st = DB_STMT(db, "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
-				 "VALUES (:m, :u, :b, :now)");
-		if (!st || bind_sealed(st, ":b", "private_notes", "body", row, n->private_notes) != 0)
-			return fail(db, DB_ERR, dbrc);
-		db_bind_int(st, ":m", *id);
-		db_bind_int(st, ":u", n->author_id);
-		db_bind_int(st, ":now", now);
-		if ((rc = db_exec_step(st)) != DB_OK)
+		if ((rc = insert_private(db, *id, n->author_id, n->private_notes, now)) != DB_OK)
 			return fail(db, rc, dbrc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
-	return MEET_OK;
+	return commit_or_store(db, dbrc);
 }
 
 enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meeting *m)
@@ -215,11 +229,7 @@ enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
-	return MEET_OK;
+	return commit_or_store(db, dbrc);
 }
 
 enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *dbrc)
@@ -241,11 +251,7 @@ enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
-	return MEET_OK;
+	return commit_or_store(db, dbrc);
 }
 
 /* Inside a transaction: is uid one of the pair of this session? */
@@ -285,23 +291,10 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (body && *body) {
-		char row[48];
-		snprintf(row, sizeof(row), "%lld:%lld", (long long)meeting, (long long)uid);
-		st = DB_STMT(db, "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
-				 "VALUES (:m, :u, :b, :now)");
-		if (!st || bind_sealed(st, ":b", "private_notes", "body", row, body) != 0)
-			return fail(db, DB_ERR, dbrc);
-		db_bind_int(st, ":m", meeting);
-		db_bind_int(st, ":u", uid);
-		db_bind_int(st, ":now", now);
-		if ((rc = db_exec_step(st)) != DB_OK)
+		if ((rc = insert_private(db, meeting, uid, body, now)) != DB_OK)
 			return fail(db, rc, dbrc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
-	return MEET_OK;
+	return commit_or_store(db, dbrc);
 }
 
 enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
@@ -339,11 +332,7 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 	}
 	if (rc != DB_OK)
 		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
-	return MEET_OK;
+	return commit_or_store(db, dbrc);
 }
 
 enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
@@ -413,11 +402,7 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
-	return MEET_OK;
+	return commit_or_store(db, dbrc);
 }
 
 enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done, enum db_rc *dbrc)
@@ -441,11 +426,7 @@ enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done,
 		db_rollback(db);
 		return MEET_NOTFOUND;
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
-	return MEET_OK;
+	return commit_or_store(db, dbrc);
 }
 
 enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
