@@ -380,6 +380,27 @@ static void back(struct ctx *c, const char *flash)
 	resp_redirect(c->resp, loc);
 }
 
+/* Start a write transaction on a survey that is still a draft; otherwise
+ * answer 404 (no survey) or 409 (questions frozen) and return -1. */
+static int begin_draft(struct ctx *c)
+{
+	char status[16];
+	enum db_rc rc = db_begin(c->db);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return -1;
+	}
+	survey_status(c, status, sizeof(status));
+	if (strcmp(status, "draft") == 0)
+		return 0;
+	db_rollback(c->db);
+	if (!status[0])
+		ctx_error(c, 404, "There is no such survey.");
+	else
+		ctx_error(c, 409, "This survey is open or closed: its questions are frozen.");
+	return -1;
+}
+
 static const char *const kinds[] = {"rating", "choice", "text", NULL};
 static const struct field_spec q_fields[] = {
 	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kinds, 0},
@@ -409,21 +430,9 @@ void page_admin_survey_question(struct ctx *c)
 				      "needs 2 to 6 choices, one per line. Nothing was added.");
 		return;
 	}
-	char status[16];
-	enum db_rc rc = db_begin(c->db);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
+	if (begin_draft(c) != 0)
 		return;
-	}
-	survey_status(c, status, sizeof(status));
-	if (strcmp(status, "draft") != 0) {
-		db_rollback(c->db);
-		if (!status[0])
-			ctx_error(c, 404, "There is no such survey.");
-		else
-			ctx_error(c, 409, "This survey is open or closed: its questions are frozen.");
-		return;
-	}
+	enum db_rc rc = DB_OK;
 	sqlite3_stmt *ins = DB_STMT(
 		c->db, "INSERT INTO survey_questions(survey_id, position, kind, prompt, low_label, "
 		       "high_label, choices, max_len, required) SELECT :s, coalesce(max(position), 0) + 1, "
@@ -524,21 +533,9 @@ void page_admin_survey_question_delete(struct ctx *c)
 		ctx_error(c, 400, "This form takes no fields.");
 		return;
 	}
-	char status[16];
-	enum db_rc rc = db_begin(c->db);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
+	if (begin_draft(c) != 0)
 		return;
-	}
-	survey_status(c, status, sizeof(status));
-	if (strcmp(status, "draft") != 0) {
-		db_rollback(c->db);
-		if (!status[0])
-			ctx_error(c, 404, "There is no such survey.");
-		else
-			ctx_error(c, 409, "This survey is open or closed: its questions are frozen.");
-		return;
-	}
+	enum db_rc rc = DB_OK;
 	sqlite3_stmt *del = DB_STMT(c->db, "DELETE FROM survey_questions WHERE id = :q AND survey_id = :s");
 	if (del) {
 		db_bind_int(del, ":q", c->req->ids[1]);
