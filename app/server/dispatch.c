@@ -79,9 +79,21 @@ void dispatch(struct ctx *c)
 		if (is_post) {
 			ctx_error(c, 403, "Your session has ended. Sign in again, then repeat what you did.");
 		} else {
-			char next[2200];
-			snprintf(next, sizeof(next), "/login?next=%s", r->path);
-			resp_redirect(c->resp, next);
+			/* Percent-encode the path so it stays one query value. Routed
+			 * paths hold only safe characters today; this keeps a future
+			 * pattern from ever splitting the query. */
+			struct buf next = {0};
+			buf_puts(&next, "/login?next=");
+			for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
+				if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				    (*p >= '0' && *p <= '9') || *p == '/' || *p == '-' || *p == '_' ||
+				    *p == '.' || *p == '~')
+					buf_append(&next, p, 1);
+				else
+					buf_printf(&next, "%%%02X", *p);
+			}
+			resp_redirect(c->resp, buf_str(&next));
+			buf_free(&next);
 		}
 		return;
 	}

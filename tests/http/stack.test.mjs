@@ -29,6 +29,8 @@ test('the home page sends a signed-out visitor to sign in, and the login page is
   const r = await request(srv, 'GET', '/');
   assert.equal(r.status, 303);
   assert.equal(r.headers.location, '/login?next=/');
+  const deep = await request(srv, 'GET', '/admin/surveys/1/export.csv');
+  assert.equal(deep.headers.location, '/login?next=/admin/surveys/1/export.csv');
   const c = new Client(srv);
   const p = await c.get('/login');
   assert.equal(p.status, 200);
