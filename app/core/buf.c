@@ -99,3 +99,22 @@ const char *buf_str(const struct buf *b)
 {
 	return b->data ? b->data : "";
 }
+
+int buf_put_u64(struct buf *b, unsigned long long v)
+{
+	char d[24], *p = d + sizeof(d);
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return buf_append(b, p, (size_t)(d + sizeof(d) - p));
+}
+
+void str_copy(char *out, size_t n, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (len >= n)
+		len = n - 1;
+	if (len)
+		memcpy(out, s, len);
+	out[len] = '\0';
+}

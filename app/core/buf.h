@@ -26,5 +26,12 @@ void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 /* The contents as a C string ("" when empty); owned by b. */
 const char *buf_str(const struct buf *b);
+/* Append the decimal digits of v. Same errors as buf_append. */
+int buf_put_u64(struct buf *b, unsigned long long v);
+
+/* Copy the C string s (NULL reads as "") into out, cut to n - 1 bytes and
+ * NUL-terminated (n >= 1): what snprintf(out, n, "%s", s) does, without
+ * parsing a format on paths that run for every request. */
+void str_copy(char *out, size_t n, const char *s);
 
 #endif

@@ -1,61 +1,120 @@
 #include "core/log.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "core/buf.h"
+/* Every request writes a line, so this file avoids printf and malloc: the
+ * formatted version was a tenth of a worker's time on a small page. */
 
-char *log_escape(const char *s, char *out, unsigned long outlen)
+#define LINE_MAX_BYTES 4096
+#define VALUE_MAX_BYTES 1024
+
+static const char hex[] = "0123456789abcdef";
+
+/* Both appenders keep two bytes of cap free (newline and NUL) and never
+ * write an escape in part. */
+
+/* Append at most max bytes of s, escaped. */
+static size_t put_escaped(char *out, size_t o, size_t cap, const char *s, size_t max)
 {
-	unsigned long o = 0;
-	if (outlen == 0)
-		return out;
-	for (; *s && o + 5 < outlen; s++) {
+	size_t start = o;
+	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
+		size_t need = (c == '"' || c == '\\') ? 2 : (c < 0x20 || c == 0x7F) ? 4 : 1;
+		if (o + need + 2 > cap || o - start + need > max)
+			break;
+		if (need == 2) {
 			out[o++] = '\\';
 			out[o++] = (char)c;
-		} else if (c < 0x20 || c == 0x7F) {
-			o += (unsigned long)snprintf(out + o, outlen - o, "\\x%02x", c);
+		} else if (need == 4) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
 		} else {
 			out[o++] = (char)c;
 		}
 	}
+	return o;
+}
+
+static size_t put_raw(char *out, size_t o, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (o + n + 2 > cap)
+		n = o + 2 < cap ? cap - o - 2 : 0;
+	memcpy(out + o, s, n);
+	return o + n;
+}
+
+char *log_escape(const char *s, char *out, unsigned long outlen)
+{
+	if (outlen == 0)
+		return out;
+	if (outlen < 2) {
+		out[0] = '\0';
+		return out;
+	}
+	size_t o = put_escaped(out, 0, outlen, s, outlen);
 	out[o] = '\0';
 	return out;
 }
 
-void log_kv(const char *level, const char *msg, ...)
+/* "YYYY-MM-DDTHH:MM:SS" of t, recomputed only when the second changes. */
+static const char *stamp(time_t t)
 {
-	struct buf b = {0};
-	char tbuf[40], esc[1024];
+	static time_t last = -1;
+	static char text[32];
+	if (t != last) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = t;
+	}
+	return text;
+}
+
+size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_list ap)
+{
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
-	buf_printf(&b, "time=%s.%03ldZ level=%s msg=\"%s\"", tbuf, ts.tv_nsec / 1000000, level,
-		   log_escape(msg, esc, sizeof(esc)));
-	va_list ap;
-	va_start(ap, msg);
+	long ms = ts.tv_nsec / 1000000;
+	char frac[] = {'.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z',
+		       0};
+	size_t o = put_raw(out, 0, cap, "time=");
+	o = put_raw(out, o, cap, stamp(ts.tv_sec));
+	o = put_raw(out, o, cap, frac);
+	o = put_raw(out, o, cap, " level=");
+	o = put_raw(out, o, cap, level);
+	o = put_raw(out, o, cap, " msg=\"");
+	o = put_escaped(out, o, cap, msg, VALUE_MAX_BYTES);
+	o = put_raw(out, o, cap, "\"");
 	for (;;) {
 		const char *k = va_arg(ap, const char *);
 		if (!k)
 			break;
 		const char *v = va_arg(ap, const char *);
-		buf_puts(&b, " ");
-		buf_puts(&b, k);
-		buf_puts(&b, "=\"");
-		buf_puts(&b, log_escape(v ? v : "", esc, sizeof(esc)));
-		buf_puts(&b, "\"");
+		o = put_raw(out, o, cap, " ");
+		o = put_raw(out, o, cap, k);
+		o = put_raw(out, o, cap, "=\"");
+		o = put_escaped(out, o, cap, v ? v : "", VALUE_MAX_BYTES);
+		o = put_raw(out, o, cap, "\"");
 	}
+	out[o++] = '\n';
+	out[o] = '\0';
+	return o;
+}
+
+void log_kv(const char *level, const char *msg, ...)
+{
+	char line[LINE_MAX_BYTES];
+	va_list ap;
+	va_start(ap, msg);
+	size_t n = log_format(line, sizeof(line), level, msg, ap);
 	va_end(ap);
-	buf_puts(&b, "\n");
 	/* One write per line so lines from several workers never interleave. */
-	if (!b.oom && write(STDERR_FILENO, b.data, b.len) < 0) {
+	if (write(STDERR_FILENO, line, n) < 0) {
 	}
-	buf_free(&b);
 }

@@ -2,17 +2,24 @@
  * escaped, so nothing a client sends can forge or split a line. */
 #ifndef TANDEM_LOG_H
 #define TANDEM_LOG_H
+#include <stdarg.h>
+#include <stddef.h>
 
 /* Ends log_kv's list: a typed null pointer (a bare NULL may be an int 0,
  * which a variadic function reading char * must not receive). */
 #define LOG_END ((const char *)0)
 
 /* One line: "time=... level=LEVEL msg=MSG" then key/value pairs given as
- * alternating const char * arguments, terminated by LOG_END. */
+ * alternating const char * arguments, terminated by LOG_END. A value is
+ * cut at 1 KiB and the line at 4 KiB. */
 void log_kv(const char *level, const char *msg, ...);
 
+/* The line log_kv writes, formatted into out (cap >= 2 bytes): ends with
+ * a newline and a NUL; returns its length without the NUL. */
+size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_list ap);
+
 /* Escape s for a logfmt value into out (always NUL-terminated, truncated
- * to outlen). Returns out. */
+ * to outlen, never in the middle of an escape). Returns out. */
 char *log_escape(const char *s, char *out, unsigned long outlen);
 
 #endif

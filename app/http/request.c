@@ -3,13 +3,14 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "core/buf.h"
 #include <strings.h>
 #include <unistd.h>
 
 static void copy_param(char *out, size_t n, req_param_fn param, void *ctx, const char *name)
 {
-	const char *v = param(ctx, name);
-	snprintf(out, n, "%s", v ? v : "");
+	str_copy(out, n, param(ctx, name));
 }
 
 static int path_ok(const char *p)
@@ -22,19 +23,27 @@ static int path_ok(const char *p)
 	return form_utf8_valid(p, strlen(p));
 }
 
+/* A request id only has to be unique in the logs, not secret: a random
+ * per-process prefix and a counter, without a syscall per request. */
+static uint32_t rid_prefix, rid_counter;
+static int rid_seeded;
+
+void request_ids_reseed(void)
+{
+	rid_prefix = randombytes_random();
+	rid_counter = randombytes_random();
+	rid_seeded = 1;
+}
+
 int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body, size_t body_len)
 {
 	memset(r, 0, sizeof(*r));
-	/* A request id only has to be unique in the logs, not secret: a random
-	 * per-process prefix and a counter, without a syscall per request. */
-	static uint32_t prefix, counter;
-	static pid_t owner;
-	if (owner != getpid()) {
-		owner = getpid();
-		prefix = randombytes_random();
-		counter = randombytes_random();
-	}
-	snprintf(r->rid, sizeof(r->rid), "%08x%08x", prefix, ++counter);
+	if (!rid_seeded)
+		request_ids_reseed();
+	uint64_t id = (uint64_t)rid_prefix << 32 | ++rid_counter;
+	for (int i = 15; i >= 0; i--, id >>= 4)
+		r->rid[i] = "0123456789abcdef"[id & 15];
+	r->rid[16] = '\0';
 	copy_param(r->method, sizeof(r->method), param, pctx, "REQUEST_METHOD");
 	copy_param(r->path, sizeof(r->path), param, pctx, "DOCUMENT_URI");
 	copy_param(r->ip, sizeof(r->ip), param, pctx, "REMOTE_ADDR");

@@ -31,6 +31,10 @@ typedef const char *(*req_param_fn)(void *ctx, const char *name);
  * application/x-www-form-urlencoded. r must be freed with request_free
  * either way. */
 int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body, size_t body_len);
+
+/* Pick a fresh random prefix for request ids; each worker calls it after
+ * fork so no two processes hand out the same ids. */
+void request_ids_reseed(void);
 void request_free(struct request *r);
 
 #endif

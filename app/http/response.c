@@ -76,14 +76,18 @@ const char *resp_reason(int s)
 	}
 }
 
-void resp_serialise(const struct response *r, struct buf *out)
+void resp_serialise_head(const struct response *r, struct buf *out)
 {
-	buf_printf(out, "Status: %d %s\r\n", r->status, resp_reason(r->status));
-	buf_printf(out, "Content-Type: %s\r\n", r->content_type);
-	buf_printf(out, "Content-Length: %zu\r\n", r->body.len);
+	buf_puts(out, "Status: ");
+	buf_put_u64(out, (unsigned)r->status);
+	buf_puts(out, " ");
+	buf_puts(out, resp_reason(r->status));
+	buf_puts(out, "\r\nContent-Type: ");
+	buf_puts(out, r->content_type);
+	buf_puts(out, "\r\nContent-Length: ");
+	buf_put_u64(out, r->body.len);
 	/* Every page may carry someone's private data: no cache keeps any. */
-	buf_puts(out, "Cache-Control: no-store\r\n");
+	buf_puts(out, "\r\nCache-Control: no-store\r\n");
 	buf_append(out, buf_str(&r->headers), r->headers.len);
 	buf_puts(out, "\r\n");
-	buf_append(out, buf_str(&r->body), r->body.len);
 }

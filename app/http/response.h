@@ -26,8 +26,9 @@ void resp_redirect(struct response *r, const char *path);
 void resp_session_cookie(struct response *r, const char *value, long max_age);
 /* Plain-text body with a status (for /healthz and bare errors). */
 void resp_text(struct response *r, int status, const char *text);
-/* Serialise the FastCGI/CGI response head and body into out. */
-void resp_serialise(const struct response *r, struct buf *out);
+/* Append the FastCGI/CGI response head (status, headers, blank line) to
+ * out; the body (r->body) follows it on the wire. */
+void resp_serialise_head(const struct response *r, struct buf *out);
 /* The reason phrase for a status code. */
 const char *resp_reason(int status);
 

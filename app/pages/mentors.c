@@ -47,20 +47,31 @@ static struct {
 	char *html;
 } card_cache[CARD_SLOTS];
 
-/* The card for the current row of the directory query (columns: id,
- * name, title, team, focus, capacity, active, formats, median, version).
- * Borrowed from the cache; NULL if it could not be rendered. */
-static const char *card_html(sqlite3_stmt *q)
+/* The card of mentor id at version (from the directory row). Borrowed from
+ * the cache; NULL if it could not be read or rendered. */
+static const char *card_html(struct db *db, int64_t id, int64_t version)
 {
-	int64_t id = sqlite3_column_int64(q, 0), version = sqlite3_column_int64(q, 9);
 	size_t h = (size_t)id % CARD_SLOTS;
 	if (card_cache[h].html && card_cache[h].id == id && card_cache[h].version == version)
 		return card_cache[h].html;
-	struct view *v = view_new();
-	if (!v)
+	sqlite3_stmt *q =
+		DB_STMT(db, "SELECT name, job_title, team, focus_names, capacity, active, formats, "
+			    "coalesce(median_answer, -1), version FROM mentor_cards WHERE user_id = :u");
+	if (!q)
 		return NULL;
-	int64_t cap = sqlite3_column_int64(q, 5), active = sqlite3_column_int64(q, 6),
-		med = sqlite3_column_int64(q, 8);
+	db_bind_int(q, ":u", id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return NULL;
+	}
+	struct view *v = view_new();
+	if (!v) {
+		sqlite3_reset(q);
+		return NULL;
+	}
+	int64_t cap = sqlite3_column_int64(q, 4), active = sqlite3_column_int64(q, 5),
+		med = sqlite3_column_int64(q, 7);
+	version = sqlite3_column_int64(q, 8);
 	int64_t room = cap > active ? cap - active : 0;
 	char places[80], answers[120] = "";
 	snprintf(places, sizeof(places), "%lld of %lld place%s free", (long long)room, (long long)cap,
@@ -71,12 +82,13 @@ static const char *card_html(sqlite3_stmt *q)
 		snprintf(answers, sizeof(answers), "Usually answers within %s", d);
 	}
 	struct buf fl = {0}, out = {0};
-	format_list((unsigned)sqlite3_column_int(q, 7), &fl);
+	format_list((unsigned)sqlite3_column_int(q, 6), &fl);
 	view_int(v, "id", id);
-	view_str(v, "name", (const char *)sqlite3_column_text(q, 1));
-	view_str(v, "job_title", (const char *)sqlite3_column_text(q, 2));
-	view_str(v, "team", (const char *)sqlite3_column_text(q, 3));
-	view_str(v, "focus", (const char *)sqlite3_column_text(q, 4));
+	view_str(v, "name", (const char *)sqlite3_column_text(q, 0));
+	view_str(v, "job_title", (const char *)sqlite3_column_text(q, 1));
+	view_str(v, "team", (const char *)sqlite3_column_text(q, 2));
+	view_str(v, "focus", (const char *)sqlite3_column_text(q, 3));
+	sqlite3_reset(q);
 	view_int(v, "room", room);
 	view_str(v, "places", places);
 	view_str(v, "formats", buf_str(&fl));
@@ -93,6 +105,43 @@ static const char *card_html(sqlite3_stmt *q)
 	card_cache[h].version = version;
 	card_cache[h].html = out.data; /* the cache owns it now */
 	return card_cache[h].html;
+}
+
+/* The <option>s of the format filter with `chosen` selected, rendered
+ * once per worker and choice from _format_options.html (escaped values,
+ * hence safe to push as trusted HTML): CTPL copies a whole row at every
+ * {f[i]}, so this loop cost more than all twenty cached cards. Borrowed
+ * from the cache; NULL if it could not be rendered. */
+static const char *format_options(const char *chosen)
+{
+	static char *cache[FORMAT_COUNT + 1];
+	int k = 0;
+	for (int i = 0; i < FORMAT_COUNT; i++)
+		if (strcmp(format_names[i], chosen) == 0)
+			k = i + 1;
+	if (cache[k])
+		return cache[k];
+	struct view *v = view_new();
+	if (!v)
+		return NULL;
+	struct vlist *fl = view_list_new();
+	for (int i = 0; i < FORMAT_COUNT; i++) {
+		struct vrow *r = view_row_new();
+		view_row_str(r, format_names[i]);
+		view_row_str(r, format_labels[i]);
+		view_row_int(r, i + 1 == k);
+		view_list_add(fl, r);
+	}
+	view_list_set(v, "formats", fl);
+	struct buf out = {0};
+	int rc = view_render(v, "_format_options", &out);
+	view_free(v);
+	if (rc != 0 || out.oom) {
+		buf_free(&out);
+		return NULL;
+	}
+	cache[k] = out.data; /* the cache owns it now */
+	return cache[k];
 }
 
 static const char *const format_choices[] = {"",     "one_on_one", "pairing", "office_hours",
@@ -139,42 +188,37 @@ void page_mentors(struct ctx *c)
 			snprintf(mine, sizeof(mine), "%s", (const char *)sqlite3_column_text(mi, 0));
 		sqlite3_reset(mi);
 	}
-	/* The directory index is in display order; only the rows shown are
-	 * joined to their cards. instr(), not LIKE: a LIKE on a bound value
-	 * makes SQLite re-prepare the statement at every new value. */
-	/* Without interests there is no overlap to rank by, and the index
-	 * order is the display order: the first statement reads only the rows
-	 * it shows. With interests, every candidate is ranked. */
+	/* A page of the directory is (mentor, card version) pairs read from
+	 * one covering index in display order; the cards themselves come from
+	 * this worker's cache (mentor_cards is read only for a card changed
+	 * since). instr(), not LIKE: a LIKE on a bound value makes SQLite
+	 * re-prepare the statement at every new value. Without interests there
+	 * is no overlap to rank by and the index order is the display order:
+	 * the statement reads only the rows it shows. With interests, every
+	 * candidate is ranked. */
 	sqlite3_stmt *q =
 		mine[0] ? DB_STMT(c->db,
-				  "SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, "
-				  "c.active, c.formats, "
-				  "coalesce(c.median_answer, -1), c.version FROM ("
-				  "  SELECT d.user_id, d.has_room, d.name_key, topic_overlap(d.focus_ids, "
-				  ":mine) AS ov FROM directory d"
-				  "  WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
-				  "  AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE "
-				  "s.user_id = d.user_id"
-				  "    AND instr(s.search_text, :w1) AND instr(s.search_text, :w2) AND "
-				  "instr(s.search_text, :w3)))"
-				  "  ORDER BY d.has_room DESC, ov DESC, d.name_key, d.user_id LIMIT :lim "
-				  "OFFSET :off) AS pick "
-				  "JOIN mentor_cards c ON c.user_id = pick.user_id "
-				  "ORDER BY pick.has_room DESC, pick.ov DESC, pick.name_key, pick.user_id")
+				  "SELECT d.user_id, d.version, topic_overlap(d.focus_ids, :mine) AS ov "
+				  "FROM directory d WHERE d.topic_id = :topic "
+				  "AND (:fbit = 0 OR (d.formats & :fbit) <> 0) "
+				  "AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE "
+				  "s.user_id = d.user_id AND instr(s.search_text, :w1) "
+				  "AND instr(s.search_text, :w2) AND instr(s.search_text, :w3))) "
+				  "ORDER BY d.has_room DESC, ov DESC, d.name_key, d.user_id LIMIT :lim "
+				  "OFFSET :off")
 			: DB_STMT(c->db,
-				  "SELECT c.user_id, c.name, c.job_title, c.team, c.focus_names, c.capacity, "
-				  "c.active, c.formats, "
-				  "coalesce(c.median_answer, -1), c.version, :mine FROM directory d "
-				  "JOIN mentor_cards c ON c.user_id = d.user_id "
-				  "WHERE d.topic_id = :topic AND (:fbit = 0 OR (d.formats & :fbit) <> 0)"
-				  "  AND (:nwords = 0 OR (instr(c.search_text, :w1) AND instr(c.search_text, "
-				  ":w2) AND instr(c.search_text, :w3)))"
+				  "SELECT d.user_id, d.version FROM directory d WHERE d.topic_id = :topic "
+				  "AND (:fbit = 0 OR (d.formats & :fbit) <> 0) "
+				  "AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE "
+				  "s.user_id = d.user_id AND instr(s.search_text, :w1) "
+				  "AND instr(s.search_text, :w2) AND instr(s.search_text, :w3))) "
 				  "ORDER BY d.has_room DESC, d.name_key, d.user_id LIMIT :lim OFFSET :off");
 	if (!q) {
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
-	db_bind_text(q, ":mine", mine);
+	if (mine[0])
+		db_bind_text(q, ":mine", mine);
 	db_bind_int(q, ":topic", topic);
 	db_bind_int(q, ":fbit", *f.v[2].s ? format_bit(f.v[2].s) : 0);
 	db_bind_int(q, ":nwords", nwords);
@@ -190,7 +234,7 @@ void page_mentors(struct ctx *c)
 			more = 1;
 			break;
 		}
-		const char *html = card_html(q);
+		const char *html = card_html(c->db, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1));
 		if (!html) {
 			sqlite3_reset(q);
 			buf_free(&cards);
@@ -207,15 +251,13 @@ void page_mentors(struct ctx *c)
 	view_str(v, "q", f.v[0].s);
 	view_str(v, "topic", f.v[1].s);
 	view_str(v, "format", f.v[2].s);
-	struct vlist *fl = view_list_new();
-	for (int i = 0; i < FORMAT_COUNT; i++) {
-		struct vrow *r = view_row_new();
-		view_row_str(r, format_names[i]);
-		view_row_str(r, format_labels[i]);
-		view_row_int(r, strcmp(format_names[i], f.v[2].s) == 0);
-		view_list_add(fl, r);
+	const char *options = format_options(f.v[2].s);
+	if (!options) {
+		ctx_error(c, 500, "Something went wrong and we could not show the directory.");
+		buf_free(&cards);
+		return;
 	}
-	view_list_set(v, "formats", fl);
+	view_trusted_html(v, "format_options", options);
 	view_int(v, "page", page);
 	view_int(v, "count", n);
 	/* Links to the neighbouring pages keep the search: built from escaped

@@ -1,5 +1,6 @@
 #include <fcgiapp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,23 @@ static const char *fcgi_param(void *ctx, const char *name)
 	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
 }
 
+/* End the request and close the connection. libfcgi's own close is a
+ * lingering one (shutdown, then wait up to 2 s for nginx to hang up) that
+ * guards a TCP peer against a reset; on this unix socket, with the whole
+ * request read, nothing is left to reset, and the wait kept a worker from
+ * its next request for as long as nginx took to get round to closing. */
+static void finish(FCGX_Request *fr)
+{
+	int keep = fr->keepConnection;
+	fr->keepConnection = 1;
+	FCGX_Finish_r(fr); /* flushes, reads any unread stdin; on error closes */
+	fr->keepConnection = keep;
+	if (!keep && fr->ipcFd >= 0) {
+		close(fr->ipcFd);
+		fr->ipcFd = -1;
+	}
+}
+
 /* Read the body, at most REQ_MAX_BODY bytes (nginx enforces the same
  * limit first). Returns 0, 413 when too large, 400 when short. */
 static int read_body(FCGX_Request *fr, struct buf *body)
@@ -55,12 +73,23 @@ static int read_body(FCGX_Request *fr, struct buf *body)
 	return 0;
 }
 
+/* Decimal text of v >= 0 in buf (without printf: this runs per request). */
+static const char *decimal(char buf[24], int64_t v)
+{
+	char *p = buf + 23;
+	*p = '\0';
+	uint64_t u = v < 0 ? 0 : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	return p;
+}
+
 static void log_request(const struct request *r, const struct ctx *c, int status, int64_t us)
 {
-	char st[8], dur[24], uid[24];
-	snprintf(st, sizeof(st), "%d", status);
-	snprintf(dur, sizeof(dur), "%lld", (long long)us);
-	snprintf(uid, sizeof(uid), "%lld", (long long)(c->signed_in ? c->user.id : 0));
+	char sb[24], db[24], ub[24];
+	const char *st = decimal(sb, status), *dur = decimal(db, us);
+	const char *uid = decimal(ub, c->signed_in ? c->user.id : 0);
 	/* The route's pattern, not the raw path, once it is known: paths are
 	 * ids only, but the pattern is what an operator groups by. */
 	/* Survey answers: nothing that could tie a submission to a person or
@@ -100,6 +129,7 @@ void worker_main(const struct config *cfg, int listen_fd)
 	 * login flood must leave a worker free for everything else. */
 	int slots = cfg->workers - 1 < cfg->cores ? cfg->workers - 1 : cfg->cores;
 	pw_slots_init(cfg->data, slots > 0 ? slots : 1);
+	request_ids_reseed();
 	FCGX_Init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, listen_fd, 0);
@@ -132,9 +162,12 @@ void worker_main(const struct config *cfg, int listen_fd)
 			if (get)
 				db_read_end(db);
 		}
-		resp_serialise(&resp, &out);
+		/* Head and body go straight into libfcgi's buffer, unjoined. */
+		resp_serialise_head(&resp, &out);
 		FCGX_PutStr(out.data, (int)out.len, fr.out);
-		FCGX_Finish_r(&fr);
+		if (resp.body.len)
+			FCGX_PutStr(resp.body.data, (int)resp.body.len, fr.out);
+		finish(&fr);
 		log_request(&req, &c, resp.status, clock_mono_us() - t0);
 		view_free(c.view);
 		request_free(&req);

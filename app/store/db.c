@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include "core/buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,7 +49,18 @@ struct db *db_open(const char *path)
 	struct db *db = calloc(1, sizeof(*db));
 	if (!db)
 		return NULL;
-	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* Tandem is one thread per process and never shares a connection, so
+	 * SQLite's mutexes and its global allocation counter (a lock around
+	 * every malloc) are pure cost. Only possible before SQLite's first
+	 * use in the process; later calls fail harmlessly. */
+	static int configured;
+	if (!configured) {
+		sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		configured = 1;
+	}
+	int rc = sqlite3_open_v2(path, &db->h,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), LOG_END);
 		sqlite3_close(db->h);
@@ -253,4 +266,9 @@ int64_t db_scalar(struct db *db, const char *sql, int64_t def)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return v;
+}
+
+void db_column_copy(sqlite3_stmt *st, int col, char *out, size_t n)
+{
+	str_copy(out, n, (const char *)sqlite3_column_text(st, col));
 }

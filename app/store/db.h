@@ -3,6 +3,7 @@
 #ifndef TANDEM_DB_H
 #define TANDEM_DB_H
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum db_rc {
@@ -33,6 +34,9 @@ sqlite3_stmt *db_stmt_literal(struct db *db, const char *sql);
 /* Bind by name (":name"); a missing name is a programming error, logged
  * and returned as -1. */
 int db_bind_text(sqlite3_stmt *st, const char *name, const char *v);
+/* Copy text column col of the current row into out (n bytes, cut and
+ * NUL-terminated; NULL reads as ""). */
+void db_column_copy(sqlite3_stmt *st, int col, char *out, size_t n);
 int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v);
 int db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, int n);
 int db_bind_null(sqlite3_stmt *st, const char *name);

@@ -112,10 +112,11 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		"INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, capacity, active, "
 		"formats, median_answer, search_text, version) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, "
 		":med, :s, :v)");
+	int64_t version;
+	randombytes_buf(&version, sizeof(version));
+	version &= INT64_MAX;
 	if (st) {
-		int64_t version;
-		randombytes_buf(&version, sizeof(version));
-		db_bind_int(st, ":v", version & INT64_MAX);
+		db_bind_int(st, ":v", version);
 		db_bind_int(st, ":u", uid);
 		db_bind_text(st, ":n", name);
 		db_bind_text(st, ":t", title);
@@ -134,16 +135,18 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		rc = DB_ERR;
 	}
 	/* Topic 0 and each focus topic. */
-	st = DB_STMT(db, "INSERT INTO directory(topic_id, user_id, has_room, name_key, formats, focus_ids) "
-			 "SELECT 0, :u, :room, :k, :fm, :ids UNION ALL "
-			 "SELECT topic_id, :u, :room, :k, :fm, :ids FROM user_topics WHERE user_id = :u AND "
-			 "kind = 'focus'");
+	st = DB_STMT(db,
+		     "INSERT INTO directory(topic_id, user_id, has_room, name_key, formats, focus_ids, "
+		     "version) SELECT 0, :u, :room, :k, :fm, :ids, :v UNION ALL "
+		     "SELECT topic_id, :u, :room, :k, :fm, :ids, :v FROM user_topics WHERE user_id = :u AND "
+		     "kind = 'focus'");
 	if (rc == DB_OK && st) {
 		db_bind_int(st, ":u", uid);
 		db_bind_int(st, ":room", active < cap);
 		db_bind_text(st, ":k", buf_str(&key));
 		db_bind_int(st, ":fm", formats);
 		db_bind_text(st, ":ids", focus_ids);
+		db_bind_int(st, ":v", version);
 		rc = db_exec_step(st);
 	} else if (rc == DB_OK) {
 		rc = DB_ERR;

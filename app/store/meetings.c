@@ -5,12 +5,6 @@
 
 #include "security/seal.h"
 
-static void col(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
 static enum meet_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
 {
 	db_rollback(db);
@@ -90,7 +84,7 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	char started[11] = "";
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	if (found)
-		col(st, 0, started, sizeof(started));
+		db_column_copy(st, 0, started, sizeof(started));
 	sqlite3_reset(st);
 	if (!found || strcmp(n->held_on, started) < 0) {
 		db_rollback(db);
@@ -151,12 +145,12 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 	m->author_id = sqlite3_column_int64(st, 2);
 	m->mentor_id = sqlite3_column_int64(st, 3);
 	m->mentee_id = sqlite3_column_int64(st, 4);
-	col(st, 5, m->held_on, sizeof(m->held_on));
-	col(st, 6, m->kind, sizeof(m->kind));
-	col(st, 7, m->labels, sizeof(m->labels));
-	col(st, 8, m->topic, sizeof(m->topic));
-	col(st, 9, m->mentor_name, sizeof(m->mentor_name));
-	col(st, 10, m->mentee_name, sizeof(m->mentee_name));
+	db_column_copy(st, 5, m->held_on, sizeof(m->held_on));
+	db_column_copy(st, 6, m->kind, sizeof(m->kind));
+	db_column_copy(st, 7, m->labels, sizeof(m->labels));
+	db_column_copy(st, 8, m->topic, sizeof(m->topic));
+	db_column_copy(st, 9, m->mentor_name, sizeof(m->mentor_name));
+	db_column_copy(st, 10, m->mentee_name, sizeof(m->mentee_name));
 	m->duration_min = sqlite3_column_int(st, 11);
 	m->created_at = sqlite3_column_int64(st, 14);
 	char row[48];

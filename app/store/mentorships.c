@@ -6,12 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void col(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
 enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship *m)
 {
 	sqlite3_stmt *st =
@@ -33,17 +27,17 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 	m->id = sqlite3_column_int64(st, 0);
 	m->mentor_id = sqlite3_column_int64(st, 1);
 	m->mentee_id = sqlite3_column_int64(st, 2);
-	col(st, 3, m->mentor_name, sizeof(m->mentor_name));
-	col(st, 4, m->mentee_name, sizeof(m->mentee_name));
-	col(st, 5, m->topic, sizeof(m->topic));
-	col(st, 6, m->goal, sizeof(m->goal));
-	col(st, 7, m->format, sizeof(m->format));
-	col(st, 8, m->cadence, sizeof(m->cadence));
-	col(st, 9, m->started_on, sizeof(m->started_on));
-	col(st, 10, m->planned_end, sizeof(m->planned_end));
-	col(st, 11, m->status, sizeof(m->status));
-	col(st, 12, m->outcome, sizeof(m->outcome));
-	col(st, 13, m->end_reason, sizeof(m->end_reason));
+	db_column_copy(st, 3, m->mentor_name, sizeof(m->mentor_name));
+	db_column_copy(st, 4, m->mentee_name, sizeof(m->mentee_name));
+	db_column_copy(st, 5, m->topic, sizeof(m->topic));
+	db_column_copy(st, 6, m->goal, sizeof(m->goal));
+	db_column_copy(st, 7, m->format, sizeof(m->format));
+	db_column_copy(st, 8, m->cadence, sizeof(m->cadence));
+	db_column_copy(st, 9, m->started_on, sizeof(m->started_on));
+	db_column_copy(st, 10, m->planned_end, sizeof(m->planned_end));
+	db_column_copy(st, 11, m->status, sizeof(m->status));
+	db_column_copy(st, 12, m->outcome, sizeof(m->outcome));
+	db_column_copy(st, 13, m->end_reason, sizeof(m->end_reason));
 	m->duration_min = sqlite3_column_int(st, 14);
 	m->weeks = sqlite3_column_int(st, 15);
 	sqlite3_reset(st);

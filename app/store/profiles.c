@@ -42,12 +42,6 @@ void format_list(unsigned bits, struct buf *out)
 	}
 }
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t n)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
 static enum db_rc topic_list(struct db *db, int64_t uid, const char *kind, char *out, size_t n)
 {
 	sqlite3_stmt *st =
@@ -59,7 +53,7 @@ static enum db_rc topic_list(struct db *db, int64_t uid, const char *kind, char 
 	db_bind_text(st, ":k", kind);
 	out[0] = '\0';
 	if (sqlite3_step(st) == SQLITE_ROW)
-		copy_text(st, 0, out, n);
+		db_column_copy(st, 0, out, n);
 	sqlite3_reset(st);
 	return DB_OK;
 }
@@ -76,10 +70,10 @@ enum db_rc profile_get(struct db *db, int64_t uid, struct profile *p)
 		sqlite3_reset(st);
 		return DB_NOTFOUND;
 	}
-	copy_text(st, 0, p->team, sizeof(p->team));
-	copy_text(st, 1, p->job_title, sizeof(p->job_title));
-	copy_text(st, 2, p->timezone, sizeof(p->timezone));
-	copy_text(st, 3, p->bio, sizeof(p->bio));
+	db_column_copy(st, 0, p->team, sizeof(p->team));
+	db_column_copy(st, 1, p->job_title, sizeof(p->job_title));
+	db_column_copy(st, 2, p->timezone, sizeof(p->timezone));
+	db_column_copy(st, 3, p->bio, sizeof(p->bio));
 	p->is_mentor = sqlite3_column_int(st, 4);
 	p->capacity = sqlite3_column_int(st, 5);
 	p->formats = (unsigned)sqlite3_column_int(st, 6);

@@ -51,7 +51,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 		memcpy(s->csrf, sqlite3_column_blob(st, 1), TOKEN_BYTES);
 	s->created_at = sqlite3_column_int64(st, 2);
 	s->last_seen = sqlite3_column_int64(st, 3);
-	snprintf(s->flash, sizeof(s->flash), "%s", (const char *)sqlite3_column_text(st, 4));
+	db_column_copy(st, 4, s->flash, sizeof(s->flash));
 	int active = sqlite3_column_int(st, 5);
 	if (u && s->user_id)
 		user_from_row(st, 6, u);

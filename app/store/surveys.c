@@ -5,12 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-static void col(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
 enum db_rc survey_invite_pair(struct db *db, int64_t mentorship_id)
 {
 	sqlite3_stmt *st = DB_STMT(
@@ -41,8 +35,8 @@ enum db_rc survey_invitation_for(struct db *db, int64_t id, int64_t uid, struct 
 	}
 	inv->id = sqlite3_column_int64(st, 0);
 	inv->survey_id = sqlite3_column_int64(st, 1);
-	col(st, 2, inv->title, sizeof(inv->title));
-	col(st, 3, inv->role, sizeof(inv->role));
+	db_column_copy(st, 2, inv->title, sizeof(inv->title));
+	db_column_copy(st, 3, inv->role, sizeof(inv->role));
 	inv->answered = sqlite3_column_int(st, 4);
 	sqlite3_reset(st);
 	return DB_OK;
@@ -59,11 +53,11 @@ int survey_questions(struct db *db, int64_t survey_id, struct question *q, int m
 	int n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
 		q[n].id = sqlite3_column_int64(st, 0);
-		col(st, 1, q[n].kind, sizeof(q[n].kind));
-		col(st, 2, q[n].prompt, sizeof(q[n].prompt));
-		col(st, 3, q[n].low, sizeof(q[n].low));
-		col(st, 4, q[n].high, sizeof(q[n].high));
-		col(st, 5, q[n].choices, sizeof(q[n].choices));
+		db_column_copy(st, 1, q[n].kind, sizeof(q[n].kind));
+		db_column_copy(st, 2, q[n].prompt, sizeof(q[n].prompt));
+		db_column_copy(st, 3, q[n].low, sizeof(q[n].low));
+		db_column_copy(st, 4, q[n].high, sizeof(q[n].high));
+		db_column_copy(st, 5, q[n].choices, sizeof(q[n].choices));
 		q[n].max_len = sqlite3_column_int(st, 6);
 		q[n].required = sqlite3_column_int(st, 7);
 		n++;

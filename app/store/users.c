@@ -5,19 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	snprintf(out, n, "%s", s ? (const char *)s : "");
-}
+#include "core/buf.h"
 
 void user_from_row(sqlite3_stmt *st, int f, struct user *u)
 {
 	u->id = sqlite3_column_int64(st, f);
-	copy_col(st, f + 1, u->email, sizeof(u->email));
-	copy_col(st, f + 2, u->name, sizeof(u->name));
-	copy_col(st, f + 3, u->pw_hash, sizeof(u->pw_hash));
-	copy_col(st, f + 4, u->role, sizeof(u->role));
+	db_column_copy(st, f + 1, u->email, sizeof(u->email));
+	db_column_copy(st, f + 2, u->name, sizeof(u->name));
+	db_column_copy(st, f + 3, u->pw_hash, sizeof(u->pw_hash));
+	db_column_copy(st, f + 4, u->role, sizeof(u->role));
 	u->active = sqlite3_column_int(st, f + 5);
 	u->last_login_at = sqlite3_column_int64(st, f + 6);
 }

@@ -326,8 +326,9 @@ int view_render(struct view *v, const char *name, struct buf *out)
 		render_gs = g_memory_output_stream_new_resizable();
 		render_os = ctpl_output_stream_new(render_gs);
 	}
+	/* Rewind without truncating: truncation gives the memory back and the
+	 * next page grows it again. The page's length is where writing ends. */
 	g_seekable_seek(G_SEEKABLE(render_gs), 0, G_SEEK_SET, NULL, NULL);
-	g_seekable_truncate(G_SEEKABLE(render_gs), 0, NULL, NULL);
 	GError *err = NULL;
 	int rc = 0;
 	if (!ctpl_parser_parse(t, v->env, render_os, &err)) {
@@ -338,7 +339,7 @@ int view_render(struct view *v, const char *name, struct buf *out)
 	} else {
 		GMemoryOutputStream *ms = G_MEMORY_OUTPUT_STREAM(render_gs);
 		buf_append(out, g_memory_output_stream_get_data(ms),
-			   g_memory_output_stream_get_data_size(ms));
+			   (size_t)g_seekable_tell(G_SEEKABLE(render_gs)));
 		if (out->oom)
 			rc = -1;
 	}

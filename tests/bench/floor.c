@@ -29,7 +29,8 @@ int main(int argc, char **argv)
 	chmod(argv[1], 0666);
 	static char page[65536];
 	size_t n = 0;
-	n += (size_t)snprintf(page, sizeof(page), "<!doctype html><html><head><title>floor</title></head><body>");
+	n += (size_t)snprintf(page, sizeof(page),
+			      "<!doctype html><html><head><title>floor</title></head><body>");
 	size_t want = argc > 3 ? (size_t)atoi(argv[3]) : 3000;
 	if (want > 60000)
 		want = 60000;
@@ -53,7 +54,16 @@ int main(int argc, char **argv)
 			while (FCGX_Accept_r(&r) >= 0) {
 				FCGX_PutStr(head, hl, r.out);
 				FCGX_PutStr(page, (int)n, r.out);
+				/* The same close as tandem's worker (see finish() in
+				 * app/server/worker.c): without libfcgi's lingering wait. */
+				int keep = r.keepConnection;
+				r.keepConnection = 1;
 				FCGX_Finish_r(&r);
+				r.keepConnection = keep;
+				if (!keep && r.ipcFd >= 0) {
+					close(r.ipcFd);
+					r.ipcFd = -1;
+				}
 			}
 			_exit(0);
 		}

@@ -61,8 +61,25 @@ test('directory: by topic, format and words; room left first; 2 of 3 places free
   assert.match(byTopic.body, /Ana Directory/);
   assert.match(byTopic.body, /3 of 3 places free/);
   assert.doesNotMatch(byTopic.body, /María García/);
-  assert.match((await b.get('/mentors?format=pairing&topic=kotlin')).body, /Ana Directory/);
-  assert.doesNotMatch((await b.get('/mentors?format=peer&topic=kotlin')).body, /Ana Directory/);
+  const pairing = await b.get('/mentors?format=pairing&topic=kotlin');
+  assert.match(pairing.body, /Ana Directory/);
+  // The filter keeps the chosen format, and only that one, selected.
+  assert.match(pairing.body, /<option value="pairing" selected>Pairing sessions<\/option>/);
+  assert.equal((pairing.body.match(/ selected>/g) || []).length, 1);
+  assert.doesNotMatch(byTopic.body, / selected>/);
+  const peer = await b.get('/mentors?format=peer&topic=kotlin');
+  assert.doesNotMatch(peer.body, /Ana Directory/);
+  assert.match(peer.body, /<option value="peer" selected>/);
+  // A card changes as soon as its mentor's profile does, whichever worker
+  // answers (each keeps rendered cards).
+  for (let i = 0; i < 4; i++) await b.get('/mentors?topic=kotlin');
+  await becomeMentor(a, { focus: 'Kotlin, Gardening', capacity: '5', formats: ['pairing'], title: 'Principal gardener' });
+  for (let i = 0; i < 4; i++) {
+    const again = await b.get('/mentors?topic=kotlin');
+    assert.match(again.body, /5 of 5 places free/);
+    assert.match(again.body, /Principal gardener/);
+    assert.doesNotMatch(again.body, /3 of 3 places free/);
+  }
   assert.match((await b.get('/mentors?q=gardening+ana')).body, /Ana Directory/);
   assert.doesNotMatch((await b.get('/mentors?q=gardening+zebra')).body, /Ana Directory/);
   assert.match((await b.get('/mentors?topic=nonexistent')).body, /No mentor matches/);
@@ -125,6 +142,9 @@ test('accepting starts a mentorship with a plan and closes the other requests on
   assert.match(page.body, /Week 1:<\/strong> Introductions/);
   assert.match(page.body, /Week 8:<\/strong> Review and post-mortem/);
   assert.equal((page.body.match(/<strong>Week \d+:/g) || []).length, 8);
+  // Both dashboards list it, with each person's role and the plan's progress.
+  assert.match((await m1.get('/')).body, new RegExp(`href="${ms}">Rust</a> with Finn <span class="muted">\\(mentor, 0 of 8 weeks done\\)`, 'i'));
+  assert.match((await e.get('/')).body, new RegExp(`href="${ms}">Rust</a> with Accepting Mentor <span class="muted">\\(mentee, 0 of 8 weeks done\\)`, 'i'));
   const other = await m2.get(r2);
   assert.match(other.body, /matched elsewhere/i);
   assert.match(other.body, /found a mentor for this topic elsewhere/);

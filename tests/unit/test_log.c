@@ -1,0 +1,72 @@
+/* The request log: one line per call, quoted values, nothing a client
+ * sends can split a line or forge a key; long values are cut, never an
+ * escape in half. */
+#include "testutil.h"
+
+#include "core/log.h"
+
+static size_t line(char *out, size_t cap, const char *msg, ...)
+{
+	va_list ap;
+	va_start(ap, msg);
+	size_t n = log_format(out, cap, "info", msg, ap);
+	va_end(ap);
+	return n;
+}
+
+static void lines_are_logfmt_with_quoted_values(void **state)
+{
+	(void)state;
+	char out[4096];
+	size_t n = line(out, sizeof(out), "request", "path", "/mentors/7", "status", "200", LOG_END);
+	assert_int_equal(n, strlen(out));
+	assert_true(strncmp(out, "time=20", 7) == 0);
+	/* time=YYYY-MM-DDTHH:MM:SS.mmmZ */
+	assert_int_equal(out[28], 'Z');
+	assert_int_equal(out[24], '.');
+	assert_non_null(strstr(out, " level=info msg=\"request\" path=\"/mentors/7\" status=\"200\"\n"));
+	assert_int_equal(out[n - 1], '\n');
+}
+
+static void control_characters_and_quotes_are_escaped(void **state)
+{
+	(void)state;
+	char out[4096];
+	line(out, sizeof(out), "m", "path", "/x\" uid=\"1\nlevel=error\x7f\\", LOG_END);
+	assert_non_null(strstr(out, "path=\"/x\\\" uid=\\\"1\\x0alevel=error\\x7f\\\\\"\n"));
+	assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);
+	char esc[8];
+	/* Room for "ab" and the NUL, not for half of "\x01". */
+	assert_string_equal(log_escape("ab\x01", esc, 5), "ab");
+	assert_string_equal(log_escape("a\"b", esc, sizeof(esc)), "a\\\"b");
+}
+
+static void long_values_and_lines_are_cut(void **state)
+{
+	(void)state;
+	static char big[10000], out[4096];
+	memset(big, 'a', sizeof(big) - 1);
+	size_t n = line(out, sizeof(out), "m", "v", big, LOG_END);
+	const char *v = strstr(out, "v=\"");
+	assert_non_null(v);
+	assert_int_equal(strspn(v + 3, "a"), 1024);
+	assert_int_equal(out[n - 1], '\n');
+	/* Many values: the line stops at its cap and still ends the line. */
+	n = line(out, 300, "m", "a", big, "b", big, LOG_END);
+	assert_true(n >= 290 && n <= 299);
+	assert_int_equal(out[n - 1], '\n');
+	assert_int_equal(out[n], '\0');
+	memset(big, '\n', 100);
+	n = line(out, sizeof(out), "m", "v", big, LOG_END);
+	assert_ptr_equal(strchr(out, '\n'), out + n - 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lines_are_logfmt_with_quoted_values),
+		cmocka_unit_test(control_characters_and_quotes_are_escaped),
+		cmocka_unit_test(long_values_and_lines_are_cut),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
