@@ -104,7 +104,7 @@ build/bench/hashtime: tests/bench/hashtime.c
 fuzz:
 	@$(MAKE) --no-print-directory deps PKGS="$(FUZZ_PKGS)"
 	@mkdir -p build/fuzz
-	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_form.c app/http/form.c -o build/fuzz/fuzz_form
+	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_form.c app/http/form.c app/core/buf.c -o build/fuzz/fuzz_form
 	@mkdir -p build/fuzz/corpus && cp -n tests/fuzz/corpus/* build/fuzz/corpus/ 2>/dev/null || true
 	build/fuzz/fuzz_form -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 build/fuzz/corpus
 

@@ -1,5 +1,7 @@
 #include "http/form.h"
 
+#include "core/buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -246,4 +248,30 @@ const char *form_strerror(enum form_err e)
 	case FORM_E_NOMEM: return "out of memory";
 	}
 	return "unknown";
+}
+
+void form_encode(struct buf *out, const char *s, const char *also_keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~' ||
+		    (also_keep && strchr(also_keep, *p))) {
+			buf_append(out, p, 1);
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			buf_append(out, e, 3);
+		}
+	}
+}
+
+long form_decode_value(const char *in, char *out, size_t outlen)
+{
+	size_t len = strlen(in);
+	if (outlen == 0 || len >= outlen || strchr(in, '+'))
+		return -1;
+	long n = decode(in, len, out);
+	if (n < 0 || !form_utf8_valid(out, (size_t)n) || !value_controls_ok(out, (size_t)n))
+		return -1;
+	return n;
 }

@@ -57,4 +57,13 @@ int form_utf8_valid(const char *s, size_t len);
 /* A short English description of an error, for logs. */
 const char *form_strerror(enum form_err e);
 
+struct buf;
+/* Percent-encode s into out: letters, digits, "-_.~" and the characters in
+ * also_keep stay as they are, every other byte becomes %XX. */
+void form_encode(struct buf *out, const char *s, const char *also_keep);
+/* Decode a percent-encoded value (no "+" for space) into out (outlen
+ * bytes, NUL-terminated). -1 for a bad escape, invalid UTF-8, a control
+ * character or a value that does not fit; else the decoded length. */
+long form_decode_value(const char *in, char *out, size_t outlen);
+
 #endif

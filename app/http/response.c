@@ -1,5 +1,7 @@
 #include "http/response.h"
 
+#include "http/form.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +48,19 @@ void resp_session_cookie(struct response *r, const char *value, long max_age)
 		snprintf(line, sizeof(line), "__Host-sid=%s; Path=/; Secure; HttpOnly; SameSite=Lax", value);
 	resp_header(r, "Set-Cookie", line);
 	r->sent_cookie = 1;
+}
+
+void resp_flash_cookie(struct response *r, const char *msg)
+{
+	struct buf line = {0};
+	buf_puts(&line, "__Host-flash=");
+	if (msg)
+		form_encode(&line, msg, NULL);
+	buf_puts(&line, msg ? "; Path=/; Secure; HttpOnly; SameSite=Lax"
+			    : "; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
+	if (!line.oom)
+		resp_header(r, "Set-Cookie", buf_str(&line));
+	buf_free(&line);
 }
 
 void resp_text(struct response *r, int status, const char *text)

@@ -24,6 +24,10 @@ void resp_redirect(struct response *r, const char *path);
 /* Set the session cookie __Host-sid with the contract's attributes;
  * max_age < 0 omits Max-Age (a browser-session cookie), 0 deletes it. */
 void resp_session_cookie(struct response *r, const char *value, long max_age);
+/* The one-time message the next page shows (a session cookie, encoded),
+ * or, with msg NULL, its removal once a page has shown it. A cookie, not
+ * a database row: showing a message is then never a write. */
+void resp_flash_cookie(struct response *r, const char *msg);
 /* Plain-text body with a status (for /healthz and bare errors). */
 void resp_text(struct response *r, int status, const char *text);
 /* Append the FastCGI/CGI response head (status, headers, blank line) to

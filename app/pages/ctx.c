@@ -5,7 +5,11 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "http/form.h"
 #include "security/token.h"
+
+/* The longest flash message kept (decoded). */
+#define FLASH_MAX 512
 
 struct view *ctx_view(struct ctx *c)
 {
@@ -17,13 +21,15 @@ struct view *ctx_view(struct ctx *c)
 	view_str(v, "user_name", c->signed_in ? c->user.name : "");
 	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
 	view_str(v, "csrf", c->csrf);
-	view_str(v, "rid", c->req->rid);
-	view_str(v, "flash", c->has_session ? c->sess.flash : "");
-	/* A flash is shown once: clear it as soon as a page takes it. */
-	if (c->has_session && c->sess.flash[0]) {
-		sess_set_flash(c->db, c->sess.hash, NULL);
-		c->sess.flash[0] = '\0';
-	}
+	/* A flash is shown once: the page that shows it removes it. One that
+	 * does not decode (tampered with) is dropped unseen. */
+	char flash[FLASH_MAX];
+	const char *raw = form_get(&c->req->cookies, "__Host-flash");
+	if (raw && (*raw == '\0' || form_decode_value(raw, flash, sizeof(flash)) < 0))
+		flash[0] = '\0';
+	view_str(v, "flash", raw ? flash : "");
+	if (raw)
+		resp_flash_cookie(c->resp, NULL);
 	return v;
 }
 
@@ -70,13 +76,13 @@ void ctx_error(struct ctx *c, int status, const char *message)
 	struct view *v = ctx_view(c);
 	view_int(v, "status", status);
 	view_str(v, "message", message);
+	view_str(v, "rid", c->req->rid);
 	ctx_render(c, status, "error", title);
 }
 
 void ctx_flash(struct ctx *c, const char *msg)
 {
-	if (c->has_session)
-		sess_set_flash(c->db, c->sess.hash, msg);
+	resp_flash_cookie(c->resp, msg);
 }
 
 void ctx_store_error(struct ctx *c, enum db_rc rc)

@@ -268,13 +268,7 @@ void page_mentors(struct ctx *c)
 		if (!*f.v[i].s)
 			continue;
 		buf_printf(&qs, "%s=", keys[i]);
-		for (const unsigned char *p = (const unsigned char *)f.v[i].s; *p; p++) {
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
-				buf_append(&qs, p, 1);
-			else
-				buf_printf(&qs, "%%%02X", *p);
-		}
+		form_encode(&qs, f.v[i].s, NULL);
 		buf_puts(&qs, "&amp;");
 	}
 	if (page > 1) {

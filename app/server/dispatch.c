@@ -84,14 +84,7 @@ void dispatch(struct ctx *c)
 			 * pattern from ever splitting the query. */
 			struct buf next = {0};
 			buf_puts(&next, "/login?next=");
-			for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
-				if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-				    (*p >= '0' && *p <= '9') || *p == '/' || *p == '-' || *p == '_' ||
-				    *p == '.' || *p == '~')
-					buf_append(&next, p, 1);
-				else
-					buf_printf(&next, "%%%02X", *p);
-			}
+			form_encode(&next, r->path, "/");
 			resp_redirect(c->resp, buf_str(&next));
 			buf_free(&next);
 		}

@@ -159,8 +159,7 @@ void worker_main(const struct config *cfg, int listen_fd)
 			if (get)
 				db_read_begin(db);
 			dispatch(&c);
-			if (get)
-				db_read_end(db);
+			db_request_end(db);
 		}
 		/* Head and body go straight into libfcgi's buffer, unjoined. */
 		resp_serialise_head(&resp, &out);

@@ -244,6 +244,15 @@ void db_rollback(struct db *db)
 	}
 }
 
+void db_request_end(struct db *db)
+{
+	db_read_end(db);
+	if (!sqlite3_get_autocommit(db->h)) {
+		log_kv("error", "a transaction was left open; rolled back", LOG_END);
+		db_rollback(db);
+	}
+}
+
 enum db_rc db_exec_script(struct db *db, const char *sql)
 {
 	char *err = NULL;

@@ -59,6 +59,10 @@ void db_read_end(struct db *db);
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* After each request: end a read transaction, and roll back (with an
+ * error logged) a write transaction a handler left open, so one bug can
+ * never hold every other writer up. */
+void db_request_end(struct db *db);
 
 /* Run a fixed SQL script (migrations, tests). DB_OK or an error (logged). */
 enum db_rc db_exec_script(struct db *db, const char *sql);

@@ -90,11 +90,26 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 		db_rollback(db);
 		return found ? MEET_EARLY : MEET_NOTFOUND;
 	}
-	st = DB_STMT(db,
-		     "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, labels, "
-		     "created_at) VALUES (:m, :u, :d, :len, :k, :l, :now)");
-	if (!st)
+	/* The texts are sealed for their row, so the row id comes first: under
+	 * BEGIN IMMEDIATE no other writer can take the next one, and one INSERT
+	 * does what an INSERT and an UPDATE of the sealed columns did. */
+	st = DB_STMT(db, "SELECT coalesce(max(id), 0) + 1 FROM meetings");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		if (st)
+			sqlite3_reset(st);
 		return fail(db, DB_ERR, dbrc);
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)*id);
+	st = DB_STMT(
+		db, "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, kind, labels, "
+		    "agenda, shared_notes, created_at) VALUES (:id, :m, :u, :d, :len, :k, :l, :a, :s, :now)");
+	if (!st || bind_sealed(st, ":a", "meetings", "agenda", row, n->agenda) != 0 ||
+	    bind_sealed(st, ":s", "meetings", "shared_notes", row, n->shared_notes) != 0)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":id", *id);
 	db_bind_int(st, ":m", n->mentorship_id);
 	db_bind_int(st, ":u", n->author_id);
 	db_bind_text(st, ":d", n->held_on);
@@ -102,17 +117,6 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	db_bind_text(st, ":k", n->kind);
 	db_bind_text(st, ":l", n->labels);
 	db_bind_int(st, ":now", now);
-	if ((rc = db_exec_step(st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	*id = sqlite3_last_insert_rowid(db_handle(db));
-	/* The texts are sealed for this row, so the row comes first. */
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)*id);
-	st = DB_STMT(db, "UPDATE meetings SET agenda = :a, shared_notes = :s WHERE id = :id");
-	if (!st || bind_sealed(st, ":a", "meetings", "agenda", row, n->agenda) != 0 ||
-	    bind_sealed(st, ":s", "meetings", "shared_notes", row, n->shared_notes) != 0)
-		return fail(db, DB_ERR, dbrc);
-	db_bind_int(st, ":id", *id);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (n->private_notes && *n->private_notes) {

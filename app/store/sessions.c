@@ -32,7 +32,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 {
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
-			    "coalesce(s.flash, ''), coalesce(u.active, 1), u.id, u.email, "
+			    "coalesce(u.active, 1), u.id, u.email, "
 			    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0) "
 			    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
 			    "WHERE s.token_hash = :h");
@@ -51,10 +51,9 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 		memcpy(s->csrf, sqlite3_column_blob(st, 1), TOKEN_BYTES);
 	s->created_at = sqlite3_column_int64(st, 2);
 	s->last_seen = sqlite3_column_int64(st, 3);
-	db_column_copy(st, 4, s->flash, sizeof(s->flash));
-	int active = sqlite3_column_int(st, 5);
+	int active = sqlite3_column_int(st, 4);
 	if (u && s->user_id)
-		user_from_row(st, 6, u);
+		user_from_row(st, 5, u);
 	sqlite3_reset(st);
 	if (!s->user_id) {
 		idle = PRESESSION_SECONDS;
@@ -99,19 +98,6 @@ enum db_rc sess_delete_user(struct db *db, int64_t user_id, const unsigned char 
 		db_bind_blob(st, ":k", keep, TOKEN_HASH_BYTES);
 	else
 		db_bind_null(st, ":k");
-	return db_exec_step(st);
-}
-
-enum db_rc sess_set_flash(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], const char *msg)
-{
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE sessions SET flash = :m WHERE token_hash = :h");
-	if (!st)
-		return DB_ERR;
-	if (msg)
-		db_bind_text(st, ":m", msg);
-	else
-		db_bind_null(st, ":m");
-	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
 	return db_exec_step(st);
 }
 

@@ -16,7 +16,6 @@ struct session {
 	int64_t user_id; /* 0 for a pre-session */
 	unsigned char csrf[TOKEN_BYTES];
 	int64_t created_at, last_seen;
-	char flash[256];
 };
 
 /* Create a session row for user_id (0: anonymous) with a fresh CSRF
@@ -35,8 +34,6 @@ void sess_touch(struct db *db, struct session *s, int64_t now);
 enum db_rc sess_delete(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]);
 /* End every session of a user but `keep` (NULL: all of them). */
 enum db_rc sess_delete_user(struct db *db, int64_t user_id, const unsigned char *keep);
-/* Set (msg) or clear (NULL) the one-shot message shown on the next page. */
-enum db_rc sess_set_flash(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], const char *msg);
 /* Remove expired sessions (master's periodic task). */
 void sess_purge(struct db *db, int64_t now, int64_t idle, int64_t absolute);
 

@@ -1,7 +1,7 @@
 // Accounts: signup, login, sessions, CSRF, throttling, roles, first admin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, request, Client, signup, login, adminClient, postRoutes, GOOD_PW } from '../lib/server.mjs';
 
@@ -10,7 +10,7 @@ let srv;
 before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }); });
 after(async () => { await srv.stop(); });
 
-const COOKIE_RE = /^__Host-sid=[A-Za-z0-9_-]*; (Max-Age=\d+; )?Path=\/; Secure; HttpOnly; SameSite=Lax$/;
+const COOKIE_RE = /^(__Host-sid=[A-Za-z0-9_-]*|__Host-flash=[A-Za-z0-9_.~%-]*); (Max-Age=\d+; )?Path=\/; Secure; HttpOnly; SameSite=Lax$/;
 
 function checkCookies(res) {
   for (const c of [].concat(res.headers['set-cookie'] || [])) {
@@ -261,4 +261,29 @@ test('first admin: the setup link works once, within 24 hours, and only while no
     assert.equal((await d.get(url)).status, 404, 'single use');
     assert.equal((await d.get('/setup?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status, 404);
   } finally { await fresh.stop(); }
+});
+
+test('a one-time message shows once, travels in a cookie, and showing it writes nothing', async () => {
+  const c = new Client(srv);
+  await c.get('/signup');
+  const r = await c.post('/signup', { email: 'flash@example.com', display_name: 'Flash Person', password: GOOD_PW, password_confirm: GOOD_PW });
+  assert.equal(r.status, 303);
+  checkCookies(r);
+  assert.ok([].concat(r.headers['set-cookie']).some((k) => k.startsWith('__Host-flash=Welcome%20to%20Tandem')));
+  const wal = join(srv.data, 'tandem.db-wal');
+  const before = statSync(wal).size;
+  const home = await c.get('/');
+  assert.match(home.body, /<p class="flash" role="status">Welcome to Tandem! Fill in your profile/);
+  checkCookies(home);
+  assert.ok([].concat(home.headers['set-cookie']).some((k) => /^__Host-flash=; Max-Age=0;/.test(k)), 'the page that shows it removes it');
+  assert.equal(statSync(wal).size, before, 'showing the message wrote to the database');
+  assert.doesNotMatch((await c.get('/')).body, /Welcome to Tandem/);
+  // A message someone put in the cookie themselves is escaped like any text;
+  // one that does not decode is dropped, and the page still works.
+  const own = await request(srv, 'GET', '/', { headers: { Cookie: `__Host-sid=${c.sid}; __Host-flash=%3Cscript%3Ealert(1)%3C%2Fscript%3E` } });
+  assert.equal(own.status, 200);
+  assert.match(own.body, /<p class="flash" role="status">&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/p>/);
+  const bad = await request(srv, 'GET', '/', { headers: { Cookie: `__Host-sid=${c.sid}; __Host-flash=%ZZ%00` } });
+  assert.equal(bad.status, 200);
+  assert.doesNotMatch(bad.body, /class="flash"/);
 });

@@ -119,14 +119,19 @@ export function rawRequest(srv, text) {
   });
 }
 
-/** A browser-like client: keeps the session cookie and the last CSRF token. */
+/** A browser-like client: keeps the session and flash cookies and the last CSRF token. */
 export class Client {
-  constructor(srv) { this.srv = srv; this.sid = null; this.csrf = null; this.last = null; }
-  cookieHeader() { return this.sid ? { Cookie: `__Host-sid=${this.sid}` } : {}; }
+  constructor(srv) { this.srv = srv; this.sid = null; this.flash = null; this.csrf = null; this.last = null; }
+  cookieHeader() {
+    const jar = [];
+    if (this.sid) jar.push(`__Host-sid=${this.sid}`);
+    if (this.flash) jar.push(`__Host-flash=${this.flash}`);
+    return jar.length ? { Cookie: jar.join('; ') } : {};
+  }
   absorb(res) {
     for (const c of [].concat(res.headers['set-cookie'] || [])) {
-      const m = c.match(/^__Host-sid=([^;]*)/);
-      if (m) this.sid = m[1] || null;
+      const m = c.match(/^__Host-(sid|flash)=([^;]*)/);
+      if (m) this[m[1]] = /Max-Age=0;/.test(c) ? null : m[2] || null;
     }
     const t = res.body.match(/name="csrf" value="([^"]+)"/);
     if (t) this.csrf = t[1];
