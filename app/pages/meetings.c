@@ -72,27 +72,34 @@ static void log_form(struct ctx *c, const struct mentorship *m, int status, cons
 	ctx_render(c, status, "session_new", "Log a session");
 }
 
+/* The mentorship of the URL, if it is the asker's; on failure the 404 is
+ * answered and 0 returned. */
+static int own_mentorship(struct ctx *c, struct mentorship *m)
+{
+	if (ms_get_for(c->db, c->req->ids[0], c->user.id, m) == DB_OK)
+		return 1;
+	ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+	return 0;
+}
+
 void page_session_new(struct ctx *c)
 {
 	struct mentorship m;
-	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
-		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
-		return;
-	}
-	log_form(c, &m, 200, NULL);
+	if (own_mentorship(c, &m))
+		log_form(c, &m, 200, NULL);
 }
 
+/* The usual path reads the mentorship only inside meeting_create's
+ * transaction (which checks it is the asker's); the form is re-shown,
+ * and the mentorship read for it, only when something needs fixing. */
 void page_session_create(struct ctx *c)
 {
 	struct mentorship m;
-	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
-		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
-		return;
-	}
 	struct fields f;
 	int st = fields_read(log_fields, NLOG, &c->req->body, &f);
 	if (st == 400) {
-		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
+		if (own_mentorship(c, &m))
+			ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
 		return;
 	}
 	char d[11];
@@ -100,7 +107,7 @@ void page_session_create(struct ctx *c)
 	int64_t id = 0;
 	enum db_rc dbrc = DB_OK;
 	if (!f.nerr) {
-		struct meeting_new n = {.mentorship_id = m.id,
+		struct meeting_new n = {.mentorship_id = c->req->ids[0],
 					.author_id = c->user.id,
 					.held_on = f.v[0].s,
 					.duration_min = (int)f.v[1].i,
@@ -121,11 +128,8 @@ void page_session_create(struct ctx *c)
 			ctx_store_error(c, dbrc);
 			return;
 		}
-		if (r == MEET_NOTFOUND) {
-			ctx_error(c, 404,
-				  "There is no mentorship at this address, or it is not yours to see.");
+		if (!own_mentorship(c, &m))
 			return;
-		}
 		char msg[160];
 		if (r == MEET_FUTURE)
 			snprintf(msg, sizeof(msg), "The date cannot be in the future (today is %s).", d);
@@ -133,6 +137,8 @@ void page_session_create(struct ctx *c)
 			snprintf(msg, sizeof(msg), "The date cannot be before the mentorship started (%s).",
 				 m.started_on);
 		fields_fail(&f, 0, msg);
+	} else if (!own_mentorship(c, &m)) {
+		return;
 	}
 	log_form(c, &m, 422, &f);
 }

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
+#include "store/wlock.h"
 
 #define CACHE_SLOTS 512
 
@@ -17,13 +19,18 @@ struct slot {
 
 struct db {
 	sqlite3 *h;
-	int read_tx; /* inside db_read_begin's transaction */
+	int read_tx;  /* inside db_read_begin's transaction */
+	int wlock_fd; /* the writers' queue (store/wlock.h), -1 without */
+	int wlocked;  /* this process is the writer */
 	struct slot cache[CACHE_SLOTS];
 };
 
 /* One connection per process: the open read transaction, if any, so that
  * db_exec_step (which has only the statement) can end it before a write. */
 static struct db *reading;
+/* The process's connection from db_open, so that db_exec_step can queue a
+ * lone writing statement on its writers' lock. */
+static struct db *open_db;
 
 sqlite3 *db_handle(struct db *db)
 {
@@ -59,11 +66,14 @@ struct db *db_open(const char *path)
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		configured = 1;
 	}
+	db->wlock_fd = wlock_open(path);
 	int rc = sqlite3_open_v2(path, &db->h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), LOG_END);
 		sqlite3_close(db->h);
+		if (db->wlock_fd >= 0)
+			close(db->wlock_fd);
 		free(db);
 		return NULL;
 	}
@@ -90,13 +100,39 @@ struct db *db_open(const char *path)
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	open_db = db;
 	return db;
+}
+
+/* The writers' queue, held from BEGIN IMMEDIATE (or a lone writing
+ * statement) until COMMIT or ROLLBACK; 5 s, as SQLite's busy timeout. */
+static int writer_enter(struct db *db)
+{
+	if (db->wlocked || db->wlock_fd < 0)
+		return 0;
+	if (wlock_acquire(db->wlock_fd, 5000) != 0)
+		return -1;
+	db->wlocked = 1;
+	return 0;
+}
+
+static void writer_leave(struct db *db)
+{
+	if (!db->wlocked)
+		return;
+	wlock_release(db->wlock_fd);
+	db->wlocked = 0;
 }
 
 void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	writer_leave(db);
+	if (db->wlock_fd >= 0)
+		close(db->wlock_fd);
+	if (open_db == db)
+		open_db = NULL;
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
@@ -191,9 +227,24 @@ enum db_rc db_exec_step(sqlite3_stmt *st)
 {
 	if (!st)
 		return DB_ERR;
-	if (reading && !sqlite3_stmt_readonly(st) && sqlite3_db_handle(st) == reading->h)
+	int writes = !sqlite3_stmt_readonly(st);
+	if (reading && writes && sqlite3_db_handle(st) == reading->h)
 		db_read_end(reading);
+	/* A lone writing statement is a transaction of its own: it queues
+	 * like one. Inside db_begin's transaction the queue is held already. */
+	struct db *lone = NULL;
+	if (writes && sqlite3_get_autocommit(sqlite3_db_handle(st)) && open_db &&
+	    sqlite3_db_handle(st) == open_db->h && !open_db->wlocked) {
+		if (writer_enter(open_db) != 0) {
+			sqlite3_reset(st);
+			log_kv("warn", "database busy", LOG_END);
+			return DB_BUSY;
+		}
+		lone = open_db;
+	}
 	int rc = sqlite3_step(st);
+	if (lone)
+		writer_leave(lone);
 	enum db_rc r = db_rc_from(rc);
 	if (r == DB_ERR)
 		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
@@ -207,6 +258,10 @@ enum db_rc db_begin(struct db *db)
 	sqlite3_stmt *st = DB_STMT(db, "BEGIN IMMEDIATE");
 	if (!st)
 		return DB_ERR;
+	if (writer_enter(db) != 0) {
+		log_kv("warn", "database busy", LOG_END);
+		return DB_BUSY;
+	}
 	/* busy_timeout already waits up to 5 s inside each attempt; a few more
 	 * attempts ride out a checkpoint or a recovery, then we answer 503. */
 	for (int attempt = 0; attempt < 3; attempt++) {
@@ -214,9 +269,12 @@ enum db_rc db_begin(struct db *db)
 		sqlite3_reset(st);
 		if (rc == SQLITE_DONE)
 			return DB_OK;
-		if (db_rc_from(rc) != DB_BUSY)
+		if (db_rc_from(rc) != DB_BUSY) {
+			writer_leave(db);
 			return DB_ERR;
+		}
 	}
+	writer_leave(db);
 	log_kv("warn", "database busy", LOG_END);
 	return DB_BUSY;
 }
@@ -227,21 +285,24 @@ enum db_rc db_commit(struct db *db)
 	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 	if (st)
 		sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		writer_leave(db);
 		return DB_OK;
+	}
 	db_rollback(db);
 	return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
 }
 
 void db_rollback(struct db *db)
 {
-	if (sqlite3_get_autocommit(db->h))
-		return;
-	sqlite3_stmt *st = DB_STMT(db, "ROLLBACK");
-	if (st) {
-		sqlite3_step(st);
-		sqlite3_reset(st);
+	if (!sqlite3_get_autocommit(db->h)) {
+		sqlite3_stmt *st = DB_STMT(db, "ROLLBACK");
+		if (st) {
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
 	}
+	writer_leave(db);
 }
 
 void db_request_end(struct db *db)
@@ -251,6 +312,7 @@ void db_request_end(struct db *db)
 		log_kv("error", "a transaction was left open; rolled back", LOG_END);
 		db_rollback(db);
 	}
+	writer_leave(db);
 }
 
 enum db_rc db_exec_script(struct db *db, const char *sql)

@@ -3,8 +3,11 @@
 #include "testutil.h"
 
 #include <sodium.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "security/password.h"
 #include "security/throttle.h"
 #include "store/audit.h"
@@ -37,6 +40,8 @@ static int teardown(void **state)
 	snprintf(p, sizeof(p), "%s-wal", dbpath);
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-writer", dbpath);
 	unlink(p);
 	return 0;
 }
@@ -178,12 +183,49 @@ static void hashes_are_argon2id_and_verify(void **state)
 	assert_int_equal(pw_verify(NULL, "anything at all here", &rehash), PW_MISMATCH);
 }
 
+/* A writer that finds another process writing waits its turn (store/
+ * wlock.h) instead of failing, and starts after the other's commit: it
+ * sees the other's row. */
+static void writers_wait_their_turn(void **state)
+{
+	struct db *db = *state;
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t kid = fork();
+	if (kid == 0) {
+		struct db *k = db_open(dbpath);
+		if (!k || db_begin(k) != DB_OK)
+			_exit(1);
+		if (db_exec_script(k, "INSERT INTO topics(name, key) VALUES ('Queued', 'queued')") != DB_OK)
+			_exit(2);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(3);
+		struct timespec hold = {0, 200 * 1000 * 1000};
+		nanosleep(&hold, NULL);
+		_exit(db_commit(k) == DB_OK ? 0 : 4);
+	}
+	char x;
+	assert_int_equal(read(ready[0], &x, 1), 1);
+	int64_t t0 = clock_mono_us();
+	assert_int_equal(db_begin(db), DB_OK);
+	int64_t waited = clock_mono_us() - t0;
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM topics WHERE key = 'queued'", 0), 1);
+	db_rollback(db);
+	int status;
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(waited >= 100000); /* it did wait for the other's commit */
+	close(ready[0]);
+	close(ready[1]);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_apply_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(writers_wait_their_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_email_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions_expire_idle_and_absolute, setup, teardown),
