@@ -40,7 +40,7 @@ static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
 
 /* One active mentorship of mine, as the dashboard shows it. */
 struct dash_ms {
-	int64_t id, done, weeks, next_at, created;
+	int64_t id, done, weeks, next_at;
 	int i_mentor;
 	char other[400], topic[200];
 };
@@ -95,7 +95,7 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 	}
 	qsort(ms, n, sizeof(ms[0]), by_newest);
 	struct vlist *all = view_list_new();
-	const struct dash_ms *next[DASH_MAX];
+	const struct dash_ms *next[DASH_MAX] = {0};
 	size_t nn = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct vrow *r = view_row_new();
