@@ -70,15 +70,15 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 {
 	if (strcmp(n->held_on, today) > 0)
 		return MEET_FUTURE;
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
+	/* Who is in a mentorship and when it started never change, so they are
+	 * checked before the transaction, keeping the writers' lock short (a
+	 * mentorship gone meanwhile fails the INSERT's foreign key). */
 	sqlite3_stmt *st = DB_STMT(db, "SELECT started_on FROM mentorships WHERE id = :m "
 				       "AND (mentor_id = :u OR mentee_id = :u)");
-	if (!st)
-		return fail(db, DB_ERR, dbrc);
+	if (!st) {
+		*dbrc = DB_ERR;
+		return MEET_STORE;
+	}
 	db_bind_int(st, ":m", n->mentorship_id);
 	db_bind_int(st, ":u", n->author_id);
 	char started[11] = "";
@@ -86,9 +86,12 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	if (found)
 		db_column_copy(st, 0, started, sizeof(started));
 	sqlite3_reset(st);
-	if (!found || strcmp(n->held_on, started) < 0) {
-		db_rollback(db);
+	if (!found || strcmp(n->held_on, started) < 0)
 		return found ? MEET_EARLY : MEET_NOTFOUND;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return MEET_STORE;
 	}
 	/* The texts are sealed for their row, so the row id comes first: under
 	 * BEGIN IMMEDIATE no other writer can take the next one, and one INSERT
