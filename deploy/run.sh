@@ -22,6 +22,12 @@ if [ "$(id -u)" = 0 ]; then
   chmod 0711 "$DATA"
 fi
 mkdir -p "$DATA/nginx" "$DATA/extra"
+# nginx serves the static files from a copy under $TANDEM_DATA, which it can
+# always reach (see above), not from the checkout: a clone in a private
+# directory (mode 0700, as mktemp makes) would answer 403.
+rm -rf "$DATA/static"
+cp -R "$ROOT/static" "$DATA/static"
+[ "$(id -u)" = 0 ] && chmod -R a+rX "$DATA/static"
 sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
     -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
     -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
