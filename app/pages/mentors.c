@@ -227,7 +227,10 @@ void page_mentors(struct ctx *c)
 	db_bind_text(q, ":w3", words[2]);
 	db_bind_int(q, ":lim", PAGE_SIZE + 1);
 	db_bind_int(q, ":off", (int64_t)(page - 1) * PAGE_SIZE);
-	struct buf cards = {0};
+	/* One buffer per worker for the page's cards: it reaches its size on
+	 * the first page and is reused, not regrown, after that. */
+	static struct buf cards;
+	buf_reset(&cards);
 	int n = 0, more = 0;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		if (n == PAGE_SIZE) {
@@ -237,7 +240,6 @@ void page_mentors(struct ctx *c)
 		const char *html = card_html(c->db, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1));
 		if (!html) {
 			sqlite3_reset(q);
-			buf_free(&cards);
 			ctx_error(c, 500, "Something went wrong and we could not show the directory.");
 			return;
 		}
@@ -250,11 +252,9 @@ void page_mentors(struct ctx *c)
 	 * they go in at the template's <!--SLOT--> after rendering. */
 	view_str(v, "q", f.v[0].s);
 	view_str(v, "topic", f.v[1].s);
-	view_str(v, "format", f.v[2].s);
 	const char *options = format_options(f.v[2].s);
 	if (!options) {
 		ctx_error(c, 500, "Something went wrong and we could not show the directory.");
-		buf_free(&cards);
 		return;
 	}
 	view_trusted_html(v, "format_options", options);
@@ -267,7 +267,8 @@ void page_mentors(struct ctx *c)
 	for (int i = 0; i < 3; i++) {
 		if (!*f.v[i].s)
 			continue;
-		buf_printf(&qs, "%s=", keys[i]);
+		buf_puts(&qs, keys[i]);
+		buf_puts(&qs, "=");
 		form_encode(&qs, f.v[i].s, NULL);
 		buf_puts(&qs, "&amp;");
 	}
@@ -287,7 +288,6 @@ void page_mentors(struct ctx *c)
 	buf_free(&qs);
 	buf_free(&link);
 	ctx_render_slot(c, 200, "mentors", "Find a mentor", buf_str(&cards));
-	buf_free(&cards);
 }
 
 void page_topics(struct ctx *c)
