@@ -60,7 +60,8 @@ static int64_t median_answer(struct db *db, int64_t mentor, int64_t now)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
+/* Remove a mentor's card and directory rows. */
+static enum db_rc directory_drop(struct db *db, int64_t uid)
 {
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM directory WHERE user_id = :u");
 	if (!st)
@@ -71,8 +72,13 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	if (rc != DB_OK || !st)
 		return rc != DB_OK ? rc : DB_ERR;
 	db_bind_int(st, ":u", uid);
-	if ((rc = db_exec_step(st)) != DB_OK)
-		return rc;
+	return db_exec_step(st);
+}
+
+enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
+{
+	sqlite3_stmt *st;
+	enum db_rc rc;
 	st = DB_STMT(
 		db,
 		"SELECT u.display_name, p.job_title, p.team, p.bio, p.capacity, p.formats, "
@@ -88,7 +94,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	db_bind_int(st, ":u", uid);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return DB_OK; /* not a mentor (any more): no rows */
+		return directory_drop(db, uid); /* not a mentor (any more): no rows */
 	}
 	char *name = strdup((const char *)sqlite3_column_text(st, 0));
 	char *title = strdup((const char *)sqlite3_column_text(st, 1));
@@ -107,16 +113,21 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	for (size_t i = 0; i < text.len; i++)
 		text.data[i] = (char)tolower((unsigned char)text.data[i]);
 	int64_t med = median_answer(db, uid, now);
+	int ntopics = 0;
+	for (const char *p = focus_ids; *p; p++)
+		ntopics += *p == ',' && p[1] != '\0';
+	/* Unchanged (the hourly rebuild, mostly): no write, and the card keeps
+	 * its version, so no worker renders it again. */
 	st = DB_STMT(
 		db,
-		"INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, capacity, active, "
-		"formats, median_answer, search_text, version) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, "
-		":med, :s, :v)");
-	int64_t version;
-	randombytes_buf(&version, sizeof(version));
-	version &= INT64_MAX;
+		"SELECT 1 FROM mentor_cards c WHERE c.user_id = :u AND c.name = :n "
+		"AND c.job_title = :t AND c.team = :team AND c.focus_names = :f AND c.capacity = :c "
+		"AND c.active = :a AND c.formats = :fm AND c.median_answer IS :med AND c.search_text = :s "
+		"AND (SELECT count(*) FROM directory d WHERE d.user_id = :u) = :rows "
+		"AND NOT EXISTS (SELECT 1 FROM directory d WHERE d.user_id = :u AND (d.has_room <> :room "
+		"OR d.name_key <> :k OR d.formats <> :fm OR d.focus_ids <> :ids OR d.version <> c.version))");
+	int same = 0;
 	if (st) {
-		db_bind_int(st, ":v", version);
 		db_bind_int(st, ":u", uid);
 		db_bind_text(st, ":n", name);
 		db_bind_text(st, ":t", title);
@@ -130,26 +141,56 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		else
 			db_bind_null(st, ":med");
 		db_bind_text(st, ":s", buf_str(&text));
-		rc = db_exec_step(st);
-	} else {
-		rc = DB_ERR;
-	}
-	/* Topic 0 and each focus topic. */
-	st = DB_STMT(db,
-		     "INSERT INTO directory(topic_id, user_id, has_room, name_key, formats, focus_ids, "
-		     "version) SELECT 0, :u, :room, :k, :fm, :ids, :v UNION ALL "
-		     "SELECT topic_id, :u, :room, :k, :fm, :ids, :v FROM user_topics WHERE user_id = :u AND "
-		     "kind = 'focus'");
-	if (rc == DB_OK && st) {
-		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":rows", 1 + ntopics);
 		db_bind_int(st, ":room", active < cap);
 		db_bind_text(st, ":k", buf_str(&key));
-		db_bind_int(st, ":fm", formats);
 		db_bind_text(st, ":ids", focus_ids);
-		db_bind_int(st, ":v", version);
-		rc = db_exec_step(st);
-	} else if (rc == DB_OK) {
-		rc = DB_ERR;
+		same = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	rc = same ? DB_OK : directory_drop(db, uid);
+	if (!same && rc == DB_OK) {
+		int64_t version;
+		randombytes_buf(&version, sizeof(version));
+		version &= INT64_MAX;
+		st = DB_STMT(db, "INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, "
+				 "capacity, active, formats, median_answer, search_text, version) "
+				 "VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :v)");
+		if (st) {
+			db_bind_int(st, ":v", version);
+			db_bind_int(st, ":u", uid);
+			db_bind_text(st, ":n", name);
+			db_bind_text(st, ":t", title);
+			db_bind_text(st, ":team", team);
+			db_bind_text(st, ":f", focus_names);
+			db_bind_int(st, ":c", cap);
+			db_bind_int(st, ":a", active);
+			db_bind_int(st, ":fm", formats);
+			if (med >= 0)
+				db_bind_int(st, ":med", med);
+			else
+				db_bind_null(st, ":med");
+			db_bind_text(st, ":s", buf_str(&text));
+			rc = db_exec_step(st);
+		} else {
+			rc = DB_ERR;
+		}
+		/* Topic 0 and each focus topic. */
+		st = DB_STMT(db, "INSERT INTO directory(topic_id, user_id, has_room, name_key, formats, "
+				 "focus_ids, version) SELECT 0, :u, :room, :k, :fm, :ids, :v UNION ALL "
+				 "SELECT topic_id, :u, :room, :k, :fm, :ids, :v FROM user_topics "
+				 "WHERE user_id = :u AND kind = 'focus'");
+		if (rc == DB_OK && st) {
+			db_bind_int(st, ":u", uid);
+			db_bind_int(st, ":room", active < cap);
+			db_bind_text(st, ":k", buf_str(&key));
+			db_bind_int(st, ":fm", formats);
+			db_bind_text(st, ":ids", focus_ids);
+			db_bind_int(st, ":v", version);
+			rc = db_exec_step(st);
+		} else if (rc == DB_OK) {
+			rc = DB_ERR;
+		}
 	}
 	buf_free(&key);
 	buf_free(&text);

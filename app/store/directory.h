@@ -7,7 +7,9 @@
 
 /* Recompute user_id's directory rows and card (removing them when the
  * person no longer mentors or is deactivated). Call inside the
- * transaction that changed them. */
+ * transaction that changed them. When nothing on the card changed it
+ * writes nothing and the card keeps its version, so the workers' rendered
+ * copies stay valid (the hourly rebuild touches only what moved). */
 enum db_rc directory_refresh(struct db *db, int64_t user_id, int64_t now);
 
 /* Recompute every mentor (after migrate and seeding; and hourly, as the

@@ -11,6 +11,7 @@
 #include "security/password.h"
 #include "security/throttle.h"
 #include "store/audit.h"
+#include "store/directory.h"
 #include "store/migrate.h"
 #include "store/sessions.h"
 #include "store/users.h"
@@ -219,6 +220,55 @@ static void writers_wait_their_turn(void **state)
 	close(ready[1]);
 }
 
+/* The hourly rebuild rewrites a mentor's card only when something on it
+ * changed: an unchanged card keeps its version (the key of every worker's
+ * rendered copy) and costs no write; a changed one gets a new version. */
+static void directory_rebuild_keeps_unchanged_cards(void **state)
+{
+	struct db *db = *state;
+	assert_int_equal(db_exec_script(db, "INSERT INTO users(id, email, display_name, pw_hash, created_at) "
+					    "VALUES (900, 'm@example.com', 'Mia Mentor', 'x', 1);"
+					    "INSERT OR IGNORE INTO profiles(user_id) VALUES (900);"
+					    "UPDATE profiles SET is_mentor = 1, capacity = 2, formats = 1, "
+					    "job_title = 'Engineer' WHERE user_id = 900;"
+					    "INSERT INTO topics(id, name, key) VALUES (901, 'Rust', 'rust');"
+					    "INSERT INTO user_topics VALUES (900, 'focus', 901);"),
+			 DB_OK);
+	assert_int_equal(directory_rebuild(db, 1000), DB_OK);
+	int64_t v1 = db_scalar(db, "SELECT version FROM mentor_cards WHERE user_id = 900", -1);
+	assert_true(v1 >= 0);
+	assert_int_equal(db_scalar(db,
+				   "SELECT count(*) FROM directory WHERE user_id = 900 AND version = "
+				   "(SELECT version FROM mentor_cards WHERE user_id = 900)",
+				   0),
+			 2);
+	int64_t changes = sqlite3_total_changes(db_handle(db));
+	assert_int_equal(directory_rebuild(db, 1000), DB_OK);
+	assert_int_equal(db_scalar(db, "SELECT version FROM mentor_cards WHERE user_id = 900", -1), v1);
+	assert_int_equal(sqlite3_total_changes(db_handle(db)), changes);
+	assert_int_equal(
+		db_exec_script(db, "UPDATE profiles SET job_title = 'Staff engineer' WHERE user_id = 900"),
+		DB_OK);
+	assert_int_equal(directory_rebuild(db, 1000), DB_OK);
+	int64_t v2 = db_scalar(db, "SELECT version FROM mentor_cards WHERE user_id = 900", -1);
+	assert_true(v2 >= 0 && v2 != v1);
+	assert_int_equal(db_scalar(db,
+				   "SELECT count(*) FROM mentor_cards WHERE user_id = 900 AND "
+				   "job_title = 'Staff engineer'",
+				   0),
+			 1);
+	assert_int_equal(db_scalar(db,
+				   "SELECT count(*) FROM directory d JOIN mentor_cards c USING (user_id) "
+				   "WHERE d.user_id = 900 AND d.version = c.version",
+				   0),
+			 2);
+	/* No longer a mentor: card and rows go. */
+	assert_int_equal(db_exec_script(db, "UPDATE profiles SET is_mentor = 0 WHERE user_id = 900"), DB_OK);
+	assert_int_equal(directory_rebuild(db, 1000), DB_OK);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM directory WHERE user_id = 900", -1), 0);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM mentor_cards WHERE user_id = 900", -1), 0);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -226,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_apply_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(writers_wait_their_turn, setup, teardown),
+		cmocka_unit_test_setup_teardown(directory_rebuild_keeps_unchanged_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_email_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions_expire_idle_and_absolute, setup, teardown),
