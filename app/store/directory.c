@@ -60,6 +60,34 @@ static int64_t median_answer(struct db *db, int64_t mentor, int64_t now)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* What a mentor's card row holds (but its version). */
+struct card {
+	int64_t uid;
+	const char *name, *title, *team, *focus_names;
+	int64_t cap, active;
+	int formats;
+	int64_t median; /* < 0: not enough answers yet */
+	const char *search_text;
+};
+
+/* Bind a card's columns to the same-named parameters of st. */
+static void bind_card(sqlite3_stmt *st, const struct card *c)
+{
+	db_bind_int(st, ":u", c->uid);
+	db_bind_text(st, ":n", c->name);
+	db_bind_text(st, ":t", c->title);
+	db_bind_text(st, ":team", c->team);
+	db_bind_text(st, ":f", c->focus_names);
+	db_bind_int(st, ":c", c->cap);
+	db_bind_int(st, ":a", c->active);
+	db_bind_int(st, ":fm", c->formats);
+	if (c->median >= 0)
+		db_bind_int(st, ":med", c->median);
+	else
+		db_bind_null(st, ":med");
+	db_bind_text(st, ":s", c->search_text);
+}
+
 /* Remove a mentor's card and directory rows. */
 static enum db_rc directory_drop(struct db *db, int64_t uid)
 {
@@ -116,6 +144,8 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	int ntopics = 0;
 	for (const char *p = focus_ids; *p; p++)
 		ntopics += *p == ',' && p[1] != '\0';
+	const struct card card = {uid, name,   title,	team, focus_names,
+				  cap, active, formats, med,  buf_str(&text)};
 	/* Unchanged (the hourly rebuild, mostly): no write, and the card keeps
 	 * its version, so no worker renders it again. */
 	st = DB_STMT(
@@ -128,19 +158,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		"OR d.name_key <> :k OR d.formats <> :fm OR d.focus_ids <> :ids OR d.version <> c.version))");
 	int same = 0;
 	if (st) {
-		db_bind_int(st, ":u", uid);
-		db_bind_text(st, ":n", name);
-		db_bind_text(st, ":t", title);
-		db_bind_text(st, ":team", team);
-		db_bind_text(st, ":f", focus_names);
-		db_bind_int(st, ":c", cap);
-		db_bind_int(st, ":a", active);
-		db_bind_int(st, ":fm", formats);
-		if (med >= 0)
-			db_bind_int(st, ":med", med);
-		else
-			db_bind_null(st, ":med");
-		db_bind_text(st, ":s", buf_str(&text));
+		bind_card(st, &card);
 		db_bind_int(st, ":rows", 1 + ntopics);
 		db_bind_int(st, ":room", active < cap);
 		db_bind_text(st, ":k", buf_str(&key));
@@ -158,19 +176,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 				 "VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :v)");
 		if (st) {
 			db_bind_int(st, ":v", version);
-			db_bind_int(st, ":u", uid);
-			db_bind_text(st, ":n", name);
-			db_bind_text(st, ":t", title);
-			db_bind_text(st, ":team", team);
-			db_bind_text(st, ":f", focus_names);
-			db_bind_int(st, ":c", cap);
-			db_bind_int(st, ":a", active);
-			db_bind_int(st, ":fm", formats);
-			if (med >= 0)
-				db_bind_int(st, ":med", med);
-			else
-				db_bind_null(st, ":med");
-			db_bind_text(st, ":s", buf_str(&text));
+			bind_card(st, &card);
 			rc = db_exec_step(st);
 		} else {
 			rc = DB_ERR;
