@@ -88,6 +88,44 @@ test('directory: by topic, format and words; room left first; 2 of 3 places free
   assert.match(topics.body, /Kotlin/);
 });
 
+test('directory order: room first, then overlap with my interests, then name; 20 a page', async () => {
+  // Zig mentors: two share the viewer's interests (Elm, Haskell), twenty do
+  // not, and the best match has no place left.
+  const zoe = await signup(srv, 'zoe.rank@example.com', 'Zoe Overlap');
+  await becomeMentor(zoe, { focus: 'Zig, Elm, Haskell', capacity: '2' });
+  const yan = await signup(srv, 'yan.rank@example.com', 'Yan Overlap');
+  await becomeMentor(yan, { focus: 'Zig, Elm', capacity: '2' });
+  const aaron = await signup(srv, 'aaron.rank@example.com', 'Aaron Full');
+  await becomeMentor(aaron, { focus: 'Zig, Elm, Haskell', capacity: '0' });
+  for (let i = 1; i <= 20; i++) {
+    const n = String(i).padStart(2, '0');
+    const m = await signup(srv, `zig${n}.rank@example.com`, `Mentor ${n}`);
+    await becomeMentor(m, { focus: 'Zig', capacity: '1' });
+  }
+  const viewer = await signup(srv, 'viewer.rank@example.com', 'Vera Viewer');
+  await viewer.get('/profile');
+  assert.equal((await viewer.post('/profile', [
+    ['display_name', 'Vera Viewer'], ['team', ''], ['job_title', ''], ['timezone', 'UTC'], ['bio', ''],
+    ['interests', 'Elm, Haskell'], ['focus_areas', ''], ['capacity', '0'],
+  ])).status, 303);
+  const names = (body) => [...body.matchAll(/<h2><a href="\/mentors\/\d+">([^<]+)<\/a><\/h2>/g)].map((m) => m[1]);
+  const mentorsPage = (n) => Array.from({ length: n }, (_, i) => `Mentor ${String(i + 1).padStart(2, '0')}`);
+  const p1 = await viewer.get('/mentors?topic=zig');
+  assert.deepEqual(names(p1.body), ['Zoe Overlap', 'Yan Overlap', ...mentorsPage(18)]);
+  assert.match(p1.body, /href="\/mentors\?topic=zig&amp;page=2">Next page<\/a>/);
+  const p2 = await viewer.get('/mentors?topic=zig&page=2');
+  assert.deepEqual(names(p2.body), ['Mentor 19', 'Mentor 20', 'Aaron Full']);
+  assert.doesNotMatch(p2.body, /Next page/);
+  assert.match(p2.body, /Previous page/);
+  assert.match(p2.body, /No places free/);
+  // Without interests there is no overlap to rank by: room first, then name.
+  const plain = await signup(srv, 'plain.rank@example.com', 'Pat Plain');
+  const q1 = await plain.get('/mentors?topic=zig');
+  assert.deepEqual(names(q1.body), [...mentorsPage(20)]);
+  const q2 = await plain.get('/mentors?topic=zig&page=2');
+  assert.deepEqual(names(q2.body), ['Yan Overlap', 'Zoe Overlap', 'Aaron Full']);
+});
+
 test('requests: goal rules, no duplicates, no self, at most 3 pending', async () => {
   const mentors = [];
   for (const n of [1, 2, 3, 4]) {
