@@ -9,6 +9,7 @@
 #include "pages/format.h"
 #include "pages/mentors.h"
 #include "pages/routes.h"
+#include "store/dirpage.h"
 #include "store/profiles.h"
 #include "store/requests.h"
 
@@ -178,75 +179,29 @@ void page_mentors(struct ctx *c)
 			nwords++;
 		}
 	}
-	/* My interests as ",id,id," for topic_overlap(). */
-	char mine[600] = "";
-	sqlite3_stmt *mi = DB_STMT(c->db, "SELECT ',' || group_concat(topic_id, ',') || ',' FROM user_topics "
-					  "WHERE user_id = :me AND kind = 'interest'");
-	if (mi) {
-		db_bind_int(mi, ":me", c->user.id);
-		if (sqlite3_step(mi) == SQLITE_ROW && sqlite3_column_type(mi, 0) != SQLITE_NULL)
-			snprintf(mine, sizeof(mine), "%s", (const char *)sqlite3_column_text(mi, 0));
-		sqlite3_reset(mi);
-	}
-	/* A page of the directory is (mentor, card version) pairs read from
-	 * one covering index in display order; the cards themselves come from
-	 * this worker's cache (mentor_cards is read only for a card changed
-	 * since). instr(), not LIKE: a LIKE on a bound value makes SQLite
-	 * re-prepare the statement at every new value. Without interests there
-	 * is no overlap to rank by and the index order is the display order:
-	 * the statement reads only the rows it shows. With interests, every
-	 * candidate is ranked. */
-	sqlite3_stmt *q =
-		mine[0] ? DB_STMT(c->db,
-				  "SELECT d.user_id, d.version, topic_overlap(d.focus_ids, :mine) AS ov "
-				  "FROM directory d WHERE d.topic_id = :topic "
-				  "AND (:fbit = 0 OR (d.formats & :fbit) <> 0) "
-				  "AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE "
-				  "s.user_id = d.user_id AND instr(s.search_text, :w1) "
-				  "AND instr(s.search_text, :w2) AND instr(s.search_text, :w3))) "
-				  "ORDER BY d.has_room DESC, ov DESC, d.name_key, d.user_id LIMIT :lim "
-				  "OFFSET :off")
-			: DB_STMT(c->db,
-				  "SELECT d.user_id, d.version FROM directory d WHERE d.topic_id = :topic "
-				  "AND (:fbit = 0 OR (d.formats & :fbit) <> 0) "
-				  "AND (:nwords = 0 OR EXISTS (SELECT 1 FROM mentor_cards s WHERE "
-				  "s.user_id = d.user_id AND instr(s.search_text, :w1) "
-				  "AND instr(s.search_text, :w2) AND instr(s.search_text, :w3))) "
-				  "ORDER BY d.has_room DESC, d.name_key, d.user_id LIMIT :lim OFFSET :off");
-	if (!q) {
+	struct dir_filter df = {
+		topic, *f.v[2].s ? format_bit(f.v[2].s) : 0, nwords, {words[0], words[1], words[2]}};
+	struct dir_pick picks[PAGE_SIZE + 1];
+	int got = dirpage_read(c->db, c->user.id, &df, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1, picks);
+	if (got < 0) {
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
-	if (mine[0])
-		db_bind_text(q, ":mine", mine);
-	db_bind_int(q, ":topic", topic);
-	db_bind_int(q, ":fbit", *f.v[2].s ? format_bit(f.v[2].s) : 0);
-	db_bind_int(q, ":nwords", nwords);
-	db_bind_text(q, ":w1", words[0]);
-	db_bind_text(q, ":w2", words[1]);
-	db_bind_text(q, ":w3", words[2]);
-	db_bind_int(q, ":lim", PAGE_SIZE + 1);
-	db_bind_int(q, ":off", (int64_t)(page - 1) * PAGE_SIZE);
-	/* One buffer per worker for the page's cards: it reaches its size on
-	 * the first page and is reused, not regrown, after that. */
+	/* The cards come from this worker's cache, keyed by the version the
+	 * directory row carries: mentor_cards is read only for a card that
+	 * changed since. One buffer per worker holds them: it reaches its size
+	 * on the first page and is reused, not regrown, after that. */
 	static struct buf cards;
 	buf_reset(&cards);
-	int n = 0, more = 0;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		if (n == PAGE_SIZE) {
-			more = 1;
-			break;
-		}
-		const char *html = card_html(c->db, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1));
+	int n = got > PAGE_SIZE ? PAGE_SIZE : got, more = got > PAGE_SIZE;
+	for (int i = 0; i < n; i++) {
+		const char *html = card_html(c->db, picks[i].id, picks[i].version);
 		if (!html) {
-			sqlite3_reset(q);
 			ctx_error(c, 500, "Something went wrong and we could not show the directory.");
 			return;
 		}
 		buf_puts(&cards, html);
-		n++;
 	}
-	sqlite3_reset(q);
 	struct view *v = ctx_view(c);
 	/* Each card was rendered from _mentor_card.html with escaped values;
 	 * they go in at the template's <!--SLOT--> after rendering. */
