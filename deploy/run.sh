@@ -15,20 +15,31 @@ export TANDEM_DATA=$DATA TANDEM_PORT=$PORT TANDEM_ROOT=$ROOT
 "$BIN" migrate >/dev/null
 
 # nginx started as root drops its workers to www-data, which must reach the
-# socket (group www-data, 0660) and every folder on the way to it.
+# socket (group www-data, 0660), the static files and its temp folders. They
+# live in $RUN: $TANDEM_DATA itself when www-data can get there, otherwise
+# (a checkout in root's private home, say) a directory of their own under
+# /run. The database and the key never leave $TANDEM_DATA.
 USER_LINE=""
+RUN=$DATA
 if [ "$(id -u)" = 0 ]; then
   USER_LINE="user www-data www-data;"
   chmod 0711 "$DATA"
+  if ! runuser -u www-data -- test -x "$DATA" 2>/dev/null; then
+    RUN=/run/tandem/$PORT
+    mkdir -p "$RUN"
+    chmod 0711 /run/tandem "$RUN"
+  fi
 fi
-mkdir -p "$DATA/nginx" "$DATA/extra"
-# nginx serves the static files from a copy under $TANDEM_DATA, which it can
-# always reach (see above), not from the checkout: a clone in a private
-# directory (mode 0700, as mktemp makes) would answer 403.
-rm -rf "$DATA/static"
-cp -R "$ROOT/static" "$DATA/static"
-[ "$(id -u)" = 0 ] && chmod -R a+rX "$DATA/static"
-sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
+export TANDEM_SOCKET=$RUN/tandem.sock
+mkdir -p "$RUN/nginx" "$DATA/extra"
+# nginx makes its temp folders inside, owned by its workers; they must get in.
+[ "$(id -u)" = 0 ] && chmod 0711 "$RUN/nginx"
+# nginx serves a copy of the static files from $RUN, never the checkout: a
+# clone in a private directory (mode 0700, as mktemp makes) would be 403.
+rm -rf "$RUN/static"
+cp -R "$ROOT/static" "$RUN/static"
+[ "$(id -u)" = 0 ] && chmod -R a+rX "$RUN/static"
+sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@RUN@|$RUN|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
     -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
     -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
     "$ROOT/deploy/nginx.conf.in" > "$DATA/nginx.conf"
@@ -55,7 +66,7 @@ else
 fi
 serve_pid=$!
 for _ in $(seq 1 100); do
-  [ -S "$DATA/tandem.sock" ] && break
+  [ -S "$TANDEM_SOCKET" ] && break
   kill -0 "$serve_pid" 2>/dev/null || { echo "tandem serve failed to start:" >&2; tail -5 "$DATA/tandem.log" >&2; exit 1; }
   sleep 0.05
 done

@@ -76,7 +76,13 @@ int config_load(struct config *cfg)
 		return -1;
 	}
 	snprintf(cfg->db_path, sizeof(cfg->db_path), "%s/tandem.db", cfg->data);
-	snprintf(cfg->sock_path, sizeof(cfg->sock_path), "%s/tandem.sock", cfg->data);
+	/* The runner may put the socket where nginx's workers can reach it
+	 * when the data directory sits in a private one (see deploy/run.sh). */
+	const char *sock = getenv("TANDEM_SOCKET");
+	if (sock && *sock)
+		snprintf(cfg->sock_path, sizeof(cfg->sock_path), "%s", sock);
+	else
+		snprintf(cfg->sock_path, sizeof(cfg->sock_path), "%s/tandem.sock", cfg->data);
 	snprintf(cfg->key_path, sizeof(cfg->key_path), "%s/secret.key", cfg->data);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg->cores = cores > 0 ? (int)cores : 1;
