@@ -100,13 +100,20 @@ const char *buf_str(const struct buf *b)
 	return b->data ? b->data : "";
 }
 
-int buf_put_u64(struct buf *b, unsigned long long v)
+const char *str_u64(char out[24], unsigned long long v)
 {
-	char d[24], *p = d + sizeof(d);
+	char *p = out + 23;
+	*p = '\0';
 	do
 		*--p = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	return buf_append(b, p, (size_t)(d + sizeof(d) - p));
+	return p;
+}
+
+int buf_put_u64(struct buf *b, unsigned long long v)
+{
+	char d[24];
+	return buf_puts(b, str_u64(d, v));
 }
 
 void str_copy(char *out, size_t n, const char *s)

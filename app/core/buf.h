@@ -26,6 +26,9 @@ void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 /* The contents as a C string ("" when empty); owned by b. */
 const char *buf_str(const struct buf *b);
+/* The decimal digits of v, written at the end of out; returns where they
+ * start (inside out). For paths that run per request: no printf. */
+const char *str_u64(char out[24], unsigned long long v);
 /* Append the decimal digits of v. Same errors as buf_append. */
 int buf_put_u64(struct buf *b, unsigned long long v);
 

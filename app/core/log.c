@@ -49,19 +49,6 @@ static size_t put_raw(char *out, size_t o, size_t cap, const char *s)
 	return o + n;
 }
 
-char *log_escape(const char *s, char *out, unsigned long outlen)
-{
-	if (outlen == 0)
-		return out;
-	if (outlen < 2) {
-		out[0] = '\0';
-		return out;
-	}
-	size_t o = put_escaped(out, 0, outlen, s, outlen);
-	out[o] = '\0';
-	return out;
-}
-
 /* "YYYY-MM-DDTHH:MM:SS" of t, recomputed only when the second changes. */
 static const char *stamp(time_t t)
 {

@@ -18,8 +18,4 @@ void log_kv(const char *level, const char *msg, ...);
  * a newline and a NUL; returns its length without the NUL. */
 size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_list ap);
 
-/* Escape s for a logfmt value into out (always NUL-terminated, truncated
- * to outlen, never in the middle of an escape). Returns out. */
-char *log_escape(const char *s, char *out, unsigned long outlen);
-
 #endif

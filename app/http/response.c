@@ -9,7 +9,6 @@ void resp_reset(struct response *r)
 {
 	r->status = 200;
 	r->content_type = "text/html; charset=utf-8";
-	r->sent_cookie = 0;
 	buf_reset(&r->headers);
 	buf_reset(&r->body);
 }
@@ -37,30 +36,37 @@ void resp_redirect(struct response *r, const char *path)
 	buf_reset(&r->body);
 }
 
+/* Every cookie Tandem sets: host-only (__Host-), HTTPS-only, out of
+ * scripts' reach, not sent on cross-site subrequests. value is already
+ * cookie-safe; max_age < 0 makes a session cookie. */
+static void set_cookie(struct response *r, const char *name, const char *value, long max_age)
+{
+	struct buf line = {0};
+	buf_puts(&line, name);
+	buf_puts(&line, "=");
+	buf_puts(&line, value);
+	if (max_age >= 0) {
+		buf_puts(&line, "; Max-Age=");
+		buf_put_u64(&line, (unsigned long long)max_age);
+	}
+	buf_puts(&line, "; Path=/; Secure; HttpOnly; SameSite=Lax");
+	if (!line.oom)
+		resp_header(r, "Set-Cookie", buf_str(&line));
+	buf_free(&line);
+}
+
 void resp_session_cookie(struct response *r, const char *value, long max_age)
 {
-	char line[512];
-	if (max_age >= 0)
-		snprintf(line, sizeof(line),
-			 "__Host-sid=%s; Max-Age=%ld; Path=/; Secure; HttpOnly; SameSite=Lax", value,
-			 max_age);
-	else
-		snprintf(line, sizeof(line), "__Host-sid=%s; Path=/; Secure; HttpOnly; SameSite=Lax", value);
-	resp_header(r, "Set-Cookie", line);
-	r->sent_cookie = 1;
+	set_cookie(r, "__Host-sid", value, max_age);
 }
 
 void resp_flash_cookie(struct response *r, const char *msg)
 {
-	struct buf line = {0};
-	buf_puts(&line, "__Host-flash=");
+	struct buf v = {0};
 	if (msg)
-		form_encode(&line, msg, NULL);
-	buf_puts(&line, msg ? "; Path=/; Secure; HttpOnly; SameSite=Lax"
-			    : "; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
-	if (!line.oom)
-		resp_header(r, "Set-Cookie", buf_str(&line));
-	buf_free(&line);
+		form_encode(&v, msg, NULL);
+	set_cookie(r, "__Host-flash", buf_str(&v), msg ? -1 : 0);
+	buf_free(&v);
 }
 
 void resp_text(struct response *r, int status, const char *text)

@@ -9,7 +9,6 @@ struct response {
 	struct buf headers; /* extra "Name: value\r\n" lines */
 	struct buf body;
 	const char *content_type; /* static string; default text/html */
-	int sent_cookie;
 };
 
 /* Reset r to an empty 200 text/html response (keeps buffer memory). */

@@ -82,7 +82,7 @@ void page_password(struct ctx *c)
 		/* A new token after a credential change, like after sign-in. */
 		if (rc == DB_OK)
 			rc = ctx_sign_in(c, c->user.id);
-		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+		rc = db_end(c->db, rc);
 	}
 	if (rc != DB_OK) {
 		resp_reset(c->resp);

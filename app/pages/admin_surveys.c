@@ -304,7 +304,7 @@ void page_admin_survey_text(struct ctx *c)
 		if (rc == DB_OK)
 			rc = audit_add(c->db, c->now, "survey_comments_toggled", c->user.id, c->req->ids[0],
 				       c->req->ip, f.v[0].i ? "on" : "off");
-		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+		rc = db_end(c->db, rc);
 	}
 	if (rc == DB_NOTFOUND) {
 		ctx_error(c, 404, "There is no such survey.");
@@ -347,7 +347,7 @@ void page_admin_survey_create(struct ctx *c)
 		id = sqlite3_last_insert_rowid(db_handle(c->db));
 		if (rc == DB_OK)
 			rc = audit_add(c->db, c->now, "survey_created", c->user.id, id, c->req->ip, NULL);
-		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+		rc = db_end(c->db, rc);
 	}
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
@@ -458,7 +458,7 @@ void page_admin_survey_question(struct ctx *c)
 	db_bind_int(ins, ":max", f.v[5].present && *f.v[5].s ? f.v[5].i : 1000);
 	db_bind_int(ins, ":req", f.v[6].i);
 	rc = db_exec_step(ins);
-	rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	rc = db_end(c->db, rc);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
@@ -516,7 +516,7 @@ void page_admin_survey_status(struct ctx *c)
 	if (rc == DB_OK)
 		rc = audit_add(c->db, c->now, to_open ? "survey_opened" : "survey_closed", c->user.id,
 			       c->req->ids[0], c->req->ip, NULL);
-	rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	rc = db_end(c->db, rc);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
@@ -546,7 +546,7 @@ void page_admin_survey_question_delete(struct ctx *c)
 	} else {
 		rc = DB_ERR;
 	}
-	rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	rc = db_end(c->db, rc);
 	if (rc == DB_NOTFOUND) {
 		ctx_error(c, 404, "There is no such question in this survey.");
 		return;

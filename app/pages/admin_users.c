@@ -71,7 +71,7 @@ static void change(struct ctx *c, const char *role, int deactivate)
 	if (rc == DB_OK)
 		rc = audit_add(c->db, c->now, deactivate ? "user_deactivated" : "role_changed", c->user.id,
 			       id, c->req->ip, deactivate ? NULL : role);
-	rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+	rc = db_end(c->db, rc);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;

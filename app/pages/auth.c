@@ -151,7 +151,7 @@ void page_login(struct ctx *c)
 			if (rc == DB_OK)
 				rc = audit_add(c->db, c->now, "login_failed", 0, found ? u.id : 0, c->req->ip,
 					       NULL);
-			rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+			rc = db_end(c->db, rc);
 		}
 		if (rc != DB_OK) {
 			ctx_store_error(c, rc);
@@ -174,7 +174,7 @@ void page_login(struct ctx *c)
 			rc = audit_add(c->db, c->now, "login_ok", u.id, u.id, c->req->ip, NULL);
 		if (rc == DB_OK)
 			rc = ctx_sign_in(c, u.id);
-		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+		rc = db_end(c->db, rc);
 	}
 	if (rc != DB_OK) {
 		resp_reset(c->resp); /* drop a cookie for a session that was rolled back */

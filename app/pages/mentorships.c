@@ -262,7 +262,7 @@ void page_mentorship_next(struct ctx *c)
 		db_bind_int(u, ":m", m.id);
 		db_bind_int(u, ":u", c->user.id);
 		rc = db_exec_step(u);
-		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+		rc = db_end(c->db, rc);
 	} else if (rc == DB_OK) {
 		db_rollback(c->db);
 		rc = DB_ERR;

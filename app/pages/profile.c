@@ -141,7 +141,7 @@ void page_profile(struct ctx *c)
 	enum db_rc rc = db_begin(c->db);
 	if (rc == DB_OK) {
 		rc = profile_save(c->db, c->user.id, f.v[F_NAME].s, &p, c->now);
-		rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+		rc = db_end(c->db, rc);
 	}
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);

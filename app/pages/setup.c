@@ -115,7 +115,7 @@ void page_setup(struct ctx *c)
 					rc = audit_add(c->db, c->now, "setup_used", id, id, c->req->ip, NULL);
 				if (rc == DB_OK)
 					rc = ctx_sign_in(c, id);
-				rc = rc == DB_OK ? db_commit(c->db) : (db_rollback(c->db), rc);
+				rc = db_end(c->db, rc);
 			}
 			if (rc != DB_OK) {
 				resp_reset(c->resp);

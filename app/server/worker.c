@@ -1,6 +1,5 @@
 #include <fcgiapp.h>
 #include <signal.h>
-#include <stdint.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,23 +72,12 @@ static int read_body(FCGX_Request *fr, struct buf *body)
 	return 0;
 }
 
-/* Decimal text of v >= 0 in buf (without printf: this runs per request). */
-static const char *decimal(char buf[24], int64_t v)
-{
-	char *p = buf + 23;
-	*p = '\0';
-	uint64_t u = v < 0 ? 0 : (uint64_t)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	return p;
-}
-
 static void log_request(const struct request *r, const struct ctx *c, int status, int64_t us)
 {
 	char sb[24], db[24], ub[24];
-	const char *st = decimal(sb, status), *dur = decimal(db, us);
-	const char *uid = decimal(ub, c->signed_in ? c->user.id : 0);
+	const char *st = str_u64(sb, (unsigned)status),
+		   *dur = str_u64(db, us > 0 ? (unsigned long long)us : 0);
+	const char *uid = str_u64(ub, c->signed_in ? (unsigned long long)c->user.id : 0);
 	/* The route's pattern, not the raw path, once it is known: paths are
 	 * ids only, but the pattern is what an operator groups by. */
 	/* Survey answers: nothing that could tie a submission to a person or

@@ -25,11 +25,9 @@ struct db {
 	struct slot cache[CACHE_SLOTS];
 };
 
-/* One connection per process: the open read transaction, if any, so that
- * db_exec_step (which has only the statement) can end it before a write. */
-static struct db *reading;
-/* The process's connection from db_open, so that db_exec_step can queue a
- * lone writing statement on its writers' lock. */
+/* One connection per process, from db_open: db_exec_step, which has only
+ * the statement, finds through it the read transaction to end before a
+ * write and the writers' queue to join for a lone write. */
 static struct db *open_db;
 
 sqlite3 *db_handle(struct db *db)
@@ -202,7 +200,6 @@ void db_read_begin(struct db *db)
 	sqlite3_stmt *st = DB_STMT(db, "BEGIN");
 	if (st && sqlite3_step(st) == SQLITE_DONE) {
 		db->read_tx = 1;
-		reading = db;
 	}
 	if (st)
 		sqlite3_reset(st);
@@ -213,7 +210,6 @@ void db_read_end(struct db *db)
 	if (!db->read_tx)
 		return;
 	db->read_tx = 0;
-	reading = NULL;
 	sqlite3_stmt *st = DB_STMT(db, "COMMIT");
 	if (st) {
 		sqlite3_step(st);
@@ -228,19 +224,19 @@ enum db_rc db_exec_step(sqlite3_stmt *st)
 	if (!st)
 		return DB_ERR;
 	int writes = !sqlite3_stmt_readonly(st);
-	if (reading && writes && sqlite3_db_handle(st) == reading->h)
-		db_read_end(reading);
+	struct db *own = open_db && sqlite3_db_handle(st) == open_db->h ? open_db : NULL;
+	if (own && writes && own->read_tx)
+		db_read_end(own);
 	/* A lone writing statement is a transaction of its own: it queues
 	 * like one. Inside db_begin's transaction the queue is held already. */
 	struct db *lone = NULL;
-	if (writes && sqlite3_get_autocommit(sqlite3_db_handle(st)) && open_db &&
-	    sqlite3_db_handle(st) == open_db->h && !open_db->wlocked) {
-		if (writer_enter(open_db) != 0) {
+	if (own && writes && sqlite3_get_autocommit(own->h) && !own->wlocked) {
+		if (writer_enter(own) != 0) {
 			sqlite3_reset(st);
 			log_kv("warn", "database busy", LOG_END);
 			return DB_BUSY;
 		}
-		lone = open_db;
+		lone = own;
 	}
 	int rc = sqlite3_step(st);
 	if (lone)
@@ -303,6 +299,23 @@ void db_rollback(struct db *db)
 		}
 	}
 	writer_leave(db);
+}
+
+int db_begin_to(struct db *db, enum db_rc *out)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc == DB_OK)
+		return 0;
+	*out = rc;
+	return -1;
+}
+
+enum db_rc db_end(struct db *db, enum db_rc rc)
+{
+	if (rc == DB_OK)
+		return db_commit(db);
+	db_rollback(db);
+	return rc;
 }
 
 void db_request_end(struct db *db)

@@ -88,11 +88,9 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	sqlite3_reset(st);
 	if (!found || strcmp(n->held_on, started) < 0)
 		return found ? MEET_EARLY : MEET_NOTFOUND;
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
-	}
+	enum db_rc rc;
 	/* The texts are sealed for their row, so the row id comes first: under
 	 * BEGIN IMMEDIATE no other writer can take the next one, and one INSERT
 	 * does what an INSERT and an UPDATE of the sealed columns did. */
@@ -211,11 +209,9 @@ static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int mu
 enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda,
 			    const char *shared_notes, int64_t now, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
-	}
+	enum db_rc rc;
 	enum meet_rc r = may_edit(db, id, uid, 1, now);
 	if (r != MEET_OK) {
 		db_rollback(db);
@@ -235,11 +231,9 @@ enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *
 
 enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
-	}
+	enum db_rc rc;
 	enum meet_rc r = may_edit(db, id, uid, 1, -1);
 	if (r != MEET_OK) {
 		db_rollback(db);
@@ -273,11 +267,9 @@ static int is_party(struct db *db, int64_t meeting, int64_t uid)
 enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
 			      enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
-	}
+	enum db_rc rc;
 	enum meet_rc r = may_edit(db, meeting, uid, 0, now);
 	if (r != MEET_OK) {
 		db_rollback(db);
@@ -301,11 +293,9 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
 			  int64_t now, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
-	}
+	enum db_rc rc;
 	if (!is_party(db, meeting, uid)) {
 		db_rollback(db);
 		return MEET_NOTFOUND;
@@ -375,11 +365,9 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char *owner, const char *body,
 			int64_t now, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
-	}
+	enum db_rc rc;
 	if (!is_party(db, meeting, uid)) {
 		db_rollback(db);
 		return MEET_NOTFOUND;
@@ -408,11 +396,9 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 
 enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
-	}
+	enum db_rc rc;
 	sqlite3_stmt *st =
 		DB_STMT(db, "UPDATE action_items SET done = :d WHERE id = :id AND mentorship_id IN "
 			    "(SELECT id FROM mentorships WHERE mentor_id = :u OR mentee_id = :u)");

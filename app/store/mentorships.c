@@ -71,11 +71,9 @@ static enum req_rc party_active(struct db *db, int64_t id, int64_t uid)
 enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
 		      const char *reason, int64_t now, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
-	}
+	enum db_rc rc;
 	enum req_rc r = party_active(db, id, uid);
 	if (r != REQ_OK) {
 		db_rollback(db);
@@ -119,11 +117,9 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,
 			   enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
-	}
+	enum db_rc rc;
 	enum req_rc r = party_active(db, id, uid);
 	if (r != REQ_OK) {
 		db_rollback(db);

@@ -79,11 +79,9 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 {
 	if (n->mentee_id == n->mentor_id)
 		return REQ_SELF;
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
-	}
+	enum db_rc rc;
 	rc = expire_for(db, now);
 	if (rc != DB_OK)
 		return store_fail(db, rc, dbrc);
@@ -194,11 +192,9 @@ static void ymd(int64_t t, char out[11])
 enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int64_t *mid,
 		       enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
-	}
+	enum db_rc rc;
 	if ((rc = expire_for(db, now)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	struct pending p;
@@ -281,11 +277,9 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_mentor, const char *status,
 				 const char *reason, int64_t now, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
-	}
+	enum db_rc rc;
 	if ((rc = expire_for(db, now)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	struct pending p;

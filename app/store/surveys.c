@@ -76,11 +76,9 @@ static enum survey_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
 enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, const struct answer *a, int n,
 			     int64_t now, enum db_rc *dbrc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
+	if (db_begin_to(db, dbrc) != 0)
 		return SURVEY_STORE;
-	}
+	enum db_rc rc;
 	struct invitation inv;
 	if (survey_invitation_for(db, invitation, uid, &inv) != DB_OK) {
 		db_rollback(db);

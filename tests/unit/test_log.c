@@ -35,10 +35,24 @@ static void control_characters_and_quotes_are_escaped(void **state)
 	line(out, sizeof(out), "m", "path", "/x\" uid=\"1\nlevel=error\x7f\\", LOG_END);
 	assert_non_null(strstr(out, "path=\"/x\\\" uid=\\\"1\\x0alevel=error\\x7f\\\\\"\n"));
 	assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);
-	char esc[8];
-	/* Room for "ab" and the NUL, not for half of "\x01". */
-	assert_string_equal(log_escape("ab\x01", esc, 5), "ab");
-	assert_string_equal(log_escape("a\"b", esc, sizeof(esc)), "a\\\"b");
+	/* Whatever the room left, a line never ends inside an escape. */
+	for (size_t cap = 40; cap < 90; cap++) {
+		size_t n = line(out, cap, "ab\x01\x01\"\x01", LOG_END);
+		assert_true(n < cap);
+		assert_int_equal(out[n - 1], '\n');
+		for (size_t i = 0; i + 1 < n; i++) {
+			if (out[i] != '\\')
+				continue;
+			if (out[i + 1] == 'x') {
+				assert_true(i + 3 < n - 1);
+				assert_true(out[i + 2] == '0' && out[i + 3] == '1');
+				i += 3;
+			} else {
+				assert_true(out[i + 1] == '"' || out[i + 1] == '\\');
+				i += 1;
+			}
+		}
+	}
 }
 
 static void long_values_and_lines_are_cut(void **state)
