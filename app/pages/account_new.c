@@ -22,7 +22,9 @@ enum db_rc account_create(struct db *db, const char *email, const char *name, co
 			  const char *role, int64_t now, const char *ip, int64_t *id)
 {
 	char hash[PW_HASH_LEN];
-	/* Hash before taking the write lock: argon2id takes tens of ms. */
+	/* Hash before taking the write lock, and holding no snapshot either:
+	 * argon2id takes tens of ms. */
+	db_read_end(db);
 	enum pw_rc p = pw_hash(password, hash);
 	if (p != PW_OK)
 		return p == PW_BUSY ? DB_BUSY : DB_ERR;

@@ -138,6 +138,7 @@ void page_login(struct ctx *c)
 	struct user u;
 	int found = user_by_email(c->db, email, &u) == DB_OK && u.active;
 	int rehash = 0;
+	db_read_end(c->db); /* argon2id next */
 	enum pw_rc p = pw_verify(found ? u.pw_hash : NULL, f.v[1].s, &rehash);
 	if (p == PW_BUSY || p == PW_ERR) {
 		resp_header(c->resp, "Retry-After", "1");

@@ -10,6 +10,7 @@
 
 #define SEAL_VERSION 1
 #define HEADER (1 + 4 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+_Static_assert(SEAL_NONCE_BYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, "nonce size");
 #define RING 4
 
 /* The keyring: ring[0] seals, any of them opens a value with its id. */
@@ -174,8 +175,21 @@ static void make_ad(const char *table, const char *column, const char *row, stru
 	buf_printf(ad, "tandem:%s:%s:%s", table, column, row);
 }
 
+void seal_nonces(unsigned char (*n)[SEAL_NONCE_BYTES], size_t count)
+{
+	randombytes_buf(n, count * SEAL_NONCE_BYTES);
+}
+
 int seal_encrypt(const char *table, const char *column, const char *row, const char *plain, size_t len,
 		 struct buf *out)
+{
+	unsigned char nonce[1][SEAL_NONCE_BYTES];
+	seal_nonces(nonce, 1);
+	return seal_encrypt_nonce(nonce[0], table, column, row, plain, len, out);
+}
+
+int seal_encrypt_nonce(const unsigned char nonce[SEAL_NONCE_BYTES], const char *table, const char *column,
+		       const char *row, const char *plain, size_t len, struct buf *out)
 {
 	if (!nring)
 		return -1;
@@ -189,7 +203,7 @@ int seal_encrypt(const char *table, const char *column, const char *row, const c
 	head[2] = (unsigned char)(key_id >> 16);
 	head[3] = (unsigned char)(key_id >> 8);
 	head[4] = (unsigned char)key_id;
-	randombytes_buf(head + 5, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	memcpy(head + 5, nonce, SEAL_NONCE_BYTES);
 	buf_append(out, head, HEADER);
 	size_t need = HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned long long clen = 0;

@@ -33,6 +33,15 @@ uint32_t seal_key_id(void);
 int seal_encrypt(const char *table, const char *column, const char *row, const char *plain, size_t len,
 		 struct buf *out);
 
+/* The nonce of one value: seal_nonces draws count of them into n with
+ * one call to the system's random source, and seal_encrypt_nonce seals
+ * with one of them, so a writer can draw them before taking the writers'
+ * lock. Each nonce must be used once. seal_encrypt_nonce: 0 or -1. */
+#define SEAL_NONCE_BYTES 24
+void seal_nonces(unsigned char (*n)[SEAL_NONCE_BYTES], size_t count);
+int seal_encrypt_nonce(const unsigned char nonce[SEAL_NONCE_BYTES], const char *table, const char *column,
+		       const char *row, const char *plain, size_t len, struct buf *out);
+
 /* Decrypt a value sealed for (table, column, row) into out (replacing
  * its contents, NUL-terminated). -1 when it was sealed for another place,
  * with another key, or altered: the caller shows an error page and logs

@@ -143,9 +143,8 @@ void worker_main(const struct config *cfg, int listen_fd)
 				  : st == 415 ? "Forms must be sent as application/x-www-form-urlencoded."
 					      : "The request was malformed.");
 		} else {
-			int get = strcmp(req.method, "GET") == 0;
-			if (get)
-				db_read_begin(db);
+			/* A POST's checks share it too; its write ends it. */
+			db_read_begin(db);
 			dispatch(&c);
 			db_request_end(db);
 		}

@@ -46,11 +46,14 @@ enum db_rc db_exec_step(sqlite3_stmt *st);
 /* Map an sqlite result code to db_rc. */
 enum db_rc db_rc_from(int sqlite_rc);
 
-/* A read transaction around a whole GET request: one snapshot for the
- * page and one set of file locks instead of a set per statement. Any
- * write (db_exec_step of a writing statement, db_begin) ends it first, so
- * a write never upgrades a stale snapshot. db_read_end is a no-op when it
- * has ended already. */
+/* A read transaction around a whole request: one snapshot for the page,
+ * or for a form's checks before its write, and one set of file locks
+ * instead of a set per statement (and, after another worker's write, one
+ * reload of the pages instead of one per statement). Any write
+ * (db_exec_step of a writing statement, db_begin) ends it first, so a
+ * write never upgrades a stale snapshot. End it before anything slow
+ * (argon2id): a snapshot held keeps checkpoints from recycling the WAL.
+ * db_read_end is a no-op when it has ended already. */
 void db_read_begin(struct db *db);
 void db_read_end(struct db *db);
 
