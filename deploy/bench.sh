@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DUR=${BENCH_SECONDS:-5}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONN=${BENCH_CONNECTIONS:-16}
 PORT=${TANDEM_BENCH_PORT:-8099}
 WORKERS=${TANDEM_WORKERS:-$(nproc)}
@@ -101,13 +101,21 @@ table="$OUT/last.txt"
   printf '%-28s %10s %9s %9s %9s %8s\n' target req/s p50_ms p99_ms vs_floor failed
 } > "$table"
 # Rounds interleave the targets so a noisy moment on this shared machine
-# hurts every target alike; each target reports its median round.
-declare -A RPS P50 P99 BAD
+# hurts every target alike. Each target reports its median round, and its
+# ratio to the floor is the median of the ratios taken within one round
+# (each against the floor measured seconds before it): this VM's speed
+# drifts by a third within minutes, and a ratio of two medians taken in
+# different rounds carries that drift.
+declare -A RPS P50 P99 BAD RATIO
 for r in $(seq 1 "$ROUNDS"); do
+  round_floor=""
   for t in "${TARGETS[@]}"; do
     IFS='|' read -r name path sess script <<< "$t"
     res=$(run_wrk "$path" "$sess" "$script")
-    RPS[$name]+="$(awk '/Requests\/sec/ { print $2 }' <<< "$res") "
+    rps=$(awk '/Requests\/sec/ { print $2 }' <<< "$res")
+    [ -z "$round_floor" ] && round_floor=$rps
+    RPS[$name]+="$rps "
+    RATIO[$name]+="$(awk -v a="$rps" -v b="$round_floor" 'BEGIN { printf "%.1f", 100 * a / b }') "
     P50[$name]+="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<< "$res")") "
     P99[$name]+="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$res")") "
     b=$(awk '/Non-2xx/ { print $NF }' <<< "$res")
@@ -116,13 +124,11 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-floor_rps=""
 for t in "${TARGETS[@]}"; do
   IFS='|' read -r name _ _ _ <<< "$t"
-  rps=$(median "${RPS[$name]}")
-  [ -z "$floor_rps" ] && floor_rps=$rps
-  ratio=$(awk -v a="$rps" -v b="$floor_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-  printf '%-28s %10.0f %9s %9s %9s %8s\n' "$name" "$rps" "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$ratio" "${BAD[$name]}" >> "$table"
+  printf '%-28s %10.0f %9s %9s %8.0f%% %8s   (rounds: %s)\n' "$name" "$(median "${RPS[$name]}")" \
+    "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$(median "${RATIO[$name]}")" "${BAD[$name]}" \
+    "$(sed 's/ $//; s/ /%, /g; s/$/%/' <<< "${RATIO[$name]}")" >> "$table"
 done
 
 # Logins: real sign-ins (GET the form, POST the password) from 8 clients
