@@ -23,17 +23,16 @@ static enum meet_rc commit_or_store(struct db *db, enum db_rc *dbrc)
 	return MEET_OK;
 }
 
-/* Seal text for (table, column, row) and bind it to name; NULL for "".
- * nonce: drawn by the caller before its transaction, or NULL to draw one
- * here. */
+/* Seal text for (table, column, row) with nonce and bind it to name;
+ * NULL for "". Writers draw their nonces (seal_nonces) before their
+ * transaction, so the writers' lock is never held across the system call. */
 static int bind_sealed(sqlite3_stmt *st, const char *name, const unsigned char *nonce, const char *table,
 		       const char *column, const char *row, const char *text)
 {
 	if (!text || !*text)
 		return db_bind_null(st, name);
 	struct buf c = {0};
-	int rc = nonce ? seal_encrypt_nonce(nonce, table, column, row, text, strlen(text), &c)
-		       : seal_encrypt(table, column, row, text, strlen(text), &c);
+	int rc = seal_encrypt_nonce(nonce, table, column, row, text, strlen(text), &c);
 	if (rc == 0)
 		rc = db_bind_blob(st, name, c.data, (int)c.len);
 	buf_free(&c);
@@ -53,8 +52,7 @@ static int open_col(sqlite3_stmt *st, int i, const char *table, const char *colu
 			    (size_t)sqlite3_column_bytes(st, i), out);
 }
 
-/* Insert uid's sealed private note on a session (inside a transaction);
- * nonce as for bind_sealed. */
+/* Insert uid's sealed private note on a session (inside a transaction). */
 static enum db_rc insert_private(struct db *db, int64_t meeting, int64_t uid, const char *body,
 				 const unsigned char *nonce, int64_t now)
 {
@@ -93,7 +91,6 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	sqlite3_reset(st);
 	if (!found || strcmp(n->held_on, started) < 0)
 		return found ? MEET_EARLY : MEET_NOTFOUND;
-	/* Drawn now, so the writers' lock is not held across the system call. */
 	unsigned char nonce[3][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 3);
 	if (db_begin_to(db, dbrc) != 0)
@@ -217,6 +214,8 @@ static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int mu
 enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda,
 			    const char *shared_notes, int64_t now, enum db_rc *dbrc)
 {
+	unsigned char nonce[2][SEAL_NONCE_BYTES];
+	seal_nonces(nonce, 2);
 	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
 	enum db_rc rc;
@@ -228,8 +227,8 @@ enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *
 	char row[32];
 	snprintf(row, sizeof(row), "%lld", (long long)id);
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE meetings SET agenda = :a, shared_notes = :s WHERE id = :id");
-	if (!st || bind_sealed(st, ":a", NULL, "meetings", "agenda", row, agenda) != 0 ||
-	    bind_sealed(st, ":s", NULL, "meetings", "shared_notes", row, shared_notes) != 0)
+	if (!st || bind_sealed(st, ":a", nonce[0], "meetings", "agenda", row, agenda) != 0 ||
+	    bind_sealed(st, ":s", nonce[1], "meetings", "shared_notes", row, shared_notes) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
@@ -275,6 +274,8 @@ static int is_party(struct db *db, int64_t meeting, int64_t uid)
 enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
 			      enum db_rc *dbrc)
 {
+	unsigned char nonce[1][SEAL_NONCE_BYTES];
+	seal_nonces(nonce, 1);
 	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
 	enum db_rc rc;
@@ -292,7 +293,7 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (body && *body) {
-		if ((rc = insert_private(db, meeting, uid, body, NULL, now)) != DB_OK)
+		if ((rc = insert_private(db, meeting, uid, body, nonce[0], now)) != DB_OK)
 			return fail(db, rc, dbrc);
 	}
 	return commit_or_store(db, dbrc);
@@ -301,6 +302,8 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
 			  int64_t now, enum db_rc *dbrc)
 {
+	unsigned char nonce[3][SEAL_NONCE_BYTES];
+	seal_nonces(nonce, 3);
 	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
 	enum db_rc rc;
@@ -314,9 +317,9 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 		DB_STMT(db, "INSERT INTO feedback(meeting_id, author_id, rating, use_of_time, shared, "
 			    "went_well, to_improve, next_steps, created_at) VALUES (:m, :u, :r, :t, :s, "
 			    ":ww, :ti, :ns, :now)");
-	if (!st || bind_sealed(st, ":ww", NULL, "feedback", "went_well", row, f->went_well) != 0 ||
-	    bind_sealed(st, ":ti", NULL, "feedback", "to_improve", row, f->to_improve) != 0 ||
-	    bind_sealed(st, ":ns", NULL, "feedback", "next_steps", row, f->next_steps) != 0)
+	if (!st || bind_sealed(st, ":ww", nonce[0], "feedback", "went_well", row, f->went_well) != 0 ||
+	    bind_sealed(st, ":ti", nonce[1], "feedback", "to_improve", row, f->to_improve) != 0 ||
+	    bind_sealed(st, ":ns", nonce[2], "feedback", "next_steps", row, f->next_steps) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
@@ -373,6 +376,8 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char *owner, const char *body,
 			int64_t now, enum db_rc *dbrc)
 {
+	unsigned char nonce[1][SEAL_NONCE_BYTES];
+	seal_nonces(nonce, 1);
 	if (db_begin_to(db, dbrc) != 0)
 		return MEET_STORE;
 	enum db_rc rc;
@@ -394,7 +399,7 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 	char row[32];
 	snprintf(row, sizeof(row), "%lld", (long long)id);
 	st = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");
-	if (!st || bind_sealed(st, ":b", NULL, "action_items", "body", row, body) != 0)
+	if (!st || bind_sealed(st, ":b", nonce[0], "action_items", "body", row, body) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
