@@ -107,6 +107,7 @@ table="$OUT/last.txt"
 # drifts by a third within minutes, and a ratio of two medians taken in
 # different rounds carries that drift.
 declare -A RPS P50 P99 BAD RATIO
+meetings_before=$(sqlite3 "$DATA/tandem.db" "SELECT count(*) FROM meetings")
 for r in $(seq 1 "$ROUNDS"); do
   round_floor=""
   for t in "${TARGETS[@]}"; do
@@ -130,6 +131,15 @@ for t in "${TARGETS[@]}"; do
     "$(median "${P50[$name]}")" "$(median "${P99[$name]}")" "$(median "${RATIO[$name]}")" "${BAD[$name]}" \
     "$(sed 's/ $//; s/ /%, /g; s/$/%/' <<< "${RATIO[$name]}")" >> "$table"
 done
+
+# Group commit: how many logged sessions shared each COMMIT (the request
+# log's group field), and that every 303 the bench got is a stored row.
+stored=$(( $(sqlite3 "$DATA/tandem.db" "SELECT count(*) FROM meetings") - meetings_before ))
+awk -v stored="$stored" '/route="\/mentorships\/\{id\}\/sessions" status="303"/ {
+    match($0, /group="[0-9]+"/); g = substr($0, RSTART + 7, RLENGTH - 8) + 0
+    n++; c += g > 0 ? 1 / g : 1 }
+  END { printf "%-28s %10d answered 303 in %.0f commits (%.1f per fsync); %d stored rows\n",
+        "  log a session: commits", n, c, c ? n / c : 0, stored }' "$DATA/tandem.log" >> "$table"
 
 # Logins: real sign-ins (GET the form, POST the password) from 8 clients
 # while wrk measures /healthz; argon2id bounds what any server can do.

@@ -109,3 +109,15 @@ void dispatch(struct ctx *c)
 	}
 	rt->fn(c);
 }
+
+int dispatch_may_group(const struct request *r)
+{
+	if (strcmp(r->method, "POST") != 0)
+		return 0;
+	const struct route *rt = NULL;
+	int64_t ids[ROUTE_MAX_IDS];
+	char allow[64];
+	if (route_match(routes, routes_count, r->method, r->path, &rt, ids, allow, sizeof(allow)) != 200)
+		return 0;
+	return !(rt->flags & ROUTE_SLOW);
+}

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -94,6 +95,9 @@ static int open_socket(const char *path)
 	if (g && chown(path, (uid_t)-1, g->gr_gid) != 0 && geteuid() == 0)
 		log_kv("warn", "cannot chgrp socket", "err", strerror(errno), LOG_END);
 	chmod(path, 0660);
+	/* Workers ask whether another request is waiting (group commit,
+	 * server/worker.c) and must not block when a sibling took it. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
 }
 

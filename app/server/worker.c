@@ -1,9 +1,13 @@
+#include <errno.h>
 #include <fcgiapp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -72,9 +76,9 @@ static int read_body(FCGX_Request *fr, struct buf *body)
 	return 0;
 }
 
-static void log_request(const struct request *r, const struct ctx *c, int status, int64_t us)
+static void log_request(const struct request *r, const struct ctx *c, int status, int64_t us, int group)
 {
-	char sb[24], db[24], ub[24];
+	char sb[24], db[24], ub[24], gb[24];
 	const char *st = str_u64(sb, (unsigned)status),
 		   *dur = str_u64(db, us > 0 ? (unsigned long long)us : 0);
 	const char *uid = str_u64(ub, c->signed_in ? (unsigned long long)c->user.id : 0);
@@ -87,9 +91,140 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 		       LOG_END);
 		return;
 	}
+	/* group: how many requests shared this one's commit (0: none). */
 	log_kv("info", "request", "rid", r->rid, "method", r->method, "path", r->path, "route",
 	       r->route ? r->route->pattern : "", "status", st, "dur_us", dur, "uid", c->signed_in ? uid : "",
-	       LOG_END);
+	       "group", str_u64(gb, (unsigned)group), LOG_END);
+}
+
+/* One request in flight: its connection, what it read and what it will
+ * answer. A group holds several until their shared commit. */
+struct slot {
+	FCGX_Request fr;
+	struct buf body, head;
+	struct response resp;
+	struct request req;
+	struct ctx c;
+	int64_t t0;
+};
+
+/* Up to this many requests share one commit; the rest wait for the next. */
+#define GROUP_MAX 16
+
+/* The next connection on the listening socket, which the master made
+ * non-blocking so that a worker can ask whether another request is
+ * waiting without being stuck when another worker took it. wait: block
+ * until one comes. Returns a descriptor, -2 when none is waiting, or -1
+ * on an error the worker cannot go on from. */
+static int next_connection(int listen_fd, int wait)
+{
+	for (;;) {
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0) {
+			/* nginx sends a request whole, at once (it buffers the
+			 * body first); a peer that stalls must not hold a worker,
+			 * nor a group's commit, for longer than this. */
+			struct timeval t = {.tv_sec = 2};
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof(t));
+			return fd;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		if (!wait)
+			return -2;
+		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/* Read the FastCGI request on fd into s. libfcgi accepts for itself when
+ * its request has no connection; handed one, it reads from it (kept open
+ * by keepConnection through the finish it runs first). 0, or -1 when the
+ * request was malformed (libfcgi closed fd). */
+static int slot_take(struct slot *s, int fd)
+{
+	/* libfcgi's own accept waits as long for a new connection's first
+	 * bytes, and drops it if none come (its failure path would linger
+	 * 2 s more in its close). */
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	if (poll(&p, 1, 2000) != 1) {
+		close(fd);
+		return -1;
+	}
+	s->fr.ipcFd = fd;
+	s->fr.keepConnection = 1;
+	if (FCGX_Accept_r(&s->fr) != 0) {
+		if (s->fr.ipcFd >= 0)
+			close(s->fr.ipcFd);
+		s->fr.ipcFd = -1;
+		return -1;
+	}
+	s->t0 = clock_mono_us();
+	buf_reset(&s->body);
+	buf_reset(&s->head);
+	resp_reset(&s->resp);
+	return 0;
+}
+
+/* Read and parse the request in s. Returns -1 when it was bad (its error
+ * page is set), 1 when it may share a commit with the requests around it
+ * (dispatch_may_group), 0 when it must run alone. */
+static int slot_parse(struct slot *s, const struct config *cfg, struct db *db)
+{
+	s->c = (struct ctx){.req = &s->req, .resp = &s->resp, .db = db, .cfg = cfg, .now = clock_now()};
+	int st = read_body(&s->fr, &s->body);
+	int pst = request_parse(&s->req, fcgi_param, &s->fr, buf_str(&s->body), s->body.len);
+	if (!st)
+		st = pst;
+	if (st) {
+		ctx_error(&s->c, st,
+			  st == 413   ? "That was more than this form accepts."
+			  : st == 415 ? "Forms must be sent as application/x-www-form-urlencoded."
+				      : "The request was malformed.");
+		return -1;
+	}
+	return dispatch_may_group(&s->req);
+}
+
+static void slot_run(struct slot *s, struct db *db)
+{
+	/* A POST's checks share it too; its write ends it. */
+	db_read_begin(db);
+	dispatch(&s->c);
+	db_request_end(db);
+}
+
+/* Send s's response, end the request and log it. */
+static void slot_send(struct slot *s, int group)
+{
+	/* Head and body go straight into libfcgi's buffer, unjoined. */
+	resp_serialise_head(&s->resp, &s->head);
+	FCGX_PutStr(s->head.data, (int)s->head.len, s->fr.out);
+	if (s->resp.body.len)
+		FCGX_PutStr(s->resp.body.data, (int)s->resp.body.len, s->fr.out);
+	finish(&s->fr);
+	log_request(&s->req, &s->c, s->resp.status, clock_mono_us() - s->t0, group);
+	view_free(s->c.view);
+	s->c.view = NULL;
+	request_free(&s->req);
+}
+
+/* Commit the group held in s[0..n) and answer its requests: what they
+ * said when the commit held, the store's error page when it did not
+ * (nothing of theirs was saved). Disarms the group, also when n is 0. */
+static void group_finish(struct slot *s, int n, struct db *db)
+{
+	enum db_rc rc = db_group_commit(db);
+	for (int i = 0; i < n; i++) {
+		if (rc != DB_OK) {
+			resp_reset(&s[i].resp);
+			ctx_store_error(&s[i].c, rc);
+		}
+		slot_send(&s[i], n);
+	}
 }
 
 void worker_main(const struct config *cfg, int listen_fd)
@@ -119,51 +254,63 @@ void worker_main(const struct config *cfg, int listen_fd)
 	pw_slots_init(cfg->data, slots > 0 ? slots : 1);
 	request_ids_reseed();
 	FCGX_Init();
-	FCGX_Request fr;
-	FCGX_InitRequest(&fr, listen_fd, 0);
-	struct buf body = {0}, out = {0};
-	struct response resp = {0};
+	static struct slot group[GROUP_MAX];
+	for (int i = 0; i < GROUP_MAX; i++)
+		FCGX_InitRequest(&group[i].fr, -1, 0); /* -1: never accepts by itself */
+	/* Group commit. A short POST is handled inside a write transaction
+	 * that stays open while further short POSTs are already waiting on
+	 * the socket; they join it, and one COMMIT (one fsync) makes them all
+	 * durable. Their responses wait for it: nobody hears "saved" before
+	 * it is. Anything else (a GET, a login's argon2id) first commits the
+	 * group, so no page shows what is not yet durable. */
+	int n = 0; /* requests in group[0..n) waiting for the commit */
 	for (;;) {
-		if (FCGX_Accept_r(&fr) < 0)
+		if (stopping && n == 0)
 			break;
-		busy = 1;
-		int64_t t0 = clock_mono_us();
-		buf_reset(&body);
-		buf_reset(&out);
-		resp_reset(&resp);
-		struct request req;
-		struct ctx c = {.req = &req, .resp = &resp, .db = db, .cfg = cfg, .now = clock_now()};
-		int st = read_body(&fr, &body);
-		int pst = request_parse(&req, fcgi_param, &fr, buf_str(&body), body.len);
-		if (!st)
-			st = pst;
-		if (st) {
-			ctx_error(&c, st,
-				  st == 413   ? "That was more than this form accepts."
-				  : st == 415 ? "Forms must be sent as application/x-www-form-urlencoded."
-					      : "The request was malformed.");
-		} else {
-			/* A POST's checks share it too; its write ends it. */
-			db_read_begin(db);
-			dispatch(&c);
-			db_request_end(db);
+		int fd = stopping ? -2 : next_connection(listen_fd, n == 0);
+		if (fd == -2) { /* nobody else is waiting: commit now */
+			group_finish(group, n, db);
+			n = 0;
+			busy = 0;
+			continue;
 		}
-		/* Head and body go straight into libfcgi's buffer, unjoined. */
-		resp_serialise_head(&resp, &out);
-		FCGX_PutStr(out.data, (int)out.len, fr.out);
-		if (resp.body.len)
-			FCGX_PutStr(resp.body.data, (int)resp.body.len, fr.out);
-		finish(&fr);
-		log_request(&req, &c, resp.status, clock_mono_us() - t0);
-		view_free(c.view);
-		request_free(&req);
-		busy = 0;
-		if (stopping)
+		if (fd < 0) {
+			group_finish(group, n, db);
 			break;
+		}
+		busy = 1;
+		struct slot *s = &group[n];
+		if (slot_take(s, fd) != 0) {
+			busy = n > 0;
+			continue;
+		}
+		int may_group = slot_parse(s, cfg, db);
+		if (may_group < 0 || (!may_group && n > 0)) {
+			group_finish(group, n, db);
+			n = 0;
+		}
+		if (may_group > 0)
+			db_group_arm(db);
+		if (may_group >= 0)
+			slot_run(s, db);
+		if (may_group > 0 && db_group_pending(db)) {
+			if (++n < GROUP_MAX)
+				continue;
+			group_finish(group, n, db);
+		} else {
+			/* Nothing of its own to commit: the group before it (if
+			 * any) commits and is answered, then this one. */
+			group_finish(group, n, db);
+			slot_send(s, 0);
+		}
+		n = 0;
+		busy = 0;
 	}
-	buf_free(&body);
-	buf_free(&out);
-	resp_free(&resp);
+	for (int i = 0; i < GROUP_MAX; i++) {
+		buf_free(&group[i].body);
+		buf_free(&group[i].head);
+		resp_free(&group[i].resp);
+	}
 	view_unload();
 	db_close(db);
 	_exit(0);

@@ -22,6 +22,10 @@ struct db {
 	int read_tx;  /* inside db_read_begin's transaction */
 	int wlock_fd; /* the writers' queue (store/wlock.h), -1 without */
 	int wlocked;  /* this process is the writer */
+	/* Group commit (db.h): armed by the worker for a short POST; open once
+	 * a member began; lost when SQLite rolled the whole transaction back
+	 * under a member; member while one member's SAVEPOINT is open. */
+	int group_armed, group_open, group_lost, member;
 	struct slot cache[CACHE_SLOTS];
 };
 
@@ -126,6 +130,9 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	db->member = db->group_open = 0;
+	if (!sqlite3_get_autocommit(db->h))
+		db_rollback(db);
 	writer_leave(db);
 	if (db->wlock_fd >= 0)
 		close(db->wlock_fd);
@@ -195,8 +202,35 @@ int db_bind_null(sqlite3_stmt *st, const char *name)
 	return i ? sqlite3_bind_null(st, i) : -1;
 }
 
+/* Step a cached statement that returns no rows (BEGIN, SAVEPOINT ...). */
+static int step_control(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt_literal(db, sql);
+	if (!st)
+		return SQLITE_ERROR;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* SQLite rolls a whole transaction back on some errors (I/O, full disk,
+ * out of memory): every member before this one is gone with it, so the
+ * group can only fail. */
+static void group_check(struct db *db)
+{
+	if (db->group_open && sqlite3_get_autocommit(db->h)) {
+		log_kv("error", "a grouped transaction was rolled back under a member", LOG_END);
+		db->group_open = 0;
+		db->group_lost = 1;
+		db->member = 0;
+		writer_leave(db);
+	}
+}
+
 void db_read_begin(struct db *db)
 {
+	if (db->group_open)
+		return; /* the group's transaction is this request's snapshot */
 	sqlite3_stmt *st = DB_STMT(db, "BEGIN");
 	if (st && sqlite3_step(st) == SQLITE_DONE) {
 		db->read_tx = 1;
@@ -207,6 +241,10 @@ void db_read_begin(struct db *db)
 
 void db_read_end(struct db *db)
 {
+	/* Callers end a read before argon2id; inside a group that would hold
+	 * every member's commit (and the writers' queue) for a hash. */
+	if (db->group_open)
+		log_kv("error", "slow work inside a grouped commit", LOG_END);
 	if (!db->read_tx)
 		return;
 	db->read_tx = 0;
@@ -241,6 +279,8 @@ enum db_rc db_exec_step(sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	if (lone)
 		writer_leave(lone);
+	if (own)
+		group_check(own);
 	enum db_rc r = db_rc_from(rc);
 	if (r == DB_ERR)
 		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
@@ -248,8 +288,24 @@ enum db_rc db_exec_step(sqlite3_stmt *st)
 	return r;
 }
 
+/* A member of the armed group: its own SAVEPOINT, so a member that fails
+ * undoes only its own writes. */
+static enum db_rc member_begin(struct db *db)
+{
+	if (step_control(db, "SAVEPOINT member") != SQLITE_DONE) {
+		group_check(db);
+		return DB_ERR;
+	}
+	db->member = 1;
+	return DB_OK;
+}
+
 enum db_rc db_begin(struct db *db)
 {
+	if (db->group_lost)
+		return DB_ERR; /* the group fails as a whole; add nothing to it */
+	if (db->group_open)
+		return member_begin(db);
 	db_read_end(db);
 	sqlite3_stmt *st = DB_STMT(db, "BEGIN IMMEDIATE");
 	if (!st)
@@ -263,8 +319,12 @@ enum db_rc db_begin(struct db *db)
 	for (int attempt = 0; attempt < 3; attempt++) {
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
+		if (rc == SQLITE_DONE && !db->group_armed)
 			return DB_OK;
+		if (rc == SQLITE_DONE) {
+			db->group_open = 1;
+			return member_begin(db);
+		}
 		if (db_rc_from(rc) != DB_BUSY) {
 			writer_leave(db);
 			return DB_ERR;
@@ -275,7 +335,7 @@ enum db_rc db_begin(struct db *db)
 	return DB_BUSY;
 }
 
-enum db_rc db_commit(struct db *db)
+static enum db_rc commit_tx(struct db *db)
 {
 	sqlite3_stmt *st = DB_STMT(db, "COMMIT");
 	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
@@ -289,8 +349,35 @@ enum db_rc db_commit(struct db *db)
 	return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
 }
 
+enum db_rc db_commit(struct db *db)
+{
+	if (db->group_open && !db->member)
+		return DB_ERR; /* no member of its own (its db_begin failed) */
+	if (!db->member)
+		return commit_tx(db);
+	/* A member's writes join the group; they are durable at its commit. */
+	db->member = 0;
+	if (step_control(db, "RELEASE member") == SQLITE_DONE)
+		return DB_OK;
+	group_check(db);
+	if (db->group_open) {
+		db->member = 1;
+		db_rollback(db);
+	}
+	return DB_ERR;
+}
+
 void db_rollback(struct db *db)
 {
+	if (db->member) {
+		db->member = 0;
+		step_control(db, "ROLLBACK TO member");
+		step_control(db, "RELEASE member");
+		group_check(db);
+		return;
+	}
+	if (db->group_open)
+		return; /* nothing of this request's: the others' writes stay */
 	if (!sqlite3_get_autocommit(db->h)) {
 		sqlite3_stmt *st = DB_STMT(db, "ROLLBACK");
 		if (st) {
@@ -320,12 +407,45 @@ enum db_rc db_end(struct db *db, enum db_rc rc)
 
 void db_request_end(struct db *db)
 {
-	db_read_end(db);
+	if (db->read_tx)
+		db_read_end(db);
+	if (db->member) {
+		log_kv("error", "a transaction was left open; rolled back", LOG_END);
+		db_rollback(db);
+	}
+	if (db->group_open)
+		return; /* the group's commit is the worker's */
 	if (!sqlite3_get_autocommit(db->h)) {
 		log_kv("error", "a transaction was left open; rolled back", LOG_END);
 		db_rollback(db);
 	}
 	writer_leave(db);
+}
+
+void db_group_arm(struct db *db)
+{
+	db->group_armed = 1;
+}
+
+int db_group_pending(const struct db *db)
+{
+	return db->group_open || db->group_lost;
+}
+
+enum db_rc db_group_commit(struct db *db)
+{
+	enum db_rc rc = db->group_lost ? DB_ERR : DB_OK;
+	if (db->member)
+		db_rollback(db);
+	if (db->group_open) {
+		db->group_open = 0;
+		if (rc == DB_OK)
+			rc = commit_tx(db);
+		else
+			db_rollback(db);
+	}
+	db->group_armed = db->group_lost = 0;
+	return rc;
 }
 
 enum db_rc db_exec_script(struct db *db, const char *sql)

@@ -58,7 +58,8 @@ void db_read_begin(struct db *db);
 void db_read_end(struct db *db);
 
 /* BEGIN IMMEDIATE, retried a bounded number of times while busy; ends a
- * read transaction first. */
+ * read transaction first. With a group armed: opens or joins the group
+ * (see db_group_arm). */
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
@@ -72,6 +73,24 @@ enum db_rc db_end(struct db *db, enum db_rc rc);
  * error logged) a write transaction a handler left open, so one bug can
  * never hold every other writer up. */
 void db_request_end(struct db *db);
+
+/* Group commit: one durable COMMIT (one fsync) for the writes of several
+ * requests. db_group_arm makes the write transactions that follow members
+ * of one transaction that stays open: the first db_begin opens it (BEGIN
+ * IMMEDIATE, in the writers' queue), later ones join it; each member runs
+ * in its own SAVEPOINT, so db_rollback undoes that member alone and
+ * db_commit makes its writes part of the group (durable only once
+ * db_group_commit succeeds). A member's reads see the members before it,
+ * which commit or fail together with it. The worker arms it for short
+ * POSTs and withholds their responses until the group commits. */
+void db_group_arm(struct db *db);
+/* 1 when the group holds a member's writes, or has failed: a
+ * db_group_commit is owed before any response of the group is sent. */
+int db_group_pending(const struct db *db);
+/* Commit the group and disarm. DB_OK (nothing was pending, or every
+ * member is durable); otherwise everything since db_group_arm is rolled
+ * back and DB_BUSY or DB_ERR tells every member's request what happened. */
+enum db_rc db_group_commit(struct db *db);
 
 /* Run a fixed SQL script (migrations, tests). DB_OK or an error (logged). */
 enum db_rc db_exec_script(struct db *db, const char *sql);

@@ -228,3 +228,40 @@ test('admins see session ratings only as an average over 5 or more forms, never 
   assert.match(page, /\d\.\d \/ 5<\/span><span class="lbl">average session rating \(\d+ forms\)/);
   assert.doesNotMatch(page, /ADMIN-NEVER-SEES/);
 });
+
+test('sessions logged at once: each answered only once saved, none lost, a refused one undoes only itself', async (t) => {
+  // Sent together, these reach the workers while others are in flight, so
+  // they share commits (server/worker.c): a 303 must mean durable, and a
+  // member that fails (the second feedback form, a future date) must take
+  // nothing of the others with it.
+  const target = (await logSession(mentee, { labels: 'burst-target' })).headers.location;
+  await mentor.get(target);
+  await mentee.get(`${ms}/sessions/new`);
+  const future = new Date(Date.now() + 3 * 86400e3).toISOString().slice(0, 10);
+  const post = (i) => mentee.post(`${ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'pairing',
+    labels: `burst-${i}`, agenda: '', shared_notes: `BURST-NOTE-${i}`, private_notes: '' });
+  const [logged, refused, feedback] = await Promise.all([
+    Promise.all(Array.from({ length: 24 }, (_, i) => post(i))),
+    Promise.all(Array.from({ length: 4 }, () => mentee.post(`${ms}/sessions`, { held_on: future, duration_min: '30',
+      kind: 'pairing', labels: 'burst-future', agenda: '', shared_notes: '', private_notes: '' }))),
+    Promise.all(Array.from({ length: 3 }, (_, i) => mentor.post(`${target}/feedback`, { rating: String(3 + i),
+      use_of_time: 'right', went_well: '', to_improve: '', next_steps: '', shared: '1' }))),
+  ]);
+  assert.deepEqual(logged.map((r) => r.status), Array(24).fill(303));
+  const where = logged.map((r) => r.headers.location);
+  assert.equal(new Set(where).size, 24, 'each request got its own session');
+  assert.deepEqual(refused.map((r) => r.status), Array(4).fill(422));
+  assert.match(refused[0].body, /cannot be in the future/i);
+  assert.deepEqual(feedback.map((r) => r.status).sort(), [303, 409, 409], 'one feedback form per participant');
+
+  assert.equal(srv.sql("SELECT count(*) FROM meetings WHERE labels LIKE 'burst-%' AND labels <> 'burst-target'"), '24');
+  assert.equal(srv.sql("SELECT count(*) FROM meetings WHERE labels = 'burst-future'"), '0');
+  assert.equal(srv.sql(`SELECT count(*) FROM feedback WHERE meeting_id = ${target.split('/').pop()}`), '1');
+  for (let i = 0; i < 24; i += 5) {
+    const page = (await mentor.get(where[i])).body;
+    assert.ok(page.includes(`BURST-NOTE-${i}`), `session ${i} reads back its own note`);
+  }
+  const groups = [...srv.log().matchAll(/route="\/mentorships\/\{id\}\/sessions" status="303" [^\n]*group="(\d+)"/g)]
+    .map((m) => Number(m[1]));
+  t.diagnostic(`largest shared commit: ${Math.max(...groups)} requests`);
+});

@@ -48,6 +48,9 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
       srv.finalLog = all;
       if (!keep && !process.env.KEEP_DATA) rmSync(data, { recursive: true, force: true });
       if (sanitizer) throw new Error(`sanitizer report in server output: ${sanitizer[0]}`);
+      // What the store logs only on a programming error (store/db.c).
+      const bug = all.match(/msg="(a transaction was left open[^"]*|slow work inside a grouped commit)"/);
+      if (bug) throw new Error(`server logged a programming error: ${bug[1]}`);
       return r;
     },
     /** Move the server's clock (test builds only) `seconds` past real time. */

@@ -220,6 +220,87 @@ static void writers_wait_their_turn(void **state)
 	close(ready[1]);
 }
 
+static int64_t grouped_rows(struct db *db)
+{
+	return db_scalar(db, "SELECT count(*) FROM topics WHERE key LIKE 'g-%'", -1);
+}
+
+/* Group commit (store/db.h): members' writes become durable, and visible
+ * to other connections, only at the group's commit; a member that rolls
+ * back takes only its own writes; later members see earlier ones; once
+ * committed, the next write stands alone again. */
+static void group_commits_members_together(void **state)
+{
+	struct db *db = *state, *other = db_open(dbpath);
+	assert_non_null(other);
+	db_group_arm(db);
+	assert_false(db_group_pending(db));
+
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('One', 'g-one')"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	db_request_end(db);
+	assert_true(db_group_pending(db));
+	assert_int_equal(grouped_rows(other), 0);
+
+	db_read_begin(db);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('Two', 'g-two')"), DB_OK);
+	db_rollback(db);
+	db_request_end(db);
+
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(grouped_rows(db), 1);
+	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('Three', 'g-three')"),
+			 DB_OK);
+	assert_int_equal(db_end(db, DB_OK), DB_OK);
+	db_request_end(db);
+	assert_int_equal(grouped_rows(other), 0);
+
+	assert_int_equal(db_group_commit(db), DB_OK);
+	assert_false(db_group_pending(db));
+	assert_int_equal(grouped_rows(other), 2);
+	assert_int_equal(db_scalar(other, "SELECT count(*) FROM topics WHERE key = 'g-two'", -1), 0);
+
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('Four', 'g-four')"),
+			 DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(grouped_rows(other), 3);
+	db_close(other);
+}
+
+/* When the group's COMMIT fails (here a deferred foreign key, checked only
+ * then), every member is rolled back, the error reaches the caller, and
+ * the writers' queue is free for the next write. */
+static void group_fails_as_a_whole(void **state)
+{
+	struct db *db = *state, *other = db_open(dbpath);
+	assert_non_null(other);
+	assert_int_equal(db_exec_script(db, "CREATE TABLE parent(id INTEGER PRIMARY KEY);"
+					    "CREATE TABLE child(p INTEGER REFERENCES parent(id) "
+					    "DEFERRABLE INITIALLY DEFERRED);"),
+			 DB_OK);
+	db_group_arm(db);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('Kept?', 'g-kept')"),
+			 DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec_script(db, "INSERT INTO child VALUES (42)"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+
+	assert_int_equal(db_group_commit(db), DB_CONFLICT);
+	assert_false(db_group_pending(db));
+	assert_int_equal(grouped_rows(db), 0);
+	assert_int_equal(grouped_rows(other), 0);
+	assert_int_equal(db_scalar(other, "SELECT count(*) FROM child", -1), 0);
+
+	assert_int_equal(db_begin(other), DB_OK);
+	assert_int_equal(db_commit(other), DB_OK);
+	db_close(other);
+}
+
 /* The hourly rebuild rewrites a mentor's card only when something on it
  * changed: an unchanged card keeps its version (the key of every worker's
  * rendered copy) and costs no write; a changed one gets a new version. */
@@ -276,6 +357,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_apply_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(writers_wait_their_turn, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_commits_members_together, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_fails_as_a_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(directory_rebuild_keeps_unchanged_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_email_conflicts, setup, teardown),
