@@ -218,6 +218,11 @@ static void slot_send(struct slot *s, int group)
 static void group_finish(struct slot *s, int n, struct db *db)
 {
 	enum db_rc rc = db_group_commit(db);
+	if (rc != DB_OK && n > 0) {
+		char nb[24];
+		log_kv("error", "a shared commit failed: nothing of its requests was saved", "requests",
+		       str_u64(nb, (unsigned)n), LOG_END);
+	}
 	for (int i = 0; i < n; i++) {
 		if (rc != DB_OK) {
 			resp_reset(&s[i].resp);

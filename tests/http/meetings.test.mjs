@@ -265,3 +265,37 @@ test('sessions logged at once: each answered only once saved, none lost, a refus
     .map((m) => Number(m[1]));
   t.diagnostic(`largest shared commit: ${Math.max(...groups)} requests`);
 });
+
+test('a shared commit that fails saves nothing of any request in it, and each of them is told so', async (t) => {
+  // A real COMMIT failure, made by the test alone: a trigger gives one
+  // session a row that breaks a deferred foreign key, checked only at
+  // COMMIT, so the whole commit that carries it fails.
+  srv.sql(`CREATE TABLE fault_parent(id INTEGER PRIMARY KEY);
+    CREATE TABLE fault_child(p INTEGER REFERENCES fault_parent(id) DEFERRABLE INITIALLY DEFERRED);
+    CREATE TRIGGER fault_commit AFTER INSERT ON meetings WHEN NEW.labels = 'fail-commit'
+    BEGIN INSERT INTO fault_child VALUES (1); END;`);
+  try {
+    await mentee.get(`${ms}/sessions/new`);
+    const post = (labels) => mentee.post(`${ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'peer',
+      labels, agenda: '', shared_notes: '', private_notes: '' });
+    const rs = await Promise.all([...Array.from({ length: 8 }, (_, i) => post(`fate-${i}`)), post('fail-commit'),
+      ...Array.from({ length: 8 }, (_, i) => post(`fate-${8 + i}`))]);
+    const failed = rs[8];
+    assert.equal(failed.status, 500);
+    assert.match(failed.body, /nothing was saved/);
+    for (let i = 0; i < 16; i++) {
+      const r = rs[i < 8 ? i : i + 1];
+      const stored = srv.sql(`SELECT count(*) FROM meetings WHERE labels = 'fate-${i}'`);
+      assert.ok([303, 500].includes(r.status), `request ${i}: ${r.status}`);
+      assert.equal(stored, r.status === 303 ? '1' : '0', `request ${i} answered ${r.status}: stored exactly when told so`);
+    }
+    t.diagnostic(`requests that shared the failed commit: ${rs.filter((r) => r.status === 500).length}`);
+    assert.equal(srv.sql("SELECT count(*) FROM meetings WHERE labels = 'fail-commit'"), '0');
+    assert.equal(srv.sql('SELECT count(*) FROM fault_child'), '0');
+    assert.match(srv.log(), /msg="a shared commit failed: nothing of its requests was saved"/);
+    // The writers' queue is free again: the next session is logged.
+    assert.equal((await logSession(mentee, { labels: 'after-fault' })).status, 303);
+  } finally {
+    srv.sql('DROP TRIGGER fault_commit; DROP TABLE fault_child; DROP TABLE fault_parent;');
+  }
+});
