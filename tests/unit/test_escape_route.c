@@ -4,6 +4,7 @@
 
 #include "http/route.h"
 #include "pages/routes.h"
+#include "server/dispatch.h"
 #include "view/escape.h"
 #include "view/view.h"
 
@@ -94,6 +95,32 @@ static void every_route_declares_access(void **state)
 	}
 }
 
+static int groups(const char *method, const char *path)
+{
+	struct request r = {0};
+	snprintf(r.method, sizeof(r.method), "%s", method);
+	snprintf(r.path, sizeof(r.path), "%s", path);
+	return dispatch_may_group(&r);
+}
+
+/* Group commit (server/worker.c) takes only short POSTs: the four that run
+ * argon2id would hold every other request's commit for a hash, and a GET
+ * must never see writes that are not yet durable. */
+static void only_short_posts_share_a_commit(void **state)
+{
+	(void)state;
+	assert_int_equal(groups("POST", "/mentorships/3/sessions"), 1);
+	assert_int_equal(groups("POST", "/sessions/7/feedback"), 1);
+	assert_int_equal(groups("POST", "/surveys/2"), 1);
+	assert_int_equal(groups("POST", "/login"), 0);
+	assert_int_equal(groups("POST", "/signup"), 0);
+	assert_int_equal(groups("POST", "/setup"), 0);
+	assert_int_equal(groups("POST", "/account/password"), 0);
+	assert_int_equal(groups("GET", "/mentorships/3"), 0);
+	assert_int_equal(groups("POST", "/nope"), 0);
+	assert_int_equal(groups("GET", "/login"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +129,7 @@ int main(void)
 		cmocka_unit_test(matches_patterns_and_ids),
 		cmocka_unit_test(wrong_method_lists_allowed),
 		cmocka_unit_test(every_route_declares_access),
+		cmocka_unit_test(only_short_posts_share_a_commit),
 	};
 	return cmocka_run_group_tests_name("escaping and routes", tests, NULL, NULL);
 }
