@@ -1,12 +1,10 @@
 #include "http/request.h"
 
 #include <sodium.h>
-#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/buf.h"
-#include <strings.h>
-#include <unistd.h>
 
 static void copy_param(char *out, size_t n, req_param_fn param, void *ctx, const char *name)
 {

@@ -61,8 +61,11 @@ void dispatch(struct ctx *c)
 {
 	struct request *r = c->req;
 	char allow[64];
-	const struct route *rt = NULL;
-	int st = route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow));
+	/* Found by dispatch_route; matched again only to tell 404 from 405. */
+	const struct route *rt = r->route;
+	int st =
+		rt ? 200
+		   : route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow));
 	load_session(c);
 	if (st == 404) {
 		ctx_error(c, 404, "There is no page at this address, or it is not yours to see.");
@@ -110,14 +113,12 @@ void dispatch(struct ctx *c)
 	rt->fn(c);
 }
 
-int dispatch_may_group(const struct request *r)
+int dispatch_route(struct request *r)
 {
-	if (strcmp(r->method, "POST") != 0)
-		return 0;
 	const struct route *rt = NULL;
-	int64_t ids[ROUTE_MAX_IDS];
 	char allow[64];
-	if (route_match(routes, routes_count, r->method, r->path, &rt, ids, allow, sizeof(allow)) != 200)
+	if (route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow)) != 200)
 		return 0;
-	return !(rt->flags & ROUTE_SLOW);
+	r->route = rt;
+	return strcmp(r->method, "POST") == 0 && !(rt->flags & ROUTE_SLOW);
 }

@@ -4,11 +4,14 @@
 #define TANDEM_DISPATCH_H
 #include "pages/ctx.h"
 
-/* Handle c->req into c->resp. Never fails: errors become error pages. */
+/* Handle c->req into c->resp (its route found by dispatch_route, or here
+ * when that was not called). Never fails: errors become error pages. */
 void dispatch(struct ctx *c);
 
-/* 1 when r may share a commit with the requests around it (server/worker.c):
+/* Find r's route once, before dispatch: r->route and r->ids (r->route
+ * stays NULL when there is none; dispatch answers 404 or 405). Returns 1
+ * when r may share a commit with the requests around it (server/worker.c):
  * a POST to a route that is not ROUTE_SLOW. */
-int dispatch_may_group(const struct request *r);
+int dispatch_route(struct request *r);
 
 #endif

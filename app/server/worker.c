@@ -171,7 +171,7 @@ static int slot_take(struct slot *s, int fd)
 
 /* Read and parse the request in s. Returns -1 when it was bad (its error
  * page is set), 1 when it may share a commit with the requests around it
- * (dispatch_may_group), 0 when it must run alone. */
+ * (dispatch_route, which also finds its route), 0 when it must run alone. */
 static int slot_parse(struct slot *s, const struct config *cfg, struct db *db)
 {
 	s->c = (struct ctx){.req = &s->req, .resp = &s->resp, .db = db, .cfg = cfg, .now = clock_now()};
@@ -186,7 +186,7 @@ static int slot_parse(struct slot *s, const struct config *cfg, struct db *db)
 				      : "The request was malformed.");
 		return -1;
 	}
-	return dispatch_may_group(&s->req);
+	return dispatch_route(&s->req);
 }
 
 static void slot_run(struct slot *s, struct db *db)

@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/buf.h"
-
 void user_from_row(sqlite3_stmt *st, int f, struct user *u)
 {
 	u->id = sqlite3_column_int64(st, f);

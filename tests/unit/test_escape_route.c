@@ -100,7 +100,7 @@ static int groups(const char *method, const char *path)
 	struct request r = {0};
 	snprintf(r.method, sizeof(r.method), "%s", method);
 	snprintf(r.path, sizeof(r.path), "%s", path);
-	return dispatch_may_group(&r);
+	return dispatch_route(&r);
 }
 
 /* Group commit (server/worker.c) takes only short POSTs: the four that run
@@ -119,6 +119,18 @@ static void only_short_posts_share_a_commit(void **state)
 	assert_int_equal(groups("GET", "/mentorships/3"), 0);
 	assert_int_equal(groups("POST", "/nope"), 0);
 	assert_int_equal(groups("GET", "/login"), 0);
+	/* The route is found once, for dispatch too. */
+	struct request r = {0};
+	snprintf(r.method, sizeof(r.method), "POST");
+	snprintf(r.path, sizeof(r.path), "/sessions/7/feedback");
+	dispatch_route(&r);
+	assert_non_null(r.route);
+	assert_string_equal(r.route->pattern, "/sessions/{id}/feedback");
+	assert_int_equal(r.ids[0], 7);
+	snprintf(r.path, sizeof(r.path), "/nope");
+	r.route = NULL;
+	dispatch_route(&r);
+	assert_null(r.route);
 }
 
 int main(void)
