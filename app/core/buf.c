@@ -119,8 +119,12 @@ int buf_put_u64(struct buf *b, unsigned long long v)
 void str_copy(char *out, size_t n, const char *s)
 {
 	size_t len = s ? strlen(s) : 0;
-	if (len >= n)
+	if (len >= n) {
+		/* Cut before a character, never inside one. */
 		len = n - 1;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
 	if (len)
 		memcpy(out, s, len);
 	out[len] = '\0';

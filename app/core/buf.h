@@ -32,8 +32,8 @@ const char *str_u64(char out[24], unsigned long long v);
 /* Append the decimal digits of v. Same errors as buf_append. */
 int buf_put_u64(struct buf *b, unsigned long long v);
 
-/* Copy the C string s (NULL reads as "") into out, cut to n - 1 bytes and
- * NUL-terminated (n >= 1): what snprintf(out, n, "%s", s) does, without
+/* Copy the C string s (NULL reads as "") into out, cut to n - 1 bytes or
+ * fewer (never inside a UTF-8 character) and NUL-terminated (n >= 1): what snprintf(out, n, "%s", s) does, without
  * parsing a format on paths that run for every request. */
 void str_copy(char *out, size_t n, const char *s);
 

@@ -63,15 +63,12 @@ static const char *stamp(time_t t)
 	return text;
 }
 
-size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_list ap)
+/* The line, stamped with second t and "." + ms + "Z" (or frac). */
+static size_t format_at(char *out, size_t cap, time_t t, const char *frac, const char *level, const char *msg,
+			va_list ap)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	long ms = ts.tv_nsec / 1000000;
-	char frac[] = {'.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z',
-		       0};
 	size_t o = put_raw(out, 0, cap, "time=");
-	o = put_raw(out, o, cap, stamp(ts.tv_sec));
+	o = put_raw(out, o, cap, stamp(t));
 	o = put_raw(out, o, cap, frac);
 	o = put_raw(out, o, cap, " level=");
 	o = put_raw(out, o, cap, level);
@@ -92,6 +89,25 @@ size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_
 	out[o++] = '\n';
 	out[o] = '\0';
 	return o;
+}
+
+size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_list ap)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	long ms = ts.tv_nsec / 1000000;
+	char frac[] = {'.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z',
+		       0};
+	return format_at(out, cap, ts.tv_sec, frac, level, msg, ap);
+}
+
+size_t log_format_hour(char *out, size_t cap, time_t hour, const char *level, const char *msg, ...)
+{
+	va_list ap;
+	va_start(ap, msg);
+	size_t n = format_at(out, cap, hour - hour % 3600, "Z", level, msg, ap);
+	va_end(ap);
+	return n;
 }
 
 void log_kv(const char *level, const char *msg, ...)

@@ -4,6 +4,7 @@
 #define TANDEM_LOG_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 /* Ends log_kv's list: a typed null pointer (a bare NULL may be an int 0,
  * which a variadic function reading char * must not receive). */
@@ -17,5 +18,9 @@ void log_kv(const char *level, const char *msg, ...);
 /* The line log_kv writes, formatted into out (cap >= 2 bytes): ends with
  * a newline and a NUL; returns its length without the NUL. */
 size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_list ap);
+
+/* log_format's line stamped with the hour of t ("…T10:00:00Z") instead of
+ * the time: for lines that must not tell when within it (survey answers). */
+size_t log_format_hour(char *out, size_t cap, time_t t, const char *level, const char *msg, ...);
 
 #endif

@@ -6,7 +6,8 @@
 
 #include "http/form.h"
 
-#define FIELDS_MAX 24
+/* A survey's form has a field per question: SURVEY_MAX_QUESTIONS fits. */
+#define FIELDS_MAX 48
 #define FIELDS_MAX_REPEAT 8
 
 enum field_type {

@@ -19,6 +19,7 @@ enum route_flags {
 	ROUTE_PRESESSION = 1, /* GET gives an anonymous visitor a pre-session for CSRF */
 	ROUTE_QUIET_LOG = 2,  /* log only method, route pattern and status: no path, no user */
 	ROUTE_SLOW = 4,	      /* argon2id: a POST that never shares a commit (server/worker.c) */
+	ROUTE_ALONE = 8,      /* a POST that commits alone, then writes again (survey batches) */
 };
 
 #define ROUTE_MAX_IDS 2

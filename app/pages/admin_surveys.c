@@ -1,13 +1,13 @@
 /* /admin/surveys: results with small groups suppressed, and the same
  * results exported as CSV or JSON. Every view and export is audited. */
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pages/ctx.h"
 #include "pages/routes.h"
-#include "pages/survey_report.h"
 #include "store/audit.h"
+#include "store/survey_report.h"
+#include "view/export.h"
 
 static void survey_status(struct ctx *c, char *out, size_t n);
 
@@ -43,12 +43,14 @@ void page_admin_surveys(struct ctx *c)
 static int load_survey(struct ctx *c, char *title, size_t n, int *show_text)
 {
 	sqlite3_stmt *st = DB_STMT(c->db, "SELECT title, show_text FROM surveys WHERE id = :id");
-	if (!st)
+	if (!st) {
+		ctx_store_error(c, DB_ERR);
 		return -1;
+	}
 	db_bind_int(st, ":id", c->req->ids[0]);
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	if (found) {
-		snprintf(title, n, "%s", (const char *)sqlite3_column_text(st, 0));
+		str_copy(title, n, (const char *)sqlite3_column_text(st, 0));
 		*show_text = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);
@@ -62,25 +64,71 @@ static void audit_view(struct ctx *c, const char *format)
 	audit_add(c->db, c->now, "survey_results_viewed", c->user.id, c->req->ids[0], c->req->ip, format);
 }
 
-static void cell(char *out, size_t n, const struct report_group *g, int b)
+/* A shown figure, or "hidden" (never "fewer than k": a figure hidden to
+ * protect another may hold more). */
+static const char *figure(char out[24], int v, int hidden)
 {
-	if (g->hidden || g->bhidden[b])
-		snprintf(out, n, "suppressed");
-	else
-		snprintf(out, n, "%d", g->buckets[b]);
+	return hidden ? "hidden" : str_u64(out, (unsigned long long)(v < 0 ? 0 : v));
 }
 
-static void mean(char *out, size_t n, const struct report_group *g)
+static void mean_text(char *out, size_t n, const struct report_row *row)
 {
-	if (g->hidden || !g->is_rating || g->n == 0)
-		snprintf(out, n, "%s", g->hidden ? "suppressed" : "");
+	if (row->has_mean)
+		snprintf(out, n, "%.2f", row->mean);
 	else
-		snprintf(out, n, "%.2f", (double)g->sum / g->n);
+		out[0] = '\0';
+}
+
+/* The page's table: per question its "all" row, then (closed surveys)
+ * the shown groups and, per dimension, what the hidden groups hold
+ * together (0 or at least k, never named). */
+static struct vlist *result_rows(const struct report *r)
+{
+	struct vlist *l = view_list_new();
+	for (int i = 0; i < r->nq; i++) {
+		const struct report_question *q = &r->q[i];
+		for (int j = 0; j < q->nrows && (q->shown || j == 0); j++) {
+			const struct report_row *row = &q->rows[j];
+			struct vrow *vr = view_row_new();
+			char m[32], nb[24];
+			view_row_str(vr, j == 0 ? q->prompt : "");
+			view_row_str(vr, strcmp(row->dimension, "all") == 0 ? "All answers" : row->dimension);
+			view_row_str(vr, strcmp(row->dimension, "all") == 0 ? "" : row->group);
+			view_row_int(vr, !q->shown);
+			view_row_str(vr, figure(nb, row->n, 0));
+			mean_text(m, sizeof(m), row);
+			view_row_str(vr, m);
+			struct buf dist = {0};
+			for (int b = 0; b < q->nb; b++) {
+				char cb[24];
+				buf_printf(&dist, "%s%s: %s", b ? ", " : "", q->labels[b],
+					   figure(cb, row->count[b], row->hid[b]));
+			}
+			view_row_str(vr, buf_str(&dist));
+			buf_free(&dist);
+			view_list_add(l, vr);
+		}
+		for (int d = 0; r->closed && q->shown && d < REPORT_DIMS; d++) {
+			if (!q->hidden_in[d])
+				continue;
+			struct vrow *vr = view_row_new();
+			char nb[24];
+			view_row_str(vr, "");
+			view_row_str(vr, report_dims[d]);
+			view_row_str(vr, "groups too small to show, together");
+			view_row_int(vr, 0);
+			view_row_str(vr, figure(nb, q->hidden_in[d], 0));
+			view_row_str(vr, "");
+			view_row_str(vr, "");
+			view_list_add(l, vr);
+		}
+	}
+	return l;
 }
 
 void page_admin_survey(struct ctx *c)
 {
-	char title[300];
+	char title[804];
 	int show_text = 0;
 	if (load_survey(c, title, sizeof(title), &show_text) != 0)
 		return;
@@ -89,34 +137,12 @@ void page_admin_survey(struct ctx *c)
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
-	struct vlist *l = view_list_new();
-	for (int i = 0; i < r.ngroups; i++) {
-		struct report_group *g = &r.groups[i];
-		struct vrow *row = view_row_new();
-		char m[32], buf[64];
-		view_row_str(row, g->question);
-		view_row_str(row, g->dimension);
-		view_row_str(row, g->group);
-		view_row_int(row, g->hidden);
-		view_row_int(row, g->n);
-		mean(m, sizeof(m), g);
-		view_row_str(row, m);
-		struct buf dist = {0};
-		for (int b = 0; b < g->nbuckets; b++) {
-			cell(buf, sizeof(buf), g, b);
-			if (strcmp(buf, "suppressed") == 0)
-				snprintf(buf, sizeof(buf), "fewer than %d", r.k);
-			buf_printf(&dist, "%s%s: %s", b ? ", " : "", g->labels[b], buf);
-		}
-		view_row_str(row, buf_str(&dist));
-		buf_free(&dist);
-		view_list_add(l, row);
-	}
 	struct view *v = ctx_view(c);
-	view_list_set(v, "groups", l);
+	view_list_set(v, "groups", result_rows(&r));
 	view_strlist_set(v, "comments", (const char *const *)r.comments, r.ncomments);
 	view_int(v, "id", c->req->ids[0]);
 	view_int(v, "k", r.k);
+	view_int(v, "pending", r.pending);
 	view_int(v, "show_text", show_text);
 	view_str(v, "survey_title", title);
 	char status[16];
@@ -144,39 +170,128 @@ void page_admin_survey(struct ctx *c)
 	ctx_render(c, 200, "admin_survey", title);
 }
 
-/* RFC 4180 quoting, and a leading ' on anything a spreadsheet would run. */
-static void csv_cell(struct buf *out, const char *s, int last)
+static void json_row(struct buf *out, const struct report_question *q, const struct report_row *row)
 {
-	buf_puts(out, "\"");
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')
-		buf_puts(out, "'");
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_puts(out, "\"\"");
+	char nb[24], m[32];
+	buf_puts(out, "{\"dimension\":");
+	export_json_str(out, row->dimension);
+	buf_puts(out, ",\"group\":");
+	export_json_str(out, row->group);
+	buf_puts(out, ",\"answers\":");
+	buf_puts(out, figure(nb, row->n, 0));
+	buf_puts(out, ",\"mean\":");
+	mean_text(m, sizeof(m), row);
+	buf_puts(out, m[0] ? m : "null");
+	buf_puts(out, ",\"counts\":{");
+	for (int b = 0; b < q->nb; b++) {
+		if (b)
+			buf_puts(out, ",");
+		export_json_str(out, q->labels[b]);
+		buf_puts(out, ":");
+		if (row->hid[b])
+			buf_puts(out, "\"hidden\"");
 		else
-			buf_append(out, s, 1);
+			buf_puts(out, figure(nb, row->count[b], 0));
 	}
-	buf_puts(out, last ? "\"\r\n" : "\",");
+	buf_puts(out, "}}");
 }
 
-static void json_str(struct buf *out, const char *s)
+static void json_report(struct buf *out, const char *title, const struct report *r)
 {
-	buf_puts(out, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			buf_printf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			buf_printf(out, "\\u%04x", ch);
+	char nb[24];
+	buf_puts(out, "{\"survey\":");
+	export_json_str(out, title);
+	buf_printf(out, ",\"k\":%d,\"status\":\"%s\",\"pending\":%ld,\"questions\":[", r->k,
+		   r->closed ? "closed" : "open", r->pending);
+	for (int i = 0; i < r->nq; i++) {
+		const struct report_question *q = &r->q[i];
+		buf_printf(out, "%s{\"id\":%lld,\"question\":", i ? "," : "", (long long)q->id);
+		export_json_str(out, q->prompt);
+		buf_puts(out, ",\"kind\":");
+		export_json_str(out, q->kind);
+		buf_puts(out, ",\"answers\":");
+		if (q->shown)
+			buf_puts(out, figure(nb, q->n, 0));
 		else
-			buf_append(out, s, 1);
+			buf_puts(out, "\"hidden\"");
+		buf_puts(out, ",\"rows\":[");
+		for (int j = 0; q->shown && j < q->nrows; j++) {
+			if (j)
+				buf_puts(out, ",");
+			json_row(out, q, &q->rows[j]);
+		}
+		buf_puts(out, "],\"hidden_groups\":{");
+		for (int d = 0; r->closed && q->shown && d < REPORT_DIMS; d++) {
+			if (d)
+				buf_puts(out, ",");
+			export_json_str(out, report_dims[d]);
+			buf_printf(out, ":%d", q->hidden_in[d]);
+		}
+		buf_puts(out, "}}");
 	}
-	buf_puts(out, "\"");
+	buf_puts(out, "],\"comments\":[");
+	for (int i = 0; i < r->ncomments; i++) {
+		if (i)
+			buf_puts(out, ",");
+		export_json_str(out, r->comments[i]);
+	}
+	buf_puts(out, "]}");
+}
+
+static void csv_line(struct buf *out, const struct report_question *q, const char *dim, const char *group,
+		     const char *answers, const char *mean, const char *label, const char *count)
+{
+	char id[24];
+	export_csv_cell(out, str_u64(id, (unsigned long long)q->id), 0);
+	export_csv_cell(out, q->prompt, 0);
+	export_csv_cell(out, dim, 0);
+	export_csv_cell(out, group, 0);
+	export_csv_cell(out, answers, 0);
+	export_csv_cell(out, mean, 0);
+	export_csv_cell(out, label, 0);
+	export_csv_cell(out, count, 1);
+}
+
+static void csv_report(struct buf *out, const struct report *r)
+{
+	buf_puts(out, "\"question_id\",\"question\",\"dimension\",\"group\",\"answers\",\"mean\",\"answer\","
+		      "\"count\"\r\n");
+	for (int i = 0; i < r->nq; i++) {
+		const struct report_question *q = &r->q[i];
+		if (!q->shown) {
+			csv_line(out, q, "all", "All answers", "hidden", "", "", "");
+			continue;
+		}
+		for (int j = 0; j < q->nrows; j++) {
+			const struct report_row *row = &q->rows[j];
+			char nb[24], cb[24], m[32];
+			mean_text(m, sizeof(m), row);
+			for (int b = 0; b < q->nb; b++)
+				csv_line(out, q, row->dimension, row->group, figure(nb, row->n, 0), m,
+					 q->labels[b], figure(cb, row->count[b], row->hid[b]));
+		}
+		for (int d = 0; r->closed && d < REPORT_DIMS; d++) {
+			char nb[24];
+			if (q->hidden_in[d])
+				csv_line(out, q, report_dims[d], "groups too small to show, together",
+					 figure(nb, q->hidden_in[d], 0), "", "", "");
+		}
+	}
+	for (int i = 0; i < r->ncomments; i++) {
+		export_csv_cell(out, "", 0);
+		export_csv_cell(out, "comment", 0);
+		export_csv_cell(out, "all", 0);
+		export_csv_cell(out, "", 0);
+		export_csv_cell(out, "", 0);
+		export_csv_cell(out, "", 0);
+		export_csv_cell(out, r->comments[i], 0);
+		export_csv_cell(out, "", 1);
+	}
 }
 
 static void export(struct ctx *c, int json)
 {
-	char title[300];
+	char title[804];
 	int show_text = 0;
 	if (load_survey(c, title, sizeof(title), &show_text) != 0)
 		return;
@@ -185,85 +300,12 @@ static void export(struct ctx *c, int json)
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
-	/* Rows in random order: nothing about the order says anything. */
-	for (int i = r.ngroups - 1; i > 0; i--) {
-		int j = (int)randombytes_uniform((uint32_t)i + 1);
-		struct report_group t = r.groups[i];
-		r.groups[i] = r.groups[j];
-		r.groups[j] = t;
-	}
 	struct buf *out = &c->resp->body;
 	buf_reset(out);
-	char m[32], nbuf[32], b[64];
-	if (json) {
-		buf_puts(out, "{\"survey\":");
-		json_str(out, title);
-		buf_printf(out, ",\"k\":%d,\"groups\":[", r.k);
-	} else {
-		buf_puts(
-			out,
-			"\"question\",\"dimension\",\"group\",\"answers\",\"mean\",\"answer\",\"count\"\r\n");
-	}
-	for (int i = 0; i < r.ngroups; i++) {
-		struct report_group *g = &r.groups[i];
-		snprintf(nbuf, sizeof(nbuf), "%d", g->n);
-		mean(m, sizeof(m), g);
-		if (json) {
-			buf_puts(out, i ? ",{\"question\":" : "{\"question\":");
-			json_str(out, g->question);
-			buf_puts(out, ",\"dimension\":");
-			json_str(out, g->dimension);
-			buf_puts(out, ",\"group\":");
-			json_str(out, g->group);
-			buf_puts(out, ",\"answers\":");
-			if (g->hidden)
-				buf_puts(out, "\"suppressed\"");
-			else
-				buf_puts(out, nbuf);
-			buf_puts(out, ",\"mean\":");
-			json_str(out, m);
-			buf_puts(out, ",\"counts\":{");
-			for (int k = 0; k < g->nbuckets; k++) {
-				cell(b, sizeof(b), g, k);
-				if (k)
-					buf_puts(out, ",");
-				json_str(out, g->labels[k]);
-				buf_puts(out, ":");
-				json_str(out, b);
-			}
-			buf_puts(out, "}}");
-		} else {
-			for (int k = 0; k < g->nbuckets; k++) {
-				cell(b, sizeof(b), g, k);
-				csv_cell(out, g->question, 0);
-				csv_cell(out, g->dimension, 0);
-				csv_cell(out, g->group, 0);
-				csv_cell(out, g->hidden ? "suppressed" : nbuf, 0);
-				csv_cell(out, m, 0);
-				csv_cell(out, g->labels[k], 0);
-				csv_cell(out, b, 1);
-			}
-		}
-	}
-	if (json) {
-		buf_puts(out, "],\"comments\":[");
-		for (int i = 0; i < r.ncomments; i++) {
-			if (i)
-				buf_puts(out, ",");
-			json_str(out, r.comments[i]);
-		}
-		buf_puts(out, "]}");
-	} else {
-		for (int i = 0; i < r.ncomments; i++) {
-			csv_cell(out, "comment", 0);
-			csv_cell(out, "all", 0);
-			csv_cell(out, "", 0);
-			csv_cell(out, "", 0);
-			csv_cell(out, "", 0);
-			csv_cell(out, r.comments[i], 0);
-			csv_cell(out, "", 1);
-		}
-	}
+	if (json)
+		json_report(out, title, &r);
+	else
+		csv_report(out, &r);
 	report_free(&r);
 	audit_view(c, json ? "json" : "csv");
 	c->resp->status = 200;
@@ -521,9 +563,28 @@ void page_admin_survey_status(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
-	back(c, to_open ? "Survey opened: its questions are now frozen, and people are invited when a "
-			  "mentorship ends."
-			: "Survey closed.");
+	if (to_open) {
+		back(c, "Survey opened: its questions are now frozen, and people are invited when a "
+			"mentorship ends.");
+		return;
+	}
+	/* Closed: no answer arrives any more, so what waits is released now
+	 * (one last batch) or, fewer than k, never. */
+	long withheld = 0;
+	if (survey_release(c->db, c->req->ids[0], c->cfg->survey_k, 1, &withheld) < 0) {
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
+	char msg[200];
+	if (withheld)
+		snprintf(msg, sizeof(msg),
+			 "Survey closed. %ld answer%s waited for a batch of %d and will never be shown: too "
+			 "few "
+			 "to show safely.",
+			 withheld, withheld == 1 ? "" : "s", c->cfg->survey_k);
+	else
+		snprintf(msg, sizeof(msg), "Survey closed. Results by role, team and quarter are shown now.");
+	back(c, msg);
 }
 
 void page_admin_survey_question_delete(struct ctx *c)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sdc.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
@@ -206,16 +207,25 @@ void page_admin(struct ctx *c)
 		snprintf(rate, sizeof(rate), "%lld%%", (long long)(100 * answered / invited));
 	view_str(v, "survey_rate", rate);
 	view_int(v, "survey_invited", invited);
-	/* Ratings reach admins only as an average over 5 or more forms; the
-	 * texts never do (they are sealed and no admin page opens them). */
+	/* Ratings reach admins only as an average, and it moves in steps of
+	 * k forms (the oldest n - n mod k): one new form never moves it, so
+	 * the difference of two views tells nothing about one person. The
+	 * texts never reach admins (sealed; no admin page opens them). */
 	int64_t forms = db_scalar(c->db, "SELECT count(*) FROM feedback", 0);
+	int step = sdc_batch_floor((int)forms, c->cfg->survey_k);
 	char avg[32] = "";
-	if (forms >= 5)
-		snprintf(avg, sizeof(avg), "%.1f",
-			 (double)db_scalar(
-				 c->db, "SELECT CAST(round(avg(rating) * 10) AS INTEGER) FROM feedback", 0) /
-				 10.0);
+	sqlite3_stmt *rs = step ? DB_STMT(c->db, "SELECT avg(rating) FROM (SELECT rating FROM feedback "
+						 "ORDER BY created_at LIMIT :m)")
+				: NULL;
+	if (rs) {
+		db_bind_int(rs, ":m", step);
+		if (sqlite3_step(rs) == SQLITE_ROW)
+			snprintf(avg, sizeof(avg), "%.1f", sqlite3_column_double(rs, 0));
+		sqlite3_reset(rs);
+	}
 	view_int(v, "feedback_forms", forms);
+	view_int(v, "rated_forms", step);
+	view_int(v, "rating_step", c->cfg->survey_k);
 	view_str(v, "avg_rating", avg);
 	ctx_render(c, 200, "admin", "Program overview");
 }

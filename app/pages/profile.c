@@ -6,6 +6,7 @@
 #include "pages/routes.h"
 #include "pages/timezones.h"
 #include "store/profiles.h"
+#include "store/teams.h"
 
 static const struct field_spec profile_fields[] = {
 	{"display_name", "Display name", FT_LINE, 1, 1, 80, NULL, 0},
@@ -39,10 +40,22 @@ static void topic_suggestions(struct ctx *c)
 	view_list_set(ctx_view(c), "topics", l);
 }
 
+static void team_row(void *arg, int64_t id, const char *name)
+{
+	struct vrow *r = view_row_new();
+	view_row_int(r, id);
+	view_row_str(r, name);
+	view_list_add(arg, r);
+}
+
 static void show(struct ctx *c, int status, const struct fields *f, const struct profile *p, const char *name)
 {
 	struct view *v = ctx_view(c);
 	ctx_form_values(c, profile_fields, NPROFILE, f);
+	/* The admins' list of teams: what survey reports count by. */
+	struct vlist *teams = view_list_new();
+	teams_each(c->db, 1000, team_row, teams);
+	view_list_set(v, "teams", teams);
 	if (!f) {
 		view_str(v, "display_name", name);
 		view_str(v, "team", p->team);

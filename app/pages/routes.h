@@ -61,6 +61,9 @@ void page_survey_submit(struct ctx *c);
 void page_session_action_done(struct ctx *c);
 /* The label of a session kind ("1:1"), shared with the mentorship page. */
 const char *kind_label(const char *kind);
+void page_admin_teams(struct ctx *c);
+void page_admin_team_add(struct ctx *c);
+void page_admin_team_remove(struct ctx *c);
 void page_admin_users(struct ctx *c);
 void page_admin_user_role(struct ctx *c);
 void page_admin_user_deactivate(struct ctx *c);

@@ -10,9 +10,10 @@
 
 void page_surveys(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT i.id, s.title, i.answered FROM survey_invitations i "
-					  "JOIN surveys s ON s.id = i.survey_id WHERE i.user_id = :u "
-					  "ORDER BY i.answered, i.id DESC LIMIT 100");
+	sqlite3_stmt *st = DB_STMT(
+		c->db, "SELECT i.id, s.title, i.answered, s.status = 'open' FROM survey_invitations i "
+		       "JOIN surveys s ON s.id = i.survey_id WHERE i.user_id = :u "
+		       "ORDER BY i.answered, i.id DESC LIMIT 100");
 	struct vlist *l = view_list_new();
 	if (st) {
 		db_bind_int(st, ":u", c->user.id);
@@ -21,6 +22,7 @@ void page_surveys(struct ctx *c)
 			view_row_int(r, sqlite3_column_int64(st, 0));
 			view_row_str(r, (const char *)sqlite3_column_text(st, 1));
 			view_row_int(r, sqlite3_column_int(st, 2));
+			view_row_int(r, sqlite3_column_int(st, 3));
 			view_list_add(l, r);
 		}
 		sqlite3_reset(st);
@@ -35,15 +37,16 @@ struct survey_form {
 	struct question q[SURVEY_MAX_QUESTIONS];
 	struct field_spec spec[SURVEY_MAX_QUESTIONS];
 	char names[SURVEY_MAX_QUESTIONS][24];
-	char choice_buf[SURVEY_MAX_QUESTIONS][600];
-	const char *choices[SURVEY_MAX_QUESTIONS][12];
+	char choice_buf[SURVEY_MAX_QUESTIONS][sizeof(((struct question *)0)->choices)];
+	const char *choices[SURVEY_MAX_QUESTIONS][SURVEY_MAX_CHOICES + 1];
 };
 
 static const char *const ratings[] = {"1", "2", "3", "4", "5", NULL};
 
 static int build_form(struct ctx *c, int64_t survey, struct survey_form *sf)
 {
-	sf->n = survey_questions(c->db, survey, sf->q, FIELDS_MAX);
+	_Static_assert(SURVEY_MAX_QUESTIONS <= FIELDS_MAX, "a survey's form fits the field table");
+	sf->n = survey_questions(c->db, survey, sf->q, SURVEY_MAX_QUESTIONS);
 	for (int i = 0; i < sf->n; i++) {
 		struct question *q = &sf->q[i];
 		snprintf(sf->names[i], sizeof(sf->names[i]), "q%lld", (long long)q->id);
@@ -57,11 +60,8 @@ static int build_form(struct ctx *c, int64_t survey, struct survey_form *sf)
 			s->choices = ratings;
 		} else if (strcmp(q->kind, "choice") == 0) {
 			s->type = FT_CHOICE;
-			memcpy(sf->choice_buf[i], q->choices,
-			       sizeof(sf->choice_buf[i])); /* same size, NUL-terminated */
-			int k = 0;
-			for (char *p = strtok(sf->choice_buf[i], "\n"); p && k < 11; p = strtok(NULL, "\n"))
-				sf->choices[i][k++] = p;
+			int k = survey_choices(q->choices, sf->choice_buf[i], sizeof(sf->choice_buf[i]),
+					       sf->choices[i]);
 			sf->choices[i][k] = NULL;
 			s->choices = sf->choices[i];
 		} else {
@@ -119,6 +119,10 @@ static int load(struct ctx *c, struct invitation *inv)
 		ctx_error(c, 409,
 			  "You have answered this survey already. Thank you! Answers are anonymous: "
 			  "nobody can see them again, not even you.");
+		return -1;
+	}
+	if (strcmp(inv->status, "open") != 0) {
+		ctx_error(c, 409, "This survey is closed: it takes no more answers. Thank you all the same.");
 		return -1;
 	}
 	return 0;
@@ -183,12 +187,24 @@ void page_survey_submit(struct ctx *c)
 		ctx_error(c, 409, "You have answered this survey already. Thank you!");
 		return;
 	}
+	if (r == SURVEY_CLOSED) {
+		ctx_error(c, 409, "This survey closed before your answers arrived: they were not stored.");
+		return;
+	}
+	if (r == SURVEY_NOTFOUND) {
+		ctx_error(c, 404, "There is no survey invitation at this address, or it is not yours.");
+		return;
+	}
 	if (r != SURVEY_OK) {
 		ctx_store_error(c, dbrc);
 		return;
 	}
-	ctx_flash(
-		c,
-		"Thank you! Your answers were stored without your name: nobody can trace them back to you.");
+	/* Its own transaction, after the one that marked the invitation
+	 * answered: once k answers wait, they join the results together. A
+	 * failure here loses nothing (the pool keeps them; the master's
+	 * periodic task tries again). */
+	survey_release(c->db, inv.survey_id, c->cfg->survey_k, 0, NULL);
+	ctx_flash(c, "Thank you! Your answers were stored without your name. They join the results together "
+		     "with others', never on their own.");
 	resp_redirect(c->resp, "/surveys");
 }

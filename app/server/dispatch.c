@@ -120,5 +120,5 @@ int dispatch_route(struct request *r)
 	if (route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow)) != 200)
 		return 0;
 	r->route = rt;
-	return strcmp(r->method, "POST") == 0 && !(rt->flags & ROUTE_SLOW);
+	return strcmp(r->method, "POST") == 0 && !(rt->flags & (ROUTE_SLOW | ROUTE_ALONE));
 }

@@ -11,7 +11,7 @@ void dispatch(struct ctx *c);
 /* Find r's route once, before dispatch: r->route and r->ids (r->route
  * stays NULL when there is none; dispatch answers 404 or 405). Returns 1
  * when r may share a commit with the requests around it (server/worker.c):
- * a POST to a route that is not ROUTE_SLOW. */
+ * a POST to a route that is neither ROUTE_SLOW nor ROUTE_ALONE. */
 int dispatch_route(struct request *r);
 
 #endif

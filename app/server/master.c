@@ -21,6 +21,7 @@
 #include "store/directory.h"
 #include "store/requests.h"
 #include "store/sessions.h"
+#include "store/surveys.h"
 
 #define MAX_WORKERS 256
 
@@ -30,6 +31,8 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	sess_purge(db, now, (int64_t)cfg->idle_minutes * 60, (int64_t)cfg->session_hours * 3600);
 	throttle_purge(db, now);
 	req_expire_all(db, now);
+	/* A batch whose release failed after an answer is tried again. */
+	survey_release_all(db, cfg->survey_k);
 	/* Hourly: answer-time medians cover a moving 90-day window. */
 	static int64_t last_rebuild;
 	if (now - last_rebuild >= 3600) {

@@ -19,13 +19,68 @@
 
 static volatile sig_atomic_t busy, stopping;
 
+/* Survey answers (ROUTE_QUIET_LOG) are not logged one by one: a line per
+ * route and status counts them per hour, stamped with the hour, and is
+ * written when the hour is over or the worker stops. Neither its time
+ * nor its place among other lines tells when someone answered. The line
+ * is kept formatted, so that a signal handler can write it. */
+#define QUIET_ROUTES 8
+struct quiet_route {
+	char method[8];
+	const char *pattern; /* the route table's */
+	unsigned status;
+	unsigned long n;
+};
+static struct quiet_route quiet[QUIET_ROUTES];
+static int nquiet;
+static time_t quiet_hour;
+static char quiet_text[QUIET_ROUTES * 512];
+static size_t quiet_len;
+
+static void quiet_flush(void)
+{
+	if (quiet_len && write(STDERR_FILENO, quiet_text, quiet_len) < 0) {
+	}
+	quiet_len = 0;
+	nquiet = 0;
+}
+
+static void quiet_count(const char *method, const char *pattern, unsigned status, time_t now)
+{
+	if (now - now % 3600 != quiet_hour) {
+		quiet_flush();
+		quiet_hour = now - now % 3600;
+	}
+	int i = 0;
+	while (i < nquiet && !(quiet[i].status == status && strcmp(quiet[i].method, method) == 0 &&
+			       strcmp(quiet[i].pattern, pattern) == 0))
+		i++;
+	if (i == QUIET_ROUTES)
+		return;
+	if (i == nquiet) {
+		quiet[nquiet] = (struct quiet_route){.pattern = pattern, .status = status};
+		str_copy(quiet[nquiet++].method, sizeof(quiet[0].method), method);
+	}
+	quiet[i].n++;
+	quiet_len = 0;
+	for (int j = 0; j < nquiet; j++) {
+		char sb[24], nb[24];
+		quiet_len += log_format_hour(
+			quiet_text + quiet_len, sizeof(quiet_text) - quiet_len, quiet_hour, "info",
+			"requests this hour", "method", quiet[j].method, "route", quiet[j].pattern, "status",
+			str_u64(sb, quiet[j].status), "count", str_u64(nb, quiet[j].n), LOG_END);
+	}
+}
+
 /* Idle workers leave at once; a busy one finishes its request first. */
 static void on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
-	if (!busy)
+	if (!busy) {
+		quiet_flush();
 		_exit(0);
+	}
 }
 
 static const char *fcgi_param(void *ctx, const char *name)
@@ -86,9 +141,11 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 	 * ids only, but the pattern is what an operator groups by. */
 	/* Survey answers: nothing that could tie a submission to a person or
 	 * an invitation (no path with its id, no user, no duration). */
+	time_t now = time(NULL);
+	if (quiet_len && now - now % 3600 != quiet_hour)
+		quiet_flush();
 	if (r->route && (r->route->flags & ROUTE_QUIET_LOG)) {
-		log_kv("info", "request", "method", r->method, "route", r->route->pattern, "status", st,
-		       LOG_END);
+		quiet_count(r->method, r->route->pattern, (unsigned)status, now);
 		return;
 	}
 	/* group: how many requests shared this one's commit (0: none). */
@@ -316,6 +373,7 @@ void worker_main(const struct config *cfg, int listen_fd)
 		buf_free(&group[i].head);
 		resp_free(&group[i].resp);
 	}
+	quiet_flush();
 	view_unload();
 	db_close(db);
 	_exit(0);

@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "security/seal.h"
+#include "store/surveys.h"
 #include <sodium.h>
 
 /* Re-seal the value in column i of the current row of st, for AD
@@ -93,6 +94,9 @@ long rekey_all(struct db *db)
 	}
 	if (st)
 		sqlite3_reset(st);
+	long pool = bad ? 0 : survey_rekey(db);
+	bad = bad || pool < 0;
+	n += pool > 0 ? pool : 0;
 	if (bad || !st || !up) {
 		db_rollback(db);
 		return -1;

@@ -2,11 +2,20 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/buf.h"
+#include "core/log.h"
+#include "security/seal.h"
+
+#define RID_BYTES 16
+
 enum db_rc survey_invite_pair(struct db *db, int64_t mentorship_id)
 {
+	/* UNIQUE (survey_id, user_id): a pair that meets again is not asked
+	 * again, so nobody can be made to answer the same survey twice. */
 	sqlite3_stmt *st = DB_STMT(
 		db, "INSERT OR IGNORE INTO survey_invitations(survey_id, user_id, mentorship_id, role) "
 		    "SELECT s.id, p.uid, m.id, p.role FROM mentorships m "
@@ -23,21 +32,24 @@ enum db_rc survey_invite_pair(struct db *db, int64_t mentorship_id)
 enum db_rc survey_invitation_for(struct db *db, int64_t id, int64_t uid, struct invitation *inv)
 {
 	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT i.id, i.survey_id, s.title, i.role, i.answered FROM survey_invitations i "
+		DB_STMT(db, "SELECT i.id, i.survey_id, s.title, i.role, i.answered, s.status "
+			    "FROM survey_invitations i "
 			    "JOIN surveys s ON s.id = i.survey_id WHERE i.id = :id AND i.user_id = :u");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":u", uid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return DB_NOTFOUND;
+		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
 	}
 	inv->id = sqlite3_column_int64(st, 0);
 	inv->survey_id = sqlite3_column_int64(st, 1);
 	db_column_copy(st, 2, inv->title, sizeof(inv->title));
 	db_column_copy(st, 3, inv->role, sizeof(inv->role));
 	inv->answered = sqlite3_column_int(st, 4);
+	db_column_copy(st, 5, inv->status, sizeof(inv->status));
 	sqlite3_reset(st);
 	return DB_OK;
 }
@@ -50,8 +62,8 @@ int survey_questions(struct db *db, int64_t survey_id, struct question *q, int m
 	if (!st)
 		return -1;
 	db_bind_int(st, ":s", survey_id);
-	int n = 0;
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+	int n = 0, rc;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		q[n].id = sqlite3_column_int64(st, 0);
 		db_column_copy(st, 1, q[n].kind, sizeof(q[n].kind));
 		db_column_copy(st, 2, q[n].prompt, sizeof(q[n].prompt));
@@ -66,81 +78,379 @@ int survey_questions(struct db *db, int64_t survey_id, struct question *q, int m
 	return n;
 }
 
-static enum survey_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+int survey_choices(const char *choices, char *buf, size_t n, const char *out[SURVEY_MAX_CHOICES])
+{
+	str_copy(buf, n, choices);
+	int k = 0;
+	char *save = NULL;
+	for (char *p = strtok_r(buf, "\n", &save); p && k < SURVEY_MAX_CHOICES;
+	     p = strtok_r(NULL, "\n", &save))
+		out[k++] = p;
+	return k;
+}
+
+/* The pool's plain text, before sealing: netstrings ("5:hello"), first
+ * role, quarter and team, then per answer its question id, its kind (r,
+ * c or t) and its value. Lengths make any text safe to carry. */
+static void put_ns(struct buf *b, const char *s)
+{
+	buf_put_u64(b, strlen(s));
+	buf_puts(b, ":");
+	buf_puts(b, s);
+}
+
+/* Read one netstring of p[*at..len) into out (NUL-terminated); -1 when
+ * malformed. */
+static int get_ns(const char *p, size_t len, size_t *at, struct buf *out)
+{
+	size_t n = 0, i = *at;
+	while (i < len && p[i] >= '0' && p[i] <= '9' && n < 1000000)
+		n = n * 10 + (size_t)(p[i++] - '0');
+	if (i == *at || i >= len || p[i] != ':' || len - i - 1 < n)
+		return -1;
+	buf_reset(out);
+	if (buf_append(out, p + i + 1, n) != 0 && n)
+		return -1;
+	*at = i + 1 + n;
+	return 0;
+}
+
+static void row_name(const unsigned char *id, char hex[RID_BYTES * 2 + 1])
+{
+	sodium_bin2hex(hex, RID_BYTES * 2 + 1, id, RID_BYTES);
+}
+
+/* The team reports use: the admins' list's spelling of the profile's
+ * team, or "other". Read before the transaction (it seals nothing). */
+static enum db_rc report_team(struct db *db, int64_t uid, char *out, size_t n)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT coalesce((SELECT t.name FROM teams t WHERE t.name = "
+				       "(SELECT p.team FROM profiles p WHERE p.user_id = :u)), 'other')");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		db_column_copy(st, 0, out, n);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DB_OK : db_rc_from(rc);
+}
+
+static enum survey_rc submit_fail(struct db *db, enum db_rc rc, enum db_rc *out)
 {
 	db_rollback(db);
 	*out = rc;
 	return SURVEY_STORE;
 }
 
+static enum survey_rc check_invitation(const struct invitation *inv)
+{
+	if (inv->answered)
+		return SURVEY_ANSWERED;
+	if (strcmp(inv->status, "open") != 0)
+		return SURVEY_CLOSED;
+	return SURVEY_OK;
+}
+
 enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, const struct answer *a, int n,
 			     int64_t now, enum db_rc *dbrc)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return SURVEY_STORE;
-	enum db_rc rc;
 	struct invitation inv;
-	if (survey_invitation_for(db, invitation, uid, &inv) != DB_OK) {
-		db_rollback(db);
+	enum db_rc rc = survey_invitation_for(db, invitation, uid, &inv);
+	if (rc == DB_NOTFOUND)
 		return SURVEY_NOTFOUND;
+	char team[244];
+	if (rc == DB_OK)
+		rc = report_team(db, uid, team, sizeof(team));
+	if (rc != DB_OK) {
+		*dbrc = rc;
+		return SURVEY_STORE;
 	}
-	if (inv.answered) {
-		db_rollback(db);
-		return SURVEY_ANSWERED;
-	}
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE survey_invitations SET answered = 1 WHERE id = :id");
-	if (!st)
-		return fail(db, DB_ERR, dbrc);
-	db_bind_int(st, ":id", invitation);
-	if ((rc = db_exec_step(st)) != DB_OK)
-		return fail(db, rc, dbrc);
+	enum survey_rc sr = check_invitation(&inv);
+	if (sr != SURVEY_OK)
+		return sr;
 	/* Coarse on purpose: the quarter, never the day or the time. */
 	time_t t = (time_t)now;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	char quarter[32];
 	snprintf(quarter, sizeof(quarter), "%04d-Q%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
-	unsigned char rid[16];
-	randombytes_buf(rid, sizeof(rid));
-	st = DB_STMT(
-		db, "INSERT INTO survey_responses(id, survey_id, role, quarter, team) "
-		    "SELECT :r, :s, :role, :q, coalesce((SELECT team FROM profiles WHERE user_id = :u), '')");
-	if (!st)
-		return fail(db, DB_ERR, dbrc);
-	db_bind_blob(st, ":r", rid, sizeof(rid));
-	db_bind_int(st, ":s", inv.survey_id);
-	db_bind_text(st, ":role", inv.role);
-	db_bind_text(st, ":q", quarter);
-	db_bind_int(st, ":u", uid);
-	if ((rc = db_exec_step(st)) != DB_OK)
-		return fail(db, rc, dbrc);
+	struct buf plain = {0}, sealed = {0};
+	put_ns(&plain, inv.role);
+	put_ns(&plain, quarter);
+	put_ns(&plain, team);
 	for (int i = 0; i < n; i++) {
+		char num[24];
 		if (!a[i].rating && !a[i].choice && !a[i].text)
 			continue;
-		st = DB_STMT(db, "INSERT INTO survey_answers(response_id, question_id, rating, choice, text) "
-				 "VALUES (:r, :q, :rating, :choice, :text)");
-		if (!st)
-			return fail(db, DB_ERR, dbrc);
-		db_bind_blob(st, ":r", rid, sizeof(rid));
-		db_bind_int(st, ":q", a[i].question_id);
-		if (a[i].rating)
-			db_bind_int(st, ":rating", a[i].rating);
-		else
-			db_bind_null(st, ":rating");
-		if (a[i].choice)
-			db_bind_text(st, ":choice", a[i].choice);
-		else
-			db_bind_null(st, ":choice");
-		if (a[i].text)
-			db_bind_text(st, ":text", a[i].text);
-		else
-			db_bind_null(st, ":text");
-		if ((rc = db_exec_step(st)) != DB_OK)
-			return fail(db, rc, dbrc);
+		put_ns(&plain, str_u64(num, (unsigned long long)a[i].question_id));
+		put_ns(&plain, a[i].rating ? "r" : a[i].choice ? "c" : "t");
+		put_ns(&plain, a[i].rating   ? str_u64(num, (unsigned long long)a[i].rating)
+			       : a[i].choice ? a[i].choice
+					     : a[i].text);
 	}
+	unsigned char id[RID_BYTES];
+	char hex[RID_BYTES * 2 + 1];
+	randombytes_buf(id, sizeof(id));
+	row_name(id, hex);
+	/* Sealed before the transaction: the writers' lock is held for the
+	 * two writes alone. */
+	int sealed_ok = !plain.oom &&
+			seal_encrypt("survey_pool", "sealed", hex, buf_str(&plain), plain.len, &sealed) == 0;
+	sodium_memzero(plain.data ? plain.data : (char *)"", plain.data ? plain.cap : 0);
+	buf_free(&plain);
+	if (!sealed_ok) {
+		buf_free(&sealed);
+		*dbrc = DB_ERR;
+		return SURVEY_STORE;
+	}
+	if (db_begin_to(db, dbrc) != 0) {
+		buf_free(&sealed);
+		return SURVEY_STORE;
+	}
+	/* Again under the lock: a second submission or the survey closing
+	 * may have come first. */
+	rc = survey_invitation_for(db, invitation, uid, &inv);
+	sr = rc == DB_OK ? check_invitation(&inv) : SURVEY_STORE;
+	if (sr != SURVEY_OK) {
+		buf_free(&sealed);
+		if (sr == SURVEY_STORE)
+			return submit_fail(db, rc, dbrc);
+		db_rollback(db);
+		return sr;
+	}
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE survey_invitations SET answered = 1 WHERE id = :id");
+	if (st) {
+		db_bind_int(st, ":id", invitation);
+		rc = db_exec_step(st);
+	}
+	sqlite3_stmt *ins =
+		DB_STMT(db, "INSERT INTO survey_pool(id, survey_id, sealed) VALUES (:id, :s, :sealed)");
+	if (st && ins && rc == DB_OK) {
+		db_bind_blob(ins, ":id", id, sizeof(id));
+		db_bind_int(ins, ":s", inv.survey_id);
+		db_bind_blob(ins, ":sealed", sealed.data, (int)sealed.len);
+		rc = db_exec_step(ins);
+	}
+	buf_free(&sealed);
+	if (!st || !ins)
+		rc = DB_ERR;
+	if (rc != DB_OK)
+		return submit_fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;
 		return SURVEY_STORE;
 	}
 	return SURVEY_OK;
+}
+
+/* Write one opened pool value as a readable response under a new random
+ * id: nothing of the pool row (its id, its place) carries over. */
+static enum db_rc write_response(struct db *db, int64_t survey, const char *p, size_t len)
+{
+	struct buf role = {0}, quarter = {0}, team = {0}, qid = {0}, kind = {0}, val = {0};
+	size_t at = 0;
+	enum db_rc rc = DB_ERR;
+	unsigned char rid[RID_BYTES];
+	randombytes_buf(rid, sizeof(rid));
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO survey_responses(id, survey_id, role, quarter, team) "
+				       "VALUES (:r, :s, :role, :q, :team)");
+	if (!st || get_ns(p, len, &at, &role) || get_ns(p, len, &at, &quarter) || get_ns(p, len, &at, &team))
+		goto out;
+	db_bind_blob(st, ":r", rid, sizeof(rid));
+	db_bind_int(st, ":s", survey);
+	db_bind_text(st, ":role", buf_str(&role));
+	db_bind_text(st, ":q", buf_str(&quarter));
+	db_bind_text(st, ":team", buf_str(&team));
+	if ((rc = db_exec_step(st)) != DB_OK)
+		goto out;
+	while (at < len) {
+		rc = DB_ERR;
+		if (get_ns(p, len, &at, &qid) || get_ns(p, len, &at, &kind) || get_ns(p, len, &at, &val))
+			goto out;
+		st = DB_STMT(db, "INSERT INTO survey_answers(response_id, question_id, rating, choice, text) "
+				 "VALUES (:r, :q, :rating, :choice, :text)");
+		if (!st)
+			goto out;
+		const char *k = buf_str(&kind), *v = buf_str(&val);
+		db_bind_blob(st, ":r", rid, sizeof(rid));
+		db_bind_int(st, ":q", strtoll(buf_str(&qid), NULL, 10));
+		if (k[0] == 'r')
+			db_bind_int(st, ":rating", atoi(v));
+		else
+			db_bind_null(st, ":rating");
+		if (k[0] == 'c')
+			db_bind_text(st, ":choice", v);
+		else
+			db_bind_null(st, ":choice");
+		if (k[0] == 't')
+			db_bind_text(st, ":text", v);
+		else
+			db_bind_null(st, ":text");
+		if ((rc = db_exec_step(st)) != DB_OK)
+			goto out;
+	}
+	rc = DB_OK;
+out:
+	buf_free(&role);
+	buf_free(&quarter);
+	buf_free(&team);
+	buf_free(&qid);
+	buf_free(&kind);
+	sodium_memzero(val.data ? val.data : (char *)"", val.data ? val.cap : 0);
+	buf_free(&val);
+	return rc;
+}
+
+static void free_opened(struct buf *v, long n)
+{
+	for (long i = 0; i < n; i++) {
+		sodium_memzero(v[i].data ? v[i].data : (char *)"", v[i].data ? v[i].cap : 0);
+		buf_free(&v[i]);
+	}
+	free(v);
+}
+
+/* Open every pool value of survey (n of them) into a new array. */
+static struct buf *open_pool(struct db *db, int64_t survey, long n)
+{
+	struct buf *v = calloc((size_t)n, sizeof(*v));
+	sqlite3_stmt *st = DB_STMT(db, "SELECT id, sealed FROM survey_pool WHERE survey_id = :s");
+	if (!v || !st) {
+		free(v);
+		return NULL;
+	}
+	db_bind_int(st, ":s", survey);
+	long i = 0;
+	int bad = 0;
+	while (!bad && i < n && sqlite3_step(st) == SQLITE_ROW) {
+		char hex[RID_BYTES * 2 + 1];
+		if (sqlite3_column_bytes(st, 0) != RID_BYTES)
+			bad = 1;
+		else
+			row_name(sqlite3_column_blob(st, 0), hex);
+		if (!bad && seal_decrypt("survey_pool", "sealed", hex, sqlite3_column_blob(st, 1),
+					 (size_t)sqlite3_column_bytes(st, 1), &v[i]) != 0) {
+			log_kv("error", "a survey pool value did not open", "row", hex, LOG_END);
+			bad = 1;
+		}
+		i++;
+	}
+	sqlite3_reset(st);
+	if (bad || i != n) {
+		free_opened(v, n);
+		return NULL;
+	}
+	return v;
+}
+
+static void checkpoint(struct db *db)
+{
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(db_handle(db), NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	if (rc != SQLITE_OK)
+		log_kv("warn", "survey batch: the WAL could not be truncated yet", "error",
+		       sqlite3_errstr(rc), LOG_END);
+}
+
+long survey_release(struct db *db, int64_t survey, int k, int closing, long *withheld)
+{
+	if (withheld)
+		*withheld = 0;
+	if (db_begin(db) != DB_OK)
+		return -1;
+	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM survey_pool WHERE survey_id = :s");
+	long n = -1;
+	if (st) {
+		db_bind_int(st, ":s", survey);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	if (n < 0 || n == 0 || (n < k && !closing)) {
+		db_rollback(db);
+		return n < 0 ? -1 : 0;
+	}
+	enum db_rc rc = DB_OK;
+	long released = 0;
+	if (n >= k) {
+		struct buf *v = open_pool(db, survey, n);
+		if (!v) {
+			db_rollback(db);
+			return -1;
+		}
+		/* Shuffled, so neither the order of the rows written nor their
+		 * place in the b-tree's pages says who came first. */
+		for (long i = n - 1; i > 0; i--) {
+			long j = (long)randombytes_uniform((uint32_t)i + 1);
+			struct buf t = v[i];
+			v[i] = v[j];
+			v[j] = t;
+		}
+		for (long i = 0; i < n && rc == DB_OK; i++)
+			rc = write_response(db, survey, v[i].data ? v[i].data : "", v[i].len);
+		free_opened(v, n);
+		released = n;
+	} else if (withheld) {
+		*withheld = n;
+	}
+	st = DB_STMT(db, "DELETE FROM survey_pool WHERE survey_id = :s");
+	if (rc == DB_OK && st) {
+		db_bind_int(st, ":s", survey);
+		rc = db_exec_step(st);
+	} else if (!st) {
+		rc = DB_ERR;
+	}
+	if (db_end(db, rc) != DB_OK)
+		return -1;
+	checkpoint(db);
+	return released;
+}
+
+void survey_release_all(struct db *db, int k)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT DISTINCT p.survey_id FROM survey_pool p "
+				       "JOIN surveys s ON s.id = p.survey_id WHERE s.status = 'open'");
+	int64_t ids[64];
+	int n = 0;
+	while (st && n < 64 && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		survey_release(db, ids[i], k, 0, NULL);
+}
+
+long survey_rekey(struct db *db)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT id, sealed FROM survey_pool");
+	sqlite3_stmt *up = DB_STMT(db, "UPDATE survey_pool SET sealed = :v WHERE id = :id");
+	long n = 0;
+	int bad = !st || !up;
+	while (!bad && sqlite3_step(st) == SQLITE_ROW) {
+		char hex[RID_BYTES * 2 + 1];
+		struct buf plain = {0}, sealed = {0};
+		bad = sqlite3_column_bytes(st, 0) != RID_BYTES;
+		if (!bad) {
+			row_name(sqlite3_column_blob(st, 0), hex);
+			bad = seal_decrypt("survey_pool", "sealed", hex, sqlite3_column_blob(st, 1),
+					   (size_t)sqlite3_column_bytes(st, 1), &plain) != 0 ||
+			      seal_encrypt("survey_pool", "sealed", hex, buf_str(&plain), plain.len,
+					   &sealed) != 0;
+		}
+		if (!bad) {
+			db_bind_blob(up, ":v", sealed.data, (int)sealed.len);
+			db_bind_blob(up, ":id", sqlite3_column_blob(st, 0), RID_BYTES);
+			bad = db_exec_step(up) != DB_OK;
+			n++;
+		} else {
+			log_kv("error", "rekey: a survey pool value did not open", LOG_END);
+		}
+		sodium_memzero(plain.data ? plain.data : (char *)"", plain.data ? plain.cap : 0);
+		buf_free(&plain);
+		buf_free(&sealed);
+	}
+	if (st)
+		sqlite3_reset(st);
+	return bad ? -1 : n;
 }

@@ -1,6 +1,8 @@
 /* surveys: invitations (who was asked, and whether they answered) and
- * anonymous responses (what was answered), kept unlinkable: see
- * sql/0006_surveys.sql. */
+ * anonymous responses (what was answered), kept unlinkable: an answer
+ * waits sealed in a pool and joins the readable ones only in a shuffled
+ * batch of at least k, written in a later transaction. See
+ * sql/0006_surveys.sql and sql/0008_survey_pool.sql. */
 #ifndef TANDEM_SURVEYS_H
 #define TANDEM_SURVEYS_H
 #include <stdint.h>
@@ -8,28 +10,35 @@
 #include "store/db.h"
 
 #define SURVEY_MAX_QUESTIONS 40
+#define SURVEY_MAX_CHOICES 6
 
 /* Invite both people of a mentorship that just ended to the open survey
- * for their role. Call inside the transaction that ends it. */
+ * for their role, once per person per survey however often they are
+ * paired again. Call inside the transaction that ends it. */
 enum db_rc survey_invite_pair(struct db *db, int64_t mentorship_id);
 
 struct invitation {
 	int64_t id, survey_id;
-	char title[300], role[8];
+	char title[804], role[8], status[8];
 	int answered;
 };
 
 /* Invitation id of uid. DB_NOTFOUND when it is someone else's. */
 enum db_rc survey_invitation_for(struct db *db, int64_t id, int64_t uid, struct invitation *inv);
 
+/* Sizes in bytes fit the forms' limits in characters (4 bytes each). */
 struct question {
 	int64_t id;
-	char kind[8], prompt[400], low[80], high[80], choices[600];
+	char kind[8], prompt[1204], low[244], high[244], choices[2004];
 	int max_len, required;
 };
 
 /* The questions of a survey in order; returns how many (<= max), -1 on error. */
 int survey_questions(struct db *db, int64_t survey_id, struct question *q, int max);
+
+/* Split a choice question's choices (one per line) into out, pointing
+ * into buf (a copy the caller owns, overwritten). Returns how many. */
+int survey_choices(const char *choices, char *buf, size_t n, const char *out[SURVEY_MAX_CHOICES]);
 
 struct answer {
 	int64_t question_id;
@@ -38,12 +47,32 @@ struct answer {
 	const char *text;   /* NULL when none */
 };
 
-enum survey_rc { SURVEY_OK = 0, SURVEY_NOTFOUND, SURVEY_ANSWERED, SURVEY_STORE };
+enum survey_rc { SURVEY_OK = 0, SURVEY_NOTFOUND, SURVEY_ANSWERED, SURVEY_CLOSED, SURVEY_STORE };
 
-/* One transaction: mark the invitation answered and store the answers
- * under a fresh random response id with the role, the quarter of `now`
- * and the person's team, and nothing else about them. */
+/* Seal the answers with the role, the quarter of `now` and the person's
+ * team (as the admins' list names it, else "other"), then in one
+ * transaction mark the invitation answered and put the sealed answer in
+ * the pool: nothing is lost and nothing counted twice, and nothing in
+ * that commit is readable without the key. SURVEY_CLOSED when the survey
+ * no longer takes answers; SURVEY_STORE with *dbrc set on a store error. */
 enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, const struct answer *a, int n,
 			     int64_t now, enum db_rc *dbrc);
+
+/* Own transaction: when at least k answers of survey wait in the pool
+ * (or `closing`, whatever waits), open them, shuffle them and write them
+ * as readable answers under fresh random ids, delete the pool rows, then
+ * checkpoint and truncate the WAL so no earlier frame outlives them.
+ * With `closing` and fewer than k waiting, they are deleted unread
+ * (withheld: too few to release safely). Returns how many were released
+ * (>= 0); *withheld (may be NULL) how many were dropped; -1 on a store
+ * error or a pool value that does not open (logged; nothing changed). */
+long survey_release(struct db *db, int64_t survey, int k, int closing, long *withheld);
+
+/* survey_release for every open survey (the master's periodic task). */
+void survey_release_all(struct db *db, int k);
+
+/* Re-seal every pool value under the current key (rotate-key), inside
+ * the caller's transaction. Values re-sealed, or -1. */
+long survey_rekey(struct db *db);
 
 #endif

@@ -214,18 +214,35 @@ test('the next session shows in each person\'s time zone; the mentee is reminded
   assert.equal((await mentee.post(`${ms}/next`, { next_at: '2001-01-01T10:00' })).status, 422);
 });
 
-test('admins see session ratings only as an average over 5 or more forms, never the texts', async () => {
+test('admins see session ratings only as an average that moves in steps of 5 forms, never the texts', async () => {
+  // The attack: the overview's exact average moved with every new form,
+  // so two views around one form gave that form's rating away.
   const admin = await adminClient(srv, 'ratings-admin@example.com');
-  const forms = Number(srv.sql('SELECT count(*) FROM feedback'));
-  let page = (await admin.get('/admin')).body;
-  if (forms < 5) assert.match(page, /session ratings show from 5 forms/);
-  for (let i = forms; i < 5; i++) {
+  const forms = () => Number(srv.sql('SELECT count(*) FROM feedback'));
+  const rate = async (rating, i) => {
     const s = (await logSession(mentee, { shared_notes: `rated ${i}` })).headers.location;
     await mentee.get(s);
-    assert.equal((await mentee.post(`${s}/feedback`, { rating: '4', went_well: `ADMIN-NEVER-SEES-${i}`, shared: '1' })).status, 303);
-  }
-  page = (await admin.get('/admin')).body;
-  assert.match(page, /\d\.\d \/ 5<\/span><span class="lbl">average session rating \(\d+ forms\)/);
+    assert.equal((await mentee.post(`${s}/feedback`, { rating, went_well: `ADMIN-NEVER-SEES-${i}`, shared: '1' })).status, 303);
+  };
+  let page = (await admin.get('/admin')).body;
+  if (forms() < 5) assert.match(page, /session ratings show from 5 forms/);
+  for (let i = 0; forms() < 5 || forms() % 5 !== 0; i++) await rate('4', i);
+  const shown = async () => {
+    page = (await admin.get('/admin')).body;
+    const m = page.match(/(\d\.\d) \/ 5<\/span><span class="lbl">average session rating over (\d+) of (\d+) forms/);
+    assert.ok(m, 'the average is shown');
+    return { avg: m[1], over: Number(m[2]), of: Number(m[3]) };
+  };
+  const before = await shown();
+  assert.equal(before.over, before.of);
+  await rate('1', 100);
+  const after = await shown();
+  assert.equal(after.avg, before.avg, 'one new form does not move the average');
+  assert.equal(after.over, before.over);
+  for (let i = 101; i < 105; i++) await rate('1', i);
+  const step = await shown();
+  assert.equal(step.over, before.over + 5, 'it moves once 5 more forms are in');
+  assert.ok(Number(step.avg) < Number(before.avg));
   assert.doesNotMatch(page, /ADMIN-NEVER-SEES/);
 });
 

@@ -2,11 +2,16 @@
 // that cannot be traced back to the person who gave them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signup, adminClient } from '../lib/server.mjs';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { startServer, signup, adminClient, BIN } from '../lib/server.mjs';
 
 let srv;
-before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }); });
-after(async () => { await srv.stop(); });
+// k = 3 (the smallest allowed): batches fill with few test accounts.
+const K = 3;
+let stopped = false;
+before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_SURVEY_K: String(K) }); });
+after(async () => { if (!stopped) await srv.stop(); });
 
 const uid = (email) => srv.sql(`SELECT id FROM users WHERE email = '${email}'`);
 
@@ -49,6 +54,8 @@ test('the answers tables hold nothing that identifies a person or a time finer t
     assert.throws(() => srv.sql(`SELECT rowid FROM ${t}`), /no such column: rowid/, `${t} keeps no insertion order`);
   }
   assert.equal(srv.sql("SELECT count(*) FROM surveys WHERE status = 'open'"), '2');
+  // The pool: a random id, the survey, and a sealed blob; nothing else.
+  assert.deepEqual(cols('survey_pool'), ['id', 'sealed', 'survey_id']);
 });
 
 test('completing invites both; answering is once, validated, and anonymous in the log', async () => {
@@ -70,100 +77,163 @@ test('completing invites both; answering is once, validated, and anonymous in th
   assert.equal((await mentor.get(`/surveys/${inv}`)).status, 404, 'not the mentor\'s invitation');
   const admin = await adminClient(srv, 'survey-admin@example.com');
   assert.equal((await admin.get(`/surveys/${inv}`)).status, 404);
-  const lines = srv.log().split('\n').filter((l) => l.includes('route="/surveys/{id}"'));
-  assert.ok(lines.length >= 3);
-  for (const l of lines) {
-    assert.doesNotMatch(l, /uid=|path=|rid=|dur_us=/, l);
-  }
+  // Not one line per answer: see the last test.
+  assert.equal(srv.log().split('\n').filter((l) => l.includes('route="/surveys/{id}"')).length, 0);
   assert.equal(srv.sql(`SELECT answered FROM survey_invitations WHERE id = ${inv}`), '1');
 });
 
-test('an answer\'s author cannot be recovered by time, rowid order or invitation order', async () => {
-  const order = [];
-  for (let n = 1; n <= 8; n++) {
-    const { mentee } = await finishedPair(n);
-    const inv = (await mentee.get('/surveys')).body.match(/href="\/surveys\/(\d+)"/)[1];
-    const form = await mentee.get(`/surveys/${inv}`);
-    const textQ = Object.keys(answers(form)).find((q) => form.body.includes(`<textarea id="${q}"`));
-    const marker = `answer-from-mentee-${n}`;
-    assert.equal((await mentee.post(`/surveys/${inv}`, answers(form, { [textQ]: marker }))).status, 303);
-    order.push(marker);
+
+const fileHas = (path, text) => existsSync(path) && readFileSync(path).includes(Buffer.from(text));
+const json = async (admin, id) => JSON.parse((await admin.get(`/admin/surveys/${id}/export.json`)).body);
+const answered = (report, qid) => report.questions.find((q) => q.id === Number(qid)).answers;
+
+async function answerAs(mentee, marker) {
+  const inv = (await mentee.get('/surveys')).body.match(/href="\/surveys\/(\d+)"/)[1];
+  const form = await mentee.get(`/surveys/${inv}`);
+  const textQ = Object.keys(answers(form)).find((q) => form.body.includes(`<textarea id="${q}"`));
+  const r = await mentee.post(`/surveys/${inv}`, answers(form, { [textQ]: marker }));
+  assert.equal(r.status, 303);
+  return inv;
+}
+
+test('an answer waits sealed in the pool and joins the results only in a shuffled batch of k', async () => {
+  const admin = await adminClient(srv, 'pool-admin@example.com');
+  // Start from an empty pool: earlier answers complete their batch.
+  for (let n = 10; srv.sql('SELECT count(*) FROM survey_pool') !== '0'; n++) await answerAs((await finishedPair(n)).mentee, 'filler');
+  const pairs = [];
+  for (let n = 1; n <= K; n++) pairs.push(await finishedPair(n));
+  const released = () => Number(srv.sql('SELECT count(*) FROM survey_responses WHERE survey_id = 1'));
+  const base = released();
+  const q1 = srv.sql('SELECT min(id) FROM survey_questions WHERE survey_id = 1');
+  const views = [answered(await json(admin, 1), q1)];
+  const backups = [];
+  for (let n = 1; n <= K; n++) {
+    const marker = `pool-marker-${n}-${Date.now()}`;
+    await answerAs(pairs[n - 1].mentee, marker);
+    views.push(answered(await json(admin, 1), q1));
+    if (n < K) {
+      // Waiting: counted as answered, not readable, not in the results.
+      assert.equal(srv.sql('SELECT count(*) FROM survey_pool WHERE survey_id = 1'), String(n));
+      assert.equal(released(), base);
+      for (const f of [srv.db, `${srv.db}-wal`]) assert.ok(!fileHas(f, marker), `${f} holds no readable answer`);
+      const copy = `${srv.data}/backup-${n}.db`;
+      execFileSync(BIN, ['backup', copy], { env: { ...process.env, TANDEM_DATA: srv.data } });
+      backups.push(copy);
+      assert.ok(!fileHas(copy, marker), 'a backup cannot read a waiting answer');
+    } else {
+      // The k-th answer released all k together, in a later transaction.
+      assert.equal(srv.sql('SELECT count(*) FROM survey_pool'), '0');
+      assert.equal(released(), base + K);
+      assert.ok(!fileHas(`${srv.db}-wal`, marker), 'the WAL was checkpointed and truncated after the batch');
+    }
   }
-  const timeCols = srv.sql("SELECT count(*) FROM pragma_table_info('survey_answers') WHERE name LIKE '%at' OR name LIKE '%time%' OR name LIKE '%date%'");
-  assert.equal(timeCols, '0');
-  const stored = srv.sql("SELECT a.text FROM survey_answers a WHERE a.text LIKE 'answer-from-mentee-%' ORDER BY a.response_id").split('\n');
-  assert.equal(stored.length, 8);
-  assert.notDeepEqual(stored, order, 'the storage order is not the answering order');
-  const byInvitation = srv.sql("SELECT group_concat(id) FROM (SELECT id FROM survey_invitations WHERE answered = 1 AND role = 'mentee' ORDER BY id)");
-  assert.ok(byInvitation.length > 0);
-  // The obvious join has nothing to join on.
+  // Differencing: the figure moved once, by k, never by one.
+  const steps = views.map(Number).filter((v, i, a) => i > 0 && v !== a[i - 1]).length;
+  assert.equal(steps, 1, `answered counts seen: ${views.join(', ')}`);
+  assert.equal(Number(views.at(-1)) - Number(views[0] === 'hidden' ? 0 : views[0]), K);
+  // Two backups, diffed: the invitation answered in between, and a new
+  // pool row that names nobody and that nobody can read without the key.
+  const q = (db, sql) => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+  const [a, b] = backups;
+  const newAnswered = Number(q(b, 'SELECT count(*) FROM survey_invitations WHERE answered = 1')) -
+    Number(q(a, 'SELECT count(*) FROM survey_invitations WHERE answered = 1'));
+  assert.equal(newAnswered, 1);
+  assert.equal(q(b, 'SELECT count(*) FROM survey_pool'), '2');
+  assert.equal(q(b, 'SELECT count(*) FROM survey_responses WHERE survey_id = 1'), q(a, 'SELECT count(*) FROM survey_responses WHERE survey_id = 1'),
+    'nothing readable changed between the two backups');
+  // The obvious joins have nothing to join on.
   assert.equal(srv.sql('SELECT count(*) FROM survey_answers a JOIN survey_invitations i ON i.id = a.response_id'), '0');
   assert.equal(srv.sql('SELECT count(*) FROM survey_responses r JOIN survey_invitations i ON i.id = r.id'), '0');
 });
 
-test('results: the team of 4 is suppressed on the page, in CSV and in JSON; nothing hidden can be computed', async () => {
-  // So far: mentees of teams Data (4 answers) and Sales (5 answers).
-  assert.equal(srv.sql("SELECT team || ':' || count(*) FROM survey_responses WHERE role = 'mentee' GROUP BY team ORDER BY team"), 'Data:4\nSales:5');
-  const admin = await adminClient(srv, 'results-admin@example.com');
-  const page = await admin.get('/admin/surveys/1');
-  assert.equal(page.status, 200);
-  assert.match(page.body, /team: Data<\/td><td colspan="3" class="muted">fewer than 5 answers/);
-  const json = JSON.parse((await admin.get('/admin/surveys/1/export.json')).body);
-  const dataRows = json.groups.filter((g) => g.dimension === 'team' && g.group === 'Data');
-  assert.ok(dataRows.length > 0);
-  for (const g of dataRows) {
-    assert.equal(g.answers, 'suppressed');
-    assert.ok(Object.values(g.counts).every((v) => v === 'suppressed'));
-  }
-  // No lone hidden cell: a hidden group always has a hidden sibling, so the
-  // published totals never give it away; the same inside each group.
-  const byKey = new Map();
-  for (const g of json.groups) {
-    const key = `${g.question}|${g.dimension}`;
-    byKey.set(key, (byKey.get(key) || 0) + (g.answers === 'suppressed' ? 1 : 0));
-    if (g.answers !== 'suppressed') {
-      const hiddenBuckets = Object.values(g.counts).filter((v) => v === 'suppressed').length;
-      assert.notEqual(hiddenBuckets, 1, `${key} ${g.group}: a lone hidden bucket`);
-      for (const v of Object.values(g.counts)) if (v !== 'suppressed') assert.ok(v === '0' || Number(v) >= 5, `${key}: ${v}`);
-    }
-  }
-  for (const [key, hidden] of byKey) assert.notEqual(hidden, 1, `${key}: a lone hidden group`);
-  const csvRes = await admin.get('/admin/surveys/1/export.csv');
-  assert.match(csvRes.headers['content-disposition'], /^attachment; filename="survey-1\.csv"$/);
-  assert.match(csvRes.headers['content-type'], /^text\/csv; charset=utf-8/);
-  for (const line of csvRes.body.split('\r\n').filter((l) => l.includes('"team","Data"'))) {
-    assert.match(line, /"team","Data","suppressed",/);
-    assert.match(line, /"suppressed"$/);
-  }
-  assert.ok(Number(srv.sql("SELECT count(*) FROM audit WHERE event = 'survey_results_viewed' AND detail IN ('page', 'csv', 'json')")) >= 3);
-  const member = await signup(srv, 'curious-member@example.com', 'Curious');
-  assert.equal((await member.get('/admin/surveys/1/export.csv')).status, 403);
+test('one invitation per person per survey; a closed survey takes no answers and withholds a short batch', async () => {
+  const { mentor, mentee } = await finishedPair(30);
+  // The same two people paired again and finished again: not asked twice.
+  const page = await mentee.get(`/mentors/${uid('smentor30@example.com')}`);
+  const r = await mentee.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Leadership',
+    goal: 'Run my second team retrospective with everyone speaking at least once.', format: 'one_on_one',
+    cadence: 'weekly', duration_min: '30', weeks: '4', message: '' });
+  await mentor.get(r.headers.location);
+  const ms = (await mentor.post(`${r.headers.location}/accept`)).headers.location;
+  await mentee.get(ms);
+  assert.equal((await mentee.post(`${ms}/complete`, { outcome: 'goal_met' })).status, 303);
+  assert.equal(srv.sql(`SELECT count(*) FROM survey_invitations WHERE user_id = ${uid('smentee30@example.com')} AND survey_id = 1`), '1');
+  // A survey of its own, so that closing it does not end the others.
+  const admin = await adminClient(srv, 'close-admin@example.com');
+  await admin.get('/admin/surveys');
+  const url = (await admin.post('/admin/surveys', { title: 'Closing soon', audience: 'both' })).headers.location;
+  await admin.get(url);
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'rating', prompt: 'Good?', required: '1' })).status, 303);
+  assert.equal((await admin.post(`${url}/status`, { status: 'open' })).status, 303);
+  const p1 = await finishedPair(31);
+  const p2 = await finishedPair(32);
+  const id = url.split('/').pop();
+  const invOf = (email) => srv.sql(`SELECT id FROM survey_invitations WHERE survey_id = ${id} AND user_id = ${uid(email)}`);
+  const inv1 = invOf('smentee31@example.com');
+  const form = await p1.mentee.get(`/surveys/${inv1}`);
+  assert.equal((await p1.mentee.post(`/surveys/${inv1}`, answers(form))).status, 303);
+  const inv2 = invOf('smentee32@example.com');
+  const form2 = await p2.mentee.get(`/surveys/${inv2}`);
+  const closed = await admin.post(`${url}/status`, { status: 'closed' });
+  assert.equal(closed.status, 303);
+  const shown = await admin.get(url);
+  assert.match(shown.body, /1 answer waited for a batch of 3 and will never be shown/);
+  assert.equal(srv.sql(`SELECT count(*) FROM survey_pool WHERE survey_id = ${id}`), '0', 'withheld, not kept');
+  assert.equal(srv.sql(`SELECT count(*) FROM survey_responses WHERE survey_id = ${id}`), '0');
+  const late = await p2.mentee.post(`/surveys/${inv2}`, answers(form2));
+  assert.equal(late.status, 409);
+  assert.match(late.body, /closed/);
+  assert.equal((await p2.mentee.get(`/surveys/${inv2}`)).status, 409);
+  assert.match((await p2.mentee.get('/surveys')).body, /Closing soon <span class="badge">closed<\/span>/);
+  assert.equal(srv.sql(`SELECT answered FROM survey_invitations WHERE id = ${inv2}`), '0');
+});
+
+test('teams for reports come from the admins\' list: a made-up team counts as "other"', async () => {
+  const admin = await adminClient(srv, 'teams-admin@example.com');
+  assert.match((await admin.get('/admin/teams')).body, /Add a team/);
+  assert.equal((await admin.post('/admin/teams', { name: 'Data' })).status, 303);
+  const dup = await admin.post('/admin/teams', { name: 'data' });
+  assert.equal(dup.status, 422);
+  assert.match(dup.body, /on the list already/);
+  assert.match(dup.body, /value="data"/);
+  const tooLong = await admin.post('/admin/teams', { name: 'x'.repeat(61) });
+  assert.equal(tooLong.status, 422);
+  const member = await signup(srv, 'teams-member@example.com', 'Teams Member');
+  assert.equal((await member.get('/admin/teams')).status, 403);
+  assert.match((await member.get('/profile')).body, /<datalist id="team-list"><option value="Data">/);
+  // Mentees of team "Data" (odd n) and "Sales" (not on the list): a batch.
+  const before = srv.sql("SELECT count(*) FROM survey_responses WHERE team = 'other'");
+  const pairs = [];
+  for (let n = 41; n <= 46; n++) pairs.push(await finishedPair(n));
+  for (const p of pairs) await answerAs(p.mentee, 'team test');
+  assert.equal(srv.sql("SELECT group_concat(DISTINCT team) FROM (SELECT team FROM survey_responses WHERE team IN ('Data', 'Sales', 'other') ORDER BY team)"), 'Data,other');
+  assert.ok(Number(srv.sql("SELECT count(*) FROM survey_responses WHERE team = 'other'")) >= Number(before) + 3);
+  assert.equal(srv.sql("SELECT count(*) FROM survey_responses WHERE team = 'Sales'"), '0');
 });
 
 test('comments: off by default; shown from 10 answers, scrubbed, and a formula comes out neutralised', async () => {
-  const texts = ['=HYPERLINK("http://x")', 'Call me on +44 20 7946 0958 or mail a.b@example.com', 'More pairing please'];
-  for (let n = 20; n < 23; n++) {
-    const { mentee } = await finishedPair(n);
-    const inv = (await mentee.get('/surveys')).body.match(/href="\/surveys\/(\d+)"/)[1];
-    const form = await mentee.get(`/surveys/${inv}`);
-    const textQ = Object.keys(answers(form)).find((q) => form.body.includes(`<textarea id="${q}"`));
-    assert.equal((await mentee.post(`/surveys/${inv}`, answers(form, { [textQ]: texts[n - 20] }))).status, 303);
-  }
+  const texts = ['=HYPERLINK("http://x")', 'Call me on +44 20 7946 0958 or mail a.b@example.com', 'Mentee 51 was great',
+    ...Array.from({ length: 9 }, (_, i) => `More pairing please ${i}`)];
+  const pairs = [];
+  for (let n = 50; n < 50 + texts.length; n++) pairs.push(await finishedPair(n));
+  for (let i = 0; i < texts.length; i++) await answerAs(pairs[i].mentee, texts[i]);
   const admin = await adminClient(srv, 'comments-admin@example.com');
   assert.doesNotMatch((await admin.get('/admin/surveys/1/export.csv')).body, /HYPERLINK/, 'off by default');
   await admin.get('/admin/surveys/1');
   assert.equal((await admin.post('/admin/surveys/1/comments', { show_text: '1' })).status, 303);
   const csv = (await admin.get('/admin/surveys/1/export.csv')).body;
   assert.match(csv, /"'=HYPERLINK\(""http:\/\/x""\)"/);
-  assert.doesNotMatch(csv, /7946|a\.b@example\.com/);
-  assert.match(csv, /\[removed\]/);
-  const { execFileSync } = await import('node:child_process');
+  assert.doesNotMatch(csv, /7946|a\.b@example\.com|Mentee 51/);
+  assert.match(csv, /\[removed\] 51 was great|\[removed\] \[removed\] was great/);
   const parsed = JSON.parse(execFileSync('python3', ['-c',
     'import csv, io, json, sys; rows = list(csv.reader(io.StringIO(sys.stdin.read(), newline=""))); print(json.dumps(rows))'],
     { input: csv, encoding: 'utf8' }));
   assert.ok(parsed.length > 10);
-  assert.ok(parsed.every((row) => row.length === 7), 'every row parses into the same 7 columns');
-  assert.ok(parsed.some((row) => row[5] === "'=HYPERLINK(\"http://x\")"));
+  assert.ok(parsed.every((row) => row.length === 8), 'every row parses into the same 8 columns');
+  assert.ok(parsed.some((row) => row[6] === "'=HYPERLINK(\"http://x\")"));
+  const page = (await admin.get('/admin/surveys/1')).body;
+  assert.match(page, /More pairing please/);
+  assert.doesNotMatch(page, /a\.b@example\.com/);
 });
 
 test('admins build a survey: draft, questions, open (frozen), close; members may not', async () => {
@@ -197,4 +267,20 @@ test('admins build a survey: draft, questions, open (frozen), close; members may
   const member = await signup(srv, 'not-admin@example.com', 'Member');
   assert.equal((await member.post('/admin/surveys', { title: 'Mine', audience: 'both' })).status, 403);
   assert.ok(Number(srv.sql("SELECT count(*) FROM audit WHERE event IN ('survey_created', 'survey_opened', 'survey_closed')")) >= 3);
+});
+
+test('survey requests are logged as hourly counts: no time, place, user or path that points at an answer', async () => {
+  await srv.stop({ keep: true });
+  stopped = true;
+  const log = srv.finalLog;
+  assert.equal(log.split('\n').filter((l) => /route="\/surveys\/\{id\}"/.test(l) && /msg="request"/.test(l)).length, 0);
+  const counts = log.split('\n').filter((l) => /msg="requests this hour"/.test(l) && l.includes('route="/surveys/{id}"'));
+  assert.ok(counts.length >= 2, 'GET and POST counted');
+  for (const l of counts) {
+    assert.match(l, /^time=\d{4}-\d\d-\d\dT\d\d:00:00Z /, l);
+    assert.doesNotMatch(l, /uid=|path=|rid=|dur_us=/, l);
+  }
+  const posted = counts.filter((l) => /method="POST"/.test(l) && /status="303"/.test(l))
+    .reduce((n, l) => n + Number(l.match(/count="(\d+)"/)[1]), 0);
+  assert.ok(posted >= 1 + 2 + K + 1 + 6 + 12, `answers counted: ${posted}`);
 });

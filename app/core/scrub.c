@@ -1,0 +1,235 @@
+#include "core/scrub.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REMOVED "[removed]"
+
+/* Open addressing over (offset, length) pairs into one arena of
+ * lowercased words: a member list of 100,000 names is one allocation of
+ * words and one of slots, not 200,000 strings. */
+struct scrub_names {
+	struct buf words;
+	uint32_t *off, *len; /* len 0: empty slot */
+	size_t cap, n;
+};
+
+static int is_word(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static uint32_t hash(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ lower((unsigned char)p[i])) * 16777619u;
+	return h;
+}
+
+static int same(const struct scrub_names *s, size_t slot, const char *p, size_t n)
+{
+	if (s->len[slot] != n)
+		return 0;
+	const char *w = s->words.data + s->off[slot];
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)p[i]) != (unsigned char)w[i])
+			return 0;
+	return 1;
+}
+
+struct scrub_names *scrub_names_new(void)
+{
+	struct scrub_names *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->cap = 1024;
+	s->off = calloc(s->cap, sizeof(*s->off));
+	s->len = calloc(s->cap, sizeof(*s->len));
+	if (!s->off || !s->len) {
+		scrub_names_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void scrub_names_free(struct scrub_names *s)
+{
+	if (!s)
+		return;
+	buf_free(&s->words);
+	free(s->off);
+	free(s->len);
+	free(s);
+}
+
+static int has(const struct scrub_names *s, const char *p, size_t n)
+{
+	for (size_t i = hash(p, n) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (!s->len[i])
+			return 0;
+		if (same(s, i, p, n))
+			return 1;
+	}
+}
+
+static int grow(struct scrub_names *s)
+{
+	size_t cap = s->cap * 2;
+	uint32_t *off = calloc(cap, sizeof(*off)), *len = calloc(cap, sizeof(*len));
+	if (!off || !len) {
+		free(off);
+		free(len);
+		return -1;
+	}
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->len[i])
+			continue;
+		size_t j = hash(s->words.data + s->off[i], s->len[i]) & (cap - 1);
+		while (len[j])
+			j = (j + 1) & (cap - 1);
+		off[j] = s->off[i];
+		len[j] = s->len[i];
+	}
+	free(s->off);
+	free(s->len);
+	s->off = off;
+	s->len = len;
+	s->cap = cap;
+	return 0;
+}
+
+static int add_word(struct scrub_names *s, const char *p, size_t n)
+{
+	if (n < 3 || n > 255 || has(s, p, n))
+		return 0;
+	if ((s->n + 1) * 2 > s->cap && grow(s) != 0)
+		return -1;
+	if (s->words.len + n > UINT32_MAX)
+		return -1;
+	uint32_t at = (uint32_t)s->words.len;
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)lower((unsigned char)p[i]);
+		if (buf_append(&s->words, &c, 1) != 0)
+			return -1;
+	}
+	size_t j = hash(p, n) & (s->cap - 1);
+	while (s->len[j])
+		j = (j + 1) & (s->cap - 1);
+	s->off[j] = at;
+	s->len[j] = (uint32_t)n;
+	s->n++;
+	return 0;
+}
+
+int scrub_names_add(struct scrub_names *s, const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	for (size_t i = 0; i < n;) {
+		if (!is_word((unsigned char)name[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && is_word((unsigned char)name[j]))
+			j++;
+		if (add_word(s, name + i, j - i) != 0)
+			return -1;
+		i = j;
+	}
+	return 0;
+}
+
+/* Append p[0..n), or as much as the cap leaves room for; 1 when it was
+ * cut (the caller stops). */
+static int put(struct buf *out, size_t start, const char *p, size_t n)
+{
+	size_t room = SCRUB_MAX_OUT - 4 - (out->len - start);
+	buf_append(out, p, n < room ? n : room);
+	return n > room;
+}
+
+/* Bytes of a phone-like run starting at in[i], or 0 when it is not one. */
+static size_t phone_run(const char *in, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)in[i];
+	if (!is_digit(c) && c != '+' && c != '(')
+		return 0;
+	if (i > 0 && is_word((unsigned char)in[i - 1]))
+		return 0;
+	size_t d = i, digits = 0, last = i;
+	while (d < len && (is_digit((unsigned char)in[d]) || strchr(" -.()+", in[d]))) {
+		if (is_digit((unsigned char)in[d])) {
+			digits++;
+			last = d + 1;
+		}
+		d++;
+	}
+	/* Stop after the last digit: a trailing space or dot stays text. */
+	return digits >= 7 ? last - i : 0;
+}
+
+int scrub_text(const char *in, size_t len, const struct scrub_names *names, struct buf *out)
+{
+	size_t start = out->len;
+	int full = 0;
+	for (size_t i = 0; i < len && !full;) {
+		unsigned char c = (unsigned char)in[i];
+		if (!is_space(c) && (i == 0 || is_space((unsigned char)in[i - 1]))) {
+			size_t j = i;
+			while (j < len && !is_space((unsigned char)in[j]))
+				j++;
+			if (memchr(in + i, '@', j - i)) {
+				full = put(out, start, REMOVED, strlen(REMOVED));
+				i = j;
+				continue;
+			}
+		}
+		size_t ph = phone_run(in, len, i);
+		if (ph) {
+			full = put(out, start, REMOVED, strlen(REMOVED));
+			i += ph;
+			continue;
+		}
+		if (is_word(c) && (i == 0 || !is_word((unsigned char)in[i - 1]))) {
+			size_t j = i;
+			while (j < len && is_word((unsigned char)in[j]))
+				j++;
+			if (names && j - i >= 3 && has(names, in + i, j - i))
+				full = put(out, start, REMOVED, strlen(REMOVED));
+			else
+				full = put(out, start, in + i, j - i);
+			i = j;
+			continue;
+		}
+		full = put(out, start, in + i, 1);
+		i++;
+	}
+	if (full) {
+		/* Cut back to a character boundary, then mark the cut. */
+		size_t n = out->len;
+		while (n > start && ((unsigned char)out->data[n - 1] & 0xC0) == 0x80)
+			n--;
+		if (n > start && (unsigned char)out->data[n - 1] >= 0xC0)
+			n--;
+		buf_resize(out, n);
+		buf_puts(out, "\xE2\x80\xA6");
+	}
+	return out->oom ? -1 : 0;
+}

@@ -1,0 +1,22 @@
+/* teams: the list of teams that survey reports break answers down by.
+ * Admins keep it; a profile's free-text team maps onto it or to "other"
+ * (store/surveys.c), so nobody can make a team of one. */
+#ifndef TANDEM_TEAMS_H
+#define TANDEM_TEAMS_H
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* Call fn(arg, id, name) for each team in name order (at most max).
+ * DB_OK or a store error. */
+enum db_rc teams_each(struct db *db, int max, void (*fn)(void *arg, int64_t id, const char *name), void *arg);
+
+/* Own transaction: add a team. DB_CONFLICT when the name exists already
+ * (without case). */
+enum db_rc teams_add(struct db *db, const char *name);
+
+/* Own transaction: remove team id. DB_NOTFOUND when there is none.
+ * Answers already released keep the name they were released with. */
+enum db_rc teams_remove(struct db *db, int64_t id);
+
+#endif

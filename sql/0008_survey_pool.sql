@@ -1,0 +1,47 @@
+-- Survey answers that no admin arithmetic and no file reader can trace.
+
+-- The teams reports break answers down by: a list admins keep. A
+-- profile's free-text team maps onto it (without case) or to "other", so
+-- a made-up team of one can never become a group of its own.
+CREATE TABLE teams (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 60)
+) STRICT;
+
+-- The pool: an answer waits here, sealed with the key (a copy of the
+-- database alone cannot read it), from the transaction that marks the
+-- invitation answered until a shuffled batch of at least k joins the
+-- readable answers in a later transaction; then its row is deleted
+-- (secure_delete overwrites it). The random id orders the rows, not
+-- time; the sealed blob holds role, quarter, team and the answers.
+CREATE TABLE survey_pool (
+  id        BLOB PRIMARY KEY,   -- 16 random bytes, also the sealing's row
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  sealed    BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX survey_pool_survey ON survey_pool(survey_id);
+
+-- Reports read one survey's answers without scanning the others'.
+CREATE INDEX survey_responses_survey ON survey_responses(survey_id);
+
+-- One invitation per person per survey, however often two people are
+-- paired again (the table is rebuilt: SQLite cannot change a UNIQUE).
+CREATE TABLE survey_invitations_new (
+  id            INTEGER PRIMARY KEY,
+  survey_id     INTEGER NOT NULL REFERENCES surveys(id),
+  user_id       INTEGER NOT NULL REFERENCES users(id),
+  mentorship_id INTEGER NOT NULL REFERENCES mentorships(id),
+  role          TEXT NOT NULL CHECK (role IN ('mentee', 'mentor')),
+  answered      INTEGER NOT NULL DEFAULT 0 CHECK (answered IN (0, 1)),
+  UNIQUE (survey_id, user_id)
+) STRICT;
+INSERT INTO survey_invitations_new(id, survey_id, user_id, mentorship_id, role, answered)
+  SELECT min(id), survey_id, user_id, min(mentorship_id), min(role), max(answered)
+  FROM survey_invitations GROUP BY survey_id, user_id;
+DROP TABLE survey_invitations;
+ALTER TABLE survey_invitations_new RENAME TO survey_invitations;
+CREATE INDEX survey_invitations_user ON survey_invitations(user_id, answered);
+
+-- The admin overview's average rating covers the oldest forms, in steps
+-- of k, read in this order.
+CREATE INDEX feedback_time ON feedback(created_at, rating);
