@@ -101,12 +101,18 @@ build/bench/hashtime: tests/bench/hashtime.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(REL_CFLAGS) $(LDHARDEN) $< -lsodium -o $@
 
+# One harness per parser or writer: each gets FUZZ_SECONDS (default 60).
+FUZZ_TARGETS := form:app/http/form.c scrub:app/core/scrub.c export:app/view/export.c
 fuzz:
 	@$(MAKE) --no-print-directory deps PKGS="$(FUZZ_PKGS)"
-	@mkdir -p build/fuzz
-	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_form.c app/http/form.c app/core/buf.c -o build/fuzz/fuzz_form
-	@mkdir -p build/fuzz/corpus && cp -n tests/fuzz/corpus/* build/fuzz/corpus/ 2>/dev/null || true
-	build/fuzz/fuzz_form -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 build/fuzz/corpus
+	@set -e; for t in $(FUZZ_TARGETS); do name=$${t%%:*}; src=$${t#*:}; \
+	  mkdir -p build/fuzz/corpus_$$name; \
+	  clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$$name.c $$src app/core/buf.c -o build/fuzz/fuzz_$$name; \
+	  corpus=tests/fuzz/corpus_$$name; [ $$name = form ] && corpus=tests/fuzz/corpus; \
+	  cp -n $$corpus/* build/fuzz/corpus_$$name/ 2>/dev/null || true; \
+	  echo "== fuzz_$$name"; \
+	  build/fuzz/fuzz_$$name -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 build/fuzz/corpus_$$name; \
+	done
 
 format:
 	clang-format -i $(SRCS) $(HDRS) $(UNIT_SRCS)

@@ -189,6 +189,7 @@ int scrub_text(const char *in, size_t len, const struct scrub_names *names, stru
 {
 	size_t start = out->len;
 	int full = 0;
+	size_t fresh = (size_t)-1; /* where a removed run ended: a word may start there */
 	for (size_t i = 0; i < len && !full;) {
 		unsigned char c = (unsigned char)in[i];
 		if (!is_space(c) && (i == 0 || is_space((unsigned char)in[i - 1]))) {
@@ -205,9 +206,19 @@ int scrub_text(const char *in, size_t len, const struct scrub_names *names, stru
 		if (ph) {
 			full = put(out, start, REMOVED, strlen(REMOVED));
 			i += ph;
+			/* A run that spans spaces may end inside a word whose start
+			 * it swallowed: that word's rest gets the '@' check too. */
+			size_t j = i;
+			while (j < len && !is_space((unsigned char)in[j]))
+				j++;
+			if (memchr(in + i, '@', j - i)) {
+				full = full || put(out, start, REMOVED, strlen(REMOVED));
+				i = j;
+			}
+			fresh = i;
 			continue;
 		}
-		if (is_word(c) && (i == 0 || !is_word((unsigned char)in[i - 1]))) {
+		if (is_word(c) && (i == 0 || i == fresh || !is_word((unsigned char)in[i - 1]))) {
 			size_t j = i;
 			while (j < len && is_word((unsigned char)in[j]))
 				j++;
