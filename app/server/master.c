@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/datalock.h"
 #include "core/log.h"
 #include "pages/setup.h"
 #include "security/seal.h"
@@ -111,21 +112,30 @@ static pid_t spawn(const struct config *cfg, int fd)
 
 int server_run(const struct config *cfg)
 {
+	/* Held for the master's whole life and shared by its workers: key
+	 * rotation (and restore) refuse while it is held, wherever the socket
+	 * is, and a second server on this data directory refuses too. Never
+	 * closed: it goes when the last process of this server exits. */
+	if (datalock_take(cfg->data, "serve") < 0)
+		return 1;
 	/* The field key: created on first start, refused when others may
 	 * read it; loaded here so every forked worker has it. */
 	if (seal_init(cfg->key_path, 1) != 0)
 		return 1;
-	struct db *db = db_open(cfg->db_path);
-	if (!db)
+	int fd = open_socket(cfg->sock_path);
+	if (fd < 0)
 		return 1;
+	struct db *db = NULL;
+	if (!(db = db_open(cfg->db_path))) {
+		close(fd);
+		unlink(cfg->sock_path);
+		return 1;
+	}
 	if (db_scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'", 0) == 0) {
 		fprintf(stderr, "tandem: the database has no schema; run `tandem migrate` first\n");
 		db_close(db);
-		return 1;
-	}
-	int fd = open_socket(cfg->sock_path);
-	if (fd < 0) {
-		db_close(db);
+		close(fd);
+		unlink(cfg->sock_path);
 		return 1;
 	}
 	setup_announce(db, cfg);
