@@ -74,8 +74,11 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
         { env, input: password + '\n', encoding: 'utf8' });
     },
   };
+  // As root, run.sh puts the socket in /run/tandem/PORT when nginx's
+  // workers cannot reach the data directory.
+  const sockets = [join(data, 'tandem.sock'), join('/run/tandem', String(port), 'tandem.sock')];
   for (let i = 0; i < 200; i++) {
-    if (existsSync(join(data, 'tandem.sock'))) {
+    if (sockets.some((s) => existsSync(s))) {
       try { const r = await request(srv, 'GET', '/healthz'); if (r.status === 200) return srv; } catch { /* not yet */ }
     }
     await sleep(50);
