@@ -1,5 +1,6 @@
 // Operations: key rotation never runs under a live server (wherever its
-// socket is), and retired keys stay until removed on purpose.
+// socket is), retired keys stay until removed on purpose, and a server
+// started as root serves as an unprivileged user.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { startServer, request, BIN } from '../lib/server.mjs';
 
 const isRoot = process.getuid() === 0;
+const tandemUid = () => Number(execFileSync('id', ['-u', 'tandem'], { encoding: 'utf8' }).trim());
 const tandemGid = () => Number(execFileSync('id', ['-g', 'tandem'], { encoding: 'utf8' }).trim());
 const retired = (data) => readdirSync(data).filter((n) => n.startsWith('secret.key.retired-'));
 const tandem = (args, env) => spawnSync(BIN, args, { env, encoding: 'utf8', timeout: 30000 });
@@ -81,5 +83,49 @@ test('the lock holds when make run moved the socket to /run/tandem/PORT', { skip
     await srv.stop();
     rmSync(parent, { recursive: true, force: true });
     rmSync(join('/run/tandem', String(srv.port)), { recursive: true, force: true });
+  }
+});
+
+/** The real, effective, saved and filesystem ids of a process. */
+function ids(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const line = (name) => status.match(new RegExp(`^${name}:[ \\t]*([^\\n]*)$`, 'm'))[1].trim();
+  return { uid: line('Uid').split(/\s+/).map(Number), gid: line('Gid').split(/\s+/).map(Number), groups: line('Groups') };
+}
+
+test('the master and its workers run as the unprivileged user; nginx includes nothing from the data directory', async () => {
+  const srv = await startServer();
+  try {
+    const uid = isRoot ? tandemUid() : process.getuid();
+    const gid = isRoot ? tandemGid() : process.getgid();
+    const pids = [srv.masterPid(), ...srv.workerPids()];
+    assert.equal(pids.length, 3, 'a master and two workers');
+    for (const pid of pids) {
+      const p = ids(pid);
+      assert.deepEqual(p.uid, [uid, uid, uid, uid], `uids of ${pid}`);
+      assert.deepEqual(p.gid, [gid, gid, gid, gid], `gids of ${pid}`);
+      if (isRoot) assert.equal(p.groups, '', `no supplementary groups in ${pid}`);
+    }
+    // A worker that replaces a dead one is no different.
+    process.kill(pids[1], 'SIGKILL');
+    let now = [];
+    for (let i = 0; i < 100; i++) {
+      now = srv.workerPids();
+      if (now.length === 2 && !now.includes(pids[1])) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    for (const pid of now) assert.deepEqual(ids(pid).uid, [uid, uid, uid, uid]);
+    // The key stays the invoking user's own (root's, when root).
+    const key = statSync(join(srv.data, 'secret.key'));
+    assert.equal(key.uid, process.getuid());
+    assert.equal(key.mode & 0o777, 0o600);
+    assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
+    const conf = readFileSync(join(srv.data, 'nginx.conf'), 'utf8');
+    assert.doesNotMatch(conf, /extra\//);
+    for (const m of conf.matchAll(/^\s*include\s+([^;]+);/gm)) {
+      if (m[1].startsWith(srv.data)) assert.equal(m[1], join(srv.data, 'fastcgi.conf'), `nginx includes ${m[1]}`);
+    }
+  } finally {
+    await srv.stop();
   }
 });

@@ -1,7 +1,7 @@
 // Starts the real stack (deploy/run.sh: nginx + `tandem serve`) on a free
 // loopback port with a fresh data directory, and talks HTTP to it.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,8 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
       return r;
     },
     /** Move the server's clock (test builds only) `seconds` past real time. */
-    setClock(seconds) { writeFileSync(join(data, 'test-clock'), String(seconds)); },
+    // Readable by the user a root server drops to, whatever the umask.
+    setClock(seconds) { const f = join(data, 'test-clock'); writeFileSync(f, String(seconds)); chmodSync(f, 0o644); },
     sql(query) {
       return execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, query], { encoding: 'utf8' }).trim();
     },
