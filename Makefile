@@ -47,6 +47,11 @@ deps:
 	    echo "  sudo apt-get install -y $$missing"; exit 1; \
 	  fi; \
 	fi
+	@# As root, `serve` drops to $${TANDEM_USER:-tandem} once it has the socket and the key.
+	@if [ "$$(id -u)" = 0 ] && ! id -u "$${TANDEM_USER:-tandem}" >/dev/null 2>&1; then \
+	  echo "creating system user $${TANDEM_USER:-tandem}"; \
+	  useradd --system --no-create-home --shell /usr/sbin/nologin "$${TANDEM_USER:-tandem}" || exit 1; \
+	fi
 
 build/obj/rel/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)

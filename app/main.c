@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/datalock.h"
 #include "pages/setup.h"
 #include "server/server.h"
 #include "store/db.h"
@@ -25,8 +26,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
-		"              | backup FILE | rotate-key | seed-demo [--members N] [--mentors M] | "
-		"version\n");
+		"              | backup FILE | rotate-key | drop-retired-keys\n"
+		"              | seed-demo [--members N] [--mentors M] | version\n");
 	return 2;
 }
 
@@ -83,6 +84,41 @@ static int cmd_backup(const struct config *cfg, const char *dest)
 	return ok ? 0 : 1;
 }
 
+static int cmd_rotate_key(const struct config *cfg)
+{
+	/* Running workers hold the old key in memory and would go on sealing
+	 * with it: rotate only while no server holds the data directory, and
+	 * keep it held so none starts meanwhile. The lock is released at exit. */
+	if (datalock_take(cfg->data, "rotate-key") < 0)
+		return 1;
+	struct db *db = db_open(cfg->db_path);
+	if (!db || seal_init(cfg->key_path, 0) != 0 || seal_rotate_begin() != 0) {
+		fprintf(stderr, "tandem: could not start the key rotation; nothing changed\n");
+		db_close(db);
+		return 1;
+	}
+	long n = rekey_all(db);
+	db_close(db);
+	if (n < 0) {
+		fprintf(stderr,
+			"tandem: a value did not open; nothing was re-encrypted (%s.new holds both "
+			"keys)\n",
+			cfg->key_path);
+		return 1;
+	}
+	if (seal_rotate_finish() != 0) {
+		fprintf(stderr,
+			"tandem: values re-encrypted, but %s could not be replaced; %s.new has the "
+			"keys and is used until rotate-key runs again\n",
+			cfg->key_path, cfg->key_path);
+		return 1;
+	}
+	printf("re-encrypted %ld values under key %u; back up %s again. The old key stays in "
+	       "%s.retired-* (backups taken before now need it) until `tandem drop-retired-keys`\n",
+	       n, seal_key_id(), cfg->key_path, cfg->key_path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -105,37 +141,15 @@ int main(int argc, char **argv)
 		return server_run(&cfg);
 	if (strcmp(argv[1], "migrate") == 0 && argc == 2)
 		return cmd_migrate(&cfg);
-	if (strcmp(argv[1], "rotate-key") == 0 && argc == 2) {
-		/* Running workers hold the old key in memory: rotate only while
-		 * the server is stopped. */
-		if (server_socket_live(cfg.sock_path)) {
-			fprintf(stderr, "tandem: stop the server first (it is serving %s)\n", cfg.sock_path);
+	if (strcmp(argv[1], "rotate-key") == 0 && argc == 2)
+		return cmd_rotate_key(&cfg);
+	if (strcmp(argv[1], "drop-retired-keys") == 0 && argc == 2) {
+		int n = seal_drop_retired(cfg.key_path);
+		if (n < 0)
 			return 1;
-		}
-		struct db *db = db_open(cfg.db_path);
-		if (!db || seal_init(cfg.key_path, 0) != 0 || seal_rotate_begin() != 0) {
-			fprintf(stderr, "tandem: could not start the key rotation; nothing changed\n");
-			db_close(db);
-			return 1;
-		}
-		long n = rekey_all(db);
-		db_close(db);
-		if (n < 0) {
-			fprintf(stderr,
-				"tandem: a value did not open; nothing was re-encrypted (%s.new holds both "
-				"keys)\n",
-				cfg.key_path);
-			return 1;
-		}
-		if (seal_rotate_finish() != 0) {
-			fprintf(stderr,
-				"tandem: values re-encrypted, but %s could not be replaced; %s.new has the "
-				"keys and is used until rotate-key runs again\n",
-				cfg.key_path, cfg.key_path);
-			return 1;
-		}
-		printf("re-encrypted %ld values under key %u; back up %s again\n", n, seal_key_id(),
-		       cfg.key_path);
+		printf("%d retired key file(s) removed; backups taken before the last rotation can no "
+		       "longer be read\n",
+		       n);
 		return 0;
 	}
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)

@@ -13,7 +13,7 @@ DATA=$(mktemp -d /tmp/tandem-bench-XXXXXX)
 chmod 0711 "$DATA"
 BASE="http://127.0.0.1:$PORT"
 OUT="$ROOT/var/bench"
-mkdir -p "$OUT" "$DATA/extra"
+mkdir -p "$OUT"
 
 cleanup() {
   [ -n "${run_pid:-}" ] && kill -TERM "$run_pid" 2>/dev/null || true
@@ -25,15 +25,9 @@ trap cleanup EXIT
 
 "$ROOT/build/bench/floor" "$DATA/floor.sock" "$WORKERS" &
 floor_pid=$!
-cat > "$DATA/extra/floor.conf" <<CONF
-location = /__floor {
-    include /etc/nginx/fastcgi_params;
-    fastcgi_pass unix:$DATA/floor.sock;
-}
-CONF
 # nginx's rate limit on /login is lifted here so the app's own capacity
 # is what gets measured.
-TANDEM_BIN="$ROOT/build/tandem" TANDEM_DATA="$DATA" TANDEM_PORT="$PORT" TANDEM_WORKERS="$WORKERS" \
+TANDEM_FLOOR_SOCKET="$DATA/floor.sock" TANDEM_BIN="$ROOT/build/tandem" TANDEM_DATA="$DATA" TANDEM_PORT="$PORT" TANDEM_WORKERS="$WORKERS" \
   TANDEM_LOGIN_RATE=100000r/s TANDEM_LOGIN_BURST=100000 "$ROOT/deploy/run.sh" > "$DATA/run.log" 2>&1 &
 run_pid=$!
 for _ in $(seq 1 100); do

@@ -31,7 +31,7 @@ if [ "$(id -u)" = 0 ]; then
   fi
 fi
 export TANDEM_SOCKET=$RUN/tandem.sock
-mkdir -p "$RUN/nginx" "$DATA/extra"
+mkdir -p "$RUN/nginx"
 # nginx makes its temp folders inside, owned by its workers; they must get in.
 [ "$(id -u)" = 0 ] && chmod 0711 "$RUN/nginx"
 # nginx serves a copy of the static files from $RUN, never the checkout: a
@@ -39,8 +39,15 @@ mkdir -p "$RUN/nginx" "$DATA/extra"
 rm -rf "$RUN/static"
 cp -R "$ROOT/static" "$RUN/static"
 [ "$(id -u)" = 0 ] && chmod -R a+rX "$RUN/static"
+# nginx reads no file the server could write: a root nginx including
+# files from $TANDEM_DATA (writable by the user serve drops to) would hand
+# that user root. The benchmark's floor responder is a location written here.
+FLOOR=""
+if [ -n "${TANDEM_FLOOR_SOCKET:-}" ]; then
+  FLOOR="location = /__floor { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$TANDEM_FLOOR_SOCKET; }"
+fi
 sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@RUN@|$RUN|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
-    -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
+    -e "s|@FLOOR@|$FLOOR|" -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
     -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
     "$ROOT/deploy/nginx.conf.in" > "$DATA/nginx.conf"
 cp "$ROOT/deploy/fastcgi.conf.in" "$DATA/fastcgi.conf"

@@ -97,6 +97,8 @@ int config_load(struct config *cfg)
 	else
 		snprintf(cfg->origins, sizeof(cfg->origins), "http://127.0.0.1:%d,http://localhost:%d",
 			 cfg->port, cfg->port);
+	const char *u = getenv("TANDEM_USER");
+	snprintf(cfg->user, sizeof(cfg->user), "%s", u && *u ? u : "tandem");
 	clock_set_data_dir(cfg->data);
 	return 0;
 }

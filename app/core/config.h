@@ -18,6 +18,9 @@ struct config {
 	 * e.g. "https://mentoring.example.com". Default: this machine's
 	 * http://127.0.0.1:PORT and http://localhost:PORT. */
 	char origins[1024];
+	/* $TANDEM_USER: who `serve` becomes when started as root (default
+	 * "tandem"); unused otherwise. */
+	char user[64];
 };
 
 /* Fill cfg from the environment. Returns 0, or -1 after printing why to

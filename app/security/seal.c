@@ -1,11 +1,14 @@
 #include "security/seal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SEAL_VERSION 1
@@ -32,18 +35,35 @@ static int new_key(int slot)
 	return 0;
 }
 
-/* Write the first n keys of the ring to path (0600, fsync'd, via a
- * temporary file and rename, so the file is always whole). */
-static int write_ring(const char *path, int n)
+/* A rename or unlink is durable only once its directory is: without this
+ * fsync a power cut after "rotated" could bring back the old key file
+ * while the database already holds values sealed with the new key. */
+static int fsync_dir_of(const char *path)
 {
-	char tmp[4300];
+	char copy[4300];
+	snprintf(copy, sizeof(copy), "%s", path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Write n keys of the ring from ring[first] to path (0600, fsync'd, via a
+ * temporary file and rename, so the file is always whole; the directory
+ * is fsync'd after the rename). */
+static int write_ring(const char *path, int first, int n)
+{
+	char tmp[4400];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	unlink(tmp);
+	/* O_EXCL also refuses a link planted under the temporary name. */
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	int ok = 1;
-	for (int i = 0; i < n && ok; i++) {
+	for (int i = first; i < first + n && ok; i++) {
 		char hex[2 * sizeof(ring[0].k) + 1], line[200];
 		sodium_bin2hex(hex, sizeof(hex), ring[i].k, sizeof(ring[i].k));
 		int len = snprintf(line, sizeof(line), "tandem-key 1 %u %s\n", ring[i].id, hex);
@@ -57,7 +77,7 @@ static int write_ring(const char *path, int n)
 		unlink(tmp);
 		return -1;
 	}
-	return 0;
+	return fsync_dir_of(path);
 }
 
 static int load(const char *path)
@@ -123,7 +143,7 @@ int seal_init(const char *path, int create)
 		nring = 0;
 		new_key(0);
 		nring = 1;
-		int rc = write_ring(path, 1);
+		int rc = write_ring(path, 0, 1);
 		seal_done();
 		if (rc != 0) {
 			fprintf(stderr, "tandem: cannot create key file %s: %s\n", path, strerror(errno));
@@ -142,20 +162,59 @@ int seal_rotate_begin(void)
 	new_key(0);
 	char pending[4300];
 	snprintf(pending, sizeof(pending), "%s.new", ring_path);
-	return write_ring(pending, nring);
+	return write_ring(pending, 0, nring);
 }
 
 int seal_rotate_finish(void)
 {
-	char pending[4300];
+	char pending[4300], retired[4400];
 	snprintf(pending, sizeof(pending), "%s.new", ring_path);
-	if (write_ring(ring_path, 1) != 0)
+	/* The keys being replaced are kept in a file of their own: a backup
+	 * taken before this rotation holds values only they open. They go
+	 * only when an operator says so (seal_drop_retired). */
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(retired, sizeof(retired), "%s.retired-%04d%02d%02dT%02d%02d%02dZ-%u", ring_path,
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ring[1].id);
+	if (nring < 2 || write_ring(retired, 1, nring - 1) != 0 || write_ring(ring_path, 0, 1) != 0)
 		return -1;
 	unlink(pending);
+	fsync_dir_of(pending);
 	for (int i = 1; i < nring; i++)
 		sodium_memzero(ring[i].k, sizeof(ring[i].k));
 	nring = 1;
 	return 0;
+}
+
+int seal_drop_retired(const char *key_path)
+{
+	char dir[4300], base[4300], prefix[4400];
+	snprintf(dir, sizeof(dir), "%s", key_path);
+	snprintf(base, sizeof(base), "%s", key_path);
+	snprintf(prefix, sizeof(prefix), "%s.retired-", basename(base));
+	const char *dname = dirname(dir);
+	DIR *d = opendir(dname);
+	if (!d)
+		return -1;
+	int n = 0, rc = 0;
+	const struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) != 0) {
+			fprintf(stderr, "tandem: cannot remove %s/%s: %s\n", dname, e->d_name,
+				strerror(errno));
+			rc = -1;
+			continue;
+		}
+		printf("removed %s/%s\n", dname, e->d_name);
+		n++;
+	}
+	if (fsync(dirfd(d)) != 0)
+		rc = -1;
+	closedir(d);
+	return rc == 0 ? n : -1;
 }
 
 void seal_done(void)

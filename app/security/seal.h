@@ -17,10 +17,19 @@ int seal_init(const char *key_path, int create);
 /* Key rotation, in three steps (tandem rotate-key): seal_rotate_begin
  * makes a new current key and writes KEYFILE.new holding it and the old
  * ones (so a crash later still opens every value); the caller re-seals
- * every value in one transaction; seal_rotate_finish then replaces
- * KEYFILE with the new key alone and removes KEYFILE.new. 0 or -1. */
+ * every value in one transaction; seal_rotate_finish then writes the old
+ * keys to KEYFILE.retired-<UTC time>-<id> (0600: a backup taken before
+ * the rotation needs them), replaces KEYFILE with the new key alone and
+ * removes KEYFILE.new. Every key file is fsync'd, and so is its directory
+ * after each rename. Call once the server is stopped (core/datalock.h).
+ * 0 or -1. */
 int seal_rotate_begin(void);
 int seal_rotate_finish(void);
+
+/* Remove every KEYFILE.retired-* beside key_path (the explicit step that
+ * ends a rotation: backups older than it can no longer be read), printing
+ * each name removed on stdout. Returns how many, or -1 after an error. */
+int seal_drop_retired(const char *key_path);
 
 /* Forget the keys (zeroed). */
 void seal_done(void);

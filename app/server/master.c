@@ -12,10 +12,12 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/datalock.h"
 #include "core/log.h"
 #include "pages/setup.h"
 #include "security/seal.h"
 #include "security/throttle.h"
+#include "server/privdrop.h"
 #include "server/server.h"
 #include "store/db.h"
 #include "store/directory.h"
@@ -112,23 +114,57 @@ static pid_t spawn(const struct config *cfg, int fd)
 	return pid;
 }
 
+/* Started as root: hand the socket and the data directory's files to
+ * the unprivileged user and become it. 0, or -1 after printing why. */
+static int give_up_root(const struct config *cfg)
+{
+	struct priv_user u;
+	if (priv_lookup(cfg->user, &u) != 0)
+		return -1;
+	/* The owner of the socket may remove it at stop; its group stays
+	 * www-data for nginx. */
+	if (lchown(cfg->sock_path, u.uid, (gid_t)-1) != 0 || priv_hand_over(cfg->data, &u) != 0 ||
+	    priv_drop(&u) != 0)
+		return -1;
+	char tpl[4200];
+	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
+	if (access(cfg->data, W_OK | X_OK) != 0 || access(tpl, R_OK | X_OK) != 0) {
+		fprintf(stderr,
+			"tandem: user %s cannot reach %s or %s; choose a TANDEM_DATA (and a checkout) "
+			"outside a private home, e.g. TANDEM_DATA=/var/lib/tandem\n",
+			u.name, cfg->data, tpl);
+		return -1;
+	}
+	return 0;
+}
+
 int server_run(const struct config *cfg)
 {
+	/* Held for the master's whole life and shared by its workers: key
+	 * rotation (and restore) refuse while it is held, wherever the socket
+	 * is, and a second server on this data directory refuses too. Never
+	 * closed: it goes when the last process of this server exits. */
+	if (datalock_take(cfg->data, "serve") < 0)
+		return 1;
 	/* The field key: created on first start, refused when others may
-	 * read it; loaded here so every forked worker has it. */
+	 * read it; loaded here, before root is given up, so the key file can
+	 * stay root's own and every forked worker has it. */
 	if (seal_init(cfg->key_path, 1) != 0)
 		return 1;
-	struct db *db = db_open(cfg->db_path);
-	if (!db)
+	int fd = open_socket(cfg->sock_path);
+	if (fd < 0)
 		return 1;
+	struct db *db = NULL;
+	if ((geteuid() == 0 && give_up_root(cfg) != 0) || !(db = db_open(cfg->db_path))) {
+		close(fd);
+		unlink(cfg->sock_path);
+		return 1;
+	}
 	if (db_scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'", 0) == 0) {
 		fprintf(stderr, "tandem: the database has no schema; run `tandem migrate` first\n");
 		db_close(db);
-		return 1;
-	}
-	int fd = open_socket(cfg->sock_path);
-	if (fd < 0) {
-		db_close(db);
+		close(fd);
+		unlink(cfg->sock_path);
 		return 1;
 	}
 	setup_announce(db, cfg);

@@ -1,7 +1,7 @@
 // Starts the real stack (deploy/run.sh: nginx + `tandem serve`) on a free
 // loopback port with a fresh data directory, and talks HTTP to it.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,8 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
       return r;
     },
     /** Move the server's clock (test builds only) `seconds` past real time. */
-    setClock(seconds) { writeFileSync(join(data, 'test-clock'), String(seconds)); },
+    // Readable by the user a root server drops to, whatever the umask.
+    setClock(seconds) { const f = join(data, 'test-clock'); writeFileSync(f, String(seconds)); chmodSync(f, 0o644); },
     sql(query) {
       return execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, query], { encoding: 'utf8' }).trim();
     },
@@ -74,8 +75,11 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
         { env, input: password + '\n', encoding: 'utf8' });
     },
   };
+  // As root, run.sh puts the socket in /run/tandem/PORT when nginx's
+  // workers cannot reach the data directory.
+  const sockets = [join(data, 'tandem.sock'), join('/run/tandem', String(port), 'tandem.sock')];
   for (let i = 0; i < 200; i++) {
-    if (existsSync(join(data, 'tandem.sock'))) {
+    if (sockets.some((s) => existsSync(s))) {
       try { const r = await request(srv, 'GET', '/healthz'); if (r.status === 200) return srv; } catch { /* not yet */ }
     }
     await sleep(50);

@@ -3,6 +3,7 @@
  * key file's permissions. */
 #include "testutil.h"
 
+#include <glob.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -83,6 +84,50 @@ static void refuses_another_key_and_loose_permissions(void **state)
 	buf_free(&p);
 }
 
+/* How many KEYFILE.retired-* exist; the first one's name in first. */
+static size_t retired_files(char *first, size_t cap)
+{
+	char pattern[300];
+	snprintf(pattern, sizeof(pattern), "%s.retired-*", keyfile);
+	glob_t g;
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return 0;
+	size_t n = g.gl_pathc;
+	snprintf(first, cap, "%s", g.gl_pathv[0]);
+	globfree(&g);
+	return n;
+}
+
+/* A rotation leaves the new key alone in the key file and the old one,
+ * private, in a retired file that still opens old values (a backup's)
+ * until seal_drop_retired removes it. */
+static void rotation_keeps_the_retired_key(void **state)
+{
+	(void)state;
+	struct buf c = {0}, p = {0};
+	char retired[400];
+	assert_int_equal(seal_encrypt("t", "c", "1", "before", 6, &c), 0);
+	uint32_t old = seal_key_id();
+	assert_int_equal(seal_rotate_begin(), 0);
+	assert_int_equal(seal_rotate_finish(), 0);
+	assert_int_not_equal(seal_key_id(), old);
+	assert_int_equal(seal_init(keyfile, 0), 0);
+	assert_int_equal(seal_decrypt("t", "c", "1", c.data, c.len, &p), -1);
+	assert_int_equal(retired_files(retired, sizeof(retired)), 1);
+	struct stat st;
+	assert_int_equal(stat(retired, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(seal_init(retired, 0), 0);
+	assert_int_equal(seal_decrypt("t", "c", "1", c.data, c.len, &p), 0);
+	assert_string_equal(buf_str(&p), "before");
+	assert_int_equal(seal_drop_retired(keyfile), 1);
+	assert_int_equal(retired_files(retired, sizeof(retired)), 0);
+	assert_int_equal(seal_drop_retired(keyfile), 0);
+	assert_int_equal(seal_init(keyfile, 0), 0);
+	buf_free(&c);
+	buf_free(&p);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -91,6 +136,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_moved_or_altered, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_another_key_and_loose_permissions, setup, teardown),
+		cmocka_unit_test_setup_teardown(rotation_keeps_the_retired_key, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("field encryption", tests, NULL, NULL);
 }
