@@ -39,6 +39,21 @@ mkdir -p "$RUN/nginx" "$DATA/extra"
 rm -rf "$RUN/static"
 cp -R "$ROOT/static" "$RUN/static"
 [ "$(id -u)" = 0 ] && chmod -R a+rX "$RUN/static"
+# TANDEM_TRUSTED_PROXIES: addresses or CIDRs (comma or space separated)
+# whose X-Forwarded-For names the client; only these characters can reach
+# the config.
+: > "$DATA/realip.conf"
+IFS=', ' read -ra proxies <<< "${TANDEM_TRUSTED_PROXIES:-}"
+for p in "${proxies[@]}"; do
+  [ -z "$p" ] && continue
+  if [[ ! "$p" =~ ^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$ ]]; then
+    echo "TANDEM_TRUSTED_PROXIES: '$p' is not an address or CIDR" >&2; exit 1
+  fi
+  echo "set_real_ip_from $p;" >> "$DATA/realip.conf"
+done
+if [ -s "$DATA/realip.conf" ]; then
+  printf 'real_ip_header X-Forwarded-For;\nreal_ip_recursive on;\n' >> "$DATA/realip.conf"
+fi
 sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@RUN@|$RUN|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
     -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
     -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
