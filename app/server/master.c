@@ -16,6 +16,7 @@
 #include "pages/setup.h"
 #include "security/seal.h"
 #include "security/throttle.h"
+#include "store/known.h"
 #include "server/server.h"
 #include "store/db.h"
 #include "store/directory.h"
@@ -29,6 +30,7 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	int64_t now = clock_now();
 	sess_purge(db, now, (int64_t)cfg->idle_minutes * 60, (int64_t)cfg->session_hours * 3600);
 	throttle_purge(db, now);
+	known_purge(db, now);
 	req_expire_all(db, now);
 	/* Hourly: answer-time medians cover a moving 90-day window. */
 	static int64_t last_rebuild;
