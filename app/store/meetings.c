@@ -98,8 +98,11 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	enum db_rc rc;
 	/* The texts are sealed for their row, so the row id comes first: under
 	 * BEGIN IMMEDIATE no other writer can take the next one, and one INSERT
-	 * does what an INSERT and an UPDATE of the sealed columns did. */
-	st = DB_STMT(db, "SELECT coalesce(max(id), 0) + 1 FROM meetings");
+	 * does what an INSERT and an UPDATE of the sealed columns did. The id
+	 * comes from a counter that only grows (sql/0009), never max(id) + 1:
+	 * a deleted session's id must not name a new one. */
+	st = DB_STMT(db, "UPDATE id_counters SET last = max(last, (SELECT coalesce(max(id), 0) FROM "
+			 "meetings)) + 1 WHERE name = 'meetings' RETURNING last");
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
