@@ -258,6 +258,7 @@ struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st)
 		view_row_str(r, waited);
 		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
 		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
+		view_row_url(r, (const char *)sqlite3_column_text(st, 2)); /* the topic, for ?topic= */
 		view_list_add(l, r);
 	}
 	if (st)
