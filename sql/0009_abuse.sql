@@ -33,3 +33,10 @@ INSERT INTO auth_failures_new(scope, key, at) SELECT scope, key, at FROM auth_fa
 DROP TABLE auth_failures;
 ALTER TABLE auth_failures_new RENAME TO auth_failures;
 CREATE INDEX auth_failures_key ON auth_failures(scope, key, at);
+
+-- Short texts people write to each other, sealed like session notes
+-- (store/sealcol.c): the old TEXT columns keep '' once a value is sealed;
+-- `serve` seals what older versions left in them at start.
+ALTER TABLE requests ADD COLUMN message_sealed BLOB;
+ALTER TABLE mentorships ADD COLUMN end_reason_sealed BLOB;
+ALTER TABLE plan_weeks ADD COLUMN note_sealed BLOB;

@@ -17,6 +17,7 @@
 #include "security/seal.h"
 #include "security/throttle.h"
 #include "store/known.h"
+#include "store/sealcol.h"
 #include "server/server.h"
 #include "store/db.h"
 #include "store/directory.h"
@@ -129,6 +130,20 @@ int server_run(const struct config *cfg)
 	if (fd < 0) {
 		db_close(db);
 		return 1;
+	}
+	/* Texts written before they were sealed are sealed now, once, with the
+	 * key this process just loaded. */
+	long sealed = sealcol_convert(db);
+	if (sealed < 0) {
+		fprintf(stderr, "tandem: could not seal the plain texts older versions left\n");
+		close(fd);
+		db_close(db);
+		return 1;
+	}
+	if (sealed > 0) {
+		char count[24];
+		snprintf(count, sizeof(count), "%ld", sealed);
+		log_kv("info", "sealed texts older versions kept in plain text", "count", count, LOG_END);
 	}
 	setup_announce(db, cfg);
 	char pidfile[4300];

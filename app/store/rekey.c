@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "security/seal.h"
+#include "store/sealcol.h"
 #include <sodium.h>
 
 /* Re-seal the value in column i of the current row of st, for AD
@@ -93,6 +94,12 @@ long rekey_all(struct db *db)
 	}
 	if (st)
 		sqlite3_reset(st);
+	/* A request's message, a mentorship's end reason, plan notes. */
+	long more = bad ? 0 : sealcol_rekey(db);
+	if (more < 0)
+		bad = 1;
+	else
+		n += more;
 	if (bad || !st || !up) {
 		db_rollback(db);
 		return -1;
