@@ -11,15 +11,16 @@ CREATE TABLE known_browsers (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX known_browsers_user ON known_browsers(user_id);
 
--- Ids that are never handed out twice. A logged session's sealed texts
--- name their row (`meetings:agenda:ID`) as associated data, so an id that
--- came back after a delete would name two sessions over time. `last` is
--- the highest id ever given; the store takes max(last, max(id)) + 1.
+-- Ids that are never handed out twice. Sealed texts name their row
+-- (`meetings:agenda:ID`, `action_items:body:ID`) as associated data, so an
+-- id that came back after a delete would name two rows over time. `last`
+-- is the highest id ever given; the store takes max(last, max(id)) + 1.
 CREATE TABLE id_counters (
   name TEXT PRIMARY KEY,
   last INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 INSERT INTO id_counters(name, last) SELECT 'meetings', coalesce(max(id), 0) FROM meetings;
+INSERT INTO id_counters(name, last) SELECT 'action_items', coalesce(max(id), 0) FROM action_items;
 
 -- Throttling also counts accounts created per address (scope 'signup'):
 -- each one costs an argon2id. Rebuilt to widen the CHECK; nothing refers

@@ -313,6 +313,15 @@ test('a deleted session\'s id is never given to another session', async () => {
   assert.ok(secondId > firstId, `new id ${secondId} after deleted ${firstId}`);
   assert.equal((await mentee.get(`/sessions/${firstId}`)).status, 404);
   assert.equal((await mentee.get(`/sessions/${secondId}`)).status, 200);
+  // The same for action items (their body is sealed for its id too).
+  await mentee.get(`/sessions/${secondId}`);
+  assert.equal((await mentee.post(`/sessions/${secondId}/actions`, { owner: 'mentee', body: 'first item' })).status, 303);
+  const itemId = Number(srv.sql('SELECT max(id) FROM action_items'));
+  assert.equal((await mentee.post(`/sessions/${secondId}/delete`)).status, 303);
+  const third = (await logSession(mentee)).headers.location;
+  await mentee.get(third);
+  assert.equal((await mentee.post(`${third}/actions`, { owner: 'mentee', body: 'second item' })).status, 303);
+  assert.ok(Number(srv.sql('SELECT max(id) FROM action_items')) > itemId, 'a new item id');
 });
 
 test('a topic link carries the topic percent-encoded: its query decodes back to exactly the topic', async () => {
