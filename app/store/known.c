@@ -58,6 +58,18 @@ enum db_rc known_issue(struct db *db, int64_t user_id, int64_t now, char b64[TOK
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
 	db_bind_int(st, ":u", user_id);
 	db_bind_int(st, ":now", now);
+	enum db_rc rc = db_exec_step(st);
+	if (rc != DB_OK)
+		return rc;
+	/* A client that drops the cookie gets a new row at every sign-in:
+	 * only the newest few per account are kept. */
+	st = DB_STMT(db, "DELETE FROM known_browsers WHERE user_id = :u AND token_hash NOT IN "
+			 "(SELECT token_hash FROM known_browsers WHERE user_id = :u "
+			 "ORDER BY created_at DESC LIMIT :keep)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":keep", KNOWN_PER_ACCOUNT);
 	return db_exec_step(st);
 }
 

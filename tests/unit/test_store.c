@@ -174,6 +174,14 @@ static void known_browser_until_it_fails(void **state)
 	for (int i = 0; i < KNOWN_MAX_FAILURES; i++)
 		assert_int_equal(known_fail(db, b64, uid), DB_OK);
 	assert_false(known_check(db, b64, uid, 1001)); /* guessing from it ends it */
+	/* a client dropping the cookie cannot grow the table without bound */
+	for (int i = 0; i < KNOWN_PER_ACCOUNT + 5; i++)
+		assert_int_equal(known_issue(db, other, 2000 + i, b64), DB_OK);
+	assert_true(known_check(db, b64, other, 2100)); /* the newest is kept */
+	assert_true(db_scalar(db,
+			      "SELECT max(n) FROM (SELECT count(*) AS n FROM known_browsers "
+			      "GROUP BY user_id)",
+			      -1) <= KNOWN_PER_ACCOUNT);
 }
 
 static void signups_per_address_slow_down(void **state)
