@@ -46,8 +46,24 @@ FLOOR=""
 if [ -n "${TANDEM_FLOOR_SOCKET:-}" ]; then
   FLOOR="location = /__floor { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$TANDEM_FLOOR_SOCKET; }"
 fi
+# TANDEM_TRUSTED_PROXIES: addresses or CIDRs (comma or space separated)
+# whose X-Forwarded-For names the client; only these characters can reach
+# the config, and it is written into nginx.conf itself (see above: nothing
+# is included from the data directory).
+REALIP=""
+IFS=', ' read -ra proxies <<< "${TANDEM_TRUSTED_PROXIES:-}"
+for p in "${proxies[@]}"; do
+  [ -z "$p" ] && continue
+  if [[ ! "$p" =~ ^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$ ]]; then
+    echo "TANDEM_TRUSTED_PROXIES: '$p' is not an address or CIDR" >&2; exit 1
+  fi
+  REALIP="$REALIP set_real_ip_from $p;"
+done
+if [ -n "$REALIP" ]; then
+  REALIP="$REALIP real_ip_header X-Forwarded-For; real_ip_recursive on;"
+fi
 sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@RUN@|$RUN|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
-    -e "s|@FLOOR@|$FLOOR|" -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
+    -e "s|@FLOOR@|$FLOOR|" -e "s|@REALIP@|$REALIP|" -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
     -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
     "$ROOT/deploy/nginx.conf.in" > "$DATA/nginx.conf"
 cp "$ROOT/deploy/fastcgi.conf.in" "$DATA/fastcgi.conf"

@@ -60,6 +60,11 @@ void resp_session_cookie(struct response *r, const char *value, long max_age)
 	set_cookie(r, "__Host-sid", value, max_age);
 }
 
+void resp_known_cookie(struct response *r, const char *value, long max_age)
+{
+	set_cookie(r, "__Host-known", value, max_age);
+}
+
 void resp_flash_cookie(struct response *r, const char *msg)
 {
 	struct buf v = {0};

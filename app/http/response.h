@@ -23,6 +23,9 @@ void resp_redirect(struct response *r, const char *path);
 /* Set the session cookie __Host-sid with the contract's attributes;
  * max_age < 0 omits Max-Age (a browser-session cookie), 0 deletes it. */
 void resp_session_cookie(struct response *r, const char *value, long max_age);
+/* Set __Host-known, the cookie of a browser that signed in before (same
+ * attributes as the session cookie), for max_age seconds. */
+void resp_known_cookie(struct response *r, const char *value, long max_age);
 /* The one-time message the next page shows (a session cookie, encoded),
  * or, with msg NULL, its removal once a page has shown it. A cookie, not
  * a database row: showing a message is then never a write. */

@@ -39,7 +39,7 @@ void page_password(struct ctx *c)
 		show(c, 422, &f);
 		return;
 	}
-	int64_t wait = throttle_wait(c->db, c->user.email, c->req->ip, c->now);
+	int64_t wait = throttle_wait(c->db, c->user.email, c->req->ip, c->now, 0);
 	if (wait > 0) {
 		fields_fail(&f, 0, "Too many wrong passwords. Wait a few minutes, then try again.");
 		show(c, 429, &f);

@@ -9,6 +9,7 @@
 #include "security/password.h"
 #include "security/throttle.h"
 #include "store/audit.h"
+#include "store/known.h"
 
 static const struct field_spec signup_fields[] = {ACCOUNT_FIELDS};
 #define NSIGNUP (sizeof(signup_fields) / sizeof(signup_fields[0]))
@@ -30,6 +31,9 @@ void page_signup_form(struct ctx *c)
 	ctx_render(c, 200, "signup", "Create your account");
 }
 
+/* Everything cheap comes before argon2id: the form, the policy, whether
+ * the address is taken, and this client's signup budget. Only then one
+ * hash, waiting briefly for a slot. */
 void page_signup(struct ctx *c)
 {
 	struct fields f;
@@ -39,21 +43,42 @@ void page_signup(struct ctx *c)
 		return;
 	}
 	account_check_password(&f, 0);
+	struct user taken;
+	if (!f.nerr && user_by_email(c->db, f.v[0].s, &taken) == DB_OK)
+		fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
 	if (!f.nerr) {
+		int64_t wait = throttle_signup_wait(c->db, c->req->ip, c->now);
+		if (wait > 0) {
+			char ra[24];
+			snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+			resp_header(c->resp, "Retry-After", ra);
+			ctx_error(c, 429,
+				  "Many accounts were just created from your network. Please try again in a "
+				  "minute.");
+			return;
+		}
+		char hash[PW_HASH_LEN];
 		int64_t id = 0;
-		enum db_rc rc = account_create(c->db, f.v[0].s, f.v[1].s, f.v[2].s, "member", c->now,
-					       c->req->ip, &id);
+		enum db_rc rc = account_hash(c->db, f.v[2].s, hash);
+		if (rc == DB_OK)
+			rc = db_begin(c->db);
+		if (rc == DB_OK) {
+			rc = account_insert(c->db, f.v[0].s, f.v[1].s, hash, "member", c->now, c->req->ip,
+					    &id);
+			if (rc == DB_OK)
+				rc = throttle_signup_note(c->db, c->req->ip, c->now);
+			if (rc == DB_OK)
+				rc = ctx_sign_in(c, id);
+			rc = db_end(c->db, rc);
+		}
 		if (rc == DB_CONFLICT) {
+			resp_reset(c->resp);
 			fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
 		} else if (rc != DB_OK) {
+			resp_reset(c->resp); /* drop a cookie for a session that was rolled back */
 			ctx_store_error(c, rc);
 			return;
 		} else {
-			rc = ctx_sign_in(c, id);
-			if (rc != DB_OK) {
-				ctx_store_error(c, rc);
-				return;
-			}
 			ctx_flash(c, "Welcome to Tandem! Fill in your profile so people can find you.");
 			resp_redirect(c->resp, "/");
 			return;
@@ -128,15 +153,17 @@ void page_login(struct ctx *c)
 	for (char *p = email; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
+	struct user u;
+	int found = user_by_email(c->db, email, &u) == DB_OK && u.active;
+	const char *known_cookie = form_get(&c->req->cookies, "__Host-known");
+	int known = found && known_check(c->db, known_cookie, u.id, c->now);
 	/* Throttle before argon2id runs: a refused guess costs us nothing. */
-	int64_t wait = throttle_wait(c->db, email, c->req->ip, c->now);
+	int64_t wait = throttle_wait(c->db, email, c->req->ip, c->now, known);
 	if (wait > 0) {
 		audit_add(c->db, c->now, "login_throttled", 0, 0, c->req->ip, NULL);
 		say_wait(c, &f, wait);
 		return;
 	}
-	struct user u;
-	int found = user_by_email(c->db, email, &u) == DB_OK && u.active;
 	int rehash = 0;
 	db_read_end(c->db); /* argon2id next */
 	enum pw_rc p = pw_verify(found ? u.pw_hash : NULL, f.v[1].s, &rehash);
@@ -149,6 +176,8 @@ void page_login(struct ctx *c)
 		enum db_rc rc = db_begin(c->db);
 		if (rc == DB_OK) {
 			rc = throttle_fail(c->db, email, c->req->ip, c->now);
+			if (rc == DB_OK && known)
+				rc = known_fail(c->db, known_cookie, u.id);
 			if (rc == DB_OK)
 				rc = audit_add(c->db, c->now, "login_failed", 0, found ? u.id : 0, c->req->ip,
 					       NULL);
@@ -163,12 +192,17 @@ void page_login(struct ctx *c)
 	}
 	char newhash[PW_HASH_LEN];
 	int have_new = rehash && pw_hash(f.v[1].s, newhash) == PW_OK;
+	char newknown[TOKEN_B64_LEN] = "";
 	enum db_rc rc = db_begin(c->db);
 	if (rc == DB_OK) {
 		if (have_new)
 			rc = user_set_password(c->db, u.id, newhash);
-		if (rc == DB_OK)
+		/* A known browser's success leaves other people's failures
+		 * counted: clearing them would reopen the account to guessing. */
+		if (rc == DB_OK && !known)
 			rc = throttle_clear(c->db, email);
+		if (rc == DB_OK && !known)
+			rc = known_issue(c->db, u.id, c->now, newknown);
 		if (rc == DB_OK)
 			rc = user_set_last_login(c->db, u.id, c->now);
 		if (rc == DB_OK)
@@ -182,6 +216,8 @@ void page_login(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
+	if (newknown[0])
+		resp_known_cookie(c->resp, newknown, KNOWN_SECONDS);
 	resp_redirect(c->resp, local_path(f.v[2].s) ? f.v[2].s : "/");
 }
 

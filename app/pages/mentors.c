@@ -265,6 +265,7 @@ void page_topics(struct ctx *c)
 		view_row_int(r, w);
 		view_row_int(r, o);
 		view_row_int(r, w > o); /* more people want it than offer it */
+		view_row_url(r, (const char *)sqlite3_column_text(st, 0)); /* for ?topic= */
 		view_list_add(l, r);
 	}
 	sqlite3_reset(st);

@@ -9,6 +9,7 @@
 #include "pages/when.h"
 #include "store/mentorships.h"
 #include "store/profiles.h"
+#include "store/sealcol.h"
 
 struct vlist *mentorship_rows(struct ctx *c, int only_active)
 {
@@ -88,22 +89,32 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "outcome", m.outcome[0] ? fmt_outcome(m.outcome) : "");
 	view_str(v, "end_reason", m.end_reason);
 	sqlite3_stmt *st = DB_STMT(
-		c->db,
-		"SELECT week, title, done, note FROM plan_weeks WHERE mentorship_id = :m ORDER BY week");
+		c->db, "SELECT week, title, done, note, note_sealed FROM plan_weeks WHERE mentorship_id = :m "
+		       "ORDER BY week");
 	struct vlist *l = view_list_new();
-	int done = 0;
+	int done = 0, unopened = 0;
+	struct buf note = {0};
 	while (st && (db_bind_int(st, ":m", m.id), 1) && sqlite3_step(st) == SQLITE_ROW) {
 		struct vrow *r = view_row_new();
+		char row[48];
+		snprintf(row, sizeof(row), "%lld:%d", (long long)m.id, sqlite3_column_int(st, 0));
+		if (sealcol_open(st, 4, 3, "plan_weeks", "note", row, &note) != 0)
+			unopened = 1;
 		view_row_int(r, sqlite3_column_int(st, 0));
 		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
 		view_row_int(r, sqlite3_column_int(st, 2));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 3));
+		view_row_str(r, buf_str(&note));
 		done += sqlite3_column_int(st, 2);
 		view_list_add(l, r);
 	}
 	if (st)
 		sqlite3_reset(st);
+	buf_free(&note);
 	view_list_set(v, "plan", l);
+	if (unopened) {
+		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
+		return;
+	}
 	st = DB_STMT(c->db,
 		     "SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
 		     "ORDER BY held_on DESC, id DESC LIMIT 200");

@@ -13,6 +13,7 @@
 #include "pages/routes.h"
 #include "store/profiles.h"
 #include "store/requests.h"
+#include "store/sealcol.h"
 
 static const char *const cadences[] = {"weekly", "biweekly", "monthly", NULL};
 static const char *const lengths[] = {"20", "30", "45", "60", "90", NULL};
@@ -258,6 +259,7 @@ struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st)
 		view_row_str(r, waited);
 		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
 		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
+		view_row_url(r, (const char *)sqlite3_column_text(st, 2)); /* the topic, for ?topic= */
 		view_list_add(l, r);
 	}
 	if (st)
@@ -297,7 +299,8 @@ void page_request(struct ctx *c)
 		c->db,
 		"SELECT r.mentee_id, r.mentor_id, e.display_name, m.display_name, t.name, r.goal, r.format, "
 		"r.cadence, r.duration_min, r.weeks, r.message, " REQ_STATUS_SQL ", r.reason, r.created_at, "
-		"coalesce(r.mentorship_id, 0) FROM requests r JOIN users e ON e.id = r.mentee_id "
+		"coalesce(r.mentorship_id, 0), r.message_sealed FROM requests r "
+		"JOIN users e ON e.id = r.mentee_id "
 		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
 		"WHERE r.id = :id AND (r.mentee_id = :u OR r.mentor_id = :u)");
 	if (!st) {
@@ -325,7 +328,17 @@ void page_request(struct ctx *c)
 	view_str(v, "cadence", fmt_cadence((const char *)sqlite3_column_text(st, 7)));
 	view_int(v, "duration_min", sqlite3_column_int(st, 8));
 	view_int(v, "weeks", sqlite3_column_int(st, 9));
-	view_str(v, "message", (const char *)sqlite3_column_text(st, 10));
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)c->req->ids[0]);
+	struct buf msg = {0};
+	if (sealcol_open(st, 15, 10, "requests", "message", row, &msg) != 0) {
+		buf_free(&msg);
+		sqlite3_reset(st);
+		ctx_error(c, 500, "This request could not be read. The error was logged.");
+		return;
+	}
+	view_str(v, "message", buf_str(&msg));
+	buf_free(&msg);
 	view_str(v, "status", status);
 	view_str(v, "status_text", fmt_request_status(status));
 	view_str(v, "reason", (const char *)sqlite3_column_text(st, 12));

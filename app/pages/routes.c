@@ -10,7 +10,7 @@ const struct route routes[] = {
 	{"GET", "/login", page_login_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
 	{"POST", "/login", page_login, ACCESS_PUBLIC, ROUTE_SLOW},
 	{"POST", "/logout", page_logout, ACCESS_MEMBER, 0},
-	{"GET", "/setup", page_setup_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
+	{"GET", "/setup", page_setup_form, ACCESS_PUBLIC, 0},
 	{"POST", "/setup", page_setup, ACCESS_PUBLIC, ROUTE_SLOW},
 	{"GET", "/account/password", page_password_form, ACCESS_MEMBER, 0},
 	{"POST", "/account/password", page_password, ACCESS_MEMBER, ROUTE_SLOW},

@@ -79,9 +79,37 @@ void page_setup_form(struct ctx *c)
 		ctx_error(c, 404, bad_link);
 		return;
 	}
+	/* The pre-session (a write and an fsync) only for a valid link: a
+	 * stream of wrong tokens costs a read each, never a commit. */
+	enum db_rc rc = ctx_ensure_presession(c);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
 	ctx_form_values(c, setup_fields, NSETUP, NULL);
 	view_str(ctx_view(c), "token", tok);
 	ctx_render(c, 200, "setup", "Set up Tandem");
+}
+
+/* Inside the write transaction: take the token (unused, unexpired, no
+ * admin yet) for good. DB_OK, DB_NOTFOUND when another request took it
+ * first or it is no longer valid, or an error. Checking and taking in one
+ * UPDATE under BEGIN IMMEDIATE is what makes the link single-use even for
+ * concurrent POSTs. */
+static enum db_rc token_consume(struct ctx *c, const unsigned char hash[TOKEN_HASH_BYTES])
+{
+	if (user_active_admins(c->db) > 0)
+		return DB_NOTFOUND;
+	sqlite3_stmt *u = DB_STMT(c->db, "UPDATE setup_tokens SET used_at = :now WHERE token_hash = :h "
+					 "AND used_at IS NULL AND expires_at > :now");
+	if (!u)
+		return DB_ERR;
+	db_bind_int(u, ":now", c->now);
+	db_bind_blob(u, ":h", hash, TOKEN_HASH_BYTES);
+	enum db_rc rc = db_exec_step(u);
+	if (rc == DB_OK && sqlite3_changes(db_handle(c->db)) != 1)
+		rc = DB_NOTFOUND;
+	return rc;
 }
 
 void page_setup(struct ctx *c)
@@ -94,34 +122,38 @@ void page_setup(struct ctx *c)
 		return;
 	}
 	account_check_password(&f, 0);
+	struct user taken;
+	if (!f.nerr && user_by_email(c->db, f.v[0].s, &taken) == DB_OK)
+		fields_fail(&f, 0, "An account with this email already exists.");
 	if (!f.nerr) {
+		char pwhash[PW_HASH_LEN];
 		int64_t id = 0;
-		enum db_rc rc =
-			account_create(c->db, f.v[0].s, f.v[1].s, f.v[2].s, "admin", c->now, c->req->ip, &id);
+		enum db_rc rc = account_hash(c->db, f.v[2].s, pwhash);
+		if (rc == DB_OK)
+			rc = db_begin(c->db);
+		if (rc == DB_OK) {
+			rc = token_consume(c, hash);
+			if (rc == DB_OK)
+				rc = account_insert(c->db, f.v[0].s, f.v[1].s, pwhash, "admin", c->now,
+						    c->req->ip, &id);
+			if (rc == DB_OK)
+				rc = audit_add(c->db, c->now, "setup_used", id, id, c->req->ip, NULL);
+			if (rc == DB_OK)
+				rc = ctx_sign_in(c, id);
+			rc = db_end(c->db, rc);
+		}
+		sodium_memzero(pwhash, sizeof(pwhash));
 		if (rc == DB_CONFLICT) {
 			fields_fail(&f, 0, "An account with this email already exists.");
+		} else if (rc == DB_NOTFOUND) {
+			resp_reset(c->resp);
+			ctx_error(c, 404, bad_link);
+			return;
 		} else if (rc != DB_OK) {
+			resp_reset(c->resp); /* drop a cookie for a session that was rolled back */
 			ctx_store_error(c, rc);
 			return;
 		} else {
-			rc = db_begin(c->db);
-			sqlite3_stmt *u = DB_STMT(
-				c->db, "UPDATE setup_tokens SET used_at = :now WHERE token_hash = :h");
-			if (rc == DB_OK) {
-				db_bind_int(u, ":now", c->now);
-				db_bind_blob(u, ":h", hash, TOKEN_HASH_BYTES);
-				rc = db_exec_step(u);
-				if (rc == DB_OK)
-					rc = audit_add(c->db, c->now, "setup_used", id, id, c->req->ip, NULL);
-				if (rc == DB_OK)
-					rc = ctx_sign_in(c, id);
-				rc = db_end(c->db, rc);
-			}
-			if (rc != DB_OK) {
-				resp_reset(c->resp);
-				ctx_store_error(c, rc);
-				return;
-			}
 			ctx_flash(c, "You are the first admin. Invite your colleagues to sign up.");
 			resp_redirect(c->resp, "/");
 			return;

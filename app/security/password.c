@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -11,6 +12,8 @@
 
 #define PW_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PW_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define PW_SLOT_WAIT_MS 1500
+#define PW_SLOT_POLL_MS 5
 
 static int slot_fd = -1;
 static int slot_count = 1;
@@ -29,7 +32,7 @@ int pw_slots_init(const char *data_dir, int slots)
 
 /* One byte-range lock per slot: the kernel releases it if the worker dies,
  * so a crash never leaks a slot. Returns the slot or -1 when all are busy. */
-static int slot_take(void)
+static int slot_try(void)
 {
 	if (slot_fd < 0)
 		return 0;
@@ -39,6 +42,22 @@ static int slot_take(void)
 			return i;
 	}
 	return -1;
+}
+
+/* A busy slot frees within one argon2id (~70 ms), so failing at once made
+ * one client's stream of hashes turn other people's logins into 503s.
+ * Wait up to PW_SLOT_WAIT_MS, polling every few ms (a blocking F_SETLKW
+ * would wait on one slot while another frees), then give up: the wait is
+ * bounded so a flood still cannot hold a worker for long. */
+static int slot_take(void)
+{
+	for (int waited = 0;; waited += PW_SLOT_POLL_MS) {
+		int s = slot_try();
+		if (s >= 0 || waited >= PW_SLOT_WAIT_MS)
+			return s;
+		struct timespec ts = {0, PW_SLOT_POLL_MS * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 }
 
 static void slot_give(int i)

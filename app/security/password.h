@@ -9,7 +9,7 @@
 enum pw_rc {
 	PW_OK = 0,
 	PW_MISMATCH = 1,
-	PW_BUSY = 2, /* every argon2id slot is taken: answer 503 now */
+	PW_BUSY = 2, /* every argon2id slot stayed taken for 1.5 s: answer 503 */
 	PW_ERR = 3,
 };
 

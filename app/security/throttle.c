@@ -7,6 +7,7 @@
 #define ACCT_FREE 5
 #define IP_FREE 20
 #define DELAY_CAP 20
+#define SIGNUP_FREE 5
 
 static int64_t wait_for(struct db *db, const char *scope, const char *key, int64_t now, int64_t free_n,
 			int64_t max)
@@ -37,9 +38,9 @@ static int64_t wait_for(struct db *db, const char *scope, const char *key, int64
 	return w > 0 ? w : 0;
 }
 
-int64_t throttle_wait(struct db *db, const char *acct, const char *ip, int64_t now)
+int64_t throttle_wait(struct db *db, const char *acct, const char *ip, int64_t now, int known)
 {
-	int64_t a = wait_for(db, "acct", acct, now, ACCT_FREE, THROTTLE_ACCT_MAX);
+	int64_t a = known ? 0 : wait_for(db, "acct", acct, now, ACCT_FREE, THROTTLE_ACCT_MAX);
 	int64_t b = wait_for(db, "ip", ip, now, IP_FREE, THROTTLE_IP_MAX);
 	return a > b ? a : b;
 }
@@ -72,4 +73,20 @@ void throttle_purge(struct db *db, int64_t now)
 		return;
 	db_bind_int(st, ":t", now - THROTTLE_WINDOW);
 	db_exec_step(st);
+}
+
+int64_t throttle_signup_wait(struct db *db, const char *ip, int64_t now)
+{
+	return wait_for(db, "signup", ip, now, SIGNUP_FREE, THROTTLE_SIGNUP_MAX);
+}
+
+enum db_rc throttle_signup_note(struct db *db, const char *ip, int64_t now)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO auth_failures(scope, key, at) VALUES ('signup', :ip, :now)");
+	if (!st)
+		return DB_ERR;
+	db_bind_text(st, ":ip", ip);
+	db_bind_int(st, ":now", now);
+	return db_exec_step(st);
 }

@@ -8,12 +8,17 @@
 #include "store/db.h"
 
 #define THROTTLE_WINDOW 3600
-#define THROTTLE_ACCT_MAX 100 /* failed verifications per account per hour */
-#define THROTTLE_IP_MAX 300   /* per client address per hour */
+#define THROTTLE_ACCT_MAX 100	/* failed verifications per account per hour */
+#define THROTTLE_IP_MAX 300	/* per client address per hour */
+#define THROTTLE_SIGNUP_MAX 100 /* accounts created per client address per hour */
 
 /* Seconds the caller must wait before another verification for this
- * account key (normalised email) and address, 0 when it may go ahead. */
-int64_t throttle_wait(struct db *db, const char *acct, const char *ip, int64_t now);
+ * account key (normalised email) and address, 0 when it may go ahead.
+ * known: the request comes from a browser known for this account
+ * (store/known.h), which the account's limit never holds back: failures
+ * from anywhere else then cannot lock the owner out. The address's limit
+ * applies to everyone. */
+int64_t throttle_wait(struct db *db, const char *acct, const char *ip, int64_t now, int known);
 
 /* Record one failed verification for both keys (inside the caller's
  * transaction or alone). DB_OK or an error. */
@@ -21,6 +26,15 @@ enum db_rc throttle_fail(struct db *db, const char *acct, const char *ip, int64_
 
 /* Forget an account's failures after a successful sign-in. */
 enum db_rc throttle_clear(struct db *db, const char *acct);
+
+/* Seconds before this address may create another account (each one costs
+ * an argon2id): 5 free an hour, then doubling delays up to 20 s, at most
+ * THROTTLE_SIGNUP_MAX an hour. 0 when it may go ahead. */
+int64_t throttle_signup_wait(struct db *db, const char *ip, int64_t now);
+
+/* Count one account created from this address (inside the transaction
+ * that creates it). DB_OK or an error. */
+enum db_rc throttle_signup_note(struct db *db, const char *ip, int64_t now);
 
 /* Drop rows older than the window (master's periodic task). */
 void throttle_purge(struct db *db, int64_t now);

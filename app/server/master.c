@@ -18,6 +18,8 @@
 #include "security/seal.h"
 #include "security/throttle.h"
 #include "server/privdrop.h"
+#include "store/known.h"
+#include "store/sealcol.h"
 #include "server/server.h"
 #include "store/db.h"
 #include "store/directory.h"
@@ -32,6 +34,7 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	int64_t now = clock_now();
 	sess_purge(db, now, (int64_t)cfg->idle_minutes * 60, (int64_t)cfg->session_hours * 3600);
 	throttle_purge(db, now);
+	known_purge(db, now);
 	req_expire_all(db, now);
 	/* A batch whose release failed after an answer is tried again. */
 	survey_release_all(db, cfg->survey_k);
@@ -166,6 +169,21 @@ int server_run(const struct config *cfg)
 		close(fd);
 		unlink(cfg->sock_path);
 		return 1;
+	}
+	/* Texts written before they were sealed are sealed now, once, with the
+	 * key this process just loaded. */
+	long sealed = sealcol_convert(db);
+	if (sealed < 0) {
+		fprintf(stderr, "tandem: could not seal the plain texts older versions left\n");
+		close(fd);
+		unlink(cfg->sock_path);
+		db_close(db);
+		return 1;
+	}
+	if (sealed > 0) {
+		char count[24];
+		snprintf(count, sizeof(count), "%ld", sealed);
+		log_kv("info", "sealed texts older versions kept in plain text", "count", count, LOG_END);
 	}
 	setup_announce(db, cfg);
 	char pidfile[4300];

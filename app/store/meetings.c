@@ -98,8 +98,11 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	enum db_rc rc;
 	/* The texts are sealed for their row, so the row id comes first: under
 	 * BEGIN IMMEDIATE no other writer can take the next one, and one INSERT
-	 * does what an INSERT and an UPDATE of the sealed columns did. */
-	st = DB_STMT(db, "SELECT coalesce(max(id), 0) + 1 FROM meetings");
+	 * does what an INSERT and an UPDATE of the sealed columns did. The id
+	 * comes from a counter that only grows (sql/0009), never max(id) + 1:
+	 * a deleted session's id must not name a new one. */
+	st = DB_STMT(db, "UPDATE id_counters SET last = max(last, (SELECT coalesce(max(id), 0) FROM "
+			 "meetings)) + 1 WHERE name = 'meetings' RETURNING last");
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
@@ -385,17 +388,27 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 		db_rollback(db);
 		return MEET_NOTFOUND;
 	}
-	sqlite3_stmt *st =
-		DB_STMT(db, "INSERT INTO action_items(mentorship_id, meeting_id, owner, body, created_at) "
-			    "SELECT mentorship_id, id, :o, x'', :now FROM meetings WHERE id = :m");
+	/* Like a session's, an item's id names its sealed body: taken from a
+	 * counter that only grows, so a deleted item's id never comes back. */
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE id_counters SET last = max(last, (SELECT coalesce(max(id), 0) "
+				       "FROM action_items)) + 1 WHERE name = 'action_items' RETURNING last");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		if (st)
+			sqlite3_reset(st);
+		return fail(db, DB_ERR, dbrc);
+	}
+	int64_t id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = DB_STMT(db, "INSERT INTO action_items(id, mentorship_id, meeting_id, owner, body, created_at) "
+			 "SELECT :id, mentorship_id, id, :o, x'', :now FROM meetings WHERE id = :m");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":id", id);
 	db_bind_text(st, ":o", owner);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", meeting);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
-	int64_t id = sqlite3_last_insert_rowid(db_handle(db));
 	char row[32];
 	snprintf(row, sizeof(row), "%lld", (long long)id);
 	st = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");

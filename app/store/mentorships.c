@@ -1,6 +1,7 @@
 #include "store/mentorships.h"
 
 #include "store/directory.h"
+#include "store/sealcol.h"
 #include "store/surveys.h"
 
 #include <stdio.h>
@@ -8,13 +9,13 @@
 
 enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship *m)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT m.id, m.mentor_id, m.mentee_id, a.display_name, b.display_name, "
-			    "t.name, m.goal, m.format, m.cadence, m.started_on, m.planned_end, m.status, "
-			    "coalesce(m.outcome, ''), m.end_reason, m.duration_min, m.weeks "
-			    "FROM mentorships m JOIN users a ON a.id = m.mentor_id "
-			    "JOIN users b ON b.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
-			    "WHERE m.id = :id AND (m.mentor_id = :u OR m.mentee_id = :u)");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT m.id, m.mentor_id, m.mentee_id, a.display_name, b.display_name, "
+		    "t.name, m.goal, m.format, m.cadence, m.started_on, m.planned_end, m.status, "
+		    "coalesce(m.outcome, ''), m.end_reason, m.duration_min, m.weeks, m.end_reason_sealed "
+		    "FROM mentorships m JOIN users a ON a.id = m.mentor_id "
+		    "JOIN users b ON b.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
+		    "WHERE m.id = :id AND (m.mentor_id = :u OR m.mentee_id = :u)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);
@@ -37,11 +38,16 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 	db_column_copy(st, 10, m->planned_end, sizeof(m->planned_end));
 	db_column_copy(st, 11, m->status, sizeof(m->status));
 	db_column_copy(st, 12, m->outcome, sizeof(m->outcome));
-	db_column_copy(st, 13, m->end_reason, sizeof(m->end_reason));
 	m->duration_min = sqlite3_column_int(st, 14);
 	m->weeks = sqlite3_column_int(st, 15);
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)m->id);
+	struct buf reason = {0};
+	int opened = sealcol_open(st, 16, 13, "mentorships", "end_reason", row, &reason);
+	snprintf(m->end_reason, sizeof(m->end_reason), "%s", opened == 0 ? buf_str(&reason) : "");
+	buf_free(&reason);
 	sqlite3_reset(st);
-	return DB_OK;
+	return opened == 0 ? DB_OK : DB_ERR;
 }
 
 static enum req_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
@@ -79,16 +85,17 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 		db_rollback(db);
 		return r;
 	}
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE mentorships SET status = :s, outcome = :o, end_reason = :r, "
-				       "ended_at = :now WHERE id = :id");
-	if (!st)
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE mentorships SET status = :s, outcome = :o, end_reason = '', "
+				       "end_reason_sealed = :r, ended_at = :now WHERE id = :id");
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)id);
+	if (!st || sealcol_bind(st, ":r", "mentorships", "end_reason", row, reason) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_text(st, ":s", status);
 	if (outcome && *outcome)
 		db_bind_text(st, ":o", outcome);
 	else
 		db_bind_null(st, ":o");
-	db_bind_text(st, ":r", reason ? reason : "");
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
@@ -125,12 +132,13 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 		db_rollback(db);
 		return r;
 	}
-	sqlite3_stmt *st = DB_STMT(
-		db, "UPDATE plan_weeks SET done = :d, note = :n WHERE mentorship_id = :id AND week = :w");
-	if (!st)
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE plan_weeks SET done = :d, note = '', note_sealed = :n "
+				       "WHERE mentorship_id = :id AND week = :w");
+	char row[48];
+	snprintf(row, sizeof(row), "%lld:%d", (long long)id, week);
+	if (!st || sealcol_bind(st, ":n", "plan_weeks", "note", row, note) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":d", done);
-	db_bind_text(st, ":n", note ? note : "");
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":w", week);
 	if ((rc = db_exec_step(st)) != DB_OK)

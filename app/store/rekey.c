@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "security/seal.h"
+#include "store/sealcol.h"
 #include "store/surveys.h"
 #include <sodium.h>
 
@@ -97,6 +98,12 @@ long rekey_all(struct db *db)
 	long pool = bad ? 0 : survey_rekey(db);
 	bad = bad || pool < 0;
 	n += pool > 0 ? pool : 0;
+	/* A request's message, a mentorship's end reason, plan notes. */
+	long more = bad ? 0 : sealcol_rekey(db);
+	if (more < 0)
+		bad = 1;
+	else
+		n += more;
 	if (bad || !st || !up) {
 		db_rollback(db);
 		return -1;

@@ -1,6 +1,7 @@
 #include "store/requests.h"
 
 #include "store/directory.h"
+#include "store/sealcol.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -116,7 +117,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	}
 	st = DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
 			 "duration_min, weeks, message, created_at) VALUES (:e, :m, :t, :g, :f, :c, :d, :w, "
-			 ":msg, :now)");
+			 "'', :now)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":e", n->mentee_id);
@@ -127,7 +128,6 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	db_bind_text(st, ":c", n->cadence);
 	db_bind_int(st, ":d", n->duration_min);
 	db_bind_int(st, ":w", n->weeks);
-	db_bind_text(st, ":msg", n->message ? n->message : "");
 	db_bind_int(st, ":now", now);
 	rc = db_exec_step(st);
 	if (rc == DB_CONFLICT) { /* the partial unique index: a racing duplicate */
@@ -137,6 +137,17 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	if (rc != DB_OK)
 		return store_fail(db, rc, dbrc);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
+	/* The message is sealed for its row, so it follows the row's id. */
+	if (n->message && *n->message) {
+		char row[32];
+		snprintf(row, sizeof(row), "%lld", (long long)*id);
+		st = DB_STMT(db, "UPDATE requests SET message_sealed = :s WHERE id = :id");
+		if (!st || sealcol_bind(st, ":s", "requests", "message", row, n->message) != 0)
+			return store_fail(db, DB_ERR, dbrc);
+		db_bind_int(st, ":id", *id);
+		if ((rc = db_exec_step(st)) != DB_OK)
+			return store_fail(db, rc, dbrc);
+	}
 	rc = db_commit(db);
 	if (rc != DB_OK) {
 		*dbrc = rc;

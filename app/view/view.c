@@ -231,6 +231,25 @@ void view_str(struct view *v, const char *name, const char *s)
 	ctpl_environ_push_string(v->env, name, escaped(&v->scratch, s));
 }
 
+/* Percent-encoding, then HTML escaping: the first already leaves nothing
+ * HTML gives meaning to, the second keeps that true whatever the first
+ * ever lets through. */
+static void url_then_html(struct buf *out, const char *s)
+{
+	struct buf u = {0};
+	url_encode(&u, s ? s : "");
+	html_escape(out, buf_str(&u));
+	buf_free(&u);
+}
+
+void view_url(struct view *v, const char *name, const char *s)
+{
+	struct buf b = {0};
+	url_then_html(&b, s);
+	ctpl_environ_push_string(v->env, name, buf_str(&b));
+	buf_free(&b);
+}
+
 void view_int(struct view *v, const char *name, int64_t n)
 {
 	ctpl_environ_push_int(v->env, name, (glong)n);
@@ -262,6 +281,14 @@ void view_row_str(struct vrow *r, const char *s)
 {
 	struct buf b = {0};
 	html_escape(&b, s ? s : "");
+	ctpl_value_array_append_string((CtplValue *)r, buf_str(&b));
+	buf_free(&b);
+}
+
+void view_row_url(struct vrow *r, const char *s)
+{
+	struct buf b = {0};
+	url_then_html(&b, s);
 	ctpl_value_array_append_string((CtplValue *)r, buf_str(&b));
 	buf_free(&b);
 }

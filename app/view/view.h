@@ -26,6 +26,9 @@ void view_free(struct view *v);
 
 /* Set name to the HTML-escaped text of s (NULL counts as ""). */
 void view_str(struct view *v, const char *name, const char *s);
+/* Set name to s percent-encoded for a URL (a query value or a path
+ * segment), then HTML-escaped: the one way a value goes into an href. */
+void view_url(struct view *v, const char *name, const char *s);
 /* Set name to an integer. */
 void view_int(struct view *v, const char *name, int64_t n);
 /* Set name to HTML that the caller vouches for (built only from escaped
@@ -36,6 +39,7 @@ void view_trusted_html(struct view *v, const char *name, const char *html);
 struct vlist *view_list_new(void);
 struct vrow *view_row_new(void);
 void view_row_str(struct vrow *r, const char *s); /* escaped */
+void view_row_url(struct vrow *r, const char *s); /* percent-encoded, then escaped */
 void view_row_int(struct vrow *r, int64_t n);
 void view_list_add(struct vlist *l, struct vrow *r); /* takes r */
 int64_t view_list_len(const struct vlist *l);

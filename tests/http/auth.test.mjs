@@ -10,7 +10,7 @@ let srv;
 before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }); });
 after(async () => { await srv.stop(); });
 
-const COOKIE_RE = /^(__Host-sid=[A-Za-z0-9_-]*|__Host-flash=[A-Za-z0-9_.~%-]*); (Max-Age=\d+; )?Path=\/; Secure; HttpOnly; SameSite=Lax$/;
+const COOKIE_RE = /^(__Host-sid=[A-Za-z0-9_-]*|__Host-known=[A-Za-z0-9_-]*|__Host-flash=[A-Za-z0-9_.~%-]*); (Max-Age=\d+; )?Path=\/; Secure; HttpOnly; SameSite=Lax$/;
 
 function checkCookies(res) {
   for (const c of [].concat(res.headers['set-cookie'] || [])) {

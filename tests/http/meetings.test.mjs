@@ -316,3 +316,45 @@ test('a shared commit that fails saves nothing of any request in it, and each of
     srv.sql('DROP TRIGGER fault_commit; DROP TABLE fault_child; DROP TABLE fault_parent;');
   }
 });
+
+test('a deleted session\'s id is never given to another session', async () => {
+  const first = await logSession(mentee);
+  assert.equal(first.status, 303);
+  const firstId = Number(first.headers.location.match(/\/sessions\/(\d+)$/)[1]);
+  // The newest one: with max(id) + 1 its id would come straight back.
+  await mentee.get(first.headers.location);
+  assert.equal((await mentee.post(`/sessions/${firstId}/delete`)).status, 303);
+  const second = await logSession(mentee);
+  assert.equal(second.status, 303);
+  const secondId = Number(second.headers.location.match(/\/sessions\/(\d+)$/)[1]);
+  assert.ok(secondId > firstId, `new id ${secondId} after deleted ${firstId}`);
+  assert.equal((await mentee.get(`/sessions/${firstId}`)).status, 404);
+  assert.equal((await mentee.get(`/sessions/${secondId}`)).status, 200);
+  // The same for action items (their body is sealed for its id too).
+  await mentee.get(`/sessions/${secondId}`);
+  assert.equal((await mentee.post(`/sessions/${secondId}/actions`, { owner: 'mentee', body: 'first item' })).status, 303);
+  const itemId = Number(srv.sql('SELECT max(id) FROM action_items'));
+  assert.equal((await mentee.post(`/sessions/${secondId}/delete`)).status, 303);
+  const third = (await logSession(mentee)).headers.location;
+  await mentee.get(third);
+  assert.equal((await mentee.post(`${third}/actions`, { owner: 'mentee', body: 'second item' })).status, 303);
+  assert.ok(Number(srv.sql('SELECT max(id) FROM action_items')) > itemId, 'a new item id');
+});
+
+test('a topic link carries the topic percent-encoded: its query decodes back to exactly the topic', async () => {
+  const topic = 'x&format=zz#y';
+  const who = await signup(srv, 'odd.topic@example.com', 'Odd Topic');
+  await who.get('/profile');
+  const saved = await who.post('/profile', [['display_name', 'Odd Topic'], ['timezone', 'UTC'], ['interests', `${topic}, a b/c?d`]]);
+  assert.equal(saved.status, 303, saved.body.slice(0, 400));
+  const page = await who.get('/topics');
+  const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const hrefs = [...page.body.matchAll(/href="(\/mentors\?topic=[^"]*)"/g)].map((m) => unescape(m[1]));
+  for (const want of [topic, 'a b/c?d']) {
+    const found = hrefs.filter((h) => new URL(h, srv.base).searchParams.get('topic') === want);
+    assert.equal(found.length, 1, `a link for ${want} among ${hrefs.join(' ')}`);
+    const u = new URL(found[0], srv.base);
+    assert.equal(u.hash, '', 'no fragment cut off');
+    assert.deepEqual([...u.searchParams.keys()], ['topic'], 'no extra parameter');
+  }
+});

@@ -26,7 +26,10 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
   const port = await freePort();
   const env = {
     ...process.env, TANDEM_BIN: BIN, TANDEM_PORT: String(port), TANDEM_DATA: data,
-    TANDEM_WORKERS: '2', ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0', ...extraEnv,
+    TANDEM_WORKERS: '2', ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0',
+    // As behind a TLS proxy on this host: X-Forwarded-For names the client
+    // (signup() gives each new person an address of their own).
+    TANDEM_TRUSTED_PROXIES: '127.0.0.1', ...extraEnv,
   };
   const child = spawn(join(ROOT, 'deploy', 'run.sh'), [], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -128,16 +131,17 @@ export function rawRequest(srv, text) {
 
 /** A browser-like client: keeps the session and flash cookies and the last CSRF token. */
 export class Client {
-  constructor(srv) { this.srv = srv; this.sid = null; this.flash = null; this.csrf = null; this.last = null; }
+  constructor(srv) { this.srv = srv; this.sid = null; this.flash = null; this.known = null; this.csrf = null; this.last = null; }
   cookieHeader() {
     const jar = [];
     if (this.sid) jar.push(`__Host-sid=${this.sid}`);
     if (this.flash) jar.push(`__Host-flash=${this.flash}`);
+    if (this.known) jar.push(`__Host-known=${this.known}`);
     return jar.length ? { Cookie: jar.join('; ') } : {};
   }
   absorb(res) {
     for (const c of [].concat(res.headers['set-cookie'] || [])) {
-      const m = c.match(/^__Host-(sid|flash)=([^;]*)/);
+      const m = c.match(/^__Host-(sid|flash|known)=([^;]*)/);
       if (m) this[m[1]] = /Max-Age=0;/.test(c) ? null : m[2] || null;
     }
     const t = res.body.match(/name="csrf" value="([^"]+)"/);
@@ -161,10 +165,15 @@ export class Client {
 
 export const GOOD_PW = 'amber otter quietly sings';
 
+let signupAddr = 0;
+/** A new person signs up, from an address of their own (through the proxy
+ * the test server trusts): the per-address signup limit is for one client. */
 export async function signup(srv, email, name = 'Test Person', password = GOOD_PW) {
   const c = new Client(srv);
   await c.get('/signup');
-  const r = await c.post('/signup', { email, display_name: name, password, password_confirm: password });
+  signupAddr++;
+  const xff = { 'X-Forwarded-For': `10.77.${(signupAddr >> 8) & 255}.${signupAddr & 255}` };
+  const r = await c.post('/signup', { email, display_name: name, password, password_confirm: password }, { headers: xff });
   if (r.status !== 303) throw new Error(`signup failed: ${r.status} ${r.body.slice(0, 400)}`);
   await c.get('/');
   return c;

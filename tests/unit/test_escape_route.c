@@ -18,6 +18,15 @@ static void escapes_every_dangerous_character(void **state)
 	buf_free(&b);
 }
 
+static void url_values_are_percent_encoded(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	url_encode(&b, "x&format=zz#y a/b?c=\"<é>'~._-");
+	assert_string_equal(buf_str(&b), "x%26format%3Dzz%23y%20a%2Fb%3Fc%3D%22%3C%C3%A9%3E%27~._-");
+	buf_free(&b);
+}
+
 static void templates_receive_only_escaped_strings(void **state)
 {
 	(void)state;
@@ -139,6 +148,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escapes_every_dangerous_character),
+		cmocka_unit_test(url_values_are_percent_encoded),
 		cmocka_unit_test(templates_receive_only_escaped_strings),
 		cmocka_unit_test(matches_patterns_and_ids),
 		cmocka_unit_test(wrong_method_lists_allowed),

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "security/password.h"
 #include "security/throttle.h"
+#include "store/known.h"
 #include "store/audit.h"
 #include "store/directory.h"
 #include "store/migrate.h"
@@ -129,30 +130,71 @@ static void throttle_grows_then_caps_then_forgets(void **state)
 	struct db *db = *state;
 	int64_t t = 50000;
 	for (int i = 0; i < 5; i++) {
-		assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.1", t), 0);
+		assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.1", t, 0), 0);
 		throttle_fail(db, "victim@example.com", "10.0.0.1", t);
 	}
 	/* after the free attempts, a delay that grows */
-	int64_t w1 = throttle_wait(db, "victim@example.com", "10.0.0.1", t);
+	int64_t w1 = throttle_wait(db, "victim@example.com", "10.0.0.1", t, 0);
 	assert_true(w1 > 0);
 	throttle_fail(db, "victim@example.com", "10.0.0.1", t);
-	int64_t w2 = throttle_wait(db, "victim@example.com", "10.0.0.1", t);
+	int64_t w2 = throttle_wait(db, "victim@example.com", "10.0.0.1", t, 0);
 	assert_true(w2 > w1);
 	/* fill up to the hourly cap, waiting out each delay */
 	int fails = 6;
 	while (fails < THROTTLE_ACCT_MAX) {
 		t += 20;
-		assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.2", t), 0);
+		assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.2", t, 0), 0);
 		throttle_fail(db, "victim@example.com", "10.0.0.2", t);
 		fails++;
 	}
 	t += 20;
-	int64_t capped = throttle_wait(db, "victim@example.com", "10.0.0.3", t);
+	int64_t capped = throttle_wait(db, "victim@example.com", "10.0.0.3", t, 0);
 	assert_true(capped > 60); /* minutes, not seconds */
 	/* other accounts are unaffected */
-	assert_int_equal(throttle_wait(db, "other@example.com", "10.0.0.3", t), 0);
+	assert_int_equal(throttle_wait(db, "other@example.com", "10.0.0.3", t, 0), 0);
+	/* a browser known for the account is not held back by the account */
+	assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.9", t, 1), 0);
 	/* an hour later it is over */
-	assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.3", t + 3600), 0);
+	assert_int_equal(throttle_wait(db, "victim@example.com", "10.0.0.3", t + 3600, 0), 0);
+}
+
+static void known_browser_until_it_fails(void **state)
+{
+	struct db *db = *state;
+	int64_t uid = 0, other = 0;
+	assert_int_equal(user_create(db, "kb@example.com", "Kb", "x", "member", 1000, &uid), DB_OK);
+	assert_int_equal(user_create(db, "kc@example.com", "Kc", "x", "member", 1000, &other), DB_OK);
+	char b64[TOKEN_B64_LEN];
+	assert_int_equal(known_issue(db, uid, 1000, b64), DB_OK);
+	assert_true(known_check(db, b64, uid, 1001));
+	assert_false(known_check(db, b64, other, 1001)); /* for its own account only */
+	assert_false(known_check(db, NULL, uid, 1001));
+	assert_false(known_check(db, "not a token", uid, 1001));
+	assert_false(known_check(db, b64, uid, 1000 + KNOWN_SECONDS)); /* expires */
+	for (int i = 0; i < KNOWN_MAX_FAILURES; i++)
+		assert_int_equal(known_fail(db, b64, uid), DB_OK);
+	assert_false(known_check(db, b64, uid, 1001)); /* guessing from it ends it */
+	/* a client dropping the cookie cannot grow the table without bound */
+	for (int i = 0; i < KNOWN_PER_ACCOUNT + 5; i++)
+		assert_int_equal(known_issue(db, other, 2000 + i, b64), DB_OK);
+	assert_true(known_check(db, b64, other, 2100)); /* the newest is kept */
+	assert_true(db_scalar(db,
+			      "SELECT max(n) FROM (SELECT count(*) AS n FROM known_browsers "
+			      "GROUP BY user_id)",
+			      -1) <= KNOWN_PER_ACCOUNT);
+}
+
+static void signups_per_address_slow_down(void **state)
+{
+	struct db *db = *state;
+	int64_t t = 70000;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(throttle_signup_wait(db, "10.1.0.1", t), 0);
+		assert_int_equal(throttle_signup_note(db, "10.1.0.1", t), DB_OK);
+	}
+	assert_true(throttle_signup_wait(db, "10.1.0.1", t) > 0);
+	assert_int_equal(throttle_signup_wait(db, "10.1.0.2", t), 0);
+	assert_int_equal(throttle_signup_wait(db, "10.1.0.1", t + 3601), 0);
 }
 
 static void password_policy(void **state)
@@ -365,6 +407,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sessions_expire_idle_and_absolute, setup, teardown),
 		cmocka_unit_test_setup_teardown(deactivation_ends_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(throttle_grows_then_caps_then_forgets, setup, teardown),
+		cmocka_unit_test_setup_teardown(known_browser_until_it_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(signups_per_address_slow_down, setup, teardown),
 		cmocka_unit_test(password_policy),
 		cmocka_unit_test(hashes_are_argon2id_and_verify),
 	};
