@@ -42,6 +42,27 @@ DROP TABLE survey_invitations;
 ALTER TABLE survey_invitations_new RENAME TO survey_invitations;
 CREATE INDEX survey_invitations_user ON survey_invitations(user_id, answered);
 
--- The admin overview's average rating covers the oldest forms, in steps
--- of k, read in this order.
-CREATE INDEX feedback_time ON feedback(created_at, rating);
+-- The admin overview's average session rating moves in steps of k forms:
+-- totals kept by triggers in the writing transaction, and a snapshot of
+-- them taken whenever the count reaches a multiple of k (set by `serve`
+-- from TANDEM_SURVEY_K). One new form never moves what admins see.
+CREATE TABLE rating_totals (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  k           INTEGER NOT NULL DEFAULT 5 CHECK (k >= 1),
+  forms       INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  shown_forms INTEGER NOT NULL,
+  shown_total INTEGER NOT NULL
+) STRICT;
+INSERT INTO rating_totals(id, forms, total, shown_forms, shown_total)
+  SELECT 1, count(*), coalesce(sum(rating), 0),
+         CASE WHEN count(*) >= 5 THEN count(*) ELSE 0 END,
+         CASE WHEN count(*) >= 5 THEN coalesce(sum(rating), 0) ELSE 0 END
+  FROM feedback;
+CREATE TRIGGER feedback_counted AFTER INSERT ON feedback BEGIN
+  UPDATE rating_totals SET forms = forms + 1, total = total + NEW.rating;
+  UPDATE rating_totals SET shown_forms = forms, shown_total = total WHERE forms % k = 0;
+END;
+CREATE TRIGGER feedback_uncounted AFTER DELETE ON feedback BEGIN
+  UPDATE rating_totals SET forms = forms - 1, total = total - OLD.rating;
+END;

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/sdc.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
 #include "pages/when.h"
+#include "store/ratings.h"
 #include "store/requests.h"
 
 /* Requests for the dashboard: waiting on me, or mine that closed lately.
@@ -207,22 +207,17 @@ void page_admin(struct ctx *c)
 		snprintf(rate, sizeof(rate), "%lld%%", (long long)(100 * answered / invited));
 	view_str(v, "survey_rate", rate);
 	view_int(v, "survey_invited", invited);
-	/* Ratings reach admins only as an average, and it moves in steps of
-	 * k forms (the oldest n - n mod k): one new form never moves it, so
-	 * the difference of two views tells nothing about one person. The
-	 * texts never reach admins (sealed; no admin page opens them). */
-	int64_t forms = db_scalar(c->db, "SELECT count(*) FROM feedback", 0);
-	int step = sdc_batch_floor((int)forms, c->cfg->survey_k);
+	/* Ratings reach admins only as an average that moves in steps of k
+	 * forms (store/ratings.h): one new form never moves it, so the
+	 * difference of two views tells nothing about one person. The texts
+	 * never reach admins (sealed; no admin page opens them). */
+	struct rating_figures rf;
 	char avg[32] = "";
-	sqlite3_stmt *rs = step ? DB_STMT(c->db, "SELECT avg(rating) FROM (SELECT rating FROM feedback "
-						 "ORDER BY created_at LIMIT :m)")
-				: NULL;
-	if (rs) {
-		db_bind_int(rs, ":m", step);
-		if (sqlite3_step(rs) == SQLITE_ROW)
-			snprintf(avg, sizeof(avg), "%.1f", sqlite3_column_double(rs, 0));
-		sqlite3_reset(rs);
-	}
+	if (ratings_shown(c->db, &rf) != DB_OK)
+		rf.forms = rf.shown_forms = 0;
+	if (rf.shown_forms)
+		snprintf(avg, sizeof(avg), "%.1f", rf.average);
+	int64_t forms = rf.forms, step = rf.shown_forms;
 	view_int(v, "feedback_forms", forms);
 	view_int(v, "rated_forms", step);
 	view_int(v, "rating_step", c->cfg->survey_k);

@@ -19,6 +19,7 @@
 #include "security/throttle.h"
 #include "server/privdrop.h"
 #include "store/known.h"
+#include "store/ratings.h"
 #include "store/sealcol.h"
 #include "server/server.h"
 #include "store/db.h"
@@ -184,6 +185,13 @@ int server_run(const struct config *cfg)
 		char count[24];
 		snprintf(count, sizeof(count), "%ld", sealed);
 		log_kv("info", "sealed texts older versions kept in plain text", "count", count, LOG_END);
+	}
+	if (ratings_configure(db, cfg->survey_k) != DB_OK) {
+		fprintf(stderr, "tandem: could not store the rating step\n");
+		close(fd);
+		unlink(cfg->sock_path);
+		db_close(db);
+		return 1;
 	}
 	setup_announce(db, cfg);
 	char pidfile[4300];
