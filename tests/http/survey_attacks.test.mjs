@@ -36,7 +36,8 @@ function release(surveyId, people) {
   for (const p of people) {
     const id = randomBytes(16).toString('hex');
     sql.push(`INSERT INTO survey_responses(id, survey_id, role, quarter, team) VALUES (X'${id}', ${surveyId}, '${p.role || 'mentee'}', '2026-Q4', '${p.team || 'other'}');`);
-    for (const [q, v] of Object.entries(p.ratings)) sql.push(`INSERT INTO survey_answers(response_id, question_id, rating) VALUES (X'${id}', ${q}, ${v});`);
+    for (const [q, v] of Object.entries(p.ratings || {})) sql.push(`INSERT INTO survey_answers(response_id, question_id, rating) VALUES (X'${id}', ${q}, ${v});`);
+    for (const [q, v] of Object.entries(p.choices || {})) sql.push(`INSERT INTO survey_answers(response_id, question_id, choice) VALUES (X'${id}', ${q}, '${v}');`);
   }
   sql.push('COMMIT;');
   srv.sql(sql.join('\n'));
@@ -189,4 +190,28 @@ test('random results, closed: every output keeps every rule, and the three agree
     }
   }
   assert.doesNotMatch(out.page, /fewer than 5<\/|: fewer than/, 'hidden cells are "hidden", not "fewer than k"');
+});
+
+test('a choice label of any length is counted, and long prompts are never cut inside a character', async () => {
+  const long = 'Ä'.repeat(80); // 160 bytes: the first design kept 63 and never matched it
+  const prompt = 'é'.repeat(300); // 600 bytes: the first design cut at 400, inside a character
+  const s = await survey('Long labels', [{ kind: 'choice', prompt, choices: `${long}\nOther`, required: '1' }]);
+  release(s.id, people(6, { choices: { [s.qids[0]]: long } }));
+  const { json, csv, page } = await outputs(s);
+  assert.equal(json.questions[0].question, prompt);
+  assert.equal(json.questions[0].answers, 6);
+  assert.equal(json.questions[0].rows[0].counts[long], 6);
+  assert.ok(csv.includes(`"${prompt}"`));
+  assert.ok(page.includes(`${long}: 6`));
+});
+
+test('a survey of 40 questions asks all 40 (the first design asked 24)', async () => {
+  const s = await survey('Forty', Array.from({ length: 40 }, (_, i) => rating(`Question ${i + 1}?`)));
+  const inv = srv.sql(`INSERT INTO survey_invitations(survey_id, user_id, mentorship_id, role) SELECT ${s.id}, u.id, 0, 'mentee' FROM users u WHERE u.email = 'calculator-admin@example.com' RETURNING id`);
+  const form = await admin.get(`/surveys/${inv}`);
+  assert.equal(form.status, 200);
+  for (const q of s.qids) assert.match(form.body, new RegExp(`name="q${q}"`));
+  const fields = Object.fromEntries(s.qids.map((q) => [`q${q}`, '4']));
+  assert.equal((await admin.post(`/surveys/${inv}`, fields)).status, 303);
+  assert.equal(srv.sql(`SELECT count(*) FROM survey_pool WHERE survey_id = ${s.id}`), '1');
 });
