@@ -21,8 +21,19 @@ CREATE TABLE survey_pool (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX survey_pool_survey ON survey_pool(survey_id);
 
+-- Which batch a response was released in (0: before batches existed).
+-- Admins can tell batches apart anyway (each moved the results once); the
+-- reports need it to make sure no breakdown group, cut by batch, holds
+-- fewer than k people (store/survey_report.c).
+ALTER TABLE survey_responses ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
+
 -- Reports read one survey's answers without scanning the others'.
 CREATE INDEX survey_responses_survey ON survey_responses(survey_id);
+
+-- Present while a released batch's WAL frames may still hold the commit
+-- that marked someone's invitation answered: the periodic task truncates
+-- the WAL until it succeeds, then removes the row.
+CREATE TABLE survey_wal_owed (id INTEGER PRIMARY KEY CHECK (id = 1)) STRICT;
 
 -- One invitation per person per survey, however often two people are
 -- paired again (the table is rebuilt: SQLite cannot change a UNIQUE).
@@ -43,9 +54,12 @@ ALTER TABLE survey_invitations_new RENAME TO survey_invitations;
 CREATE INDEX survey_invitations_user ON survey_invitations(user_id, answered);
 
 -- The admin overview's average session rating moves in steps of k forms:
--- totals kept by triggers in the writing transaction, and a snapshot of
+-- totals kept by a trigger in the writing transaction, and a snapshot of
 -- them taken whenever the count reaches a multiple of k (set by `serve`
--- from TANDEM_SURVEY_K). One new form never moves what admins see.
+-- from TANDEM_SURVEY_K). One new form never moves what admins see. The
+-- totals count every form ever given and never go down: a deleted
+-- session must not let a later snapshot be differenced against an
+-- earlier one to single out the form it took away.
 CREATE TABLE rating_totals (
   id          INTEGER PRIMARY KEY CHECK (id = 1),
   k           INTEGER NOT NULL DEFAULT 5 CHECK (k >= 1),
@@ -62,7 +76,4 @@ INSERT INTO rating_totals(id, forms, total, shown_forms, shown_total)
 CREATE TRIGGER feedback_counted AFTER INSERT ON feedback BEGIN
   UPDATE rating_totals SET forms = forms + 1, total = total + NEW.rating;
   UPDATE rating_totals SET shown_forms = forms, shown_total = total WHERE forms % k = 0;
-END;
-CREATE TRIGGER feedback_uncounted AFTER DELETE ON feedback BEGIN
-  UPDATE rating_totals SET forms = forms - 1, total = total - OLD.rating;
 END;

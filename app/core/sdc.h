@@ -32,6 +32,15 @@ struct sdc_dim {
 void sdc_protect(int k, int n, int nb, const int *all, unsigned char *all_hid, struct sdc_dim *dims,
 		 int ndims);
 
+/* After sdc_protect: 1 when an admin who knows every group's size (who
+ * answered, and their teams, are no secret) still cannot bound any
+ * hidden figure of d's table, or of the "all" row, to within 1..k-1 by
+ * combining the shown figures: bounds are propagated through every row,
+ * column and total until they stop moving. 0 when one could: the caller
+ * then withholds d's breakdown (sdc_protect's rules, each line alone,
+ * cannot see every combination). */
+int sdc_audit(int k, int n, int nb, const int *all, const unsigned char *all_hid, const struct sdc_dim *d);
+
 /* 1 when a row of nb flags has no hidden figure (a mean may be shown). */
 int sdc_row_clear(const unsigned char *hid, int nb);
 

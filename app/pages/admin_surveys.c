@@ -6,57 +6,47 @@
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "store/audit.h"
+#include "store/survey_builder.h"
 #include "store/survey_report.h"
 #include "view/export.h"
 
-static void survey_status(struct ctx *c, char *out, size_t n);
+static void survey_row(void *arg, const struct survey_summary *s)
+{
+	struct vrow *r = view_row_new();
+	char rate[32];
+	snprintf(rate, sizeof(rate), s->invited ? "%lld%%" : "—",
+		 s->invited ? (long long)(100 * s->answered / s->invited) : 0LL);
+	view_row_int(r, s->id);
+	view_row_str(r, s->title);
+	view_row_str(r, s->audience);
+	view_row_str(r, s->status);
+	view_row_int(r, s->invited);
+	view_row_int(r, s->answered);
+	view_row_str(r, rate);
+	view_list_add(arg, r);
+}
 
 void page_admin_surveys(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(
-		c->db, "SELECT s.id, s.title, s.audience, s.status, "
-		       "(SELECT count(*) FROM survey_invitations i WHERE i.survey_id = s.id), "
-		       "(SELECT count(*) FROM survey_invitations i WHERE i.survey_id = s.id AND i.answered) "
-		       "FROM surveys s ORDER BY s.id");
 	struct vlist *l = view_list_new();
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		struct vrow *r = view_row_new();
-		int64_t inv = sqlite3_column_int64(st, 4), ans = sqlite3_column_int64(st, 5);
-		char rate[32];
-		snprintf(rate, sizeof(rate), inv ? "%lld%%" : "—", inv ? (long long)(100 * ans / inv) : 0LL);
-		view_row_int(r, sqlite3_column_int64(st, 0));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 3));
-		view_row_int(r, inv);
-		view_row_int(r, ans);
-		view_row_str(r, rate);
-		view_list_add(l, r);
-	}
-	if (st)
-		sqlite3_reset(st);
+	enum db_rc rc = survey_each(c->db, survey_row, l);
 	view_list_set(ctx_view(c), "surveys", l);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
 	ctx_render(c, 200, "admin_surveys", "Surveys");
 }
 
-/* The survey's title and text switch; 404 when there is no such survey. */
-static int load_survey(struct ctx *c, char *title, size_t n, int *show_text)
+/* The survey of the path; 404 (or a store error) answered when none. */
+static int load_survey(struct ctx *c, struct survey_meta *m)
 {
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT title, show_text FROM surveys WHERE id = :id");
-	if (!st) {
-		ctx_store_error(c, DB_ERR);
-		return -1;
-	}
-	db_bind_int(st, ":id", c->req->ids[0]);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	if (found) {
-		str_copy(title, n, (const char *)sqlite3_column_text(st, 0));
-		*show_text = sqlite3_column_int(st, 1);
-	}
-	sqlite3_reset(st);
-	if (!found)
+	enum db_rc rc = survey_meta(c->db, c->req->ids[0], m);
+	if (rc == DB_NOTFOUND)
 		ctx_error(c, 404, "There is no such survey.");
-	return found ? 0 : -1;
+	else if (rc != DB_OK)
+		ctx_store_error(c, rc);
+	return rc == DB_OK ? 0 : -1;
 }
 
 static void audit_view(struct ctx *c, const char *format)
@@ -109,15 +99,17 @@ static struct vlist *result_rows(const struct report *r)
 			view_list_add(l, vr);
 		}
 		for (int d = 0; r->closed && q->shown && d < REPORT_DIMS; d++) {
-			if (!q->hidden_in[d])
+			if (!q->withheld[d] && !q->hidden_in[d])
 				continue;
 			struct vrow *vr = view_row_new();
 			char nb[24];
 			view_row_str(vr, "");
 			view_row_str(vr, report_dims[d]);
-			view_row_str(vr, "groups too small to show, together");
+			view_row_str(vr, q->withheld[d]
+						 ? "not shown: its figures together could single people out"
+						 : "groups too small to show, together");
 			view_row_int(vr, 0);
-			view_row_str(vr, figure(nb, q->hidden_in[d], 0));
+			view_row_str(vr, q->withheld[d] ? "" : figure(nb, q->hidden_in[d], 0));
 			view_row_str(vr, "");
 			view_row_str(vr, "");
 			view_list_add(l, vr);
@@ -126,14 +118,38 @@ static struct vlist *result_rows(const struct report *r)
 	return l;
 }
 
-void page_admin_survey(struct ctx *c)
+static void question_row(void *arg, const struct question_line *q)
 {
-	char title[804];
-	int show_text = 0;
-	if (load_survey(c, title, sizeof(title), &show_text) != 0)
+	struct vrow *row = view_row_new();
+	view_row_int(row, q->position);
+	view_row_str(row, q->kind);
+	view_row_str(row, q->prompt);
+	view_row_int(row, q->required);
+	view_row_int(row, q->id);
+	view_list_add(arg, row);
+}
+
+enum { Q_KIND, Q_PROMPT, Q_LOW, Q_HIGH, Q_CHOICES, Q_MAX_LEN, Q_REQUIRED, NQ_FIELDS };
+static const char *const kinds[] = {"rating", "choice", "text", NULL};
+static const struct field_spec q_fields[] = {
+	[Q_KIND] = {"kind", "Kind", FT_CHOICE, 1, 0, 0, kinds, 0},
+	[Q_PROMPT] = {"prompt", "Question", FT_LINE, 1, 3, 300, NULL, 0},
+	[Q_LOW] = {"low_label", "Low end", FT_LINE, 0, 0, 60, NULL, 0},
+	[Q_HIGH] = {"high_label", "High end", FT_LINE, 0, 0, 60, NULL, 0},
+	[Q_CHOICES] = {"choices", "Choices", FT_TEXT, 0, 0, 500, NULL, 0},
+	[Q_MAX_LEN] = {"max_len", "Length limit", FT_INT, 0, 10, 5000, NULL, 0},
+	[Q_REQUIRED] = {"required", "Required", FT_FLAG, 0, 0, 0, NULL, 0},
+};
+
+/* The results page, with the add-question form holding f's values and
+ * messages when it came back (422). */
+static void show_survey(struct ctx *c, int status, const struct fields *f)
+{
+	struct survey_meta m;
+	if (load_survey(c, &m) != 0)
 		return;
 	struct report r;
-	if (report_build(c->db, c->req->ids[0], c->cfg->survey_k, show_text, &r) != 0) {
+	if (report_build(c->db, c->req->ids[0], c->cfg->survey_k, m.show_text, &r) != 0) {
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
@@ -143,31 +159,29 @@ void page_admin_survey(struct ctx *c)
 	view_int(v, "id", c->req->ids[0]);
 	view_int(v, "k", r.k);
 	view_int(v, "pending", r.pending);
-	view_int(v, "show_text", show_text);
-	view_str(v, "survey_title", title);
-	char status[16];
-	survey_status(c, status, sizeof(status));
-	view_str(v, "status", status);
-	struct vlist *ql = view_list_new();
-	sqlite3_stmt *qs = DB_STMT(c->db, "SELECT position, kind, prompt, required, id FROM survey_questions "
-					  "WHERE survey_id = :s ORDER BY position");
-	if (qs) {
-		db_bind_int(qs, ":s", c->req->ids[0]);
-		while (sqlite3_step(qs) == SQLITE_ROW) {
-			struct vrow *row = view_row_new();
-			view_row_int(row, sqlite3_column_int(qs, 0));
-			view_row_str(row, (const char *)sqlite3_column_text(qs, 1));
-			view_row_str(row, (const char *)sqlite3_column_text(qs, 2));
-			view_row_int(row, sqlite3_column_int(qs, 3));
-			view_row_int(row, sqlite3_column_int64(qs, 4));
-			view_list_add(ql, row);
-		}
-		sqlite3_reset(qs);
-	}
-	view_list_set(v, "questions", ql);
+	view_int(v, "show_text", m.show_text);
+	view_str(v, "survey_title", m.title);
+	view_str(v, "status", m.status);
 	report_free(&r);
+	ctx_form_values(c, q_fields, NQ_FIELDS, f);
+	/* A new form: a required rating question, 1,000 characters for text. */
+	view_str(v, "kind", f ? f->v[Q_KIND].s : "rating");
+	view_str(v, "max_len", f ? f->v[Q_MAX_LEN].s : "1000");
+	view_int(v, "required_on", f ? f->v[Q_REQUIRED].i : 1);
+	struct vlist *ql = view_list_new();
+	enum db_rc rc = survey_each_question(c->db, c->req->ids[0], question_row, ql);
+	view_list_set(v, "questions", ql);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
 	audit_view(c, "page");
-	ctx_render(c, 200, "admin_survey", title);
+	ctx_render(c, status, "admin_survey", m.title);
+}
+
+void page_admin_survey(struct ctx *c)
+{
+	show_survey(c, 200, NULL);
 }
 
 static void json_row(struct buf *out, const struct report_question *q, const struct report_row *row)
@@ -221,13 +235,25 @@ static void json_report(struct buf *out, const char *title, const struct report 
 			json_row(out, q, &q->rows[j]);
 		}
 		buf_puts(out, "],\"hidden_groups\":{");
+		int first = 1;
 		for (int d = 0; r->closed && q->shown && d < REPORT_DIMS; d++) {
-			if (d)
-				buf_puts(out, ",");
+			if (q->withheld[d])
+				continue;
+			buf_puts(out, first ? "" : ",");
+			first = 0;
 			export_json_str(out, report_dims[d]);
 			buf_printf(out, ":%d", q->hidden_in[d]);
 		}
-		buf_puts(out, "}}");
+		buf_puts(out, "},\"withheld\":[");
+		first = 1;
+		for (int d = 0; r->closed && q->shown && d < REPORT_DIMS; d++) {
+			if (!q->withheld[d])
+				continue;
+			buf_puts(out, first ? "" : ",");
+			first = 0;
+			export_json_str(out, report_dims[d]);
+		}
+		buf_puts(out, "]}");
 	}
 	buf_puts(out, "],\"comments\":[");
 	for (int i = 0; i < r->ncomments; i++) {
@@ -272,7 +298,9 @@ static void csv_report(struct buf *out, const struct report *r)
 		}
 		for (int d = 0; r->closed && d < REPORT_DIMS; d++) {
 			char nb[24];
-			if (q->hidden_in[d])
+			if (q->withheld[d])
+				csv_line(out, q, report_dims[d], "not shown", "withheld", "", "", "");
+			else if (q->hidden_in[d])
 				csv_line(out, q, report_dims[d], "groups too small to show, together",
 					 figure(nb, q->hidden_in[d], 0), "", "", "");
 		}
@@ -291,19 +319,18 @@ static void csv_report(struct buf *out, const struct report *r)
 
 static void export(struct ctx *c, int json)
 {
-	char title[804];
-	int show_text = 0;
-	if (load_survey(c, title, sizeof(title), &show_text) != 0)
+	struct survey_meta m;
+	if (load_survey(c, &m) != 0)
 		return;
 	struct report r;
-	if (report_build(c->db, c->req->ids[0], c->cfg->survey_k, show_text, &r) != 0) {
+	if (report_build(c->db, c->req->ids[0], c->cfg->survey_k, m.show_text, &r) != 0) {
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
 	struct buf *out = &c->resp->body;
 	buf_reset(out);
 	if (json)
-		json_report(out, title, &r);
+		json_report(out, m.title, &r);
 	else
 		csv_report(out, &r);
 	report_free(&r);
@@ -328,6 +355,19 @@ void page_admin_survey_json(struct ctx *c)
 
 static const struct field_spec text_fields[] = {{"show_text", "Show comments", FT_FLAG, 0, 0, 0, NULL, 0}};
 
+static void back(struct ctx *c, int64_t id, const char *flash)
+{
+	ctx_flash(c, flash);
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/admin/surveys/%lld", (long long)id);
+	resp_redirect(c->resp, loc);
+}
+
+static struct survey_actor actor(const struct ctx *c)
+{
+	return (struct survey_actor){c->user.id, c->now, c->req->ip};
+}
+
 void page_admin_survey_text(struct ctx *c)
 {
 	struct fields f;
@@ -335,19 +375,8 @@ void page_admin_survey_text(struct ctx *c)
 		ctx_error(c, 400, "The form had fields Tandem does not know.");
 		return;
 	}
-	enum db_rc rc = db_begin(c->db);
-	sqlite3_stmt *st = DB_STMT(c->db, "UPDATE surveys SET show_text = :v WHERE id = :id");
-	if (rc == DB_OK && st) {
-		db_bind_int(st, ":v", f.v[0].i);
-		db_bind_int(st, ":id", c->req->ids[0]);
-		rc = db_exec_step(st);
-		if (rc == DB_OK && sqlite3_changes(db_handle(c->db)) == 0)
-			rc = DB_NOTFOUND;
-		if (rc == DB_OK)
-			rc = audit_add(c->db, c->now, "survey_comments_toggled", c->user.id, c->req->ids[0],
-				       c->req->ip, f.v[0].i ? "on" : "off");
-		rc = db_end(c->db, rc);
-	}
+	struct survey_actor who = actor(c);
+	enum db_rc rc = survey_set_show_text(c->db, c->req->ids[0], (int)f.v[0].i, &who);
 	if (rc == DB_NOTFOUND) {
 		ctx_error(c, 404, "There is no such survey.");
 		return;
@@ -356,11 +385,9 @@ void page_admin_survey_text(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
-	ctx_flash(c, f.v[0].i ? "Comments are shown for questions with 10 or more answers, anonymised."
-			      : "Comments are hidden.");
-	char loc[64];
-	snprintf(loc, sizeof(loc), "/admin/surveys/%lld", (long long)c->req->ids[0]);
-	resp_redirect(c->resp, loc);
+	back(c, c->req->ids[0],
+	     f.v[0].i ? "Comments are shown for questions with 10 or more answers, anonymised."
+		      : "Comments are hidden.");
 }
 
 static const char *const audiences[] = {"mentee", "mentor", "both", NULL};
@@ -379,133 +406,69 @@ void page_admin_survey_create(struct ctx *c)
 				    : "Give the survey a title of 3 to 200 characters. Nothing was created.");
 		return;
 	}
-	enum db_rc rc = db_begin(c->db);
-	sqlite3_stmt *ins = DB_STMT(c->db, "INSERT INTO surveys(title, audience) VALUES (:t, :a)");
+	struct survey_actor who = actor(c);
 	int64_t id = 0;
-	if (rc == DB_OK && ins) {
-		db_bind_text(ins, ":t", f.v[0].s);
-		db_bind_text(ins, ":a", f.v[1].s);
-		rc = db_exec_step(ins);
-		id = sqlite3_last_insert_rowid(db_handle(c->db));
-		if (rc == DB_OK)
-			rc = audit_add(c->db, c->now, "survey_created", c->user.id, id, c->req->ip, NULL);
-		rc = db_end(c->db, rc);
-	}
+	enum db_rc rc = survey_create(c->db, f.v[0].s, f.v[1].s, &who, &id);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
-	ctx_flash(c, "Draft created. Add its questions, then open it.");
-	char loc[64];
-	snprintf(loc, sizeof(loc), "/admin/surveys/%lld", (long long)id);
-	resp_redirect(c->resp, loc);
+	back(c, id, "Draft created. Add its questions, then open it.");
 }
 
-/* Inside a transaction: the survey's status, or "" when there is none. */
-static void survey_status(struct ctx *c, char *out, size_t n)
+/* 404, 409 or a store error for a refused edit; 0 when it went through. */
+static int refused(struct ctx *c, enum survey_edit e, enum db_rc dbrc)
 {
-	out[0] = '\0';
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT status FROM surveys WHERE id = :id");
-	if (!st)
-		return;
-	db_bind_int(st, ":id", c->req->ids[0]);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-}
-
-static void back(struct ctx *c, const char *flash)
-{
-	ctx_flash(c, flash);
-	char loc[64];
-	snprintf(loc, sizeof(loc), "/admin/surveys/%lld", (long long)c->req->ids[0]);
-	resp_redirect(c->resp, loc);
-}
-
-/* Start a write transaction on a survey that is still a draft; otherwise
- * answer 404 (no survey) or 409 (questions frozen) and return -1. */
-static int begin_draft(struct ctx *c)
-{
-	char status[16];
-	enum db_rc rc = db_begin(c->db);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return -1;
-	}
-	survey_status(c, status, sizeof(status));
-	if (strcmp(status, "draft") == 0)
-		return 0;
-	db_rollback(c->db);
-	if (!status[0])
-		ctx_error(c, 404, "There is no such survey.");
-	else
+	switch (e) {
+	case EDIT_OK: return 0;
+	case EDIT_NO_SURVEY: ctx_error(c, 404, "There is no such survey."); break;
+	case EDIT_NO_QUESTION: ctx_error(c, 404, "There is no such question in this survey."); break;
+	case EDIT_FROZEN:
 		ctx_error(c, 409, "This survey is open or closed: its questions are frozen.");
+		break;
+	case EDIT_FULL: ctx_error(c, 409, "A survey has at most 40 questions. Nothing was added."); break;
+	case EDIT_EMPTY: ctx_error(c, 409, "Add at least one question first."); break;
+	case EDIT_STATE:
+		ctx_error(c, 409, "Only a draft can be opened, and only an open survey closed.");
+		break;
+	case EDIT_STORE: ctx_store_error(c, dbrc); break;
+	}
 	return -1;
 }
-
-static const char *const kinds[] = {"rating", "choice", "text", NULL};
-static const struct field_spec q_fields[] = {
-	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kinds, 0},
-	{"prompt", "Question", FT_LINE, 1, 3, 300, NULL, 0},
-	{"low_label", "Low end", FT_LINE, 0, 0, 60, NULL, 0},
-	{"high_label", "High end", FT_LINE, 0, 0, 60, NULL, 0},
-	{"choices", "Choices", FT_TEXT, 0, 0, 500, NULL, 0},
-	{"max_len", "Length limit", FT_INT, 0, 10, 5000, NULL, 0},
-	{"required", "Required", FT_FLAG, 0, 0, 0, NULL, 0},
-};
 
 void page_admin_survey_question(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(q_fields, 7, &c->req->body, &f);
+	int st = fields_read(q_fields, NQ_FIELDS, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
+		return;
+	}
 	int nchoices = 0;
-	for (const char *p = f.v[4].s; *p; p++)
+	for (const char *p = f.v[Q_CHOICES].s; *p; p++)
 		nchoices += *p == '\n';
-	nchoices += *f.v[4].s != '\0';
-	if (!st && strcmp(f.v[0].s, "choice") == 0 && (nchoices < 2 || nchoices > 6))
+	nchoices += *f.v[Q_CHOICES].s != '\0';
+	if (!st && strcmp(f.v[Q_KIND].s, "choice") == 0 && (nchoices < 2 || nchoices > SURVEY_MAX_CHOICES)) {
+		fields_fail(&f, Q_CHOICES, "A single-choice question needs 2 to 6 choices, one per line.");
 		st = 422;
-	if (st) {
-		ctx_error(c, st,
-			  st == 400 ? "The form had fields or choices Tandem does not know."
-				    : "A question needs a prompt of 3 to 300 characters; a single-choice "
-				      "question "
-				      "needs 2 to 6 choices, one per line. Nothing was added.");
+	}
+	if (st == 422) {
+		show_survey(c, 422, &f);
 		return;
 	}
-	if (begin_draft(c) != 0)
+	struct question_draft q = {
+		.kind = f.v[Q_KIND].s,
+		.prompt = f.v[Q_PROMPT].s,
+		.low = f.v[Q_LOW].s,
+		.high = f.v[Q_HIGH].s,
+		.choices = f.v[Q_CHOICES].s,
+		.max_len = f.v[Q_MAX_LEN].present && *f.v[Q_MAX_LEN].s ? (int)f.v[Q_MAX_LEN].i : 1000,
+		.required = (int)f.v[Q_REQUIRED].i,
+	};
+	enum db_rc dbrc = DB_OK;
+	if (refused(c, survey_add_question(c->db, c->req->ids[0], &q, &dbrc), dbrc))
 		return;
-	enum db_rc rc = DB_OK;
-	sqlite3_stmt *ins = DB_STMT(
-		c->db, "INSERT INTO survey_questions(survey_id, position, kind, prompt, low_label, "
-		       "high_label, choices, max_len, required) SELECT :s, coalesce(max(position), 0) + 1, "
-		       ":k, :p, :lo, :hi, :ch, :max, :req FROM survey_questions WHERE survey_id = :s");
-	if (!ins) {
-		db_rollback(c->db);
-		ctx_store_error(c, DB_ERR);
-		return;
-	}
-	/* Choices one per line, without the CRs a browser sends. */
-	char choices[600];
-	size_t o = 0;
-	for (const char *p = f.v[4].s; *p && o + 1 < sizeof(choices); p++)
-		if (*p != '\r')
-			choices[o++] = *p;
-	choices[o] = '\0';
-	db_bind_int(ins, ":s", c->req->ids[0]);
-	db_bind_text(ins, ":k", f.v[0].s);
-	db_bind_text(ins, ":p", f.v[1].s);
-	db_bind_text(ins, ":lo", f.v[2].s);
-	db_bind_text(ins, ":hi", f.v[3].s);
-	db_bind_text(ins, ":ch", strcmp(f.v[0].s, "choice") == 0 ? choices : "");
-	db_bind_int(ins, ":max", f.v[5].present && *f.v[5].s ? f.v[5].i : 1000);
-	db_bind_int(ins, ":req", f.v[6].i);
-	rc = db_exec_step(ins);
-	rc = db_end(c->db, rc);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return;
-	}
-	back(c, "Question added.");
+	back(c, c->req->ids[0], "Question added.");
 }
 
 static const char *const statuses[] = {"open", "closed", NULL};
@@ -518,73 +481,32 @@ void page_admin_survey_status(struct ctx *c)
 		ctx_error(c, 400, "Choose open or closed.");
 		return;
 	}
-	char status[16];
-	enum db_rc rc = db_begin(c->db);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return;
-	}
-	survey_status(c, status, sizeof(status));
 	int to_open = strcmp(f.v[0].s, "open") == 0;
-	int questions = 0;
-	sqlite3_stmt *qc = DB_STMT(c->db, "SELECT count(*) FROM survey_questions WHERE survey_id = :s");
-	if (qc) {
-		db_bind_int(qc, ":s", c->req->ids[0]);
-		if (sqlite3_step(qc) == SQLITE_ROW)
-			questions = sqlite3_column_int(qc, 0);
-		sqlite3_reset(qc);
-	}
-	const char *why = !status[0]				    ? "none"
-			  : to_open && strcmp(status, "draft") != 0 ? "Only a draft can be opened."
-			  : to_open && questions == 0		    ? "Add at least one question first."
-			  : !to_open && strcmp(status, "open") != 0 ? "Only an open survey can be closed."
-								    : NULL;
-	if (why) {
-		db_rollback(c->db);
-		if (!status[0])
-			ctx_error(c, 404, "There is no such survey.");
-		else
-			ctx_error(c, 409, why);
-		return;
-	}
-	sqlite3_stmt *up = DB_STMT(c->db, "UPDATE surveys SET status = :st WHERE id = :id");
-	if (up) {
-		db_bind_text(up, ":st", f.v[0].s);
-		db_bind_int(up, ":id", c->req->ids[0]);
-		rc = db_exec_step(up);
-	} else {
-		rc = DB_ERR;
-	}
-	if (rc == DB_OK)
-		rc = audit_add(c->db, c->now, to_open ? "survey_opened" : "survey_closed", c->user.id,
-			       c->req->ids[0], c->req->ip, NULL);
-	rc = db_end(c->db, rc);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return;
-	}
-	if (to_open) {
-		back(c, "Survey opened: its questions are now frozen, and people are invited when a "
-			"mentorship ends.");
-		return;
-	}
-	/* Closed: no answer arrives any more, so what waits is released now
-	 * (one last batch) or, fewer than k, never. */
+	struct survey_actor who = actor(c);
 	long withheld = 0;
-	if (survey_release(c->db, c->req->ids[0], c->cfg->survey_k, 1, &withheld) < 0) {
-		ctx_store_error(c, DB_ERR);
+	enum db_rc dbrc = DB_OK;
+	if (refused(c,
+		    survey_set_status(c->db, c->req->ids[0], to_open, c->cfg->survey_k, &who, &withheld,
+				      &dbrc),
+		    dbrc))
 		return;
-	}
 	char msg[200];
-	if (withheld)
+	if (to_open)
+		snprintf(msg, sizeof(msg),
+			 "Survey opened: its questions are now frozen, and people are invited when a "
+			 "mentorship "
+			 "ends.");
+	else if (withheld)
 		snprintf(msg, sizeof(msg),
 			 "Survey closed. %ld answer%s waited for a batch of %d and will never be shown: too "
-			 "few "
-			 "to show safely.",
+			 "few to "
+			 "show safely.",
 			 withheld, withheld == 1 ? "" : "s", c->cfg->survey_k);
 	else
-		snprintf(msg, sizeof(msg), "Survey closed. Results by role, team and quarter are shown now.");
-	back(c, msg);
+		snprintf(msg, sizeof(msg),
+			 "Survey closed. Results by role, team and quarter are shown where they "
+			 "are safe to show.");
+	back(c, c->req->ids[0], msg);
 }
 
 void page_admin_survey_question_delete(struct ctx *c)
@@ -594,27 +516,8 @@ void page_admin_survey_question_delete(struct ctx *c)
 		ctx_error(c, 400, "This form takes no fields.");
 		return;
 	}
-	if (begin_draft(c) != 0)
+	enum db_rc dbrc = DB_OK;
+	if (refused(c, survey_remove_question(c->db, c->req->ids[0], c->req->ids[1], &dbrc), dbrc))
 		return;
-	enum db_rc rc = DB_OK;
-	sqlite3_stmt *del = DB_STMT(c->db, "DELETE FROM survey_questions WHERE id = :q AND survey_id = :s");
-	if (del) {
-		db_bind_int(del, ":q", c->req->ids[1]);
-		db_bind_int(del, ":s", c->req->ids[0]);
-		rc = db_exec_step(del);
-		if (rc == DB_OK && sqlite3_changes(db_handle(c->db)) == 0)
-			rc = DB_NOTFOUND;
-	} else {
-		rc = DB_ERR;
-	}
-	rc = db_end(c->db, rc);
-	if (rc == DB_NOTFOUND) {
-		ctx_error(c, 404, "There is no such question in this survey.");
-		return;
-	}
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return;
-	}
-	back(c, "Question removed.");
+	back(c, c->req->ids[0], "Question removed.");
 }

@@ -52,7 +52,7 @@ void page_admin_team_add(struct ctx *c)
 		show(c, 422, &f);
 		return;
 	}
-	enum db_rc rc = teams_add(c->db, f.v[F_NAME].s);
+	enum db_rc rc = teams_add(c->db, f.v[F_NAME].s, c->user.id, c->now, c->req->ip);
 	if (rc == DB_CONFLICT) {
 		fields_fail(&f, F_NAME, "This team is on the list already.");
 		show(c, 422, &f);
@@ -73,7 +73,7 @@ void page_admin_team_remove(struct ctx *c)
 		ctx_error(c, 400, "This form takes no fields.");
 		return;
 	}
-	enum db_rc rc = teams_remove(c->db, c->req->ids[0]);
+	enum db_rc rc = teams_remove(c->db, c->req->ids[0], c->user.id, c->now, c->req->ip);
 	if (rc == DB_NOTFOUND) {
 		ctx_error(c, 404, "There is no such team.");
 		return;

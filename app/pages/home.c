@@ -217,8 +217,7 @@ void page_admin(struct ctx *c)
 		rf.forms = rf.shown_forms = 0;
 	if (rf.shown_forms)
 		snprintf(avg, sizeof(avg), "%.1f", rf.average);
-	int64_t forms = rf.forms, step = rf.shown_forms;
-	view_int(v, "feedback_forms", forms);
+	int64_t step = rf.shown_forms;
 	view_int(v, "rated_forms", step);
 	view_int(v, "rating_step", c->cfg->survey_k);
 	view_str(v, "avg_rating", avg);

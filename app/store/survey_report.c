@@ -100,6 +100,8 @@ static int count_answers(struct db *db, int64_t survey, struct report *r, struct
 		rq->n += cnt;
 		ld[qi].all[b] += cnt;
 		for (int d = 0; r->closed && d < REPORT_DIMS && !bad; d++) {
+			if (!r->dims_ok[d])
+				continue;
 			const char *name = (const char *)sqlite3_column_text(st, 1 + d);
 			int g = acc_group(&ld[qi].dim[d], name && *name ? name : "other");
 			if (g < 0) {
@@ -178,10 +180,15 @@ static int make_rows(struct report *r, struct report_question *rq, struct loadin
 	}
 	sdc_protect(r->k, rq->n, rq->nb, ld->all, all_hid, dims, ndims);
 	rq->shown = rq->n >= r->k;
+	for (int d = 0; d < REPORT_DIMS; d++)
+		rq->withheld[d] = !r->closed || !r->dims_ok[d] ||
+				  (d < ndims && !sdc_audit(r->k, rq->n, rq->nb, ld->all, all_hid, &dims[d]));
 	int rating = strcmp(rq->kind, "rating") == 0;
 	set_row(&rq->rows[rq->nrows++], "all", "All answers", rq->n, rq->nb, ld->all, all_hid,
 		rating && rq->shown);
 	for (int d = 0; d < ndims && rq->shown; d++) {
+		if (rq->withheld[d])
+			continue;
 		int m = 0;
 		for (int g = 0; g < dims[d].ngroups; g++)
 			if (!dims[d].ghid[g])
@@ -313,6 +320,41 @@ static int load_comments(struct db *db, int64_t survey, struct report *r)
 	return bad || rc != SQLITE_DONE ? -1 : 0;
 }
 
+/* 1 when cutting survey's respondents by batch and by the breakdowns in
+ * use[] leaves no group of 1..k-1 people; -1 on a store error. */
+static int partition_ok(struct db *db, int64_t survey, int k, const int use[REPORT_DIMS])
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM survey_responses WHERE survey_id = :s GROUP BY batch, "
+				       "CASE WHEN :role THEN role END, CASE WHEN :team THEN team END, "
+				       "CASE WHEN :quarter THEN quarter END HAVING count(*) < :k LIMIT 1");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":s", survey);
+	db_bind_int(st, ":role", use[0]);
+	db_bind_int(st, ":team", use[1]);
+	db_bind_int(st, ":quarter", use[2]);
+	db_bind_int(st, ":k", k);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 1 : rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Team first (what admins ask for most), then role, then quarter: each
+ * joins the breakdowns shown only if the cut stays at k or more. */
+static int allowed_dims(struct db *db, int64_t survey, struct report *r)
+{
+	static const int order[REPORT_DIMS] = {1, 0, 2};
+	for (int i = 0; i < REPORT_DIMS; i++) {
+		int d = order[i];
+		r->dims_ok[d] = 1;
+		int ok = partition_ok(db, survey, r->k, r->dims_ok);
+		if (ok < 0)
+			return -1;
+		r->dims_ok[d] = ok;
+	}
+	return 0;
+}
+
 /* Closed or not, and how many answers wait for their batch. */
 static int load_state(struct db *db, int64_t survey, struct report *r)
 {
@@ -327,7 +369,9 @@ static int load_state(struct db *db, int64_t survey, struct report *r)
 		r->pending = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	return r->closed ? allowed_dims(db, survey, r) : 0;
 }
 
 int report_build(struct db *db, int64_t survey, int k, int show_text, struct report *r)

@@ -3,7 +3,13 @@
  * so they cannot disagree about what is hidden. What is hidden is
  * decided by core/sdc.h; while a survey is open only the totals of each
  * question are shown, breakdowns by role, team and quarter only once it
- * is closed (one release: nothing to difference). */
+ * is closed (one release: nothing to difference), and only those that
+ * pass two checks: survey-wide, cutting the respondents by release batch
+ * (which admins can tell apart) and by the breakdowns shown together
+ * leaves no group of 1..k-1 people (so no subtraction of batches or of
+ * one breakdown from another isolates fewer than k); per question, no
+ * hidden figure can be bounded to 1..k-1 (sdc_audit). A breakdown that
+ * fails is withheld, and the report says so. */
 #ifndef TANDEM_SURVEY_REPORT_H
 #define TANDEM_SURVEY_REPORT_H
 #include <stdint.h>
@@ -36,14 +42,16 @@ struct report_question {
 	int nrows;
 	struct report_row *rows;    /* owned: "all" first, then groups */
 	int hidden_in[REPORT_DIMS]; /* per dimension: people in hidden groups (0 or >= k) */
+	int withheld[REPORT_DIMS];  /* 1: the breakdown is not shown for this question */
 };
 
 struct report {
 	int k, closed, nq;
 	struct report_question *q; /* owned */
 	int ncomments;
-	char **comments; /* owned; scrubbed, shuffled; only when shown */
-	long pending;	 /* answers waiting in the pool for a batch */
+	char **comments;	  /* owned; scrubbed, shuffled; only when shown */
+	long pending;		  /* answers waiting in the pool for a batch */
+	int dims_ok[REPORT_DIMS]; /* closed: the breakdown cut by batch leaves no group below k */
 };
 
 /* Build the report of survey (which exists) with threshold k (>= 3).

@@ -246,15 +246,16 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 
 /* Write one opened pool value as a readable response under a new random
  * id: nothing of the pool row (its id, its place) carries over. */
-static enum db_rc write_response(struct db *db, int64_t survey, const char *p, size_t len)
+static enum db_rc write_response(struct db *db, int64_t survey, int64_t batch, const char *p, size_t len)
 {
 	struct buf role = {0}, quarter = {0}, team = {0}, qid = {0}, kind = {0}, val = {0};
 	size_t at = 0;
 	enum db_rc rc = DB_ERR;
 	unsigned char rid[RID_BYTES];
 	randombytes_buf(rid, sizeof(rid));
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO survey_responses(id, survey_id, role, quarter, team) "
-				       "VALUES (:r, :s, :role, :q, :team)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch) "
+			    "VALUES (:r, :s, :role, :q, :team, :b)");
 	if (!st || get_ns(p, len, &at, &role) || get_ns(p, len, &at, &quarter) || get_ns(p, len, &at, &team))
 		goto out;
 	db_bind_blob(st, ":r", rid, sizeof(rid));
@@ -262,6 +263,7 @@ static enum db_rc write_response(struct db *db, int64_t survey, const char *p, s
 	db_bind_text(st, ":role", buf_str(&role));
 	db_bind_text(st, ":q", buf_str(&quarter));
 	db_bind_text(st, ":team", buf_str(&team));
+	db_bind_int(st, ":b", batch);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		goto out;
 	while (at < len) {
@@ -344,41 +346,49 @@ static struct buf *open_pool(struct db *db, int64_t survey, long n)
 	return v;
 }
 
-static void checkpoint(struct db *db)
+void survey_wal_truncate(struct db *db)
 {
+	if (db_scalar(db, "SELECT count(*) FROM survey_wal_owed", 0) == 0)
+		return;
 	int log = 0, done = 0;
 	int rc = sqlite3_wal_checkpoint_v2(db_handle(db), NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
-	if (rc != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		/* A reader outlasted the wait: the periodic task tries again. */
 		log_kv("warn", "survey batch: the WAL could not be truncated yet", "error",
 		       sqlite3_errstr(rc), LOG_END);
+		return;
+	}
+	if (db_begin(db) != DB_OK)
+		return;
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM survey_wal_owed");
+	db_end(db, st ? db_exec_step(st) : DB_ERR);
 }
 
-long survey_release(struct db *db, int64_t survey, int k, int closing, long *withheld)
+long survey_release_in(struct db *db, int64_t survey, int k, int closing, long *withheld)
 {
 	if (withheld)
 		*withheld = 0;
-	if (db_begin(db) != DB_OK)
-		return -1;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM survey_pool WHERE survey_id = :s");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT count(*), (SELECT coalesce(max(batch), 0) + 1 FROM survey_responses "
+			    "WHERE survey_id = :s) FROM survey_pool WHERE survey_id = :s");
 	long n = -1;
+	int64_t batch = 0;
 	if (st) {
 		db_bind_int(st, ":s", survey);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_step(st) == SQLITE_ROW) {
 			n = sqlite3_column_int64(st, 0);
+			batch = sqlite3_column_int64(st, 1);
+		}
 		sqlite3_reset(st);
 	}
-	if (n < 0 || n == 0 || (n < k && !closing)) {
-		db_rollback(db);
+	if (n <= 0 || (n < k && !closing))
 		return n < 0 ? -1 : 0;
-	}
 	enum db_rc rc = DB_OK;
 	long released = 0;
 	if (n >= k) {
 		struct buf *v = open_pool(db, survey, n);
-		if (!v) {
-			db_rollback(db);
+		if (!v)
 			return -1;
-		}
 		/* Shuffled, so neither the order of the rows written nor their
 		 * place in the b-tree's pages says who came first. */
 		for (long i = n - 1; i > 0; i--) {
@@ -388,7 +398,7 @@ long survey_release(struct db *db, int64_t survey, int k, int closing, long *wit
 			v[j] = t;
 		}
 		for (long i = 0; i < n && rc == DB_OK; i++)
-			rc = write_response(db, survey, v[i].data ? v[i].data : "", v[i].len);
+			rc = write_response(db, survey, batch, v[i].data ? v[i].data : "", v[i].len);
 		free_opened(v, n);
 		released = n;
 	} else if (withheld) {
@@ -401,24 +411,50 @@ long survey_release(struct db *db, int64_t survey, int k, int closing, long *wit
 	} else if (!st) {
 		rc = DB_ERR;
 	}
-	if (db_end(db, rc) != DB_OK)
+	sqlite3_stmt *owe = DB_STMT(db, "INSERT OR IGNORE INTO survey_wal_owed(id) VALUES (1)");
+	if (rc == DB_OK)
+		rc = owe ? db_exec_step(owe) : DB_ERR;
+	return rc == DB_OK ? released : -1;
+}
+
+long survey_release(struct db *db, int64_t survey, int k, int closing, long *withheld)
+{
+	long dropped = 0;
+	if (withheld)
+		*withheld = 0;
+	if (db_begin(db) != DB_OK)
 		return -1;
-	checkpoint(db);
-	return released;
+	long n = survey_release_in(db, survey, k, closing, &dropped);
+	/* Nothing released or dropped: roll back rather than commit nothing. */
+	if (n < 0 || (n == 0 && dropped == 0)) {
+		db_rollback(db);
+		return n;
+	}
+	if (withheld)
+		*withheld = dropped;
+	if (db_end(db, DB_OK) != DB_OK)
+		return -1;
+	survey_wal_truncate(db);
+	return n;
 }
 
 void survey_release_all(struct db *db, int k)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT DISTINCT p.survey_id FROM survey_pool p "
-				       "JOIN surveys s ON s.id = p.survey_id WHERE s.status = 'open'");
+	/* Open surveys whose batch is full, and closed ones whose pool a
+	 * failed close left behind (released or withheld now). */
+	sqlite3_stmt *st = DB_STMT(db, "SELECT DISTINCT p.survey_id, s.status = 'closed' FROM survey_pool p "
+				       "JOIN surveys s ON s.id = p.survey_id");
 	int64_t ids[64];
-	int n = 0;
-	while (st && n < 64 && sqlite3_step(st) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
+	int closed[64], n = 0;
+	while (st && n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		closed[n++] = sqlite3_column_int(st, 1);
+	}
 	if (st)
 		sqlite3_reset(st);
 	for (int i = 0; i < n; i++)
-		survey_release(db, ids[i], k, 0, NULL);
+		survey_release(db, ids[i], k, closed[i], NULL);
+	survey_wal_truncate(db);
 }
 
 long survey_rekey(struct db *db)

@@ -58,17 +58,27 @@ enum survey_rc { SURVEY_OK = 0, SURVEY_NOTFOUND, SURVEY_ANSWERED, SURVEY_CLOSED,
 enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, const struct answer *a, int n,
 			     int64_t now, enum db_rc *dbrc);
 
-/* Own transaction: when at least k answers of survey wait in the pool
- * (or `closing`, whatever waits), open them, shuffle them and write them
- * as readable answers under fresh random ids, delete the pool rows, then
- * checkpoint and truncate the WAL so no earlier frame outlives them.
- * With `closing` and fewer than k waiting, they are deleted unread
- * (withheld: too few to release safely). Returns how many were released
- * (>= 0); *withheld (may be NULL) how many were dropped; -1 on a store
- * error or a pool value that does not open (logged; nothing changed). */
+/* Inside the caller's write transaction: when at least k answers of
+ * survey wait in the pool (or `closing`, whatever waits), open them,
+ * shuffle them and write them as readable answers under fresh random ids
+ * and the survey's next batch number, and delete the pool rows; with
+ * `closing` and fewer than k waiting, delete them unread (withheld: too
+ * few to release safely) and set *withheld (may be NULL). Marks the WAL
+ * as owing a truncation. Returns how many were released (>= 0), or -1 on
+ * a store error or a pool value that does not open (logged; the caller
+ * rolls back). */
+long survey_release_in(struct db *db, int64_t survey, int k, int closing, long *withheld);
+
+/* survey_release_in in its own transaction, then survey_wal_truncate. */
 long survey_release(struct db *db, int64_t survey, int k, int closing, long *withheld);
 
-/* survey_release for every open survey (the master's periodic task). */
+/* When a release owes it: checkpoint and truncate the WAL, so no earlier
+ * frame (an answer's commit) outlives the batch; retried by the periodic
+ * task until it succeeds. Outside any transaction. */
+void survey_wal_truncate(struct db *db);
+
+/* The periodic task: release every full batch, and settle the pool of a
+ * closed survey a failed close left behind; then survey_wal_truncate. */
 void survey_release_all(struct db *db, int k);
 
 /* Re-seal every pool value under the current key (rotate-key), inside

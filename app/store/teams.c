@@ -1,5 +1,7 @@
 #include "store/teams.h"
 
+#include "store/audit.h"
+
 enum db_rc teams_each(struct db *db, int max, void (*fn)(void *arg, int64_t id, const char *name), void *arg)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT id, name FROM teams ORDER BY name LIMIT :max");
@@ -13,7 +15,7 @@ enum db_rc teams_each(struct db *db, int max, void (*fn)(void *arg, int64_t id, 
 	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
-enum db_rc teams_add(struct db *db, const char *name)
+enum db_rc teams_add(struct db *db, const char *name, int64_t admin, int64_t now, const char *ip)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
@@ -22,10 +24,15 @@ enum db_rc teams_add(struct db *db, const char *name)
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_text(st, ":n", name);
-	return db_end(db, db_exec_step(st));
+	rc = db_exec_step(st);
+	/* Team edits change how answers are grouped from now on: on record. */
+	if (rc == DB_OK)
+		rc = audit_add(db, now, "team_added", admin, sqlite3_last_insert_rowid(db_handle(db)), ip,
+			       name);
+	return db_end(db, rc);
 }
 
-enum db_rc teams_remove(struct db *db, int64_t id)
+enum db_rc teams_remove(struct db *db, int64_t id, int64_t admin, int64_t now, const char *ip)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
@@ -37,5 +44,7 @@ enum db_rc teams_remove(struct db *db, int64_t id)
 	rc = db_exec_step(st);
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
 		rc = DB_NOTFOUND;
+	if (rc == DB_OK)
+		rc = audit_add(db, now, "team_removed", admin, id, ip, NULL);
 	return db_end(db, rc);
 }

@@ -35,7 +35,7 @@ function release(surveyId, people) {
   const sql = ['BEGIN;'];
   for (const p of people) {
     const id = randomBytes(16).toString('hex');
-    sql.push(`INSERT INTO survey_responses(id, survey_id, role, quarter, team) VALUES (X'${id}', ${surveyId}, '${p.role || 'mentee'}', '2026-Q4', '${p.team || 'other'}');`);
+    sql.push(`INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch) VALUES (X'${id}', ${surveyId}, '${p.role || 'mentee'}', '2026-Q4', '${p.team || 'other'}', ${p.batch || 1});`);
     for (const [q, v] of Object.entries(p.ratings || {})) sql.push(`INSERT INTO survey_answers(response_id, question_id, rating) VALUES (X'${id}', ${q}, ${v});`);
     for (const [q, v] of Object.entries(p.choices || {})) sql.push(`INSERT INTO survey_answers(response_id, question_id, choice) VALUES (X'${id}', ${q}, '${v}');`);
   }
@@ -97,6 +97,7 @@ function nothingSmallCanBeWorkedOut(json) {
     for (const dim of ['role', 'team', 'quarter']) {
       const rows = q.rows.filter((r) => r.dimension === dim);
       if (json.status !== 'closed') { assert.equal(rows.length, 0, 'no breakdown while open'); continue; }
+      if (q.withheld.includes(dim)) { assert.equal(rows.length, 0, `${dim} withheld`); continue; }
       const rest = q.answers - rows.reduce((s, r) => s + r.answers, 0);
       assert.equal(rest, q.hidden_groups[dim]);
       assert.ok(rest === 0 || rest >= K, `${dim}: hidden groups hold ${rest}`);
@@ -164,7 +165,10 @@ test('no cap on groups: the 257th small team is hidden like the first', async ()
   await close(s);
   const out = await outputs(s);
   assert.ok(!/Tiny team/.test(out.text), 'no team of one is shown');
-  assert.ok(out.json.questions[0].rows.some((r) => r.group === 'Big team'));
+  // 300 teams of one cannot be cut out of the total safely: the team
+  // breakdown is withheld whole, and says so.
+  assert.deepEqual(out.json.questions[0].withheld, ['team']);
+  assert.match(out.csv, /"team","not shown","withheld"/);
   nothingSmallCanBeWorkedOut(out.json);
 });
 
@@ -214,4 +218,66 @@ test('a survey of 40 questions asks all 40 (the first design asked 24)', async (
   const fields = Object.fromEntries(s.qids.map((q) => [`q${q}`, '4']));
   assert.equal((await admin.post(`/surveys/${inv}`, fields)).status, 303);
   assert.equal(srv.sql(`SELECT count(*) FROM survey_pool WHERE survey_id = ${s.id}`), '1');
+  // And no draft takes a 41st: it could never be asked.
+  const url = (await admin.post('/admin/surveys', { title: 'Forty-one', audience: 'both' })).headers.location;
+  await admin.get(url);
+  for (let i = 0; i < 40; i++) assert.equal((await admin.post(`${url}/questions`, rating(`Q${i}?`))).status, 303);
+  const more = await admin.post(`${url}/questions`, rating('One too many?'));
+  assert.equal(more.status, 409);
+  assert.match(more.body, /at most 40 questions/);
+});
+
+test('role and team tables combined: a lone mentee in a team of mentors is never singled out', async () => {
+  // The review's attack: team A = 10 mentors (5 rated 4, 5 rated 5) and
+  // one mentee x (rated 4); team B = 5 mentees (rated 5). With both
+  // breakdowns shown, A's 5s equal the mentors' 5s, so x rated 4.
+  const s = await survey('Role by team', [rating('Role by team?')]);
+  const q = s.qids[0];
+  release(s.id, [...people(5, { team: 'Alpha', role: 'mentor', ratings: { [q]: 4 } }),
+    ...people(5, { team: 'Alpha', role: 'mentor', ratings: { [q]: 5 } }),
+    { team: 'Alpha', role: 'mentee', ratings: { [q]: 4 } },
+    ...people(5, { team: 'Beta', role: 'mentee', ratings: { [q]: 5 } })]);
+  await close(s);
+  const { json } = await outputs(s);
+  const shown = (dim) => json.questions[0].rows.some((r) => r.dimension === dim);
+  assert.ok(!(shown('team') && shown('role')), 'never both: their cut holds a group of one');
+  assert.ok(shown('team'), 'the team breakdown alone is safe and shown');
+  nothingSmallCanBeWorkedOut(json);
+});
+
+test('batches seen while open cannot be subtracted from a closed breakdown', async () => {
+  // The review's attack: an admin who watched each batch move the totals
+  // knows each batch's answers; team A = batch 1 + the victim + batch 4.
+  const s = await survey('Batches', [rating('Batches?')]);
+  const q = s.qids[0];
+  const r = (n, team, v, batch) => people(n, { team, batch, ratings: { [q]: v } });
+  release(s.id, [...r(5, 'Alpha', 4, 1), ...r(1, 'Alpha', 5, 2), ...r(2, 'Beta', 4, 2), ...r(2, 'Beta', 5, 2),
+    ...r(3, 'Beta', 4, 3), ...r(2, 'Beta', 5, 3), ...r(5, 'Alpha', 5, 4), ...r(5, 'Beta', 5, 5)]);
+  await close(s);
+  const { json, text } = await outputs(s);
+  assert.ok(json.questions[0].withheld.includes('team'), 'Alpha in batch 2 is one person');
+  assert.ok(!text.includes('Alpha') && !text.includes('Beta'));
+  nothingSmallCanBeWorkedOut(json);
+});
+
+test('a hidden count pinned by another line of the same table is never left to work out', async () => {
+  // The review's attack: all {1:6, 2:16}, Alpha 12 (one 1), Beta 10
+  // (five 1s, five 2s). The zeros of the total make Beta's hidden 1s
+  // exactly 5, so Alpha's 1s are 6 - 5 = 1.
+  const s = await survey('Pinned', [rating('Pinned?')]);
+  const q = s.qids[0];
+  release(s.id, [...people(1, { team: 'Alpha', ratings: { [q]: 1 } }), ...people(11, { team: 'Alpha', ratings: { [q]: 2 } }),
+    ...people(5, { team: 'Beta', ratings: { [q]: 1 } }), ...people(5, { team: 'Beta', ratings: { [q]: 2 } })]);
+  await close(s);
+  const { json } = await outputs(s);
+  const alpha = json.questions[0].rows.find((x) => x.group === 'Alpha');
+  const beta = json.questions[0].rows.find((x) => x.group === 'Beta');
+  const all = json.questions[0].rows[0];
+  if (alpha && beta) {
+    const zeros = ['3', '4', '5'].every((l) => all.counts[l] === 'hidden') && all.counts['1'] + all.counts['2'] === json.questions[0].answers;
+    const beta1 = zeros && beta.counts['2'] !== 'hidden' ? beta.answers - beta.counts['2'] : null;
+    assert.ok(beta1 === null || all.counts['1'] - beta1 === 0 || all.counts['1'] - beta1 >= K, 'Alpha\'s 1s worked out');
+  }
+  assert.ok(json.questions[0].withheld.includes('team'));
+  nothingSmallCanBeWorkedOut(json);
 });

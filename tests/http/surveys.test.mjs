@@ -48,7 +48,7 @@ function answers(page, overrides = {}) {
 
 test('the answers tables hold nothing that identifies a person or a time finer than a quarter', () => {
   const cols = (t) => srv.sql(`SELECT group_concat(name) FROM pragma_table_info('${t}')`).split(',').sort();
-  assert.deepEqual(cols('survey_responses'), ['id', 'quarter', 'role', 'survey_id', 'team']);
+  assert.deepEqual(cols('survey_responses'), ['batch', 'id', 'quarter', 'role', 'survey_id', 'team']);
   assert.deepEqual(cols('survey_answers'), ['choice', 'question_id', 'rating', 'response_id', 'text']);
   for (const t of ['survey_responses', 'survey_answers']) {
     assert.throws(() => srv.sql(`SELECT rowid FROM ${t}`), /no such column: rowid/, `${t} keeps no insertion order`);
@@ -125,6 +125,9 @@ test('an answer waits sealed in the pool and joins the results only in a shuffle
       assert.equal(srv.sql('SELECT count(*) FROM survey_pool'), '0');
       assert.equal(released(), base + K);
       assert.ok(!fileHas(`${srv.db}-wal`, marker), 'the WAL was checkpointed and truncated after the batch');
+      assert.equal(srv.sql('SELECT count(*) FROM survey_wal_owed'), '0', 'no truncation is owed');
+      assert.equal(srv.sql('SELECT count(DISTINCT batch) FROM survey_responses WHERE survey_id = 1 AND batch > 0'),
+        srv.sql('SELECT max(batch) FROM survey_responses WHERE survey_id = 1'));
     }
   }
   // Differencing: the figure moved once, by k, never by one.
@@ -245,7 +248,12 @@ test('admins build a survey: draft, questions, open (frozen), close; members may
   await admin.get(url);
   assert.equal((await admin.post(`${url}/questions`, { kind: 'rating', prompt: 'How was the ring?', low_label: 'Poor', high_label: 'Great', required: '1' })).status, 303);
   assert.equal((await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'How often?', choices: 'Weekly\r\nMonthly', required: '1' })).status, 303);
-  assert.equal((await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'Just one?', choices: 'Only' })).status, 422);
+  const one = await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'Just one?', choices: 'Only' });
+  assert.equal(one.status, 422);
+  assert.match(one.body, /needs 2 to 6 choices/);
+  assert.match(one.body, /value="Just one\?"/, 'what was typed comes back');
+  assert.match(one.body, />Only<\/textarea>/);
+  assert.match(one.body, /<option value="choice" selected>/);
   assert.equal((await admin.post(`${url}/questions`, { kind: 'text', prompt: 'Anything else?', max_len: '300' })).status, 303);
   assert.equal((await admin.post(`${url}/questions`, { kind: 'text', prompt: 'A typo question' })).status, 303);
   const typo = srv.sql("SELECT id FROM survey_questions WHERE prompt = 'A typo question'");

@@ -166,6 +166,27 @@ static void random_tables_leave_no_small_remainder(void **state)
 	}
 }
 
+/* The review's attack on one table: all {1:6, 2:16}, Alpha 12 (one 1),
+ * Beta 10 (five 1s): the total's zeros pin Beta's hidden 1s to 5, and
+ * then Alpha's to 1. Each line alone passes; the audit sees through. */
+static void audit_catches_a_count_pinned_across_lines(void **state)
+{
+	(void)state;
+	int all[5] = {6, 16, 0, 0, 0}, size[2] = {12, 10};
+	int cell[10] = {1, 11, 0, 0, 0, /* Alpha */ 5, 5, 0, 0, 0 /* Beta */};
+	unsigned char all_hid[5], ghid[2], chid[10];
+	struct sdc_dim d = {2, size, cell, ghid, chid};
+	sdc_protect(K, 22, 5, all, all_hid, &d, 1);
+	assert_int_equal(sdc_audit(K, 22, 5, all, all_hid, &d), 0);
+	/* A healthy table passes: Alpha {3:2, 4:5, 5:5}, Beta {4:5, 5:5}. */
+	int all2[5] = {0, 0, 2, 10, 10}, size2[2] = {12, 10};
+	int cell2[10] = {0, 0, 2, 5, 5, 0, 0, 0, 5, 5};
+	struct sdc_dim d2 = {2, size2, cell2, ghid, chid};
+	sdc_protect(K, 22, 5, all2, all_hid, &d2, 1);
+	assert_int_equal(sdc_audit(K, 22, 5, all2, all_hid, &d2), 1);
+	assert_false(ghid[0] || ghid[1]);
+}
+
 /* The first design compared at most 256 groups: the 257th was never
  * suppressed. */
 static void no_cap_on_groups(void **state)
@@ -274,6 +295,7 @@ int main(void)
 		cmocka_unit_test(hidden_groups_never_add_up_to_fewer_than_k),
 		cmocka_unit_test(random_tables_leave_no_small_remainder),
 		cmocka_unit_test(no_cap_on_groups),
+		cmocka_unit_test(audit_catches_a_count_pinned_across_lines),
 		cmocka_unit_test(fewer_than_k_hides_everything),
 		cmocka_unit_test(scrubber_survives_the_overflow_input),
 		cmocka_unit_test(scrubber_takes_out_addresses_numbers_and_names),
