@@ -25,7 +25,8 @@ int pw_slots_init(const char *data_dir, int slots)
 	snprintf(path, sizeof(path), "%s/argon2.slots", data_dir);
 	if (slot_fd >= 0)
 		close(slot_fd);
-	slot_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* O_NOFOLLOW: never a link planted in a shared data directory. */
+	slot_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	slot_count = slots > 0 ? slots : 1;
 	return slot_fd >= 0 ? 0 : -1;
 }

@@ -82,12 +82,21 @@ static int write_ring(const char *path, int first, int n)
 
 static int load(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Neither a link nor another user's file: a root server leaves the
+	 * data directory writable by the user it drops to, who must not be
+	 * able to plant a key (say, a secret.key.new) that root then loads. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		fprintf(stderr, "tandem: cannot read key file %s: %s\n", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		fprintf(stderr, "tandem: key file %s belongs to uid %u, not to this user; chown it\n", path,
+			(unsigned)st.st_uid);
+		close(fd);
 		return -1;
 	}
 	if (st.st_mode & 077) {

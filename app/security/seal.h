@@ -11,7 +11,8 @@
 
 /* Load the key file (creating it, mode 0600, when `create` is set and it
  * does not exist). Refuses (-1, reason on stderr) a key file that group or
- * others may read, or one that is malformed. Call once per process. */
+ * others may read, a link, one another user owns, or one that is
+ * malformed. Call once per process. */
 int seal_init(const char *key_path, int create);
 
 /* Key rotation, in three steps (tandem rotate-key): seal_rotate_begin

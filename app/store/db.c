@@ -69,8 +69,14 @@ struct db *db_open(const char *path)
 		configured = 1;
 	}
 	db->wlock_fd = wlock_open(path);
+	/* NOFOLLOW: a server started as root leaves the data directory
+	 * writable by the user it drops to; a database path that user turned
+	 * into a link must not lead a root command to another file. (SQLite
+	 * opens its WAL and shm files with O_NOFOLLOW itself.) */
 	int rc = sqlite3_open_v2(path, &db->h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+					 SQLITE_OPEN_NOFOLLOW,
+				 NULL);
 	if (rc != SQLITE_OK) {
 		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), LOG_END);
 		sqlite3_close(db->h);

@@ -25,7 +25,9 @@ int wlock_open(const char *db_path)
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
-	return open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* O_NOFOLLOW: see db_open; the data directory may be writable by
+	 * the user a root server dropped to. */
+	return open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 }
 
 int wlock_acquire(int fd, int timeout_ms)

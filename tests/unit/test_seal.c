@@ -84,6 +84,25 @@ static void refuses_another_key_and_loose_permissions(void **state)
 	buf_free(&p);
 }
 
+/* A key file that is a link, or another user's, is refused: root must not
+ * load a key the user it drops to planted in the data directory. */
+static void refuses_a_link_or_another_users_key(void **state)
+{
+	(void)state;
+	char link[300];
+	snprintf(link, sizeof(link), "%s-link", keyfile);
+	unlink(link);
+	assert_int_equal(symlink(keyfile, link), 0);
+	assert_int_equal(seal_init(link, 0), -1);
+	unlink(link);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(keyfile, 1, 1), 0);
+		assert_int_equal(seal_init(keyfile, 0), -1);
+		assert_int_equal(chown(keyfile, 0, 0), 0);
+	}
+	assert_int_equal(seal_init(keyfile, 0), 0);
+}
+
 /* How many KEYFILE.retired-* exist; the first one's name in first. */
 static size_t retired_files(char *first, size_t cap)
 {
@@ -137,6 +156,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_moved_or_altered, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_another_key_and_loose_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(rotation_keeps_the_retired_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_a_link_or_another_users_key, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("field encryption", tests, NULL, NULL);
 }
