@@ -174,12 +174,18 @@ test('failures from many addresses against one account do not keep its owner out
     await owner.get('/login');
     const back = await owner.post('/login', { email: 'owner@example.com', password: GOOD_PW });
     assert.equal(back.status, 303, back.body.slice(0, 300));
+    // Nor is changing the password from it (the stranger's cap still holds).
+    await owner.get('/account/password');
+    const NEW_PW = 'violet heron slowly paints';
+    const changed = await owner.post('/account/password', { current_password: GOOD_PW, new_password: NEW_PW, new_password_confirm: NEW_PW });
+    assert.equal(changed.status, 303, changed.body.slice(0, 300));
+    assert.equal((await stranger.post('/login', { email: 'owner@example.com', password: NEW_PW })).status, 429);
     // A known browser that guesses wrong stops being known after 5 tries.
     await owner.post('/logout', {});
     await owner.get('/login');
     for (let i = 0; i < 5; i++) {
       assert.equal((await owner.post('/login', { email: 'owner@example.com', password: `wrong ${i} wrong` })).status, 401);
     }
-    assert.equal((await owner.post('/login', { email: 'owner@example.com', password: GOOD_PW })).status, 429);
+    assert.equal((await owner.post('/login', { email: 'owner@example.com', password: NEW_PW })).status, 429);
   } finally { await srv.stop(); }
 });
