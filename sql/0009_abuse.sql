@@ -39,5 +39,6 @@ CREATE INDEX auth_failures_key ON auth_failures(scope, key, at);
 -- (store/sealcol.c): the old TEXT columns keep '' once a value is sealed;
 -- `serve` seals what older versions left in them at start.
 ALTER TABLE requests ADD COLUMN message_sealed BLOB;
+ALTER TABLE requests ADD COLUMN reason_sealed BLOB;
 ALTER TABLE mentorships ADD COLUMN end_reason_sealed BLOB;
 ALTER TABLE plan_weeks ADD COLUMN note_sealed BLOB;

@@ -6,6 +6,7 @@
 #include "security/password.h"
 #include "security/throttle.h"
 #include "store/audit.h"
+#include "store/known.h"
 
 static const struct field_spec pw_fields[] = {
 	{"current_password", "current password", FT_PASSWORD, 1, 0, 1024, NULL, 0},
@@ -39,7 +40,11 @@ void page_password(struct ctx *c)
 		show(c, 422, &f);
 		return;
 	}
-	int64_t wait = throttle_wait(c->db, c->user.email, c->req->ip, c->now, 0);
+	/* As at sign-in: failures from elsewhere never hold back a browser
+	 * known for this account (store/known.h). */
+	const char *known_cookie = form_get(&c->req->cookies, "__Host-known");
+	int known = known_check(c->db, known_cookie, c->user.id, c->now);
+	int64_t wait = throttle_wait(c->db, c->user.email, c->req->ip, c->now, known);
 	if (wait > 0) {
 		fields_fail(&f, 0, "Too many wrong passwords. Wait a few minutes, then try again.");
 		show(c, 429, &f);
@@ -53,7 +58,17 @@ void page_password(struct ctx *c)
 		return;
 	}
 	if (p != PW_OK) {
-		throttle_fail(c->db, c->user.email, c->req->ip, c->now);
+		enum db_rc rc = db_begin(c->db);
+		if (rc == DB_OK) {
+			rc = throttle_fail(c->db, c->user.email, c->req->ip, c->now);
+			if (rc == DB_OK && known)
+				rc = known_fail(c->db, known_cookie, c->user.id);
+			rc = db_end(c->db, rc);
+		}
+		if (rc != DB_OK) {
+			ctx_store_error(c, rc);
+			return;
+		}
 		fields_fail(&f, 0, "Your current password is not right.");
 		show(c, 422, &f);
 		return;

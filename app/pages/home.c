@@ -20,14 +20,14 @@ static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
 		waiting_on_me
 			? DB_STMT(c->db,
 				  "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
-				  ", r.created_at, r.reason FROM requests r "
+				  ", r.created_at, r.reason, r.reason_sealed FROM requests r "
 				  "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
 				  "WHERE r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - "
 				  "1209600 "
 				  "ORDER BY r.created_at LIMIT 50")
 			: DB_STMT(c->db,
 				  "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
-				  ", r.created_at, r.reason FROM requests r "
+				  ", r.created_at, r.reason, r.reason_sealed FROM requests r "
 				  "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
 				  "WHERE r.mentee_id = :u AND (r.status = 'pending' OR "
 				  "  coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400) "

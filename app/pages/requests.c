@@ -245,6 +245,7 @@ void page_request_create(struct ctx *c)
 struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st)
 {
 	struct vlist *l = view_list_new();
+	struct buf reason = {0};
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		struct vrow *r = view_row_new();
 		const char *status = (const char *)sqlite3_column_text(st, 3);
@@ -258,25 +259,32 @@ struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st)
 		fmt_duration(c->now - created, waited, sizeof(waited));
 		view_row_str(r, waited);
 		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
-		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
+		char row[32];
+		snprintf(row, sizeof(row), "%lld", (long long)sqlite3_column_int64(st, 0));
+		/* A reason that does not open is logged and shown as none: a list
+		 * stays usable; the request's own page says what went wrong. */
+		view_row_str(r, sealcol_open(st, 6, 5, "requests", "reason", row, &reason) == 0
+					? buf_str(&reason)
+					: "");
 		view_row_url(r, (const char *)sqlite3_column_text(st, 2)); /* the topic, for ?topic= */
 		view_list_add(l, r);
 	}
 	if (st)
 		sqlite3_reset(st);
+	buf_free(&reason);
 	return l;
 }
 
 /* One list of requests for the page: as mentor (incoming) or mentee. */
 static struct vlist *request_rows(struct ctx *c, int incoming)
 {
-	sqlite3_stmt *st =
-		DB_STMT(c->db, "SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, "
-			       "t.name, " REQ_STATUS_SQL ", r.created_at, r.reason FROM requests r "
-			       "JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN "
-			       "topics t ON t.id = r.topic_id "
-			       "WHERE (:in AND r.mentor_id = :u) OR (NOT :in AND r.mentee_id = :u) "
-			       "ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
+	sqlite3_stmt *st = DB_STMT(
+		c->db, "SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, "
+		       "t.name, " REQ_STATUS_SQL ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+		       "JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN "
+		       "topics t ON t.id = r.topic_id "
+		       "WHERE (:in AND r.mentor_id = :u) OR (NOT :in AND r.mentee_id = :u) "
+		       "ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
 	if (st) {
 		db_bind_int(st, ":in", incoming);
 		db_bind_int(st, ":u", c->user.id);
@@ -299,7 +307,7 @@ void page_request(struct ctx *c)
 		c->db,
 		"SELECT r.mentee_id, r.mentor_id, e.display_name, m.display_name, t.name, r.goal, r.format, "
 		"r.cadence, r.duration_min, r.weeks, r.message, " REQ_STATUS_SQL ", r.reason, r.created_at, "
-		"coalesce(r.mentorship_id, 0), r.message_sealed FROM requests r "
+		"coalesce(r.mentorship_id, 0), r.message_sealed, r.reason_sealed FROM requests r "
 		"JOIN users e ON e.id = r.mentee_id "
 		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
 		"WHERE r.id = :id AND (r.mentee_id = :u OR r.mentor_id = :u)");
@@ -341,7 +349,14 @@ void page_request(struct ctx *c)
 	buf_free(&msg);
 	view_str(v, "status", status);
 	view_str(v, "status_text", fmt_request_status(status));
-	view_str(v, "reason", (const char *)sqlite3_column_text(st, 12));
+	if (sealcol_open(st, 16, 12, "requests", "reason", row, &msg) != 0) {
+		buf_free(&msg);
+		sqlite3_reset(st);
+		ctx_error(c, 500, "This request could not be read. The error was logged.");
+		return;
+	}
+	view_str(v, "reason", buf_str(&msg));
+	buf_free(&msg);
 	int64_t created = sqlite3_column_int64(st, 13);
 	char waited[40];
 	fmt_duration(c->now - created, waited, sizeof(waited));

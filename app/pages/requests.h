@@ -5,7 +5,7 @@
 
 /* Rows for a request list from a statement (already bound) selecting
  * id, the other person's name, topic, status (as of now), created_at,
- * reason: id, name, topic, status, status text, time waited, overdue
+ * reason, reason_sealed: id, name, topic, status, status text, time waited, overdue
  * (0/1), reason, and the topic percent-encoded for a link. Resets the
  * statement. */
 struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st);

@@ -300,12 +300,15 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 		db_rollback(db);
 		return r != REQ_OK ? r : REQ_NOT_PENDING;
 	}
-	sqlite3_stmt *st = DB_STMT(
-		db, "UPDATE requests SET status = :s, reason = :r, answered_at = :now WHERE id = :id");
-	if (!st)
+	/* The reason is the mentor's own words (or the kind default): sealed
+	 * for its row, like every text people write to each other. */
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE requests SET status = :s, reason = '', reason_sealed = :r, "
+				       "answered_at = :now WHERE id = :id");
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)id);
+	if (!st || sealcol_bind(st, ":r", "requests", "reason", row, reason) != 0)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_text(st, ":s", status);
-	db_bind_text(st, ":r", reason);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)

@@ -52,6 +52,13 @@ static const struct kind kinds[] = {
 	 "SELECT id, 0, message FROM requests WHERE message <> '' AND message_sealed IS NULL",
 	 "SELECT id, 0, message_sealed FROM requests WHERE message_sealed IS NOT NULL",
 	 "UPDATE requests SET message = '', message_sealed = :s WHERE id = :a AND :b = 0"},
+	/* The automatic "found a mentor elsewhere" note is the app's own text,
+	 * written to many rows by one statement: it stays plain. */
+	{"requests", "reason",
+	 "SELECT id, 0, reason FROM requests WHERE reason <> '' AND reason_sealed IS NULL "
+	 "AND status <> 'matched_elsewhere'",
+	 "SELECT id, 0, reason_sealed FROM requests WHERE reason_sealed IS NOT NULL",
+	 "UPDATE requests SET reason = '', reason_sealed = :s WHERE id = :a AND :b = 0"},
 	{"mentorships", "end_reason",
 	 "SELECT id, 0, end_reason FROM mentorships WHERE end_reason <> '' AND end_reason_sealed IS NULL",
 	 "SELECT id, 0, end_reason_sealed FROM mentorships WHERE end_reason_sealed IS NOT NULL",

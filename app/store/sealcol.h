@@ -1,9 +1,9 @@
 /* sealcol: the short texts people write to each other outside logged
- * sessions (a request's message, a mentorship's end reason, a plan week's
- * note), sealed like session notes. Each lives in a BLOB column `X_sealed`
+ * sessions (a request's message and decline reason, a mentorship's end
+ * reason, a plan week's note), sealed like session notes. Each lives in a BLOB column `X_sealed`
  * beside the TEXT column `X` it used to be kept in, which is left '' (the
  * tables are STRICT: a TEXT column cannot hold a sealed value). Associated
- * data: requests:message:ID, mentorships:end_reason:ID,
+ * data: requests:message:ID, requests:reason:ID, mentorships:end_reason:ID,
  * plan_weeks:note:MENTORSHIP:WEEK. */
 #ifndef TANDEM_SEALCOL_H
 #define TANDEM_SEALCOL_H

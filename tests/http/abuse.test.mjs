@@ -84,9 +84,11 @@ test('a stream of signups from one client: checked and throttled before argon2id
     const loginStatuses = await Promise.all(logins);
     assert.deepEqual(loginStatuses, [303, 303, 303], `logins during the flood; flood: ${floodStatuses}`);
     const created = floodStatuses.filter((s) => s === 303).length;
-    // 5 free, plus at most one in flight per worker when the fifth lands.
+    // 5 free, plus at most one in flight per worker when the fifth lands;
+    // the rest are told to wait (or, on a slow machine, that it is busy).
     assert.ok(created <= 7, `at most a handful hashed: ${floodStatuses}`);
-    assert.equal(floodStatuses.filter((s) => s === 429).length, 30 - created, `the rest waited: ${floodStatuses}`);
+    assert.ok(floodStatuses.every((s) => [303, 429, 503].includes(s)), `${floodStatuses}`);
+    assert.ok(floodStatuses.filter((s) => s === 429).length >= 20, `the rest waited: ${floodStatuses}`);
     assert.equal(Number(srv.sql("SELECT count(*) FROM audit WHERE event = 'signup'")) - hashesBefore, created);
   } finally { await srv.stop(); }
 });
@@ -172,12 +174,18 @@ test('failures from many addresses against one account do not keep its owner out
     await owner.get('/login');
     const back = await owner.post('/login', { email: 'owner@example.com', password: GOOD_PW });
     assert.equal(back.status, 303, back.body.slice(0, 300));
+    // Nor is changing the password from it (the stranger's cap still holds).
+    await owner.get('/account/password');
+    const NEW_PW = 'violet heron slowly paints';
+    const changed = await owner.post('/account/password', { current_password: GOOD_PW, new_password: NEW_PW, new_password_confirm: NEW_PW });
+    assert.equal(changed.status, 303, changed.body.slice(0, 300));
+    assert.equal((await stranger.post('/login', { email: 'owner@example.com', password: NEW_PW })).status, 429);
     // A known browser that guesses wrong stops being known after 5 tries.
     await owner.post('/logout', {});
     await owner.get('/login');
     for (let i = 0; i < 5; i++) {
       assert.equal((await owner.post('/login', { email: 'owner@example.com', password: `wrong ${i} wrong` })).status, 401);
     }
-    assert.equal((await owner.post('/login', { email: 'owner@example.com', password: GOOD_PW })).status, 429);
+    assert.equal((await owner.post('/login', { email: 'owner@example.com', password: NEW_PW })).status, 429);
   } finally { await srv.stop(); }
 });

@@ -1,7 +1,7 @@
-// A request's message, plan notes and a mentorship's end reason are sealed
-// at rest like session notes: readable by the pair, nowhere in the files,
-// converted from plain text when an older database is served, and carried
-// through rotate-key.
+// A request's message and decline reason, plan notes and a mentorship's
+// end reason are sealed at rest like session notes: readable by the pair,
+// nowhere in the files, converted from plain text when an older database is
+// served, and carried through rotate-key.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +20,7 @@ function atRest(needle) {
     .filter((f) => readFileSync(join(srv.data, f)).includes(needle));
 }
 
-test('message, plan note and end reason: the pair reads them, the files never hold them', async () => {
+test('message, decline reason, plan note and end reason: the pair reads them, the files never hold them', async () => {
   srv = await startServer(FAST);
   const mentor = await signup(srv, 'sealm@example.com', 'Seal Mentor');
   await mentor.get('/profile');
@@ -41,10 +41,20 @@ test('message, plan note and end reason: the pair reads them, the files never ho
   await mentee.get(ms);
   assert.equal((await mentee.post(`${ms}/end`, { reason: `${C}-reason` })).status, 303);
   assert.match((await mentor.get(ms)).body, new RegExp(`${C}-reason`));
+  // A decline's reason: the mentor's words, shown to the mentee.
+  const other = await signup(srv, 'seal2@example.com', 'Second Mentee');
+  await other.get(`/mentors/${mid}`);
+  const r2 = await other.post('/requests', { mentor_id: mid, topic: 'Testing', goal: 'Another goal for the same mentor.',
+    format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
+  assert.equal(r2.status, 303);
+  await mentor.get(r2.headers.location);
+  assert.equal((await mentor.post(`${r2.headers.location}/decline`, { reason: `${C}-decline` })).status, 303);
+  assert.match((await other.get(r2.headers.location)).body, new RegExp(`${C}-decline`));
   execFileSync(BIN, ['backup', join(srv.data, 'backup.db')], { env: srv.env });
   assert.deepEqual(atRest(C), []);
   assert.ok(!srv.log().includes(C));
-  assert.equal(srv.sql("SELECT message = '' AND message_sealed IS NOT NULL FROM requests"), '1');
+  assert.equal(srv.sql(`SELECT message = '' AND message_sealed IS NOT NULL FROM requests WHERE id = ${r.headers.location.split('/').pop()}`), '1');
+  assert.equal(srv.sql(`SELECT reason = '' AND reason_sealed IS NOT NULL FROM requests WHERE id = ${r2.headers.location.split('/').pop()}`), '1');
 
   // An older version's plain texts are sealed when the server starts...
   const data = srv.data;
@@ -65,4 +75,6 @@ test('message, plan note and end reason: the pair reads them, the files never ho
   const page = (await mentee2.get(ms)).body;
   for (const t of [`${C}-note`, `${C}-reason`, 'LEGACY-plain-4c1e']) assert.ok(page.includes(t), t);
   assert.match((await mentee2.get(r.headers.location)).body, new RegExp(`${C}-message`));
+  const other2 = await login(srv, 'seal2@example.com');
+  assert.match((await other2.get(r2.headers.location)).body, new RegExp(`${C}-decline`));
 });

@@ -2,6 +2,7 @@
  * SQLite file without HTTP. */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -226,6 +227,52 @@ static void hashes_are_argon2id_and_verify(void **state)
 	assert_int_equal(pw_verify(NULL, "anything at all here", &rehash), PW_MISMATCH);
 }
 
+/* A hash that finds the only argon2id slot taken (by another process)
+ * waits for it instead of failing at once; a slot held for longer than
+ * the wait still gives PW_BUSY. */
+static void hash_waits_briefly_for_a_slot(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/tandem-slots-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pw_slots_init(dir, 1), 0);
+	for (int hold_ms = 300; hold_ms <= 3000; hold_ms += 2700) {
+		int ready[2];
+		assert_int_equal(pipe(ready), 0);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			/* The child takes the slot's lock on its own descriptor. */
+			close(ready[0]);
+			char path[200];
+			snprintf(path, sizeof(path), "%s/argon2.slots", dir);
+			int fd = open(path, O_RDWR);
+			struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+			if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0)
+				_exit(1);
+			if (write(ready[1], "x", 1) != 1)
+				_exit(1);
+			struct timespec ts = {hold_ms / 1000, (hold_ms % 1000) * 1000000L};
+			nanosleep(&ts, NULL);
+			_exit(0);
+		}
+		close(ready[1]);
+		char x;
+		assert_int_equal(read(ready[0], &x, 1), 1);
+		close(ready[0]);
+		char h[PW_HASH_LEN];
+		assert_int_equal(pw_hash("amber otter quietly sings", h), hold_ms < 1000 ? PW_OK : PW_BUSY);
+		int status = 0;
+		waitpid(pid, &status, 0);
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	char path[200];
+	snprintf(path, sizeof(path), "%s/argon2.slots", dir);
+	unlink(path);
+	rmdir(dir);
+	pw_slots_init(dir, 1); /* gone: later tests hash without slots */
+}
+
 /* A writer that finds another process writing waits its turn (store/
  * wlock.h) instead of failing, and starts after the other's commit: it
  * sees the other's row. */
@@ -411,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(signups_per_address_slow_down, setup, teardown),
 		cmocka_unit_test(password_policy),
 		cmocka_unit_test(hashes_are_argon2id_and_verify),
+		cmocka_unit_test(hash_waits_briefly_for_a_slot),
 	};
 	return cmocka_run_group_tests_name("store and security", tests, NULL, NULL);
 }
