@@ -151,17 +151,21 @@ hrps=$(awk '/Requests\/sec/ { print $2 }' <<< "$hres")
   printf '%-28s %10.0f %9s %9s   (during the login flood; goal p99 <= 50 ms)\n' "/healthz under login flood" "$hrps" "-" "$hp99"
 } >> "$table"
 # Export of a survey with 100,000 answers (25,000 responses x 4 rated
-# questions), by an admin: time and the worker's peak memory.
+# questions, released in 50 batches, two roles, 12 teams, 4 quarters), by
+# an admin, with the survey closed so that every breakdown goes through
+# the batch cut and the bound audit: time and the worker's peak memory.
 sqlite3 "$DATA/tandem.db" <<SQL >/dev/null
 .timeout 5000
 BEGIN IMMEDIATE;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)
-INSERT INTO survey_responses(id, survey_id, role, quarter, team)
-  SELECT randomblob(16), 1, 'mentee', '2026-Q' || (1 + i % 4), 'Team ' || (i % 12) FROM n;
+INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch)
+  SELECT randomblob(16), 1, CASE WHEN i % 3 THEN 'mentee' ELSE 'mentor' END, '2026-Q' || (1 + i % 4),
+         'Team ' || (i % 12), 1 + i % 50 FROM n;
 INSERT INTO survey_answers(response_id, question_id, rating, choice)
   SELECT r.id, q.id, CASE q.kind WHEN 'rating' THEN 1 + abs(random()) % 5 END,
          CASE q.kind WHEN 'choice' THEN 'About right' END
   FROM survey_responses r JOIN survey_questions q ON q.survey_id = 1 AND q.kind <> 'text' WHERE r.survey_id = 1;
+UPDATE surveys SET status = 'closed' WHERE id = 1;
 COMMIT;
 SQL
 answers=$(sqlite3 "$DATA/tandem.db" "SELECT count(*) FROM survey_answers")
@@ -187,4 +191,8 @@ for w in $(pgrep -x tandem -P "$(cat "$DATA/tandem.pid")"); do
 done
 printf '%-28s %10s answers in %.2f s, %s KB CSV; worker peak RSS %d MB (goal < 2 s, < 64 MB)\n' \
   "survey export (CSV)" "$answers" "$etime" "$(($(wc -c < "$DATA/export.csv") / 1024))" "$((peak / 1024))" >> "$table"
+ptime=$(curl -fs -b "$ajar" -o "$DATA/results.html" -w '%{time_total}' "$BASE/admin/surveys/1")
+jtime=$(curl -fs -b "$ajar" -o "$DATA/export.json" -w '%{time_total}' "$BASE/admin/surveys/1/export.json")
+printf '%-28s %10s answers: page %.2f s, JSON %.2f s; breakdown rows shown %s (goal < 2 s)\n' \
+  "survey results (closed)" "$answers" "$ptime" "$jtime" "$(grep -o '"dimension":"team"' "$DATA/export.json" | wc -l)" >> "$table"
 cat "$table"
