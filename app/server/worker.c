@@ -313,7 +313,7 @@ void worker_main(const struct config *cfg, int listen_fd)
 	/* At most one argon2id per core, and never every worker at once: a
 	 * login flood must leave a worker free for everything else. */
 	int slots = cfg->workers - 1 < cfg->cores ? cfg->workers - 1 : cfg->cores;
-	pw_slots_init(cfg->data, slots > 0 ? slots : 1);
+	pw_slots_init(cfg->data, slots > 0 ? slots : 1, cfg->workers - 1);
 	request_ids_reseed();
 	FCGX_Init();
 	static struct slot group[GROUP_MAX];

@@ -235,7 +235,7 @@ static void hash_waits_briefly_for_a_slot(void **state)
 	(void)state;
 	char dir[] = "/tmp/tandem-slots-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(pw_slots_init(dir, 1), 0);
+	assert_int_equal(pw_slots_init(dir, 1, 2), 0);
 	for (int hold_ms = 300; hold_ms <= 3000; hold_ms += 2700) {
 		int ready[2];
 		assert_int_equal(pipe(ready), 0);
@@ -266,11 +266,43 @@ static void hash_waits_briefly_for_a_slot(void **state)
 		waitpid(pid, &status, 0);
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
+	/* Every admission place taken (the other workers of 2 are hashing or
+	 * waiting): no waiting, or the flood would hold the last free worker.
+	 * The slot frees after 300 ms, which a waiting hash would get. */
+	assert_int_equal(pw_slots_init(dir, 1, 1), 0);
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(ready[0]);
+		char p2[200];
+		snprintf(p2, sizeof(p2), "%s/argon2.slots", dir);
+		int fd = open(p2, O_RDWR);
+		struct flock slot = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+		struct flock place = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 4096, .l_len = 1};
+		if (fd < 0 || fcntl(fd, F_SETLK, &slot) != 0 || fcntl(fd, F_SETLK, &place) != 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		struct timespec ts = {0, 300 * 1000000L};
+		nanosleep(&ts, NULL);
+		_exit(0);
+	}
+	close(ready[1]);
+	char x;
+	assert_int_equal(read(ready[0], &x, 1), 1);
+	close(ready[0]);
+	char h[PW_HASH_LEN];
+	assert_int_equal(pw_hash("amber otter quietly sings", h), PW_BUSY);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
 	char path[200];
 	snprintf(path, sizeof(path), "%s/argon2.slots", dir);
 	unlink(path);
 	rmdir(dir);
-	pw_slots_init(dir, 1); /* gone: later tests hash without slots */
+	pw_slots_init(dir, 1, 1); /* gone: later tests hash without slots */
 }
 
 /* A writer that finds another process writing waits its turn (store/
