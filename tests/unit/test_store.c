@@ -227,65 +227,28 @@ static void hashes_are_argon2id_and_verify(void **state)
 	assert_int_equal(pw_verify(NULL, "anything at all here", &rehash), PW_MISMATCH);
 }
 
-/* A hash that finds the only argon2id slot taken (by another process)
- * waits for it instead of failing at once; a slot held for longer than
- * the wait still gives PW_BUSY. */
-static void hash_waits_briefly_for_a_slot(void **state)
+/* Another process (a worker) holds the argon2 lock bytes at[0..n) of
+ * dir's slot file for hold_ms; returns once it holds them. */
+static pid_t hold_locks(const char *dir, const int *at, int n, int hold_ms)
 {
-	(void)state;
-	char dir[] = "/tmp/tandem-slots-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(pw_slots_init(dir, 1, 2), 0);
-	for (int hold_ms = 300; hold_ms <= 3000; hold_ms += 2700) {
-		int ready[2];
-		assert_int_equal(pipe(ready), 0);
-		pid_t pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			/* The child takes the slot's lock on its own descriptor. */
-			close(ready[0]);
-			char path[200];
-			snprintf(path, sizeof(path), "%s/argon2.slots", dir);
-			int fd = open(path, O_RDWR);
-			struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
-			if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0)
-				_exit(1);
-			if (write(ready[1], "x", 1) != 1)
-				_exit(1);
-			struct timespec ts = {hold_ms / 1000, (hold_ms % 1000) * 1000000L};
-			nanosleep(&ts, NULL);
-			_exit(0);
-		}
-		close(ready[1]);
-		char x;
-		assert_int_equal(read(ready[0], &x, 1), 1);
-		close(ready[0]);
-		char h[PW_HASH_LEN];
-		assert_int_equal(pw_hash("amber otter quietly sings", h), hold_ms < 1000 ? PW_OK : PW_BUSY);
-		int status = 0;
-		waitpid(pid, &status, 0);
-		assert_int_equal(WEXITSTATUS(status), 0);
-	}
-	/* Every admission place taken (the other workers of 2 are hashing or
-	 * waiting): no waiting, or the flood would hold the last free worker.
-	 * The slot frees after 300 ms, which a waiting hash would get. */
-	assert_int_equal(pw_slots_init(dir, 1, 1), 0);
 	int ready[2];
 	assert_int_equal(pipe(ready), 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(ready[0]);
-		char p2[200];
-		snprintf(p2, sizeof(p2), "%s/argon2.slots", dir);
-		int fd = open(p2, O_RDWR);
-		struct flock slot = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
-		struct flock place = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 4096, .l_len = 1};
-		if (fd < 0 || fcntl(fd, F_SETLK, &slot) != 0 || fcntl(fd, F_SETLK, &place) != 0)
-			_exit(1);
+		char path[200];
+		snprintf(path, sizeof(path), "%s/argon2.slots", dir);
+		int fd = open(path, O_RDWR);
+		for (int i = 0; i < n; i++) {
+			struct flock fl = {
+				.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = at[i], .l_len = 1};
+			if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0)
+				_exit(1);
+		}
 		if (write(ready[1], "x", 1) != 1)
 			_exit(1);
-		struct timespec ts = {0, 300 * 1000000L};
+		struct timespec ts = {hold_ms / 1000, (hold_ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 		_exit(0);
 	}
@@ -293,11 +256,39 @@ static void hash_waits_briefly_for_a_slot(void **state)
 	char x;
 	assert_int_equal(read(ready[0], &x, 1), 1);
 	close(ready[0]);
-	char h[PW_HASH_LEN];
-	assert_int_equal(pw_hash("amber otter quietly sings", h), PW_BUSY);
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
 	int status = 0;
 	waitpid(pid, &status, 0);
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* A hash that finds the only argon2id slot taken (by another process)
+ * waits for it instead of failing at once; a slot held for longer than
+ * the wait still gives PW_BUSY. */
+static void hash_waits_briefly_for_a_slot(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/tandem-slots-XXXXXX";
+	char h[PW_HASH_LEN];
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pw_slots_init(dir, 1, 2), 0);
+	const int slot[] = {0}, slot_and_place[] = {0, 4096};
+	for (int hold_ms = 300; hold_ms <= 3000; hold_ms += 2700) {
+		pid_t pid = hold_locks(dir, slot, 1, hold_ms);
+		assert_int_equal(pw_hash("amber otter quietly sings", h), hold_ms < 1000 ? PW_OK : PW_BUSY);
+		reap(pid);
+	}
+	/* Every admission place taken (the other workers of 2 are hashing or
+	 * waiting): no waiting, or the flood would hold the last free worker.
+	 * The slot frees after 300 ms, which a waiting hash would get. */
+	assert_int_equal(pw_slots_init(dir, 1, 1), 0);
+	pid_t pid = hold_locks(dir, slot_and_place, 2, 300);
+	assert_int_equal(pw_hash("amber otter quietly sings", h), PW_BUSY);
+	reap(pid);
 	char path[200];
 	snprintf(path, sizeof(path), "%s/argon2.slots", dir);
 	unlink(path);
