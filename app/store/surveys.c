@@ -351,7 +351,11 @@ void survey_wal_truncate(struct db *db)
 	if (db_scalar(db, "SELECT count(*) FROM survey_wal_owed", 0) == 0)
 		return;
 	int log = 0, done = 0;
+	/* A truncating checkpoint holds the writers out while it waits for
+	 * readers: wait briefly, and leave the rest to the periodic task. */
+	sqlite3_busy_timeout(db_handle(db), 200);
 	int rc = sqlite3_wal_checkpoint_v2(db_handle(db), NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	sqlite3_busy_timeout(db_handle(db), 5000);
 	if (rc != SQLITE_OK) {
 		/* A reader outlasted the wait: the periodic task tries again. */
 		log_kv("warn", "survey batch: the WAL could not be truncated yet", "error",
