@@ -5,6 +5,18 @@
 set -euo pipefail
 umask 077
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# Values that end up in nginx's config or in paths root writes: only the
+# characters they need.
+check() { [[ "$2" =~ $3 ]] || { echo "run.sh: $1='$2' is not valid" >&2; exit 1; }; }
+check TANDEM_PORT "${TANDEM_PORT:-8080}" '^[0-9]{1,5}$'
+check TANDEM_LOGIN_RATE "${TANDEM_LOGIN_RATE:-10r/s}" '^[0-9]+r/[sm]$'
+check TANDEM_LOGIN_BURST "${TANDEM_LOGIN_BURST:-20}" '^[0-9]{1,6}$'
+check TANDEM_NGINX_WORKERS "${TANDEM_NGINX_WORKERS:-1}" '^([0-9]{1,3}|auto)$'
+# Paths: nothing sed or nginx's syntax would read as more than a path.
+path_ok='^[^]|&\\;{}"$#[:space:][:cntrl:]]+$'
+check TANDEM_FLOOR_SOCKET "${TANDEM_FLOOR_SOCKET:-/x}" "$path_ok"
+check TANDEM_DATA "${TANDEM_DATA:-/x}" "$path_ok"
+check "the checkout's path" "$ROOT" "$path_ok"
 BIN=${TANDEM_BIN:-$ROOT/build/tandem}
 PORT=${TANDEM_PORT:-8080}
 DATA=${TANDEM_DATA:-$ROOT/var}
@@ -22,6 +34,12 @@ export TANDEM_DATA=$DATA TANDEM_PORT=$PORT TANDEM_ROOT=$ROOT
 USER_LINE=""
 RUN=$DATA
 if [ "$(id -u)" = 0 ]; then
+  # serve hands this directory's group to the user it drops to; only a
+  # directory root owns keeps that user from replacing root's files in it
+  # (nginx.conf, the logs). serve checks every parent too.
+  if [ "$(stat -c %u "$DATA")" != 0 ]; then
+    echo "run.sh: $DATA must belong to root when started as root (chown root $DATA)" >&2; exit 1
+  fi
   USER_LINE="user www-data www-data;"
   chmod 0711 "$DATA"
   if ! runuser -u www-data -- test -x "$DATA" 2>/dev/null; then
@@ -65,8 +83,19 @@ fi
 sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@RUN@|$RUN|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
     -e "s|@FLOOR@|$FLOOR|" -e "s|@REALIP@|$REALIP|" -e "s|@NGINX_WORKERS@|${TANDEM_NGINX_WORKERS:-1}|" \
     -e "s|@LOGIN_RATE@|${TANDEM_LOGIN_RATE:-10r/s}|" -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" \
-    "$ROOT/deploy/nginx.conf.in" > "$DATA/nginx.conf"
-cp "$ROOT/deploy/fastcgi.conf.in" "$DATA/fastcgi.conf"
+    "$ROOT/deploy/nginx.conf.in" > "$DATA/nginx.conf.tmp"
+# Files root opens in the data directory are made anew, exclusively: a
+# name the dropped user planted (a link to a file of root's) is removed
+# first, and one planted again in between makes the exclusive create fail.
+fresh() { rm -f "$1"; (set -C; : > "$1"); }
+fresh "$DATA/nginx.conf"; cat "$DATA/nginx.conf.tmp" >> "$DATA/nginx.conf"; rm -f "$DATA/nginx.conf.tmp"
+fresh "$DATA/fastcgi.conf"; cat "$ROOT/deploy/fastcgi.conf.in" >> "$DATA/fastcgi.conf"
+if [ "$(id -u)" = 0 ]; then
+  fresh "$DATA/nginx-error.log"
+  # The log is kept across runs while it is root's own plain file.
+  log="$DATA/tandem.log"
+  [ -f "$log" ] && [ ! -L "$log" ] && [ "$(stat -c %u:%h "$log")" = 0:1 ] || fresh "$log"
+fi
 nginx -q -t -p "$DATA" -e "$DATA/nginx-error.log" -c "$DATA/nginx.conf"
 
 serve_pid=""; nginx_pid=""

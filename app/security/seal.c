@@ -93,6 +93,13 @@ static int load(const char *path)
 			close(fd);
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		/* A hard link to a retired key, made where hard links to others'
+		 * files are allowed, would make root seal with that key. */
+		fprintf(stderr, "tandem: key file %s is not a plain file with one name; refusing it\n", path);
+		close(fd);
+		return -1;
+	}
 	if (st.st_uid != geteuid()) {
 		fprintf(stderr, "tandem: key file %s belongs to uid %u, not to this user; chown it\n", path,
 			(unsigned)st.st_uid);

@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -54,8 +55,41 @@ static int hand_file(int dir, const char *data_dir, const char *name, const stru
 	return rc;
 }
 
+/* The sticky bit keeps u from replacing root's files in the directory
+ * only while root owns it: a directory's owner may rename anything in
+ * it. So the data directory and every directory above it must be
+ * root's (as OpenSSH checks its paths). 0, or -1 after saying which. */
+static int root_owned_path(const char *data_dir)
+{
+	char path[4096];
+	if (!realpath(data_dir, path)) {
+		fprintf(stderr, "tandem: cannot resolve %s: %s\n", data_dir, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		struct stat st;
+		if (stat(path, &st) != 0 || st.st_uid != 0 ||
+		    (st.st_mode & S_IWOTH && !(st.st_mode & S_ISVTX))) {
+			fprintf(stderr,
+				"tandem: %s must belong to root (and not be writable by others) when serve "
+				"starts as "
+				"root: the user it drops to could otherwise replace root's files in the data "
+				"directory\n",
+				path);
+			return -1;
+		}
+		char *slash = strrchr(path, '/');
+		if (!slash || slash == path)
+			break;
+		*slash = '\0';
+	}
+	return 0;
+}
+
 int priv_hand_over(const char *data_dir, const struct priv_user *u)
 {
+	if (root_owned_path(data_dir) != 0)
+		return -1;
 	int dir = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat st;
 	if (dir < 0 || fstat(dir, &st) != 0) {

@@ -87,6 +87,9 @@ struct db *db_open(const char *path)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 5000);
+	/* Root commands (migrate, rotate-key, backup) open a file the user
+	 * serve drops to can write: no SQL may deliberately corrupt it. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
 	/* After a crash the first opener may hold a recovery lock: retry a
 	 * little before giving up. Every pragma but journal_mode is per
 	 * connection, so they run on every open. */

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, request, BIN } from '../lib/server.mjs';
+import { startServer, request, BIN, ROOT } from '../lib/server.mjs';
 
 const isRoot = process.getuid() === 0;
 const tandemUid = () => Number(execFileSync('id', ['-u', 'tandem'], { encoding: 'utf8' }).trim());
@@ -127,5 +127,34 @@ test('the master and its workers run as the unprivileged user; nginx includes no
     }
   } finally {
     await srv.stop();
+  }
+});
+
+test('as root, a data directory the dropped user owns is refused before anything is written', { skip: !isRoot && 'only root drops' }, () => {
+  // Its owner may rename anything in it, sticky bit or not: root's nginx
+  // config and logs there would be the dropped user's to swap.
+  const data = mkdtempSync(join(tmpdir(), 'tandem-owned-'));
+  chownSync(data, tandemUid(), tandemGid());
+  try {
+    const r = spawnSync(join(ROOT, 'deploy', 'run.sh'), [], {
+      env: { ...process.env, TANDEM_BIN: BIN, TANDEM_DATA: data, TANDEM_PORT: '1' }, encoding: 'utf8', timeout: 30000,
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /must belong to root/);
+    assert.ok(!existsSync(join(data, 'nginx.conf')), 'no config written');
+    // serve started directly checks the same, parents included.
+    const s = tandem(['serve'], { ...process.env, TANDEM_DATA: data, TANDEM_SOCKET: join(data, 's.sock') });
+    assert.notEqual(s.status, 0);
+    assert.match(s.stderr, /must belong to root/);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('run.sh refuses settings that would write into nginx\'s config', () => {
+  for (const [k, v] of [['TANDEM_PORT', '80; include /etc'], ['TANDEM_LOGIN_RATE', '10r/s; x'], ['TANDEM_DATA', '/tmp/a|b']]) {
+    const r = spawnSync(join(ROOT, 'deploy', 'run.sh'), [], { env: { ...process.env, TANDEM_BIN: BIN, [k]: v }, encoding: 'utf8', timeout: 30000 });
+    assert.notEqual(r.status, 0, k);
+    assert.match(r.stderr, new RegExp(`${k}=.* is not valid`));
   }
 });

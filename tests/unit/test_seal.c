@@ -89,12 +89,20 @@ static void refuses_another_key_and_loose_permissions(void **state)
 static void refuses_a_link_or_another_users_key(void **state)
 {
 	(void)state;
-	char link[300];
-	snprintf(link, sizeof(link), "%s-link", keyfile);
-	unlink(link);
-	assert_int_equal(symlink(keyfile, link), 0);
-	assert_int_equal(seal_init(link, 0), -1);
-	unlink(link);
+	char sym[300];
+	snprintf(sym, sizeof(sym), "%s-link", keyfile);
+	unlink(sym);
+	assert_int_equal(symlink(keyfile, sym), 0);
+	assert_int_equal(seal_init(sym, 0), -1);
+	unlink(sym);
+	/* A second name (a hard link, where the system allows one to
+	 * another's file) is refused too. */
+	char second[300];
+	snprintf(second, sizeof(second), "%s-second", keyfile);
+	unlink(second);
+	assert_int_equal(link(keyfile, second), 0);
+	assert_int_equal(seal_init(keyfile, 0), -1);
+	unlink(second);
 	if (geteuid() == 0) {
 		assert_int_equal(chown(keyfile, 1, 1), 0);
 		assert_int_equal(seal_init(keyfile, 0), -1);
