@@ -4,7 +4,7 @@
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "security/password.h"
-#include "security/throttle.h"
+#include "store/throttle.h"
 #include "store/audit.h"
 #include "store/known.h"
 

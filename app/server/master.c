@@ -16,7 +16,7 @@
 #include "core/log.h"
 #include "pages/setup.h"
 #include "security/seal.h"
-#include "security/throttle.h"
+#include "store/throttle.h"
 #include "server/privdrop.h"
 #include "store/known.h"
 #include "store/ratings.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/fields.h"
+#include "core/utf8.h"
 #include "store/directory.h"
 
 const char *const format_names[FORMAT_COUNT + 1] = {
@@ -112,7 +112,7 @@ int topics_split(const char *list, char names[TOPICS_MAX][TOPIC_MAX_CHARS * 4 + 
 		p += len + (comma != NULL);
 		if (o == 0)
 			continue;
-		if (fields_utf8_len(tmp) > TOPIC_MAX_CHARS) {
+		if (utf8_len(tmp) > TOPIC_MAX_CHARS) {
 			*why = "Each topic can be at most 40 characters.";
 			return -1;
 		}
