@@ -8,7 +8,8 @@
 #include "pages/mentorships.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
-#include "pages/when.h"
+#include "core/when.h"
+#include "store/profiles.h"
 #include "store/ratings.h"
 #include "store/requests.h"
 
@@ -115,7 +116,7 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 	struct vlist *up = view_list_new();
 	char tz[64] = "UTC";
 	if (nn)
-		when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+		profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	for (size_t i = 0; i < nn; i++) {
 		char when[120];
 		when_format(next[i]->next_at, tz, when, sizeof(when));

@@ -6,7 +6,7 @@
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/routes.h"
-#include "pages/when.h"
+#include "core/when.h"
 #include "store/mentorships.h"
 #include "store/profiles.h"
 #include "store/sealcol.h"
@@ -135,7 +135,7 @@ void page_mentorship(struct ctx *c)
 	view_list_set(v, "sessions", sl);
 	/* The next planned session, in the viewer's own time zone. */
 	char tz[64], shown[120] = "", input[32] = "";
-	when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	st = DB_STMT(c->db,
 		     "SELECT next_session_at FROM mentorships WHERE id = :m AND next_session_at > :now");
 	if (st) {
@@ -254,7 +254,7 @@ void page_mentorship_next(struct ctx *c)
 		return;
 	}
 	char tz[64];
-	when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	int64_t at = *f.v[0].s ? when_parse_local(f.v[0].s, tz) : 0;
 	if (st || at < 0 || (at && at <= c->now)) {
 		ctx_error(c, 422,

@@ -232,3 +232,37 @@ enum db_rc profile_save(struct db *db, int64_t uid, const char *display_name, co
 		rc = directory_refresh(db, uid, now);
 	return rc;
 }
+
+void profile_timezone(struct db *db, int64_t uid, char *out, size_t n)
+{
+	snprintf(out, n, "UTC");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT timezone FROM profiles WHERE user_id = :u");
+	if (!st)
+		return;
+	db_bind_int(st, ":u", uid);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}
+
+enum db_rc profile_update(struct db *db, int64_t user_id, const char *display_name, const struct profile *p,
+			  int64_t now)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	return db_end(db, profile_save(db, user_id, display_name, p, now));
+}
+
+void topics_popular(struct db *db, int max, void (*fn)(void *arg, const char *name), void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT t.name FROM topics t LEFT JOIN user_topics ut ON ut.topic_id = t.id "
+			    "GROUP BY t.id ORDER BY count(ut.user_id) DESC, t.name LIMIT :max");
+	if (!st)
+		return;
+	db_bind_int(st, ":max", max);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}

@@ -32,13 +32,28 @@ struct profile {
 	char focus[1200];
 };
 
-/* Load user_id's profile with both topic lists. DB_OK or DB_NOTFOUND. */
+/* No transaction of its own (a read). The profile time zone of user uid
+ * into out (n bytes); "UTC" when unset or on a store error. */
+void profile_timezone(struct db *db, int64_t uid, char *out, size_t n);
+
+/* No transaction of its own (a read). Load user_id's profile with both
+ * topic lists. DB_OK or DB_NOTFOUND. */
 enum db_rc profile_get(struct db *db, int64_t user_id, struct profile *p);
 
-/* Save profile fields and replace both topic lists (creating new topics),
- * inside the caller's transaction. */
+/* Inside the caller's transaction (seeding saves many in one): save
+ * profile fields and replace both topic lists (creating new topics).
+ * DB_OK or a store error; the caller rolls back on one. */
 enum db_rc profile_save(struct db *db, int64_t user_id, const char *display_name, const struct profile *p,
 			int64_t now);
+
+/* Own transaction: profile_save for one person's edit (the profile
+ * page). DB_OK, or DB_BUSY/DB_ERR with nothing saved. */
+enum db_rc profile_update(struct db *db, int64_t user_id, const char *display_name, const struct profile *p,
+			  int64_t now);
+
+/* No transaction of its own (a read). Call fn(arg, name) for at most max
+ * topics, the most used first (the profile form's suggestions). */
+void topics_popular(struct db *db, int max, void (*fn)(void *arg, const char *name), void *arg);
 
 /* Split a comma-separated topic list into at most TOPICS_MAX names,
  * trimmed, inner spaces collapsed, duplicates (case-insensitive) dropped.

@@ -23,7 +23,19 @@ struct invitation {
 	int answered;
 };
 
-/* Invitation id of uid. DB_NOTFOUND when it is someone else's. */
+/* One line of a person's survey list; title valid during the callback. */
+struct invitation_row {
+	int64_t id;
+	const char *title;
+	int answered, open;
+};
+
+/* No transaction of its own (a read). Call fn(arg, row) for uid's
+ * invitations, unanswered first then newest, at most max. */
+void survey_invitations_each(struct db *db, int64_t uid, int max,
+			     void (*fn)(void *arg, const struct invitation_row *row), void *arg);
+
+/* No transaction of its own (a read). Invitation id of uid. DB_NOTFOUND when it is someone else's. */
 enum db_rc survey_invitation_for(struct db *db, int64_t id, int64_t uid, struct invitation *inv);
 
 /* Sizes in bytes fit the forms' limits in characters (4 bytes each). */
