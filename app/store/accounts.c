@@ -4,6 +4,7 @@
 
 #include "store/audit.h"
 #include "store/known.h"
+#include "store/sessions.h"
 #include "store/throttle.h"
 #include "store/users.h"
 
@@ -89,6 +90,36 @@ enum db_rc account_login_ok(struct db *db, int64_t user_id, const char *acct, co
 		rc = user_set_last_login(db, user_id, now);
 	if (rc == DB_OK)
 		rc = audit_add(db, now, "login_ok", user_id, user_id, ip, NULL);
+	if (rc == DB_OK)
+		rc = then(arg, user_id);
+	return db_end(db, rc);
+}
+
+enum db_rc account_password_wrong(struct db *db, const char *acct, const char *ip, int64_t now,
+				  const char *known_cookie, int64_t user_id)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	rc = throttle_fail(db, acct, ip, now);
+	if (rc == DB_OK && known_cookie)
+		rc = known_fail(db, known_cookie, user_id);
+	return db_end(db, rc);
+}
+
+enum db_rc account_password_set(struct db *db, int64_t user_id, const char *hash, int end_others,
+				const unsigned char *keep, int64_t now, const char *ip, account_then_fn then,
+				void *arg)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	rc = user_set_password(db, user_id, hash);
+	if (rc == DB_OK && end_others)
+		rc = sess_delete_user(db, user_id, keep);
+	if (rc == DB_OK)
+		rc = audit_add(db, now, "password_changed", user_id, user_id, ip,
+			       end_others ? "other sessions ended" : NULL);
 	if (rc == DB_OK)
 		rc = then(arg, user_id);
 	return db_end(db, rc);

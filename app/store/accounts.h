@@ -55,4 +55,19 @@ enum db_rc account_login_ok(struct db *db, int64_t user_id, const char *acct, co
 			    int64_t now, const char *ip, char new_known[TOKEN_B64_LEN], account_then_fn then,
 			    void *arg);
 
+/* Own transaction: a wrong current password on the password form: the
+ * throttle counts it for the account key acct and ip, and a known browser
+ * (known_cookie, NULL when not known) of user_id loses its standing. No
+ * audit line (the person is signed in). DB_OK or an error. */
+enum db_rc account_password_wrong(struct db *db, const char *acct, const char *ip, int64_t now,
+				  const char *known_cookie, int64_t user_id);
+
+/* Own transaction: user_id's password becomes hash; with end_others every
+ * other session (all but keep, the current one's hash) ends; an audit
+ * line; then then(arg, user_id) (a fresh session token). DB_OK or an
+ * error (nothing kept). */
+enum db_rc account_password_set(struct db *db, int64_t user_id, const char *hash, int end_others,
+				const unsigned char *keep, int64_t now, const char *ip, account_then_fn then,
+				void *arg);
+
 #endif
