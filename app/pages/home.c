@@ -13,31 +13,15 @@
 #include "store/ratings.h"
 #include "store/requests.h"
 
-/* Requests for the dashboard: waiting on me, or mine that closed lately.
- * Two statements rather than one with OR: each is a plain index range. */
+/* Requests for the dashboard: waiting on me, or mine that closed lately. */
 static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
 {
-	sqlite3_stmt *st =
-		waiting_on_me
-			? DB_STMT(c->db,
-				  "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
-				  ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-				  "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
-				  "WHERE r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - "
-				  "1209600 "
-				  "ORDER BY r.created_at LIMIT 50")
-			: DB_STMT(c->db,
-				  "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
-				  ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-				  "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
-				  "WHERE r.mentee_id = :u AND (r.status = 'pending' OR "
-				  "  coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400) "
-				  "ORDER BY r.created_at LIMIT 50");
-	if (st) {
-		db_bind_int(st, ":u", c->user.id);
-		db_bind_int(st, ":now", c->now);
-	}
-	return request_rows_from(c, st);
+	struct request_rows rows = {c, view_list_new()};
+	if (waiting_on_me)
+		req_waiting_on(c->db, c->user.id, c->now, request_row_add, &rows);
+	else
+		req_mine_recent(c->db, c->user.id, c->now, request_row_add, &rows);
+	return rows.l;
 }
 
 /* One active mentorship of mine, as the dashboard shows it. */

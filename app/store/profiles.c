@@ -266,3 +266,32 @@ void topics_popular(struct db *db, int max, void (*fn)(void *arg, const char *na
 		fn(arg, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 }
+
+enum db_rc profile_mentor_public(struct db *db, int64_t id,
+				 void (*fn)(void *arg, const struct mentor_public *m), void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
+			    "p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
+			    "WHERE u.id = :id AND u.active = 1 AND p.is_mentor = 1");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":id", id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return DB_NOTFOUND;
+	}
+	struct mentor_public m = {
+		.id = id,
+		.name = (const char *)sqlite3_column_text(st, 0),
+		.job_title = (const char *)sqlite3_column_text(st, 1),
+		.team = (const char *)sqlite3_column_text(st, 2),
+		.timezone = (const char *)sqlite3_column_text(st, 3),
+		.bio = (const char *)sqlite3_column_text(st, 4),
+		.capacity = sqlite3_column_int64(st, 5),
+		.formats = (unsigned)sqlite3_column_int(st, 6),
+	};
+	fn(arg, &m);
+	sqlite3_reset(st);
+	return DB_OK;
+}

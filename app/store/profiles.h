@@ -55,6 +55,18 @@ enum db_rc profile_update(struct db *db, int64_t user_id, const char *display_na
  * topics, the most used first (the profile form's suggestions). */
 void topics_popular(struct db *db, int max, void (*fn)(void *arg, const char *name), void *arg);
 
+/* An active mentor's public profile; strings valid during the callback. */
+struct mentor_public {
+	int64_t id, capacity;
+	unsigned formats;
+	const char *name, *job_title, *team, *timezone, *bio;
+};
+
+/* No transaction of its own (a read). Call fn(arg, m) for user id when
+ * that person is active and mentors. DB_OK, DB_NOTFOUND or DB_ERR. */
+enum db_rc profile_mentor_public(struct db *db, int64_t id,
+				 void (*fn)(void *arg, const struct mentor_public *m), void *arg);
+
 /* Split a comma-separated topic list into at most TOPICS_MAX names,
  * trimmed, inner spaces collapsed, duplicates (case-insensitive) dropped.
  * Returns how many; -1 with *why set when a name is too long or too many. */
