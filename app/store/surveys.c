@@ -513,3 +513,24 @@ void survey_invitations_each(struct db *db, int64_t uid, int max,
 	}
 	sqlite3_reset(st);
 }
+
+void survey_open_each(struct db *db, int64_t uid, int max,
+		      void (*fn)(void *arg, const struct invitation_row *row), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT i.id, s.title FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id "
+		    "WHERE i.user_id = :u AND i.answered = 0 AND s.status = 'open' ORDER BY i.id LIMIT :max");
+	if (!st)
+		return;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":max", max);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct invitation_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.title = (const char *)sqlite3_column_text(st, 1),
+			.open = 1,
+		};
+		fn(arg, &r);
+	}
+	sqlite3_reset(st);
+}

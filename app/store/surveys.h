@@ -35,6 +35,11 @@ struct invitation_row {
 void survey_invitations_each(struct db *db, int64_t uid, int max,
 			     void (*fn)(void *arg, const struct invitation_row *row), void *arg);
 
+/* No transaction of its own (a read). Call fn(arg, row) for uid's
+ * unanswered invitations to open surveys, oldest first, at most max. */
+void survey_open_each(struct db *db, int64_t uid, int max,
+		      void (*fn)(void *arg, const struct invitation_row *row), void *arg);
+
 /* No transaction of its own (a read). Invitation id of uid. DB_NOTFOUND when it is someone else's. */
 enum db_rc survey_invitation_for(struct db *db, int64_t id, int64_t uid, struct invitation *inv);
 
