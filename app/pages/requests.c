@@ -125,7 +125,7 @@ static void mentor_page(struct ctx *c, int64_t id, int status, const struct fiel
 	/* The typed values first: load_mentor then sets the mentor's own
 	 * names (mentor_id among them) on top. */
 	ctx_form_values(c, req_fields, NREQ, f);
-	struct mentor_view m;
+	struct mentor_view m = {0};
 	enum db_rc rc = load_mentor(c, id, &m);
 	if (rc != DB_OK) {
 		if (rc == DB_NOTFOUND)
