@@ -20,8 +20,7 @@ typedef enum db_rc (*account_then_fn)(void *arg, int64_t user_id);
 enum db_rc account_hash(struct db *db, const char *password, char hash[PW_HASH_LEN]);
 
 /* Inside the caller's transaction: create the account from a hash and add
- * its audit entry. DB_OK (and *id), DB_CONFLICT (email taken) or an
- * error. */
+ * its audit entry. DB_OK (and *id), DB_CONFLICT (email taken) or an error. */
 enum db_rc account_insert(struct db *db, const char *email, const char *name, const char *hash,
 			  const char *role, int64_t now, const char *ip, int64_t *id);
 
@@ -33,9 +32,9 @@ enum db_rc account_create(struct db *db, const char *email, const char *name, co
 			  const char *role, int64_t now, const char *ip, int64_t *id);
 
 /* Own transaction: a member signs up with an argon2id hash made already:
- * the account, its audit entry, one signup counted for ip, then
- * then(arg, id). DB_OK (and *id), DB_CONFLICT (email taken) or an error;
- * on an error nothing is kept. */
+ * the account, its audit entry, one signup counted for ip, then then(arg,
+ * id). DB_OK (and *id), DB_CONFLICT (email taken) or an error; on an error
+ * nothing is kept. */
 enum db_rc account_signup(struct db *db, const char *email, const char *name, const char *hash, int64_t now,
 			  const char *ip, account_then_fn then, void *arg, int64_t *id);
 
@@ -64,8 +63,8 @@ enum db_rc account_password_wrong(struct db *db, const char *acct, const char *i
 
 /* Own transaction: user_id's password becomes hash; with end_others every
  * other session (all but keep, the current one's hash) ends; an audit
- * line; then then(arg, user_id) (a fresh session token). DB_OK or an
- * error (nothing kept). */
+ * line; then then(arg, user_id) (a fresh session token). DB_OK or an error
+ * (nothing kept). */
 enum db_rc account_password_set(struct db *db, int64_t user_id, const char *hash, int end_others,
 				const unsigned char *keep, int64_t now, const char *ip, account_then_fn then,
 				void *arg);

@@ -20,8 +20,8 @@ enum db_rc directory_rebuild(struct db *db, int64_t now);
  * ",id," items of mine occur in focus_ids. */
 int directory_register(struct db *db);
 
-/* No transaction of its own (a read). Mentor id's median time to answer
- * a request in seconds, from the directory card; -1 when unknown. */
+/* No transaction of its own (a read). Mentor id's median time to answer a
+ * request in seconds, from the directory card; -1 when unknown. */
 int64_t directory_median_answer(struct db *db, int64_t id);
 
 /* A mentor's directory card; strings valid during the callback. */

@@ -16,8 +16,8 @@ int migrate_apply(struct db *db, const char *sql_dir);
  * one real query, the health check's. */
 int64_t migrate_count(struct db *db);
 
-/* No transaction of its own (a read). 1 when migrations have been
- * applied to this database, else 0 (nothing is logged for a new file). */
+/* No transaction of its own (a read). 1 when migrations have been applied
+ * to this database, else 0 (nothing is logged for a new file). */
 int migrate_has_schema(struct db *db);
 
 #endif

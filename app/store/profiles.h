@@ -41,13 +41,13 @@ void profile_timezone(struct db *db, int64_t uid, char *out, size_t n);
 enum db_rc profile_get(struct db *db, int64_t user_id, struct profile *p);
 
 /* Inside the caller's transaction (seeding saves many in one): save
- * profile fields and replace both topic lists (creating new topics).
- * DB_OK or a store error; the caller rolls back on one. */
+ * profile fields and replace both topic lists (creating new topics). DB_OK
+ * or a store error; the caller rolls back on one. */
 enum db_rc profile_save(struct db *db, int64_t user_id, const char *display_name, const struct profile *p,
 			int64_t now);
 
-/* Own transaction: profile_save for one person's edit (the profile
- * page). DB_OK, or DB_BUSY/DB_ERR with nothing saved. */
+/* Own transaction: profile_save for one person's edit (the profile page).
+ * DB_OK, or DB_BUSY/DB_ERR with nothing saved. */
 enum db_rc profile_update(struct db *db, int64_t user_id, const char *display_name, const struct profile *p,
 			  int64_t now);
 
@@ -72,8 +72,9 @@ enum db_rc profile_mentor_public(struct db *db, int64_t id,
  * Returns how many; -1 with *why set when a name is too long or too many. */
 int topics_split(const char *list, char names[TOPICS_MAX][TOPIC_MAX_CHARS * 4 + 1], const char **why);
 
-/* The topic id for a name (case-insensitive), creating it when create is
- * set. DB_OK, DB_NOTFOUND, or an error. */
+/* Inside the caller's transaction. The topic id for a name
+ * (case-insensitive), creating it when create is set. DB_OK, DB_NOTFOUND,
+ * or an error. */
 enum db_rc topic_id(struct db *db, const char *name, int create, int64_t *id);
 
 #endif

@@ -8,9 +8,9 @@
 #include "store/accounts.h"
 #include "store/db.h"
 
-/* Own transaction: replace every unused setup token by the one whose
- * hash is given, valid until expires_at. DB_OK or a store error (then
- * nothing changed). */
+/* Own transaction: replace every unused setup token by the one whose hash
+ * is given, valid until expires_at. DB_OK or a store error (then nothing
+ * changed). */
 enum db_rc setup_token_mint(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t expires_at);
 
 /* No transaction of its own (a read): 1 when the token with this hash is

@@ -13,12 +13,12 @@
 #define THROTTLE_IP_MAX 300	/* per client address per hour */
 #define THROTTLE_SIGNUP_MAX 100 /* accounts created per client address per hour */
 
-/* No transaction of its own (a read). Seconds the caller must wait before another verification for this
- * account key (normalised email) and address, 0 when it may go ahead.
- * known: the request comes from a browser known for this account
- * (store/known.h), which the account's limit never holds back: failures
- * from anywhere else then cannot lock the owner out. The address's limit
- * applies to everyone. */
+/* No transaction of its own (a read). Seconds the caller must wait before
+ * another verification for this account key (normalised email) and
+ * address, 0 when it may go ahead. known: the request comes from a browser
+ * known for this account (store/known.h), which the account's limit never
+ * holds back: failures from anywhere else then cannot lock the owner out.
+ * The address's limit applies to everyone. */
 int64_t throttle_wait(struct db *db, const char *acct, const char *ip, int64_t now, int known);
 
 /* Record one failed verification for both keys. No transaction of its
@@ -30,9 +30,10 @@ enum db_rc throttle_fail(struct db *db, const char *acct, const char *ip, int64_
  * transaction of its own: inside the caller's (the sign-in's). */
 enum db_rc throttle_clear(struct db *db, const char *acct);
 
-/* No transaction of its own (a read). Seconds before this address may create another account (each one costs
- * an argon2id): 5 free an hour, then doubling delays up to 20 s, at most
- * THROTTLE_SIGNUP_MAX an hour. 0 when it may go ahead. */
+/* No transaction of its own (a read). Seconds before this address may
+ * create another account (each one costs an argon2id): 5 free an hour,
+ * then doubling delays up to 20 s, at most THROTTLE_SIGNUP_MAX an hour. 0
+ * when it may go ahead. */
 int64_t throttle_signup_wait(struct db *db, const char *ip, int64_t now);
 
 /* Count one account created from this address. No transaction of its
