@@ -1,15 +1,31 @@
 #!/usr/bin/env bash
 # layers.sh: dependencies point one way. Each directory under app/ is a
-# layer; a file may include headers from its own layer and the layers below
-# it, never from one above: a back-edge is how a "small" change in a low
-# layer starts to need the pages, and then nothing can be changed alone.
-# Prints file:line for every back-edge and exits 1; exits 0 when there is none.
+# layer, in this order, lowest first:
+#   core < http < security < store < view < pages < server < main (app/main.c)
+# A file may include headers from its own layer and from layers below it,
+# never from one above: a back-edge is how a "small" change in a low layer
+# starts to need the pages, and then nothing can be changed alone. Below
+# pages the layers are side by side rather than a chain, so each one also
+# lists what it may use (README: pages -> view, store, security, http ->
+# core): view and http use core only, security core only, store core and
+# security. A new edge between them is a design decision: add it here.
+# Prints file:line for every edge that breaks the rule and exits 1; exits 0
+# when there is none.
 # Usage: tests/lint/layers.sh [app-dir]   (default: app)
 set -euo pipefail
 
 root=${1:-app}
 # Lowest first. main is app/main.c, the top.
 order=(core http security store view pages server main)
+
+# What each layer may include besides itself (empty: everything below).
+declare -A may=(
+	[core]=""
+	[http]="core"
+	[security]="core"
+	[store]="core security"
+	[view]="core"
+)
 
 rank() {
 	local i
@@ -41,6 +57,9 @@ while IFS= read -r -d '' file; do
 			bad=1
 		elif ((theirs > own)); then
 			echo "$file:$line: $layer includes \"$inc\" from $to, a higher layer"
+			bad=1
+		elif [[ $to != "$layer" && -v may[$layer] && " ${may[$layer]} " != *" $to "* ]]; then
+			echo "$file:$line: $layer includes \"$inc\" from $to, which it may not use (only: ${may[$layer]:-nothing})"
 			bad=1
 		fi
 	done < <(grep -n -o -E '^[[:space:]]*#[[:space:]]*include[[:space:]]+"[^"]+"' "$file" |
