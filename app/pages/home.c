@@ -149,7 +149,7 @@ void page_admin(struct ctx *c)
 	view_int(v, "sessions_logged", o.sessions);
 	view_int(v, "sessions_month", o.sessions_month);
 	char med[40] = "—";
-	if (o.median_wait >= 0)
+	if (o.open_requests)
 		fmt_duration(o.median_wait, med, sizeof(med));
 	view_int(v, "open_requests", o.open_requests);
 	view_str(v, "median_wait", med);

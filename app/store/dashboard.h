@@ -10,7 +10,7 @@ struct dash_overview {
 	int64_t members, admins, mentors;   /* active accounts */
 	int64_t active_ms, done_ms;	    /* mentorships */
 	int64_t sessions, sessions_month;   /* logged; this calendar month (UTC) */
-	int64_t open_requests, median_wait; /* pending and unexpired; seconds, -1 when none */
+	int64_t open_requests, median_wait; /* pending and unexpired; seconds (-1 when none) */
 	int64_t survey_invited, survey_answered;
 };
 
