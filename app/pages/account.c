@@ -57,8 +57,7 @@ void page_password(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	db_read_end(c->db); /* argon2id next */
-	enum pw_rc p = pw_verify(c->user.pw_hash, f.v[0].s, &rehash);
+	enum pw_rc p = account_verify(c->db, c->user.pw_hash, f.v[0].s, &rehash);
 	if (p == PW_BUSY || p == PW_ERR) {
 		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
 		return;
@@ -84,8 +83,7 @@ void page_password(struct ctx *c)
 		return;
 	}
 	char hash[PW_HASH_LEN];
-	db_read_end(c->db); /* argon2id next */
-	if (pw_hash(f.v[1].s, hash) != PW_OK) {
+	if (account_hash(c->db, f.v[1].s, hash) != DB_OK) {
 		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
 		return;
 	}

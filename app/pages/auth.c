@@ -165,8 +165,7 @@ void page_login(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	db_read_end(c->db); /* argon2id next */
-	enum pw_rc p = pw_verify(found ? u.pw_hash : NULL, f.v[1].s, &rehash);
+	enum pw_rc p = account_verify(c->db, found ? u.pw_hash : NULL, f.v[1].s, &rehash);
 	if (p == PW_BUSY || p == PW_ERR) {
 		resp_header(c->resp, "Retry-After", "1");
 		ctx_error(c, 503, "Tandem is busy signing other people in. Please try again in a moment.");

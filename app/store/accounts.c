@@ -18,6 +18,12 @@ enum db_rc account_hash(struct db *db, const char *password, char hash[PW_HASH_L
 	return DB_OK;
 }
 
+enum pw_rc account_verify(struct db *db, const char *stored_hash, const char *password, int *needs_rehash)
+{
+	db_read_end(db);
+	return pw_verify(stored_hash, password, needs_rehash);
+}
+
 enum db_rc account_insert(struct db *db, const char *email, const char *name, const char *hash,
 			  const char *role, int64_t now, const char *ip, int64_t *id)
 {

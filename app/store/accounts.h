@@ -19,6 +19,12 @@ typedef enum db_rc (*account_then_fn)(void *arg, int64_t user_id);
  * lock. DB_OK, DB_BUSY (every slot stayed busy) or DB_ERR. */
 enum db_rc account_hash(struct db *db, const char *password, char hash[PW_HASH_LEN]);
 
+/* No transaction: end the caller's read snapshot, then pw_verify (see
+ * security/password.h: the same results, and *needs_rehash). argon2id
+ * takes tens of ms, and a snapshot held meanwhile would keep checkpoints
+ * from recycling the WAL. */
+enum pw_rc account_verify(struct db *db, const char *stored_hash, const char *password, int *needs_rehash);
+
 /* Inside the caller's transaction: create the account from a hash and add
  * its audit entry. DB_OK (and *id), DB_CONFLICT (email taken) or an error. */
 enum db_rc account_insert(struct db *db, const char *email, const char *name, const char *hash,
