@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
-#include "core/when.h"
 #include "store/dashboard.h"
 #include "store/mentorship_lists.h"
 #include "store/profiles.h"

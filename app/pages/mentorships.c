@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/routes.h"
-#include "core/when.h"
 #include "store/mentorship_lists.h"
 #include "store/mentorships.h"
 #include "store/profiles.h"
