@@ -122,7 +122,10 @@ fuzz:
 format:
 	clang-format -i $(SRCS) $(HDRS) $(UNIT_SRCS)
 
+# cppcheck, then the layering rule (tests/lint/layers.sh): no file includes
+# a header from a layer above its own.
 lint:
+	tests/lint/layers.sh app
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --inline-suppr -Iapp $(SRCS)
 
 clean:

@@ -11,6 +11,7 @@
 #include "core/datalock.h"
 #include "pages/setup.h"
 #include "server/server.h"
+#include "store/backup.h"
 #include "store/db.h"
 #include "security/seal.h"
 #include "store/directory.h"
@@ -55,28 +56,10 @@ static int cmd_backup(const struct config *cfg, const char *dest)
 	struct db *db = db_open(cfg->db_path);
 	if (!db)
 		return 1;
-	sqlite3 *out = NULL;
-	if (access(dest, F_OK) == 0) {
-		fprintf(stderr, "tandem: %s exists; refusing to overwrite it\n", dest);
-		db_close(db);
-		return 1;
-	}
-	int rc = sqlite3_open(dest, &out);
-	sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(out, "main", db_handle(db), "main") : NULL;
-	if (b) {
-		/* Copy in steps so writers are held up only briefly; the backup API
-		 * restarts itself if the source changes, so the copy is consistent. */
-		do {
-			rc = sqlite3_backup_step(b, 256);
-			if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-				sqlite3_sleep(20);
-		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-		sqlite3_backup_finish(b);
-	}
-	int ok = rc == SQLITE_DONE;
+	char why[600];
+	int ok = backup_copy(db, dest, why, sizeof(why)) == 0;
 	if (!ok)
-		fprintf(stderr, "tandem: backup failed: %s\n", sqlite3_errmsg(out ? out : db_handle(db)));
-	sqlite3_close(out);
+		fprintf(stderr, "tandem: %s\n", why);
 	db_close(db);
 	if (ok)
 		printf("backup written to %s (the key file %s is NOT in it: back it up separately)\n", dest,

@@ -6,13 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t fields_utf8_len(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
+#include "core/utf8.h"
 
 void fields_fail(struct fields *f, size_t idx, const char *msg)
 {
@@ -65,7 +59,7 @@ static int check_one(const struct field_spec *sp, struct field_val *v, char *raw
 	char m[160];
 	const char *label = sp->label;
 	if (sp->type == FT_PASSWORD) {
-		size_t len = fields_utf8_len(raw);
+		size_t len = utf8_len(raw);
 		v->s = raw;
 		if (sp->required && len == 0) {
 			snprintf(m, sizeof(m), "Enter your %s.", label);
@@ -83,7 +77,7 @@ static int check_one(const struct field_spec *sp, struct field_val *v, char *raw
 	}
 	char *s = trim(raw);
 	v->s = s;
-	size_t len = fields_utf8_len(s);
+	size_t len = utf8_len(s);
 	if (*s == '\0') {
 		if (sp->required) {
 			snprintf(m, sizeof(m), "%s is required.", label);

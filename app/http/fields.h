@@ -59,7 +59,4 @@ int fields_read(const struct field_spec *spec, size_t n, struct form *in, struct
  * "already registered"). `idx` indexes the spec. */
 void fields_fail(struct fields *f, size_t idx, const char *msg);
 
-/* Characters (code points) in a UTF-8 string. */
-size_t fields_utf8_len(const char *s);
-
 #endif

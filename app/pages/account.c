@@ -4,9 +4,9 @@
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "security/password.h"
-#include "security/throttle.h"
-#include "store/audit.h"
+#include "store/accounts.h"
 #include "store/known.h"
+#include "store/throttle.h"
 
 static const struct field_spec pw_fields[] = {
 	{"current_password", "current password", FT_PASSWORD, 1, 0, 1024, NULL, 0},
@@ -21,6 +21,12 @@ static void show(struct ctx *c, int status, const struct fields *f)
 	ctx_form_values(c, pw_fields, NPW, f);
 	view_int(ctx_view(c), "logout_others_checked", f ? f->v[3].i : 1);
 	ctx_render(c, status, "password", "Change your password");
+}
+
+/* The new session, inside the store's transaction (account_then_fn). */
+static enum db_rc sign_in(void *arg, int64_t user_id)
+{
+	return ctx_sign_in(arg, user_id);
 }
 
 void page_password_form(struct ctx *c)
@@ -51,20 +57,14 @@ void page_password(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	db_read_end(c->db); /* argon2id next */
-	enum pw_rc p = pw_verify(c->user.pw_hash, f.v[0].s, &rehash);
+	enum pw_rc p = account_verify(c->db, c->user.pw_hash, f.v[0].s, &rehash);
 	if (p == PW_BUSY || p == PW_ERR) {
 		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
 		return;
 	}
 	if (p != PW_OK) {
-		enum db_rc rc = db_begin(c->db);
-		if (rc == DB_OK) {
-			rc = throttle_fail(c->db, c->user.email, c->req->ip, c->now);
-			if (rc == DB_OK && known)
-				rc = known_fail(c->db, known_cookie, c->user.id);
-			rc = db_end(c->db, rc);
-		}
+		enum db_rc rc = account_password_wrong(c->db, c->user.email, c->req->ip, c->now,
+						       known ? known_cookie : NULL, c->user.id);
 		if (rc != DB_OK) {
 			ctx_store_error(c, rc);
 			return;
@@ -83,24 +83,13 @@ void page_password(struct ctx *c)
 		return;
 	}
 	char hash[PW_HASH_LEN];
-	db_read_end(c->db); /* argon2id next */
-	if (pw_hash(f.v[1].s, hash) != PW_OK) {
+	if (account_hash(c->db, f.v[1].s, hash) != DB_OK) {
 		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
 		return;
 	}
-	enum db_rc rc = db_begin(c->db);
-	if (rc == DB_OK) {
-		rc = user_set_password(c->db, c->user.id, hash);
-		if (rc == DB_OK && f.v[3].i)
-			rc = sess_delete_user(c->db, c->user.id, c->sess.hash);
-		if (rc == DB_OK)
-			rc = audit_add(c->db, c->now, "password_changed", c->user.id, c->user.id, c->req->ip,
-				       f.v[3].i ? "other sessions ended" : NULL);
-		/* A new token after a credential change, like after sign-in. */
-		if (rc == DB_OK)
-			rc = ctx_sign_in(c, c->user.id);
-		rc = db_end(c->db, rc);
-	}
+	/* A new token after a credential change, like after sign-in. */
+	enum db_rc rc = account_password_set(c->db, c->user.id, hash, (int)f.v[3].i, c->sess.hash, c->now,
+					     c->req->ip, sign_in, c);
 	if (rc != DB_OK) {
 		resp_reset(c->resp);
 		ctx_store_error(c, rc);

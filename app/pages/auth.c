@@ -3,15 +3,16 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "pages/account_new.h"
+#include "pages/account_form.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "security/password.h"
-#include "security/throttle.h"
+#include "store/accounts.h"
 #include "store/audit.h"
 #include "store/known.h"
+#include "store/throttle.h"
 
-static const struct field_spec signup_fields[] = {ACCOUNT_FIELDS};
+static const struct field_spec signup_fields[] = {ACCOUNT_FORM_FIELDS};
 #define NSIGNUP (sizeof(signup_fields) / sizeof(signup_fields[0]))
 
 static const struct field_spec login_fields[] = {
@@ -20,6 +21,13 @@ static const struct field_spec login_fields[] = {
 	{"next", "next", FT_LINE, 0, 0, 2000, NULL, 0},
 };
 #define NLOGIN (sizeof(login_fields) / sizeof(login_fields[0]))
+
+/* The sign-in, run inside the store's transaction (account_then_fn): the
+ * session row commits with the account or login it belongs to. */
+static enum db_rc sign_in(void *arg, int64_t user_id)
+{
+	return ctx_sign_in(arg, user_id);
+}
 
 void page_signup_form(struct ctx *c)
 {
@@ -42,7 +50,7 @@ void page_signup(struct ctx *c)
 		ctx_error(c, 400, "The form had fields Tandem does not know.");
 		return;
 	}
-	account_check_password(&f, 0);
+	account_form_check(&f, 0);
 	struct user taken;
 	if (!f.nerr && user_by_email(c->db, f.v[0].s, &taken) == DB_OK)
 		fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
@@ -61,16 +69,8 @@ void page_signup(struct ctx *c)
 		int64_t id = 0;
 		enum db_rc rc = account_hash(c->db, f.v[2].s, hash);
 		if (rc == DB_OK)
-			rc = db_begin(c->db);
-		if (rc == DB_OK) {
-			rc = account_insert(c->db, f.v[0].s, f.v[1].s, hash, "member", c->now, c->req->ip,
+			rc = account_signup(c->db, f.v[0].s, f.v[1].s, hash, c->now, c->req->ip, sign_in, c,
 					    &id);
-			if (rc == DB_OK)
-				rc = throttle_signup_note(c->db, c->req->ip, c->now);
-			if (rc == DB_OK)
-				rc = ctx_sign_in(c, id);
-			rc = db_end(c->db, rc);
-		}
 		if (rc == DB_CONFLICT) {
 			resp_reset(c->resp);
 			fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
@@ -165,24 +165,15 @@ void page_login(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	db_read_end(c->db); /* argon2id next */
-	enum pw_rc p = pw_verify(found ? u.pw_hash : NULL, f.v[1].s, &rehash);
+	enum pw_rc p = account_verify(c->db, found ? u.pw_hash : NULL, f.v[1].s, &rehash);
 	if (p == PW_BUSY || p == PW_ERR) {
 		resp_header(c->resp, "Retry-After", "1");
 		ctx_error(c, 503, "Tandem is busy signing other people in. Please try again in a moment.");
 		return;
 	}
 	if (p != PW_OK) {
-		enum db_rc rc = db_begin(c->db);
-		if (rc == DB_OK) {
-			rc = throttle_fail(c->db, email, c->req->ip, c->now);
-			if (rc == DB_OK && known)
-				rc = known_fail(c->db, known_cookie, u.id);
-			if (rc == DB_OK)
-				rc = audit_add(c->db, c->now, "login_failed", 0, found ? u.id : 0, c->req->ip,
-					       NULL);
-			rc = db_end(c->db, rc);
-		}
+		enum db_rc rc = account_login_failed(c->db, email, c->req->ip, c->now,
+						     known ? known_cookie : NULL, found ? u.id : 0);
 		if (rc != DB_OK) {
 			ctx_store_error(c, rc);
 			return;
@@ -193,24 +184,8 @@ void page_login(struct ctx *c)
 	char newhash[PW_HASH_LEN];
 	int have_new = rehash && pw_hash(f.v[1].s, newhash) == PW_OK;
 	char newknown[TOKEN_B64_LEN] = "";
-	enum db_rc rc = db_begin(c->db);
-	if (rc == DB_OK) {
-		if (have_new)
-			rc = user_set_password(c->db, u.id, newhash);
-		/* A known browser's success leaves other people's failures
-		 * counted: clearing them would reopen the account to guessing. */
-		if (rc == DB_OK && !known)
-			rc = throttle_clear(c->db, email);
-		if (rc == DB_OK && !known)
-			rc = known_issue(c->db, u.id, c->now, newknown);
-		if (rc == DB_OK)
-			rc = user_set_last_login(c->db, u.id, c->now);
-		if (rc == DB_OK)
-			rc = audit_add(c->db, c->now, "login_ok", u.id, u.id, c->req->ip, NULL);
-		if (rc == DB_OK)
-			rc = ctx_sign_in(c, u.id);
-		rc = db_end(c->db, rc);
-	}
+	enum db_rc rc = account_login_ok(c->db, u.id, email, have_new ? newhash : NULL, known, c->now,
+					 c->req->ip, newknown, sign_in, c);
 	if (rc != DB_OK) {
 		resp_reset(c->resp); /* drop a cookie for a session that was rolled back */
 		ctx_store_error(c, rc);

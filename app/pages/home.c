@@ -3,40 +3,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
-#include "pages/when.h"
+#include "store/dashboard.h"
+#include "store/mentorship_lists.h"
+#include "store/profiles.h"
 #include "store/ratings.h"
 #include "store/requests.h"
+#include "store/surveys.h"
 
-/* Requests for the dashboard: waiting on me, or mine that closed lately.
- * Two statements rather than one with OR: each is a plain index range. */
+/* Requests for the dashboard: waiting on me, or mine that closed lately. */
 static struct vlist *dash_requests(struct ctx *c, int waiting_on_me)
 {
-	sqlite3_stmt *st =
-		waiting_on_me
-			? DB_STMT(c->db,
-				  "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
-				  ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-				  "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
-				  "WHERE r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - "
-				  "1209600 "
-				  "ORDER BY r.created_at LIMIT 50")
-			: DB_STMT(c->db,
-				  "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
-				  ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-				  "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
-				  "WHERE r.mentee_id = :u AND (r.status = 'pending' OR "
-				  "  coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400) "
-				  "ORDER BY r.created_at LIMIT 50");
-	if (st) {
-		db_bind_int(st, ":u", c->user.id);
-		db_bind_int(st, ":now", c->now);
-	}
-	return request_rows_from(c, st);
+	struct request_rows rows = {c, view_list_new()};
+	if (waiting_on_me)
+		req_waiting_on(c->db, c->user.id, c->now, request_row_add, &rows);
+	else
+		req_mine_recent(c->db, c->user.id, c->now, request_row_add, &rows);
+	return rows.l;
 }
 
 /* One active mentorship of mine, as the dashboard shows it. */
@@ -62,38 +50,36 @@ static int by_next(const void *a, const void *b)
 
 #define DASH_MAX 64
 
+struct dash_ms_arg {
+	struct dash_ms *ms;
+	size_t n;
+};
+
+static void dash_ms_add(void *arg, const struct ms_row *r)
+{
+	struct dash_ms_arg *a = arg;
+	if (a->n >= DASH_MAX)
+		return;
+	struct dash_ms *m = &a->ms[a->n++];
+	m->id = r->id;
+	m->i_mentor = r->i_mentor;
+	snprintf(m->other, sizeof(m->other), "%s", r->other ? r->other : "");
+	snprintf(m->topic, sizeof(m->topic), "%s", r->topic ? r->topic : "");
+	m->done = r->done;
+	m->weeks = r->weeks;
+	m->next_at = r->next_at;
+}
+
 /* My active mentorships and, from the same rows, the planned sessions
  * (soonest first, in my zone; a mentee is reminded to send an agenda when
- * one is under 24 hours away). One statement and no ORDER BY: with LIMIT,
- * SQLite sorts through a temporary b-tree, a measurable share of the page;
- * a person's active mentorships are few, so C orders them. */
+ * one is under 24 hours away). The store gives them unordered
+ * (ms_active_each says why); C orders them. */
 static void dash_mentorships(struct ctx *c, struct view *v)
 {
 	static struct dash_ms ms[DASH_MAX];
-	size_t n = 0;
-	sqlite3_stmt *st = DB_STMT(
-		c->db,
-		"SELECT m.id, m.mentor_id = :u, "
-		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, "
-		"(SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = m.id AND w.done), m.weeks, "
-		"coalesce(m.next_session_at, 0) "
-		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
-		"JOIN topics t ON t.id = m.topic_id "
-		"WHERE (m.mentor_id = :u OR m.mentee_id = :u) AND m.status = 'active'");
-	if (st) {
-		db_bind_int(st, ":u", c->user.id);
-		while (n < DASH_MAX && sqlite3_step(st) == SQLITE_ROW) {
-			struct dash_ms *m = &ms[n++];
-			m->id = sqlite3_column_int64(st, 0);
-			m->i_mentor = sqlite3_column_int(st, 1);
-			db_column_copy(st, 2, m->other, sizeof(m->other));
-			db_column_copy(st, 3, m->topic, sizeof(m->topic));
-			m->done = sqlite3_column_int64(st, 4);
-			m->weeks = sqlite3_column_int64(st, 5);
-			m->next_at = sqlite3_column_int64(st, 6);
-		}
-		sqlite3_reset(st);
-	}
+	struct dash_ms_arg a = {ms, 0};
+	ms_active_each(c->db, c->user.id, dash_ms_add, &a);
+	size_t n = a.n;
 	qsort(ms, n, sizeof(ms[0]), by_newest);
 	struct vlist *all = view_list_new();
 	const struct dash_ms *next[DASH_MAX] = {0};
@@ -115,7 +101,7 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 	struct vlist *up = view_list_new();
 	char tz[64] = "UTC";
 	if (nn)
-		when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+		profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	for (size_t i = 0; i < nn; i++) {
 		char when[120];
 		when_format(next[i]->next_at, tz, when, sizeof(when));
@@ -130,25 +116,20 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 	view_list_set(v, "upcoming", up);
 }
 
+static void survey_line(void *arg, const struct invitation_row *inv)
+{
+	struct vrow *r = view_row_new();
+	view_row_int(r, inv->id);
+	view_row_str(r, inv->title);
+	view_list_add(arg, r);
+}
+
 void page_home(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
 	dash_mentorships(c, v);
 	struct vlist *sv = view_list_new();
-	sqlite3_stmt *st = DB_STMT(
-		c->db,
-		"SELECT i.id, s.title FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id "
-		"WHERE i.user_id = :u AND i.answered = 0 AND s.status = 'open' ORDER BY i.id LIMIT 20");
-	if (st) {
-		db_bind_int(st, ":u", c->user.id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			struct vrow *r = view_row_new();
-			view_row_int(r, sqlite3_column_int64(st, 0));
-			view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-			view_list_add(sv, r);
-		}
-		sqlite3_reset(st);
-	}
+	survey_open_each(c->db, c->user.id, 20, survey_line, sv);
 	view_list_set(v, "surveys", sv);
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));
@@ -158,50 +139,21 @@ void page_home(struct ctx *c)
 void page_admin(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
-	view_int(v, "members", db_scalar(c->db, "SELECT count(*) FROM users WHERE active = 1", 0));
-	view_int(v, "admins",
-		 db_scalar(c->db, "SELECT count(*) FROM users WHERE active = 1 AND role = 'admin'", 0));
-	view_int(v, "mentors",
-		 db_scalar(c->db,
-			   "SELECT count(*) FROM profiles p JOIN users u ON u.id = p.user_id "
-			   "WHERE p.is_mentor = 1 AND u.active = 1",
-			   0));
-	view_int(v, "active_ms",
-		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status = 'active'", 0));
-	view_int(v, "done_ms",
-		 db_scalar(c->db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0));
-	view_int(v, "sessions_logged", db_scalar(c->db, "SELECT count(*) FROM meetings", 0));
-	/* This month, by the calendar in UTC. */
-	sqlite3_stmt *st = DB_STMT(
-		c->db,
-		"SELECT count(*) FROM meetings WHERE held_on >= strftime('%Y-%m-01', :now, 'unixepoch')");
-	int64_t month = 0;
-	if (st) {
-		db_bind_int(st, ":now", c->now);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			month = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	}
-	view_int(v, "sessions_month", month);
-	/* Open requests and how long they have waited (median). */
-	st = DB_STMT(c->db, "SELECT :now - created_at FROM requests WHERE status = 'pending' "
-			    "AND created_at > :now - 1209600 ORDER BY 1");
-	int64_t waits[2048];
-	int nw = 0;
-	if (st) {
-		db_bind_int(st, ":now", c->now);
-		while (nw < 2048 && sqlite3_step(st) == SQLITE_ROW)
-			waits[nw++] = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	}
+	struct dash_overview o;
+	dash_overview(c->db, c->now, &o);
+	view_int(v, "members", o.members);
+	view_int(v, "admins", o.admins);
+	view_int(v, "mentors", o.mentors);
+	view_int(v, "active_ms", o.active_ms);
+	view_int(v, "done_ms", o.done_ms);
+	view_int(v, "sessions_logged", o.sessions);
+	view_int(v, "sessions_month", o.sessions_month);
 	char med[40] = "—";
-	if (nw)
-		fmt_duration(nw % 2 ? waits[nw / 2] : (waits[nw / 2 - 1] + waits[nw / 2]) / 2, med,
-			     sizeof(med));
-	view_int(v, "open_requests", nw);
+	if (o.open_requests)
+		fmt_duration(o.median_wait, med, sizeof(med));
+	view_int(v, "open_requests", o.open_requests);
 	view_str(v, "median_wait", med);
-	int64_t invited = db_scalar(c->db, "SELECT count(*) FROM survey_invitations", 0);
-	int64_t answered = db_scalar(c->db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", 0);
+	int64_t invited = o.survey_invited, answered = o.survey_answered;
 	char rate[16] = "—";
 	if (invited)
 		snprintf(rate, sizeof(rate), "%lld%%", (long long)(100 * answered / invited));

@@ -9,6 +9,7 @@
 #include "pages/format.h"
 #include "pages/mentors.h"
 #include "pages/routes.h"
+#include "store/directory.h"
 #include "store/dirpage.h"
 #include "store/profiles.h"
 #include "store/requests.h"
@@ -48,31 +49,21 @@ static struct {
 	char *html;
 } card_cache[CARD_SLOTS];
 
-/* The card of mentor id at version (from the directory row). Borrowed from
- * the cache; NULL if it could not be read or rendered. */
-static const char *card_html(struct db *db, int64_t id, int64_t version)
+/* Fills a fresh view from the card row (the rendering waits until the
+ * store is done with its statement). */
+struct card_arg {
+	struct view *v;
+	int64_t version;
+};
+
+static void card_fill(void *arg, const struct directory_card *card)
 {
-	size_t h = (size_t)id % CARD_SLOTS;
-	if (card_cache[h].html && card_cache[h].id == id && card_cache[h].version == version)
-		return card_cache[h].html;
-	sqlite3_stmt *q =
-		DB_STMT(db, "SELECT name, job_title, team, focus_names, capacity, active, formats, "
-			    "coalesce(median_answer, -1), version FROM mentor_cards WHERE user_id = :u");
-	if (!q)
-		return NULL;
-	db_bind_int(q, ":u", id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_reset(q);
-		return NULL;
-	}
+	struct card_arg *a = arg;
 	struct view *v = view_new();
-	if (!v) {
-		sqlite3_reset(q);
-		return NULL;
-	}
-	int64_t cap = sqlite3_column_int64(q, 4), active = sqlite3_column_int64(q, 5),
-		med = sqlite3_column_int64(q, 7);
-	version = sqlite3_column_int64(q, 8);
+	if (!v)
+		return;
+	int64_t cap = card->capacity, active = card->active, med = card->median_answer;
+	a->version = card->version;
 	int64_t room = cap > active ? cap - active : 0;
 	char places[80], answers[120] = "";
 	snprintf(places, sizeof(places), "%lld of %lld place%s free", (long long)room, (long long)cap,
@@ -82,28 +73,41 @@ static const char *card_html(struct db *db, int64_t id, int64_t version)
 		fmt_duration(med, d, sizeof(d));
 		snprintf(answers, sizeof(answers), "Usually answers within %s", d);
 	}
-	struct buf fl = {0}, out = {0};
-	format_list((unsigned)sqlite3_column_int(q, 6), &fl);
-	view_int(v, "id", id);
-	view_str(v, "name", (const char *)sqlite3_column_text(q, 0));
-	view_str(v, "job_title", (const char *)sqlite3_column_text(q, 1));
-	view_str(v, "team", (const char *)sqlite3_column_text(q, 2));
-	view_str(v, "focus", (const char *)sqlite3_column_text(q, 3));
-	sqlite3_reset(q);
+	struct buf fl = {0};
+	format_list(card->formats, &fl);
+	view_int(v, "id", card->id);
+	view_str(v, "name", card->name);
+	view_str(v, "job_title", card->job_title);
+	view_str(v, "team", card->team);
+	view_str(v, "focus", card->focus);
 	view_int(v, "room", room);
 	view_str(v, "places", places);
 	view_str(v, "formats", buf_str(&fl));
 	view_str(v, "answers", answers);
-	int rc = view_render(v, "_mentor_card", &out);
-	view_free(v);
 	buf_free(&fl);
+	a->v = v;
+}
+
+/* The card of mentor id at version (from the directory row). Borrowed from
+ * the cache; NULL if it could not be read or rendered. */
+static const char *card_html(struct db *db, int64_t id, int64_t version)
+{
+	size_t h = (size_t)id % CARD_SLOTS;
+	if (card_cache[h].html && card_cache[h].id == id && card_cache[h].version == version)
+		return card_cache[h].html;
+	struct card_arg a = {NULL, version};
+	if (directory_card(db, id, card_fill, &a) != DB_OK || !a.v)
+		return NULL;
+	struct buf out = {0};
+	int rc = view_render(a.v, "_mentor_card", &out);
+	view_free(a.v);
 	if (rc != 0 || out.oom) {
 		buf_free(&out);
 		return NULL;
 	}
 	free(card_cache[h].html);
 	card_cache[h].id = id;
-	card_cache[h].version = version;
+	card_cache[h].version = a.version;
 	card_cache[h].html = out.data; /* the cache owns it now */
 	return card_cache[h].html;
 }
@@ -245,30 +249,25 @@ void page_mentors(struct ctx *c)
 	ctx_render_slot(c, 200, "mentors", "Find a mentor", buf_str(&cards));
 }
 
+static void topic_line(void *arg, const struct directory_topic *t)
+{
+	struct vrow *r = view_row_new();
+	view_row_str(r, t->name);
+	view_row_int(r, t->wanted);
+	view_row_int(r, t->offered);
+	view_row_int(r, t->wanted > t->offered); /* more people want it than offer it */
+	view_row_url(r, t->name);		 /* for ?topic= */
+	view_list_add(arg, r);
+}
+
 void page_topics(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(
-		c->db,
-		"SELECT t.name, sum(ut.kind = 'interest') AS wanted, sum(ut.kind = 'focus') AS offered "
-		"FROM topics t JOIN user_topics ut ON ut.topic_id = t.id JOIN users u ON u.id = ut.user_id "
-		"WHERE u.active = 1 GROUP BY t.id ORDER BY wanted - offered DESC, wanted DESC, t.name LIMIT "
-		"60");
-	if (!st) {
-		ctx_store_error(c, DB_ERR);
+	struct vlist *l = view_list_new();
+	enum db_rc rc = directory_topics(c->db, topic_line, l);
+	view_list_set(ctx_view(c), "topics", l); /* the view owns it, rendered or not */
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
 		return;
 	}
-	struct vlist *l = view_list_new();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct vrow *r = view_row_new();
-		view_row_str(r, (const char *)sqlite3_column_text(st, 0));
-		int64_t w = sqlite3_column_int64(st, 1), o = sqlite3_column_int64(st, 2);
-		view_row_int(r, w);
-		view_row_int(r, o);
-		view_row_int(r, w > o); /* more people want it than offer it */
-		view_row_url(r, (const char *)sqlite3_column_text(st, 0)); /* for ?topic= */
-		view_list_add(l, r);
-	}
-	sqlite3_reset(st);
-	view_list_set(ctx_view(c), "topics", l);
 	ctx_render(c, 200, "topics", "Topics");
 }

@@ -2,50 +2,71 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/routes.h"
-#include "pages/when.h"
+#include "store/mentorship_lists.h"
 #include "store/mentorships.h"
 #include "store/profiles.h"
-#include "store/sealcol.h"
+
+static const char *status_text(const char *s)
+{
+	return strcmp(s, "active") == 0	     ? "Active"
+	       : strcmp(s, "completed") == 0 ? "Completed"
+					     : "Ended early";
+}
+
+static void ms_line(void *arg, const struct ms_row *m)
+{
+	struct vrow *r = view_row_new();
+	view_row_int(r, m->id);
+	view_row_str(r, m->i_mentor ? "mentor" : "mentee");
+	view_row_str(r, m->other);
+	view_row_str(r, m->topic);
+	view_row_str(r, status_text(m->status));
+	view_row_str(r, m->started_on);
+	view_row_str(r, m->planned_end);
+	view_row_int(r, m->done);
+	view_row_int(r, m->weeks);
+	view_list_add(arg, r);
+}
 
 struct vlist *mentorship_rows(struct ctx *c, int only_active)
 {
-	sqlite3_stmt *st = DB_STMT(
-		c->db,
-		"SELECT m.id, CASE WHEN m.mentor_id = :u THEN 'mentor' ELSE 'mentee' END, "
-		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, m.status, "
-		"m.started_on, m.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = "
-		"m.id AND w.done), m.weeks "
-		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
-		"JOIN topics t ON t.id = m.topic_id WHERE (m.mentor_id = :u OR m.mentee_id = :u) "
-		"AND (:active = 0 OR m.status = 'active') "
-		"ORDER BY m.status = 'active' DESC, m.created_at DESC LIMIT 200");
 	struct vlist *l = view_list_new();
-	if (!st)
-		return l;
-	db_bind_int(st, ":u", c->user.id);
-	db_bind_int(st, ":active", only_active);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct vrow *r = view_row_new();
-		view_row_int(r, sqlite3_column_int64(st, 0));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 3));
-		const char *s = (const char *)sqlite3_column_text(st, 4);
-		view_row_str(r, strcmp(s, "active") == 0      ? "Active"
-				: strcmp(s, "completed") == 0 ? "Completed"
-							      : "Ended early");
-		view_row_str(r, (const char *)sqlite3_column_text(st, 5));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 6));
-		view_row_int(r, sqlite3_column_int64(st, 7));
-		view_row_int(r, sqlite3_column_int64(st, 8));
-		view_list_add(l, r);
-	}
-	sqlite3_reset(st);
+	ms_each(c->db, c->user.id, only_active, ms_line, l);
 	return l;
+}
+
+struct plan_arg {
+	struct vlist *l;
+	int done, unopened;
+};
+
+static void plan_line(void *arg, const struct ms_week *w)
+{
+	struct plan_arg *a = arg;
+	struct vrow *r = view_row_new();
+	a->unopened |= w->unopened;
+	view_row_int(r, w->week);
+	view_row_str(r, w->title);
+	view_row_int(r, w->done);
+	view_row_str(r, w->note);
+	a->done += w->done;
+	view_list_add(a->l, r);
+}
+
+static void session_line(void *arg, const struct ms_session *s)
+{
+	struct vrow *r = view_row_new();
+	view_row_int(r, s->id);
+	view_row_str(r, s->held_on);
+	view_row_str(r, kind_label(s->kind));
+	view_row_int(r, s->duration_min);
+	view_row_str(r, s->labels);
+	view_list_add(arg, r);
 }
 
 void page_mentorships(struct ctx *c)
@@ -82,70 +103,27 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "started_on", m.started_on);
 	view_str(v, "planned_end", m.planned_end);
 	view_int(v, "active", strcmp(m.status, "active") == 0);
-	view_str(v, "status_text",
-		 strcmp(m.status, "active") == 0      ? "Active"
-		 : strcmp(m.status, "completed") == 0 ? "Completed"
-						      : "Ended early");
+	view_str(v, "status_text", status_text(m.status));
 	view_str(v, "outcome", m.outcome[0] ? fmt_outcome(m.outcome) : "");
 	view_str(v, "end_reason", m.end_reason);
-	sqlite3_stmt *st = DB_STMT(
-		c->db, "SELECT week, title, done, note, note_sealed FROM plan_weeks WHERE mentorship_id = :m "
-		       "ORDER BY week");
-	struct vlist *l = view_list_new();
-	int done = 0, unopened = 0;
-	struct buf note = {0};
-	while (st && (db_bind_int(st, ":m", m.id), 1) && sqlite3_step(st) == SQLITE_ROW) {
-		struct vrow *r = view_row_new();
-		char row[48];
-		snprintf(row, sizeof(row), "%lld:%d", (long long)m.id, sqlite3_column_int(st, 0));
-		if (sealcol_open(st, 4, 3, "plan_weeks", "note", row, &note) != 0)
-			unopened = 1;
-		view_row_int(r, sqlite3_column_int(st, 0));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-		view_row_int(r, sqlite3_column_int(st, 2));
-		view_row_str(r, buf_str(&note));
-		done += sqlite3_column_int(st, 2);
-		view_list_add(l, r);
-	}
-	if (st)
-		sqlite3_reset(st);
-	buf_free(&note);
-	view_list_set(v, "plan", l);
-	if (unopened) {
+	struct plan_arg plan = {view_list_new(), 0, 0};
+	ms_plan_each(c->db, m.id, plan_line, &plan);
+	int done = plan.done;
+	view_list_set(v, "plan", plan.l);
+	if (plan.unopened) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
 		return;
 	}
-	st = DB_STMT(c->db,
-		     "SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
-		     "ORDER BY held_on DESC, id DESC LIMIT 200");
 	struct vlist *sl = view_list_new();
-	if (st) {
-		db_bind_int(st, ":m", m.id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			struct vrow *r = view_row_new();
-			view_row_int(r, sqlite3_column_int64(st, 0));
-			view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-			view_row_str(r, kind_label((const char *)sqlite3_column_text(st, 2)));
-			view_row_int(r, sqlite3_column_int(st, 3));
-			view_row_str(r, (const char *)sqlite3_column_text(st, 4));
-			view_list_add(sl, r);
-		}
-		sqlite3_reset(st);
-	}
+	ms_sessions_each(c->db, m.id, session_line, sl);
 	view_list_set(v, "sessions", sl);
 	/* The next planned session, in the viewer's own time zone. */
 	char tz[64], shown[120] = "", input[32] = "";
-	when_user_tz(c->db, c->user.id, tz, sizeof(tz));
-	st = DB_STMT(c->db,
-		     "SELECT next_session_at FROM mentorships WHERE id = :m AND next_session_at > :now");
-	if (st) {
-		db_bind_int(st, ":m", m.id);
-		db_bind_int(st, ":now", c->now);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			when_format(sqlite3_column_int64(st, 0), tz, shown, sizeof(shown));
-			when_input(sqlite3_column_int64(st, 0), tz, input, sizeof(input));
-		}
-		sqlite3_reset(st);
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	int64_t next = ms_next_session(c->db, m.id, c->now);
+	if (next) {
+		when_format(next, tz, shown, sizeof(shown));
+		when_input(next, tz, input, sizeof(input));
 	}
 	view_str(v, "next_shown", shown);
 	view_str(v, "next_input", input);
@@ -254,7 +232,7 @@ void page_mentorship_next(struct ctx *c)
 		return;
 	}
 	char tz[64];
-	when_user_tz(c->db, c->user.id, tz, sizeof(tz));
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	int64_t at = *f.v[0].s ? when_parse_local(f.v[0].s, tz) : 0;
 	if (st || at < 0 || (at && at <= c->now)) {
 		ctx_error(c, 422,
@@ -262,22 +240,7 @@ void page_mentorship_next(struct ctx *c)
 			  "Nothing was changed.");
 		return;
 	}
-	enum db_rc rc = db_begin(c->db);
-	sqlite3_stmt *u = DB_STMT(c->db, "UPDATE mentorships SET next_session_at = :t WHERE id = :m "
-					 "AND (mentor_id = :u OR mentee_id = :u)");
-	if (rc == DB_OK && u) {
-		if (at)
-			db_bind_int(u, ":t", at);
-		else
-			db_bind_null(u, ":t");
-		db_bind_int(u, ":m", m.id);
-		db_bind_int(u, ":u", c->user.id);
-		rc = db_exec_step(u);
-		rc = db_end(c->db, rc);
-	} else if (rc == DB_OK) {
-		db_rollback(c->db);
-		rc = DB_ERR;
-	}
+	enum db_rc rc = ms_set_next_session(c->db, m.id, c->user.id, at);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;

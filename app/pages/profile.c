@@ -23,20 +23,18 @@ static const struct field_spec profile_fields[] = {
 #define NPROFILE (sizeof(profile_fields) / sizeof(profile_fields[0]))
 enum { F_NAME, F_TEAM, F_TITLE, F_TZ, F_BIO, F_INTERESTS, F_MENTOR, F_FOCUS, F_CAP, F_FORMATS };
 
+static void topic_row(void *arg, const char *name)
+{
+	struct vrow *r = view_row_new();
+	view_row_str(r, name);
+	view_list_add(arg, r);
+}
+
 /* Topic suggestions for the <datalist>: the most used first. */
 static void topic_suggestions(struct ctx *c)
 {
-	sqlite3_stmt *st =
-		DB_STMT(c->db, "SELECT t.name FROM topics t LEFT JOIN user_topics ut ON ut.topic_id = t.id "
-			       "GROUP BY t.id ORDER BY count(ut.user_id) DESC, t.name LIMIT 300");
 	struct vlist *l = view_list_new();
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		struct vrow *r = view_row_new();
-		view_row_str(r, (const char *)sqlite3_column_text(st, 0));
-		view_list_add(l, r);
-	}
-	if (st)
-		sqlite3_reset(st);
+	topics_popular(c->db, 300, topic_row, l);
 	view_list_set(ctx_view(c), "topics", l);
 }
 
@@ -151,11 +149,7 @@ void page_profile(struct ctx *c)
 	p.capacity = is_mentor ? (int)f.v[F_CAP].i : 0;
 	for (size_t k = 0; is_mentor && k < f.v[F_FORMATS].nrep; k++)
 		p.formats |= format_bit(f.v[F_FORMATS].rep[k]);
-	enum db_rc rc = db_begin(c->db);
-	if (rc == DB_OK) {
-		rc = profile_save(c->db, c->user.id, f.v[F_NAME].s, &p, c->now);
-		rc = db_end(c->db, rc);
-	}
+	enum db_rc rc = profile_update(c->db, c->user.id, f.v[F_NAME].s, &p, c->now);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;

@@ -11,6 +11,7 @@
 #include "pages/mentors.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
+#include "store/directory.h"
 #include "store/profiles.h"
 #include "store/requests.h"
 #include "store/sealcol.h"
@@ -30,54 +31,43 @@ static const struct field_spec req_fields[] = {
 #define NREQ (sizeof(req_fields) / sizeof(req_fields[0]))
 enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG };
 
-/* A mentor's median answer time from the directory card, or -1. */
-static int64_t median_answer_of(struct db *db, int64_t id)
-{
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT coalesce(median_answer, -1) FROM mentor_cards WHERE user_id = :u");
-	int64_t v = -1;
-	if (!st)
-		return v;
-	db_bind_int(st, ":u", id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return v;
-}
-
 struct mentor_view {
 	int64_t id, capacity, active;
 	unsigned formats;
 	char name[400];
 };
 
+struct mentor_arg {
+	struct ctx *c;
+	struct mentor_view *m;
+};
+
+static void mentor_fill(void *arg, const struct mentor_public *p)
+{
+	struct mentor_arg *a = arg;
+	struct view *v = ctx_view(a->c);
+	struct mentor_view *m = a->m;
+	m->id = p->id;
+	snprintf(m->name, sizeof(m->name), "%s", p->name);
+	view_int(v, "mentor_id", p->id);
+	view_str(v, "mentor_name", m->name);
+	view_str(v, "mentor_title", p->job_title);
+	view_str(v, "mentor_team", p->team);
+	view_str(v, "mentor_tz", p->timezone);
+	view_str(v, "mentor_bio", p->bio);
+	m->capacity = p->capacity;
+	m->formats = p->formats;
+}
+
 /* Load an active mentor's public profile into the view. DB_NOTFOUND when
  * the person does not mentor. */
 static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
 {
-	sqlite3_stmt *st =
-		DB_STMT(c->db, "SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
-			       "p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
-			       "WHERE u.id = :id AND u.active = 1 AND p.is_mentor = 1");
-	if (!st)
-		return DB_ERR;
-	db_bind_int(st, ":id", id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return DB_NOTFOUND;
-	}
+	struct mentor_arg a = {c, m};
+	enum db_rc rc = profile_mentor_public(c->db, id, mentor_fill, &a);
+	if (rc != DB_OK)
+		return rc;
 	struct view *v = ctx_view(c);
-	m->id = id;
-	snprintf(m->name, sizeof(m->name), "%s", (const char *)sqlite3_column_text(st, 0));
-	view_int(v, "mentor_id", id);
-	view_str(v, "mentor_name", m->name);
-	view_str(v, "mentor_title", (const char *)sqlite3_column_text(st, 1));
-	view_str(v, "mentor_team", (const char *)sqlite3_column_text(st, 2));
-	view_str(v, "mentor_tz", (const char *)sqlite3_column_text(st, 3));
-	view_str(v, "mentor_bio", (const char *)sqlite3_column_text(st, 4));
-	m->capacity = sqlite3_column_int64(st, 5);
-	m->formats = (unsigned)sqlite3_column_int(st, 6);
-	sqlite3_reset(st);
 	m->active = req_active_mentees(c->db, id);
 	struct profile p;
 	profile_get(c->db, id, &p);
@@ -100,7 +90,7 @@ static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
 		view_list_add(fl, r);
 	}
 	view_list_set(v, "mentor_formats", fl);
-	int64_t median = median_answer_of(c->db, id);
+	int64_t median = directory_median_answer(c->db, id);
 	struct vrow *card = view_row_new();
 	mentor_card_extras(card, m->capacity, m->active, m->formats, median);
 	struct vlist *one = view_list_new();
@@ -114,20 +104,8 @@ static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
 static const char *blocked(struct ctx *c, const struct mentor_view *m)
 {
 	struct view *v = ctx_view(c);
-	sqlite3_stmt *st =
-		DB_STMT(c->db, "SELECT count(*), max(CASE WHEN mentor_id = :m THEN id END) FROM requests "
-			       "WHERE mentee_id = :e AND status = 'pending' AND created_at > :now - 1209600");
 	int64_t pending = 0, existing = 0;
-	if (st) {
-		db_bind_int(st, ":m", m->id);
-		db_bind_int(st, ":e", c->user.id);
-		db_bind_int(st, ":now", c->now);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			pending = sqlite3_column_int64(st, 0);
-			existing = sqlite3_column_int64(st, 1);
-		}
-		sqlite3_reset(st);
-	}
+	req_pending_of(c->db, c->user.id, m->id, c->now, &pending, &existing);
 	view_int(v, "existing", existing);
 	if (m->id == c->user.id)
 		return "This is your own mentor profile. This is how mentees see it.";
@@ -147,7 +125,7 @@ static void mentor_page(struct ctx *c, int64_t id, int status, const struct fiel
 	/* The typed values first: load_mentor then sets the mentor's own
 	 * names (mentor_id among them) on top. */
 	ctx_form_values(c, req_fields, NREQ, f);
-	struct mentor_view m;
+	struct mentor_view m = {0};
 	enum db_rc rc = load_mentor(c, id, &m);
 	if (rc != DB_OK) {
 		if (rc == DB_NOTFOUND)
@@ -242,55 +220,31 @@ void page_request_create(struct ctx *c)
 	mentor_page(c, mentor, 422, &f);
 }
 
-struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st)
+void request_row_add(void *arg, const struct req_row *row)
 {
-	struct vlist *l = view_list_new();
-	struct buf reason = {0};
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		struct vrow *r = view_row_new();
-		const char *status = (const char *)sqlite3_column_text(st, 3);
-		int64_t created = sqlite3_column_int64(st, 4);
-		view_row_int(r, sqlite3_column_int64(st, 0));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-		view_row_str(r, (const char *)sqlite3_column_text(st, 2));
-		view_row_str(r, status);
-		view_row_str(r, fmt_request_status(status));
-		char waited[40];
-		fmt_duration(c->now - created, waited, sizeof(waited));
-		view_row_str(r, waited);
-		view_row_int(r, strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
-		char row[32];
-		snprintf(row, sizeof(row), "%lld", (long long)sqlite3_column_int64(st, 0));
-		/* A reason that does not open is logged and shown as none: a list
-		 * stays usable; the request's own page says what went wrong. */
-		view_row_str(r, sealcol_open(st, 6, 5, "requests", "reason", row, &reason) == 0
-					? buf_str(&reason)
-					: "");
-		view_row_url(r, (const char *)sqlite3_column_text(st, 2)); /* the topic, for ?topic= */
-		view_list_add(l, r);
-	}
-	if (st)
-		sqlite3_reset(st);
-	buf_free(&reason);
-	return l;
+	struct request_rows *rows = arg;
+	int64_t now = rows->c->now;
+	struct vrow *r = view_row_new();
+	view_row_int(r, row->id);
+	view_row_str(r, row->other);
+	view_row_str(r, row->topic);
+	view_row_str(r, row->status);
+	view_row_str(r, fmt_request_status(row->status));
+	char waited[40];
+	fmt_duration(now - row->created_at, waited, sizeof(waited));
+	view_row_str(r, waited);
+	view_row_int(r, strcmp(row->status, "pending") == 0 && now - row->created_at >= REQ_OVERDUE_AFTER);
+	view_row_str(r, row->reason);
+	view_row_url(r, row->topic); /* the topic, for ?topic= */
+	view_list_add(rows->l, r);
 }
 
 /* One list of requests for the page: as mentor (incoming) or mentee. */
 static struct vlist *request_rows(struct ctx *c, int incoming)
 {
-	sqlite3_stmt *st = DB_STMT(
-		c->db, "SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, "
-		       "t.name, " REQ_STATUS_SQL ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-		       "JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN "
-		       "topics t ON t.id = r.topic_id "
-		       "WHERE (:in AND r.mentor_id = :u) OR (NOT :in AND r.mentee_id = :u) "
-		       "ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
-	if (st) {
-		db_bind_int(st, ":in", incoming);
-		db_bind_int(st, ":u", c->user.id);
-		db_bind_int(st, ":now", c->now);
-	}
-	return request_rows_from(c, st);
+	struct request_rows rows = {c, view_list_new()};
+	req_list(c->db, c->user.id, incoming, c->now, request_row_add, &rows);
+	return rows.l;
 }
 
 void page_requests(struct ctx *c)
@@ -301,71 +255,55 @@ void page_requests(struct ctx *c)
 	ctx_render(c, 200, "requests", "Requests");
 }
 
+struct request_page_arg {
+	struct ctx *c;
+	int unreadable;
+};
+
+/* Fills the view only: the page renders once the store is done. */
+static void request_page(void *arg, const struct req_detail *d)
+{
+	struct request_page_arg *a = arg;
+	struct ctx *c = a->c;
+	a->unreadable = d->unreadable;
+	if (d->unreadable)
+		return;
+	struct view *v = ctx_view(c);
+	view_int(v, "id", d->id);
+	view_int(v, "is_mentor", d->mentor_id == c->user.id);
+	view_str(v, "mentee_name", d->mentee_name);
+	view_str(v, "mentor_name", d->mentor_name);
+	view_str(v, "topic", d->topic);
+	view_str(v, "goal", d->goal);
+	view_str(v, "format", format_label(d->format));
+	view_str(v, "cadence", fmt_cadence(d->cadence));
+	view_int(v, "duration_min", d->duration_min);
+	view_int(v, "weeks", d->weeks);
+	view_str(v, "message", d->message);
+	view_str(v, "status", d->status);
+	view_str(v, "status_text", fmt_request_status(d->status));
+	view_str(v, "reason", d->reason);
+	char waited[40];
+	fmt_duration(c->now - d->created_at, waited, sizeof(waited));
+	view_str(v, "waited", waited);
+	view_int(v, "overdue",
+		 strcmp(d->status, "pending") == 0 && c->now - d->created_at >= REQ_OVERDUE_AFTER);
+	view_int(v, "mentorship_id", d->mentorship_id);
+	view_str(v, "reason_value", "");
+}
+
 void page_request(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(
-		c->db,
-		"SELECT r.mentee_id, r.mentor_id, e.display_name, m.display_name, t.name, r.goal, r.format, "
-		"r.cadence, r.duration_min, r.weeks, r.message, " REQ_STATUS_SQL ", r.reason, r.created_at, "
-		"coalesce(r.mentorship_id, 0), r.message_sealed, r.reason_sealed FROM requests r "
-		"JOIN users e ON e.id = r.mentee_id "
-		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
-		"WHERE r.id = :id AND (r.mentee_id = :u OR r.mentor_id = :u)");
-	if (!st) {
-		ctx_store_error(c, DB_ERR);
-		return;
-	}
-	db_bind_int(st, ":id", c->req->ids[0]);
-	db_bind_int(st, ":u", c->user.id);
-	db_bind_int(st, ":now", c->now);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	struct request_page_arg a = {c, 0};
+	enum db_rc rc = req_get_for(c->db, c->req->ids[0], c->user.id, c->now, request_page, &a);
+	if (rc == DB_NOTFOUND)
 		ctx_error(c, 404, "There is no request at this address, or it is not yours to see.");
-		return;
-	}
-	struct view *v = ctx_view(c);
-	int is_mentor = sqlite3_column_int64(st, 1) == c->user.id;
-	const char *status = (const char *)sqlite3_column_text(st, 11);
-	view_int(v, "id", c->req->ids[0]);
-	view_int(v, "is_mentor", is_mentor);
-	view_str(v, "mentee_name", (const char *)sqlite3_column_text(st, 2));
-	view_str(v, "mentor_name", (const char *)sqlite3_column_text(st, 3));
-	view_str(v, "topic", (const char *)sqlite3_column_text(st, 4));
-	view_str(v, "goal", (const char *)sqlite3_column_text(st, 5));
-	view_str(v, "format", format_label((const char *)sqlite3_column_text(st, 6)));
-	view_str(v, "cadence", fmt_cadence((const char *)sqlite3_column_text(st, 7)));
-	view_int(v, "duration_min", sqlite3_column_int(st, 8));
-	view_int(v, "weeks", sqlite3_column_int(st, 9));
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)c->req->ids[0]);
-	struct buf msg = {0};
-	if (sealcol_open(st, 15, 10, "requests", "message", row, &msg) != 0) {
-		buf_free(&msg);
-		sqlite3_reset(st);
+	else if (rc != DB_OK)
+		ctx_store_error(c, rc);
+	else if (a.unreadable)
 		ctx_error(c, 500, "This request could not be read. The error was logged.");
-		return;
-	}
-	view_str(v, "message", buf_str(&msg));
-	buf_free(&msg);
-	view_str(v, "status", status);
-	view_str(v, "status_text", fmt_request_status(status));
-	if (sealcol_open(st, 16, 12, "requests", "reason", row, &msg) != 0) {
-		buf_free(&msg);
-		sqlite3_reset(st);
-		ctx_error(c, 500, "This request could not be read. The error was logged.");
-		return;
-	}
-	view_str(v, "reason", buf_str(&msg));
-	buf_free(&msg);
-	int64_t created = sqlite3_column_int64(st, 13);
-	char waited[40];
-	fmt_duration(c->now - created, waited, sizeof(waited));
-	view_str(v, "waited", waited);
-	view_int(v, "overdue", strcmp(status, "pending") == 0 && c->now - created >= REQ_OVERDUE_AFTER);
-	view_int(v, "mentorship_id", sqlite3_column_int64(st, 14));
-	sqlite3_reset(st);
-	view_str(v, "reason_value", "");
-	ctx_render(c, 200, "request", "Mentoring request");
+	else
+		ctx_render(c, 200, "request", "Mentoring request");
 }
 
 /* The answer to a failed action, the same for all three. */

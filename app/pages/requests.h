@@ -3,11 +3,18 @@
 #define TANDEM_PAGES_REQUESTS_H
 #include "pages/ctx.h"
 
-/* Rows for a request list from a statement (already bound) selecting
- * id, the other person's name, topic, status (as of now), created_at,
- * reason, reason_sealed: id, name, topic, status, status text, time waited, overdue
- * (0/1), reason, and the topic percent-encoded for a link. Resets the
- * statement. */
-struct vlist *request_rows_from(struct ctx *c, sqlite3_stmt *st);
+#include "store/request_lists.h"
+
+/* A request list being built: rows go into l, times are counted from
+ * c->now. */
+struct request_rows {
+	struct ctx *c;
+	struct vlist *l;
+};
+
+/* A req_row_fn (arg: struct request_rows): adds id, name, topic, status,
+ * status text, time waited, overdue (0/1), reason, and the topic
+ * percent-encoded for a link. */
+void request_row_add(void *arg, const struct req_row *row);
 
 #endif

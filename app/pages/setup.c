@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "pages/account_new.h"
+#include "pages/account_form.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "security/token.h"
-#include "store/audit.h"
+#include "store/accounts.h"
+#include "store/setup_tokens.h"
 #include "store/users.h"
 
 #define SETUP_TTL 86400
@@ -24,20 +25,8 @@ void setup_announce(struct db *db, const struct config *cfg)
 	token_new(raw, b64);
 	token_hash(raw, hash);
 	int64_t now = clock_now();
-	if (db_begin(db) != DB_OK)
+	if (setup_token_mint(db, hash, now + SETUP_TTL) != DB_OK)
 		return;
-	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM setup_tokens WHERE used_at IS NULL");
-	enum db_rc rc = db_exec_step(st);
-	st = DB_STMT(db, "INSERT INTO setup_tokens(token_hash, expires_at) VALUES (:h, :e)");
-	if (rc == DB_OK && st) {
-		db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
-		db_bind_int(st, ":e", now + SETUP_TTL);
-		rc = db_exec_step(st);
-	}
-	if (rc != DB_OK || db_commit(db) != DB_OK) {
-		db_rollback(db);
-		return;
-	}
 	printf("\nNo admin yet. Create the first admin account (link valid 24 hours, single use):\n"
 	       "  http://127.0.0.1:%d/setup?token=%s\n\n",
 	       cfg->port, b64);
@@ -45,7 +34,7 @@ void setup_announce(struct db *db, const struct config *cfg)
 }
 
 static const struct field_spec setup_fields[] = {
-	ACCOUNT_FIELDS,
+	ACCOUNT_FORM_FIELDS,
 	{"token", "token", FT_LINE, 1, 0, 64, NULL, 0},
 };
 #define NSETUP (sizeof(setup_fields) / sizeof(setup_fields[0]))
@@ -57,15 +46,7 @@ static int token_valid(struct ctx *c, const char *b64, unsigned char hash[TOKEN_
 	if (!b64 || token_decode(b64, raw) != 0 || user_active_admins(c->db) > 0)
 		return 0;
 	token_hash(raw, hash);
-	sqlite3_stmt *st = DB_STMT(c->db, "SELECT 1 FROM setup_tokens WHERE token_hash = :h "
-					  "AND used_at IS NULL AND expires_at > :now");
-	if (!st)
-		return 0;
-	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
-	db_bind_int(st, ":now", c->now);
-	int ok = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return ok;
+	return setup_token_valid(c->db, hash, c->now);
 }
 
 static const char bad_link[] = "This setup link is not valid: it was already used, it expired, or "
@@ -91,25 +72,10 @@ void page_setup_form(struct ctx *c)
 	ctx_render(c, 200, "setup", "Set up Tandem");
 }
 
-/* Inside the write transaction: take the token (unused, unexpired, no
- * admin yet) for good. DB_OK, DB_NOTFOUND when another request took it
- * first or it is no longer valid, or an error. Checking and taking in one
- * UPDATE under BEGIN IMMEDIATE is what makes the link single-use even for
- * concurrent POSTs. */
-static enum db_rc token_consume(struct ctx *c, const unsigned char hash[TOKEN_HASH_BYTES])
+/* The sign-in, run inside the store's transaction (account_then_fn). */
+static enum db_rc sign_in(void *arg, int64_t user_id)
 {
-	if (user_active_admins(c->db) > 0)
-		return DB_NOTFOUND;
-	sqlite3_stmt *u = DB_STMT(c->db, "UPDATE setup_tokens SET used_at = :now WHERE token_hash = :h "
-					 "AND used_at IS NULL AND expires_at > :now");
-	if (!u)
-		return DB_ERR;
-	db_bind_int(u, ":now", c->now);
-	db_bind_blob(u, ":h", hash, TOKEN_HASH_BYTES);
-	enum db_rc rc = db_exec_step(u);
-	if (rc == DB_OK && sqlite3_changes(db_handle(c->db)) != 1)
-		rc = DB_NOTFOUND;
-	return rc;
+	return ctx_sign_in(arg, user_id);
 }
 
 void page_setup(struct ctx *c)
@@ -121,7 +87,7 @@ void page_setup(struct ctx *c)
 		ctx_error(c, st == 400 ? 400 : 404, st == 400 ? "The form had unknown fields." : bad_link);
 		return;
 	}
-	account_check_password(&f, 0);
+	account_form_check(&f, 0);
 	struct user taken;
 	if (!f.nerr && user_by_email(c->db, f.v[0].s, &taken) == DB_OK)
 		fields_fail(&f, 0, "An account with this email already exists.");
@@ -130,18 +96,8 @@ void page_setup(struct ctx *c)
 		int64_t id = 0;
 		enum db_rc rc = account_hash(c->db, f.v[2].s, pwhash);
 		if (rc == DB_OK)
-			rc = db_begin(c->db);
-		if (rc == DB_OK) {
-			rc = token_consume(c, hash);
-			if (rc == DB_OK)
-				rc = account_insert(c->db, f.v[0].s, f.v[1].s, pwhash, "admin", c->now,
-						    c->req->ip, &id);
-			if (rc == DB_OK)
-				rc = audit_add(c->db, c->now, "setup_used", id, id, c->req->ip, NULL);
-			if (rc == DB_OK)
-				rc = ctx_sign_in(c, id);
-			rc = db_end(c->db, rc);
-		}
+			rc = setup_token_redeem(c->db, hash, f.v[0].s, f.v[1].s, pwhash, c->now, c->req->ip,
+						sign_in, c, &id);
 		sodium_memzero(pwhash, sizeof(pwhash));
 		if (rc == DB_CONFLICT) {
 			fields_fail(&f, 0, "An account with this email already exists.");
@@ -172,7 +128,7 @@ int setup_create_admin_cli(const struct config *cfg, const char *email, const ch
 	}
 	pw[strcspn(pw, "\r\n")] = '\0';
 	struct form in = {0};
-	static const struct field_spec spec[] = {ACCOUNT_FIELDS};
+	static const struct field_spec spec[] = {ACCOUNT_FORM_FIELDS};
 	char e[300], n[400];
 	snprintf(e, sizeof(e), "%s", email);
 	snprintf(n, sizeof(n), "%s", name);
@@ -185,7 +141,7 @@ int setup_create_admin_cli(const struct config *cfg, const char *email, const ch
 	in.n = 4;
 	struct fields f;
 	fields_read(spec, 4, &in, &f);
-	account_check_password(&f, 0);
+	account_form_check(&f, 0);
 	int bad = 0;
 	for (int i = 0; i < 4; i++)
 		if (f.err[i]) {

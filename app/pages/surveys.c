@@ -8,25 +8,20 @@
 #include "pages/routes.h"
 #include "store/surveys.h"
 
+static void invitation_row(void *arg, const struct invitation_row *inv)
+{
+	struct vrow *r = view_row_new();
+	view_row_int(r, inv->id);
+	view_row_str(r, inv->title);
+	view_row_int(r, inv->answered);
+	view_row_int(r, inv->open);
+	view_list_add(arg, r);
+}
+
 void page_surveys(struct ctx *c)
 {
-	sqlite3_stmt *st = DB_STMT(
-		c->db, "SELECT i.id, s.title, i.answered, s.status = 'open' FROM survey_invitations i "
-		       "JOIN surveys s ON s.id = i.survey_id WHERE i.user_id = :u "
-		       "ORDER BY i.answered, i.id DESC LIMIT 100");
 	struct vlist *l = view_list_new();
-	if (st) {
-		db_bind_int(st, ":u", c->user.id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			struct vrow *r = view_row_new();
-			view_row_int(r, sqlite3_column_int64(st, 0));
-			view_row_str(r, (const char *)sqlite3_column_text(st, 1));
-			view_row_int(r, sqlite3_column_int(st, 2));
-			view_row_int(r, sqlite3_column_int(st, 3));
-			view_list_add(l, r);
-		}
-		sqlite3_reset(st);
-	}
+	survey_invitations_each(c->db, c->user.id, 100, invitation_row, l);
 	view_list_set(ctx_view(c), "invitations", l);
 	ctx_render(c, 200, "surveys", "Surveys");
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "http/fields.h"
+#include "core/utf8.h"
 
 #define PW_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PW_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
@@ -204,7 +204,7 @@ static int contains_ci(const char *hay, const char *needle, size_t nlen)
 
 const char *pw_policy(const char *pw, const char *email)
 {
-	size_t len = fields_utf8_len(pw);
+	size_t len = utf8_len(pw);
 	if (len < 12)
 		return "Password must be at least 12 characters. A few unrelated words make a good one.";
 	if (len > 128)

@@ -16,7 +16,8 @@
 #include "core/log.h"
 #include "pages/setup.h"
 #include "security/seal.h"
-#include "security/throttle.h"
+#include "store/migrate.h"
+#include "store/throttle.h"
 #include "server/privdrop.h"
 #include "store/known.h"
 #include "store/ratings.h"
@@ -164,7 +165,7 @@ int server_run(const struct config *cfg)
 		unlink(cfg->sock_path);
 		return 1;
 	}
-	if (db_scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'", 0) == 0) {
+	if (!migrate_has_schema(db)) {
 		fprintf(stderr, "tandem: the database has no schema; run `tandem migrate` first\n");
 		db_close(db);
 		close(fd);

@@ -7,7 +7,8 @@
 
 #include "store/db.h"
 
-/* Append one event. actor/subject 0 means none. DB_OK or an error. */
+/* Inside the caller's transaction. Append one event. actor/subject 0 means
+ * none. DB_OK or an error. */
 enum db_rc audit_add(struct db *db, int64_t now, const char *event, int64_t actor, int64_t subject,
 		     const char *ip, const char *detail);
 

@@ -247,3 +247,69 @@ enum db_rc directory_rebuild(struct db *db, int64_t now)
 	}
 	return db_commit(db);
 }
+
+int64_t directory_median_answer(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT coalesce(median_answer, -1) FROM mentor_cards WHERE user_id = :u");
+	int64_t v = -1;
+	if (!st)
+		return v;
+	db_bind_int(st, ":u", id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+enum db_rc directory_card(struct db *db, int64_t id, void (*fn)(void *arg, const struct directory_card *card),
+			  void *arg)
+{
+	sqlite3_stmt *q =
+		DB_STMT(db, "SELECT name, job_title, team, focus_names, capacity, active, formats, "
+			    "coalesce(median_answer, -1), version FROM mentor_cards WHERE user_id = :u");
+	if (!q)
+		return DB_ERR;
+	db_bind_int(q, ":u", id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return DB_NOTFOUND;
+	}
+	struct directory_card c = {
+		.id = id,
+		.name = (const char *)sqlite3_column_text(q, 0),
+		.job_title = (const char *)sqlite3_column_text(q, 1),
+		.team = (const char *)sqlite3_column_text(q, 2),
+		.focus = (const char *)sqlite3_column_text(q, 3),
+		.capacity = sqlite3_column_int64(q, 4),
+		.active = sqlite3_column_int64(q, 5),
+		.formats = (unsigned)sqlite3_column_int(q, 6),
+		.median_answer = sqlite3_column_int64(q, 7),
+		.version = sqlite3_column_int64(q, 8),
+	};
+	fn(arg, &c);
+	sqlite3_reset(q);
+	return DB_OK;
+}
+
+enum db_rc directory_topics(struct db *db, void (*fn)(void *arg, const struct directory_topic *t), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT t.name, sum(ut.kind = 'interest') AS wanted, sum(ut.kind = 'focus') AS offered "
+		"FROM topics t JOIN user_topics ut ON ut.topic_id = t.id JOIN users u ON u.id = ut.user_id "
+		"WHERE u.active = 1 GROUP BY t.id ORDER BY wanted - offered DESC, wanted DESC, t.name LIMIT "
+		"60");
+	if (!st)
+		return DB_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct directory_topic t = {
+			.name = (const char *)sqlite3_column_text(st, 0),
+			.wanted = sqlite3_column_int64(st, 1),
+			.offered = sqlite3_column_int64(st, 2),
+		};
+		fn(arg, &t);
+	}
+	sqlite3_reset(st);
+	return DB_OK;
+}

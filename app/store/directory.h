@@ -20,4 +20,31 @@ enum db_rc directory_rebuild(struct db *db, int64_t now);
  * ",id," items of mine occur in focus_ids. */
 int directory_register(struct db *db);
 
+/* No transaction of its own (a read). Mentor id's median time to answer a
+ * request in seconds, from the directory card; -1 when unknown. */
+int64_t directory_median_answer(struct db *db, int64_t id);
+
+/* A mentor's directory card; strings valid during the callback. */
+struct directory_card {
+	int64_t id, capacity, active, median_answer; /* -1: unknown */
+	int64_t version;			     /* grows with every change to the card */
+	unsigned formats;
+	const char *name, *job_title, *team, *focus;
+};
+
+/* No transaction of its own (a read). Call fn(arg, card) for mentor id's
+ * card. DB_OK, DB_NOTFOUND (not in the directory) or DB_ERR. */
+enum db_rc directory_card(struct db *db, int64_t id, void (*fn)(void *arg, const struct directory_card *card),
+			  void *arg);
+
+/* One line of the topics page; name valid during the callback. */
+struct directory_topic {
+	const char *name;
+	int64_t wanted, offered; /* active people with it as interest, as focus */
+};
+
+/* No transaction of its own (a read). Call fn(arg, t) for at most 60
+ * topics, the most wanted beyond what is offered first. DB_OK or DB_ERR. */
+enum db_rc directory_topics(struct db *db, void (*fn)(void *arg, const struct directory_topic *t), void *arg);
+
 #endif

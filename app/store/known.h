@@ -14,9 +14,9 @@
 #define KNOWN_MAX_FAILURES 5	     /* wrong passwords before it is no longer known */
 #define KNOWN_PER_ACCOUNT 20	     /* the newest browsers kept per account */
 
-/* 1 when cookie (the __Host-known value, may be NULL) names a browser known
- * for user_id, younger than KNOWN_SECONDS and under KNOWN_MAX_FAILURES; 0
- * otherwise. A read. */
+/* No transaction of its own (a read). 1 when cookie (the __Host-known
+ * value, may be NULL) names a browser known for user_id, younger than
+ * KNOWN_SECONDS and under KNOWN_MAX_FAILURES; 0 otherwise. A read. */
 int known_check(struct db *db, const char *cookie, int64_t user_id, int64_t now);
 
 /* Count a wrong password from this browser for user_id (inside the
@@ -29,7 +29,9 @@ enum db_rc known_fail(struct db *db, const char *cookie, int64_t user_id);
  * value. DB_OK or an error. */
 enum db_rc known_issue(struct db *db, int64_t user_id, int64_t now, char b64[TOKEN_B64_LEN]);
 
-/* Drop rows older than KNOWN_SECONDS (master's periodic task). */
+/* No transaction of its own: one statement, inside the caller's
+ * transaction or autocommitted alone. Drop rows older than KNOWN_SECONDS
+ * (master's periodic task). */
 void known_purge(struct db *db, int64_t now);
 
 #endif

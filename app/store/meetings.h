@@ -39,22 +39,24 @@ struct meeting {
 	struct buf agenda, shared_notes, my_private; /* opened; free with meeting_free */
 };
 
-/* Load and open session id for uid (their own private note only).
- * MEET_NOTFOUND unless uid is one of the pair; MEET_SEAL when a value
- * does not open (logged by the caller, never shown). */
+/* No transaction of its own (a read). Load and open session id for uid
+ * (their own private note only). MEET_NOTFOUND unless uid is one of the
+ * pair; MEET_SEAL when a value does not open (logged by the caller, never
+ * shown). */
 enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meeting *m);
 void meeting_free(struct meeting *m);
 
-/* The author changes the agenda and shared notes, within the edit window. */
+/* Own transaction. The author changes the agenda and shared notes, within
+ * the edit window. */
 enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda,
 			    const char *shared_notes, int64_t now, enum db_rc *dbrc);
 
-/* The author deletes a session with its notes and feedback, for good
- * (secure_delete overwrites the freed pages). */
+/* Own transaction. The author deletes a session with its notes and
+ * feedback, for good (secure_delete overwrites the freed pages). */
 enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *dbrc);
 
-/* Set uid's private note on a session of theirs ("" removes it), within
- * the edit window. */
+/* Own transaction. Set uid's private note on a session of theirs (""
+ * removes it), within the edit window. */
 enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
 			      enum db_rc *dbrc);
 
@@ -63,26 +65,30 @@ struct feedback_new {
 	const char *use_of_time, *went_well, *to_improve, *next_steps;
 };
 
-/* Add uid's feedback on a session: once (MEET_CONFLICT the second time). */
+/* Own transaction. Add uid's feedback on a session: once (MEET_CONFLICT
+ * the second time). */
 enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
 			  int64_t now, enum db_rc *dbrc);
 
-/* Add an action item to a session (owner "mentor" or "mentee"). */
+/* Own transaction. Add an action item to a session (owner "mentor" or
+ * "mentee"). */
 enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char *owner, const char *body,
 			int64_t now, enum db_rc *dbrc);
-/* Tick an action item done or not; either of the pair may. */
+/* Own transaction. Tick an action item done or not; either of the pair
+ * may. */
 enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done, enum db_rc *dbrc);
-/* The action items to show with a session: every open item of the
- * mentorship from this or an earlier session (carried over until done),
- * and those done in this session. row() gets each, opened; MEET_SEAL if
- * one fails. */
+/* No transaction of its own (a read). The action items to show with a
+ * session: every open item of the mentorship from this or an earlier
+ * session (carried over until done), and those done in this session. row()
+ * gets each, opened; MEET_SEAL if one fails. */
 enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
 			      void (*row)(void *ctx, int64_t id, const char *owner, const char *body,
 					  int done, int carried),
 			      void *ctx);
 
-/* The feedback uid may read on a session: their own, and the other's when
- * shared. Calls row() per form with opened texts; MEET_SEAL if one fails. */
+/* No transaction of its own (a read). The feedback uid may read on a
+ * session: their own, and the other's when shared. Calls row() per form
+ * with opened texts; MEET_SEAL if one fails. */
 enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 			      void (*row)(void *ctx, int mine, int rating, const char *use, int shared,
 					  const char *went_well, const char *to_improve,

@@ -153,3 +153,23 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 	}
 	return REQ_OK;
 }
+
+enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t at)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *u = DB_STMT(db, "UPDATE mentorships SET next_session_at = :t WHERE id = :m "
+				      "AND (mentor_id = :u OR mentee_id = :u)");
+	if (!u) {
+		db_rollback(db);
+		return DB_ERR;
+	}
+	if (at)
+		db_bind_int(u, ":t", at);
+	else
+		db_bind_null(u, ":t");
+	db_bind_int(u, ":m", id);
+	db_bind_int(u, ":u", uid);
+	return db_end(db, db_exec_step(u));
+}

@@ -16,17 +16,23 @@ struct mentorship {
 	int duration_min, weeks;
 };
 
-/* Load mentorship id if uid is its mentor or mentee; DB_NOTFOUND otherwise. */
+/* No transaction of its own (a read). Load mentorship id if uid is its
+ * mentor or mentee; DB_NOTFOUND otherwise. */
 enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship *m);
 
-/* End an active mentorship: status "completed" with an outcome, or
- * "ended_early" with a reason. REQ_NOTFOUND unless uid is a party,
- * REQ_NOT_PENDING when it is no longer active. */
+/* Own transaction. End an active mentorship: status "completed" with an
+ * outcome, or "ended_early" with a reason. REQ_NOTFOUND unless uid is a
+ * party, REQ_NOT_PENDING when it is no longer active. */
 enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
 		      const char *reason, int64_t now, enum db_rc *dbrc);
 
-/* Tick a plan week done or not, and set its note line. */
+/* Own transaction. Tick a plan week done or not, and set its note line. */
 enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,
 			   enum db_rc *dbrc);
+
+/* Own transaction: set (at > 0, UTC seconds) or clear (at == 0) the next
+ * planned session of mentorship id, when uid is one of the pair (else
+ * nothing changes). DB_OK, DB_BUSY or DB_ERR. */
+enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t at);
 
 #endif

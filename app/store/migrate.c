@@ -95,3 +95,13 @@ int migrate_apply(struct db *db, const char *sql_dir)
 		free(names[i]);
 	return applied;
 }
+
+int64_t migrate_count(struct db *db)
+{
+	return db_scalar(db, "SELECT count(*) FROM schema_migrations", -1);
+}
+
+int migrate_has_schema(struct db *db)
+{
+	return db_scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'", 0) != 0;
+}

@@ -2,11 +2,22 @@
  * transaction, recorded in schema_migrations. */
 #ifndef TANDEM_MIGRATE_H
 #define TANDEM_MIGRATE_H
+#include <stdint.h>
+
 #include "store/db.h"
 
 /* Apply what is missing from sql_dir. Returns the number applied (0 when
  * up to date) or -1 after logging which file failed (that file's changes
  * are rolled back; earlier ones stay). */
 int migrate_apply(struct db *db, const char *sql_dir);
+
+/* No transaction of its own (a read). Migrations recorded as applied, or
+ * -1 when that cannot be read (no schema yet, or the file does not read):
+ * one real query, the health check's. */
+int64_t migrate_count(struct db *db);
+
+/* No transaction of its own (a read). 1 when migrations have been applied
+ * to this database, else 0 (nothing is logged for a new file). */
+int migrate_has_schema(struct db *db);
 
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/fields.h"
+#include "core/utf8.h"
 #include "store/directory.h"
 
 const char *const format_names[FORMAT_COUNT + 1] = {
@@ -112,7 +112,7 @@ int topics_split(const char *list, char names[TOPICS_MAX][TOPIC_MAX_CHARS * 4 + 
 		p += len + (comma != NULL);
 		if (o == 0)
 			continue;
-		if (fields_utf8_len(tmp) > TOPIC_MAX_CHARS) {
+		if (utf8_len(tmp) > TOPIC_MAX_CHARS) {
 			*why = "Each topic can be at most 40 characters.";
 			return -1;
 		}
@@ -231,4 +231,67 @@ enum db_rc profile_save(struct db *db, int64_t uid, const char *display_name, co
 	if (rc == DB_OK)
 		rc = directory_refresh(db, uid, now);
 	return rc;
+}
+
+void profile_timezone(struct db *db, int64_t uid, char *out, size_t n)
+{
+	snprintf(out, n, "UTC");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT timezone FROM profiles WHERE user_id = :u");
+	if (!st)
+		return;
+	db_bind_int(st, ":u", uid);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}
+
+enum db_rc profile_update(struct db *db, int64_t user_id, const char *display_name, const struct profile *p,
+			  int64_t now)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	return db_end(db, profile_save(db, user_id, display_name, p, now));
+}
+
+void topics_popular(struct db *db, int max, void (*fn)(void *arg, const char *name), void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT t.name FROM topics t LEFT JOIN user_topics ut ON ut.topic_id = t.id "
+			    "GROUP BY t.id ORDER BY count(ut.user_id) DESC, t.name LIMIT :max");
+	if (!st)
+		return;
+	db_bind_int(st, ":max", max);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}
+
+enum db_rc profile_mentor_public(struct db *db, int64_t id,
+				 void (*fn)(void *arg, const struct mentor_public *m), void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
+			    "p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
+			    "WHERE u.id = :id AND u.active = 1 AND p.is_mentor = 1");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":id", id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return DB_NOTFOUND;
+	}
+	struct mentor_public m = {
+		.id = id,
+		.name = (const char *)sqlite3_column_text(st, 0),
+		.job_title = (const char *)sqlite3_column_text(st, 1),
+		.team = (const char *)sqlite3_column_text(st, 2),
+		.timezone = (const char *)sqlite3_column_text(st, 3),
+		.bio = (const char *)sqlite3_column_text(st, 4),
+		.capacity = sqlite3_column_int64(st, 5),
+		.formats = (unsigned)sqlite3_column_int(st, 6),
+	};
+	fn(arg, &m);
+	sqlite3_reset(st);
+	return DB_OK;
 }

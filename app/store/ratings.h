@@ -16,7 +16,8 @@ struct rating_figures {
 	double average;	     /* over shown_forms */
 };
 
-/* The figures as admins may see them. DB_OK or a store error. */
+/* No transaction of its own (a read). The figures as admins may see them.
+ * DB_OK or a store error. */
 enum db_rc ratings_shown(struct db *db, struct rating_figures *out);
 
 #endif

@@ -29,26 +29,29 @@ struct req_new {
 	int duration_min, weeks;
 };
 
-/* Create a pending request (one transaction; expired requests of the
- * mentee are marked first). *id gets the new id. */
+/* Own transaction. Create a pending request (one transaction; expired
+ * requests of the mentee are marked first). *id gets the new id. */
 enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int64_t *id, enum db_rc *dbrc);
 
-/* The mentor accepts: re-checks capacity under the write lock, creates the
- * mentorship and its plan, closes the mentee's other pending requests on
- * the same topic as matched elsewhere. *mentorship_id gets the new id. */
+/* Own transaction. The mentor accepts: re-checks capacity under the write
+ * lock, creates the mentorship and its plan, closes the mentee's other
+ * pending requests on the same topic as matched elsewhere. *mentorship_id
+ * gets the new id. */
 enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int64_t *mentorship_id,
 		       enum db_rc *dbrc);
-/* The mentor declines with a reason ("" for the kind default). */
+/* Own transaction. The mentor declines with a reason ("" for the kind
+ * default). */
 enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now,
 			enum db_rc *dbrc);
-/* The mentee withdraws a pending request. */
+/* Own transaction. The mentee withdraws a pending request. */
 enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t now, enum db_rc *dbrc);
 
-/* Mark every request pending for longer than REQ_EXPIRE_AFTER as expired
- * (the master's periodic task; reads also treat them as expired). */
+/* Own transaction. Mark every request pending for longer than
+ * REQ_EXPIRE_AFTER as expired (the master's periodic task; reads also
+ * treat them as expired). */
 void req_expire_all(struct db *db, int64_t now);
 
-/* Active mentees of a mentor. */
+/* No transaction of its own (a read). Active mentees of a mentor. */
 int64_t req_active_mentees(struct db *db, int64_t mentor_id);
 
 /* The SQL expression for a request's status as of :now. */

@@ -18,23 +18,31 @@ struct session {
 	int64_t created_at, last_seen;
 };
 
-/* Create a session row for user_id (0: anonymous) with a fresh CSRF
- * secret; s is filled. DB_OK or an error. */
+/* No transaction of its own: one statement, inside the caller's
+ * transaction or autocommitted alone. Create a session row for user_id (0:
+ * anonymous) with a fresh CSRF secret; s is filled. DB_OK or an error. */
 enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t user_id,
 		       int64_t now, struct session *s);
-/* Look a session up and apply the timeouts: idle (since last_seen) and
- * absolute (since created_at); an expired, unknown, or deactivated
- * account's session is DB_NOTFOUND (and an expired row is removed). The
- * signed-in account comes with it, in the same query, into *u (when u is
- * not NULL and the session has a user). */
+/* No transaction of its own (a read). Look a session up and apply the
+ * timeouts: idle (since last_seen) and absolute (since created_at); an
+ * expired, unknown, or deactivated account's session is DB_NOTFOUND (and
+ * an expired row is removed). The signed-in account comes with it, in the
+ * same query, into *u (when u is not NULL and the session has a user). */
 enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
 		       int64_t absolute, struct session *s, struct user *u);
-/* Record activity; writes at most once a minute per session. */
+/* No transaction of its own: one statement, inside the caller's
+ * transaction or autocommitted alone. Record activity; writes at most once
+ * a minute per session. */
 void sess_touch(struct db *db, struct session *s, int64_t now);
+/* No transaction of its own: one statement, inside the caller's
+ * transaction or autocommitted alone. End the session with this hash. */
 enum db_rc sess_delete(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]);
-/* End every session of a user but `keep` (NULL: all of them). */
+/* Inside the caller's transaction. End every session of a user but `keep`
+ * (NULL: all of them). */
 enum db_rc sess_delete_user(struct db *db, int64_t user_id, const unsigned char *keep);
-/* Remove expired sessions (master's periodic task). */
+/* No transaction of its own: one statement, inside the caller's
+ * transaction or autocommitted alone. Remove expired sessions (master's
+ * periodic task). */
 void sess_purge(struct db *db, int64_t now, int64_t idle, int64_t absolute);
 
 #endif

@@ -14,7 +14,8 @@ struct survey_summary {
 	int64_t invited, answered;
 };
 
-/* Call fn for every survey, oldest first. DB_OK or a store error. */
+/* No transaction of its own (a read). Call fn for every survey, oldest
+ * first. DB_OK or a store error. */
 enum db_rc survey_each(struct db *db, void (*fn)(void *arg, const struct survey_summary *s), void *arg);
 
 struct survey_meta {
@@ -22,7 +23,8 @@ struct survey_meta {
 	int show_text;
 };
 
-/* Survey id's title, status and comments switch. DB_NOTFOUND when none. */
+/* No transaction of its own (a read). Survey id's title, status and
+ * comments switch. DB_NOTFOUND when none. */
 enum db_rc survey_meta(struct db *db, int64_t id, struct survey_meta *out);
 
 /* Who does it, for the audit line. */
@@ -31,10 +33,11 @@ struct survey_actor {
 	const char *ip;
 };
 
-/* Turn comments on or off. DB_NOTFOUND when there is no such survey. */
+/* Own transaction. Turn comments on or off. DB_NOTFOUND when there is no
+ * such survey. */
 enum db_rc survey_set_show_text(struct db *db, int64_t id, int on, const struct survey_actor *who);
 
-/* A new draft; *id is its id. DB_OK or a store error. */
+/* Own transaction. A new draft; *id is its id. DB_OK or a store error. */
 enum db_rc survey_create(struct db *db, const char *title, const char *audience,
 			 const struct survey_actor *who, int64_t *id);
 
@@ -56,10 +59,10 @@ enum survey_edit {
 	EDIT_STORE,	  /* *dbrc says which store error */
 };
 
-/* Add a question at the end of draft survey. */
+/* Own transaction. Add a question at the end of draft survey. */
 enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct question_draft *q,
 				     enum db_rc *dbrc);
-/* Remove question q of draft survey. */
+/* Own transaction. Remove question q of draft survey. */
 enum survey_edit survey_remove_question(struct db *db, int64_t survey, int64_t q, enum db_rc *dbrc);
 /* Open a draft (to_open) or close an open survey, with an audit line.
  * Closing releases the answers that wait in the same transaction (a last
@@ -73,7 +76,8 @@ struct question_line {
 	char kind[8], prompt[1204];
 };
 
-/* Call fn for each question of survey in order. DB_OK or a store error. */
+/* No transaction of its own (a read). Call fn for each question of survey
+ * in order. DB_OK or a store error. */
 enum db_rc survey_each_question(struct db *db, int64_t survey,
 				void (*fn)(void *arg, const struct question_line *q), void *arg);
 

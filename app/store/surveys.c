@@ -494,3 +494,47 @@ long survey_rekey(struct db *db)
 		sqlite3_reset(st);
 	return bad ? -1 : n;
 }
+
+void survey_invitations_each(struct db *db, int64_t uid, int max,
+			     void (*fn)(void *arg, const struct invitation_row *row), void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT i.id, s.title, i.answered, s.status = 'open' FROM survey_invitations i "
+			    "JOIN surveys s ON s.id = i.survey_id WHERE i.user_id = :u "
+			    "ORDER BY i.answered, i.id DESC LIMIT :max");
+	if (!st)
+		return;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":max", max);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct invitation_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.title = (const char *)sqlite3_column_text(st, 1),
+			.answered = sqlite3_column_int(st, 2),
+			.open = sqlite3_column_int(st, 3),
+		};
+		fn(arg, &r);
+	}
+	sqlite3_reset(st);
+}
+
+void survey_open_each(struct db *db, int64_t uid, int max,
+		      void (*fn)(void *arg, const struct invitation_row *row), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT i.id, s.title FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id "
+		    "WHERE i.user_id = :u AND i.answered = 0 AND s.status = 'open' ORDER BY i.id LIMIT :max");
+	if (!st)
+		return;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":max", max);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct invitation_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.title = (const char *)sqlite3_column_text(st, 1),
+			.open = 1,
+		};
+		fn(arg, &r);
+	}
+	sqlite3_reset(st);
+}

@@ -23,7 +23,25 @@ struct invitation {
 	int answered;
 };
 
-/* Invitation id of uid. DB_NOTFOUND when it is someone else's. */
+/* One line of a person's survey list; title valid during the callback. */
+struct invitation_row {
+	int64_t id;
+	const char *title;
+	int answered, open;
+};
+
+/* No transaction of its own (a read). Call fn(arg, row) for uid's
+ * invitations, unanswered first then newest, at most max. */
+void survey_invitations_each(struct db *db, int64_t uid, int max,
+			     void (*fn)(void *arg, const struct invitation_row *row), void *arg);
+
+/* No transaction of its own (a read). Call fn(arg, row) for uid's
+ * unanswered invitations to open surveys, oldest first, at most max. */
+void survey_open_each(struct db *db, int64_t uid, int max,
+		      void (*fn)(void *arg, const struct invitation_row *row), void *arg);
+
+/* No transaction of its own (a read). Invitation id of uid. DB_NOTFOUND
+ * when it is someone else's. */
 enum db_rc survey_invitation_for(struct db *db, int64_t id, int64_t uid, struct invitation *inv);
 
 /* Sizes in bytes fit the forms' limits in characters (4 bytes each). */
@@ -33,7 +51,8 @@ struct question {
 	int max_len, required;
 };
 
-/* The questions of a survey in order; returns how many (<= max), -1 on error. */
+/* No transaction of its own (a read). The questions of a survey in order;
+ * returns how many (<= max), -1 on error. */
 int survey_questions(struct db *db, int64_t survey_id, struct question *q, int max);
 
 /* Split a choice question's choices (one per line) into out, pointing
@@ -77,8 +96,9 @@ long survey_release(struct db *db, int64_t survey, int k, int closing, long *wit
  * task until it succeeds. Outside any transaction. */
 void survey_wal_truncate(struct db *db);
 
-/* The periodic task: release every full batch, and settle the pool of a
- * closed survey a failed close left behind; then survey_wal_truncate. */
+/* Own transaction per survey (survey_release). The periodic task: release
+ * every full batch, and settle the pool of a closed survey a failed close
+ * left behind; then survey_wal_truncate. */
 void survey_release_all(struct db *db, int k);
 
 /* Re-seal every pool value under the current key (rotate-key), inside

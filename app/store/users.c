@@ -1,9 +1,10 @@
 #include "store/users.h"
 
-#include "store/directory.h"
-
 #include <stdio.h>
 #include <string.h>
+
+#include "store/audit.h"
+#include "store/directory.h"
 
 void user_from_row(sqlite3_stmt *st, int f, struct user *u)
 {
@@ -123,4 +124,49 @@ enum db_rc user_deactivate(struct db *db, int64_t id)
 int64_t user_active_admins(struct db *db)
 {
 	return db_scalar(db, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1", 0);
+}
+
+enum db_rc user_each(struct db *db, int max, void (*fn)(void *arg, const struct user_row *row), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT id, display_name, email, role, "
+				       "coalesce(last_login_at, 0), active FROM users ORDER BY "
+				       "active DESC, display_name COLLATE NOCASE LIMIT :max");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":max", max);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct user_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.name = (const char *)sqlite3_column_text(st, 1),
+			.email = (const char *)sqlite3_column_text(st, 2),
+			.role = (const char *)sqlite3_column_text(st, 3),
+			.last_login_at = sqlite3_column_int64(st, 4),
+			.active = sqlite3_column_int(st, 5),
+		};
+		fn(arg, &r);
+	}
+	sqlite3_reset(st);
+	return DB_OK;
+}
+
+enum db_rc user_change(struct db *db, int64_t id, const char *role, int64_t admin_id, int64_t now,
+		       const char *ip, struct user *u)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	if (user_by_id(db, id, u) != DB_OK) {
+		db_rollback(db);
+		return DB_NOTFOUND;
+	}
+	int removes_admin =
+		strcmp(u->role, "admin") == 0 && u->active && (!role || strcmp(role, "admin") != 0);
+	if (removes_admin && user_active_admins(db) <= 1) {
+		db_rollback(db);
+		return DB_CONFLICT;
+	}
+	rc = role ? user_set_role(db, id, role) : user_deactivate(db, id);
+	if (rc == DB_OK)
+		rc = audit_add(db, now, role ? "role_changed" : "user_deactivated", admin_id, id, ip, role);
+	return db_end(db, rc);
 }

@@ -19,18 +19,42 @@ struct user {
  * id, email, display_name, pw_hash, role, active, coalesce(last_login_at, 0). */
 void user_from_row(sqlite3_stmt *st, int first, struct user *u);
 
-/* Create an account and its empty profile (call inside a transaction);
- * *id gets its id. DB_CONFLICT when the email is taken. */
+/* Inside the caller's transaction: create an account and its empty
+ * profile; *id gets its id. DB_CONFLICT when the email is taken. */
 enum db_rc user_create(struct db *db, const char *email, const char *name, const char *pw_hash,
 		       const char *role, int64_t now, int64_t *id);
-/* Fetch by normalised email or by id. DB_OK or DB_NOTFOUND. */
+/* No transaction of its own (reads). Fetch by normalised email or by id.
+ * DB_OK or DB_NOTFOUND. */
 enum db_rc user_by_email(struct db *db, const char *email, struct user *u);
 enum db_rc user_by_id(struct db *db, int64_t id, struct user *u);
+/* Inside the caller's transaction: single updates. DB_OK or an error. */
 enum db_rc user_set_password(struct db *db, int64_t id, const char *pw_hash);
 enum db_rc user_set_last_login(struct db *db, int64_t id, int64_t now);
 enum db_rc user_set_role(struct db *db, int64_t id, const char *role);
 enum db_rc user_deactivate(struct db *db, int64_t id);
-/* Active admins, for "never remove the last admin" and first-run setup. */
+/* No transaction of its own (a read). Active admins, for "never remove the
+ * last admin" and first-run setup. */
 int64_t user_active_admins(struct db *db);
+
+/* One line of the admin's list of people; strings valid during the
+ * callback. */
+struct user_row {
+	int64_t id, last_login_at; /* 0: never */
+	const char *name, *email, *role;
+	int active;
+};
+
+/* No transaction of its own (a read). Call fn(arg, row) for at most max
+ * accounts, active first, by name. DB_OK or DB_ERR. */
+enum db_rc user_each(struct db *db, int max, void (*fn)(void *arg, const struct user_row *row), void *arg);
+
+/* Own transaction: an admin (admin_id, from ip) sets account id's role, or
+ * deactivates it when role is NULL, with an audit line; u gets the account
+ * as it was. Checked in the same transaction, the change never leaves the
+ * program without an active admin. DB_OK; DB_NOTFOUND when there is no
+ * such account; DB_CONFLICT when it would remove the last active admin
+ * (nothing changed); DB_BUSY or DB_ERR. */
+enum db_rc user_change(struct db *db, int64_t id, const char *role, int64_t admin_id, int64_t now,
+		       const char *ip, struct user *u);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "core/clock.h"
 #include "security/password.h"
-#include "security/throttle.h"
+#include "store/throttle.h"
 #include "store/known.h"
 #include "store/audit.h"
 #include "store/directory.h"

@@ -1,4 +1,6 @@
-/* when: wall-clock times in a person's IANA time zone. */
+/* when: wall-clock times in a person's IANA time zone. Pure date and
+ * time code (the zone comes from the caller: store/profiles.h
+ * profile_timezone), so it sits in core. */
 #ifndef TANDEM_WHEN_H
 #define TANDEM_WHEN_H
 #include <stddef.h>
@@ -11,8 +13,5 @@ int64_t when_parse_local(const char *s, const char *tz);
 void when_format(int64_t t, const char *tz, char *out, size_t n);
 /* UTC seconds as "YYYY-MM-DDTHH:MM" in zone tz (to refill the input). */
 void when_input(int64_t t, const char *tz, char *out, size_t n);
-/* The profile time zone of a user ("UTC" when unset). */
-struct db;
-void when_user_tz(struct db *db, int64_t uid, char *out, size_t n);
 
 #endif

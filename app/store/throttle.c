@@ -1,4 +1,4 @@
-#include "security/throttle.h"
+#include "store/throttle.h"
 
 /* The first few failures are free (typos happen); after that each failure
  * adds a delay that doubles up to a ceiling, and the hourly cap stops

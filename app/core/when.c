@@ -1,11 +1,9 @@
-#include "pages/when.h"
+#include "core/when.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "store/db.h"
 
 /* Workers are single-threaded: switching TZ around one conversion is safe.
  * Every conversion restores UTC, the zone the rest of the code assumes. */
@@ -58,16 +56,4 @@ void when_format(int64_t t, const char *tz, char *out, size_t n)
 void when_input(int64_t t, const char *tz, char *out, size_t n)
 {
 	fmt(t, tz, 1, out, n);
-}
-
-void when_user_tz(struct db *db, int64_t uid, char *out, size_t n)
-{
-	snprintf(out, n, "UTC");
-	sqlite3_stmt *st = DB_STMT(db, "SELECT timezone FROM profiles WHERE user_id = :u");
-	if (!st)
-		return;
-	db_bind_int(st, ":u", uid);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
 }

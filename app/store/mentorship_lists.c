@@ -1,0 +1,139 @@
+#include "store/mentorship_lists.h"
+
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "store/sealcol.h"
+
+enum db_rc ms_each(struct db *db, int64_t uid, int only_active,
+		   void (*fn)(void *arg, const struct ms_row *row), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT m.id, m.mentor_id = :u, "
+		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, m.status, "
+		"m.started_on, m.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = "
+		"m.id AND w.done), m.weeks "
+		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
+		"JOIN topics t ON t.id = m.topic_id WHERE (m.mentor_id = :u OR m.mentee_id = :u) "
+		"AND (:active = 0 OR m.status = 'active') "
+		"ORDER BY m.status = 'active' DESC, m.created_at DESC LIMIT 200");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":active", only_active);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct ms_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.i_mentor = sqlite3_column_int(st, 1),
+			.other = (const char *)sqlite3_column_text(st, 2),
+			.topic = (const char *)sqlite3_column_text(st, 3),
+			.status = (const char *)sqlite3_column_text(st, 4),
+			.started_on = (const char *)sqlite3_column_text(st, 5),
+			.planned_end = (const char *)sqlite3_column_text(st, 6),
+			.done = sqlite3_column_int64(st, 7),
+			.weeks = sqlite3_column_int64(st, 8),
+		};
+		fn(arg, &r);
+	}
+	sqlite3_reset(st);
+	return DB_OK;
+}
+
+/* One statement and no ORDER BY: with LIMIT, SQLite sorts through a
+ * temporary b-tree, a measurable share of the dashboard; a person's
+ * active mentorships are few, so the caller orders them. */
+enum db_rc ms_active_each(struct db *db, int64_t uid, void (*fn)(void *arg, const struct ms_row *row),
+			  void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT m.id, m.mentor_id = :u, "
+		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, "
+		"(SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = m.id AND w.done), m.weeks, "
+		"coalesce(m.next_session_at, 0) "
+		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
+		"JOIN topics t ON t.id = m.topic_id "
+		"WHERE (m.mentor_id = :u OR m.mentee_id = :u) AND m.status = 'active'");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct ms_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.i_mentor = sqlite3_column_int(st, 1),
+			.other = (const char *)sqlite3_column_text(st, 2),
+			.topic = (const char *)sqlite3_column_text(st, 3),
+			.done = sqlite3_column_int64(st, 4),
+			.weeks = sqlite3_column_int64(st, 5),
+			.next_at = sqlite3_column_int64(st, 6),
+		};
+		fn(arg, &r);
+	}
+	sqlite3_reset(st);
+	return DB_OK;
+}
+
+enum db_rc ms_plan_each(struct db *db, int64_t id, void (*fn)(void *arg, const struct ms_week *w), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT week, title, done, note, note_sealed FROM plan_weeks "
+				       "WHERE mentorship_id = :m ORDER BY week");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":m", id);
+	struct buf note = {0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char row[48];
+		snprintf(row, sizeof(row), "%lld:%d", (long long)id, sqlite3_column_int(st, 0));
+		int unopened = sealcol_open(st, 4, 3, "plan_weeks", "note", row, &note) != 0;
+		struct ms_week w = {
+			.week = sqlite3_column_int(st, 0),
+			.title = (const char *)sqlite3_column_text(st, 1),
+			.done = sqlite3_column_int(st, 2),
+			.note = buf_str(&note),
+			.unopened = unopened,
+		};
+		fn(arg, &w);
+	}
+	sqlite3_reset(st);
+	buf_free(&note);
+	return DB_OK;
+}
+
+enum db_rc ms_sessions_each(struct db *db, int64_t id, void (*fn)(void *arg, const struct ms_session *s),
+			    void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
+		    "ORDER BY held_on DESC, id DESC LIMIT 200");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":m", id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct ms_session s = {
+			.id = sqlite3_column_int64(st, 0),
+			.held_on = (const char *)sqlite3_column_text(st, 1),
+			.kind = (const char *)sqlite3_column_text(st, 2),
+			.duration_min = sqlite3_column_int(st, 3),
+			.labels = (const char *)sqlite3_column_text(st, 4),
+		};
+		fn(arg, &s);
+	}
+	sqlite3_reset(st);
+	return DB_OK;
+}
+
+int64_t ms_next_session(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT next_session_at FROM mentorships WHERE id = :m AND next_session_at > :now");
+	int64_t at = 0;
+	if (!st)
+		return 0;
+	db_bind_int(st, ":m", id);
+	db_bind_int(st, ":now", now);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return at;
+}

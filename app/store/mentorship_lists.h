@@ -1,0 +1,56 @@
+/* mentorship_lists: the reads pages show of the mentorships aggregate
+ * (lists, a plan, the sessions logged, the next session). Writes are
+ * store/mentorships.h. None opens a transaction: each is a read. Every
+ * one takes the person asking, or a mentorship the caller has already
+ * found to be theirs (ms_get_for). */
+#ifndef TANDEM_MENTORSHIP_LISTS_H
+#define TANDEM_MENTORSHIP_LISTS_H
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* One line of a person's mentorship list; strings valid during the
+ * callback. */
+struct ms_row {
+	int64_t id, done, weeks, next_at; /* done: plan weeks ticked; next_at 0: none */
+	int i_mentor;
+	const char *other, *topic, *status, *started_on, *planned_end;
+};
+
+/* uid's mentorships (only the active ones when only_active), active first,
+ * newest first, at most 200. next_at is 0 in these rows. DB_OK or DB_ERR. */
+enum db_rc ms_each(struct db *db, int64_t uid, int only_active,
+		   void (*fn)(void *arg, const struct ms_row *row), void *arg);
+
+/* uid's active mentorships in no order (the dashboard orders the few it
+ * gets), with next_at; started_on, planned_end and status are NULL.
+ * DB_OK or DB_ERR. */
+enum db_rc ms_active_each(struct db *db, int64_t uid, void (*fn)(void *arg, const struct ms_row *row),
+			  void *arg);
+
+/* One week of a plan; strings valid during the callback. */
+struct ms_week {
+	int week, done;
+	const char *title, *note; /* note opened; "" when none or it did not open */
+	int unopened;		  /* 1: the sealed note did not open (logged) */
+};
+
+/* The plan of mentorship id, by week. DB_OK or DB_ERR. */
+enum db_rc ms_plan_each(struct db *db, int64_t id, void (*fn)(void *arg, const struct ms_week *w), void *arg);
+
+/* One session logged for a mentorship; strings valid during the callback. */
+struct ms_session {
+	int64_t id;
+	const char *held_on, *kind, *labels;
+	int duration_min;
+};
+
+/* The sessions of mentorship id, newest first, at most 200. DB_OK or DB_ERR. */
+enum db_rc ms_sessions_each(struct db *db, int64_t id, void (*fn)(void *arg, const struct ms_session *s),
+			    void *arg);
+
+/* The next planned session of mentorship id when it is after now (UTC
+ * seconds), else 0 (also on a store error). */
+int64_t ms_next_session(struct db *db, int64_t id, int64_t now);
+
+#endif

@@ -1,0 +1,156 @@
+#include "store/request_lists.h"
+
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "store/requests.h"
+#include "store/sealcol.h"
+
+/* Rows selected as id, other name, topic, status, created_at, reason,
+ * reason_sealed. Resets the statement. */
+static enum db_rc each_row(sqlite3_stmt *st, req_row_fn fn, void *arg)
+{
+	if (!st)
+		return DB_ERR;
+	struct buf reason = {0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char row[32];
+		snprintf(row, sizeof(row), "%lld", (long long)sqlite3_column_int64(st, 0));
+		/* A reason that does not open is logged and shown as none: a list
+		 * stays usable; the request's own page says what went wrong. */
+		int opened = sealcol_open(st, 6, 5, "requests", "reason", row, &reason) == 0;
+		struct req_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.other = (const char *)sqlite3_column_text(st, 1),
+			.topic = (const char *)sqlite3_column_text(st, 2),
+			.status = (const char *)sqlite3_column_text(st, 3),
+			.created_at = sqlite3_column_int64(st, 4),
+			.reason = opened ? buf_str(&reason) : "",
+		};
+		fn(arg, &r);
+	}
+	sqlite3_reset(st);
+	buf_free(&reason);
+	return DB_OK;
+}
+
+enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, req_row_fn fn, void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, "
+		    "t.name, " REQ_STATUS_SQL ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+		    "JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN "
+		    "topics t ON t.id = r.topic_id "
+		    "WHERE (:in AND r.mentor_id = :u) OR (NOT :in AND r.mentee_id = :u) "
+		    "ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
+	if (st) {
+		db_bind_int(st, ":in", incoming);
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":now", now);
+	}
+	return each_row(st, fn, arg);
+}
+
+/* Two statements rather than one with OR: each is a plain index range. */
+enum db_rc req_waiting_on(struct db *db, int64_t uid, int64_t now, req_row_fn fn, void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
+			    ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+			    "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
+			    "WHERE r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - "
+			    "1209600 "
+			    "ORDER BY r.created_at LIMIT 50");
+	if (st) {
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":now", now);
+	}
+	return each_row(st, fn, arg);
+}
+
+enum db_rc req_mine_recent(struct db *db, int64_t uid, int64_t now, req_row_fn fn, void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
+			    ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+			    "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+			    "WHERE r.mentee_id = :u AND (r.status = 'pending' OR "
+			    "  coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400) "
+			    "ORDER BY r.created_at LIMIT 50");
+	if (st) {
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":now", now);
+	}
+	return each_row(st, fn, arg);
+}
+
+enum db_rc req_get_for(struct db *db, int64_t id, int64_t uid, int64_t now,
+		       void (*fn)(void *arg, const struct req_detail *d), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT r.mentee_id, r.mentor_id, e.display_name, m.display_name, t.name, r.goal, r.format, "
+		"r.cadence, r.duration_min, r.weeks, r.message, " REQ_STATUS_SQL ", r.reason, r.created_at, "
+		"coalesce(r.mentorship_id, 0), r.message_sealed, r.reason_sealed FROM requests r "
+		"JOIN users e ON e.id = r.mentee_id "
+		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+		"WHERE r.id = :id AND (r.mentee_id = :u OR r.mentor_id = :u)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return DB_NOTFOUND;
+	}
+	char row[32];
+	snprintf(row, sizeof(row), "%lld", (long long)id);
+	struct buf msg = {0}, reason = {0};
+	int unreadable = sealcol_open(st, 15, 10, "requests", "message", row, &msg) != 0 ||
+			 sealcol_open(st, 16, 12, "requests", "reason", row, &reason) != 0;
+	struct req_detail d = {
+		.id = id,
+		.mentee_id = sqlite3_column_int64(st, 0),
+		.mentor_id = sqlite3_column_int64(st, 1),
+		.mentee_name = (const char *)sqlite3_column_text(st, 2),
+		.mentor_name = (const char *)sqlite3_column_text(st, 3),
+		.topic = (const char *)sqlite3_column_text(st, 4),
+		.goal = (const char *)sqlite3_column_text(st, 5),
+		.format = (const char *)sqlite3_column_text(st, 6),
+		.cadence = (const char *)sqlite3_column_text(st, 7),
+		.duration_min = sqlite3_column_int(st, 8),
+		.weeks = sqlite3_column_int(st, 9),
+		.status = (const char *)sqlite3_column_text(st, 11),
+		.created_at = sqlite3_column_int64(st, 13),
+		.mentorship_id = sqlite3_column_int64(st, 14),
+		.message = unreadable ? "" : buf_str(&msg),
+		.reason = unreadable ? "" : buf_str(&reason),
+		.unreadable = unreadable,
+	};
+	fn(arg, &d);
+	sqlite3_reset(st);
+	buf_free(&msg);
+	buf_free(&reason);
+	return DB_OK;
+}
+
+enum db_rc req_pending_of(struct db *db, int64_t uid, int64_t mentor_id, int64_t now, int64_t *pending,
+			  int64_t *existing)
+{
+	*pending = *existing = 0;
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT count(*), max(CASE WHEN mentor_id = :m THEN id END) FROM requests "
+			    "WHERE mentee_id = :e AND status = 'pending' AND created_at > :now - 1209600");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":m", mentor_id);
+	db_bind_int(st, ":e", uid);
+	db_bind_int(st, ":now", now);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*pending = sqlite3_column_int64(st, 0);
+		*existing = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return DB_OK;
+}
