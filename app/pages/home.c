@@ -11,6 +11,7 @@
 #include "pages/when.h"
 #include "store/ratings.h"
 #include "store/requests.h"
+#include "store/waits.h"
 
 /* Requests for the dashboard: waiting on me, or mine that closed lately.
  * Two statements rather than one with OR: each is a plain index range. */
@@ -183,21 +184,12 @@ void page_admin(struct ctx *c)
 		sqlite3_reset(st);
 	}
 	view_int(v, "sessions_month", month);
-	/* Open requests and how long they have waited (median). */
-	st = DB_STMT(c->db, "SELECT :now - created_at FROM requests WHERE status = 'pending' "
-			    "AND created_at > :now - 1209600 ORDER BY 1");
-	int64_t waits[2048];
-	int nw = 0;
-	if (st) {
-		db_bind_int(st, ":now", c->now);
-		while (nw < 2048 && sqlite3_step(st) == SQLITE_ROW)
-			waits[nw++] = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	}
+	/* Open requests and how long they have waited (median), all of them. */
+	int64_t nw = 0, wait = 0;
+	waits_open_requests(c->db, c->now, &nw, &wait);
 	char med[40] = "—";
 	if (nw)
-		fmt_duration(nw % 2 ? waits[nw / 2] : (waits[nw / 2 - 1] + waits[nw / 2]) / 2, med,
-			     sizeof(med));
+		fmt_duration(wait, med, sizeof(med));
 	view_int(v, "open_requests", nw);
 	view_str(v, "median_wait", med);
 	int64_t invited = db_scalar(c->db, "SELECT count(*) FROM survey_invitations", 0);

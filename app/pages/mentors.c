@@ -40,8 +40,9 @@ void mentor_card_extras(struct vrow *r, int64_t capacity, int64_t active, unsign
 }
 
 /* Rendered cards, per worker process, keyed by the version that
- * directory_refresh() gives a card each time anything on it changes:
- * rendering 20 cards through CTPL on every page cost ~100 µs. */
+ * directory_refresh() gives a card each time anything on it changes, so
+ * a page does not render 20 cards through CTPL each time (figures in the
+ * README's performance section). */
 #define CARD_SLOTS 8192
 static struct {
 	int64_t id, version;

@@ -94,7 +94,10 @@ void page_mentorship(struct ctx *c)
 	struct vlist *l = view_list_new();
 	int done = 0, unopened = 0;
 	struct buf note = {0};
-	while (st && (db_bind_int(st, ":m", m.id), 1) && sqlite3_step(st) == SQLITE_ROW) {
+	/* Bound once, before the first step: a bind after it is SQLITE_MISUSE. */
+	if (st)
+		db_bind_int(st, ":m", m.id);
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		struct vrow *r = view_row_new();
 		char row[48];
 		snprintf(row, sizeof(row), "%lld:%d", (long long)m.id, sqlite3_column_int(st, 0));

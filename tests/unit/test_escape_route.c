@@ -72,7 +72,8 @@ static void matches_patterns_and_ids(void **state)
 	route("POST", "/admin/users/042/role", 404, 0); /* no leading zeros */
 	route("POST", "/admin/users/0/role", 404, 0);
 	route("POST", "/admin/users/1x/role", 404, 0);
-	route("POST", "/admin/users/9999999999999999/role", 404, 0); /* too long */
+	route("POST", "/admin/users/999999999999999/role", 200, 999999999999999LL); /* 15 digits */
+	route("POST", "/admin/users/9999999999999999/role", 404, 0);		    /* 16: too long */
 	route("GET", "/nope", 404, 0);
 	route("GET", "/healthz/", 404, 0);
 }
