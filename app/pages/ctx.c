@@ -20,7 +20,7 @@ struct view *ctx_view(struct ctx *c)
 	view_int(v, "signed_in", c->signed_in);
 	view_str(v, "user_name", c->signed_in ? c->user.name : "");
 	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
-	view_str(v, "csrf", c->csrf);
+	view_csrf(v, c->csrf);
 	/* A flash is shown once: the page that shows it removes it. One that
 	 * does not decode (tampered with) is dropped unseen. */
 	char flash[FLASH_MAX];

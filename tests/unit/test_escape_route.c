@@ -37,7 +37,7 @@ static void templates_receive_only_escaped_strings(void **state)
 	view_int(v, "signed_in", 1);
 	view_str(v, "user_name", "<img src=x onerror=alert(1)>");
 	view_int(v, "is_admin", 0);
-	view_str(v, "csrf", "tok\"en");
+	view_csrf(v, "tok\"en");
 	view_str(v, "rid", "r");
 	view_str(v, "flash", "");
 	view_str(v, "title", "T");
@@ -48,6 +48,7 @@ static void templates_receive_only_escaped_strings(void **state)
 	assert_null(strstr(buf_str(&out), "<img src=x"));
 	assert_non_null(strstr(buf_str(&out), "&lt;img src=x onerror=alert(1)&gt;"));
 	assert_non_null(strstr(buf_str(&out), "value=\"tok&quot;en\""));
+	assert_non_null(strstr(buf_str(&out), "<input type=\"hidden\" name=\"csrf\" value=\"tok&quot;en\">"));
 	buf_free(&out);
 	view_free(v);
 	view_unload();
