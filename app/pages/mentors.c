@@ -146,12 +146,10 @@ static const char *format_options(const char *chosen)
 	return cache[k];
 }
 
-static const char *const format_choices[] = {"",     "one_on_one", "pairing", "office_hours",
-					     "ring", "reverse",	   "peer",    NULL};
 static const struct field_spec dir_fields[] = {
 	{"q", "Search", FT_LINE, 0, 0, 100, NULL, 0},
 	{"topic", "Topic", FT_LINE, 0, 0, 40, NULL, 0},
-	{"format", "Format", FT_CHOICE, 0, 0, 0, format_choices, 0},
+	{"format", "Format", FT_CHOICE, 0, 0, 0, format_filter_values, 0},
 	{"page", "Page", FT_INT, 0, 1, 500, NULL, 0},
 };
 

@@ -6,7 +6,10 @@
 #include <ftw.h>
 #include <unistd.h>
 
+#include "core/vocab.h"
+#include "pages/routes.h"
 #include "store/migrate.h"
+#include "store/profiles.h"
 #include "store/sealed.h"
 
 static int loop_binds;
@@ -176,12 +179,41 @@ static void every_sealed_column_is_listed(void **state)
 	unlink(p);
 }
 
+/* One vocabulary: every format is a session kind with the same label, in
+ * the same order, and the directory filter offers exactly the formats. */
+static void one_vocabulary_of_formats_and_kinds(void **state)
+{
+	(void)state;
+	int k = 0;
+	for (int i = 0; i < FORMAT_COUNT; i++) {
+		while (k < KIND_COUNT && strcmp(kind_names[k], format_names[i]) != 0)
+			k++;
+		assert_true(k < KIND_COUNT);
+		assert_string_equal(kind_labels[k], format_labels[i]);
+		assert_string_equal(format_label(format_names[i]), kind_label(format_names[i]));
+		assert_string_equal(format_filter_values[i + 1], format_names[i]);
+		assert_int_equal(format_bit(format_names[i]), 1u << i);
+	}
+	assert_null(format_names[FORMAT_COUNT]);
+	assert_null(kind_names[KIND_COUNT]);
+	assert_string_equal(format_filter_values[0], "");
+	assert_null(format_filter_values[FORMAT_COUNT + 1]);
+	/* The bits stored in profiles.formats keep their meaning. */
+	assert_int_equal(format_bit("one_on_one"), 1u);
+	assert_int_equal(format_bit("pairing"), 2u);
+	assert_int_equal(format_bit("peer"), 32u);
+	assert_string_equal(kind_label("pairing"), "Pairing");
+	assert_string_equal(kind_label("help_session"), "Help session");
+	assert_int_equal(format_bit("help_session"), 0u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(no_bind_in_a_loop_condition),
 		cmocka_unit_test(every_post_form_uses_the_csrf_field),
 		cmocka_unit_test(every_sealed_column_is_listed),
+		cmocka_unit_test(one_vocabulary_of_formats_and_kinds),
 	};
 	return cmocka_run_group_tests_name("facts declared once", tests, NULL, NULL);
 }
