@@ -18,6 +18,10 @@ const char *kind_label(const char *k)
 	return vocab_label(k);
 }
 
+/* Sets the NAME_max of this page's forms: their field tables come later
+ * in this file, with their handlers. */
+static void session_limits(struct ctx *c);
+
 static const struct field_spec log_fields[] = {
 	{"held_on", "Date", FT_DATE, 1, 0, 0, NULL, 0},
 	{"duration_min", "Length", FT_INT, 1, 5, 480, NULL, 0},
@@ -27,7 +31,7 @@ static const struct field_spec log_fields[] = {
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
-#define NLOG (sizeof(log_fields) / sizeof(log_fields[0]))
+#define NLOG FIELDS(log_fields)
 
 static void today(int64_t now, char out[11])
 {
@@ -242,6 +246,7 @@ void page_session(struct ctx *c)
 	view_int(v, "can_edit_private", open);
 	view_list_set(v, "feedback", fb.list);
 	meeting_free(&m);
+	session_limits(c);
 	ctx_render(c, 200, "session", "Session");
 }
 
@@ -439,4 +444,12 @@ void page_session_action_done(struct ctx *c)
 		return;
 	}
 	back_to_session(c, f.v[0].i ? "Marked done." : "Marked not done.");
+}
+
+static void session_limits(struct ctx *c)
+{
+	ctx_field_limits(c, edit_fields, FIELDS(edit_fields));
+	ctx_field_limits(c, note_fields, FIELDS(note_fields));
+	ctx_field_limits(c, action_fields, FIELDS(action_fields));
+	ctx_field_limits(c, fb_fields, FIELDS(fb_fields));
 }

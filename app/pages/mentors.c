@@ -156,7 +156,7 @@ static const struct field_spec dir_fields[] = {
 void page_mentors(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(dir_fields, 4, &c->req->query, &f);
+	int st = fields_read(dir_fields, FIELDS(dir_fields), &c->req->query, &f);
 	if (st == 400) {
 		ctx_error(c, 400, "That search had parameters Tandem does not know.");
 		return;

@@ -27,7 +27,7 @@ static const struct field_spec req_fields[] = {
 	{"weeks", "Weeks", FT_INT, 1, 1, 52, NULL, 0},
 	{"message", "Message", FT_TEXT, 0, 0, 2000, NULL, 0},
 };
-#define NREQ (sizeof(req_fields) / sizeof(req_fields[0]))
+#define NREQ FIELDS(req_fields)
 enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG };
 
 /* A mentor's median answer time from the directory card, or -1. */
@@ -301,6 +301,10 @@ void page_requests(struct ctx *c)
 	ctx_render(c, 200, "requests", "Requests");
 }
 
+/* Sets the NAME_max of this page's forms: their field tables come later
+ * in this file, with their handlers. */
+static void request_limits(struct ctx *c);
+
 void page_request(struct ctx *c)
 {
 	sqlite3_stmt *st = DB_STMT(
@@ -365,6 +369,7 @@ void page_request(struct ctx *c)
 	view_int(v, "mentorship_id", sqlite3_column_int64(st, 14));
 	sqlite3_reset(st);
 	view_str(v, "reason_value", "");
+	request_limits(c);
 	ctx_render(c, 200, "request", "Mentoring request");
 }
 
@@ -409,7 +414,7 @@ void page_request_accept(struct ctx *c)
 void page_request_decline(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(decline_fields, 1, &c->req->body, &f);
+	int st = fields_read(decline_fields, FIELDS(decline_fields), &c->req->body, &f);
 	if (st == 400) {
 		ctx_error(c, 400, "The form had fields Tandem does not know.");
 		return;
@@ -445,4 +450,9 @@ void page_request_withdraw(struct ctx *c)
 	}
 	ctx_flash(c, "Request withdrawn.");
 	resp_redirect(c->resp, "/requests");
+}
+
+static void request_limits(struct ctx *c)
+{
+	ctx_field_limits(c, decline_fields, FIELDS(decline_fields));
 }

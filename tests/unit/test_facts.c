@@ -65,8 +65,9 @@ static char *slurp(const char *path)
 }
 
 /* Every POST form carries {csrf_field} (view_csrf states the field once),
- * and no template restates the hidden field by hand. */
-static void every_post_form_uses_the_csrf_field(void **state)
+ * and no template restates the hidden field or a field's length limit by
+ * hand. */
+static void templates_restate_no_csrf_field_or_limit(void **state)
 {
 	(void)state;
 	char dir[4200];
@@ -82,6 +83,10 @@ static void every_post_form_uses_the_csrf_field(void **state)
 		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
 		char *s = slurp(p);
 		assert_non_null(s);
+		/* Limits come from the field tables: maxlength="{NAME_max}". */
+		for (char *m = strstr(s, "maxlength=\""); m; m = strstr(m + 11, "maxlength=\""))
+			if (m[11] >= '0' && m[11] <= '9')
+				fail_msg("%s restates a limit (%.20s): use {NAME_max}", e->d_name, m);
 		if (strstr(s, "name=\"csrf\""))
 			fail_msg("%s restates the csrf field: use {csrf_field}", e->d_name);
 		for (char *f = strstr(s, "<form"); f; f = strstr(f + 5, "<form")) {
@@ -211,7 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(no_bind_in_a_loop_condition),
-		cmocka_unit_test(every_post_form_uses_the_csrf_field),
+		cmocka_unit_test(templates_restate_no_csrf_field_or_limit),
 		cmocka_unit_test(every_sealed_column_is_listed),
 		cmocka_unit_test(one_vocabulary_of_formats_and_kinds),
 	};
