@@ -31,6 +31,9 @@ struct field_spec {
 	int repeat;		    /* may appear up to FIELDS_MAX_REPEAT times */
 };
 
+/* The number of fields in a spec array (never counted by hand). */
+#define FIELDS(spec) (sizeof(spec) / sizeof((spec)[0]))
+
 struct field_val {
 	int present;
 	const char *s; /* trimmed text ("" when absent) */

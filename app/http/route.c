@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Match one pattern; {id} takes 1-16 digits with no leading zero. */
+/* Match one pattern; {id} takes 1-15 digits with no leading zero, so the
+ * value always fits in int64_t. */
 static int pattern_match(const char *pat, const char *path, int64_t ids[ROUTE_MAX_IDS])
 {
 	int nid = 0;

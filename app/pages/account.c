@@ -14,7 +14,7 @@ static const struct field_spec pw_fields[] = {
 	{"new_password_confirm", "new password confirmation", FT_PASSWORD, 1, 0, 0, NULL, 0},
 	{"logout_others", "Sign out other sessions", FT_FLAG, 0, 0, 0, NULL, 0},
 };
-#define NPW (sizeof(pw_fields) / sizeof(pw_fields[0]))
+#define NPW FIELDS(pw_fields)
 
 static void show(struct ctx *c, int status, const struct fields *f)
 {

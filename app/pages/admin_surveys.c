@@ -26,6 +26,10 @@ static void survey_row(void *arg, const struct survey_summary *s)
 	view_list_add(arg, r);
 }
 
+/* Sets the NAME_max of this page's forms: their field tables come later
+ * in this file, with their handlers. */
+static void surveys_limits(struct ctx *c);
+
 void page_admin_surveys(struct ctx *c)
 {
 	struct vlist *l = view_list_new();
@@ -35,6 +39,7 @@ void page_admin_surveys(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
+	surveys_limits(c);
 	ctx_render(c, 200, "admin_surveys", "Surveys");
 }
 
@@ -371,7 +376,7 @@ static struct survey_actor actor(const struct ctx *c)
 void page_admin_survey_text(struct ctx *c)
 {
 	struct fields f;
-	if (fields_read(text_fields, 1, &c->req->body, &f) != 0) {
+	if (fields_read(text_fields, FIELDS(text_fields), &c->req->body, &f) != 0) {
 		ctx_error(c, 400, "The form had fields Tandem does not know.");
 		return;
 	}
@@ -399,7 +404,7 @@ static const struct field_spec new_fields[] = {
 void page_admin_survey_create(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(new_fields, 2, &c->req->body, &f);
+	int st = fields_read(new_fields, FIELDS(new_fields), &c->req->body, &f);
 	if (st) {
 		ctx_error(c, st,
 			  st == 400 ? "The form had fields or choices Tandem does not know."
@@ -477,7 +482,7 @@ static const struct field_spec status_fields[] = {{"status", "Status", FT_CHOICE
 void page_admin_survey_status(struct ctx *c)
 {
 	struct fields f;
-	if (fields_read(status_fields, 1, &c->req->body, &f) != 0) {
+	if (fields_read(status_fields, FIELDS(status_fields), &c->req->body, &f) != 0) {
 		ctx_error(c, 400, "Choose open or closed.");
 		return;
 	}
@@ -520,4 +525,9 @@ void page_admin_survey_question_delete(struct ctx *c)
 	if (refused(c, survey_remove_question(c->db, c->req->ids[0], c->req->ids[1], &dbrc), dbrc))
 		return;
 	back(c, c->req->ids[0], "Question removed.");
+}
+
+static void surveys_limits(struct ctx *c)
+{
+	ctx_field_limits(c, new_fields, FIELDS(new_fields));
 }

@@ -82,7 +82,7 @@ static void change(struct ctx *c, const char *role, int deactivate)
 void page_admin_user_role(struct ctx *c)
 {
 	struct fields f;
-	if (fields_read(role_fields, 1, &c->req->body, &f) != 0) {
+	if (fields_read(role_fields, FIELDS(role_fields), &c->req->body, &f) != 0) {
 		ctx_error(c, 400, "Choose member or admin.");
 		return;
 	}

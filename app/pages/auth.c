@@ -13,14 +13,14 @@
 #include "store/throttle.h"
 
 static const struct field_spec signup_fields[] = {ACCOUNT_FORM_FIELDS};
-#define NSIGNUP (sizeof(signup_fields) / sizeof(signup_fields[0]))
+#define NSIGNUP FIELDS(signup_fields)
 
 static const struct field_spec login_fields[] = {
 	{"email", "Email", FT_LINE, 1, 0, 254, NULL, 0},
 	{"password", "password", FT_PASSWORD, 1, 0, 1024, NULL, 0},
 	{"next", "next", FT_LINE, 0, 0, 2000, NULL, 0},
 };
-#define NLOGIN (sizeof(login_fields) / sizeof(login_fields[0]))
+#define NLOGIN FIELDS(login_fields)
 
 /* The sign-in, run inside the store's transaction (account_then_fn): the
  * session row commits with the account or login it belongs to. */

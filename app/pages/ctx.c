@@ -20,7 +20,7 @@ struct view *ctx_view(struct ctx *c)
 	view_int(v, "signed_in", c->signed_in);
 	view_str(v, "user_name", c->signed_in ? c->user.name : "");
 	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
-	view_str(v, "csrf", c->csrf);
+	view_csrf(v, c->csrf);
 	/* A flash is shown once: the page that shows it removes it. One that
 	 * does not decode (tampered with) is dropped unseen. */
 	char flash[FLASH_MAX];
@@ -144,4 +144,18 @@ void ctx_form_values(struct ctx *c, const struct field_spec *spec, size_t n, con
 		view_str(v, key, f && f->err[i] ? f->err[i] : "");
 	}
 	view_int(v, "errors", f ? f->nerr : 0);
+	ctx_field_limits(c, spec, n);
+}
+
+void ctx_field_limits(struct ctx *c, const struct field_spec *spec, size_t n)
+{
+	struct view *v = ctx_view(c);
+	char key[96];
+	for (size_t i = 0; i < n; i++) {
+		enum field_type t = spec[i].type;
+		if (spec[i].max <= 0 || (t != FT_LINE && t != FT_TEXT && t != FT_EMAIL && t != FT_PASSWORD))
+			continue;
+		snprintf(key, sizeof(key), "%s_max", spec[i].name);
+		view_int(v, key, spec[i].max);
+	}
 }

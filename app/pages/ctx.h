@@ -48,7 +48,12 @@ enum db_rc ctx_sign_in(struct ctx *c, int64_t user_id);
 enum db_rc ctx_ensure_presession(struct ctx *c);
 /* Put a form's fields and their messages into the view: for each spec
  * field NAME sets "NAME" (the typed value, escaped; passwords never) and
- * "NAME_err" (message or ""), plus "errors" (count). */
+ * "NAME_err" (message or ""), plus "errors" (count), and the limits as
+ * ctx_field_limits does. */
 void ctx_form_values(struct ctx *c, const struct field_spec *spec, size_t n, const struct fields *f);
+/* For each text field NAME of spec[0..n) with a maximum, set "NAME_max" to
+ * it, so a template's maxlength="{NAME_max}" states the limit the server
+ * checks instead of restating it. */
+void ctx_field_limits(struct ctx *c, const struct field_spec *spec, size_t n);
 
 #endif

@@ -6,34 +6,32 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/vocab.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "store/meetings.h"
 #include "store/mentorships.h"
 
-static const char *const kinds[] = {"one_on_one", "pairing", "office_hours", "help_session",
-				    "ring",	  "reverse", "peer",	     NULL};
-static const char *const kind_labels[] = {"1:1",	 "Pairing",	      "Office hours",  "Help session",
-					  "Mentor ring", "Reverse mentoring", "Peer mentoring"};
-
+/* Session kinds and their labels: the one vocabulary, core/vocab.h. */
 const char *kind_label(const char *k)
 {
-	for (int i = 0; kinds[i]; i++)
-		if (strcmp(kinds[i], k) == 0)
-			return kind_labels[i];
-	return k;
+	return vocab_label(k);
 }
+
+/* Sets the NAME_max of this page's forms: their field tables come later
+ * in this file, with their handlers. */
+static void session_limits(struct ctx *c);
 
 static const struct field_spec log_fields[] = {
 	{"held_on", "Date", FT_DATE, 1, 0, 0, NULL, 0},
 	{"duration_min", "Length", FT_INT, 1, 5, 480, NULL, 0},
-	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kinds, 0},
+	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kind_names, 0},
 	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
 	{"agenda", "Agenda", FT_TEXT, 0, 0, 8000, NULL, 0},
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
-#define NLOG (sizeof(log_fields) / sizeof(log_fields[0]))
+#define NLOG FIELDS(log_fields)
 
 static void today(int64_t now, char out[11])
 {
@@ -62,9 +60,9 @@ static void log_form(struct ctx *c, const struct mentorship *m, int status, cons
 	view_str(v, "other_name", m->mentor_id == c->user.id ? m->mentee_name : m->mentor_name);
 	view_str(v, "other_role", m->mentor_id == c->user.id ? "mentee" : "mentor");
 	struct vlist *kl = view_list_new();
-	for (int i = 0; kinds[i]; i++) {
+	for (int i = 0; kind_names[i]; i++) {
 		struct vrow *r = view_row_new();
-		view_row_str(r, kinds[i]);
+		view_row_str(r, kind_names[i]);
 		view_row_str(r, kind_labels[i]);
 		view_list_add(kl, r);
 	}
@@ -248,6 +246,7 @@ void page_session(struct ctx *c)
 	view_int(v, "can_edit_private", open);
 	view_list_set(v, "feedback", fb.list);
 	meeting_free(&m);
+	session_limits(c);
 	ctx_render(c, 200, "session", "Session");
 }
 
@@ -445,4 +444,12 @@ void page_session_action_done(struct ctx *c)
 		return;
 	}
 	back_to_session(c, f.v[0].i ? "Marked done." : "Marked not done.");
+}
+
+static void session_limits(struct ctx *c)
+{
+	ctx_field_limits(c, edit_fields, FIELDS(edit_fields));
+	ctx_field_limits(c, note_fields, FIELDS(note_fields));
+	ctx_field_limits(c, action_fields, FIELDS(action_fields));
+	ctx_field_limits(c, fb_fields, FIELDS(fb_fields));
 }

@@ -41,8 +41,9 @@ void mentor_card_extras(struct vrow *r, int64_t capacity, int64_t active, unsign
 }
 
 /* Rendered cards, per worker process, keyed by the version that
- * directory_refresh() gives a card each time anything on it changes:
- * rendering 20 cards through CTPL on every page cost ~100 µs. */
+ * directory_refresh() gives a card each time anything on it changes, so
+ * a page does not render 20 cards through CTPL each time (figures in the
+ * README's performance section). */
 #define CARD_SLOTS 8192
 static struct {
 	int64_t id, version;
@@ -149,19 +150,17 @@ static const char *format_options(const char *chosen)
 	return cache[k];
 }
 
-static const char *const format_choices[] = {"",     "one_on_one", "pairing", "office_hours",
-					     "ring", "reverse",	   "peer",    NULL};
 static const struct field_spec dir_fields[] = {
 	{"q", "Search", FT_LINE, 0, 0, 100, NULL, 0},
 	{"topic", "Topic", FT_LINE, 0, 0, 40, NULL, 0},
-	{"format", "Format", FT_CHOICE, 0, 0, 0, format_choices, 0},
+	{"format", "Format", FT_CHOICE, 0, 0, 0, format_filter_values, 0},
 	{"page", "Page", FT_INT, 0, 1, 500, NULL, 0},
 };
 
 void page_mentors(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(dir_fields, 4, &c->req->query, &f);
+	int st = fields_read(dir_fields, FIELDS(dir_fields), &c->req->query, &f);
 	if (st == 400) {
 		ctx_error(c, 400, "That search had parameters Tandem does not know.");
 		return;

@@ -75,6 +75,10 @@ void page_mentorships(struct ctx *c)
 	ctx_render(c, 200, "mentorships", "Mentorships");
 }
 
+/* Sets the NAME_max of this page's forms: their field tables come later
+ * in this file, with their handlers. */
+static void mentorship_limits(struct ctx *c);
+
 void page_mentorship(struct ctx *c)
 {
 	struct mentorship m;
@@ -132,6 +136,7 @@ void page_mentorship(struct ctx *c)
 	view_int(v, "progress", m.weeks ? done * 100 / m.weeks : 0);
 	char title[500];
 	snprintf(title, sizeof(title), "Mentorship: %s", m.topic);
+	mentorship_limits(c);
 	ctx_render(c, 200, "mentorship", title);
 }
 
@@ -162,7 +167,7 @@ static void finished(struct ctx *c, enum req_rc r, enum db_rc dbrc, const char *
 void page_mentorship_complete(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(complete_fields, 1, &c->req->body, &f);
+	int st = fields_read(complete_fields, FIELDS(complete_fields), &c->req->body, &f);
 	if (st == 400 || (st == 422 && !f.v[0].present)) {
 		/* Check the pair first: a stranger learns nothing from a 422. */
 		struct mentorship m;
@@ -183,7 +188,7 @@ void page_mentorship_complete(struct ctx *c)
 void page_mentorship_end(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(end_fields, 1, &c->req->body, &f);
+	int st = fields_read(end_fields, FIELDS(end_fields), &c->req->body, &f);
 	struct mentorship m;
 	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
 		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
@@ -204,7 +209,7 @@ void page_mentorship_end(struct ctx *c)
 void page_mentorship_plan(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(plan_fields, 2, &c->req->body, &f);
+	int st = fields_read(plan_fields, FIELDS(plan_fields), &c->req->body, &f);
 	struct mentorship m;
 	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
 		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
@@ -225,7 +230,7 @@ static const struct field_spec next_fields[] = {{"next_at", "Next session", FT_L
 void page_mentorship_next(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(next_fields, 1, &c->req->body, &f);
+	int st = fields_read(next_fields, FIELDS(next_fields), &c->req->body, &f);
 	struct mentorship m;
 	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
 		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
@@ -250,4 +255,10 @@ void page_mentorship_next(struct ctx *c)
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)m.id);
 	resp_redirect(c->resp, loc);
+}
+
+static void mentorship_limits(struct ctx *c)
+{
+	ctx_field_limits(c, plan_fields, FIELDS(plan_fields));
+	ctx_field_limits(c, end_fields, FIELDS(end_fields));
 }

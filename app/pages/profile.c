@@ -20,7 +20,7 @@ static const struct field_spec profile_fields[] = {
 	{"capacity", "Capacity", FT_INT, 0, 0, 20, NULL, 0},
 	{"formats", "Formats", FT_CHOICE, 0, 0, 0, format_names, 1},
 };
-#define NPROFILE (sizeof(profile_fields) / sizeof(profile_fields[0]))
+#define NPROFILE FIELDS(profile_fields)
 enum { F_NAME, F_TEAM, F_TITLE, F_TZ, F_BIO, F_INTERESTS, F_MENTOR, F_FOCUS, F_CAP, F_FORMATS };
 
 static void topic_row(void *arg, const char *name)

@@ -28,7 +28,7 @@ static const struct field_spec req_fields[] = {
 	{"weeks", "Weeks", FT_INT, 1, 1, 52, NULL, 0},
 	{"message", "Message", FT_TEXT, 0, 0, 2000, NULL, 0},
 };
-#define NREQ (sizeof(req_fields) / sizeof(req_fields[0]))
+#define NREQ FIELDS(req_fields)
 enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG };
 
 struct mentor_view {
@@ -292,6 +292,10 @@ static void request_page(void *arg, const struct req_detail *d)
 	view_str(v, "reason_value", "");
 }
 
+/* Sets the NAME_max of this page's forms: their field tables come later
+ * in this file, with their handlers. */
+static void request_limits(struct ctx *c);
+
 void page_request(struct ctx *c)
 {
 	struct request_page_arg a = {c, 0};
@@ -302,8 +306,10 @@ void page_request(struct ctx *c)
 		ctx_store_error(c, rc);
 	else if (a.unreadable)
 		ctx_error(c, 500, "This request could not be read. The error was logged.");
-	else
+	else {
+		request_limits(c);
 		ctx_render(c, 200, "request", "Mentoring request");
+	}
 }
 
 /* The answer to a failed action, the same for all three. */
@@ -347,7 +353,7 @@ void page_request_accept(struct ctx *c)
 void page_request_decline(struct ctx *c)
 {
 	struct fields f;
-	int st = fields_read(decline_fields, 1, &c->req->body, &f);
+	int st = fields_read(decline_fields, FIELDS(decline_fields), &c->req->body, &f);
 	if (st == 400) {
 		ctx_error(c, 400, "The form had fields Tandem does not know.");
 		return;
@@ -383,4 +389,9 @@ void page_request_withdraw(struct ctx *c)
 	}
 	ctx_flash(c, "Request withdrawn.");
 	resp_redirect(c->resp, "/requests");
+}
+
+static void request_limits(struct ctx *c)
+{
+	ctx_field_limits(c, decline_fields, FIELDS(decline_fields));
 }

@@ -1,7 +1,7 @@
 #include "pages/routes.h"
 
-/* Every route states who may use it; tests/unit/test_routes.c fails the
- * build's tests if one is left at ACCESS_UNSET. */
+/* Every route states who may use it; tests/unit/test_escape_route.c
+ * (every_route_declares_access) fails the tests if one is left at ACCESS_UNSET. */
 const struct route routes[] = {
 	{"GET", "/healthz", page_healthz, ACCESS_PUBLIC, 0},
 	{"GET", "/", page_home, ACCESS_MEMBER, 0},

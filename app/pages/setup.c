@@ -37,7 +37,7 @@ static const struct field_spec setup_fields[] = {
 	ACCOUNT_FORM_FIELDS,
 	{"token", "token", FT_LINE, 1, 0, 64, NULL, 0},
 };
-#define NSETUP (sizeof(setup_fields) / sizeof(setup_fields[0]))
+#define NSETUP FIELDS(setup_fields)
 
 /* 1 when the token is unused, unexpired, and no admin exists yet. */
 static int token_valid(struct ctx *c, const char *b64, unsigned char hash[TOKEN_HASH_BYTES])

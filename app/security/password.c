@@ -63,9 +63,9 @@ static void slot_give(int i)
  * would wait on one slot while another frees), then give up: the wait is
  * bounded so a flood still cannot hold a worker for long. Only a worker
  * holding an admission place may wait: with every place taken the answer
- * is 503 at once, so waiting never takes the last free worker (measured:
- * without this a login flood held both workers of 2 and /healthz's p99
- * went from 8 ms to 740 ms). */
+ * is 503 at once, so waiting never takes the last free worker (a login
+ * flood otherwise holds every worker; the README's performance section
+ * has the figures). */
 static int held_place = -1; /* kept while hashing too: see slot_done */
 
 static int slot_take(void)

@@ -48,11 +48,9 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	}
 }
 
-/* Refuse to steal a socket a live instance is serving; a dead one's
- * leftover file is removed. 0 when the path is free, -1 otherwise. */
+/* Copy path into the address; the callers checked it fits. */
 static void set_path(struct sockaddr_un *a, const char *path)
 {
-	/* open_socket checked the length first. */
 	memcpy(a->sun_path, path, strlen(path) + 1);
 }
 
@@ -68,6 +66,8 @@ int server_socket_live(const char *path)
 	return live;
 }
 
+/* Refuse to steal a socket a live instance is serving; a dead one's
+ * leftover file is removed. 0 when the path is free, -1 otherwise. */
 static int claim_path(const char *path)
 {
 	if (server_socket_live(path)) {

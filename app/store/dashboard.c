@@ -1,6 +1,7 @@
 #include "store/dashboard.h"
 
-#define WAITS_MAX 2048
+#include "store/waits.h"
+
 
 void dash_overview(struct db *db, int64_t now, struct dash_overview *o)
 {
@@ -23,19 +24,9 @@ void dash_overview(struct db *db, int64_t now, struct dash_overview *o)
 			o->sessions_month = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
-	/* Open requests and how long they have waited (median). */
-	st = DB_STMT(db, "SELECT :now - created_at FROM requests WHERE status = 'pending' "
-			 "AND created_at > :now - 1209600 ORDER BY 1");
-	static int64_t waits[WAITS_MAX];
-	int nw = 0;
-	if (st) {
-		db_bind_int(st, ":now", now);
-		while (nw < WAITS_MAX && sqlite3_step(st) == SQLITE_ROW)
-			waits[nw++] = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	}
-	o->open_requests = nw;
-	o->median_wait = nw ? (nw % 2 ? waits[nw / 2] : (waits[nw / 2 - 1] + waits[nw / 2]) / 2) : -1;
+	/* Open requests and how long they have waited (median), all of them. */
+	if (waits_open_requests(db, now, &o->open_requests, &o->median_wait) != DB_OK || !o->open_requests)
+		o->median_wait = -1;
 	o->survey_invited = db_scalar(db, "SELECT count(*) FROM survey_invitations", 0);
 	o->survey_answered = db_scalar(db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", 0);
 }

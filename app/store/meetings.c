@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "security/seal.h"
+#include "store/sealed.h"
 
 static enum meet_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
 {
@@ -23,32 +24,39 @@ static enum meet_rc commit_or_store(struct db *db, enum db_rc *dbrc)
 	return MEET_OK;
 }
 
-/* Seal text for (table, column, row) with nonce and bind it to name;
- * NULL for "". Writers draw their nonces (seal_nonces) before their
- * transaction, so the writers' lock is never held across the system call. */
-static int bind_sealed(sqlite3_stmt *st, const char *name, const unsigned char *nonce, const char *table,
-		       const char *column, const char *row, const char *text)
+/* Seal text for sealed column id of the row (a, b) with nonce and bind it
+ * to name; NULL for "". The names and row key come from the one list of
+ * sealed columns (store/sealed.h), which rotate-key re-seals. Writers draw
+ * their nonces (seal_nonces) before their transaction, so the writers'
+ * lock is never held across the system call. */
+static int bind_sealed(sqlite3_stmt *st, const char *name, const unsigned char *nonce, enum sealed_id id,
+		       int64_t a, int64_t b, const char *text)
 {
 	if (!text || !*text)
 		return db_bind_null(st, name);
+	char row[48];
+	sealed_row(id, a, b, row, sizeof(row));
 	struct buf c = {0};
-	int rc = seal_encrypt_nonce(nonce, table, column, row, text, strlen(text), &c);
+	int rc = seal_encrypt_nonce(nonce, sealed_cols[id].table, sealed_cols[id].column, row, text,
+				    strlen(text), &c);
 	if (rc == 0)
 		rc = db_bind_blob(st, name, c.data, (int)c.len);
 	buf_free(&c);
 	return rc == 0 ? 0 : -1;
 }
 
-/* Open column i of st sealed for (table, column, row) into out; NULL is "". */
-static int open_col(sqlite3_stmt *st, int i, const char *table, const char *column, const char *row,
-		    struct buf *out)
+/* Open column i of st, sealed column id of the row (a, b), into out;
+ * NULL is "". */
+static int open_col(sqlite3_stmt *st, int i, enum sealed_id id, int64_t a, int64_t b, struct buf *out)
 {
 	buf_reset(out);
 	if (sqlite3_column_type(st, i) == SQLITE_NULL) {
 		buf_puts(out, "");
 		return 0;
 	}
-	return seal_decrypt(table, column, row, sqlite3_column_blob(st, i),
+	char row[48];
+	sealed_row(id, a, b, row, sizeof(row));
+	return seal_decrypt(sealed_cols[id].table, sealed_cols[id].column, row, sqlite3_column_blob(st, i),
 			    (size_t)sqlite3_column_bytes(st, i), out);
 }
 
@@ -56,11 +64,9 @@ static int open_col(sqlite3_stmt *st, int i, const char *table, const char *colu
 static enum db_rc insert_private(struct db *db, int64_t meeting, int64_t uid, const char *body,
 				 const unsigned char *nonce, int64_t now)
 {
-	char row[48];
-	snprintf(row, sizeof(row), "%lld:%lld", (long long)meeting, (long long)uid);
 	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
 				       "VALUES (:m, :u, :b, :now)");
-	if (!st || bind_sealed(st, ":b", nonce, "private_notes", "body", row, body) != 0)
+	if (!st || bind_sealed(st, ":b", nonce, SEALED_PRIVATE_NOTE, meeting, uid, body) != 0)
 		return DB_ERR;
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
@@ -110,13 +116,11 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	}
 	*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)*id);
 	st = DB_STMT(
 		db, "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, kind, labels, "
 		    "agenda, shared_notes, created_at) VALUES (:id, :m, :u, :d, :len, :k, :l, :a, :s, :now)");
-	if (!st || bind_sealed(st, ":a", nonce[0], "meetings", "agenda", row, n->agenda) != 0 ||
-	    bind_sealed(st, ":s", nonce[1], "meetings", "shared_notes", row, n->shared_notes) != 0)
+	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, *id, 0, n->agenda) != 0 ||
+	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, *id, 0, n->shared_notes) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", *id);
 	db_bind_int(st, ":m", n->mentorship_id);
@@ -166,19 +170,16 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 	db_column_copy(st, 10, m->mentee_name, sizeof(m->mentee_name));
 	m->duration_min = sqlite3_column_int(st, 11);
 	m->created_at = sqlite3_column_int64(st, 14);
-	char row[48];
-	snprintf(row, sizeof(row), "%lld", (long long)id);
-	int bad = open_col(st, 12, "meetings", "agenda", row, &m->agenda) != 0 ||
-		  open_col(st, 13, "meetings", "shared_notes", row, &m->shared_notes) != 0;
+	int bad = open_col(st, 12, SEALED_MEETING_AGENDA, id, 0, &m->agenda) != 0 ||
+		  open_col(st, 13, SEALED_MEETING_SHARED_NOTES, id, 0, &m->shared_notes) != 0;
 	sqlite3_reset(st);
 	st = DB_STMT(db, "SELECT body FROM private_notes WHERE meeting_id = :m AND author_id = :u");
 	if (!bad && st) {
 		db_bind_int(st, ":m", id);
 		db_bind_int(st, ":u", uid);
-		snprintf(row, sizeof(row), "%lld:%lld", (long long)id, (long long)uid);
 		buf_puts(&m->my_private, "");
 		if (sqlite3_step(st) == SQLITE_ROW)
-			bad = open_col(st, 0, "private_notes", "body", row, &m->my_private) != 0;
+			bad = open_col(st, 0, SEALED_PRIVATE_NOTE, id, uid, &m->my_private) != 0;
 		sqlite3_reset(st);
 	}
 	return bad ? MEET_SEAL : MEET_OK;
@@ -227,11 +228,9 @@ enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *
 		db_rollback(db);
 		return r;
 	}
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)id);
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE meetings SET agenda = :a, shared_notes = :s WHERE id = :id");
-	if (!st || bind_sealed(st, ":a", nonce[0], "meetings", "agenda", row, agenda) != 0 ||
-	    bind_sealed(st, ":s", nonce[1], "meetings", "shared_notes", row, shared_notes) != 0)
+	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, id, 0, agenda) != 0 ||
+	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, id, 0, shared_notes) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
@@ -314,15 +313,14 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 		db_rollback(db);
 		return MEET_NOTFOUND;
 	}
-	char row[48];
-	snprintf(row, sizeof(row), "%lld:%lld", (long long)meeting, (long long)uid);
 	sqlite3_stmt *st =
 		DB_STMT(db, "INSERT INTO feedback(meeting_id, author_id, rating, use_of_time, shared, "
 			    "went_well, to_improve, next_steps, created_at) VALUES (:m, :u, :r, :t, :s, "
 			    ":ww, :ti, :ns, :now)");
-	if (!st || bind_sealed(st, ":ww", nonce[0], "feedback", "went_well", row, f->went_well) != 0 ||
-	    bind_sealed(st, ":ti", nonce[1], "feedback", "to_improve", row, f->to_improve) != 0 ||
-	    bind_sealed(st, ":ns", nonce[2], "feedback", "next_steps", row, f->next_steps) != 0)
+	if (!st ||
+	    bind_sealed(st, ":ww", nonce[0], SEALED_FEEDBACK_WENT_WELL, meeting, uid, f->went_well) != 0 ||
+	    bind_sealed(st, ":ti", nonce[1], SEALED_FEEDBACK_TO_IMPROVE, meeting, uid, f->to_improve) != 0 ||
+	    bind_sealed(st, ":ns", nonce[2], SEALED_FEEDBACK_NEXT_STEPS, meeting, uid, f->next_steps) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
@@ -358,11 +356,9 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 	struct buf ww = {0}, ti = {0}, ns = {0};
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t author = sqlite3_column_int64(st, 0);
-		char key[48];
-		snprintf(key, sizeof(key), "%lld:%lld", (long long)meeting, (long long)author);
-		if (open_col(st, 4, "feedback", "went_well", key, &ww) != 0 ||
-		    open_col(st, 5, "feedback", "to_improve", key, &ti) != 0 ||
-		    open_col(st, 6, "feedback", "next_steps", key, &ns) != 0) {
+		if (open_col(st, 4, SEALED_FEEDBACK_WENT_WELL, meeting, author, &ww) != 0 ||
+		    open_col(st, 5, SEALED_FEEDBACK_TO_IMPROVE, meeting, author, &ti) != 0 ||
+		    open_col(st, 6, SEALED_FEEDBACK_NEXT_STEPS, meeting, author, &ns) != 0) {
 			out = MEET_SEAL;
 			break;
 		}
@@ -409,10 +405,8 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 	db_bind_int(st, ":m", meeting);
 	if ((rc = db_exec_step(st)) != DB_OK)
 		return fail(db, rc, dbrc);
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)id);
 	st = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");
-	if (!st || bind_sealed(st, ":b", nonce[0], "action_items", "body", row, body) != 0)
+	if (!st || bind_sealed(st, ":b", nonce[0], SEALED_ACTION_ITEM, id, 0, body) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(st)) != DB_OK)
@@ -460,10 +454,8 @@ enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
 	enum meet_rc out = MEET_OK;
 	struct buf body = {0};
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char key[32];
 		int64_t id = sqlite3_column_int64(st, 0);
-		snprintf(key, sizeof(key), "%lld", (long long)id);
-		if (open_col(st, 2, "action_items", "body", key, &body) != 0) {
+		if (open_col(st, 2, SEALED_ACTION_ITEM, id, 0, &body) != 0) {
 			out = MEET_SEAL;
 			break;
 		}

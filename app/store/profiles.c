@@ -8,11 +8,6 @@
 #include "core/utf8.h"
 #include "store/directory.h"
 
-const char *const format_names[FORMAT_COUNT + 1] = {
-	"one_on_one", "pairing", "office_hours", "ring", "reverse", "peer", NULL};
-const char *const format_labels[FORMAT_COUNT] = {"1:1",		"Pairing sessions",  "Office hours",
-						 "Mentor ring", "Reverse mentoring", "Peer mentoring"};
-
 unsigned format_bit(const char *name)
 {
 	for (int i = 0; i < FORMAT_COUNT; i++)

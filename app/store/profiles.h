@@ -4,20 +4,18 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/vocab.h"
 #include "store/db.h"
 
-#define FORMAT_COUNT 6
 #define TOPICS_MAX 12 /* per person and kind */
 #define TOPIC_MAX_CHARS 40
 
-/* The mentoring formats, as form values, labels and bits. */
-extern const char *const format_names[FORMAT_COUNT + 1]; /* NULL-terminated */
-extern const char *const format_labels[FORMAT_COUNT];
+/* The mentoring formats, as form values, labels and bits: core/vocab.h. */
 /* The bit of a format name, or 0 when unknown. */
 unsigned format_bit(const char *name);
 /* The label of a format name ("1:1"), or the name itself. */
 const char *format_label(const char *name);
-/* "1:1, Pairing sessions" for a bit set, into out. */
+/* "1:1, Pairing" for a bit set, into out. */
 void format_list(unsigned bits, struct buf *out);
 
 struct profile {

@@ -6,7 +6,7 @@
 /* In one transaction, open each sealed value (with whichever key sealed
  * it) and seal it again with the current key. Returns the number of
  * values re-sealed, or -1 (nothing changed) when one does not open or the
- * database fails. The list of sealed columns lives here and nowhere else. */
+ * database fails. The list of sealed columns is store/sealed.h's. */
 long rekey_all(struct db *db);
 
 #endif

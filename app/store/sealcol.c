@@ -6,10 +6,24 @@
 
 #include "core/log.h"
 #include "security/seal.h"
+#include "store/sealed.h"
+
+/* Is (table, column) in the one list of sealed columns? A name missing
+ * there would never be re-sealed by rotate-key, so it is refused here. */
+static int listed(const char *table, const char *column)
+{
+	for (int i = 0; i < SEALED_COUNT; i++)
+		if (strcmp(sealed_cols[i].table, table) == 0 && strcmp(sealed_cols[i].column, column) == 0)
+			return 1;
+	log_kv("error", "not a listed sealed column", "table", table, "column", column, LOG_END);
+	return 0;
+}
 
 int sealcol_bind(sqlite3_stmt *st, const char *name, const char *table, const char *column, const char *row,
 		 const char *text)
 {
+	if (!listed(table, column))
+		return -1;
 	if (!text || !*text)
 		return db_bind_null(st, name);
 	struct buf c = {0};
@@ -24,6 +38,8 @@ int sealcol_open(sqlite3_stmt *st, int sealed_col, int plain_col, const char *ta
 		 const char *row, struct buf *out)
 {
 	buf_reset(out);
+	if (!listed(table, column))
+		return -1;
 	if (sqlite3_column_type(st, sealed_col) == SQLITE_NULL) {
 		const char *plain = (const char *)sqlite3_column_text(st, plain_col);
 		buf_puts(out, plain ? plain : "");
@@ -37,54 +53,39 @@ int sealcol_open(sqlite3_stmt *st, int sealed_col, int plain_col, const char *ta
 	return rc;
 }
 
-/* One kind of value: its rows, as (row key, plain or sealed text), and the
- * UPDATE that stores the sealed value under :s for the row's key columns
- * :a (and :b). */
+/* A column that older versions kept in plain text: its rows still in plain
+ * text, as (row key a, b, text), and the UPDATE that stores the sealed value
+ * :s and blanks the plain column. Names and row keys: store/sealed.h. */
 struct kind {
-	const char *table, *column;
-	const char *select_plain;  /* a, b, plain text: rows still in plain text */
-	const char *select_sealed; /* a, b, sealed blob: rows already sealed */
-	const char *update;	   /* SET X = '', X_sealed = :s WHERE ... :a ... :b */
+	enum sealed_id id;
+	const char *select_plain; /* a, b, plain text */
+	const char *update;	  /* SET X = '', X_sealed = :s WHERE ... :a ... :b */
 };
 
 static const struct kind kinds[] = {
-	{"requests", "message",
+	{SEALED_REQUEST_MESSAGE,
 	 "SELECT id, 0, message FROM requests WHERE message <> '' AND message_sealed IS NULL",
-	 "SELECT id, 0, message_sealed FROM requests WHERE message_sealed IS NOT NULL",
 	 "UPDATE requests SET message = '', message_sealed = :s WHERE id = :a AND :b = 0"},
 	/* The automatic "found a mentor elsewhere" note is the app's own text,
 	 * written to many rows by one statement: it stays plain. */
-	{"requests", "reason",
+	{SEALED_REQUEST_REASON,
 	 "SELECT id, 0, reason FROM requests WHERE reason <> '' AND reason_sealed IS NULL "
 	 "AND status <> 'matched_elsewhere'",
-	 "SELECT id, 0, reason_sealed FROM requests WHERE reason_sealed IS NOT NULL",
 	 "UPDATE requests SET reason = '', reason_sealed = :s WHERE id = :a AND :b = 0"},
-	{"mentorships", "end_reason",
+	{SEALED_MENTORSHIP_END_REASON,
 	 "SELECT id, 0, end_reason FROM mentorships WHERE end_reason <> '' AND end_reason_sealed IS NULL",
-	 "SELECT id, 0, end_reason_sealed FROM mentorships WHERE end_reason_sealed IS NOT NULL",
 	 "UPDATE mentorships SET end_reason = '', end_reason_sealed = :s WHERE id = :a AND :b = 0"},
-	{"plan_weeks", "note",
+	{SEALED_PLAN_NOTE,
 	 "SELECT mentorship_id, week, note FROM plan_weeks WHERE note <> '' AND note_sealed IS NULL",
-	 "SELECT mentorship_id, week, note_sealed FROM plan_weeks WHERE note_sealed IS NOT NULL",
 	 "UPDATE plan_weeks SET note = '', note_sealed = :s WHERE mentorship_id = :a AND week = :b"},
 };
 
-/* The row key of kind k for the current row of st. */
-static void row_key(const struct kind *k, sqlite3_stmt *st, char *row, size_t n)
+/* Seal every value of kind k still in plain text. The count or -1. SQL
+ * text is chosen from the constant table above, never built. */
+static long pass(struct db *db, const struct kind *k)
 {
-	if (strcmp(k->table, "plan_weeks") == 0)
-		snprintf(row, n, "%lld:%lld", (long long)sqlite3_column_int64(st, 0),
-			 (long long)sqlite3_column_int64(st, 1));
-	else
-		snprintf(row, n, "%lld", (long long)sqlite3_column_int64(st, 0));
-}
-
-/* Seal (sealed == 0: from plain text) or re-seal (sealed == 1) every value
- * of kind k. The count or -1. SQL text is chosen from the constant table
- * above, never built. */
-static long pass(struct db *db, const struct kind *k, int sealed)
-{
-	sqlite3_stmt *st = db_stmt_literal(db, sealed ? k->select_sealed : k->select_plain);
+	const struct sealed_col *c = &sealed_cols[k->id];
+	sqlite3_stmt *st = db_stmt_literal(db, k->select_plain);
 	sqlite3_stmt *up = db_stmt_literal(db, k->update);
 	if (!st || !up)
 		return -1;
@@ -93,20 +94,10 @@ static long pass(struct db *db, const struct kind *k, int sealed)
 	char row[64];
 	struct buf plain = {0};
 	while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-		row_key(k, st, row, sizeof(row));
-		if (sealed) {
-			bad = seal_decrypt(k->table, k->column, row, sqlite3_column_blob(st, 2),
-					   (size_t)sqlite3_column_bytes(st, 2), &plain) != 0;
-			if (bad)
-				log_kv("error", "rekey: a value did not open", "table", k->table, "column",
-				       k->column, "row", row, LOG_END);
-		} else {
-			buf_reset(&plain);
-			buf_puts(&plain, (const char *)sqlite3_column_text(st, 2));
-			bad = plain.oom;
-		}
-		if (!bad)
-			bad = sealcol_bind(up, ":s", k->table, k->column, row, buf_str(&plain)) != 0;
+		sealed_row(k->id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), row, sizeof(row));
+		buf_reset(&plain);
+		buf_puts(&plain, (const char *)sqlite3_column_text(st, 2));
+		bad = plain.oom || sealcol_bind(up, ":s", c->table, c->column, row, buf_str(&plain)) != 0;
 		db_bind_int(up, ":a", sqlite3_column_int64(st, 0));
 		db_bind_int(up, ":b", sqlite3_column_int64(st, 1));
 		if (!bad)
@@ -120,25 +111,13 @@ static long pass(struct db *db, const struct kind *k, int sealed)
 	return bad ? -1 : n;
 }
 
-long sealcol_rekey(struct db *db)
-{
-	long total = 0;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		long n = pass(db, &kinds[i], 1);
-		if (n < 0)
-			return -1;
-		total += n;
-	}
-	return total;
-}
-
 long sealcol_convert(struct db *db)
 {
 	if (db_begin(db) != DB_OK)
 		return -1;
 	long total = 0;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && total >= 0; i++) {
-		long n = pass(db, &kinds[i], 0);
+		long n = pass(db, &kinds[i]);
 		total = n < 0 ? -1 : total + n;
 	}
 	if (total < 0) {

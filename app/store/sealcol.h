@@ -2,16 +2,16 @@
  * sessions (a request's message and decline reason, a mentorship's end
  * reason, a plan week's note), sealed like session notes. Each lives in a BLOB column `X_sealed`
  * beside the TEXT column `X` it used to be kept in, which is left '' (the
- * tables are STRICT: a TEXT column cannot hold a sealed value). Associated
- * data: requests:message:ID, requests:reason:ID, mentorships:end_reason:ID,
- * plan_weeks:note:MENTORSHIP:WEEK. */
+ * tables are STRICT: a TEXT column cannot hold a sealed value). Their
+ * names and row keys are in the one list of sealed columns, store/sealed.h. */
 #ifndef TANDEM_SEALCOL_H
 #define TANDEM_SEALCOL_H
 #include "core/buf.h"
 #include "store/db.h"
 
 /* Bind text sealed for (table, column, row) to name on st; NULL or "" binds
- * NULL. 0 or -1. */
+ * NULL. 0 or -1 (also when (table, column) is not in store/sealed.h's
+ * list: rotate-key would never re-seal it). */
 int sealcol_bind(sqlite3_stmt *st, const char *name, const char *table, const char *column, const char *row,
 		 const char *text);
 
@@ -26,9 +26,5 @@ int sealcol_open(sqlite3_stmt *st, int sealed_col, int plain_col, const char *ta
  * column, in one transaction (serve runs it at start, with the key). The
  * number of values sealed, or -1 (nothing changed). */
 long sealcol_convert(struct db *db);
-
-/* Re-seal every sealed value of these columns under the current key, in the
- * caller's transaction (tandem rotate-key). The count, or -1. */
-long sealcol_rekey(struct db *db);
 
 #endif

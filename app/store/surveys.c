@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "security/seal.h"
+#include "store/sealed.h"
 
 #define RID_BYTES 16
 
@@ -117,7 +118,7 @@ static int get_ns(const char *p, size_t len, size_t *at, struct buf *out)
 
 static void row_name(const unsigned char *id, char hex[RID_BYTES * 2 + 1])
 {
-	sodium_bin2hex(hex, RID_BYTES * 2 + 1, id, RID_BYTES);
+	sealed_row_hex(id, RID_BYTES, hex, RID_BYTES * 2 + 1);
 }
 
 /* The team reports use: the admins' list's spelling of the profile's
@@ -195,8 +196,9 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 	row_name(id, hex);
 	/* Sealed before the transaction: the writers' lock is held for the
 	 * two writes alone. */
-	int sealed_ok = !plain.oom &&
-			seal_encrypt("survey_pool", "sealed", hex, buf_str(&plain), plain.len, &sealed) == 0;
+	int sealed_ok = !plain.oom && seal_encrypt(sealed_cols[SEALED_SURVEY_POOL].table,
+						   sealed_cols[SEALED_SURVEY_POOL].column, hex,
+						   buf_str(&plain), plain.len, &sealed) == 0;
 	sodium_memzero(plain.data ? plain.data : (char *)"", plain.data ? plain.cap : 0);
 	buf_free(&plain);
 	if (!sealed_ok) {
@@ -331,8 +333,10 @@ static struct buf *open_pool(struct db *db, int64_t survey, long n)
 			bad = 1;
 		else
 			row_name(sqlite3_column_blob(st, 0), hex);
-		if (!bad && seal_decrypt("survey_pool", "sealed", hex, sqlite3_column_blob(st, 1),
-					 (size_t)sqlite3_column_bytes(st, 1), &v[i]) != 0) {
+		if (!bad &&
+		    seal_decrypt(sealed_cols[SEALED_SURVEY_POOL].table,
+				 sealed_cols[SEALED_SURVEY_POOL].column, hex, sqlite3_column_blob(st, 1),
+				 (size_t)sqlite3_column_bytes(st, 1), &v[i]) != 0) {
 			log_kv("error", "a survey pool value did not open", "row", hex, LOG_END);
 			bad = 1;
 		}
@@ -459,40 +463,6 @@ void survey_release_all(struct db *db, int k)
 	for (int i = 0; i < n; i++)
 		survey_release(db, ids[i], k, closed[i], NULL);
 	survey_wal_truncate(db);
-}
-
-long survey_rekey(struct db *db)
-{
-	sqlite3_stmt *st = DB_STMT(db, "SELECT id, sealed FROM survey_pool");
-	sqlite3_stmt *up = DB_STMT(db, "UPDATE survey_pool SET sealed = :v WHERE id = :id");
-	long n = 0;
-	int bad = !st || !up;
-	while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-		char hex[RID_BYTES * 2 + 1];
-		struct buf plain = {0}, sealed = {0};
-		bad = sqlite3_column_bytes(st, 0) != RID_BYTES;
-		if (!bad) {
-			row_name(sqlite3_column_blob(st, 0), hex);
-			bad = seal_decrypt("survey_pool", "sealed", hex, sqlite3_column_blob(st, 1),
-					   (size_t)sqlite3_column_bytes(st, 1), &plain) != 0 ||
-			      seal_encrypt("survey_pool", "sealed", hex, buf_str(&plain), plain.len,
-					   &sealed) != 0;
-		}
-		if (!bad) {
-			db_bind_blob(up, ":v", sealed.data, (int)sealed.len);
-			db_bind_blob(up, ":id", sqlite3_column_blob(st, 0), RID_BYTES);
-			bad = db_exec_step(up) != DB_OK;
-			n++;
-		} else {
-			log_kv("error", "rekey: a survey pool value did not open", LOG_END);
-		}
-		sodium_memzero(plain.data ? plain.data : (char *)"", plain.data ? plain.cap : 0);
-		buf_free(&plain);
-		buf_free(&sealed);
-	}
-	if (st)
-		sqlite3_reset(st);
-	return bad ? -1 : n;
 }
 
 void survey_invitations_each(struct db *db, int64_t uid, int max,

@@ -101,8 +101,4 @@ void survey_wal_truncate(struct db *db);
  * left behind; then survey_wal_truncate. */
 void survey_release_all(struct db *db, int k);
 
-/* Re-seal every pool value under the current key (rotate-key), inside
- * the caller's transaction. Values re-sealed, or -1. */
-long survey_rekey(struct db *db);
-
 #endif

@@ -1,8 +1,9 @@
 /* wlock: the queue writers join before SQLite's write lock. SQLite lets a
  * writer that finds the database locked sleep and retry (1, 2, 5 ... ms),
- * while a write here holds the lock for ~0.2 ms, most of it the WAL's
- * fsync (a group of writes sharing one commit, up to ~2 ms). A blocking flock() on a file beside the database wakes the next
- * writer the moment the lock is free. */
+ * while a write here holds the lock for a fraction of a millisecond (the
+ * README's performance section has the figures). A blocking flock() on a
+ * file beside the database wakes the next writer the moment the lock is
+ * free. */
 #ifndef TANDEM_WLOCK_H
 #define TANDEM_WLOCK_H
 

@@ -260,6 +260,17 @@ void view_trusted_html(struct view *v, const char *name, const char *html)
 	ctpl_environ_push_string(v->env, name, html);
 }
 
+void view_csrf(struct view *v, const char *token)
+{
+	view_str(v, "csrf", token);
+	struct buf field = {0};
+	buf_puts(&field, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_escape(&field, token ? token : "");
+	buf_puts(&field, "\">");
+	ctpl_environ_push_string(v->env, "csrf_field", field.oom ? "" : buf_str(&field));
+	buf_free(&field);
+}
+
 /* CTPL refuses to *create* an array of arrays from varargs, but an empty
  * array of any type accepts array values appended later. */
 static CtplValue *empty_array(void)

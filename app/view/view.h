@@ -35,6 +35,13 @@ void view_int(struct view *v, const char *name, int64_t n);
  * parts). The name says so on purpose: grep for it in review. */
 void view_trusted_html(struct view *v, const char *name, const char *html);
 
+/* Set "csrf" to the escaped token and "csrf_field" to the one hidden
+ * field every form carries, <input type="hidden" name="csrf" value="...">:
+ * templates write {csrf_field}, so the field's name (the contract with
+ * dispatch's check) is stated here once. Built only from the escaped
+ * token, hence trusted HTML. */
+void view_csrf(struct view *v, const char *token);
+
 /* Lists of rows. view_list_set takes ownership of the list. */
 struct vlist *view_list_new(void);
 struct vrow *view_row_new(void);

@@ -34,7 +34,7 @@ test('find a mentor, ask, accept, complete', async () => {
   await mentor.getByLabel('I mentor colleagues').check();
   await mentor.getByLabel('Focus areas').fill('Rust, Debugging');
   await mentor.getByLabel('How many mentees at once').fill('2');
-  await mentor.getByLabel('Pairing sessions').check();
+  await mentor.getByLabel('Pairing', { exact: true }).check();
   await mentor.getByLabel('1:1').check();
   await shot(mentor, '10-profile-mentor');
   await mentor.getByRole('button', { name: 'Save profile' }).click();

@@ -64,7 +64,7 @@ test('directory: by topic, format and words; room left first; 2 of 3 places free
   const pairing = await b.get('/mentors?format=pairing&topic=kotlin');
   assert.match(pairing.body, /Ana Directory/);
   // The filter keeps the chosen format, and only that one, selected.
-  assert.match(pairing.body, /<option value="pairing" selected>Pairing sessions<\/option>/);
+  assert.match(pairing.body, /<option value="pairing" selected>Pairing<\/option>/);
   assert.equal((pairing.body.match(/ selected>/g) || []).length, 1);
   assert.doesNotMatch(byTopic.body, / selected>/);
   const peer = await b.get('/mentors?format=peer&topic=kotlin');

@@ -37,7 +37,7 @@ static void templates_receive_only_escaped_strings(void **state)
 	view_int(v, "signed_in", 1);
 	view_str(v, "user_name", "<img src=x onerror=alert(1)>");
 	view_int(v, "is_admin", 0);
-	view_str(v, "csrf", "tok\"en");
+	view_csrf(v, "tok\"en");
 	view_str(v, "rid", "r");
 	view_str(v, "flash", "");
 	view_str(v, "title", "T");
@@ -48,6 +48,7 @@ static void templates_receive_only_escaped_strings(void **state)
 	assert_null(strstr(buf_str(&out), "<img src=x"));
 	assert_non_null(strstr(buf_str(&out), "&lt;img src=x onerror=alert(1)&gt;"));
 	assert_non_null(strstr(buf_str(&out), "value=\"tok&quot;en\""));
+	assert_non_null(strstr(buf_str(&out), "<input type=\"hidden\" name=\"csrf\" value=\"tok&quot;en\">"));
 	buf_free(&out);
 	view_free(v);
 	view_unload();
@@ -72,7 +73,8 @@ static void matches_patterns_and_ids(void **state)
 	route("POST", "/admin/users/042/role", 404, 0); /* no leading zeros */
 	route("POST", "/admin/users/0/role", 404, 0);
 	route("POST", "/admin/users/1x/role", 404, 0);
-	route("POST", "/admin/users/9999999999999999/role", 404, 0); /* too long */
+	route("POST", "/admin/users/999999999999999/role", 200, 999999999999999LL); /* 15 digits */
+	route("POST", "/admin/users/9999999999999999/role", 404, 0);		    /* 16: too long */
 	route("GET", "/nope", 404, 0);
 	route("GET", "/healthz/", 404, 0);
 }

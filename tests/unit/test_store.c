@@ -17,6 +17,7 @@
 #include "store/migrate.h"
 #include "store/sessions.h"
 #include "store/users.h"
+#include "store/waits.h"
 
 static char dbpath[256];
 
@@ -462,6 +463,43 @@ static void directory_rebuild_keeps_unchanged_cards(void **state)
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM mentor_cards WHERE user_id = 900", -1), 0);
 }
 
+/* The overview's open-request figures count every open request: the old
+ * page stopped at 2,048 without saying so. */
+static void open_request_waits_have_no_cap(void **state)
+{
+	struct db *db = *state;
+	int64_t n = -1, med = -1;
+	assert_int_equal(waits_open_requests(db, 1000000, &n, &med), DB_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(med, 0);
+	/* 3,001 pending requests waiting 1..3001 s, one expired and one
+	 * answered; the users and topic they name do not matter here. */
+	assert_int_equal(db_exec_script(db, "PRAGMA foreign_keys = OFF"), DB_OK);
+	assert_int_equal(db_exec_script(db,
+					"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s "
+					"WHERE i < 3001) INSERT INTO requests (mentee_id, mentor_id, "
+					"topic_id, goal, format, cadence, duration_min, weeks, created_at) "
+					"SELECT i, 100000 + i, 1, 'g', 'pairing', 'weekly', 30, 6, "
+					"1000000 - i FROM s"),
+			 DB_OK);
+	assert_int_equal(db_exec_script(db,
+					"INSERT INTO requests (mentee_id, mentor_id, topic_id, goal, "
+					"format, cadence, duration_min, weeks, created_at) VALUES "
+					"(1, 2, 1, 'g', 'pairing', 'weekly', 30, 6, 1000000 - 1209600); "
+					"INSERT INTO requests (mentee_id, mentor_id, topic_id, goal, format, "
+					"cadence, duration_min, weeks, status, created_at) VALUES "
+					"(1, 3, 1, 'g', 'pairing', 'weekly', 30, 6, 'declined', 999999)"),
+			 DB_OK);
+	assert_int_equal(waits_open_requests(db, 1000000, &n, &med), DB_OK);
+	assert_int_equal(n, 3001);
+	assert_int_equal(med, 1501);
+	/* An even count: the mean of the two middle waits, rounded down. */
+	assert_int_equal(db_exec_script(db, "DELETE FROM requests WHERE created_at = 1000000 - 3001"), DB_OK);
+	assert_int_equal(waits_open_requests(db, 1000000, &n, &med), DB_OK);
+	assert_int_equal(n, 3000);
+	assert_int_equal(med, 1500);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -479,6 +517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(throttle_grows_then_caps_then_forgets, setup, teardown),
 		cmocka_unit_test_setup_teardown(known_browser_until_it_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(signups_per_address_slow_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_request_waits_have_no_cap, setup, teardown),
 		cmocka_unit_test(password_policy),
 		cmocka_unit_test(hashes_are_argon2id_and_verify),
 		cmocka_unit_test(hash_waits_briefly_for_a_slot),

@@ -1,0 +1,118 @@
+#include "store/sealed.h"
+
+#include <sodium.h>
+#include <stdio.h>
+
+#include "core/log.h"
+#include "security/seal.h"
+
+#define BY_ID(t, c, s)                                                                                       \
+	{                                                                                                    \
+		t, c, s, SEALED_KEY_ID, "SELECT id, 0, " s " FROM " t " WHERE " s " IS NOT NULL",            \
+			"UPDATE " t " SET " s " = :s WHERE id = :a AND :b = 0"                               \
+	}
+#define BY_PAIR(t, c, s, a, b)                                                                               \
+	{                                                                                                    \
+		t, c, s, SEALED_KEY_PAIR, "SELECT " a ", " b ", " s " FROM " t " WHERE " s " IS NOT NULL",   \
+			"UPDATE " t " SET " s " = :s WHERE " a " = :a AND " b " = :b"                        \
+	}
+
+const struct sealed_col sealed_cols[SEALED_COUNT] = {
+	[SEALED_MEETING_AGENDA] = BY_ID("meetings", "agenda", "agenda"),
+	[SEALED_MEETING_SHARED_NOTES] = BY_ID("meetings", "shared_notes", "shared_notes"),
+	[SEALED_PRIVATE_NOTE] = BY_PAIR("private_notes", "body", "body", "meeting_id", "author_id"),
+	[SEALED_FEEDBACK_WENT_WELL] =
+		BY_PAIR("feedback", "went_well", "went_well", "meeting_id", "author_id"),
+	[SEALED_FEEDBACK_TO_IMPROVE] =
+		BY_PAIR("feedback", "to_improve", "to_improve", "meeting_id", "author_id"),
+	[SEALED_FEEDBACK_NEXT_STEPS] =
+		BY_PAIR("feedback", "next_steps", "next_steps", "meeting_id", "author_id"),
+	[SEALED_ACTION_ITEM] = BY_ID("action_items", "body", "body"),
+	/* These four once were plain TEXT columns X, kept beside X_sealed
+	 * (store/sealcol.h); the associated data names X. */
+	[SEALED_REQUEST_MESSAGE] = BY_ID("requests", "message", "message_sealed"),
+	[SEALED_REQUEST_REASON] = BY_ID("requests", "reason", "reason_sealed"),
+	[SEALED_MENTORSHIP_END_REASON] = BY_ID("mentorships", "end_reason", "end_reason_sealed"),
+	[SEALED_PLAN_NOTE] = BY_PAIR("plan_weeks", "note", "note_sealed", "mentorship_id", "week"),
+	[SEALED_SURVEY_POOL] = {"survey_pool", "sealed", "sealed", SEALED_KEY_HEX,
+				"SELECT id, 0, sealed FROM survey_pool WHERE sealed IS NOT NULL",
+				"UPDATE survey_pool SET sealed = :s WHERE id = :a AND :b = 0"},
+};
+
+void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)
+{
+	if (sealed_cols[id].key == SEALED_KEY_PAIR)
+		snprintf(row, n, "%lld:%lld", (long long)a, (long long)b);
+	else
+		snprintf(row, n, "%lld", (long long)a);
+}
+
+void sealed_row_hex(const unsigned char *blob, size_t len, char *row, size_t n)
+{
+	if (n < 2 * len + 1) {
+		if (n)
+			row[0] = '\0';
+		return;
+	}
+	sodium_bin2hex(row, n, blob, len);
+}
+
+/* The row key of the current row of st (columns 0 and 1) for column c. */
+static void row_of(const struct sealed_col *c, enum sealed_id id, sqlite3_stmt *st, char *row, size_t n)
+{
+	if (c->key == SEALED_KEY_HEX)
+		sealed_row_hex(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), row, n);
+	else
+		sealed_row(id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), row, n);
+}
+
+/* Re-seal every value of one column. The count or -1. */
+static long rekey_one(struct db *db, enum sealed_id id)
+{
+	const struct sealed_col *c = &sealed_cols[id];
+	sqlite3_stmt *st = db_stmt_literal(db, c->select);
+	sqlite3_stmt *up = db_stmt_literal(db, c->update);
+	if (!st || !up)
+		return -1;
+	long n = 0;
+	int bad = 0;
+	char row[130];
+	struct buf plain = {0}, sealed = {0};
+	while (!bad && sqlite3_step(st) == SQLITE_ROW) {
+		row_of(c, id, st, row, sizeof(row));
+		bad = seal_decrypt(c->table, c->column, row, sqlite3_column_blob(st, 2),
+				   (size_t)sqlite3_column_bytes(st, 2), &plain) != 0 ||
+		      seal_encrypt(c->table, c->column, row, buf_str(&plain), plain.len, &sealed) != 0;
+		if (bad) {
+			log_kv("error", "rekey: a value did not open", "table", c->table, "column", c->column,
+			       "row", c->key == SEALED_KEY_HEX ? "(survey pool)" : row, LOG_END);
+			break;
+		}
+		db_bind_blob(up, ":s", sealed.data, (int)sealed.len);
+		if (c->key == SEALED_KEY_HEX)
+			db_bind_blob(up, ":a", sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
+		else
+			db_bind_int(up, ":a", sqlite3_column_int64(st, 0));
+		db_bind_int(up, ":b", sqlite3_column_int64(st, 1));
+		bad = db_exec_step(up) != DB_OK;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (plain.data)
+		sodium_memzero(plain.data, plain.cap);
+	buf_free(&plain);
+	buf_free(&sealed);
+	return bad ? -1 : n;
+}
+
+long sealed_rekey_all(struct db *db)
+{
+	long total = 0;
+	for (int i = 0; i < SEALED_COUNT; i++) {
+		long n = rekey_one(db, (enum sealed_id)i);
+		if (n < 0)
+			return -1;
+		total += n;
+	}
+	return total;
+}

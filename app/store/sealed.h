@@ -1,0 +1,64 @@
+/* sealed: the one list of sealed columns. Every value sealed at rest is
+ * named here with the associated data it is sealed for, (table, column,
+ * row key), and how to read and rewrite it; writers and readers take the
+ * names from here (sealed_row) and rotate-key re-seals exactly this list,
+ * so a column cannot be written under one name and re-sealed under
+ * another, or left out of a rotation (tests/unit/test_facts.c fails on a
+ * BLOB column of the schema that is neither here nor declared unsealed). */
+#ifndef TANDEM_SEALED_H
+#define TANDEM_SEALED_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* How a row's key (the "row" of the associated data) is formed. */
+enum sealed_key {
+	SEALED_KEY_ID,	 /* "ID": the row's integer id */
+	SEALED_KEY_PAIR, /* "A:B": two integers (meeting:author, mentorship:week) */
+	SEALED_KEY_HEX,	 /* the lowercase hex of a BLOB id (the survey pool) */
+};
+
+enum sealed_id {
+	SEALED_MEETING_AGENDA,
+	SEALED_MEETING_SHARED_NOTES,
+	SEALED_PRIVATE_NOTE,
+	SEALED_FEEDBACK_WENT_WELL,
+	SEALED_FEEDBACK_TO_IMPROVE,
+	SEALED_FEEDBACK_NEXT_STEPS,
+	SEALED_ACTION_ITEM,
+	SEALED_REQUEST_MESSAGE,
+	SEALED_REQUEST_REASON,
+	SEALED_MENTORSHIP_END_REASON,
+	SEALED_PLAN_NOTE,
+	SEALED_SURVEY_POOL,
+	SEALED_COUNT
+};
+
+struct sealed_col {
+	const char *table;  /* the table, and the associated data's table */
+	const char *column; /* the associated data's column name */
+	const char *stored; /* the BLOB column that holds the sealed value */
+	enum sealed_key key;
+	/* Fixed SQL: the rows holding a value, as (a, b, sealed value), and
+	 * the UPDATE storing the re-sealed value :s for the row :a (, :b). */
+	const char *select, *update;
+};
+
+/* The list, indexed by enum sealed_id. */
+extern const struct sealed_col sealed_cols[SEALED_COUNT];
+
+/* Form into row[0..n) the row key of column id for the row (a, b): b is
+ * ignored unless the key is a pair. For SEALED_KEY_HEX use sealed_row_hex. */
+void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n);
+
+/* Form the hex row key of a BLOB id of len bytes into row[0..n) (n at
+ * least 2 * len + 1). */
+void sealed_row_hex(const unsigned char *blob, size_t len, char *row, size_t n);
+
+/* Re-seal every value of every sealed column under the current key, in
+ * the caller's transaction (tandem rotate-key). The count, or -1 when one
+ * does not open or the database fails (logged with its place). */
+long sealed_rekey_all(struct db *db);
+
+#endif
