@@ -278,6 +278,11 @@ test('admins build a survey: draft, questions, open (frozen), close; members may
 });
 
 test('survey requests are logged as hourly counts: no time, place, user or path that points at an answer', async () => {
+  // An answer of its own, so that there is something to count run alone.
+  await answerAs((await finishedPair(70)).mentee, 'hourly count');
+  // Every answer given on this server so far was one POST answered 303.
+  const given = Number(srv.sql('SELECT count(*) FROM survey_invitations WHERE answered = 1'));
+  assert.ok(given >= 1);
   await srv.stop({ keep: true });
   stopped = true;
   const log = srv.finalLog;
@@ -290,5 +295,5 @@ test('survey requests are logged as hourly counts: no time, place, user or path 
   }
   const posted = counts.filter((l) => /method="POST"/.test(l) && /status="303"/.test(l))
     .reduce((n, l) => n + Number(l.match(/count="(\d+)"/)[1]), 0);
-  assert.ok(posted >= 1 + 2 + K + 1 + 6 + 12, `answers counted: ${posted}`);
+  assert.ok(posted >= given, `answers counted: ${posted} of ${given}`);
 });
