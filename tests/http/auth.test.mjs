@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, request, Client, signup, login, adminClient, postRoutes, GOOD_PW } from '../lib/server.mjs';
+import { uniqueEmail, reEscape } from '../lib/fixtures.mjs';
 
 let srv;
 // A generous nginx rate so these tests exercise the app's own throttle.
@@ -42,6 +43,8 @@ test('signup creates an account, signs in, and stores only an argon2id hash', as
 });
 
 test('signup errors say what to fix and keep everything but the passwords', async () => {
+  const taken = uniqueEmail('taken');
+  await signup(srv, taken, 'Taken Already');
   const c = new Client(srv);
   await c.get('/signup');
   const cases = [
@@ -52,13 +55,13 @@ test('signup errors say what to fix and keep everything but the passwords', asyn
     [{ email: 'samantha@example.com', display_name: 'Sam', password: 'samantha-rocks-hard', password_confirm: 'samantha-rocks-hard' }, /must not contain your email/],
     [{ email: 'sam@example.com', display_name: 'Sam', password: GOOD_PW, password_confirm: GOOD_PW + 'x' }, /not the same/],
     [{ email: 'sam@example.com', display_name: 'Sam', password: 'x'.repeat(129), password_confirm: 'x'.repeat(129) }, /at most 128/],
-    [{ email: 'nia.canary@example.com', display_name: 'Sam', password: GOOD_PW, password_confirm: GOOD_PW }, /already exists/],
+    [{ email: taken, display_name: 'Sam', password: GOOD_PW, password_confirm: GOOD_PW }, /already exists/],
   ];
   for (const [fields, msg] of cases) {
     const r = await c.post('/signup', fields);
     assert.equal(r.status, 422, JSON.stringify(fields).slice(0, 80));
     assert.match(r.body, msg);
-    assert.match(r.body, new RegExp(`value="${fields.email.replace('.', '\\.')}"`));
+    assert.match(r.body, new RegExp(`value="${reEscape(fields.email)}"`));
     assert.ok(!r.body.includes(`value="${fields.password}"`), 'password never echoed');
     assert.match(r.body, /aria-invalid="true"/);
   }
@@ -68,39 +71,44 @@ test('signup errors say what to fix and keep everything but the passwords', asyn
 });
 
 test('login: one generic message for unknown email and wrong password; next only local', async () => {
-  await signup(srv, 'lena@example.com', 'Lena');
+  const lena = uniqueEmail('lena');
+  await signup(srv, lena, 'Lena');
   const c = new Client(srv);
   await c.get('/login');
   const a = await c.post('/login', { email: 'nobody@example.com', password: GOOD_PW });
-  const b = await c.post('/login', { email: 'lena@example.com', password: 'wrong password here' });
+  const b = await c.post('/login', { email: lena, password: 'wrong password here' });
   assert.equal(a.status, 401);
   assert.equal(b.status, 401);
   const msg = (r) => r.body.match(/<div class="alert" role="alert"><p>([^<]*)<\/p>/)[1];
   assert.equal(msg(a), msg(b));
-  assert.match(b.body, /value="lena@example.com"/);
-  const ok = await c.post('/login', { email: 'LENA@example.com', password: GOOD_PW, next: '/account/password' });
+  assert.match(b.body, new RegExp(`value="${reEscape(lena)}"`));
+  const ok = await c.post('/login', { email: lena.toUpperCase(), password: GOOD_PW, next: '/account/password' });
   assert.equal(ok.status, 303);
   assert.equal(ok.headers.location, '/account/password');
   for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
     const d = new Client(srv);
     await d.get('/login');
-    const r = await d.post('/login', { email: 'lena@example.com', password: GOOD_PW, next: evil });
+    const r = await d.post('/login', { email: lena, password: GOOD_PW, next: evil });
     assert.equal(r.headers.location, '/', `next=${evil}`);
   }
 });
 
 test('a new token at sign-in: a planted pre-session never becomes a login', async () => {
+  const lena = uniqueEmail('lena');
+  await signup(srv, lena, 'Lena');
   const c = new Client(srv);
   await c.get('/login');
   const planted = c.sid;
-  await c.post('/login', { email: 'lena@example.com', password: GOOD_PW });
+  await c.post('/login', { email: lena, password: GOOD_PW });
   assert.notEqual(c.sid, planted);
   const r = await request(srv, 'GET', '/', { headers: { Cookie: `__Host-sid=${planted}` } });
   assert.equal(r.status, 303);
 });
 
 test('a copied cookie dies at logout, after idle timeout and after the absolute lifetime', async () => {
-  const c = await login(srv, 'lena@example.com');
+  const lena = uniqueEmail('lena');
+  await signup(srv, lena, 'Lena');
+  const c = await login(srv, lena);
   const copy = c.sid;
   const out = await c.post('/logout');
   assert.equal(out.status, 303);
@@ -108,14 +116,14 @@ test('a copied cookie dies at logout, after idle timeout and after the absolute 
   checkCookies(out);
   assert.equal((await request(srv, 'GET', '/', { headers: { Cookie: `__Host-sid=${copy}` } })).status, 303);
 
-  const idle = await login(srv, 'lena@example.com');
+  const idle = await login(srv, lena);
   srv.setClock(29 * 60);
   assert.equal((await idle.get('/')).status, 200, 'still alive within 30 minutes');
   srv.setClock(29 * 60 + 31 * 60);
   assert.equal((await idle.get('/')).status, 303, 'dead after 31 idle minutes');
   srv.setClock(0);
 
-  const abs = await login(srv, 'lena@example.com');
+  const abs = await login(srv, lena);
   for (let m = 25; m <= 12 * 60; m += 25) {
     srv.setClock(m * 60);
     assert.equal((await abs.get('/')).status, 200, `active at ${m} min`);
@@ -193,6 +201,7 @@ async function throttleScenario() {
 }
 
 test('changing the password needs the current one and can end other sessions', async () => {
+  const changedBefore = Number(srv.sql("SELECT count(*) FROM audit WHERE event = 'password_changed'"));
   const a = await signup(srv, 'pat@example.com', 'Pat');
   const b = await login(srv, 'pat@example.com');
   await a.get('/account/password');
@@ -206,7 +215,7 @@ test('changing the password needs the current one and can end other sessions', a
   assert.match(a.last.body, /Password changed/);
   assert.equal((await b.get('/')).status, 303, 'the other session ended');
   await login(srv, 'pat@example.com', 'violet tram morning jazz');
-  assert.equal(srv.sql("SELECT count(*) FROM audit WHERE event = 'password_changed'"), '1');
+  assert.equal(Number(srv.sql("SELECT count(*) FROM audit WHERE event = 'password_changed'")) - changedBefore, 1);
 });
 
 test('roles: members get 403 on admin pages; the last admin cannot be demoted or deactivated', async () => {

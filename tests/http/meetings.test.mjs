@@ -6,23 +6,17 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, signup, login, adminClient, BIN } from '../lib/server.mjs';
+import { newMentorship } from '../lib/fixtures.mjs';
 
-let srv, mentor, mentee, ms;
+// The pair the running test works with: each test makes its own (freshPair).
+let srv, mentor, mentee, ms, mentorEmail, menteeEmail;
 const uid = (email) => srv.sql(`SELECT id FROM users WHERE email = '${email}'`);
 
-before(async () => {
-  srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-  mentor = await signup(srv, 'mira@example.com', 'Mira Mentor');
-  await mentor.get('/profile');
-  await mentor.post('/profile', [['display_name', 'Mira Mentor'], ['timezone', 'UTC'], ['is_mentor', '1'],
-    ['focus_areas', 'Career growth'], ['capacity', '2'], ['formats', 'one_on_one']]);
-  mentee = await signup(srv, 'tom@example.com', 'Tom Mentee');
-  const page = await mentee.get(`/mentors/${uid('mira@example.com')}`);
-  const r = await mentee.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Career growth',
-    goal: 'Prepare a promotion case with concrete examples of impact.', format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
-  await mentor.get(r.headers.location);
-  ms = (await mentor.post(`${r.headers.location}/accept`)).headers.location;
-});
+before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }); });
+/** A mentor and a mentee of this test's own, in an accepted mentorship. */
+async function freshPair() {
+  ({ mentor, mentee, ms, mentorEmail, menteeEmail } = await newMentorship(srv));
+}
 after(async () => { await srv.stop(); });
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -34,10 +28,13 @@ async function logSession(who, fields = {}) {
 }
 
 test('a canary is nowhere at rest, and reads back only for those allowed', async () => {
+  await freshPair();
   const C = 'CANARY-7f3a9c-quokka';
   const form = await mentee.get(`${ms}/sessions/new`);
   assert.match(form.body, /Good vibes:\n\nAsks:\n\nDiscussion:/, 'the agenda comes prefilled');
   assert.match(form.body, /Seen by: only you\./);
+  const withTexts = () => Number(srv.sql('SELECT count(*) FROM meetings WHERE agenda IS NOT NULL AND shared_notes IS NOT NULL'));
+  const textsBefore = withTexts();
   const r = await logSession(mentee, { agenda: `Asks: ${C}-agenda`, shared_notes: `${C}-shared`, private_notes: `${C}-private-mentee` });
   assert.equal(r.status, 303);
   const s = r.headers.location;
@@ -66,10 +63,11 @@ test('a canary is nowhere at rest, and reads back only for those allowed', async
     assert.ok(!readFileSync(join(srv.data, f)).includes('CANARY-7f3a9c'), `canary found in ${f}`);
   }
   assert.ok(!srv.log().includes('CANARY-7f3a9c'));
-  assert.equal(srv.sql(`SELECT count(*) FROM meetings WHERE agenda IS NOT NULL AND shared_notes IS NOT NULL`), '1');
+  assert.equal(withTexts() - textsBefore, 1);
 });
 
 test('ciphertexts swapped between rows fail to open: an error page, never garbage', async () => {
+  await freshPair();
   const a = (await logSession(mentor, { shared_notes: 'notes of session A' })).headers.location.split('/').pop();
   const b = (await logSession(mentor, { shared_notes: 'notes of session B' })).headers.location.split('/').pop();
   // Swap the two ciphertexts through a copy of the originals.
@@ -90,6 +88,7 @@ test('ciphertexts swapped between rows fail to open: an error page, never garbag
 });
 
 test('a third member and an admin get 404 on every session URL, GET and POST', async () => {
+  await freshPair();
   const s = (await logSession(mentee, { shared_notes: 'pair only' })).headers.location;
   const third = await signup(srv, 'eve-nosy@example.com', 'Eve');
   const admin = await adminClient(srv, 'notes-admin@example.com');
@@ -104,6 +103,7 @@ test('a third member and an admin get 404 on every session URL, GET and POST', a
 });
 
 test('logging validates the date and keeps what was typed', async () => {
+  await freshPair();
   const r = await logSession(mentee, { held_on: '2100-01-01', shared_notes: 'keep me' });
   assert.equal(r.status, 422);
   assert.match(r.body, /cannot be in the future/);
@@ -116,6 +116,7 @@ test('logging validates the date and keeps what was typed', async () => {
 });
 
 test('notes are editable for a week, then read-only; deleting removes every trace', async () => {
+  await freshPair();
   const C = 'DELETE-CANARY-5c1d';
   const s = (await logSession(mentee, { shared_notes: `${C}-shared`, private_notes: `${C}-private` })).headers.location;
   await mentee.get(s);
@@ -126,7 +127,7 @@ test('notes are editable for a week, then read-only; deleting removes every trac
   assert.equal((await mentor.post(`${s}/delete`)).status, 409, 'only the author deletes');
 
   srv.setClock(8 * 86400);
-  const m2 = await login(srv, 'tom@example.com');
+  const m2 = await login(srv, menteeEmail);
   const old = await m2.get(s);
   assert.match(old.body, /Read-only: a week has passed/);
   assert.equal((await m2.post(`${s}/edit`, { agenda: 'late', shared_notes: 'late' })).status, 409);
@@ -147,6 +148,7 @@ test('notes are editable for a week, then read-only; deleting removes every trac
 });
 
 test('rotate-key re-encrypts everything under a new key; refuses while serving', async () => {
+  await freshPair();
   const s = (await logSession(mentee, { shared_notes: 'survives the rotation', private_notes: 'mine, still' })).headers.location;
   const keyBefore = readFileSync(join(srv.data, 'secret.key'), 'utf8');
   const idBefore = srv.sql(`SELECT hex(substr(shared_notes, 2, 4)) FROM meetings WHERE id = ${s.split('/').pop()}`);
@@ -160,9 +162,9 @@ test('rotate-key re-encrypts everything under a new key; refuses while serving',
   assert.equal(keyAfter.trim().split('\n').length, 1, 'the old key is gone from the key file');
   srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }, data);
   assert.notEqual(srv.sql(`SELECT hex(substr(shared_notes, 2, 4)) FROM meetings WHERE id = ${s.split('/').pop()}`), idBefore);
-  // The restarted server has a new port: later tests use these clients.
-  mentee = await login(srv, 'tom@example.com');
-  mentor = await login(srv, 'mira@example.com');
+  // The restarted server has a new port: sign in again.
+  mentee = await login(srv, menteeEmail);
+  mentor = await login(srv, mentorEmail);
   const page = await mentee.get(s);
   assert.equal(page.status, 200);
   assert.match(page.body, /survives the rotation/);
@@ -170,6 +172,7 @@ test('rotate-key re-encrypts everything under a new key; refuses while serving',
 });
 
 test('action items: sealed, carried to later sessions until done', async () => {
+  await freshPair();
   const C = 'ACTION-CANARY-9e2b';
   const s1 = (await logSession(mentee, { shared_notes: 'first' })).headers.location;
   await mentee.get(s1);
@@ -197,8 +200,9 @@ test('action items: sealed, carried to later sessions until done', async () => {
 });
 
 test('the next session shows in each person\'s time zone; the mentee is reminded to send an agenda', async () => {
-  srv.sql(`UPDATE profiles SET timezone = 'Europe/Berlin' WHERE user_id = ${uid('mira@example.com')}`);
-  srv.sql(`UPDATE profiles SET timezone = 'UTC' WHERE user_id = ${uid('tom@example.com')}`);
+  await freshPair();
+  srv.sql(`UPDATE profiles SET timezone = 'Europe/Berlin' WHERE user_id = ${uid(mentorEmail)}`);
+  srv.sql(`UPDATE profiles SET timezone = 'UTC' WHERE user_id = ${uid(menteeEmail)}`);
   const inThreeHours = new Date(Date.now() + 3 * 3600 * 1000);
   inThreeHours.setUTCSeconds(0, 0);
   const local = inThreeHours.toISOString().slice(0, 16); // the mentee's zone is UTC
@@ -215,6 +219,7 @@ test('the next session shows in each person\'s time zone; the mentee is reminded
 });
 
 test('admins see session ratings only as an average that moves in steps of 5 forms, never the texts', async () => {
+  await freshPair();
   // The attack: the overview's exact average moved with every new form,
   // so two views around one form gave that form's rating away.
   const admin = await adminClient(srv, 'ratings-admin@example.com');
@@ -258,6 +263,7 @@ test('admins see session ratings only as an average that moves in steps of 5 for
 });
 
 test('sessions logged at once: each answered only once saved, none lost, a refused one undoes only itself', async (t) => {
+  await freshPair();
   // Sent together, these reach the workers while others are in flight, so
   // they share commits (server/worker.c): a 303 must mean durable, and a
   // member that fails (the second feedback form, a future date) must take
@@ -295,6 +301,7 @@ test('sessions logged at once: each answered only once saved, none lost, a refus
 });
 
 test('a shared commit that fails saves nothing of any request in it, and each of them is told so', async (t) => {
+  await freshPair();
   // A real COMMIT failure, made by the test alone: a trigger gives one
   // session a row that breaks a deferred foreign key, checked only at
   // COMMIT, so the whole commit that carries it fails.
@@ -329,6 +336,7 @@ test('a shared commit that fails saves nothing of any request in it, and each of
 });
 
 test('a deleted session\'s id is never given to another session', async () => {
+  await freshPair();
   const first = await logSession(mentee);
   assert.equal(first.status, 303);
   const firstId = Number(first.headers.location.match(/\/sessions\/(\d+)$/)[1]);

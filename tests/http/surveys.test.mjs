@@ -131,7 +131,8 @@ test('an answer waits sealed in the pool and joins the results only in a shuffle
     }
   }
   // Differencing: the figure moved once, by k, never by one.
-  const steps = views.map(Number).filter((v, i, a) => i > 0 && v !== a[i - 1]).length;
+  // Compared as text: run alone, the figure starts "hidden" (NaN as a number, never equal to itself).
+  const steps = views.map(String).filter((v, i, a) => i > 0 && v !== a[i - 1]).length;
   assert.equal(steps, 1, `answered counts seen: ${views.join(', ')}`);
   assert.equal(Number(views.at(-1)) - Number(views[0] === 'hidden' ? 0 : views[0]), K);
   // Two backups, diffed: the invitation answered in between, and a new
@@ -278,6 +279,11 @@ test('admins build a survey: draft, questions, open (frozen), close; members may
 });
 
 test('survey requests are logged as hourly counts: no time, place, user or path that points at an answer', async () => {
+  // An answer of its own, so that there is something to count run alone.
+  await answerAs((await finishedPair(70)).mentee, 'hourly count');
+  // Every answer given on this server so far was one POST answered 303.
+  const given = Number(srv.sql('SELECT count(*) FROM survey_invitations WHERE answered = 1'));
+  assert.ok(given >= 1);
   await srv.stop({ keep: true });
   stopped = true;
   const log = srv.finalLog;
@@ -290,5 +296,5 @@ test('survey requests are logged as hourly counts: no time, place, user or path 
   }
   const posted = counts.filter((l) => /method="POST"/.test(l) && /status="303"/.test(l))
     .reduce((n, l) => n + Number(l.match(/count="(\d+)"/)[1]), 0);
-  assert.ok(posted >= 1 + 2 + K + 1 + 6 + 12, `answers counted: ${posted}`);
+  assert.ok(posted >= given, `answers counted: ${posted} of ${given}`);
 });

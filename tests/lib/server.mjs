@@ -44,7 +44,11 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
     db: join(data, 'tandem.db'),
     async stop({ keep = false } = {}) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const r = await Promise.race([exited, sleep(10000).then(() => null)]);
+      // A timer cleared once it is no longer needed: a pending one would
+      // keep node (and `node --test`) alive for its full 10 s.
+      let timer;
+      const r = await Promise.race([exited, new Promise((res) => { timer = setTimeout(() => res(null), 10000); })]);
+      clearTimeout(timer);
       if (!r) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
       const all = srv.log();
       const sanitizer = all.match(/(ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer)[^\n]*/);
