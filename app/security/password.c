@@ -16,12 +16,11 @@
 #define PW_SLOT_POLL_MS 5
 
 static int slot_fd = -1;
-static int slot_count = 1, admit_count = 1;
-/* The admission places' locks sit past the slots' in the same file. */
-#define PW_ADMIT_BASE 4096
+static int slot_count = 1;
+static int (*others_waiting)(void);
 static unsigned long verifications;
 
-int pw_slots_init(const char *data_dir, int slots, int admit)
+int pw_slots_init(const char *data_dir, int slots, int (*waiting)(void))
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/argon2.slots", data_dir);
@@ -30,18 +29,18 @@ int pw_slots_init(const char *data_dir, int slots, int admit)
 	/* O_NOFOLLOW: never a link planted in a shared data directory. */
 	slot_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	slot_count = slots > 0 ? slots : 1;
-	admit_count = admit > slot_count ? admit : slot_count;
+	others_waiting = waiting;
 	return slot_fd >= 0 ? 0 : -1;
 }
 
-/* One byte-range lock per slot or place, from byte base: the kernel
- * releases it if the worker dies, so a crash never leaks one. Returns
- * base + the index taken, or -1 when all n are busy. */
-static int lock_one(int base, int n)
+/* One byte-range lock per slot: the kernel releases it if the worker
+ * dies, so a crash never leaks one. Returns the slot or -1 when all are
+ * busy. */
+static int slot_try(void)
 {
 	if (slot_fd < 0)
-		return base;
-	for (int i = base; i < base + n; i++) {
+		return 0;
+	for (int i = 0; i < slot_count; i++) {
 		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = i, .l_len = 1};
 		if (fcntl(slot_fd, F_SETLK, &fl) == 0)
 			return i;
@@ -60,40 +59,24 @@ static void slot_give(int i)
 /* A busy slot frees within one argon2id (~70 ms), so failing at once made
  * one client's stream of hashes turn other people's logins into 503s.
  * Wait up to PW_SLOT_WAIT_MS, polling every few ms (a blocking F_SETLKW
- * would wait on one slot while another frees), then give up: the wait is
- * bounded so a flood still cannot hold a worker for long. Only a worker
- * holding an admission place may wait: with every place taken the answer
- * is 503 at once, so waiting never takes the last free worker (a login
- * flood otherwise holds every worker; the README's performance section
- * has the figures). */
-static int held_place = -1; /* kept while hashing too: see slot_done */
-
+ * would wait on one slot while another frees) — but only while nobody
+ * else waits for this worker: once another request is queued, the answer
+ * is 503 at once, so a login flood never holds the last free worker
+ * (README, performance: the login-flood figures). */
 static int slot_take(void)
 {
-	held_place = lock_one(PW_ADMIT_BASE, admit_count);
-	if (held_place < 0)
-		return -1;
 	for (int waited = 0;; waited += PW_SLOT_POLL_MS) {
-		int s = lock_one(0, slot_count);
-		if (s >= 0)
+		int s = slot_try();
+		if (s >= 0 || waited >= PW_SLOT_WAIT_MS || (others_waiting && others_waiting()))
 			return s;
-		if (waited >= PW_SLOT_WAIT_MS) {
-			slot_give(held_place);
-			held_place = -1;
-			return -1;
-		}
 		struct timespec ts = {0, PW_SLOT_POLL_MS * 1000000L};
 		nanosleep(&ts, NULL);
 	}
 }
 
-/* The slot and the admission place, together. */
 static void slot_done(int s)
 {
 	slot_give(s);
-	if (held_place >= 0)
-		slot_give(held_place);
-	held_place = -1;
 }
 
 enum pw_rc pw_hash(const char *pw, char out[PW_HASH_LEN])

@@ -9,17 +9,17 @@
 enum pw_rc {
 	PW_OK = 0,
 	PW_MISMATCH = 1,
-	PW_BUSY = 2, /* no room to wait, or every slot stayed taken for 1.5 s: answer 503 */
+	PW_BUSY = 2, /* every slot stayed taken for 1.5 s, or others queued meanwhile: answer 503 */
 	PW_ERR = 3,
 };
 
 /* Open the slot lock file ($DATA/argon2.slots) with `slots` slots (one per
- * core) that may hash at once, and `admit` places (workers - 1) that may
- * be hashing or waiting for a slot: a worker finding no place answers
- * 503 at once instead of waiting, so a login flood never holds every
- * worker and one always serves other pages. Call once per process after
- * fork. 0 or -1. */
-int pw_slots_init(const char *data_dir, int slots, int admit);
+ * core) that may hash at once. A hash that finds every slot taken waits
+ * for one (1.5 s at most) while `waiting` (may be NULL) says no other
+ * request is queued for this worker; once one is, it gives up (PW_BUSY),
+ * so a login flood never holds every worker. Call once per process
+ * after fork. 0 or -1. */
+int pw_slots_init(const char *data_dir, int slots, int (*waiting)(void));
 
 /* Hash pw into out (a "$argon2id$..." string). PW_OK, PW_BUSY or PW_ERR. */
 enum pw_rc pw_hash(const char *pw, char out[PW_HASH_LEN]);

@@ -289,6 +289,16 @@ static void group_finish(struct slot *s, int n, struct db *db)
 	}
 }
 
+/* For a hash waiting on an argon2id slot: is another request queued on
+ * the listening socket? Then this worker had better answer 503 and serve
+ * it than keep waiting (security/password.h). */
+static int worker_listen_fd = -1;
+static int request_queued(void)
+{
+	struct pollfd p = {.fd = worker_listen_fd, .events = POLLIN};
+	return worker_listen_fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 void worker_main(const struct config *cfg, int listen_fd)
 {
 	struct sigaction sa = {0};
@@ -313,7 +323,8 @@ void worker_main(const struct config *cfg, int listen_fd)
 	/* At most one argon2id per core, and never every worker at once: a
 	 * login flood must leave a worker free for everything else. */
 	int slots = cfg->workers - 1 < cfg->cores ? cfg->workers - 1 : cfg->cores;
-	pw_slots_init(cfg->data, slots > 0 ? slots : 1, cfg->workers - 1);
+	worker_listen_fd = listen_fd;
+	pw_slots_init(cfg->data, slots > 0 ? slots : 1, request_queued);
 	request_ids_reseed();
 	FCGX_Init();
 	static struct slot group[GROUP_MAX];

@@ -260,6 +260,16 @@ static pid_t hold_locks(const char *dir, const int *at, int n, int hold_ms)
 	return pid;
 }
 
+static int nobody_queued(void)
+{
+	return 0;
+}
+
+static int someone_queued(void)
+{
+	return 1;
+}
+
 static void reap(pid_t pid)
 {
 	int status = 0;
@@ -276,25 +286,25 @@ static void hash_waits_briefly_for_a_slot(void **state)
 	char dir[] = "/tmp/tandem-slots-XXXXXX";
 	char h[PW_HASH_LEN];
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(pw_slots_init(dir, 1, 2), 0);
-	const int slot[] = {0}, slot_and_place[] = {0, 4096};
+	assert_int_equal(pw_slots_init(dir, 1, nobody_queued), 0);
+	const int slot[] = {0};
 	for (int hold_ms = 300; hold_ms <= 3000; hold_ms += 2700) {
 		pid_t pid = hold_locks(dir, slot, 1, hold_ms);
 		assert_int_equal(pw_hash("amber otter quietly sings", h), hold_ms < 1000 ? PW_OK : PW_BUSY);
 		reap(pid);
 	}
-	/* Every admission place taken (the other workers of 2 are hashing or
-	 * waiting): no waiting, or the flood would hold the last free worker.
-	 * The slot frees after 300 ms, which a waiting hash would get. */
-	assert_int_equal(pw_slots_init(dir, 1, 1), 0);
-	pid_t pid = hold_locks(dir, slot_and_place, 2, 300);
+	/* Another request queued for this worker: no waiting, or a flood
+	 * would hold the last free worker. The slot frees after 300 ms,
+	 * which a waiting hash would get. */
+	assert_int_equal(pw_slots_init(dir, 1, someone_queued), 0);
+	pid_t pid = hold_locks(dir, slot, 1, 300);
 	assert_int_equal(pw_hash("amber otter quietly sings", h), PW_BUSY);
 	reap(pid);
 	char path[200];
 	snprintf(path, sizeof(path), "%s/argon2.slots", dir);
 	unlink(path);
 	rmdir(dir);
-	pw_slots_init(dir, 1, 1); /* gone: later tests hash without slots */
+	pw_slots_init(dir, 1, NULL); /* gone: later tests hash without slots */
 }
 
 /* A writer that finds another process writing waits its turn (store/
