@@ -83,10 +83,19 @@ int config_load(struct config *cfg)
 		snprintf(cfg->sock_path, sizeof(cfg->sock_path), "%s", sock);
 	else
 		snprintf(cfg->sock_path, sizeof(cfg->sock_path), "%s/tandem.sock", cfg->data);
+	/* The sign-in pool's socket sits beside the other: tandem.sock ->
+	 * tandem-auth.sock (deploy/nginx.conf.in names it the same way). */
+	size_t sl = strlen(cfg->sock_path);
+	if (sl > 5 && strcmp(cfg->sock_path + sl - 5, ".sock") == 0)
+		snprintf(cfg->auth_sock_path, sizeof(cfg->auth_sock_path), "%.*s-auth.sock", (int)(sl - 5),
+			 cfg->sock_path);
+	else
+		snprintf(cfg->auth_sock_path, sizeof(cfg->auth_sock_path), "%s-auth", cfg->sock_path);
 	snprintf(cfg->key_path, sizeof(cfg->key_path), "%s/secret.key", cfg->data);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg->cores = cores > 0 ? (int)cores : 1;
 	cfg->workers = env_int("TANDEM_WORKERS", cfg->cores, 1, 256);
+	cfg->auth_workers = env_int("TANDEM_AUTH_WORKERS", cfg->cores / 2 > 0 ? cfg->cores / 2 : 1, 1, 64);
 	cfg->port = env_int("TANDEM_PORT", 8080, 1, 65535);
 	cfg->idle_minutes = env_int("TANDEM_IDLE_MINUTES", 30, 1, 24 * 60);
 	cfg->session_hours = env_int("TANDEM_SESSION_HOURS", 12, 1, 24 * 30);

@@ -8,10 +8,13 @@ struct config {
 	char db_path[4200];
 	char sock_path[4200];
 	char key_path[4200];
-	int workers;	   /* $TANDEM_WORKERS, default: cores */
-	int port;	   /* $TANDEM_PORT, default 8080 */
-	int idle_minutes;  /* $TANDEM_IDLE_MINUTES, default 30 */
-	int session_hours; /* $TANDEM_SESSION_HOURS, default 12 */
+	int workers;	  /* $TANDEM_WORKERS, default: cores */
+	int auth_workers; /* $TANDEM_AUTH_WORKERS: the sign-in pool (argon2id), default cores / 2, at least 1
+			   */
+	char auth_sock_path[4210]; /* the sign-in pool's socket: the socket's name with "-auth" */
+	int port;		   /* $TANDEM_PORT, default 8080 */
+	int idle_minutes;	   /* $TANDEM_IDLE_MINUTES, default 30 */
+	int session_hours;	   /* $TANDEM_SESSION_HOURS, default 12 */
 	int cores;
 	int survey_k; /* $TANDEM_SURVEY_K: smallest group shown, default 5, at least 3 */
 	/* $TANDEM_ORIGIN: the origins forms may be posted from, comma-separated,

@@ -111,11 +111,11 @@ static int open_socket(const char *path)
 	return fd;
 }
 
-static pid_t spawn(const struct config *cfg, int fd)
+static pid_t spawn(const struct config *cfg, int fd, int auth)
 {
 	pid_t pid = fork();
 	if (pid == 0)
-		worker_main(cfg, fd);
+		worker_main(cfg, fd, auth);
 	return pid;
 }
 
@@ -128,7 +128,8 @@ static int give_up_root(const struct config *cfg)
 		return -1;
 	/* The owner of the socket may remove it at stop; its group stays
 	 * www-data for nginx. */
-	if (lchown(cfg->sock_path, u.uid, (gid_t)-1) != 0 || priv_hand_over(cfg->data, &u) != 0 ||
+	if (lchown(cfg->sock_path, u.uid, (gid_t)-1) != 0 ||
+	    lchown(cfg->auth_sock_path, u.uid, (gid_t)-1) != 0 || priv_hand_over(cfg->data, &u) != 0 ||
 	    priv_drop(&u) != 0)
 		return -1;
 	char tpl[4200];
@@ -159,10 +160,20 @@ int server_run(const struct config *cfg)
 	int fd = open_socket(cfg->sock_path);
 	if (fd < 0)
 		return 1;
+	/* The sign-in pool: nginx sends the routes that run argon2id here, so
+	 * a login flood queues for these workers and never for the ones that
+	 * serve every other page, and a sign-in may wait for a hash slot. */
+	int afd = open_socket(cfg->auth_sock_path);
+	if (afd < 0) {
+		close(fd);
+		unlink(cfg->sock_path);
+		return 1;
+	}
 	struct db *db = NULL;
 	if ((geteuid() == 0 && give_up_root(cfg) != 0) || !(db = db_open(cfg->db_path))) {
 		close(fd);
 		unlink(cfg->sock_path);
+		unlink(cfg->auth_sock_path);
 		return 1;
 	}
 	if (!migrate_has_schema(db)) {
@@ -170,6 +181,7 @@ int server_run(const struct config *cfg)
 		db_close(db);
 		close(fd);
 		unlink(cfg->sock_path);
+		unlink(cfg->auth_sock_path);
 		return 1;
 	}
 	/* Texts written before they were sealed are sealed now, once, with the
@@ -179,6 +191,7 @@ int server_run(const struct config *cfg)
 		fprintf(stderr, "tandem: could not seal the plain texts older versions left\n");
 		close(fd);
 		unlink(cfg->sock_path);
+		unlink(cfg->auth_sock_path);
 		db_close(db);
 		return 1;
 	}
@@ -191,6 +204,7 @@ int server_run(const struct config *cfg)
 		fprintf(stderr, "tandem: could not store the rating step\n");
 		close(fd);
 		unlink(cfg->sock_path);
+		unlink(cfg->auth_sock_path);
 		db_close(db);
 		return 1;
 	}
@@ -212,9 +226,11 @@ int server_run(const struct config *cfg)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	pid_t pids[MAX_WORKERS] = {0};
-	int n = cfg->workers < MAX_WORKERS ? cfg->workers : MAX_WORKERS;
+	int pages = cfg->workers < MAX_WORKERS / 2 ? cfg->workers : MAX_WORKERS / 2;
+	int n = pages + (cfg->auth_workers < MAX_WORKERS / 2 ? cfg->auth_workers : MAX_WORKERS / 2);
+	/* pids[0..pages) serve pages, the rest the sign-in pool. */
 	for (int i = 0; i < n; i++)
-		pids[i] = spawn(cfg, fd);
+		pids[i] = spawn(cfg, i < pages ? fd : afd, i >= pages);
 	char nbuf[16];
 	snprintf(nbuf, sizeof(nbuf), "%d", n);
 	log_kv("info", "serving", "socket", cfg->sock_path, "workers", nbuf, LOG_END);
@@ -242,7 +258,7 @@ int server_run(const struct config *cfg)
 				log_kv("warn", "worker died; restarting", "pid", ps, "how", how, LOG_END);
 				if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
 					sleep(1);
-				pids[i] = spawn(cfg, fd);
+				pids[i] = spawn(cfg, i < pages ? fd : afd, i >= pages);
 			}
 		}
 		time_t now = time(NULL);
@@ -259,7 +275,9 @@ int server_run(const struct config *cfg)
 		if (pids[i] > 0)
 			waitpid(pids[i], NULL, 0);
 	close(fd);
+	close(afd);
 	unlink(cfg->sock_path);
+	unlink(cfg->auth_sock_path);
 	unlink(pidfile);
 	db_close(db);
 	log_kv("info", "stopped", LOG_END);

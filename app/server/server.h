@@ -8,7 +8,7 @@
 int server_run(const struct config *cfg);
 
 /* The worker loop on an inherited listening socket; never returns. */
-void worker_main(const struct config *cfg, int listen_fd);
+void worker_main(const struct config *cfg, int listen_fd, int auth);
 
 /* 1 when a live server answers on the socket path. */
 int server_socket_live(const char *path);

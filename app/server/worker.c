@@ -299,7 +299,7 @@ static int request_queued(void)
 	return worker_listen_fd >= 0 && poll(&p, 1, 0) > 0;
 }
 
-void worker_main(const struct config *cfg, int listen_fd)
+void worker_main(const struct config *cfg, int listen_fd, int auth)
 {
 	struct sigaction sa = {0};
 	sa.sa_handler = on_term;
@@ -320,11 +320,14 @@ void worker_main(const struct config *cfg, int listen_fd)
 		log_kv("error", "worker cannot start", LOG_END);
 		_exit(3);
 	}
-	/* At most one argon2id per core, and never every worker at once: a
-	 * login flood must leave a worker free for everything else. */
-	int slots = cfg->workers - 1 < cfg->cores ? cfg->workers - 1 : cfg->cores;
+	/* At most one argon2id per core, and only in the sign-in pool's
+	 * workers (nginx sends them the routes that hash): a worker of that
+	 * pool waits for a slot, since nobody else waits for it but other
+	 * sign-ins; a page worker (reached directly) never waits while other
+	 * requests are queued for it. */
+	int slots = cfg->auth_workers < cfg->cores ? cfg->auth_workers : cfg->cores;
 	worker_listen_fd = listen_fd;
-	pw_slots_init(cfg->data, slots > 0 ? slots : 1, request_queued);
+	pw_slots_init(cfg->data, slots > 0 ? slots : 1, auth ? NULL : request_queued);
 	request_ids_reseed();
 	FCGX_Init();
 	static struct slot group[GROUP_MAX];

@@ -99,7 +99,7 @@ test('the master and its workers run as the unprivileged user; nginx includes no
     const uid = isRoot ? tandemUid() : process.getuid();
     const gid = isRoot ? tandemGid() : process.getgid();
     const pids = [srv.masterPid(), ...srv.workerPids()];
-    assert.equal(pids.length, 3, 'a master and two workers');
+    assert.equal(pids.length, 4, 'a master, two page workers and one of the sign-in pool');
     for (const pid of pids) {
       const p = ids(pid);
       assert.deepEqual(p.uid, [uid, uid, uid, uid], `uids of ${pid}`);
@@ -111,7 +111,7 @@ test('the master and its workers run as the unprivileged user; nginx includes no
     let now = [];
     for (let i = 0; i < 100; i++) {
       now = srv.workerPids();
-      if (now.length === 2 && !now.includes(pids[1])) break;
+      if (now.length === 3 && !now.includes(pids[1])) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const pid of now) assert.deepEqual(ids(pid).uid, [uid, uid, uid, uid]);
