@@ -88,8 +88,8 @@ void page_password(struct ctx *c)
 		return;
 	}
 	/* A new token after a credential change, like after sign-in. */
-	enum db_rc rc = account_password_set(c->db, c->user.id, hash, (int)f.v[3].i, c->sess.hash, c->now,
-					     c->req->ip, sign_in, c);
+	enum db_rc rc = account_password_set(c->db, c->user.id, hash, (int)f.v[3].i, c->sess.hash,
+					     known ? known_cookie : NULL, c->now, c->req->ip, sign_in, c);
 	if (rc != DB_OK) {
 		resp_reset(c->resp);
 		ctx_store_error(c, rc);

@@ -114,13 +114,16 @@ enum db_rc account_password_wrong(struct db *db, const char *acct, const char *i
 }
 
 enum db_rc account_password_set(struct db *db, int64_t user_id, const char *hash, int end_others,
-				const unsigned char *keep, int64_t now, const char *ip, account_then_fn then,
-				void *arg)
+				const unsigned char *keep, const char *keep_known, int64_t now,
+				const char *ip, account_then_fn then, void *arg)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
 	rc = user_set_password(db, user_id, hash);
+	/* The old password's known browsers lose their head start with it. */
+	if (rc == DB_OK)
+		rc = known_forget_user(db, user_id, keep_known);
 	if (rc == DB_OK && end_others)
 		rc = sess_delete_user(db, user_id, keep);
 	if (rc == DB_OK)

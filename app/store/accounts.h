@@ -67,12 +67,13 @@ enum db_rc account_login_ok(struct db *db, int64_t user_id, const char *acct, co
 enum db_rc account_password_wrong(struct db *db, const char *acct, const char *ip, int64_t now,
 				  const char *known_cookie, int64_t user_id);
 
-/* Own transaction: user_id's password becomes hash; with end_others every
- * other session (all but keep, the current one's hash) ends; an audit
- * line; then then(arg, user_id) (a fresh session token). DB_OK or an error
- * (nothing kept). */
+/* Own transaction: user_id's password becomes hash; every known browser
+ * but keep_known (the current one's cookie, NULL when it is not known)
+ * is forgotten; with end_others every other session (all but keep, the
+ * current one's hash) ends; an audit line; then then(arg, user_id) (a
+ * fresh session token). DB_OK or an error (nothing kept). */
 enum db_rc account_password_set(struct db *db, int64_t user_id, const char *hash, int end_others,
-				const unsigned char *keep, int64_t now, const char *ip, account_then_fn then,
-				void *arg);
+				const unsigned char *keep, const char *keep_known, int64_t now,
+				const char *ip, account_then_fn then, void *arg);
 
 #endif

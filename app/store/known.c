@@ -81,3 +81,19 @@ void known_purge(struct db *db, int64_t now)
 	db_bind_int(st, ":t", now - KNOWN_SECONDS);
 	db_exec_step(st);
 }
+
+enum db_rc known_forget_user(struct db *db, int64_t user_id, const char *keep)
+{
+	unsigned char hash[TOKEN_HASH_BYTES];
+	int have = cookie_hash(keep, hash) == 0;
+	sqlite3_stmt *st =
+		DB_STMT(db, "DELETE FROM known_browsers WHERE user_id = :u AND token_hash IS NOT :h");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", user_id);
+	if (have)
+		db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+	else
+		db_bind_null(st, ":h");
+	return db_exec_step(st);
+}

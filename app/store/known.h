@@ -24,6 +24,12 @@ int known_check(struct db *db, const char *cookie, int64_t user_id, int64_t now)
  * error. */
 enum db_rc known_fail(struct db *db, const char *cookie, int64_t user_id);
 
+/* Inside the caller's transaction: forget every browser known for
+ * user_id but the one with cookie keep (may be NULL): after a password
+ * change a stolen device keeps no head start, and the owner's own
+ * browser stays known. DB_OK or an error. */
+enum db_rc known_forget_user(struct db *db, int64_t user_id, const char *keep);
+
 /* Remember a new browser for user_id (inside the caller's transaction),
  * forgetting all but its KNOWN_PER_ACCOUNT newest; b64 gets the cookie
  * value. DB_OK or an error. */

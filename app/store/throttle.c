@@ -40,8 +40,11 @@ static int64_t wait_for(struct db *db, const char *scope, const char *key, int64
 
 int64_t throttle_wait(struct db *db, const char *acct, const char *ip, int64_t now, int known)
 {
+	/* A known browser's own failures are capped where it is known
+	 * (store/known.h: 5, then it is forgotten); others' failures, from
+	 * its address (a shared NAT) or anywhere, never hold it back. */
 	int64_t a = known ? 0 : wait_for(db, "acct", acct, now, ACCT_FREE, THROTTLE_ACCT_MAX);
-	int64_t b = wait_for(db, "ip", ip, now, IP_FREE, THROTTLE_IP_MAX);
+	int64_t b = known ? 0 : wait_for(db, "ip", ip, now, IP_FREE, THROTTLE_IP_MAX);
 	return a > b ? a : b;
 }
 

@@ -17,8 +17,9 @@
  * another verification for this account key (normalised email) and
  * address, 0 when it may go ahead. known: the request comes from a browser
  * known for this account (store/known.h), which the account's limit never
- * holds back: failures from anywhere else then cannot lock the owner out.
- * The address's limit applies to everyone. */
+ * holds back, and neither does the address's: failures from anywhere
+ * else, or from others behind the same address, cannot lock the owner
+ * out (its own guesses are capped by store/known.h). */
 int64_t throttle_wait(struct db *db, const char *acct, const char *ip, int64_t now, int known);
 
 /* Record one failed verification for both keys. No transaction of its
