@@ -62,8 +62,10 @@ enum db_rc account_signup(struct db *db, const char *email, const char *name, co
 	return db_end(db, rc);
 }
 
-enum db_rc account_login_failed(struct db *db, const char *acct, const char *ip, int64_t now,
-				const char *known_cookie, int64_t user_id)
+/* Own transaction: one wrong password, counted for the account key, the
+ * address and (when known) the browser; an audit line when event is set. */
+static enum db_rc count_failure(struct db *db, const char *acct, const char *ip, int64_t now,
+				const char *known_cookie, int64_t user_id, const char *event)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
@@ -71,9 +73,15 @@ enum db_rc account_login_failed(struct db *db, const char *acct, const char *ip,
 	rc = throttle_fail(db, acct, ip, now);
 	if (rc == DB_OK && known_cookie)
 		rc = known_fail(db, known_cookie, user_id);
-	if (rc == DB_OK)
-		rc = audit_add(db, now, "login_failed", 0, user_id, ip, NULL);
+	if (rc == DB_OK && event)
+		rc = audit_add(db, now, event, 0, user_id, ip, NULL);
 	return db_end(db, rc);
+}
+
+enum db_rc account_login_failed(struct db *db, const char *acct, const char *ip, int64_t now,
+				const char *known_cookie, int64_t user_id)
+{
+	return count_failure(db, acct, ip, now, known_cookie, user_id, "login_failed");
 }
 
 enum db_rc account_login_ok(struct db *db, int64_t user_id, const char *acct, const char *new_hash, int known,
@@ -104,13 +112,7 @@ enum db_rc account_login_ok(struct db *db, int64_t user_id, const char *acct, co
 enum db_rc account_password_wrong(struct db *db, const char *acct, const char *ip, int64_t now,
 				  const char *known_cookie, int64_t user_id)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK)
-		return rc;
-	rc = throttle_fail(db, acct, ip, now);
-	if (rc == DB_OK && known_cookie)
-		rc = known_fail(db, known_cookie, user_id);
-	return db_end(db, rc);
+	return count_failure(db, acct, ip, now, known_cookie, user_id, NULL);
 }
 
 enum db_rc account_password_set(struct db *db, int64_t user_id, const char *hash, int end_others,
