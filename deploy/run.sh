@@ -24,6 +24,12 @@ mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
 export TANDEM_DATA=$DATA TANDEM_PORT=$PORT TANDEM_ROOT=$ROOT
 
+# A server already on this data directory holds serve.lock: stop here,
+# before migrating or rewriting nginx's config or the static files under it.
+lock="$DATA/serve.lock"
+if [ -f "$lock" ] && [ ! -L "$lock" ] && ! flock -n -x "$lock" true 2>/dev/null; then
+  echo "run.sh: a server is already running on $DATA; stop it first" >&2; exit 1
+fi
 "$BIN" migrate >/dev/null
 
 # nginx started as root drops its workers to www-data, which must reach the

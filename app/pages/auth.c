@@ -56,21 +56,22 @@ void page_signup(struct ctx *c)
 		fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
 	if (!f.nerr) {
 		int64_t wait = throttle_signup_wait(c->db, c->req->ip, c->now);
+		char hash[PW_HASH_LEN];
+		int64_t id = 0;
+		enum db_rc rc = wait > 0 ? DB_BUSY : account_hash(c->db, f.v[2].s, hash);
+		if (rc == DB_OK)
+			rc = account_signup(c->db, f.v[0].s, f.v[1].s, hash, c->now, c->req->ip, sign_in, c,
+					    &id, &wait);
 		if (wait > 0) {
 			char ra[24];
 			snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+			resp_reset(c->resp); /* no cookie for a session that was rolled back */
 			resp_header(c->resp, "Retry-After", ra);
 			ctx_error(c, 429,
 				  "Many accounts were just created from your network. Please try again in a "
 				  "minute.");
 			return;
 		}
-		char hash[PW_HASH_LEN];
-		int64_t id = 0;
-		enum db_rc rc = account_hash(c->db, f.v[2].s, hash);
-		if (rc == DB_OK)
-			rc = account_signup(c->db, f.v[0].s, f.v[1].s, hash, c->now, c->req->ip, sign_in, c,
-					    &id);
 		if (rc == DB_CONFLICT) {
 			resp_reset(c->resp);
 			fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");

@@ -49,11 +49,17 @@ enum db_rc account_create(struct db *db, const char *email, const char *name, co
 }
 
 enum db_rc account_signup(struct db *db, const char *email, const char *name, const char *hash, int64_t now,
-			  const char *ip, account_then_fn then, void *arg, int64_t *id)
+			  const char *ip, account_then_fn then, void *arg, int64_t *id, int64_t *retry_after)
 {
+	*retry_after = 0;
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
+	/* Again under the writers' lock: signups sent at once all passed the
+	 * page's check before any of them was counted. */
+	*retry_after = throttle_signup_wait(db, ip, now);
+	if (*retry_after > 0)
+		return db_end(db, DB_BUSY);
 	rc = account_insert(db, email, name, hash, "member", now, ip, id);
 	if (rc == DB_OK)
 		rc = throttle_signup_note(db, ip, now);

@@ -38,11 +38,12 @@ enum db_rc account_create(struct db *db, const char *email, const char *name, co
 			  const char *role, int64_t now, const char *ip, int64_t *id);
 
 /* Own transaction: a member signs up with an argon2id hash made already:
- * the account, its audit entry, one signup counted for ip, then then(arg,
- * id). DB_OK (and *id), DB_CONFLICT (email taken) or an error; on an error
- * nothing is kept. */
+ * the address's signup budget checked again under the lock (over it:
+ * DB_BUSY with *retry_after > 0 seconds), the account, its audit entry,
+ * one signup counted for ip, then then(arg, id). DB_OK (and *id),
+ * DB_CONFLICT (email taken) or an error; on an error nothing is kept. */
 enum db_rc account_signup(struct db *db, const char *email, const char *name, const char *hash, int64_t now,
-			  const char *ip, account_then_fn then, void *arg, int64_t *id);
+			  const char *ip, account_then_fn then, void *arg, int64_t *id, int64_t *retry_after);
 
 /* Own transaction: a wrong password for the account key acct (user_id 0
  * when no such active account): the throttle counts it, a known browser

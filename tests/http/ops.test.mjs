@@ -37,6 +37,13 @@ test('rotate-key is refused while a server holds the data directory, wherever it
   const second = tandem(['serve'], { ...srv.env, TANDEM_SOCKET: join(tmpdir(), `second-${process.pid}.sock`) });
   assert.notEqual(second.status, 0);
   assert.match(second.stderr, /served by a running instance/);
+  // And a second `make run` stops before it migrates or rewrites the
+  // running server's nginx config.
+  const conf = readFileSync(join(data, 'nginx.conf'), 'utf8');
+  const run2 = spawnSync(join(ROOT, 'deploy', 'run.sh'), [], { env: { ...srv.env, TANDEM_PORT: '1' }, encoding: 'utf8', timeout: 30000 });
+  assert.notEqual(run2.status, 0);
+  assert.match(run2.stderr, /already running on/);
+  assert.equal(readFileSync(join(data, 'nginx.conf'), 'utf8'), conf, 'its config is untouched');
   assert.equal((await request(srv, 'GET', '/healthz')).status, 200);
 
   const oldKey = readFileSync(join(data, 'secret.key'), 'utf8');

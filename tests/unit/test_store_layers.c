@@ -135,14 +135,28 @@ static void setup_token_is_single_use(void **state)
 static void signup_and_login_writes_commit_together(void **state)
 {
 	struct db *db = *state;
-	int64_t id = 0, signed_in = 0;
+	int64_t id = 0, signed_in = 0, retry = 0;
 	assert_int_equal(account_signup(db, "new@example.com", "New", "$argon2id$x", 1000, "10.0.0.1",
-					then_ok, &signed_in, &id),
+					then_ok, &signed_in, &id, &retry),
 			 DB_OK);
 	assert_int_equal(signed_in, id);
 	assert_int_equal(account_signup(db, "new@example.com", "Again", "$argon2id$x", 1001, "10.0.0.1",
-					then_ok, &signed_in, &id),
+					then_ok, &signed_in, &id, &retry),
 			 DB_CONFLICT);
+	/* The address's budget is checked again inside the transaction:
+	 * signups sent at once cannot all slip past the page's check. */
+	int created = 1;
+	for (int i = 0; i < 20; i++) {
+		char email[64];
+		snprintf(email, sizeof(email), "burst%d@example.com", i);
+		enum db_rc rc = account_signup(db, email, "Burst", "$argon2id$x", 1002, "10.0.0.9", then_ok,
+					       &signed_in, &id, &retry);
+		assert_true(rc == DB_OK || (rc == DB_BUSY && retry > 0));
+		created += rc == DB_OK;
+	}
+	assert_int_equal(created - 1, 5); /* SIGNUP_FREE, then wait */
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM users WHERE email LIKE 'burst%'", 0),
+			 created - 1);
 	no_transaction_left(db);
 	assert_int_equal(account_login_failed(db, "new@example.com", "10.0.0.1", 1002, NULL, signed_in),
 			 DB_OK);
