@@ -1,5 +1,6 @@
 /* Facts declared once, and the bugs found while making them so (issue 13). */
 #define _XOPEN_SOURCE 700
+#include "testdb.h"
 #include "testutil.h"
 
 #include <dirent.h>
@@ -131,13 +132,9 @@ static int in_sealed_list(const char *table, const char *column)
 static void every_sealed_column_is_listed(void **state)
 {
 	(void)state;
-	char path[64], dir[4200];
-	snprintf(path, sizeof(path), "/tmp/tandem-facts-%d.db", (int)getpid());
-	unlink(path);
-	struct db *db = db_open(path);
+	char path[256];
+	struct db *db = test_db_open("facts", path);
 	assert_non_null(db);
-	snprintf(dir, sizeof(dir), "%s/sql", test_root());
-	assert_true(migrate_apply(db, dir) >= 1);
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info(m.name) p "
 			    "WHERE m.type = 'table' AND p.type = 'BLOB' ORDER BY 1, 2");
@@ -173,15 +170,7 @@ static void every_sealed_column_is_listed(void **state)
 		sqlite3_reset(q);
 	}
 	assert_int_equal(sealed_rekey_all(db), 0);
-	db_close(db);
-	unlink(path);
-	char p[100];
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-writer", path);
-	unlink(p);
+	test_db_remove(db, path);
 }
 
 /* One vocabulary: every format is a session kind with the same label, in

@@ -1,5 +1,6 @@
 /* Migrations, sessions, throttling and the password policy, on a real
  * SQLite file without HTTP. */
+#include "testdb.h"
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -23,30 +24,13 @@ static char dbpath[256];
 
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof(dbpath), "/tmp/tandem-unit-%d.db", (int)getpid());
-	unlink(dbpath);
-	struct db *db = db_open(dbpath);
-	if (!db)
-		return -1;
-	char dir[4200];
-	snprintf(dir, sizeof(dir), "%s/sql", test_root());
-	if (migrate_apply(db, dir) < 1)
-		return -1;
-	*state = db;
-	return 0;
+	*state = test_db_open("store", dbpath);
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	db_close(*state);
-	char p[300];
-	unlink(dbpath);
-	snprintf(p, sizeof(p), "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", dbpath);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-writer", dbpath);
-	unlink(p);
+	test_db_remove(*state, dbpath);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * (issue 13, "dependencies point one way"): each write owns its
  * transaction and leaves none open; the rules the pages used to check
  * inside their own transaction still hold. */
+#include "testdb.h"
 #include "testutil.h"
 
 #include <sodium.h>
@@ -21,28 +22,13 @@ static char dbpath[256];
 
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof(dbpath), "/tmp/tandem-unit-layers-%d.db", (int)getpid());
-	unlink(dbpath);
-	struct db *db = db_open(dbpath);
-	if (!db)
-		return -1;
-	char dir[4200];
-	snprintf(dir, sizeof(dir), "%s/sql", test_root());
-	if (migrate_apply(db, dir) < 1)
-		return -1;
-	*state = db;
-	return 0;
+	*state = test_db_open("layers", dbpath);
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	db_close(*state);
-	const char *ext[] = {"", "-wal", "-shm", "-writer"};
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		char p[300];
-		snprintf(p, sizeof(p), "%s%s", dbpath, ext[i]);
-		unlink(p);
-	}
+	test_db_remove(*state, dbpath);
 	return 0;
 }
 

@@ -1,0 +1,41 @@
+/* Shared by the unit tests that need a database: a temporary file
+ * migrated with the real sql/ files, and its removal. */
+#ifndef TANDEM_TESTDB_H
+#define TANDEM_TESTDB_H
+#include <stdio.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/migrate.h"
+#include "testutil.h"
+
+/* Open /tmp/tandem-unit-TAG-PID.db afresh (its name in path) and apply
+ * every migration. NULL on failure. */
+static inline struct db *test_db_open(const char *tag, char path[256])
+{
+	snprintf(path, 256, "/tmp/tandem-unit-%s-%d.db", tag, (int)getpid());
+	unlink(path);
+	struct db *db = db_open(path);
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/sql", test_root());
+	if (db && migrate_apply(db, dir) < 1) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* Close db and remove its file and every file SQLite and the writers'
+ * queue keep beside it. */
+static inline void test_db_remove(struct db *db, const char *path)
+{
+	db_close(db);
+	const char *ext[] = {"", "-wal", "-shm", "-writer"};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		char p[300];
+		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
+		unlink(p);
+	}
+}
+
+#endif
