@@ -430,6 +430,18 @@ long survey_release(struct db *db, int64_t survey, int k, int closing, long *wit
 	long dropped = 0;
 	if (withheld)
 		*withheld = 0;
+	/* Most answers find the batch not yet full: a read says so without
+	 * taking the writers' lock (a batch a stale read missed is released
+	 * by the next answer or the periodic task). */
+	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) >= :k FROM survey_pool WHERE survey_id = :s");
+	if (st && !closing) {
+		db_bind_int(st, ":k", k);
+		db_bind_int(st, ":s", survey);
+		int full = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (!full)
+			return 0;
+	}
 	if (db_begin(db) != DB_OK)
 		return -1;
 	long n = survey_release_in(db, survey, k, closing, &dropped);
