@@ -28,6 +28,7 @@
 #include "store/requests.h"
 #include "store/sessions.h"
 #include "store/surveys.h"
+#include "view/view.h"
 
 #define MAX_WORKERS 256
 
@@ -132,13 +133,11 @@ static int give_up_root(const struct config *cfg)
 	    lchown(cfg->auth_sock_path, u.uid, (gid_t)-1) != 0 || priv_hand_over(cfg->data, &u) != 0 ||
 	    priv_drop(&u) != 0)
 		return -1;
-	char tpl[4200];
-	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
-	if (access(cfg->data, W_OK | X_OK) != 0 || access(tpl, R_OK | X_OK) != 0) {
+	if (access(cfg->data, W_OK | X_OK) != 0) {
 		fprintf(stderr,
-			"tandem: user %s cannot reach %s or %s; choose a TANDEM_DATA (and a checkout) "
-			"outside a private home, e.g. TANDEM_DATA=/var/lib/tandem\n",
-			u.name, cfg->data, tpl);
+			"tandem: user %s cannot reach %s; choose a TANDEM_DATA outside a private home, e.g. "
+			"TANDEM_DATA=/var/lib/tandem\n",
+			u.name, cfg->data);
 		return -1;
 	}
 	return 0;
@@ -170,7 +169,13 @@ int server_run(const struct config *cfg)
 		return 1;
 	}
 	struct db *db = NULL;
-	if ((geteuid() == 0 && give_up_root(cfg) != 0) || !(db = db_open(cfg->db_path))) {
+	/* Templates are lexed once, here, and shared by every worker through
+	 * fork: read while the master may still be root, so the checkout may
+	 * sit in a directory the user it drops to cannot enter. */
+	char tpl[4200];
+	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
+	if (view_load(tpl) != 0 || (geteuid() == 0 && give_up_root(cfg) != 0) ||
+	    !(db = db_open(cfg->db_path))) {
 		close(fd);
 		unlink(cfg->sock_path);
 		unlink(cfg->auth_sock_path);

@@ -316,7 +316,10 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 		directory_register(db);
 	char tpl[4200];
 	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
-	if (!db || view_load(tpl) != 0) {
+	/* The master lexed the templates before it gave up root (a checkout
+	 * in a private directory is then still readable); a worker started
+	 * without it lexes them itself. */
+	if (!db || (!view_loaded() && view_load(tpl) != 0)) {
 		log_kv("error", "worker cannot start", LOG_END);
 		_exit(3);
 	}

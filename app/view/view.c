@@ -176,6 +176,11 @@ int view_load(const char *dir)
 	return rc;
 }
 
+int view_loaded(void)
+{
+	return ntemplates > 0;
+}
+
 void view_unload(void)
 {
 	if (render_os) {

@@ -15,6 +15,8 @@ struct vrow;  /* one row: values by position, r[0], r[1], ... */
  * "_NAME": for fragments a page renders per row). On a template error
  * prints "file:line: message" to stderr and returns -1. */
 int view_load(const char *tpl_dir);
+/* 1 once view_load has succeeded in this process (or the one that forked it). */
+int view_loaded(void);
 /* Free the lexed trees. */
 void view_unload(void);
 /* 1 when a template of that name was loaded. */
