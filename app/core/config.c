@@ -106,6 +106,21 @@ int config_load(struct config *cfg)
 	else
 		snprintf(cfg->origins, sizeof(cfg->origins), "http://127.0.0.1:%d,http://localhost:%d",
 			 cfg->port, cfg->port);
+	const char *b = getenv("TANDEM_BASE_URL");
+	if (b && *b) {
+		snprintf(cfg->base_url, sizeof(cfg->base_url), "%s", b);
+	} else {
+		snprintf(cfg->base_url, sizeof(cfg->base_url), "%s", cfg->origins);
+		cfg->base_url[strcspn(cfg->base_url, ", ")] = '\0';
+	}
+	size_t bl = strlen(cfg->base_url);
+	while (bl > 0 && cfg->base_url[bl - 1] == '/')
+		cfg->base_url[--bl] = '\0';
+	if (strncmp(cfg->base_url, "https://", 8) != 0 && strncmp(cfg->base_url, "http://", 7) != 0) {
+		fprintf(stderr, "tandem: TANDEM_BASE_URL must start with https:// or http:// (got \"%s\")\n",
+			cfg->base_url);
+		return -1;
+	}
 	const char *u = getenv("TANDEM_USER");
 	snprintf(cfg->user, sizeof(cfg->user), "%s", u && *u ? u : "tandem");
 	clock_set_data_dir(cfg->data);

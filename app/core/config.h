@@ -21,6 +21,10 @@ struct config {
 	 * e.g. "https://mentoring.example.com". Default: this machine's
 	 * http://127.0.0.1:PORT and http://localhost:PORT. */
 	char origins[1024];
+	/* $TANDEM_BASE_URL: what links in mail and feeds start with
+	 * ("https://mentoring.example.com", no trailing slash). Default: the
+	 * first of the origins. */
+	char base_url[1024];
 	/* $TANDEM_USER: who `serve` becomes when started as root (default
 	 * "tandem"); unused otherwise. */
 	char user[64];

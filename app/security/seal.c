@@ -24,6 +24,19 @@ static struct {
 static int nring;
 static char ring_path[4200];
 
+_Static_assert(SEAL_LINK_KEY_BYTES == crypto_kdf_KEYBYTES, "link key size");
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == crypto_kdf_KEYBYTES, "kdf master key size");
+
+int seal_link_keys(unsigned char (*out)[SEAL_LINK_KEY_BYTES], int max)
+{
+	int n = 0;
+	/* A subkey, never the sealing key itself: a MAC under it tells
+	 * nothing about the key that guards the notes. */
+	for (; n < nring && n < max; n++)
+		crypto_kdf_derive_from_key(out[n], SEAL_LINK_KEY_BYTES, 1, "tdmlinks", ring[n].k);
+	return n;
+}
+
 static int new_key(int slot)
 {
 	crypto_aead_xchacha20poly1305_ietf_keygen(ring[slot].k);

@@ -32,6 +32,12 @@ int seal_rotate_finish(void);
  * each name removed on stdout. Returns how many, or -1 after an error. */
 int seal_drop_retired(const char *key_path);
 
+/* Keys for signing links (security/linktoken.h), one derived from each
+ * key of the ring, the current key's first: a link signed under a key
+ * that a rotation retired no longer checks. Writes at most max keys to
+ * out and returns how many (0 before seal_init). */
+#define SEAL_LINK_KEY_BYTES 32
+int seal_link_keys(unsigned char (*out)[SEAL_LINK_KEY_BYTES], int max);
 /* Forget the keys (zeroed). */
 void seal_done(void);
 

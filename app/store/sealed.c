@@ -37,6 +37,9 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	[SEALED_SURVEY_POOL] = {"survey_pool", "sealed", "sealed", SEALED_KEY_HEX,
 				"SELECT id, 0, sealed FROM survey_pool WHERE sealed IS NOT NULL",
 				"UPDATE survey_pool SET sealed = :s WHERE id = :a AND :b = 0"},
+	/* The agenda written ahead is sealed for the one planned session
+	 * (mentorship:plan_no): it cannot surface on the next one. */
+	[SEALED_NEXT_AGENDA] = BY_PAIR("mentorships", "next_agenda", "next_agenda", "id", "plan_no"),
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)
