@@ -156,7 +156,7 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 
 /* One request in flight: its connection, what it read and what it will
  * answer. A group holds several until their shared commit. */
-struct slot {
+struct inflight {
 	FCGX_Request fr;
 	struct buf body, head;
 	struct response resp;
@@ -165,14 +165,17 @@ struct slot {
 	int64_t t0;
 };
 
+/* next_connection: nobody else is waiting right now. */
+#define NONE_WAITING (-2)
+
 /* Up to this many requests share one commit; the rest wait for the next. */
 #define GROUP_MAX 16
 
 /* The next connection on the listening socket, which the master made
  * non-blocking so that a worker can ask whether another request is
  * waiting without being stuck when another worker took it. wait: block
- * until one comes. Returns a descriptor, -2 when none is waiting, or -1
- * on an error the worker cannot go on from. */
+ * until one comes. Returns a descriptor, NONE_WAITING, or -1 on an
+ * error the worker cannot go on from. */
 static int next_connection(int listen_fd, int wait)
 {
 	for (;;) {
@@ -190,7 +193,7 @@ static int next_connection(int listen_fd, int wait)
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -1;
 		if (!wait)
-			return -2;
+			return NONE_WAITING;
 		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
 			return -1;
@@ -201,7 +204,7 @@ static int next_connection(int listen_fd, int wait)
  * its request has no connection; handed one, it reads from it (kept open
  * by keepConnection through the finish it runs first). 0, or -1 when the
  * request was malformed (libfcgi closed fd). */
-static int slot_take(struct slot *s, int fd)
+static int inflight_accept(struct inflight *s, int fd)
 {
 	/* libfcgi's own accept waits as long for a new connection's first
 	 * bytes, and drops it if none come (its failure path would linger
@@ -226,10 +229,13 @@ static int slot_take(struct slot *s, int fd)
 	return 0;
 }
 
-/* Read and parse the request in s. Returns -1 when it was bad (its error
- * page is set), 1 when it may share a commit with the requests around it
- * (dispatch_route, which also finds its route), 0 when it must run alone. */
-static int slot_parse(struct slot *s, const struct config *cfg, struct db *db)
+/* What inflight_parse found: a request answered already (malformed: its
+ * error page is set), one that must commit alone, or a short POST that
+ * may share a commit with the requests around it (dispatch_route). */
+enum parsed { PARSED_BAD, PARSED_ALONE, PARSED_SHARES };
+
+/* Read and parse the request in s, and find its route. */
+static enum parsed inflight_parse(struct inflight *s, const struct config *cfg, struct db *db)
 {
 	s->c = (struct ctx){.req = &s->req, .resp = &s->resp, .db = db, .cfg = cfg, .now = clock_now()};
 	int st = read_body(&s->fr, &s->body);
@@ -241,12 +247,12 @@ static int slot_parse(struct slot *s, const struct config *cfg, struct db *db)
 			  st == 413   ? "That was more than this form accepts."
 			  : st == 415 ? "Forms must be sent as application/x-www-form-urlencoded."
 				      : "The request was malformed.");
-		return -1;
+		return PARSED_BAD;
 	}
-	return dispatch_route(&s->req);
+	return dispatch_route(&s->req) ? PARSED_SHARES : PARSED_ALONE;
 }
 
-static void slot_run(struct slot *s, struct db *db)
+static void inflight_run(struct inflight *s, struct db *db)
 {
 	/* A POST's checks share it too; its write ends it. */
 	db_read_begin(db);
@@ -255,7 +261,7 @@ static void slot_run(struct slot *s, struct db *db)
 }
 
 /* Send s's response, end the request and log it. */
-static void slot_send(struct slot *s, int group)
+static void inflight_send(struct inflight *s, int group)
 {
 	/* Head and body go straight into libfcgi's buffer, unjoined. */
 	resp_serialise_head(&s->resp, &s->head);
@@ -272,7 +278,7 @@ static void slot_send(struct slot *s, int group)
 /* Commit the group held in s[0..n) and answer its requests: what they
  * said when the commit held, the store's error page when it did not
  * (nothing of theirs was saved). Disarms the group, also when n is 0. */
-static void group_finish(struct slot *s, int n, struct db *db)
+static void group_finish(struct inflight *s, int n, struct db *db)
 {
 	enum db_rc rc = db_group_commit(db);
 	if (rc != DB_OK && n > 0) {
@@ -285,7 +291,7 @@ static void group_finish(struct slot *s, int n, struct db *db)
 			resp_reset(&s[i].resp);
 			ctx_store_error(&s[i].c, rc);
 		}
-		slot_send(&s[i], n);
+		inflight_send(&s[i], n);
 	}
 }
 
@@ -333,7 +339,7 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 	pw_slots_init(cfg->data, slots > 0 ? slots : 1, auth ? NULL : request_queued);
 	request_ids_reseed();
 	FCGX_Init();
-	static struct slot group[GROUP_MAX];
+	static struct inflight group[GROUP_MAX];
 	for (int i = 0; i < GROUP_MAX; i++)
 		FCGX_InitRequest(&group[i].fr, -1, 0); /* -1: never accepts by itself */
 	/* Group commit. A short POST is handled inside a write transaction
@@ -346,8 +352,8 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 	for (;;) {
 		if (stopping && n == 0)
 			break;
-		int fd = stopping ? -2 : next_connection(listen_fd, n == 0);
-		if (fd == -2) { /* nobody else is waiting: commit now */
+		int fd = stopping ? NONE_WAITING : next_connection(listen_fd, n == 0);
+		if (fd == NONE_WAITING) { /* commit now */
 			group_finish(group, n, db);
 			n = 0;
 			busy = 0;
@@ -358,21 +364,21 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 			break;
 		}
 		busy = 1;
-		struct slot *s = &group[n];
-		if (slot_take(s, fd) != 0) {
+		struct inflight *s = &group[n];
+		if (inflight_accept(s, fd) != 0) {
 			busy = n > 0;
 			continue;
 		}
-		int may_group = slot_parse(s, cfg, db);
-		if (may_group < 0 || (!may_group && n > 0)) {
+		enum parsed p = inflight_parse(s, cfg, db);
+		if (p == PARSED_BAD || (p == PARSED_ALONE && n > 0)) {
 			group_finish(group, n, db);
 			n = 0;
 		}
-		if (may_group > 0)
+		if (p == PARSED_SHARES)
 			db_group_arm(db);
-		if (may_group >= 0)
-			slot_run(s, db);
-		if (may_group > 0 && db_group_pending(db)) {
+		if (p != PARSED_BAD)
+			inflight_run(s, db);
+		if (p == PARSED_SHARES && db_group_pending(db)) {
 			if (++n < GROUP_MAX)
 				continue;
 			group_finish(group, n, db);
@@ -380,7 +386,7 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 			/* Nothing of its own to commit: the group before it (if
 			 * any) commits and is answered, then this one. */
 			group_finish(group, n, db);
-			slot_send(s, 0);
+			inflight_send(s, 0);
 		}
 		n = 0;
 		busy = 0;

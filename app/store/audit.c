@@ -25,5 +25,5 @@ enum db_rc audit_add(struct db *db, int64_t now, const char *event, int64_t acto
 		db_bind_text(st, ":d", detail);
 	else
 		db_bind_null(st, ":d");
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }

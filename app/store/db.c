@@ -12,27 +12,52 @@
 
 #define CACHE_SLOTS 512
 
-struct slot {
+struct stmt_entry {
 	const char *sql;
 	sqlite3_stmt *st;
 };
 
 struct db {
 	sqlite3 *h;
-	int read_tx;  /* inside db_read_begin's transaction */
+	enum db_tx tx; /* the transaction state (db.h) */
+	/* The worker's word that the next write transaction opens (or joins)
+	 * a group rather than one of its own; cleared by db_group_commit. */
+	int group_armed;
 	int wlock_fd; /* the writers' queue (store/wlock.h), -1 without */
 	int wlocked;  /* this process is the writer */
-	/* Group commit (db.h): armed by the worker for a short POST; open once
-	 * a member began; lost when SQLite rolled the whole transaction back
-	 * under a member; member while one member's SAVEPOINT is open. */
-	int group_armed, group_open, group_lost, member;
-	struct slot cache[CACHE_SLOTS];
+	struct stmt_entry cache[CACHE_SLOTS];
 };
 
-/* One connection per process, from db_open: db_exec_step, which has only
- * the statement, finds through it the read transaction to end before a
- * write and the writers' queue to join for a lone write. */
-static struct db *open_db;
+/* The transitions db.h's table allows, and nothing else: a test build
+ * stops at the first other one (the bug is then where it happened, not
+ * where its effect is noticed); a release build logs it and goes on. */
+static const unsigned char tx_allowed[DB_TX_COUNT][DB_TX_COUNT] = {
+	[DB_TX_IDLE] = {[DB_TX_READ] = 1, [DB_TX_WRITE] = 1, [DB_TX_GROUP] = 1},
+	[DB_TX_READ] = {[DB_TX_IDLE] = 1},
+	[DB_TX_WRITE] = {[DB_TX_IDLE] = 1},
+	[DB_TX_GROUP] = {[DB_TX_MEMBER] = 1, [DB_TX_LOST] = 1, [DB_TX_IDLE] = 1},
+	[DB_TX_MEMBER] = {[DB_TX_GROUP] = 1, [DB_TX_LOST] = 1},
+	[DB_TX_LOST] = {[DB_TX_IDLE] = 1},
+};
+
+static const char *const tx_names[DB_TX_COUNT] = {"idle", "read", "write", "group", "member", "lost"};
+
+static void tx_move(struct db *db, enum db_tx to)
+{
+	if (!tx_allowed[db->tx][to]) {
+		log_kv("error", "transaction state: transition not allowed", "from", tx_names[db->tx], "to",
+		       tx_names[to], LOG_END);
+#ifdef TANDEM_TESTING
+		abort();
+#endif
+	}
+	db->tx = to;
+}
+
+enum db_tx db_tx_state(const struct db *db)
+{
+	return db->tx;
+}
 
 sqlite3 *db_handle(struct db *db)
 {
@@ -111,7 +136,6 @@ struct db *db_open(const char *path)
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	open_db = db;
 	return db;
 }
 
@@ -139,14 +163,13 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
-	db->member = db->group_open = 0;
+	/* Closing ends whatever was open, from any state. */
 	if (!sqlite3_get_autocommit(db->h))
-		db_rollback(db);
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->tx = DB_TX_IDLE;
 	writer_leave(db);
 	if (db->wlock_fd >= 0)
 		close(db->wlock_fd);
-	if (open_db == db)
-		open_db = NULL;
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
@@ -157,7 +180,7 @@ sqlite3_stmt *db_stmt_literal(struct db *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
 	for (size_t k = 0; k < CACHE_SLOTS; k++) {
-		struct slot *s = &db->cache[(h + k) % CACHE_SLOTS];
+		struct stmt_entry *s = &db->cache[(h + k) % CACHE_SLOTS];
 		if (s->sql == sql) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
@@ -222,74 +245,78 @@ static int step_control(struct db *db, const char *sql)
 	return rc;
 }
 
+/* Roll back whatever transaction is open, leave the writers' queue and
+ * be idle (from read, write, an open group or a lost one). */
+static void tx_abandon(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		step_control(db, "ROLLBACK");
+	writer_leave(db);
+	tx_move(db, DB_TX_IDLE);
+}
+
 /* SQLite rolls a whole transaction back on some errors (I/O, full disk,
  * out of memory): every member before this one is gone with it, so the
  * group can only fail. */
 static void group_check(struct db *db)
 {
-	if (db->group_open && sqlite3_get_autocommit(db->h)) {
+	if ((db->tx == DB_TX_GROUP || db->tx == DB_TX_MEMBER) && sqlite3_get_autocommit(db->h)) {
 		log_kv("error", "a grouped transaction was rolled back under a member", LOG_END);
-		db->group_open = 0;
-		db->group_lost = 1;
-		db->member = 0;
+		tx_move(db, DB_TX_LOST);
 		writer_leave(db);
 	}
 }
 
 void db_read_begin(struct db *db)
 {
-	if (db->group_open)
-		return; /* the group's transaction is this request's snapshot */
-	sqlite3_stmt *st = DB_STMT(db, "BEGIN");
-	if (st && sqlite3_step(st) == SQLITE_DONE) {
-		db->read_tx = 1;
-	}
-	if (st)
-		sqlite3_reset(st);
+	/* In a group, the group's transaction is this request's snapshot; a
+	 * lost group reads statement by statement until it is answered. */
+	if (db->tx != DB_TX_IDLE)
+		return;
+	if (step_control(db, "BEGIN") == SQLITE_DONE)
+		tx_move(db, DB_TX_READ);
 }
 
 void db_read_end(struct db *db)
 {
 	/* Callers end a read before argon2id; inside a group that would hold
 	 * every member's commit (and the writers' queue) for a hash. */
-	if (db->group_open)
+	if (db->tx == DB_TX_GROUP || db->tx == DB_TX_MEMBER)
 		log_kv("error", "slow work inside a grouped commit", LOG_END);
-	if (!db->read_tx)
+	if (db->tx != DB_TX_READ)
 		return;
-	db->read_tx = 0;
-	sqlite3_stmt *st = DB_STMT(db, "COMMIT");
-	if (st) {
-		sqlite3_step(st);
-		sqlite3_reset(st);
-	}
-	if (!sqlite3_get_autocommit(db->h))
-		db_rollback(db);
+	if (step_control(db, "COMMIT") != SQLITE_DONE)
+		log_kv("error", "ending a read transaction failed", LOG_END);
+	tx_abandon(db);
 }
 
-enum db_rc db_exec_step(sqlite3_stmt *st)
+enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 {
 	if (!st)
 		return DB_ERR;
+	if (sqlite3_db_handle(st) != db->h) {
+		log_kv("error", "a statement of another connection", LOG_END);
+		sqlite3_reset(st);
+		return DB_ERR;
+	}
 	int writes = !sqlite3_stmt_readonly(st);
-	struct db *own = open_db && sqlite3_db_handle(st) == open_db->h ? open_db : NULL;
-	if (own && writes && own->read_tx)
-		db_read_end(own);
+	if (writes && db->tx == DB_TX_READ)
+		db_read_end(db);
 	/* A lone writing statement is a transaction of its own: it queues
 	 * like one. Inside db_begin's transaction the queue is held already. */
-	struct db *lone = NULL;
-	if (own && writes && sqlite3_get_autocommit(own->h) && !own->wlocked) {
-		if (writer_enter(own) != 0) {
+	int lone = 0;
+	if (writes && sqlite3_get_autocommit(db->h) && !db->wlocked) {
+		if (writer_enter(db) != 0) {
 			sqlite3_reset(st);
 			log_kv("warn", "database busy", LOG_END);
 			return DB_BUSY;
 		}
-		lone = own;
+		lone = 1;
 	}
 	int rc = sqlite3_step(st);
 	if (lone)
-		writer_leave(lone);
-	if (own)
-		group_check(own);
+		writer_leave(db);
+	group_check(db);
 	enum db_rc r = db_rc_from(rc);
 	if (r == DB_ERR)
 		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
@@ -297,7 +324,7 @@ enum db_rc db_exec_step(sqlite3_stmt *st)
 	return r;
 }
 
-/* A member of the armed group: its own SAVEPOINT, so a member that fails
+/* A member of the open group: its own SAVEPOINT, so a member that fails
  * undoes only its own writes. */
 static enum db_rc member_begin(struct db *db)
 {
@@ -305,20 +332,26 @@ static enum db_rc member_begin(struct db *db)
 		group_check(db);
 		return DB_ERR;
 	}
-	db->member = 1;
+	tx_move(db, DB_TX_MEMBER);
 	return DB_OK;
 }
 
 enum db_rc db_begin(struct db *db)
 {
-	if (db->group_lost)
-		return DB_ERR; /* the group fails as a whole; add nothing to it */
-	if (db->group_open)
-		return member_begin(db);
-	db_read_end(db);
-	sqlite3_stmt *st = DB_STMT(db, "BEGIN IMMEDIATE");
-	if (!st)
+	switch (db->tx) {
+	case DB_TX_LOST: return DB_ERR; /* the group fails as a whole; add nothing to it */
+	case DB_TX_GROUP: return member_begin(db);
+	case DB_TX_WRITE:
+	case DB_TX_MEMBER:
+		/* A function that owns its transaction was called inside
+		 * another's: a programming error, never a nested commit. */
+		tx_move(db, db->tx);
+		log_kv("error", "a transaction was begun inside another", LOG_END);
 		return DB_ERR;
+	case DB_TX_READ: db_read_end(db); break;
+	case DB_TX_IDLE:
+	case DB_TX_COUNT: break;
+	}
 	if (writer_enter(db) != 0) {
 		log_kv("warn", "database busy", LOG_END);
 		return DB_BUSY;
@@ -326,12 +359,13 @@ enum db_rc db_begin(struct db *db)
 	/* busy_timeout already waits up to 5 s inside each attempt; a few more
 	 * attempts ride out a checkpoint or a recovery, then we answer 503. */
 	for (int attempt = 0; attempt < 3; attempt++) {
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE && !db->group_armed)
+		int rc = step_control(db, "BEGIN IMMEDIATE");
+		if (rc == SQLITE_DONE && !db->group_armed) {
+			tx_move(db, DB_TX_WRITE);
 			return DB_OK;
+		}
 		if (rc == SQLITE_DONE) {
-			db->group_open = 1;
+			tx_move(db, DB_TX_GROUP);
 			return member_begin(db);
 		}
 		if (db_rc_from(rc) != DB_BUSY) {
@@ -344,57 +378,62 @@ enum db_rc db_begin(struct db *db)
 	return DB_BUSY;
 }
 
+/* COMMIT the write transaction or the group: idle either way, DB_OK when
+ * it held. */
 static enum db_rc commit_tx(struct db *db)
 {
-	sqlite3_stmt *st = DB_STMT(db, "COMMIT");
-	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-	if (st)
-		sqlite3_reset(st);
+	int rc = step_control(db, "COMMIT");
 	if (rc == SQLITE_DONE) {
 		writer_leave(db);
+		tx_move(db, DB_TX_IDLE);
 		return DB_OK;
 	}
-	db_rollback(db);
+	tx_abandon(db);
 	return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
+}
+
+/* Undo the open member's writes alone: back to the group, or lost when
+ * SQLite took the whole transaction with it. */
+static void member_rollback(struct db *db)
+{
+	step_control(db, "ROLLBACK TO member");
+	step_control(db, "RELEASE member");
+	if (sqlite3_get_autocommit(db->h)) {
+		group_check(db);
+		return;
+	}
+	tx_move(db, DB_TX_GROUP);
 }
 
 enum db_rc db_commit(struct db *db)
 {
-	if (db->group_open && !db->member)
-		return DB_ERR; /* no member of its own (its db_begin failed) */
-	if (!db->member)
-		return commit_tx(db);
-	/* A member's writes join the group; they are durable at its commit. */
-	db->member = 0;
-	if (step_control(db, "RELEASE member") == SQLITE_DONE)
-		return DB_OK;
-	group_check(db);
-	if (db->group_open) {
-		db->member = 1;
-		db_rollback(db);
+	switch (db->tx) {
+	case DB_TX_WRITE: return commit_tx(db);
+	case DB_TX_MEMBER:
+		/* A member's writes join the group; they are durable at its commit. */
+		if (step_control(db, "RELEASE member") == SQLITE_DONE) {
+			tx_move(db, DB_TX_GROUP);
+			return DB_OK;
+		}
+		group_check(db);
+		if (db->tx == DB_TX_MEMBER)
+			member_rollback(db);
+		return DB_ERR;
+	default: return DB_ERR; /* nothing of its own: its db_begin failed */
 	}
-	return DB_ERR;
 }
 
 void db_rollback(struct db *db)
 {
-	if (db->member) {
-		db->member = 0;
-		step_control(db, "ROLLBACK TO member");
-		step_control(db, "RELEASE member");
-		group_check(db);
-		return;
+	switch (db->tx) {
+	case DB_TX_MEMBER: member_rollback(db); return;
+	case DB_TX_GROUP:
+	case DB_TX_LOST: return; /* nothing of this request's: the others' writes stay */
+	case DB_TX_READ:
+	case DB_TX_WRITE: tx_abandon(db); return;
+	case DB_TX_IDLE:
+	case DB_TX_COUNT: writer_leave(db); return;
 	}
-	if (db->group_open)
-		return; /* nothing of this request's: the others' writes stay */
-	if (!sqlite3_get_autocommit(db->h)) {
-		sqlite3_stmt *st = DB_STMT(db, "ROLLBACK");
-		if (st) {
-			sqlite3_step(st);
-			sqlite3_reset(st);
-		}
-	}
-	writer_leave(db);
 }
 
 int db_begin_to(struct db *db, enum db_rc *out)
@@ -416,17 +455,17 @@ enum db_rc db_end(struct db *db, enum db_rc rc)
 
 void db_request_end(struct db *db)
 {
-	if (db->read_tx)
+	if (db->tx == DB_TX_READ)
 		db_read_end(db);
-	if (db->member) {
+	if (db->tx == DB_TX_MEMBER || db->tx == DB_TX_WRITE) {
 		log_kv("error", "a transaction was left open; rolled back", LOG_END);
 		db_rollback(db);
 	}
-	if (db->group_open)
+	if (db->tx != DB_TX_IDLE)
 		return; /* the group's commit is the worker's */
 	if (!sqlite3_get_autocommit(db->h)) {
 		log_kv("error", "a transaction was left open; rolled back", LOG_END);
-		db_rollback(db);
+		step_control(db, "ROLLBACK");
 	}
 	writer_leave(db);
 }
@@ -438,22 +477,21 @@ void db_group_arm(struct db *db)
 
 int db_group_pending(const struct db *db)
 {
-	return db->group_open || db->group_lost;
+	return db->tx == DB_TX_GROUP || db->tx == DB_TX_MEMBER || db->tx == DB_TX_LOST;
 }
 
 enum db_rc db_group_commit(struct db *db)
 {
-	enum db_rc rc = db->group_lost ? DB_ERR : DB_OK;
-	if (db->member)
-		db_rollback(db);
-	if (db->group_open) {
-		db->group_open = 0;
-		if (rc == DB_OK)
-			rc = commit_tx(db);
-		else
-			db_rollback(db);
+	if (db->tx == DB_TX_MEMBER)
+		db_rollback(db); /* a member left open is not part of the group */
+	enum db_rc rc = DB_OK;
+	if (db->tx == DB_TX_GROUP) {
+		rc = commit_tx(db);
+	} else if (db->tx == DB_TX_LOST) {
+		rc = DB_ERR;
+		tx_abandon(db);
 	}
-	db->group_armed = db->group_lost = 0;
+	db->group_armed = 0;
 	return rc;
 }
 

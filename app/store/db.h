@@ -16,6 +16,40 @@ enum db_rc {
 
 struct db;
 
+/* The transaction state of a connection: one value, moved only along the
+ * table below (store/db.c's tx_allowed; a test build aborts on any other
+ * move, a release build logs it).
+ *
+ *   from    call                                  to
+ *   idle    db_read_begin                          read
+ *   read    db_read_end, or a write statement      idle
+ *   idle    db_begin (read ended first)            write, or group then
+ *                                                  member when armed
+ *   write   db_commit / db_rollback                idle
+ *   group   db_begin (a further request joins)     member
+ *   member  db_commit (RELEASE) / db_rollback      group
+ *   group,  SQLite rolled the whole transaction    lost
+ *   member  back (I/O error, full disk)
+ *   group,  db_group_commit                        idle (DB_OK only from
+ *   lost                                           group, when it held)
+ *
+ * The writers' queue is held in write, group and member (and for the one
+ * statement of a lone write in idle). Arming (db_group_arm) is not a
+ * state: it is the worker's word that the next db_begin from idle opens
+ * a group instead of a write; db_group_commit disarms. */
+enum db_tx {
+	DB_TX_IDLE,   /* autocommit: each statement its own transaction */
+	DB_TX_READ,   /* a snapshot for the request (db_read_begin) */
+	DB_TX_WRITE,  /* BEGIN IMMEDIATE of one request, not grouped */
+	DB_TX_GROUP,  /* a group's transaction, between members */
+	DB_TX_MEMBER, /* a group member's SAVEPOINT is open */
+	DB_TX_LOST,   /* the group's transaction is gone; it can only fail */
+	DB_TX_COUNT
+};
+
+/* The connection's state (for tests and assertions). */
+enum db_tx db_tx_state(const struct db *db);
+
 /* Open path (created when missing) with WAL, busy_timeout 5000,
  * foreign_keys, synchronous=FULL and secure_delete. Returns NULL after
  * logging the reason. Close with db_close. */
@@ -41,8 +75,10 @@ int db_bind_int(sqlite3_stmt *st, const char *name, int64_t v);
 int db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, int n);
 int db_bind_null(sqlite3_stmt *st, const char *name);
 
-/* Step a statement that returns no rows; DB_OK, DB_CONFLICT, DB_BUSY or DB_ERR. */
-enum db_rc db_exec_step(sqlite3_stmt *st);
+/* Step a statement of db's that returns no rows; DB_OK, DB_CONFLICT,
+ * DB_BUSY or DB_ERR. A writing statement ends a read transaction first;
+ * outside a write transaction it queues for the writers' lock alone. */
+enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st);
 /* Map an sqlite result code to db_rc. */
 enum db_rc db_rc_from(int sqlite_rc);
 

@@ -95,12 +95,12 @@ static enum db_rc directory_drop(struct db *db, int64_t uid)
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	st = DB_STMT(db, "DELETE FROM mentor_cards WHERE user_id = :u");
 	if (rc != DB_OK || !st)
 		return rc != DB_OK ? rc : DB_ERR;
 	db_bind_int(st, ":u", uid);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
@@ -177,7 +177,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		if (st) {
 			db_bind_int(st, ":v", version);
 			bind_card(st, &card);
-			rc = db_exec_step(st);
+			rc = db_exec_step(db, st);
 		} else {
 			rc = DB_ERR;
 		}
@@ -193,7 +193,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 			db_bind_int(st, ":fm", formats);
 			db_bind_text(st, ":ids", focus_ids);
 			db_bind_int(st, ":v", version);
-			rc = db_exec_step(st);
+			rc = db_exec_step(db, st);
 		} else if (rc == DB_OK) {
 			rc = DB_ERR;
 		}

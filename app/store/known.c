@@ -42,7 +42,7 @@ enum db_rc known_fail(struct db *db, const char *cookie, int64_t user_id)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
 	db_bind_int(st, ":u", user_id);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc known_issue(struct db *db, int64_t user_id, int64_t now, char b64[TOKEN_B64_LEN])
@@ -58,7 +58,7 @@ enum db_rc known_issue(struct db *db, int64_t user_id, int64_t now, char b64[TOK
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
 	db_bind_int(st, ":u", user_id);
 	db_bind_int(st, ":now", now);
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
 		return rc;
 	/* A client that drops the cookie gets a new row at every sign-in:
@@ -70,7 +70,7 @@ enum db_rc known_issue(struct db *db, int64_t user_id, int64_t now, char b64[TOK
 		return DB_ERR;
 	db_bind_int(st, ":u", user_id);
 	db_bind_int(st, ":keep", KNOWN_PER_ACCOUNT);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 void known_purge(struct db *db, int64_t now)
@@ -79,7 +79,7 @@ void known_purge(struct db *db, int64_t now)
 	if (!st)
 		return;
 	db_bind_int(st, ":t", now - KNOWN_SECONDS);
-	db_exec_step(st);
+	db_exec_step(db, st);
 }
 
 enum db_rc known_forget_user(struct db *db, int64_t user_id, const char *keep)
@@ -95,5 +95,5 @@ enum db_rc known_forget_user(struct db *db, int64_t user_id, const char *keep)
 		db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
 	else
 		db_bind_null(st, ":h");
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }

@@ -71,7 +71,7 @@ static enum db_rc insert_private(struct db *db, int64_t meeting, int64_t uid, co
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":now", now);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const char *today, int64_t now,
@@ -130,7 +130,7 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	db_bind_text(st, ":k", n->kind);
 	db_bind_text(st, ":l", n->labels);
 	db_bind_int(st, ":now", now);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (n->private_notes && *n->private_notes) {
 		if ((rc = insert_private(db, *id, n->author_id, n->private_notes, nonce[2], now)) != DB_OK)
@@ -233,7 +233,7 @@ enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *
 	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, id, 0, shared_notes) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", id);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	return commit_or_store(db, dbrc);
 }
@@ -253,7 +253,7 @@ enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", id);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	return commit_or_store(db, dbrc);
 }
@@ -292,7 +292,7 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (body && *body) {
 		if ((rc = insert_private(db, meeting, uid, body, nonce[0], now)) != DB_OK)
@@ -328,7 +328,7 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 	db_bind_text(st, ":t", f->use_of_time);
 	db_bind_int(st, ":s", f->shared);
 	db_bind_int(st, ":now", now);
-	rc = db_exec_step(st);
+	rc = db_exec_step(db, st);
 	if (rc == DB_CONFLICT) {
 		db_rollback(db);
 		return MEET_CONFLICT;
@@ -403,13 +403,13 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 	db_bind_text(st, ":o", owner);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", meeting);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	st = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");
 	if (!st || bind_sealed(st, ":b", nonce[0], SEALED_ACTION_ITEM, id, 0, body) != 0)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":id", id);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	return commit_or_store(db, dbrc);
 }
@@ -427,7 +427,7 @@ enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done,
 	db_bind_int(st, ":d", done);
 	db_bind_int(st, ":id", item);
 	db_bind_int(st, ":u", uid);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (sqlite3_changes(db_handle(db)) == 0) {
 		db_rollback(db);

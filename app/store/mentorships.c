@@ -98,7 +98,7 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 		db_bind_null(st, ":o");
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	/* A place is free again in the directory. */
 	int64_t mentor = 0;
@@ -141,7 +141,7 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 	db_bind_int(st, ":d", done);
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":w", week);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if (sqlite3_changes(db_handle(db)) == 0) {
 		db_rollback(db);
@@ -171,5 +171,5 @@ enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t a
 		db_bind_null(u, ":t");
 	db_bind_int(u, ":m", id);
 	db_bind_int(u, ":u", uid);
-	return db_end(db, db_exec_step(u));
+	return db_end(db, db_exec_step(db, u));
 }

@@ -81,7 +81,7 @@ int migrate_apply(struct db *db, const char *sql_dir)
 			st = DB_STMT(db, "INSERT INTO schema_migrations(name, applied_at) "
 					 "VALUES (:n, unixepoch())");
 			db_bind_text(st, ":n", names[i]);
-			if (db_exec_step(st) != DB_OK || db_commit(db) != DB_OK) {
+			if (db_exec_step(db, st) != DB_OK || db_commit(db) != DB_OK) {
 				db_rollback(db);
 				applied = -1;
 			} else {

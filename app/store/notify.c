@@ -35,7 +35,7 @@ static enum db_rc ensure_row(struct db *db, int64_t uid)
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
 		return rc;
 	sqlite3_stmt *q = DB_STMT(db, "SELECT 1 FROM notify_prefs p JOIN users u ON u.id = p.user_id "
@@ -65,7 +65,7 @@ enum db_rc notify_prefs_save(struct db *db, int64_t uid, uint64_t off, int diges
 		db_bind_int(st, ":o", (int64_t)(off & ((UINT64_C(1) << NOTIFY_KIND_COUNT) - 1)));
 		db_bind_int(st, ":d", digest ? 1 : 0);
 		db_bind_int(st, ":u", uid);
-		rc = db_exec_step(st);
+		rc = db_exec_step(db, st);
 	}
 	return db_end(db, rc);
 }
@@ -84,7 +84,7 @@ enum db_rc notify_turn_off(struct db *db, int64_t uid, enum notify_kind kind)
 	if (rc == DB_OK) {
 		db_bind_int(st, ":bit", (int64_t)(UINT64_C(1) << kind));
 		db_bind_int(st, ":u", uid);
-		rc = db_exec_step(st);
+		rc = db_exec_step(db, st);
 	}
 	return db_end(db, rc);
 }

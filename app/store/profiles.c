@@ -149,7 +149,7 @@ enum db_rc topic_id(struct db *db, const char *name, int create, int64_t *id)
 			return DB_ERR;
 		db_bind_text(ins, ":n", name);
 		db_bind_text(ins, ":k", key);
-		enum db_rc rc = db_exec_step(ins);
+		enum db_rc rc = db_exec_step(db, ins);
 		if (rc != DB_OK)
 			return rc;
 	}
@@ -171,7 +171,7 @@ static enum db_rc replace_topics(struct db *db, int64_t uid, const char *kind, c
 		return DB_ERR;
 	db_bind_int(del, ":u", uid);
 	db_bind_text(del, ":k", kind);
-	enum db_rc rc = db_exec_step(del);
+	enum db_rc rc = db_exec_step(db, del);
 	char names[TOPICS_MAX][TOPIC_MAX_CHARS * 4 + 1];
 	const char *why;
 	int n = topics_split(list, names, &why);
@@ -187,7 +187,7 @@ static enum db_rc replace_topics(struct db *db, int64_t uid, const char *kind, c
 		db_bind_int(ins, ":u", uid);
 		db_bind_text(ins, ":k", kind);
 		db_bind_int(ins, ":t", tid);
-		rc = db_exec_step(ins);
+		rc = db_exec_step(db, ins);
 	}
 	return rc;
 }
@@ -210,14 +210,14 @@ enum db_rc profile_save(struct db *db, int64_t uid, const char *display_name, co
 	db_bind_int(st, ":f", p->formats);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":u", uid);
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	if (rc == DB_OK) {
 		sqlite3_stmt *u = DB_STMT(db, "UPDATE users SET display_name = :n WHERE id = :u");
 		if (!u)
 			return DB_ERR;
 		db_bind_text(u, ":n", display_name);
 		db_bind_int(u, ":u", uid);
-		rc = db_exec_step(u);
+		rc = db_exec_step(db, u);
 	}
 	if (rc == DB_OK)
 		rc = replace_topics(db, uid, "interest", p->interests);

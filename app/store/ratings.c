@@ -9,7 +9,7 @@ enum db_rc ratings_configure(struct db *db, int k)
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_int(st, ":k", k);
-	return db_end(db, db_exec_step(st));
+	return db_end(db, db_exec_step(db, st));
 }
 
 enum db_rc ratings_shown(struct db *db, struct rating_figures *out)

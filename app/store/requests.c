@@ -38,7 +38,7 @@ static enum db_rc expire_for(struct db *db, int64_t now)
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":t", now - REQ_EXPIRE_AFTER);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 void req_expire_all(struct db *db, int64_t now)
@@ -129,7 +129,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	db_bind_int(st, ":d", n->duration_min);
 	db_bind_int(st, ":w", n->weeks);
 	db_bind_int(st, ":now", now);
-	rc = db_exec_step(st);
+	rc = db_exec_step(db, st);
 	if (rc == DB_CONFLICT) { /* the partial unique index: a racing duplicate */
 		db_rollback(db);
 		return REQ_DUPLICATE;
@@ -145,7 +145,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		if (!st || sealcol_bind(st, ":s", "requests", "message", row, n->message) != 0)
 			return store_fail(db, DB_ERR, dbrc);
 		db_bind_int(st, ":id", *id);
-		if ((rc = db_exec_step(st)) != DB_OK)
+		if ((rc = db_exec_step(db, st)) != DB_OK)
 			return store_fail(db, rc, dbrc);
 	}
 	rc = db_commit(db);
@@ -243,7 +243,7 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	db_bind_text(st, ":s", start);
 	db_bind_text(st, ":end", end);
 	db_bind_int(st, ":now", now);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	*mid = sqlite3_last_insert_rowid(db_handle(db));
 	for (int w = 1; w <= p.weeks; w++) {
@@ -253,7 +253,7 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 		db_bind_int(st, ":m", *mid);
 		db_bind_int(st, ":w", w);
 		db_bind_text(st, ":t", plan_title(w, p.weeks));
-		if ((rc = db_exec_step(st)) != DB_OK)
+		if ((rc = db_exec_step(db, st)) != DB_OK)
 			return store_fail(db, rc, dbrc);
 	}
 	st = DB_STMT(db, "UPDATE requests SET status = 'accepted', answered_at = :now, mentorship_id = :ms "
@@ -263,7 +263,7 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":ms", *mid);
 	db_bind_int(st, ":id", id);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	if ((rc = directory_refresh(db, mentor_id, now)) != DB_OK)
 		return store_fail(db, rc, dbrc);
@@ -276,7 +276,7 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	db_bind_int(st, ":e", p.mentee_id);
 	db_bind_int(st, ":t", p.topic_id);
 	db_bind_int(st, ":id", id);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;
@@ -311,7 +311,7 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 	db_bind_text(st, ":s", status);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	/* An answer moves the mentor's median answer time. */
 	if (as_mentor && (rc = directory_refresh(db, who, now)) != DB_OK)

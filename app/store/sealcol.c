@@ -101,7 +101,7 @@ static long pass(struct db *db, const struct kind *k)
 		db_bind_int(up, ":a", sqlite3_column_int64(st, 0));
 		db_bind_int(up, ":b", sqlite3_column_int64(st, 1));
 		if (!bad)
-			bad = db_exec_step(up) != DB_OK;
+			bad = db_exec_step(db, up) != DB_OK;
 		n++;
 	}
 	sqlite3_reset(st);

@@ -97,7 +97,7 @@ static long rekey_one(struct db *db, enum sealed_id id)
 		else
 			db_bind_int(up, ":a", sqlite3_column_int64(st, 0));
 		db_bind_int(up, ":b", sqlite3_column_int64(st, 1));
-		bad = db_exec_step(up) != DB_OK;
+		bad = db_exec_step(db, up) != DB_OK;
 		n++;
 	}
 	sqlite3_reset(st);

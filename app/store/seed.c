@@ -103,7 +103,7 @@ static enum db_rc add_request(struct db *db, int64_t mentee, int64_t mentor, int
 		db_bind_int(st, ":a", answered);
 	else
 		db_bind_null(st, ":a");
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
 }
@@ -138,7 +138,7 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 	else
 		db_bind_int(st, ":end", start + 6 * 7 * 86400);
 	db_bind_int(st, ":r", req);
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	int64_t ms = sqlite3_last_insert_rowid(db_handle(db));
 	(void)mentee;
 	(void)mentor;
@@ -153,7 +153,7 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 		db_bind_int(st, ":w", w);
 		db_bind_text(st, ":t", plan_title(w, 6));
 		db_bind_int(st, ":d", strcmp(status, "active") != 0 || w <= 2);
-		rc = db_exec_step(st);
+		rc = db_exec_step(db, st);
 	}
 	if (rc == DB_OK) {
 		st = DB_STMT(db, "UPDATE requests SET mentorship_id = :m WHERE id = :r");
@@ -161,7 +161,7 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 			return DB_ERR;
 		db_bind_int(st, ":m", ms);
 		db_bind_int(st, ":r", req);
-		rc = db_exec_step(st);
+		rc = db_exec_step(db, st);
 	}
 	return rc;
 }

@@ -24,7 +24,7 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 		db_bind_null(st, ":u");
 	db_bind_blob(st, ":c", s->csrf, TOKEN_BYTES);
 	db_bind_int(st, ":now", now);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
@@ -75,7 +75,7 @@ void sess_touch(struct db *db, struct session *s, int64_t now)
 		return;
 	db_bind_int(st, ":now", now);
 	db_bind_blob(st, ":h", s->hash, TOKEN_HASH_BYTES);
-	if (db_exec_step(st) == DB_OK)
+	if (db_exec_step(db, st) == DB_OK)
 		s->last_seen = now;
 }
 
@@ -85,7 +85,7 @@ enum db_rc sess_delete(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc sess_delete_user(struct db *db, int64_t user_id, const unsigned char *keep)
@@ -98,7 +98,7 @@ enum db_rc sess_delete_user(struct db *db, int64_t user_id, const unsigned char 
 		db_bind_blob(st, ":k", keep, TOKEN_HASH_BYTES);
 	else
 		db_bind_null(st, ":k");
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 void sess_purge(struct db *db, int64_t now, int64_t idle, int64_t absolute)
@@ -110,5 +110,5 @@ void sess_purge(struct db *db, int64_t now, int64_t idle, int64_t absolute)
 	db_bind_int(st, ":idle", now - idle);
 	db_bind_int(st, ":abs", now - absolute);
 	db_bind_int(st, ":pre", now - PRESESSION_SECONDS);
-	db_exec_step(st);
+	db_exec_step(db, st);
 }

@@ -9,12 +9,12 @@ enum db_rc setup_token_mint(struct db *db, const unsigned char hash[TOKEN_HASH_B
 	if (rc != DB_OK)
 		return rc;
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM setup_tokens WHERE used_at IS NULL");
-	rc = db_exec_step(st);
+	rc = db_exec_step(db, st);
 	st = DB_STMT(db, "INSERT INTO setup_tokens(token_hash, expires_at) VALUES (:h, :e)");
 	if (rc == DB_OK && st) {
 		db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
 		db_bind_int(st, ":e", expires_at);
-		rc = db_exec_step(st);
+		rc = db_exec_step(db, st);
 	}
 	if (rc != DB_OK) {
 		db_rollback(db);
@@ -51,7 +51,7 @@ static enum db_rc token_consume(struct db *db, const unsigned char hash[TOKEN_HA
 		return DB_ERR;
 	db_bind_int(u, ":now", now);
 	db_bind_blob(u, ":h", hash, TOKEN_HASH_BYTES);
-	enum db_rc rc = db_exec_step(u);
+	enum db_rc rc = db_exec_step(db, u);
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) != 1)
 		rc = DB_NOTFOUND;
 	return rc;

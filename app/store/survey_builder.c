@@ -54,7 +54,7 @@ enum db_rc survey_set_show_text(struct db *db, int64_t id, int on, const struct 
 		return db_end(db, DB_ERR);
 	db_bind_int(st, ":v", on ? 1 : 0);
 	db_bind_int(st, ":id", id);
-	rc = db_exec_step(st);
+	rc = db_exec_step(db, st);
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
 		rc = DB_NOTFOUND;
 	if (rc == DB_OK)
@@ -74,7 +74,7 @@ enum db_rc survey_create(struct db *db, const char *title, const char *audience,
 		return db_end(db, DB_ERR);
 	db_bind_text(ins, ":t", title);
 	db_bind_text(ins, ":a", audience);
-	rc = db_exec_step(ins);
+	rc = db_exec_step(db, ins);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	if (rc == DB_OK)
 		rc = audit_add(db, who->now, "survey_created", who->admin, *id, who->ip, NULL);
@@ -164,7 +164,7 @@ enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct
 	db_bind_text(ins, ":ch", strcmp(q->kind, "choice") == 0 ? choices : "");
 	db_bind_int(ins, ":max", q->max_len);
 	db_bind_int(ins, ":req", q->required);
-	return finish(db, EDIT_OK, db_exec_step(ins), dbrc);
+	return finish(db, EDIT_OK, db_exec_step(db, ins), dbrc);
 }
 
 enum survey_edit survey_remove_question(struct db *db, int64_t survey, int64_t q, enum db_rc *dbrc)
@@ -180,7 +180,7 @@ enum survey_edit survey_remove_question(struct db *db, int64_t survey, int64_t q
 	}
 	db_bind_int(del, ":q", q);
 	db_bind_int(del, ":s", survey);
-	enum db_rc rc = db_exec_step(del);
+	enum db_rc rc = db_exec_step(db, del);
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
 		return finish(db, EDIT_NO_QUESTION, DB_OK, dbrc);
 	return finish(db, EDIT_OK, rc, dbrc);
@@ -208,7 +208,7 @@ enum survey_edit survey_set_status(struct db *db, int64_t survey, int to_open, i
 	if (up) {
 		db_bind_text(up, ":st", to_open ? "open" : "closed");
 		db_bind_int(up, ":id", survey);
-		rc = db_exec_step(up);
+		rc = db_exec_step(db, up);
 	}
 	if (rc == DB_OK)
 		rc = audit_add(db, who->now, to_open ? "survey_opened" : "survey_closed", who->admin, survey,

@@ -27,7 +27,7 @@ enum db_rc survey_invite_pair(struct db *db, int64_t mentorship_id)
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", mentorship_id);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc survey_invitation_for(struct db *db, int64_t id, int64_t uid, struct invitation *inv)
@@ -224,7 +224,7 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE survey_invitations SET answered = 1 WHERE id = :id");
 	if (st) {
 		db_bind_int(st, ":id", invitation);
-		rc = db_exec_step(st);
+		rc = db_exec_step(db, st);
 	}
 	sqlite3_stmt *ins =
 		DB_STMT(db, "INSERT INTO survey_pool(id, survey_id, sealed) VALUES (:id, :s, :sealed)");
@@ -232,7 +232,7 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 		db_bind_blob(ins, ":id", id, sizeof(id));
 		db_bind_int(ins, ":s", inv.survey_id);
 		db_bind_blob(ins, ":sealed", sealed.data, (int)sealed.len);
-		rc = db_exec_step(ins);
+		rc = db_exec_step(db, ins);
 	}
 	buf_free(&sealed);
 	if (!st || !ins)
@@ -266,7 +266,7 @@ static enum db_rc write_response(struct db *db, int64_t survey, int64_t batch, c
 	db_bind_text(st, ":q", buf_str(&quarter));
 	db_bind_text(st, ":team", buf_str(&team));
 	db_bind_int(st, ":b", batch);
-	if ((rc = db_exec_step(st)) != DB_OK)
+	if ((rc = db_exec_step(db, st)) != DB_OK)
 		goto out;
 	while (at < len) {
 		rc = DB_ERR;
@@ -291,7 +291,7 @@ static enum db_rc write_response(struct db *db, int64_t survey, int64_t batch, c
 			db_bind_text(st, ":text", v);
 		else
 			db_bind_null(st, ":text");
-		if ((rc = db_exec_step(st)) != DB_OK)
+		if ((rc = db_exec_step(db, st)) != DB_OK)
 			goto out;
 	}
 	rc = DB_OK;
@@ -369,7 +369,7 @@ void survey_wal_truncate(struct db *db)
 	if (db_begin(db) != DB_OK)
 		return;
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM survey_wal_owed");
-	db_end(db, st ? db_exec_step(st) : DB_ERR);
+	db_end(db, st ? db_exec_step(db, st) : DB_ERR);
 }
 
 long survey_release_in(struct db *db, int64_t survey, int k, int closing, long *withheld)
@@ -415,13 +415,13 @@ long survey_release_in(struct db *db, int64_t survey, int k, int closing, long *
 	st = DB_STMT(db, "DELETE FROM survey_pool WHERE survey_id = :s");
 	if (rc == DB_OK && st) {
 		db_bind_int(st, ":s", survey);
-		rc = db_exec_step(st);
+		rc = db_exec_step(db, st);
 	} else if (!st) {
 		rc = DB_ERR;
 	}
 	sqlite3_stmt *owe = DB_STMT(db, "INSERT OR IGNORE INTO survey_wal_owed(id) VALUES (1)");
 	if (rc == DB_OK)
-		rc = owe ? db_exec_step(owe) : DB_ERR;
+		rc = owe ? db_exec_step(db, owe) : DB_ERR;
 	return rc == DB_OK ? released : -1;
 }
 

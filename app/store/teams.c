@@ -24,7 +24,7 @@ enum db_rc teams_add(struct db *db, const char *name, int64_t admin, int64_t now
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_text(st, ":n", name);
-	rc = db_exec_step(st);
+	rc = db_exec_step(db, st);
 	/* Team edits change how answers are grouped from now on: on record. */
 	if (rc == DB_OK)
 		rc = audit_add(db, now, "team_added", admin, sqlite3_last_insert_rowid(db_handle(db)), ip,
@@ -41,7 +41,7 @@ enum db_rc teams_remove(struct db *db, int64_t id, int64_t admin, int64_t now, c
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_int(st, ":id", id);
-	rc = db_exec_step(st);
+	rc = db_exec_step(db, st);
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
 		rc = DB_NOTFOUND;
 	if (rc == DB_OK)

@@ -57,7 +57,7 @@ enum db_rc throttle_fail(struct db *db, const char *acct, const char *ip, int64_
 	db_bind_text(st, ":a", acct);
 	db_bind_text(st, ":ip", ip);
 	db_bind_int(st, ":now", now);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc throttle_clear(struct db *db, const char *acct)
@@ -66,7 +66,7 @@ enum db_rc throttle_clear(struct db *db, const char *acct)
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":a", acct);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 void throttle_purge(struct db *db, int64_t now)
@@ -75,7 +75,7 @@ void throttle_purge(struct db *db, int64_t now)
 	if (!st)
 		return;
 	db_bind_int(st, ":t", now - THROTTLE_WINDOW);
-	db_exec_step(st);
+	db_exec_step(db, st);
 }
 
 int64_t throttle_signup_wait(struct db *db, const char *ip, int64_t now)
@@ -91,5 +91,5 @@ enum db_rc throttle_signup_note(struct db *db, const char *ip, int64_t now)
 		return DB_ERR;
 	db_bind_text(st, ":ip", ip);
 	db_bind_int(st, ":now", now);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }

@@ -41,7 +41,7 @@ enum db_rc user_create(struct db *db, const char *email, const char *name, const
 	db_bind_text(st, ":h", pw_hash);
 	db_bind_text(st, ":r", role);
 	db_bind_int(st, ":now", now);
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(db_handle(db));
@@ -50,7 +50,7 @@ enum db_rc user_create(struct db *db, const char *email, const char *name, const
 		return DB_ERR;
 	db_bind_int(st, ":id", *id);
 	db_bind_int(st, ":now", now);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc user_by_email(struct db *db, const char *email, struct user *u)
@@ -80,7 +80,7 @@ enum db_rc user_set_password(struct db *db, int64_t id, const char *pw_hash)
 		return DB_ERR;
 	db_bind_text(st, ":h", pw_hash);
 	db_bind_int(st, ":id", id);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc user_set_last_login(struct db *db, int64_t id, int64_t now)
@@ -90,7 +90,7 @@ enum db_rc user_set_last_login(struct db *db, int64_t id, int64_t now)
 		return DB_ERR;
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc user_set_role(struct db *db, int64_t id, const char *role)
@@ -100,7 +100,7 @@ enum db_rc user_set_role(struct db *db, int64_t id, const char *role)
 		return DB_ERR;
 	db_bind_text(st, ":r", role);
 	db_bind_int(st, ":id", id);
-	return db_exec_step(st);
+	return db_exec_step(db, st);
 }
 
 enum db_rc user_deactivate(struct db *db, int64_t id)
@@ -109,14 +109,14 @@ enum db_rc user_deactivate(struct db *db, int64_t id)
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);
-	enum db_rc rc = db_exec_step(st);
+	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
 		return rc;
 	st = DB_STMT(db, "DELETE FROM sessions WHERE user_id = :id");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);
-	rc = db_exec_step(st);
+	rc = db_exec_step(db, st);
 	/* Out of the directory too: nobody can ask a deactivated mentor. */
 	return rc == DB_OK ? directory_refresh(db, id, 0) : rc;
 }

@@ -342,18 +342,26 @@ static void group_commits_members_together(void **state)
 	assert_non_null(other);
 	db_group_arm(db);
 	assert_false(db_group_pending(db));
-
-	assert_int_equal(db_begin(db), DB_OK);
-	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('One', 'g-one')"), DB_OK);
-	assert_int_equal(db_commit(db), DB_OK);
-	db_request_end(db);
-	assert_true(db_group_pending(db));
-	assert_int_equal(grouped_rows(other), 0);
+	assert_int_equal(db_tx_state(db), DB_TX_IDLE);
 
 	db_read_begin(db);
+	assert_int_equal(db_tx_state(db), DB_TX_READ);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_tx_state(db), DB_TX_MEMBER);
+	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('One', 'g-one')"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_tx_state(db), DB_TX_GROUP);
+	db_request_end(db);
+	assert_true(db_group_pending(db));
+	assert_int_equal(db_tx_state(db), DB_TX_GROUP);
+	assert_int_equal(grouped_rows(other), 0);
+
+	db_read_begin(db); /* the group's transaction is the snapshot */
+	assert_int_equal(db_tx_state(db), DB_TX_GROUP);
 	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('Two', 'g-two')"), DB_OK);
 	db_rollback(db);
+	assert_int_equal(db_tx_state(db), DB_TX_GROUP);
 	db_request_end(db);
 
 	assert_int_equal(db_begin(db), DB_OK);
@@ -366,13 +374,16 @@ static void group_commits_members_together(void **state)
 
 	assert_int_equal(db_group_commit(db), DB_OK);
 	assert_false(db_group_pending(db));
+	assert_int_equal(db_tx_state(db), DB_TX_IDLE);
 	assert_int_equal(grouped_rows(other), 2);
 	assert_int_equal(db_scalar(other, "SELECT count(*) FROM topics WHERE key = 'g-two'", -1), 0);
 
 	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_tx_state(db), DB_TX_WRITE); /* disarmed: a write of its own */
 	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('Four', 'g-four')"),
 			 DB_OK);
 	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_tx_state(db), DB_TX_IDLE);
 	assert_int_equal(grouped_rows(other), 3);
 	db_close(other);
 }
@@ -399,6 +410,7 @@ static void group_fails_as_a_whole(void **state)
 
 	assert_int_equal(db_group_commit(db), DB_CONFLICT);
 	assert_false(db_group_pending(db));
+	assert_int_equal(db_tx_state(db), DB_TX_IDLE);
 	assert_int_equal(grouped_rows(db), 0);
 	assert_int_equal(grouped_rows(other), 0);
 	assert_int_equal(db_scalar(other, "SELECT count(*) FROM child", -1), 0);
@@ -406,6 +418,34 @@ static void group_fails_as_a_whole(void **state)
 	assert_int_equal(db_begin(other), DB_OK);
 	assert_int_equal(db_commit(other), DB_OK);
 	db_close(other);
+}
+
+/* When SQLite rolls the whole transaction back under a member (an I/O
+ * error or a full disk does; a ROLLBACK stands in for it here), the group
+ * is lost: that member fails, no later request joins it, and the group's
+ * commit reports the failure to every member instead of "saved". */
+static void group_lost_fails_every_member(void **state)
+{
+	struct db *db = *state;
+	db_group_arm(db);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec_script(db, "INSERT INTO topics(name, key) VALUES ('First', 'g-first')"),
+			 DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_exec_script(db, "ROLLBACK"), DB_OK);
+	assert_int_equal(db_commit(db), DB_ERR);
+	assert_int_equal(db_tx_state(db), DB_TX_LOST);
+	assert_true(db_group_pending(db));
+	db_request_end(db);
+	assert_int_equal(db_tx_state(db), DB_TX_LOST);
+	assert_int_equal(db_begin(db), DB_ERR);
+	assert_int_equal(db_group_commit(db), DB_ERR);
+	assert_int_equal(db_tx_state(db), DB_TX_IDLE);
+	assert_int_equal(grouped_rows(db), 0);
+	/* The writers' queue is free again. */
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 }
 
 /* The hourly rebuild rewrites a mentor's card only when something on it
@@ -503,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(writers_wait_their_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commits_members_together, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_fails_as_a_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_lost_fails_every_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(directory_rebuild_keeps_unchanged_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_email_conflicts, setup, teardown),
