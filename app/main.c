@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -12,6 +15,7 @@
 #include "pages/setup.h"
 #include "server/server.h"
 #include "store/backup.h"
+#include "store/check.h"
 #include "store/db.h"
 #include "security/seal.h"
 #include "store/directory.h"
@@ -27,7 +31,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
-		"              | backup FILE | rotate-key | drop-retired-keys\n"
+		"              | backup FILE | restore FILE | check | rotate-key | drop-retired-keys\n"
 		"              | seed-demo [--members N] [--mentors M] | version\n");
 	return 2;
 }
@@ -65,6 +69,190 @@ static int cmd_backup(const struct config *cfg, const char *dest)
 		printf("backup written to %s (the key file %s is NOT in it: back it up separately)\n", dest,
 		       cfg->key_path);
 	return ok ? 0 : 1;
+}
+
+/* Print what check_run found, one line per check. 1 when it passed. */
+static int print_check(const struct check_result *r, const char *what)
+{
+	printf("%s\n", what);
+	printf("  integrity:     %s\n", r->integrity);
+	if (r->foreign_key_rows < 0)
+		printf("  foreign keys:  not checked\n");
+	else
+		printf("  foreign keys:  %ld dangling reference(s)\n", r->foreign_key_rows);
+	if (r->migrations_unknown < 0)
+		printf("  schema:        not a Tandem database (no migrations recorded)\n");
+	else
+		printf("  schema:        %d migration(s) to apply, %d unknown to this build%s\n",
+		       r->migrations_missing, r->migrations_unknown,
+		       r->migrations_unknown > 0 ? " (written by a newer Tandem)" : "");
+	if (r->sealed_values < 0)
+		printf("  sealed values: not checked\n");
+	else
+		printf("  sealed values: %ld, of which %ld do not open with this key\n", r->sealed_values,
+		       r->sealed_bad);
+	int ok = check_passed(r);
+	printf("%s\n", ok ? "passed" : "FAILED");
+	return ok;
+}
+
+/* Open path (which must exist: checking never creates a database) and
+ * check it with the key loaded. 1 when it passed, 0 when not, -1 when it
+ * could not be opened. */
+static int check_file(const struct config *cfg, const char *path, const char *what)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "tandem: %s is not a file\n", path);
+		return -1;
+	}
+	struct db *db = db_open(path);
+	if (!db)
+		return -1;
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/sql", cfg->root);
+	struct check_result r;
+	check_run(db, dir, &r);
+	db_close(db);
+	return print_check(&r, what);
+}
+
+static int cmd_check(const struct config *cfg)
+{
+	if (seal_init(cfg->key_path, 0) != 0) {
+		fprintf(stderr, "tandem: the key file %s does not load: sealed values cannot be checked\n",
+			cfg->key_path);
+		return 1;
+	}
+	return check_file(cfg, cfg->db_path, "tandem check (live data, read-only):") == 1 ? 0 : 1;
+}
+
+/* Copy src into a new file dst (0600, fsync'd). 0 or -1 (errno kept). */
+static int copy_file(const char *src, const char *dst)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (in < 0)
+		return -1;
+	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	char b[65536];
+	ssize_t n;
+	int rc = 0;
+	while (rc == 0 && (n = read(in, b, sizeof(b))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(out, b, (size_t)n) != n)
+			rc = -1;
+	}
+	if (rc == 0 && fsync(out) != 0)
+		rc = -1;
+	close(in);
+	if (close(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Rename path's "-wal" and "-shm" companions away with path (suffix). */
+static void move_companions(const char *path, const char *suffix)
+{
+	const char *ext[] = {"-wal", "-shm"};
+	for (int i = 0; i < 2; i++) {
+		char from[4300], to[4400];
+		snprintf(from, sizeof(from), "%s%s", path, ext[i]);
+		snprintf(to, sizeof(to), "%s%s%s", path, suffix, ext[i]);
+		if (access(from, F_OK) == 0 && rename(from, to) != 0)
+			unlink(from);
+	}
+}
+
+/* Remove a scratch database and every file SQLite and the writers' queue
+ * keep beside it. */
+static void remove_scratch(const char *path)
+{
+	const char *ext[] = {"", "-wal", "-shm", "-writer"};
+	for (int i = 0; i < 4; i++) {
+		char p[4400];
+		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
+		unlink(p);
+	}
+}
+
+static int cmd_restore(const struct config *cfg, const char *file)
+{
+	/* Workers hold the database open: restore only while no server does,
+	 * and keep it so until done (the lock is released at exit). */
+	if (datalock_take(cfg->data, "restore") < 0)
+		return 1;
+	if (seal_init(cfg->key_path, 0) != 0) {
+		fprintf(stderr,
+			"tandem: the key file %s does not load; restore needs the key the backup's "
+			"values were sealed with\n",
+			cfg->key_path);
+		return 1;
+	}
+	/* The checks run on a private copy: opening a database may write to it
+	 * (its WAL), and the backup itself stays as it was. */
+	char tmp[4300];
+	snprintf(tmp, sizeof(tmp), "%s.restoring", cfg->db_path);
+	remove_scratch(tmp);
+	if (copy_file(file, tmp) != 0) {
+		fprintf(stderr, "tandem: cannot copy %s: %s; nothing was replaced\n", file, strerror(errno));
+		remove_scratch(tmp);
+		return 1;
+	}
+	int ok = check_file(cfg, tmp, "checking the backup:");
+	if (ok != 1) {
+		remove_scratch(tmp);
+		fprintf(stderr, "tandem: %s did not pass the checks; nothing was replaced\n", file);
+		return 1;
+	}
+	char aside[4400] = "";
+	struct stat sb;
+	if (stat(cfg->db_path, &sb) == 0) {
+		/* Fold the WAL into the file first, so the copy kept aside is
+		 * whole on its own. */
+		struct db *cur = db_open(cfg->db_path);
+		if (cur) {
+			db_exec_script(cur, "PRAGMA wal_checkpoint(TRUNCATE)");
+			db_close(cur);
+		}
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), ".replaced-%Y%m%dT%H%M%SZ", &tm);
+		snprintf(aside, sizeof(aside), "%s%s", cfg->db_path, stamp);
+		if (rename(cfg->db_path, aside) != 0) {
+			fprintf(stderr, "tandem: cannot move %s aside: %s; nothing was replaced\n",
+				cfg->db_path, strerror(errno));
+			remove_scratch(tmp);
+			return 1;
+		}
+		move_companions(cfg->db_path, stamp);
+	}
+	if (rename(tmp, cfg->db_path) != 0 || fsync_dir(cfg->data) != 0) {
+		fprintf(stderr, "tandem: cannot put the restored database in place: %s%s%s\n",
+			strerror(errno), *aside ? "; the previous one is at " : "", aside);
+		return 1;
+	}
+	remove_scratch(tmp); /* what is left of the scratch copy's companions */
+	printf("restored %s into %s", file, cfg->db_path);
+	if (*aside)
+		printf("; the database it replaced is kept at %s", aside);
+	printf("\nstart the server (it applies any migration the backup lacks)\n");
+	return 0;
 }
 
 static int cmd_rotate_key(const struct config *cfg)
@@ -135,6 +323,10 @@ int main(int argc, char **argv)
 		       n);
 		return 0;
 	}
+	if (strcmp(argv[1], "check") == 0 && argc == 2)
+		return cmd_check(&cfg);
+	if (strcmp(argv[1], "restore") == 0 && argc == 3)
+		return cmd_restore(&cfg, argv[2]);
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)
 		return cmd_backup(&cfg, argv[2]);
 	if (strcmp(argv[1], "seed-demo") == 0) {

@@ -38,24 +38,62 @@ static char *slurp(const char *path)
 	return s;
 }
 
-int migrate_apply(struct db *db, const char *sql_dir)
+/* The migration files of sql_dir, sorted, into names (n at most max; the
+ * caller frees each). -1 when the folder does not open. */
+static int list_files(const char *sql_dir, char **names, size_t max, size_t *n)
 {
-	if (db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations("
-			       "name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT") != DB_OK)
-		return -1;
 	DIR *d = opendir(sql_dir);
 	if (!d) {
 		log_kv("error", "cannot open migrations folder", "path", sql_dir, LOG_END);
 		return -1;
 	}
+	*n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && *n < max)
+		if (is_migration(e->d_name))
+			names[(*n)++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, *n, sizeof(names[0]), cmp);
+	return 0;
+}
+
+int migrate_compare(struct db *db, const char *sql_dir, int *missing, int *unknown)
+{
 	char *names[512] = {0};
 	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < 512)
-		if (is_migration(e->d_name))
-			names[n++] = strdup(e->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp);
+	if (!migrate_has_schema(db) || list_files(sql_dir, names, 512, &n) != 0)
+		return -1;
+	*missing = *unknown = 0;
+	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM schema_migrations WHERE name = :n");
+	int rc = st ? 0 : -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		db_bind_text(st, ":n", names[i]);
+		int r = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (r == SQLITE_DONE)
+			++*missing;
+		else if (r != SQLITE_ROW)
+			rc = -1;
+	}
+	int64_t recorded = migrate_count(db);
+	if (recorded < 0)
+		rc = -1;
+	else
+		*unknown = (int)(recorded - ((int64_t)n - *missing));
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
+}
+
+int migrate_apply(struct db *db, const char *sql_dir)
+{
+	if (db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations("
+			       "name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT") != DB_OK)
+		return -1;
+	char *names[512] = {0};
+	size_t n = 0;
+	if (list_files(sql_dir, names, 512, &n) != 0)
+		return -1;
 	int applied = 0;
 	for (size_t i = 0; i < n && applied >= 0; i++) {
 		if (db_begin(db) != DB_OK) {

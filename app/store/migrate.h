@@ -20,4 +20,12 @@ int64_t migrate_count(struct db *db);
  * to this database, else 0 (nothing is logged for a new file). */
 int migrate_has_schema(struct db *db);
 
+/* No transaction of its own (reads). Compare the migrations recorded in
+ * db with the files in sql_dir: *missing gets how many files are not
+ * applied (an older database: `migrate` brings it up), *unknown how many
+ * recorded names have no file here (a database from a newer Tandem than
+ * this one: it must not be served by this build). 0, or -1 when either
+ * cannot be read. */
+int migrate_compare(struct db *db, const char *sql_dir, int *missing, int *unknown);
+
 #endif

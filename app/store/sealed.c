@@ -119,3 +119,40 @@ long sealed_rekey_all(struct db *db)
 	}
 	return total;
 }
+
+long sealed_check_all(struct db *db, long *bad)
+{
+	long total = 0;
+	*bad = 0;
+	struct buf plain = {0};
+	char row[130];
+	for (int i = 0; i < SEALED_COUNT; i++) {
+		const struct sealed_col *c = &sealed_cols[i];
+		sqlite3_stmt *st = db_stmt_literal(db, c->select);
+		if (!st) {
+			total = -1;
+			break;
+		}
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			row_of(c, (enum sealed_id)i, st, row, sizeof(row));
+			total++;
+			if (seal_decrypt(c->table, c->column, row, sqlite3_column_blob(st, 2),
+					 (size_t)sqlite3_column_bytes(st, 2), &plain) != 0) {
+				++*bad;
+				log_kv("error", "check: a value does not open", "table", c->table, "column",
+				       c->column, "row", c->key == SEALED_KEY_HEX ? "(survey pool)" : row,
+				       LOG_END);
+			}
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			total = -1;
+			break;
+		}
+	}
+	if (plain.data)
+		sodium_memzero(plain.data, plain.cap);
+	buf_free(&plain);
+	return total;
+}

@@ -62,4 +62,10 @@ void sealed_row_hex(const unsigned char *blob, size_t len, char *row, size_t n);
  * does not open or the database fails (logged with its place). */
 long sealed_rekey_all(struct db *db);
 
+/* No transaction of its own (reads; call it inside a read transaction for
+ * one snapshot). Open every sealed value with the keys loaded: the number
+ * of values, with *bad set to how many did not open (each logged with its
+ * place, never its bytes), or -1 when the database fails. */
+long sealed_check_all(struct db *db, long *bad);
+
 #endif
