@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 export TANDEM_DATA ?= $(CURDIR)/var
 export TANDEM_PORT ?= 8080
 
-.PHONY: all deps run test unit http browser bench fuzz clean format lint node_modules
+.PHONY: all deps run test unit http browser bench fuzz clean format lint node_modules install
 all: build/tandem build/asan/tandem
 
 deps:
@@ -72,6 +72,43 @@ build/asan/tandem: $(ASAN_OBJS)
 build/unit/%: tests/unit/%.c tests/unit/testutil.h tests/unit/testdb.h $(ASAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) -pie $< $(ASAN_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+# What an operator installs on a server (deploy/README.md): the binary and
+# what it reads under PREFIX, the systemd units, the nginx site and its
+# shared locations, logrotate. Files an operator edits (the site, the
+# settings) are written only when absent. DESTDIR stages it elsewhere.
+PREFIX ?= /opt/tandem
+NGINX_DIR ?= /etc/nginx
+SYSTEMD_DIR ?= /etc/systemd/system
+SERVER_NAME ?= tandem.example.com
+install: build/tandem
+	@set -e; d="$(DESTDIR)"; \
+	install -d "$$d$(PREFIX)" "$$d$(SYSTEMD_DIR)" "$$d$(NGINX_DIR)/sites-available" "$$d/etc/logrotate.d" "$$d/etc/tandem"; \
+	install -m 0755 build/tandem deploy/tandem-backup.sh "$$d$(PREFIX)/"; \
+	rm -rf "$$d$(PREFIX)/templates" "$$d$(PREFIX)/sql" "$$d$(PREFIX)/static" "$$d$(PREFIX)/deploy"; \
+	cp -R templates sql static "$$d$(PREFIX)/"; install -d "$$d$(PREFIX)/deploy"; \
+	install -m 0644 deploy/README.md "$$d$(PREFIX)/deploy/"; \
+	chmod -R a+rX "$$d$(PREFIX)"; \
+	for u in tandem.service tandem-backup.service tandem-backup.timer; do \
+	  sed "s|/opt/tandem|$(PREFIX)|g" deploy/$$u > "$$d$(SYSTEMD_DIR)/$$u"; chmod 0644 "$$d$(SYSTEMD_DIR)/$$u"; done; \
+	install -m 0644 deploy/tandem.logrotate "$$d/etc/logrotate.d/tandem"; \
+	install -m 0644 deploy/fastcgi.conf.in "$$d$(NGINX_DIR)/tandem-fastcgi.conf"; \
+	sed -e "s|@STATIC@|$(PREFIX)/static|g" -e "s|@FASTCGI@|$(NGINX_DIR)/tandem-fastcgi.conf|g" \
+	    -e "s|@LOGIN_BURST@|20|" \
+	    -e 's|@EXTRA_HEADERS@|add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;|' \
+	    deploy/nginx-app.conf.in > "$$d$(NGINX_DIR)/tandem-app.conf"; \
+	site="$$d$(NGINX_DIR)/sites-available/tandem"; \
+	[ -e "$$site" ] || sed -e "s|@SERVER_NAME@|$(SERVER_NAME)|g" -e "s|/etc/nginx/|$(NGINX_DIR)/|g" \
+	    -e "s|@CERT@|/etc/ssl/certs/tandem.pem|" -e "s|@CERT_KEY@|/etc/ssl/private/tandem.key|" \
+	    deploy/nginx-site.conf.in > "$$site"; \
+	[ -e "$$d/etc/tandem/tandem.env" ] || install -m 0640 deploy/tandem.env "$$d/etc/tandem/tandem.env"; \
+	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ]; then \
+	  id -u tandem >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin tandem; \
+	  chgrp tandem /etc/tandem/tandem.env; \
+	  install -d -o tandem -g tandem -m 0700 /var/backups/tandem; \
+	  systemctl daemon-reload 2>/dev/null || true; \
+	fi; \
+	echo "installed under $$d$(PREFIX); next: deploy/README.md"
 
 run: deps build/tandem
 	@TANDEM_BIN=$(CURDIR)/build/tandem deploy/run.sh

@@ -31,7 +31,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
-		"              | backup FILE | restore FILE | check | rotate-key | drop-retired-keys\n"
+		"              | backup FILE | restore FILE | check [FILE] | rotate-key | drop-retired-keys\n"
 		"              | seed-demo [--members N] [--mentors M] | version\n");
 	return 2;
 }
@@ -117,13 +117,15 @@ static int check_file(const struct config *cfg, const char *path, const char *wh
 	return print_check(&r, what);
 }
 
-static int cmd_check(const struct config *cfg)
+static int cmd_check(const struct config *cfg, const char *file)
 {
 	if (seal_init(cfg->key_path, 0) != 0) {
 		fprintf(stderr, "tandem: the key file %s does not load: sealed values cannot be checked\n",
 			cfg->key_path);
 		return 1;
 	}
+	if (file)
+		return check_file(cfg, file, "tandem check (a backup):") == 1 ? 0 : 1;
 	return check_file(cfg, cfg->db_path, "tandem check (live data, read-only):") == 1 ? 0 : 1;
 }
 
@@ -323,8 +325,8 @@ int main(int argc, char **argv)
 		       n);
 		return 0;
 	}
-	if (strcmp(argv[1], "check") == 0 && argc == 2)
-		return cmd_check(&cfg);
+	if (strcmp(argv[1], "check") == 0 && argc <= 3)
+		return cmd_check(&cfg, argc == 3 ? argv[2] : NULL);
 	if (strcmp(argv[1], "restore") == 0 && argc == 3)
 		return cmd_restore(&cfg, argv[2]);
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)

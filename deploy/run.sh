@@ -96,6 +96,9 @@ sed -e "s|@USER@|$USER_LINE|" -e "s|@DATA@|$DATA|g" -e "s|@RUN@|$RUN|g" -e "s|@R
 fresh() { rm -f "$1"; (set -C; : > "$1"); }
 fresh "$DATA/nginx.conf"; cat "$DATA/nginx.conf.tmp" >> "$DATA/nginx.conf"; rm -f "$DATA/nginx.conf.tmp"
 fresh "$DATA/fastcgi.conf"; cat "$ROOT/deploy/fastcgi.conf.in" >> "$DATA/fastcgi.conf"
+fresh "$DATA/nginx-app.conf"
+sed -e "s|@STATIC@|$RUN/static|g" -e "s|@FASTCGI@|$DATA/fastcgi.conf|g" -e "s|@EXTRA_HEADERS@||" \
+    -e "s|@LOGIN_BURST@|${TANDEM_LOGIN_BURST:-20}|" "$ROOT/deploy/nginx-app.conf.in" >> "$DATA/nginx-app.conf"
 if [ "$(id -u)" = 0 ]; then
   fresh "$DATA/nginx-error.log"
   # The log is kept across runs while it is root's own plain file.

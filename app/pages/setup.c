@@ -28,8 +28,8 @@ void setup_announce(struct db *db, const struct config *cfg)
 	if (setup_token_mint(db, hash, now + SETUP_TTL) != DB_OK)
 		return;
 	printf("\nNo admin yet. Create the first admin account (link valid 24 hours, single use):\n"
-	       "  http://127.0.0.1:%d/setup?token=%s\n\n",
-	       cfg->port, b64);
+	       "  %s/setup?token=%s\n\n",
+	       cfg->base_url, b64);
 	fflush(stdout);
 }
 
