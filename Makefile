@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 export TANDEM_DATA ?= $(CURDIR)/var
 export TANDEM_PORT ?= 8080
 
-.PHONY: all deps run test unit http browser bench fuzz clean format lint node_modules install
+.PHONY: all deps run test unit http browser faults bench fuzz clean format lint node_modules install
 all: build/tandem build/asan/tandem
 
 deps:
@@ -126,10 +126,16 @@ http: build/asan/tandem tests/node_modules/.ok
 browser: build/asan/tandem tests/node_modules/.ok
 	cd tests && TANDEM_BIN=$(CURDIR)/build/asan/tandem node --test --test-concurrency=1 browser/
 
+# Faults a server meets for real (tests/faults/): processes killed, the
+# power cut, a full disk, a lost key. A few minutes at most.
+faults: build/asan/tandem tests/node_modules/.ok
+	cd tests && TANDEM_BIN=$(CURDIR)/build/asan/tandem node --test --test-concurrency=1 faults/
+
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) tests/node_modules/.ok
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory http
+	@$(MAKE) --no-print-directory faults
 	@$(MAKE) --no-print-directory browser
 	@echo "make test: all suites passed"
 

@@ -23,6 +23,10 @@ DATA=${TANDEM_DATA:-$ROOT/var}
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
 export TANDEM_DATA=$DATA TANDEM_PORT=$PORT TANDEM_ROOT=$ROOT
+# The server's log; TANDEM_LOG puts it elsewhere (another disk than the
+# database's, so a full disk can still be told about).
+LOG=${TANDEM_LOG:-$DATA/tandem.log}
+check TANDEM_LOG "$LOG" "$path_ok"
 
 # A server already on this data directory holds serve.lock: stop here,
 # before migrating or rewriting nginx's config or the static files under it.
@@ -102,8 +106,7 @@ sed -e "s|@STATIC@|$RUN/static|g" -e "s|@FASTCGI@|$DATA/fastcgi.conf|g" -e "s|@E
 if [ "$(id -u)" = 0 ]; then
   fresh "$DATA/nginx-error.log"
   # The log is kept across runs while it is root's own plain file.
-  log="$DATA/tandem.log"
-  [ -f "$log" ] && [ ! -L "$log" ] && [ "$(stat -c %u:%h "$log")" = 0:1 ] || fresh "$log"
+  [ -f "$LOG" ] && [ ! -L "$LOG" ] && [ "$(stat -c %u:%h "$LOG")" = 0:1 ] || fresh "$LOG"
 fi
 nginx -q -t -p "$DATA" -e "$DATA/nginx-error.log" -c "$DATA/nginx.conf"
 
@@ -117,24 +120,40 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-# The log goes to $DATA/tandem.log. On a terminal it is shown too, through
+# The log goes to $LOG ($DATA/tandem.log by default). On a terminal it is shown too, through
 # tee (which ignores INT/TERM to drain the last lines); otherwise (tests,
 # bench, services) serve appends to the file itself: no extra process per line.
-if [ -t 2 ]; then
-  "$BIN" serve 2> >(trap "" INT TERM; exec tee -a "$DATA/tandem.log" >&2) &
-else
-  "$BIN" serve 2>>"$DATA/tandem.log" &
-fi
-serve_pid=$!
+start_serve() {
+  if [ -t 2 ]; then
+    "$BIN" serve 2> >(trap "" INT TERM; exec tee -a "$LOG" >&2) &
+  else
+    "$BIN" serve 2>>"$LOG" &
+  fi
+  serve_pid=$!
+}
+start_serve
 for _ in $(seq 1 100); do
   [ -S "$TANDEM_SOCKET" ] && break
-  kill -0 "$serve_pid" 2>/dev/null || { echo "tandem serve failed to start:" >&2; tail -5 "$DATA/tandem.log" >&2; exit 1; }
+  kill -0 "$serve_pid" 2>/dev/null || { echo "tandem serve failed to start:" >&2; tail -5 "$LOG" >&2; exit 1; }
   sleep 0.05
 done
 nginx -p "$DATA" -e "$DATA/nginx-error.log" -c "$DATA/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 echo "Tandem is running at http://127.0.0.1:$PORT  (Ctrl-C stops it; data in $DATA)"
-# Whichever stops first (a crash, a port already taken), stop the other.
-wait -n "$serve_pid" "$nginx_pid" || true
+# A supervisor, as systemd's Restart=on-failure is in production: a server
+# killed by a signal (kill -9, the OOM killer) is started again once its
+# workers have let go of serve.lock (they follow their master within
+# moments); one that exits by itself (an error at start) stops everything,
+# and so does nginx stopping.
+while :; do
+  status=0
+  wait -n "$serve_pid" "$nginx_pid" || status=$?
+  kill -0 "$nginx_pid" 2>/dev/null || break
+  kill -0 "$serve_pid" 2>/dev/null && continue
+  [ "$status" -gt 128 ] || break
+  echo "tandem: serve was killed (signal $((status - 128))); starting it again" >&2
+  flock -w 10 -x "$lock" true 2>/dev/null || break
+  start_serve
+done
 echo "tandem: a process stopped; shutting down" >&2
 exit 1

@@ -91,6 +91,11 @@ void ctx_store_error(struct ctx *c, enum db_rc rc)
 		resp_header(c->resp, "Retry-After", "2");
 		ctx_error(c, 503,
 			  "Tandem is busy right now and saved nothing. Please try again in a moment.");
+	} else if (rc == DB_FULL) {
+		resp_header(c->resp, "Retry-After", "300");
+		ctx_error(c, 503,
+			  "Tandem's disk is full, so nothing was saved. Go back to keep what you typed and "
+			  "try again later; the people who run Tandem have been told.");
 	} else {
 		ctx_error(c, 500, "Something went wrong and nothing was saved.");
 	}

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -22,6 +23,7 @@
 #include "store/known.h"
 #include "store/ratings.h"
 #include "store/sealcol.h"
+#include "store/sealed.h"
 #include "server/server.h"
 #include "store/db.h"
 #include "store/directory.h"
@@ -114,9 +116,18 @@ static int open_socket(const char *path)
 
 static pid_t spawn(const struct config *cfg, int fd, int auth)
 {
+	pid_t master = getpid();
 	pid_t pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		/* A master killed outright (kill -9, the OOM killer) must not
+		 * leave workers serving its socket and holding serve.lock: its
+		 * supervisor could start no new one. They finish the request
+		 * in hand and go, as on SIGTERM. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != master)
+			_exit(0); /* it died before the line above */
 		worker_main(cfg, fd, auth);
+	}
 	return pid;
 }
 
@@ -143,6 +154,32 @@ static int give_up_root(const struct config *cfg)
 	return 0;
 }
 
+/* Load the key file, or create it on a first start: only over a database
+ * with nothing sealed in it. A key made up over existing ciphertext would
+ * leave every note unreadable and seal new ones under a key that opens
+ * none of the old: the person who lost the key file must put it back. */
+static int load_key(const struct config *cfg)
+{
+	if (access(cfg->key_path, F_OK) == 0 || errno != ENOENT)
+		return seal_init(cfg->key_path, 0);
+	struct db *db = migrate_db_exists(cfg->db_path) ? db_open(cfg->db_path) : NULL;
+	int sealed = db && migrate_has_schema(db) ? sealed_any(db) : 0;
+	if (migrate_db_exists(cfg->db_path) && !db)
+		sealed = -1;
+	db_close(db);
+	if (sealed != 0) {
+		fprintf(stderr,
+			"tandem: the key file %s is missing, and the database %s: put the key file back "
+			"(from where you keep its copy); a new key would open none of them. Nothing was "
+			"changed.\n",
+			cfg->key_path,
+			sealed > 0 ? "holds sealed notes"
+				   : "could not be read to tell whether it holds sealed notes");
+		return -1;
+	}
+	return seal_init(cfg->key_path, 1);
+}
+
 int server_run(const struct config *cfg)
 {
 	/* Held for the master's whole life and shared by its workers: key
@@ -151,10 +188,9 @@ int server_run(const struct config *cfg)
 	 * closed: it goes when the last process of this server exits. */
 	if (datalock_take(cfg->data, "serve") < 0)
 		return 1;
-	/* The field key: created on first start, refused when others may
-	 * read it; loaded here, before root is given up, so the key file can
-	 * stay root's own and every forked worker has it. */
-	if (seal_init(cfg->key_path, 1) != 0)
+	/* The field key: loaded here, before root is given up, so the key
+	 * file can stay root's own and every forked worker has it. */
+	if (load_key(cfg) != 0)
 		return 1;
 	int fd = open_socket(cfg->sock_path);
 	if (fd < 0)

@@ -40,6 +40,23 @@ static const unsigned char tx_allowed[DB_TX_COUNT][DB_TX_COUNT] = {
 	[DB_TX_LOST] = {[DB_TX_IDLE] = 1},
 };
 
+/* A full disk refuses every write until space is freed: said once when
+ * it starts and once when it ends, not once per request. */
+static int disk_full;
+
+static enum db_rc note_write(enum db_rc rc)
+{
+	if (rc == DB_FULL && !disk_full) {
+		disk_full = 1;
+		log_kv("error", "the disk is full: every write is refused (503) until space is freed",
+		       LOG_END);
+	} else if (rc == DB_OK && disk_full) {
+		disk_full = 0;
+		log_kv("info", "the disk has space again: writes succeed", LOG_END);
+	}
+	return rc;
+}
+
 static const char *const tx_names[DB_TX_COUNT] = {"idle", "read", "write", "group", "member", "lost"};
 
 static void tx_move(struct db *db, enum db_tx to)
@@ -72,8 +89,8 @@ enum db_rc db_rc_from(int rc)
 	case SQLITE_ROW: return DB_OK;
 	case SQLITE_CONSTRAINT: return DB_CONFLICT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_FULL: return DB_BUSY;
+	case SQLITE_LOCKED: return DB_BUSY;
+	case SQLITE_FULL: return DB_FULL;
 	default: return DB_ERR;
 	}
 }
@@ -320,6 +337,8 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 	enum db_rc r = db_rc_from(rc);
 	if (r == DB_ERR)
 		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
+	if (writes && r != DB_OK)
+		note_write(r);
 	sqlite3_reset(st);
 	return r;
 }
@@ -386,10 +405,10 @@ static enum db_rc commit_tx(struct db *db)
 	if (rc == SQLITE_DONE) {
 		writer_leave(db);
 		tx_move(db, DB_TX_IDLE);
-		return DB_OK;
+		return note_write(DB_OK);
 	}
 	tx_abandon(db);
-	return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
+	return note_write(db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc));
 }
 
 /* Undo the open member's writes alone: back to the group, or lost when

@@ -12,6 +12,7 @@ enum db_rc {
 	DB_CONFLICT = 2, /* a constraint said no (duplicate email, ...) */
 	DB_BUSY = 3,	 /* locked or full: the caller answers 503 */
 	DB_ERR = 4,
+	DB_FULL = 5, /* the disk is full: nothing was saved (503 until space is freed) */
 };
 
 struct db;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/log.h"
 
@@ -55,6 +56,12 @@ static int list_files(const char *sql_dir, char **names, size_t max, size_t *n)
 	closedir(d);
 	qsort(names, *n, sizeof(names[0]), cmp);
 	return 0;
+}
+
+int migrate_db_exists(const char *path)
+{
+	struct stat sb;
+	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
 }
 
 int migrate_compare(struct db *db, const char *sql_dir, int *missing, int *unknown)

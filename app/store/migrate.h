@@ -26,6 +26,9 @@ int migrate_has_schema(struct db *db);
  * recorded names have no file here (a database from a newer Tandem than
  * this one: it must not be served by this build). 0, or -1 when either
  * cannot be read. */
+/* 1 when a database file exists at path (a regular file, not empty). */
+int migrate_db_exists(const char *path);
+
 int migrate_compare(struct db *db, const char *sql_dir, int *missing, int *unknown);
 
 #endif

@@ -156,3 +156,19 @@ long sealed_check_all(struct db *db, long *bad)
 	buf_free(&plain);
 	return total;
 }
+
+int sealed_any(struct db *db)
+{
+	for (int i = 0; i < SEALED_COUNT; i++) {
+		sqlite3_stmt *st = db_stmt_literal(db, sealed_cols[i].select);
+		if (!st)
+			return -1;
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}

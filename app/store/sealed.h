@@ -68,4 +68,9 @@ long sealed_rekey_all(struct db *db);
  * place, never its bytes), or -1 when the database fails. */
 long sealed_check_all(struct db *db, long *bad);
 
+/* No transaction of its own (a read). 1 when any sealed column holds a
+ * value, 0 when none does, -1 when the database cannot be read: a key may
+ * be created only over a database with nothing sealed in it. */
+int sealed_any(struct db *db);
+
 #endif

@@ -40,7 +40,7 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
   const srv = {
     port, data, base: `http://127.0.0.1:${port}`, child, env,
     /** What run.sh printed plus the server's log file. */
-    log: () => { try { return output + readFileSync(join(data, 'tandem.log'), 'utf8'); } catch { return output; } },
+    log: () => { try { return output + readFileSync(env.TANDEM_LOG || join(data, 'tandem.log'), 'utf8'); } catch { return output; } },
     db: join(data, 'tandem.db'),
     async stop({ keep = false } = {}) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
