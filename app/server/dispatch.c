@@ -7,21 +7,26 @@
 #include "pages/routes.h"
 #include "security/token.h"
 
-static void load_session(struct ctx *c)
+/* Find the request's session, if it has one. DB_OK (with or without a
+ * session), or the store error that kept it from being read: that is not
+ * "signed out", and the caller answers it as the error it is. */
+static enum db_rc load_session(struct ctx *c)
 {
 	const char *cookie = form_get(&c->req->cookies, "__Host-sid");
 	unsigned char raw[TOKEN_BYTES], hash[TOKEN_HASH_BYTES];
 	if (!cookie || token_decode(cookie, raw) != 0)
-		return;
+		return DB_OK;
 	token_hash(raw, hash);
 	sodium_memzero(raw, sizeof(raw));
-	if (sess_lookup(c->db, hash, c->now, (int64_t)c->cfg->idle_minutes * 60,
-			(int64_t)c->cfg->session_hours * 3600, &c->sess, &c->user) != DB_OK)
-		return;
+	enum db_rc rc = sess_lookup(c->db, hash, c->now, (int64_t)c->cfg->idle_minutes * 60,
+				    (int64_t)c->cfg->session_hours * 3600, &c->sess, &c->user);
+	if (rc != DB_OK)
+		return rc == DB_NOTFOUND ? DB_OK : rc;
 	c->has_session = 1;
 	token_encode(c->sess.csrf, TOKEN_BYTES, c->csrf, sizeof(c->csrf));
 	c->signed_in = c->sess.user_id && c->user.active;
 	sess_touch(c->db, &c->sess, c->now);
+	return DB_OK;
 }
 
 /* Origin (or, without it, Sec-Fetch-Site) must say the form came from us.
@@ -66,7 +71,11 @@ void dispatch(struct ctx *c)
 	int st =
 		rt ? 200
 		   : route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow));
-	load_session(c);
+	enum db_rc srv = load_session(c);
+	if (srv != DB_OK) {
+		ctx_store_error(c, srv);
+		return;
+	}
 	if (st == 404) {
 		ctx_error(c, 404, "There is no page at this address, or it is not yours to see.");
 		return;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "store/faultvfs.h"
 #include "store/wlock.h"
 
 #define CACHE_SLOTS 512
@@ -108,6 +109,7 @@ struct db *db_open(const char *path)
 	if (!configured) {
 		sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		faultvfs_register();
 		configured = 1;
 	}
 	db->wlock_fd = wlock_open(path);
