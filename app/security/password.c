@@ -128,7 +128,11 @@ unsigned long pw_verifications(void)
 
 static int crack_says_common(const char *s)
 {
-	const char *msg = FascistCheck(s, GetDefaultCracklibDict());
+	/* FascistCheck would compare with the server account's own passwd
+	 * entry (meaningless here, and a lookup through NSS: a socket a
+	 * confined worker may not open); the person's name and address are
+	 * checked apart. */
+	const char *msg = FascistCheckUser(s, GetDefaultCracklibDict(), "tandem", "");
 	return msg && (strstr(msg, "dictionary") || strstr(msg, "simplistic") || strstr(msg, "DIFFERENT"));
 }
 

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "security/password.h"
+#include "server/confine.h"
 #include "server/dispatch.h"
 #include "server/server.h"
 #include "store/directory.h"
@@ -252,12 +253,31 @@ static enum parsed inflight_parse(struct inflight *s, const struct config *cfg, 
 	return dispatch_route(&s->req) ? PARSED_SHARES : PARSED_ALONE;
 }
 
+#ifdef TANDEM_TESTING
+/* Test builds: while $TANDEM_DATA/test-execve exists, a worker tries to
+ * start a program before it dispatches, as a worker taken over would;
+ * its confinement must stop it (tests/faults). */
+static char test_execve_path[4300];
+static void test_try_execve(void)
+{
+	if (test_execve_path[0] && access(test_execve_path, F_OK) == 0) {
+		char *const argv[] = {"/bin/true", NULL};
+		execve(argv[0], argv, NULL);
+	}
+}
+#endif
+
 static void inflight_run(struct inflight *s, struct db *db)
 {
+	confine_current(s->fr.ipcFd, s->fr.requestId);
+#ifdef TANDEM_TESTING
+	test_try_execve();
+#endif
 	/* A POST's checks share it too; its write ends it. */
 	db_read_begin(db);
 	dispatch(&s->c);
 	db_request_end(db);
+	confine_current(-1, 0);
 }
 
 /* Send s's response, end the request and log it. */
@@ -339,6 +359,14 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 	pw_slots_init(cfg->data, slots > 0 ? slots : 1, auth ? NULL : request_queued);
 	request_ids_reseed();
 	FCGX_Init();
+#ifdef TANDEM_TESTING
+	snprintf(test_execve_path, sizeof(test_execve_path), "%s/test-execve", cfg->data);
+#endif
+	/* From here on, only the system calls serving needs. */
+	if (confine_worker() != 0) {
+		log_kv("error", "worker cannot confine itself (seccomp); not serving", LOG_END);
+		_exit(3);
+	}
 	static struct inflight group[GROUP_MAX];
 	for (int i = 0; i < GROUP_MAX; i++)
 		FCGX_InitRequest(&group[i].fr, -1, 0); /* -1: never accepts by itself */

@@ -122,6 +122,26 @@ test('power cut at a random instant: the files as they were are a whole database
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('a worker that tries to start a program is stopped by its confinement: 500, killed, replaced', async () => {
+  const trigger = join(srv.data, 'test-execve');
+  const before = srv.workerPids();
+  writeFileSync(trigger, '');
+  let r;
+  try {
+    r = await request(srv, 'GET', '/healthz');
+  } finally {
+    unlinkSync(trigger);
+  }
+  assert.equal(r.status, 500);
+  assert.match(r.body, /Something went wrong/);
+  for (let i = 0; i < 40 && !/killed" syscall=59\b/.test(srv.log()); i++) await sleep(50);
+  assert.match(srv.log(), /worker made a system call it may not; killed" syscall=59\b/);
+  assert.ok(await answersWithin(2000) <= 2000);
+  for (let i = 0; i < 40 && srv.workerPids().filter((p) => !before.includes(p)).length === 0; i++) await sleep(50);
+  assert.ok(srv.workerPids().some((p) => !before.includes(p)), 'the master started a new worker');
+  assert.match(srv.log(), /worker died; restarting.*how="signal 31"/);
+});
+
 test('a lost or damaged key file with sealed notes: serve refuses to start and makes no new key', async () => {
   // Notes exist (the tests above sealed many).
   const data = srv.data;
