@@ -19,6 +19,7 @@ struct request {
 	char rid[17]; /* request id, hex */
 	struct form query, body, cookies;
 	int64_t ids[ROUTE_MAX_IDS];
+	char token[ROUTE_TOKEN_MAX + 1]; /* the {token} segment, "" when none */
 	const struct route *route;
 };
 

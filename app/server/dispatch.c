@@ -63,9 +63,9 @@ void dispatch(struct ctx *c)
 	char allow[64];
 	/* Found by dispatch_route; matched again only to tell 404 from 405. */
 	const struct route *rt = r->route;
-	int st =
-		rt ? 200
-		   : route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow));
+	int st = rt ? 200
+		    : route_match(routes, routes_count, r->method, r->path, &rt, r->ids, r->token, allow,
+				  sizeof(allow));
 	load_session(c);
 	if (st == 404) {
 		ctx_error(c, 404, "There is no page at this address, or it is not yours to see.");
@@ -97,7 +97,11 @@ void dispatch(struct ctx *c)
 		ctx_error(c, 403, "This page is for program admins.");
 		return;
 	}
-	if (is_post && !csrf_ok(c)) {
+	/* A token route's POST (the unsubscribe link's one click from a mail
+	 * client) carries no cookie, CSRF token or Origin: the signed token in
+	 * its path is the authority, checked by the handler. */
+	int token_auth = (rt->flags & ROUTE_TOKEN_AUTH) && rt->access == ACCESS_PUBLIC;
+	if (is_post && !token_auth && !csrf_ok(c)) {
 		ctx_error(c, 403,
 			  "This form had expired or did not come from Tandem, so nothing was changed. "
 			  "Go back, reload the page and send it again.");
@@ -117,7 +121,8 @@ int dispatch_route(struct request *r)
 {
 	const struct route *rt = NULL;
 	char allow[64];
-	if (route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow)) != 200)
+	if (route_match(routes, routes_count, r->method, r->path, &rt, r->ids, r->token, allow,
+			sizeof(allow)) != 200)
 		return 0;
 	r->route = rt;
 	return strcmp(r->method, "POST") == 0 && !(rt->flags & (ROUTE_SLOW | ROUTE_ALONE));
