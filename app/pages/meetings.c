@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "core/vocab.h"
+#include "pages/agenda.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "store/meetings.h"
@@ -53,7 +54,11 @@ static void log_form(struct ctx *c, const struct mentorship *m, int status, cons
 		snprintf(len, sizeof(len), "%d", m->duration_min);
 		view_str(v, "duration_min", len);
 		view_str(v, "kind", "one_on_one");
-		view_str(v, "agenda", "Good vibes:\n\nAsks:\n\nDiscussion:\n");
+		/* The agenda written ahead for the planned session, if any. */
+		struct buf ahead = {0};
+		const char *a = agenda_prefill(c, m->id, &ahead);
+		view_str(v, "agenda", a ? a : "Good vibes:\n\nAsks:\n\nDiscussion:\n");
+		buf_free(&ahead);
 	}
 	view_int(v, "mid", m->id);
 	view_str(v, "topic", m->topic);
