@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, signup, request } from '../lib/server.mjs';
-import { newMentorship, userId, uniqueEmail } from '../lib/fixtures.mjs';
+import { newMentorship, userId, uniqueEmail, linkToken as makeToken } from '../lib/fixtures.mjs';
 
 let srv;
 before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' }); });
@@ -16,24 +16,6 @@ after(async () => { await srv.stop(); });
 
 // The kinds in core/notifykind.h order: the bit of each in notify_prefs.off.
 const KINDS = ['request_new', 'request_answer', 'request_overdue', 'mentorship', 'session_plan', 'session_soon', 'feedback', 'survey'];
-
-/** A link token made the way security/linktoken.c makes one, from the
- * server's key file: how a test gets the unsubscribe link that only mail
- * carries. (The calendar link from the page checks this helper.) */
-function linkToken(purpose, uid, arg) {
-  const py = `
-import sys, hashlib, base64, struct
-key = None
-for line in open(sys.argv[1]):
-    p = line.split()
-    if len(p) == 4 and p[0] == 'tandem-key':
-        key = bytes.fromhex(p[3]); break
-sub = hashlib.blake2b(b'', digest_size=32, key=key, salt=struct.pack('<Q', 1), person=b'tdmlinks').digest()
-body = sys.argv[2].encode() + struct.pack('<q', int(sys.argv[3])) + struct.pack('<q', int(sys.argv[4]))
-mac = hashlib.blake2b(body, digest_size=16, key=sub).digest()
-print(base64.urlsafe_b64encode(body + mac).decode().rstrip('='))`;
-  return execFileSync('/usr/bin/python3', ['-c', py, join(srv.data, 'secret.key'), purpose, String(uid), String(arg)], { encoding: 'utf8' }).trim();
-}
 
 /** The events of an iCalendar text, parsed by python3-icalendar (Debian). */
 function parseIcs(text) {
@@ -50,6 +32,7 @@ print(json.dumps({'version': str(cal['VERSION']), 'prodid': str(cal['PRODID']), 
   return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { input: text, encoding: 'utf8' }));
 }
 
+const linkToken = (purpose, uid, arg) => makeToken(srv, purpose, uid, arg);
 const off = (email) => Number(srv.sql(`SELECT coalesce((SELECT off FROM notify_prefs WHERE user_id = ${userId(srv, email)}), 0)`));
 const msId = (ms) => Number(ms.split('/').pop());
 const noCookie = (method, path, body) => request(srv, method, path, body === undefined ? {} : { body });
