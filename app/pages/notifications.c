@@ -25,6 +25,20 @@ static const struct field_spec pref_fields[] = {
 static const char gone[] = "This link does not work (any more). It may have been replaced by a newer one, "
 			   "or copied incompletely. Sign in to Tandem to change what mail you get.";
 
+/* Answer a token link's lookup that failed: 404 for DB_NOTFOUND (the
+ * same page for a forged link and for someone who is gone), else the
+ * store error. Returns 1 when rc was not DB_OK (answered), 0 otherwise. */
+static int link_failed(struct ctx *c, enum db_rc rc)
+{
+	if (rc == DB_OK)
+		return 0;
+	if (rc == DB_NOTFOUND)
+		ctx_error(c, 404, gone);
+	else
+		ctx_store_error(c, rc);
+	return 1;
+}
+
 /* The preferences page: the kinds (value, label, on), digest and the
  * calendar link. */
 static void prefs_page(struct ctx *c, int status)
@@ -109,14 +123,8 @@ static int unsubscribe_link(struct ctx *c, struct user *u, enum notify_kind *kin
 		if (rc == DB_OK && !u->active)
 			rc = DB_NOTFOUND;
 	}
-	if (rc == DB_NOTFOUND) {
-		ctx_error(c, 404, gone);
+	if (link_failed(c, rc))
 		return -1;
-	}
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return -1;
-	}
 	*kind = (enum notify_kind)arg;
 	return 0;
 }
@@ -159,16 +167,8 @@ void page_unsubscribe(struct ctx *c)
 		ctx_error(c, 400, "This request had fields Tandem does not know. Nothing was changed.");
 		return;
 	}
-	enum db_rc rc = notify_turn_off(c->db, u.id, kind);
-	if (rc == DB_NOTFOUND) {
-		ctx_error(c, 404, gone);
-		return;
-	}
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return;
-	}
-	unsubscribe_page(c, &u, kind, 1);
+	if (!link_failed(c, notify_turn_off(c->db, u.id, kind)))
+		unsubscribe_page(c, &u, kind, 1);
 }
 
 struct feed {
@@ -208,14 +208,8 @@ void page_calendar_feed(struct ctx *c)
 	    (rc = notify_prefs_get(c->db, uid, &p)) == DB_OK && (rc = user_by_id(c->db, uid, &u)) == DB_OK &&
 	    (!u.active || p.calendar_gen != gen))
 		rc = DB_NOTFOUND;
-	if (rc == DB_NOTFOUND) {
-		ctx_error(c, 404, gone);
+	if (link_failed(c, rc))
 		return;
-	}
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return;
-	}
 	struct feed fd = {c, 0};
 	buf_reset(&c->resp->body);
 	fd.failed = ics_begin(&c->resp->body, NULL, "Tandem mentoring") != 0;

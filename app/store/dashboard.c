@@ -31,11 +31,16 @@ void dash_overview(struct db *db, int64_t now, struct dash_overview *o)
 	o->survey_answered = db_scalar(db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", 0);
 }
 
-/* Step st (bound) and give each row to fn as a kind of wait. Columns: id,
- * at, day, other, topic, i_mentor, has_agenda. */
-static enum db_rc waits_rows(sqlite3_stmt *st, enum dash_wait_kind kind,
+/* Bind st's :u and :now, step it and give each row to fn as a kind of
+ * wait (st NULL: DB_ERR). Columns: id, at, day, other, topic, i_mentor,
+ * has_agenda. */
+static enum db_rc waits_rows(sqlite3_stmt *st, int64_t uid, int64_t now, enum dash_wait_kind kind,
 			     void (*fn)(void *arg, const struct dash_wait *w), void *arg)
 {
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dash_wait w = {
@@ -75,11 +80,7 @@ enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 		"JOIN users u ON u.id = x.other "
 		"WHERE NOT EXISTS (SELECT 1 FROM feedback f WHERE f.meeting_id = g.id AND f.author_id = :u) "
 		"ORDER BY g.held_on DESC, g.id DESC LIMIT 20");
-	if (!st)
-		return DB_ERR;
-	db_bind_int(st, ":u", uid);
-	db_bind_int(st, ":now", now);
-	if (waits_rows(st, WAIT_FEEDBACK, fn, arg) != DB_OK)
+	if (waits_rows(st, uid, now, WAIT_FEEDBACK, fn, arg) != DB_OK)
 		return DB_ERR;
 	/* Sessions planned in the next 24 hours, in my active mentorships. */
 	st = DB_STMT(db, "SELECT x.id, x.next_session_at, '', u.display_name, '', x.i_mentor, x.has_agenda "
@@ -91,11 +92,7 @@ enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 			 "JOIN users u ON u.id = x.other "
 			 "WHERE x.next_session_at > :now AND x.next_session_at <= :now + 86400 "
 			 "ORDER BY x.next_session_at, x.id LIMIT 20");
-	if (!st)
-		return DB_ERR;
-	db_bind_int(st, ":u", uid);
-	db_bind_int(st, ":now", now);
-	if (waits_rows(st, WAIT_SOON, fn, arg) != DB_OK)
+	if (waits_rows(st, uid, now, WAIT_SOON, fn, arg) != DB_OK)
 		return DB_ERR;
 	/* Requests to me pending past REQ_OVERDUE_AFTER and not yet expired:
 	 * one range of requests_mentor (mentor_id, status, created_at). */
@@ -104,11 +101,9 @@ enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 			 "WHERE r.mentor_id = :u AND r.status = 'pending' "
 			 "AND r.created_at > :now - :expire AND r.created_at <= :now - :overdue "
 			 "ORDER BY r.created_at LIMIT 20");
-	if (!st)
-		return DB_ERR;
-	db_bind_int(st, ":u", uid);
-	db_bind_int(st, ":now", now);
-	db_bind_int(st, ":expire", REQ_EXPIRE_AFTER);
-	db_bind_int(st, ":overdue", REQ_OVERDUE_AFTER);
-	return waits_rows(st, WAIT_OVERDUE, fn, arg);
+	if (st) {
+		db_bind_int(st, ":expire", REQ_EXPIRE_AFTER);
+		db_bind_int(st, ":overdue", REQ_OVERDUE_AFTER);
+	}
+	return waits_rows(st, uid, now, WAIT_OVERDUE, fn, arg);
 }
