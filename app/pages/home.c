@@ -163,12 +163,14 @@ static void wait_item(void *arg, const struct dash_wait *w)
 	case WAIT_SOON:
 		when_format(w->at, a->tz, when, sizeof(when));
 		snprintf(href, sizeof(href), "/mentorships/%lld#agenda-title", (long long)w->id);
-		if (w->i_mentor)
-			snprintf(link, sizeof(link), "%s the agenda for your session with %s",
-				 w->has_agenda ? "Read" : "No agenda yet: look at", w->other);
+		if (w->i_mentor && !w->has_agenda)
+			snprintf(link, sizeof(link), "Your session with %s (no agenda yet)", w->other);
 		else
 			snprintf(link, sizeof(link), "%s the agenda for your session with %s",
-				 w->has_agenda ? "Check" : "Write", w->other);
+				 w->i_mentor	 ? "Read"
+				 : w->has_agenda ? "Check"
+						 : "Write",
+				 w->other);
 		snprintf(rest, sizeof(rest), ": %s", when);
 		break;
 	case WAIT_OVERDUE:

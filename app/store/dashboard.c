@@ -68,9 +68,22 @@ static enum db_rc waits_rows(sqlite3_stmt *st, int64_t uid, int64_t now, enum da
 enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 		      void (*fn)(void *arg, const struct dash_wait *w), void *arg)
 {
+	/* Sessions planned in the next 24 hours, in my active mentorships. */
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT x.id, x.next_session_at, '', u.display_name, '', x.i_mentor, x.has_agenda "
+		    "FROM (SELECT id, mentee_id AS other, 1 AS i_mentor, next_session_at, "
+		    "next_agenda IS NOT NULL AS has_agenda FROM mentorships "
+		    "WHERE mentor_id = :u AND status = 'active' "
+		    "UNION ALL SELECT id, mentor_id, 0, next_session_at, next_agenda IS NOT NULL "
+		    "FROM mentorships WHERE mentee_id = :u AND status = 'active') x "
+		    "JOIN users u ON u.id = x.other "
+		    "WHERE x.next_session_at > :now AND x.next_session_at <= :now + 86400 "
+		    "ORDER BY x.next_session_at, x.id LIMIT 20");
+	if (waits_rows(st, uid, now, WAIT_SOON, fn, arg) != DB_OK)
+		return DB_ERR;
 	/* Feedback owed: my mentorships (both indexes), their sessions of the
 	 * last 30 days (meetings_mentorship), without my form (its key). */
-	sqlite3_stmt *st = DB_STMT(
+	st = DB_STMT(
 		db,
 		"SELECT g.id, 0, g.held_on, u.display_name, '', 0, 0 "
 		"FROM (SELECT id, mentee_id AS other FROM mentorships WHERE mentor_id = :u "
@@ -81,18 +94,6 @@ enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 		"WHERE NOT EXISTS (SELECT 1 FROM feedback f WHERE f.meeting_id = g.id AND f.author_id = :u) "
 		"ORDER BY g.held_on DESC, g.id DESC LIMIT 20");
 	if (waits_rows(st, uid, now, WAIT_FEEDBACK, fn, arg) != DB_OK)
-		return DB_ERR;
-	/* Sessions planned in the next 24 hours, in my active mentorships. */
-	st = DB_STMT(db, "SELECT x.id, x.next_session_at, '', u.display_name, '', x.i_mentor, x.has_agenda "
-			 "FROM (SELECT id, mentee_id AS other, 1 AS i_mentor, next_session_at, "
-			 "next_agenda IS NOT NULL AS has_agenda FROM mentorships "
-			 "WHERE mentor_id = :u AND status = 'active' "
-			 "UNION ALL SELECT id, mentor_id, 0, next_session_at, next_agenda IS NOT NULL "
-			 "FROM mentorships WHERE mentee_id = :u AND status = 'active') x "
-			 "JOIN users u ON u.id = x.other "
-			 "WHERE x.next_session_at > :now AND x.next_session_at <= :now + 86400 "
-			 "ORDER BY x.next_session_at, x.id LIMIT 20");
-	if (waits_rows(st, uid, now, WAIT_SOON, fn, arg) != DB_OK)
 		return DB_ERR;
 	/* Requests to me pending past REQ_OVERDUE_AFTER and not yet expired:
 	 * one range of requests_mentor (mentor_id, status, created_at). */

@@ -39,8 +39,8 @@ struct dash_wait {
 };
 
 /* No transaction of its own (reads). Call fn for what waits on uid as of
- * now: feedback owed (newest first), sessions in the next 24 hours
- * (soonest first), overdue requests (oldest first); at most 20 of each.
+ * now: sessions in the next 24 hours (soonest first), feedback owed
+ * (newest first), overdue requests (oldest first); at most 20 of each.
  * Each query reads one person's rows from an index (mentorships by mentor
  * and by mentee, a mentorship's meetings by day, requests by mentor,
  * status and time). DB_OK or DB_ERR (what was read before is given). */
