@@ -289,4 +289,15 @@ test('the dashboard lists what waits on me, and each item goes once it is done',
   await mentor.get(s);
   assert.equal((await mentor.post(`${s}/feedback`, { rating: '4', use_of_time: 'right', went_well: '', to_improve: '', next_steps: '', shared: '1' })).status, 303);
   assert.match((await mentor.get('/')).body, /Nothing waits on you right now\./);
+  // The mentorship completed: a survey to answer, until it is answered.
+  await mentee.get(ms);
+  assert.equal((await mentee.post(`${ms}/complete`, { outcome: 'goal_met' })).status, 303);
+  const line = (await mentor.get('/')).body.match(/<li><a href="(\/surveys\/\d+)">([^<]+)<\/a>: a survey to answer/);
+  assert.ok(line, 'the survey waits on the mentor');
+  const form = await mentor.get(line[1]);
+  const names = [...new Set([...form.body.matchAll(/name="(q\d+)"/g)].map((m) => m[1]))];
+  const fields = Object.fromEntries(names.map((q) => [q, form.body.includes(`<textarea id="${q}"`) ? ''
+    : form.body.includes(`name="${q}" value="5"`) ? '4' : 'About right']));
+  assert.equal((await mentor.post(line[1], fields)).status, 303);
+  assert.match((await mentor.get('/')).body, /Nothing waits on you right now\./);
 });
