@@ -78,6 +78,11 @@ void dispatch(struct ctx *c)
 	}
 	r->route = rt;
 	int is_post = strcmp(r->method, "POST") == 0;
+	int token_auth = (rt->flags & ROUTE_TOKEN_AUTH) && rt->access == ACCESS_PUBLIC;
+	if (r->multipart && !token_auth) {
+		ctx_error(c, 415, "Forms must be sent as application/x-www-form-urlencoded.");
+		return;
+	}
 	if (rt->access != ACCESS_PUBLIC && !c->signed_in) {
 		if (is_post) {
 			ctx_error(c, 403, "Your session has ended. Sign in again, then repeat what you did.");
@@ -100,7 +105,6 @@ void dispatch(struct ctx *c)
 	/* A token route's POST (the unsubscribe link's one click from a mail
 	 * client) carries no cookie, CSRF token or Origin: the signed token in
 	 * its path is the authority, checked by the handler. */
-	int token_auth = (rt->flags & ROUTE_TOKEN_AUTH) && rt->access == ACCESS_PUBLIC;
 	if (is_post && !token_auth && !csrf_ok(c)) {
 		ctx_error(c, 403,
 			  "This form had expired or did not come from Tandem, so nothing was changed. "

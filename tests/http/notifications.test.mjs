@@ -107,6 +107,16 @@ test('the unsubscribe link: GET changes nothing, one POST without cookie, CSRF o
   const t2 = linkToken('u', uid, KINDS.indexOf('survey'));
   assert.equal((await request(srv, 'POST', `/unsubscribe/${t2}`, { body: 'List-Unsubscribe=One-Click' })).status, 200);
   assert.equal(off(email), (1 << 6) | (1 << 7));
+  // RFC 8058 says a mail client SHOULD send it as multipart/form-data.
+  const boundary = 'xYzZY';
+  const multipart = { headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+    body: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n` };
+  const t3 = linkToken('u', uid, KINDS.indexOf('mentorship'));
+  assert.equal((await request(srv, 'POST', `/unsubscribe/${t3}`, multipart)).status, 200);
+  assert.equal(off(email), (1 << 3) | (1 << 6) | (1 << 7));
+  // Every other form still takes only urlencoded bodies.
+  assert.equal((await request(srv, 'POST', '/account/notifications', multipart)).status, 415);
+  assert.equal((await request(srv, 'POST', '/login', multipart)).status, 415);
   // The token never reaches the log.
   assert.ok(!srv.log().includes(token));
 });
