@@ -10,6 +10,7 @@
 #include "pages/agenda.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
+#include "store/agenda.h"
 #include "store/meetings.h"
 #include "store/mentorships.h"
 
@@ -28,7 +29,7 @@ static const struct field_spec log_fields[] = {
 	{"duration_min", "Length", FT_INT, 1, 5, 480, NULL, 0},
 	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kind_names, 0},
 	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
-	{"agenda", "Agenda", FT_TEXT, 0, 0, 8000, NULL, 0},
+	{"agenda", "Agenda", FT_TEXT, 0, 0, AGENDA_MAX, NULL, 0},
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
@@ -344,7 +345,7 @@ void page_session_feedback(struct ctx *c)
 }
 
 static const struct field_spec edit_fields[] = {
-	{"agenda", "Agenda", FT_TEXT, 0, 0, 8000, NULL, 0},
+	{"agenda", "Agenda", FT_TEXT, 0, 0, AGENDA_MAX, NULL, 0},
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
 

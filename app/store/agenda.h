@@ -12,7 +12,8 @@
 #include "core/buf.h"
 #include "store/db.h"
 
-/* The agenda field's limit in characters, the same as a logged session's. */
+/* The agenda's limit in characters: the one written ahead and a logged
+ * session's (pages/meetings.c) alike. */
 #define AGENDA_MAX 8000
 
 struct planned {
