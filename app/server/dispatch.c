@@ -131,3 +131,16 @@ int dispatch_route(struct request *r)
 	r->route = rt;
 	return strcmp(r->method, "POST") == 0 && !(rt->flags & (ROUTE_SLOW | ROUTE_ALONE));
 }
+
+const char *dispatch_log_path(const struct request *r, char *out, size_t n)
+{
+	for (size_t i = 0; i < routes_count; i++) {
+		const char *tok = strstr(routes[i].pattern, "{token}");
+		size_t len = tok ? (size_t)(tok - routes[i].pattern) : 0;
+		if (tok && strncmp(r->path, routes[i].pattern, len) == 0) {
+			snprintf(out, n, "%.*s{token}", (int)len, routes[i].pattern);
+			return out;
+		}
+	}
+	return r->path;
+}

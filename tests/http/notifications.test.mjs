@@ -117,8 +117,13 @@ test('the unsubscribe link: GET changes nothing, one POST without cookie, CSRF o
   // Every other form still takes only urlencoded bodies.
   assert.equal((await request(srv, 'POST', '/account/notifications', multipart)).status, 415);
   assert.equal((await request(srv, 'POST', '/login', multipart)).status, 415);
-  // The token never reaches the log.
-  assert.ok(!srv.log().includes(token));
+  // The token never reaches the log: not from the link, nor from a link
+  // with junk after it (404) or a body of the wrong kind (415).
+  assert.equal((await noCookie('GET', `/unsubscribe/${token}/more`)).status, 404);
+  assert.equal((await request(srv, 'POST', `/unsubscribe/${token}`, { body: 'x', headers: { 'Content-Type': 'text/plain' } })).status, 415);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.match(srv.log(), /path="?\/unsubscribe\/\{token\}"? route=/);
+  for (const t of [token, t2, t3]) assert.ok(!srv.log().includes(t));
 });
 
 test('forged, altered or foreign unsubscribe and calendar links are 404, the same for everyone', async () => {

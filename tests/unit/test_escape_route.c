@@ -105,6 +105,23 @@ static void matches_token_segments(void **state)
 	assert_string_equal(token_of("GET", "/mentorships/3", t), "");
 }
 
+/* A path under a token route is logged without its token, whether it
+ * matched (a link), or not (a link with junk after it, a wrong method). */
+static void token_paths_are_logged_without_the_token(void **state)
+{
+	(void)state;
+	struct request r = {0};
+	char out[64];
+	snprintf(r.path, sizeof(r.path), "/unsubscribe/SECRETabc");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/unsubscribe/{token}");
+	snprintf(r.path, sizeof(r.path), "/unsubscribe/SECRETabc/extra");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/unsubscribe/{token}");
+	snprintf(r.path, sizeof(r.path), "/calendar/SECRET.ics");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/calendar/{token}");
+	snprintf(r.path, sizeof(r.path), "/mentorships/12");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/mentorships/12");
+}
+
 /* The routes that skip the session and CSRF checks on POST: exactly the
  * unsubscribe link (RFC 8058 one click from a mail client), public, and
  * with its token kept out of the log. Adding one must change this test. */
@@ -219,6 +236,7 @@ int main(void)
 		cmocka_unit_test(wrong_method_lists_allowed),
 		cmocka_unit_test(matches_token_segments),
 		cmocka_unit_test(token_auth_routes_are_pinned),
+		cmocka_unit_test(token_paths_are_logged_without_the_token),
 		cmocka_unit_test(every_route_declares_access),
 		cmocka_unit_test(only_short_posts_share_a_commit),
 	};
