@@ -22,8 +22,9 @@ static const struct field_spec pref_fields[] = {
 #undef KIND_FIELD
 #define F_DIGEST NOTIFY_KIND_COUNT
 
-static const char gone[] = "This link does not work (any more). It may have been replaced by a newer one, "
-			   "or copied incompletely. Sign in to Tandem to change what mail you get.";
+static const char gone[] =
+	"This link does not work (any more). It may have been replaced by a newer one, "
+	"or copied incompletely. Sign in to Tandem to choose your mail and to get your calendar link.";
 
 /* Answer a token link's lookup that failed: 404 for DB_NOTFOUND (the
  * same page for a forged link and for someone who is gone), else the
