@@ -4,6 +4,7 @@
  * person's calendar feed rows and its UID, and what waits on a member on
  * the dashboard. */
 #include "testdb.h"
+#include "testkey.h"
 
 #include <unistd.h>
 
@@ -12,24 +13,6 @@
 #include "store/dashboard.h"
 
 #define NOW 1790000000 /* 2026-09-21 14:13:20 UTC */
-
-static char keyfile[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(keyfile, sizeof(keyfile), "/tmp/tandem-unit-agenda-key-%d", (int)getpid());
-	unlink(keyfile);
-	return seal_init(keyfile, 1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	seal_done();
-	unlink(keyfile);
-	return 0;
-}
 
 /* Mentor 1, mentee 2, stranger 3; mentorship 1 active with a session in
  * an hour (plan 4, moved twice), mentorship 2 ended, mentorship 3 active
@@ -265,5 +248,5 @@ int main(void)
 		cmocka_unit_test(calendar_rows_and_uid),
 		cmocka_unit_test(waits_on_me),
 	};
-	return cmocka_run_group_tests_name("planned sessions and what waits", tests, setup, teardown);
+	return cmocka_run_group_tests_name("planned sessions and what waits", tests, key_setup, key_teardown);
 }
