@@ -242,6 +242,15 @@ test('the agenda of a planned session: the pair only, sealed, shown, carried int
   for (const f of readdirSync(srv.data).filter((n) => n.startsWith('tandem.db') || n.endsWith('.log'))) {
     assert.ok(!readFileSync(join(srv.data, f)).includes(C), `canary found in ${f}`);
   }
+  // Once the planned time has passed it is still shown (read-only) until
+  // the session is logged.
+  const planned = srv.sql(`SELECT next_session_at FROM mentorships WHERE id = ${msId(ms)}`);
+  srv.sql(`UPDATE mentorships SET next_session_at = unixepoch() - 600 WHERE id = ${msId(ms)}`);
+  const passed = (await mentor.get(ms)).body;
+  assert.match(passed, /Agenda written for the planned session/);
+  assert.match(passed, new RegExp(`Asks: ${C}`));
+  assert.doesNotMatch(passed, /name="agenda"/);
+  srv.sql(`UPDATE mentorships SET next_session_at = ${planned} WHERE id = ${msId(ms)}`);
   // Carried into the session: the log form starts from it, and once the
   // session is logged the planned agenda is gone.
   const form = await mentor.get(`${ms}/sessions/new`);
