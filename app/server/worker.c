@@ -24,7 +24,9 @@ static volatile sig_atomic_t busy, stopping;
  * written when the hour is over or the worker stops. Neither its time
  * nor its place among other lines tells when someone answered. The line
  * is kept formatted, so that a signal handler can write it. */
-#define QUIET_ROUTES 8
+/* Room for each quiet route (survey answers, the token links) with a
+ * few statuses each; a line beyond it is not counted. */
+#define QUIET_ROUTES 24
 struct quiet_route {
 	char method[8];
 	const char *pattern; /* the route table's */
