@@ -69,7 +69,7 @@ build/asan/tandem: $(ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) -pie $^ $(LDLIBS) -o $@
 
-build/unit/%: tests/unit/%.c tests/unit/testutil.h tests/unit/testdb.h $(ASAN_LIB_OBJS)
+build/unit/%: tests/unit/%.c tests/unit/testutil.h tests/unit/testdb.h tests/unit/testkey.h $(ASAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) -pie $< $(ASAN_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 

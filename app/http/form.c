@@ -79,13 +79,16 @@ static long decode(const char *in, size_t len, char *out)
 	return (long)o;
 }
 
+/* Letters, digits, '_', and '-' after the first character: RFC 8058's
+ * one-click unsubscribe POSTs the field "List-Unsubscribe". */
 static int key_ok(const char *k, size_t n)
 {
 	if (n == 0 || n > FORM_MAX_KEY)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)k[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || (c == '-' && i > 0)))
 			return 0;
 	}
 	return 1;

@@ -58,7 +58,13 @@ int request_parse(struct request *r, req_param_fn param, void *pctx, const char 
 		return 400;
 	if (strcmp(r->method, "POST") == 0) {
 		const char *ct = param(pctx, "CONTENT_TYPE");
-		static const char want[] = "application/x-www-form-urlencoded";
+		static const char want[] = "application/x-www-form-urlencoded",
+				  multi[] = "multipart/form-data";
+		if (ct && strncasecmp(ct, multi, sizeof(multi) - 1) == 0 &&
+		    (ct[sizeof(multi) - 1] == '\0' || ct[sizeof(multi) - 1] == ';')) {
+			r->multipart = 1;
+			return 0;
+		}
 		if (!ct || strncasecmp(ct, want, sizeof(want) - 1) != 0 ||
 		    (ct[sizeof(want) - 1] != '\0' && ct[sizeof(want) - 1] != ';'))
 			return 415;

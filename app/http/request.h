@@ -19,6 +19,12 @@ struct request {
 	char rid[17]; /* request id, hex */
 	struct form query, body, cookies;
 	int64_t ids[ROUTE_MAX_IDS];
+	char token[ROUTE_TOKEN_MAX + 1]; /* the {token} segment, "" when none */
+	/* A multipart/form-data POST: its body is not parsed (empty), and only a
+	 * ROUTE_TOKEN_AUTH route takes it (RFC 8058 says a mail client SHOULD
+	 * send its one-click POST so); the front controller answers 415 to
+	 * every other route. */
+	int multipart;
 	const struct route *route;
 };
 
@@ -27,8 +33,9 @@ typedef const char *(*req_param_fn)(void *ctx, const char *name);
 
 /* Fill r from params and a body already read (body_len bytes; the caller
  * enforces REQ_MAX_BODY). Returns 0, or the status to answer: 400 for a
- * malformed query/body/cookie/path, 415 for a POST that is not
- * application/x-www-form-urlencoded. r must be freed with request_free
+ * malformed query/body/cookie/path, 415 for a POST that is neither
+ * application/x-www-form-urlencoded nor multipart/form-data (which sets
+ * r->multipart and leaves the body unparsed). r must be freed with request_free
  * either way. */
 int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body, size_t body_len);
 

@@ -3,12 +3,33 @@
 #include <stdio.h>
 #include <string.h>
 
+static int token_char(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+	       ch == '-' || ch == '_';
+}
+
 /* Match one pattern; {id} takes 1-15 digits with no leading zero, so the
- * value always fits in int64_t. */
-static int pattern_match(const char *pat, const char *path, int64_t ids[ROUTE_MAX_IDS])
+ * value always fits in int64_t; {token} takes 1-ROUTE_TOKEN_MAX base64url
+ * characters (a longer run does not match). */
+static int pattern_match(const char *pat, const char *path, int64_t ids[ROUTE_MAX_IDS],
+			 char token[ROUTE_TOKEN_MAX + 1])
 {
 	int nid = 0;
 	while (*pat && *path) {
+		if (strncmp(pat, "{token}", 7) == 0) {
+			size_t len = 0;
+			while (token_char(path[len]))
+				if (++len > ROUTE_TOKEN_MAX)
+					return 0;
+			if (len == 0)
+				return 0;
+			memcpy(token, path, len);
+			token[len] = '\0';
+			path += len;
+			pat += 7;
+			continue;
+		}
 		if (strncmp(pat, "{id}", 4) == 0) {
 			if (nid == ROUTE_MAX_IDS || *path < '1' || *path > '9')
 				return 0;
@@ -33,18 +54,21 @@ static int pattern_match(const char *pat, const char *path, int64_t ids[ROUTE_MA
 }
 
 int route_match(const struct route *table, size_t n, const char *method, const char *path,
-		const struct route **out, int64_t ids[ROUTE_MAX_IDS], char *allow, size_t allowlen)
+		const struct route **out, int64_t ids[ROUTE_MAX_IDS], char token[ROUTE_TOKEN_MAX + 1],
+		char *allow, size_t allowlen)
 {
 	int path_seen = 0;
 	if (allowlen)
 		allow[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		int64_t tmp[ROUTE_MAX_IDS] = {0};
-		if (!pattern_match(table[i].pattern, path, tmp))
+		char tok[ROUTE_TOKEN_MAX + 1] = "";
+		if (!pattern_match(table[i].pattern, path, tmp, tok))
 			continue;
 		if (strcmp(table[i].method, method) == 0) {
 			*out = &table[i];
 			memcpy(ids, tmp, sizeof(tmp));
+			memcpy(token, tok, sizeof(tok));
 			return 200;
 		}
 		if (allowlen && !strstr(allow, table[i].method)) {

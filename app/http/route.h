@@ -20,9 +20,16 @@ enum route_flags {
 	ROUTE_QUIET_LOG = 2,  /* log only method, route pattern and status: no path, no user */
 	ROUTE_SLOW = 4,	      /* argon2id: a POST that never shares a commit (server/worker.c) */
 	ROUTE_ALONE = 8,      /* a POST that commits alone, then writes again (survey batches) */
+	/* A public route whose authority is the signed {token} in its path
+	 * (security/linktoken.h): a POST needs no session, no CSRF token and
+	 * no Origin, so a mail client's RFC 8058 one-click POST works. Only
+	 * the unsubscribe link has it (tests/unit/test_escape_route.c). */
+	ROUTE_TOKEN_AUTH = 16,
 };
 
 #define ROUTE_MAX_IDS 2
+/* A {token} segment: 1 to ROUTE_TOKEN_MAX base64url characters. */
+#define ROUTE_TOKEN_MAX 64
 
 struct route {
 	const char *method;  /* "GET" or "POST" */
@@ -32,11 +39,15 @@ struct route {
 	unsigned flags;
 };
 
-/* Match method+path against table[0..n). Returns 200 and sets *out and
- * ids[] (decimal {id} segments, 1..2^53) on a match; 405 when the path
- * matches but not the method (allow gets "GET, POST" style text); 404
- * otherwise. */
+/* Match method+path against table[0..n). Returns 200 and sets *out,
+ * ids[] (decimal {id} segments, 1..10^15-1) and token (the one {token}
+ * segment: base64url characters [A-Za-z0-9_-], up to ROUTE_TOKEN_MAX; ""
+ * when the pattern has none) on a match; 405 when the path matches but not
+ * the method (allow gets "GET, POST" style text); 404 otherwise. A
+ * {token} ends at the first other character, so "/calendar/{token}.ics"
+ * works. */
 int route_match(const struct route *table, size_t n, const char *method, const char *path,
-		const struct route **out, int64_t ids[ROUTE_MAX_IDS], char *allow, size_t allowlen);
+		const struct route **out, int64_t ids[ROUTE_MAX_IDS], char token[ROUTE_TOKEN_MAX + 1],
+		char *allow, size_t allowlen);
 
 #endif

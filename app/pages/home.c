@@ -116,21 +116,85 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 	view_list_set(v, "upcoming", up);
 }
 
+/* Survey invitations: the dashboard's line about them, and a line of
+ * "Waits on me". */
+struct survey_arg {
+	struct vlist *surveys, *waits;
+};
+
+/* A line of "Waits on me": where to go, the link's text, what follows it. */
+static void wait_line(struct vlist *l, const char *href, const char *link, const char *rest)
+{
+	struct vrow *r = view_row_new();
+	view_row_str(r, href);
+	view_row_str(r, link);
+	view_row_str(r, rest);
+	view_list_add(l, r);
+}
+
 static void survey_line(void *arg, const struct invitation_row *inv)
 {
+	struct survey_arg *a = arg;
 	struct vrow *r = view_row_new();
 	view_row_int(r, inv->id);
 	view_row_str(r, inv->title);
-	view_list_add(arg, r);
+	view_list_add(a->surveys, r);
+	char href[48];
+	snprintf(href, sizeof(href), "/surveys/%lld", (long long)inv->id);
+	wait_line(a->waits, href, inv->title, ": a survey to answer (two minutes, anonymous)");
+}
+
+struct wait_arg {
+	struct ctx *c;
+	struct vlist *l;
+	char tz[64];
+};
+
+static void wait_item(void *arg, const struct dash_wait *w)
+{
+	struct wait_arg *a = arg;
+	char href[64], link[600], rest[300], when[120];
+	switch (w->kind) {
+	case WAIT_FEEDBACK:
+		snprintf(href, sizeof(href), "/sessions/%lld", (long long)w->id);
+		snprintf(link, sizeof(link), "Give feedback on your session with %s", w->other);
+		snprintf(rest, sizeof(rest), " (held %s)", w->day);
+		break;
+	case WAIT_SOON:
+		when_format(w->at, a->tz, when, sizeof(when));
+		snprintf(href, sizeof(href), "/mentorships/%lld#agenda-title", (long long)w->id);
+		if (w->i_mentor && !w->has_agenda)
+			snprintf(link, sizeof(link), "Your session with %s (no agenda yet)", w->other);
+		else
+			snprintf(link, sizeof(link), "%s the agenda for your session with %s",
+				 w->i_mentor	 ? "Read"
+				 : w->has_agenda ? "Check"
+						 : "Write",
+				 w->other);
+		snprintf(rest, sizeof(rest), ": %s", when);
+		break;
+	case WAIT_OVERDUE:
+		snprintf(href, sizeof(href), "/requests/%lld", (long long)w->id);
+		snprintf(link, sizeof(link), "Answer %s's request: %s", w->other, w->topic);
+		fmt_duration(a->c->now - w->at, when, sizeof(when));
+		snprintf(rest, sizeof(rest), " (overdue: waiting %s)", when);
+		break;
+	}
+	wait_line(a->l, href, link, rest);
 }
 
 void page_home(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
 	dash_mentorships(c, v);
-	struct vlist *sv = view_list_new();
-	survey_open_each(c->db, c->user.id, 20, survey_line, sv);
-	view_list_set(v, "surveys", sv);
+	struct wait_arg wa = {c, view_list_new(), "UTC"};
+	profile_timezone(c->db, c->user.id, wa.tz, sizeof(wa.tz));
+	dash_waits(c->db, c->user.id, c->now, wait_item, &wa);
+	struct survey_arg sa = {view_list_new(), wa.l};
+	survey_open_each(c->db, c->user.id, 20, survey_line, &sa);
+	view_list_set(v, "surveys", sa.surveys);
+	view_int(v, "nwaits", view_list_len(wa.l));
+	view_list_set(v, "waits", wa.l);
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));
 	ctx_render(c, 200, "home", "Your dashboard");

@@ -7,8 +7,10 @@
 
 #include "core/log.h"
 #include "core/vocab.h"
+#include "pages/agenda.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
+#include "store/agenda.h"
 #include "store/meetings.h"
 #include "store/mentorships.h"
 
@@ -27,7 +29,7 @@ static const struct field_spec log_fields[] = {
 	{"duration_min", "Length", FT_INT, 1, 5, 480, NULL, 0},
 	{"kind", "Kind", FT_CHOICE, 1, 0, 0, kind_names, 0},
 	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
-	{"agenda", "Agenda", FT_TEXT, 0, 0, 8000, NULL, 0},
+	{"agenda", "Agenda", FT_TEXT, 0, 0, AGENDA_MAX, NULL, 0},
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
@@ -53,7 +55,11 @@ static void log_form(struct ctx *c, const struct mentorship *m, int status, cons
 		snprintf(len, sizeof(len), "%d", m->duration_min);
 		view_str(v, "duration_min", len);
 		view_str(v, "kind", "one_on_one");
-		view_str(v, "agenda", "Good vibes:\n\nAsks:\n\nDiscussion:\n");
+		/* The agenda written ahead for the planned session, if any. */
+		struct buf ahead = {0};
+		const char *a = agenda_prefill(c, m->id, &ahead);
+		view_str(v, "agenda", a ? a : "Good vibes:\n\nAsks:\n\nDiscussion:\n");
+		buf_free(&ahead);
 	}
 	view_int(v, "mid", m->id);
 	view_str(v, "topic", m->topic);
@@ -339,7 +345,7 @@ void page_session_feedback(struct ctx *c)
 }
 
 static const struct field_spec edit_fields[] = {
-	{"agenda", "Agenda", FT_TEXT, 0, 0, 8000, NULL, 0},
+	{"agenda", "Agenda", FT_TEXT, 0, 0, AGENDA_MAX, NULL, 0},
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
 

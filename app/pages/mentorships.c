@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/when.h"
+#include "pages/agenda.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
@@ -132,6 +133,10 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "next_shown", shown);
 	view_str(v, "next_input", input);
 	view_str(v, "my_tz", tz);
+	if (agenda_part(c, m.id) != 0) {
+		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
+		return;
+	}
 	view_int(v, "done", done);
 	view_int(v, "progress", m.weeks ? done * 100 / m.weeks : 0);
 	char title[500];

@@ -14,6 +14,14 @@ const struct route routes[] = {
 	{"POST", "/setup", page_setup, ACCESS_PUBLIC, ROUTE_SLOW},
 	{"GET", "/account/password", page_password_form, ACCESS_MEMBER, 0},
 	{"POST", "/account/password", page_password, ACCESS_MEMBER, ROUTE_SLOW},
+	{"GET", "/account/notifications", page_notifications_form, ACCESS_MEMBER, 0},
+	{"POST", "/account/notifications", page_notifications, ACCESS_MEMBER, 0},
+	{"POST", "/account/notifications/calendar", page_notifications_calendar, ACCESS_MEMBER, 0},
+	/* The token in these paths is the authority (security/linktoken.h): no
+	 * sign-in, and the log shows the route, never the path with its token. */
+	{"GET", "/unsubscribe/{token}", page_unsubscribe_form, ACCESS_PUBLIC, ROUTE_QUIET_LOG},
+	{"POST", "/unsubscribe/{token}", page_unsubscribe, ACCESS_PUBLIC, ROUTE_QUIET_LOG | ROUTE_TOKEN_AUTH},
+	{"GET", "/calendar/{token}.ics", page_calendar_feed, ACCESS_PUBLIC, ROUTE_QUIET_LOG},
 	{"GET", "/profile", page_profile_form, ACCESS_MEMBER, 0},
 	{"POST", "/profile", page_profile, ACCESS_MEMBER, 0},
 	{"GET", "/mentors", page_mentors, ACCESS_MEMBER, 0},
@@ -31,6 +39,7 @@ const struct route routes[] = {
 	{"POST", "/mentorships/{id}/end", page_mentorship_end, ACCESS_MEMBER, 0},
 	{"POST", "/mentorships/{id}/plan/{id}", page_mentorship_plan, ACCESS_MEMBER, 0},
 	{"POST", "/mentorships/{id}/next", page_mentorship_next, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/agenda", page_mentorship_agenda, ACCESS_MEMBER, 0},
 	{"GET", "/mentorships/{id}/sessions/new", page_session_new, ACCESS_MEMBER, 0},
 	{"POST", "/mentorships/{id}/sessions", page_session_create, ACCESS_MEMBER, 0},
 	{"GET", "/sessions/{id}", page_session, ACCESS_MEMBER, 0},

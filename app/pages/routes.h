@@ -67,5 +67,12 @@ void page_admin_team_remove(struct ctx *c);
 void page_admin_users(struct ctx *c);
 void page_admin_user_role(struct ctx *c);
 void page_admin_user_deactivate(struct ctx *c);
+void page_mentorship_agenda(struct ctx *c);
+void page_notifications_form(struct ctx *c);
+void page_notifications(struct ctx *c);
+void page_notifications_calendar(struct ctx *c);
+void page_unsubscribe_form(struct ctx *c);
+void page_unsubscribe(struct ctx *c);
+void page_calendar_feed(struct ctx *c);
 
 #endif

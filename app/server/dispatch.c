@@ -68,9 +68,9 @@ void dispatch(struct ctx *c)
 	char allow[64];
 	/* Found by dispatch_route; matched again only to tell 404 from 405. */
 	const struct route *rt = r->route;
-	int st =
-		rt ? 200
-		   : route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow));
+	int st = rt ? 200
+		    : route_match(routes, routes_count, r->method, r->path, &rt, r->ids, r->token, allow,
+				  sizeof(allow));
 	enum db_rc srv = load_session(c);
 	if (srv != DB_OK) {
 		ctx_store_error(c, srv);
@@ -87,6 +87,11 @@ void dispatch(struct ctx *c)
 	}
 	r->route = rt;
 	int is_post = strcmp(r->method, "POST") == 0;
+	int token_auth = (rt->flags & ROUTE_TOKEN_AUTH) && rt->access == ACCESS_PUBLIC;
+	if (r->multipart && !token_auth) {
+		ctx_error(c, 415, "Forms must be sent as application/x-www-form-urlencoded.");
+		return;
+	}
 	if (rt->access != ACCESS_PUBLIC && !c->signed_in) {
 		if (is_post) {
 			ctx_error(c, 403, "Your session has ended. Sign in again, then repeat what you did.");
@@ -106,7 +111,10 @@ void dispatch(struct ctx *c)
 		ctx_error(c, 403, "This page is for program admins.");
 		return;
 	}
-	if (is_post && !csrf_ok(c)) {
+	/* A token route's POST (the unsubscribe link's one click from a mail
+	 * client) carries no cookie, CSRF token or Origin: the signed token in
+	 * its path is the authority, checked by the handler. */
+	if (is_post && !token_auth && !csrf_ok(c)) {
 		ctx_error(c, 403,
 			  "This form had expired or did not come from Tandem, so nothing was changed. "
 			  "Go back, reload the page and send it again.");
@@ -126,8 +134,22 @@ int dispatch_route(struct request *r)
 {
 	const struct route *rt = NULL;
 	char allow[64];
-	if (route_match(routes, routes_count, r->method, r->path, &rt, r->ids, allow, sizeof(allow)) != 200)
+	if (route_match(routes, routes_count, r->method, r->path, &rt, r->ids, r->token, allow,
+			sizeof(allow)) != 200)
 		return 0;
 	r->route = rt;
 	return strcmp(r->method, "POST") == 0 && !(rt->flags & (ROUTE_SLOW | ROUTE_ALONE));
+}
+
+const char *dispatch_log_path(const struct request *r, char *out, size_t n)
+{
+	for (size_t i = 0; i < routes_count; i++) {
+		const char *tok = strstr(routes[i].pattern, "{token}");
+		size_t len = tok ? (size_t)(tok - routes[i].pattern) : 0;
+		if (tok && strncmp(r->path, routes[i].pattern, len) == 0) {
+			snprintf(out, n, "%.*s{token}", (int)len, routes[i].pattern);
+			return out;
+		}
+	}
+	return r->path;
 }

@@ -14,4 +14,10 @@ void dispatch(struct ctx *c);
  * a POST to a route that is neither ROUTE_SLOW nor ROUTE_ALONE. */
 int dispatch_route(struct request *r);
 
+/* The path to log for r: r->path, except that a path under a {token}
+ * route's prefix (matched or not, whatever its status) is logged as the
+ * prefix and "{token}", so a link's token never reaches the log. Returns
+ * r->path or out (n bytes). */
+const char *dispatch_log_path(const struct request *r, char *out, size_t n);
+
 #endif

@@ -25,7 +25,9 @@ static volatile sig_atomic_t busy, stopping;
  * written when the hour is over or the worker stops. Neither its time
  * nor its place among other lines tells when someone answered. The line
  * is kept formatted, so that a signal handler can write it. */
-#define QUIET_ROUTES 8
+/* Room for each quiet route (survey answers, the token links) with a
+ * few statuses each; a line beyond it is not counted. */
+#define QUIET_ROUTES 24
 struct quiet_route {
 	char method[8];
 	const char *pattern; /* the route table's */
@@ -134,7 +136,7 @@ static int read_body(FCGX_Request *fr, struct buf *body)
 
 static void log_request(const struct request *r, const struct ctx *c, int status, int64_t us, int group)
 {
-	char sb[24], db[24], ub[24], gb[24];
+	char sb[24], db[24], ub[24], gb[24], pb[64];
 	const char *st = str_u64(sb, (unsigned)status),
 		   *dur = str_u64(db, us > 0 ? (unsigned long long)us : 0);
 	const char *uid = str_u64(ub, c->signed_in ? (unsigned long long)c->user.id : 0);
@@ -150,9 +152,9 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 		return;
 	}
 	/* group: how many requests shared this one's commit (0: none). */
-	log_kv("info", "request", "rid", r->rid, "method", r->method, "path", r->path, "route",
-	       r->route ? r->route->pattern : "", "status", st, "dur_us", dur, "uid", c->signed_in ? uid : "",
-	       "group", str_u64(gb, (unsigned)group), LOG_END);
+	log_kv("info", "request", "rid", r->rid, "method", r->method, "path",
+	       dispatch_log_path(r, pb, sizeof(pb)), "route", r->route ? r->route->pattern : "", "status", st,
+	       "dur_us", dur, "uid", c->signed_in ? uid : "", "group", str_u64(gb, (unsigned)group), LOG_END);
 }
 
 /* One request in flight: its connection, what it read and what it will

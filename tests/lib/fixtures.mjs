@@ -2,6 +2,8 @@
 // passes run alone (tests/lib/each-alone.mjs runs each one that way).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { signup } from './server.mjs';
 
 let n = 0;
@@ -36,4 +38,24 @@ export async function newMentorship(srv, { topic = 'Career growth', weeks = '6',
   const ms = (await mentor.post(`${r.headers.location}/accept`)).headers.location;
   assert.match(ms, /^\/mentorships\/\d+$/);
   return { mentor, mentee, mentorEmail, menteeEmail, ms };
+}
+
+/** A link token (security/linktoken.c) for purpose 'u' (unsubscribe, arg:
+ * the kind's index in core/notifykind.h) or 'c' (calendar, arg: the
+ * generation), made from the server's key file as the server makes it:
+ * how a test gets the unsubscribe link that only mail carries. */
+export function linkToken(srv, purpose, uid, arg) {
+  const py = `
+import sys, hashlib, base64, struct
+key = None
+for line in open(sys.argv[1]):
+    p = line.split()
+    if len(p) == 4 and p[0] == 'tandem-key':
+        key = bytes.fromhex(p[3]); break
+sub = hashlib.blake2b(b'', digest_size=32, key=key, salt=struct.pack('<Q', 1), person=b'tdmlinks').digest()
+body = sys.argv[2].encode() + struct.pack('<q', int(sys.argv[3])) + struct.pack('<q', int(sys.argv[4]))
+mac = hashlib.blake2b(body, digest_size=16, key=sub).digest()
+print(base64.urlsafe_b64encode(body + mac).decode().rstrip('='))`;
+  return execFileSync('/usr/bin/python3', ['-c', py, join(srv.data, 'secret.key'), purpose, String(uid), String(arg)],
+    { encoding: 'utf8' }).trim();
 }

@@ -58,11 +58,89 @@ static void route(const char *m, const char *p, int want, int64_t id0)
 {
 	const struct route *r = NULL;
 	int64_t ids[ROUTE_MAX_IDS] = {0};
-	char allow[64];
-	int st = route_match(routes, routes_count, m, p, &r, ids, allow, sizeof(allow));
+	char allow[64], token[ROUTE_TOKEN_MAX + 1];
+	int st = route_match(routes, routes_count, m, p, &r, ids, token, allow, sizeof(allow));
 	assert_int_equal(st, want);
 	if (want == 200)
 		assert_int_equal(ids[0], id0);
+}
+
+/* The {token} segment the route gives for method+path, or NULL (no match). */
+static const char *token_of(const char *m, const char *p, char token[ROUTE_TOKEN_MAX + 1])
+{
+	const struct route *r = NULL;
+	int64_t ids[ROUTE_MAX_IDS] = {0};
+	char allow[64];
+	strcpy(token, "unset");
+	if (route_match(routes, routes_count, m, p, &r, ids, token, allow, sizeof(allow)) != 200)
+		return NULL;
+	return token;
+}
+
+/* Links in mail and feeds carry a base64url token (security/linktoken.h):
+ * the matcher takes it whole, ending at the first other character. */
+static void matches_token_segments(void **state)
+{
+	(void)state;
+	char t[ROUTE_TOKEN_MAX + 1];
+	assert_string_equal(token_of("GET", "/unsubscribe/dGhpcy1pcw_a-Z09", t), "dGhpcy1pcw_a-Z09");
+	assert_string_equal(token_of("POST", "/unsubscribe/abc", t), "abc");
+	assert_string_equal(token_of("GET", "/calendar/Abc-_9.ics", t), "Abc-_9");
+	assert_null(token_of("GET", "/calendar/Abc.ics.ics", t));
+	assert_null(token_of("GET", "/calendar/.ics", t));     /* empty */
+	assert_null(token_of("GET", "/calendar/abc", t));      /* no .ics */
+	assert_null(token_of("GET", "/unsubscribe/", t));      /* empty */
+	assert_null(token_of("GET", "/unsubscribe/a%2Fb", t)); /* not base64url */
+	assert_null(token_of("GET", "/unsubscribe/a/b", t));
+	assert_null(token_of("GET", "/unsubscribe/a=b", t));
+	char longest[ROUTE_TOKEN_MAX + 2 + 13] = "/unsubscribe/";
+	memset(longest + 13, 'A', ROUTE_TOKEN_MAX);
+	longest[13 + ROUTE_TOKEN_MAX] = '\0';
+	assert_non_null(token_of("GET", longest, t));
+	assert_int_equal(strlen(t), ROUTE_TOKEN_MAX);
+	longest[13 + ROUTE_TOKEN_MAX] = 'A';
+	longest[14 + ROUTE_TOKEN_MAX] = '\0';
+	assert_null(token_of("GET", longest, t)); /* one too long */
+	/* A route without a token gives "". */
+	assert_string_equal(token_of("GET", "/mentorships/3", t), "");
+}
+
+/* A path under a token route is logged without its token, whether it
+ * matched (a link), or not (a link with junk after it, a wrong method). */
+static void token_paths_are_logged_without_the_token(void **state)
+{
+	(void)state;
+	struct request r = {0};
+	char out[64];
+	snprintf(r.path, sizeof(r.path), "/unsubscribe/SECRETabc");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/unsubscribe/{token}");
+	snprintf(r.path, sizeof(r.path), "/unsubscribe/SECRETabc/extra");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/unsubscribe/{token}");
+	snprintf(r.path, sizeof(r.path), "/calendar/SECRET.ics");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/calendar/{token}");
+	snprintf(r.path, sizeof(r.path), "/mentorships/12");
+	assert_string_equal(dispatch_log_path(&r, out, sizeof(out)), "/mentorships/12");
+}
+
+/* The routes that skip the session and CSRF checks on POST: exactly the
+ * unsubscribe link (RFC 8058 one click from a mail client), public, and
+ * with its token kept out of the log. Adding one must change this test. */
+static void token_auth_routes_are_pinned(void **state)
+{
+	(void)state;
+	int n = 0;
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *r = &routes[i];
+		if (strstr(r->pattern, "{token}"))
+			assert_true(r->access == ACCESS_PUBLIC && (r->flags & ROUTE_QUIET_LOG));
+		if (!(r->flags & ROUTE_TOKEN_AUTH))
+			continue;
+		n++;
+		assert_string_equal(r->pattern, "/unsubscribe/{token}");
+		assert_string_equal(r->method, "POST");
+		assert_int_equal(r->access, ACCESS_PUBLIC);
+	}
+	assert_int_equal(n, 1);
 }
 
 static void matches_patterns_and_ids(void **state)
@@ -84,12 +162,14 @@ static void wrong_method_lists_allowed(void **state)
 	(void)state;
 	const struct route *r = NULL;
 	int64_t ids[ROUTE_MAX_IDS];
-	char allow[64];
-	assert_int_equal(route_match(routes, routes_count, "PUT", "/login", &r, ids, allow, sizeof(allow)),
-			 405);
+	char allow[64], token[ROUTE_TOKEN_MAX + 1];
+	assert_int_equal(
+		route_match(routes, routes_count, "PUT", "/login", &r, ids, token, allow, sizeof(allow)),
+		405);
 	assert_string_equal(allow, "GET, POST");
-	assert_int_equal(route_match(routes, routes_count, "GET", "/logout", &r, ids, allow, sizeof(allow)),
-			 405);
+	assert_int_equal(
+		route_match(routes, routes_count, "GET", "/logout", &r, ids, token, allow, sizeof(allow)),
+		405);
 	assert_string_equal(allow, "POST");
 }
 
@@ -154,6 +234,9 @@ int main(void)
 		cmocka_unit_test(templates_receive_only_escaped_strings),
 		cmocka_unit_test(matches_patterns_and_ids),
 		cmocka_unit_test(wrong_method_lists_allowed),
+		cmocka_unit_test(matches_token_segments),
+		cmocka_unit_test(token_auth_routes_are_pinned),
+		cmocka_unit_test(token_paths_are_logged_without_the_token),
 		cmocka_unit_test(every_route_declares_access),
 		cmocka_unit_test(only_short_posts_share_a_commit),
 	};

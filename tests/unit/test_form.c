@@ -106,7 +106,12 @@ static void enforces_limits(void **state)
 	strcpy(key + FORM_MAX_KEY + 1, "=1");
 	assert_int_equal(parse(key, &f), FORM_E_KEY);
 	assert_int_equal(parse("=1", &f), FORM_E_KEY);
-	assert_int_equal(parse("a-b=1", &f), FORM_E_KEY);
+	assert_int_equal(parse("a.b=1", &f), FORM_E_KEY);
+	assert_int_equal(parse("-a=1", &f), FORM_E_KEY);
+	/* RFC 8058's one-click unsubscribe field. */
+	assert_int_equal(parse("List-Unsubscribe=One-Click", &f), FORM_OK);
+	assert_string_equal(form_get(&f, "List-Unsubscribe"), "One-Click");
+	form_free(&f);
 }
 
 static void length_is_respected_not_nul(void **state)

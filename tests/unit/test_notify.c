@@ -3,6 +3,7 @@
  * key), iCalendar text that calendar clients accept, and each person's
  * notification preferences. */
 #include "testdb.h"
+#include "testkey.h"
 
 #include <sodium.h>
 #include <unistd.h>
@@ -11,24 +12,6 @@
 #include "security/seal.h"
 #include "store/notify.h"
 #include "view/ics.h"
-
-static char keyfile[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(keyfile, sizeof(keyfile), "/tmp/tandem-unit-notify-key-%d", (int)getpid());
-	unlink(keyfile);
-	return seal_init(keyfile, 1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	seal_done();
-	unlink(keyfile);
-	return 0;
-}
 
 static void link_round_trip_and_refusals(void **state)
 {
@@ -182,5 +165,5 @@ int main(void)
 		cmocka_unit_test(ics_escapes_and_folds),
 		cmocka_unit_test(prefs),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, key_setup, key_teardown);
 }

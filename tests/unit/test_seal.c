@@ -1,6 +1,7 @@
 /* Field encryption: round trips, and refusals for a value moved to
  * another row or column, altered, or sealed with another key; and the
  * key file's permissions. */
+#include "testkey.h"
 #include "testutil.h"
 
 #include <glob.h>
@@ -9,24 +10,6 @@
 #include <unistd.h>
 
 #include "security/seal.h"
-
-static char keyfile[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(keyfile, sizeof(keyfile), "/tmp/tandem-unit-key-%d", (int)getpid());
-	unlink(keyfile);
-	return seal_init(keyfile, 1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	seal_done();
-	unlink(keyfile);
-	return 0;
-}
 
 static void round_trip(void **state)
 {
@@ -160,11 +143,12 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_moved_or_altered, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_another_key_and_loose_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(rotation_keeps_the_retired_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(refuses_a_link_or_another_users_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(round_trip, key_setup, key_teardown),
+		cmocka_unit_test_setup_teardown(refuses_moved_or_altered, key_setup, key_teardown),
+		cmocka_unit_test_setup_teardown(refuses_another_key_and_loose_permissions, key_setup,
+						key_teardown),
+		cmocka_unit_test_setup_teardown(rotation_keeps_the_retired_key, key_setup, key_teardown),
+		cmocka_unit_test_setup_teardown(refuses_a_link_or_another_users_key, key_setup, key_teardown),
 	};
 	return cmocka_run_group_tests_name("field encryption", tests, NULL, NULL);
 }
