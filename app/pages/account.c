@@ -15,6 +15,8 @@ static const struct field_spec pw_fields[] = {
 	{"logout_others", "Sign out other sessions", FT_FLAG, 0, 0, 0, NULL, 0},
 };
 #define NPW FIELDS(pw_fields)
+enum { P_CURRENT, P_NEW, P_CONFIRM, P_LOGOUT_OTHERS, P_COUNT };
+_Static_assert(P_COUNT == NPW, "one name per field of pw_fields, in order");
 
 static void show(struct ctx *c, int status, const struct fields *f)
 {
@@ -57,7 +59,7 @@ void page_password(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	enum pw_rc p = account_verify(c->db, c->user.pw_hash, f.v[0].s, &rehash);
+	enum pw_rc p = account_verify(c->db, c->user.pw_hash, f.v[P_CURRENT].s, &rehash);
 	if (p == PW_BUSY || p == PW_ERR) {
 		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
 		return;
@@ -73,29 +75,30 @@ void page_password(struct ctx *c)
 		show(c, 422, &f);
 		return;
 	}
-	const char *why = pw_policy(f.v[1].s, c->user.email);
+	const char *why = pw_policy(f.v[P_NEW].s, c->user.email);
 	if (why)
 		fields_fail(&f, 1, why);
-	else if (strcmp(f.v[1].s, f.v[2].s) != 0)
+	else if (strcmp(f.v[P_NEW].s, f.v[P_CONFIRM].s) != 0)
 		fields_fail(&f, 2, "The two new passwords are not the same.");
 	if (f.nerr) {
 		show(c, 422, &f);
 		return;
 	}
 	char hash[PW_HASH_LEN];
-	if (account_hash(c->db, f.v[1].s, hash) != DB_OK) {
+	if (account_hash(c->db, f.v[P_NEW].s, hash) != DB_OK) {
 		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
 		return;
 	}
 	/* A new token after a credential change, like after sign-in. */
-	enum db_rc rc = account_password_set(c->db, c->user.id, hash, (int)f.v[3].i, c->sess.hash,
-					     known ? known_cookie : NULL, c->now, c->req->ip, sign_in, c);
+	enum db_rc rc =
+		account_password_set(c->db, c->user.id, hash, (int)f.v[P_LOGOUT_OTHERS].i, c->sess.hash,
+				     known ? known_cookie : NULL, c->now, c->req->ip, sign_in, c);
 	if (rc != DB_OK) {
 		resp_reset(c->resp);
 		ctx_store_error(c, rc);
 		return;
 	}
-	ctx_flash(c,
-		  f.v[3].i ? "Password changed. Your other sessions were signed out." : "Password changed.");
+	ctx_flash(c, f.v[P_LOGOUT_OTHERS].i ? "Password changed. Your other sessions were signed out."
+					    : "Password changed.");
 	resp_redirect(c->resp, "/");
 }

@@ -8,6 +8,9 @@
 #include "http/fields.h"
 
 /* The four fields every new-account form has, in this order. */
+/* The positions of ACCOUNT_FORM_FIELDS' fields, from its first. */
+enum { AF_EMAIL, AF_NAME, AF_PASSWORD, AF_CONFIRM, AF_COUNT };
+
 #define ACCOUNT_FORM_FIELDS                                                                                  \
 	{"email", "Email", FT_EMAIL, 1, 0, 254, NULL, 0},                                                    \
 		{"display_name", "Display name", FT_LINE, 1, 1, 80, NULL, 0},                                \

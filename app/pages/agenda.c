@@ -9,6 +9,7 @@
 #include "store/mentorships.h"
 
 static const struct field_spec agenda_fields[] = {{"agenda", "Agenda", FT_TEXT, 0, 0, AGENDA_MAX, NULL, 0}};
+enum { AG_AGENDA };
 
 static const char not_yours[] = "There is no mentorship at this address, or it is not yours to see.";
 
@@ -74,7 +75,7 @@ void page_mentorship_agenda(struct ctx *c)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum agenda_rc r = agenda_save(c->db, m.id, c->user.id, f.v[0].s, c->now, &dbrc);
+	enum agenda_rc r = agenda_save(c->db, m.id, c->user.id, f.v[AG_AGENDA].s, c->now, &dbrc);
 	switch (r) {
 	case AGENDA_OK: break;
 	case AGENDA_STORE: ctx_store_error(c, dbrc); return;
@@ -91,9 +92,10 @@ void page_mentorship_agenda(struct ctx *c)
 		agenda_form(c, &m, 422, &f);
 		return;
 	}
-	ctx_flash(c, *f.v[0].s ? "Agenda saved. You both see it on this page, and it is carried into the "
-				 "session when it is logged."
-			       : "Agenda removed.");
+	ctx_flash(c, *f.v[AG_AGENDA].s
+			     ? "Agenda saved. You both see it on this page, and it is carried into the "
+			       "session when it is logged."
+			     : "Agenda removed.");
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)m.id);
 	resp_redirect(c->resp, loc);

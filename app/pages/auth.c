@@ -21,6 +21,8 @@ static const struct field_spec login_fields[] = {
 	{"next", "next", FT_LINE, 0, 0, 2000, NULL, 0},
 };
 #define NLOGIN FIELDS(login_fields)
+enum { LG_EMAIL, LG_PASSWORD, LG_NEXT, LG_COUNT };
+_Static_assert(LG_COUNT == NLOGIN, "one name per field of login_fields, in order");
 
 /* The sign-in, run inside the store's transaction (account_then_fn): the
  * session row commits with the account or login it belongs to. */
@@ -52,16 +54,16 @@ void page_signup(struct ctx *c)
 	}
 	account_form_check(&f, 0);
 	struct user taken;
-	if (!f.nerr && user_by_email(c->db, f.v[0].s, &taken) == DB_OK)
+	if (!f.nerr && user_by_email(c->db, f.v[AF_EMAIL].s, &taken) == DB_OK)
 		fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
 	if (!f.nerr) {
 		int64_t wait = throttle_signup_wait(c->db, c->req->ip, c->now);
 		char hash[PW_HASH_LEN];
 		int64_t id = 0;
-		enum db_rc rc = wait > 0 ? DB_BUSY : account_hash(c->db, f.v[2].s, hash);
+		enum db_rc rc = wait > 0 ? DB_BUSY : account_hash(c->db, f.v[AF_PASSWORD].s, hash);
 		if (rc == DB_OK)
-			rc = account_signup(c->db, f.v[0].s, f.v[1].s, hash, c->now, c->req->ip, sign_in, c,
-					    &id, &wait);
+			rc = account_signup(c->db, f.v[AF_EMAIL].s, f.v[AF_NAME].s, hash, c->now, c->req->ip,
+					    sign_in, c, &id, &wait);
 		if (wait > 0) {
 			char ra[24];
 			snprintf(ra, sizeof(ra), "%lld", (long long)wait);
@@ -150,7 +152,7 @@ void page_login(struct ctx *c)
 		return;
 	}
 	char email[256];
-	snprintf(email, sizeof(email), "%s", f.v[0].s);
+	snprintf(email, sizeof(email), "%s", f.v[LG_EMAIL].s);
 	for (char *p = email; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
@@ -166,7 +168,7 @@ void page_login(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	enum pw_rc p = account_verify(c->db, found ? u.pw_hash : NULL, f.v[1].s, &rehash);
+	enum pw_rc p = account_verify(c->db, found ? u.pw_hash : NULL, f.v[LG_PASSWORD].s, &rehash);
 	if (p == PW_BUSY || p == PW_ERR) {
 		resp_header(c->resp, "Retry-After", "1");
 		ctx_error(c, 503, "Tandem is busy signing other people in. Please try again in a moment.");
@@ -183,7 +185,7 @@ void page_login(struct ctx *c)
 		return;
 	}
 	char newhash[PW_HASH_LEN];
-	int have_new = rehash && pw_hash(f.v[1].s, newhash) == PW_OK;
+	int have_new = rehash && pw_hash(f.v[LG_PASSWORD].s, newhash) == PW_OK;
 	char newknown[TOKEN_B64_LEN] = "";
 	enum db_rc rc = account_login_ok(c->db, u.id, email, have_new ? newhash : NULL, known, c->now,
 					 c->req->ip, newknown, sign_in, c);
@@ -194,7 +196,7 @@ void page_login(struct ctx *c)
 	}
 	if (newknown[0])
 		resp_known_cookie(c->resp, newknown, KNOWN_SECONDS);
-	resp_redirect(c->resp, local_path(f.v[2].s) ? f.v[2].s : "/");
+	resp_redirect(c->resp, local_path(f.v[LG_NEXT].s) ? f.v[LG_NEXT].s : "/");
 }
 
 void page_logout(struct ctx *c)

@@ -34,6 +34,8 @@ static const struct field_spec log_fields[] = {
 	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
 #define NLOG FIELDS(log_fields)
+enum { L_HELD_ON, L_DURATION, L_KIND, L_LABELS, L_AGENDA, L_SHARED, L_PRIVATE, L_COUNT };
+_Static_assert(L_COUNT == NLOG, "one name per field of log_fields, in order");
 
 static void today(int64_t now, char out[11])
 {
@@ -113,13 +115,13 @@ void page_session_create(struct ctx *c)
 	if (!f.nerr) {
 		struct meeting_new n = {.mentorship_id = c->req->ids[0],
 					.author_id = c->user.id,
-					.held_on = f.v[0].s,
-					.duration_min = (int)f.v[1].i,
-					.kind = f.v[2].s,
-					.labels = f.v[3].s,
-					.agenda = f.v[4].s,
-					.shared_notes = f.v[5].s,
-					.private_notes = f.v[6].s};
+					.held_on = f.v[L_HELD_ON].s,
+					.duration_min = (int)f.v[L_DURATION].i,
+					.kind = f.v[L_KIND].s,
+					.labels = f.v[L_LABELS].s,
+					.agenda = f.v[L_AGENDA].s,
+					.shared_notes = f.v[L_SHARED].s,
+					.private_notes = f.v[L_PRIVATE].s};
 		enum meet_rc r = meeting_create(c->db, &n, d, c->now, &id, &dbrc);
 		if (r == MEET_OK) {
 			ctx_flash(c, "Session logged. Take a minute for the feedback form below.");
@@ -279,6 +281,7 @@ static int session_form(struct ctx *c, const struct field_spec *spec, size_t n, 
 
 static const struct field_spec note_fields[] = {
 	{"private_notes", "Private notes", FT_TEXT, 0, 0, 8000, NULL, 0}};
+enum { N_PRIVATE };
 
 void page_session_notes(struct ctx *c)
 {
@@ -287,7 +290,7 @@ void page_session_notes(struct ctx *c)
 			 "Private notes can be at most 8,000 characters. Nothing was changed.") != 0)
 		return;
 	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
+	enum meet_rc r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[N_PRIVATE].s, c->now, &dbrc);
 	if (r == MEET_LOCKED) {
 		ctx_error(c, 409,
 			  "Notes are read-only a week after the session was logged, so history is not "
@@ -305,6 +308,7 @@ void page_session_notes(struct ctx *c)
 }
 
 static const char *const uses[] = {"too_fast", "right", "too_slow", NULL};
+enum { FB_RATING, FB_USE, FB_WENT_WELL, FB_TO_IMPROVE, FB_NEXT_STEPS, FB_SHARED, FB_COUNT };
 static const struct field_spec fb_fields[] = {
 	{"rating", "Usefulness", FT_INT, 1, 1, 5, NULL, 0},
 	{"use_of_time", "Use of time", FT_CHOICE, 0, 0, 0, uses, 0},
@@ -322,12 +326,12 @@ void page_session_feedback(struct ctx *c)
 		    "Rate the session from 1 to 5; each text can be at most 2,000 characters. Nothing was "
 		    "saved: go back to correct it.") != 0)
 		return;
-	struct feedback_new n = {.rating = (int)f.v[0].i,
-				 .use_of_time = *f.v[1].s ? f.v[1].s : "right",
-				 .went_well = f.v[2].s,
-				 .to_improve = f.v[3].s,
-				 .next_steps = f.v[4].s,
-				 .shared = (int)f.v[5].i};
+	struct feedback_new n = {.rating = (int)f.v[FB_RATING].i,
+				 .use_of_time = *f.v[FB_USE].s ? f.v[FB_USE].s : "right",
+				 .went_well = f.v[FB_WENT_WELL].s,
+				 .to_improve = f.v[FB_TO_IMPROVE].s,
+				 .next_steps = f.v[FB_NEXT_STEPS].s,
+				 .shared = (int)f.v[FB_SHARED].i};
 	enum db_rc dbrc = DB_OK;
 	enum meet_rc r = feedback_add(c->db, c->req->ids[0], c->user.id, &n, c->now, &dbrc);
 	if (r == MEET_CONFLICT) {
@@ -348,6 +352,9 @@ static const struct field_spec edit_fields[] = {
 	{"agenda", "Agenda", FT_TEXT, 0, 0, AGENDA_MAX, NULL, 0},
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
+enum { E_AGENDA, E_SHARED, E_COUNT };
+_Static_assert(FB_COUNT == FIELDS(fb_fields), "one name per field of fb_fields, in order");
+_Static_assert(E_COUNT == FIELDS(edit_fields), "one name per field of edit_fields, in order");
 
 static void back_to_session(struct ctx *c, const char *flash)
 {
@@ -365,7 +372,8 @@ void page_session_edit(struct ctx *c)
 			 "changed.") != 0)
 		return;
 	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = meeting_update(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
+	enum meet_rc r = meeting_update(c->db, c->req->ids[0], c->user.id, f.v[E_AGENDA].s, f.v[E_SHARED].s,
+					c->now, &dbrc);
 	if (r == MEET_LOCKED) {
 		ctx_error(c, 409,
 			  "Only the person who logged a session can change its agenda and shared notes, "
@@ -416,6 +424,9 @@ static const struct field_spec action_fields[] = {
 	{"body", "Action item", FT_LINE, 1, 1, 300, NULL, 0},
 };
 static const struct field_spec done_fields[] = {{"done", "Done", FT_FLAG, 0, 0, 0, NULL, 0}};
+enum { D_DONE };
+enum { A_OWNER, A_BODY, A_COUNT };
+_Static_assert(A_COUNT == FIELDS(action_fields), "one name per field of action_fields, in order");
 
 void page_session_action(struct ctx *c)
 {
@@ -426,7 +437,8 @@ void page_session_action(struct ctx *c)
 			 "was added.") != 0)
 		return;
 	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = action_add(c->db, c->req->ids[0], c->user.id, f.v[0].s, f.v[1].s, c->now, &dbrc);
+	enum meet_rc r =
+		action_add(c->db, c->req->ids[0], c->user.id, f.v[A_OWNER].s, f.v[A_BODY].s, c->now, &dbrc);
 	if (r != MEET_OK) {
 		ctx_store_error(c, dbrc);
 		return;
@@ -440,7 +452,7 @@ void page_session_action_done(struct ctx *c)
 	if (session_form(c, done_fields, 1, &f, "The form had fields Tandem does not know.") != 0)
 		return;
 	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = action_set_done(c->db, c->req->ids[1], c->user.id, (int)f.v[0].i, &dbrc);
+	enum meet_rc r = action_set_done(c->db, c->req->ids[1], c->user.id, (int)f.v[D_DONE].i, &dbrc);
 	if (r == MEET_NOTFOUND) {
 		ctx_error(c, 404, "There is no such action item, or it is not yours to change.");
 		return;
@@ -449,7 +461,7 @@ void page_session_action_done(struct ctx *c)
 		ctx_store_error(c, dbrc);
 		return;
 	}
-	back_to_session(c, f.v[0].i ? "Marked done." : "Marked not done.");
+	back_to_session(c, f.v[D_DONE].i ? "Marked done." : "Marked not done.");
 }
 
 static void session_limits(struct ctx *c)
