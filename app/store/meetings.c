@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "security/seal.h"
+#include "store/outbox.h"
 #include "store/sealed.h"
 
 static enum meet_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
@@ -136,6 +137,9 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 		if ((rc = insert_private(db, *id, n->author_id, n->private_notes, nonce[2], now)) != DB_OK)
 			return fail(db, rc, dbrc);
 	}
+	/* Mail: feedback still owed an hour from now. */
+	if ((rc = outbox_session_logged(db, *id, now)) != DB_OK)
+		return fail(db, rc, dbrc);
 	return commit_or_store(db, dbrc);
 }
 
