@@ -27,11 +27,12 @@ class Sink:
             self.n += 1
             n = self.n
         if self.keep:
-            tmp = os.path.join(self.out, f".{n}.tmp")
+            name = f"{time.time_ns()}-{n}"
+            tmp = os.path.join(self.out, f".{name}.tmp")
             with open(tmp, "wb") as f:
                 f.write(b"X-Envelope-To: " + ",".join(envelope.rcpt_tos).encode() + b"\r\n")
                 f.write(envelope.original_content)
-            os.rename(tmp, os.path.join(self.out, f"{n}.eml"))
+            os.rename(tmp, os.path.join(self.out, f"{name}.eml"))
         return "250 OK"
 
 
