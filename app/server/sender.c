@@ -64,11 +64,15 @@ static void row_link(const struct config *cfg, const struct outbox_row *r, const
 		snprintf(out, n, "%s/mentorships/%lld", cfg->base_url, (long long)f->mentorship_id);
 }
 
-/* One value for both parts: escaped for the HTML, as is for the text. */
+/* One value for both parts: escaped for the HTML, as is for the text.
+ * Every value is one line (names, topic, titles, dates, links): a line
+ * break in a name must not move the text's first line (the subject). */
 static void set2(struct view *t, struct view *h, const char *name, const char *s)
 {
-	view_plain(t, name, s);
-	view_str(h, name, s);
+	char line[1200];
+	mail_header_clean(s, line, sizeof(line));
+	view_plain(t, name, line);
+	view_str(h, name, line);
 }
 
 /* Render row r's text (its first line is the subject) and, when html is
