@@ -1,6 +1,7 @@
 #include "server/sender.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -396,6 +397,9 @@ static int batch(struct run *x)
 
 void sender_main(const struct config *cfg)
 {
+	/* Its own name in ps and pgrep: "tandem" is the master and the
+	 * workers that serve pages. */
+	prctl(PR_SET_NAME, "tandem-mail", 0, 0, 0);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
