@@ -400,6 +400,10 @@ void sender_main(const struct config *cfg)
 	/* Its own name in ps and pgrep: "tandem" is the master and the
 	 * workers that serve pages. */
 	prctl(PR_SET_NAME, "tandem-mail", 0, 0, 0);
+	/* Delivery can wait a moment; a page cannot: on a busy machine the
+	 * workers get the CPU first (deploy/bench_mail.sh measures it). */
+	if (nice(10) == -1)
+		log_kv("warn", "mail sender could not lower its priority", LOG_END);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
