@@ -5,10 +5,13 @@
 -- text people wrote: the sender reads names, topic and dates when it
 -- composes, and re-checks that what the row announces still holds.
 --
--- AUTOINCREMENT: an id is never reused, because the Message-ID is made
--- from it (a re-send after a crash carries the same one).
+-- The Message-ID is made from the id (a re-send after a crash carries the
+-- same one). Rows are kept once sent, so an id names one message; only a
+-- person's removal deletes rows (theirs), and an id reused then names a
+-- message to someone else. No AUTOINCREMENT: its counter would be one
+-- more page written by every commit that logs a session.
 CREATE TABLE outbox (
-  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  id       INTEGER PRIMARY KEY,
   event    INTEGER NOT NULL,              -- enum outbox_event (store/outbox.h)
   user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   ref      INTEGER NOT NULL,              -- the request, mentorship, session or invitation

@@ -138,7 +138,7 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 			return fail(db, rc, dbrc);
 	}
 	/* Mail: feedback still owed an hour from now. */
-	if ((rc = outbox_session_logged(db, *id, now)) != DB_OK)
+	if ((rc = outbox_session_logged(db, *id, n->mentorship_id, now)) != DB_OK)
 		return fail(db, rc, dbrc);
 	return commit_or_store(db, dbrc);
 }

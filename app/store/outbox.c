@@ -107,18 +107,20 @@ enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox
 	return db_exec_step(st);
 }
 
-enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t now)
+enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t mentorship_id, int64_t now)
 {
+	/* Two plain rows from the mentorship's primary key: this runs for
+	 * every logged session, inside its commit. */
 	sqlite3_stmt *st =
 		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
-			    "SELECT :e, CASE p.who WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, s.id, :due "
-			    "FROM meetings s JOIN mentorships m ON m.id = s.mentorship_id, "
-			    "(SELECT 0 AS who UNION ALL SELECT 1) p WHERE s.id = :s");
+			    "SELECT :e, mentor_id, :s, :due FROM mentorships WHERE id = :m "
+			    "UNION ALL SELECT :e, mentee_id, :s, :due FROM mentorships WHERE id = :m");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":e", OB_FEEDBACK_OWED);
 	db_bind_int(st, ":due", now + OUTBOX_FEEDBACK_AFTER);
 	db_bind_int(st, ":s", session_id);
+	db_bind_int(st, ":m", mentorship_id);
 	return db_exec_step(st);
 }
 

@@ -57,9 +57,9 @@ enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64
  * reminded 24 h before. */
 enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox_event e, int64_t plan_no,
 			       int64_t plan_seq, int64_t at, int64_t now);
-/* A session was logged: each of the pair who has not given feedback an
- * hour later is asked once. */
-enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t now);
+/* Session session_id of mentorship_id was logged: each of the pair who
+ * has not given feedback an hour later is asked once. */
+enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t mentorship_id, int64_t now);
 /* The survey invitations of a mentorship that just ended: each invited
  * person hears now, and once more a week later if still unanswered. */
 enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now);
