@@ -6,9 +6,10 @@
 // free-text field that no message may contain.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync, readdirSync } from 'node:fs';
+import { statSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, signup, login, adminClient } from '../lib/server.mjs';
+import { startServer, signup, adminClient, BIN } from '../lib/server.mjs';
 import { uniqueEmail, userId } from '../lib/fixtures.mjs';
 import { startSink, mailbox, parseMail, part } from '../lib/mail.mjs';
 
@@ -260,6 +261,38 @@ test('a survey invitation when the mentorship ends, and one reminder after 7 day
   await waitFor(p.mentorEmail, /^Reminder: After mentoring/);
   await box.until(() => srv.sql(`SELECT count(*) FROM outbox WHERE event = 13 AND user_id = ${userId(srv, p.menteeEmail)} AND state = 0`) === '0', 'reminders done');
   assert.ok(!subjects(p.menteeEmail).some((x) => /^Reminder: After mentoring/.test(x)), 'answered: no reminder');
+});
+
+test('a week before a mentorship\'s planned end both are told, and not while it still has longer', async () => {
+  const p = await pair('Endings', { fields: { weeks: '2' } });
+  await waitFor(p.menteeEmail, /starts: Endings/);
+  await sleep(1000);
+  assert.ok(!subjects(p.menteeEmail).some((x) => /ends in a week/.test(x)));
+  advance(7 * 86400 + 60);
+  const m = await waitFor(p.menteeEmail, /^Your mentorship with Mira Mentor ends in a week: Endings/);
+  await waitFor(p.mentorEmail, /^Your mentorship with Tom Mentee ends in a week: Endings/);
+  const end = srv.sql(`SELECT planned_end FROM mentorships WHERE id = ${p.ms.split('/').pop()}`);
+  assert.ok(part(m, 'text/plain').body.includes(`planned to end on ${end}`));
+});
+
+test('mail settings are checked at start, with a message that says what is wrong', () => {
+  const run = (env) => spawnSync(BIN, ['migrate'], { env: { ...srv.env, TANDEM_DATA: srv.data, ...env }, encoding: 'utf8' });
+  let r = run({ TANDEM_SMTP_URL: 'http://mail.example.com' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /TANDEM_SMTP_URL must be smtp:\/\/host:port \(STARTTLS\) or smtps:\/\/host:port/);
+  r = run({ TANDEM_MAIL_FROM: 'Tandem <x@example.com>' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /TANDEM_MAIL_FROM must be one plain address/);
+  r = run({ TANDEM_SMTP_PASSWORD_FILE: '/nonexistent/pw', TANDEM_SMTP_USER: 'u' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /cannot read TANDEM_SMTP_PASSWORD_FILE \/nonexistent\/pw/);
+  const pw = join(srv.data, 'smtp-password');
+  writeFileSync(pw, 'S3cret-pass-never-logged\n', { mode: 0o600 });
+  r = run({ TANDEM_SMTP_PASSWORD_FILE: pw });
+  assert.match(r.stderr, /TANDEM_SMTP_PASSWORD_FILE needs TANDEM_SMTP_USER/);
+  r = run({ TANDEM_SMTP_PASSWORD_FILE: pw, TANDEM_SMTP_USER: 'u', TANDEM_SMTP_URL: 'smtps://mail.example.com:465' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!(r.stdout + r.stderr).includes('S3cret'), 'the password is never printed');
 });
 
 test('the SMTP server down: retried with growing delays, delivered once it is back', async () => {
