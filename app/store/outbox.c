@@ -191,6 +191,27 @@ int outbox_digest_rows(struct db *db, int64_t uid, int64_t now, struct outbox_ro
 	return read_rows(st, rows, max);
 }
 
+/* Step st, whose first columns are (recipient is the mentor, mentor's
+ * name, mentor's email, mentee's name, mentee's email, topic), and fill
+ * f's people and topic from its row. 1 with the row current, 0 when there
+ * is none, -1 on error (st reset unless 1). */
+static int pair_row(sqlite3_stmt *st, struct outbox_facts *f)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	f->is_mentor = sqlite3_column_int(st, 0);
+	int me = f->is_mentor ? 1 : 3, other = f->is_mentor ? 3 : 1;
+	db_column_copy(st, me, f->name, sizeof(f->name));
+	db_column_copy(st, me + 1, f->email, sizeof(f->email));
+	db_column_copy(st, other, f->other_name, sizeof(f->other_name));
+	db_column_copy(st, other + 1, f->other_email, sizeof(f->other_email));
+	db_column_copy(st, 5, f->topic, sizeof(f->topic));
+	return 1;
+}
+
 /* The pair of mentorship mid as seen by uid, with its plan. 1 found (and
  * uid an active member of the pair), 0 not, -1 error. */
 static int ms_facts(struct db *db, int64_t mid, int64_t uid, struct outbox_facts *f, int64_t plan[3],
@@ -209,18 +230,9 @@ static int ms_facts(struct db *db, int64_t mid, int64_t uid, struct outbox_facts
 		return -1;
 	db_bind_int(st, ":m", mid);
 	db_bind_int(st, ":u", uid);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	f->is_mentor = sqlite3_column_int(st, 0);
-	int me = f->is_mentor ? 1 : 3, other = f->is_mentor ? 3 : 1;
-	db_column_copy(st, me, f->name, sizeof(f->name));
-	db_column_copy(st, me + 1, f->email, sizeof(f->email));
-	db_column_copy(st, other, f->other_name, sizeof(f->other_name));
-	db_column_copy(st, other + 1, f->other_email, sizeof(f->other_email));
-	db_column_copy(st, 5, f->topic, sizeof(f->topic));
+	int rc = pair_row(st, f);
+	if (rc != 1)
+		return rc;
 	*active = sqlite3_column_int(st, 6);
 	db_column_copy(st, 7, f->planned_end, sizeof(f->planned_end));
 	f->duration_min = sqlite3_column_int(st, 8);
@@ -250,18 +262,9 @@ static int req_facts(struct db *db, int64_t rid, int64_t uid, int64_t now, struc
 	db_bind_int(st, ":r", rid);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":now", now);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	f->is_mentor = sqlite3_column_int(st, 0);
-	int me = f->is_mentor ? 1 : 3, other = f->is_mentor ? 3 : 1;
-	db_column_copy(st, me, f->name, sizeof(f->name));
-	db_column_copy(st, me + 1, f->email, sizeof(f->email));
-	db_column_copy(st, other, f->other_name, sizeof(f->other_name));
-	db_column_copy(st, other + 1, f->other_email, sizeof(f->other_email));
-	db_column_copy(st, 5, f->topic, sizeof(f->topic));
+	int rc = pair_row(st, f);
+	if (rc != 1)
+		return rc;
 	db_column_copy(st, 6, status, 24);
 	f->mentorship_id = sqlite3_column_int64(st, 7);
 	db_column_copy(st, 8, f->tz, sizeof(f->tz));
