@@ -234,15 +234,18 @@ static void failed(struct run *x, const struct outbox_row *r, int64_t now, const
 	outbox_retry(x->db, r->id, next);
 }
 
-static void deliver(struct run *x, const struct outbox_row *r, const char *rcpt, int64_t key, int64_t now)
+/* Send x->msg to rcpt for rows[0..n) (one row, or a digest's rows; the
+ * first names the .eml file): all sent, or each retried later. */
+static void deliver(struct run *x, const struct outbox_row *const *rows, int n, const char *rcpt, int64_t now)
 {
 	char err[512];
-	enum smtp_rc rc = smtp_send(x->smtp, key, rcpt, &x->msg, err, sizeof(err));
-	if (rc == SMTP_OK) {
-		x->sent[x->nsent++] = r->id;
-		return;
+	enum smtp_rc rc = smtp_send(x->smtp, rows[0]->id, rcpt, &x->msg, err, sizeof(err));
+	for (int i = 0; i < n; i++) {
+		if (rc == SMTP_OK)
+			x->sent[x->nsent++] = rows[i]->id;
+		else
+			failed(x, rows[i], now, err);
 	}
-	failed(x, r, now, err);
 	if (rc == SMTP_DOWN)
 		x->down = 1;
 }
@@ -258,7 +261,7 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 	struct vlist *lt = view_list_new(), *lh = view_list_new();
 	struct outbox_facts f, me = {0};
 	int items = 0;
-	int64_t ids[DIGEST_MAX];
+	const struct outbox_row *in[DIGEST_MAX];
 	for (int i = 0; i < n; i++) {
 		int digest_on = 0;
 		int wants = notify_wants(x->db, rows[i].user_id,
@@ -286,7 +289,7 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 		view_row_str(rh, link);
 		view_list_add(lt, rt);
 		view_list_add(lh, rh);
-		ids[items++] = rows[i].id;
+		in[items++] = &rows[i];
 		me = f;
 	}
 	view_list_set(t, "items", lt);
@@ -302,7 +305,7 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 		buf_reset(&x->msg);
 		if (view_render(t, "mail/digest.txt", &text) == 0 &&
 		    view_render(h, "mail/digest.html", &html) == 0) {
-			message_id(x->cfg, ids[0], ".digest", mid, sizeof(mid));
+			message_id(x->cfg, in[0]->id, ".digest", mid, sizeof(mid));
 			struct mail_msg m = {.from_name = "Tandem",
 					     .from_addr = x->cfg->mail_from,
 					     .to_name = me.name,
@@ -312,17 +315,9 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 					     .html = buf_str(&html)};
 			m.text = split_subject(&text, subject, sizeof(subject));
 			m.subject = subject;
-			if (mail_build(&m, &x->msg) == 0) {
-				struct outbox_row key = *first;
-				int before = x->nsent;
-				deliver(x, &key, me.email, ids[0], now);
-				/* The whole digest went: every row in it is sent. */
-				if (x->nsent > before) {
-					x->nsent = before;
-					for (int i = 0; i < items; i++)
-						x->sent[x->nsent++] = ids[i];
-				}
-			}
+			/* The whole digest goes or is retried: every row in it. */
+			if (mail_build(&m, &x->msg) == 0)
+				deliver(x, in, items, me.email, now);
 		}
 		buf_free(&text);
 		buf_free(&html);
@@ -362,7 +357,7 @@ static void one(struct run *x, const struct outbox_row *r, int64_t now)
 		failed(x, r, now, "the message could not be composed");
 		return;
 	}
-	deliver(x, r, f.email, r->id, now);
+	deliver(x, &r, 1, f.email, now);
 }
 
 /* One batch of due rows; the number read (0: nothing due), or -1. */
