@@ -360,6 +360,16 @@ static void one(struct run *x, const struct outbox_row *r, int64_t now)
 	deliver(x, &r, 1, f.email, now);
 }
 
+/* Mark what was sent and what is not needed: once per batch, after
+ * sending, so a crash before this sends those again with the same
+ * Message-ID (at least once). */
+static void flush(struct run *x)
+{
+	outbox_mark_sent(x->db, x->sent, x->nsent);
+	outbox_mark_skipped(x->db, x->skipped, x->nskipped);
+	x->nsent = x->nskipped = 0;
+}
+
 /* One batch of due rows; the number read (0: nothing due), or -1. */
 static int batch(struct run *x)
 {
@@ -371,6 +381,9 @@ static int batch(struct run *x)
 	int64_t digested[BATCH];
 	int nd = 0;
 	for (int i = 0; i < n && !x->down && !stopping; i++) {
+		/* Room for what one row adds (a digest: up to DIGEST_MAX). */
+		if (x->nsent > BATCH || x->nskipped > BATCH)
+			flush(x);
 		if (rows[i].digest) {
 			int seen = 0;
 			for (int k = 0; k < nd; k++)
@@ -383,10 +396,7 @@ static int batch(struct run *x)
 			one(x, &rows[i], now);
 		}
 	}
-	/* Marked once per batch, after sending: a crash before this line
-	 * sends these again, with the same Message-ID (at least once). */
-	outbox_mark_sent(x->db, x->sent, x->nsent);
-	outbox_mark_skipped(x->db, x->skipped, x->nskipped);
+	flush(x);
 	return x->down ? 0 : n;
 }
 
