@@ -54,6 +54,91 @@ static int find_root(char *out, size_t n)
 	return -1;
 }
 
+/* The host part of an http(s) URL: between "://" and the next ':' or
+ * '/' (an IPv6 literal keeps its brackets). */
+static void url_host(const char *url, char *out, size_t n)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	size_t len = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+	snprintf(out, n, "%.*s", (int)len, h);
+}
+
+/* One address, no display name: local@domain with nothing a header or
+ * an SMTP command could be split on. */
+static int plain_address(const char *a)
+{
+	const char *at = strchr(a, '@');
+	if (!at || at == a || !at[1] || strchr(at + 1, '@'))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("<>()[],;:\\\"", *p))
+			return 0;
+	return 1;
+}
+
+/* The TANDEM_SMTP_* and TANDEM_MAIL_FROM settings, checked with a clear
+ * message each. 0 or -1 after printing why. */
+static int mail_config(struct config *cfg)
+{
+	url_host(cfg->base_url, cfg->mail_host, sizeof(cfg->mail_host));
+	const char *url = getenv("TANDEM_SMTP_URL");
+	if (url && *url) {
+		if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0) {
+			fprintf(stderr,
+				"tandem: TANDEM_SMTP_URL must be smtp://host:port (STARTTLS) or "
+				"smtps://host:port "
+				"(got \"%s\")\n",
+				url);
+			return -1;
+		}
+		char host[256];
+		url_host(url, host, sizeof(host));
+		if (!*host || strlen(url) >= sizeof(cfg->smtp_url) || strpbrk(url, " \r\n")) {
+			fprintf(stderr, "tandem: TANDEM_SMTP_URL has no host, or is too long\n");
+			return -1;
+		}
+		snprintf(cfg->smtp_url, sizeof(cfg->smtp_url), "%s", url);
+	}
+	const char *user = getenv("TANDEM_SMTP_USER");
+	if (user && *user)
+		snprintf(cfg->smtp_user, sizeof(cfg->smtp_user), "%s", user);
+	const char *pwf = getenv("TANDEM_SMTP_PASSWORD_FILE");
+	if (pwf && *pwf) {
+		if (!*cfg->smtp_user) {
+			fprintf(stderr, "tandem: TANDEM_SMTP_PASSWORD_FILE needs TANDEM_SMTP_USER\n");
+			return -1;
+		}
+		FILE *f = fopen(pwf, "r");
+		if (!f) {
+			fprintf(stderr, "tandem: cannot read TANDEM_SMTP_PASSWORD_FILE %s: %s\n", pwf,
+				strerror(errno));
+			return -1;
+		}
+		size_t n = fread(cfg->smtp_password, 1, sizeof(cfg->smtp_password) - 1, f);
+		fclose(f);
+		cfg->smtp_password[n] = '\0';
+		cfg->smtp_password[strcspn(cfg->smtp_password, "\r\n")] = '\0';
+		if (!*cfg->smtp_password) {
+			fprintf(stderr, "tandem: TANDEM_SMTP_PASSWORD_FILE %s is empty\n", pwf);
+			return -1;
+		}
+	}
+	const char *from = getenv("TANDEM_MAIL_FROM");
+	if (from && *from)
+		snprintf(cfg->mail_from, sizeof(cfg->mail_from), "%s", from);
+	else
+		snprintf(cfg->mail_from, sizeof(cfg->mail_from), "tandem@%s", cfg->mail_host);
+	if (!plain_address(cfg->mail_from)) {
+		fprintf(stderr,
+			"tandem: TANDEM_MAIL_FROM must be one plain address like tandem@example.com (got "
+			"\"%s\")\n",
+			cfg->mail_from);
+		return -1;
+	}
+	return 0;
+}
+
 int config_load(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -121,6 +206,8 @@ int config_load(struct config *cfg)
 			cfg->base_url);
 		return -1;
 	}
+	if (mail_config(cfg) != 0)
+		return -1;
 	const char *u = getenv("TANDEM_USER");
 	snprintf(cfg->user, sizeof(cfg->user), "%s", u && *u ? u : "tandem");
 	clock_set_data_dir(cfg->data);

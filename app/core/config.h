@@ -28,6 +28,15 @@ struct config {
 	/* $TANDEM_USER: who `serve` becomes when started as root (default
 	 * "tandem"); unused otherwise. */
 	char user[64];
+	/* Mail (server/sender.c). $TANDEM_SMTP_URL: smtp://host:port (STARTTLS
+	 * required unless the host is loopback) or smtps://host:port; empty:
+	 * each message is written to $TANDEM_DATA/mail/ID.eml instead. */
+	char smtp_url[512];
+	char smtp_user[256];	 /* $TANDEM_SMTP_USER, or "" */
+	char smtp_password[256]; /* read once from $TANDEM_SMTP_PASSWORD_FILE; never logged */
+	/* $TANDEM_MAIL_FROM: the sender address; default tandem@ the base URL's host. */
+	char mail_from[320];
+	char mail_host[256]; /* the base URL's host: Message-IDs and calendar UIDs */
 };
 
 /* Fill cfg from the environment. Returns 0, or -1 after printing why to

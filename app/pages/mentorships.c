@@ -250,7 +250,7 @@ void page_mentorship_next(struct ctx *c)
 			  "Nothing was changed.");
 		return;
 	}
-	enum db_rc rc = ms_set_next_session(c->db, m.id, c->user.id, at);
+	enum db_rc rc = ms_set_next_session(c->db, m.id, c->user.id, at, c->now);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;

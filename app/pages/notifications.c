@@ -182,7 +182,7 @@ static void feed_event(void *arg, const struct planned_row *r)
 	struct feed *fd = arg;
 	struct ctx *c = fd->c;
 	char uid[300], summary[500], desc[300], url[sizeof(c->cfg->base_url) + 40];
-	planned_uid(c->cfg->base_url, r->mentorship_id, r->plan_no, uid, sizeof(uid));
+	ics_plan_uid(c->cfg->mail_host, r->mentorship_id, r->plan_no, uid, sizeof(uid));
 	snprintf(summary, sizeof(summary), "Mentoring: %s", r->other ? r->other : "");
 	snprintf(desc, sizeof(desc), "Tandem mentorship: %s", r->topic ? r->topic : "");
 	snprintf(url, sizeof(url), "%s/mentorships/%lld", c->cfg->base_url, (long long)r->mentorship_id);

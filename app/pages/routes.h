@@ -21,6 +21,8 @@ void page_setup(struct ctx *c);
 void page_password_form(struct ctx *c);
 void page_password(struct ctx *c);
 void page_admin(struct ctx *c);
+/* GET /admin: page_admin plus the count of mail that could not be delivered. */
+void page_admin_overview(struct ctx *c);
 void page_profile_form(struct ctx *c);
 void page_profile(struct ctx *c);
 void page_mentors(struct ctx *c);

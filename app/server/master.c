@@ -20,6 +20,7 @@
 #include "store/migrate.h"
 #include "store/throttle.h"
 #include "server/privdrop.h"
+#include "server/sender.h"
 #include "store/known.h"
 #include "store/ratings.h"
 #include "store/sealcol.h"
@@ -131,6 +132,14 @@ static pid_t spawn(const struct config *cfg, int fd, int auth)
 	return pid;
 }
 
+static pid_t spawn_sender(const struct config *cfg)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		sender_main(cfg);
+	return pid;
+}
+
 /* Started as root: hand the socket and the data directory's files to
  * the unprivileged user and become it. 0, or -1 after printing why. */
 static int give_up_root(const struct config *cfg)
@@ -208,10 +217,11 @@ int server_run(const struct config *cfg)
 	/* Templates are lexed once, here, and shared by every worker through
 	 * fork: read while the master may still be root, so the checkout may
 	 * sit in a directory the user it drops to cannot enter. */
-	char tpl[4200];
+	char tpl[4200], mailtpl[4300];
 	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
-	if (view_load(tpl) != 0 || (geteuid() == 0 && give_up_root(cfg) != 0) ||
-	    !(db = db_open(cfg->db_path))) {
+	snprintf(mailtpl, sizeof(mailtpl), "%s/mail", tpl);
+	if (view_load(tpl) != 0 || view_load_mail(mailtpl) != 0 ||
+	    (geteuid() == 0 && give_up_root(cfg) != 0) || !(db = db_open(cfg->db_path))) {
 		close(fd);
 		unlink(cfg->sock_path);
 		unlink(cfg->auth_sock_path);
@@ -272,6 +282,9 @@ int server_run(const struct config *cfg)
 	/* pids[0..pages) serve pages, the rest the sign-in pool. */
 	for (int i = 0; i < n; i++)
 		pids[i] = spawn(cfg, i < pages ? fd : afd, i >= pages);
+	/* The mail sender: forked like a worker (after root was given up),
+	 * restarted like one when it dies. */
+	pid_t mailer = spawn_sender(cfg);
 	char nbuf[16];
 	snprintf(nbuf, sizeof(nbuf), "%d", n);
 	log_kv("info", "serving", "socket", cfg->sock_path, "workers", nbuf, LOG_END);
@@ -287,6 +300,13 @@ int server_run(const struct config *cfg)
 		int status;
 		pid_t dead;
 		while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (dead == mailer) {
+				log_kv("warn", "mail sender died; restarting", LOG_END);
+				if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+					sleep(1);
+				mailer = spawn_sender(cfg);
+				continue;
+			}
 			for (int i = 0; i < n; i++) {
 				if (pids[i] != dead)
 					continue;
@@ -312,9 +332,13 @@ int server_run(const struct config *cfg)
 	for (int i = 0; i < n; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
+	if (mailer > 0)
+		kill(mailer, SIGTERM);
 	for (int i = 0; i < n; i++)
 		if (pids[i] > 0)
 			waitpid(pids[i], NULL, 0);
+	if (mailer > 0)
+		waitpid(mailer, NULL, 0);
 	close(fd);
 	close(afd);
 	unlink(cfg->sock_path);

@@ -167,12 +167,3 @@ enum db_rc planned_each(struct db *db, int64_t uid, int64_t now,
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
-
-void planned_uid(const char *base_url, int64_t mentorship_id, int64_t plan_no, char *out, size_t n)
-{
-	const char *h = strstr(base_url, "://");
-	h = h ? h + 3 : base_url;
-	size_t len = strcspn(h, ":/?#");
-	snprintf(out, n, "mentorship-%lld-%lld@%.*s", (long long)mentorship_id, (long long)plan_no, (int)len,
-		 h);
-}

@@ -62,9 +62,4 @@ struct planned_row {
 enum db_rc planned_each(struct db *db, int64_t uid, int64_t now,
 			void (*fn)(void *arg, const struct planned_row *r), void *arg);
 
-/* The calendar UID of a planned session, "mentorship-ID-PLAN@HOST" with
- * HOST the host of base_url (no scheme, port or path): the same in the
- * feed and in the invitations in mail, so a calendar merges them. */
-void planned_uid(const char *base_url, int64_t mentorship_id, int64_t plan_no, char *out, size_t n);
-
 #endif

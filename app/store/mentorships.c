@@ -1,6 +1,7 @@
 #include "store/mentorships.h"
 
 #include "store/directory.h"
+#include "store/outbox.h"
 #include "store/sealcol.h"
 #include "store/surveys.h"
 
@@ -114,6 +115,9 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	/* Both are invited to the post-program survey for their role. */
 	if ((rc = survey_invite_pair(db, id)) != DB_OK)
 		return fail(db, rc, dbrc);
+	/* Mail: the invitations just made, and a reminder a week later. */
+	if ((rc = outbox_survey_invited(db, id, now)) != DB_OK)
+		return fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;
 		return REQ_STORE;
@@ -154,22 +158,60 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 	return REQ_OK;
 }
 
-enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t at)
+enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t at, int64_t now)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *u = DB_STMT(db, "UPDATE mentorships SET next_session_at = :t WHERE id = :m "
-				      "AND (mentor_id = :u OR mentee_id = :u)");
-	if (!u) {
-		db_rollback(db);
-		return DB_ERR;
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT coalesce(next_session_at, 0), plan_no, plan_seq FROM mentorships "
+			    "WHERE id = :m AND (mentor_id = :u OR mentee_id = :u)");
+	if (!st)
+		return db_end(db, DB_ERR);
+	db_bind_int(st, ":m", id);
+	db_bind_int(st, ":u", uid);
+	int srow = sqlite3_step(st);
+	int64_t old = 0, no = 0, seq = 0;
+	if (srow == SQLITE_ROW) {
+		old = sqlite3_column_int64(st, 0);
+		no = sqlite3_column_int64(st, 1);
+		seq = sqlite3_column_int64(st, 2);
 	}
+	sqlite3_reset(st);
+	if (srow != SQLITE_ROW)
+		return db_end(db, srow == SQLITE_DONE ? DB_OK : DB_ERR);
+	/* The calendar identity (sql/0010): a session planned where none was
+	 * ahead is a new event (plan_no rises, its agenda starts empty); a
+	 * move or a cancel is a new version of the same one (plan_seq). A past
+	 * one is no longer "planned": replacing or clearing it tells nobody. */
+	int had = old > now;
+	enum outbox_event ev = 0;
+	if (at && !had) {
+		no++;
+		seq = 0;
+		ev = OB_PLAN_SET;
+	} else if (at && at != old) {
+		seq++;
+		ev = OB_PLAN_SET;
+	} else if (!at && had) {
+		seq++;
+		ev = OB_PLAN_CANCELLED;
+	}
+	st = DB_STMT(db,
+		     "UPDATE mentorships SET next_session_at = :t, plan_no = :no, plan_seq = :seq, "
+		     "next_agenda = CASE WHEN :no <> plan_no THEN NULL ELSE next_agenda END WHERE id = :m");
+	if (!st)
+		return db_end(db, DB_ERR);
 	if (at)
-		db_bind_int(u, ":t", at);
+		db_bind_int(st, ":t", at);
 	else
-		db_bind_null(u, ":t");
-	db_bind_int(u, ":m", id);
-	db_bind_int(u, ":u", uid);
-	return db_end(db, db_exec_step(db, u));
+		db_bind_null(st, ":t");
+	db_bind_int(st, ":no", no);
+	db_bind_int(st, ":seq", seq);
+	db_bind_int(st, ":m", id);
+	rc = db_exec_step(db, st);
+	/* Mail with an invitation (or its cancellation) to both. */
+	if (rc == DB_OK && ev)
+		rc = outbox_plan_changed(db, id, ev, no, seq, ev == OB_PLAN_SET ? at : old, now);
+	return db_end(db, rc);
 }

@@ -30,9 +30,11 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,
 			   enum db_rc *dbrc);
 
-/* Own transaction: set (at > 0, UTC seconds) or clear (at == 0) the next
- * planned session of mentorship id, when uid is one of the pair (else
- * nothing changes). DB_OK, DB_BUSY or DB_ERR. */
-enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t at);
+/* Own transaction: set (at > 0, UTC seconds) or clear (at == 0: cancel)
+ * the next planned session of mentorship id, when uid is one of the pair
+ * (else nothing changes). Keeps plan_no/plan_seq (the invitation's UID and
+ * SEQUENCE) and queues the planned, moved or cancelled mail for both.
+ * DB_OK, DB_BUSY or DB_ERR. */
+enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t at, int64_t now);
 
 #endif

@@ -1,6 +1,7 @@
 #include "store/requests.h"
 
 #include "store/directory.h"
+#include "store/outbox.h"
 #include "store/sealcol.h"
 
 #include <stdio.h>
@@ -148,6 +149,9 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		if ((rc = db_exec_step(db, st)) != DB_OK)
 			return store_fail(db, rc, dbrc);
 	}
+	/* Mail: the mentor now, after a week unanswered, the mentee at expiry. */
+	if ((rc = outbox_request_created(db, *id, now)) != DB_OK)
+		return store_fail(db, rc, dbrc);
 	rc = db_commit(db);
 	if (rc != DB_OK) {
 		*dbrc = rc;
@@ -278,6 +282,10 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return store_fail(db, rc, dbrc);
+	/* Mail: the mentee hears of the answer; both of the start. */
+	if ((rc = outbox_request_answered(db, id, OB_REQUEST_ACCEPTED, now)) != DB_OK ||
+	    (rc = outbox_mentorship_started(db, *mid, now)) != DB_OK)
+		return store_fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;
 		return REQ_STORE;
@@ -315,6 +323,9 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 		return store_fail(db, rc, dbrc);
 	/* An answer moves the mentor's median answer time. */
 	if (as_mentor && (rc = directory_refresh(db, who, now)) != DB_OK)
+		return store_fail(db, rc, dbrc);
+	/* Mail: the mentee hears of a decline (never its reason). */
+	if (as_mentor && (rc = outbox_request_answered(db, id, OB_REQUEST_DECLINED, now)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;

@@ -1,5 +1,6 @@
 #include "view/ics.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -69,6 +70,11 @@ static int put_time(struct buf *b, const char *name, int64_t t)
 	if (!gmtime_r(&tt, &tm) || strftime(s, sizeof(s), "%Y%m%dT%H%M%SZ", &tm) == 0)
 		return -1;
 	return buf_printf(b, "%s:%s\r\n", name, s);
+}
+
+void ics_plan_uid(const char *host, int64_t mentorship_id, int64_t plan_no, char *out, size_t n)
+{
+	snprintf(out, n, "mentorship-%lld-%lld@%s", (long long)mentorship_id, (long long)plan_no, host);
 }
 
 int ics_begin(struct buf *b, const char *method, const char *name)

@@ -25,6 +25,11 @@ struct ics_event {
 	int cancelled;		   /* 1: STATUS:CANCELLED (with METHOD:CANCEL) */
 };
 
+/* The UID of a planned session, "mentorship-ID-PLAN@HOST" (HOST: the
+ * base URL's host, cfg->mail_host): the same in the feed and in the
+ * invitations in mail, so a calendar merges them. */
+void ics_plan_uid(const char *host, int64_t mentorship_id, int64_t plan_no, char *out, size_t n);
+
 /* Start a VCALENDAR: method "REQUEST" or "CANCEL" for an invitation, NULL
  * for a feed. name: the feed's X-WR-CALNAME, or NULL. 0 or -1 (no memory). */
 int ics_begin(struct buf *b, const char *method, const char *name);

@@ -10,7 +10,7 @@
 #include "core/log.h"
 #include "view/escape.h"
 
-#define MAX_TEMPLATES 96
+#define MAX_TEMPLATES 128
 
 struct tpl {
 	char name[64];
@@ -176,6 +176,47 @@ int view_load(const char *dir)
 	return rc;
 }
 
+int view_load_mail(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "%s: cannot open\n", dir);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		int txt = len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0;
+		int html = len > 5 && strcmp(e->d_name + len - 5, ".html") == 0;
+		if (e->d_name[0] == '.' || e->d_name[0] == '_' || !(txt || html))
+			continue;
+		if (ntemplates == MAX_TEMPLATES || len + 5 >= sizeof(templates[0].name)) {
+			fprintf(stderr, "%s/%s: too many templates or name too long\n", dir, e->d_name);
+			rc = -1;
+			break;
+		}
+		char path[4400];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		char *page = slurp(path);
+		struct buf body = {0};
+		CtplToken *t = NULL;
+		if (page && expand_includes(dir, page, &body, 0) == 0)
+			t = lex(buf_str(&body), path);
+		if (!t) {
+			rc = -1;
+		} else {
+			memcpy(templates[ntemplates].name, "mail/", 5);
+			memcpy(templates[ntemplates].name + 5, e->d_name, len + 1);
+			templates[ntemplates++].tree = t;
+		}
+		free(page);
+		buf_free(&body);
+	}
+	closedir(d);
+	return rc;
+}
+
 int view_loaded(void)
 {
 	return ntemplates > 0;
@@ -260,6 +301,11 @@ void view_int(struct view *v, const char *name, int64_t n)
 	ctpl_environ_push_int(v->env, name, (glong)n);
 }
 
+void view_plain(struct view *v, const char *name, const char *s)
+{
+	ctpl_environ_push_string(v->env, name, s ? s : "");
+}
+
 void view_trusted_html(struct view *v, const char *name, const char *html)
 {
 	ctpl_environ_push_string(v->env, name, html);
@@ -307,6 +353,11 @@ void view_row_url(struct vrow *r, const char *s)
 	url_then_html(&b, s);
 	ctpl_value_array_append_string((CtplValue *)r, buf_str(&b));
 	buf_free(&b);
+}
+
+void view_row_plain(struct vrow *r, const char *s)
+{
+	ctpl_value_array_append_string((CtplValue *)r, s ? s : "");
 }
 
 void view_row_int(struct vrow *r, int64_t n)

@@ -15,6 +15,11 @@ struct vrow;  /* one row: values by position, r[0], r[1], ... */
  * "_NAME": for fragments a page renders per row). On a template error
  * prints "file:line: message" to stderr and returns -1. */
 int view_load(const char *tpl_dir);
+/* Lex every NAME.txt and NAME.html of dir (templates/mail/) on its own,
+ * as "mail/NAME.txt" and "mail/NAME.html": mail's plain-text part and
+ * HTML alternative. Partials (_x.html) are included, not loaded. 0, or
+ * -1 after printing "file: message" to stderr. */
+int view_load_mail(const char *dir);
 /* 1 once view_load has succeeded in this process (or the one that forked it). */
 int view_loaded(void);
 /* Free the lexed trees. */
@@ -33,6 +38,9 @@ void view_str(struct view *v, const char *name, const char *s);
 void view_url(struct view *v, const char *name, const char *s);
 /* Set name to an integer. */
 void view_int(struct view *v, const char *name, int64_t n);
+/* Set name to s unescaped: for plain-text templates only (mail's text
+ * part, templates/mail/NAME.txt), never for one that makes HTML. */
+void view_plain(struct view *v, const char *name, const char *s);
 /* Set name to HTML that the caller vouches for (built only from escaped
  * parts). The name says so on purpose: grep for it in review. */
 void view_trusted_html(struct view *v, const char *name, const char *html);
@@ -50,6 +58,7 @@ struct vrow *view_row_new(void);
 void view_row_str(struct vrow *r, const char *s); /* escaped */
 void view_row_url(struct vrow *r, const char *s); /* percent-encoded, then escaped */
 void view_row_int(struct vrow *r, int64_t n);
+void view_row_plain(struct vrow *r, const char *s);  /* unescaped: plain-text templates only */
 void view_list_add(struct vlist *l, struct vrow *r); /* takes r */
 int64_t view_list_len(const struct vlist *l);
 void view_list_set(struct view *v, const char *name, struct vlist *l);

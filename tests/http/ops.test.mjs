@@ -105,8 +105,16 @@ test('the master and its workers run as the unprivileged user; nginx includes no
   try {
     const uid = isRoot ? tandemUid() : process.getuid();
     const gid = isRoot ? tandemGid() : process.getgid();
+    // The mail sender drops privileges like the workers; it names itself
+    // tandem-mail as it starts (so it is none of workerPids).
+    let mailer = [];
+    for (let i = 0; i < 100 && !mailer.length; i++) {
+      try { mailer = execFileSync('pgrep', ['-x', 'tandem-mail', '-P', String(srv.masterPid())], { encoding: 'utf8' }).trim().split('\n').map(Number); } catch { await new Promise((r) => setTimeout(r, 50)); }
+    }
+    assert.equal(mailer.length, 1, 'one mail sender');
     const pids = [srv.masterPid(), ...srv.workerPids()];
     assert.equal(pids.length, 4, 'a master, two page workers and one of the sign-in pool');
+    pids.push(mailer[0]);
     for (const pid of pids) {
       const p = ids(pid);
       assert.deepEqual(p.uid, [uid, uid, uid, uid], `uids of ${pid}`);

@@ -1,0 +1,442 @@
+#include "store/outbox.h"
+
+#include <string.h>
+
+#include "store/requests.h"
+
+enum notify_kind outbox_event_kind(enum outbox_event e)
+{
+	switch (e) {
+	case OB_REQUEST_NEW: return NOTIFY_REQUEST_NEW;
+	case OB_REQUEST_ACCEPTED:
+	case OB_REQUEST_DECLINED:
+	case OB_REQUEST_EXPIRED: return NOTIFY_REQUEST_ANSWER;
+	case OB_REQUEST_OVERDUE: return NOTIFY_REQUEST_OVERDUE;
+	case OB_MS_STARTED:
+	case OB_MS_ENDING: return NOTIFY_MENTORSHIP;
+	case OB_PLAN_SET:
+	case OB_PLAN_CANCELLED: return NOTIFY_SESSION_PLAN;
+	case OB_SESSION_SOON: return NOTIFY_SESSION_SOON;
+	case OB_FEEDBACK_OWED: return NOTIFY_FEEDBACK;
+	case OB_SURVEY_INVITE:
+	case OB_SURVEY_REMINDER: return NOTIFY_SURVEY;
+	}
+	return NOTIFY_MENTORSHIP;
+}
+
+/* The write paths: one INSERT … SELECT each, so an event costs one
+ * statement in the change's own transaction (and its savepoint in a group
+ * commit), and the rows name the people from the change's own rows. */
+
+enum db_rc outbox_request_created(struct db *db, int64_t request_id, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"INSERT INTO outbox(event, user_id, ref, due) "
+		"SELECT k.e, CASE WHEN k.e = :expired THEN r.mentee_id ELSE r.mentor_id END, r.id, "
+		"CASE k.e WHEN :new THEN :now WHEN :overdue THEN r.created_at + :week "
+		"ELSE r.created_at + 1209600 END "
+		"FROM requests r, (SELECT :new AS e UNION ALL SELECT :overdue UNION ALL SELECT :expired) k "
+		"WHERE r.id = :r");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":new", OB_REQUEST_NEW);
+	db_bind_int(st, ":overdue", OB_REQUEST_OVERDUE);
+	db_bind_int(st, ":expired", OB_REQUEST_EXPIRED);
+	db_bind_int(st, ":week", OUTBOX_OVERDUE_AFTER);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":r", request_id);
+	return db_exec_step(db, st);
+}
+
+enum db_rc outbox_request_answered(struct db *db, int64_t request_id, enum outbox_event e, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+				       "SELECT :e, mentee_id, id, :now FROM requests WHERE id = :r");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", e);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":r", request_id);
+	return db_exec_step(db, st);
+}
+
+enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64_t now)
+{
+	/* The reminder a week before the planned end only when that is still
+	 * ahead (a one-week mentorship gets none). */
+	sqlite3_stmt *st = DB_STMT(
+		db, "INSERT INTO outbox(event, user_id, ref, due) "
+		    "SELECT k.e, CASE p.who WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, m.id, "
+		    "CASE k.e WHEN :start THEN :now ELSE CAST(strftime('%s', m.planned_end) AS INTEGER) - "
+		    ":before END "
+		    "FROM mentorships m, (SELECT 0 AS who UNION ALL SELECT 1) p, "
+		    "(SELECT :start AS e UNION ALL SELECT :ending) k WHERE m.id = :m AND (k.e = :start OR "
+		    "CAST(strftime('%s', m.planned_end) AS INTEGER) - :before > :now)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":start", OB_MS_STARTED);
+	db_bind_int(st, ":ending", OB_MS_ENDING);
+	db_bind_int(st, ":before", OUTBOX_ENDING_BEFORE);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox_event e, int64_t plan_no,
+			       int64_t plan_seq, int64_t at, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"INSERT INTO outbox(event, user_id, ref, plan_no, plan_seq, at, due) "
+		"SELECT k.e, CASE p.who WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, m.id, :no, :seq, :at, "
+		"CASE k.e WHEN :soon THEN max(:now, :at - :before) ELSE :now END "
+		"FROM mentorships m, (SELECT 0 AS who UNION ALL SELECT 1) p, "
+		"(SELECT :e AS e UNION ALL SELECT :soon WHERE :e = :set) k WHERE m.id = :m");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", e);
+	db_bind_int(st, ":set", OB_PLAN_SET);
+	db_bind_int(st, ":soon", OB_SESSION_SOON);
+	db_bind_int(st, ":before", OUTBOX_SOON_BEFORE);
+	db_bind_int(st, ":no", plan_no);
+	db_bind_int(st, ":seq", plan_seq);
+	db_bind_int(st, ":at", at);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t mentorship_id, int64_t now)
+{
+	/* Two plain rows from the mentorship's primary key: this runs for
+	 * every logged session, inside its commit. */
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+			    "SELECT :e, mentor_id, :s, :due FROM mentorships WHERE id = :m "
+			    "UNION ALL SELECT :e, mentee_id, :s, :due FROM mentorships WHERE id = :m");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", OB_FEEDBACK_OWED);
+	db_bind_int(st, ":due", now + OUTBOX_FEEDBACK_AFTER);
+	db_bind_int(st, ":s", session_id);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "INSERT INTO outbox(event, user_id, ref, due) "
+		    "SELECT k.e, i.user_id, i.id, CASE k.e WHEN :inv THEN :now ELSE :now + :later END "
+		    "FROM mentorships m JOIN survey_invitations i ON i.user_id IN (m.mentor_id, m.mentee_id) "
+		    "AND i.answered = 0 AND i.mentorship_id = m.id, "
+		    "(SELECT :inv AS e UNION ALL SELECT :rem) k WHERE m.id = :m");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":inv", OB_SURVEY_INVITE);
+	db_bind_int(st, ":rem", OB_SURVEY_REMINDER);
+	db_bind_int(st, ":later", OUTBOX_SURVEY_REMIND_AFTER);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+static void read_row(sqlite3_stmt *st, struct outbox_row *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->event = sqlite3_column_int(st, 1);
+	r->user_id = sqlite3_column_int64(st, 2);
+	r->ref = sqlite3_column_int64(st, 3);
+	r->plan_no = sqlite3_column_int64(st, 4);
+	r->plan_seq = sqlite3_column_int64(st, 5);
+	r->at = sqlite3_column_int64(st, 6);
+	r->due = sqlite3_column_int64(st, 7);
+	r->tries = sqlite3_column_int(st, 8);
+	r->digest = sqlite3_column_int(st, 9);
+}
+
+static int read_rows(sqlite3_stmt *st, struct outbox_row *rows, int max)
+{
+	int n = 0, rc;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_row(st, &rows[n++]);
+	sqlite3_reset(st);
+	return n;
+}
+
+int outbox_due(struct db *db, int64_t now, struct outbox_row *rows, int max)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT id, event, user_id, ref, plan_no, plan_seq, at, due, tries, digest "
+			    "FROM outbox WHERE state = 0 AND due <= :now ORDER BY due, id LIMIT :max");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":max", max);
+	return read_rows(st, rows, max);
+}
+
+int outbox_digest_rows(struct db *db, int64_t uid, int64_t now, struct outbox_row *rows, int max)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT id, event, user_id, ref, plan_no, plan_seq, at, due, tries, digest "
+			    "FROM outbox WHERE state = 0 AND due <= :now AND user_id = :u AND digest = 1 "
+			    "ORDER BY id LIMIT :max");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":max", max);
+	return read_rows(st, rows, max);
+}
+
+/* Step st, whose first columns are (recipient is the mentor, mentor's
+ * name, mentor's email, mentee's name, mentee's email, topic), and fill
+ * f's people and topic from its row. 1 with the row current, 0 when there
+ * is none, -1 on error (st reset unless 1). */
+static int pair_row(sqlite3_stmt *st, struct outbox_facts *f)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	f->is_mentor = sqlite3_column_int(st, 0);
+	int me = f->is_mentor ? 1 : 3, other = f->is_mentor ? 3 : 1;
+	db_column_copy(st, me, f->name, sizeof(f->name));
+	db_column_copy(st, me + 1, f->email, sizeof(f->email));
+	db_column_copy(st, other, f->other_name, sizeof(f->other_name));
+	db_column_copy(st, other + 1, f->other_email, sizeof(f->other_email));
+	db_column_copy(st, 5, f->topic, sizeof(f->topic));
+	return 1;
+}
+
+/* The pair of mentorship mid as seen by uid, with its plan. 1 found (and
+ * uid an active member of the pair), 0 not, -1 error. */
+static int ms_facts(struct db *db, int64_t mid, int64_t uid, struct outbox_facts *f, int64_t plan[3],
+		    int *active)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT m.mentor_id = :u, a.display_name, a.email, b.display_name, b.email, t.name, "
+		"m.status = 'active', m.planned_end, m.duration_min, m.plan_no, m.plan_seq, "
+		"coalesce(m.next_session_at, 0), coalesce(p.timezone, 'UTC'), "
+		"CASE WHEN m.mentor_id = :u THEN a.active ELSE b.active END "
+		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
+		"JOIN topics t ON t.id = m.topic_id LEFT JOIN profiles p ON p.user_id = :u "
+		"WHERE m.id = :m AND :u IN (m.mentor_id, m.mentee_id)");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":m", mid);
+	db_bind_int(st, ":u", uid);
+	int rc = pair_row(st, f);
+	if (rc != 1)
+		return rc;
+	*active = sqlite3_column_int(st, 6);
+	db_column_copy(st, 7, f->planned_end, sizeof(f->planned_end));
+	f->duration_min = sqlite3_column_int(st, 8);
+	plan[0] = sqlite3_column_int64(st, 9);
+	plan[1] = sqlite3_column_int64(st, 10);
+	plan[2] = sqlite3_column_int64(st, 11);
+	db_column_copy(st, 12, f->tz, sizeof(f->tz));
+	int user_active = sqlite3_column_int(st, 13);
+	sqlite3_reset(st);
+	f->mentorship_id = mid;
+	return user_active ? 1 : 0;
+}
+
+/* Request rid's parties as seen by uid, and its status as of now. */
+static int req_facts(struct db *db, int64_t rid, int64_t uid, int64_t now, struct outbox_facts *f,
+		     char status[24])
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT r.mentor_id = :u, a.display_name, a.email, b.display_name, b.email, "
+		    "t.name, " REQ_STATUS_SQL ", coalesce(r.mentorship_id, 0), coalesce(p.timezone, 'UTC'), "
+		    "CASE WHEN r.mentor_id = :u THEN a.active ELSE b.active END "
+		    "FROM requests r JOIN users a ON a.id = r.mentor_id JOIN users b ON b.id = r.mentee_id "
+		    "JOIN topics t ON t.id = r.topic_id LEFT JOIN profiles p ON p.user_id = :u "
+		    "WHERE r.id = :r AND :u IN (r.mentor_id, r.mentee_id)");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":r", rid);
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	int rc = pair_row(st, f);
+	if (rc != 1)
+		return rc;
+	db_column_copy(st, 6, status, 24);
+	f->mentorship_id = sqlite3_column_int64(st, 7);
+	db_column_copy(st, 8, f->tz, sizeof(f->tz));
+	int user_active = sqlite3_column_int(st, 9);
+	sqlite3_reset(st);
+	f->request_id = rid;
+	return user_active ? 1 : 0;
+}
+
+/* One integer from a query on one id and one person: *out, 1 when a row
+ * came back, 0 when none, -1 on error. */
+static int id_lookup(sqlite3_stmt *st, int64_t id, int64_t uid, int64_t *out)
+{
+	if (!st)
+		return -1;
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st);
+	int found = rc == SQLITE_ROW;
+	if (found)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return found ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct outbox_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	int64_t plan[3] = {0};
+	int active = 0, rc;
+	char status[24] = "";
+	switch ((enum outbox_event)r->event) {
+	case OB_REQUEST_NEW:
+	case OB_REQUEST_OVERDUE:
+	case OB_REQUEST_ACCEPTED:
+	case OB_REQUEST_DECLINED:
+	case OB_REQUEST_EXPIRED: {
+		if ((rc = req_facts(db, r->ref, r->user_id, now, f, status)) != 1)
+			return rc;
+		const char *want = r->event == OB_REQUEST_ACCEPTED   ? "accepted"
+				   : r->event == OB_REQUEST_DECLINED ? "declined"
+				   : r->event == OB_REQUEST_EXPIRED  ? "expired"
+								     : "pending";
+		return strcmp(status, want) == 0;
+	}
+	case OB_MS_STARTED:
+	case OB_MS_ENDING:
+		if ((rc = ms_facts(db, r->ref, r->user_id, f, plan, &active)) != 1)
+			return rc;
+		return active || r->event == OB_MS_STARTED;
+	case OB_PLAN_SET:
+	case OB_SESSION_SOON:
+		if ((rc = ms_facts(db, r->ref, r->user_id, f, plan, &active)) != 1)
+			return rc;
+		f->at = r->at;
+		/* Moved or cancelled since: a later row tells the new plan. */
+		if (!active || plan[0] != r->plan_no || plan[1] != r->plan_seq || plan[2] != r->at)
+			return 0;
+		return r->event == OB_PLAN_SET || r->at > now;
+	case OB_PLAN_CANCELLED:
+		if ((rc = ms_facts(db, r->ref, r->user_id, f, plan, &active)) != 1)
+			return rc;
+		f->at = r->at;
+		return 1;
+	case OB_FEEDBACK_OWED: {
+		int64_t mid = 0, given = 0;
+		rc = id_lookup(DB_STMT(db, "SELECT s.mentorship_id FROM meetings s JOIN mentorships m ON "
+					   "m.id = s.mentorship_id WHERE s.id = :id AND :u IN (m.mentor_id, "
+					   "m.mentee_id)"),
+			       r->ref, r->user_id, &mid);
+		if (rc != 1)
+			return rc;
+		rc = id_lookup(
+			DB_STMT(db, "SELECT 1 FROM feedback WHERE meeting_id = :id AND author_id = :u"),
+			r->ref, r->user_id, &given);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0; /* given already */
+		if ((rc = ms_facts(db, mid, r->user_id, f, plan, &active)) != 1)
+			return rc;
+		f->session_id = r->ref;
+		return 1;
+	}
+	case OB_SURVEY_INVITE:
+	case OB_SURVEY_REMINDER: {
+		sqlite3_stmt *st = DB_STMT(db, "SELECT i.mentorship_id, s.title FROM survey_invitations i "
+					       "JOIN surveys s ON s.id = i.survey_id WHERE i.id = :id AND "
+					       "i.user_id = :u AND i.answered = 0 AND s.status = 'open'");
+		if (!st)
+			return -1;
+		db_bind_int(st, ":id", r->ref);
+		db_bind_int(st, ":u", r->user_id);
+		int64_t mid = 0;
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			mid = sqlite3_column_int64(st, 0);
+			db_column_copy(st, 1, f->survey_title, sizeof(f->survey_title));
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? 0 : -1;
+		char title[400];
+		memcpy(title, f->survey_title, sizeof(title));
+		if ((rc = ms_facts(db, mid, r->user_id, f, plan, &active)) != 1)
+			return rc;
+		memcpy(f->survey_title, title, sizeof(title));
+		f->invitation_id = r->ref;
+		return 1;
+	}
+	}
+	return 0;
+}
+
+/* Own transaction: set the state of rows ids[0..n). */
+static enum db_rc mark(struct db *db, const int64_t *ids, int n, int state)
+{
+	if (n == 0)
+		return DB_OK;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE outbox SET state = :s WHERE id = :id");
+	for (int i = 0; rc == DB_OK && i < n; i++) {
+		if (!st) {
+			rc = DB_ERR;
+			break;
+		}
+		db_bind_int(st, ":s", state);
+		db_bind_int(st, ":id", ids[i]);
+		rc = db_exec_step(db, st);
+	}
+	return db_end(db, rc);
+}
+
+enum db_rc outbox_mark_sent(struct db *db, const int64_t *ids, int n)
+{
+	return mark(db, ids, n, 1);
+}
+
+enum db_rc outbox_mark_skipped(struct db *db, const int64_t *ids, int n)
+{
+	return mark(db, ids, n, 3);
+}
+
+enum db_rc outbox_retry(struct db *db, int64_t id, int64_t next)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE outbox SET tries = tries + 1, due = coalesce(nullif(:next, 0), due), "
+			    "state = CASE WHEN :next = 0 THEN 2 ELSE 0 END WHERE id = :id");
+	if (!st)
+		return db_end(db, DB_ERR);
+	db_bind_int(st, ":next", next);
+	db_bind_int(st, ":id", id);
+	return db_end(db, db_exec_step(db, st));
+}
+
+enum db_rc outbox_hold(struct db *db, int64_t id, int64_t next)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE outbox SET digest = 1, due = :next WHERE id = :id");
+	if (!st)
+		return db_end(db, DB_ERR);
+	db_bind_int(st, ":next", next);
+	db_bind_int(st, ":id", id);
+	return db_end(db, db_exec_step(db, st));
+}
+
+int64_t outbox_failed_count(struct db *db)
+{
+	return db_scalar(db, "SELECT count(*) FROM outbox WHERE state = 2", -1);
+}

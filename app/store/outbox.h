@@ -1,0 +1,115 @@
+/* outbox: the mail Tandem owes people (sql/0013_outbox.sql). The write
+ * paths add rows inside their own transaction (one call per event, so a
+ * refused or rolled-back change sends nothing and a committed one is never
+ * lost); the sender process (server/sender.c) reads due rows, re-checks
+ * that what they announce still holds, and marks them. Rows carry ids and
+ * numbers only: never a text anyone wrote. */
+#ifndef TANDEM_OUTBOX_H
+#define TANDEM_OUTBOX_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/notifykind.h"
+#include "store/db.h"
+
+/* Stored as numbers in outbox.event: append only, never renumber. */
+enum outbox_event {
+	OB_REQUEST_NEW = 1,	 /* mentor; ref: request */
+	OB_REQUEST_ACCEPTED = 2, /* mentee; ref: request */
+	OB_REQUEST_DECLINED = 3, /* mentee; ref: request */
+	OB_REQUEST_EXPIRED = 4,	 /* mentee; ref: request; due at expiry */
+	OB_REQUEST_OVERDUE = 5,	 /* mentor; ref: request; due after a week */
+	OB_MS_STARTED = 6,	 /* both; ref: mentorship */
+	OB_MS_ENDING = 7,	 /* both; ref: mentorship; due a week before the planned end */
+	OB_PLAN_SET = 8,	 /* both; ref: mentorship; plan_seq 0: planned, else moved */
+	OB_PLAN_CANCELLED = 9,	 /* both; ref: mentorship; at: the time it had */
+	OB_SESSION_SOON = 10,	 /* both; ref: mentorship; due 24 h before */
+	OB_FEEDBACK_OWED = 11,	 /* each of the pair; ref: session; due an hour after logging */
+	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
+	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
+	OB_EVENT_MAX = 13,
+};
+
+#define OUTBOX_OVERDUE_AFTER (7 * 86400)
+#define OUTBOX_SOON_BEFORE (24 * 3600)
+#define OUTBOX_FEEDBACK_AFTER 3600
+#define OUTBOX_SURVEY_REMIND_AFTER (7 * 86400)
+#define OUTBOX_ENDING_BEFORE (7 * 86400)
+#define OUTBOX_TRIES 6 /* the first attempt and five retries, then given up */
+
+/* The notification kind (what a person turns off) of an event. */
+enum notify_kind outbox_event_kind(enum outbox_event e);
+
+/* --- Write paths: each runs inside the caller's write transaction and
+ * answers DB_OK or the store error to roll back with. --- */
+
+/* A request was created: the mentor hears now, again after a week if it
+ * is still unanswered; the mentee hears if it expires. */
+enum db_rc outbox_request_created(struct db *db, int64_t request_id, int64_t now);
+/* A request was declined (OB_REQUEST_DECLINED) or accepted
+ * (OB_REQUEST_ACCEPTED): the mentee hears. */
+enum db_rc outbox_request_answered(struct db *db, int64_t request_id, enum outbox_event e, int64_t now);
+/* A mentorship started: both hear now, and a week before its planned end. */
+enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64_t now);
+/* The next session of a mentorship was planned or moved (e OB_PLAN_SET,
+ * at its time) or cancelled (OB_PLAN_CANCELLED, at the time it had), as
+ * version (plan_no, plan_seq): both hear now; for a set plan both are
+ * reminded 24 h before. */
+enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox_event e, int64_t plan_no,
+			       int64_t plan_seq, int64_t at, int64_t now);
+/* Session session_id of mentorship_id was logged: each of the pair who
+ * has not given feedback an hour later is asked once. */
+enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t mentorship_id, int64_t now);
+/* The survey invitations of a mentorship that just ended: each invited
+ * person hears now, and once more a week later if still unanswered. */
+enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now);
+
+/* --- The sender's side. --- */
+
+struct outbox_row {
+	int64_t id, user_id, ref, plan_no, plan_seq, at, due;
+	int event, tries, digest;
+};
+
+/* A read. Up to max waiting rows due at now, oldest due first, into rows.
+ * The number read, or -1 on a store error. */
+int outbox_due(struct db *db, int64_t now, struct outbox_row *rows, int max);
+/* A read. Up to max waiting digest rows of uid due at now. Count or -1. */
+int outbox_digest_rows(struct db *db, int64_t uid, int64_t now, struct outbox_row *rows, int max);
+
+/* What a message may say: names, topic, dates, titles and ids for links,
+ * all read when it is composed. Never notes, agenda, goal or any text the
+ * pair wrote. */
+struct outbox_facts {
+	char email[320], name[400], tz[64]; /* the recipient */
+	char other_name[400], topic[200];   /* the other of the pair; the topic */
+	char other_email[320];		    /* for the invitation's attendee list */
+	char survey_title[400];		    /* survey mails */
+	char planned_end[11];		    /* OB_MS_ENDING */
+	int64_t mentorship_id, request_id;  /* for links (0 when none) */
+	int64_t session_id, invitation_id;  /* for links (0 when none) */
+	int64_t at;			    /* the session's time (plan and soon mails) */
+	int duration_min;		    /* of the mentorship's sessions */
+	int is_mentor;			    /* the recipient is the mentor */
+};
+
+/* A read. Whether row still needs sending as of now: 1 with *f filled, 0
+ * when what it announced no longer holds (answered, moved, given,
+ * ended: "not needed"), -1 on a store error. */
+int outbox_check(struct db *db, const struct outbox_row *row, int64_t now, struct outbox_facts *f);
+
+/* Own transaction. Mark rows ids[0..n) sent (state 1). DB_OK or an error. */
+enum db_rc outbox_mark_sent(struct db *db, const int64_t *ids, int n);
+/* Own transaction. Mark rows not needed (state 3): off, or no longer true. */
+enum db_rc outbox_mark_skipped(struct db *db, const int64_t *ids, int n);
+/* Own transaction. A failed attempt of row id: tried once more and due
+ * again at next, or given up (state 2) when next is 0. */
+enum db_rc outbox_retry(struct db *db, int64_t id, int64_t next);
+/* Own transaction. Hold row id for uid's digest, due at next. */
+enum db_rc outbox_hold(struct db *db, int64_t id, int64_t next);
+
+/* A read. Messages given up after every retry ("mail that could not be
+ * delivered" on /admin), or -1. */
+int64_t outbox_failed_count(struct db *db);
+
+#endif
