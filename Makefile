@@ -104,6 +104,7 @@ install: build/tandem
 	[ -e "$$d/etc/tandem/tandem.env" ] || install -m 0640 deploy/tandem.env "$$d/etc/tandem/tandem.env"; \
 	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ]; then \
 	  id -u tandem >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin tandem; \
+	  usermod -a -G tandem www-data; \
 	  chgrp tandem /etc/tandem/tandem.env; \
 	  install -d -o tandem -g tandem -m 0700 /var/backups/tandem; \
 	  systemctl daemon-reload 2>/dev/null || true; \

@@ -96,17 +96,18 @@ static int print_check(const struct check_result *r, const char *what)
 	return ok;
 }
 
-/* Open path (which must exist: checking never creates a database) and
- * check it with the key loaded. 1 when it passed, 0 when not, -1 when it
- * could not be opened. */
-static int check_file(const struct config *cfg, const char *path, const char *what)
+/* Open path read-only (it must exist: checking never creates a database,
+ * nor anything beside it) and check it with the key loaded. immutable:
+ * nobody else has it open (a backup, a private copy). 1 when it passed,
+ * 0 when not, -1 when it could not be opened. */
+static int check_file(const struct config *cfg, const char *path, int immutable, const char *what)
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		fprintf(stderr, "tandem: %s is not a file\n", path);
 		return -1;
 	}
-	struct db *db = db_open(path);
+	struct db *db = db_open_readonly(path, immutable);
 	if (!db)
 		return -1;
 	char dir[4200];
@@ -125,8 +126,13 @@ static int cmd_check(const struct config *cfg, const char *file)
 		return 1;
 	}
 	if (file)
-		return check_file(cfg, file, "tandem check (a backup):") == 1 ? 0 : 1;
-	return check_file(cfg, cfg->db_path, "tandem check (live data, read-only):") == 1 ? 0 : 1;
+		return check_file(cfg, file, 1, "tandem check (a backup):") == 1 ? 0 : 1;
+	/* The live database may be in use: read through its WAL, with locks.
+	 * Without a WAL beside it, no server has it open and the file is all. */
+	char wal[4300];
+	snprintf(wal, sizeof(wal), "%s-wal", cfg->db_path);
+	int in_use = access(wal, F_OK) == 0;
+	return check_file(cfg, cfg->db_path, !in_use, "tandem check (live data, read-only):") == 1 ? 0 : 1;
 }
 
 /* Copy src into a new file dst (0600, fsync'd). 0 or -1 (errno kept). */
@@ -214,7 +220,7 @@ static int cmd_restore(const struct config *cfg, const char *file)
 		remove_scratch(tmp);
 		return 1;
 	}
-	int ok = check_file(cfg, tmp, "checking the backup:");
+	int ok = check_file(cfg, tmp, 1, "checking the backup:");
 	if (ok != 1) {
 		remove_scratch(tmp);
 		fprintf(stderr, "tandem: %s did not pass the checks; nothing was replaced\n", file);
@@ -222,7 +228,7 @@ static int cmd_restore(const struct config *cfg, const char *file)
 	}
 	char aside[4400] = "";
 	struct stat sb;
-	if (stat(cfg->db_path, &sb) == 0) {
+	if (lstat(cfg->db_path, &sb) == 0) {
 		/* Fold the WAL into the file first, so the copy kept aside is
 		 * whole on its own. */
 		struct db *cur = db_open(cfg->db_path);
@@ -236,17 +242,33 @@ static int cmd_restore(const struct config *cfg, const char *file)
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), ".replaced-%Y%m%dT%H%M%SZ", &tm);
 		snprintf(aside, sizeof(aside), "%s%s", cfg->db_path, stamp);
-		if (rename(cfg->db_path, aside) != 0) {
-			fprintf(stderr, "tandem: cannot move %s aside: %s; nothing was replaced\n",
+		/* A second name for the old file, not a move: at every instant
+		 * there is a database at db_path (the old one, then the new),
+		 * so a crash in between never lets a server start on nothing. */
+		if (link(cfg->db_path, aside) != 0) {
+			fprintf(stderr, "tandem: cannot keep %s aside: %s; nothing was replaced\n",
 				cfg->db_path, strerror(errno));
 			remove_scratch(tmp);
 			return 1;
 		}
+		/* Its WAL goes with it: left beside db_path, it would be replayed
+		 * into the restored file. */
 		move_companions(cfg->db_path, stamp);
+		/* The restored file belongs to whoever owned the one it replaces
+		 * (the service's user, when root runs the restore). */
+		if (chown(tmp, sb.st_uid, sb.st_gid) != 0 && geteuid() == 0) {
+			fprintf(stderr,
+				"tandem: cannot give the restored file to its owner: %s; nothing was "
+				"replaced\n",
+				strerror(errno));
+			unlink(aside);
+			remove_scratch(tmp);
+			return 1;
+		}
 	}
 	if (rename(tmp, cfg->db_path) != 0 || fsync_dir(cfg->data) != 0) {
 		fprintf(stderr, "tandem: cannot put the restored database in place: %s%s%s\n",
-			strerror(errno), *aside ? "; the previous one is at " : "", aside);
+			strerror(errno), *aside ? "; the previous one is also at " : "", aside);
 		return 1;
 	}
 	remove_scratch(tmp); /* what is left of the scratch copy's companions */

@@ -17,12 +17,12 @@ TODAY=${TANDEM_BACKUP_TODAY:-$(date -u +%F)}
 mkdir -p "$DEST/daily" "$DEST/weekly"
 file="$DEST/daily/tandem-$TODAY.db"
 tmp="$file.partial"
-rm -f "$tmp"
+rm -f "$tmp" "$tmp"-*
 "$BIN" backup "$tmp" >/dev/null
 if ! "$BIN" check "$tmp" >"$tmp.check" 2>&1; then
   echo "tandem-backup: the new backup did not pass its checks; the previous ones are kept:" >&2
   cat "$tmp.check" >&2
-  rm -f "$tmp" "$tmp.check"
+  rm -f "$tmp" "$tmp"-* "$tmp.check"
   exit 1
 fi
 rm -f "$tmp.check"
@@ -32,7 +32,7 @@ if [ "$(date -u -d "$TODAY" +%u)" = 7 ] || [ -z "$(ls -A "$DEST/weekly")" ]; the
   mv -f "$DEST/weekly/tandem-$TODAY.db.partial" "$DEST/weekly/tandem-$TODAY.db"
 fi
 # The names sort by date: keep the newest N of each.
-prune() { ls -1 "$1"/tandem-*.db 2>/dev/null | sort -r | tail -n +"$(($2 + 1))" | xargs -r rm -f --; }
+prune() { { ls -1 "$1"/tandem-*.db 2>/dev/null || true; } | sort -r | tail -n +"$(($2 + 1))" | xargs -r rm -f --; }
 prune "$DEST/daily" "$KEEP_DAILY"
 prune "$DEST/weekly" "$KEEP_WEEKLY"
 echo "tandem-backup: $file"

@@ -4,6 +4,7 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* The system calls a worker makes once it serves (strace of the test
@@ -88,10 +89,7 @@ static const int allowed[] = {
 	SCMP_SYS(sched_getaffinity),
 	SCMP_SYS(sysinfo),
 	SCMP_SYS(uname),
-	SCMP_SYS(prlimit64),
 	SCMP_SYS(getrlimit),
-	SCMP_SYS(ioctl),
-	SCMP_SYS(tgkill),
 	SCMP_SYS(rseq),
 	SCMP_SYS(set_robust_list),
 	SCMP_SYS(getdents64),
@@ -177,10 +175,21 @@ int confine_worker(void)
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-	/* raise() above, on itself only. */
+	/* Signals to itself only (raise, abort): never to the master or a
+	 * sibling, which run as the same user. */
+	scmp_datum_t self = (scmp_datum_t)getpid();
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
-				      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, SCMP_A0(SCMP_CMP_EQ, self));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, SCMP_A0(SCMP_CMP_EQ, self));
+	/* Reading its own limits only (pid 0, no new limit). */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, SCMP_A0(SCMP_CMP_EQ, 0),
+				      SCMP_A2(SCMP_CMP_EQ, 0));
+	/* isatty() only: no other terminal request (TIOCSTI would type into
+	 * the shell of whoever started `make run`). */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -115,18 +115,23 @@ static int open_socket(const char *path)
 	return fd;
 }
 
+/* In a child just forked from master: go when the master goes. A master
+ * killed outright (kill -9, the OOM killer) must not leave workers or the
+ * sender serving its socket and holding serve.lock: its supervisor could
+ * start no new one. They get SIGTERM, finish what they hold, and exit. */
+static void follow_master(pid_t master)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != master)
+		_exit(0); /* it died before the line above */
+}
+
 static pid_t spawn(const struct config *cfg, int fd, int auth)
 {
 	pid_t master = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* A master killed outright (kill -9, the OOM killer) must not
-		 * leave workers serving its socket and holding serve.lock: its
-		 * supervisor could start no new one. They finish the request
-		 * in hand and go, as on SIGTERM. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != master)
-			_exit(0); /* it died before the line above */
+		follow_master(master);
 		worker_main(cfg, fd, auth);
 	}
 	return pid;
@@ -134,9 +139,12 @@ static pid_t spawn(const struct config *cfg, int fd, int auth)
 
 static pid_t spawn_sender(const struct config *cfg)
 {
+	pid_t master = getpid();
 	pid_t pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		follow_master(master);
 		sender_main(cfg);
+	}
 	return pid;
 }
 
@@ -197,6 +205,9 @@ int server_run(const struct config *cfg)
 	 * closed: it goes when the last process of this server exits. */
 	if (datalock_take(cfg->data, "serve") < 0)
 		return 1;
+	/* No core dumps and no ptrace by the same user: a dump of this
+	 * process or of any it forks would hold the field key and notes. */
+	prctl(PR_SET_DUMPABLE, 0);
 	/* The field key: loaded here, before root is given up, so the key
 	 * file can stay root's own and every forked worker has it. */
 	if (load_key(cfg) != 0)

@@ -24,6 +24,9 @@ struct db {
 	/* The worker's word that the next write transaction opens (or joins)
 	 * a group rather than one of its own; cleared by db_group_commit. */
 	int group_armed;
+	/* In lost: what lost the transaction (DB_FULL or DB_ERR), which every
+	 * request it held is told. */
+	enum db_rc lost_rc;
 	int wlock_fd; /* the writers' queue (store/wlock.h), -1 without */
 	int wlocked;  /* this process is the writer */
 	struct stmt_entry cache[CACHE_SLOTS];
@@ -35,7 +38,7 @@ struct db {
 static const unsigned char tx_allowed[DB_TX_COUNT][DB_TX_COUNT] = {
 	[DB_TX_IDLE] = {[DB_TX_READ] = 1, [DB_TX_WRITE] = 1, [DB_TX_GROUP] = 1},
 	[DB_TX_READ] = {[DB_TX_IDLE] = 1},
-	[DB_TX_WRITE] = {[DB_TX_IDLE] = 1},
+	[DB_TX_WRITE] = {[DB_TX_IDLE] = 1, [DB_TX_LOST] = 1},
 	[DB_TX_GROUP] = {[DB_TX_MEMBER] = 1, [DB_TX_LOST] = 1, [DB_TX_IDLE] = 1},
 	[DB_TX_MEMBER] = {[DB_TX_GROUP] = 1, [DB_TX_LOST] = 1},
 	[DB_TX_LOST] = {[DB_TX_IDLE] = 1},
@@ -158,6 +161,40 @@ struct db *db_open(const char *path)
 	return db;
 }
 
+struct db *db_open_readonly(const char *path, int immutable)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db)
+		return NULL;
+	db->wlock_fd = -1;
+	/* A URI, so the file is named with its mode; the characters a URI
+	 * gives a meaning to are percent-encoded. */
+	struct buf uri = {0};
+	buf_puts(&uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			buf_printf(&uri, "%%%02X", *p);
+		else
+			buf_append(&uri, p, 1);
+	}
+	buf_puts(&uri, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	int rc = uri.oom ? SQLITE_NOMEM
+			 : sqlite3_open_v2(buf_str(&uri), &db->h,
+					   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	buf_free(&uri);
+	if (rc != SQLITE_OK) {
+		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), LOG_END);
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+	sqlite3_exec(db->h, "PRAGMA trusted_schema=OFF; PRAGMA query_only=1;", NULL, NULL, NULL);
+	return db;
+}
+
 /* The writers' queue, held from BEGIN IMMEDIATE (or a lone writing
  * statement) until COMMIT or ROLLBACK; 5 s, as SQLite's busy timeout. */
 static int writer_enter(struct db *db)
@@ -275,15 +312,27 @@ static void tx_abandon(struct db *db)
 }
 
 /* SQLite rolls a whole transaction back on some errors (I/O, full disk,
- * out of memory): every member before this one is gone with it, so the
- * group can only fail. */
-static void group_check(struct db *db)
+ * out of memory): in a group every member before this one is gone with
+ * it, and in a request's own write what it did so far; either can only
+ * fail now, and no later statement may commit on its own as if it were
+ * part of it. why: the error that did it. */
+static void lost_check(struct db *db, enum db_rc why)
 {
-	if ((db->tx == DB_TX_GROUP || db->tx == DB_TX_MEMBER) && sqlite3_get_autocommit(db->h)) {
-		log_kv("error", "a grouped transaction was rolled back under a member", LOG_END);
+	if ((db->tx == DB_TX_GROUP || db->tx == DB_TX_MEMBER || db->tx == DB_TX_WRITE) &&
+	    sqlite3_get_autocommit(db->h)) {
+		log_kv("error", "a transaction was rolled back under it by the database", LOG_END);
+		db->lost_rc = why == DB_FULL ? DB_FULL : DB_ERR;
 		tx_move(db, DB_TX_LOST);
 		writer_leave(db);
 	}
+}
+
+/* Leave lost for idle when nothing else is to be told of it: a request's
+ * own write transaction (a group is ended by db_group_commit). */
+static void lost_end(struct db *db)
+{
+	if (db->tx == DB_TX_LOST && !db->group_armed)
+		tx_abandon(db);
 }
 
 void db_read_begin(struct db *db)
@@ -319,6 +368,14 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 		return DB_ERR;
 	}
 	int writes = !sqlite3_stmt_readonly(st);
+	/* A transaction SQLite ended under us (noticed now, before this
+	 * write could commit on its own). */
+	if (writes)
+		lost_check(db, DB_ERR);
+	if (writes && db->tx == DB_TX_LOST) {
+		sqlite3_reset(st);
+		return db->lost_rc; /* would commit alone, while its request fails */
+	}
 	if (writes && db->tx == DB_TX_READ)
 		db_read_end(db);
 	/* A lone writing statement is a transaction of its own: it queues
@@ -335,11 +392,11 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	if (lone)
 		writer_leave(db);
-	group_check(db);
 	enum db_rc r = db_rc_from(rc);
+	lost_check(db, r);
 	if (r == DB_ERR)
 		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
-	if (writes && r != DB_OK)
+	if (writes && (r != DB_OK || lone))
 		note_write(r);
 	sqlite3_reset(st);
 	return r;
@@ -349,9 +406,10 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
  * undoes only its own writes. */
 static enum db_rc member_begin(struct db *db)
 {
-	if (step_control(db, "SAVEPOINT member") != SQLITE_DONE) {
-		group_check(db);
-		return DB_ERR;
+	int rc = step_control(db, "SAVEPOINT member");
+	if (rc != SQLITE_DONE) {
+		lost_check(db, db_rc_from(rc));
+		return db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
 	}
 	tx_move(db, DB_TX_MEMBER);
 	return DB_OK;
@@ -417,10 +475,20 @@ static enum db_rc commit_tx(struct db *db)
  * SQLite took the whole transaction with it. */
 static void member_rollback(struct db *db)
 {
-	step_control(db, "ROLLBACK TO member");
+	int rc = step_control(db, "ROLLBACK TO member");
+	if (rc != SQLITE_DONE && !sqlite3_get_autocommit(db->h)) {
+		/* The member's writes could not be undone alone: a RELEASE now
+		 * would make them part of the group. The group goes instead. */
+		log_kv("error", "a member could not be rolled back; the group fails", LOG_END);
+		step_control(db, "ROLLBACK");
+		db->lost_rc = DB_ERR;
+		tx_move(db, DB_TX_LOST);
+		writer_leave(db);
+		return;
+	}
 	step_control(db, "RELEASE member");
 	if (sqlite3_get_autocommit(db->h)) {
-		group_check(db);
+		lost_check(db, db_rc_from(rc));
 		return;
 	}
 	tx_move(db, DB_TX_GROUP);
@@ -432,14 +500,22 @@ enum db_rc db_commit(struct db *db)
 	case DB_TX_WRITE: return commit_tx(db);
 	case DB_TX_MEMBER:
 		/* A member's writes join the group; they are durable at its commit. */
-		if (step_control(db, "RELEASE member") == SQLITE_DONE) {
-			tx_move(db, DB_TX_GROUP);
-			return DB_OK;
+		{
+			int rc = step_control(db, "RELEASE member");
+			if (rc == SQLITE_DONE) {
+				tx_move(db, DB_TX_GROUP);
+				return DB_OK;
+			}
+			lost_check(db, db_rc_from(rc));
+			if (db->tx == DB_TX_MEMBER)
+				member_rollback(db);
+			return db->tx == DB_TX_LOST ? db->lost_rc : DB_ERR;
 		}
-		group_check(db);
-		if (db->tx == DB_TX_MEMBER)
-			member_rollback(db);
-		return DB_ERR;
+	case DB_TX_LOST: {
+		enum db_rc why = db->lost_rc;
+		lost_end(db);
+		return why;
+	}
 	default: return DB_ERR; /* nothing of its own: its db_begin failed */
 	}
 }
@@ -448,8 +524,8 @@ void db_rollback(struct db *db)
 {
 	switch (db->tx) {
 	case DB_TX_MEMBER: member_rollback(db); return;
-	case DB_TX_GROUP:
-	case DB_TX_LOST: return; /* nothing of this request's: the others' writes stay */
+	case DB_TX_GROUP: return; /* nothing of this request's: the others' writes stay */
+	case DB_TX_LOST: lost_end(db); return;
 	case DB_TX_READ:
 	case DB_TX_WRITE: tx_abandon(db); return;
 	case DB_TX_IDLE:
@@ -482,6 +558,7 @@ void db_request_end(struct db *db)
 		log_kv("error", "a transaction was left open; rolled back", LOG_END);
 		db_rollback(db);
 	}
+	lost_end(db);
 	if (db->tx != DB_TX_IDLE)
 		return; /* the group's commit is the worker's */
 	if (!sqlite3_get_autocommit(db->h)) {
@@ -509,7 +586,7 @@ enum db_rc db_group_commit(struct db *db)
 	if (db->tx == DB_TX_GROUP) {
 		rc = commit_tx(db);
 	} else if (db->tx == DB_TX_LOST) {
-		rc = DB_ERR;
+		rc = db->lost_rc; /* a full disk stays "disk full" for every member */
 		tx_abandon(db);
 	}
 	db->group_armed = 0;

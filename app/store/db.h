@@ -29,8 +29,10 @@ struct db;
  *   write   db_commit / db_rollback                idle
  *   group   db_begin (a further request joins)     member
  *   member  db_commit (RELEASE) / db_rollback      group
- *   group,  SQLite rolled the whole transaction    lost
- *   member  back (I/O error, full disk)
+ *   write,  SQLite rolled the whole transaction    lost (a write after
+ *   group,  back (I/O error, full disk)            it is refused: it
+ *   member                                         would commit alone)
+ *   lost    db_commit / db_rollback (no group)     idle
  *   group,  db_group_commit                        idle (DB_OK only from
  *   lost                                           group, when it held)
  *
@@ -56,6 +58,11 @@ enum db_tx db_tx_state(const struct db *db);
  * logging the reason. Close with db_close. */
 struct db *db_open(const char *path);
 void db_close(struct db *db);
+/* Open path read-only for checking (`tandem check`, restore's checks):
+ * no pragma that writes, no writers' queue, nothing created beside it.
+ * immutable: the file is not in use by anyone (a backup, a private copy),
+ * so SQLite takes no locks and reads it as it is. NULL after logging. */
+struct db *db_open_readonly(const char *path, int immutable);
 sqlite3 *db_handle(struct db *db);
 
 /* A cached statement for a string literal: DB_STMT(db, "SELECT ...").

@@ -158,7 +158,9 @@ static int x_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
 	struct shim_file *s = (struct shim_file *)f;
 	s->inner = (sqlite3_file *)(s + 1);
 	int rc = real->xOpen(real, name, s->inner, flags, out_flags);
-	s->base.pMethods = rc == SQLITE_OK ? &shim_io : NULL;
+	/* Set whenever the real file has methods: SQLite then calls x_close
+	 * even after a failed open, and the real handle is closed with it. */
+	s->base.pMethods = rc == SQLITE_OK || s->inner->pMethods ? &shim_io : NULL;
 	return rc;
 }
 

@@ -3,7 +3,7 @@
 // random instant, the key file lost or damaged. The promise in each: every
 // request answered 303 is a stored, readable row afterwards, the database
 // is whole, and the service answers again within 2 seconds.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
@@ -25,6 +25,9 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 /** People log sessions until stop() is called; resolves to the ids of
  * every session answered 303 and how many requests failed. */
+const loads = new Set();
+afterEach(async () => { for (const l of loads) await l.stop(); loads.clear(); });
+
 function load() {
   let running = true;
   const acked = [];
@@ -40,7 +43,9 @@ function load() {
     }
   };
   const all = Promise.all(pairs.map((p, n) => one(p, n)));
-  return { acked, stop: async () => { running = false; await all; return { acked, failed }; } };
+  const l = { acked, stop: async () => { running = false; await all; loads.delete(l); return { acked, failed }; } };
+  loads.add(l);
+  return l;
 }
 
 function assertStoredAndWhole(db, acked) {

@@ -37,7 +37,7 @@ test('make install stages a production site that nginx accepts, with TLS, HSTS a
     }
     const site = readFileSync(join(dest, 'etc/nginx/sites-available/tandem'), 'utf8');
     assert.match(site, /server_name mentoring\.example\.com;/);
-    assert.match(site, /return 301 https:\/\/\$host\$request_uri;/);
+    assert.match(site, /return 301 https:\/\/\$server_name\$request_uri;/);
     const app = readFileSync(join(dest, 'etc/nginx/tandem-app.conf'), 'utf8');
     assert.match(app, /Strict-Transport-Security "max-age=\d+; includeSubDomains" always/);
     // The same headers and limits as the development server's, from one file.

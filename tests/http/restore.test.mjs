@@ -5,7 +5,7 @@
 // a live server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,19 +33,37 @@ test('a backup under load restores into a fresh directory with every acknowledge
   // Writes go on while the backup runs.
   let writing = true;
   const during = (async () => {
-    for (let i = 0; writing && i < 200; i++) await logSession(mentee, ms, `during-${i}`);
+    let n = 0;
+    for (let i = 0; writing && i < 200; i++) if ((await logSession(mentee, ms, `during-${i}`)).status === 303) n++;
+    return n;
   })();
   const backup = join(mkdtempSync(join(tmpdir(), 'tandem-backup-')), 'copy.db');
-  const b = tandem(['backup', backup], srv.env);
+  // The backup runs as its own process while the writes above go on (an
+  // async spawn: the event loop keeps sending them meanwhile).
+  const b = await new Promise((resolve) => {
+    const p = spawn(BIN, ['backup', backup], { env: srv.env });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('close', (status) => resolve({ status, stderr: err }));
+  });
   writing = false;
-  await during;
+  const writtenDuring = await during;
   assert.equal(b.status, 0, b.stderr);
 
-  // The live data passes the monitoring check, read-only.
+  assert.ok(writtenDuring > 0, 'sessions were logged while the backup ran');
+  // The live data passes the monitoring check, read-only: it leaves
+  // nothing beside the database.
+  const besides = () => readdirSync(srv.data).filter((f) => f.startsWith('tandem.db')).sort().join();
+  const filesBefore = besides();
   const live = tandem(['check'], srv.env);
   assert.equal(live.status, 0, live.stdout + live.stderr);
   assert.match(live.stdout, /integrity: +ok/);
   assert.match(live.stdout, /sealed values: \d+, of which 0 do not open/);
+  assert.equal(besides(), filesBefore);
+  // And a backup file is checked without a trace beside it.
+  const cb = tandem(['check', backup], srv.env);
+  assert.equal(cb.status, 0, cb.stdout + cb.stderr);
+  assert.deepEqual(readdirSync(join(backup, '..')), ['copy.db']);
 
   // Restoring under the live server is refused, and replaces nothing.
   const busy = tandem(['restore', backup], srv.env);

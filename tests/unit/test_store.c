@@ -448,6 +448,41 @@ static void group_lost_fails_every_member(void **state)
 	assert_int_equal(db_commit(db), DB_OK);
 }
 
+/* Every connection waits for the WAL's fsync at each COMMIT (FULL): the
+ * power-cut test (tests/faults) freezes the processes rather than the
+ * disk, so this is what makes "answered 303" mean "on the disk". */
+static void commits_are_durable(void **state)
+{
+	struct db *db = *state;
+	assert_int_equal(db_scalar(db, "PRAGMA synchronous", -1), 2);
+	sqlite3_stmt *st = DB_STMT(db, "PRAGMA journal_mode");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_reset(st);
+}
+
+/* The same for a request's own write transaction: once SQLite has rolled
+ * it back under it, a later write of that request is refused instead of
+ * committing on its own, the request is told it failed, and the
+ * connection is usable again afterwards. */
+static void write_lost_refuses_later_writes(void **state)
+{
+	struct db *db = *state;
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_tx_state(db), DB_TX_WRITE);
+	assert_int_equal(db_exec_script(db, "ROLLBACK"), DB_OK);
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO topics(name, key) VALUES ('Alone', 'g-alone')");
+	assert_int_not_equal(db_exec_step(db, st), DB_OK); /* sees it is lost */
+	assert_int_equal(db_tx_state(db), DB_TX_LOST);
+	st = DB_STMT(db, "INSERT INTO topics(name, key) VALUES ('Alone2', 'g-alone2')");
+	assert_int_not_equal(db_exec_step(db, st), DB_OK);
+	assert_int_not_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_tx_state(db), DB_TX_IDLE);
+	assert_int_equal(grouped_rows(db), 0);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+}
+
 /* The hourly rebuild rewrites a mentor's card only when something on it
  * changed: an unchanged card keeps its version (the key of every worker's
  * rendered copy) and costs no write; a changed one gets a new version. */
@@ -544,6 +579,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(group_commits_members_together, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_fails_as_a_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_lost_fails_every_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(write_lost_refuses_later_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(commits_are_durable, setup, teardown),
 		cmocka_unit_test_setup_teardown(directory_rebuild_keeps_unchanged_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_email_conflicts, setup, teardown),
