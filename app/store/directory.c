@@ -88,7 +88,8 @@ static void bind_card(sqlite3_stmt *st, const struct card *c)
 	db_bind_text(st, ":s", c->search_text);
 }
 
-/* Remove a mentor's card and directory rows. */
+/* Remove a mentor's card, its words from the search index and its
+ * directory rows. */
 static enum db_rc directory_drop(struct db *db, int64_t uid)
 {
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM directory WHERE user_id = :u");
@@ -96,6 +97,15 @@ static enum db_rc directory_drop(struct db *db, int64_t uid)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
 	enum db_rc rc = db_exec_step(st);
+	/* An external-content index forgets a row only when told its old
+	 * text (sql/0011 says why this is not a trigger). */
+	st = DB_STMT(db, "INSERT INTO mentor_search(mentor_search, rowid, name, focus_names, search_text) "
+			 "SELECT 'delete', user_id, name, focus_names, search_text FROM mentor_cards "
+			 "WHERE user_id = :u");
+	if (rc != DB_OK || !st)
+		return rc != DB_OK ? rc : DB_ERR;
+	db_bind_int(st, ":u", uid);
+	rc = db_exec_step(st);
 	st = DB_STMT(db, "DELETE FROM mentor_cards WHERE user_id = :u");
 	if (rc != DB_OK || !st)
 		return rc != DB_OK ? rc : DB_ERR;
@@ -179,6 +189,15 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 			bind_card(st, &card);
 			rc = db_exec_step(st);
 		} else {
+			rc = DB_ERR;
+		}
+		st = DB_STMT(db, "INSERT INTO mentor_search(rowid, name, focus_names, search_text) "
+				 "SELECT user_id, name, focus_names, search_text FROM mentor_cards WHERE "
+				 "user_id = :u");
+		if (rc == DB_OK && st) {
+			db_bind_int(st, ":u", uid);
+			rc = db_exec_step(st);
+		} else if (rc == DB_OK) {
 			rc = DB_ERR;
 		}
 		/* Topic 0 and each focus topic. */
@@ -294,12 +313,9 @@ enum db_rc directory_card(struct db *db, int64_t id, void (*fn)(void *arg, const
 
 enum db_rc directory_topics(struct db *db, void (*fn)(void *arg, const struct directory_topic *t), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db,
-		"SELECT t.name, sum(ut.kind = 'interest') AS wanted, sum(ut.kind = 'focus') AS offered "
-		"FROM topics t JOIN user_topics ut ON ut.topic_id = t.id JOIN users u ON u.id = ut.user_id "
-		"WHERE u.active = 1 GROUP BY t.id ORDER BY wanted - offered DESC, wanted DESC, t.name LIMIT "
-		"60");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT name, wanted, offered FROM topic_counts WHERE wanted + offered > 0 "
+			    "ORDER BY wanted - offered DESC, wanted DESC, name LIMIT 60");
 	if (!st)
 		return DB_ERR;
 	while (sqlite3_step(st) == SQLITE_ROW) {

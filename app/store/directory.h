@@ -5,8 +5,8 @@
 
 #include "store/db.h"
 
-/* Recompute user_id's directory rows and card (removing them when the
- * person no longer mentors or is deactivated). Call inside the
+/* Recompute user_id's directory rows, card and search words (removing
+ * them when the person no longer mentors or is deactivated). Call inside the
  * transaction that changed them. When nothing on the card changed it
  * writes nothing and the card keeps its version, so the workers' rendered
  * copies stay valid (the hourly rebuild touches only what moved). */
@@ -44,7 +44,9 @@ struct directory_topic {
 };
 
 /* No transaction of its own (a read). Call fn(arg, t) for at most 60
- * topics, the most wanted beyond what is offered first. DB_OK or DB_ERR. */
+ * topics, the most wanted beyond what is offered first. The figures are
+ * kept by triggers in the transactions that change them (topic_counts,
+ * sql/0011), so this reads 60 rows of one index. DB_OK or DB_ERR. */
 enum db_rc directory_topics(struct db *db, void (*fn)(void *arg, const struct directory_topic *t), void *arg);
 
 #endif

@@ -1,0 +1,69 @@
+-- The directory at 100,000 members (issue 15): words found through a
+-- full-text index, and the topics page's figures kept instead of counted.
+-- Both are kept in the transactions that change what they hold, on every
+-- write path (a profile save, an accept, a deactivation, `tandem
+-- seed-demo`).
+
+-- Search: an external-content FTS5 index over the mentor cards (one copy
+-- of the text). unicode61 with remove_diacritics 2 folds "Chloé" to
+-- "chloe"; the prefix indexes make "ku"/"kub" prefix queries cheap.
+-- Kept by directory_refresh() (app/store/directory.c), which every change
+-- to a card already goes through, in the same transaction: not by a
+-- trigger, because the connections run with trusted_schema=OFF, under
+-- which a trigger may not write to a virtual table.
+CREATE VIRTUAL TABLE mentor_search USING fts5(
+  name, focus_names, search_text,
+  content = 'mentor_cards', content_rowid = 'user_id',
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+INSERT INTO mentor_search(mentor_search) VALUES ('rebuild');
+
+-- The topics page: how many active people want each topic and how many
+-- mentor in it, kept by triggers where user_topics and users.active
+-- change, so no write path can forget them. The name
+-- is copied (a topic's name never changes) so the page reads one index.
+CREATE TABLE topic_counts (
+  topic_id INTEGER PRIMARY KEY REFERENCES topics(id),
+  name     TEXT NOT NULL,
+  wanted   INTEGER NOT NULL DEFAULT 0, -- active people with it as an interest
+  offered  INTEGER NOT NULL DEFAULT 0  -- active mentors with it as a focus
+) STRICT;
+-- The page's order; topics nobody active holds stay out of the index.
+CREATE INDEX topic_counts_need ON topic_counts(wanted - offered DESC, wanted DESC, name)
+  WHERE wanted + offered > 0;
+INSERT INTO topic_counts(topic_id, name, wanted, offered)
+  SELECT t.id, t.name,
+    (SELECT count(*) FROM user_topics ut JOIN users u ON u.id = ut.user_id
+     WHERE ut.topic_id = t.id AND ut.kind = 'interest' AND u.active = 1),
+    (SELECT count(*) FROM user_topics ut JOIN users u ON u.id = ut.user_id
+     WHERE ut.topic_id = t.id AND ut.kind = 'focus' AND u.active = 1)
+  FROM topics t;
+CREATE TRIGGER topic_counts_topic AFTER INSERT ON topics BEGIN
+  INSERT INTO topic_counts(topic_id, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER topic_counts_add AFTER INSERT ON user_topics
+WHEN (SELECT active FROM users WHERE id = new.user_id) = 1 BEGIN
+  UPDATE topic_counts SET wanted = wanted + (new.kind = 'interest'), offered = offered + (new.kind = 'focus')
+  WHERE topic_id = new.topic_id;
+END;
+-- A user deleted outright cascades to user_topics after the users row is
+-- gone: the BEFORE DELETE trigger on users has counted them out already.
+CREATE TRIGGER topic_counts_remove AFTER DELETE ON user_topics
+WHEN (SELECT active FROM users WHERE id = old.user_id) = 1 BEGIN
+  UPDATE topic_counts SET wanted = wanted - (old.kind = 'interest'), offered = offered - (old.kind = 'focus')
+  WHERE topic_id = old.topic_id;
+END;
+CREATE TRIGGER topic_counts_active AFTER UPDATE OF active ON users
+WHEN old.active IS NOT new.active BEGIN
+  UPDATE topic_counts SET
+    wanted = wanted + (CASE WHEN new.active = 1 THEN 1 WHEN old.active = 1 THEN -1 ELSE 0 END) *
+      (SELECT count(*) FROM user_topics ut WHERE ut.user_id = new.id AND ut.kind = 'interest' AND ut.topic_id = topic_counts.topic_id),
+    offered = offered + (CASE WHEN new.active = 1 THEN 1 WHEN old.active = 1 THEN -1 ELSE 0 END) *
+      (SELECT count(*) FROM user_topics ut WHERE ut.user_id = new.id AND ut.kind = 'focus' AND ut.topic_id = topic_counts.topic_id)
+  WHERE topic_id IN (SELECT topic_id FROM user_topics WHERE user_id = new.id);
+END;
+CREATE TRIGGER topic_counts_user_gone BEFORE DELETE ON users WHEN old.active = 1 BEGIN
+  UPDATE topic_counts SET
+    wanted = wanted - (SELECT count(*) FROM user_topics ut WHERE ut.user_id = old.id AND ut.kind = 'interest' AND ut.topic_id = topic_counts.topic_id),
+    offered = offered - (SELECT count(*) FROM user_topics ut WHERE ut.user_id = old.id AND ut.kind = 'focus' AND ut.topic_id = topic_counts.topic_id)
+  WHERE topic_id IN (SELECT topic_id FROM user_topics WHERE user_id = old.id);
+END;
