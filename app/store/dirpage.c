@@ -35,10 +35,6 @@ enum { G_ROOM = 20, G_FULL = 21 };
 
 enum seg { SEG_SEARCH, SEG_MATCHES, SEG_ROOM, SEG_FULL };
 
-struct cand {
-	struct dir_pick p;
-};
-
 /* What one request needs beside the query. */
 struct run {
 	struct db *db;
@@ -47,7 +43,7 @@ struct run {
 	int64_t mine_ids[DIR_INTERESTS];
 	int nmine;
 	char fts[DIR_WORDS * 40 * 4], fts_strong[DIR_WORDS * 40 * 4 + 40];
-	struct cand *m; /* the matches, sorted */
+	struct dir_pick *m; /* the matches, sorted */
 	int nm;
 };
 
@@ -61,9 +57,9 @@ static int pos_cmp(const struct dir_pos *a, const struct dir_pos *b)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static int cand_cmp(const void *a, const void *b)
+static int pick_cmp(const void *a, const void *b)
 {
-	return pos_cmp(&((const struct cand *)a)->p.pos, &((const struct cand *)b)->p.pos);
+	return pos_cmp(&((const struct dir_pick *)a)->pos, &((const struct dir_pick *)b)->pos);
 }
 
 /* The FTS5 query for the typed words, never FTS5 syntax from the input:
@@ -203,7 +199,7 @@ static int read_plain(struct run *r, int room, const struct dir_pos *from, int b
  * are the one thing a later page can miss. 0, or -1 on a store error. */
 static int load_matches(struct run *r)
 {
-	static struct cand buf[DIR_INTERESTS * DIR_HEAD_AGAIN];
+	static struct dir_pick buf[DIR_INTERESTS * DIR_HEAD_AGAIN];
 	struct dir_bound *b = &r->q->bound;
 	int given = b->set, n = 0;
 	struct dir_pos cut = {0};
@@ -232,9 +228,9 @@ static int load_matches(struct run *r)
 		db_bind_int(st, ":lim", lim);
 		struct dir_pos last = {0};
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			struct cand *c = &buf[n];
-			pick_from(st, 0, &c->p);
-			last = c->p.pos;
+			struct dir_pick *c = &buf[n];
+			pick_from(st, 0, c);
+			last = c->pos;
 			got++;
 			const char *focus = (const char *)sqlite3_column_text(st, 3);
 			unsigned formats = (unsigned)sqlite3_column_int(st, 4);
@@ -249,7 +245,7 @@ static int load_matches(struct run *r)
 				snprintf(item, sizeof(item), ",%lld,", (long long)r->q->f->topic);
 				keep = keep && focus && strstr(focus, item) != NULL;
 			}
-			c->p.pos.g = G_ROOM - ov;
+			c->pos.g = G_ROOM - ov;
 			n += keep;
 		}
 		sqlite3_reset(st);
@@ -269,15 +265,15 @@ static int load_matches(struct run *r)
 	/* Only what lies within the bound, once each. */
 	int k = 0;
 	for (int i = 0; i < n; i++) {
-		struct dir_pos p = buf[i].p.pos;
+		struct dir_pos p = buf[i].pos;
 		p.g = 0;
 		if (b->end || pos_cmp(&p, &b->at) <= 0)
 			buf[k++] = buf[i];
 	}
-	qsort(buf, (size_t)k, sizeof(buf[0]), cand_cmp);
+	qsort(buf, (size_t)k, sizeof(buf[0]), pick_cmp);
 	r->nm = 0;
 	for (int i = 0; i < k; i++)
-		if (!r->nm || buf[r->nm - 1].p.id != buf[i].p.id)
+		if (!r->nm || buf[r->nm - 1].id != buf[i].id)
 			buf[r->nm++] = buf[i];
 	r->m = buf;
 	return 0;
@@ -289,12 +285,12 @@ static int read_matches(struct run *r, const struct dir_pos *from, int back, int
 	int n = 0;
 	if (!back) {
 		for (int i = 0; i < r->nm && n < lim; i++)
-			if (!from || pos_cmp(&r->m[i].p.pos, from) > 0)
-				out[n++] = r->m[i].p;
+			if (!from || pos_cmp(&r->m[i].pos, from) > 0)
+				out[n++] = r->m[i];
 	} else {
 		for (int i = r->nm - 1; i >= 0 && n < lim; i--)
-			if (!from || pos_cmp(&r->m[i].p.pos, from) < 0)
-				out[n++] = r->m[i].p;
+			if (!from || pos_cmp(&r->m[i].pos, from) < 0)
+				out[n++] = r->m[i];
 	}
 	return n;
 }

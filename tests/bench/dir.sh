@@ -35,8 +35,8 @@ SID=$(awk '$6 == "__Host-sid" { print $7 }' "$jar")
 # The 50th page, reached the way a person would: following "Next page".
 deep=/mentors
 for _ in $(seq 1 49); do
-  next=$(curl -fs -H "Cookie: __Host-sid=$SID" "$BASE$deep" | grep -o 'href="[^"]*">Next page' | head -1 |
-    sed 's/^href="//; s/">Next page$//; s/&amp;/\&/g')
+  next=$(curl -fs -H "Cookie: __Host-sid=$SID" "$BASE$deep" | { grep -o 'href="[^"]*"[^>]*>Next page' || true; } |
+    head -1 | sed 's/^href="//; s/".*$//; s/&amp;/\&/g')
   [ -z "$next" ] && break
   deep=$next
 done
