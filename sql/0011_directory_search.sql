@@ -7,15 +7,21 @@
 -- Search: an external-content FTS5 index over the mentor cards (one copy
 -- of the text). unicode61 with remove_diacritics 2 folds "Chloé" to
 -- "chloe"; the prefix indexes make "ku"/"kub" prefix queries cheap.
+-- Its rowid is the card's search_key, not the user id: room left first,
+-- then the name's first 8 letters, then the user id (directory.c), so
+-- the index hands out its matches in the order the page shows them and a
+-- page reads 20 of them, not every match.
 -- Kept by directory_refresh() (app/store/directory.c), which every change
 -- to a card already goes through, in the same transaction: not by a
 -- trigger, because the connections run with trusted_schema=OFF, under
--- which a trigger may not write to a virtual table.
+-- which a trigger may not write to a virtual table. Cards written before
+-- this have no key and are not indexed; the rebuild that follows every
+-- migration (tandem migrate) rewrites them with one.
+ALTER TABLE mentor_cards ADD COLUMN search_key INTEGER;
 CREATE VIRTUAL TABLE mentor_search USING fts5(
   name, focus_names, search_text,
-  content = 'mentor_cards', content_rowid = 'user_id',
+  content = 'mentor_cards', content_rowid = 'search_key',
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
-INSERT INTO mentor_search(mentor_search) VALUES ('rebuild');
 
 -- The topics page: how many active people want each topic and how many
 -- mentor in it, kept by triggers where user_topics and users.active

@@ -12,6 +12,14 @@
  * copies stay valid (the hourly rebuild touches only what moved). */
 enum db_rc directory_refresh(struct db *db, int64_t user_id, int64_t now);
 
+/* The card's place in the search index (its FTS5 rowid, sql/0011): the
+ * order the directory shows matches in, as one integer: no room left
+ * (bit 62), then the name's first 8 letters (folded to a-z, accents
+ * dropped), then the user id (the low 23 bits, DIRECTORY_SEARCH_ID_MASK),
+ * so the index hands out matches in page order. */
+#define DIRECTORY_SEARCH_ID_MASK 0x7fffff
+int64_t directory_search_key(const char *name, int room, int64_t uid);
+
 /* Recompute every mentor (after migrate and seeding; and hourly, as the
  * 90-day window of answer times moves). Runs its own transaction. */
 enum db_rc directory_rebuild(struct db *db, int64_t now);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/directory.h"
 
 /* The order is a sequence of segments; each row's group g says which one
  * it is in, and within a segment rows go by (g, name_key, user_id):
@@ -33,7 +34,7 @@ enum { G_ROOM = 20, G_FULL = 21 };
 #define DIR_INTERESTS 12  /* TOPICS_MAX */
 #define DIR_WORDS 8	  /* search words used; more are ignored */
 
-enum seg { SEG_SEARCH, SEG_MATCHES, SEG_ROOM, SEG_FULL };
+enum seg { SEG_SEARCH0, SEG_SEARCH1, SEG_SEARCH2, SEG_SEARCH3, SEG_MATCHES, SEG_ROOM, SEG_FULL };
 
 /* What one request needs beside the query. */
 struct run {
@@ -42,7 +43,7 @@ struct run {
 	char mine[DIR_INTERESTS * 21 + 2]; /* ",3,17," or "" */
 	int64_t mine_ids[DIR_INTERESTS];
 	int nmine;
-	char fts[DIR_WORDS * 40 * 4], fts_strong[DIR_WORDS * 40 * 4 + 40];
+	char fts_strong[DIR_WORDS * 40 * 4 + 40], fts_weak[DIR_WORDS * 40 * 8 + 60];
 	struct dir_pick *m; /* the matches, sorted */
 	int nm;
 };
@@ -62,35 +63,37 @@ static int pick_cmp(const void *a, const void *b)
 	return pos_cmp(&((const struct dir_pick *)a)->pos, &((const struct dir_pick *)b)->pos);
 }
 
-/* The FTS5 query for the typed words, never FTS5 syntax from the input:
- * the text is cut at every ASCII character that is not a letter or digit
- * (the tokenizer would split there too, so nothing is lost), and each
- * word becomes a quoted prefix phrase "word"*, all of which must match.
- * strong asks the same of the name and topics columns only. Returns how
- * many words were used. */
-static int fts_query(const char *q, char *all, size_t n_all, char *strong, size_t n_strong)
+/* The FTS5 queries for the typed words, never FTS5 syntax from the
+ * input: the text is cut at every ASCII character that is not a letter or
+ * digit (the tokenizer would split there too, so nothing is lost), and
+ * each word becomes a quoted prefix phrase "word"*, all of which must
+ * match. strong asks it of the name and topics; weak of the whole card
+ * but not strong. Returns how many words were used (0: none, or too
+ * long). */
+static int fts_query(const char *q, char *strong, size_t n_strong, char *weak, size_t n_weak)
 {
 	struct buf b = {0};
 	int words = 0;
 	const unsigned char *p = (const unsigned char *)(q ? q : "");
+#define WORD_BYTE(c)                                                                                         \
+	((c) >= 0x80 || ((c) >= '0' && (c) <= '9') || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
 	while (*p && words < DIR_WORDS) {
-		while (*p && *p < 0x80 &&
-		       !((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+		while (*p && !WORD_BYTE(*p))
 			p++;
 		const unsigned char *s = p;
-		while (*p &&
-		       (*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+		while (*p && WORD_BYTE(*p))
 			p++;
 		if (p == s)
 			break;
 		buf_printf(&b, "%s\"%.*s\"*", words ? " " : "", (int)(p - s), (const char *)s);
 		words++;
 	}
-	snprintf(all, n_all, "%s", buf_str(&b));
-	snprintf(strong, n_strong, "{name focus_names} : (%s)", buf_str(&b));
-	int too_long = b.oom || b.len + 1 > n_all;
+#undef WORD_BYTE
+	int a = snprintf(strong, n_strong, "{name focus_names} : (%s)", buf_str(&b));
+	int c = snprintf(weak, n_weak, "(%s) NOT ({name focus_names} : (%s))", buf_str(&b), buf_str(&b));
+	int bad = b.oom || a < 0 || (size_t)a >= n_strong || c < 0 || (size_t)c >= n_weak;
 	buf_free(&b);
-	return too_long ? 0 : words;
+	return bad ? 0 : words;
 }
 
 /* Copy the row's columns (user_id, version, name_key) into a pick. */
@@ -104,41 +107,47 @@ static void pick_from(sqlite3_stmt *st, int64_t g, struct dir_pick *p)
 	p->pos.g = g;
 }
 
-/* The search segment: every match, ordered by (g, name, id) after from
- * (or before it, backwards). SQLite sorts the matches: the cost is that of
- * the words' postings, not of the program (see the README). */
-static int read_search(struct run *r, const struct dir_pos *from, int back, int lim, struct dir_pick *out)
+/* The search segments, g = 0..3: (room, in name or topics), (room, only
+ * in title or bio), then the same without room. The index's rowid is the
+ * card's search key (directory_search_key: room, the name's first
+ * letters, the id), so each segment is the words' matches in rowid order
+ * within its half: the first lim after (before) from are the page, and
+ * the index reads about as many rows as it returns (more only as far as
+ * the topic and format filters skip). */
+static int read_search(struct run *r, int64_t g, const struct dir_pos *from, int back, int lim,
+		       struct dir_pick *out)
 {
+	const int64_t half = INT64_C(1) << 62;
+	int64_t lo = g < 2 ? 0 : half, hi = g < 2 ? half : INT64_MAX;
 	sqlite3_stmt *st;
 #define SEARCH_ROWS                                                                                          \
-	"SELECT d.user_id, d.version, d.name_key, 2 * (1 - d.has_room) + 1 - s.strong AS g FROM "            \
-	"(SELECT rowid AS uid, rowid IN (SELECT rowid FROM mentor_search WHERE mentor_search MATCH "         \
-	":strong) AS strong FROM mentor_search WHERE mentor_search MATCH :q) s "                             \
-	"JOIN directory d ON d.topic_id = :topic AND d.user_id = s.uid "                                     \
-	"WHERE (:fbit = 0 OR (d.formats & :fbit) <> 0) "
+	"SELECT d.user_id, d.version, '', mentor_search.rowid FROM mentor_search CROSS JOIN directory d "    \
+	"WHERE mentor_search MATCH :q AND mentor_search.rowid >= :lo AND mentor_search.rowid < :hi "         \
+	"AND d.topic_id = :topic AND d.user_id = (mentor_search.rowid & :mask) "                             \
+	"AND (:fbit = 0 OR (d.formats & :fbit) <> 0) "
 	if (!back)
 		st = DB_STMT(r->db,
-			     SEARCH_ROWS "AND (2 * (1 - d.has_room) + 1 - s.strong, d.name_key, d.user_id) "
-					 "> (:g, :k, :u) ORDER BY 4, d.name_key, d.user_id LIMIT :lim");
+			     SEARCH_ROWS "AND mentor_search.rowid > :from ORDER BY mentor_search.rowid "
+					 "LIMIT :lim");
 	else
 		st = DB_STMT(r->db,
-			     SEARCH_ROWS "AND (2 * (1 - d.has_room) + 1 - s.strong, d.name_key, d.user_id) "
-					 "< (:g, :k, :u) ORDER BY 4 DESC, d.name_key DESC, d.user_id DESC "
-					 "LIMIT :lim");
+			     SEARCH_ROWS "AND mentor_search.rowid < :from ORDER BY mentor_search.rowid "
+					 "DESC LIMIT :lim");
 #undef SEARCH_ROWS
 	if (!st)
 		return -1;
-	db_bind_text(st, ":q", r->fts);
-	db_bind_text(st, ":strong", r->fts_strong);
+	db_bind_text(st, ":q", g % 2 ? r->fts_weak : r->fts_strong);
+	db_bind_int(st, ":lo", lo);
+	db_bind_int(st, ":hi", hi);
+	db_bind_int(st, ":mask", DIRECTORY_SEARCH_ID_MASK);
 	db_bind_int(st, ":topic", r->q->f->topic);
 	db_bind_int(st, ":fbit", r->q->f->formats);
-	db_bind_int(st, ":g", from ? from->g : back ? 99 : -1);
-	db_bind_text(st, ":k", from ? from->key : "");
-	db_bind_int(st, ":u", from ? from->id : 0);
+	db_bind_int(st, ":from", from ? from->id : back ? INT64_MAX : -1);
 	db_bind_int(st, ":lim", lim);
 	int n = 0;
 	while (n < lim && sqlite3_step(st) == SQLITE_ROW) {
-		pick_from(st, sqlite3_column_int64(st, 3), &out[n]);
+		pick_from(st, g, &out[n]);
+		out[n].pos.id = sqlite3_column_int64(st, 3); /* the place is the search key */
 		n++;
 	}
 	sqlite3_reset(st);
@@ -299,7 +308,10 @@ static int read_seg(struct run *r, enum seg s, const struct dir_pos *from, int b
 		    struct dir_pick *out)
 {
 	switch (s) {
-	case SEG_SEARCH: return read_search(r, from, back, lim, out);
+	case SEG_SEARCH0:
+	case SEG_SEARCH1:
+	case SEG_SEARCH2:
+	case SEG_SEARCH3: return read_search(r, (int64_t)s - SEG_SEARCH0, from, back, lim, out);
 	case SEG_MATCHES: return read_matches(r, from, back, lim, out);
 	case SEG_ROOM: return read_plain(r, 1, from, back, lim, out);
 	case SEG_FULL: return read_plain(r, 0, from, back, lim, out);
@@ -334,11 +346,12 @@ int dirpage_read(struct db *db, struct dir_query *q, int lim, struct dir_pick *o
 	r.db = db;
 	r.q = q;
 	q->ranked = 0;
-	enum seg segs[3];
+	enum seg segs[4];
 	int nseg;
-	if (q->f->q && fts_query(q->f->q, r.fts, sizeof(r.fts), r.fts_strong, sizeof(r.fts_strong)) > 0) {
-		segs[0] = SEG_SEARCH;
-		nseg = 1;
+	if (q->f->q &&
+	    fts_query(q->f->q, r.fts_strong, sizeof(r.fts_strong), r.fts_weak, sizeof(r.fts_weak)) > 0) {
+		for (nseg = 0; nseg < 4; nseg++)
+			segs[nseg] = (enum seg)(SEG_SEARCH0 + nseg);
 	} else {
 		if (load_mine(&r) != 0)
 			return -1;
@@ -360,8 +373,13 @@ int dirpage_read(struct db *db, struct dir_query *q, int lim, struct dir_pick *o
 	int back = q->before != NULL;
 	/* The segment the cursor is in. */
 	int s = back ? nseg - 1 : 0;
-	if (from && segs[0] != SEG_SEARCH) {
-		enum seg at = from->g < G_ROOM ? SEG_MATCHES : from->g == G_ROOM ? SEG_ROOM : SEG_FULL;
+	if (from) {
+		enum seg at =
+			segs[0] == SEG_SEARCH0
+				? (from->g >= 0 && from->g < 4 ? (enum seg)(SEG_SEARCH0 + from->g) : SEG_FULL)
+			: from->g < G_ROOM  ? SEG_MATCHES
+			: from->g == G_ROOM ? SEG_ROOM
+					    : SEG_FULL;
 		s = -1;
 		for (int i = 0; i < nseg; i++)
 			if (segs[i] == at)
