@@ -43,7 +43,8 @@ struct run {
 	char mine[DIR_INTERESTS * 21 + 2]; /* ",3,17," or "" */
 	int64_t mine_ids[DIR_INTERESTS];
 	int nmine;
-	char fts_strong[DIR_WORDS * 40 * 4 + 40], fts_weak[DIR_WORDS * 40 * 8 + 60];
+	char fts_all[DIR_WORDS * 40 * 4], fts_strong[DIR_WORDS * 40 * 4 + 40],
+		fts_weak[DIR_WORDS * 40 * 8 + 60];
 	struct dir_pick *m; /* the matches, sorted */
 	int nm;
 };
@@ -67,10 +68,10 @@ static int pick_cmp(const void *a, const void *b)
  * input: the text is cut at every ASCII character that is not a letter or
  * digit (the tokenizer would split there too, so nothing is lost), and
  * each word becomes a quoted prefix phrase "word"*, all of which must
- * match. strong asks it of the name and topics; weak of the whole card
- * but not strong. Returns how many words were used (0: none, or too
+ * match (all). strong asks it of the name and topics; weak of the whole
+ * card but not strong. Returns how many words were used (0: none, or too
  * long). */
-static int fts_query(const char *q, char *strong, size_t n_strong, char *weak, size_t n_weak)
+static int fts_query(const char *q, struct run *r)
 {
 	struct buf b = {0};
 	int words = 0;
@@ -89,9 +90,12 @@ static int fts_query(const char *q, char *strong, size_t n_strong, char *weak, s
 		words++;
 	}
 #undef WORD_BYTE
-	int a = snprintf(strong, n_strong, "{name focus_names} : (%s)", buf_str(&b));
-	int c = snprintf(weak, n_weak, "(%s) NOT ({name focus_names} : (%s))", buf_str(&b), buf_str(&b));
-	int bad = b.oom || a < 0 || (size_t)a >= n_strong || c < 0 || (size_t)c >= n_weak;
+	int a = snprintf(r->fts_all, sizeof(r->fts_all), "%s", buf_str(&b));
+	int s = snprintf(r->fts_strong, sizeof(r->fts_strong), "{name focus_names} : (%s)", buf_str(&b));
+	int w = snprintf(r->fts_weak, sizeof(r->fts_weak), "(%s) NOT ({name focus_names} : (%s))",
+			 buf_str(&b), buf_str(&b));
+	int bad = b.oom || a < 0 || (size_t)a >= sizeof(r->fts_all) || s < 0 ||
+		  (size_t)s >= sizeof(r->fts_strong) || w < 0 || (size_t)w >= sizeof(r->fts_weak);
 	buf_free(&b);
 	return bad ? 0 : words;
 }
@@ -152,6 +156,18 @@ static int read_search(struct run *r, int64_t g, const struct dir_pos *from, int
 	}
 	sqlite3_reset(st);
 	return n;
+}
+
+/* 1 when some card holds every word, 0 when none does, -1 on an error. */
+static int search_any(struct run *r)
+{
+	sqlite3_stmt *st = DB_STMT(r->db, "SELECT 1 FROM mentor_search WHERE mentor_search MATCH :q LIMIT 1");
+	if (!st)
+		return -1;
+	db_bind_text(st, ":q", r->fts_all);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ROOM or FULL: the rows of one has_room value in index order, from the
@@ -348,8 +364,13 @@ int dirpage_read(struct db *db, struct dir_query *q, int lim, struct dir_pick *o
 	q->ranked = 0;
 	enum seg segs[4];
 	int nseg;
-	if (q->f->q &&
-	    fts_query(q->f->q, r.fts_strong, sizeof(r.fts_strong), r.fts_weak, sizeof(r.fts_weak)) > 0) {
+	if (q->f->q && fts_query(q->f->q, &r) > 0) {
+		/* Words nobody has: one lookup, not one per segment. */
+		int any = search_any(&r);
+		if (any <= 0) {
+			q->bound = (struct dir_bound){0};
+			return any;
+		}
 		for (nseg = 0; nseg < 4; nseg++)
 			segs[nseg] = (enum seg)(SEG_SEARCH0 + nseg);
 	} else {
