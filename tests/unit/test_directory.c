@@ -222,6 +222,46 @@ static void keyset_pages_with_ties(void **state)
 		assert_int_equal(back[i].id, everyone[total - 6 + i].id);
 }
 
+static void add_matching(struct db *db, int page)
+{
+	/* A best match that sorts before everything, and one within. */
+	person(db, page % 2 ? "Aaa Match" : "Elm Fan", "", "Elm", "", 2);
+}
+
+/* More mentors of my interest than the head read per interest: the
+ * matches end at a bound the links carry, and pages still show each
+ * mentor once, the matches first. */
+static void ranked_pages_with_a_bound(void **state)
+{
+	struct db *db = *state;
+	int64_t before[100];
+	for (int i = 0; i < 100; i++) {
+		char name[40];
+		snprintf(name, sizeof(name), "Name %02d", i / 3); /* ties by threes */
+		before[i] = person(db, name, "", i % 2 ? "Elm" : "Zig", "", 2);
+	}
+	int64_t viewer = person(db, "Vera", "Elm", "", "", 0);
+	struct dir_filter all = {0, 0, NULL};
+	struct dir_query q = {&all, viewer, NULL, NULL, 0, {0}};
+	struct dir_pick first[20];
+	assert_int_equal(dirpage_read(db, &q, 20, first), 20);
+	assert_true(q.ranked && q.bound.set);
+	assert_false(q.bound.end); /* 50 Elm mentors: more than the head reads */
+	for (int i = 0; i < 20; i++)
+		assert_true(first[i].pos.g < 20); /* the page is all matches */
+	int64_t shown[300];
+	int n = walk(db, viewer, &all, shown, 300, add_matching);
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			assert_false(shown[i] == shown[j]);
+	for (int k = 0; k < 100; k++) {
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			found += shown[i] == before[k];
+		assert_int_equal(found, 1);
+	}
+}
+
 /* The ids a search finds, as a count; -1 on a store error. */
 static int found(struct db *db, int64_t viewer, const char *words, int64_t *first)
 {
@@ -282,6 +322,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(topic_counts_equal_a_recount, setup, teardown),
 		cmocka_unit_test_setup_teardown(keyset_pages_with_ties, setup, teardown),
+		cmocka_unit_test_setup_teardown(ranked_pages_with_a_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_folds_accents_and_takes_prefixes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
