@@ -10,8 +10,10 @@
 /* The order is a sequence of segments; each row's group g says which one
  * it is in, and within a segment rows go by (g, name_key, user_id):
  *
- *   search (words typed):  one segment, read through the FTS5 index;
- *                          g = 2 * (no room) + (a word only in title/bio)
+ *   search (words typed):  four segments read through the FTS5 index,
+ *                          g = 2 * (no room) + (a word only in title/bio);
+ *                          within one, rows go by the card's search key
+ *                          (see read_search), which the place's id holds
  *   ranked (my interests): MATCHES: mentors with room among the first
  *                          DIR_HEAD rows of each interest's postings (the
  *                          directory rows of that topic, in directory
@@ -392,22 +394,23 @@ int dirpage_read(struct db *db, struct dir_query *q, int lim, struct dir_pick *o
 		return 0; /* an unknown topic: nobody */
 	const struct dir_pos *from = q->before ? q->before : q->after;
 	int back = q->before != NULL;
-	/* The segment the cursor is in. */
+	/* The segment the cursor is in. A place from another order (a link
+	 * from before the viewer's interests changed, from another search,
+	 * or among matches there are no longer) starts the order again. */
 	int s = back ? nseg - 1 : 0;
 	if (from) {
-		enum seg at =
-			segs[0] == SEG_SEARCH0
-				? (from->g >= 0 && from->g < 4 ? (enum seg)(SEG_SEARCH0 + from->g) : SEG_FULL)
-			: from->g < G_ROOM  ? SEG_MATCHES
-			: from->g == G_ROOM ? SEG_ROOM
-					    : SEG_FULL;
+		int64_t at = segs[0] == SEG_SEARCH0
+				     ? (from->g >= 0 && from->g < 4 ? SEG_SEARCH0 + from->g : -1)
+			     : from->g < G_ROOM	 ? SEG_MATCHES
+			     : from->g == G_ROOM ? SEG_ROOM
+						 : SEG_FULL;
 		s = -1;
 		for (int i = 0; i < nseg; i++)
-			if (segs[i] == at)
+			if ((int64_t)segs[i] == at)
 				s = i;
-		if (s < 0) { /* a place among matches there are no longer: before ROOM */
+		if (s < 0) {
 			if (back)
-				return 0;
+				return 0; /* the page shows the first page instead */
 			s = 0;
 			from = NULL;
 		}

@@ -262,6 +262,46 @@ static void ranked_pages_with_a_bound(void **state)
 	}
 }
 
+static void add_gardener(struct db *db, int page)
+{
+	person(db, page % 2 ? "Tie Person" : "Aaa Gardener", "", page % 3 ? "Gardening" : "Zig", "I garden.",
+	       2);
+}
+
+/* A search's pages: four groups (room, name or topic first), ties in
+ * the name, gardeners added between pages: each shown once. */
+static void search_pages_with_ties(void **state)
+{
+	struct db *db = *state;
+	int64_t before[40];
+	for (int i = 0; i < 40; i++)
+		before[i] = person(db, "Tie Person", "", i % 2 ? "Gardening" : "Zig", "I love gardens.",
+				   i % 5 ? 2 : 0);
+	person(db, "Not Found", "", "Zig", "", 2);
+	int64_t me = person(db, "Me", "", "", "", 0);
+	struct dir_filter f = {0, 0, "GARDEN"};
+	int64_t shown[300];
+	int n = walk(db, me, &f, shown, 300, add_gardener);
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			assert_false(shown[i] == shown[j]);
+	for (int k = 0; k < 40; k++) {
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			found += shown[i] == before[k];
+		assert_int_equal(found, 1);
+	}
+	/* In one read: the groups in order, room first. */
+	struct dir_query q = {&f, me, NULL, NULL, 0, {0}};
+	struct dir_pick p[200];
+	int all = dirpage_read(db, &q, 200, p);
+	assert_true(all >= n); /* and those added behind the walk */
+	for (int i = 1; i < all; i++)
+		assert_true(p[i - 1].pos.g <= p[i].pos.g);
+	assert_int_equal(p[0].pos.g, 0);
+	assert_int_equal(p[all - 1].pos.g, 3);
+}
+
 /* The ids a search finds, as a count; -1 on a store error. */
 static int found(struct db *db, int64_t viewer, const char *words, int64_t *first)
 {
@@ -323,6 +363,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(topic_counts_equal_a_recount, setup, teardown),
 		cmocka_unit_test_setup_teardown(keyset_pages_with_ties, setup, teardown),
 		cmocka_unit_test_setup_teardown(ranked_pages_with_a_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_pages_with_ties, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_folds_accents_and_takes_prefixes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
