@@ -217,10 +217,29 @@ void page_mentors(struct ctx *c)
 			  "That page link is damaged. Start again from the first page of the directory.");
 		return;
 	}
+	struct view *v = ctx_view(c);
+	/* The typed values back in the form (escaped), with their messages. */
+	ctx_form_values(c, dir_fields, FIELDS(dir_fields), &f);
+	const char *options = format_options(f.v[F_FORMAT].s);
+	if (!options) {
+		ctx_error(c, 500, "Something went wrong and we could not show the directory.");
+		return;
+	}
+	view_trusted_html(v, "format_options", options);
+	if (f.err[F_Q] || f.err[F_TOPIC]) { /* too long: say so, search nothing */
+		view_int(v, "count", 0);
+		view_int(v, "ranked", 0);
+		view_int(v, "searched", 0);
+		view_trusted_html(v, "first_href", "");
+		view_trusted_html(v, "prev_href", "");
+		view_trusted_html(v, "next_href", "");
+		ctx_render_slot(c, 422, "mentors", "Find a mentor", "");
+		return;
+	}
 	int64_t topic = 0;
 	if (*f.v[F_TOPIC].s && topic_id(c->db, f.v[F_TOPIC].s, 0, &topic) != DB_OK)
 		topic = -1; /* an unknown topic matches nobody */
-	const char *q = f.err[F_Q] ? "" : f.v[F_Q].s;
+	const char *q = f.v[F_Q].s;
 	struct dir_filter df = {topic, *f.v[F_FORMAT].s ? format_bit(f.v[F_FORMAT].s) : 0, q};
 	struct dir_query dq = {&df, c->user.id, has_after ? &after : NULL, has_before ? &before : NULL,
 			       0,   bound};
@@ -252,17 +271,8 @@ void page_mentors(struct ctx *c)
 		}
 		buf_puts(&cards, html);
 	}
-	struct view *v = ctx_view(c);
 	/* Each card was rendered from _mentor_card.html with escaped values;
 	 * they go in at the template's <!--SLOT--> after rendering. */
-	view_str(v, "q", f.v[F_Q].s);
-	view_str(v, "topic", f.v[F_TOPIC].s);
-	const char *options = format_options(f.v[F_FORMAT].s);
-	if (!options) {
-		ctx_error(c, 500, "Something went wrong and we could not show the directory.");
-		return;
-	}
-	view_trusted_html(v, "format_options", options);
 	view_int(v, "count", n);
 	view_int(v, "ranked", dq.ranked);
 	view_int(v, "searched", *q != '\0');
