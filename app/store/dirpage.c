@@ -44,6 +44,7 @@ struct run {
 	struct dir_query *q;
 	char mine[DIR_INTERESTS * 21 + 2]; /* ",3,17," or "" */
 	int64_t mine_ids[DIR_INTERESTS];
+	char mine_items[DIR_INTERESTS][24], topic_item[24]; /* ",17," for strstr */
 	int nmine;
 	char fts_all[DIR_WORDS * 40 * 4], fts_strong[DIR_WORDS * 40 * 4 + 40],
 		fts_weak[DIR_WORDS * 40 * 8 + 60];
@@ -108,7 +109,13 @@ static void pick_from(sqlite3_stmt *st, int64_t g, struct dir_pick *p)
 	p->id = sqlite3_column_int64(st, 0);
 	p->version = sqlite3_column_int64(st, 1);
 	const unsigned char *k = sqlite3_column_text(st, 2);
-	snprintf(p->pos.key, sizeof(p->pos.key), "%s", k ? (const char *)k : "");
+	/* A copy, not snprintf: this runs for every row read. */
+	size_t len = k ? (size_t)sqlite3_column_bytes(st, 2) : 0;
+	if (len >= sizeof(p->pos.key))
+		len = sizeof(p->pos.key) - 1;
+	if (len)
+		memcpy(p->pos.key, k, len);
+	p->pos.key[len] = '\0';
 	p->pos.id = p->id;
 	p->pos.g = g;
 }
@@ -229,6 +236,7 @@ static int load_matches(struct run *r)
 	static struct dir_pick buf[DIR_INTERESTS * DIR_HEAD_AGAIN];
 	struct dir_bound *b = &r->q->bound;
 	int given = b->set, n = 0;
+	snprintf(r->topic_item, sizeof(r->topic_item), ",%lld,", (long long)r->q->f->topic);
 	struct dir_pos cut = {0};
 	int have_cut = 0;
 	for (int i = 0; i < r->nmine; i++) {
@@ -262,16 +270,11 @@ static int load_matches(struct run *r)
 			const char *focus = (const char *)sqlite3_column_text(st, 3);
 			unsigned formats = (unsigned)sqlite3_column_int(st, 4);
 			int ov = 0;
-			char item[24];
-			for (int j = 0; j < r->nmine; j++) {
-				snprintf(item, sizeof(item), ",%lld,", (long long)r->mine_ids[j]);
-				ov += focus && strstr(focus, item) != NULL;
-			}
+			for (int j = 0; focus && j < r->nmine; j++)
+				ov += strstr(focus, r->mine_items[j]) != NULL;
 			int keep = ov > 0 && (!r->q->f->formats || (formats & r->q->f->formats));
-			if (r->q->f->topic) {
-				snprintf(item, sizeof(item), ",%lld,", (long long)r->q->f->topic);
-				keep = keep && focus && strstr(focus, item) != NULL;
-			}
+			if (r->q->f->topic)
+				keep = keep && focus && strstr(focus, r->topic_item) != NULL;
 			c->pos.g = G_ROOM - ov;
 			n += keep;
 		}
@@ -348,6 +351,8 @@ static int load_mine(struct run *r)
 	struct buf b = {0};
 	while (r->nmine < DIR_INTERESTS && sqlite3_step(st) == SQLITE_ROW) {
 		r->mine_ids[r->nmine] = sqlite3_column_int64(st, 0);
+		snprintf(r->mine_items[r->nmine], sizeof(r->mine_items[0]), ",%lld,",
+			 (long long)r->mine_ids[r->nmine]);
 		buf_printf(&b, "%s%lld,", r->nmine ? "" : ",", (long long)r->mine_ids[r->nmine]);
 		r->nmine++;
 	}
