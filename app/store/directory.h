@@ -16,7 +16,9 @@ enum db_rc directory_refresh(struct db *db, int64_t user_id, int64_t now);
  * order the directory shows matches in, as one integer: no room left
  * (bit 62), then the name's first 8 letters (folded to a-z, accents
  * dropped), then the user id (the low 23 bits, DIRECTORY_SEARCH_ID_MASK),
- * so the index hands out matches in page order. */
+ * so the index hands out matches in page order. Ids from 2^23 (8.4
+ * million accounts) on would share places with smaller ones: widen the
+ * id bits (and narrow the letters) before a program gets there. */
 #define DIRECTORY_SEARCH_ID_MASK 0x7fffff
 int64_t directory_search_key(const char *name, int room, int64_t uid);
 
