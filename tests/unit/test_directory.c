@@ -342,6 +342,15 @@ static void search_folds_accents_and_takes_prefixes(void **state)
 	assert_int_equal(profile_update(db, chloe, "Chloé Martin", &p, 3000), DB_OK);
 	assert_int_equal(found(db, me, "dubois", NULL), 0);
 	assert_int_equal(found(db, me, "martin elm", NULL), 1);
+	/* A deactivated mentor is found no more. */
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(user_deactivate(db, other), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(found(db, me, "zoe", NULL), 0);
+	/* What the index was told to forget was exactly what it held. */
+	assert_int_equal(
+		db_exec_script(db, "INSERT INTO mentor_search(mentor_search) VALUES ('integrity-check')"),
+		DB_OK);
 	/* Typed FTS5 syntax is words, never an operator or an error. */
 	const char *hostile[] = {
 		"a\" OR b*", "NEAR(",	"\"",  "*", "chloe OR bob", "{name} : bob",  "bob NOT sql",
