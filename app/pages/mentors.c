@@ -1,6 +1,5 @@
 /* GET /mentors (the directory), GET /mentors/{id} (a mentor and the
  * request form), GET /topics (where mentors are missing). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "store/dirpage.h"
 #include "store/profiles.h"
 #include "store/requests.h"
+#include "view/escape.h"
 
 #define PAGE_SIZE 20
 
@@ -150,12 +150,53 @@ static const char *format_options(const char *chosen)
 	return cache[k];
 }
 
+enum { F_Q, F_TOPIC, F_FORMAT, F_PAGE, F_AFTER, F_BEFORE, F_MK, NFIELDS };
 static const struct field_spec dir_fields[] = {
-	{"q", "Search", FT_LINE, 0, 0, 100, NULL, 0},
-	{"topic", "Topic", FT_LINE, 0, 0, 40, NULL, 0},
-	{"format", "Format", FT_CHOICE, 0, 0, 0, format_filter_values, 0},
-	{"page", "Page", FT_INT, 0, 1, 500, NULL, 0},
+	[F_Q] = {"q", "Search", FT_LINE, 0, 0, 100, NULL, 0},
+	[F_TOPIC] = {"topic", "Topic", FT_LINE, 0, 0, 40, NULL, 0},
+	[F_FORMAT] = {"format", "Format", FT_CHOICE, 0, 0, 0, format_filter_values, 0},
+	/* Links of the numbered pages before keyset paging: still accepted,
+	 * and they show the first page (see the README). */
+	[F_PAGE] = {"page", "Page", FT_INT, 0, 1, 500, NULL, 0},
+	/* Where a page starts: after (or before) the place of a row,
+	 * "G.ID.KEY"; mk: where the best matches end (dirpage.h). */
+	[F_AFTER] = {"after", "Next page", FT_LINE, 0, 0, 200, NULL, 0},
+	[F_BEFORE] = {"before", "Previous page", FT_LINE, 0, 0, 200, NULL, 0},
+	[F_MK] = {"mk", "Next page", FT_LINE, 0, 0, 200, NULL, 0},
 };
+
+/* A pager link: the search, then key=place and the matches' bound; built
+ * from percent-encoded parts and escaped, hence pushed as trusted HTML. */
+static void page_link(struct view *v, const char *name, const struct buf *qs, const char *key,
+		      const struct dir_pos *at, const struct dir_query *dq)
+{
+	struct buf link = {0}, raw = {0};
+	buf_puts(&link, "/mentors?");
+	buf_puts(&link, buf_str(qs));
+	if (at) {
+		buf_printf(&raw, "%lld.%lld.%s", (long long)at->g, (long long)at->id, at->key);
+		buf_printf(&link, "%s=", key); /* qs ends in "&amp;" or is empty */
+		form_encode(&link, buf_str(&raw), NULL);
+		if (dq->ranked && dq->bound.set) {
+			buf_reset(&raw);
+			if (dq->bound.end)
+				buf_puts(&raw, "end");
+			else
+				buf_printf(&raw, "%lld.%s", (long long)dq->bound.at.id, dq->bound.at.key);
+			buf_puts(&link, "&amp;mk=");
+			form_encode(&link, buf_str(&raw), NULL);
+		}
+	} else if (link.data[link.len - 1] != '?') {
+		link.len -= 5; /* the trailing "&amp;" */
+		link.data[link.len] = '\0';
+	} else {
+		link.len -= 1;
+		link.data[link.len] = '\0';
+	}
+	view_trusted_html(v, name, buf_str(&link));
+	buf_free(&link);
+	buf_free(&raw);
+}
 
 void page_mentors(struct ctx *c)
 {
@@ -165,108 +206,126 @@ void page_mentors(struct ctx *c)
 		ctx_error(c, 400, "That search had parameters Tandem does not know.");
 		return;
 	}
-	int page = f.v[3].present && !f.err[3] ? (int)f.v[3].i : 1;
-	int64_t topic = 0;
-	if (*f.v[1].s && topic_id(c->db, f.v[1].s, 0, &topic) != DB_OK)
-		topic = -1; /* an unknown topic matches nobody */
-	/* Up to three words, each must occur in name, title, bio or topics. */
-	char words[3][110] = {"", "", ""}; /* instr(x, '') is 1: an unused word matches */
-	int nwords = 0;
-	{
-		char tmp[110];
-		snprintf(tmp, sizeof(tmp), "%s", f.err[0] ? "" : f.v[0].s);
-		for (char *tok = strtok(tmp, " \t"); tok && nwords < 3; tok = strtok(NULL, " \t")) {
-			snprintf(words[nwords], sizeof(words[0]), "%s", tok);
-			for (char *p = words[nwords]; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			nwords++;
-		}
+	struct dir_pos after, before;
+	struct dir_bound bound = {0};
+	int has_after = *f.v[F_AFTER].s != '\0', has_before = *f.v[F_BEFORE].s != '\0';
+	if (f.err[F_AFTER] || f.err[F_BEFORE] || f.err[F_MK] || (has_after && has_before) ||
+	    (has_after && dirpage_pos_parse(f.v[F_AFTER].s, &after) != 0) ||
+	    (has_before && dirpage_pos_parse(f.v[F_BEFORE].s, &before) != 0) ||
+	    (*f.v[F_MK].s && dirpage_bound_parse(f.v[F_MK].s, &bound) != 0)) {
+		ctx_error(c, 400,
+			  "That page link is damaged. Start again from the first page of the directory.");
+		return;
 	}
-	struct dir_filter df = {
-		topic, *f.v[2].s ? format_bit(f.v[2].s) : 0, nwords, {words[0], words[1], words[2]}};
-	struct dir_pick picks[PAGE_SIZE + 1];
-	int got = dirpage_read(c->db, c->user.id, &df, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1, picks);
+	struct view *v = ctx_view(c);
+	/* The typed values back in the form (escaped), with their messages. */
+	ctx_form_values(c, dir_fields, FIELDS(dir_fields), &f);
+	const char *options = format_options(f.v[F_FORMAT].s);
+	if (!options) {
+		ctx_error(c, 500, "Something went wrong and we could not show the directory.");
+		return;
+	}
+	view_trusted_html(v, "format_options", options);
+	if (f.err[F_Q] || f.err[F_TOPIC]) { /* too long: say so, search nothing */
+		view_int(v, "count", 0);
+		view_int(v, "ranked", 0);
+		view_int(v, "searched", 0);
+		view_trusted_html(v, "first_href", "");
+		view_trusted_html(v, "prev_href", "");
+		view_trusted_html(v, "next_href", "");
+		ctx_render_slot(c, 422, "mentors", "Find a mentor", "");
+		return;
+	}
+	int64_t topic = 0;
+	if (*f.v[F_TOPIC].s && topic_id(c->db, f.v[F_TOPIC].s, 0, &topic) != DB_OK)
+		topic = -1; /* an unknown topic matches nobody */
+	const char *q = f.v[F_Q].s;
+	struct dir_filter df = {topic, *f.v[F_FORMAT].s ? format_bit(f.v[F_FORMAT].s) : 0, q};
+	struct dir_query dq = {&df, c->user.id, has_after ? &after : NULL, has_before ? &before : NULL,
+			       0,   bound};
+	static struct dir_pick picks[PAGE_SIZE + 1];
+	int got = dirpage_read(c->db, &dq, PAGE_SIZE + 1, picks);
+	if (got == 0 && has_before) { /* nothing before it: the first page */
+		dq.before = NULL;
+		has_before = 0;
+		got = dirpage_read(c->db, &dq, PAGE_SIZE + 1, picks);
+	}
 	if (got < 0) {
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
+	int more = got > PAGE_SIZE, n = more ? PAGE_SIZE : got;
+	struct dir_pick *rows = has_before && more ? picks + 1 : picks;
+	int has_prev = has_before ? more : has_after, has_next = has_before ? n > 0 : more;
 	/* The cards come from this worker's cache, keyed by the version the
 	 * directory row carries: mentor_cards is read only for a card that
 	 * changed since. One buffer per worker holds them: it reaches its size
 	 * on the first page and is reused, not regrown, after that. */
 	static struct buf cards;
 	buf_reset(&cards);
-	int n = got > PAGE_SIZE ? PAGE_SIZE : got, more = got > PAGE_SIZE;
 	for (int i = 0; i < n; i++) {
-		const char *html = card_html(c->db, picks[i].id, picks[i].version);
+		const char *html = card_html(c->db, rows[i].id, rows[i].version);
 		if (!html) {
 			ctx_error(c, 500, "Something went wrong and we could not show the directory.");
 			return;
 		}
 		buf_puts(&cards, html);
 	}
-	struct view *v = ctx_view(c);
 	/* Each card was rendered from _mentor_card.html with escaped values;
 	 * they go in at the template's <!--SLOT--> after rendering. */
-	view_str(v, "q", f.v[0].s);
-	view_str(v, "topic", f.v[1].s);
-	const char *options = format_options(f.v[2].s);
-	if (!options) {
-		ctx_error(c, 500, "Something went wrong and we could not show the directory.");
-		return;
-	}
-	view_trusted_html(v, "format_options", options);
-	view_int(v, "page", page);
 	view_int(v, "count", n);
-	/* Links to the neighbouring pages keep the search: built from escaped
-	 * parts only, hence the trusted push. */
-	struct buf qs = {0}, link = {0};
-	const char *keys[3] = {"q", "topic", "format"};
+	view_int(v, "ranked", dq.ranked);
+	view_int(v, "searched", *q != '\0');
+	/* Links to the neighbouring pages keep the search. */
+	struct buf qs = {0};
+	const int keep[3] = {F_Q, F_TOPIC, F_FORMAT};
 	for (int i = 0; i < 3; i++) {
-		if (!*f.v[i].s)
+		if (!*f.v[keep[i]].s)
 			continue;
-		buf_puts(&qs, keys[i]);
+		buf_puts(&qs, dir_fields[keep[i]].name);
 		buf_puts(&qs, "=");
-		form_encode(&qs, f.v[i].s, NULL);
+		form_encode(&qs, f.v[keep[i]].s, NULL);
 		buf_puts(&qs, "&amp;");
 	}
-	if (page > 1) {
-		buf_printf(&link, "/mentors?%spage=%d", buf_str(&qs), page - 1);
-		view_trusted_html(v, "prev_href", buf_str(&link));
+	if (has_prev) {
+		page_link(v, "first_href", &qs, NULL, NULL, &dq);
+		page_link(v, "prev_href", &qs, "before", &rows[0].pos, &dq);
 	} else {
+		view_trusted_html(v, "first_href", "");
 		view_trusted_html(v, "prev_href", "");
 	}
-	buf_reset(&link);
-	if (more) {
-		buf_printf(&link, "/mentors?%spage=%d", buf_str(&qs), page + 1);
-		view_trusted_html(v, "next_href", buf_str(&link));
-	} else {
+	if (has_next)
+		page_link(v, "next_href", &qs, "after", &rows[n - 1].pos, &dq);
+	else
 		view_trusted_html(v, "next_href", "");
-	}
 	buf_free(&qs);
-	buf_free(&link);
 	ctx_render_slot(c, 200, "mentors", "Find a mentor", buf_str(&cards));
 }
 
+/* One row of the topics table, escaped here (html_escape, url_encode)
+ * rather than through CTPL, which copies a whole row at every {t[i]}: 60
+ * rows of that cost more than reading the kept counts. */
 static void topic_line(void *arg, const struct directory_topic *t)
 {
-	struct vrow *r = view_row_new();
-	view_row_str(r, t->name);
-	view_row_int(r, t->wanted);
-	view_row_int(r, t->offered);
-	view_row_int(r, t->wanted > t->offered); /* more people want it than offer it */
-	view_row_url(r, t->name);		 /* for ?topic= */
-	view_list_add(arg, r);
+	struct buf *out = arg;
+	buf_puts(out, "<tr><td><a href=\"/mentors?topic=");
+	url_encode(out, t->name);
+	buf_puts(out, "\">");
+	html_escape(out, t->name);
+	buf_printf(out, "</a></td><td>%lld</td><td>%lld</td><td>%s</td></tr>\n", (long long)t->wanted,
+		   (long long)t->offered,
+		   t->wanted > t->offered ? "<span class=\"badge warn\">Mentors needed</span>" : "");
 }
 
 void page_topics(struct ctx *c)
 {
-	struct vlist *l = view_list_new();
-	enum db_rc rc = directory_topics(c->db, topic_line, l);
-	view_list_set(ctx_view(c), "topics", l); /* the view owns it, rendered or not */
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
+	static struct buf rows; /* per worker, reused */
+	buf_reset(&rows);
+	enum db_rc rc = directory_topics(c->db, topic_line, &rows);
+	if (rc != DB_OK || rows.oom) {
+		ctx_store_error(c, rc != DB_OK ? rc : DB_ERR);
 		return;
 	}
-	ctx_render(c, 200, "topics", "Topics");
+	/* The rows are built from escaped values only: trusted HTML. */
+	ctx_render_slot(c, 200, "topics", "Topics", buf_str(&rows));
 }

@@ -60,6 +60,38 @@ static int64_t median_answer(struct db *db, int64_t mentor, int64_t now)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* A letter's place in the search order: a-z 1..26, the Latin-1 letters
+ * (U+00C0..U+00FF, "é" is C3 A9) as their base letter, anything else 0.
+ * *len gets how many bytes it took. */
+static int search_letter(const unsigned char *p, int *len)
+{
+	static const char latin1[] = "aaaaaaaceeeeiiiidnooooo ouuuuytsaaaaaaaceeeeiiiidnooooo ouuuuyty";
+	*len = 1;
+	if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')
+		return (*p | 0x20) - 'a' + 1;
+	if (*p == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf) {
+		*len = 2;
+		char c = latin1[p[1] - 0x80];
+		return c >= 'a' && c <= 'z' ? c - 'a' + 1 : 0;
+	}
+	while (*p >= 0x80 && (p[*len] & 0xc0) == 0x80)
+		(*len)++;
+	return 0;
+}
+
+int64_t directory_search_key(const char *name, int room, int64_t uid)
+{
+	uint64_t k = 0;
+	const unsigned char *p = (const unsigned char *)name;
+	for (int i = 0; i < 8; i++) {
+		int len = 0, c = *p ? search_letter(p, &len) : 0;
+		k = k * 27 + (uint64_t)c;
+		p += *p ? len : 0;
+	}
+	/* 27^8 < 2^39: bits 23..61 hold the letters, 0..22 the id. */
+	return (int64_t)(((uint64_t)!room << 62) | (k << 23) | ((uint64_t)uid & DIRECTORY_SEARCH_ID_MASK));
+}
+
 /* What a mentor's card row holds (but its version). */
 struct card {
 	int64_t uid;
@@ -68,6 +100,7 @@ struct card {
 	int formats;
 	int64_t median; /* < 0: not enough answers yet */
 	const char *search_text;
+	int64_t search_key;
 };
 
 /* Bind a card's columns to the same-named parameters of st. */
@@ -86,9 +119,11 @@ static void bind_card(sqlite3_stmt *st, const struct card *c)
 	else
 		db_bind_null(st, ":med");
 	db_bind_text(st, ":s", c->search_text);
+	db_bind_int(st, ":sk", c->search_key);
 }
 
-/* Remove a mentor's card and directory rows. */
+/* Remove a mentor's card, its words from the search index and its
+ * directory rows. */
 static enum db_rc directory_drop(struct db *db, int64_t uid)
 {
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM directory WHERE user_id = :u");
@@ -96,6 +131,15 @@ static enum db_rc directory_drop(struct db *db, int64_t uid)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
 	enum db_rc rc = db_exec_step(db, st);
+	/* An external-content index forgets a row only when told its old
+	 * text (sql/0011 says why this is not a trigger). */
+	st = DB_STMT(db, "INSERT INTO mentor_search(mentor_search, rowid, name, focus_names, search_text) "
+			 "SELECT 'delete', search_key, name, focus_names, search_text FROM mentor_cards "
+			 "WHERE user_id = :u AND search_key IS NOT NULL");
+	if (rc != DB_OK || !st)
+		return rc != DB_OK ? rc : DB_ERR;
+	db_bind_int(st, ":u", uid);
+	rc = db_exec_step(db, st);
 	st = DB_STMT(db, "DELETE FROM mentor_cards WHERE user_id = :u");
 	if (rc != DB_OK || !st)
 		return rc != DB_OK ? rc : DB_ERR;
@@ -144,8 +188,17 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	int ntopics = 0;
 	for (const char *p = focus_ids; *p; p++)
 		ntopics += *p == ',' && p[1] != '\0';
-	const struct card card = {uid, name,   title,	team, focus_names,
-				  cap, active, formats, med,  buf_str(&text)};
+	const struct card card = {uid,
+				  name,
+				  title,
+				  team,
+				  focus_names,
+				  cap,
+				  active,
+				  formats,
+				  med,
+				  buf_str(&text),
+				  directory_search_key(name, active < cap, uid)};
 	/* Unchanged (the hourly rebuild, mostly): no write, and the card keeps
 	 * its version, so no worker renders it again. */
 	st = DB_STMT(
@@ -153,6 +206,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		"SELECT 1 FROM mentor_cards c WHERE c.user_id = :u AND c.name = :n "
 		"AND c.job_title = :t AND c.team = :team AND c.focus_names = :f AND c.capacity = :c "
 		"AND c.active = :a AND c.formats = :fm AND c.median_answer IS :med AND c.search_text = :s "
+		"AND c.search_key IS :sk "
 		"AND (SELECT count(*) FROM directory d WHERE d.user_id = :u) = :rows "
 		"AND NOT EXISTS (SELECT 1 FROM directory d WHERE d.user_id = :u AND (d.has_room <> :room "
 		"OR d.name_key <> :k OR d.formats <> :fm OR d.focus_ids <> :ids OR d.version <> c.version))");
@@ -171,14 +225,24 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		int64_t version;
 		randombytes_buf(&version, sizeof(version));
 		version &= INT64_MAX;
-		st = DB_STMT(db, "INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, "
-				 "capacity, active, formats, median_answer, search_text, version) "
-				 "VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :v)");
+		st = DB_STMT(db,
+			     "INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, "
+			     "capacity, active, formats, median_answer, search_text, search_key, version) "
+			     "VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :sk, :v)");
 		if (st) {
 			db_bind_int(st, ":v", version);
 			bind_card(st, &card);
 			rc = db_exec_step(db, st);
 		} else {
+			rc = DB_ERR;
+		}
+		st = DB_STMT(db, "INSERT INTO mentor_search(rowid, name, focus_names, search_text) "
+				 "SELECT search_key, name, focus_names, search_text FROM mentor_cards WHERE "
+				 "user_id = :u");
+		if (rc == DB_OK && st) {
+			db_bind_int(st, ":u", uid);
+			rc = db_exec_step(db, st);
+		} else if (rc == DB_OK) {
 			rc = DB_ERR;
 		}
 		/* Topic 0 and each focus topic. */
@@ -294,12 +358,9 @@ enum db_rc directory_card(struct db *db, int64_t id, void (*fn)(void *arg, const
 
 enum db_rc directory_topics(struct db *db, void (*fn)(void *arg, const struct directory_topic *t), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db,
-		"SELECT t.name, sum(ut.kind = 'interest') AS wanted, sum(ut.kind = 'focus') AS offered "
-		"FROM topics t JOIN user_topics ut ON ut.topic_id = t.id JOIN users u ON u.id = ut.user_id "
-		"WHERE u.active = 1 GROUP BY t.id ORDER BY wanted - offered DESC, wanted DESC, t.name LIMIT "
-		"60");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT name, wanted, offered FROM topic_counts WHERE wanted + offered > 0 "
+			    "ORDER BY wanted - offered DESC, wanted DESC, name LIMIT 60");
 	if (!st)
 		return DB_ERR;
 	while (sqlite3_step(st) == SQLITE_ROW) {

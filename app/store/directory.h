@@ -5,12 +5,22 @@
 
 #include "store/db.h"
 
-/* Recompute user_id's directory rows and card (removing them when the
- * person no longer mentors or is deactivated). Call inside the
+/* Recompute user_id's directory rows, card and search words (removing
+ * them when the person no longer mentors or is deactivated). Call inside the
  * transaction that changed them. When nothing on the card changed it
  * writes nothing and the card keeps its version, so the workers' rendered
  * copies stay valid (the hourly rebuild touches only what moved). */
 enum db_rc directory_refresh(struct db *db, int64_t user_id, int64_t now);
+
+/* The card's place in the search index (its FTS5 rowid, sql/0011): the
+ * order the directory shows matches in, as one integer: no room left
+ * (bit 62), then the name's first 8 letters (folded to a-z, accents
+ * dropped), then the user id (the low 23 bits, DIRECTORY_SEARCH_ID_MASK),
+ * so the index hands out matches in page order. Ids from 2^23 (8.4
+ * million accounts) on would share places with smaller ones: widen the
+ * id bits (and narrow the letters) before a program gets there. */
+#define DIRECTORY_SEARCH_ID_MASK 0x7fffff
+int64_t directory_search_key(const char *name, int room, int64_t uid);
 
 /* Recompute every mentor (after migrate and seeding; and hourly, as the
  * 90-day window of answer times moves). Runs its own transaction. */
@@ -44,7 +54,9 @@ struct directory_topic {
 };
 
 /* No transaction of its own (a read). Call fn(arg, t) for at most 60
- * topics, the most wanted beyond what is offered first. DB_OK or DB_ERR. */
+ * topics, the most wanted beyond what is offered first. The figures are
+ * kept by triggers in the transactions that change them (topic_counts,
+ * sql/0011), so this reads 60 rows of one index. DB_OK or DB_ERR. */
 enum db_rc directory_topics(struct db *db, void (*fn)(void *arg, const struct directory_topic *t), void *arg);
 
 #endif
