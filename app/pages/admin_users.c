@@ -1,15 +1,34 @@
-/* /admin/users: accounts, roles and deactivation. */
+/* /admin (the program overview) and /admin/users: accounts, roles and
+ * deactivation. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "pages/ctx.h"
 #include "pages/routes.h"
+#include "pages/format.h"
+#include "store/kept.h"
+#include "store/ratings.h"
 #include "store/users.h"
+
+static const char *const roles[] = {"member", "admin", NULL};
+
+/* 50 a page: with two forms a row, a page stays far below 64 KB. */
+#define USERS_PAGE 50
+
+enum { Q_SEARCH, Q_ROLE, Q_AFTER, Q_NAME, NQUERY };
+static const struct field_spec list_fields[] = {
+	[Q_SEARCH] = {"q", "Search", FT_LINE, 0, 0, 100, NULL, 0},
+	[Q_ROLE] = {"role", "Role", FT_CHOICE, 0, 0, 0, roles, 0},
+	[Q_AFTER] = {"after", "After", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
+	[Q_NAME] = {"an", "After name", FT_LINE, 0, 0, 400, NULL, 0},
+};
 
 struct user_lines {
 	struct ctx *c;
 	struct vlist *l;
+	int64_t last_id;
+	char last_name[400];
 };
 
 static void user_line(void *arg, const struct user_row *u)
@@ -31,22 +50,94 @@ static void user_line(void *arg, const struct user_row *u)
 	view_row_int(r, u->active);
 	view_row_int(r, u->id == lines->c->user.id);
 	view_list_add(lines->l, r);
+	lines->last_id = u->id;
+	snprintf(lines->last_name, sizeof(lines->last_name), "%s", u->name);
 }
 
 void page_admin_users(struct ctx *c)
 {
+	struct fields f;
+	if (fields_read(list_fields, FIELDS(list_fields), &c->req->query, &f) != 0) {
+		ctx_error(c, 400,
+			  "That list of people takes a search (at most 100 characters), a role "
+			  "(member or admin) and a page link; something else was sent.");
+		return;
+	}
+	struct view *v = ctx_view(c);
 	struct vlist *l = view_list_new();
-	struct user_lines lines = {c, l};
-	enum db_rc rc = user_each(c->db, 1000, user_line, &lines);
-	view_list_set(ctx_view(c), "users", l); /* the view owns it, rendered or not */
+	struct user_lines lines = {c, l, 0, ""};
+	struct user_query q = {
+		.search = f.v[Q_SEARCH].s,
+		.role = f.v[Q_ROLE].s,
+		.after_name = f.v[Q_NAME].s,
+		.after_id = f.v[Q_AFTER].present ? f.v[Q_AFTER].i : 0,
+	};
+	int more = 0;
+	enum db_rc rc = user_page(c->db, &q, USERS_PAGE, user_line, &lines, &more);
+	view_list_set(v, "users", l); /* the view owns it, rendered or not */
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
+	view_str(v, "q", q.search);
+	view_url(v, "q_url", q.search);
+	view_str(v, "role", q.role);
+	view_int(v, "first_page", q.after_id == 0);
+	view_int(v, "more", more);
+	view_int(v, "shown", lines.last_id != 0);
+	view_int(v, "next_id", lines.last_id);
+	view_url(v, "next_name", lines.last_name);
 	ctx_render(c, 200, "admin_users", "People");
 }
 
-static const char *const roles[] = {"member", "admin", NULL};
+/* /admin: every figure is read from kept_counts (store/kept.h), so the
+ * page costs the same at any size; open requests are counted at most
+ * once a minute per worker and say when. */
+void page_admin_overview(struct ctx *c)
+{
+	struct view *v = ctx_view(c);
+	struct kept_overview o;
+	kept_overview(c->db, c->now, &o);
+	view_int(v, "members", o.members);
+	view_int(v, "admins", o.admins);
+	view_int(v, "mentors", o.mentors);
+	view_int(v, "active_ms", o.active_ms);
+	view_int(v, "done_ms", o.done_ms);
+	view_int(v, "sessions_logged", o.sessions);
+	view_int(v, "sessions_month", o.sessions_month);
+	char med[40] = "—", as_of[16] = "";
+	if (o.open_requests)
+		fmt_duration(o.median_wait, med, sizeof(med));
+	if (o.open_as_of) {
+		time_t t = (time_t)o.open_as_of;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(as_of, sizeof(as_of), "%H:%M UTC", &tm);
+	}
+	view_int(v, "open_requests", o.open_requests);
+	view_str(v, "median_wait", med);
+	view_str(v, "open_as_of", as_of);
+	char rate[16] = "—";
+	if (o.survey_invited)
+		snprintf(rate, sizeof(rate), "%lld%%",
+			 (long long)(100 * o.survey_answered / o.survey_invited));
+	view_str(v, "survey_rate", rate);
+	view_int(v, "survey_invited", o.survey_invited);
+	/* Ratings reach admins only as an average that moves in steps of k
+	 * forms (store/ratings.h): one new form never moves it, so the
+	 * difference of two views tells nothing about one person. */
+	struct rating_figures rf;
+	char avg[32] = "";
+	if (ratings_shown(c->db, &rf) != DB_OK)
+		rf.forms = rf.shown_forms = 0;
+	if (rf.shown_forms)
+		snprintf(avg, sizeof(avg), "%.1f", rf.average);
+	view_int(v, "rated_forms", rf.shown_forms);
+	view_int(v, "rating_step", c->cfg->survey_k);
+	view_str(v, "avg_rating", avg);
+	ctx_render(c, 200, "admin", "Program overview");
+}
+
 static const struct field_spec role_fields[] = {{"role", "Role", FT_CHOICE, 1, 0, 0, roles, 0}};
 
 /* Shared by both actions: the change must not leave the program without

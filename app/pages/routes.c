@@ -43,7 +43,7 @@ const struct route routes[] = {
 	{"GET", "/surveys", page_surveys, ACCESS_MEMBER, 0},
 	{"GET", "/surveys/{id}", page_survey, ACCESS_MEMBER, ROUTE_QUIET_LOG},
 	{"POST", "/surveys/{id}", page_survey_submit, ACCESS_MEMBER, ROUTE_QUIET_LOG | ROUTE_ALONE},
-	{"GET", "/admin", page_admin, ACCESS_ADMIN, 0},
+	{"GET", "/admin", page_admin_overview, ACCESS_ADMIN, 0},
 	{"GET", "/admin/users", page_admin_users, ACCESS_ADMIN, 0},
 	{"GET", "/admin/teams", page_admin_teams, ACCESS_ADMIN, 0},
 	{"POST", "/admin/teams", page_admin_team_add, ACCESS_ADMIN, 0},

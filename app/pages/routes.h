@@ -20,7 +20,8 @@ void page_setup_form(struct ctx *c);
 void page_setup(struct ctx *c);
 void page_password_form(struct ctx *c);
 void page_password(struct ctx *c);
-void page_admin(struct ctx *c);
+void page_admin(struct ctx *c); /* superseded by page_admin_overview (issue 15) */
+void page_admin_overview(struct ctx *c);
 void page_profile_form(struct ctx *c);
 void page_profile(struct ctx *c);
 void page_mentors(struct ctx *c);
