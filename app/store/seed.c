@@ -262,6 +262,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 			answered = created + 14 * 86400;
 		if (!strcmp(status, "matched_elsewhere"))
 			reason = "The mentee found a mentor for this topic elsewhere.";
+		if (answered > now - 3600) /* never answered in the future */
+			answered = now - 3600 - rnd(3600);
 		if (!strcmp(status, "expired") && age < 15)
 			status = "declined", reason = "Sorry, not this time.";
 		rc = add_request(db, ids[i], ids[m], tid, status, created, answered, reason, &rid);
