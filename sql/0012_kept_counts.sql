@@ -95,16 +95,34 @@ CREATE TRIGGER kept_meetings_delete AFTER DELETE ON meetings BEGIN
 END;
 
 -- Survey invitations and how many were answered.
+-- Per survey too ('inv:ID', 'ans:ID'): the admin's list of surveys shows
+-- each one's response rate without counting its invitations.
+INSERT INTO kept_counts(name, n)
+  SELECT 'inv:' || survey_id, count(*) FROM survey_invitations GROUP BY survey_id;
+INSERT INTO kept_counts(name, n)
+  SELECT 'ans:' || survey_id, sum(answered) FROM survey_invitations GROUP BY survey_id;
 CREATE TRIGGER kept_inv_insert AFTER INSERT ON survey_invitations BEGIN
   UPDATE kept_counts SET n = n + 1 WHERE name = 'invited';
   UPDATE kept_counts SET n = n + NEW.answered WHERE name = 'answered';
+  INSERT INTO kept_counts(name, n) VALUES ('inv:' || NEW.survey_id, 1)
+    ON CONFLICT(name) DO UPDATE SET n = n + 1;
+  INSERT INTO kept_counts(name, n) VALUES ('ans:' || NEW.survey_id, NEW.answered)
+    ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
 END;
-CREATE TRIGGER kept_inv_update AFTER UPDATE OF answered ON survey_invitations BEGIN
+CREATE TRIGGER kept_inv_update AFTER UPDATE OF answered, survey_id ON survey_invitations BEGIN
   UPDATE kept_counts SET n = n + NEW.answered - OLD.answered WHERE name = 'answered';
+  UPDATE kept_counts SET n = n - 1 WHERE name = 'inv:' || OLD.survey_id;
+  UPDATE kept_counts SET n = n - OLD.answered WHERE name = 'ans:' || OLD.survey_id;
+  INSERT INTO kept_counts(name, n) VALUES ('inv:' || NEW.survey_id, 1)
+    ON CONFLICT(name) DO UPDATE SET n = n + 1;
+  INSERT INTO kept_counts(name, n) VALUES ('ans:' || NEW.survey_id, NEW.answered)
+    ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;
 END;
 CREATE TRIGGER kept_inv_delete AFTER DELETE ON survey_invitations BEGIN
   UPDATE kept_counts SET n = n - 1 WHERE name = 'invited';
   UPDATE kept_counts SET n = n - OLD.answered WHERE name = 'answered';
+  UPDATE kept_counts SET n = n - 1 WHERE name = 'inv:' || OLD.survey_id;
+  UPDATE kept_counts SET n = n - OLD.answered WHERE name = 'ans:' || OLD.survey_id;
 END;
 
 -- Open requests (pending, younger than 14 days) in order of age: the

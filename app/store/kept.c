@@ -27,9 +27,11 @@ enum db_rc kept_overview(struct db *db, int64_t now, struct kept_overview *o)
 	gmtime_r(&t, &tm);
 	char month[32];
 	strftime(month, sizeof(month), "month:%Y-%m", &tm);
-	sqlite3_stmt *st = DB_STMT(db, "SELECT name, n FROM kept_counts WHERE name NOT LIKE 'month:%' "
-				       "UNION ALL SELECT 'month', total(n) FROM kept_counts "
-				       "WHERE name >= :month AND name < 'month;'");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT name, n FROM kept_counts WHERE name IN ('members', 'admins', "
+			    "'mentors', 'ms_active', 'ms_done', 'meetings', 'invited', 'answered') "
+			    "UNION ALL SELECT 'month', total(n) FROM kept_counts "
+			    "WHERE name >= :month AND name < 'month;'");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":month", month);

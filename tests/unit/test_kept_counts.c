@@ -186,6 +186,15 @@ static void kept_figures_equal_a_recount(void **state)
 		assert_int_equal(
 			o.survey_answered,
 			db_scalar(db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", -1));
+		/* Per survey, as the admin's list of surveys reads them. */
+		assert_int_equal(
+			db_scalar(db, "SELECT n FROM kept_counts WHERE name = 'inv:1'", 0),
+			db_scalar(db, "SELECT count(*) FROM survey_invitations WHERE survey_id = 1", -1));
+		assert_int_equal(
+			db_scalar(db, "SELECT n FROM kept_counts WHERE name = 'ans:1'", 0),
+			db_scalar(db,
+				  "SELECT count(*) FROM survey_invitations WHERE survey_id = 1 AND answered",
+				  -1));
 	}
 	/* The sequence really moved every figure, in both directions. */
 	assert_true(db_scalar(db, "SELECT count(*) FROM users WHERE active = 0", 0) > 0);
