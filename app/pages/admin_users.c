@@ -95,6 +95,7 @@ void page_admin_users(struct ctx *c)
 			ctx_error(c, 500, "This list could not be shown. The error was logged.");
 		return;
 	}
+	ctx_field_limits(c, list_fields, FIELDS(list_fields));
 	view_str(v, "q", q.search);
 	view_url(v, "q_url", q.search);
 	view_str(v, "role", q.role);
