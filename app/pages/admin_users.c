@@ -59,7 +59,7 @@ static void user_line(void *arg, const struct user_row *u)
 		lines->failed = 1;
 	lines->rows++;
 	lines->last_id = u->id;
-	snprintf(lines->last_name, sizeof(lines->last_name), "%s", u->name);
+	snprintf(lines->last_name, sizeof(lines->last_name), "%s", u->key ? u->key : "");
 }
 
 void page_admin_users(struct ctx *c)

@@ -166,7 +166,8 @@ static size_t user_fold(const char *in, char *out, size_t cap)
 	return o;
 }
 
-/* Rows selected as id, display_name, email, role, last login, active. */
+/* Rows selected as id, display_name, email, role, last login, active,
+ * and the key the list is ordered by. */
 static enum db_rc each_user(sqlite3_stmt *st, int max, void (*fn)(void *arg, const struct user_row *row),
 			    void *arg, int *more)
 {
@@ -184,6 +185,7 @@ static enum db_rc each_user(sqlite3_stmt *st, int max, void (*fn)(void *arg, con
 			.role = (const char *)sqlite3_column_text(st, 3),
 			.last_login_at = sqlite3_column_int64(st, 4),
 			.active = sqlite3_column_int(st, 5),
+			.key = (const char *)sqlite3_column_text(st, 6),
 		};
 		fn(arg, &r);
 	}
@@ -203,31 +205,42 @@ enum db_rc user_page(struct db *db, const struct user_query *q, int max,
 	 * range in its own order (the ">=" on the name is what SQLite seeks
 	 * on; a row value alone would scan the index from its start) and
 	 * stops after max + 1 rows. A search reads the range of user_keys
-	 * that starts with what was typed (every key below key + U+10FFFF)
-	 * and goes by id, so an account found by two of its words shows once. */
+	 * that starts with what was typed (every key below key + U+10FFFF). */
 	if (q->search && user_fold(q->search, key, sizeof(key))) {
 		snprintf(hi, sizeof(hi), "%s\xf4\x8f\xbf\xbf", key);
-		st = DB_STMT(db,
-			     "SELECT id, display_name, email, role, coalesce(last_login_at, 0), active "
-			     "FROM users WHERE id IN (SELECT user_id FROM user_keys WHERE key >= :key AND "
-			     "key < :hi) AND id > :id AND (:role = '' OR role = :role) ORDER BY id LIMIT :n");
+		const char *after = q->after_name ? q->after_name : "";
+		/* One range of user_keys in its own (key, user_id) order, from
+		 * the cursor (or the prefix, whichever is later); an account
+		 * matched by two of its words shows at the first only. */
+		st = DB_STMT(
+			db,
+			"SELECT u.id, u.display_name, u.email, u.role, coalesce(u.last_login_at, 0), "
+			"u.active, k.key FROM user_keys k JOIN users u ON u.id = k.user_id "
+			"WHERE k.key >= :start AND k.key < :hi AND (k.key > :after OR k.user_id > :id) "
+			"AND (:role = '' OR u.role = :role) AND NOT EXISTS (SELECT 1 FROM user_keys e "
+			"WHERE e.user_id = k.user_id AND e.word < k.word AND e.key >= :key AND e.key < :hi) "
+			"ORDER BY k.key, k.user_id LIMIT :n");
 		if (!st)
 			return DB_ERR;
+		db_bind_text(st, ":start", strcmp(after, key) > 0 ? after : key);
+		db_bind_text(st, ":after", after);
 		db_bind_text(st, ":key", key);
 		db_bind_text(st, ":hi", hi);
 		db_bind_text(st, ":role", q->role ? q->role : "");
 	} else if (q->role && *q->role) {
-		st = DB_STMT(db, "SELECT id, display_name, email, role, coalesce(last_login_at, 0), active "
-				 "FROM users WHERE role = :role AND display_name COLLATE NOCASE >= :name "
-				 "AND (display_name COLLATE NOCASE > :name OR id > :id) "
-				 "ORDER BY display_name COLLATE NOCASE, id LIMIT :n");
+		st = DB_STMT(
+			db,
+			"SELECT id, display_name, email, role, coalesce(last_login_at, 0), active, "
+			"display_name FROM users WHERE role = :role AND display_name COLLATE NOCASE >= :name "
+			"AND (display_name COLLATE NOCASE > :name OR id > :id) "
+			"ORDER BY display_name COLLATE NOCASE, id LIMIT :n");
 		if (!st)
 			return DB_ERR;
 		db_bind_text(st, ":role", q->role);
 		db_bind_text(st, ":name", q->after_name ? q->after_name : "");
 	} else {
-		st = DB_STMT(db, "SELECT id, display_name, email, role, coalesce(last_login_at, 0), active "
-				 "FROM users WHERE display_name COLLATE NOCASE >= :name "
+		st = DB_STMT(db, "SELECT id, display_name, email, role, coalesce(last_login_at, 0), active, "
+				 "display_name FROM users WHERE display_name COLLATE NOCASE >= :name "
 				 "AND (display_name COLLATE NOCASE > :name OR id > :id) "
 				 "ORDER BY display_name COLLATE NOCASE, id LIMIT :n");
 		if (!st)

@@ -41,6 +41,8 @@ int64_t user_active_admins(struct db *db);
 struct user_row {
 	int64_t id, last_login_at; /* 0: never */
 	const char *name, *email, *role;
+	const char *key; /* what the list is ordered by (the name, or the key a search
+			  * matched): with id, the cursor of the next page */
 	int active;
 };
 
@@ -56,9 +58,10 @@ struct user_query {
 };
 
 /* No transaction of its own (a read). Call fn(arg, row) for at most max
- * accounts (max <= 200): by name then id, or by id for a search, after
+ * accounts (max <= 200): by name then id, or by matched key then id for a
+ * search (an account once, at its earliest matching word), after
  * the cursor in q. *more is 1 when another page follows. Reads one index
- * range (or the FTS index) whatever the number of accounts. DB_OK or a
+ * range whatever the number of accounts. DB_OK or a
  * store error. */
 enum db_rc user_page(struct db *db, const struct user_query *q, int max,
 		     void (*fn)(void *arg, const struct user_row *row), void *arg, int *more);

@@ -14,6 +14,7 @@ end
 local people, words = {}, { "kube", "rust", "design", "sql", "lead", "zzzyqx" }
 local topics = { "Rust", "Go", "Kubernetes", "SQL", "Testing", "Security", "Leadership", "Hiring" }
 local origin = os.getenv("BENCH_ORIGIN")
+local directory = os.getenv("BENCH_DIRECTORY") ~= "0" -- 0: no /mentors pages in the mix
 local today = os.getenv("BENCH_TODAY")
 
 function init(args)
@@ -49,7 +50,7 @@ function request()
   local p = people[math.random(#people)]
   local x = math.random(100)
   local has_ms = p.ms ~= "0"
-  if x <= 30 then return get(p, "/") end
+  if x <= 30 or (not directory and x <= 52) then return get(p, "/") end
   if x <= 40 then return get(p, "/mentors?topic=" .. topics[math.random(#topics)]) end
   if x <= 48 then return get(p, "/mentors?q=" .. words[math.random(#words)]) end
   if x <= 52 then return get(p, "/mentors") end

@@ -217,7 +217,7 @@ static void collect(void *arg, const struct user_row *r)
 	if (s->n < 8000)
 		s->ids[s->n++] = r->id;
 	s->last_id = r->id;
-	snprintf(s->last_name, sizeof(s->last_name), "%s", r->name);
+	snprintf(s->last_name, sizeof(s->last_name), "%s", r->key);
 }
 
 static int64_t add_user(struct db *db, const char *name, int i, const char *role)
@@ -282,13 +282,15 @@ static void user_search_by_name_and_address(void **state)
 	add_user(db, "Kwame Okafor", 2, "admin");
 	add_user(db, "Chlodwig Berg", 3, "member");
 	add_user(db, "Élodie Moreau", 4, "member");
+	add_user(db, "Ana Abara", 5, "member");
 	struct {
 		const char *search, *role;
 		int n;
 		int64_t first;
 	} cases[] = {
 		{"chloe", "", 1, 1},  /* no accent typed: found */
-		{"CHLO", "", 2, 1},   /* a prefix, any case */
+		{"CHLO", "", 2, 3},   /* a prefix, any case; by the name matched */
+		{"a", "", 1, 5},      /* "Ana Abara" matches twice, is shown once */
 		{"dub", "", 1, 1},    /* the start of another word */
 		{"u2@exa", "", 1, 2}, /* the address */
 		{"u2@example.com", "", 1, 2},
