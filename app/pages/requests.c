@@ -245,9 +245,9 @@ void request_row_add(void *arg, const struct req_row *row)
 enum { L_IN_AT, L_IN_ID, L_OUT_AT, L_OUT_ID, NLIST };
 static const struct field_spec list_fields[] = {
 	[L_IN_AT] = {"in_at", "Incoming page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
-	[L_IN_ID] = {"in_id", "Incoming page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
+	[L_IN_ID] = {"in_id", "Incoming page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
 	[L_OUT_AT] = {"out_at", "Outgoing page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
-	[L_OUT_ID] = {"out_id", "Outgoing page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
+	[L_OUT_ID] = {"out_id", "Outgoing page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
 };
 
 /* A page's rows and where they stopped (the next page's cursor). */
