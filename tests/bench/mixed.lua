@@ -19,11 +19,15 @@ local today = os.getenv("BENCH_TODAY")
 
 function init(args)
   local n, threads = 0, tonumber(os.getenv("BENCH_THREADS"))
+  -- Each run of the mix takes its own half of the people (BENCH_HALF 0 or
+  -- 1): a second run must not rate the same sessions or ask the same
+  -- mentors again (rightly a 409 or a 422).
+  local half = tonumber(os.getenv("BENCH_HALF") or "0")
   for line in io.lines(os.getenv("BENCH_TOKENS")) do
     local r, tok, csrf, uid, ms, meets, mentors = line:match("^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$")
     if r == "member" then
       n = n + 1
-      if n % threads == tid then
+      if math.floor(n / 2) % threads == tid and n % 2 == half then
         local p = { tok = tok, csrf = csrf, ms = ms, meets = {}, mentors = {} }
         for m in meets:gmatch("%d+") do p.meets[#p.meets + 1] = m end
         for m in mentors:gmatch("[^,]+") do
