@@ -1,4 +1,5 @@
 /* tandem: one binary, several subcommands. */
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,9 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: tandem serve | migrate | create-admin --email E --name N (password on stdin)\n"
 		"              | backup FILE | restore FILE | check [FILE] | rotate-key | drop-retired-keys\n"
-		"              | seed-demo [--members N] [--mentors M] | version\n");
+		"              | seed-demo [--members N] [--mentors M]\n"
+		"              | seed-demo --bench-sessions N --tokens FILE (a demo, server stopped) | "
+		"version\n");
 	return 2;
 }
 
@@ -314,6 +317,36 @@ static int cmd_rotate_key(const struct config *cfg)
 	return 0;
 }
 
+/* seed-demo --bench-sessions: N signed-in sessions of a demo program
+ * written to FILE (a new file, 0600), for make bench. The file signs in
+ * as those people, admins among them, so this runs only when asked by
+ * name, never while a server holds the data directory (the lock is held
+ * until exit), and only on a database with demo people (seed.h). */
+static int cmd_bench_sessions(const struct config *cfg, int n, const char *path)
+{
+	if (n < 1 || n > 100000)
+		return usage();
+	if (datalock_take(cfg->data, "seed-demo --bench-sessions") < 0)
+		return 1;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		perror(path);
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	struct db *db = db_open(cfg->db_path);
+	int made = db ? seed_bench_sessions(db, n, clock_now(), out) : -1;
+	db_close(db);
+	if (fclose(out) != 0 || made < 0) {
+		unlink(path);
+		return 1;
+	}
+	printf("%d bench sessions written to %s\n", made, path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -353,6 +386,9 @@ int main(int argc, char **argv)
 		return cmd_restore(&cfg, argv[2]);
 	if (strcmp(argv[1], "backup") == 0 && argc == 3)
 		return cmd_backup(&cfg, argv[2]);
+	if (strcmp(argv[1], "seed-demo") == 0 && argc == 6 && strcmp(argv[2], "--bench-sessions") == 0 &&
+	    strcmp(argv[4], "--tokens") == 0)
+		return cmd_bench_sessions(&cfg, atoi(argv[3]), argv[5]);
 	if (strcmp(argv[1], "seed-demo") == 0) {
 		int members = 300, mentors = 60;
 		for (int i = 2; i + 1 < argc; i += 2) {

@@ -7,6 +7,7 @@
 #include "pages/routes.h"
 #include "store/audit.h"
 #include "store/survey_builder.h"
+#include "store/survey_lists.h"
 #include "store/survey_report.h"
 #include "view/export.h"
 
@@ -30,15 +31,45 @@ static void survey_row(void *arg, const struct survey_summary *s)
  * in this file, with their handlers. */
 static void surveys_limits(struct ctx *c);
 
+/* 50 a page, newest first, by key (issue 15). */
+#define SURVEYS_PAGE 50
+
+struct survey_lines {
+	struct vlist *l;
+	int64_t last_id;
+};
+
+static void survey_line(void *arg, const struct survey_summary *s)
+{
+	struct survey_lines *lines = arg;
+	survey_row(lines->l, s);
+	lines->last_id = s->id;
+}
+
+static const struct field_spec list_fields[] = {
+	{"before", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
+};
+
 void page_admin_surveys(struct ctx *c)
 {
-	struct vlist *l = view_list_new();
-	enum db_rc rc = survey_each(c->db, survey_row, l);
-	view_list_set(ctx_view(c), "surveys", l);
+	struct fields f;
+	if (fields_read(list_fields, FIELDS(list_fields), &c->req->query, &f) != 0) {
+		ctx_error(c, 400, "That page of surveys does not exist: follow the links on /admin/surveys.");
+		return;
+	}
+	struct survey_lines lines = {view_list_new(), 0};
+	int more = 0;
+	struct view *v = ctx_view(c);
+	enum db_rc rc =
+		survey_page(c->db, f.v[0].present ? f.v[0].i : 0, SURVEYS_PAGE, survey_line, &lines, &more);
+	view_list_set(v, "surveys", lines.l);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
+	view_int(v, "more", more);
+	view_int(v, "paged", f.v[0].present && f.v[0].i > 0);
+	view_int(v, "next_before", lines.last_id);
 	surveys_limits(c);
 	ctx_render(c, 200, "admin_surveys", "Surveys");
 }

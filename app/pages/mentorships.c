@@ -34,13 +34,6 @@ static void ms_line(void *arg, const struct ms_row *m)
 	view_list_add(arg, r);
 }
 
-struct vlist *mentorship_rows(struct ctx *c, int only_active)
-{
-	struct vlist *l = view_list_new();
-	ms_each(c->db, c->user.id, only_active, ms_line, l);
-	return l;
-}
-
 struct plan_arg {
 	struct vlist *l;
 	int done, unopened;
@@ -59,22 +52,80 @@ static void plan_line(void *arg, const struct ms_week *w)
 	view_list_add(a->l, r);
 }
 
+/* A page of sessions, and where it stopped (the next page's cursor). */
+struct session_lines {
+	struct vlist *l;
+	int64_t last_id;
+	char last_on[16];
+};
+
 static void session_line(void *arg, const struct ms_session *s)
 {
+	struct session_lines *lines = arg;
+	lines->last_id = s->id;
+	snprintf(lines->last_on, sizeof(lines->last_on), "%s", s->held_on);
 	struct vrow *r = view_row_new();
 	view_row_int(r, s->id);
 	view_row_str(r, s->held_on);
 	view_row_str(r, kind_label(s->kind));
 	view_row_int(r, s->duration_min);
 	view_row_str(r, s->labels);
-	view_list_add(arg, r);
+	view_list_add(lines->l, r);
 }
+
+/* Lists read by key, a page at a time (issue 15): 25 mentorships or 20
+ * sessions stay far below 64 KB. */
+#define MENTORSHIPS_PAGE 25
+#define SESSIONS_PAGE 20
+
+struct ms_lines {
+	struct vlist *l;
+	struct keyset last;
+};
+
+static void ms_page_line(void *arg, const struct ms_row *m)
+{
+	struct ms_lines *lines = arg;
+	ms_line(lines->l, m);
+	lines->last = (struct keyset){m->created_at, m->id};
+}
+
+enum { P_AT, P_ID, NPAGE };
+static const struct field_spec page_fields[] = {
+	[P_AT] = {"at", "Page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
+	[P_ID] = {"id", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
+};
 
 void page_mentorships(struct ctx *c)
 {
-	view_list_set(ctx_view(c), "mentorships", mentorship_rows(c, 0));
+	struct fields f;
+	if (fields_read(page_fields, FIELDS(page_fields), &c->req->query, &f) != 0) {
+		ctx_error(c, 400,
+			  "That page of mentorships does not exist: follow the links on /mentorships.");
+		return;
+	}
+	struct keyset after = {f.v[P_AT].present ? f.v[P_AT].i : 0, f.v[P_ID].present ? f.v[P_ID].i : 0};
+	struct ms_lines lines = {view_list_new(), {0, 0}};
+	int more = 0;
+	struct view *v = ctx_view(c);
+	enum db_rc rc = ms_page(c->db, c->user.id, &after, MENTORSHIPS_PAGE, ms_page_line, &lines, &more);
+	view_list_set(v, "mentorships", lines.l);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	view_int(v, "more", more);
+	view_int(v, "paged", after.id != 0);
+	view_int(v, "next_at", lines.last.at);
+	view_int(v, "next_id", lines.last.id);
 	ctx_render(c, 200, "mentorships", "Mentorships");
 }
+
+enum { S_ON, S_ID, NSESS };
+static const struct field_spec sessions_fields[] = {
+	[S_ON] = {"s_on", "Sessions page", FT_DATE, 0, 0, 0, NULL, 0},
+	[S_ID] = {"s_id", "Sessions page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
+};
 
 /* Sets the NAME_max of this page's forms: their field tables come later
  * in this file, with their handlers. */
@@ -82,6 +133,12 @@ static void mentorship_limits(struct ctx *c);
 
 void page_mentorship(struct ctx *c)
 {
+	struct fields q;
+	if (fields_read(sessions_fields, FIELDS(sessions_fields), &c->req->query, &q) != 0) {
+		ctx_error(c, 400,
+			  "That page of sessions does not exist: follow the links on the mentorship.");
+		return;
+	}
 	struct mentorship m;
 	enum db_rc rc = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
 	if (rc != DB_OK) {
@@ -119,9 +176,19 @@ void page_mentorship(struct ctx *c)
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
 		return;
 	}
-	struct vlist *sl = view_list_new();
-	ms_sessions_each(c->db, m.id, session_line, sl);
-	view_list_set(v, "sessions", sl);
+	struct session_lines sl = {view_list_new(), 0, ""};
+	int more = 0;
+	rc = ms_sessions_page(c->db, m.id, q.v[S_ON].s, q.v[S_ID].present ? q.v[S_ID].i : 0, SESSIONS_PAGE,
+			      session_line, &sl, &more);
+	view_list_set(v, "sessions", sl.l);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	view_int(v, "sessions_more", more);
+	view_int(v, "sessions_paged", *q.v[S_ON].s != '\0');
+	view_str(v, "sessions_on", sl.last_on);
+	view_int(v, "sessions_id", sl.last_id);
 	/* The next planned session, in the viewer's own time zone. */
 	char tz[64], shown[120] = "", input[32] = "";
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));

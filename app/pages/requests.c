@@ -239,19 +239,75 @@ void request_row_add(void *arg, const struct req_row *row)
 	view_list_add(rows->l, r);
 }
 
-/* One list of requests for the page: as mentor (incoming) or mentee. */
-static struct vlist *request_rows(struct ctx *c, int incoming)
+/* 25 a list: two lists of 25 rows stay far below 64 KB. */
+#define REQUESTS_PAGE 25
+
+enum { L_IN_AT, L_IN_ID, L_OUT_AT, L_OUT_ID, NLIST };
+static const struct field_spec list_fields[] = {
+	[L_IN_AT] = {"in_at", "Incoming page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
+	[L_IN_ID] = {"in_id", "Incoming page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
+	[L_OUT_AT] = {"out_at", "Outgoing page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
+	[L_OUT_ID] = {"out_id", "Outgoing page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
+};
+
+/* A page's rows and where they stopped (the next page's cursor). */
+struct paged_rows {
+	struct request_rows rows; /* first: request_row_add's argument */
+	int64_t last_at, last_id;
+};
+
+static void paged_row_add(void *arg, const struct req_row *row)
 {
-	struct request_rows rows = {c, view_list_new()};
-	req_list(c->db, c->user.id, incoming, c->now, request_row_add, &rows);
-	return rows.l;
+	struct paged_rows *p = arg;
+	request_row_add(&p->rows, row);
+	p->last_at = row->created_at;
+	p->last_id = row->id;
+}
+
+/* One list of requests for the page, as mentor (incoming) or mentee, from
+ * the cursor (at, id): sets NAME (the rows), NAME_more and NAME_at/_id
+ * (the next page's cursor). */
+static enum db_rc request_rows(struct ctx *c, int incoming, const struct fields *f, const char *name)
+{
+	int at = incoming ? L_IN_AT : L_OUT_AT, id = incoming ? L_IN_ID : L_OUT_ID;
+	struct keyset after = {f->v[at].present ? f->v[at].i : 0, f->v[id].present ? f->v[id].i : 0};
+	struct paged_rows rows = {{c, view_list_new()}, 0, 0};
+	int more = 0;
+	enum db_rc rc = req_list(c->db, c->user.id, incoming, c->now, &after, REQUESTS_PAGE, paged_row_add,
+				 &rows, &more);
+	struct view *v = ctx_view(c);
+	view_list_set(v, name, rows.rows.l);
+	char key[32];
+	snprintf(key, sizeof(key), "%s_more", name);
+	view_int(v, key, more);
+	snprintf(key, sizeof(key), "%s_at", name);
+	view_int(v, key, rows.last_at);
+	snprintf(key, sizeof(key), "%s_id", name);
+	view_int(v, key, rows.last_id);
+	snprintf(key, sizeof(key), "%s_paged", name);
+	view_int(v, key, after.id != 0);
+	return rc;
 }
 
 void page_requests(struct ctx *c)
 {
-	struct view *v = ctx_view(c);
-	view_list_set(v, "incoming", request_rows(c, 1));
-	view_list_set(v, "outgoing", request_rows(c, 0));
+	struct fields f;
+	if (fields_read(list_fields, FIELDS(list_fields), &c->req->query, &f) != 0) {
+		ctx_error(c, 400, "That page of requests does not exist: follow the links on /requests.");
+		return;
+	}
+	enum db_rc rc = request_rows(c, 1, &f, "incoming");
+	if (rc == DB_OK)
+		rc = request_rows(c, 0, &f, "outgoing");
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	/* Each list's links keep the other list where it is. */
+	view_int(ctx_view(c), "in_cur_at", f.v[L_IN_AT].present ? f.v[L_IN_AT].i : 0);
+	view_int(ctx_view(c), "in_cur_id", f.v[L_IN_ID].present ? f.v[L_IN_ID].i : 0);
+	view_int(ctx_view(c), "out_cur_at", f.v[L_OUT_AT].present ? f.v[L_OUT_AT].i : 0);
+	view_int(ctx_view(c), "out_cur_id", f.v[L_OUT_ID].present ? f.v[L_OUT_ID].i : 0);
 	ctx_render(c, 200, "requests", "Requests");
 }
 

@@ -20,8 +20,6 @@ void page_setup_form(struct ctx *c);
 void page_setup(struct ctx *c);
 void page_password_form(struct ctx *c);
 void page_password(struct ctx *c);
-void page_admin(struct ctx *c);
-/* GET /admin: page_admin plus the count of mail that could not be delivered. */
 void page_admin_overview(struct ctx *c);
 void page_profile_form(struct ctx *c);
 void page_profile(struct ctx *c);

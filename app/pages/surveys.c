@@ -6,6 +6,7 @@
 
 #include "pages/ctx.h"
 #include "pages/routes.h"
+#include "store/survey_lists.h"
 #include "store/surveys.h"
 
 static void invitation_row(void *arg, const struct invitation_row *inv)
@@ -18,11 +19,45 @@ static void invitation_row(void *arg, const struct invitation_row *inv)
 	view_list_add(arg, r);
 }
 
+/* 50 a page, newest first, by key (issue 15). */
+#define INVITATIONS_PAGE 50
+
+struct invitation_lines {
+	struct vlist *l;
+	int64_t last_id;
+};
+
+static void invitation_line(void *arg, const struct invitation_row *inv)
+{
+	struct invitation_lines *lines = arg;
+	invitation_row(lines->l, inv);
+	lines->last_id = inv->id;
+}
+
+static const struct field_spec list_fields[] = {
+	{"before", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
+};
+
 void page_surveys(struct ctx *c)
 {
-	struct vlist *l = view_list_new();
-	survey_invitations_each(c->db, c->user.id, 100, invitation_row, l);
-	view_list_set(ctx_view(c), "invitations", l);
+	struct fields f;
+	if (fields_read(list_fields, FIELDS(list_fields), &c->req->query, &f) != 0) {
+		ctx_error(c, 400, "That page of surveys does not exist: follow the links on /surveys.");
+		return;
+	}
+	struct invitation_lines lines = {view_list_new(), 0};
+	int more = 0;
+	struct view *v = ctx_view(c);
+	enum db_rc rc = survey_invitation_page(c->db, c->user.id, f.v[0].present ? f.v[0].i : 0,
+					       INVITATIONS_PAGE, invitation_line, &lines, &more);
+	view_list_set(v, "invitations", lines.l);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	view_int(v, "more", more);
+	view_int(v, "paged", f.v[0].present && f.v[0].i > 0);
+	view_int(v, "next_before", lines.last_id);
 	ctx_render(c, 200, "surveys", "Surveys");
 }
 

@@ -1,28 +1,43 @@
 #include "store/mentorship_lists.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/buf.h"
 #include "store/sealcol.h"
 
-enum db_rc ms_each(struct db *db, int64_t uid, int only_active,
-		   void (*fn)(void *arg, const struct ms_row *row), void *arg)
+enum db_rc ms_page(struct db *db, int64_t uid, const struct keyset *after, int max,
+		   void (*fn)(void *arg, const struct ms_row *row), void *arg, int *more)
 {
+	/* Not one range with "mentor_id = :u OR mentee_id = :u" (SQLite
+	 * would sort all of uid's rows): two ranges, each read backwards from
+	 * the cursor through its own (…, created_at) index and merged; only
+	 * the page's own rows are sorted again after the joins. */
 	sqlite3_stmt *st = DB_STMT(
 		db,
-		"SELECT m.id, m.mentor_id = :u, "
-		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, m.status, "
-		"m.started_on, m.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = "
-		"m.id AND w.done), m.weeks "
-		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
-		"JOIN topics t ON t.id = m.topic_id WHERE (m.mentor_id = :u OR m.mentee_id = :u) "
-		"AND (:active = 0 OR m.status = 'active') "
-		"ORDER BY m.status = 'active' DESC, m.created_at DESC LIMIT 200");
-	if (!st)
+		"SELECT x.id, x.mentor_id = :u, u.display_name, t.name, x.status, x.started_on, "
+		"x.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = x.id AND w.done), "
+		"x.weeks, x.created_at FROM (SELECT id, mentor_id, mentee_id, topic_id, status, started_on, "
+		"planned_end, weeks, created_at FROM mentorships WHERE mentor_id = :u AND created_at <= :at "
+		"AND (created_at < :at OR id < :id) UNION ALL SELECT id, mentor_id, mentee_id, topic_id, "
+		"status, started_on, planned_end, weeks, created_at FROM mentorships WHERE mentee_id = :u "
+		"AND created_at <= :at AND (created_at < :at OR id < :id) ORDER BY created_at DESC, id DESC "
+		"LIMIT :n) x JOIN users u ON u.id = CASE WHEN x.mentor_id = :u THEN x.mentee_id ELSE "
+		"x.mentor_id END JOIN topics t ON t.id = x.topic_id ORDER BY x.created_at DESC, x.id DESC");
+	*more = 0;
+	if (!st || max < 1 || max > 200)
 		return DB_ERR;
+	int top = after->at == 0 && after->id == 0;
 	db_bind_int(st, ":u", uid);
-	db_bind_int(st, ":active", only_active);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	db_bind_int(st, ":at", top ? INT64_MAX : after->at);
+	db_bind_int(st, ":id", top ? INT64_MAX : after->id);
+	db_bind_int(st, ":n", max + 1);
+	int rc, n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == max) {
+			*more = 1;
+			break;
+		}
 		struct ms_row r = {
 			.id = sqlite3_column_int64(st, 0),
 			.i_mentor = sqlite3_column_int(st, 1),
@@ -33,11 +48,12 @@ enum db_rc ms_each(struct db *db, int64_t uid, int only_active,
 			.planned_end = (const char *)sqlite3_column_text(st, 6),
 			.done = sqlite3_column_int64(st, 7),
 			.weeks = sqlite3_column_int64(st, 8),
+			.created_at = sqlite3_column_int64(st, 9),
 		};
 		fn(arg, &r);
 	}
 	sqlite3_reset(st);
-	return DB_OK;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
 /* One statement and no ORDER BY: with LIMIT, SQLite sorts through a
@@ -100,16 +116,29 @@ enum db_rc ms_plan_each(struct db *db, int64_t id, void (*fn)(void *arg, const s
 	return DB_OK;
 }
 
-enum db_rc ms_sessions_each(struct db *db, int64_t id, void (*fn)(void *arg, const struct ms_session *s),
-			    void *arg)
+enum db_rc ms_sessions_page(struct db *db, int64_t id, const char *after_on, int64_t after_id, int max,
+			    void (*fn)(void *arg, const struct ms_session *s), void *arg, int *more)
 {
+	/* One range of meetings_mentorship (mentorship_id, held_on, id) read
+	 * backwards from the cursor; "9" sorts after every date, the top. */
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
-		    "ORDER BY held_on DESC, id DESC LIMIT 200");
-	if (!st)
+		db,
+		"SELECT id, held_on, kind, duration_min, labels FROM meetings WHERE mentorship_id = :m "
+		"AND held_on <= :on AND (held_on < :on OR id < :id) ORDER BY held_on DESC, id DESC LIMIT :n");
+	*more = 0;
+	if (!st || max < 1 || max > 200)
 		return DB_ERR;
+	int top = !after_on || !*after_on;
 	db_bind_int(st, ":m", id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	db_bind_text(st, ":on", top ? "9" : after_on);
+	db_bind_int(st, ":id", top ? INT64_MAX : after_id);
+	db_bind_int(st, ":n", max + 1);
+	int rc, n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == max) {
+			*more = 1;
+			break;
+		}
 		struct ms_session s = {
 			.id = sqlite3_column_int64(st, 0),
 			.held_on = (const char *)sqlite3_column_text(st, 1),
@@ -120,7 +149,7 @@ enum db_rc ms_sessions_each(struct db *db, int64_t id, void (*fn)(void *arg, con
 		fn(arg, &s);
 	}
 	sqlite3_reset(st);
-	return DB_OK;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
 int64_t ms_next_session(struct db *db, int64_t id, int64_t now)

@@ -8,19 +8,24 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/keyset.h"
 
 /* One line of a person's mentorship list; strings valid during the
  * callback. */
 struct ms_row {
 	int64_t id, done, weeks, next_at; /* done: plan weeks ticked; next_at 0: none */
+	int64_t created_at;		  /* set by ms_page only */
 	int i_mentor;
 	const char *other, *topic, *status, *started_on, *planned_end;
 };
 
-/* uid's mentorships (only the active ones when only_active), active first,
- * newest first, at most 200. next_at is 0 in these rows. DB_OK or DB_ERR. */
-enum db_rc ms_each(struct db *db, int64_t uid, int only_active,
-		   void (*fn)(void *arg, const struct ms_row *row), void *arg);
+/* uid's mentorships, as mentor or mentee, newest first (created_at, ties
+ * by id), at most max (<= 200) below the cursor (after->at, after->id;
+ * {0, 0}: the first page); *more is 1 when a further page follows.
+ * next_at is 0. Two index ranges merged, whatever uid's history. DB_OK or
+ * a store error. */
+enum db_rc ms_page(struct db *db, int64_t uid, const struct keyset *after, int max,
+		   void (*fn)(void *arg, const struct ms_row *row), void *arg, int *more);
 
 /* uid's active mentorships in no order (the dashboard orders the few it
  * gets), with next_at; started_on, planned_end and status are NULL.
@@ -45,9 +50,12 @@ struct ms_session {
 	int duration_min;
 };
 
-/* The sessions of mentorship id, newest first, at most 200. DB_OK or DB_ERR. */
-enum db_rc ms_sessions_each(struct db *db, int64_t id, void (*fn)(void *arg, const struct ms_session *s),
-			    void *arg);
+/* The sessions of mentorship id, newest first (held_on, ties by id), at
+ * most max (<= 200) below the cursor: held before after_on, or on it with
+ * an id below after_id (after_on "": the first page). *more is 1 when a
+ * further page follows. DB_OK or a store error. */
+enum db_rc ms_sessions_page(struct db *db, int64_t id, const char *after_on, int64_t after_id, int max,
+			    void (*fn)(void *arg, const struct ms_session *s), void *arg, int *more);
 
 /* The next planned session of mentorship id when it is after now (UTC
  * seconds), else 0 (also on a store error). */

@@ -1,5 +1,7 @@
 #include "store/request_lists.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/buf.h"
@@ -7,13 +9,22 @@
 #include "store/sealcol.h"
 
 /* Rows selected as id, other name, topic, status, created_at, reason,
- * reason_sealed. Resets the statement. */
-static enum db_rc each_row(sqlite3_stmt *st, req_row_fn fn, void *arg)
+ * reason_sealed. At most max rows reach fn; *more (when not NULL) says
+ * whether the statement had another. Resets the statement. */
+static enum db_rc each_row_max(sqlite3_stmt *st, int max, req_row_fn fn, void *arg, int *more)
 {
 	if (!st)
 		return DB_ERR;
 	struct buf reason = {0};
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc, n = 0;
+	if (more)
+		*more = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == max) {
+			if (more)
+				*more = 1;
+			break;
+		}
 		char row[32];
 		snprintf(row, sizeof(row), "%lld", (long long)sqlite3_column_int64(st, 0));
 		/* A reason that does not open is logged and shown as none: a list
@@ -31,24 +42,43 @@ static enum db_rc each_row(sqlite3_stmt *st, req_row_fn fn, void *arg)
 	}
 	sqlite3_reset(st);
 	buf_free(&reason);
-	return DB_OK;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
-enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, req_row_fn fn, void *arg)
+static enum db_rc each_row(sqlite3_stmt *st, req_row_fn fn, void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT r.id, CASE WHEN :in THEN e.display_name ELSE m.display_name END, "
-		    "t.name, " REQ_STATUS_SQL ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-		    "JOIN users e ON e.id = r.mentee_id JOIN users m ON m.id = r.mentor_id JOIN "
-		    "topics t ON t.id = r.topic_id "
-		    "WHERE (:in AND r.mentor_id = :u) OR (NOT :in AND r.mentee_id = :u) "
-		    "ORDER BY (" REQ_STATUS_SQL ") = 'pending' DESC, r.created_at DESC LIMIT 200");
-	if (st) {
-		db_bind_int(st, ":in", incoming);
-		db_bind_int(st, ":u", uid);
-		db_bind_int(st, ":now", now);
-	}
-	return each_row(st, fn, arg);
+	return each_row_max(st, INT_MAX, fn, arg, NULL);
+}
+
+enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, const struct keyset *after,
+		    int max, req_row_fn fn, void *arg, int *more)
+{
+	/* Two statements, not one with OR: each is one index range read
+	 * backwards ((mentor_id, created_at) or (mentee_id, created_at), the
+	 * id last in every index), from the cursor down, max + 1 rows. */
+	sqlite3_stmt *st =
+		incoming ? DB_STMT(db,
+				   "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
+				   ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+				   "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
+				   "WHERE r.mentor_id = :u AND r.created_at <= :at AND (r.created_at < :at "
+				   "OR r.id < :id) ORDER BY r.created_at DESC, r.id DESC LIMIT :n")
+			 : DB_STMT(db,
+				   "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
+				   ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+				   "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+				   "WHERE r.mentee_id = :u AND r.created_at <= :at AND (r.created_at < :at "
+				   "OR r.id < :id) ORDER BY r.created_at DESC, r.id DESC LIMIT :n");
+	*more = 0;
+	if (!st || max < 1 || max > 200)
+		return DB_ERR;
+	int top = after->at == 0 && after->id == 0;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":at", top ? INT64_MAX : after->at);
+	db_bind_int(st, ":id", top ? INT64_MAX : after->id);
+	db_bind_int(st, ":n", max + 1);
+	return each_row_max(st, max, fn, arg, more);
 }
 
 /* Two statements rather than one with OR: each is a plain index range. */

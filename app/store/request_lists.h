@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/keyset.h"
 
 /* One line of a request list; strings valid during the callback only. */
 struct req_row {
@@ -18,9 +19,12 @@ struct req_row {
 };
 typedef void (*req_row_fn)(void *arg, const struct req_row *row);
 
-/* uid's requests as mentor (incoming) or as mentee, pending first then
- * newest, at most 200. DB_OK or DB_ERR. */
-enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, req_row_fn fn, void *arg);
+/* uid's requests as mentor (incoming) or as mentee, newest first (ties
+ * by id), at most max (<= 200) after the cursor; *more is 1 when a
+ * further page follows. One index range whatever uid's history. DB_OK or
+ * a store error. */
+enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, const struct keyset *after,
+		    int max, req_row_fn fn, void *arg, int *more);
 
 /* The dashboard's lists: pending requests waiting on mentor uid (oldest
  * first), or mentee uid's pending requests and those closed in the last

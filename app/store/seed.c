@@ -6,8 +6,10 @@
 #include <time.h>
 
 #include "security/password.h"
+#include "security/token.h"
 #include "store/profiles.h"
 #include "store/requests.h"
+#include "store/sessions.h"
 #include "store/users.h"
 
 static const char *const first[] = {
@@ -141,7 +143,6 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 	enum db_rc rc = db_exec_step(db, st);
 	int64_t ms = sqlite3_last_insert_rowid(db_handle(db));
 	(void)mentee;
-	(void)mentor;
 	(void)tid;
 	for (int w = 1; rc == DB_OK && w <= 6; w++) {
 		st = DB_STMT(
@@ -153,6 +154,24 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 		db_bind_int(st, ":w", w);
 		db_bind_text(st, ":t", plan_title(w, 6));
 		db_bind_int(st, ":d", strcmp(status, "active") != 0 || w <= 2);
+		rc = db_exec_step(db, st);
+	}
+	/* Three sessions logged, a week apart, for its page and the bench's
+	 * feedback forms (no notes: those are sealed, and seeding has no key). */
+	static const char *const kinds[] = {"one_on_one", "pairing", "one_on_one"};
+	for (int k = 0; rc == DB_OK && k < 3; k++) {
+		char held[11];
+		ymd(start + (int64_t)(k + 1) * 7 * 86400, held);
+		st = DB_STMT(db,
+			     "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, "
+			     "labels, created_at) VALUES (:m, :a, :h, 45, :k, 'demo', :c)");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":m", ms);
+		db_bind_int(st, ":a", mentor);
+		db_bind_text(st, ":h", held);
+		db_bind_text(st, ":k", kinds[k]);
+		db_bind_int(st, ":c", start + (int64_t)(k + 1) * 7 * 86400);
 		rc = db_exec_step(db, st);
 	}
 	if (rc == DB_OK) {
@@ -243,6 +262,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 			answered = created + 14 * 86400;
 		if (!strcmp(status, "matched_elsewhere"))
 			reason = "The mentee found a mentor for this topic elsewhere.";
+		if (answered > now - 3600) /* never answered in the future */
+			answered = now - 3600 - rnd(3600);
 		if (!strcmp(status, "expired") && age < 15)
 			status = "declined", reason = "Sorry, not this time.";
 		rc = add_request(db, ids[i], ids[m], tid, status, created, answered, reason, &rid);
@@ -265,4 +286,83 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 		return -1;
 	}
 	return 0;
+}
+
+int seed_bench_sessions(struct db *db, int n, int64_t now, FILE *out)
+{
+	if (db_scalar(db, "SELECT count(*) FROM users WHERE email LIKE '%@demo.tandem.example'", 0) == 0) {
+		fprintf(stderr, "tandem: no demo people here: bench sessions are for a seeded demo only\n");
+		return -1;
+	}
+	if (db_begin(db) != DB_OK)
+		return -1;
+	/* Mentees with an active mentorship first (they log sessions and give
+	 * feedback), then other members spread over the whole id range (a
+	 * multiplicative hash), so no one person's data is always hot. */
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT id, coalesce(ms, 0), (SELECT count(*) FROM requests r WHERE r.mentee_id = x.id AND "
+		"r.status = 'pending'), role FROM (SELECT u.id, u.role, (SELECT max(m.id) FROM mentorships m "
+		"WHERE m.mentee_id = u.id AND m.status = 'active') AS ms FROM users u WHERE u.active = 1 AND "
+		"(u.role = 'admin' OR u.email LIKE '%@demo.tandem.example')) x "
+		"ORDER BY role = 'admin' DESC, ms IS NULL, (id * 2654435761) % 1000003 LIMIT :n");
+	sqlite3_stmt *meet = DB_STMT(db, "SELECT group_concat(id) FROM (SELECT id FROM meetings WHERE "
+					 "mentorship_id = :m ORDER BY id LIMIT 3)");
+	/* Mentors with room left, with one of their focus areas (a request
+	 * names one; spaces as '+' for the form body). */
+	sqlite3_stmt *ask = DB_STMT(
+		db,
+		"SELECT group_concat(x, ',') FROM (SELECT p.user_id || ':' || replace((SELECT t.name FROM "
+		"user_topics ut JOIN topics t ON t.id = ut.topic_id WHERE ut.user_id = p.user_id AND "
+		"ut.kind = 'focus' LIMIT 1), ' ', '+') AS x FROM profiles p WHERE p.is_mentor = 1 AND "
+		"p.user_id <> :u AND p.user_id > :from AND p.capacity > (SELECT count(*) FROM mentorships "
+		"m WHERE m.mentor_id = p.user_id AND m.status = 'active') AND NOT EXISTS (SELECT 1 FROM "
+		"requests r WHERE r.mentee_id = :u AND r.mentor_id = p.user_id) ORDER BY p.user_id LIMIT 2) "
+		"WHERE x IS NOT NULL");
+	if (!st || !meet || !ask) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_int(st, ":n", n);
+	enum db_rc rc = DB_OK;
+	int made = 0;
+	while (rc == DB_OK && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t uid = sqlite3_column_int64(st, 0), ms = sqlite3_column_int64(st, 1);
+		int64_t pending = sqlite3_column_int64(st, 2);
+		const char *role = (const char *)sqlite3_column_text(st, 3);
+		unsigned char raw[TOKEN_BYTES], hash[TOKEN_HASH_BYTES];
+		char tok[TOKEN_B64_LEN], csrf[TOKEN_B64_LEN];
+		token_new(raw, tok);
+		token_hash(raw, hash);
+		struct session s;
+		rc = sess_create(db, hash, uid, now, &s);
+		token_encode(s.csrf, TOKEN_BYTES, csrf, sizeof(csrf));
+		char meetings[256] = "-", mentors[256] = "-";
+		if (ms) {
+			db_bind_int(meet, ":m", ms);
+			if (sqlite3_step(meet) == SQLITE_ROW && sqlite3_column_text(meet, 0))
+				snprintf(meetings, sizeof(meetings), "%s", sqlite3_column_text(meet, 0));
+			sqlite3_reset(meet);
+		}
+		if (pending == 0) { /* room under the pending-request limit */
+			db_bind_int(ask, ":u", uid);
+			db_bind_int(ask, ":from", 1 + rnd(1000));
+			if (sqlite3_step(ask) == SQLITE_ROW && sqlite3_column_text(ask, 0))
+				snprintf(mentors, sizeof(mentors), "%s", sqlite3_column_text(ask, 0));
+			sqlite3_reset(ask);
+		}
+		/* One line a person: role, cookie, CSRF field, id, an active
+		 * mentorship (0: none), sessions to rate, mentors to ask. */
+		if (rc == DB_OK && fprintf(out, "%s %s %s %lld %lld %s %s\n", role, tok, csrf, (long long)uid,
+					   (long long)ms, meetings, mentors) < 0)
+			rc = DB_ERR;
+		made++;
+	}
+	sqlite3_reset(st);
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		fprintf(stderr, "tandem: bench sessions failed; none was added\n");
+		return -1;
+	}
+	return made;
 }

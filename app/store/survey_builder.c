@@ -4,30 +4,6 @@
 
 #include "store/audit.h"
 
-enum db_rc survey_each(struct db *db, void (*fn)(void *arg, const struct survey_summary *s), void *arg)
-{
-	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT s.id, s.title, s.audience, s.status, "
-		    "(SELECT count(*) FROM survey_invitations i WHERE i.survey_id = s.id), "
-		    "(SELECT count(*) FROM survey_invitations i WHERE i.survey_id = s.id AND i.answered) "
-		    "FROM surveys s ORDER BY s.id");
-	if (!st)
-		return DB_ERR;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct survey_summary s;
-		s.id = sqlite3_column_int64(st, 0);
-		db_column_copy(st, 1, s.title, sizeof(s.title));
-		db_column_copy(st, 2, s.audience, sizeof(s.audience));
-		db_column_copy(st, 3, s.status, sizeof(s.status));
-		s.invited = sqlite3_column_int64(st, 4);
-		s.answered = sqlite3_column_int64(st, 5);
-		fn(arg, &s);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
-}
-
 enum db_rc survey_meta(struct db *db, int64_t id, struct survey_meta *out)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT title, status, show_text FROM surveys WHERE id = :id");

@@ -14,10 +14,6 @@ struct survey_summary {
 	int64_t invited, answered;
 };
 
-/* No transaction of its own (a read). Call fn for every survey, oldest
- * first. DB_OK or a store error. */
-enum db_rc survey_each(struct db *db, void (*fn)(void *arg, const struct survey_summary *s), void *arg);
-
 struct survey_meta {
 	char title[804], status[8];
 	int show_text;

@@ -477,29 +477,6 @@ void survey_release_all(struct db *db, int k)
 	survey_wal_truncate(db);
 }
 
-void survey_invitations_each(struct db *db, int64_t uid, int max,
-			     void (*fn)(void *arg, const struct invitation_row *row), void *arg)
-{
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT i.id, s.title, i.answered, s.status = 'open' FROM survey_invitations i "
-			    "JOIN surveys s ON s.id = i.survey_id WHERE i.user_id = :u "
-			    "ORDER BY i.answered, i.id DESC LIMIT :max");
-	if (!st)
-		return;
-	db_bind_int(st, ":u", uid);
-	db_bind_int(st, ":max", max);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct invitation_row r = {
-			.id = sqlite3_column_int64(st, 0),
-			.title = (const char *)sqlite3_column_text(st, 1),
-			.answered = sqlite3_column_int(st, 2),
-			.open = sqlite3_column_int(st, 3),
-		};
-		fn(arg, &r);
-	}
-	sqlite3_reset(st);
-}
-
 void survey_open_each(struct db *db, int64_t uid, int max,
 		      void (*fn)(void *arg, const struct invitation_row *row), void *arg)
 {

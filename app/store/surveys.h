@@ -31,11 +31,6 @@ struct invitation_row {
 };
 
 /* No transaction of its own (a read). Call fn(arg, row) for uid's
- * invitations, unanswered first then newest, at most max. */
-void survey_invitations_each(struct db *db, int64_t uid, int max,
-			     void (*fn)(void *arg, const struct invitation_row *row), void *arg);
-
-/* No transaction of its own (a read). Call fn(arg, row) for uid's
  * unanswered invitations to open surveys, oldest first, at most max. */
 void survey_open_each(struct db *db, int64_t uid, int max,
 		      void (*fn)(void *arg, const struct invitation_row *row), void *arg);

@@ -41,12 +41,30 @@ int64_t user_active_admins(struct db *db);
 struct user_row {
 	int64_t id, last_login_at; /* 0: never */
 	const char *name, *email, *role;
+	const char *key; /* what the list is ordered by (the name, or the key a search
+			  * matched): with id, the cursor of the next page */
 	int active;
 };
 
+/* One page of the admin's list of people (keyset: the page after the
+ * last row shown, so a row added meanwhile never repeats or hides one). */
+struct user_query {
+	const char *search;	/* "": everyone; else the start of the address, or of the
+				 * name from one of its first four words on ("chloe d" and
+				 * "dub" find "Chloé Dubois"); matches go by id */
+	const char *role;	/* "": any; "member" or "admin" */
+	const char *after_name; /* without search: the last row's name ("" on the first page) */
+	int64_t after_id;	/* the last row's id (0 on the first page) */
+};
+
 /* No transaction of its own (a read). Call fn(arg, row) for at most max
- * accounts, active first, by name. DB_OK or DB_ERR. */
-enum db_rc user_each(struct db *db, int max, void (*fn)(void *arg, const struct user_row *row), void *arg);
+ * accounts (max <= 200): by name then id, or by matched key then id for a
+ * search (an account once, at its earliest matching word), after
+ * the cursor in q. *more is 1 when another page follows. Reads one index
+ * range whatever the number of accounts. DB_OK or a
+ * store error. */
+enum db_rc user_page(struct db *db, const struct user_query *q, int max,
+		     void (*fn)(void *arg, const struct user_row *row), void *arg, int *more);
 
 /* Own transaction: an admin (admin_id, from ip) sets account id's role, or
  * deactivates it when role is NULL, with an audit line; u gets the account

@@ -1,0 +1,31 @@
+-- make bench: GET one page as many signed-in people in turn. The people
+-- are the lines of BENCH_TOKENS (tandem seed-demo --bench-sessions) whose
+-- role is BENCH_ROLE; BENCH_PATH may name {ms} (the person's active
+-- mentorship) or {meeting} (one of its sessions): then only people who
+-- have one take part. Each thread starts at its own place in the list.
+local path, role = os.getenv("BENCH_PATH"), os.getenv("BENCH_ROLE")
+local people = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  local needs_ms = path:find("{ms}") or path:find("{meeting}")
+  for line in io.lines(os.getenv("BENCH_TOKENS")) do
+    local r, tok, _, _, ms, meets = line:match("^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$")
+    if r == role and (not needs_ms or ms ~= "0") then
+      local p = path:gsub("{ms}", ms):gsub("{meeting}", meets:match("^(%d+)") or "0")
+      people[#people + 1] = wrk.format("GET", p, { Cookie = "__Host-sid=" .. tok })
+    end
+  end
+  if #people == 0 then error("no bench session fits " .. path) end
+  i = (tid or 0) * 7919
+end
+
+function request()
+  i = i + 1
+  return people[i % #people + 1]
+end
