@@ -49,6 +49,7 @@ static void survey_line(void *arg, const struct survey_summary *s)
 static const struct field_spec list_fields[] = {
 	{"before", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
 };
+enum { L_BEFORE };
 
 void page_admin_surveys(struct ctx *c)
 {
@@ -60,15 +61,15 @@ void page_admin_surveys(struct ctx *c)
 	struct survey_lines lines = {view_list_new(), 0};
 	int more = 0;
 	struct view *v = ctx_view(c);
-	enum db_rc rc =
-		survey_page(c->db, f.v[0].present ? f.v[0].i : 0, SURVEYS_PAGE, survey_line, &lines, &more);
+	enum db_rc rc = survey_page(c->db, f.v[L_BEFORE].present ? f.v[L_BEFORE].i : 0, SURVEYS_PAGE,
+				    survey_line, &lines, &more);
 	view_list_set(v, "surveys", lines.l);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
 	view_int(v, "more", more);
-	view_int(v, "paged", f.v[0].present && f.v[0].i > 0);
+	view_int(v, "paged", f.v[L_BEFORE].present && f.v[L_BEFORE].i > 0);
 	view_int(v, "next_before", lines.last_id);
 	surveys_limits(c);
 	ctx_render(c, 200, "admin_surveys", "Surveys");
@@ -390,6 +391,7 @@ void page_admin_survey_json(struct ctx *c)
 }
 
 static const struct field_spec text_fields[] = {{"show_text", "Show comments", FT_FLAG, 0, 0, 0, NULL, 0}};
+enum { T_SHOW_TEXT };
 
 static void back(struct ctx *c, int64_t id, const char *flash)
 {
@@ -412,7 +414,7 @@ void page_admin_survey_text(struct ctx *c)
 		return;
 	}
 	struct survey_actor who = actor(c);
-	enum db_rc rc = survey_set_show_text(c->db, c->req->ids[0], (int)f.v[0].i, &who);
+	enum db_rc rc = survey_set_show_text(c->db, c->req->ids[0], (int)f.v[T_SHOW_TEXT].i, &who);
 	if (rc == DB_NOTFOUND) {
 		ctx_error(c, 404, "There is no such survey.");
 		return;
@@ -422,8 +424,8 @@ void page_admin_survey_text(struct ctx *c)
 		return;
 	}
 	back(c, c->req->ids[0],
-	     f.v[0].i ? "Comments are shown for questions with 10 or more answers, anonymised."
-		      : "Comments are hidden.");
+	     f.v[T_SHOW_TEXT].i ? "Comments are shown for questions with 10 or more answers, anonymised."
+				: "Comments are hidden.");
 }
 
 static const char *const audiences[] = {"mentee", "mentor", "both", NULL};
@@ -431,6 +433,8 @@ static const struct field_spec new_fields[] = {
 	{"title", "Title", FT_LINE, 1, 3, 200, NULL, 0},
 	{"audience", "Audience", FT_CHOICE, 1, 0, 0, audiences, 0},
 };
+enum { NS_TITLE, NS_AUDIENCE, NS_COUNT };
+_Static_assert(NS_COUNT == FIELDS(new_fields), "one name per field of new_fields, in order");
 
 void page_admin_survey_create(struct ctx *c)
 {
@@ -444,7 +448,7 @@ void page_admin_survey_create(struct ctx *c)
 	}
 	struct survey_actor who = actor(c);
 	int64_t id = 0;
-	enum db_rc rc = survey_create(c->db, f.v[0].s, f.v[1].s, &who, &id);
+	enum db_rc rc = survey_create(c->db, f.v[NS_TITLE].s, f.v[NS_AUDIENCE].s, &who, &id);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
@@ -509,6 +513,7 @@ void page_admin_survey_question(struct ctx *c)
 
 static const char *const statuses[] = {"open", "closed", NULL};
 static const struct field_spec status_fields[] = {{"status", "Status", FT_CHOICE, 1, 0, 0, statuses, 0}};
+enum { ST_STATUS };
 
 void page_admin_survey_status(struct ctx *c)
 {
@@ -517,7 +522,7 @@ void page_admin_survey_status(struct ctx *c)
 		ctx_error(c, 400, "Choose open or closed.");
 		return;
 	}
-	int to_open = strcmp(f.v[0].s, "open") == 0;
+	int to_open = strcmp(f.v[ST_STATUS].s, "open") == 0;
 	struct survey_actor who = actor(c);
 	long withheld = 0;
 	enum db_rc dbrc = DB_OK;

@@ -171,6 +171,7 @@ void page_admin_overview(struct ctx *c)
 }
 
 static const struct field_spec role_fields[] = {{"role", "Role", FT_CHOICE, 1, 0, 0, roles, 0}};
+enum { R_ROLE };
 
 /* Shared by both actions: the change must not leave the program without
  * an active admin, checked inside the same write transaction. */
@@ -209,7 +210,7 @@ void page_admin_user_role(struct ctx *c)
 		ctx_error(c, 400, "Choose member or admin.");
 		return;
 	}
-	change(c, f.v[0].s, 0);
+	change(c, f.v[R_ROLE].s, 0);
 }
 
 void page_admin_user_deactivate(struct ctx *c)

@@ -215,10 +215,14 @@ void page_mentorship(struct ctx *c)
 static const char *const outcomes[] = {"goal_met", "partly", "not_met", NULL};
 static const struct field_spec complete_fields[] = {{"outcome", "Outcome", FT_CHOICE, 1, 0, 0, outcomes, 0}};
 static const struct field_spec end_fields[] = {{"reason", "Reason", FT_TEXT, 1, 3, 1000, NULL, 0}};
+enum { C_OUTCOME };
+enum { E_REASON };
 static const struct field_spec plan_fields[] = {
 	{"done", "Done", FT_FLAG, 0, 0, 0, NULL, 0},
 	{"note", "Note", FT_LINE, 0, 0, 300, NULL, 0},
 };
+enum { P_DONE, P_NOTE, P_COUNT };
+_Static_assert(P_COUNT == FIELDS(plan_fields), "one name per field of plan_fields, in order");
 
 static void finished(struct ctx *c, enum req_rc r, enum db_rc dbrc, const char *flash)
 {
@@ -240,7 +244,7 @@ void page_mentorship_complete(struct ctx *c)
 {
 	struct fields f;
 	int st = fields_read(complete_fields, FIELDS(complete_fields), &c->req->body, &f);
-	if (st == 400 || (st == 422 && !f.v[0].present)) {
+	if (st == 400 || (st == 422 && !f.v[C_OUTCOME].present)) {
 		/* Check the pair first: a stranger learns nothing from a 422. */
 		struct mentorship m;
 		if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK)
@@ -252,8 +256,8 @@ void page_mentorship_complete(struct ctx *c)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r =
-		ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[0].s, "", c->now, &dbrc);
+	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[C_OUTCOME].s, "",
+				  c->now, &dbrc);
 	finished(c, r, dbrc, "Mentorship completed. Thank you both!");
 }
 
@@ -273,8 +277,8 @@ void page_mentorship_end(struct ctx *c)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r =
-		ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[0].s, c->now, &dbrc);
+	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[E_REASON].s,
+				  c->now, &dbrc);
 	finished(c, r, dbrc, "Mentorship ended. Thank you for saying why.");
 }
 
@@ -292,12 +296,13 @@ void page_mentorship_plan(struct ctx *c)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = ms_plan_update(c->db, c->req->ids[0], c->user.id, (int)c->req->ids[1], (int)f.v[0].i,
-				       f.v[1].s, &dbrc);
+	enum req_rc r = ms_plan_update(c->db, c->req->ids[0], c->user.id, (int)c->req->ids[1],
+				       (int)f.v[P_DONE].i, f.v[P_NOTE].s, &dbrc);
 	finished(c, r, dbrc, "Plan updated.");
 }
 
 static const struct field_spec next_fields[] = {{"next_at", "Next session", FT_LINE, 0, 0, 16, NULL, 0}};
+enum { N_NEXT_AT };
 
 void page_mentorship_next(struct ctx *c)
 {
@@ -310,7 +315,7 @@ void page_mentorship_next(struct ctx *c)
 	}
 	char tz[64];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
-	int64_t at = *f.v[0].s ? when_parse_local(f.v[0].s, tz) : 0;
+	int64_t at = *f.v[N_NEXT_AT].s ? when_parse_local(f.v[N_NEXT_AT].s, tz) : 0;
 	if (st || at < 0 || (at && at <= c->now)) {
 		ctx_error(c, 422,
 			  "Choose a date and time in the future for the next session (or clear it). "

@@ -385,6 +385,7 @@ static void action_failed(struct ctx *c, enum req_rc r, enum db_rc dbrc)
 
 static const struct field_spec no_fields[] = {{"x", "x", FT_FLAG, 0, 0, 0, NULL, 0}};
 static const struct field_spec decline_fields[] = {{"reason", "Reason", FT_TEXT, 0, 0, 1000, NULL, 0}};
+enum { D_REASON };
 
 void page_request_accept(struct ctx *c)
 {
@@ -421,7 +422,7 @@ void page_request_decline(struct ctx *c)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = req_decline(c->db, c->req->ids[0], c->user.id, f.v[0].s, c->now, &dbrc);
+	enum req_rc r = req_decline(c->db, c->req->ids[0], c->user.id, f.v[D_REASON].s, c->now, &dbrc);
 	if (r != REQ_OK) {
 		action_failed(c, r, dbrc);
 		return;

@@ -38,6 +38,8 @@ static const struct field_spec setup_fields[] = {
 	{"token", "token", FT_LINE, 1, 0, 64, NULL, 0},
 };
 #define NSETUP FIELDS(setup_fields)
+enum { S_TOKEN = AF_COUNT };
+_Static_assert(S_TOKEN + 1 == NSETUP, "the token follows the account fields");
 
 /* 1 when the token is unused, unexpired, and no admin exists yet. */
 static int token_valid(struct ctx *c, const char *b64, unsigned char hash[TOKEN_HASH_BYTES])
@@ -83,21 +85,21 @@ void page_setup(struct ctx *c)
 	struct fields f;
 	int st = fields_read(setup_fields, NSETUP, &c->req->body, &f);
 	unsigned char hash[TOKEN_HASH_BYTES];
-	if (st == 400 || !token_valid(c, f.v[4].s, hash)) {
+	if (st == 400 || !token_valid(c, f.v[S_TOKEN].s, hash)) {
 		ctx_error(c, st == 400 ? 400 : 404, st == 400 ? "The form had unknown fields." : bad_link);
 		return;
 	}
 	account_form_check(&f, 0);
 	struct user taken;
-	if (!f.nerr && user_by_email(c->db, f.v[0].s, &taken) == DB_OK)
+	if (!f.nerr && user_by_email(c->db, f.v[AF_EMAIL].s, &taken) == DB_OK)
 		fields_fail(&f, 0, "An account with this email already exists.");
 	if (!f.nerr) {
 		char pwhash[PW_HASH_LEN];
 		int64_t id = 0;
-		enum db_rc rc = account_hash(c->db, f.v[2].s, pwhash);
+		enum db_rc rc = account_hash(c->db, f.v[AF_PASSWORD].s, pwhash);
 		if (rc == DB_OK)
-			rc = setup_token_redeem(c->db, hash, f.v[0].s, f.v[1].s, pwhash, c->now, c->req->ip,
-						sign_in, c, &id);
+			rc = setup_token_redeem(c->db, hash, f.v[AF_EMAIL].s, f.v[AF_NAME].s, pwhash, c->now,
+						c->req->ip, sign_in, c, &id);
 		sodium_memzero(pwhash, sizeof(pwhash));
 		if (rc == DB_CONFLICT) {
 			fields_fail(&f, 0, "An account with this email already exists.");
@@ -156,17 +158,18 @@ int setup_create_admin_cli(const struct config *cfg, const char *email, const ch
 	if (!db)
 		return 1;
 	int64_t id = 0;
-	enum db_rc rc = account_create(db, f.v[0].s, f.v[1].s, pw, "admin", clock_now(), "cli", &id);
+	enum db_rc rc =
+		account_create(db, f.v[AF_EMAIL].s, f.v[AF_NAME].s, pw, "admin", clock_now(), "cli", &id);
 	sodium_memzero(pw, sizeof(pw));
 	db_close(db);
 	if (rc == DB_CONFLICT) {
-		fprintf(stderr, "tandem: an account with email %s already exists\n", f.v[0].s);
+		fprintf(stderr, "tandem: an account with email %s already exists\n", f.v[AF_EMAIL].s);
 		return 1;
 	}
 	if (rc != DB_OK) {
 		fprintf(stderr, "tandem: could not create the admin (database error)\n");
 		return 1;
 	}
-	printf("admin %s created (id %lld)\n", f.v[0].s, (long long)id);
+	printf("admin %s created (id %lld)\n", f.v[AF_EMAIL].s, (long long)id);
 	return 0;
 }

@@ -37,6 +37,7 @@ static void invitation_line(void *arg, const struct invitation_row *inv)
 static const struct field_spec list_fields[] = {
 	{"before", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
 };
+enum { L_BEFORE };
 
 void page_surveys(struct ctx *c)
 {
@@ -48,7 +49,7 @@ void page_surveys(struct ctx *c)
 	struct invitation_lines lines = {view_list_new(), 0};
 	int more = 0;
 	struct view *v = ctx_view(c);
-	enum db_rc rc = survey_invitation_page(c->db, c->user.id, f.v[0].present ? f.v[0].i : 0,
+	enum db_rc rc = survey_invitation_page(c->db, c->user.id, f.v[L_BEFORE].present ? f.v[L_BEFORE].i : 0,
 					       INVITATIONS_PAGE, invitation_line, &lines, &more);
 	view_list_set(v, "invitations", lines.l);
 	if (rc != DB_OK) {
@@ -56,7 +57,7 @@ void page_surveys(struct ctx *c)
 		return;
 	}
 	view_int(v, "more", more);
-	view_int(v, "paged", f.v[0].present && f.v[0].i > 0);
+	view_int(v, "paged", f.v[L_BEFORE].present && f.v[L_BEFORE].i > 0);
 	view_int(v, "next_before", lines.last_id);
 	ctx_render(c, 200, "surveys", "Surveys");
 }
