@@ -1,7 +1,6 @@
 #include "core/notifykind.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #define NAME(e, v, l) v,
 #define LABEL(e, v, l) l,
@@ -10,11 +9,3 @@ const char *const notify_kind_labels[NOTIFY_KIND_COUNT] = {NOTIFY_KINDS(LABEL)};
 
 /* notify_prefs.off is a 63-bit mask. */
 _Static_assert(NOTIFY_KIND_COUNT <= 62, "notify_prefs.off holds one bit per kind");
-
-int notify_kind_from_name(const char *name)
-{
-	for (int i = 0; i < NOTIFY_KIND_COUNT; i++)
-		if (strcmp(notify_kind_names[i], name) == 0)
-			return i;
-	return -1;
-}

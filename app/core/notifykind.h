@@ -27,7 +27,4 @@ enum notify_kind { NOTIFY_KINDS(NOTIFY_ENUM) NOTIFY_KIND_COUNT };
 extern const char *const notify_kind_names[NOTIFY_KIND_COUNT + 1];
 extern const char *const notify_kind_labels[NOTIFY_KIND_COUNT];
 
-/* The kind whose value is name, or -1. */
-int notify_kind_from_name(const char *name);
-
 #endif

@@ -93,7 +93,9 @@ int mail_address(struct buf *out, const char *name, const char *addr)
 	return buf_printf(out, "<%s>", a);
 }
 
-int mail_qp(struct buf *out, const char *s)
+/* Append s as quoted-printable with CRLF line ends (lines of at most 76
+ * characters). 0 or -1. */
+static int mail_qp(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)(s ? s : "");

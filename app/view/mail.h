@@ -43,8 +43,5 @@ int mail_encode_words(struct buf *out, const char *s);
  * <addr>). 0 or -1. */
 int mail_address(struct buf *out, const char *name, const char *addr);
 
-/* Append s as quoted-printable with CRLF line ends (lines of at most 76
- * characters). 0 or -1. */
-int mail_qp(struct buf *out, const char *s);
 
 #endif
