@@ -17,7 +17,6 @@ INSERT INTO kept_counts(name, n) VALUES
                WHERE p.is_mentor = 1 AND u.active = 1)),
   ('ms_active', (SELECT count(*) FROM mentorships WHERE status = 'active')),
   ('ms_done', (SELECT count(*) FROM mentorships WHERE status <> 'active')),
-  ('meetings', (SELECT count(*) FROM meetings)),
   ('invited', (SELECT count(*) FROM survey_invitations)),
   ('answered', (SELECT count(*) FROM survey_invitations WHERE answered = 1));
 INSERT INTO kept_counts(name, n)
@@ -78,9 +77,9 @@ CREATE TRIGGER kept_ms_delete AFTER DELETE ON mentorships BEGIN
   UPDATE kept_counts SET n = n - (OLD.status <> 'active') WHERE name = 'ms_done';
 END;
 
--- Logged sessions, in all and per month of held_on (an edit may move one).
+-- Logged sessions per month of held_on (an edit may move one); the total
+-- is their sum, so logging a session moves one counter, not two.
 CREATE TRIGGER kept_meetings_insert AFTER INSERT ON meetings BEGIN
-  UPDATE kept_counts SET n = n + 1 WHERE name = 'meetings';
   INSERT INTO kept_counts(name, n) VALUES ('month:' || substr(NEW.held_on, 1, 7), 1)
     ON CONFLICT(name) DO UPDATE SET n = n + 1;
 END;
@@ -90,7 +89,6 @@ CREATE TRIGGER kept_meetings_update AFTER UPDATE OF held_on ON meetings BEGIN
     ON CONFLICT(name) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER kept_meetings_delete AFTER DELETE ON meetings BEGIN
-  UPDATE kept_counts SET n = n - 1 WHERE name = 'meetings';
   UPDATE kept_counts SET n = n - 1 WHERE name = 'month:' || substr(OLD.held_on, 1, 7);
 END;
 

@@ -21,17 +21,19 @@ enum db_rc kept_overview(struct db *db, int64_t now, struct kept_overview *o)
 {
 	memset(o, 0, sizeof(*o));
 	/* One statement for every kept figure; "month:YYYY-MM" rows from
-	 * this month on ('month;' sorts right after every 'month:…'). */
+	 * this month on, and all of them for the total ('month;' sorts right
+	 * after every 'month:…'): a dozen rows a year. */
 	time_t t = (time_t)now;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	char month[32];
 	strftime(month, sizeof(month), "month:%Y-%m", &tm);
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT name, n FROM kept_counts WHERE name IN ('members', 'admins', "
-			    "'mentors', 'ms_active', 'ms_done', 'meetings', 'invited', 'answered') "
-			    "UNION ALL SELECT 'month', total(n) FROM kept_counts "
-			    "WHERE name >= :month AND name < 'month;'");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT name, n FROM kept_counts WHERE name IN ('members', 'admins', "
+				       "'mentors', 'ms_active', 'ms_done', 'invited', 'answered') "
+				       "UNION ALL SELECT 'month', total(n) FROM kept_counts "
+				       "WHERE name >= :month AND name < 'month;' "
+				       "UNION ALL SELECT 'meetings', total(n) FROM kept_counts "
+				       "WHERE name >= 'month:' AND name < 'month;'");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":month", month);
