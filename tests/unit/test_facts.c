@@ -118,6 +118,7 @@ static const char *const unsealed_blobs[] = {
 	"known_browsers.token_hash",  "sessions.csrf",	"sessions.token_hash", "setup_tokens.token_hash",
 	"survey_answers.response_id", "survey_pool.id", "survey_responses.id", "mentor_search_data.block",
 	"mentor_search_docsize.sz",
+	"mfa_recovery.code_hash", /* issue 16: keyed BLAKE2b of a recovery code */
 };
 
 static int in_sealed_list(const char *table, const char *column)
