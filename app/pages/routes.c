@@ -76,6 +76,10 @@ const struct route routes[] = {
 	{"POST", "/account/mfa/disable", page_mfa_disable, ACCESS_MEMBER, 0},
 	{"GET", "/login/mfa", page_login_mfa_form, ACCESS_MEMBER, ROUTE_MFA_STEP},
 	{"POST", "/login/mfa", page_login_mfa, ACCESS_MEMBER, ROUTE_MFA_STEP},
+	{"GET", "/account/data", page_mydata, ACCESS_MEMBER, 0},
+	{"GET", "/account/export", page_account_export, ACCESS_MEMBER, 0},
+	{"POST", "/account/delete", page_account_delete, ACCESS_MEMBER, ROUTE_SLOW},
+	{"POST", "/admin/users/{id}/reactivate", page_admin_user_reactivate, ACCESS_ADMIN, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
