@@ -64,7 +64,7 @@ static void user_line(void *arg, const struct user_row *u)
 	view_str(v, "role_button", admin ? "Make member" : "Make admin");
 	/* issue 16: a deactivated account (not an erased one) can come back. */
 	int erased = strncmp(u->email, "erased-", 7) == 0 && strstr(u->email, "@invalid") != NULL;
-	const char *tpl = actions ? "_admin_user_row"
+	const char *tpl = actions						? "_admin_user_row"
 			  : !u->active && u->id != lines->c->user.id && !erased ? "_admin_user_row_inactive"
 										: "_admin_user_row_plain";
 	if (view_render(v, tpl, &lines->html) != 0)

@@ -147,7 +147,8 @@ void page_mfa_enrol(struct ctx *c)
 	}
 	char codes[RECOVERY_COUNT][RECOVERY_LEN];
 	enum db_rc rc = DB_OK;
-	enum mfa_result r = mfa_enrol(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, c->now, c->req->ip, codes, &rc);
+	enum mfa_result r =
+		mfa_enrol(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, c->now, c->req->ip, codes, &rc);
 	if (r == MFA_STORE_ERR) {
 		ctx_store_error(c, rc);
 		return;
@@ -163,8 +164,9 @@ void page_mfa_enrol(struct ctx *c)
 	}
 	c->sess.mfa = SESS_MFA_PASSED;
 	struct view *v = ctx_view(c);
-	view_strlist_set(v, "codes", (const char *const[]){codes[0], codes[1], codes[2], codes[3], codes[4],
-							   codes[5], codes[6], codes[7], codes[8], codes[9]},
+	view_strlist_set(v, "codes",
+			 (const char *const[]){codes[0], codes[1], codes[2], codes[3], codes[4], codes[5],
+					       codes[6], codes[7], codes[8], codes[9]},
 			 RECOVERY_COUNT);
 	const char *next = next_of(c, &f);
 	view_str(v, "next", next[0] ? next : is_admin(c) ? "/admin" : "/");
@@ -241,8 +243,8 @@ void page_login_mfa(struct ctx *c)
 	}
 	enum db_rc rc = DB_OK;
 	int left = -1;
-	enum mfa_result r = mfa_pass(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, f.v[CF_RECOVERY].s, c->now,
-				     c->req->ip, &left, &rc);
+	enum mfa_result r = mfa_pass(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, f.v[CF_RECOVERY].s,
+				     c->now, c->req->ip, &left, &rc);
 	if (r == MFA_STORE_ERR) {
 		ctx_store_error(c, rc);
 		return;
@@ -255,7 +257,8 @@ void page_login_mfa(struct ctx *c)
 	if (left >= 0) {
 		char msg[200];
 		snprintf(msg, sizeof(msg),
-			 "You signed in with a recovery code; %d %s left. If your phone is lost, turn two-factor "
+			 "You signed in with a recovery code; %d %s left. If your phone is lost, turn "
+			 "two-factor "
 			 "off and on again to get new ones.",
 			 left, left == 1 ? "is" : "are");
 		ctx_flash(c, msg);

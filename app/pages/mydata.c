@@ -151,7 +151,8 @@ void page_account_delete(struct ctx *c)
 	enum db_rc rc = account_erase(c->db, c->user.id, c->now, c->req->ip);
 	if (rc == DB_CONFLICT) {
 		fields_fail(&f, D_PASSWORD,
-			    "You are the last admin: make someone else an admin first, then delete your account.");
+			    "You are the last admin: make someone else an admin first, then delete your "
+			    "account.");
 		show(c, 409, &f);
 		return;
 	}

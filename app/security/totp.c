@@ -24,9 +24,10 @@ int totp_new_secret(char b32[TOTP_B32_LEN])
 	randombytes_buf(raw, sizeof(raw));
 	char *out = NULL;
 	size_t len = 0;
-	int rc = oath_ready() == 0 && oath_base32_encode((const char *)raw, sizeof(raw), &out, &len) == OATH_OK
-			 ? 0
-			 : -1;
+	int rc =
+		oath_ready() == 0 && oath_base32_encode((const char *)raw, sizeof(raw), &out, &len) == OATH_OK
+			? 0
+			: -1;
 	sodium_memzero(raw, sizeof(raw));
 	if (rc == 0 && len == TOTP_B32_LEN - 1)
 		memcpy(b32, out, TOTP_B32_LEN);

@@ -70,11 +70,13 @@ enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_
 	if (rc == DB_OK && enrolled)
 		rc = DB_CONFLICT;
 	if (rc == DB_NOTFOUND) {
-		sqlite3_stmt *st = DB_STMT(db, "INSERT INTO mfa(user_id, secret, created_at) VALUES (:u, :s, :now)");
+		sqlite3_stmt *st =
+			DB_STMT(db, "INSERT INTO mfa(user_id, secret, created_at) VALUES (:u, :s, :now)");
 		char row[32];
 		sealed_row(SEALED_MFA_SECRET, user_id, 0, row, sizeof(row));
 		rc = DB_ERR;
-		if (st && totp_new_secret(b32) == 0 && sealcol_bind(st, ":s", "mfa", "secret", row, b32) == 0) {
+		if (st && totp_new_secret(b32) == 0 &&
+		    sealcol_bind(st, ":s", "mfa", "secret", row, b32) == 0) {
 			db_bind_int(st, ":u", user_id);
 			db_bind_int(st, ":now", now);
 			rc = db_exec_step(db, st);
@@ -87,8 +89,8 @@ enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_
  * recovery) prove user_id's factor, in the state `confirmed` asks for?
  * On MFA_OK the step is remembered or the recovery code used up (*used
  * set); on MFA_WRONG one failure is counted. */
-static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, const char *code, const char *recovery,
-			     int64_t now, const char *ip, int *used, enum db_rc *rc)
+static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, const char *code,
+			     const char *recovery, int64_t now, const char *ip, int *used, enum db_rc *rc)
 {
 	char b32[TOTP_B32_LEN];
 	int enrolled = 0;
@@ -121,8 +123,9 @@ static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, cons
 		sodium_memzero(b32, sizeof(b32));
 		unsigned char h[RECOVERY_HASH_BYTES];
 		if (recovery_hash(user_id, recovery, h) == 0) {
-			sqlite3_stmt *st = DB_STMT(db, "UPDATE mfa_recovery SET used_at = :now "
-						       "WHERE user_id = :u AND code_hash = :h AND used_at IS NULL");
+			sqlite3_stmt *st =
+				DB_STMT(db, "UPDATE mfa_recovery SET used_at = :now "
+					    "WHERE user_id = :u AND code_hash = :h AND used_at IS NULL");
 			if (!st) {
 				*rc = DB_ERR;
 				return MFA_STORE_ERR;
@@ -160,8 +163,8 @@ static enum mfa_result finish(struct db *db, enum mfa_result r, enum db_rc *rc)
 }
 
 enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			  const char *code, int64_t now, const char *ip, char codes[RECOVERY_COUNT][RECOVERY_LEN],
-			  enum db_rc *rc)
+			  const char *code, int64_t now, const char *ip,
+			  char codes[RECOVERY_COUNT][RECOVERY_LEN], enum db_rc *rc)
 {
 	if (db_begin_to(db, rc) != 0)
 		return MFA_STORE_ERR;
@@ -183,7 +186,8 @@ enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char se
 		for (int i = 0; *rc == DB_OK && i < RECOVERY_COUNT; i++) {
 			unsigned char h[RECOVERY_HASH_BYTES];
 			recovery_new(codes[i]);
-			sqlite3_stmt *ins = DB_STMT(db, "INSERT INTO mfa_recovery(user_id, code_hash) VALUES (:u, :h)");
+			sqlite3_stmt *ins =
+				DB_STMT(db, "INSERT INTO mfa_recovery(user_id, code_hash) VALUES (:u, :h)");
 			if (!ins || recovery_hash(user_id, codes[i], h) != 0) {
 				*rc = DB_ERR;
 				break;
@@ -226,7 +230,8 @@ enum mfa_result mfa_pass(struct db *db, int64_t user_id, const unsigned char ses
 }
 
 enum mfa_result mfa_disable(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			    const char *code, const char *recovery, int64_t now, const char *ip, enum db_rc *rc)
+			    const char *code, const char *recovery, int64_t now, const char *ip,
+			    enum db_rc *rc)
 {
 	if (db_begin_to(db, rc) != 0)
 		return MFA_STORE_ERR;
@@ -259,7 +264,8 @@ enum mfa_result mfa_disable(struct db *db, int64_t user_id, const unsigned char 
 
 int mfa_recovery_left(struct db *db, int64_t user_id)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM mfa_recovery WHERE user_id = :u AND used_at IS NULL");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT count(*) FROM mfa_recovery WHERE user_id = :u AND used_at IS NULL");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":u", user_id);

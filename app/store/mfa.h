@@ -37,8 +37,8 @@ enum mfa_result {
  * be shown once and never again), the session sess becomes
  * SESS_MFA_PASSED and the audit says mfa_enrolled. */
 enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			  const char *code, int64_t now, const char *ip, char codes[RECOVERY_COUNT][RECOVERY_LEN],
-			  enum db_rc *rc);
+			  const char *code, int64_t now, const char *ip,
+			  char codes[RECOVERY_COUNT][RECOVERY_LEN], enum db_rc *rc);
 
 /* Own transaction. Pass user_id's second factor in session sess with a
  * TOTP code (code non-empty: a step later than the last accepted, within
@@ -55,7 +55,8 @@ enum mfa_result mfa_pass(struct db *db, int64_t user_id, const unsigned char ses
  * recovery code go, every session of the account but sess ends, sess
  * becomes SESS_MFA_NONE, and the audit says mfa_disabled. */
 enum mfa_result mfa_disable(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			    const char *code, const char *recovery, int64_t now, const char *ip, enum db_rc *rc);
+			    const char *code, const char *recovery, int64_t now, const char *ip,
+			    enum db_rc *rc);
 
 /* No transaction of its own (a read). How many unused recovery codes
  * user_id has, or -1. */

@@ -20,9 +20,18 @@ struct col {
 	enum sealed_id sid;
 	int key_a, key_b, plain;
 };
-#define NUM(n) {n, 'i', 0, 0, 0, 0}
-#define TXT(n) {n, 't', 0, 0, 0, 0}
-#define SEALED(n, sid, a, b, plain) {n, 's', sid, a, b, plain}
+#define NUM(n)                                                                                               \
+	{                                                                                                    \
+		n, 'i', 0, 0, 0, 0                                                                           \
+	}
+#define TXT(n)                                                                                               \
+	{                                                                                                    \
+		n, 't', 0, 0, 0, 0                                                                           \
+	}
+#define SEALED(n, sid, a, b, plain)                                                                          \
+	{                                                                                                    \
+		n, 's', sid, a, b, plain                                                                     \
+	}
 
 #define MAX_COLS 16
 
@@ -51,9 +60,10 @@ static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, cons
 				const struct sealed_col *sc = &sealed_cols[cols[i].sid];
 				char row[48];
 				sealed_row(cols[i].sid, sqlite3_column_int64(st, cols[i].key_a),
-					   cols[i].key_b >= 0 ? sqlite3_column_int64(st, cols[i].key_b) : 0, row,
-					   sizeof(row));
-				if (sealcol_open(st, i, cols[i].plain, sc->table, sc->column, row, &open[i]) != 0)
+					   cols[i].key_b >= 0 ? sqlite3_column_int64(st, cols[i].key_b) : 0,
+					   row, sizeof(row));
+				if (sealcol_open(st, i, cols[i].plain, sc->table, sc->column, row,
+						 &open[i]) != 0)
 					rc = DB_ERR;
 				f[i].text = buf_str(&open[i]);
 			}
@@ -76,34 +86,37 @@ static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, cons
 
 enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 {
-	static const struct col account[] = {NUM("id"), TXT("email"), TXT("display_name"), TXT("role"),
-					     NUM("created_at"), NUM("last_login_at")};
-	static const struct col profile[] = {TXT("team"),     TXT("job_title"), TXT("timezone"),
-					     TXT("bio"),      NUM("is_mentor"), NUM("capacity")};
+	static const struct col account[] = {NUM("id"),	  TXT("email"),	     TXT("display_name"),
+					     TXT("role"), NUM("created_at"), NUM("last_login_at")};
+	static const struct col profile[] = {TXT("team"), TXT("job_title"), TXT("timezone"),
+					     TXT("bio"),  NUM("is_mentor"), NUM("capacity")};
 	static const struct col topics[] = {TXT("kind"), TXT("topic")};
 	static const struct col requests[] = {
+		NUM("id"),	   TXT("my_role"),
+		TXT("other"),	   TXT("topic"),
+		TXT("goal"),	   TXT("format"),
+		TXT("cadence"),	   NUM("duration_min"),
+		NUM("weeks"),	   SEALED("message", SEALED_REQUEST_MESSAGE, 0, -1, 14),
+		TXT("status"),	   SEALED("reason", SEALED_REQUEST_REASON, 0, -1, 15),
+		NUM("created_at"), NUM("answered_at")};
+	static const struct col mentorships[] = {
 		NUM("id"),	    TXT("my_role"),
 		TXT("other"),	    TXT("topic"),
 		TXT("goal"),	    TXT("format"),
 		TXT("cadence"),	    NUM("duration_min"),
-		NUM("weeks"),	    SEALED("message", SEALED_REQUEST_MESSAGE, 0, -1, 14),
-		TXT("status"),	    SEALED("reason", SEALED_REQUEST_REASON, 0, -1, 15),
-		NUM("created_at"), NUM("answered_at")};
-	static const struct col mentorships[] = {
-		NUM("id"),	TXT("my_role"),	   TXT("other"),       TXT("topic"),
-		TXT("goal"),	TXT("format"),	   TXT("cadence"),     NUM("duration_min"),
-		NUM("weeks"),	TXT("started_on"), TXT("planned_end"), TXT("status"),
-		TXT("outcome"), SEALED("end_reason", SEALED_MENTORSHIP_END_REASON, 0, -1, 15), NUM("ended_at")};
-	static const struct col sessions[] = {
-		NUM("id"),
-		NUM("mentorship_id"),
-		TXT("held_on"),
-		NUM("duration_min"),
-		TXT("kind"),
-		TXT("labels"),
-		SEALED("agenda", SEALED_MEETING_AGENDA, 0, -1, 6),
-		SEALED("shared_notes", SEALED_MEETING_SHARED_NOTES, 0, -1, 7),
-		SEALED("my_private_note", SEALED_PRIVATE_NOTE, 0, 9, 8)};
+		NUM("weeks"),	    TXT("started_on"),
+		TXT("planned_end"), TXT("status"),
+		TXT("outcome"),	    SEALED("end_reason", SEALED_MENTORSHIP_END_REASON, 0, -1, 15),
+		NUM("ended_at")};
+	static const struct col sessions[] = {NUM("id"),
+					      NUM("mentorship_id"),
+					      TXT("held_on"),
+					      NUM("duration_min"),
+					      TXT("kind"),
+					      TXT("labels"),
+					      SEALED("agenda", SEALED_MEETING_AGENDA, 0, -1, 6),
+					      SEALED("shared_notes", SEALED_MEETING_SHARED_NOTES, 0, -1, 7),
+					      SEALED("my_private_note", SEALED_PRIVATE_NOTE, 0, 9, 8)};
 	static const struct col feedback[] = {NUM("session_id"),
 					      NUM("rating"),
 					      TXT("use_of_time"),
@@ -112,57 +125,60 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 					      SEALED("to_improve", SEALED_FEEDBACK_TO_IMPROVE, 0, 8, 5),
 					      SEALED("next_steps", SEALED_FEEDBACK_NEXT_STEPS, 0, 8, 6),
 					      NUM("created_at")};
-	static const struct col actions[] = {NUM("id"),
-					     NUM("session_id"),
-					     TXT("owner"),
-					     SEALED("body", SEALED_ACTION_ITEM, 0, -1, 3),
-					     NUM("done"),
-					     NUM("created_at")};
+	static const struct col actions[] = {NUM("id"),	   NUM("session_id"),
+					     TXT("owner"), SEALED("body", SEALED_ACTION_ITEM, 0, -1, 3),
+					     NUM("done"),  NUM("created_at")};
 	static const struct col prefs[] = {NUM("kinds_off_bits"), NUM("digest")};
 
 	enum db_rc rc = visit(DB_STMT(db, "SELECT id, email, display_name, role, created_at, "
 					  "coalesce(last_login_at, 0) FROM users WHERE id = :u"),
 			      uid, "account", account, N(account), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db, "SELECT team, job_title, timezone, bio, is_mentor, capacity FROM profiles "
-				       "WHERE user_id = :u"),
+		rc = visit(DB_STMT(db,
+				   "SELECT team, job_title, timezone, bio, is_mentor, capacity FROM profiles "
+				   "WHERE user_id = :u"),
 			   uid, "profile", profile, N(profile), fn, arg);
 	if (rc == DB_OK)
 		rc = visit(DB_STMT(db, "SELECT ut.kind, t.name FROM user_topics ut JOIN topics t ON t.id = "
 				       "ut.topic_id WHERE ut.user_id = :u ORDER BY ut.kind, t.name"),
 			   uid, "topics", topics, N(topics), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db, "SELECT r.id, CASE WHEN r.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
-				       "o.display_name, t.name, r.goal, r.format, r.cadence, r.duration_min, "
-				       "r.weeks, r.message_sealed, r.status, r.reason_sealed, r.created_at, "
-				       "coalesce(r.answered_at, 0), r.message, r.reason FROM requests r "
-				       "JOIN users o ON o.id = CASE WHEN r.mentee_id = :u THEN r.mentor_id "
-				       "ELSE r.mentee_id END JOIN topics t ON t.id = r.topic_id "
-				       "WHERE r.mentee_id = :u OR r.mentor_id = :u ORDER BY r.id"),
+		rc = visit(DB_STMT(db,
+				   "SELECT r.id, CASE WHEN r.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
+				   "o.display_name, t.name, r.goal, r.format, r.cadence, r.duration_min, "
+				   "r.weeks, r.message_sealed, r.status, r.reason_sealed, r.created_at, "
+				   "coalesce(r.answered_at, 0), r.message, r.reason FROM requests r "
+				   "JOIN users o ON o.id = CASE WHEN r.mentee_id = :u THEN r.mentor_id "
+				   "ELSE r.mentee_id END JOIN topics t ON t.id = r.topic_id "
+				   "WHERE r.mentee_id = :u OR r.mentor_id = :u ORDER BY r.id"),
 			   uid, "requests", requests, N(requests), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db, "SELECT m.id, CASE WHEN m.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
-				       "o.display_name, t.name, m.goal, m.format, m.cadence, m.duration_min, "
-				       "m.weeks, m.started_on, m.planned_end, m.status, coalesce(m.outcome, ''), "
-				       "m.end_reason_sealed, coalesce(m.ended_at, 0), m.end_reason "
-				       "FROM mentorships m JOIN users o ON o.id = CASE WHEN m.mentee_id = :u "
-				       "THEN m.mentor_id ELSE m.mentee_id END JOIN topics t ON t.id = m.topic_id "
-				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY m.id"),
+		rc = visit(DB_STMT(db,
+				   "SELECT m.id, CASE WHEN m.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
+				   "o.display_name, t.name, m.goal, m.format, m.cadence, m.duration_min, "
+				   "m.weeks, m.started_on, m.planned_end, m.status, coalesce(m.outcome, ''), "
+				   "m.end_reason_sealed, coalesce(m.ended_at, 0), m.end_reason "
+				   "FROM mentorships m JOIN users o ON o.id = CASE WHEN m.mentee_id = :u "
+				   "THEN m.mentor_id ELSE m.mentee_id END JOIN topics t ON t.id = m.topic_id "
+				   "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY m.id"),
 			   uid, "mentorships", mentorships, N(mentorships), fn, arg);
 	/* Only uid's own private note joins a session: the other's is never read. */
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db, "SELECT s.id, s.mentorship_id, s.held_on, s.duration_min, s.kind, s.labels, "
-				       "s.agenda, s.shared_notes, pn.body, :u FROM mentorships m "
-				       "JOIN meetings s ON s.mentorship_id = m.id "
-				       "LEFT JOIN private_notes pn ON pn.meeting_id = s.id AND pn.author_id = :u "
-				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
-			   uid, "sessions", sessions, N(sessions), fn, arg);
+		rc = visit(
+			DB_STMT(db,
+				"SELECT s.id, s.mentorship_id, s.held_on, s.duration_min, s.kind, s.labels, "
+				"s.agenda, s.shared_notes, pn.body, :u FROM mentorships m "
+				"JOIN meetings s ON s.mentorship_id = m.id "
+				"LEFT JOIN private_notes pn ON pn.meeting_id = s.id AND pn.author_id = :u "
+				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
+			uid, "sessions", sessions, N(sessions), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db, "SELECT f.meeting_id, f.rating, f.use_of_time, f.shared, f.went_well, "
-				       "f.to_improve, f.next_steps, f.created_at, f.author_id FROM mentorships m "
-				       "JOIN meetings s ON s.mentorship_id = m.id JOIN feedback f ON "
-				       "f.meeting_id = s.id AND f.author_id = :u "
-				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
+		rc = visit(DB_STMT(db,
+				   "SELECT f.meeting_id, f.rating, f.use_of_time, f.shared, f.went_well, "
+				   "f.to_improve, f.next_steps, f.created_at, f.author_id FROM mentorships m "
+				   "JOIN meetings s ON s.mentorship_id = m.id JOIN feedback f ON "
+				   "f.meeting_id = s.id AND f.author_id = :u "
+				   "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
 			   uid, "feedback", feedback, N(feedback), fn, arg);
 	if (rc == DB_OK)
 		rc = visit(DB_STMT(db, "SELECT a.id, a.meeting_id, a.owner, a.body, a.done, a.created_at "
@@ -170,8 +186,9 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
 			   uid, "action_items", actions, N(actions), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db, "SELECT coalesce(p.off, 0), coalesce(p.digest, 0) FROM (SELECT :u AS u) x "
-				       "LEFT JOIN notify_prefs p ON p.user_id = x.u"),
+		rc = visit(DB_STMT(db,
+				   "SELECT coalesce(p.off, 0), coalesce(p.digest, 0) FROM (SELECT :u AS u) x "
+				   "LEFT JOIN notify_prefs p ON p.user_id = x.u"),
 			   uid, "notification_prefs", prefs, N(prefs), fn, arg);
 	return rc;
 }
@@ -248,7 +265,8 @@ enum db_rc account_reactivate(struct db *db, int64_t id, int64_t admin_id, int64
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE users SET active = 1 WHERE id = :u AND active = 0 AND erased_at IS NULL");
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE users SET active = 1 WHERE id = :u AND active = 0 AND erased_at IS NULL");
 	rc = run(db, st, id, now);
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) != 1)
 		rc = DB_NOTFOUND;
@@ -263,7 +281,8 @@ enum db_rc account_reactivate(struct db *db, int64_t id, int64_t admin_id, int64
  * zeroed in the file instead of lingering in free pages. */
 static void secure_delete(struct db *db, int on)
 {
-	sqlite3_stmt *st = on ? DB_STMT(db, "PRAGMA secure_delete = ON") : DB_STMT(db, "PRAGMA secure_delete = OFF");
+	sqlite3_stmt *st =
+		on ? DB_STMT(db, "PRAGMA secure_delete = ON") : DB_STMT(db, "PRAGMA secure_delete = OFF");
 	if (st) {
 		sqlite3_step(st);
 		sqlite3_reset(st);
@@ -288,22 +307,26 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 	 * mentorships, so each delete runs on indexes. */
 	if (rc == DB_OK)
 		rc = run(db,
-			 DB_STMT(db, "DELETE FROM private_notes WHERE author_id = :u AND meeting_id IN (SELECT s.id "
+			 DB_STMT(db, "DELETE FROM private_notes WHERE author_id = :u AND meeting_id IN "
+				     "(SELECT s.id "
 				     "FROM mentorships m JOIN meetings s ON s.mentorship_id = m.id "
 				     "WHERE m.mentee_id = :u OR m.mentor_id = :u)"),
 			 uid, now);
 	if (rc == DB_OK)
 		rc = run(db,
-			 DB_STMT(db, "DELETE FROM feedback WHERE author_id = :u AND meeting_id IN (SELECT s.id "
-				     "FROM mentorships m JOIN meetings s ON s.mentorship_id = m.id "
-				     "WHERE m.mentee_id = :u OR m.mentor_id = :u)"),
+			 DB_STMT(db,
+				 "DELETE FROM feedback WHERE author_id = :u AND meeting_id IN (SELECT s.id "
+				 "FROM mentorships m JOIN meetings s ON s.mentorship_id = m.id "
+				 "WHERE m.mentee_id = :u OR m.mentor_id = :u)"),
 			 uid, now);
 	if (rc == DB_OK)
 		rc = run(db, DB_STMT(db, "DELETE FROM user_topics WHERE user_id = :u"), uid, now);
 	if (rc == DB_OK)
 		rc = run(db,
-			 DB_STMT(db, "UPDATE profiles SET team = '', job_title = '', bio = '', timezone = 'UTC', "
-				     "is_mentor = 0, capacity = 0, formats = 0, updated_at = :now WHERE user_id = :u"),
+			 DB_STMT(db,
+				 "UPDATE profiles SET team = '', job_title = '', bio = '', timezone = 'UTC', "
+				 "is_mentor = 0, capacity = 0, formats = 0, updated_at = :now WHERE user_id "
+				 "= :u"),
 			 uid, now);
 	static const char *const gone[] = {
 		"DELETE FROM sessions WHERE user_id = :u",
@@ -318,7 +341,8 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 		rc = run(db, db_stmt_literal(db, gone[i]), uid, now);
 	/* The throttle keys by address: the person's address leaves it too. */
 	if (rc == DB_OK) {
-		sqlite3_stmt *st = DB_STMT(db, "DELETE FROM auth_failures WHERE scope = 'acct' AND key IN (:e, :m)");
+		sqlite3_stmt *st =
+			DB_STMT(db, "DELETE FROM auth_failures WHERE scope = 'acct' AND key IN (:e, :m)");
 		char mkey[40];
 		snprintf(mkey, sizeof(mkey), "mfa:%lld", (long long)uid);
 		rc = st ? DB_OK : DB_ERR;
@@ -329,9 +353,10 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 		}
 	}
 	if (rc == DB_OK) {
-		sqlite3_stmt *st = DB_STMT(db, "UPDATE users SET email = 'erased-' || id || '@invalid', "
-					       "display_name = 'a former member', pw_hash = '!', role = 'member', "
-					       "active = 0, last_login_at = NULL, erased_at = :now WHERE id = :u");
+		sqlite3_stmt *st =
+			DB_STMT(db, "UPDATE users SET email = 'erased-' || id || '@invalid', "
+				    "display_name = 'a former member', pw_hash = '!', role = 'member', "
+				    "active = 0, last_login_at = NULL, erased_at = :now WHERE id = :u");
 		rc = run(db, st, uid, now);
 	}
 	if (rc == DB_OK)

@@ -87,9 +87,10 @@ enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64
 /* issue 16 */
 enum db_rc outbox_account_closed(struct db *db, int64_t mentorship_id, int64_t uid, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
-				       "SELECT :e, CASE WHEN mentor_id = :u THEN mentee_id ELSE mentor_id END, id, :now "
-				       "FROM mentorships WHERE id = :m AND :u IN (mentor_id, mentee_id)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+			    "SELECT :e, CASE WHEN mentor_id = :u THEN mentee_id ELSE mentor_id END, id, :now "
+			    "FROM mentorships WHERE id = :m AND :u IN (mentor_id, mentee_id)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":e", OB_ACCOUNT_CLOSED);

@@ -28,7 +28,8 @@ enum outbox_event {
 	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
 	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
 	/* issue 16 (security and data half): 20-24 */
-	OB_ACCOUNT_CLOSED = 20, /* the other of an active pair; ref: mentorship; ended because the account closed */
+	OB_ACCOUNT_CLOSED =
+		20, /* the other of an active pair; ref: mentorship; ended because the account closed */
 	OB_EVENT_MAX = 20,
 };
 

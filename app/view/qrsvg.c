@@ -19,8 +19,8 @@ int qrsvg_append(struct buf *out, const char *text, const char *alt)
 		   "shape-rendering=\"crispEdges\"><title id=\"qr-title\">",
 		   size, size, size * 5, size * 5);
 	html_escape(&s, alt);
-	buf_printf(&s, "</title><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", size,
-		   size);
+	buf_printf(&s, "</title><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+		   size, size);
 	/* One run of dark modules per h segment keeps the path short. */
 	for (int y = 0; y < q->width; y++) {
 		for (int x = 0; x < q->width;) {

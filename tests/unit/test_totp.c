@@ -126,12 +126,15 @@ static void replay_refused_through_the_store(void **state)
 	/* a recovery code: once, however it is typed */
 	char shout[RECOVERY_LEN];
 	for (size_t i = 0; i < RECOVERY_LEN; i++)
-		shout[i] = (char)((codes[3][i] >= 'a' && codes[3][i] <= 'z') ? codes[3][i] - 32 : codes[3][i]);
+		shout[i] =
+			(char)((codes[3][i] >= 'a' && codes[3][i] <= 'z') ? codes[3][i] - 32 : codes[3][i]);
 	assert_int_equal(mfa_pass(db, uid, sess, "", shout, now, "ip", &left, &rc), MFA_OK);
 	assert_int_equal(left, RECOVERY_COUNT - 1);
 	assert_int_equal(mfa_pass(db, uid, sess, "", codes[3], now, "ip", &left, &rc), MFA_WRONG);
-	assert_int_equal(mfa_pass(db, uid, sess, "", "aaaa-bbbb-cccc-dddd", now, "ip", &left, &rc), MFA_WRONG);
-	assert_int_equal(db_scalar(db, "SELECT count(*) FROM audit WHERE event = 'mfa_recovery_used'", -1), 1);
+	assert_int_equal(mfa_pass(db, uid, sess, "", "aaaa-bbbb-cccc-dddd", now, "ip", &left, &rc),
+			 MFA_WRONG);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM audit WHERE event = 'mfa_recovery_used'", -1),
+			 1);
 	/* wrong codes are counted like wrong passwords */
 	assert_true(db_scalar(db, "SELECT count(*) FROM auth_failures WHERE key LIKE 'mfa:%'", -1) > 0);
 
