@@ -31,3 +31,7 @@ ALTER TABLE sessions ADD COLUMN mfa INTEGER NOT NULL DEFAULT 0 CHECK (mfa IN (0,
 -- former member" with a placeholder address, so the other party's history
 -- still has someone in it; nothing else of the person stays.
 ALTER TABLE users ADD COLUMN erased_at INTEGER;
+
+-- Erasing an account removes the mail owed to it, and the sender's rows
+-- name the person: reached by this index, not a scan of every message.
+CREATE INDEX outbox_user ON outbox(user_id);
