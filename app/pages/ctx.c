@@ -120,12 +120,12 @@ static enum db_rc new_session(struct ctx *c, int64_t user_id, long max_age)
 
 enum db_rc ctx_sign_in(struct ctx *c, int64_t user_id)
 {
-	/* A token planted before sign-in must never become valid: the old row
-	 * goes, the signed-in session gets a token nobody has seen. */
 	/* issue 16: a new token for the same person (a password change)
 	 * keeps what this session proved; a sign-in with an account that has
 	 * a second factor owes its code. */
 	int mfa = c->has_session && c->sess.user_id == user_id ? c->sess.mfa : -1;
+	/* A token planted before sign-in must never become valid: the old row
+	 * goes, the signed-in session gets a token nobody has seen. */
 	if (c->has_session)
 		sess_delete(c->db, c->sess.hash);
 	c->has_session = 0;
