@@ -273,3 +273,28 @@ int mfa_recovery_left(struct db *db, int64_t user_id)
 	sqlite3_reset(st);
 	return n;
 }
+
+enum db_rc mfa_remove(struct db *db, int64_t user_id, int64_t now)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *a = DB_STMT(db, "DELETE FROM mfa WHERE user_id = :u");
+	sqlite3_stmt *b = DB_STMT(db, "DELETE FROM mfa_recovery WHERE user_id = :u");
+	rc = a && b ? DB_OK : DB_ERR;
+	if (rc == DB_OK) {
+		db_bind_int(a, ":u", user_id);
+		rc = db_exec_step(db, a);
+	}
+	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
+		rc = DB_NOTFOUND;
+	if (rc == DB_OK) {
+		db_bind_int(b, ":u", user_id);
+		rc = db_exec_step(db, b);
+	}
+	if (rc == DB_OK)
+		rc = sess_delete_user(db, user_id, NULL);
+	if (rc == DB_OK)
+		rc = audit_add(db, now, "mfa_disabled", 0, user_id, NULL, "by the operator");
+	return db_end(db, rc);
+}

@@ -58,6 +58,13 @@ enum mfa_result mfa_disable(struct db *db, int64_t user_id, const unsigned char 
 			    const char *code, const char *recovery, int64_t now, const char *ip,
 			    enum db_rc *rc);
 
+/* Own transaction: the operator's way back in when an admin lost both
+ * the app and the recovery codes (tandem mfa-off): user_id's secret and
+ * recovery codes go, every session of the account ends, and the audit
+ * says mfa_disabled "by the operator". DB_OK, DB_NOTFOUND (no second
+ * factor to remove) or an error. */
+enum db_rc mfa_remove(struct db *db, int64_t user_id, int64_t now);
+
 /* No transaction of its own (a read). How many unused recovery codes
  * user_id has, or -1. */
 int mfa_recovery_left(struct db *db, int64_t user_id);

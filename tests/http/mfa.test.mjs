@@ -5,8 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, Client, login, signup, adminClient, enrolMfa, totp, GOOD_PW, ROOT } from '../lib/server.mjs';
+import { startServer, Client, login, signup, adminClient, enrolMfa, totp, GOOD_PW, ROOT, BIN } from '../lib/server.mjs';
 
 /** Every admin route of the one route table, {id} filled in. */
 function adminRoutes() {
@@ -229,5 +230,28 @@ test('TANDEM_ADMIN_MFA=optional: an admin without a factor reaches /admin; one w
     const { c: m2, location: l2 } = await passwordStep(srv, 'member@example.com');
     assert.match(l2, /^\/login\/mfa/);
     assert.equal((await m2.get('/')).status, 303);
+  } finally { await srv.stop(); }
+});
+
+test('tandem mfa-off: the operator removes a lost second factor; the sessions of the account end; audited', async () => {
+  const srv = await startServer();
+  try {
+    const admin = await adminClient(srv, 'lost@example.com');
+    const run = (email) => spawnSync(BIN, ['mfa-off', '--email', email], { env: srv.env, encoding: 'utf8' });
+    const none = run('nobody@example.com');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no account with a second factor/);
+    const ok = run('lost@example.com');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(srv.sql('SELECT count(*) FROM mfa'), '0');
+    assert.equal(srv.sql('SELECT count(*) FROM mfa_recovery'), '0');
+    assert.equal(srv.sql("SELECT detail FROM audit WHERE event = 'mfa_disabled'"), 'by the operator');
+    assert.equal((await admin.get('/')).status, 303, 'every session of the account ended');
+    // the password alone signs in again; the admin pages ask to enrol
+    const { location } = await passwordStep(srv, 'lost@example.com');
+    assert.equal(location, '/admin/users', 'no code is asked: the sign-in goes straight on');
+    const c = await login(srv, 'lost@example.com');
+    assert.equal((await c.get('/admin')).headers.location, '/account/mfa?next=/admin');
+    assert.equal(run('lost@example.com').status, 1, 'nothing left to remove');
   } finally { await srv.stop(); }
 });
