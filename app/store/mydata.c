@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/notifykind.h"
 #include "store/audit.h"
 #include "store/directory.h"
 #include "store/outbox.h"
@@ -84,6 +85,32 @@ static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, cons
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* One row per kind of mail (core/notifykind.h): whether it is sent, and
+ * whether as a daily digest. No row stored means every kind on, at once. */
+static enum db_rc prefs_rows(struct db *db, int64_t uid, mydata_fn fn, void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT off, digest FROM notify_prefs WHERE user_id = :u");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	int r = sqlite3_step(st);
+	int64_t off = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t digest = r == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_rc_from(r);
+	for (int k = 0; k < NOTIFY_KIND_COUNT; k++) {
+		struct mydata_field f[3] = {
+			{.name = "kind", .text = notify_kind_names[k]},
+			{.name = "on", .num = !((off >> k) & 1), .is_num = 1},
+			{.name = "daily_digest", .num = digest, .is_num = 1},
+		};
+		if (fn(arg, "notification_prefs", f, 3) != 0)
+			return DB_ERR;
+	}
+	return DB_OK;
+}
+
 enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 {
 	static const struct col account[] = {NUM("id"),	  TXT("email"),	     TXT("display_name"),
@@ -128,7 +155,6 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 	static const struct col actions[] = {NUM("id"),	   NUM("session_id"),
 					     TXT("owner"), SEALED("body", SEALED_ACTION_ITEM, 0, -1, 3),
 					     NUM("done"),  NUM("created_at")};
-	static const struct col prefs[] = {NUM("kinds_off_bits"), NUM("digest")};
 
 	enum db_rc rc = visit(DB_STMT(db, "SELECT id, email, display_name, role, created_at, "
 					  "coalesce(last_login_at, 0) FROM users WHERE id = :u"),
@@ -186,10 +212,7 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
 			   uid, "action_items", actions, N(actions), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db,
-				   "SELECT coalesce(p.off, 0), coalesce(p.digest, 0) FROM (SELECT :u AS u) x "
-				   "LEFT JOIN notify_prefs p ON p.user_id = x.u"),
-			   uid, "notification_prefs", prefs, N(prefs), fn, arg);
+		rc = prefs_rows(db, uid, fn, arg);
 	return rc;
 }
 

@@ -72,6 +72,7 @@ test('export: a JSON attachment of what I may read, my private note decrypted, n
     assert.equal(session.agenda, `${C}-agenda`);
     assert.equal(data.feedback[0].went_well, `${C}-went-well`);
     assert.equal(data.action_items[0].body, `${C}-action`);
+    assert.deepEqual(data.notification_prefs.find((x) => x.kind === 'request_new'), { kind: 'request_new', on: 1, daily_digest: 0 });
     assert.doesNotMatch(r.body, new RegExp(`${C}-mentor-private`), 'the other person\'s private note is never exported');
     // the mentor's export: their own note, not the mentee's, and no feedback they did not write
     const m = JSON.parse((await p.mentor.get('/account/export')).body);
