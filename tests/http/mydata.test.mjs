@@ -123,17 +123,24 @@ test('deleting my account: password checked; no trace of my private note or addr
     assert.match((await p.mentor.get(p.s)).body, new RegExp(`${C}-mentor-private`), 'the mentor keeps their own note');
     assert.equal(srv.sql("SELECT count(*) FROM audit WHERE event = 'account_erased'"), '1');
 
-    // the raw files, after the server's last checkpoint
+    // the raw files: live, after a checkpoint that empties the WAL of the
+    // frames written before the deletion; then after the server's last one
+    const needles = [Buffer.from(p.menteeEmail), Buffer.from(cipher.slice(0, 64), 'hex'), Buffer.from(`${C}-mentee-private`)];
+    const scan = (when) => {
+      const files = ['tandem.db', 'tandem.db-wal'].map((f) => join(srv.data, f)).filter(existsSync);
+      assert.ok(files.length >= 1);
+      for (const f of files) {
+        const raw = readFileSync(f);
+        for (const n of needles) assert.equal(raw.indexOf(n), -1, `${when}: ${n.toString('hex').slice(0, 16)}… found in ${f}`);
+      }
+      return files;
+    };
+    assert.equal(srv.sql('PRAGMA wal_checkpoint(TRUNCATE)').split('|')[0], '0', 'the checkpoint was not blocked');
+    scan('live');
     await srv.stop({ keep: true });
     stopped = true;
-    const files = ['tandem.db', 'tandem.db-wal'].map((f) => join(srv.data, f)).filter(existsSync);
+    const files = scan('stopped');
     const log = srv.finalLog;
-    const needles = [Buffer.from(p.menteeEmail), Buffer.from(cipher.slice(0, 64), 'hex'), Buffer.from(`${C}-mentee-private`)];
-    for (const f of files) {
-      const raw = readFileSync(f);
-      for (const n of needles) assert.equal(raw.indexOf(n), -1, `${n.toString('hex').slice(0, 16)}… found in ${f}`);
-    }
-    assert.ok(files.length >= 1);
     assert.ok(!log.includes(p.menteeEmail), 'the address is not in the log');
     assert.ok(!log.includes(C), 'no note text in the log');
     // the same check finds what is still there: the mentor's address
