@@ -2,13 +2,13 @@
 # both start with `deps`, which installs every Debian package we use.
 
 SHELL := /bin/bash
-PKGS := gcc make pkg-config nginx-light libfcgi-dev libctpl-dev libsodium-dev \
+PKGS := gcc make pkg-config nginx-light libfcgi-dev libctpl-dev libsodium-dev liboath-dev libqrencode-dev \
         libsqlite3-dev libcmocka-dev libcrack2-dev cracklib-runtime wrk \
         chromium nodejs python3 sqlite3 curl tzdata libcurl4-openssl-dev \
         python3-aiosmtpd python3-icalendar libseccomp-dev
 FUZZ_PKGS := clang libclang-rt-14-dev
 
-PC_LIBS := ctpl libsodium sqlite3 libcurl libseccomp
+PC_LIBS := ctpl libsodium sqlite3 libcurl libseccomp liboath libqrencode
 CPPFLAGS := -Iapp -D_GNU_SOURCE $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
 WARN := -std=c17 -Wall -Wextra -Wformat=2 -Werror
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE

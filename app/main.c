@@ -23,6 +23,8 @@
 #include "store/rekey.h"
 #include "store/migrate.h"
 #include "store/seed.h"
+#include "store/mfa.h"
+#include "store/users.h"
 
 #ifndef TANDEM_VERSION
 #define TANDEM_VERSION "dev"
@@ -35,8 +37,31 @@ static int usage(void)
 		"              | backup FILE | restore FILE | check [FILE] | rotate-key | drop-retired-keys\n"
 		"              | seed-demo [--members N] [--mentors M]\n"
 		"              | seed-demo --bench-sessions N --tokens FILE (a demo, server stopped) | "
-		"version\n");
+		"version\n"
+		"              | mfa-off --email E (an account's second factor removed: issue 16)\n");
 	return 2;
+}
+
+/* issue 16: an admin who lost both the authenticator app and the
+ * recovery codes gets back in through whoever runs the server. */
+static int cmd_mfa_off(const struct config *cfg, const char *email)
+{
+	struct db *db = db_open(cfg->db_path);
+	if (!db)
+		return 1;
+	struct user u;
+	enum db_rc rc = user_by_email(db, email, &u);
+	if (rc == DB_OK)
+		rc = mfa_remove(db, u.id, clock_now());
+	db_close(db);
+	if (rc == DB_NOTFOUND) {
+		fprintf(stderr, "tandem: no account with a second factor has the address %s\n", email);
+		return 1;
+	}
+	if (rc != DB_OK)
+		return 1;
+	printf("two-factor sign-in removed for %s; every session of the account ended\n", email);
+	return 0;
 }
 
 static int cmd_migrate(const struct config *cfg)
@@ -416,6 +441,8 @@ int main(int argc, char **argv)
 		       members, mentors, SEED_PASSWORD, mentors + 1);
 		return 0;
 	}
+	if (strcmp(argv[1], "mfa-off") == 0 && argc == 4 && strcmp(argv[2], "--email") == 0)
+		return cmd_mfa_off(&cfg, argv[3]);
 	if (strcmp(argv[1], "create-admin") == 0) {
 		const char *email = NULL, *name = NULL;
 		for (int i = 2; i + 1 < argc; i += 2) {

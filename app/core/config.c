@@ -208,6 +208,13 @@ int config_load(struct config *cfg)
 	}
 	if (mail_config(cfg) != 0)
 		return -1;
+	/* issue 16: anything but "optional" keeps the second factor required. */
+	const char *mfa = getenv("TANDEM_ADMIN_MFA");
+	cfg->admin_mfa_required = !(mfa && strcmp(mfa, "optional") == 0);
+	if (mfa && *mfa && strcmp(mfa, "optional") != 0 && strcmp(mfa, "required") != 0) {
+		fprintf(stderr, "tandem: TANDEM_ADMIN_MFA must be required or optional (got \"%s\")\n", mfa);
+		return -1;
+	}
 	const char *u = getenv("TANDEM_USER");
 	snprintf(cfg->user, sizeof(cfg->user), "%s", u && *u ? u : "tandem");
 	clock_set_data_dir(cfg->data);

@@ -37,6 +37,9 @@ struct config {
 	/* $TANDEM_MAIL_FROM: the sender address; default tandem@ the base URL's host. */
 	char mail_from[320];
 	char mail_host[256]; /* the base URL's host: Message-IDs and calendar UIDs */
+	/* issue 16: $TANDEM_ADMIN_MFA: "required" (default, 1) or "optional"
+	 * (0): whether an admin must have and pass a second factor for /admin. */
+	int admin_mfa_required;
 };
 
 /* Fill cfg from the environment. Returns 0, or -1 after printing why to

@@ -25,6 +25,9 @@ enum route_flags {
 	 * no Origin, so a mail client's RFC 8058 one-click POST works. Only
 	 * the unsubscribe link has it (tests/unit/test_escape_route.c). */
 	ROUTE_TOKEN_AUTH = 16,
+	/* issue 16: answers a session still owing its second factor
+	 * (/login/mfa, /logout); every other route refuses such a session. */
+	ROUTE_MFA_STEP = 32,
 };
 
 #define ROUTE_MAX_IDS 2

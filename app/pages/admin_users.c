@@ -62,7 +62,12 @@ static void user_line(void *arg, const struct user_row *u)
 	view_str(v, "note", u->id == lines->c->user.id ? "you" : "");
 	view_str(v, "new_role", admin ? "member" : "admin");
 	view_str(v, "role_button", admin ? "Make member" : "Make admin");
-	if (view_render(v, actions ? "_admin_user_row" : "_admin_user_row_plain", &lines->html) != 0)
+	/* issue 16: a deactivated account (not an erased one) can come back. */
+	int erased = strncmp(u->email, "erased-", 7) == 0 && strstr(u->email, "@invalid") != NULL;
+	const char *tpl = actions						? "_admin_user_row"
+			  : !u->active && u->id != lines->c->user.id && !erased ? "_admin_user_row_inactive"
+										: "_admin_user_row_plain";
+	if (view_render(v, tpl, &lines->html) != 0)
 		lines->failed = 1;
 	lines->rows++;
 	lines->last_id = u->id;

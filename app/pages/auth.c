@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "http/form.h"
 #include "pages/account_form.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
@@ -196,7 +197,16 @@ void page_login(struct ctx *c)
 	}
 	if (newknown[0])
 		resp_known_cookie(c->resp, newknown, KNOWN_SECONDS);
-	resp_redirect(c->resp, local_path(f.v[LG_NEXT].s) ? f.v[LG_NEXT].s : "/");
+	const char *next = local_path(f.v[LG_NEXT].s) ? f.v[LG_NEXT].s : "/";
+	if (c->sess.mfa == SESS_MFA_PENDING) { /* issue 16: the code comes next */
+		struct buf to = {0};
+		buf_puts(&to, "/login/mfa?next=");
+		form_encode(&to, next, "/");
+		resp_redirect(c->resp, buf_str(&to));
+		buf_free(&to);
+		return;
+	}
+	resp_redirect(c->resp, next);
 }
 
 void page_logout(struct ctx *c)

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "http/form.h"
 #include "security/token.h"
+#include "store/mfa.h"
 
 /* The longest flash message kept (decoded). */
 #define FLASH_MAX 512
@@ -119,13 +120,26 @@ static enum db_rc new_session(struct ctx *c, int64_t user_id, long max_age)
 
 enum db_rc ctx_sign_in(struct ctx *c, int64_t user_id)
 {
+	/* issue 16: a new token for the same person (a password change)
+	 * keeps what this session proved; a sign-in with an account that has
+	 * a second factor owes its code. */
+	int mfa = c->has_session && c->sess.user_id == user_id ? c->sess.mfa : -1;
 	/* A token planted before sign-in must never become valid: the old row
 	 * goes, the signed-in session gets a token nobody has seen. */
 	if (c->has_session)
 		sess_delete(c->db, c->sess.hash);
 	c->has_session = 0;
+	if (mfa < 0) {
+		int enrolled = mfa_enrolled(c->db, user_id);
+		if (enrolled < 0)
+			return DB_ERR;
+		mfa = enrolled ? SESS_MFA_PENDING : SESS_MFA_NONE;
+	}
 	enum db_rc rc = new_session(c, user_id, (long)c->cfg->session_hours * 3600);
+	if (rc == DB_OK && mfa != SESS_MFA_NONE)
+		rc = sess_set_mfa(c->db, c->sess.hash, mfa);
 	if (rc == DB_OK) {
+		c->sess.mfa = mfa;
 		c->signed_in = user_by_id(c->db, user_id, &c->user) == DB_OK;
 	}
 	return rc;

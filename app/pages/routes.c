@@ -9,7 +9,7 @@ const struct route routes[] = {
 	{"POST", "/signup", page_signup, ACCESS_PUBLIC, ROUTE_SLOW},
 	{"GET", "/login", page_login_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
 	{"POST", "/login", page_login, ACCESS_PUBLIC, ROUTE_SLOW},
-	{"POST", "/logout", page_logout, ACCESS_MEMBER, 0},
+	{"POST", "/logout", page_logout, ACCESS_MEMBER, ROUTE_MFA_STEP},
 	{"GET", "/setup", page_setup_form, ACCESS_PUBLIC, 0},
 	{"POST", "/setup", page_setup, ACCESS_PUBLIC, ROUTE_SLOW},
 	{"GET", "/account/password", page_password_form, ACCESS_MEMBER, 0},
@@ -69,6 +69,17 @@ const struct route routes[] = {
 	 0},
 	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
+	/* issue 16: the second factor (the front controller asks for it on
+	 * every ACCESS_ADMIN route), my data, reactivation */
+	{"GET", "/account/mfa", page_mfa_form, ACCESS_MEMBER, 0},
+	{"POST", "/account/mfa", page_mfa_enrol, ACCESS_MEMBER, 0},
+	{"POST", "/account/mfa/disable", page_mfa_disable, ACCESS_MEMBER, 0},
+	{"GET", "/login/mfa", page_login_mfa_form, ACCESS_MEMBER, ROUTE_MFA_STEP},
+	{"POST", "/login/mfa", page_login_mfa, ACCESS_MEMBER, ROUTE_MFA_STEP},
+	{"GET", "/account/data", page_mydata, ACCESS_MEMBER, 0},
+	{"GET", "/account/export", page_account_export, ACCESS_MEMBER, 0},
+	{"POST", "/account/delete", page_account_delete, ACCESS_MEMBER, ROUTE_SLOW},
+	{"POST", "/admin/users/{id}/reactivate", page_admin_user_reactivate, ACCESS_ADMIN, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -74,5 +74,15 @@ void page_notifications_calendar(struct ctx *c);
 void page_unsubscribe_form(struct ctx *c);
 void page_unsubscribe(struct ctx *c);
 void page_calendar_feed(struct ctx *c);
+/* issue 16 */
+void page_mfa_form(struct ctx *c);
+void page_mfa_enrol(struct ctx *c);
+void page_mfa_disable(struct ctx *c);
+void page_login_mfa_form(struct ctx *c);
+void page_login_mfa(struct ctx *c);
+void page_mydata(struct ctx *c);
+void page_account_export(struct ctx *c);
+void page_account_delete(struct ctx *c);
+void page_admin_user_reactivate(struct ctx *c);
 
 #endif

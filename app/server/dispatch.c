@@ -6,6 +6,7 @@
 
 #include "pages/routes.h"
 #include "security/token.h"
+#include "store/mfa.h"
 
 /* Find the request's session, if it has one. DB_OK (with or without a
  * session), or the store error that kept it from being read: that is not
@@ -62,6 +63,23 @@ static int csrf_ok(struct ctx *c)
 	return sodium_memcmp(got, c->sess.csrf, TOKEN_BYTES) == 0;
 }
 
+/* issue 16: the second factor is owed before this route: a GET goes to
+ * where it is given (`to`, coming back here after), a POST is refused. */
+static void second_factor_owed(struct ctx *c, int is_post, const char *to)
+{
+	if (is_post) {
+		ctx_error(c, 403,
+			  "This needs your second factor first: enter the code from your authenticator app, "
+			  "then repeat what you did.");
+		return;
+	}
+	struct buf next = {0};
+	buf_printf(&next, "%s?next=", to);
+	form_encode(&next, c->req->path, "/");
+	resp_redirect(c->resp, buf_str(&next));
+	buf_free(&next);
+}
+
 void dispatch(struct ctx *c)
 {
 	struct request *r = c->req;
@@ -107,9 +125,29 @@ void dispatch(struct ctx *c)
 		}
 		return;
 	}
+	/* issue 16: a session that owes its second factor reaches nothing
+	 * but the code's page and sign-out. */
+	if (rt->access != ACCESS_PUBLIC && c->sess.mfa == SESS_MFA_PENDING && !(rt->flags & ROUTE_MFA_STEP)) {
+		second_factor_owed(c, is_post, "/login/mfa");
+		return;
+	}
 	if (rt->access == ACCESS_ADMIN && strcmp(c->user.role, "admin") != 0) {
 		ctx_error(c, 403, "This page is for program admins.");
 		return;
+	}
+	/* issue 16: here, so no admin route can forget it. Required: every
+	 * admin enrols and passes the code each session; optional: an admin
+	 * who enrolled still passes it. */
+	if (rt->access == ACCESS_ADMIN && c->sess.mfa != SESS_MFA_PASSED) {
+		int enrolled = mfa_enrolled(c->db, c->user.id);
+		if (enrolled < 0) {
+			ctx_store_error(c, DB_ERR);
+			return;
+		}
+		if (enrolled || c->cfg->admin_mfa_required) {
+			second_factor_owed(c, is_post, enrolled ? "/login/mfa" : "/account/mfa");
+			return;
+		}
 	}
 	/* A token route's POST (the unsubscribe link's one click from a mail
 	 * client) carries no cookie, CSRF token or Origin: the signed token in

@@ -20,6 +20,7 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_FEEDBACK_OWED: return NOTIFY_FEEDBACK;
 	case OB_SURVEY_INVITE:
 	case OB_SURVEY_REMINDER: return NOTIFY_SURVEY;
+	case OB_ACCOUNT_CLOSED: return NOTIFY_MENTORSHIP; /* issue 16 */
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -78,6 +79,22 @@ enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64
 	db_bind_int(st, ":start", OB_MS_STARTED);
 	db_bind_int(st, ":ending", OB_MS_ENDING);
 	db_bind_int(st, ":before", OUTBOX_ENDING_BEFORE);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+/* issue 16 */
+enum db_rc outbox_account_closed(struct db *db, int64_t mentorship_id, int64_t uid, int64_t now)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+			    "SELECT :e, CASE WHEN mentor_id = :u THEN mentee_id ELSE mentor_id END, id, :now "
+			    "FROM mentorships WHERE id = :m AND :u IN (mentor_id, mentee_id)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", OB_ACCOUNT_CLOSED);
+	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", mentorship_id);
 	return db_exec_step(db, st);
@@ -329,6 +346,8 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 			return rc;
 		f->at = r->at;
 		return 1;
+	case OB_ACCOUNT_CLOSED: /* issue 16: told even though it ended */
+		return ms_facts(db, r->ref, r->user_id, f, plan, &active);
 	case OB_FEEDBACK_OWED: {
 		int64_t mid = 0, given = 0;
 		rc = id_lookup(DB_STMT(db, "SELECT s.mentorship_id FROM meetings s JOIN mentorships m ON "

@@ -27,7 +27,10 @@ enum outbox_event {
 	OB_FEEDBACK_OWED = 11,	 /* each of the pair; ref: session; due an hour after logging */
 	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
 	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
-	OB_EVENT_MAX = 13,
+	/* issue 16 (security and data half): 20-24 */
+	OB_ACCOUNT_CLOSED =
+		20, /* the other of an active pair; ref: mentorship; ended because the account closed */
+	OB_EVENT_MAX = 20,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)
@@ -63,6 +66,10 @@ enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t ment
 /* The survey invitations of a mentorship that just ended: each invited
  * person hears now, and once more a week later if still unanswered. */
 enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now);
+
+/* issue 16: mentorship mid ended because uid's account closed: the other
+ * of the pair hears (OB_ACCOUNT_CLOSED). */
+enum db_rc outbox_account_closed(struct db *db, int64_t mentorship_id, int64_t uid, int64_t now);
 
 /* --- The sender's side. --- */
 

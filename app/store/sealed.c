@@ -40,6 +40,10 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	/* The agenda written ahead is sealed for the one planned session
 	 * (mentorship:plan_no): it cannot surface on the next one. */
 	[SEALED_NEXT_AGENDA] = BY_PAIR("mentorships", "next_agenda", "next_agenda", "id", "plan_no"),
+	/* issue 16: an account's TOTP secret (base32), sealed for its user id. */
+	[SEALED_MFA_SECRET] = {"mfa", "secret", "secret", SEALED_KEY_ID,
+			       "SELECT user_id, 0, secret FROM mfa WHERE secret IS NOT NULL",
+			       "UPDATE mfa SET secret = :s WHERE user_id = :a AND :b = 0"},
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)

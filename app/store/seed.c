@@ -336,6 +336,11 @@ int seed_bench_sessions(struct db *db, int n, int64_t now, FILE *out)
 		token_hash(raw, hash);
 		struct session s;
 		rc = sess_create(db, hash, uid, now, &s);
+		/* issue 16: the bench measures the admin pages, not the code
+		 * step: its sessions count as having passed the second factor
+		 * (the demo's admins have none; a real sign-in still asks). */
+		if (rc == DB_OK)
+			rc = sess_set_mfa(db, hash, SESS_MFA_PASSED);
 		token_encode(s.csrf, TOKEN_BYTES, csrf, sizeof(csrf));
 		char meetings[256] = "-", mentors[256] = "-";
 		if (ms) {

@@ -30,12 +30,12 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
 		       int64_t absolute, struct session *s, struct user *u)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
-			    "coalesce(u.active, 1), u.id, u.email, "
-			    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0) "
-			    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
-			    "WHERE s.token_hash = :h");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
+		    "coalesce(u.active, 1), u.id, u.email, "
+		    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0), s.mfa "
+		    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
+		    "WHERE s.token_hash = :h");
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
@@ -52,6 +52,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	s->created_at = sqlite3_column_int64(st, 2);
 	s->last_seen = sqlite3_column_int64(st, 3);
 	int active = sqlite3_column_int(st, 4);
+	s->mfa = sqlite3_column_int(st, 12);
 	if (u && s->user_id)
 		user_from_row(st, 5, u);
 	sqlite3_reset(st);
@@ -111,4 +112,14 @@ void sess_purge(struct db *db, int64_t now, int64_t idle, int64_t absolute)
 	db_bind_int(st, ":abs", now - absolute);
 	db_bind_int(st, ":pre", now - PRESESSION_SECONDS);
 	db_exec_step(db, st);
+}
+
+enum db_rc sess_set_mfa(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int state)
+{
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE sessions SET mfa = :m WHERE token_hash = :h");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":m", state);
+	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
+	return db_exec_step(db, st);
 }

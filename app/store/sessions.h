@@ -16,7 +16,20 @@ struct session {
 	int64_t user_id; /* 0 for a pre-session */
 	unsigned char csrf[TOKEN_BYTES];
 	int64_t created_at, last_seen;
+	int mfa; /* issue 16: enum sess_mfa */
 };
+
+/* issue 16: where this session stands with the account's second factor. */
+enum sess_mfa {
+	SESS_MFA_NONE = 0,    /* none asked (no factor, or not yet asked this session) */
+	SESS_MFA_PENDING = 1, /* the account has one and the code is owed: only /login/mfa, /logout */
+	SESS_MFA_PASSED = 2,  /* a code or recovery code was accepted in this session */
+};
+
+/* No transaction of its own: one statement, inside the caller's
+ * transaction or autocommitted alone. Set the session's second-factor
+ * state (enum sess_mfa). DB_OK or an error. */
+enum db_rc sess_set_mfa(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int state);
 
 /* No transaction of its own: one statement, inside the caller's
  * transaction or autocommitted alone. Create a session row for user_id (0:

@@ -6,6 +6,7 @@
 
 #include "store/audit.h"
 #include "store/directory.h"
+#include "store/mydata.h"
 
 void user_from_row(sqlite3_stmt *st, int f, struct user *u)
 {
@@ -269,6 +270,10 @@ enum db_rc user_change(struct db *db, int64_t id, const char *role, int64_t admi
 		return DB_CONFLICT;
 	}
 	rc = role ? user_set_role(db, id, role) : user_deactivate(db, id);
+	/* issue 16: deactivation closes the account for the people it was
+	 * mentoring with (store/mydata.h). */
+	if (rc == DB_OK && !role)
+		rc = account_close(db, id, now);
 	if (rc == DB_OK)
 		rc = audit_add(db, now, role ? "role_changed" : "user_deactivated", admin_id, id, ip, role);
 	return db_end(db, rc);

@@ -69,7 +69,8 @@ enum db_rc user_page(struct db *db, const struct user_query *q, int max,
 /* Own transaction: an admin (admin_id, from ip) sets account id's role, or
  * deactivates it when role is NULL, with an audit line; u gets the account
  * as it was. Checked in the same transaction, the change never leaves the
- * program without an active admin. DB_OK; DB_NOTFOUND when there is no
+ * program without an active admin. Deactivation also closes the account
+ * for others (store/mydata.h account_close, issue 16). DB_OK; DB_NOTFOUND when there is no
  * such account; DB_CONFLICT when it would remove the last active admin
  * (nothing changed); DB_BUSY or DB_ERR. */
 enum db_rc user_change(struct db *db, int64_t id, const char *role, int64_t admin_id, int64_t now,

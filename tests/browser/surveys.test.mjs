@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, signup, login } from '../lib/server.mjs';
+import { startServer, signup, login, nextTotp } from '../lib/server.mjs';
 import { launch, shot, assertAccessible } from '../lib/browser.mjs';
 
 let srv, b;
@@ -55,7 +55,14 @@ test('answer the post-program survey; an admin reads the results and downloads t
   await admin.getByLabel('Work email').fill('olu@example.com');
   await admin.getByLabel('Password').fill('amber otter quietly sings');
   await admin.getByRole('button', { name: 'Sign in' }).click();
+  // issue 16: an admin enrols in two-factor sign-in before the admin pages
   await admin.goto(srv.base + '/admin');
+  await admin.waitForURL('**/account/mfa?next=/admin');
+  const secret = (await admin.locator('#secret').innerText()).replace(/\s/g, '');
+  await admin.getByLabel('The 6-digit code your app shows now').fill(await nextTotp(srv, secret));
+  await admin.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await admin.getByRole('link', { name: 'I have saved them, continue' }).click();
+  await admin.waitForURL('**/admin');
   await shot(admin, '24-admin-overview');
   await assertAccessible(admin, 'admin overview');
   await admin.getByRole('link', { name: 'Surveys' }).first().click();

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, request, Client, signup, login, adminClient, postRoutes, GOOD_PW } from '../lib/server.mjs';
+import { startServer, request, Client, signup, login, adminClient, enrolMfa, postRoutes, GOOD_PW } from '../lib/server.mjs';
 import { uniqueEmail, reEscape } from '../lib/fixtures.mjs';
 
 let srv;
@@ -243,6 +243,9 @@ test('roles: members get 403 on admin pages; the last admin cannot be demoted or
   // promote, then deactivate the member: their session dies at once
   const mid = srv.sql("SELECT id FROM users WHERE email = 'member@example.com'");
   assert.equal((await admin.post(`/admin/users/${mid}/role`, { role: 'admin' })).status, 303);
+  // a new admin enrols in two-factor sign-in before the admin pages open
+  assert.equal((await m.get('/admin')).headers.location, '/account/mfa?next=/admin');
+  await enrolMfa(m);
   assert.equal((await m.get('/admin')).status, 200);
   assert.equal((await admin.post(`/admin/users/${mid}/deactivate`, {})).status, 303);
   assert.equal((await m.get('/')).status, 303);
@@ -267,6 +270,8 @@ test('first admin: the setup link works once, within 24 hours, and only while no
     assert.equal(bad.status, 422);
     const ok = await c.post('/setup', { token, email: 'root@example.com', display_name: 'Root', password: GOOD_PW, password_confirm: GOOD_PW });
     assert.equal(ok.status, 303);
+    assert.equal((await c.get('/admin')).status, 303, 'the first admin enrols in two-factor sign-in first');
+    await enrolMfa(c);
     assert.equal((await c.get('/admin')).status, 200);
     assert.equal(fresh.sql("SELECT role FROM users WHERE email = 'root@example.com'"), 'admin');
     assert.equal(fresh.sql("SELECT count(*) FROM audit WHERE event = 'setup_used'"), '1');

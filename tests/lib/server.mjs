@@ -1,6 +1,7 @@
 // Starts the real stack (deploy/run.sh: nginx + `tandem serve`) on a free
 // loopback port with a fresh data directory, and talks HTTP to it.
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -39,6 +40,9 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
   const exited = new Promise((r) => child.on('close', (code, sig) => r({ code, sig })));
   const srv = {
     port, data, base: `http://127.0.0.1:${port}`, child, env,
+    // issue 16: the test clock's offset (server time = real time + this),
+    // and the TOTP secrets of accounts enrolled through enrolMfa, by email.
+    clockOffset: 0, mfaSecrets: new Map(), usedSteps: new Map(),
     /** What run.sh printed plus the server's log file. */
     log: () => { try { return output + readFileSync(env.TANDEM_LOG || join(data, 'tandem.log'), 'utf8'); } catch { return output; } },
     db: join(data, 'tandem.db'),
@@ -62,7 +66,9 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
     },
     /** Move the server's clock (test builds only) `seconds` past real time. */
     // Readable by the user a root server drops to, whatever the umask.
-    setClock(seconds) { const f = join(data, 'test-clock'); writeFileSync(f, String(seconds)); chmodSync(f, 0o644); },
+    setClock(seconds) { const f = join(data, 'test-clock'); writeFileSync(f, String(seconds)); chmodSync(f, 0o644); srv.clockOffset = Number(seconds); },
+    /** Seconds since the epoch on the server's clock. */
+    now() { return Math.floor(Date.now() / 1000) + srv.clockOffset; },
     sql(query) {
       return execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, query], { encoding: 'utf8' }).trim();
     },
@@ -188,14 +194,67 @@ export async function login(srv, email, password = GOOD_PW) {
   await c.get('/login');
   const r = await c.post('/login', { email, password });
   if (r.status !== 303) throw new Error(`login failed: ${r.status}`);
+  // issue 16: an account enrolled through enrolMfa gives its code, as
+  // its owner would, on the real /login/mfa page.
+  if (r.headers.location.startsWith('/login/mfa') && srv.mfaSecrets.has(email)) {
+    await c.get(r.headers.location);
+    const p = await c.post('/login/mfa', { code: await nextTotp(srv, srv.mfaSecrets.get(email)), next: '' });
+    if (p.status !== 303) throw new Error(`second factor failed: ${p.status} ${p.body.slice(0, 400)}`);
+  }
   await c.get('/');
   return c;
 }
 
-/** An admin signed in: created with the CLI, then logged in. */
+/** An admin signed in: created with the CLI, logged in, and enrolled in
+ * two-factor sign-in through the real pages (TANDEM_ADMIN_MFA=required
+ * is the default), so the session has passed its second factor. */
 export async function adminClient(srv, email = 'admin@example.com') {
   srv.createAdmin(email, 'Ada Admin', GOOD_PW);
-  return login(srv, email);
+  const c = await login(srv, email);
+  await enrolMfa(c, email);
+  return c;
+}
+
+/** RFC 6238 TOTP (HMAC-SHA-1, 30 s steps) of a base32 secret at step. */
+export function totp(secret, step, digits = 6) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', key).update(msg).digest();
+  const o = h[19] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 10 ** digits).padStart(digits, '0');
+}
+
+/** A code the server will accept now for secret: the current step's, or
+ * the next one's (one step of drift) when this test used the current one
+ * already; waits for a fresh step when both were used. */
+export async function nextTotp(srv, secret) {
+  for (;;) {
+    const step = Math.floor(srv.now() / 30);
+    const used = srv.usedSteps.get(secret) ?? 0;
+    const pick = step > used ? step : step + 1 > used ? step + 1 : 0;
+    if (pick) { srv.usedSteps.set(secret, pick); return totp(secret, pick); }
+    await sleep(1000);
+  }
+}
+
+/** Enrol c's account in two-factor sign-in through /account/mfa, reading
+ * the secret from the page as a person types it into an app; c's session
+ * has then passed the factor. Returns { secret, recovery }. */
+export async function enrolMfa(c, email) {
+  const page = await c.get('/account/mfa');
+  const m = page.body.match(/id="secret">([A-Z2-7 ]+)</);
+  if (!m) throw new Error(`no secret on /account/mfa: ${page.status} ${page.body.slice(0, 400)}`);
+  const secret = m[1].replace(/ /g, '');
+  const r = await c.post('/account/mfa', { code: await nextTotp(c.srv, secret), next: '' });
+  if (r.status !== 200) throw new Error(`enrolment failed: ${r.status} ${r.body.slice(0, 400)}`);
+  const recovery = [...r.body.matchAll(/<li><code>([a-z2-7-]+)<\/code><\/li>/g)].map((x) => x[1]);
+  if (email) c.srv.mfaSecrets.set(email, secret);
+  c.mfa = { secret, recovery };
+  return c.mfa;
 }
 
 /** The POST routes from the one route table, with {id} patterns. */

@@ -113,11 +113,14 @@ static void templates_restate_no_csrf_field_or_limit(void **state)
 /* BLOB columns that hold no sealed value: hashes, random ids, the csrf
  * secret, and FTS5's own storage of the mentor search index (sql/0011:
  * the public card text, plain in mentor_cards too). A new BLOB column
- * goes here or into store/sealed.h's list. */
+ * goes here or into store/sealed.h's list. mfa_recovery.code_hash (issue
+ * 16): a recovery code's keyed hash. */
 static const char *const unsealed_blobs[] = {
-	"known_browsers.token_hash",  "sessions.csrf",	"sessions.token_hash", "setup_tokens.token_hash",
-	"survey_answers.response_id", "survey_pool.id", "survey_responses.id", "mentor_search_data.block",
-	"mentor_search_docsize.sz",
+	"known_browsers.token_hash",  "sessions.csrf",
+	"sessions.token_hash",	      "setup_tokens.token_hash",
+	"survey_answers.response_id", "survey_pool.id",
+	"survey_responses.id",	      "mentor_search_data.block",
+	"mentor_search_docsize.sz",   "mfa_recovery.code_hash",
 };
 
 static int in_sealed_list(const char *table, const char *column)

@@ -1,0 +1,72 @@
+/* mfa: an account's second factor (issue 16): its TOTP secret (sealed,
+ * store/sealed.h), the last time step accepted (a code works once), the
+ * recovery codes (hashes only) and the session's record of having passed
+ * it. Wrong codes are counted by store/throttle.h under the key
+ * "mfa:<user id>" and the client's address, like wrong passwords. */
+#ifndef TANDEM_MFA_H
+#define TANDEM_MFA_H
+#include <stdint.h>
+
+#include "security/token.h"
+#include "security/totp.h"
+#include "store/db.h"
+
+/* The throttle's account key of user_id's second factor into key[0..n). */
+void mfa_throttle_key(int64_t user_id, char *key, size_t n);
+
+/* No transaction of its own (a read). 1 when user_id has a confirmed
+ * second factor, 0 when not, -1 when the store failed. */
+int mfa_enrolled(struct db *db, int64_t user_id);
+
+/* Own transaction. The secret user_id is enrolling with, in b32: the one
+ * begun already (a reload shows the same QR code), or a new one stored
+ * sealed. DB_OK, DB_CONFLICT (enrolled already) or an error. */
+enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_B32_LEN]);
+
+/* What a code did (mfa_enrol, mfa_pass, mfa_disable). */
+enum mfa_result {
+	MFA_OK,	       /* accepted: the change is committed */
+	MFA_WRONG,     /* wrong, reused or malformed: one failure is counted (committed) */
+	MFA_NONE,      /* nothing to check it against (no enrolment begun / none confirmed) */
+	MFA_STORE_ERR, /* the store failed: *rc says how; nothing changed */
+};
+
+/* Own transaction. Finish user_id's enrolment with code (6 digits) for the
+ * secret mfa_begin gave: the step is remembered, RECOVERY_COUNT new
+ * recovery codes replace any older ones (their plain text into codes, to
+ * be shown once and never again), the session sess becomes
+ * SESS_MFA_PASSED and the audit says mfa_enrolled. */
+enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
+			  const char *code, int64_t now, const char *ip,
+			  char codes[RECOVERY_COUNT][RECOVERY_LEN], enum db_rc *rc);
+
+/* Own transaction. Pass user_id's second factor in session sess with a
+ * TOTP code (code non-empty: a step later than the last accepted, within
+ * one step of now) or else an unused recovery code (used up here; the
+ * audit says mfa_recovery_used, *left gets how many remain). On success
+ * the session becomes SESS_MFA_PASSED and the account's failures are
+ * forgotten. */
+enum mfa_result mfa_pass(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
+			 const char *code, const char *recovery, int64_t now, const char *ip, int *left,
+			 enum db_rc *rc);
+
+/* Own transaction. Turn user_id's second factor off, proven by a current
+ * code or an unused recovery code as for mfa_pass: the secret and every
+ * recovery code go, every session of the account but sess ends, sess
+ * becomes SESS_MFA_NONE, and the audit says mfa_disabled. */
+enum mfa_result mfa_disable(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
+			    const char *code, const char *recovery, int64_t now, const char *ip,
+			    enum db_rc *rc);
+
+/* Own transaction: the operator's way back in when an admin lost both
+ * the app and the recovery codes (tandem mfa-off): user_id's secret and
+ * recovery codes go, every session of the account ends, and the audit
+ * says mfa_disabled "by the operator". DB_OK, DB_NOTFOUND (no second
+ * factor to remove) or an error. */
+enum db_rc mfa_remove(struct db *db, int64_t user_id, int64_t now);
+
+/* No transaction of its own (a read). How many unused recovery codes
+ * user_id has, or -1. */
+int mfa_recovery_left(struct db *db, int64_t user_id);
+
+#endif

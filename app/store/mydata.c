@@ -1,0 +1,393 @@
+#include "store/mydata.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/notifykind.h"
+#include "store/audit.h"
+#include "store/directory.h"
+#include "store/outbox.h"
+#include "store/sealcol.h"
+#include "store/sealed.h"
+#include "store/users.h"
+
+/* How one exported column is read: 'i' a number, 't' text, 's' a sealed
+ * value (sealed id `sid`, row key from columns key_a and key_b (-1: none),
+ * legacy plain text in column `plain`). Column k of the SELECT is field k. */
+struct col {
+	const char *name;
+	char kind;
+	enum sealed_id sid;
+	int key_a, key_b, plain;
+};
+#define NUM(n)                                                                                               \
+	{                                                                                                    \
+		n, 'i', 0, 0, 0, 0                                                                           \
+	}
+#define TXT(n)                                                                                               \
+	{                                                                                                    \
+		n, 't', 0, 0, 0, 0                                                                           \
+	}
+#define SEALED(n, sid, a, b, plain)                                                                          \
+	{                                                                                                    \
+		n, 's', sid, a, b, plain                                                                     \
+	}
+
+#define MAX_COLS 16
+
+/* Bind :u, run st, and hand each row to fn as section. DB_OK or DB_ERR. */
+static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, const struct col *cols, int n,
+			mydata_fn fn, void *arg)
+{
+	if (!st || n > MAX_COLS)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	struct mydata_field f[MAX_COLS];
+	struct buf open[MAX_COLS];
+	memset(open, 0, sizeof(open));
+	enum db_rc rc = DB_OK;
+	int r;
+	while (rc == DB_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < n && rc == DB_OK; i++) {
+			f[i] = (struct mydata_field){.name = cols[i].name, .text = ""};
+			if (cols[i].kind == 'i') {
+				f[i].is_num = 1;
+				f[i].num = sqlite3_column_int64(st, i);
+			} else if (cols[i].kind == 't') {
+				const char *t = (const char *)sqlite3_column_text(st, i);
+				f[i].text = t ? t : "";
+			} else {
+				const struct sealed_col *sc = &sealed_cols[cols[i].sid];
+				char row[48];
+				sealed_row(cols[i].sid, sqlite3_column_int64(st, cols[i].key_a),
+					   cols[i].key_b >= 0 ? sqlite3_column_int64(st, cols[i].key_b) : 0,
+					   row, sizeof(row));
+				if (sealcol_open(st, i, cols[i].plain, sc->table, sc->column, row,
+						 &open[i]) != 0)
+					rc = DB_ERR;
+				f[i].text = buf_str(&open[i]);
+			}
+		}
+		if (rc == DB_OK && fn(arg, section, f, n) != 0)
+			rc = DB_ERR;
+	}
+	if (rc == DB_OK && r != SQLITE_DONE)
+		rc = db_rc_from(r);
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++) {
+		if (open[i].data)
+			sodium_memzero(open[i].data, open[i].len);
+		buf_free(&open[i]);
+	}
+	return rc;
+}
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* One row per kind of mail (core/notifykind.h): whether it is sent, and
+ * whether as a daily digest. No row stored means every kind on, at once. */
+static enum db_rc prefs_rows(struct db *db, int64_t uid, mydata_fn fn, void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT off, digest FROM notify_prefs WHERE user_id = :u");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	int r = sqlite3_step(st);
+	int64_t off = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t digest = r == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_rc_from(r);
+	for (int k = 0; k < NOTIFY_KIND_COUNT; k++) {
+		struct mydata_field f[3] = {
+			{.name = "kind", .text = notify_kind_names[k]},
+			{.name = "on", .num = !((off >> k) & 1), .is_num = 1},
+			{.name = "daily_digest", .num = digest, .is_num = 1},
+		};
+		if (fn(arg, "notification_prefs", f, 3) != 0)
+			return DB_ERR;
+	}
+	return DB_OK;
+}
+
+enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
+{
+	static const struct col account[] = {NUM("id"),	  TXT("email"),	     TXT("display_name"),
+					     TXT("role"), NUM("created_at"), NUM("last_login_at")};
+	static const struct col profile[] = {TXT("team"), TXT("job_title"), TXT("timezone"),
+					     TXT("bio"),  NUM("is_mentor"), NUM("capacity")};
+	static const struct col topics[] = {TXT("kind"), TXT("topic")};
+	static const struct col requests[] = {
+		NUM("id"),	   TXT("my_role"),
+		TXT("other"),	   TXT("topic"),
+		TXT("goal"),	   TXT("format"),
+		TXT("cadence"),	   NUM("duration_min"),
+		NUM("weeks"),	   SEALED("message", SEALED_REQUEST_MESSAGE, 0, -1, 14),
+		TXT("status"),	   SEALED("reason", SEALED_REQUEST_REASON, 0, -1, 15),
+		NUM("created_at"), NUM("answered_at")};
+	static const struct col mentorships[] = {
+		NUM("id"),	    TXT("my_role"),
+		TXT("other"),	    TXT("topic"),
+		TXT("goal"),	    TXT("format"),
+		TXT("cadence"),	    NUM("duration_min"),
+		NUM("weeks"),	    TXT("started_on"),
+		TXT("planned_end"), TXT("status"),
+		TXT("outcome"),	    SEALED("end_reason", SEALED_MENTORSHIP_END_REASON, 0, -1, 15),
+		NUM("ended_at")};
+	static const struct col sessions[] = {NUM("id"),
+					      NUM("mentorship_id"),
+					      TXT("held_on"),
+					      NUM("duration_min"),
+					      TXT("kind"),
+					      TXT("labels"),
+					      SEALED("agenda", SEALED_MEETING_AGENDA, 0, -1, 6),
+					      SEALED("shared_notes", SEALED_MEETING_SHARED_NOTES, 0, -1, 7),
+					      SEALED("my_private_note", SEALED_PRIVATE_NOTE, 0, 9, 8)};
+	static const struct col feedback[] = {NUM("session_id"),
+					      NUM("rating"),
+					      TXT("use_of_time"),
+					      NUM("shared"),
+					      SEALED("went_well", SEALED_FEEDBACK_WENT_WELL, 0, 8, 4),
+					      SEALED("to_improve", SEALED_FEEDBACK_TO_IMPROVE, 0, 8, 5),
+					      SEALED("next_steps", SEALED_FEEDBACK_NEXT_STEPS, 0, 8, 6),
+					      NUM("created_at")};
+	static const struct col actions[] = {NUM("id"),	   NUM("session_id"),
+					     TXT("owner"), SEALED("body", SEALED_ACTION_ITEM, 0, -1, 3),
+					     NUM("done"),  NUM("created_at")};
+
+	enum db_rc rc = visit(DB_STMT(db, "SELECT id, email, display_name, role, created_at, "
+					  "coalesce(last_login_at, 0) FROM users WHERE id = :u"),
+			      uid, "account", account, N(account), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db,
+				   "SELECT team, job_title, timezone, bio, is_mentor, capacity FROM profiles "
+				   "WHERE user_id = :u"),
+			   uid, "profile", profile, N(profile), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db, "SELECT ut.kind, t.name FROM user_topics ut JOIN topics t ON t.id = "
+				       "ut.topic_id WHERE ut.user_id = :u ORDER BY ut.kind, t.name"),
+			   uid, "topics", topics, N(topics), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db,
+				   "SELECT r.id, CASE WHEN r.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
+				   "o.display_name, t.name, r.goal, r.format, r.cadence, r.duration_min, "
+				   "r.weeks, r.message_sealed, r.status, r.reason_sealed, r.created_at, "
+				   "coalesce(r.answered_at, 0), r.message, r.reason FROM requests r "
+				   "JOIN users o ON o.id = CASE WHEN r.mentee_id = :u THEN r.mentor_id "
+				   "ELSE r.mentee_id END JOIN topics t ON t.id = r.topic_id "
+				   "WHERE r.mentee_id = :u OR r.mentor_id = :u ORDER BY r.id"),
+			   uid, "requests", requests, N(requests), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db,
+				   "SELECT m.id, CASE WHEN m.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
+				   "o.display_name, t.name, m.goal, m.format, m.cadence, m.duration_min, "
+				   "m.weeks, m.started_on, m.planned_end, m.status, coalesce(m.outcome, ''), "
+				   "m.end_reason_sealed, coalesce(m.ended_at, 0), m.end_reason "
+				   "FROM mentorships m JOIN users o ON o.id = CASE WHEN m.mentee_id = :u "
+				   "THEN m.mentor_id ELSE m.mentee_id END JOIN topics t ON t.id = m.topic_id "
+				   "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY m.id"),
+			   uid, "mentorships", mentorships, N(mentorships), fn, arg);
+	/* Only uid's own private note joins a session: the other's is never read. */
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT s.id, s.mentorship_id, s.held_on, s.duration_min, s.kind, s.labels, "
+				"s.agenda, s.shared_notes, pn.body, :u FROM mentorships m "
+				"JOIN meetings s ON s.mentorship_id = m.id "
+				"LEFT JOIN private_notes pn ON pn.meeting_id = s.id AND pn.author_id = :u "
+				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
+			uid, "sessions", sessions, N(sessions), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db,
+				   "SELECT f.meeting_id, f.rating, f.use_of_time, f.shared, f.went_well, "
+				   "f.to_improve, f.next_steps, f.created_at, f.author_id FROM mentorships m "
+				   "JOIN meetings s ON s.mentorship_id = m.id JOIN feedback f ON "
+				   "f.meeting_id = s.id AND f.author_id = :u "
+				   "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
+			   uid, "feedback", feedback, N(feedback), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db, "SELECT a.id, a.meeting_id, a.owner, a.body, a.done, a.created_at "
+				       "FROM mentorships m JOIN action_items a ON a.mentorship_id = m.id "
+				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
+			   uid, "action_items", actions, N(actions), fn, arg);
+	if (rc == DB_OK)
+		rc = prefs_rows(db, uid, fn, arg);
+	return rc;
+}
+
+enum db_rc mydata_exported(struct db *db, int64_t uid, int64_t now, const char *ip)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	return db_end(db, audit_add(db, now, "data_exported", uid, uid, ip, NULL));
+}
+
+/* One statement on :u (and :now when it has one). */
+static enum db_rc run(struct db *db, sqlite3_stmt *st, int64_t uid, int64_t now)
+{
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	if (sqlite3_bind_parameter_index(st, ":now"))
+		db_bind_int(st, ":now", now);
+	return db_exec_step(db, st);
+}
+
+enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
+{
+	/* Sent or received: nobody waits on a person who has left. The
+	 * index of each side takes only its pending rows. */
+	enum db_rc rc = run(db,
+			    DB_STMT(db, "UPDATE requests SET status = 'withdrawn', answered_at = :now "
+					"WHERE mentee_id = :u AND status = 'pending'"),
+			    uid, now);
+	if (rc == DB_OK)
+		rc = run(db,
+			 DB_STMT(db, "UPDATE requests SET status = 'withdrawn', answered_at = :now "
+				     "WHERE mentor_id = :u AND status = 'pending'"),
+			 uid, now);
+	/* One active mentorship at a time: each end reason is sealed for its
+	 * own row, and the loop ends when none is left active. */
+	sqlite3_stmt *next = DB_STMT(db, "SELECT id, mentor_id FROM mentorships WHERE status = 'active' AND "
+					 "(mentor_id = :u OR mentee_id = :u) LIMIT 1");
+	sqlite3_stmt *end = DB_STMT(db, "UPDATE mentorships SET status = 'ended_early', end_reason = '', "
+					"end_reason_sealed = :r, ended_at = :now, next_session_at = NULL "
+					"WHERE id = :m");
+	if (!next || !end)
+		return DB_ERR;
+	while (rc == DB_OK) {
+		db_bind_int(next, ":u", uid);
+		int r = sqlite3_step(next);
+		int64_t mid = r == SQLITE_ROW ? sqlite3_column_int64(next, 0) : 0;
+		int64_t mentor = r == SQLITE_ROW ? sqlite3_column_int64(next, 1) : 0;
+		sqlite3_reset(next);
+		if (r != SQLITE_ROW) {
+			rc = r == SQLITE_DONE ? DB_OK : db_rc_from(r);
+			break;
+		}
+		char row[32];
+		sealed_row(SEALED_MENTORSHIP_END_REASON, mid, 0, row, sizeof(row));
+		if (sealcol_bind(end, ":r", "mentorships", "end_reason", row, "account closed") != 0)
+			return DB_ERR;
+		db_bind_int(end, ":now", now);
+		db_bind_int(end, ":m", mid);
+		rc = db_exec_step(db, end);
+		if (rc == DB_OK)
+			rc = outbox_account_closed(db, mid, uid, now);
+		/* The other mentor has a place free again. */
+		if (rc == DB_OK && mentor != uid)
+			rc = directory_refresh(db, mentor, now);
+	}
+	return rc == DB_OK ? directory_refresh(db, uid, now) : rc;
+}
+
+enum db_rc account_reactivate(struct db *db, int64_t id, int64_t admin_id, int64_t now, const char *ip)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE users SET active = 1 WHERE id = :u AND active = 0 AND erased_at IS NULL");
+	rc = run(db, st, id, now);
+	if (rc == DB_OK && sqlite3_changes(db_handle(db)) != 1)
+		rc = DB_NOTFOUND;
+	if (rc == DB_OK)
+		rc = directory_refresh(db, id, now);
+	if (rc == DB_OK)
+		rc = audit_add(db, now, "user_reactivated", admin_id, id, ip, NULL);
+	return db_end(db, rc);
+}
+
+/* secure_delete for this connection: freed and overwritten content is
+ * zeroed in the file instead of lingering in free pages. */
+static void secure_delete(struct db *db, int on)
+{
+	sqlite3_stmt *st =
+		on ? DB_STMT(db, "PRAGMA secure_delete = ON") : DB_STMT(db, "PRAGMA secure_delete = OFF");
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip)
+{
+	struct user u;
+	secure_delete(db, 1);
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK) {
+		secure_delete(db, 0);
+		return rc;
+	}
+	rc = user_by_id(db, uid, &u);
+	if (rc == DB_OK && strcmp(u.role, "admin") == 0 && u.active && user_active_admins(db) <= 1)
+		rc = DB_CONFLICT;
+	if (rc == DB_OK)
+		rc = account_close(db, uid, now);
+	/* What only uid wrote and only uid could read. Reached through their
+	 * mentorships, so each delete runs on indexes. */
+	if (rc == DB_OK)
+		rc = run(db,
+			 DB_STMT(db, "DELETE FROM private_notes WHERE author_id = :u AND meeting_id IN "
+				     "(SELECT s.id "
+				     "FROM mentorships m JOIN meetings s ON s.mentorship_id = m.id "
+				     "WHERE m.mentee_id = :u OR m.mentor_id = :u)"),
+			 uid, now);
+	if (rc == DB_OK)
+		rc = run(db,
+			 DB_STMT(db,
+				 "DELETE FROM feedback WHERE author_id = :u AND meeting_id IN (SELECT s.id "
+				 "FROM mentorships m JOIN meetings s ON s.mentorship_id = m.id "
+				 "WHERE m.mentee_id = :u OR m.mentor_id = :u)"),
+			 uid, now);
+	if (rc == DB_OK)
+		rc = run(db, DB_STMT(db, "DELETE FROM user_topics WHERE user_id = :u"), uid, now);
+	if (rc == DB_OK)
+		rc = run(db,
+			 DB_STMT(db,
+				 "UPDATE profiles SET team = '', job_title = '', bio = '', timezone = 'UTC', "
+				 "is_mentor = 0, capacity = 0, formats = 0, updated_at = :now WHERE user_id "
+				 "= :u"),
+			 uid, now);
+	static const char *const gone[] = {
+		"DELETE FROM sessions WHERE user_id = :u",
+		"DELETE FROM known_browsers WHERE user_id = :u",
+		"DELETE FROM mfa WHERE user_id = :u",
+		"DELETE FROM mfa_recovery WHERE user_id = :u",
+		"DELETE FROM notify_prefs WHERE user_id = :u",
+		"DELETE FROM outbox WHERE user_id = :u",
+		"DELETE FROM survey_invitations WHERE user_id = :u AND answered = 0",
+	};
+	for (size_t i = 0; rc == DB_OK && i < sizeof(gone) / sizeof(gone[0]); i++)
+		rc = run(db, db_stmt_literal(db, gone[i]), uid, now);
+	/* The throttle keys by address: the person's address leaves it too. */
+	if (rc == DB_OK) {
+		sqlite3_stmt *st =
+			DB_STMT(db, "DELETE FROM auth_failures WHERE scope = 'acct' AND key IN (:e, :m)");
+		char mkey[40];
+		snprintf(mkey, sizeof(mkey), "mfa:%lld", (long long)uid);
+		rc = st ? DB_OK : DB_ERR;
+		if (st) {
+			db_bind_text(st, ":e", u.email);
+			db_bind_text(st, ":m", mkey);
+			rc = db_exec_step(db, st);
+		}
+	}
+	if (rc == DB_OK) {
+		sqlite3_stmt *st =
+			DB_STMT(db, "UPDATE users SET email = 'erased-' || id || '@invalid', "
+				    "display_name = 'a former member', pw_hash = '!', role = 'member', "
+				    "active = 0, last_login_at = NULL, erased_at = :now WHERE id = :u");
+		rc = run(db, st, uid, now);
+	}
+	if (rc == DB_OK)
+		rc = directory_refresh(db, uid, now);
+	if (rc == DB_OK)
+		rc = audit_add(db, now, "account_erased", uid, uid, ip, NULL);
+	rc = db_end(db, rc);
+	secure_delete(db, 0);
+	sodium_memzero(&u, sizeof(u));
+	return rc;
+}
