@@ -63,7 +63,11 @@ static void user_line(void *arg, const struct user_row *u)
 	view_str(v, "new_role", admin ? "member" : "admin");
 	view_str(v, "role_button", admin ? "Make member" : "Make admin");
 	/* issue 16: a deactivated account (not an erased one) can come back. */
-	int erased = strncmp(u->email, "erased-", 7) == 0 && strstr(u->email, "@invalid") != NULL;
+	/* store/mydata.c gives an erased account exactly this address, which
+	 * no one can sign up with (".invalid" is reserved, RFC 2606). */
+	char gone[48];
+	snprintf(gone, sizeof(gone), "erased-%lld@invalid", (long long)u->id);
+	int erased = strcmp(u->email, gone) == 0;
 	const char *tpl = actions						? "_admin_user_row"
 			  : !u->active && u->id != lines->c->user.id && !erased ? "_admin_user_row_inactive"
 										: "_admin_user_row_plain";

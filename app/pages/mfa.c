@@ -72,6 +72,10 @@ static void say_wait(struct ctx *c, struct fields *f, int64_t wait)
 	fields_fail(f, CF_CODE, msg);
 }
 
+static const char locked[] =
+	"Too many wrong codes today: codes from the app are refused until tomorrow. "
+	"Use one of your recovery codes, or ask the operator to reset two-factor sign-in.";
+
 static const char wrong_code[] =
 	"That code is not right, or it was used already. Enter the code your app shows now.";
 
@@ -122,6 +126,12 @@ static void show_mfa(struct ctx *c, int status, const struct fields *f)
 	view_str(v, "secret_spaced", spaced);
 	view_trusted_html(v, "qr", qr == 0 ? buf_str(&svg) : "");
 	ctx_render(c, status, "mfa", "Two-factor sign-in");
+	/* The secret leaves no copy in freed memory (the QR and the page
+	 * hold it too, but no longer than this request). */
+	sodium_memzero(b32, sizeof(b32));
+	sodium_memzero(spaced, sizeof(spaced));
+	if (uri.data)
+		sodium_memzero(uri.data, uri.cap);
 	buf_free(&uri);
 	buf_free(&svg);
 }
@@ -157,9 +167,9 @@ void page_mfa_enrol(struct ctx *c)
 		resp_redirect(c->resp, "/account/mfa");
 		return;
 	}
-	if (r == MFA_WRONG) {
-		fields_fail(&f, CF_CODE, wrong_code);
-		show_mfa(c, 422, &f);
+	if (r == MFA_WRONG || r == MFA_LOCKED) {
+		fields_fail(&f, CF_CODE, r == MFA_LOCKED ? locked : wrong_code);
+		show_mfa(c, r == MFA_LOCKED ? 429 : 422, &f);
 		return;
 	}
 	c->sess.mfa = SESS_MFA_PASSED;
@@ -195,9 +205,10 @@ void page_mfa_disable(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
-	if (r == MFA_WRONG) {
-		fields_fail(&f, f.v[CF_CODE].s[0] ? CF_CODE : CF_RECOVERY, wrong_code);
-		show_mfa(c, 422, &f);
+	if (r == MFA_WRONG || r == MFA_LOCKED) {
+		fields_fail(&f, f.v[CF_CODE].s[0] ? CF_CODE : CF_RECOVERY,
+			    r == MFA_LOCKED ? locked : wrong_code);
+		show_mfa(c, r == MFA_LOCKED ? 429 : 422, &f);
 		return;
 	}
 	ctx_flash(c, r == MFA_OK ? "Two-factor sign-in is off. Your other sessions were signed out."
@@ -249,9 +260,20 @@ void page_login_mfa(struct ctx *c)
 		ctx_store_error(c, rc);
 		return;
 	}
-	if (r == MFA_WRONG) {
-		fields_fail(&f, f.v[CF_CODE].s[0] ? CF_CODE : CF_RECOVERY, wrong_code);
-		show_login_mfa(c, 422, &f);
+	if (r == MFA_WRONG || r == MFA_LOCKED) {
+		fields_fail(&f, f.v[CF_CODE].s[0] ? CF_CODE : CF_RECOVERY,
+			    r == MFA_LOCKED ? locked : wrong_code);
+		show_login_mfa(c, r == MFA_LOCKED ? 429 : 422, &f);
+		return;
+	}
+	if (r == MFA_SIGNED_OUT) {
+		/* The store ended the session: the password again, then a code. */
+		c->has_session = 0;
+		c->signed_in = 0;
+		resp_session_cookie(c->resp, "", 0);
+		ctx_flash(c, "Too many wrong codes: you were signed out. Sign in again, then enter the code "
+			     "your app shows now.");
+		resp_redirect(c->resp, "/login");
 		return;
 	}
 	if (left >= 0) {

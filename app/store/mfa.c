@@ -59,11 +59,28 @@ static enum db_rc load(struct db *db, int64_t user_id, char b32[TOTP_B32_LEN], i
 	return ok ? DB_OK : DB_ERR;
 }
 
+/* Inside the caller's transaction: an enrolment not finished within
+ * MFA_PENDING_TTL is dropped, so a secret shown on a screen, or to a
+ * stolen session, does not wait indefinitely to be confirmed. */
+static enum db_rc drop_stale(struct db *db, int64_t user_id, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM mfa WHERE user_id = :u AND enrolled_at IS NULL "
+				       "AND created_at <= :old");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":old", now - MFA_PENDING_TTL);
+	return db_exec_step(db, st);
+}
+
 enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_B32_LEN])
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
+	rc = drop_stale(db, user_id, now);
+	if (rc != DB_OK)
+		return db_end(db, rc);
 	int enrolled = 0;
 	int64_t last = 0;
 	rc = load(db, user_id, b32, &enrolled, &last);
@@ -104,6 +121,19 @@ static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, cons
 	if (*rc != DB_OK)
 		return MFA_STORE_ERR;
 	if (code && *code) {
+		char key[40];
+		mfa_throttle_key(user_id, key, sizeof(key));
+		int64_t fails = throttle_count(db, key, now - MFA_DAY);
+		if (fails < 0) {
+			sodium_memzero(b32, sizeof(b32));
+			*rc = DB_ERR;
+			return MFA_STORE_ERR;
+		}
+		if (fails >= MFA_DAY_MAX) {
+			sodium_memzero(b32, sizeof(b32));
+			*rc = DB_OK;
+			return MFA_LOCKED;
+		}
 		int64_t step = totp_check(b32, now, code);
 		sodium_memzero(b32, sizeof(b32));
 		/* A step at most once: a code seen over a shoulder or replayed
@@ -147,6 +177,8 @@ static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, cons
 	char key[40];
 	mfa_throttle_key(user_id, key, sizeof(key));
 	*rc = throttle_fail(db, key, ip, now);
+	if (*rc == DB_OK)
+		*rc = audit_add(db, now, "mfa_failed", user_id, user_id, ip, NULL);
 	return *rc == DB_OK ? MFA_WRONG : MFA_STORE_ERR;
 }
 
@@ -169,6 +201,11 @@ enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char se
 	if (db_begin_to(db, rc) != 0)
 		return MFA_STORE_ERR;
 	int used = 0;
+	*rc = drop_stale(db, user_id, now);
+	if (*rc != DB_OK) {
+		db_end(db, *rc);
+		return MFA_STORE_ERR;
+	}
 	enum mfa_result r = prove(db, user_id, 0, code, NULL, now, ip, &used, rc);
 	if (r == MFA_OK) {
 		sqlite3_stmt *st = DB_STMT(db, "UPDATE mfa SET enrolled_at = :now WHERE user_id = :u");
@@ -198,6 +235,10 @@ enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char se
 		}
 		if (*rc == DB_OK)
 			*rc = sess_set_mfa(db, sess, SESS_MFA_PASSED);
+		/* Any other session began before the factor existed (perhaps a
+		 * stolen one that read the secret): it signs in again. */
+		if (*rc == DB_OK)
+			*rc = sess_delete_user(db, user_id, sess);
 		if (*rc == DB_OK)
 			*rc = audit_add(db, now, "mfa_enrolled", user_id, user_id, ip, NULL);
 		if (*rc != DB_OK)
@@ -220,6 +261,20 @@ enum mfa_result mfa_pass(struct db *db, int64_t user_id, const unsigned char ses
 		*rc = sess_set_mfa(db, sess, SESS_MFA_PASSED);
 		if (*rc == DB_OK)
 			*rc = throttle_clear(db, key);
+		if (*rc != DB_OK)
+			r = MFA_STORE_ERR;
+	} else if (r == MFA_WRONG) {
+		/* The session that owes its code is the password's proof: after
+		 * a few wrong codes it goes, and guessing on costs a sign-in. */
+		char key[40];
+		mfa_throttle_key(user_id, key, sizeof(key));
+		int64_t fails = throttle_count(db, key, now - MFA_DAY);
+		if (fails < 0)
+			*rc = DB_ERR;
+		else if (fails % MFA_SESSION_TRIES == 0) {
+			*rc = sess_delete(db, sess);
+			r = MFA_SIGNED_OUT;
+		}
 		if (*rc != DB_OK)
 			r = MFA_STORE_ERR;
 	}

@@ -19,23 +19,35 @@ void mfa_throttle_key(int64_t user_id, char *key, size_t n);
 int mfa_enrolled(struct db *db, int64_t user_id);
 
 /* Own transaction. The secret user_id is enrolling with, in b32: the one
- * begun already (a reload shows the same QR code), or a new one stored
- * sealed. DB_OK, DB_CONFLICT (enrolled already) or an error. */
+ * begun already within MFA_PENDING_TTL (a reload shows the same QR code),
+ * or a new one stored sealed. DB_OK, DB_CONFLICT (enrolled already) or an error. */
 enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_B32_LEN]);
 
 /* What a code did (mfa_enrol, mfa_pass, mfa_disable). */
 enum mfa_result {
-	MFA_OK,	       /* accepted: the change is committed */
-	MFA_WRONG,     /* wrong, reused or malformed: one failure is counted (committed) */
-	MFA_NONE,      /* nothing to check it against (no enrolment begun / none confirmed) */
-	MFA_STORE_ERR, /* the store failed: *rc says how; nothing changed */
+	MFA_OK,		/* accepted: the change is committed */
+	MFA_WRONG,	/* wrong, reused or malformed: one failure is counted (committed) */
+	MFA_NONE,	/* nothing to check it against (no enrolment begun / none confirmed) */
+	MFA_STORE_ERR,	/* the store failed: *rc says how; nothing changed */
+	MFA_LOCKED,	/* MFA_DAY_MAX wrong codes in a day: app codes refused, recovery codes still work */
+	MFA_SIGNED_OUT, /* mfa_pass: every MFA_SESSION_TRIES-th wrong code ends the session (committed) */
 };
+
+/* A 6-digit code is guessed one in 10^6 (three steps accepted): someone
+ * holding only the password gets MFA_SESSION_TRIES guesses per sign-in
+ * and MFA_DAY_MAX a day, each one audited (mfa_failed). The owner keeps
+ * the recovery codes, which the cap does not hold back. */
+#define MFA_SESSION_TRIES 5
+#define MFA_DAY_MAX 20
+#define MFA_DAY 86400
+#define MFA_PENDING_TTL 900 /* an enrolment begun and not confirmed within it starts over */
 
 /* Own transaction. Finish user_id's enrolment with code (6 digits) for the
  * secret mfa_begin gave: the step is remembered, RECOVERY_COUNT new
  * recovery codes replace any older ones (their plain text into codes, to
  * be shown once and never again), the session sess becomes
- * SESS_MFA_PASSED and the audit says mfa_enrolled. */
+ * SESS_MFA_PASSED, every other session of the account ends and the
+ * audit says mfa_enrolled. */
 enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
 			  const char *code, int64_t now, const char *ip,
 			  char codes[RECOVERY_COUNT][RECOVERY_LEN], enum db_rc *rc);

@@ -10,6 +10,7 @@
 #include "store/outbox.h"
 #include "store/sealcol.h"
 #include "store/sealed.h"
+#include "store/surveys.h"
 #include "store/users.h"
 
 /* How one exported column is read: 'i' a number, 't' text, 's' a sealed
@@ -235,6 +236,12 @@ static enum db_rc run(struct db *db, sqlite3_stmt *st, int64_t uid, int64_t now)
 	return db_exec_step(db, st);
 }
 
+/* A statement without parameters, inside the caller's transaction. */
+static enum db_rc exec_fixed(struct db *db, sqlite3_stmt *st)
+{
+	return st ? db_exec_step(db, st) : DB_ERR;
+}
+
 enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 {
 	/* Sent or received: nobody waits on a person who has left. The
@@ -243,9 +250,13 @@ enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 			    DB_STMT(db, "UPDATE requests SET status = 'withdrawn', answered_at = :now "
 					"WHERE mentee_id = :u AND status = 'pending'"),
 			    uid, now);
+	/* Requests to them are declined, not "withdrawn" as if the mentee
+	 * had changed their mind: the mentee hears, and asks someone else. */
+	if (rc == DB_OK)
+		rc = outbox_requests_declined_to(db, uid, now);
 	if (rc == DB_OK)
 		rc = run(db,
-			 DB_STMT(db, "UPDATE requests SET status = 'withdrawn', answered_at = :now "
+			 DB_STMT(db, "UPDATE requests SET status = 'declined', answered_at = :now "
 				     "WHERE mentor_id = :u AND status = 'pending'"),
 			 uid, now);
 	/* One active mentorship at a time: each end reason is sealed for its
@@ -300,27 +311,22 @@ enum db_rc account_reactivate(struct db *db, int64_t id, int64_t admin_id, int64
 	return db_end(db, rc);
 }
 
-/* secure_delete for this connection: freed and overwritten content is
- * zeroed in the file instead of lingering in free pages. */
-static void secure_delete(struct db *db, int on)
+/* Every connection runs with secure_delete on (store/db.c): erasing
+ * relies on it, so refuse rather than leave the bytes in free pages if
+ * that ever changed. 1 when on. */
+static int secure_delete_on(struct db *db)
 {
-	sqlite3_stmt *st =
-		on ? DB_STMT(db, "PRAGMA secure_delete = ON") : DB_STMT(db, "PRAGMA secure_delete = OFF");
-	if (st) {
-		sqlite3_step(st);
-		sqlite3_reset(st);
-	}
+	return db_scalar(db, "PRAGMA secure_delete", 0) == 1;
 }
 
 enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip)
 {
 	struct user u;
-	secure_delete(db, 1);
+	if (!secure_delete_on(db))
+		return DB_ERR;
 	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		secure_delete(db, 0);
+	if (rc != DB_OK)
 		return rc;
-	}
 	rc = user_by_id(db, uid, &u);
 	if (rc == DB_OK && strcmp(u.role, "admin") == 0 && u.active && user_active_admins(db) <= 1)
 		rc = DB_CONFLICT;
@@ -384,10 +390,21 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 	}
 	if (rc == DB_OK)
 		rc = directory_refresh(db, uid, now);
+	/* FTS5 only marks the card's terms deleted; its segments keep them
+	 * until they merge. Merging now takes a mentor's name, title and bio
+	 * out of the file (the old pages are zeroed by secure_delete). */
+	if (rc == DB_OK)
+		rc = exec_fixed(db,
+				DB_STMT(db, "INSERT INTO mentor_search(mentor_search) VALUES ('optimize')"));
+	/* The old versions of the rows stay in WAL frames until a truncating
+	 * checkpoint: owe one, as a survey batch does (surveys.c). */
+	if (rc == DB_OK)
+		rc = exec_fixed(db, DB_STMT(db, "INSERT OR IGNORE INTO survey_wal_owed(id) VALUES (1)"));
 	if (rc == DB_OK)
 		rc = audit_add(db, now, "account_erased", uid, uid, ip, NULL);
 	rc = db_end(db, rc);
-	secure_delete(db, 0);
 	sodium_memzero(&u, sizeof(u));
+	if (rc == DB_OK)
+		survey_wal_truncate(db);
 	return rc;
 }

@@ -62,6 +62,19 @@ enum db_rc outbox_request_answered(struct db *db, int64_t request_id, enum outbo
 	return db_exec_step(db, st);
 }
 
+enum db_rc outbox_requests_declined_to(struct db *db, int64_t mentor_id, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+				       "SELECT :e, mentee_id, id, :now FROM requests "
+				       "WHERE mentor_id = :u AND status = 'pending'");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", OB_REQUEST_DECLINED);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":u", mentor_id);
+	return db_exec_step(db, st);
+}
+
 enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64_t now)
 {
 	/* The reminder a week before the planned end only when that is still

@@ -52,6 +52,10 @@ enum db_rc outbox_request_created(struct db *db, int64_t request_id, int64_t now
 /* A request was declined (OB_REQUEST_DECLINED) or accepted
  * (OB_REQUEST_ACCEPTED): the mentee hears. */
 enum db_rc outbox_request_answered(struct db *db, int64_t request_id, enum outbox_event e, int64_t now);
+/* Every request still pending to mentor_id is about to be declined
+ * (their account closes): each mentee hears (OB_REQUEST_DECLINED). Call
+ * before the requests change. */
+enum db_rc outbox_requests_declined_to(struct db *db, int64_t mentor_id, int64_t now);
 /* A mentorship started: both hear now, and a week before its planned end. */
 enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64_t now);
 /* The next session of a mentorship was planned or moved (e OB_PLAN_SET,

@@ -69,12 +69,27 @@ enum db_rc throttle_clear(struct db *db, const char *acct)
 	return db_exec_step(db, st);
 }
 
+int64_t throttle_count(struct db *db, const char *acct, int64_t since)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM auth_failures "
+				       "WHERE scope = 'acct' AND key = :k AND at > :since");
+	if (!st)
+		return -1;
+	db_bind_text(st, ":k", acct);
+	db_bind_int(st, ":since", since);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
 void throttle_purge(struct db *db, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM auth_failures WHERE at <= :t");
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM auth_failures WHERE at <= :t "
+				       "AND (at <= :day OR NOT (scope = 'acct' AND key LIKE 'mfa:%'))");
 	if (!st)
 		return;
 	db_bind_int(st, ":t", now - THROTTLE_WINDOW);
+	db_bind_int(st, ":day", now - 86400);
 	db_exec_step(db, st);
 }
 

@@ -42,7 +42,12 @@ int64_t throttle_signup_wait(struct db *db, const char *ip, int64_t now);
  * an error. */
 enum db_rc throttle_signup_note(struct db *db, const char *ip, int64_t now);
 
-/* Drop rows older than the window (master's periodic task). One
+/* No transaction of its own (a read). Failures recorded for account key
+ * acct since `since`, or -1 on a store error. */
+int64_t throttle_count(struct db *db, const char *acct, int64_t since);
+
+/* Drop rows older than the window (second-factor rows, "mfa:<id>", after
+ * a day: store/mfa.h counts them per day) (master's periodic task). One
  * autocommit statement, no transaction of its own. */
 void throttle_purge(struct db *db, int64_t now);
 
