@@ -77,6 +77,8 @@ static void figure(char *out, size_t n, double v, int percent)
 {
 	if (percent)
 		snprintf(out, n, "%.0f %%", v * 100);
+	else if (fabs(v) < 10)
+		snprintf(out, n, "%.2f", v);
 	else
 		snprintf(out, n, "%.1f", v);
 }

@@ -32,7 +32,8 @@ double stats_t975(double df);
  * "<what> rose from <before> to <after>; the change is larger than chance
  * would explain" (or "fell", "stayed at", "within what chance would
  * explain"). percent: show the figures as whole percentages of a
- * proportion (0.12 → "12 %"), else with one decimal. */
+ * proportion (0.12 → "12 %"), else with two decimals below 10 and
+ * one above. */
 void stats_sentence(char *out, size_t n, const char *what, const struct stats_diff *d, int percent);
 
 #endif

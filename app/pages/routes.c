@@ -69,6 +69,15 @@ const struct route routes[] = {
 	 0},
 	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
+	/* issue 19: insights, program events, the program page, my record */
+	{"GET", "/admin/insights", page_admin_insights, ACCESS_ADMIN, 0},
+	{"GET", "/admin/insights/export.csv", page_admin_insights_csv, ACCESS_ADMIN, 0},
+	{"GET", "/admin/events", page_admin_events, ACCESS_ADMIN, 0},
+	{"POST", "/admin/events", page_admin_event_add, ACCESS_ADMIN, 0},
+	{"POST", "/admin/surveys/{id}/publish", page_admin_survey_publish, ACCESS_ADMIN, 0},
+	{"GET", "/program", page_program, ACCESS_MEMBER, 0},
+	{"GET", "/me/record", page_record, ACCESS_MEMBER, 0},
+	{"GET", "/me/record.csv", page_record_csv, ACCESS_MEMBER, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

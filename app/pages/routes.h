@@ -75,4 +75,14 @@ void page_unsubscribe_form(struct ctx *c);
 void page_unsubscribe(struct ctx *c);
 void page_calendar_feed(struct ctx *c);
 
+/* issue 19: insights, program events, the program page, my record */
+void page_admin_insights(struct ctx *c);
+void page_admin_insights_csv(struct ctx *c);
+void page_admin_events(struct ctx *c);
+void page_admin_event_add(struct ctx *c);
+void page_admin_survey_publish(struct ctx *c);
+void page_program(struct ctx *c);
+void page_record(struct ctx *c);
+void page_record_csv(struct ctx *c);
+
 #endif
