@@ -156,7 +156,10 @@ static void chart(struct buf *out, const struct insight_series *s, int t, enum c
 
 static void table_head(struct buf *out, const char *caption, const char *const *cols, size_t n)
 {
-	buf_puts(out, "<div class=\"table-wrap\"><table class=\"figures\"><caption>");
+	/* Scrolls (a long history): a region the keyboard can reach. */
+	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
+	html_escape(out, caption);
+	buf_puts(out, "\"><table class=\"figures\"><caption>");
 	html_escape(out, caption);
 	buf_puts(out, "</caption><thead><tr><th scope=\"col\">Period</th>");
 	for (size_t i = 0; i < n; i++) {

@@ -163,6 +163,13 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 			else
 				c->v[IF_MEMBERS] = last;
 		}
+		/* Before a team's first row: its first known count (the team
+		 * existed, it just had no activity yet). */
+		size_t p0 = 0;
+		while (p0 < na && cells[p0 * nt + t].v[IF_MEMBERS] <= 0)
+			p0++;
+		for (size_t p = 0; p < p0 && p0 < na; p++)
+			cells[p * nt + t].v[IF_MEMBERS] = cells[p0 * nt + t].v[IF_MEMBERS];
 	}
 	/* The window shown. */
 	size_t start = 0;
