@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/stats.h"
 #include "pages/ctx.h"
+#include "pages/insight_cache.h"
 #include "pages/insight_view.h"
 #include "pages/routes.h"
 #include "store/insights.h"
@@ -43,8 +45,8 @@ static void today(const struct ctx *c, char out[11])
  * [e - w, e), after [e, e + w), cut to the same length where the history
  * or the present ends, and skipping weeks too small to show. */
 struct window {
-	double *pb, *pa; /* per week: sessions per active member */
-	double *rb, *ra; /* requests sent */
+	double *pb, *pa;       /* per week: sessions per active member */
+	double *rb, *ra;       /* requests sent */
 	double xb, nb, xa, na; /* people, members summed */
 	size_t cb, ca;
 };
@@ -126,8 +128,8 @@ static void comparison_row(struct buf *out, const char *what, const struct stats
 }
 
 /* The before/after section of every event, on the program's weekly figures. */
-static void comparisons(struct buf *out, const struct insight_series *wk, const struct insight_event *ev, size_t nev,
-			long w)
+static void comparisons(struct buf *out, const struct insight_series *wk, const struct insight_event *ev,
+			size_t nev, long w)
 {
 	for (size_t i = 0; i < nev; i++) {
 		long day = ins_day(ev[i].on);
@@ -148,7 +150,8 @@ static void comparisons(struct buf *out, const struct insight_series *wk, const 
 			buf_puts(out, "</p>");
 		}
 		if (e < 1) {
-			buf_puts(out, "<p class=\"hint\">No weeks of figures before or after this event yet.</p></section>");
+			buf_puts(out, "<p class=\"hint\">No weeks of figures before or after this event "
+				      "yet.</p></section>");
 			continue;
 		}
 		struct window m;
@@ -161,13 +164,16 @@ static void comparisons(struct buf *out, const struct insight_series *wk, const 
 		struct stats_diff rate = stats_two_prop(m.xb, m.nb, m.xa, m.na);
 		struct stats_diff per = stats_welch(m.pb, m.cb, m.pa, m.ca);
 		struct stats_diff req = stats_welch(m.rb, m.cb, m.ra, m.ca);
-		buf_printf(out, "<p class=\"hint\">%zu weeks before and %zu weeks after, program-wide.</p>", m.cb,
-			   m.ca);
-		buf_puts(out, "<div class=\"table-wrap\"><table class=\"compare\"><caption>Before and after ");
+		buf_printf(out, "<p class=\"hint\">%zu weeks before and %zu weeks after, program-wide.</p>",
+			   m.cb, m.ca);
+		buf_puts(out,
+			 "<div class=\"table-wrap\"><table class=\"compare\"><caption>Before and after ");
 		html_escape(out, ev[i].title);
-		buf_puts(out, "</caption><thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Before</th>"
-			      "<th scope=\"col\">After</th><th scope=\"col\">Difference</th><th scope=\"col\">95 % "
-			      "confidence interval</th><th scope=\"col\">In words</th></tr></thead><tbody>");
+		buf_puts(
+			out,
+			"</caption><thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Before</th>"
+			"<th scope=\"col\">After</th><th scope=\"col\">Difference</th><th scope=\"col\">95 % "
+			"confidence interval</th><th scope=\"col\">In words</th></tr></thead><tbody>");
 		comparison_row(out, "participation", &rate, 1);
 		comparison_row(out, "sessions per active member per week", &per, 0);
 		comparison_row(out, "requests per week", &req, 0);
@@ -196,6 +202,43 @@ static int read_query(struct ctx *c, struct fields *f)
 	return st;
 }
 
+/* The page's fragment (events compared, charts and tables) and the teams
+ * with figures, for a valid query; kept per worker (insight_cache.h). */
+static int build(struct ctx *c, int weekly, const char *team, const char *from, const char *to, long w,
+		 const struct insight_event *ev, size_t nev, struct buf *html, struct buf *teams)
+{
+	struct insight_series s, wk;
+	char today_s[11];
+	today(c, today_s);
+	enum db_rc rc = insight_load(c->db, weekly, from, to, c->cfg->survey_k, &s);
+	if (rc == DB_OK) {
+		rc = insight_load(c->db, 1, "", today_s, c->cfg->survey_k, &wk);
+		if (rc != DB_OK)
+			insight_series_free(&s);
+	}
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return -1;
+	}
+	for (size_t i = 0; i < s.nt; i++) {
+		buf_puts(teams, s.team[i]);
+		buf_puts(teams, "\n");
+	}
+	int t = team[0] ? insight_team_index(&s, team) : -1;
+	buf_puts(html, "<section aria-labelledby=\"h-events\"><h2 id=\"h-events\">Program events: before and "
+		       "after</h2>");
+	if (!nev)
+		buf_puts(html, "<p class=\"hint\">No program events yet. <a href=\"/admin/events\">Record "
+			       "one</a> to "
+			       "compare the weeks before and after it.</p>");
+	comparisons(html, &wk, ev, nev, w);
+	buf_puts(html, "</section>");
+	iv_sections(html, &s, t, ev, nev, IV_ALL);
+	insight_series_free(&s);
+	insight_series_free(&wk);
+	return 0;
+}
+
 void page_admin_insights(struct ctx *c)
 {
 	struct fields f;
@@ -211,52 +254,74 @@ void page_admin_insights(struct ctx *c)
 		fields_fail(&f, Q_FROM, "The first day must come before the last.");
 		st = 422;
 	}
-	if (st != 0)
-		from = "";
+	if (st != 0) /* the whole program, as it would show without a filter */
+		from = "", team = "", today(c, to);
 	int weekly = st == 0 && strcmp(f.v[Q_BY].s, "week") == 0;
 	long w = st == 0 && f.v[Q_WINDOW].present ? f.v[Q_WINDOW].i : 8;
-	struct insight_series s, wk;
 	struct insight_event *ev = calloc(MAX_EVENTS, sizeof(*ev));
 	size_t nev = 0;
-	char today_s[11];
-	today(c, today_s);
 	enum db_rc rc = ev ? insight_events(c->db, ev, MAX_EVENTS, &nev) : DB_ERR;
-	if (rc == DB_OK)
-		rc = insight_load(c->db, weekly, from, to, c->cfg->survey_k, &s);
-	if (rc == DB_OK) {
-		rc = insight_load(c->db, 1, "", today_s, c->cfg->survey_k, &wk);
-		if (rc != DB_OK)
-			insight_series_free(&s);
-	}
 	if (rc != DB_OK) {
 		free(ev);
 		ctx_store_error(c, rc);
 		return;
 	}
-	int t = -1;
-	if (team[0]) {
-		t = insight_team_index(&s, team);
-		if (t < 0 && st == 0) {
-			fields_fail(&f, Q_TEAM, "There are no figures for that team.");
-			st = 422;
+	/* Everything the fragment depends on. */
+	char key[256];
+	snprintf(key, sizeof(key), "a|%d|%s|%s|%s|%ld|%zu|%lld|%d", weekly, team, from, to, w, nev,
+		 nev ? (long long)ev[nev - 1].id : 0LL, c->cfg->survey_k);
+	char tkey[300];
+	snprintf(tkey, sizeof(tkey), "t|%s", key);
+	int64_t at = c->now, tat;
+	const struct buf *hit = icache_get(key, c->now, &at), *thit = icache_get(tkey, c->now, &tat);
+	struct buf html = {0}, teams = {0};
+	if (hit && thit) {
+		buf_append(&html, hit->data, hit->len);
+		buf_append(&teams, thit->data, thit->len);
+	} else {
+		if (build(c, weekly, team, from, to, w, ev, nev, &html, &teams) != 0) {
+			free(ev);
+			buf_free(&html);
+			buf_free(&teams);
+			return;
 		}
+		icache_put(key, c->now, &html);
+		icache_put(tkey, c->now, &teams);
 	}
+	free(ev);
 	struct view *v = ctx_view(c);
-	struct vlist *teams = view_list_new();
-	for (size_t i = 0; i < s.nt; i++)
-		team_option(teams, s.team[i], team);
-	view_list_set(v, "teams", teams);
+	struct vlist *tl = view_list_new();
+	int shown = 0;
+	for (char *line = teams.data, *nl; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = 0;
+		team_option(tl, line, team);
+		shown |= strcmp(line, team) == 0;
+	}
+	view_list_set(v, "teams", tl);
+	if (team[0] && !shown && st == 0) {
+		fields_fail(&f, Q_TEAM, "There are no figures for that team.");
+		st = 422;
+	}
 	ctx_form_values(c, query_fields, NQ, &f);
 	view_str(v, "by", weekly ? "week" : "month");
 	view_int(v, "window", w);
 	view_int(v, "k", c->cfg->survey_k);
-	view_str(v, "team_name", t >= 0 ? s.team[t] : "");
+	view_str(v, "team_name", st == 0 && shown ? team : "");
+	char asof[32];
+	time_t tt = (time_t)at;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(asof, sizeof(asof), "%H:%M:%S UTC", &tm);
+	view_str(v, "as_of", asof);
 	struct buf q = {0};
 	buf_puts(&q, "?by=");
 	buf_puts(&q, weekly ? "week" : "month");
-	if (t >= 0) {
+	if (st == 0 && team[0]) {
 		buf_puts(&q, "&team=");
-		url_encode(&q, s.team[t]);
+		url_encode(&q, team);
 	}
 	if (from[0]) {
 		buf_puts(&q, "&from=");
@@ -266,17 +331,7 @@ void page_admin_insights(struct ctx *c)
 	url_encode(&q, to);
 	view_str(v, "csv_query", buf_str(&q));
 	buf_free(&q);
-	struct buf html = {0};
-	buf_puts(&html, "<section aria-labelledby=\"h-events\"><h2 id=\"h-events\">Program events: before and after</h2>");
-	if (!nev)
-		buf_puts(&html, "<p class=\"hint\">No program events yet. <a href=\"/admin/events\">Record one</a> to "
-				"compare the weeks before and after it.</p>");
-	comparisons(&html, &wk, ev, nev, w);
-	buf_puts(&html, "</section>");
-	iv_sections(&html, &s, t, ev, nev, IV_ALL);
-	insight_series_free(&s);
-	insight_series_free(&wk);
-	free(ev);
+	buf_free(&teams);
 	if (html.oom) {
 		buf_free(&html);
 		ctx_error(c, 500, "Tandem ran out of memory for this page. Try again.");
@@ -319,7 +374,8 @@ void page_admin_insights_csv(struct ctx *c)
 	if (st < 0)
 		return;
 	if (st != 0) {
-		ctx_error(c, 422, "The dates must be real days (YYYY-MM-DD) and the weeks each side 2 to 26.");
+		ctx_error(c, 422,
+			  "The dates must be real days (YYYY-MM-DD) and the weeks each side 2 to 26.");
 		return;
 	}
 	char to[11];
@@ -327,7 +383,8 @@ void page_admin_insights_csv(struct ctx *c)
 	if (f.v[Q_TO].s[0])
 		str_copy(to, sizeof(to), f.v[Q_TO].s);
 	struct insight_series s;
-	enum db_rc rc = insight_load(c->db, strcmp(f.v[Q_BY].s, "week") == 0, f.v[Q_FROM].s, to, c->cfg->survey_k, &s);
+	enum db_rc rc = insight_load(c->db, strcmp(f.v[Q_BY].s, "week") == 0, f.v[Q_FROM].s, to,
+				     c->cfg->survey_k, &s);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
@@ -411,12 +468,13 @@ void page_admin_event_add(struct ctx *c)
 		show_events(c, 422, &f);
 		return;
 	}
-	enum db_rc rc = insight_event_add(c->db, f.v[E_ON].s, f.v[E_TITLE].s, f.v[E_NOTE].s, c->user.id, c->now,
-					  c->req->ip);
+	enum db_rc rc = insight_event_add(c->db, f.v[E_ON].s, f.v[E_TITLE].s, f.v[E_NOTE].s, c->user.id,
+					  c->now, c->req->ip);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
-	ctx_flash(c, "Event recorded. It is marked on every chart, with the weeks before and after compared.");
+	ctx_flash(c,
+		  "Event recorded. It is marked on every chart, with the weeks before and after compared.");
 	resp_redirect(c->resp, "/admin/events");
 }

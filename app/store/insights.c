@@ -279,18 +279,21 @@ enum db_rc insight_given(struct db *db, int64_t user_id,
 	return rc == SQLITE_ROW ? DB_OK : db_rc_from(rc);
 }
 
-enum db_rc insight_published(struct db *db, void (*fn)(void *arg, int64_t id, const char *title, int show_text),
-			     void *arg)
+enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct insight_survey *p), void *arg)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT id, title, show_text FROM surveys WHERE published = 1 ORDER BY id DESC LIMIT 20");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT s.id, s.title, s.show_text, s.status = 'closed', coalesce((SELECT n "
+				       "FROM kept_counts WHERE name = 'ans:' || s.id), 0) FROM surveys s WHERE "
+				       "s.published = 1 ORDER BY s.id DESC LIMIT 20");
 	if (!st)
 		return DB_ERR;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char title[804];
 		db_column_copy(st, 1, title, sizeof(title));
-		fn(arg, sqlite3_column_int64(st, 0), title, sqlite3_column_int(st, 2));
+		struct insight_survey p = {sqlite3_column_int64(st, 0), 0, title, sqlite3_column_int(st, 2),
+					   sqlite3_column_int(st, 3)};
+		p.version = sqlite3_column_int64(st, 4) * 4 + p.show_text * 2 + p.closed;
+		fn(arg, &p);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);

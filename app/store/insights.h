@@ -80,10 +80,16 @@ enum db_rc insight_given(struct db *db, int64_t user_id,
 			 void (*fn)(void *arg, const char *quarter, const char *kind, int64_t n, int64_t minutes),
 			 void *arg, int64_t *people);
 
-/* Surveys an admin published on /program: fn(arg, id, title, show_text).
- * Own read. */
-enum db_rc insight_published(struct db *db, void (*fn)(void *arg, int64_t id, const char *title, int show_text),
-			     void *arg);
+/* Surveys an admin published on /program, newest first (at most 20):
+ * fn(arg, p). `version` changes whenever the survey's results may have
+ * (an answer counted, the survey closed, comments switched), so a page
+ * may keep its rendering of them while it holds. Own read. */
+struct insight_survey {
+	int64_t id, version;
+	const char *title;
+	int show_text, closed;
+};
+enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct insight_survey *p), void *arg);
 /* Own transaction: publish (on = 1) or withdraw a survey from /program,
  * with an audit line. DB_NOTFOUND when there is no such survey. */
 enum db_rc insight_publish(struct db *db, int64_t survey_id, int on, int64_t admin, int64_t now, const char *ip);
