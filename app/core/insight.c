@@ -4,12 +4,34 @@
 #include <string.h>
 
 static const char *const fig_names[IF_N] = {
-	"members",	       "people",	"mentors",	 "mentees",	      "requests_sent",
-	"requests_answered",   "answered_1h",	"answered_4h",	 "answered_12h",      "answered_1d",
-	"answered_2d",	       "answered_4d",	"answered_7d",	 "answered_later",    "mentorships_started",
-	"sessions_one_on_one", "sessions_pairing", "sessions_office_hours", "sessions_help_session",
-	"sessions_ring",       "sessions_other",   "minutes",	 "completed_goal_met", "completed_partly",
-	"completed_not_met",   "ended_early",	"survey_invited", "survey_answered",
+	"members",
+	"people",
+	"mentors",
+	"mentees",
+	"requests_sent",
+	"requests_answered",
+	"answered_1h",
+	"answered_4h",
+	"answered_12h",
+	"answered_1d",
+	"answered_2d",
+	"answered_4d",
+	"answered_7d",
+	"answered_later",
+	"mentorships_started",
+	"sessions_one_on_one",
+	"sessions_pairing",
+	"sessions_office_hours",
+	"sessions_help_session",
+	"sessions_ring",
+	"sessions_other",
+	"minutes",
+	"completed_goal_met",
+	"completed_partly",
+	"completed_not_met",
+	"ended_early",
+	"survey_invited",
+	"survey_answered",
 };
 
 const char *ins_fig_name(enum ins_fig f)
@@ -27,8 +49,9 @@ int64_t ins_sessions(const struct ins_cell *c)
 
 const char *ins_bucket_label(int b)
 {
-	static const char *const l[INS_BUCKETS] = {"under 1 h", "under 4 h", "under 12 h", "under 1 day",
-						   "under 2 days", "under 4 days", "under 7 days", "7 days or more"};
+	static const char *const l[INS_BUCKETS] = {"under 1 h",	   "under 4 h",	    "under 12 h",
+						   "under 1 day",  "under 2 days",  "under 4 days",
+						   "under 7 days", "7 days or more"};
 	return b >= 0 && b < INS_BUCKETS ? l[b] : "";
 }
 
@@ -97,10 +120,9 @@ void ins_protect(int k, size_t nteams, const struct ins_cell *cells, const struc
 			return;
 		size_t best = nteams;
 		for (size_t g = 0; g < nteams; g++)
-			if (!hid[g] &&
-			    (best == nteams || cells[g].v[IF_PEOPLE] < cells[best].v[IF_PEOPLE] ||
-			     (cells[g].v[IF_PEOPLE] == cells[best].v[IF_PEOPLE] &&
-			      cells[g].v[IF_MEMBERS] < cells[best].v[IF_MEMBERS])))
+			if (!hid[g] && (best == nteams || cells[g].v[IF_PEOPLE] < cells[best].v[IF_PEOPLE] ||
+					(cells[g].v[IF_PEOPLE] == cells[best].v[IF_PEOPLE] &&
+					 cells[g].v[IF_MEMBERS] < cells[best].v[IF_MEMBERS])))
 				best = g;
 		if (best == nteams) /* every team hidden: their sum is the program's, 0 or >= k */
 			return;
@@ -127,7 +149,8 @@ long ins_day(const char *s)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return -1;
 	long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0')), d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+	unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0')),
+		 d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
 	static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return -1;

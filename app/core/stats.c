@@ -97,5 +97,6 @@ void stats_sentence(char *out, size_t n, const char *what, const struct stats_di
 	if (strcmp(a, b) == 0)
 		snprintf(out, n, "%s stayed at %s; %s", what, a, verdict);
 	else
-		snprintf(out, n, "%s %s from %s to %s; %s", what, d->diff > 0 ? "rose" : "fell", b, a, verdict);
+		snprintf(out, n, "%s %s from %s to %s; %s", what, d->diff > 0 ? "rose" : "fell", b, a,
+			 verdict);
 }

@@ -106,8 +106,8 @@ static void chart(struct buf *out, const struct insight_series *s, int t, enum c
 			case CH_SESSIONS: a = (double)ins_sessions(c); break;
 			case CH_HOURS: a = (double)c->v[IF_MINUTES] / 60.0; break;
 			case CH_DONE:
-				a = (double)(c->v[IF_DONE_MET] + c->v[IF_DONE_PARTLY] + c->v[IF_DONE_NOT_MET] +
-					     c->v[IF_ENDED_EARLY]);
+				a = (double)(c->v[IF_DONE_MET] + c->v[IF_DONE_PARTLY] +
+					     c->v[IF_DONE_NOT_MET] + c->v[IF_ENDED_EARLY]);
 				break;
 			case CH_SURVEY: a = frac(c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]); break;
 			default: break;
@@ -137,16 +137,17 @@ static void chart(struct buf *out, const struct insight_series *s, int t, enum c
 	}
 	const char *unit = s->weekly ? "week" : "month";
 	char desc[200];
-	snprintf(desc, sizeof(desc), "%s, per %s from %s to %s", charts[ch].desc, unit, n ? s->period[0] : "", n ? s->period[n - 1] : "");
+	snprintf(desc, sizeof(desc), "%s, per %s from %s to %s", charts[ch].desc, unit, n ? s->period[0] : "",
+		 n ? s->period[n - 1] : "");
 	struct svg_series series[3] = {{ch == CH_PEOPLE ? "Taking part" : charts[ch].title, y},
 				       {"Mentors", y + n},
 				       {"Mentees", y + 2 * n}};
 	char id[32];
 	snprintf(id, sizeof(id), "c-%s", charts[ch].id);
-	struct svg_chart c = {charts[ch].kind, id,    charts[ch].title, desc, n, x, nseries, series, nm,
-			      marks,	       charts[ch].percent};
-	buf_printf(out, "<section class=\"card insight\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">", charts[ch].id,
-		   charts[ch].id);
+	struct svg_chart c = {charts[ch].kind,	 id, charts[ch].title, desc, n, x, nseries, series, nm, marks,
+			      charts[ch].percent};
+	buf_printf(out, "<section class=\"card insight\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">",
+		   charts[ch].id, charts[ch].id);
 	html_escape(out, charts[ch].title);
 	buf_puts(out, "</h2>");
 	svg_chart(out, &c);
@@ -239,17 +240,19 @@ void iv_sections(struct buf *out, const struct insight_series *s, int t, const s
 	static const char *const c_people[] = {"Taking part", "Mentors", "Mentees"};
 	static const char *const c_rate[] = {"Active members", "Taking part", "Rate"};
 	static const char *const c_req[] = {"Sent", "Answered", "Median answer time"};
-	static const char *const c_sess[] = {"All", "1:1", "Pairing", "Office hours", "Help sessions", "Rings",
-					     "Other"};
+	static const char *const c_sess[] = {"All",	      "1:1",   "Pairing", "Office hours",
+					     "Help sessions", "Rings", "Other"};
 	static const char *const c_hours[] = {"Hours"};
 	static const char *const c_done[] = {"Goal met", "Partly met", "Not met", "Ended early"};
 	static const char *const c_sv[] = {"Invited", "Answered", "Response rate"};
 	static const struct {
 		const char *const *cols;
 		size_t n;
-	} heads[NCHARTS] = {{c_people, 3}, {c_rate, 3}, {c_req, 3}, {c_sess, 7}, {c_hours, 1}, {c_done, 4}, {c_sv, 3}};
+	} heads[NCHARTS] = {{c_people, 3}, {c_rate, 3}, {c_req, 3}, {c_sess, 7},
+			    {c_hours, 1},  {c_done, 4}, {c_sv, 3}};
 	for (int ch = 0; ch < NCHARTS; ch++) {
-		if (set == IV_HEADLINE && ch != CH_RATE && ch != CH_PEOPLE && ch != CH_SESSIONS && ch != CH_HOURS)
+		if (set == IV_HEADLINE && ch != CH_RATE && ch != CH_PEOPLE && ch != CH_SESSIONS &&
+		    ch != CH_HOURS)
 			continue;
 		chart(out, s, t, (enum chart)ch, events, nev, x);
 		char caption[120];

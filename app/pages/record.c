@@ -12,13 +12,20 @@
 
 /* The columns, in order: new mentees, sessions of each kind, hours, goals met. */
 enum { R_MENTEES, R_ONE, R_PAIR, R_OFFICE, R_HELP, R_RING, R_OTHER, R_MINUTES, R_GOALS, R_PARTLY, NR };
-static const char *const col_names[NR] = {"Mentorships started", "1:1 sessions", "Pairing sessions",
-					   "Office hours",	  "Help sessions", "Ring sessions",
-					   "Other sessions",	  "Hours",	   "Goals met",
-					   "Goals partly met"};
-static const char *const csv_names[NR] = {"mentorships_started", "sessions_one_on_one", "sessions_pairing",
-					   "sessions_office_hours", "sessions_help_session", "sessions_ring",
-					   "sessions_other", "hours", "goals_met", "goals_partly_met"};
+static const char *const col_names[NR] = {"Mentorships started", "1:1 sessions",  "Pairing sessions",
+					  "Office hours",	 "Help sessions", "Ring sessions",
+					  "Other sessions",	 "Hours",	  "Goals met",
+					  "Goals partly met"};
+static const char *const csv_names[NR] = {"mentorships_started",
+					  "sessions_one_on_one",
+					  "sessions_pairing",
+					  "sessions_office_hours",
+					  "sessions_help_session",
+					  "sessions_ring",
+					  "sessions_other",
+					  "hours",
+					  "goals_met",
+					  "goals_partly_met"};
 
 #define MAX_QUARTERS 200
 struct record {
@@ -33,8 +40,8 @@ static int column(const char *kind)
 	static const struct {
 		const char *kind;
 		int col;
-	} map[] = {{"mentee", R_MENTEES},     {"one_on_one", R_ONE},	     {"pairing", R_PAIR},
-		   {"office_hours", R_OFFICE}, {"help_session", R_HELP},    {"ring", R_RING},
+	} map[] = {{"mentee", R_MENTEES},      {"one_on_one", R_ONE},	 {"pairing", R_PAIR},
+		   {"office_hours", R_OFFICE}, {"help_session", R_HELP}, {"ring", R_RING},
 		   {"done_goal_met", R_GOALS}, {"done_partly", R_PARTLY}};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].kind, kind) == 0)
@@ -102,8 +109,9 @@ void page_record(struct ctx *c)
 	if (load(c, &rec, &people) != 0)
 		return;
 	struct buf html = {0};
-	buf_puts(&html, "<div class=\"table-wrap\"><table class=\"record\"><caption>What I have given, per quarter"
-			"</caption><thead><tr><th scope=\"col\">Quarter</th>");
+	buf_puts(&html,
+		 "<div class=\"table-wrap\"><table class=\"record\"><caption>What I have given, per quarter"
+		 "</caption><thead><tr><th scope=\"col\">Quarter</th>");
 	for (int i = 0; i < NR; i++) {
 		buf_puts(&html, "<th scope=\"col\">");
 		html_escape(&html, col_names[i]);

@@ -6,13 +6,14 @@
 #include "core/buf.h"
 #include "store/audit.h"
 
-static enum db_rc feed(struct db *db, int64_t user, int role, const char *what, const char *sub, int n, int minutes,
-		       const char *day, int64_t giver)
+static enum db_rc feed(struct db *db, int64_t user, int role, const char *what, const char *sub, int n,
+		       int minutes, const char *day, int64_t giver)
 {
 	if (ins_day(day) < 0)
 		return DB_ERR;
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, "
-				       "giver) VALUES (:u, :r, :w, :s, :n, :m, 0, :d, :g)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, "
+			    "giver) VALUES (:u, :r, :w, :s, :n, :m, 0, :d, :g)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", user);
@@ -37,7 +38,8 @@ enum db_rc insight_touch(struct db *db, int64_t user_id, enum insight_role role,
 	return feed(db, user_id, (int)role, "touch", "", 0, 0, day, 0);
 }
 
-enum db_rc insight_session(struct db *db, int64_t leader_id, const char *kind, int n, int minutes, const char *day)
+enum db_rc insight_session(struct db *db, int64_t leader_id, const char *kind, int n, int minutes,
+			   const char *day)
 {
 	return feed(db, leader_id, n > 0 ? INSIGHT_MENTOR : INSIGHT_NONE, "session", kind, n, minutes, day,
 		    leader_id);
@@ -85,7 +87,8 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 	memset(out, 0, sizeof(*out));
 	out->weekly = weekly;
 	/* The teams, and the first period with figures. */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT DISTINCT team FROM insight_periods WHERE kind = :k ORDER BY team");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT DISTINCT team FROM insight_periods WHERE kind = :k ORDER BY team");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":k", weekly ? "w" : "m");
@@ -122,11 +125,12 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 		free(all);
 		return DB_ERR;
 	}
-	st = DB_STMT(db, "SELECT period, team, members, people, mentors, mentees, req_sent, req_answered, a0, a1, "
-			 "a2, a3, a4, a5, a6, a7, ms_started, s_one_on_one, s_pairing, s_office_hours, "
-			 "s_help_session, s_ring, s_other, minutes, done_met, done_partly, done_not_met, "
-			 "ended_early, sv_invited, sv_answered FROM insight_periods WHERE kind = :k "
-			 "ORDER BY period, team");
+	st = DB_STMT(
+		db, "SELECT period, team, members, people, mentors, mentees, req_sent, req_answered, a0, a1, "
+		    "a2, a3, a4, a5, a6, a7, ms_started, s_one_on_one, s_pairing, s_office_hours, "
+		    "s_help_session, s_ring, s_other, minutes, done_met, done_partly, done_not_met, "
+		    "ended_early, sv_invited, sv_answered FROM insight_periods WHERE kind = :k "
+		    "ORDER BY period, team");
 	if (!st) {
 		free(all);
 		free(cells);
@@ -201,7 +205,8 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 		for (size_t t = 0; t < out->nt; t++)
 			for (int f = 0; f < IF_N; f++)
 				out->total[p].v[f] += out->cell[p * nt + t].v[f];
-		ins_protect(k, out->nt, &out->cell[p * nt], &out->total[p], &out->hid[p * nt], &out->total_hid[p]);
+		ins_protect(k, out->nt, &out->cell[p * nt], &out->total[p], &out->hid[p * nt],
+			    &out->total_hid[p]);
 	}
 	free(all);
 	free(cells);
@@ -211,7 +216,8 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 enum db_rc insight_events(struct db *db, struct insight_event *out, size_t max, size_t *n)
 {
 	*n = 0;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT id, on_day, title, note FROM program_events ORDER BY on_day, id");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT id, on_day, title, note FROM program_events ORDER BY on_day, id");
 	if (!st)
 		return DB_ERR;
 	int rc;
@@ -226,14 +232,15 @@ enum db_rc insight_events(struct db *db, struct insight_event *out, size_t max, 
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? DB_OK : db_rc_from(rc);
 }
 
-enum db_rc insight_event_add(struct db *db, const char *on, const char *title, const char *note, int64_t admin,
-			     int64_t now, const char *ip)
+enum db_rc insight_event_add(struct db *db, const char *on, const char *title, const char *note,
+			     int64_t admin, int64_t now, const char *ip)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO program_events(on_day, title, note, created_by, created_at) "
-				       "VALUES (:d, :t, :n, :a, :c)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO program_events(on_day, title, note, created_by, created_at) "
+			    "VALUES (:d, :t, :n, :a, :c)");
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_text(st, ":d", on);
@@ -243,18 +250,20 @@ enum db_rc insight_event_add(struct db *db, const char *on, const char *title, c
 	db_bind_int(st, ":c", now);
 	rc = db_exec_step(db, st);
 	if (rc == DB_OK)
-		rc = audit_add(db, now, "program_event_added", admin, sqlite3_last_insert_rowid(db_handle(db)), ip,
-			       title);
+		rc = audit_add(db, now, "program_event_added", admin,
+			       sqlite3_last_insert_rowid(db_handle(db)), ip, title);
 	return db_end(db, rc);
 }
 
 enum db_rc insight_given(struct db *db, int64_t user_id,
-			 void (*fn)(void *arg, const char *quarter, const char *kind, int64_t n, int64_t minutes),
+			 void (*fn)(void *arg, const char *quarter, const char *kind, int64_t n,
+				    int64_t minutes),
 			 void *arg, int64_t *people)
 {
 	*people = 0;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT quarter, kind, n, minutes FROM insight_given WHERE user_id = :u "
-				       "ORDER BY quarter, kind");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT quarter, kind, n, minutes FROM insight_given WHERE user_id = :u "
+			    "ORDER BY quarter, kind");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", user_id);
@@ -281,9 +290,10 @@ enum db_rc insight_given(struct db *db, int64_t user_id,
 
 enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct insight_survey *p), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT s.id, s.title, s.show_text, s.status = 'closed', coalesce((SELECT n "
-				       "FROM kept_counts WHERE name = 'ans:' || s.id), 0) FROM surveys s WHERE "
-				       "s.published = 1 ORDER BY s.id DESC LIMIT 20");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT s.id, s.title, s.show_text, s.status = 'closed', coalesce((SELECT n "
+			    "FROM kept_counts WHERE name = 'ans:' || s.id), 0) FROM surveys s WHERE "
+			    "s.published = 1 ORDER BY s.id DESC LIMIT 20");
 	if (!st)
 		return DB_ERR;
 	int rc;
@@ -299,12 +309,14 @@ enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct i
 	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
-enum db_rc insight_publish(struct db *db, int64_t survey_id, int on, int64_t admin, int64_t now, const char *ip)
+enum db_rc insight_publish(struct db *db, int64_t survey_id, int on, int64_t admin, int64_t now,
+			   const char *ip)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE surveys SET published = :p WHERE id = :id AND status <> 'draft'");
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE surveys SET published = :p WHERE id = :id AND status <> 'draft'");
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_int(st, ":p", on ? 1 : 0);
@@ -313,6 +325,7 @@ enum db_rc insight_publish(struct db *db, int64_t survey_id, int on, int64_t adm
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
 		rc = DB_NOTFOUND;
 	if (rc == DB_OK)
-		rc = audit_add(db, now, on ? "survey_published" : "survey_unpublished", admin, survey_id, ip, NULL);
+		rc = audit_add(db, now, on ? "survey_published" : "survey_unpublished", admin, survey_id, ip,
+			       NULL);
 	return db_end(db, rc);
 }

@@ -70,14 +70,15 @@ struct insight_event {
 };
 enum db_rc insight_events(struct db *db, struct insight_event *out, size_t max, size_t *n);
 /* Own transaction: record an event (with an audit line). DB_OK or error. */
-enum db_rc insight_event_add(struct db *db, const char *on, const char *title, const char *note, int64_t admin,
-			     int64_t now, const char *ip);
+enum db_rc insight_event_add(struct db *db, const char *on, const char *title, const char *note,
+			     int64_t admin, int64_t now, const char *ip);
 
 /* A person's record: fn(arg, quarter, kind, n, minutes) per row of
  * insight_given, by quarter then kind; *people: the distinct people they
  * have mentored, ever. Own read. */
 enum db_rc insight_given(struct db *db, int64_t user_id,
-			 void (*fn)(void *arg, const char *quarter, const char *kind, int64_t n, int64_t minutes),
+			 void (*fn)(void *arg, const char *quarter, const char *kind, int64_t n,
+				    int64_t minutes),
 			 void *arg, int64_t *people);
 
 /* Surveys an admin published on /program, newest first (at most 20):
@@ -92,6 +93,7 @@ struct insight_survey {
 enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct insight_survey *p), void *arg);
 /* Own transaction: publish (on = 1) or withdraw a survey from /program,
  * with an audit line. DB_NOTFOUND when there is no such survey. */
-enum db_rc insight_publish(struct db *db, int64_t survey_id, int on, int64_t admin, int64_t now, const char *ip);
+enum db_rc insight_publish(struct db *db, int64_t survey_id, int on, int64_t admin, int64_t now,
+			   const char *ip);
 
 #endif

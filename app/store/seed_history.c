@@ -16,8 +16,8 @@ static int rnd(int n)
 	return (int)(rng % (uint64_t)n);
 }
 
-static const char *const team_names[] = {"Platform", "Data", "Mobile", "Design", "Sales", "Support", "Security",
-					 "Finance"};
+static const char *const team_names[] = {"Platform", "Data",	"Mobile",   "Design",
+					 "Sales",    "Support", "Security", "Finance"};
 
 static enum db_rc add_teams(struct db *db)
 {
@@ -35,9 +35,10 @@ static enum db_rc add_teams(struct db *db)
 
 static enum db_rc add_event(struct db *db, const char *day, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO program_events(on_day, title, note, created_at) VALUES (:d, "
-				       "'Mentoring time counts in performance reviews', 'Announced at the all-hands; "
-				       "managers were asked to make room for an hour a week.', :c)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO program_events(on_day, title, note, created_at) VALUES (:d, "
+			    "'Mentoring time counts in performance reviews', 'Announced at the all-hands; "
+			    "managers were asked to make room for an hour a week.', :c)");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":d", day);
@@ -45,13 +46,14 @@ static enum db_rc add_event(struct db *db, const char *day, int64_t now)
 	return db_exec_step(db, st);
 }
 
-static enum db_rc add_request(struct db *db, int64_t mentee, int64_t mentor, int64_t topic, const char *status,
-			      int64_t created, int64_t answered, int64_t *id)
+static enum db_rc add_request(struct db *db, int64_t mentee, int64_t mentor, int64_t topic,
+			      const char *status, int64_t created, int64_t answered, int64_t *id)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
-				       "duration_min, weeks, message, status, reason, created_at, answered_at) VALUES "
-				       "(:e, :m, :t, 'Get better at this with someone who has done it.', 'one_on_one', "
-				       "'weekly', 45, 6, '', :s, '', :c, :a)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
+			    "duration_min, weeks, message, status, reason, created_at, answered_at) VALUES "
+			    "(:e, :m, :t, 'Get better at this with someone who has done it.', 'one_on_one', "
+			    "'weekly', 45, 6, '', :s, '', :c, :a)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":e", mentee);
@@ -66,13 +68,17 @@ static enum db_rc add_request(struct db *db, int64_t mentee, int64_t mentor, int
 }
 
 static enum db_rc add_mentorship(struct db *db, int64_t req, const char *start, const char *end, int weeks,
-				 const char *status, const char *outcome, int64_t created, int64_t ended, int64_t *id)
+				 const char *status, const char *outcome, int64_t created, int64_t ended,
+				 int64_t *id)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, format, cadence, "
-		    "duration_min, weeks, started_on, planned_end, status, outcome, end_reason, created_at, ended_at) "
-		    "SELECT id, mentor_id, mentee_id, topic_id, goal, format, cadence, duration_min, :w, :s, :e, :st, "
-		    ":o, '', :c, :end FROM requests WHERE id = :r");
+		db,
+		"INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, format, cadence, "
+		"duration_min, weeks, started_on, planned_end, status, outcome, end_reason, created_at, "
+		"ended_at) "
+		"SELECT id, mentor_id, mentee_id, topic_id, goal, format, cadence, duration_min, :w, :s, :e, "
+		":st, "
+		":o, '', :c, :end FROM requests WHERE id = :r");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":w", weeks);
@@ -101,8 +107,9 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, const char *start, 
 static enum db_rc add_session(struct db *db, int64_t ms, int64_t author, const char *day, int minutes,
 			      const char *kind, int64_t created)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, "
-				       "labels, created_at) VALUES (:m, :a, :h, :d, :k, 'demo', :c)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, "
+			    "labels, created_at) VALUES (:m, :a, :h, :d, :k, 'demo', :c)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", ms);
@@ -119,11 +126,12 @@ static int released[3];
 
 /* An invitation for survey (1 mentees, 2 mentors) and, when answered, a
  * released response whose ratings lean higher after the incentive. */
-static enum db_rc survey(struct db *db, int survey, int64_t user, int64_t ms, int answered, const char *quarter,
-			 int after)
+static enum db_rc survey(struct db *db, int survey, int64_t user, int64_t ms, int answered,
+			 const char *quarter, int after)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT OR IGNORE INTO survey_invitations(survey_id, user_id, mentorship_id, "
-				       "role, answered) VALUES (:s, :u, :m, :r, :a)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT OR IGNORE INTO survey_invitations(survey_id, user_id, mentorship_id, "
+			    "role, answered) VALUES (:s, :u, :m, :r, :a)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":s", survey);
@@ -137,9 +145,11 @@ static enum db_rc survey(struct db *db, int survey, int64_t user, int64_t ms, in
 	unsigned char id[16];
 	for (int i = 0; i < 16; i++)
 		id[i] = (unsigned char)rnd(256);
-	st = DB_STMT(db, "INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch) SELECT :id, :s, :r, "
-			 ":q, coalesce((SELECT t.name FROM teams t WHERE t.name = p.team), 'other'), :b "
-			 "FROM profiles p WHERE p.user_id = :u");
+	st = DB_STMT(
+		db,
+		"INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch) SELECT :id, :s, :r, "
+		":q, coalesce((SELECT t.name FROM teams t WHERE t.name = p.team), 'other'), :b "
+		"FROM profiles p WHERE p.user_id = :u");
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":id", id, sizeof(id));
@@ -150,10 +160,13 @@ static enum db_rc survey(struct db *db, int survey, int64_t user, int64_t ms, in
 	db_bind_int(st, ":u", user);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return rc;
-	static const char *const choices[] = {"Too little", "About right", "About right", "About right", "Too much"};
+	static const char *const choices[] = {"Too little", "About right", "About right", "About right",
+					      "Too much"};
 	for (int pos = 1; pos <= 4 && rc == DB_OK; pos++) {
-		st = DB_STMT(db, "INSERT INTO survey_answers(response_id, question_id, rating, choice) SELECT :id, q.id, "
-				 ":rating, :choice FROM survey_questions q WHERE q.survey_id = :s AND q.position = :p");
+		st = DB_STMT(db, "INSERT INTO survey_answers(response_id, question_id, rating, choice) "
+				 "SELECT :id, q.id, "
+				 ":rating, :choice FROM survey_questions q WHERE q.survey_id = :s AND "
+				 "q.position = :p");
 		if (!st)
 			return DB_ERR;
 		db_bind_blob(st, ":id", id, sizeof(id));
@@ -181,7 +194,8 @@ enum db_rc seed_history(struct db *db, const int64_t *ids, int members, int ment
 	if (rc != DB_OK)
 		return rc;
 	if (topic <= 0) {
-		sqlite3_stmt *st = DB_STMT(db, "INSERT INTO topics(name, key) VALUES ('Career growth', 'career growth')");
+		sqlite3_stmt *st = DB_STMT(
+			db, "INSERT INTO topics(name, key) VALUES ('Career growth', 'career growth')");
 		if (!st || (rc = db_exec_step(db, st)) != DB_OK)
 			return st ? rc : DB_ERR;
 		topic = sqlite3_last_insert_rowid(db_handle(db));
@@ -210,8 +224,9 @@ enum db_rc seed_history(struct db *db, const int64_t *ids, int members, int ment
 			int64_t created = (int64_t)(monday - 1 - rnd(2)) * 86400 + 8 * 3600 + rnd(9 * 3600);
 			int64_t wait = after ? 1800 + rnd(30 * 3600) : 3600 + rnd(70 * 3600), rid, ms;
 			int declined = rnd(100) < (after ? 12 : 20);
-			if ((rc = add_request(db, mentee, mentor, topic, declined ? "declined" : "accepted", created,
-					      created + wait, &rid)) != DB_OK || declined)
+			if ((rc = add_request(db, mentee, mentor, topic, declined ? "declined" : "accepted",
+					      created, created + wait, &rid)) != DB_OK ||
+			    declined)
 				continue;
 			char start[11], end[11];
 			ins_ymd(monday + 1, start);
@@ -223,8 +238,9 @@ enum db_rc seed_history(struct db *db, const int64_t *ids, int members, int ment
 			int64_t ended = (int64_t)(monday + 7L * held) * 86400 + 15 * 3600;
 			if (ended > now - 3600)
 				ended = now - 3600;
-			if ((rc = add_mentorship(db, rid, start, end, len, early ? "ended_early" : "completed", outcome,
-						 created + wait, ended, &ms)) != DB_OK)
+			if ((rc = add_mentorship(db, rid, start, end, len,
+						 early ? "ended_early" : "completed", outcome, created + wait,
+						 ended, &ms)) != DB_OK)
 				break;
 			for (int k = 0; k < held && rc == DB_OK; k++) {
 				if (rnd(100) < 12) /* a week skipped */
@@ -234,7 +250,8 @@ enum db_rc seed_history(struct db *db, const int64_t *ids, int members, int ment
 					continue;
 				ins_ymd(d, day);
 				static const int mins[] = {30, 45, 45, 60, 60, 90};
-				rc = add_session(db, ms, mentor, day, mins[rnd(6)], rnd(5) ? "one_on_one" : "pairing",
+				rc = add_session(db, ms, mentor, day, mins[rnd(6)],
+						 rnd(5) ? "one_on_one" : "pairing",
 						 (int64_t)d * 86400 + 17 * 3600);
 			}
 			char quarter[16];

@@ -81,9 +81,12 @@ void svg_chart(struct buf *out, const struct svg_chart *c)
 	/* Grid and value axis: 0, half, top. */
 	for (int g = 0; g <= 2; g++) {
 		double v = top * g / 2, y = y_at(v, top);
-		buf_printf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>",
-			   LEFT, SVG_W - RIGHT, y, y);
-		buf_printf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\" fill=\"#333\">",
+		buf_printf(
+			out,
+			"<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>",
+			LEFT, SVG_W - RIGHT, y, y);
+		buf_printf(out,
+			   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\" fill=\"#333\">",
 			   LEFT - 4, y + 4);
 		axis_label(out, v, c->percent);
 		buf_puts(out, "</text>");
@@ -93,8 +96,12 @@ void svg_chart(struct buf *out, const struct svg_chart *c)
 	for (int i = 0; i < 3 && c->n; i++) {
 		if ((i == 1 && (at[1] == 0 || at[1] == at[2])) || (i == 2 && at[2] == 0))
 			continue;
-		buf_printf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" font-size=\"11\" fill=\"#333\">",
-			   x_at(c, at[i]), SVG_H - BOTTOM + 16, i == 0 ? "start" : i == 1 ? "middle" : "end");
+		buf_printf(out,
+			   "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" font-size=\"11\" fill=\"#333\">",
+			   x_at(c, at[i]), SVG_H - BOTTOM + 16,
+			   i == 0   ? "start"
+			   : i == 1 ? "middle"
+				    : "end");
 		html_escape(out, c->x[at[i]]);
 		buf_puts(out, "</text>");
 	}
@@ -105,7 +112,8 @@ void svg_chart(struct buf *out, const struct svg_chart *c)
 			if (isnan(v))
 				continue;
 			double y = y_at(v, top);
-			buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+			buf_printf(out,
+				   "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
 				   x_at(c, i) - bw / 2, y, bw, y_at(0, top) - y, colours[0]);
 		}
 	} else {
@@ -120,10 +128,11 @@ void svg_chart(struct buf *out, const struct svg_chart *c)
 					continue;
 				}
 				if (!open)
-					buf_printf(out,
-						   "<polyline class=\"series\" fill=\"none\" stroke-width=\"2\" "
-						   "stroke=\"%s\" points=\"",
-						   colours[s % 6]);
+					buf_printf(
+						out,
+						"<polyline class=\"series\" fill=\"none\" stroke-width=\"2\" "
+						"stroke=\"%s\" points=\"",
+						colours[s % 6]);
 				buf_printf(out, "%s%.1f,%.1f", open ? " " : "", x_at(c, i), y_at(v, top));
 				open = 1;
 			}
@@ -135,8 +144,11 @@ void svg_chart(struct buf *out, const struct svg_chart *c)
 		if (c->marks[m].at >= c->n)
 			continue;
 		double x = x_at(c, c->marks[m].at);
-		buf_printf(out, "<g class=\"mark\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#b00020\" "
-				"stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#8a0018\">",
+		buf_printf(out,
+			   "<g class=\"mark\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
+			   "stroke=\"#b00020\" "
+			   "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\" "
+			   "fill=\"#8a0018\">",
 			   x, x, TOP, SVG_H - BOTTOM, x + 3, TOP + 10);
 		html_escape(out, c->marks[m].label);
 		buf_puts(out, "</text></g>");
@@ -146,7 +158,8 @@ void svg_chart(struct buf *out, const struct svg_chart *c)
 		double x = LEFT + 130.0 * (double)s;
 		buf_printf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", x,
 			   SVG_H - 14, colours[s % 6]);
-		buf_printf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#333\">", x + 14, SVG_H - 5);
+		buf_printf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#333\">", x + 14,
+			   SVG_H - 5);
 		html_escape(out, c->series[s].name);
 		buf_puts(out, "</text>");
 	}

@@ -26,10 +26,10 @@ struct svg_mark {
 
 struct svg_chart {
 	enum svg_kind kind;
-	const char *id;	   /* unique on the page: [a-z0-9-] (ids of title and desc) */
-	const char *title; /* <title> */
-	const char *desc;  /* <desc>: what it shows, in a sentence */
-	size_t n;	   /* points */
+	const char *id;	      /* unique on the page: [a-z0-9-] (ids of title and desc) */
+	const char *title;    /* <title> */
+	const char *desc;     /* <desc>: what it shows, in a sentence */
+	size_t n;	      /* points */
 	const char *const *x; /* n labels */
 	size_t nseries;	      /* bars: the first series only */
 	const struct svg_series *series;

@@ -39,13 +39,15 @@ static void t_two_proportions(void **state)
 	assert_true(d.significant);
 	char s[200];
 	stats_sentence(s, sizeof(s), "participation", &d, 1);
-	assert_string_equal(s, "participation rose from 12 % to 19 %; the change is larger than chance would explain");
+	assert_string_equal(
+		s, "participation rose from 12 % to 19 %; the change is larger than chance would explain");
 	/* 12 of 100 and 14 of 100: well inside chance. */
 	d = stats_two_prop(12, 100, 14, 100);
 	assert_false(d.significant);
 	assert_true(d.lo < 0 && d.hi > 0);
 	stats_sentence(s, sizeof(s), "participation", &d, 1);
-	assert_string_equal(s, "participation rose from 12 % to 14 %; the change is within what chance would explain");
+	assert_string_equal(
+		s, "participation rose from 12 % to 14 %; the change is within what chance would explain");
 	/* Nothing to compare. */
 	d = stats_two_prop(0, 0, 3, 10);
 	assert_false(d.valid);
@@ -70,10 +72,14 @@ static void t_welch(void **state)
 	assert_true(d.significant);
 	char s[200];
 	stats_sentence(s, sizeof(s), "requests per week", &d, 0);
-	assert_string_equal(s, "requests per week rose from 10.5 to 20.5; the change is larger than chance would explain");
+	assert_string_equal(
+		s,
+		"requests per week rose from 10.5 to 20.5; the change is larger than chance would explain");
 	d = stats_welch(r2, 8, r1, 8);
 	stats_sentence(s, sizeof(s), "requests per week", &d, 0);
-	assert_string_equal(s, "requests per week fell from 20.5 to 10.5; the change is larger than chance would explain");
+	assert_string_equal(
+		s,
+		"requests per week fell from 20.5 to 10.5; the change is larger than chance would explain");
 	/* One value is no sample. */
 	d = stats_welch(a, 1, b, 5);
 	assert_false(d.valid);

@@ -22,8 +22,8 @@ static void t_line(void **state)
 	double a[] = {1, 2, NAN, 4}, b[] = {3, 3, 3, 3};
 	struct svg_series s[] = {{"Mentors", a}, {"Mentees <&>", b}};
 	struct svg_mark m[] = {{2, "Incentive \"A\""}};
-	struct svg_chart c = {SVG_LINE, "people", "People taking part", "Mentors & mentees per month", 4, x, 2,
-			      s, 1, m, 0};
+	struct svg_chart c = {
+		SVG_LINE, "people", "People taking part", "Mentors & mentees per month", 4, x, 2, s, 1, m, 0};
 	struct buf out = {0};
 	svg_chart(&out, &c);
 	const char *h = buf_str(&out);
@@ -72,6 +72,7 @@ static void t_axis(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(t_line), cmocka_unit_test(t_bar), cmocka_unit_test(t_axis)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(t_line), cmocka_unit_test(t_bar),
+					   cmocka_unit_test(t_axis)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
