@@ -239,7 +239,8 @@ void iv_sections(struct buf *out, const struct insight_series *s, int t, const s
 		x[p] = s->period[p];
 	static const char *const c_people[] = {"Taking part", "Mentors", "Mentees"};
 	static const char *const c_rate[] = {"Active members", "Taking part", "Rate"};
-	static const char *const c_req[] = {"Sent", "Answered", "Median answer time"};
+	static const char *const c_req[] = {"Sent", "Answered (in the period, of those sent)",
+					    "Median answer time"};
 	static const char *const c_sess[] = {"All",	      "1:1",   "Pairing", "Office hours",
 					     "Help sessions", "Rings", "Other"};
 	static const char *const c_hours[] = {"Hours"};

@@ -107,6 +107,28 @@ describe('suppression below k', () => {
     assert.equal(rows.find((r) => r.team === 'Gamma').mentees, '10');
   });
 
+  test('an admin publishes survey results to the program page, suppressed as for admins, and withdraws them', async () => {
+    // Three released answers: fewer than k, so every figure is hidden.
+    srv.sql(`INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch) VALUES
+      (x'01', 1, 'mentee', '2026-Q4', 'Alpha', 1), (x'02', 1, 'mentee', '2026-Q4', 'Alpha', 1), (x'03', 1, 'mentee', '2026-Q4', 'Beta', 1);
+      INSERT INTO survey_answers(response_id, question_id, rating) SELECT r.column1, q.id, 5 FROM (VALUES (x'01'), (x'02'), (x'03')) r
+        JOIN survey_questions q ON q.survey_id = 1 AND q.position = 1;`);
+    assert.doesNotMatch((await member.get('/program')).body, /Post-program survey for mentees/);
+    await admin.get('/admin/surveys/1');
+    assert.equal((await admin.post('/admin/surveys/1/publish')).status, 303);
+    let p = await member.get('/program');
+    assert.match(p.body, /<h3 id="sv-1">Post-program survey for mentees<\/h3>/);
+    const row = p.body.match(/<th scope="row">Everyone<\/th>(.*?)<\/tr>/);
+    assert.ok(row);
+    assert.match(row[1], /hidden/);
+    assert.doesNotMatch(row[1], /<td>3<\/td>/);
+    assert.equal((await member.post('/admin/surveys/1/publish')).status, 403);
+    assert.equal((await admin.post('/admin/surveys/999/publish')).status, 404);
+    assert.equal((await admin.post('/admin/surveys/1/publish', { withdraw: '1' })).status, 303);
+    p = await member.get('/program');
+    assert.doesNotMatch(p.body, /Post-program survey for mentees/);
+  });
+
   test('a member gets 403 on the insights and sees no team on the program page', async () => {
     assert.equal((await member.get('/admin/insights')).status, 403);
     assert.equal((await member.get('/admin/insights/export.csv')).status, 403);
@@ -186,6 +208,20 @@ describe('my mentoring record', () => {
   let srv;
   before(async () => { srv = await startServer(); });
   after(async () => { await srv.stop(); });
+
+  test('a program with no history yet: the pages say so instead of failing', async () => {
+    const admin = await adminClient(srv, uniqueEmail('admin'));
+    const a = await admin.get('/admin/insights');
+    assert.equal(a.status, 200);
+    assert.match(a.body, /No program events yet/);
+    const who = await signup(srv, uniqueEmail('new'), 'Nia New');
+    const p = await who.get('/program');
+    assert.equal(p.status, 200);
+    assert.match(p.body, /No survey results have been published yet/);
+    const r = await who.get('/me/record');
+    assert.equal(r.status, 200);
+    assert.match(r.body, /Nothing yet/);
+  });
 
   test('shows what I gave, per quarter and in total, and only mine', async () => {
     const aEmail = uniqueEmail('ana'), bEmail = uniqueEmail('ben');
