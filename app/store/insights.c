@@ -101,6 +101,10 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->nt < INSIGHT_MAX_TEAMS)
 		db_column_copy(st, 0, out->team[out->nt++], sizeof(out->team[0]));
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) { /* more teams than the page can add up: say so, never a wrong total */
+		insight_series_free(out);
+		return rc == SQLITE_ROW ? DB_ERR : db_rc_from(rc);
+	}
 	char first[11] = "";
 	st = DB_STMT(db, "SELECT min(period) FROM insight_periods WHERE kind = :k");
 	if (!st)

@@ -54,7 +54,8 @@ struct insight_series {
 	unsigned char *total_hid; /* np */
 };
 /* from/to: "YYYY-MM-DD" (months use their first 7 characters); from
- * empty: the first period with figures. DB_OK, DB_ERR (also on OOM). */
+ * empty: the first period with figures. DB_OK, DB_ERR (also on OOM, and
+ * with more than INSIGHT_MAX_TEAMS teams: the totals would be wrong). */
 enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, int k,
 			struct insight_series *out);
 void insight_series_free(struct insight_series *s);
