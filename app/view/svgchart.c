@@ -44,7 +44,9 @@ static double y_at(double v, double top)
 
 static void axis_label(struct buf *out, double v, int percent)
 {
-	if (percent)
+	if (percent && v * 100 != floor(v * 100))
+		buf_printf(out, "%.1f %%", v * 100);
+	else if (percent)
 		buf_printf(out, "%.0f %%", v * 100);
 	else if (v == floor(v))
 		buf_printf(out, "%.0f", v);
@@ -60,9 +62,10 @@ void svg_chart(struct buf *out, const struct svg_chart *c)
 		for (size_t i = 0; i < c->n; i++)
 			if (!isnan(c->series[s].y[i]) && c->series[s].y[i] > max)
 				max = c->series[s].y[i];
-	double top = c->percent ? 1 : svg_axis_top(max);
-	if (c->percent && max > 1)
-		top = svg_axis_top(max);
+	/* A rate of a few percent gets an axis of a few percent (up to 100 %). */
+	double top = c->percent ? svg_axis_top(max * 100) / 100 : svg_axis_top(max);
+	if (c->percent && top > 1 && max <= 1)
+		top = 1;
 	buf_puts(out, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 ");
 	buf_printf(out, "%d %d", SVG_W, SVG_H);
 	buf_puts(out, "\" aria-labelledby=\"");

@@ -35,7 +35,7 @@ struct svg_chart {
 	const struct svg_series *series;
 	size_t nmarks;
 	const struct svg_mark *marks;
-	int percent; /* values are proportions: the axis reads 0 %..100 % */
+	int percent; /* values are proportions: the axis reads in % (top 1, 2 or 5 × 10^n %, at most 100 %) */
 };
 
 /* The chart's width and height in SVG units (its viewBox). */

@@ -59,6 +59,22 @@ static void t_bar(void **state)
 	buf_free(&out);
 }
 
+static void t_percent(void **state)
+{
+	(void)state;
+	const char *x[] = {"2026-01", "2026-02"};
+	double a[] = {0.03, 0.045};
+	struct svg_series s[] = {{"Rate", a}};
+	struct svg_chart c = {SVG_LINE, "r", "Rate", "Participation rate", 2, x, 1, s, 0, NULL, 1};
+	struct buf out = {0};
+	svg_chart(&out, &c);
+	/* 4.5 % at most: the axis tops at 5 %, its middle reads 2.5 %. */
+	assert_non_null(strstr(buf_str(&out), ">5 %</text>"));
+	assert_non_null(strstr(buf_str(&out), ">2.5 %</text>"));
+	assert_null(strstr(buf_str(&out), ">100 %</text>"));
+	buf_free(&out);
+}
+
 static void t_axis(void **state)
 {
 	(void)state;
@@ -73,6 +89,6 @@ static void t_axis(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(t_line), cmocka_unit_test(t_bar),
-					   cmocka_unit_test(t_axis)};
+					   cmocka_unit_test(t_percent), cmocka_unit_test(t_axis)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
