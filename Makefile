@@ -13,7 +13,7 @@ CPPFLAGS := -Iapp -D_GNU_SOURCE $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/nu
 WARN := -std=c17 -Wall -Wextra -Wformat=2 -Werror
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDHARDEN := -pie -Wl,-z,relro,-z,now
-LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null) -lfcgi -lcrack
+LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null) -lfcgi -lcrack -lm
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 REL_CFLAGS := $(WARN) $(HARDEN) -O2 -DTANDEM_VERSION='"$(VERSION)"'

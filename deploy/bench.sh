@@ -43,7 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The seeded program for a size, from the cache or seeded now (timed).
-SEED_VERSION=$(cat "$ROOT"/sql/*.sql "$ROOT/app/store/seed.c" | sha256sum | cut -c1-12)
+SEED_VERSION=$(cat "$ROOT"/sql/*.sql "$ROOT/app/store/seed.c" "$ROOT/app/store/seed_history.c" | sha256sum | cut -c1-12)
 seeded_db() { # members -> path of the cached database
   local members=$1 mentors=$(($1 / 5)) db="$OUT/seed-$SEED_VERSION-$1.db"
   if [ ! -f "$db" ]; then
@@ -76,6 +76,9 @@ PAGES=("floor|/__floor|-" "/healthz|/healthz|-" "home page|/|member"
        "/surveys|/surveys|member"
        "/admin|/admin|admin" "/admin/users|/admin/users|admin" "/admin/users?q=chlo|/admin/users?q=chlo|admin"
        "/admin/users?role=admin|/admin/users?role=admin|admin" "/admin/surveys|/admin/surveys|admin")
+# issue 19: insights, the program page, my record
+PAGES+=("/admin/insights|/admin/insights|admin" "/admin/insights?by=week|/admin/insights?by=week|admin"
+        "/program|/program|member" "/me/record|/me/record|member")
 # A survey's results (closed, 100,000 answers) take seconds and would keep
 # both workers busy long after wrk stops: timed once with curl below.
 declare -A RPS P50 P99 BAD RATIO SEED_TIME DBSIZE RSS

@@ -80,6 +80,15 @@ const struct route routes[] = {
 	{"GET", "/account/export", page_account_export, ACCESS_MEMBER, 0},
 	{"POST", "/account/delete", page_account_delete, ACCESS_MEMBER, ROUTE_SLOW},
 	{"POST", "/admin/users/{id}/reactivate", page_admin_user_reactivate, ACCESS_ADMIN, 0},
+	/* issue 19: insights, program events, the program page, my record */
+	{"GET", "/admin/insights", page_admin_insights, ACCESS_ADMIN, 0},
+	{"GET", "/admin/insights/export.csv", page_admin_insights_csv, ACCESS_ADMIN, 0},
+	{"GET", "/admin/events", page_admin_events, ACCESS_ADMIN, 0},
+	{"POST", "/admin/events", page_admin_event_add, ACCESS_ADMIN, 0},
+	{"POST", "/admin/surveys/{id}/publish", page_admin_survey_publish, ACCESS_ADMIN, 0},
+	{"GET", "/program", page_program, ACCESS_MEMBER, 0},
+	{"GET", "/me/record", page_record, ACCESS_MEMBER, 0},
+	{"GET", "/me/record.csv", page_record_csv, ACCESS_MEMBER, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -85,4 +85,14 @@ void page_account_export(struct ctx *c);
 void page_account_delete(struct ctx *c);
 void page_admin_user_reactivate(struct ctx *c);
 
+/* issue 19: insights, program events, the program page, my record */
+void page_admin_insights(struct ctx *c);
+void page_admin_insights_csv(struct ctx *c);
+void page_admin_events(struct ctx *c);
+void page_admin_event_add(struct ctx *c);
+void page_admin_survey_publish(struct ctx *c);
+void page_program(struct ctx *c);
+void page_record(struct ctx *c);
+void page_record_csv(struct ctx *c);
+
 #endif

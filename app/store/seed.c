@@ -9,6 +9,7 @@
 #include "security/token.h"
 #include "store/profiles.h"
 #include "store/requests.h"
+#include "store/seed_history.h"
 #include "store/sessions.h"
 #include "store/users.h"
 
@@ -234,6 +235,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 		}
 		rc = profile_save(db, ids[i], name, &p, now - 150 * 86400);
 	}
+	if (rc == DB_OK) /* issue 19: two years of history, an incentive halfway */
+		rc = seed_history(db, ids, members, mentors, now);
 	/* Requests: a third of the members ask mentors something. */
 	static const char *const states[] = {"accepted",  "accepted", "accepted",
 					     "pending",	  "pending",  "declined",

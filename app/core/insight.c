@@ -1,0 +1,210 @@
+#include "core/insight.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const fig_names[IF_N] = {
+	"members",
+	"people",
+	"mentors",
+	"mentees",
+	"requests_sent",
+	"requests_answered",
+	"answered_1h",
+	"answered_4h",
+	"answered_12h",
+	"answered_1d",
+	"answered_2d",
+	"answered_4d",
+	"answered_7d",
+	"answered_later",
+	"mentorships_started",
+	"sessions_one_on_one",
+	"sessions_pairing",
+	"sessions_office_hours",
+	"sessions_help_session",
+	"sessions_ring",
+	"sessions_other",
+	"minutes",
+	"completed_goal_met",
+	"completed_partly",
+	"completed_not_met",
+	"ended_early",
+	"survey_invited",
+	"survey_answered",
+};
+
+const char *ins_fig_name(enum ins_fig f)
+{
+	return f < IF_N ? fig_names[f] : "";
+}
+
+int64_t ins_sessions(const struct ins_cell *c)
+{
+	int64_t n = 0;
+	for (int f = IF_S_ONE_ON_ONE; f <= IF_S_OTHER; f++)
+		n += c->v[f];
+	return n;
+}
+
+const char *ins_bucket_label(int b)
+{
+	static const char *const l[INS_BUCKETS] = {"under 1 h",	   "under 4 h",	    "under 12 h",
+						   "under 1 day",  "under 2 days",  "under 4 days",
+						   "under 7 days", "7 days or more"};
+	return b >= 0 && b < INS_BUCKETS ? l[b] : "";
+}
+
+int ins_median_bucket(const struct ins_cell *c)
+{
+	int64_t n = 0;
+	for (int b = 0; b < INS_BUCKETS; b++)
+		n += c->v[IF_A0 + b];
+	if (n <= 0)
+		return -1;
+	int64_t seen = 0;
+	for (int b = 0; b < INS_BUCKETS; b++) {
+		seen += c->v[IF_A0 + b];
+		if (2 * seen >= n)
+			return b;
+	}
+	return INS_BUCKETS - 1;
+}
+
+/* The five figures that count people. */
+#define NPEOPLE 5
+static void people_figs(const struct ins_cell *c, int64_t out[NPEOPLE])
+{
+	out[0] = c->v[IF_MEMBERS];
+	out[1] = c->v[IF_PEOPLE];
+	out[2] = c->v[IF_MENTORS];
+	out[3] = c->v[IF_MENTEES];
+	out[4] = c->v[IF_MEMBERS] - c->v[IF_PEOPLE];
+	if (out[4] < 0) /* people counted in a team they have since left */
+		out[4] = 0;
+}
+
+void ins_protect(int k, size_t nteams, const struct ins_cell *cells, const struct ins_cell *total,
+		 unsigned char *hid, unsigned char *total_hid)
+{
+	int64_t t[NPEOPLE];
+	people_figs(total, t);
+	*total_hid = 0;
+	for (int i = 0; i < NPEOPLE; i++)
+		if (t[i] > 0 && t[i] < k)
+			*total_hid = 1;
+	for (size_t g = 0; g < nteams; g++) {
+		int64_t f[NPEOPLE];
+		people_figs(&cells[g], f);
+		hid[g] = *total_hid;
+		for (int i = 0; i < NPEOPLE; i++)
+			if (f[i] < k)
+				hid[g] = 1;
+	}
+	if (*total_hid)
+		return;
+	for (;;) {
+		int64_t sum[NPEOPLE] = {0};
+		for (size_t g = 0; g < nteams; g++) {
+			if (!hid[g])
+				continue;
+			int64_t f[NPEOPLE];
+			people_figs(&cells[g], f);
+			for (int i = 0; i < NPEOPLE; i++)
+				sum[i] += f[i];
+		}
+		int small = 0;
+		for (int i = 0; i < NPEOPLE; i++)
+			small |= sum[i] > 0 && sum[i] < k;
+		if (!small)
+			return;
+		size_t best = nteams;
+		for (size_t g = 0; g < nteams; g++)
+			if (!hid[g] && (best == nteams || cells[g].v[IF_PEOPLE] < cells[best].v[IF_PEOPLE] ||
+					(cells[g].v[IF_PEOPLE] == cells[best].v[IF_PEOPLE] &&
+					 cells[g].v[IF_MEMBERS] < cells[best].v[IF_MEMBERS])))
+				best = g;
+		if (best == nteams) /* every team hidden: their sum is the program's, 0 or >= k */
+			return;
+		hid[best] = 1;
+	}
+}
+
+/* Days from civil (Howard Hinnant's algorithm). */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long)doe - 719468;
+}
+
+long ins_day(const char *s)
+{
+	if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0')),
+		 d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+	static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return -1;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
+	return days_from_civil(y, m, d);
+}
+
+void ins_ymd(long z, char out[11])
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = (long)yoe + era * 400;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	if (y < 0)
+		y = 0;
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), m % 100, d % 100);
+}
+
+long ins_monday(long d)
+{
+	/* 1970-01-01 was a Thursday: day 0 is weekday 3 counted from Monday. */
+	long wd = ((d % 7) + 7 + 3) % 7;
+	return d - wd;
+}
+
+size_t ins_periods(int weekly, const char *from, const char *to, char (*out)[11], size_t max)
+{
+	size_t n = 0;
+	if (weekly) {
+		long a = ins_day(from), b = ins_day(to);
+		if (a < 0 || b < 0)
+			return 0;
+		for (long d = ins_monday(a); d <= b && n < max; d += 7)
+			ins_ymd(d, out[n++]);
+		return n;
+	}
+	if (!from || !to || strlen(from) < 7 || strlen(to) < 7)
+		return 0;
+	int y = 0, m = 0, ye = 0, me = 0;
+	if (sscanf(from, "%4d-%2d", &y, &m) != 2 || sscanf(to, "%4d-%2d", &ye, &me) != 2)
+		return 0;
+	while ((y < ye || (y == ye && m <= me)) && n < max) {
+		snprintf(out[n++], 11, "%04d-%02d", y % 10000, m % 100);
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	return n;
+}

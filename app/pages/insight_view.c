@@ -1,0 +1,266 @@
+#include "pages/insight_view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view/escape.h"
+#include "view/svgchart.h"
+
+const struct ins_cell *iv_cell(const struct insight_series *s, size_t p, int t, int *hidden)
+{
+	if (t < 0) {
+		*hidden = s->total_hid[p];
+		return &s->total[p];
+	}
+	*hidden = s->hid[p * s->nt + (size_t)t];
+	return &s->cell[p * s->nt + (size_t)t];
+}
+
+int64_t iv_value(const struct insight_series *s, size_t p, int t, enum ins_fig f)
+{
+	int hid;
+	const struct ins_cell *c = iv_cell(s, p, t, &hid);
+	return hid ? -1 : c->v[f];
+}
+
+/* One table cell: a count, a percentage, hours, or "hidden". */
+static void td_int(struct buf *out, int hid, int64_t v)
+{
+	if (hid)
+		buf_puts(out, "<td class=\"hidden\">hidden</td>");
+	else
+		buf_printf(out, "<td>%lld</td>", (long long)v);
+}
+
+static void td_pct(struct buf *out, int hid, int64_t x, int64_t n)
+{
+	if (hid)
+		buf_puts(out, "<td class=\"hidden\">hidden</td>");
+	else if (n <= 0)
+		buf_puts(out, "<td>–</td>");
+	else
+		buf_printf(out, "<td>%.0f %%</td>", 100.0 * (double)x / (double)n);
+}
+
+static double frac(int64_t x, int64_t n)
+{
+	return n > 0 ? (double)x / (double)n : NAN;
+}
+
+enum chart {
+	CH_PEOPLE,
+	CH_RATE,
+	CH_REQUESTS,
+	CH_SESSIONS,
+	CH_HOURS,
+	CH_DONE,
+	CH_SURVEY,
+	NCHARTS,
+};
+
+static const struct {
+	const char *id, *title, *desc;
+	enum svg_kind kind;
+	int percent;
+} charts[NCHARTS] = {
+	{"people", "People taking part", "People in a mentoring role (taking part, mentors and mentees)",
+	 SVG_LINE, 0},
+	{"rate", "Participation rate", "People taking part as a share of active members", SVG_LINE, 1},
+	{"requests", "Requests sent", "Mentoring requests sent", SVG_BAR, 0},
+	{"sessions", "Sessions", "Mentoring sessions of every kind", SVG_BAR, 0},
+	{"hours", "Mentoring hours", "Hours of mentoring sessions", SVG_BAR, 0},
+	{"done", "Mentorships completed", "Mentorships that ended, whatever the outcome", SVG_BAR, 0},
+	{"survey", "Survey response rate", "Share of survey invitations answered, by when they were sent",
+	 SVG_LINE, 1},
+};
+
+static void chart(struct buf *out, const struct insight_series *s, int t, enum chart ch,
+		  const struct insight_event *ev, size_t nev, const char *const *x)
+{
+	size_t n = s->np;
+	double *y = calloc(3 * (n ? n : 1), sizeof(double));
+	struct svg_mark *marks = calloc(nev ? nev : 1, sizeof(*marks));
+	if (!y || !marks) {
+		free(y);
+		free(marks);
+		out->oom = 1;
+		return;
+	}
+	size_t nseries = 1;
+	for (size_t p = 0; p < n; p++) {
+		int hid;
+		const struct ins_cell *c = iv_cell(s, p, t, &hid);
+		double a = NAN, b = NAN, d = NAN;
+		if (!hid) {
+			switch (ch) {
+			case CH_PEOPLE:
+				a = (double)c->v[IF_PEOPLE];
+				b = (double)c->v[IF_MENTORS];
+				d = (double)c->v[IF_MENTEES];
+				nseries = 3;
+				break;
+			case CH_RATE: a = frac(c->v[IF_PEOPLE], c->v[IF_MEMBERS]); break;
+			case CH_REQUESTS: a = (double)c->v[IF_REQ_SENT]; break;
+			case CH_SESSIONS: a = (double)ins_sessions(c); break;
+			case CH_HOURS: a = (double)c->v[IF_MINUTES] / 60.0; break;
+			case CH_DONE:
+				a = (double)(c->v[IF_DONE_MET] + c->v[IF_DONE_PARTLY] +
+					     c->v[IF_DONE_NOT_MET] + c->v[IF_ENDED_EARLY]);
+				break;
+			case CH_SURVEY: a = frac(c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]); break;
+			default: break;
+			}
+		} else if (ch == CH_PEOPLE) {
+			nseries = 3;
+		}
+		y[p] = a;
+		y[n + p] = b;
+		y[2 * n + p] = d;
+	}
+	size_t nm = 0;
+	for (size_t e = 0; e < nev; e++) {
+		char key[11];
+		if (s->weekly) {
+			long d = ins_day(ev[e].on);
+			if (d < 0)
+				continue;
+			ins_ymd(ins_monday(d), key);
+		} else {
+			memcpy(key, ev[e].on, 7);
+			key[7] = 0;
+		}
+		for (size_t p = 0; p < n; p++)
+			if (strcmp(s->period[p], key) == 0)
+				marks[nm++] = (struct svg_mark){p, ev[e].title};
+	}
+	const char *unit = s->weekly ? "week" : "month";
+	char desc[200];
+	snprintf(desc, sizeof(desc), "%s, per %s from %s to %s", charts[ch].desc, unit, n ? s->period[0] : "",
+		 n ? s->period[n - 1] : "");
+	struct svg_series series[3] = {{ch == CH_PEOPLE ? "Taking part" : charts[ch].title, y},
+				       {"Mentors", y + n},
+				       {"Mentees", y + 2 * n}};
+	char id[32];
+	snprintf(id, sizeof(id), "c-%s", charts[ch].id);
+	struct svg_chart c = {charts[ch].kind,	 id, charts[ch].title, desc, n, x, nseries, series, nm, marks,
+			      charts[ch].percent};
+	buf_printf(out, "<section class=\"card insight\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">",
+		   charts[ch].id, charts[ch].id);
+	html_escape(out, charts[ch].title);
+	buf_puts(out, "</h2>");
+	svg_chart(out, &c);
+	free(y);
+	free(marks);
+}
+
+static void table_head(struct buf *out, const char *caption, const char *const *cols, size_t n)
+{
+	/* Scrolls (a long history): a region the keyboard can reach. */
+	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
+	html_escape(out, caption);
+	buf_puts(out, "\"><table class=\"figures\"><caption>");
+	html_escape(out, caption);
+	buf_puts(out, "</caption><thead><tr><th scope=\"col\">Period</th>");
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(out, "<th scope=\"col\">");
+		html_escape(out, cols[i]);
+		buf_puts(out, "</th>");
+	}
+	buf_puts(out, "</tr></thead><tbody>");
+}
+
+static void table_rows(struct buf *out, const struct insight_series *s, int t, enum chart ch)
+{
+	for (size_t p = 0; p < s->np; p++) {
+		int hid;
+		const struct ins_cell *c = iv_cell(s, p, t, &hid);
+		buf_puts(out, "<tr><th scope=\"row\">");
+		html_escape(out, s->period[p]);
+		buf_puts(out, "</th>");
+		switch (ch) {
+		case CH_PEOPLE:
+			td_int(out, hid, c->v[IF_PEOPLE]);
+			td_int(out, hid, c->v[IF_MENTORS]);
+			td_int(out, hid, c->v[IF_MENTEES]);
+			break;
+		case CH_RATE:
+			td_int(out, hid, c->v[IF_MEMBERS]);
+			td_int(out, hid, c->v[IF_PEOPLE]);
+			td_pct(out, hid, c->v[IF_PEOPLE], c->v[IF_MEMBERS]);
+			break;
+		case CH_REQUESTS: {
+			td_int(out, hid, c->v[IF_REQ_SENT]);
+			td_pct(out, hid, c->v[IF_REQ_ANSWERED], c->v[IF_REQ_SENT]);
+			int mb = ins_median_bucket(c);
+			if (hid)
+				buf_puts(out, "<td class=\"hidden\">hidden</td>");
+			else
+				buf_printf(out, "<td>%s</td>", mb < 0 ? "–" : ins_bucket_label(mb));
+			break;
+		}
+		case CH_SESSIONS:
+			td_int(out, hid, ins_sessions(c));
+			for (int f = IF_S_ONE_ON_ONE; f <= IF_S_OTHER; f++)
+				td_int(out, hid, c->v[f]);
+			break;
+		case CH_HOURS:
+			if (hid)
+				buf_puts(out, "<td class=\"hidden\">hidden</td>");
+			else
+				buf_printf(out, "<td>%.1f</td>", (double)c->v[IF_MINUTES] / 60.0);
+			break;
+		case CH_DONE:
+			for (int f = IF_DONE_MET; f <= IF_ENDED_EARLY; f++)
+				td_int(out, hid, c->v[f]);
+			break;
+		case CH_SURVEY:
+			td_int(out, hid, c->v[IF_SV_INVITED]);
+			td_int(out, hid, c->v[IF_SV_ANSWERED]);
+			td_pct(out, hid, c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]);
+			break;
+		default: break;
+		}
+		buf_puts(out, "</tr>");
+	}
+	buf_puts(out, "</tbody></table></div></section>");
+}
+
+void iv_sections(struct buf *out, const struct insight_series *s, int t, const struct insight_event *events,
+		 size_t nev, enum iv_set set)
+{
+	const char **x = calloc(s->np ? s->np : 1, sizeof(*x));
+	if (!x) {
+		out->oom = 1;
+		return;
+	}
+	for (size_t p = 0; p < s->np; p++)
+		x[p] = s->period[p];
+	static const char *const c_people[] = {"Taking part", "Mentors", "Mentees"};
+	static const char *const c_rate[] = {"Active members", "Taking part", "Rate"};
+	static const char *const c_req[] = {"Sent", "Answered (in the period, of those sent)",
+					    "Median answer time"};
+	static const char *const c_sess[] = {"All",	      "1:1",   "Pairing", "Office hours",
+					     "Help sessions", "Rings", "Other"};
+	static const char *const c_hours[] = {"Hours"};
+	static const char *const c_done[] = {"Goal met", "Partly met", "Not met", "Ended early"};
+	static const char *const c_sv[] = {"Invited", "Answered", "Response rate"};
+	static const struct {
+		const char *const *cols;
+		size_t n;
+	} heads[NCHARTS] = {{c_people, 3}, {c_rate, 3}, {c_req, 3}, {c_sess, 7},
+			    {c_hours, 1},  {c_done, 4}, {c_sv, 3}};
+	for (int ch = 0; ch < NCHARTS; ch++) {
+		if (set == IV_HEADLINE && ch != CH_RATE && ch != CH_PEOPLE && ch != CH_SESSIONS &&
+		    ch != CH_HOURS)
+			continue;
+		chart(out, s, t, (enum chart)ch, events, nev, x);
+		char caption[120];
+		snprintf(caption, sizeof(caption), "%s per %s (the figures of the chart)", charts[ch].title,
+			 s->weekly ? "week" : "month");
+		table_head(out, caption, heads[ch].cols, heads[ch].n);
+		table_rows(out, s, t, (enum chart)ch);
+	}
+	free(x);
+}

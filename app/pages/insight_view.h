@@ -1,0 +1,24 @@
+/* insight_view: the charts and their tables, shared by /admin/insights
+ * and /program: one column of a loaded series (a team, or the program)
+ * as HTML sections (an SVG chart, then the numbers it draws in a table),
+ * every hidden figure written "hidden". Built from escaped parts only. */
+#ifndef TANDEM_INSIGHT_VIEW_H
+#define TANDEM_INSIGHT_VIEW_H
+#include "core/buf.h"
+#include "store/insights.h"
+
+/* Which charts: every one, or the program page's headline ones. */
+enum iv_set { IV_ALL, IV_HEADLINE };
+
+/* Append the sections for team t of s (t < 0: the program's totals) to
+ * out, with a marker for each of events[0..nev). Errors: out->oom. */
+void iv_sections(struct buf *out, const struct insight_series *s, int t, const struct insight_event *events,
+		 size_t nev, enum iv_set set);
+
+/* Figure f of period p for team t (< 0: the program), or -1 when hidden. */
+int64_t iv_value(const struct insight_series *s, size_t p, int t, enum ins_fig f);
+
+/* The cell of period p for team t (< 0: program) and whether it is hidden. */
+const struct ins_cell *iv_cell(const struct insight_series *s, size_t p, int t, int *hidden);
+
+#endif

@@ -1,0 +1,100 @@
+/* insights: the program's figures over time (issue 19), kept in
+ * insight_periods / insight_people / insight_given (sql/0018_insights.sql)
+ * by triggers in the same transaction as every request, mentorship,
+ * session and survey invitation, so a page reads a few hundred kept rows
+ * whatever the size or age of the program.
+ *
+ * FOR OTHER FEATURES (pairings, office hours, help sessions, rings): a
+ * feature whose activity lives in a table of its own calls these inside
+ * the transaction that records the activity (never one of their own), once
+ * per fact, so the figures move with it and roll back with it:
+ *   - insight_session(db, leader, "office_hours", +1, minutes, "YYYY-MM-DD")
+ *     when a session is held (counted in the leader's team; the leader's
+ *     record gains it); -1 and -minutes to take one back (deleted);
+ *   - insight_touch(db, user, INSIGHT_MENTEE, day) for each person who took
+ *     part (attendees, the partner of a pairing), INSIGHT_MENTOR for whoever
+ *     led, so "people in a mentoring role" counts them once a week.
+ * Kinds: one_on_one, pairing, office_hours, help_session, ring (any other
+ * counts as "other"). */
+#ifndef TANDEM_INSIGHTS_H
+#define TANDEM_INSIGHTS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/insight.h"
+#include "store/db.h"
+
+enum insight_role { INSIGHT_NONE = 0, INSIGHT_MENTOR = 1, INSIGHT_MENTEE = 2 };
+
+/* Inside the caller's transaction. user took part in `role` on day
+ * (YYYY-MM-DD, UTC). DB_OK or a store error. */
+enum db_rc insight_touch(struct db *db, int64_t user_id, enum insight_role role, const char *day);
+
+/* Inside the caller's transaction. n sessions (+1, or -1 to take one
+ * back) of kind led by leader_id on day, minutes long in all (negative
+ * with n = -1). The leader takes part as mentor. DB_OK or a store error. */
+enum db_rc insight_session(struct db *db, int64_t leader_id, const char *kind, int n, int minutes,
+			   const char *day);
+
+/* The figures of every team per period (weeks or months) from `from` to
+ * `to`, each period's program total, and which figures the suppression
+ * rule (ins_protect, k people) hides. Periods before `from` are read too,
+ * to carry each team's member count over periods without a row. Own read;
+ * free with insight_series_free. */
+#define INSIGHT_MAX_PERIODS 1200
+#define INSIGHT_MAX_TEAMS 200
+struct insight_series {
+	int weekly;
+	size_t np, nt;
+	char (*period)[11];	  /* np: Mondays or YYYY-MM */
+	char (*team)[64];	  /* nt, in name order */
+	struct ins_cell *cell;	  /* np * nt */
+	struct ins_cell *total;	  /* np */
+	unsigned char *hid;	  /* np * nt */
+	unsigned char *total_hid; /* np */
+};
+/* from/to: "YYYY-MM-DD" (months use their first 7 characters); from
+ * empty: the first period with figures. DB_OK, DB_ERR (also on OOM, and
+ * with more than INSIGHT_MAX_TEAMS teams: the totals would be wrong). */
+enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, int k,
+			struct insight_series *out);
+void insight_series_free(struct insight_series *s);
+/* The index of team name in s, or -1. */
+int insight_team_index(const struct insight_series *s, const char *name);
+
+/* Program events, oldest first (at most max). Own read. */
+struct insight_event {
+	int64_t id;
+	char on[11];
+	char title[124];
+	char note[1004];
+};
+enum db_rc insight_events(struct db *db, struct insight_event *out, size_t max, size_t *n);
+/* Own transaction: record an event (with an audit line). DB_OK or error. */
+enum db_rc insight_event_add(struct db *db, const char *on, const char *title, const char *note,
+			     int64_t admin, int64_t now, const char *ip);
+
+/* A person's record: fn(arg, quarter, kind, n, minutes) per row of
+ * insight_given, by quarter then kind; *people: the distinct people they
+ * have mentored, ever. Own read. */
+enum db_rc insight_given(struct db *db, int64_t user_id,
+			 void (*fn)(void *arg, const char *quarter, const char *kind, int64_t n,
+				    int64_t minutes),
+			 void *arg, int64_t *people);
+
+/* Surveys an admin published on /program, newest first (at most 20):
+ * fn(arg, p). `version` changes whenever the survey's results may have
+ * (an answer counted, the survey closed, comments switched), so a page
+ * may keep its rendering of them while it holds. Own read. */
+struct insight_survey {
+	int64_t id, version;
+	const char *title;
+	int show_text, closed;
+};
+enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct insight_survey *p), void *arg);
+/* Own transaction: publish (on = 1) or withdraw a survey from /program,
+ * with an audit line. DB_NOTFOUND when there is no such survey. */
+enum db_rc insight_publish(struct db *db, int64_t survey_id, int on, int64_t admin, int64_t now,
+			   const char *ip);
+
+#endif

@@ -1,0 +1,187 @@
+/* The before/after statistics (core/stats.c) on numbers from tables, and
+ * the suppression and calendar of the insight figures (core/insight.c). */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "core/insight.h"
+#include "core/stats.h"
+
+#define NEAR(a, b, eps) assert_true(fabs((a) - (b)) < (eps))
+
+static void t_quantiles(void **state)
+{
+	(void)state;
+	/* Student's t, 97.5th percentile, from the printed tables. */
+	NEAR(stats_t975(1), 12.706205, 1e-4);
+	NEAR(stats_t975(2), 4.302653, 1e-4);
+	NEAR(stats_t975(3), 3.182446, 0.01);
+	NEAR(stats_t975(4), 2.776445, 0.005);
+	NEAR(stats_t975(5), 2.570582, 0.003);
+	NEAR(stats_t975(8), 2.306004, 0.002);
+	NEAR(stats_t975(10), 2.228139, 0.001);
+	NEAR(stats_t975(30), 2.042272, 0.001);
+	NEAR(stats_t975(1e6), 1.959964, 0.001);
+}
+
+static void t_two_proportions(void **state)
+{
+	(void)state;
+	/* 12 % of 1000 member-weeks before, 19 % of 1000 after. */
+	struct stats_diff d = stats_two_prop(120, 1000, 190, 1000);
+	assert_true(d.valid);
+	NEAR(d.before, 0.12, 1e-9);
+	NEAR(d.after, 0.19, 1e-9);
+	NEAR(d.diff, 0.07, 1e-9);
+	/* se = sqrt(.12*.88/1000 + .19*.81/1000) = 0.0161090 */
+	NEAR(d.lo, 0.07 - 1.959964 * 0.0161090, 1e-5);
+	NEAR(d.hi, 0.07 + 1.959964 * 0.0161090, 1e-5);
+	assert_true(d.significant);
+	char s[200];
+	stats_sentence(s, sizeof(s), "participation", &d, 1);
+	assert_string_equal(
+		s, "participation rose from 12 % to 19 %; the change is larger than chance would explain");
+	/* 12 of 100 and 14 of 100: well inside chance. */
+	d = stats_two_prop(12, 100, 14, 100);
+	assert_false(d.significant);
+	assert_true(d.lo < 0 && d.hi > 0);
+	stats_sentence(s, sizeof(s), "participation", &d, 1);
+	assert_string_equal(
+		s, "participation rose from 12 % to 14 %; the change is within what chance would explain");
+	/* Nothing to compare. */
+	d = stats_two_prop(0, 0, 3, 10);
+	assert_false(d.valid);
+}
+
+static void t_welch(void **state)
+{
+	(void)state;
+	/* Equal variances 2.5, n = 5 each: df = 8, se = 1. */
+	const double a[] = {1, 2, 3, 4, 5}, b[] = {3, 4, 5, 6, 7};
+	struct stats_diff d = stats_welch(a, 5, b, 5);
+	assert_true(d.valid);
+	NEAR(d.diff, 2, 1e-9);
+	NEAR(d.lo, 2 - 2.306004, 0.002);
+	NEAR(d.hi, 2 + 2.306004, 0.002);
+	assert_false(d.significant);
+	/* Requests per week 10,12,11,9,10,12,11,9 then 20,22,21,19,20,22,21,19. */
+	const double r1[] = {10, 12, 11, 9, 10, 12, 11, 9}, r2[] = {20, 22, 21, 19, 20, 22, 21, 19};
+	d = stats_welch(r1, 8, r2, 8);
+	NEAR(d.before, 10.5, 1e-9);
+	NEAR(d.after, 20.5, 1e-9);
+	assert_true(d.significant);
+	char s[200];
+	stats_sentence(s, sizeof(s), "requests per week", &d, 0);
+	assert_string_equal(
+		s,
+		"requests per week rose from 10.5 to 20.5; the change is larger than chance would explain");
+	d = stats_welch(r2, 8, r1, 8);
+	stats_sentence(s, sizeof(s), "requests per week", &d, 0);
+	assert_string_equal(
+		s,
+		"requests per week fell from 20.5 to 10.5; the change is larger than chance would explain");
+	/* One value is no sample. */
+	d = stats_welch(a, 1, b, 5);
+	assert_false(d.valid);
+}
+
+static struct ins_cell cell(int members, int people, int mentors, int mentees)
+{
+	struct ins_cell c = {0};
+	c.v[IF_MEMBERS] = members;
+	c.v[IF_PEOPLE] = people;
+	c.v[IF_MENTORS] = mentors;
+	c.v[IF_MENTEES] = mentees;
+	c.v[IF_S_ONE_ON_ONE] = people;
+	return c;
+}
+
+static struct ins_cell sum(const struct ins_cell *c, size_t n)
+{
+	struct ins_cell t = {0};
+	for (size_t i = 0; i < n; i++)
+		for (int f = 0; f < IF_N; f++)
+			t.v[f] += c[i].v[f];
+	return t;
+}
+
+static void t_protect(void **state)
+{
+	(void)state;
+	/* Team 1 has 4 mentees this week: hidden; and so that the program's
+	 * figure minus the shown teams does not give 4, the smallest other
+	 * team is hidden too. */
+	struct ins_cell c[3] = {cell(40, 12, 6, 6), cell(30, 8, 5, 5), cell(50, 20, 10, 10)};
+	c[1].v[IF_MENTEES] = 4;
+	struct ins_cell t = sum(c, 3);
+	unsigned char hid[3], th;
+	ins_protect(5, 3, c, &t, hid, &th);
+	assert_false(th);
+	assert_true(hid[1]);
+	assert_true(hid[0]);
+	assert_false(hid[2]);
+	/* What the hidden teams hold together is at least k in every figure. */
+	struct ins_cell h = sum(c, 2);
+	assert_true(h.v[IF_MENTEES] >= 5 && h.v[IF_PEOPLE] >= 5 && h.v[IF_MENTORS] >= 5);
+	/* A team with no one taking part is hidden (a shown 0 says what each
+	 * did), and needs no partner: the hidden sum of people is 0. */
+	struct ins_cell z[2] = {cell(40, 0, 0, 0), cell(50, 20, 10, 10)};
+	t = sum(z, 2);
+	ins_protect(5, 2, z, &t, hid, &th);
+	assert_true(hid[0]);
+	assert_false(hid[1]);
+	/* A program-wide figure of 1..k-1: everything hidden. */
+	struct ins_cell one[1] = {cell(50, 3, 1, 2)};
+	t = sum(one, 1);
+	ins_protect(5, 1, one, &t, hid, &th);
+	assert_true(th);
+	assert_true(hid[0]);
+	/* 7 members of whom 7 take part: the 0 who do not is fine for the
+	 * program, but a team of 3 members is hidden whole. */
+	struct ins_cell small[2] = {cell(3, 0, 0, 0), cell(60, 30, 15, 15)};
+	t = sum(small, 2);
+	ins_protect(5, 2, small, &t, hid, &th);
+	assert_false(th);
+	assert_true(hid[0]);
+	assert_true(hid[1]); /* the 3 members would be the program's minus team 1's */
+}
+
+static void t_calendar(void **state)
+{
+	(void)state;
+	char s[11];
+	assert_int_equal(ins_day("1970-01-01"), 0);
+	assert_int_equal(ins_day("2026-02-30"), -1);
+	assert_int_equal(ins_day("2025-02-29"), -1);
+	assert_true(ins_day("2024-02-29") > 0);
+	ins_ymd(ins_monday(ins_day("2026-12-06")), s); /* a Sunday */
+	assert_string_equal(s, "2026-11-30");
+	ins_ymd(ins_monday(ins_day("2026-11-30")), s);
+	assert_string_equal(s, "2026-11-30");
+	char out[10][11];
+	size_t n = ins_periods(1, "2026-11-04", "2026-11-30", out, 10);
+	assert_int_equal(n, 5);
+	assert_string_equal(out[0], "2026-11-02");
+	assert_string_equal(out[4], "2026-11-30");
+	n = ins_periods(0, "2025-11", "2026-02", out, 10);
+	assert_int_equal(n, 4);
+	assert_string_equal(out[1], "2025-12");
+	assert_string_equal(out[2], "2026-01");
+	/* Median answer time: 3 under 1 h, 4 under 1 day: the 4th of 7. */
+	struct ins_cell c = {0};
+	c.v[IF_A0] = 3;
+	c.v[IF_A3] = 4;
+	assert_int_equal(ins_median_bucket(&c), 3);
+	assert_string_equal(ins_bucket_label(3), "under 1 day");
+	c = (struct ins_cell){0};
+	assert_int_equal(ins_median_bucket(&c), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_quantiles), cmocka_unit_test(t_two_proportions), cmocka_unit_test(t_welch),
+		cmocka_unit_test(t_protect),   cmocka_unit_test(t_calendar),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
