@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, BIN } from '../lib/server.mjs';
-import { launch, shot, assertAccessible } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, adminSignIn } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => {
@@ -32,8 +32,7 @@ async function signIn(p, email, password) {
 test('insights with charts and the event marker, the program page and my record', async () => {
   srv.createAdmin('ines@example.com', 'Ines Admin', 'amber otter quietly sings');
   const admin = b.page;
-  await signIn(admin, 'ines@example.com', 'amber otter quietly sings');
-  await admin.goto(srv.base + '/admin');
+  await adminSignIn(admin, srv, 'ines@example.com', 'amber otter quietly sings');
   await admin.getByRole('link', { name: 'Insights' }).click();
   await admin.getByRole('heading', { name: 'Participation rate' }).waitFor();
   // Charts are images with a name, and the incentive is marked on them.

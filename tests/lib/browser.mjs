@@ -60,3 +60,23 @@ export async function assertAccessible(page, what) {
   const v = result.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
   assert.deepEqual(v, [], `accessibility violations on ${what}`);
 }
+
+/** Sign an admin in through the pages, enrolling in two-factor sign-in
+ * on the way (TANDEM_ADMIN_MFA=required, the default): the password, the
+ * enrolment page's secret, a code computed from it, the recovery codes
+ * acknowledged. Ends on /admin. */
+export async function adminSignIn(page, srv, email, password) {
+  const { nextTotp } = await import('./server.mjs');
+  await page.goto(srv.base + '/login');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.goto(srv.base + '/admin');
+  await page.waitForURL('**/account/mfa?next=/admin');
+  const secret = (await page.locator('#secret').innerText()).replace(/\s/g, '');
+  await page.getByLabel('The 6-digit code your app shows now').fill(await nextTotp(srv, secret));
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await page.getByRole('link', { name: 'I have saved them, continue' }).click();
+  await page.waitForURL('**/admin');
+}
