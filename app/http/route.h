@@ -25,6 +25,10 @@ enum route_flags {
 	 * no Origin, so a mail client's RFC 8058 one-click POST works. Only
 	 * the unsubscribe link has it (tests/unit/test_escape_route.c). */
 	ROUTE_TOKEN_AUTH = 16,
+	/* Issue 16: a multipart/form-data POST with a file, whose body may be
+	 * up to REQ_MAX_UPLOAD (http/request.h); every other route keeps
+	 * REQ_MAX_BODY and refuses multipart. */
+	ROUTE_UPLOAD = 32,
 };
 
 #define ROUTE_MAX_IDS 2

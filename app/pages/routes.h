@@ -74,5 +74,18 @@ void page_notifications_calendar(struct ctx *c);
 void page_unsubscribe_form(struct ctx *c);
 void page_unsubscribe(struct ctx *c);
 void page_calendar_feed(struct ctx *c);
+/* issue 16: account lifecycle (pages/account_links.c, pages/admin_import.c) */
+void page_verify_form(struct ctx *c);
+void page_verify(struct ctx *c);
+void page_verify_resend(struct ctx *c);
+void page_forgot_form(struct ctx *c);
+void page_forgot(struct ctx *c);
+void page_reset_form(struct ctx *c);
+void page_reset(struct ctx *c);
+void page_admin_invite(struct ctx *c);
+void page_admin_import_form(struct ctx *c);
+void page_admin_import(struct ctx *c);
+void page_admin_import_preview(struct ctx *c);
+void page_admin_import_apply(struct ctx *c);
 
 #endif

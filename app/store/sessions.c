@@ -33,7 +33,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
 			    "coalesce(u.active, 1), u.id, u.email, "
-			    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0) "
+			    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0), u.verified "
 			    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
 			    "WHERE s.token_hash = :h");
 	if (!st)
