@@ -71,9 +71,9 @@ const struct route routes[] = {
 	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
 	/* issue 16: account lifecycle. The token in these paths is the
 	 * authority (store/acct_tokens.h): the log shows the route only. */
+	{"POST", "/verify/resend", page_verify_resend, ACCESS_MEMBER, 0}, /* before /verify/{token} */
 	{"GET", "/verify/{token}", page_verify_form, ACCESS_PUBLIC, ROUTE_PRESESSION | ROUTE_QUIET_LOG},
 	{"POST", "/verify/{token}", page_verify, ACCESS_PUBLIC, ROUTE_QUIET_LOG},
-	{"POST", "/verify/resend", page_verify_resend, ACCESS_MEMBER, 0},
 	{"GET", "/password/forgot", page_forgot_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
 	{"POST", "/password/forgot", page_forgot, ACCESS_PUBLIC, 0},
 	{"GET", "/password/reset/{token}", page_reset_form, ACCESS_PUBLIC, ROUTE_PRESESSION | ROUTE_QUIET_LOG},
