@@ -100,7 +100,9 @@ int request_parse_multipart(struct request *r)
 				goto bad;
 			r->file = parts[i].data;
 			r->file_len = parts[i].len;
-			snprintf(r->file_field, sizeof(r->file_field), "%s", parts[i].name);
+			size_t nl = strnlen(parts[i].name, sizeof(r->file_field) - 1);
+			memcpy(r->file_field, parts[i].name, nl);
+			r->file_field[nl] = '\0';
 			continue;
 		}
 		if (memchr(parts[i].data, '\0', parts[i].len) || parts[i].len > FORM_MAX_VALUE)
