@@ -61,8 +61,9 @@ CREATE TABLE import_rows (
   team      TEXT NOT NULL,
   job_title TEXT NOT NULL,
   reason    TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (import_id, line)
+  -- The preview reads one action's lines in order, apply two actions'.
+  PRIMARY KEY (import_id, action, line)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX import_rows_action ON import_rows(import_id, action, line);
--- An address twice in one file: the second is refused.
-CREATE INDEX import_rows_email ON import_rows(import_id, email);
+-- An address twice in one file: the second is refused (covering: the
+-- table itself would be scanned per line otherwise).
+CREATE INDEX import_rows_email ON import_rows(import_id, email, action);
