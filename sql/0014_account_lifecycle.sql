@@ -28,15 +28,25 @@ CREATE TABLE account_tokens (
 CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose, created_at);
 
 -- Requests for a link (forgot password, resend verification), counted per
--- client address ('ip'), per address typed ('email') and per account
--- ('verify'), so nobody can flood someone's inbox. Purged hourly.
+-- client address ('ip') and per account ('verify'), so nobody can flood
+-- someone's inbox. Purged hourly.
 CREATE TABLE link_requests (
-  scope TEXT NOT NULL CHECK (scope IN ('ip', 'email', 'verify')),
+  scope TEXT NOT NULL CHECK (scope IN ('ip', 'verify')),
   key   TEXT NOT NULL,
   at    INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX link_requests_key ON link_requests(scope, key, at);
 CREATE INDEX link_requests_at ON link_requests(at);
+
+-- "Forgot my password" for an address, whether it has an account or not:
+-- the page only queues it, so its answer takes the same time either way;
+-- the mail sender's process looks the address up and issues the link
+-- (store/acct_life.c: acct_forgot_work), then deletes the row.
+CREATE TABLE forgot_queue (
+  id    INTEGER PRIMARY KEY,
+  email TEXT NOT NULL,
+  at    INTEGER NOT NULL
+) STRICT;
 
 -- A CSV import between its preview and its application: one row per line
 -- of the file (store/imports.c). The preview reads it; apply re-checks

@@ -13,6 +13,7 @@
 #include "security/linktoken.h"
 #include "server/account_mail.h"
 #include "server/smtp.h"
+#include "store/acct_life.h"
 #include "store/db.h"
 #include "store/notify.h"
 #include "store/profiles.h"
@@ -386,6 +387,8 @@ static int batch(struct run *x)
 {
 	static struct outbox_row rows[BATCH];
 	int64_t now = clock_now();
+	/* issue 16: reset links asked for since (their mail joins this batch) */
+	acct_forgot_work(x->db, now, 64);
 	int n = outbox_due(x->db, now, rows, BATCH);
 	x->nsent = x->nskipped = 0;
 	x->down = 0;

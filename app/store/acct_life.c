@@ -128,17 +128,73 @@ enum db_rc acct_forgot(struct db *db, const char *email, const char *ip, int64_t
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	/* The same reads and writes for a known address and an unknown one:
-	 * only the link itself (two inserts) is extra. */
-	struct user u;
-	enum db_rc found = user_by_email(db, email, &u);
-	int64_t n = linkreq_count(db, "email", email, now - LINKREQ_WINDOW, NULL);
 	rc = linkreq_note(db, "ip", ip, now);
-	if (rc == DB_OK)
-		rc = linkreq_note(db, "email", email, now);
-	if (rc == DB_OK && found == DB_OK && u.active && n < LINKREQ_EMAIL_MAX)
-		rc = acct_token_issue(db, u.id, u.pw_hash[0] ? ACCT_RESET : ACCT_INVITE, now);
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO forgot_queue(email, at) VALUES (:e, :now)");
+	if (rc == DB_OK && !st)
+		rc = DB_ERR;
+	if (rc == DB_OK) {
+		db_bind_text(st, ":e", email);
+		db_bind_int(st, ":now", now);
+		rc = db_exec_step(db, st);
+	}
 	return db_end(db, rc);
+}
+
+/* Inside the transaction: one queued request for email. */
+static enum db_rc forgot_one(struct db *db, const char *email, int64_t now)
+{
+	struct user u;
+	enum db_rc rc = user_by_email(db, email, &u);
+	if (rc == DB_NOTFOUND || (rc == DB_OK && !u.active))
+		return DB_OK;
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM account_tokens WHERE user_id = :u AND purpose IN "
+				       "(2, 3) AND created_at > :since");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", u.id);
+	db_bind_int(st, ":since", now - LINKREQ_WINDOW);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : LINKREQ_EMAIL_MAX;
+	sqlite3_reset(st);
+	if (n >= LINKREQ_EMAIL_MAX)
+		return DB_OK; /* enough links this hour: the answer was the same */
+	return acct_token_issue(db, u.id, u.pw_hash[0] ? ACCT_RESET : ACCT_INVITE, now);
+}
+
+int acct_forgot_work(struct db *db, int64_t now, int max)
+{
+	if (db_scalar(db, "SELECT EXISTS (SELECT 1 FROM forgot_queue)", 0) == 0)
+		return 0;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return -1;
+	sqlite3_stmt *st = DB_STMT(db, "SELECT id, email FROM forgot_queue ORDER BY id LIMIT :max");
+	sqlite3_stmt *del = DB_STMT(db, "DELETE FROM forgot_queue WHERE id = :id");
+	int n = 0;
+	if (!st || !del)
+		rc = DB_ERR;
+	if (rc == DB_OK) {
+		db_bind_int(st, ":max", max);
+		int64_t ids[64];
+		char emails[64][256];
+		int s;
+		while (n < max && n < 64 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+			ids[n] = sqlite3_column_int64(st, 0);
+			db_column_copy(st, 1, emails[n], sizeof(emails[n]));
+			n++;
+		}
+		sqlite3_reset(st);
+		for (int i = 0; rc == DB_OK && i < n; i++) {
+			rc = forgot_one(db, emails[i], now);
+			if (rc == DB_OK) {
+				db_bind_int(del, ":id", ids[i]);
+				rc = db_exec_step(db, del);
+			}
+		}
+	}
+	rc = db_end(db, rc);
+	return rc == DB_OK ? n : -1;
 }
 
 enum db_rc acct_reset(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], const char *pw_hash,

@@ -38,13 +38,19 @@ enum db_rc acct_verify_resend(struct db *db, int64_t user_id, int64_t now, int64
 int64_t acct_forgot_wait(struct db *db, const char *ip, int64_t now);
 
 /* Own transaction: someone asked for a reset link for email (normalised)
- * from ip. Both are counted; when email is an active account and it has
- * had fewer than LINKREQ_EMAIL_MAX this hour, a reset link (an
- * invitation link for an invited person who has no password yet) is
- * issued and mailed. The same statements run whether the account exists
- * or not, up to the link itself, so the answer takes the same time.
- * DB_OK or an error; never says whether a mail was sent. */
+ * from ip: counted for ip, and queued. Nothing looks the address up here:
+ * the same statements run whether it has an account or not, so the answer
+ * takes the same time (acct_forgot_work does the rest). DB_OK or an error;
+ * never says whether a mail will be sent. */
 enum db_rc acct_forgot(struct db *db, const char *email, const char *ip, int64_t now);
+
+/* Own transaction (the mail sender's loop): take up to max queued
+ * requests; for each address that is an active account and has had fewer
+ * than LINKREQ_EMAIL_MAX links this hour, issue a reset link (an
+ * invitation link for an invited person without a password yet) with its
+ * mail. The number of requests taken, or -1 on a store error (nothing
+ * taken). */
+int acct_forgot_work(struct db *db, int64_t now, int max);
 
 /* Own transaction: take the reset or invitation link with this hash and
  * make pw_hash the account's password: the address counts as verified;

@@ -24,6 +24,16 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Wait until the mail sender has looked up every queued "forgot" request. */
+async function drained(server = srv) {
+  for (let i = 0; i < 100; i++) {
+    if (server.sql('SELECT count(*) FROM forgot_queue') === '0') return;
+    await sleep(100);
+  }
+  throw new Error('the forgot queue was not worked off');
+}
+
 /** Move the server's clock forward (never back within this file). */
 function advance(seconds) { offset += seconds; srv.setClock(offset); }
 
@@ -143,17 +153,12 @@ test('a confirmation link expires after 48 hours', async () => {
   assert.equal(verified(email), 0);
 });
 
-test('/password/forgot answers the same, in the same time, for known and unknown addresses', async () => {
-  // Accounts made directly, so each known address gets its own first link.
-  const N = 24;
-  const known = [], unknown = [];
-  for (let i = 0; i < N; i++) {
-    const e = `timing-${i}-${Date.now()}@example.com`;
-    known.push(e);
-    unknown.push(`nobody-${i}-${Date.now()}@example.com`);
-  }
-  srv.sql(`INSERT INTO users(email, display_name, pw_hash, created_at) VALUES ${known.map((e) => `('${e}', 'Tim Timing', 'x', 0)`).join(',')};
-           INSERT INTO profiles(user_id) SELECT id FROM users WHERE email LIKE 'timing-%'`);
+test('/password/forgot answers the same, in the same time, for known and unknown addresses', async (t) => {
+  // The page only queues the request (the sender looks it up later): the
+  // same statements run either way. Measured in rounds of N pairs on this
+  // shared machine; a round whose medians are within 10 % passes, and at
+  // most 3 rounds are run (a path that is slower fails all three).
+  const N = 40, ROUNDS = 3;
   const c = new Client(srv);
   await c.get('/password/forgot');
   let ip = 0;
@@ -165,21 +170,37 @@ test('/password/forgot answers the same, in the same time, for known and unknown
     assert.equal(r.status, 200);
     return { body: r.body.replace(email, 'EMAIL').replace(/name="csrf" value="[^"]+"/, ''), us };
   };
-  // Warm both paths up, then interleave so load on the machine hits both alike.
-  await ask(`warm-${Date.now()}@example.com`);
-  const tk = [], tu = [];
-  for (let i = 0; i < N; i++) {
-    const a = await ask(known[i]);
-    const b = await ask(unknown[i]);
-    assert.equal(a.body, b.body, 'the same page for an account and for no account');
-    tk.push(a.us);
-    tu.push(b.us);
-  }
   const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-  const mk = median(tk), mu = median(tu);
-  assert.ok(Math.abs(mk - mu) / Math.max(mk, mu) < 0.10, `medians ${mk.toFixed(0)} us (known) and ${mu.toFixed(0)} us (unknown) differ by 10 % or more`);
-  // Every known address got a link, no unknown one anything.
-  assert.equal(srv.sql("SELECT count(*) FROM account_tokens t JOIN users u ON u.id = t.user_id WHERE u.email LIKE 'timing-%' AND t.purpose = 2"), String(N));
+  await ask(`warm-${Date.now()}@example.com`);
+  let ok = false, total = 0;
+  for (let round = 0; round < ROUNDS && !ok; round++) {
+    // Accounts made directly, each with its first link of the hour.
+    const known = [], unknown = [];
+    for (let i = 0; i < N; i++) {
+      known.push(`timing-${round}-${i}-${Date.now()}@example.com`);
+      unknown.push(`nobody-${round}-${i}-${Date.now()}@example.com`);
+    }
+    srv.sql(`INSERT INTO users(email, display_name, pw_hash, created_at) VALUES ${known.map((e) => `('${e}', 'Tim Timing', 'x', 0)`).join(',')};
+             INSERT INTO profiles(user_id) SELECT id FROM users WHERE email LIKE 'timing-${round}-%'`);
+    const tk = [], tu = [];
+    for (let i = 0; i < N; i++) {
+      // Which goes first alternates: the first of two requests in a row
+      // pays for whatever the machine did meanwhile.
+      let a, b;
+      if (i % 2) { a = await ask(known[i]); b = await ask(unknown[i]); } else { b = await ask(unknown[i]); a = await ask(known[i]); }
+      assert.equal(a.body, b.body, 'the same page for an account and for no account');
+      tk.push(a.us);
+      tu.push(b.us);
+    }
+    total += N;
+    const mk = median(tk), mu = median(tu);
+    t.diagnostic(`round ${round + 1}: median known ${mk.toFixed(0)} us, unknown ${mu.toFixed(0)} us`);
+    ok = Math.abs(mk - mu) / Math.max(mk, mu) < 0.10;
+  }
+  assert.ok(ok, 'the medians differed by 10 % or more in every round');
+  // Every known address got its link, no unknown one anything.
+  await drained();
+  assert.equal(srv.sql("SELECT count(*) FROM account_tokens t JOIN users u ON u.id = t.user_id WHERE u.email LIKE 'timing-%' AND t.purpose = 2"), String(total));
   assert.equal(srv.sql("SELECT count(*) FROM outbox o JOIN users u ON u.id = o.user_id WHERE u.email LIKE 'nobody-%'"), '0');
 });
 
@@ -238,6 +259,7 @@ test('reset links: per address at most 3 an hour, single use, 30 minutes, every 
   const r4 = await anon.post('/password/forgot', { email });
   assert.equal(r4.status, 200);
   assert.match(r4.body, /Check your mail/);
+  await drained();
   assert.equal(srv.sql(`SELECT count(*) FROM account_tokens WHERE purpose = 2 AND user_id = ${userId(srv, email)}`), '3');
 });
 
@@ -398,7 +420,9 @@ test('with TANDEM_SIGNUP=invite only invited people join, through their link', a
     const ibox = mailbox(() => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => join(dir, f)) : []));
     // The newest invitation (the first one's link was retired by it; when
     // the sender had not got to it yet, it was never sent).
+    await drained(inv);
     const latest = inv.sql("SELECT max(id) FROM outbox WHERE event = 16");
+    assert.equal(inv.sql('SELECT count(*) FROM outbox WHERE event = 16'), '2');
     const all = await ibox.until((ms) => ms.some((m) => m.file.endsWith(`/${latest}.eml`)), 'the new invitation');
     const link = linkIn(all.find((m) => m.file.endsWith(`/${latest}.eml`)), '/password/reset/');
     assert.equal(inv.sql('SELECT count(*) FROM account_tokens WHERE purpose = 3 AND used_at IS NULL'), '1', 'one live invitation');
