@@ -12,7 +12,10 @@ static size_t u8_char(const unsigned char *p, size_t n)
 		return 0;
 	if (c < 0x80)
 		return 1;
-	size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	size_t need = c >= 0xC2 && c <= 0xDF   ? 2
+		      : c >= 0xE0 && c <= 0xEF ? 3
+		      : c >= 0xF0 && c <= 0xF4 ? 4
+					       : 0;
 	if (!need || n < need)
 		return 0;
 	for (size_t i = 1; i < need; i++)
@@ -165,7 +168,7 @@ enum csv_err csv_parse(const char *in, size_t len, csv_row_fn fn, void *arg, lon
 		if (fn(arg, &r.row) != 0)
 			err = CSV_E_STOPPED;
 		continue;
-too_long:
+	too_long:
 		*err_line = r.row.line;
 		err = CSV_E_RECORD;
 	}

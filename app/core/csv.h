@@ -13,9 +13,9 @@
 /* One record. Fields are NUL-terminated, unquoted, valid during the
  * callback only. */
 struct csv_row {
-	long line;	/* the line the record starts on, from 1 */
-	size_t n;	/* fields kept (at most CSV_MAX_FIELDS) */
-	int too_many;	/* the record had more than CSV_MAX_FIELDS fields */
+	long line;    /* the line the record starts on, from 1 */
+	size_t n;     /* fields kept (at most CSV_MAX_FIELDS) */
+	int too_many; /* the record had more than CSV_MAX_FIELDS fields */
 	const char *f[CSV_MAX_FIELDS];
 	size_t len[CSV_MAX_FIELDS];
 };

@@ -35,7 +35,7 @@ struct request {
 	const char *raw;
 	size_t raw_len;
 	char boundary[72];
-	const char *file;   /* the file part's bytes (borrowed from raw), or NULL */
+	const char *file; /* the file part's bytes (borrowed from raw), or NULL */
 	size_t file_len;
 	char file_field[FORM_MAX_KEY]; /* its field name */
 };

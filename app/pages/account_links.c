@@ -68,7 +68,8 @@ void page_verify_resend(struct ctx *c)
 		snprintf(msg, sizeof(msg),
 			 "We sent a link a moment ago. Look in your mail (and its spam folder); you can ask "
 			 "for another in %lld %s.",
-			 (long long)(wait >= 120 ? (wait + 59) / 60 : wait), wait >= 120 ? "minutes" : "seconds");
+			 (long long)(wait >= 120 ? (wait + 59) / 60 : wait),
+			 wait >= 120 ? "minutes" : "seconds");
 		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
 		resp_header(c->resp, "Retry-After", ra);
 		ctx_error(c, 429, msg);
@@ -117,7 +118,8 @@ void page_forgot(struct ctx *c)
 		char ra[24];
 		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
 		resp_header(c->resp, "Retry-After", ra);
-		ctx_error(c, 429, "Many reset links were asked for from your network. Please try again later.");
+		ctx_error(c, 429,
+			  "Many reset links were asked for from your network. Please try again later.");
 		return;
 	}
 	enum db_rc rc = acct_forgot(c->db, f.v[FG_EMAIL].s, c->req->ip, c->now);
@@ -202,7 +204,8 @@ void page_reset(struct ctx *c)
 		return;
 	}
 	int invited = info.purpose == ACCT_INVITE;
-	enum db_rc rc = acct_reset(c->db, hash, pwh, c->now, c->req->ip, invited ? sign_in_invited : NULL, c, &info);
+	enum db_rc rc =
+		acct_reset(c->db, hash, pwh, c->now, c->req->ip, invited ? sign_in_invited : NULL, c, &info);
 	if (rc == DB_NOTFOUND) {
 		resp_reset(c->resp);
 		link_dead(c, "reset");
@@ -223,6 +226,7 @@ void page_reset(struct ctx *c)
 	if (c->signed_in)
 		resp_session_cookie(c->resp, "", 0);
 	c->signed_in = 0;
-	ctx_flash(c, "Your password was changed and every session signed out. Sign in with the new password.");
+	ctx_flash(c,
+		  "Your password was changed and every session signed out. Sign in with the new password.");
 	resp_redirect(c->resp, "/login");
 }

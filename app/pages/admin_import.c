@@ -67,7 +67,8 @@ void page_admin_invite(struct ctx *c)
 	}
 	char msg[400];
 	snprintf(msg, sizeof(msg),
-		 created ? "Invitation sent to %s." : "%s was invited before; a new invitation link was sent.",
+		 created ? "Invitation sent to %s."
+			 : "%s was invited before; a new invitation link was sent.",
 		 f.v[IV_EMAIL].s);
 	ctx_flash(c, msg);
 	resp_redirect(c->resp, "/admin/import");
@@ -126,7 +127,10 @@ static const char *check_line(char cells[4][1024], const struct csv_row *row, ch
 		}
 		if (formula(cells[i])) {
 			snprintf(why, n, "The %s cell starts with \"%s\": spreadsheet formulas are refused.",
-				 names[i], cells[i][0] == '\t' ? "tab" : cells[i][0] == '\r' ? "CR" : (char[]){cells[i][0], 0});
+				 names[i],
+				 cells[i][0] == '\t'   ? "tab"
+				 : cells[i][0] == '\r' ? "CR"
+						       : (char[]){cells[i][0], 0});
 			return why;
 		}
 	}
@@ -211,21 +215,24 @@ void page_admin_import(struct ctx *c)
 		}
 		char msg[300];
 		if (x.too_many_rows)
-			snprintf(msg, sizeof(msg), "The file has more than %d people. Split it and import the parts.",
+			snprintf(msg, sizeof(msg),
+				 "The file has more than %d people. Split it and import the parts.",
 				 IMPORT_MAX_ROWS);
 		else if (e == CSV_E_UTF8)
 			snprintf(msg, sizeof(msg),
-				 "The file is not UTF-8 text (line %ld). Save it as \"CSV UTF-8\" and upload it again.",
+				 "The file is not UTF-8 text (line %ld). Save it as \"CSV UTF-8\" and upload "
+				 "it again.",
 				 line);
 		else
-			snprintf(msg, sizeof(msg), "The file cannot be read as CSV: %s (line %ld).", csv_strerror(e),
-				 line);
+			snprintf(msg, sizeof(msg), "The file cannot be read as CSV: %s (line %ld).",
+				 csv_strerror(e), line);
 		import_page(c, 422, NULL, msg);
 		return;
 	}
 	if (x.rows == 0) {
 		imports_stage_end(&x.stage, 0);
-		import_page(c, 422, NULL, "The file has no people in it: one line per person, email,name,team,job_title.");
+		import_page(c, 422, NULL,
+			    "The file has no people in it: one line per person, email,name,team,job_title.");
 		return;
 	}
 	rc = imports_stage_end(&x.stage, 1);
@@ -288,7 +295,8 @@ void page_admin_import_preview(struct ctx *c)
 void page_admin_import_apply(struct ctx *c)
 {
 	int64_t added = 0, updated = 0;
-	enum db_rc rc = imports_apply(c->db, c->req->ids[0], c->user.id, c->now, c->req->ip, &added, &updated);
+	enum db_rc rc =
+		imports_apply(c->db, c->req->ids[0], c->user.id, c->now, c->req->ip, &added, &updated);
 	if (rc == DB_NOTFOUND) {
 		ctx_error(c, 404, "There is no import at this address, or it is not yours to see.");
 		return;

@@ -133,7 +133,8 @@ void page_signup(struct ctx *c)
 		enum db_rc rc = wait > 0 ? DB_BUSY : account_hash(c->db, f.v[AF_PASSWORD].s, hash);
 		if (rc == DB_OK)
 			rc = account_signup(c->db, f.v[AF_EMAIL].s, f.v[AF_NAME].s, hash, c->now, c->req->ip,
-					    c->cfg->signup_verify ? sign_in_unverified : sign_in, c, &id, &wait);
+					    c->cfg->signup_verify ? sign_in_unverified : sign_in, c, &id,
+					    &wait);
 		if (wait > 0) {
 			char ra[24];
 			snprintf(ra, sizeof(ra), "%lld", (long long)wait);
@@ -152,10 +153,12 @@ void page_signup(struct ctx *c)
 			ctx_store_error(c, rc);
 			return;
 		} else {
-			ctx_flash(c, c->cfg->signup_verify
-					     ? "Welcome to Tandem! We sent you a link to confirm your address. "
-					       "Meanwhile, fill in your profile."
-					     : "Welcome to Tandem! Fill in your profile so people can find you.");
+			ctx_flash(
+				c,
+				c->cfg->signup_verify
+					? "Welcome to Tandem! We sent you a link to confirm your address. "
+					  "Meanwhile, fill in your profile."
+					: "Welcome to Tandem! Fill in your profile so people can find you.");
 			resp_redirect(c->resp, "/");
 			return;
 		}

@@ -35,8 +35,8 @@ int acct_link_new(unsigned char salt[ACCT_LINK_SALT_BYTES], unsigned char hash[T
 	return 0;
 }
 
-int acct_link_token(const unsigned char salt[ACCT_LINK_SALT_BYTES], const unsigned char hash[TOKEN_HASH_BYTES],
-		    char out[TOKEN_B64_LEN])
+int acct_link_token(const unsigned char salt[ACCT_LINK_SALT_BYTES],
+		    const unsigned char hash[TOKEN_HASH_BYTES], char out[TOKEN_B64_LEN])
 {
 	unsigned char raw[TOKEN_BYTES], h[TOKEN_HASH_BYTES];
 	out[0] = '\0';

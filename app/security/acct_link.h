@@ -19,8 +19,8 @@ int acct_link_new(unsigned char salt[ACCT_LINK_SALT_BYTES], unsigned char hash[T
 /* The token of a stored link, base64url into out: derived from salt under
  * the current key and checked against the stored hash. 0, or -1 when the
  * hash does not match (the key was rotated since) or there is no key. */
-int acct_link_token(const unsigned char salt[ACCT_LINK_SALT_BYTES], const unsigned char hash[TOKEN_HASH_BYTES],
-		    char out[TOKEN_B64_LEN]);
+int acct_link_token(const unsigned char salt[ACCT_LINK_SALT_BYTES],
+		    const unsigned char hash[TOKEN_HASH_BYTES], char out[TOKEN_B64_LEN]);
 
 /* The stored form of a token from a URL: 0 with hash set, -1 when it is
  * malformed (not base64url of TOKEN_BYTES bytes). */

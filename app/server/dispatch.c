@@ -115,7 +115,8 @@ void dispatch(struct ctx *c)
 	if (r->multipart && (rt->flags & ROUTE_UPLOAD)) {
 		int mst = request_parse_multipart(r);
 		if (mst) {
-			ctx_error(c, mst, "The upload was malformed. Choose the file again and send the form.");
+			ctx_error(c, mst,
+				  "The upload was malformed. Choose the file again and send the form.");
 			return;
 		}
 	}

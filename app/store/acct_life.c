@@ -149,8 +149,9 @@ static enum db_rc forgot_one(struct db *db, const char *email, int64_t now)
 		return DB_OK;
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM account_tokens WHERE user_id = :u AND purpose IN "
-				       "(2, 3) AND created_at > :since");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT count(*) FROM account_tokens WHERE user_id = :u AND purpose IN "
+			    "(2, 3) AND created_at > :since");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", u.id);
@@ -198,7 +199,8 @@ int acct_forgot_work(struct db *db, int64_t now, int max)
 }
 
 enum db_rc acct_reset(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], const char *pw_hash,
-		      int64_t now, const char *ip, account_then_fn then, void *arg, struct acct_link_info *info)
+		      int64_t now, const char *ip, account_then_fn then, void *arg,
+		      struct acct_link_info *info)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
@@ -211,7 +213,8 @@ enum db_rc acct_reset(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES],
 	if (rc == DB_OK)
 		rc = set_verified(db, uid, 1);
 	if (rc == DB_OK)
-		rc = acct_token_retire(db, uid, 1u << ACCT_RESET | 1u << ACCT_INVITE | 1u << ACCT_VERIFY, now);
+		rc = acct_token_retire(db, uid, 1u << ACCT_RESET | 1u << ACCT_INVITE | 1u << ACCT_VERIFY,
+				       now);
 	if (rc == DB_OK)
 		rc = sess_delete_user(db, uid, NULL);
 	if (rc == DB_OK)

@@ -12,9 +12,9 @@
 #include "store/db.h"
 
 #define LINKREQ_WINDOW 3600
-#define LINKREQ_IP_MAX 60    /* forgot-password requests per client address per hour */
-#define LINKREQ_EMAIL_MAX 3  /* reset mails per address per hour (more are not sent) */
-#define LINKREQ_VERIFY_MAX 5 /* verification mails asked again per account per hour */
+#define LINKREQ_IP_MAX 60     /* forgot-password requests per client address per hour */
+#define LINKREQ_EMAIL_MAX 3   /* reset mails per address per hour (more are not sent) */
+#define LINKREQ_VERIFY_MAX 5  /* verification mails asked again per account per hour */
 #define LINKREQ_VERIFY_GAP 60 /* seconds between two of them */
 
 /* Inside the caller's write transaction (the signup's, before its
@@ -60,7 +60,8 @@ int acct_forgot_work(struct db *db, int64_t now, int max);
  * *info), DB_NOTFOUND (the link is used, expired or unknown) or an
  * error; nothing is kept unless DB_OK. */
 enum db_rc acct_reset(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], const char *pw_hash,
-		      int64_t now, const char *ip, account_then_fn then, void *arg, struct acct_link_info *info);
+		      int64_t now, const char *ip, account_then_fn then, void *arg,
+		      struct acct_link_info *info);
 
 /* Inside the caller's write transaction: invite email (normalised) as
  * name with team and job title: a new account without a password

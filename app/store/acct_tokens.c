@@ -53,10 +53,11 @@ enum db_rc acct_token_issue(struct db *db, int64_t user_id, enum acct_purpose pu
 static enum db_rc find(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask, int64_t now,
 		       struct acct_link_info *out, int64_t *id)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT t.id, t.user_id, t.purpose, u.email, u.display_name "
-				       "FROM account_tokens t JOIN users u ON u.id = t.user_id "
-				       "WHERE t.token_hash = :h AND t.used_at IS NULL AND t.expires_at > :now "
-				       "AND ((1 << t.purpose) & :mask) <> 0 AND u.active = 1");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT t.id, t.user_id, t.purpose, u.email, u.display_name "
+			    "FROM account_tokens t JOIN users u ON u.id = t.user_id "
+			    "WHERE t.token_hash = :h AND t.used_at IS NULL AND t.expires_at > :now "
+			    "AND ((1 << t.purpose) & :mask) <> 0 AND u.active = 1");
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);
@@ -74,15 +75,15 @@ static enum db_rc find(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	return rc == SQLITE_ROW ? DB_OK : rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
 }
 
-enum db_rc acct_token_peek(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask, int64_t now,
-			   struct acct_link_info *out)
+enum db_rc acct_token_peek(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask,
+			   int64_t now, struct acct_link_info *out)
 {
 	int64_t id;
 	return find(db, hash, mask, now, out, &id);
 }
 
-enum db_rc acct_token_take(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask, int64_t now,
-			   struct acct_link_info *out)
+enum db_rc acct_token_take(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask,
+			   int64_t now, struct acct_link_info *out)
 {
 	int64_t id = 0;
 	enum db_rc rc = find(db, hash, mask, now, out, &id);

@@ -39,15 +39,15 @@ struct acct_link_info {
 /* No transaction of its own (a read): the unused, unexpired link with this
  * hash whose purpose is in mask (bit 1 << purpose) and whose account is
  * active. DB_OK (and *out), DB_NOTFOUND or a store error. */
-enum db_rc acct_token_peek(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask, int64_t now,
-			   struct acct_link_info *out);
+enum db_rc acct_token_peek(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask,
+			   int64_t now, struct acct_link_info *out);
 
 /* Inside the caller's write transaction: take the link (as peek finds
  * it) for good, in one UPDATE. DB_OK (and *out), DB_NOTFOUND when it is
  * used, expired, of another purpose, or the account inactive, or a store
  * error. */
-enum db_rc acct_token_take(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask, int64_t now,
-			   struct acct_link_info *out);
+enum db_rc acct_token_take(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], unsigned mask,
+			   int64_t now, struct acct_link_info *out);
 
 /* Inside the caller's write transaction: retire every unused link of
  * user_id whose purpose is in mask (after a reset, the others die). */

@@ -88,8 +88,9 @@ enum db_rc imports_stage_row(struct import_stage *s, long line, const char *emai
 		if (action < 0)
 			return DB_ERR;
 	}
-	sqlite3_stmt *st = DB_STMT(s->db, "INSERT INTO import_rows(import_id, line, action, email, name, team, "
-					  "job_title, reason) VALUES (:i, :l, :a, :e, :n, :t, :j, :r)");
+	sqlite3_stmt *st =
+		DB_STMT(s->db, "INSERT INTO import_rows(import_id, line, action, email, name, team, "
+			       "job_title, reason) VALUES (:i, :l, :a, :e, :n, :t, :j, :r)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":i", s->c.id);

@@ -55,7 +55,8 @@ enum db_rc outbox_account(struct db *db, enum outbox_event e, int64_t user_id, i
 static int account_facts(struct db *db, const struct outbox_row *r, int64_t now, struct outbox_facts *f)
 {
 	if (r->event == OB_ACCT_PW_RESET) {
-		sqlite3_stmt *st = DB_STMT(db, "SELECT email, display_name FROM users WHERE id = :u AND active = 1");
+		sqlite3_stmt *st =
+			DB_STMT(db, "SELECT email, display_name FROM users WHERE id = :u AND active = 1");
 		if (!st)
 			return -1;
 		db_bind_int(st, ":u", r->user_id);
@@ -82,7 +83,8 @@ static int account_facts(struct db *db, const struct outbox_row *r, int64_t now,
 		db_column_copy(st, 0, f->email, sizeof(f->email));
 		db_column_copy(st, 1, f->name, sizeof(f->name));
 		f->link_expires = sqlite3_column_int64(st, 4);
-		ok = acct_link_token(sqlite3_column_blob(st, 2), sqlite3_column_blob(st, 3), f->link_token) == 0;
+		ok = acct_link_token(sqlite3_column_blob(st, 2), sqlite3_column_blob(st, 3), f->link_token) ==
+		     0;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ok : -1;

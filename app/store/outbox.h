@@ -30,9 +30,9 @@ enum outbox_event {
 	/* issue 16: account mail. ref: the account_tokens row (the sender
 	 * writes its link again from the row's salt); not switchable: no
 	 * unsubscribe link, never in a digest (outbox_event_switchable). */
-	OB_ACCT_VERIFY = 14,	 /* the person; ref: account token */
-	OB_ACCT_RESET = 15,	 /* the person; ref: account token */
-	OB_ACCT_INVITE = 16,	 /* the invited person; ref: account token */
+	OB_ACCT_VERIFY = 14,   /* the person; ref: account token */
+	OB_ACCT_RESET = 15,    /* the person; ref: account token */
+	OB_ACCT_INVITE = 16,   /* the invited person; ref: account token */
 	OB_ACCT_PW_RESET = 17, /* the person; ref: the user (notice: password reset) */
 	OB_EVENT_MAX = 17,
 };

@@ -30,12 +30,12 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
 		       int64_t absolute, struct session *s, struct user *u)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
-			    "coalesce(u.active, 1), u.id, u.email, "
-			    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0), u.verified "
-			    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
-			    "WHERE s.token_hash = :h");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
+		    "coalesce(u.active, 1), u.id, u.email, "
+		    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0), u.verified "
+		    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
+		    "WHERE s.token_hash = :h");
 	if (!st)
 		return DB_ERR;
 	db_bind_blob(st, ":h", hash, TOKEN_HASH_BYTES);

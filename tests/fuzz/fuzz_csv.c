@@ -15,7 +15,11 @@ static int utf8_ok(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		unsigned c = s[i];
-		size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		size_t k = c < 0x80		? 1
+			   : (c & 0xE0) == 0xC0 ? 2
+			   : (c & 0xF0) == 0xE0 ? 3
+			   : (c & 0xF8) == 0xF0 ? 4
+						: 0;
 		if (!k || i + k > n || c == 0)
 			return 0;
 		for (size_t j = 1; j < k; j++)
@@ -34,7 +38,8 @@ static int check(void *arg, const struct csv_row *row)
 	s->last_line = row->line;
 	size_t total = 0;
 	for (size_t i = 0; i < row->n; i++) {
-		if (strlen(row->f[i]) != row->len[i] || !utf8_ok((const unsigned char *)row->f[i], row->len[i]))
+		if (strlen(row->f[i]) != row->len[i] ||
+		    !utf8_ok((const unsigned char *)row->f[i], row->len[i]))
 			__builtin_trap();
 		total += row->len[i] + 1;
 	}

@@ -39,7 +39,8 @@ static void csv_quotes_commas_and_breaks(void **state)
 	(void)state;
 	struct got g;
 	long line;
-	const char *in = "\xEF\xBB\xBF" "email,name\r\n"
+	const char *in = "\xEF\xBB\xBF"
+			 "email,name\r\n"
 			 "a@x.org,\"Doe, Jane\"\r\n"
 			 "b@x.org,\"Say \"\"hi\"\"\"\n"
 			 "c@x.org,\"two\nlines\",t\n"
@@ -135,7 +136,8 @@ static void multipart_finds_the_boundary(void **state)
 	char b[80];
 	assert_int_equal(multipart_boundary("multipart/form-data; boundary=----abc123", b, sizeof(b)), 0);
 	assert_string_equal(b, "----abc123");
-	assert_int_equal(multipart_boundary("multipart/form-data;charset=utf-8; BOUNDARY=\"a b\"", b, sizeof(b)), 0);
+	assert_int_equal(
+		multipart_boundary("multipart/form-data;charset=utf-8; BOUNDARY=\"a b\"", b, sizeof(b)), 0);
 	assert_string_equal(b, "a b");
 	assert_int_equal(multipart_boundary("multipart/form-data", b, sizeof(b)), -1);
 	assert_int_equal(multipart_boundary("multipart/form-data; boundary=", b, sizeof(b)), -1);
