@@ -286,9 +286,14 @@ const lineNumbers = (body) => {
 };
 const stat = (body, label) => Number(body.match(new RegExp(`<span class="num">(\\d+)</span><span class="lbl">${label}`))[1]);
 
-let admin;
+let adminC;
+/** This file's admin, made by whichever test needs it first (any test runs alone). */
+async function theAdmin() {
+  adminC ??= await adminClient(srv, 'import-admin@example.com');
+  return adminC;
+}
 test('an admin invites one person, who sets a password through the link and is verified', async () => {
-  admin = await adminClient(srv, 'import-admin@example.com');
+  const admin = await theAdmin();
   await admin.get('/admin/import');
   const email = uniqueEmail('invitee');
   const bad = await admin.post('/admin/invitations', { email: 'not-an-address', display_name: 'Ivy Invitee', team: 'Data', job_title: 'Analyst' });
@@ -317,6 +322,7 @@ test('an admin invites one person, who sets a password through the link and is v
 });
 
 test('a 10,000-line import: the preview lists exactly the 50 bad lines; applied twice, the second changes nothing', async () => {
+  const admin = await theAdmin();
   const stamp = Date.now();
   const bad = new Map(); // line number -> what is wrong
   const lines = ['\uFEFFemail,name,team,job_title'];
@@ -377,6 +383,7 @@ test('a 10,000-line import: the preview lists exactly the 50 bad lines; applied 
 });
 
 test('an import refuses formula cells line by line, and a file that is not UTF-8 whole', async () => {
+  const admin = await theAdmin();
   const s = Date.now();
   const file = [`ok-${s}@example.com,Olivia Ok,Ops,Clerk`, `f1-${s}@example.com,+SUM(A1),Ops,Clerk`,
     `f2-${s}@example.com,Fred,-2+3,Clerk`, `f3-${s}@example.com,Fay,Ops,@cmd`, `=cmd|' /C calc'!A0,Eve,Ops,Clerk`].join('\n');
