@@ -152,7 +152,8 @@ build/bench/hashtime: tests/bench/hashtime.c
 	$(CC) $(CPPFLAGS) $(REL_CFLAGS) $(LDHARDEN) $< -lsodium -o $@
 
 # One harness per parser or writer: each gets FUZZ_SECONDS (default 60).
-FUZZ_TARGETS := form:app/http/form.c scrub:app/core/scrub.c export:app/view/export.c
+FUZZ_TARGETS := form:app/http/form.c scrub:app/core/scrub.c export:app/view/export.c \
+                csv:app/core/csv.c multipart:app/http/multipart.c
 fuzz:
 	@$(MAKE) --no-print-directory deps PKGS="$(FUZZ_PKGS)"
 	@set -e; for t in $(FUZZ_TARGETS); do name=$${t%%:*}; src=$${t#*:}; \

@@ -419,6 +419,10 @@ jtime=$(curl -fs -b "$ajar" -o "$DATA/export.json" -w '%{time_total}' "$BASE/adm
 printf '%-28s %10s answers: page %.2f s, JSON %.2f s; breakdown rows shown %s (goal < 2 s)\n' \
   "survey results (closed)" "$answers" "$ptime" "$jtime" "$(grep -o '"dimension":"team"' "$DATA/export.json" | wc -l)" >> "$table"
 cat "$table"
+# Issue 16: importing 100,000 employees (preview and apply), its own stack.
+if [ -z "${BENCH_SKIP_IMPORT:-}" ]; then
+  "$ROOT/deploy/bench_import.sh" || echo "bench_import.sh failed" >&2
+fi
 # The mail sender (issue 14): its own stack, after this one's.
 if [ -z "${BENCH_SKIP_MAIL:-}" ]; then
   "$ROOT/deploy/bench_mail.sh" || echo "bench_mail.sh failed" >&2

@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +27,28 @@ static int env_int(const char *name, int def, int lo, int hi)
 
 /* The root is the folder above build/, found from our own executable, so
  * the binary works from any current directory. TANDEM_ROOT overrides. */
+/* Issue 16: who may sign up (struct config). Domains are kept lower-case
+ * without spaces or a leading "@", so a lookup compares bytes. */
+static int signup_config(struct config *cfg)
+{
+	const char *d = getenv("TANDEM_SIGNUP_DOMAINS");
+	size_t o = 0;
+	for (const char *p = d ? d : ""; *p && o + 1 < sizeof(cfg->signup_domains); p++) {
+		if (*p == ' ' || *p == '\t' || (*p == '@' && (o == 0 || cfg->signup_domains[o - 1] == ',')))
+			continue;
+		cfg->signup_domains[o++] = (char)tolower((unsigned char)*p);
+	}
+	cfg->signup_domains[o] = '\0';
+	const char *m = getenv("TANDEM_SIGNUP");
+	if (m && *m && strcmp(m, "open") != 0 && strcmp(m, "invite") != 0) {
+		fprintf(stderr, "tandem: TANDEM_SIGNUP must be open or invite (got \"%s\")\n", m);
+		return -1;
+	}
+	cfg->signup_invite = m && strcmp(m, "invite") == 0;
+	cfg->signup_verify = env_int("TANDEM_SIGNUP_VERIFY", 1, 0, 1);
+	return 0;
+}
+
 static int find_root(char *out, size_t n)
 {
 	const char *r = getenv("TANDEM_ROOT");
@@ -217,6 +240,8 @@ int config_load(struct config *cfg)
 	}
 	const char *u = getenv("TANDEM_USER");
 	snprintf(cfg->user, sizeof(cfg->user), "%s", u && *u ? u : "tandem");
+	if (signup_config(cfg) != 0)
+		return -1;
 	clock_set_data_dir(cfg->data);
 	return 0;
 }

@@ -40,6 +40,15 @@ struct config {
 	/* issue 16: $TANDEM_ADMIN_MFA: "required" (default, 1) or "optional"
 	 * (0): whether an admin must have and pass a second factor for /admin. */
 	int admin_mfa_required;
+	/* Issue 16: who may sign up. $TANDEM_SIGNUP_DOMAINS: the address
+	 * domains allowed, comma-separated, lower case ("" any);
+	 * $TANDEM_SIGNUP: "open" (default) or "invite" (only invited people
+	 * join, through their invitation link); $TANDEM_SIGNUP_VERIFY: 1
+	 * (default) a new account verifies its address before it is listed
+	 * or may ask for mentoring, 0 not. */
+	char signup_domains[1024];
+	int signup_invite;
+	int signup_verify;
 };
 
 /* Fill cfg from the environment. Returns 0, or -1 after printing why to

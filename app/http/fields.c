@@ -191,3 +191,8 @@ int fields_read(const struct field_spec *spec, size_t n, struct form *in, struct
 	}
 	return out->nerr ? 422 : 0;
 }
+
+int fields_valid_email(const char *s)
+{
+	return valid_email(s);
+}

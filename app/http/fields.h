@@ -58,6 +58,9 @@ struct fields {
  * `in`, which must outlive out. */
 int fields_read(const struct field_spec *spec, size_t n, struct form *in, struct fields *out);
 
+/* 1 when s (lower-cased already) looks like an address FT_EMAIL accepts. */
+int fields_valid_email(const char *s);
+
 /* Set a field's message by hand (for rules that need the database, such as
  * "already registered"). `idx` indexes the spec. */
 void fields_fail(struct fields *f, size_t idx, const char *msg);

@@ -1,10 +1,13 @@
 #include "http/request.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/buf.h"
+#include "http/multipart.h"
 
 static void copy_param(char *out, size_t n, req_param_fn param, void *ctx, const char *name)
 {
@@ -63,6 +66,11 @@ int request_parse(struct request *r, req_param_fn param, void *pctx, const char 
 		if (ct && strncasecmp(ct, multi, sizeof(multi) - 1) == 0 &&
 		    (ct[sizeof(multi) - 1] == '\0' || ct[sizeof(multi) - 1] == ';')) {
 			r->multipart = 1;
+			/* issue 16: kept for a ROUTE_UPLOAD route (request_parse_multipart) */
+			r->raw = body;
+			r->raw_len = body_len;
+			if (multipart_boundary(ct, r->boundary, sizeof(r->boundary)) != 0)
+				r->boundary[0] = '\0';
 			return 0;
 		}
 		if (!ct || strncasecmp(ct, want, sizeof(want) - 1) != 0 ||
@@ -72,6 +80,53 @@ int request_parse(struct request *r, req_param_fn param, void *pctx, const char 
 			return 400;
 	}
 	return 0;
+}
+
+int request_parse_multipart(struct request *r)
+{
+	struct mp_part parts[MP_MAX_PARTS];
+	size_t n = 0;
+	enum mp_err e = multipart_parse(r->raw, r->raw_len, r->boundary, parts, MP_MAX_PARTS, &n);
+	if (e == MP_E_TOO_MANY)
+		return 413;
+	if (e != MP_OK)
+		return 400;
+	/* The text parts become an urlencoded form, so the one form reader
+	 * (http/form.c) checks their names and values like any other. */
+	struct buf enc = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].is_file) {
+			if (r->file)
+				goto bad;
+			r->file = parts[i].data;
+			r->file_len = parts[i].len;
+			size_t nl = strnlen(parts[i].name, sizeof(r->file_field) - 1);
+			memcpy(r->file_field, parts[i].name, nl);
+			r->file_field[nl] = '\0';
+			continue;
+		}
+		if (memchr(parts[i].data, '\0', parts[i].len) || parts[i].len > FORM_MAX_VALUE)
+			goto bad;
+		char *v = strndup(parts[i].data, parts[i].len);
+		if (!v)
+			goto bad;
+		if (enc.len)
+			buf_puts(&enc, "&");
+		form_encode(&enc, parts[i].name, "");
+		buf_puts(&enc, "=");
+		form_encode(&enc, v, "");
+		free(v);
+	}
+	form_free(&r->body);
+	if (enc.len && form_parse_urlencoded(enc.data, enc.len, &r->body) != FORM_OK)
+		goto bad;
+	buf_free(&enc);
+	return 0;
+bad:
+	buf_free(&enc);
+	r->file = NULL;
+	r->file_len = 0;
+	return 400;
 }
 
 void request_free(struct request *r)

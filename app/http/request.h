@@ -8,6 +8,9 @@
 #include "http/route.h"
 
 #define REQ_MAX_BODY 65536
+/* A ROUTE_UPLOAD route's body (issue 16: the CSV import, 10 MB of file
+ * and room for the form around it). nginx allows the same there only. */
+#define REQ_MAX_UPLOAD (10 * 1024 * 1024 + 65536)
 
 struct request {
 	char method[8];
@@ -26,6 +29,15 @@ struct request {
 	 * every other route. */
 	int multipart;
 	const struct route *route;
+	/* Issue 16: a multipart body as read (borrowed from the caller's
+	 * buffer) and its boundary; request_parse_multipart fills body's
+	 * fields and the one file from it, for a ROUTE_UPLOAD route only. */
+	const char *raw;
+	size_t raw_len;
+	char boundary[72];
+	const char *file; /* the file part's bytes (borrowed from raw), or NULL */
+	size_t file_len;
+	char file_field[FORM_MAX_KEY]; /* its field name */
 };
 
 /* Where request_parse reads CGI-style parameters from. */
@@ -38,6 +50,11 @@ typedef const char *(*req_param_fn)(void *ctx, const char *name);
  * r->multipart and leaves the body unparsed). r must be freed with request_free
  * either way. */
 int request_parse(struct request *r, req_param_fn param, void *pctx, const char *body, size_t body_len);
+
+/* Issue 16: parse r's multipart body (r->multipart set): its text parts
+ * become r->body's fields, its one file part r->file. 0, 400 for a
+ * malformed body (or more than one file), 413 for too many parts. */
+int request_parse_multipart(struct request *r);
 
 /* Pick a fresh random prefix for request ids; each worker calls it after
  * fork so no two processes hand out the same ids. */

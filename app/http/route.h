@@ -28,6 +28,10 @@ enum route_flags {
 	/* issue 16: answers a session still owing its second factor
 	 * (/login/mfa, /logout); every other route refuses such a session. */
 	ROUTE_MFA_STEP = 32,
+	/* Issue 16: a multipart/form-data POST with a file, whose body may be
+	 * up to REQ_MAX_UPLOAD (http/request.h); every other route keeps
+	 * REQ_MAX_BODY and refuses multipart. */
+	ROUTE_UPLOAD = 64,
 };
 
 #define ROUTE_MAX_IDS 2

@@ -9,6 +9,7 @@
 #include "pages/routes.h"
 #include "security/password.h"
 #include "store/accounts.h"
+#include "store/acct_life.h"
 #include "store/audit.h"
 #include "store/known.h"
 #include "store/throttle.h"
@@ -32,6 +33,50 @@ static enum db_rc sign_in(void *arg, int64_t user_id)
 	return ctx_sign_in(arg, user_id);
 }
 
+/* issue 16: a new account with verification on starts unverified, with
+ * its link mailed, in the signup's transaction. */
+static enum db_rc sign_in_unverified(void *arg, int64_t user_id)
+{
+	struct ctx *c = arg;
+	enum db_rc rc = acct_start_unverified(c->db, user_id, c->now);
+	return rc == DB_OK ? ctx_sign_in(c, user_id) : rc;
+}
+
+/* issue 16: 1 when email's domain is one TANDEM_SIGNUP_DOMAINS allows
+ * (or it allows any). */
+static int domain_allowed(const struct config *cfg, const char *email)
+{
+	const char *at = strrchr(email, '@');
+	if (!cfg->signup_domains[0])
+		return 1;
+	if (!at)
+		return 0;
+	size_t n = strlen(at + 1);
+	for (const char *p = cfg->signup_domains; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, at + 1, n) == 0)
+			return 1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* issue 16: the domains, for the message ("example.com or example.org"). */
+static void domains_text(const struct config *cfg, char *out, size_t n)
+{
+	size_t o = 0;
+	for (const char *p = cfg->signup_domains; *p && o + 8 < n; p++) {
+		if (*p == ',') {
+			o += (size_t)snprintf(out + o, n - o, "%s", strchr(p + 1, ',') ? ", " : " or ");
+			continue;
+		}
+		out[o++] = *p;
+	}
+	out[o < n ? o : n - 1] = '\0';
+}
+
 void page_signup_form(struct ctx *c)
 {
 	if (c->signed_in) {
@@ -39,6 +84,7 @@ void page_signup_form(struct ctx *c)
 		return;
 	}
 	ctx_form_values(c, signup_fields, NSIGNUP, NULL);
+	view_int(ctx_view(c), "invite_only", c->cfg->signup_invite);
 	ctx_render(c, 200, "signup", "Create your account");
 }
 
@@ -53,10 +99,34 @@ void page_signup(struct ctx *c)
 		ctx_error(c, 400, "The form had fields Tandem does not know.");
 		return;
 	}
+	/* issue 16: who may sign up. */
+	if (!f.err[AF_EMAIL] && !domain_allowed(c->cfg, f.v[AF_EMAIL].s)) {
+		char d[1100], m[1200];
+		domains_text(c->cfg, d, sizeof(d));
+		snprintf(m, sizeof(m), "Tandem here is for addresses at %s. Use your work email.", d);
+		fields_fail(&f, AF_EMAIL, m);
+	}
 	account_form_check(&f, 0);
 	struct user taken;
-	if (!f.nerr && user_by_email(c->db, f.v[AF_EMAIL].s, &taken) == DB_OK)
+	int exists = !f.err[AF_EMAIL] && user_by_email(c->db, f.v[AF_EMAIL].s, &taken) == DB_OK;
+	if (exists && !taken.pw_hash[0] && taken.active) {
+		/* Invited already: the invitation link sets the password. */
+		enum db_rc rc = acct_forgot(c->db, f.v[AF_EMAIL].s, c->req->ip, c->now);
+		if (rc != DB_OK) {
+			ctx_store_error(c, rc);
+			return;
+		}
+		view_str(ctx_view(c), "email", f.v[AF_EMAIL].s);
+		view_str(ctx_view(c), "kind", "invited");
+		ctx_render(c, 200, "link_sent", "Check your mail");
+		return;
+	}
+	if (!f.nerr && exists)
 		fields_fail(&f, 0, "An account with this email already exists. Sign in instead.");
+	if (c->cfg->signup_invite && !exists && !f.err[AF_EMAIL])
+		fields_fail(&f, AF_EMAIL,
+			    "Tandem here is by invitation only, and this address has no invitation. Ask your "
+			    "program admin to invite you.");
 	if (!f.nerr) {
 		int64_t wait = throttle_signup_wait(c->db, c->req->ip, c->now);
 		char hash[PW_HASH_LEN];
@@ -64,7 +134,8 @@ void page_signup(struct ctx *c)
 		enum db_rc rc = wait > 0 ? DB_BUSY : account_hash(c->db, f.v[AF_PASSWORD].s, hash);
 		if (rc == DB_OK)
 			rc = account_signup(c->db, f.v[AF_EMAIL].s, f.v[AF_NAME].s, hash, c->now, c->req->ip,
-					    sign_in, c, &id, &wait);
+					    c->cfg->signup_verify ? sign_in_unverified : sign_in, c, &id,
+					    &wait);
 		if (wait > 0) {
 			char ra[24];
 			snprintf(ra, sizeof(ra), "%lld", (long long)wait);
@@ -83,12 +154,18 @@ void page_signup(struct ctx *c)
 			ctx_store_error(c, rc);
 			return;
 		} else {
-			ctx_flash(c, "Welcome to Tandem! Fill in your profile so people can find you.");
+			ctx_flash(
+				c,
+				c->cfg->signup_verify
+					? "Welcome to Tandem! We sent you a link to confirm your address. "
+					  "Meanwhile, fill in your profile."
+					: "Welcome to Tandem! Fill in your profile so people can find you.");
 			resp_redirect(c->resp, "/");
 			return;
 		}
 	}
 	ctx_form_values(c, signup_fields, NSIGNUP, &f);
+	view_int(ctx_view(c), "invite_only", c->cfg->signup_invite);
 	ctx_render(c, 422, "signup", "Create your account");
 }
 
@@ -158,7 +235,9 @@ void page_login(struct ctx *c)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	struct user u;
-	int found = user_by_email(c->db, email, &u) == DB_OK && u.active;
+	/* issue 16: an invited person without a password yet is no account
+	 * to sign in to, and takes as long to refuse as any other. */
+	int found = user_by_email(c->db, email, &u) == DB_OK && u.active && u.pw_hash[0];
 	const char *known_cookie = form_get(&c->req->cookies, "__Host-known");
 	int known = found && known_check(c->db, known_cookie, u.id, c->now);
 	/* Throttle before argon2id runs: a refused guess costs us nothing. */

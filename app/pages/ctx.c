@@ -22,6 +22,8 @@ struct view *ctx_view(struct ctx *c)
 	view_str(v, "user_name", c->signed_in ? c->user.name : "");
 	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
 	view_csrf(v, c->csrf);
+	/* issue 16: the banner that asks to confirm the address */
+	view_int(v, "unverified", c->signed_in && !c->user.verified);
 	/* A flash is shown once: the page that shows it removes it. One that
 	 * does not decode (tampered with) is dropped unseen. */
 	char flash[FLASH_MAX];

@@ -160,9 +160,20 @@ void page_request_create(struct ctx *c)
 		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
 		return;
 	}
+	/* issue 16: an address not confirmed yet asks nobody (the banner
+	 * on every page says so and offers the link again). */
+	if (!c->user.verified) {
+		ctx_error(
+			c, 403,
+			"Confirm your email address first: open the link we sent you. Until then you cannot "
+			"send requests. The banner at the top of the page sends the link again.");
+		return;
+	}
 	int64_t mentor = f.v[R_MENTOR].i;
 	struct profile p;
-	if (profile_get(c->db, mentor, &p) != DB_OK || !p.is_mentor) {
+	struct user mu;
+	if (profile_get(c->db, mentor, &p) != DB_OK || !p.is_mentor ||
+	    user_by_id(c->db, mentor, &mu) != DB_OK || !mu.verified) {
 		ctx_error(c, 404, "There is no mentor at this address.");
 		return;
 	}

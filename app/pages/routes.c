@@ -89,6 +89,21 @@ const struct route routes[] = {
 	{"GET", "/program", page_program, ACCESS_MEMBER, 0},
 	{"GET", "/me/record", page_record, ACCESS_MEMBER, 0},
 	{"GET", "/me/record.csv", page_record_csv, ACCESS_MEMBER, 0},
+	/* issue 16: account lifecycle. The token in these paths is the
+	 * authority (store/acct_tokens.h): the log shows the route only. */
+	{"POST", "/verify/resend", page_verify_resend, ACCESS_MEMBER, 0}, /* before /verify/{token} */
+	{"GET", "/verify/{token}", page_verify_form, ACCESS_PUBLIC, ROUTE_PRESESSION | ROUTE_QUIET_LOG},
+	{"POST", "/verify/{token}", page_verify, ACCESS_PUBLIC, ROUTE_QUIET_LOG},
+	{"GET", "/password/forgot", page_forgot_form, ACCESS_PUBLIC, ROUTE_PRESESSION},
+	{"POST", "/password/forgot", page_forgot, ACCESS_PUBLIC, 0},
+	{"GET", "/password/reset/{token}", page_reset_form, ACCESS_PUBLIC,
+	 ROUTE_PRESESSION | ROUTE_QUIET_LOG},
+	{"POST", "/password/reset/{token}", page_reset, ACCESS_PUBLIC, ROUTE_SLOW | ROUTE_QUIET_LOG},
+	{"POST", "/admin/invitations", page_admin_invite, ACCESS_ADMIN, 0},
+	{"GET", "/admin/import", page_admin_import_form, ACCESS_ADMIN, 0},
+	{"POST", "/admin/import", page_admin_import, ACCESS_ADMIN, ROUTE_UPLOAD | ROUTE_ALONE},
+	{"GET", "/admin/import/{id}", page_admin_import_preview, ACCESS_ADMIN, 0},
+	{"POST", "/admin/import/{id}/apply", page_admin_import_apply, ACCESS_ADMIN, ROUTE_ALONE},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

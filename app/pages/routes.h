@@ -94,5 +94,18 @@ void page_admin_survey_publish(struct ctx *c);
 void page_program(struct ctx *c);
 void page_record(struct ctx *c);
 void page_record_csv(struct ctx *c);
+/* issue 16: account lifecycle (pages/account_links.c, pages/admin_import.c) */
+void page_verify_form(struct ctx *c);
+void page_verify(struct ctx *c);
+void page_verify_resend(struct ctx *c);
+void page_forgot_form(struct ctx *c);
+void page_forgot(struct ctx *c);
+void page_reset_form(struct ctx *c);
+void page_reset(struct ctx *c);
+void page_admin_invite(struct ctx *c);
+void page_admin_import_form(struct ctx *c);
+void page_admin_import(struct ctx *c);
+void page_admin_import_preview(struct ctx *c);
+void page_admin_import_apply(struct ctx *c);
 
 #endif

@@ -106,7 +106,7 @@ void dispatch(struct ctx *c)
 	r->route = rt;
 	int is_post = strcmp(r->method, "POST") == 0;
 	int token_auth = (rt->flags & ROUTE_TOKEN_AUTH) && rt->access == ACCESS_PUBLIC;
-	if (r->multipart && !token_auth) {
+	if (r->multipart && !token_auth && !(rt->flags & ROUTE_UPLOAD)) {
 		ctx_error(c, 415, "Forms must be sent as application/x-www-form-urlencoded.");
 		return;
 	}
@@ -149,6 +149,15 @@ void dispatch(struct ctx *c)
 			return;
 		}
 	}
+	/* issue 16: an upload's fields (its CSRF token among them) and file. */
+	if (r->multipart && (rt->flags & ROUTE_UPLOAD)) {
+		int mst = request_parse_multipart(r);
+		if (mst) {
+			ctx_error(c, mst,
+				  "The upload was malformed. Choose the file again and send the form.");
+			return;
+		}
+	}
 	/* A token route's POST (the unsubscribe link's one click from a mail
 	 * client) carries no cookie, CSRF token or Origin: the signed token in
 	 * its path is the authority, checked by the handler. */
@@ -177,6 +186,18 @@ int dispatch_route(struct request *r)
 		return 0;
 	r->route = rt;
 	return strcmp(r->method, "POST") == 0 && !(rt->flags & (ROUTE_SLOW | ROUTE_ALONE));
+}
+
+size_t dispatch_body_limit(const char *method, const char *path)
+{
+	const struct route *rt = NULL;
+	int64_t ids[ROUTE_MAX_IDS];
+	char token[ROUTE_TOKEN_MAX + 1], allow[64];
+	if (method && path &&
+	    route_match(routes, routes_count, method, path, &rt, ids, token, allow, sizeof(allow)) == 200 &&
+	    (rt->flags & ROUTE_UPLOAD))
+		return REQ_MAX_UPLOAD;
+	return REQ_MAX_BODY;
 }
 
 const char *dispatch_log_path(const struct request *r, char *out, size_t n)

@@ -14,6 +14,11 @@ void dispatch(struct ctx *c);
  * a POST to a route that is neither ROUTE_SLOW nor ROUTE_ALONE. */
 int dispatch_route(struct request *r);
 
+/* issue 16: the most body bytes a request to method and path may send:
+ * REQ_MAX_UPLOAD for a ROUTE_UPLOAD route, else REQ_MAX_BODY (NULLs
+ * allowed). */
+size_t dispatch_body_limit(const char *method, const char *path);
+
 /* The path to log for r: r->path, except that a path under a {token}
  * route's prefix (matched or not, whatever its status) is logged as the
  * prefix and "{token}", so a link's token never reaches the log. Returns

@@ -18,6 +18,7 @@
 #include "pages/setup.h"
 #include "security/seal.h"
 #include "store/migrate.h"
+#include "store/acct_life.h"
 #include "store/throttle.h"
 #include "server/privdrop.h"
 #include "server/sender.h"
@@ -40,6 +41,7 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	int64_t now = clock_now();
 	sess_purge(db, now, (int64_t)cfg->idle_minutes * 60, (int64_t)cfg->session_hours * 3600);
 	throttle_purge(db, now);
+	acct_linkreq_purge(db, now); /* issue 16 */
 	known_purge(db, now);
 	req_expire_all(db, now);
 	/* A batch whose release failed after an answer is tried again. */

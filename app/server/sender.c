@@ -11,7 +11,9 @@
 #include "core/log.h"
 #include "core/when.h"
 #include "security/linktoken.h"
+#include "server/account_mail.h"
 #include "server/smtp.h"
+#include "store/acct_life.h"
 #include "store/db.h"
 #include "store/notify.h"
 #include "store/profiles.h"
@@ -37,6 +39,11 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	[OB_FEEDBACK_OWED] = "feedback_owed",
 	[OB_SURVEY_INVITE] = "survey_invite",
 	[OB_SURVEY_REMINDER] = "survey_reminder",
+	/* issue 16: composed by server/account_mail.c */
+	[OB_ACCT_VERIFY] = "acct_verify",
+	[OB_ACCT_RESET] = "acct_reset",
+	[OB_ACCT_INVITE] = "acct_invite",
+	[OB_ACCT_PW_RESET] = "acct_pw_reset",
 	[OB_ACCOUNT_CLOSED] = "ms_closed", /* issue 16 */
 };
 
@@ -163,6 +170,9 @@ int sender_compose(const struct config *cfg, const struct outbox_row *r, const s
 {
 	if (r->event < 1 || r->event > OB_EVENT_MAX)
 		return -1;
+	/* issue 16: account mail has its own template and no unsubscribe link */
+	if (!outbox_event_switchable((enum outbox_event)r->event))
+		return account_mail_compose(cfg, r, f, event_names[r->event], now, out);
 	struct buf text = {0}, html = {0}, ics = {0};
 	char subject[600], mid[400], link[1200], unsub[1200], tok[LINK_TOKEN_LEN] = "";
 	int rc = render(cfg, r, f, &text, &html);
@@ -330,8 +340,11 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 static void one(struct run *x, const struct outbox_row *r, int64_t now)
 {
 	int digest_on = 0;
-	int wants =
-		notify_wants(x->db, r->user_id, outbox_event_kind((enum outbox_event)r->event), &digest_on);
+	/* issue 16: account mail cannot be turned off or held for a digest */
+	int wants = !outbox_event_switchable((enum outbox_event)r->event)
+			    ? 1
+			    : notify_wants(x->db, r->user_id, outbox_event_kind((enum outbox_event)r->event),
+					   &digest_on);
 	if (wants < 0)
 		return;
 	if (wants == 0) { /* turned off: never sent */
@@ -375,6 +388,8 @@ static int batch(struct run *x)
 {
 	static struct outbox_row rows[BATCH];
 	int64_t now = clock_now();
+	/* issue 16: reset links asked for since (their mail joins this batch) */
+	acct_forgot_work(x->db, now, 64);
 	int n = outbox_due(x->db, now, rows, BATCH);
 	x->nsent = x->nskipped = 0;
 	x->down = 0;

@@ -112,6 +112,9 @@ static void finish(FCGX_Request *fr)
  * limit first). Returns 0, 413 when too large, 400 when short. */
 static int read_body(FCGX_Request *fr, struct buf *body)
 {
+	/* issue 16: a ROUTE_UPLOAD route (the CSV import) takes more. */
+	long max = (long)dispatch_body_limit(FCGX_GetParam("REQUEST_METHOD", fr->envp),
+					     FCGX_GetParam("DOCUMENT_URI", fr->envp));
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
 	if (!cl || !*cl) /* libfcgi hands "" on GET */
 		return 0;
@@ -119,7 +122,7 @@ static int read_body(FCGX_Request *fr, struct buf *body)
 	long n = strtol(cl, &end, 10);
 	if (*end || n < 0)
 		return 400;
-	if (n > REQ_MAX_BODY)
+	if (n > max)
 		return 413;
 	char chunk[8192];
 	long got = 0;

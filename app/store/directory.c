@@ -160,7 +160,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		"(SELECT ',' || group_concat(ut.topic_id, ',') || ',' FROM user_topics ut "
 		"  WHERE ut.user_id = u.id AND ut.kind = 'focus') "
 		"FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = :u AND u.active = 1 AND "
-		"p.is_mentor = 1");
+		"u.verified = 1 AND p.is_mentor = 1"); /* issue 16: unverified: not listed */
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "security/acct_link.h"
 #include "store/requests.h"
 
 enum notify_kind outbox_event_kind(enum outbox_event e)
@@ -20,9 +21,74 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_FEEDBACK_OWED: return NOTIFY_FEEDBACK;
 	case OB_SURVEY_INVITE:
 	case OB_SURVEY_REMINDER: return NOTIFY_SURVEY;
+	/* issue 16: never looked up (outbox_event_switchable) */
+	case OB_ACCT_VERIFY:
+	case OB_ACCT_RESET:
+	case OB_ACCT_INVITE:
+	case OB_ACCT_PW_RESET: return NOTIFY_MENTORSHIP;
 	case OB_ACCOUNT_CLOSED: return NOTIFY_MENTORSHIP; /* issue 16 */
 	}
 	return NOTIFY_MENTORSHIP;
+}
+
+int outbox_event_switchable(enum outbox_event e)
+{
+	return !(e >= OB_ACCT_VERIFY && e <= OB_ACCT_PW_RESET);
+}
+
+enum db_rc outbox_account(struct db *db, enum outbox_event e, int64_t user_id, int64_t ref, int64_t now)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) VALUES (:e, :u, :r, :now)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", e);
+	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":r", ref);
+	db_bind_int(st, ":now", now);
+	return db_exec_step(db, st);
+}
+
+/* Issue 16: an account mail is needed while its link is unused and
+ * unexpired and the account active; the link's token is written again
+ * from the row (security/acct_link.h). The notice of a reset needs only
+ * the person. */
+static int account_facts(struct db *db, const struct outbox_row *r, int64_t now, struct outbox_facts *f)
+{
+	if (r->event == OB_ACCT_PW_RESET) {
+		sqlite3_stmt *st =
+			DB_STMT(db, "SELECT email, display_name FROM users WHERE id = :u AND active = 1");
+		if (!st)
+			return -1;
+		db_bind_int(st, ":u", r->user_id);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			db_column_copy(st, 0, f->email, sizeof(f->email));
+			db_column_copy(st, 1, f->name, sizeof(f->name));
+		}
+		sqlite3_reset(st);
+		return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_stmt *st = DB_STMT(db, "SELECT u.email, u.display_name, t.salt, t.token_hash, t.expires_at "
+				       "FROM account_tokens t JOIN users u ON u.id = t.user_id "
+				       "WHERE t.id = :id AND t.user_id = :u AND t.used_at IS NULL "
+				       "AND t.expires_at > :now AND u.active = 1");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":id", r->ref);
+	db_bind_int(st, ":u", r->user_id);
+	db_bind_int(st, ":now", now);
+	int rc = sqlite3_step(st), ok = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 2) == ACCT_LINK_SALT_BYTES &&
+	    sqlite3_column_bytes(st, 3) == TOKEN_HASH_BYTES) {
+		db_column_copy(st, 0, f->email, sizeof(f->email));
+		db_column_copy(st, 1, f->name, sizeof(f->name));
+		f->link_expires = sqlite3_column_int64(st, 4);
+		ok = acct_link_token(sqlite3_column_blob(st, 2), sqlite3_column_blob(st, 3), f->link_token) ==
+		     0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ok : -1;
 }
 
 /* The write paths: one INSERT … SELECT each, so an event costs one
@@ -405,6 +471,10 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 		f->invitation_id = r->ref;
 		return 1;
 	}
+	case OB_ACCT_VERIFY:
+	case OB_ACCT_RESET:
+	case OB_ACCT_INVITE:
+	case OB_ACCT_PW_RESET: return account_facts(db, r, now, f);
 	}
 	return 0;
 }

@@ -27,6 +27,13 @@ enum outbox_event {
 	OB_FEEDBACK_OWED = 11,	 /* each of the pair; ref: session; due an hour after logging */
 	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
 	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
+	/* issue 16: account mail. ref: the account_tokens row (the sender
+	 * writes its link again from the row's salt); not switchable: no
+	 * unsubscribe link, never in a digest (outbox_event_switchable). */
+	OB_ACCT_VERIFY = 14,   /* the person; ref: account token */
+	OB_ACCT_RESET = 15,    /* the person; ref: account token */
+	OB_ACCT_INVITE = 16,   /* the invited person; ref: account token */
+	OB_ACCT_PW_RESET = 17, /* the person; ref: the user (notice: password reset) */
 	/* issue 16 (security and data half): 20-24 */
 	OB_ACCOUNT_CLOSED =
 		20, /* the other of an active pair; ref: mentorship; ended because the account closed */
@@ -42,6 +49,10 @@ enum outbox_event {
 
 /* The notification kind (what a person turns off) of an event. */
 enum notify_kind outbox_event_kind(enum outbox_event e);
+/* 0 for mail a person cannot turn off (issue 16's account mail: links to
+ * verify, reset, accept an invitation): sent alone, at once, without an
+ * unsubscribe link; 1 for every other event. */
+int outbox_event_switchable(enum outbox_event e);
 
 /* --- Write paths: each runs inside the caller's write transaction and
  * answers DB_OK or the store error to roll back with. --- */
@@ -74,6 +85,8 @@ enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t n
 /* issue 16: mentorship mid ended because uid's account closed: the other
  * of the pair hears (OB_ACCOUNT_CLOSED). */
 enum db_rc outbox_account_closed(struct db *db, int64_t mentorship_id, int64_t uid, int64_t now);
+/* Issue 16: account mail e (OB_ACCT_*) to user_id about ref, due now. */
+enum db_rc outbox_account(struct db *db, enum outbox_event e, int64_t user_id, int64_t ref, int64_t now);
 
 /* --- The sender's side. --- */
 
@@ -102,6 +115,8 @@ struct outbox_facts {
 	int64_t at;			    /* the session's time (plan and soon mails) */
 	int duration_min;		    /* of the mentorship's sessions */
 	int is_mentor;			    /* the recipient is the mentor */
+	char link_token[48];		    /* issue 16: the account link's token */
+	int64_t link_expires;		    /* issue 16: when that link stops working */
 };
 
 /* A read. Whether row still needs sending as of now: 1 with *f filled, 0

@@ -265,10 +265,11 @@ void topics_popular(struct db *db, int max, void (*fn)(void *arg, const char *na
 enum db_rc profile_mentor_public(struct db *db, int64_t id,
 				 void (*fn)(void *arg, const struct mentor_public *m), void *arg)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
-			    "p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
-			    "WHERE u.id = :id AND u.active = 1 AND p.is_mentor = 1");
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT u.display_name, p.job_title, p.team, p.timezone, p.bio, "
+		"p.capacity, p.formats FROM users u JOIN profiles p ON p.user_id = u.id "
+		"WHERE u.id = :id AND u.active = 1 AND u.verified = 1 AND p.is_mentor = 1"); /* issue 16 */
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);

@@ -33,7 +33,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
 		    "coalesce(u.active, 1), u.id, u.email, "
-		    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0), s.mfa "
+		    "u.display_name, u.pw_hash, u.role, u.active, coalesce(u.last_login_at, 0), u.verified, s.mfa "
 		    "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
 		    "WHERE s.token_hash = :h");
 	if (!st)
@@ -52,7 +52,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	s->created_at = sqlite3_column_int64(st, 2);
 	s->last_seen = sqlite3_column_int64(st, 3);
 	int active = sqlite3_column_int(st, 4);
-	s->mfa = sqlite3_column_int(st, 12);
+	s->mfa = sqlite3_column_int(st, 13); /* after the user's columns (user_from_row) */
 	if (u && s->user_id)
 		user_from_row(st, 5, u);
 	sqlite3_reset(st);

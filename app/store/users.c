@@ -17,6 +17,7 @@ void user_from_row(sqlite3_stmt *st, int f, struct user *u)
 	db_column_copy(st, f + 4, u->role, sizeof(u->role));
 	u->active = sqlite3_column_int(st, f + 5);
 	u->last_login_at = sqlite3_column_int64(st, f + 6);
+	u->verified = sqlite3_column_int(st, f + 7);
 }
 
 static enum db_rc fill(sqlite3_stmt *st, struct user *u)
@@ -58,7 +59,7 @@ enum db_rc user_create(struct db *db, const char *email, const char *name, const
 enum db_rc user_by_email(struct db *db, const char *email, struct user *u)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT id, email, display_name, pw_hash, role, active, "
-				       "coalesce(last_login_at, 0) FROM users WHERE email = :e");
+				       "coalesce(last_login_at, 0), verified FROM users WHERE email = :e");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":e", email);
@@ -68,7 +69,7 @@ enum db_rc user_by_email(struct db *db, const char *email, struct user *u)
 enum db_rc user_by_id(struct db *db, int64_t id, struct user *u)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT id, email, display_name, pw_hash, role, active, "
-				       "coalesce(last_login_at, 0) FROM users WHERE id = :id");
+				       "coalesce(last_login_at, 0), verified FROM users WHERE id = :id");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);

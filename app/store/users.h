@@ -13,10 +13,12 @@ struct user {
 	char role[8];
 	int active;
 	int64_t last_login_at;
+	int verified; /* issue 16: the address was confirmed (sql/0014) */
 };
 
-/* Fill u from columns first..first+6 of a row selected as
- * id, email, display_name, pw_hash, role, active, coalesce(last_login_at, 0). */
+/* Fill u from columns first..first+7 of a row selected as
+ * id, email, display_name, pw_hash, role, active, coalesce(last_login_at, 0),
+ * verified. */
 void user_from_row(sqlite3_stmt *st, int first, struct user *u);
 
 /* Inside the caller's transaction: create an account and its empty

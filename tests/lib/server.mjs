@@ -30,7 +30,11 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
     TANDEM_WORKERS: '2', ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=0',
     // As behind a TLS proxy on this host: X-Forwarded-For names the client
     // (signup() gives each new person an address of their own).
-    TANDEM_TRUSTED_PROXIES: '127.0.0.1', ...extraEnv,
+    TANDEM_TRUSTED_PROXIES: '127.0.0.1',
+    // Issue 16: address verification is on by default; the suites that are
+    // not about it sign people up and use them at once, as before.
+    // tests/http/accounts_life.test.mjs turns it on.
+    TANDEM_SIGNUP_VERIFY: '0', ...extraEnv,
   };
   const child = spawn(join(ROOT, 'deploy', 'run.sh'), [], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

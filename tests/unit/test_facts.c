@@ -122,6 +122,9 @@ static const char *const unsealed_blobs[] = {
 	"survey_responses.id",	      "mentor_search_data.block",
 	"mentor_search_docsize.sz",   "mfa_recovery.code_hash",
 };
+/* Issue 16: a link's salt and the hash it is found by; the token is derived
+ * under the seal key's link subkey, so a rotation retires the links. */
+static const char *const unsealed_blobs_16[] = {"account_tokens.salt", "account_tokens.token_hash"};
 
 static int in_sealed_list(const char *table, const char *column)
 {
@@ -154,6 +157,8 @@ static void every_sealed_column_is_listed(void **state)
 		int unsealed = 0;
 		for (size_t i = 0; i < sizeof(unsealed_blobs) / sizeof(unsealed_blobs[0]); i++)
 			unsealed |= strcmp(unsealed_blobs[i], name) == 0;
+		for (size_t i = 0; i < sizeof(unsealed_blobs_16) / sizeof(unsealed_blobs_16[0]); i++)
+			unsealed |= strcmp(unsealed_blobs_16[i], name) == 0;
 		if (!unsealed && !in_sealed_list(t, c)) {
 			fprintf(stderr, "%s is a BLOB column missing from store/sealed.c's list\n", name);
 			missing++;
