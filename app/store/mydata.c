@@ -368,6 +368,21 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 	};
 	for (size_t i = 0; rc == DB_OK && i < sizeof(gone) / sizeof(gone[0]); i++)
 		rc = run(db, db_stmt_literal(db, gone[i]), uid, now);
+	/* Lines of a pending import and a queued "forgot my password" hold
+	 * the address as typed (sql/0014): they go too. Rare and small
+	 * tables (imports are purged after a day), so no index of their own. */
+	static const char *const typed[] = {
+		"DELETE FROM import_rows WHERE email = :e COLLATE NOCASE",
+		"DELETE FROM forgot_queue WHERE email = :e COLLATE NOCASE",
+	};
+	for (size_t i = 0; rc == DB_OK && i < sizeof(typed) / sizeof(typed[0]); i++) {
+		sqlite3_stmt *st = db_stmt_literal(db, typed[i]);
+		rc = st ? DB_OK : DB_ERR;
+		if (st) {
+			db_bind_text(st, ":e", u.email);
+			rc = db_exec_step(db, st);
+		}
+	}
 	/* The throttle keys by address: the person's address leaves it too. */
 	if (rc == DB_OK) {
 		sqlite3_stmt *st =
