@@ -37,6 +37,9 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	[OB_FEEDBACK_OWED] = "feedback_owed",
 	[OB_SURVEY_INVITE] = "survey_invite",
 	[OB_SURVEY_REMINDER] = "survey_reminder",
+	/* issue 18 */
+	[OB_COFFEE_MATCHED] = "coffee_match",
+	[OB_RING_MENTOR_INVITED] = "ring_mentor",
 };
 
 /* Retries after the first attempt fails: about 1 min, 5 min, 30 min, 2 h,
@@ -55,7 +58,11 @@ static void on_term(int sig)
 static void row_link(const struct config *cfg, const struct outbox_row *r, const struct outbox_facts *f,
 		     char *out, size_t n)
 {
-	if (f->invitation_id)
+	if (f->coffee_match_id) /* issue 18 */
+		snprintf(out, n, "%s/coffee", cfg->base_url);
+	else if (f->ring_id)
+		snprintf(out, n, "%s/rings/%lld", cfg->base_url, (long long)f->ring_id);
+	else if (f->invitation_id)
 		snprintf(out, n, "%s/surveys/%lld", cfg->base_url, (long long)f->invitation_id);
 	else if (f->session_id)
 		snprintf(out, n, "%s/sessions/%lld", cfg->base_url, (long long)f->session_id);

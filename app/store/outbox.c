@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "store/requests.h"
+#include "store/coffee.h"
+#include "store/rings.h"
 
 enum notify_kind outbox_event_kind(enum outbox_event e)
 {
@@ -20,6 +22,9 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_FEEDBACK_OWED: return NOTIFY_FEEDBACK;
 	case OB_SURVEY_INVITE:
 	case OB_SURVEY_REMINDER: return NOTIFY_SURVEY;
+	/* issue 18 */
+	case OB_COFFEE_MATCHED:
+	case OB_RING_MENTOR_INVITED: return NOTIFY_MENTORSHIP;
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -373,6 +378,9 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 		f->invitation_id = r->ref;
 		return 1;
 	}
+	/* issue 18: pairing rounds and rings (store/coffee.c, store/rings.c) */
+	case OB_COFFEE_MATCHED: return coffee_outbox_facts(db, r, f);
+	case OB_RING_MENTOR_INVITED: return ring_outbox_facts(db, r, f);
 	}
 	return 0;
 }

@@ -27,7 +27,10 @@ enum outbox_event {
 	OB_FEEDBACK_OWED = 11,	 /* each of the pair; ref: session; due an hour after logging */
 	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
 	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
-	OB_EVENT_MAX = 13,
+	/* issue 18: numbers 35-44 */
+	OB_COFFEE_MATCHED = 35,	    /* each of a pairing round's match; ref: coffee match */
+	OB_RING_MENTOR_INVITED = 36, /* the co-mentor asked; ref: ring */
+	OB_EVENT_MAX = 36,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)
@@ -91,6 +94,7 @@ struct outbox_facts {
 	int64_t at;			    /* the session's time (plan and soon mails) */
 	int duration_min;		    /* of the mentorship's sessions */
 	int is_mentor;			    /* the recipient is the mentor */
+	int64_t coffee_match_id, ring_id;   /* issue 18: for links (0 when none) */
 };
 
 /* A read. Whether row still needs sending as of now: 1 with *f filled, 0

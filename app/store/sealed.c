@@ -40,6 +40,10 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	/* The agenda written ahead is sealed for the one planned session
 	 * (mentorship:plan_no): it cannot surface on the next one. */
 	[SEALED_NEXT_AGENDA] = BY_PAIR("mentorships", "next_agenda", "next_agenda", "id", "plan_no"),
+	/* issue 18: sealed for the ring and the row, so a ring's notes cannot
+	 * be moved onto another ring's session. */
+	[SEALED_RING_AGENDA] = BY_PAIR("ring_sessions", "agenda", "agenda", "ring_id", "id"),
+	[SEALED_RING_NOTES] = BY_PAIR("ring_sessions", "shared_notes", "shared_notes", "ring_id", "id"),
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)

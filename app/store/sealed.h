@@ -33,6 +33,9 @@ enum sealed_id {
 	SEALED_PLAN_NOTE,
 	SEALED_SURVEY_POOL,
 	SEALED_NEXT_AGENDA,
+	/* issue 18: a ring session's texts, row "ring_id:id" */
+	SEALED_RING_AGENDA,
+	SEALED_RING_NOTES,
 	SEALED_COUNT
 };
 
