@@ -7,7 +7,7 @@
 
 /* Inside the caller's transaction (seed-demo, after people and profiles
  * exist): 500 open rings led by demo mentors, one of them full (20
- * members) with 50 sessions whose texts are sealed, and a fifth of the
+ * members) with 50 sessions (no texts: seed-demo has no key), and a fifth of the
  * people opted in to pairing rounds. DB_OK or the error. */
 enum db_rc seed_rings(struct db *db, int64_t now);
 
