@@ -3,6 +3,8 @@
 // away people skipped, and the admin's page shows counts only.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, signup, adminClient, login } from '../lib/server.mjs';
 import { uniqueEmail, userId } from '../lib/fixtures.mjs';
 
@@ -58,6 +60,22 @@ test('opt in, a round on demand, both see the match, "we met" once', async () =>
   // One mail each (outbox event 35), none for the others.
   assert.equal(srv.sql(`SELECT group_concat(user_id) FROM (SELECT user_id FROM outbox WHERE event = 35 ORDER BY user_id)`),
     [a.id, b.id].sort((x, y) => x - y).join(','));
+  // The sender composes them (no SMTP here: .eml files), naming the match,
+  // the first topic and the link to /coffee.
+  const mails = async () => {
+    for (let i = 0; i < 100; i++) {
+      const dir = join(srv.data, 'mail');
+      const all = existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, '')) : [];
+      const mine = all.filter((m) => m.includes('Your pairing round match'));
+      if (mine.length >= 2) return mine;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return [];
+  };
+  const sent = await mails();
+  assert.equal(sent.length, 2);
+  assert.ok(sent.some((m) => m.includes('Subject: Your pairing round match: Ben Beta') && m.includes('/coffee')));
+  assert.ok(sent.every((m) => /You both care about Rust/.test(m)));
   const match = srv.sql(`SELECT match_id FROM coffee_match_people WHERE user_id = ${a.id}`);
   // Someone else's match: 404. Then "we met": once for the pair.
   await out.get('/coffee');
