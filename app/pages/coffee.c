@@ -104,7 +104,9 @@ void page_coffee_met(struct ctx *c)
 	case COFFEE_NOTFOUND:
 		ctx_error(c, 404, "There is no match at this address, or it is not yours.");
 		return;
-	case COFFEE_ALREADY: ctx_error(c, 409, "You have already told Tandem that you met. Nothing changed."); return;
+	case COFFEE_ALREADY:
+		ctx_error(c, 409, "You have already told Tandem that you met. Nothing changed.");
+		return;
 	}
 	ctx_flash(c, "Glad you met! It counts as a pairing for both of you.");
 	resp_redirect(c->resp, "/coffee");
@@ -136,7 +138,8 @@ static void admin_page(struct ctx *c, int status)
 	view_int(v, "k", k);
 	char share[32] = "";
 	if (a.matches >= k)
-		snprintf(share, sizeof(share), "%lld %%", (long long)((a.met * 100 + a.matches / 2) / a.matches));
+		snprintf(share, sizeof(share), "%lld %%",
+			 (long long)((a.met * 100 + a.matches / 2) / a.matches));
 	view_str(v, "met_share", share);
 	ctx_render(c, status, "admin_coffee", "Pairing rounds");
 }
@@ -163,8 +166,9 @@ void page_admin_coffee_run(struct ctx *c)
 	}
 	char msg[160];
 	snprintf(msg, sizeof(msg), "Round run: %ld people due, %ld matches.%s", r.people, r.matches,
-		 r.unmatched ? " Some could not be matched this time (everyone allowed was taken); they stay due."
-			     : "");
+		 r.unmatched
+			 ? " Some could not be matched this time (everyone allowed was taken); they stay due."
+			 : "");
 	ctx_flash(c, msg);
 	resp_redirect(c->resp, "/admin/coffee");
 }

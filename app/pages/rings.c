@@ -291,8 +291,8 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 	if (inside) {
 		rc = ring_people_each(c->db, id, c->user.id, person_add, &pa);
 		if (rc == DB_OK)
-			rc = ring_sessions_each(c->db, id, c->user.id, &after, RING_SESSIONS_PAGE, session_add, &sa,
-						&more, &last);
+			rc = ring_sessions_each(c->db, id, c->user.id, &after, RING_SESSIONS_PAGE,
+						session_add, &sa, &more, &last);
 	}
 	view_list_set(v, "people", pa.people);
 	view_list_set(v, "attend", pa.attend);
@@ -342,8 +342,9 @@ static void ring_refused(struct ctx *c, enum ring_rc r, enum db_rc dbrc, const c
 	case RING_STORE: ctx_store_error(c, dbrc); break;
 	case RING_NOTFOUND: ctx_error(c, 404, not_found); break;
 	case RING_CLOSED:
-		ctx_error(c, 409, "This ring no longer takes members (joining is closed, or it has ended). "
-				  "Nothing was changed.");
+		ctx_error(c, 409,
+			  "This ring no longer takes members (joining is closed, or it has ended). "
+			  "Nothing was changed.");
 		break;
 	case RING_ALREADY: ctx_error(c, 409, already); break;
 	case RING_NO_USER: ctx_error(c, 422, "There is no such member."); break;
@@ -370,13 +371,16 @@ void page_ring_join(struct ctx *c)
 	enum db_rc dbrc = DB_OK;
 	enum ring_rc r = ring_join(c->db, id, c->user.id, c->now, &waiting, &dbrc);
 	if (r != RING_OK) {
-		ring_refused(c, r, dbrc, "You are in this ring already (as a member, on its waiting list or as a mentor).");
+		ring_refused(
+			c, r, dbrc,
+			"You are in this ring already (as a member, on its waiting list or as a mentor).");
 		return;
 	}
-	back_to_ring(c, id,
-		     waiting ? "Every seat is taken: you are on the waiting list, and get the first seat that "
-			       "frees up."
-			     : "Welcome to the ring. What is said here stays with its members and mentors.");
+	back_to_ring(
+		c, id,
+		waiting ? "Every seat is taken: you are on the waiting list, and get the first seat that "
+			  "frees up."
+			: "Welcome to the ring. What is said here stays with its members and mentors.");
 }
 
 void page_ring_leave(struct ctx *c)
@@ -408,9 +412,10 @@ void page_ring_close(struct ctx *c)
 		ring_refused(c, r, dbrc, end ? "This ring has ended already." : "Joining is closed already.");
 		return;
 	}
-	back_to_ring(c, id,
-		     end ? "The ring has ended. Its members and mentors are invited to the post-program survey."
-			 : "Joining is closed. Members stay; nobody new can join.");
+	back_to_ring(
+		c, id,
+		end ? "The ring has ended. Its members and mentors are invited to the post-program survey."
+		    : "Joining is closed. Members stay; nobody new can join.");
 }
 
 void page_ring_mentor_invite(struct ctx *c)
@@ -430,8 +435,9 @@ void page_ring_mentor_invite(struct ctx *c)
 	enum ring_rc r = ring_invite_mentor(c->db, id, c->user.id, f.v[RM_USER].i, &dbrc);
 	if (r == RING_NO_USER || r == RING_ALREADY) {
 		fields_fail(&f, RM_USER,
-			    r == RING_NO_USER ? "There is no active member with this number."
-					      : "This person is a mentor of this ring already, or was asked already.");
+			    r == RING_NO_USER
+				    ? "There is no active member with this number."
+				    : "This person is a mentor of this ring already, or was asked already.");
 		ring_page(c, id, 422, NULL, &f);
 		return;
 	}
@@ -529,7 +535,9 @@ void page_ring_session_create(struct ctx *c)
 		ring_refused(c, res, dbrc, "");
 		return;
 	}
-	back_to_ring(c, id, "Session logged. Its agenda and notes are shown to this ring's members and mentors only.");
+	back_to_ring(
+		c, id,
+		"Session logged. Its agenda and notes are shown to this ring's members and mentors only.");
 }
 
 void page_ring_feedback(struct ctx *c)
@@ -553,5 +561,7 @@ void page_ring_feedback(struct ctx *c)
 		ring_refused(c, r, dbrc, "You gave feedback on this session already: once is the rule.");
 		return;
 	}
-	back_to_ring(c, id, "Thank you. Your mentors see feedback only as totals of several forms, never yours alone.");
+	back_to_ring(
+		c, id,
+		"Thank you. Your mentors see feedback only as totals of several forms, never yours alone.");
 }

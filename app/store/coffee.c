@@ -32,9 +32,11 @@ enum db_rc coffee_prefs_save(struct db *db, int64_t uid, const struct coffee_pre
 	if (rc != DB_OK)
 		return rc;
 	sqlite3_stmt *st = DB_STMT(
-		db, "INSERT INTO coffee_prefs(user_id, opt_in, every, across_teams, skip_next) "
-		    "VALUES (:u, :o, :e, :a, :s) ON CONFLICT(user_id) DO UPDATE SET opt_in = excluded.opt_in, "
-		    "every = excluded.every, across_teams = excluded.across_teams, skip_next = excluded.skip_next");
+		db,
+		"INSERT INTO coffee_prefs(user_id, opt_in, every, across_teams, skip_next) "
+		"VALUES (:u, :o, :e, :a, :s) ON CONFLICT(user_id) DO UPDATE SET opt_in = excluded.opt_in, "
+		"every = excluded.every, across_teams = excluded.across_teams, skip_next = "
+		"excluded.skip_next");
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_int(st, ":u", uid);
@@ -48,13 +50,13 @@ enum db_rc coffee_prefs_save(struct db *db, int64_t uid, const struct coffee_pre
 enum db_rc coffee_matches_each(struct db *db, int64_t uid, int max,
 			       void (*fn)(void *arg, const struct coffee_match_row *r), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT m.id, r.ran_at, coalesce(m.met_at, 0), m.topic, "
-		    "(SELECT group_concat(u.display_name, ', ') FROM coffee_match_people o "
-		    " JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id AND o.user_id <> :u) "
-		    "FROM coffee_match_people p JOIN coffee_matches m ON m.id = p.match_id "
-		    "JOIN coffee_rounds r ON r.id = m.round_id WHERE p.user_id = :u "
-		    "ORDER BY p.match_id DESC LIMIT :n");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT m.id, r.ran_at, coalesce(m.met_at, 0), m.topic, "
+			    "(SELECT group_concat(u.display_name, ', ') FROM coffee_match_people o "
+			    " JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id AND o.user_id <> :u) "
+			    "FROM coffee_match_people p JOIN coffee_matches m ON m.id = p.match_id "
+			    "JOIN coffee_rounds r ON r.id = m.round_id WHERE p.user_id = :u "
+			    "ORDER BY p.match_id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -154,7 +156,8 @@ static int number_teams(struct due_set *d)
 		names[i] = d->team[i];
 	qsort(names, d->n, sizeof(*names), team_cmp);
 	for (size_t i = 0; i < d->n; i++) {
-		const char **hit = bsearch(&(const char *){d->team[i]}, names, d->n, sizeof(*names), team_cmp);
+		const char **hit =
+			bsearch(&(const char *){d->team[i]}, names, d->n, sizeof(*names), team_cmp);
 		/* An empty team is nobody's team: everyone unknown is apart. */
 		d->p[i].team = d->team[i][0] ? (int)(hit - names) : -1 - (int)i;
 	}
@@ -190,7 +193,8 @@ static enum db_rc load_due(struct db *db, int64_t now, struct due_set *d)
 			d->team = nt;
 			d->cap = cap;
 		}
-		d->p[d->n] = (struct pairing_person){sqlite3_column_int64(st, 0), 0, sqlite3_column_int(st, 2)};
+		d->p[d->n] =
+			(struct pairing_person){sqlite3_column_int64(st, 0), 0, sqlite3_column_int(st, 2)};
 		db_column_copy(st, 1, d->team[d->n], sizeof(d->team[0]));
 		d->n++;
 	}
@@ -206,11 +210,11 @@ static enum db_rc load_recent(struct db *db, struct pairing_pair **out, size_t *
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT a.user_id, b.user_id FROM coffee_matches m "
-		    "JOIN coffee_match_people a ON a.match_id = m.id "
-		    "JOIN coffee_match_people b ON b.match_id = m.id AND b.user_id > a.user_id "
-		    "WHERE m.round_id > (SELECT coalesce(max(id), 0) FROM coffee_rounds) - :k");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT a.user_id, b.user_id FROM coffee_matches m "
+			    "JOIN coffee_match_people a ON a.match_id = m.id "
+			    "JOIN coffee_match_people b ON b.match_id = m.id AND b.user_id > a.user_id "
+			    "WHERE m.round_id > (SELECT coalesce(max(id), 0) FROM coffee_rounds) - :k");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":k", COFFEE_RECENT_ROUNDS);
@@ -224,7 +228,8 @@ static enum db_rc load_recent(struct db *db, struct pairing_pair **out, size_t *
 				break;
 			*out = np;
 		}
-		(*out)[(*n)++] = (struct pairing_pair){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+		(*out)[(*n)++] =
+			(struct pairing_pair){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? DB_OK : rc == SQLITE_ROW ? DB_ERR : db_rc_from(rc);
@@ -266,7 +271,8 @@ static enum db_rc write_round(struct db *db, int64_t round, int64_t now, const s
 	sqlite3_stmt *m = DB_STMT(db, "INSERT INTO coffee_matches(round_id, topic) VALUES (:r, :t)");
 	sqlite3_stmt *p = DB_STMT(db, "INSERT INTO coffee_match_people(match_id, user_id) VALUES (:m, :u)");
 	sqlite3_stmt *u = DB_STMT(db, "UPDATE coffee_prefs SET last_matched_at = :now WHERE user_id = :u");
-	sqlite3_stmt *o = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) VALUES (:e, :u, :m, :now)");
+	sqlite3_stmt *o =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) VALUES (:e, :u, :m, :now)");
 	enum db_rc rc = m && p && u && o ? DB_OK : DB_ERR;
 	for (long g = 0; rc == DB_OK && g < ngroups; g++) {
 		char topic[200];
@@ -355,7 +361,8 @@ enum db_rc coffee_run_round(struct db *db, int64_t now, uint64_t seed, int on_de
 
 void coffee_tick(struct db *db, int64_t now)
 {
-	int64_t last = db_scalar(db, "SELECT coalesce(max(ran_at), 0) FROM coffee_rounds WHERE on_demand = 0", -1);
+	int64_t last =
+		db_scalar(db, "SELECT coalesce(max(ran_at), 0) FROM coffee_rounds WHERE on_demand = 0", -1);
 	if (last < 0 || now - last < COFFEE_ROUND_EVERY)
 		return;
 	if (db_scalar(db, "SELECT count(*) FROM coffee_prefs WHERE opt_in = 1", 0) < 2)
@@ -370,8 +377,9 @@ enum db_rc coffee_admin_counts(struct db *db, struct coffee_admin *a)
 {
 	memset(a, 0, sizeof(*a));
 	/* The opted-in count reads the partial index; the rest a row per round. */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT (SELECT count(*) FROM coffee_prefs WHERE opt_in = 1), "
-				       "count(*), coalesce(sum(matches), 0), coalesce(sum(met), 0) FROM coffee_rounds");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT (SELECT count(*) FROM coffee_prefs WHERE opt_in = 1), "
+			    "count(*), coalesce(sum(matches), 0), coalesce(sum(met), 0) FROM coffee_rounds");
 	if (!st)
 		return DB_ERR;
 	int rc = sqlite3_step(st);
@@ -387,13 +395,14 @@ enum db_rc coffee_admin_counts(struct db *db, struct coffee_admin *a)
 
 int coffee_outbox_facts(struct db *db, const struct outbox_row *r, struct outbox_facts *f)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT u.display_name, u.email, coalesce(pr.timezone, 'UTC'), m.topic, "
-		    "(SELECT group_concat(o.display_name, ', ') FROM coffee_match_people x "
-		    " JOIN users o ON o.id = x.user_id WHERE x.match_id = m.id AND x.user_id <> :u) "
-		    "FROM coffee_match_people p JOIN coffee_matches m ON m.id = p.match_id "
-		    "JOIN users u ON u.id = p.user_id AND u.active = 1 LEFT JOIN profiles pr ON pr.user_id = u.id "
-		    "WHERE p.match_id = :m AND p.user_id = :u");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT u.display_name, u.email, coalesce(pr.timezone, 'UTC'), m.topic, "
+			    "(SELECT group_concat(o.display_name, ', ') FROM coffee_match_people x "
+			    " JOIN users o ON o.id = x.user_id WHERE x.match_id = m.id AND x.user_id <> :u) "
+			    "FROM coffee_match_people p JOIN coffee_matches m ON m.id = p.match_id "
+			    "JOIN users u ON u.id = p.user_id AND u.active = 1 LEFT JOIN profiles pr ON "
+			    "pr.user_id = u.id "
+			    "WHERE p.match_id = :m AND p.user_id = :u");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":m", r->ref);

@@ -28,7 +28,7 @@ enum outbox_event {
 	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
 	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
 	/* issue 18: numbers 35-44 */
-	OB_COFFEE_MATCHED = 35,	    /* each of a pairing round's match; ref: coffee match */
+	OB_COFFEE_MATCHED = 35,	     /* each of a pairing round's match; ref: coffee match */
 	OB_RING_MENTOR_INVITED = 36, /* the co-mentor asked; ref: ring */
 	OB_EVENT_MAX = 36,
 };

@@ -15,7 +15,8 @@ static int is_people(struct db *db, int64_t ring, int64_t uid, int *mentor)
 {
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT 1 FROM ring_mentors WHERE ring_id = :r AND user_id = :u AND state = 'active' "
-		    "UNION ALL SELECT 0 FROM ring_members WHERE ring_id = :r AND user_id = :u AND state = 'member'");
+		    "UNION ALL SELECT 0 FROM ring_members WHERE ring_id = :r AND user_id = :u AND state = "
+		    "'member'");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":r", ring);
@@ -98,8 +99,9 @@ enum ring_rc ring_session_create(struct db *db, const struct ring_session_new *n
 	db_bind_int(st, ":id", *id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc, dbrc);
-	st = DB_STMT(db, "INSERT INTO ring_attendees(session_id, user_id) SELECT :s, user_id FROM ring_members "
-			 "WHERE ring_id = :r AND user_id = :u AND state = 'member'");
+	st = DB_STMT(db,
+		     "INSERT INTO ring_attendees(session_id, user_id) SELECT :s, user_id FROM ring_members "
+		     "WHERE ring_id = :r AND user_id = :u AND state = 'member'");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	for (size_t i = 0; i < n->nattendees; i++) {
@@ -134,8 +136,8 @@ static int open_col(sqlite3_stmt *st, int c, enum sealed_id col, int64_t ring, i
 	int rc = seal_decrypt(sc->table, sc->column, row, sqlite3_column_blob(st, c),
 			      (size_t)sqlite3_column_bytes(st, c), out);
 	if (rc != 0)
-		log_kv("error", "sealed value did not open", "table", sc->table, "column", sc->column, "row", row,
-		       LOG_END);
+		log_kv("error", "sealed value did not open", "table", sc->table, "column", sc->column, "row",
+		       row, LOG_END);
 	return rc;
 }
 
@@ -165,12 +167,13 @@ enum db_rc ring_sessions_each(struct db *db, int64_t ring, int64_t uid, const st
 		snprintf(from, sizeof(from), "%04d-%02d-%02d", (int)(after->at / 10000 % 10000),
 			 (int)(after->at / 100 % 100), (int)(after->at % 100));
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT s.id, s.held_on, s.duration_min, s.agenda, s.shared_notes, s.shown_n, s.shown_sum, "
-		    "(SELECT count(*) FROM ring_attendees a WHERE a.session_id = s.id), "
-		    "EXISTS (SELECT 1 FROM ring_attendees a WHERE a.session_id = s.id AND a.user_id = :u), "
-		    "coalesce((SELECT f.rating FROM ring_feedback f WHERE f.session_id = s.id "
-		    "AND f.author_id = :u), 0) FROM ring_sessions s WHERE s.ring_id = :r "
-		    "AND (s.held_on, s.id) < (:on, :id) ORDER BY s.held_on DESC, s.id DESC LIMIT :n");
+		db,
+		"SELECT s.id, s.held_on, s.duration_min, s.agenda, s.shared_notes, s.shown_n, s.shown_sum, "
+		"(SELECT count(*) FROM ring_attendees a WHERE a.session_id = s.id), "
+		"EXISTS (SELECT 1 FROM ring_attendees a WHERE a.session_id = s.id AND a.user_id = :u), "
+		"coalesce((SELECT f.rating FROM ring_feedback f WHERE f.session_id = s.id "
+		"AND f.author_id = :u), 0) FROM ring_sessions s WHERE s.ring_id = :r "
+		"AND (s.held_on, s.id) < (:on, :id) ORDER BY s.held_on DESC, s.id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":r", ring);
@@ -226,7 +229,8 @@ enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int
 		return RING_STORE;
 	/* A seated member who attended a session of this very ring. */
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT 1 FROM ring_sessions s JOIN ring_attendees a ON a.session_id = s.id AND a.user_id = :u "
+		db, "SELECT 1 FROM ring_sessions s JOIN ring_attendees a ON a.session_id = s.id AND "
+		    "a.user_id = :u "
 		    "JOIN ring_members m ON m.ring_id = s.ring_id AND m.user_id = :u AND m.state = 'member' "
 		    "WHERE s.id = :s AND s.ring_id = :r");
 	if (!st)

@@ -37,10 +37,10 @@ struct ring_session_row {
 	int64_t id;
 	const char *held_on, *agenda, *shared_notes;
 	int duration_min, attendees;
-	int attended;	 /* the asker was an attendee */
-	int my_rating;	 /* the asker's feedback, 0 when not given */
-	int shown_n;	 /* feedback forms the mentors' figures cover (a multiple of k) */
-	int shown_sum;	 /* their ratings' sum */
+	int attended;  /* the asker was an attendee */
+	int my_rating; /* the asker's feedback, 0 when not given */
+	int shown_n;   /* feedback forms the mentors' figures cover (a multiple of k) */
+	int shown_sum; /* their ratings' sum */
 };
 
 /* No transaction of its own (a read). Ring ring's sessions for uid, newest

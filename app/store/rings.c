@@ -10,8 +10,9 @@ enum db_rc ring_create(struct db *db, const struct ring_new *n, int64_t now, int
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO rings(owner_id, topic, description, seats, cadence, "
-				       "duration_min, weeks, created_at) VALUES (:o, :t, :d, :s, :c, :m, :w, :now)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO rings(owner_id, topic, description, seats, cadence, "
+			    "duration_min, weeks, created_at) VALUES (:o, :t, :d, :s, :c, :m, :w, :now)");
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_int(st, ":o", n->owner_id);
@@ -111,7 +112,8 @@ enum db_rc ring_get(struct db *db, int64_t id, int64_t uid, struct ring *r)
 /* Mentors' names of a ring, for lists: the active ones, in a subquery per
  * row (two at most), read from the primary key. */
 #define RING_MENTOR_NAMES                                                                                    \
-	"(SELECT group_concat(u.display_name, ' and ') FROM ring_mentors x JOIN users u ON u.id = x.user_id " \
+	"(SELECT group_concat(u.display_name, ' and ') FROM ring_mentors x JOIN users u ON u.id = "          \
+	"x.user_id "                                                                                         \
 	"WHERE x.ring_id = g.id AND x.state = 'active')"
 
 enum db_rc ring_open_page(struct db *db, const struct keyset *after, int max,
@@ -119,11 +121,12 @@ enum db_rc ring_open_page(struct db *db, const struct keyset *after, int max,
 {
 	/* The WHERE repeats the partial index's terms, so the planner reads
 	 * rings_open from the key on: page 50 costs what page 1 costs. */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT g.id, g.created_at, g.topic, g.cadence, g.status, " RING_MENTOR_NAMES
-				       ", g.seats, g.members, g.duration_min FROM rings g "
-				       "WHERE g.status = 'open' AND g.members < g.seats "
-				       "AND (g.created_at, g.id) < (:at, :id) "
-				       "ORDER BY g.created_at DESC, g.id DESC LIMIT :n");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT g.id, g.created_at, g.topic, g.cadence, g.status, " RING_MENTOR_NAMES
+			    ", g.seats, g.members, g.duration_min FROM rings g "
+			    "WHERE g.status = 'open' AND g.members < g.seats "
+			    "AND (g.created_at, g.id) < (:at, :id) "
+			    "ORDER BY g.created_at DESC, g.id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	int top = after->at == 0 && after->id == 0;
@@ -160,12 +163,13 @@ enum db_rc ring_mine_each(struct db *db, int64_t uid, void (*fn)(void *arg, cons
 			  void *arg)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT g.id, g.created_at, g.topic, g.cadence, g.status, " RING_MENTOR_NAMES
-		    ", g.seats, g.members, g.duration_min, x.role FROM "
-		    "(SELECT ring_id, CASE state WHEN 'active' THEN 3 ELSE 4 END AS role FROM ring_mentors "
-		    " WHERE user_id = :u UNION ALL SELECT ring_id, CASE state WHEN 'member' THEN 1 ELSE 2 END "
-		    " FROM ring_members WHERE user_id = :u) x JOIN rings g ON g.id = x.ring_id "
-		    "ORDER BY g.id DESC LIMIT 50");
+		db,
+		"SELECT g.id, g.created_at, g.topic, g.cadence, g.status, " RING_MENTOR_NAMES
+		", g.seats, g.members, g.duration_min, x.role FROM "
+		"(SELECT ring_id, CASE state WHEN 'active' THEN 3 ELSE 4 END AS role FROM ring_mentors "
+		" WHERE user_id = :u UNION ALL SELECT ring_id, CASE state WHEN 'member' THEN 1 ELSE 2 END "
+		" FROM ring_members WHERE user_id = :u) x JOIN rings g ON g.id = x.ring_id "
+		"ORDER BY g.id DESC LIMIT 50");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -202,12 +206,13 @@ enum db_rc ring_people_each(struct db *db, int64_t ring, int64_t uid,
 	if (me != RING_MENTOR && me != RING_MEMBER)
 		return DB_NOTFOUND;
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT x.user_id, u.display_name, x.role FROM (SELECT user_id, "
-		    "CASE state WHEN 'active' THEN 3 ELSE 4 END AS role, 0 AS since FROM ring_mentors "
-		    "WHERE ring_id = :r UNION ALL SELECT user_id, CASE state WHEN 'member' THEN 1 ELSE 2 END, "
-		    "since FROM ring_members WHERE ring_id = :r) x JOIN users u ON u.id = x.user_id "
-		    "ORDER BY CASE x.role WHEN 3 THEN 0 WHEN 4 THEN 1 WHEN 1 THEN 2 ELSE 3 END, "
-		    "CASE x.role WHEN 2 THEN x.since ELSE 0 END, u.display_name, x.user_id");
+		db,
+		"SELECT x.user_id, u.display_name, x.role FROM (SELECT user_id, "
+		"CASE state WHEN 'active' THEN 3 ELSE 4 END AS role, 0 AS since FROM ring_mentors "
+		"WHERE ring_id = :r UNION ALL SELECT user_id, CASE state WHEN 'member' THEN 1 ELSE 2 END, "
+		"since FROM ring_members WHERE ring_id = :r) x JOIN users u ON u.id = x.user_id "
+		"ORDER BY CASE x.role WHEN 3 THEN 0 WHEN 4 THEN 1 WHEN 1 THEN 2 ELSE 3 END, "
+		"CASE x.role WHEN 2 THEN x.since ELSE 0 END, u.display_name, x.user_id");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":r", ring);
@@ -294,10 +299,11 @@ enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, in
 static enum db_rc promote(struct db *db, int64_t ring)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "UPDATE ring_members SET state = 'member' WHERE ring_id = :r AND user_id = "
-		    "(SELECT w.user_id FROM ring_members w JOIN rings g ON g.id = w.ring_id "
-		    " WHERE w.ring_id = :r AND w.state = 'waiting' AND g.status = 'open' AND g.members < g.seats "
-		    " ORDER BY w.since, w.user_id LIMIT 1)");
+		db,
+		"UPDATE ring_members SET state = 'member' WHERE ring_id = :r AND user_id = "
+		"(SELECT w.user_id FROM ring_members w JOIN rings g ON g.id = w.ring_id "
+		" WHERE w.ring_id = :r AND w.state = 'waiting' AND g.status = 'open' AND g.members < g.seats "
+		" ORDER BY w.since, w.user_id LIMIT 1)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":r", ring);
@@ -393,7 +399,8 @@ enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int ac
 	if (me != RING_INVITED)
 		return refuse(db, RING_NOTFOUND);
 	sqlite3_stmt *st =
-		accept ? DB_STMT(db, "UPDATE ring_mentors SET state = 'active' WHERE ring_id = :r AND user_id = :u")
+		accept ? DB_STMT(db, "UPDATE ring_mentors SET state = 'active' WHERE ring_id = :r AND "
+				     "user_id = :u")
 		       : DB_STMT(db, "DELETE FROM ring_mentors WHERE ring_id = :r AND user_id = :u");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
@@ -468,10 +475,11 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, enum 
 int ring_outbox_facts(struct db *db, const struct outbox_row *r, struct outbox_facts *f)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC'), g.topic, o.display_name "
-		    "FROM ring_mentors x JOIN rings g ON g.id = x.ring_id JOIN users u ON u.id = x.user_id "
-		    "AND u.active = 1 JOIN users o ON o.id = g.owner_id LEFT JOIN profiles p ON p.user_id = u.id "
-		    "WHERE x.ring_id = :r AND x.user_id = :u AND x.state = 'invited' AND g.status <> 'ended'");
+		db,
+		"SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC'), g.topic, o.display_name "
+		"FROM ring_mentors x JOIN rings g ON g.id = x.ring_id JOIN users u ON u.id = x.user_id "
+		"AND u.active = 1 JOIN users o ON o.id = g.owner_id LEFT JOIN profiles p ON p.user_id = u.id "
+		"WHERE x.ring_id = :r AND x.user_id = :u AND x.state = 'invited' AND g.status <> 'ended'");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":r", r->ref);

@@ -3,14 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #define SEED_RINGS 500
 #define SEED_FULL_MEMBERS 20
 #define SEED_FULL_SESSIONS 50
 
-static const char *const ring_topics[] = {"Public speaking", "Growing into staff engineer", "Managing up",
-					  "Career switchers", "Writing design docs", "First-time managers",
-					  "Negotiation", "Interviewing well"};
+static const char *const ring_topics[] = {
+	"Public speaking",     "Growing into staff engineer", "Managing up", "Career switchers",
+	"Writing design docs", "First-time managers",	      "Negotiation", "Interviewing well"};
 static const char *const cadences[] = {"weekly", "biweekly", "monthly"};
 
 /* The full ring: 20 members, the 50 sessions, everyone attending. Their
@@ -20,10 +19,11 @@ static const char *const cadences[] = {"weekly", "biweekly", "monthly"};
 static enum db_rc full_ring(struct db *db, int64_t ring, int64_t mentor, int64_t now)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "INSERT INTO ring_members(ring_id, user_id, state, since) SELECT :r, u.id, 'member', :now "
-		    "FROM users u WHERE u.email LIKE 'person%@demo.tandem.example' AND u.id <> :m "
-		    "AND u.id NOT IN (SELECT user_id FROM ring_mentors WHERE ring_id = :r) "
-		    "ORDER BY u.id DESC LIMIT :n");
+		db,
+		"INSERT INTO ring_members(ring_id, user_id, state, since) SELECT :r, u.id, 'member', :now "
+		"FROM users u WHERE u.email LIKE 'person%@demo.tandem.example' AND u.id <> :m "
+		"AND u.id NOT IN (SELECT user_id FROM ring_mentors WHERE ring_id = :r) "
+		"ORDER BY u.id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":r", ring);
@@ -54,10 +54,13 @@ static enum db_rc full_ring(struct db *db, int64_t ring, int64_t mentor, int64_t
 
 enum db_rc seed_rings(struct db *db, int64_t now)
 {
-	sqlite3_stmt *mentors = DB_STMT(db, "SELECT user_id FROM profiles WHERE is_mentor = 1 ORDER BY user_id");
-	sqlite3_stmt *ins = DB_STMT(db, "INSERT INTO rings(owner_id, topic, description, seats, cadence, "
-					"duration_min, weeks, created_at) VALUES (:o, :t, :d, :s, :c, 90, 12, :at)");
-	sqlite3_stmt *men = DB_STMT(db, "INSERT INTO ring_mentors(ring_id, user_id, state) VALUES (:r, :u, 'active')");
+	sqlite3_stmt *mentors =
+		DB_STMT(db, "SELECT user_id FROM profiles WHERE is_mentor = 1 ORDER BY user_id");
+	sqlite3_stmt *ins =
+		DB_STMT(db, "INSERT INTO rings(owner_id, topic, description, seats, cadence, "
+			    "duration_min, weeks, created_at) VALUES (:o, :t, :d, :s, :c, 90, 12, :at)");
+	sqlite3_stmt *men =
+		DB_STMT(db, "INSERT INTO ring_mentors(ring_id, user_id, state) VALUES (:r, :u, 'active')");
 	if (!mentors || !ins || !men)
 		return DB_ERR;
 	int64_t owners[64];
@@ -72,7 +75,8 @@ enum db_rc seed_rings(struct db *db, int64_t now)
 	for (int i = 0; rc == DB_OK && i < SEED_RINGS; i++) {
 		const char *topic = ring_topics[i % (int)(sizeof(ring_topics) / sizeof(ring_topics[0]))];
 		char d[200];
-		snprintf(d, sizeof(d), "A group of up to 14 who meet to work on %s together, with two mentors.", topic);
+		snprintf(d, sizeof(d),
+			 "A group of up to 14 who meet to work on %s together, with two mentors.", topic);
 		db_bind_int(ins, ":o", owners[i % n]);
 		db_bind_text(ins, ":t", topic);
 		db_bind_text(ins, ":d", d);
@@ -93,9 +97,10 @@ enum db_rc seed_rings(struct db *db, int64_t now)
 	if (rc == DB_OK && full)
 		rc = full_ring(db, full, owners[0], now);
 	/* A fifth of the people opted in to pairing rounds. */
-	sqlite3_stmt *c = DB_STMT(db, "INSERT OR IGNORE INTO coffee_prefs(user_id, opt_in, every, across_teams) "
-				      "SELECT id, 1, CASE id % 2 WHEN 0 THEN '2w' ELSE 'month' END, 1 FROM users "
-				      "WHERE email LIKE 'person%@demo.tandem.example' AND id % 5 = 0");
+	sqlite3_stmt *c =
+		DB_STMT(db, "INSERT OR IGNORE INTO coffee_prefs(user_id, opt_in, every, across_teams) "
+			    "SELECT id, 1, CASE id % 2 WHEN 0 THEN '2w' ELSE 'month' END, 1 FROM users "
+			    "WHERE email LIKE 'person%@demo.tandem.example' AND id % 5 = 0");
 	if (rc == DB_OK)
 		rc = c ? db_exec_step(db, c) : DB_ERR;
 	return rc;

@@ -34,7 +34,8 @@ static size_t check_round(const struct pairing_person *p, size_t n, const int *g
 			for (int b = a + 1; b < size[g]; b++) {
 				const struct pairing_person *x = &p[first[g * 3 + (size_t)a]],
 							    *y = &p[first[g * 3 + (size_t)b]];
-				int64_t lo = x->id < y->id ? x->id : y->id, hi = x->id < y->id ? y->id : x->id;
+				int64_t lo = x->id < y->id ? x->id : y->id,
+					hi = x->id < y->id ? y->id : x->id;
 				for (size_t h = 0; h < *nhist; h++)
 					assert_false(hist[h].a == lo && hist[h].b == hi); /* no repeat */
 				hist[(*nhist)++] = (struct pairing_pair){lo, hi};
