@@ -418,11 +418,29 @@ void page_ring_close(struct ctx *c)
 		    : "Joining is closed. Members stay; nobody new can join.");
 }
 
+/* Before a 400 or 422: 0 when the asker is `want` in ring id, else the
+ * 404 (or store error) is answered, so a stranger learns nothing from
+ * how a form fails. */
+static int ring_role_is(struct ctx *c, int64_t id, enum ring_role want)
+{
+	struct ring r;
+	enum db_rc rc = ring_get(c->db, id, c->user.id, &r);
+	if (rc == DB_OK && r.my_role == want)
+		return 0;
+	if (rc == DB_OK || rc == DB_NOTFOUND)
+		ctx_error(c, 404, not_found);
+	else
+		ctx_store_error(c, rc);
+	return -1;
+}
+
 void page_ring_mentor_invite(struct ctx *c)
 {
 	struct fields f;
 	int st = fields_read(mentor_fields, FIELDS(mentor_fields), &c->req->body, &f);
 	int64_t id = c->req->ids[0];
+	if (st != 0 && ring_role_is(c, id, RING_MENTOR) != 0)
+		return;
 	if (st == 400) {
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;
@@ -545,6 +563,8 @@ void page_ring_feedback(struct ctx *c)
 	struct fields f;
 	int st = fields_read(feedback_fields, FIELDS(feedback_fields), &c->req->body, &f);
 	int64_t id = c->req->ids[0], sid = c->req->ids[1];
+	if (st != 0 && ring_role_is(c, id, RING_MEMBER) != 0)
+		return;
 	if (st == 400) {
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;

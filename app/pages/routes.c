@@ -85,7 +85,7 @@ const struct route routes[] = {
 	{"POST", "/coffee", page_coffee_save, ACCESS_MEMBER, 0},
 	{"POST", "/coffee/matches/{id}/met", page_coffee_met, ACCESS_MEMBER, 0},
 	{"GET", "/admin/coffee", page_admin_coffee, ACCESS_ADMIN, 0},
-	{"POST", "/admin/coffee", page_admin_coffee_run, ACCESS_ADMIN, 0},
+	{"POST", "/admin/coffee", page_admin_coffee_run, ACCESS_ADMIN, ROUTE_ALONE},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

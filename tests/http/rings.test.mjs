@@ -56,6 +56,17 @@ test('the ring matrix: members and mentors read the notes; a former member, a th
   await mentor.get(ring);
   assert.equal((await mentor.post(`${ring}/mentors`, { user_id: String(co.id) })).status, 303);
   assert.equal(srv.sql(`SELECT count(*) FROM outbox WHERE event = 36 AND user_id = ${co.id} AND ref = ${id}`), '1');
+  // The sender writes it (no SMTP here: an .eml file): the ring's topic and a link to it.
+  let invite = '';
+  for (let i = 0; i < 100 && !invite; i++) {
+    const dir = join(srv.data, 'mail');
+    try {
+      invite = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, ''))
+        .find((m) => m.includes('to co-mentor a ring: Public speaking')) || '';
+    } catch { /* no mail yet */ }
+    if (!invite) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(invite.includes(`/rings/${id}`), 'the co-mentor is told, with a link to the ring');
   await co.get(ring);
   assert.equal((await co.post(`${ring}/sessions`, { held_on: '2026-01-05', duration_min: '90' })).status, 404);
   assert.match(co.last.body, /not yours to see/);
@@ -99,6 +110,9 @@ test('the ring matrix: members and mentors read the notes; a former member, a th
     assert.equal((await who.post(`${ring}/close`, { end: '1' })).status, 404);
     assert.equal((await who.post(`${ring}/mentors`, { user_id: String(third.id) })).status, 404);
     assert.equal((await who.post(`${ring}/mentors/decline`)).status, 404);
+    // A form that would fail its checks says nothing more to a stranger.
+    assert.equal((await who.post(`${ring}/mentors`, {})).status, 404);
+    assert.equal((await who.post(`${ring}/sessions/${sid}/feedback`, { rating: '9' })).status, 404);
     assert.equal((await who.post(`${ring}/leave`)).status, 404);
   }
   // An unknown ring is 404 for everyone.
