@@ -101,6 +101,29 @@ static void ring_row_add(void *arg, const struct ring_row *r)
 	a->last = (struct keyset){r->created_at, r->id};
 }
 
+/* An open ring's row, rendered flat from _ring_row.html (no {for}: CTPL
+ * copies a whole row at every r[i], which was most of the page). */
+struct open_rows {
+	struct view *row;
+	struct buf html;
+	struct keyset last;
+	int failed;
+};
+
+static void open_row_add(void *arg, const struct ring_row *r)
+{
+	struct open_rows *a = arg;
+	view_int(a->row, "id", r->id);
+	view_str(a->row, "topic", r->topic);
+	view_str(a->row, "mentors", r->mentors);
+	view_str(a->row, "cadence", fmt_cadence(r->cadence));
+	view_int(a->row, "duration", r->duration_min);
+	view_int(a->row, "left", r->seats - r->members);
+	if (view_render(a->row, "_ring_row", &a->html) != 0)
+		a->failed = 1;
+	a->last = (struct keyset){r->created_at, r->id};
+}
+
 /* The list of rings and, below it, the form to open one. */
 static void rings_page(struct ctx *c, int status, const struct fields *form)
 {
@@ -111,15 +134,18 @@ static void rings_page(struct ctx *c, int status, const struct fields *form)
 	}
 	struct keyset after = {q.v[LP_AT].present ? q.v[LP_AT].i : 0, q.v[LP_ID].present ? q.v[LP_ID].i : 0};
 	struct view *v = ctx_view(c);
-	struct ring_rows open = {view_list_new(), {0, 0}}, mine = {view_list_new(), {0, 0}};
+	struct open_rows open = {view_new(), {0}, {0, 0}, 0};
+	struct ring_rows mine = {view_list_new(), {0, 0}};
 	int more = 0;
-	enum db_rc rc = ring_open_page(c->db, &after, RING_LIST_PAGE, ring_row_add, &open, &more);
+	enum db_rc rc =
+		open.row ? ring_open_page(c->db, &after, RING_LIST_PAGE, open_row_add, &open, &more) : DB_ERR;
 	if (rc == DB_OK && after.id == 0)
 		rc = ring_mine_each(c->db, c->user.id, ring_row_add, &mine);
-	view_list_set(v, "rings", open.l);
+	view_free(open.row);
 	view_list_set(v, "mine", mine.l);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
+	if (rc != DB_OK || open.failed) {
+		buf_free(&open.html);
+		ctx_store_error(c, rc != DB_OK ? rc : DB_ERR);
 		return;
 	}
 	view_int(v, "more", more);
@@ -133,8 +159,8 @@ static void rings_page(struct ctx *c, int status, const struct fields *form)
 		view_str(v, "duration_min", "90");
 		view_str(v, "weeks", "12");
 	}
-	view_int(v, "is_mentor_form", 1);
-	ctx_render(c, status, "rings", "Mentor rings");
+	ctx_render_slot(c, status, "rings", "Mentor rings", buf_str(&open.html));
+	buf_free(&open.html);
 }
 
 void page_rings(struct ctx *c)
@@ -211,31 +237,57 @@ static void person_add(void *arg, int64_t uid, const char *name, enum ring_role 
 	}
 }
 
+/* The ring's sessions, rendered flat (see open_row_add) from
+ * _ring_session*.html into html: what a row lacks is left out in C
+ * instead of by {if}s. */
 struct sessions_arg {
-	struct vlist *l;
-	int k, mentor;
+	struct view *row;
+	struct buf html;
+	int k, mentor, failed;
+	char recent[11]; /* sessions held on or after this day take feedback here */
 };
+
+static void session_part(struct sessions_arg *a, const char *name)
+{
+	if (view_render(a->row, name, &a->html) != 0)
+		a->failed = 1;
+}
 
 static void session_add(void *arg, const struct ring_session_row *s)
 {
 	struct sessions_arg *a = arg;
-	struct vrow *r = view_row_new();
-	view_row_int(r, s->id);
-	view_row_str(r, s->held_on);
-	view_row_int(r, s->duration_min);
-	view_row_str(r, s->agenda);
-	view_row_str(r, s->shared_notes);
-	view_row_int(r, s->attendees);
-	/* 6: may give feedback (attended, a member, not yet given); 7: given */
-	view_row_int(r, s->attended && !a->mentor && s->my_rating == 0);
-	view_row_int(r, s->my_rating);
-	/* 8: the mentors' figures, only from k forms on */
-	char fig[96] = "";
-	if (a->mentor && s->shown_n >= a->k)
-		snprintf(fig, sizeof(fig), "%d forms, average rating %.1f of 5", s->shown_n,
+	struct view *v = a->row;
+	view_int(v, "sid", s->id);
+	view_str(v, "held_on", s->held_on);
+	view_int(v, "duration", s->duration_min);
+	view_int(v, "attended", s->attendees);
+	session_part(a, "_ring_session");
+	if (*s->agenda) {
+		view_str(v, "label", "Agenda");
+		view_str(v, "text", s->agenda);
+		session_part(a, "_ring_session_text");
+	}
+	if (*s->shared_notes) {
+		view_str(v, "label", "Shared notes");
+		view_str(v, "text", s->shared_notes);
+		session_part(a, "_ring_session_text");
+	}
+	char note[96];
+	/* The mentors' figures, only from k forms on. */
+	if (a->mentor && s->shown_n >= a->k) {
+		snprintf(note, sizeof(note), "Feedback: %d forms, average rating %.1f of 5", s->shown_n,
 			 (double)s->shown_sum / s->shown_n);
-	view_row_str(r, fig);
-	view_list_add(a->l, r);
+		view_str(v, "note", note);
+		session_part(a, "_ring_session_note");
+	}
+	if (s->my_rating > 0) {
+		snprintf(note, sizeof(note), "You rated this session %d of 5.", s->my_rating);
+		view_str(v, "note", note);
+		session_part(a, "_ring_session_note");
+	} else if (s->attended && !a->mentor && strcmp(s->held_on, a->recent) >= 0) {
+		session_part(a, "_ring_session_form");
+	}
+	buf_puts(&a->html, "</li>");
 }
 
 enum { SP_ON, SP_ID };
@@ -284,7 +336,17 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 	view_int(v, "is_mentor", r.my_role == RING_MENTOR);
 	view_int(v, "k", c->cfg->survey_k);
 	struct people_arg pa = {view_list_new(), view_list_new(), sf};
-	struct sessions_arg sa = {view_list_new(), c->cfg->survey_k, r.my_role == RING_MENTOR};
+	struct sessions_arg sa = {view_new(), {0}, c->cfg->survey_k, r.my_role == RING_MENTOR, 0, ""};
+	if (!sa.row) {
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
+	view_int(sa.row, "id", r.id);
+	view_csrf(sa.row, c->csrf);
+	/* Feedback is asked for the sessions of the last 30 days, as on the
+	 * dashboard for a 1:1; a page of a year's sessions is not a page of
+	 * forms. */
+	today(c->now - 30 * 86400, sa.recent);
 	int more = 0;
 	struct keyset last = {0, 0};
 	struct keyset after = {q.v[SP_ON].present ? q.v[SP_ON].i : 0, q.v[SP_ID].present ? q.v[SP_ID].i : 0};
@@ -296,9 +358,10 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 	}
 	view_list_set(v, "people", pa.people);
 	view_list_set(v, "attend", pa.attend);
-	view_list_set(v, "sessions", sa.l);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
+	view_free(sa.row);
+	if (rc != DB_OK || sa.failed) {
+		buf_free(&sa.html);
+		ctx_store_error(c, rc != DB_OK ? rc : DB_ERR);
 		return;
 	}
 	view_int(v, "more", more);
@@ -317,7 +380,8 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 	}
 	int errs = (sf ? sf->nerr : 0) + (mf ? mf->nerr : 0);
 	view_int(v, "errors", errs);
-	ctx_render(c, status, "ring", r.topic);
+	ctx_render_slot(c, status, "ring", r.topic, buf_str(&sa.html));
+	buf_free(&sa.html);
 }
 
 void page_ring(struct ctx *c)
