@@ -141,27 +141,34 @@ struct due_set {
 	size_t n, cap;
 };
 
-static int team_cmp(const void *a, const void *b)
+/* The team names, for sorting the people's indices by them. */
+static char (*sort_teams)[64];
+
+static int by_team(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(sort_teams[*(const size_t *)a], sort_teams[*(const size_t *)b]);
 }
 
-/* Give each person a team number: sort the names, number the runs. */
+/* Give each person a team number: sort their indices by team name, then
+ * number the runs of equal names (one pass, whatever the teams' sizes). */
 static int number_teams(struct due_set *d)
 {
-	const char **names = malloc((d->n ? d->n : 1) * sizeof(*names));
-	if (!names)
+	size_t *order = malloc((d->n ? d->n : 1) * sizeof(*order));
+	if (!order)
 		return -1;
 	for (size_t i = 0; i < d->n; i++)
-		names[i] = d->team[i];
-	qsort(names, d->n, sizeof(*names), team_cmp);
-	for (size_t i = 0; i < d->n; i++) {
-		const char **hit =
-			bsearch(&(const char *){d->team[i]}, names, d->n, sizeof(*names), team_cmp);
+		order[i] = i;
+	sort_teams = d->team;
+	qsort(order, d->n, sizeof(*order), by_team);
+	int team = 0;
+	for (size_t k = 0; k < d->n; k++) {
+		size_t i = order[k];
+		if (k > 0 && strcmp(d->team[i], d->team[order[k - 1]]) != 0)
+			team++;
 		/* An empty team is nobody's team: everyone unknown is apart. */
-		d->p[i].team = d->team[i][0] ? (int)(hit - names) : -1 - (int)i;
+		d->p[i].team = d->team[i][0] ? team : -1 - (int)i;
 	}
-	free(names);
+	free(order);
 	return 0;
 }
 

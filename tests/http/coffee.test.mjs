@@ -112,3 +112,32 @@ test('opt in, a round on demand, both see the match, "we met" once', async () =>
     AND x.user_id = ${a.id} AND y.user_id = ${b.id}`);
   assert.equal(pairs, '1', 'never the same pair twice within 6 rounds');
 });
+
+test('a round pairs across teams where it can: two teams of two make two mixed pairs', async () => {
+  srv ||= await startServer(FAST);
+  const admin = await adminClient(srv, uniqueEmail('coffeeadmin2'));
+  // Nobody else is due: earlier tests' people are opted out here.
+  srv.sql('UPDATE coffee_prefs SET opt_in = 0');
+  const people = [];
+  for (const [name, team] of [['Pia Platform', 'Platform'], ['Paul Platform', 'platform '], ['Dora Data', 'Data'], ['Dan Data', 'Data']]) {
+    const p = await person(name);
+    srv.sql(`UPDATE profiles SET team = '${team}' WHERE user_id = ${p.id}`);
+    await optIn(p);
+    p.team = team.trim().toLowerCase();
+    people.push(p);
+  }
+  for (let round = 0; round < 3; round++) {
+    srv.sql(`UPDATE coffee_prefs SET last_matched_at = 0 WHERE opt_in = 1; DELETE FROM coffee_match_people
+      WHERE user_id IN (${people.map((p) => p.id).join(',')})`);
+    await admin.get('/admin/coffee');
+    assert.equal((await admin.post('/admin/coffee')).status, 303);
+    const round_id = srv.sql('SELECT max(id) FROM coffee_rounds');
+    const pairs = srv.sql(`SELECT group_concat(p.team, '+') FROM coffee_match_people x JOIN coffee_matches m ON m.id = x.match_id
+      JOIN profiles p ON p.user_id = x.user_id WHERE m.round_id = ${round_id} GROUP BY x.match_id`).split('\n');
+    assert.equal(pairs.length, 2);
+    for (const pr of pairs) {
+      const [t1, t2] = pr.split('+').map((t) => t.trim().toLowerCase());
+      assert.notEqual(t1, t2, `a pair from one team: ${pr}`);
+    }
+  }
+});
