@@ -1,10 +1,13 @@
 /* Random pairing rounds (core/pairing.c): everyone due is matched each
  * round, one trio when the count is odd, no pair twice within 6 rounds,
- * across teams where asked, and the edge cases a small program meets. */
-#include "testutil.h"
+ * across teams where asked, and the edge cases a small program meets;
+ * then the store's rounds (store/coffee.c): on the master's schedule, due
+ * people only, a mail each, skips honoured once. */
+#include "testdb.h"
 
 #include "core/clock.h"
 #include "core/pairing.h"
+#include "store/coffee.h"
 
 #define PEOPLE 1001
 #define TEAMS 40
@@ -123,6 +126,82 @@ static void one_team_still_pairs_when_nobody_asked_for_across(void **state)
 		assert_true(group[i] >= 0);
 }
 
+#define T0 1790000000 /* 2026-09-21 */
+#define DAY 86400
+
+static int64_t count(struct db *db, const char *sql)
+{
+	return db_scalar(db, sql, -1);
+}
+
+/* 41 people in 4 teams opted in every two weeks (one monthly, one away),
+ * one more opted out. */
+static struct db *coffee_db(char path[256])
+{
+	struct db *db = test_db_open("coffee", path);
+	assert_non_null(db);
+	assert_int_equal(
+		db_exec_script(
+			db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 42) "
+			    "INSERT INTO users(id, email, display_name, pw_hash, created_at) "
+			    "SELECT i, 'p' || i || '@example.com', 'Person ' || i, 'x', 1 FROM n;"
+			    "INSERT OR REPLACE INTO profiles(user_id, team) SELECT id, 'Team ' || (id % 4) "
+			    "FROM users;"
+			    "INSERT INTO coffee_prefs(user_id, opt_in, every, across_teams) "
+			    "SELECT id, id <> 42, CASE id WHEN 41 THEN 'month' ELSE '2w' END, 1 FROM users;"
+			    "UPDATE coffee_prefs SET skip_next = 1 WHERE user_id = 40;"),
+		DB_OK);
+	return db;
+}
+
+static void rounds_run_on_schedule_for_those_due(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = coffee_db(path);
+	/* The master's minute task: a round when none ran yet ... */
+	coffee_tick(db, T0);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_rounds"), 1);
+	/* 40 due (41 opted in, one away): 20 pairs, every one across teams. */
+	assert_int_equal(count(db, "SELECT people FROM coffee_rounds"), 40);
+	assert_int_equal(count(db, "SELECT matches FROM coffee_rounds"), 20);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_match_people p JOIN coffee_match_people q "
+				   "ON q.match_id = p.match_id AND q.user_id > p.user_id "
+				   "WHERE p.user_id % 4 = q.user_id % 4"),
+			 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_match_people WHERE user_id IN (40, 42)"), 0);
+	/* One mail each, in the round's transaction. */
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE event = 35"), 40);
+	/* The one away is back for the next round. */
+	assert_int_equal(count(db, "SELECT skip_next FROM coffee_prefs WHERE user_id = 40"), 0);
+	/* ... and not again for 14 days. */
+	coffee_tick(db, T0 + 60);
+	coffee_tick(db, T0 + 13 * DAY);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_rounds"), 1);
+	coffee_tick(db, T0 + 14 * DAY);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_rounds"), 2);
+	/* Due two weeks on: everyone every two weeks (40 and the 39 others),
+	 * not the monthly one. */
+	assert_int_equal(count(db, "SELECT people FROM coffee_rounds WHERE id = 2"), 40);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_match_people p JOIN coffee_matches m "
+				   "ON m.id = p.match_id WHERE m.round_id = 2 AND p.user_id = 41"),
+			 0);
+	/* Six scheduled rounds: no pair twice. */
+	for (int r = 2; r < 6; r++)
+		coffee_tick(db, T0 + (int64_t)(r + 1) * 14 * DAY);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_rounds"), 6);
+	assert_int_equal(
+		count(db, "SELECT count(*) FROM (SELECT p.user_id, q.user_id FROM coffee_match_people p "
+			  "JOIN coffee_match_people q ON q.match_id = p.match_id AND q.user_id > p.user_id "
+			  "GROUP BY 1, 2 HAVING count(*) > 1)"),
+		0);
+	/* Nobody opted in: no round. */
+	assert_int_equal(db_exec_script(db, "UPDATE coffee_prefs SET opt_in = 0"), DB_OK);
+	coffee_tick(db, T0 + 200 * DAY);
+	assert_int_equal(count(db, "SELECT count(*) FROM coffee_rounds"), 6);
+	test_db_remove(db, path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +209,7 @@ int main(void)
 		cmocka_unit_test(a_recent_pair_is_never_matched_again),
 		cmocka_unit_test(three_make_a_trio_and_one_is_alone),
 		cmocka_unit_test(one_team_still_pairs_when_nobody_asked_for_across),
+		cmocka_unit_test(rounds_run_on_schedule_for_those_due),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
