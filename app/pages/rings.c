@@ -471,7 +471,7 @@ void page_ring_close(struct ctx *c)
 	int64_t id = c->req->ids[0];
 	enum db_rc dbrc = DB_OK;
 	int end = (int)f.v[RC_END].i;
-	enum ring_rc r = ring_close(c->db, id, c->user.id, end, &dbrc);
+	enum ring_rc r = ring_close(c->db, id, c->user.id, end, c->now, &dbrc);
 	if (r != RING_OK) {
 		ring_refused(c, r, dbrc, end ? "This ring has ended already." : "Joining is closed already.");
 		return;

@@ -60,7 +60,7 @@ static void row_link(const struct config *cfg, const struct outbox_row *r, const
 {
 	if (f->coffee_match_id) /* issue 18 */
 		snprintf(out, n, "%s/coffee", cfg->base_url);
-	else if (f->ring_id)
+	else if (f->ring_id && !f->invitation_id)
 		snprintf(out, n, "%s/rings/%lld", cfg->base_url, (long long)f->ring_id);
 	else if (f->invitation_id)
 		snprintf(out, n, "%s/surveys/%lld", cfg->base_url, (long long)f->invitation_id);
@@ -113,6 +113,7 @@ static int render(const struct config *cfg, const struct outbox_row *r, const st
 	set2(t, h, "unsub", unsub);
 	set2(t, h, "prefs", prefs);
 	set2(t, h, "link_label", "Open in Tandem");
+	set2(t, h, "ring", f->ring_id ? "1" : "0"); /* issue 18: a ring's survey mail */
 	view_int(t, "moved", r->plan_seq > 0);
 	view_int(h, "moved", r->plan_seq > 0);
 	int rc = view_render(t, "mail/event.txt", text);

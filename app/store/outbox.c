@@ -354,25 +354,28 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 	}
 	case OB_SURVEY_INVITE:
 	case OB_SURVEY_REMINDER: {
-		sqlite3_stmt *st = DB_STMT(db, "SELECT i.mentorship_id, s.title FROM survey_invitations i "
+		sqlite3_stmt *st = DB_STMT(db, "SELECT i.mentorship_id, s.title, coalesce(i.ring_id, 0) "
+					       "FROM survey_invitations i "
 					       "JOIN surveys s ON s.id = i.survey_id WHERE i.id = :id AND "
 					       "i.user_id = :u AND i.answered = 0 AND s.status = 'open'");
 		if (!st)
 			return -1;
 		db_bind_int(st, ":id", r->ref);
 		db_bind_int(st, ":u", r->user_id);
-		int64_t mid = 0;
+		int64_t mid = 0, ring = 0;
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			mid = sqlite3_column_int64(st, 0);
 			db_column_copy(st, 1, f->survey_title, sizeof(f->survey_title));
+			ring = sqlite3_column_int64(st, 2); /* issue 18: from a ring */
 		}
 		sqlite3_reset(st);
 		if (rc != SQLITE_ROW)
 			return rc == SQLITE_DONE ? 0 : -1;
 		char title[400];
 		memcpy(title, f->survey_title, sizeof(title));
-		if ((rc = ms_facts(db, mid, r->user_id, f, plan, &active)) != 1)
+		if ((rc = ring ? ring_survey_facts(db, ring, r->user_id, f)
+			       : ms_facts(db, mid, r->user_id, f, plan, &active)) != 1)
 			return rc;
 		memcpy(f->survey_title, title, sizeof(title));
 		f->invitation_id = r->ref;

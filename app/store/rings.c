@@ -425,7 +425,7 @@ enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int ac
 	return RING_OK;
 }
 
-enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, enum db_rc *dbrc)
+enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64_t now, enum db_rc *dbrc)
 {
 	if (db_begin_to(db, dbrc) != 0)
 		return RING_STORE;
@@ -464,6 +464,23 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, enum 
 		db_bind_int(st, ":r", ring);
 		if ((rc = db_exec_step(db, st)) != DB_OK)
 			return fail(db, rc, dbrc);
+		/* Their mail, as a mentorship's end sends it: now, and a
+		 * reminder a week later if still unanswered. */
+		st = DB_STMT(
+			db,
+			"INSERT INTO outbox(event, user_id, ref, due) "
+			"SELECT k.e, i.user_id, i.id, CASE k.e WHEN :inv THEN :now ELSE :now + :later END "
+			"FROM survey_invitations i, (SELECT :inv AS e UNION ALL SELECT :rem) k "
+			"WHERE i.ring_id = :r AND i.answered = 0");
+		if (!st)
+			return fail(db, DB_ERR, dbrc);
+		db_bind_int(st, ":inv", OB_SURVEY_INVITE);
+		db_bind_int(st, ":rem", OB_SURVEY_REMINDER);
+		db_bind_int(st, ":later", OUTBOX_SURVEY_REMIND_AFTER);
+		db_bind_int(st, ":now", now);
+		db_bind_int(st, ":r", ring);
+		if ((rc = db_exec_step(db, st)) != DB_OK)
+			return fail(db, rc, dbrc);
 	}
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;
@@ -496,4 +513,29 @@ int ring_outbox_facts(struct db *db, const struct outbox_row *r, struct outbox_f
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int ring_survey_facts(struct db *db, int64_t ring, int64_t uid, struct outbox_facts *f)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC'), g.topic, "
+			    "u.active FROM rings g JOIN users u ON u.id = :u "
+			    "LEFT JOIN profiles p ON p.user_id = u.id WHERE g.id = :r");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":r", ring);
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st), active = 0;
+	if (rc == SQLITE_ROW) {
+		db_column_copy(st, 0, f->name, sizeof(f->name));
+		db_column_copy(st, 1, f->email, sizeof(f->email));
+		db_column_copy(st, 2, f->tz, sizeof(f->tz));
+		db_column_copy(st, 3, f->topic, sizeof(f->topic));
+		active = sqlite3_column_int(st, 4);
+		f->ring_id = ring;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	return active;
 }

@@ -96,8 +96,15 @@ enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_
 enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int accept, enum db_rc *dbrc);
 /* An active mentor closes joining (end = 0), or ends the ring (end = 1):
  * members and mentors are then invited to the post-program survey of
- * their role (mentee's for members), once per person per survey. */
-enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, enum db_rc *dbrc);
+ * their role (mentee's for members), once per person per survey, and
+ * told by mail now and reminded a week later (as of now). */
+enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64_t now, enum db_rc *dbrc);
+
+/* A read, for the sender (store/outbox.c): a survey invitation that came
+ * from ring (OB_SURVEY_INVITE, OB_SURVEY_REMINDER): the person and the
+ * ring's topic into *f. 1, 0 when the person is no longer active, -1 on
+ * error. */
+int ring_survey_facts(struct db *db, int64_t ring, int64_t uid, struct outbox_facts *f);
 
 /* A read, for the sender (store/outbox.c): the facts of an
  * OB_RING_MENTOR_INVITED row: 1 with *f filled, 0 when the invitation was

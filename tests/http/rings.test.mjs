@@ -211,6 +211,20 @@ test('feedback reaches the mentors only as totals of 5 or more, moving in steps 
   assert.equal(srv.sql(`SELECT count(*) FROM survey_invitations WHERE ring_id = ${id} AND role = 'mentee'`), '7');
   assert.equal(srv.sql(`SELECT count(*) FROM survey_invitations WHERE ring_id = ${id} AND role = 'mentor'`), '1');
   assert.match((await people[0].get('/surveys')).body, /Post-program survey for mentees/);
+  // Each is told by mail (and reminded a week later), with the survey's link.
+  assert.equal(srv.sql(`SELECT count(*) FROM outbox o JOIN survey_invitations i ON i.id = o.ref
+    WHERE o.event IN (12, 13) AND i.ring_id = ${id}`), '16');
+  let told = [];
+  for (let i = 0; i < 100 && told.length < 8; i++) {
+    const dir = join(srv.data, 'mail');
+    try {
+      told = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, ''))
+        .filter((m) => m.includes('Your mentor ring "Feedback ring" has ended'));
+    } catch { /* no mail yet */ }
+    if (told.length < 8) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(told.length, 8);
+  assert.ok(told.every((m) => /\/surveys\/\d+/.test(m)), 'the link opens the survey');
   // An ended ring takes nobody.
   const late = await person('Late Comer');
   assert.equal((await joinRing(late, ring)).status, 409);
