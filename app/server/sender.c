@@ -40,6 +40,7 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	/* issue 18 */
 	[OB_COFFEE_MATCHED] = "coffee_match",
 	[OB_RING_MENTOR_INVITED] = "ring_mentor",
+	[OB_RING_SEATED] = "ring_seated",
 };
 
 /* Retries after the first attempt fails: about 1 min, 5 min, 30 min, 2 h,

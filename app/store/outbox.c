@@ -24,7 +24,8 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_SURVEY_REMINDER: return NOTIFY_SURVEY;
 	/* issue 18 */
 	case OB_COFFEE_MATCHED:
-	case OB_RING_MENTOR_INVITED: return NOTIFY_MENTORSHIP;
+	case OB_RING_MENTOR_INVITED:
+	case OB_RING_SEATED: return NOTIFY_MENTORSHIP;
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -383,7 +384,8 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 	}
 	/* issue 18: pairing rounds and rings (store/coffee.c, store/rings.c) */
 	case OB_COFFEE_MATCHED: return coffee_outbox_facts(db, r, f);
-	case OB_RING_MENTOR_INVITED: return ring_outbox_facts(db, r, f);
+	case OB_RING_MENTOR_INVITED:
+	case OB_RING_SEATED: return ring_outbox_facts(db, r, f);
 	}
 	return 0;
 }

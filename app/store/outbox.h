@@ -30,7 +30,8 @@ enum outbox_event {
 	/* issue 18: numbers 35-44 */
 	OB_COFFEE_MATCHED = 35,	     /* each of a pairing round's match; ref: coffee match */
 	OB_RING_MENTOR_INVITED = 36, /* the co-mentor asked; ref: ring */
-	OB_EVENT_MAX = 36,
+	OB_RING_SEATED = 37,	     /* the first in line got a freed seat; ref: ring */
+	OB_EVENT_MAX = 37,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)

@@ -295,17 +295,35 @@ enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, in
 	return RING_OK;
 }
 
-/* Seat the first in line while the ring is open and has a seat. */
+/* Seat the first in line while the ring is open and has a seat, and tell
+ * them by mail in the same transaction. */
 static enum db_rc promote(struct db *db, int64_t ring)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db,
-		"UPDATE ring_members SET state = 'member' WHERE ring_id = :r AND user_id = "
-		"(SELECT w.user_id FROM ring_members w JOIN rings g ON g.id = w.ring_id "
-		" WHERE w.ring_id = :r AND w.state = 'waiting' AND g.status = 'open' AND g.members < g.seats "
-		" ORDER BY w.since, w.user_id LIMIT 1)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT w.user_id FROM ring_members w JOIN rings g ON g.id = w.ring_id "
+			    "WHERE w.ring_id = :r AND w.state = 'waiting' AND g.status = 'open' "
+			    "AND g.members < g.seats ORDER BY w.since, w.user_id LIMIT 1");
 	if (!st)
 		return DB_ERR;
+	db_bind_int(st, ":r", ring);
+	int rc = sqlite3_step(st);
+	int64_t first = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
+	st = DB_STMT(db, "UPDATE ring_members SET state = 'member' WHERE ring_id = :r AND user_id = :u");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":r", ring);
+	db_bind_int(st, ":u", first);
+	enum db_rc w = db_exec_step(db, st);
+	if (w != DB_OK)
+		return w;
+	st = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) VALUES (:e, :u, :r, 0)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", OB_RING_SEATED);
+	db_bind_int(st, ":u", first);
 	db_bind_int(st, ":r", ring);
 	return db_exec_step(db, st);
 }
@@ -491,12 +509,23 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64
 
 int ring_outbox_facts(struct db *db, const struct outbox_row *r, struct outbox_facts *f)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db,
-		"SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC'), g.topic, o.display_name "
-		"FROM ring_mentors x JOIN rings g ON g.id = x.ring_id JOIN users u ON u.id = x.user_id "
-		"AND u.active = 1 JOIN users o ON o.id = g.owner_id LEFT JOIN profiles p ON p.user_id = u.id "
-		"WHERE x.ring_id = :r AND x.user_id = :u AND x.state = 'invited' AND g.status <> 'ended'");
+	sqlite3_stmt *st =
+		r->event == OB_RING_SEATED
+			? DB_STMT(db, "SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC'), g.topic, "
+				      "o.display_name FROM ring_members x JOIN rings g ON g.id = x.ring_id "
+				      "JOIN users u ON u.id = x.user_id AND u.active = 1 JOIN users o ON "
+				      "o.id = g.owner_id "
+				      "LEFT JOIN profiles p ON p.user_id = u.id WHERE x.ring_id = :r AND "
+				      "x.user_id = :u "
+				      "AND x.state = 'member' AND g.status <> 'ended'")
+			: DB_STMT(db, "SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC'), g.topic, "
+				      "o.display_name "
+				      "FROM ring_mentors x JOIN rings g ON g.id = x.ring_id JOIN users u ON "
+				      "u.id = x.user_id "
+				      "AND u.active = 1 JOIN users o ON o.id = g.owner_id LEFT JOIN profiles "
+				      "p ON p.user_id = u.id "
+				      "WHERE x.ring_id = :r AND x.user_id = :u AND x.state = 'invited' AND "
+				      "g.status <> 'ended'");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":r", r->ref);

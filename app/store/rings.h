@@ -107,8 +107,9 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64
 int ring_survey_facts(struct db *db, int64_t ring, int64_t uid, struct outbox_facts *f);
 
 /* A read, for the sender (store/outbox.c): the facts of an
- * OB_RING_MENTOR_INVITED row: 1 with *f filled, 0 when the invitation was
- * answered or withdrawn since, -1 on error. */
+ * OB_RING_MENTOR_INVITED or OB_RING_SEATED row: 1 with *f filled, 0 when
+ * the invitation was answered since, or the seat left again, -1 on
+ * error. */
 int ring_outbox_facts(struct db *db, const struct outbox_row *r, struct outbox_facts *f);
 
 #endif

@@ -165,6 +165,17 @@ test('concurrent joins for the last seat seat exactly one; the others wait in li
   await first.get(ring);
   assert.equal((await first.post(`${ring}/leave`)).status, 303);
   assert.equal(srv.sql(`SELECT state FROM ring_members WHERE ring_id = ${id} AND user_id = ${nextInLine}`), 'member');
+  assert.equal(srv.sql(`SELECT count(*) FROM outbox WHERE event = 37 AND ref = ${id}`), '1');
+  assert.equal(srv.sql(`SELECT user_id FROM outbox WHERE event = 37 AND ref = ${id}`), nextInLine, 'the one seated is told');
+  let seatedMail;
+  for (let i = 0; i < 100 && !seatedMail; i++) {
+    try {
+      seatedMail = readdirSync(join(srv.data, 'mail')).map((f) => readFileSync(join(srv.data, 'mail', f), 'utf8').replace(/=\r?\n/g, ''))
+        .find((m) => m.includes('Subject: A seat in the ring is yours: Last seat'));
+    } catch { /* no mail yet */ }
+    if (!seatedMail) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(seatedMail && seatedMail.includes(ring), 'a mail with the ring\'s link');
   assert.equal(srv.sql(`SELECT members FROM rings WHERE id = ${id}`), '2');
   assert.ok(seated);
 });
