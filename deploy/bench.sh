@@ -79,6 +79,27 @@ PAGES=("floor|/__floor|-" "/healthz|/healthz|-" "home page|/|member"
 # issue 19: insights, the program page, my record
 PAGES+=("/admin/insights|/admin/insights|admin" "/admin/insights?by=week|/admin/insights?by=week|admin"
         "/program|/program|member" "/me/record|/me/record|member")
+# issue 18: mentor rings. seed-demo opens 500 rings; /rings lists those
+# with seats left (one page of a partial index). The ring page is the one
+# full ring (20 members, 50 sessions) as its members see it:
+# seat_ring_members seats 20 of the signed-in members in it.
+PAGES+=("/rings|/rings|member" "a ring (20 members, 50 sessions)|/rings/{ring}|member")
+seat_ring_members() {
+  local ids
+  ids=$(awk '$1 == "member" { print $4 }' "$DATA/tokens.txt" | head -20 | paste -sd, -)
+  BENCH_RING=$(sqlite3 "$DATA/tandem.db" "SELECT min(id) FROM rings WHERE seats = 20")
+  sqlite3 "$DATA/tandem.db" <<SQL >/dev/null
+.timeout 5000
+BEGIN IMMEDIATE;
+DELETE FROM ring_attendees WHERE session_id IN (SELECT id FROM ring_sessions WHERE ring_id = $BENCH_RING);
+DELETE FROM ring_members WHERE ring_id = $BENCH_RING;
+INSERT INTO ring_members(ring_id, user_id, state, since) SELECT $BENCH_RING, value, 'member', 0 FROM json_each('[$ids]');
+INSERT INTO ring_attendees(session_id, user_id) SELECT s.id, m.user_id FROM ring_sessions s
+  JOIN ring_members m ON m.ring_id = s.ring_id WHERE s.ring_id = $BENCH_RING;
+COMMIT;
+SQL
+  export BENCH_RING BENCH_RING_MEMBERS=$ids
+}
 # A survey's results (closed, 100,000 answers) take seconds and would keep
 # both workers busy long after wrk stops: timed once with curl below.
 declare -A RPS P50 P99 BAD RATIO SEED_TIME DBSIZE RSS
@@ -177,6 +198,7 @@ for size in $SIZES; do
     <<< "amber otter quietly sings" >/dev/null
   add_survey_answers
   TANDEM_DATA="$DATA" "$ROOT/build/tandem" seed-demo --bench-sessions "$PEOPLE" --tokens "$DATA/tokens.txt" >/dev/null
+  seat_ring_members # issue 18
   DBSIZE[$size]=$(( $(stat -c %s "$DATA/tandem.db") / 1024 / 1024 ))
   SEED_TIME[$size]="$(cat "$OUT/seed-$SEED_VERSION-$size.time" 2>/dev/null || echo "?") s (when it was seeded)"
   start_servers

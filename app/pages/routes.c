@@ -104,6 +104,23 @@ const struct route routes[] = {
 	{"POST", "/admin/import", page_admin_import, ACCESS_ADMIN, ROUTE_UPLOAD | ROUTE_ALONE},
 	{"GET", "/admin/import/{id}", page_admin_import_preview, ACCESS_ADMIN, 0},
 	{"POST", "/admin/import/{id}/apply", page_admin_import_apply, ACCESS_ADMIN, ROUTE_ALONE},
+	/* issue 18: mentor rings and random pairing rounds */
+	{"GET", "/rings", page_rings, ACCESS_MEMBER, 0},
+	{"POST", "/rings", page_ring_create, ACCESS_MEMBER, 0},
+	{"GET", "/rings/{id}", page_ring, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/mentors", page_ring_mentor_invite, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/mentors/accept", page_ring_mentor_accept, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/mentors/decline", page_ring_mentor_decline, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/join", page_ring_join, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/leave", page_ring_leave, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/close", page_ring_close, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/sessions", page_ring_session_create, ACCESS_MEMBER, 0},
+	{"POST", "/rings/{id}/sessions/{id}/feedback", page_ring_feedback, ACCESS_MEMBER, 0},
+	{"GET", "/coffee", page_coffee, ACCESS_MEMBER, 0},
+	{"POST", "/coffee", page_coffee_save, ACCESS_MEMBER, 0},
+	{"POST", "/coffee/matches/{id}/met", page_coffee_met, ACCESS_MEMBER, 0},
+	{"GET", "/admin/coffee", page_admin_coffee, ACCESS_ADMIN, 0},
+	{"POST", "/admin/coffee", page_admin_coffee_run, ACCESS_ADMIN, ROUTE_ALONE},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -107,5 +107,22 @@ void page_admin_import_form(struct ctx *c);
 void page_admin_import(struct ctx *c);
 void page_admin_import_preview(struct ctx *c);
 void page_admin_import_apply(struct ctx *c);
+/* issue 18: mentor rings (pages/rings.c) and pairing rounds (pages/coffee.c) */
+void page_rings(struct ctx *c);
+void page_ring_create(struct ctx *c);
+void page_ring(struct ctx *c);
+void page_ring_mentor_invite(struct ctx *c);
+void page_ring_mentor_accept(struct ctx *c);
+void page_ring_mentor_decline(struct ctx *c);
+void page_ring_join(struct ctx *c);
+void page_ring_leave(struct ctx *c);
+void page_ring_close(struct ctx *c);
+void page_ring_session_create(struct ctx *c);
+void page_ring_feedback(struct ctx *c);
+void page_coffee(struct ctx *c);
+void page_coffee_save(struct ctx *c);
+void page_coffee_met(struct ctx *c);
+void page_admin_coffee(struct ctx *c);
+void page_admin_coffee_run(struct ctx *c);
 
 #endif

@@ -32,6 +32,7 @@
 #include "store/requests.h"
 #include "store/sessions.h"
 #include "store/surveys.h"
+#include "store/coffee.h"
 #include "view/view.h"
 
 #define MAX_WORKERS 256
@@ -46,6 +47,8 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	req_expire_all(db, now);
 	/* A batch whose release failed after an answer is tried again. */
 	survey_release_all(db, cfg->survey_k);
+	/* issue 18: a pairing round when one is due (every 14 days). */
+	coffee_tick(db, now);
 	/* Hourly: answer-time medians cover a moving 90-day window. */
 	static int64_t last_rebuild;
 	if (now - last_rebuild >= 3600) {

@@ -45,6 +45,10 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	[OB_ACCT_INVITE] = "acct_invite",
 	[OB_ACCT_PW_RESET] = "acct_pw_reset",
 	[OB_ACCOUNT_CLOSED] = "ms_closed", /* issue 16 */
+	/* issue 18 */
+	[OB_COFFEE_MATCHED] = "coffee_match",
+	[OB_RING_MENTOR_INVITED] = "ring_mentor",
+	[OB_RING_SEATED] = "ring_seated",
 };
 
 /* Retries after the first attempt fails: about 1 min, 5 min, 30 min, 2 h,
@@ -63,7 +67,11 @@ static void on_term(int sig)
 static void row_link(const struct config *cfg, const struct outbox_row *r, const struct outbox_facts *f,
 		     char *out, size_t n)
 {
-	if (f->invitation_id)
+	if (f->coffee_match_id) /* issue 18 */
+		snprintf(out, n, "%s/coffee", cfg->base_url);
+	else if (f->ring_id && !f->invitation_id)
+		snprintf(out, n, "%s/rings/%lld", cfg->base_url, (long long)f->ring_id);
+	else if (f->invitation_id)
 		snprintf(out, n, "%s/surveys/%lld", cfg->base_url, (long long)f->invitation_id);
 	else if (f->session_id)
 		snprintf(out, n, "%s/sessions/%lld", cfg->base_url, (long long)f->session_id);
@@ -114,6 +122,7 @@ static int render(const struct config *cfg, const struct outbox_row *r, const st
 	set2(t, h, "unsub", unsub);
 	set2(t, h, "prefs", prefs);
 	set2(t, h, "link_label", "Open in Tandem");
+	set2(t, h, "ring", f->ring_id ? "1" : "0"); /* issue 18: a ring's survey mail */
 	view_int(t, "moved", r->plan_seq > 0);
 	view_int(h, "moved", r->plan_seq > 0);
 	int rc = view_render(t, "mail/event.txt", text);

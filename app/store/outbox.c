@@ -4,6 +4,8 @@
 
 #include "security/acct_link.h"
 #include "store/requests.h"
+#include "store/coffee.h"
+#include "store/rings.h"
 
 enum notify_kind outbox_event_kind(enum outbox_event e)
 {
@@ -27,6 +29,10 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_ACCT_INVITE:
 	case OB_ACCT_PW_RESET: return NOTIFY_MENTORSHIP;
 	case OB_ACCOUNT_CLOSED: return NOTIFY_MENTORSHIP; /* issue 16 */
+	/* issue 18 */
+	case OB_COFFEE_MATCHED:
+	case OB_RING_MENTOR_INVITED:
+	case OB_RING_SEATED: return NOTIFY_MENTORSHIP;
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -447,25 +453,28 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 	}
 	case OB_SURVEY_INVITE:
 	case OB_SURVEY_REMINDER: {
-		sqlite3_stmt *st = DB_STMT(db, "SELECT i.mentorship_id, s.title FROM survey_invitations i "
+		sqlite3_stmt *st = DB_STMT(db, "SELECT i.mentorship_id, s.title, coalesce(i.ring_id, 0) "
+					       "FROM survey_invitations i "
 					       "JOIN surveys s ON s.id = i.survey_id WHERE i.id = :id AND "
 					       "i.user_id = :u AND i.answered = 0 AND s.status = 'open'");
 		if (!st)
 			return -1;
 		db_bind_int(st, ":id", r->ref);
 		db_bind_int(st, ":u", r->user_id);
-		int64_t mid = 0;
+		int64_t mid = 0, ring = 0;
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			mid = sqlite3_column_int64(st, 0);
 			db_column_copy(st, 1, f->survey_title, sizeof(f->survey_title));
+			ring = sqlite3_column_int64(st, 2); /* issue 18: from a ring */
 		}
 		sqlite3_reset(st);
 		if (rc != SQLITE_ROW)
 			return rc == SQLITE_DONE ? 0 : -1;
 		char title[400];
 		memcpy(title, f->survey_title, sizeof(title));
-		if ((rc = ms_facts(db, mid, r->user_id, f, plan, &active)) != 1)
+		if ((rc = ring ? ring_survey_facts(db, ring, r->user_id, f)
+			       : ms_facts(db, mid, r->user_id, f, plan, &active)) != 1)
 			return rc;
 		memcpy(f->survey_title, title, sizeof(title));
 		f->invitation_id = r->ref;
@@ -475,6 +484,10 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 	case OB_ACCT_RESET:
 	case OB_ACCT_INVITE:
 	case OB_ACCT_PW_RESET: return account_facts(db, r, now, f);
+	/* issue 18: pairing rounds and rings (store/coffee.c, store/rings.c) */
+	case OB_COFFEE_MATCHED: return coffee_outbox_facts(db, r, f);
+	case OB_RING_MENTOR_INVITED:
+	case OB_RING_SEATED: return ring_outbox_facts(db, r, f);
 	}
 	return 0;
 }

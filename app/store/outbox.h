@@ -37,7 +37,11 @@ enum outbox_event {
 	/* issue 16 (security and data half): 20-24 */
 	OB_ACCOUNT_CLOSED =
 		20, /* the other of an active pair; ref: mentorship; ended because the account closed */
-	OB_EVENT_MAX = 20,
+	/* issue 18: numbers 35-44 */
+	OB_COFFEE_MATCHED = 35,	     /* each of a pairing round's match; ref: coffee match */
+	OB_RING_MENTOR_INVITED = 36, /* the co-mentor asked; ref: ring */
+	OB_RING_SEATED = 37,	     /* the first in line got a freed seat; ref: ring */
+	OB_EVENT_MAX = 37,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)
@@ -117,6 +121,7 @@ struct outbox_facts {
 	int is_mentor;			    /* the recipient is the mentor */
 	char link_token[48];		    /* issue 16: the account link's token */
 	int64_t link_expires;		    /* issue 16: when that link stops working */
+	int64_t coffee_match_id, ring_id;   /* issue 18: for links (0 when none) */
 };
 
 /* A read. Whether row still needs sending as of now: 1 with *f filled, 0

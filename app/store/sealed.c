@@ -44,6 +44,10 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	[SEALED_MFA_SECRET] = {"mfa", "secret", "secret", SEALED_KEY_ID,
 			       "SELECT user_id, 0, secret FROM mfa WHERE secret IS NOT NULL",
 			       "UPDATE mfa SET secret = :s WHERE user_id = :a AND :b = 0"},
+	/* issue 18: sealed for the ring and the row, so a ring's notes cannot
+	 * be moved onto another ring's session. */
+	[SEALED_RING_AGENDA] = BY_PAIR("ring_sessions", "agenda", "agenda", "ring_id", "id"),
+	[SEALED_RING_NOTES] = BY_PAIR("ring_sessions", "shared_notes", "shared_notes", "ring_id", "id"),
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)

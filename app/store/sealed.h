@@ -34,6 +34,9 @@ enum sealed_id {
 	SEALED_SURVEY_POOL,
 	SEALED_NEXT_AGENDA,
 	SEALED_MFA_SECRET, /* issue 16 */
+	/* issue 18: a ring session's texts, row "ring_id:id" */
+	SEALED_RING_AGENDA,
+	SEALED_RING_NOTES,
 	SEALED_COUNT
 };
 

@@ -1,3 +1,4 @@
+#include "store/seed_rings.h"
 #include "store/seed.h"
 
 #include <stdio.h>
@@ -279,6 +280,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 				load[m]++;
 		}
 	}
+	if (rc == DB_OK) /* issue 18: rings and pairing rounds */
+		rc = seed_rings(db, now);
 	free(ids);
 	free(cap);
 	free(load);

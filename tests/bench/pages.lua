@@ -4,6 +4,10 @@
 -- mentorship) or {meeting} (one of its sessions): then only people who
 -- have one take part. Each thread starts at its own place in the list.
 local path, role = os.getenv("BENCH_PATH"), os.getenv("BENCH_ROLE")
+-- issue 18: {ring} is BENCH_RING, opened by its members (BENCH_RING_MEMBERS,
+-- user ids) only.
+local ring, ring_members = os.getenv("BENCH_RING") or "0", {}
+for id in (os.getenv("BENCH_RING_MEMBERS") or ""):gmatch("%d+") do ring_members[id] = true end
 local people = {}
 local counter = 0
 
@@ -15,9 +19,9 @@ end
 function init(args)
   local needs_ms = path:find("{ms}") or path:find("{meeting}")
   for line in io.lines(os.getenv("BENCH_TOKENS")) do
-    local r, tok, _, _, ms, meets = line:match("^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$")
-    if r == role and (not needs_ms or ms ~= "0") then
-      local p = path:gsub("{ms}", ms):gsub("{meeting}", meets:match("^(%d+)") or "0")
+    local r, tok, _, uid, ms, meets = line:match("^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$")
+    if r == role and (not needs_ms or ms ~= "0") and (not path:find("{ring}") or ring_members[uid]) then
+      local p = path:gsub("{ms}", ms):gsub("{meeting}", meets:match("^(%d+)") or "0"):gsub("{ring}", ring)
       people[#people + 1] = wrk.format("GET", p, { Cookie = "__Host-sid=" .. tok })
     end
   end
