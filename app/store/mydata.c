@@ -365,6 +365,11 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 		"DELETE FROM notify_prefs WHERE user_id = :u",
 		"DELETE FROM outbox WHERE user_id = :u",
 		"DELETE FROM survey_invitations WHERE user_id = :u AND answered = 0",
+		/* issue 18: out of rings and pairing rounds; feedback given in a
+		 * ring is theirs alone, like a 1:1's */
+		"DELETE FROM ring_members WHERE user_id = :u",
+		"DELETE FROM ring_feedback WHERE author_id = :u",
+		"DELETE FROM coffee_prefs WHERE user_id = :u",
 	};
 	for (size_t i = 0; rc == DB_OK && i < sizeof(gone) / sizeof(gone[0]); i++)
 		rc = run(db, db_stmt_literal(db, gone[i]), uid, now);

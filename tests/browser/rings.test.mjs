@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { launch, shot, assertAccessible } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, adminSignIn } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => { srv = await startServer(); b = await launch(); });
@@ -77,10 +77,7 @@ test('open a ring, join it, log a ring session, opt into rounds and see a match'
   await shot(member, '65-coffee-opted-in');
   srv.createAdmin('ada.rings@example.com', 'Ada Admin', 'amber otter quietly sings');
   const admin = await b.person();
-  await admin.goto(srv.base + '/login');
-  await admin.getByLabel('Email').fill('ada.rings@example.com');
-  await admin.getByLabel('Password').fill('amber otter quietly sings');
-  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await adminSignIn(admin, srv, 'ada.rings@example.com', 'amber otter quietly sings');
   await admin.goto(srv.base + '/admin/coffee');
   await admin.getByRole('button', { name: 'Run a round now' }).click();
   await admin.getByText('Round run: 2 people due, 1 matches.').waitFor();
