@@ -88,6 +88,9 @@ test('the ring matrix: members and mentors read the notes; a former member, a th
     ['agenda', `${C}-agenda`], ['shared_notes', `${C}-notes`]]);
   assert.equal(logged.status, 303, logged.body.slice(0, 400));
   const sid = srv.sql(`SELECT max(id) FROM ring_sessions WHERE ring_id = ${id}`);
+  // The program's figures count it (issue 19): one ring session of 90
+  // minutes in that week, whatever team the mentor is in.
+  assert.equal(srv.sql("SELECT sum(s_ring) || '|' || sum(minutes) FROM insight_periods WHERE kind = 'w' AND period = '2026-01-05'"), '1|90');
   // Logged by a mentor only: a member is not one.
   await member.get(ring);
   assert.equal((await member.post(`${ring}/sessions`, { held_on: '2026-01-05', duration_min: '90', agenda: 'x' })).status, 404);
