@@ -37,6 +37,9 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	[OB_FEEDBACK_OWED] = "feedback_owed",
 	[OB_SURVEY_INVITE] = "survey_invite",
 	[OB_SURVEY_REMINDER] = "survey_reminder",
+	/* issue 17 */
+	[OB_OH_CANCELLED] = "oh_cancelled",
+	[OB_SWAP_OFFERED] = "swap_offered",
 };
 
 /* Retries after the first attempt fails: about 1 min, 5 min, 30 min, 2 h,
@@ -55,7 +58,9 @@ static void on_term(int sig)
 static void row_link(const struct config *cfg, const struct outbox_row *r, const struct outbox_facts *f,
 		     char *out, size_t n)
 {
-	if (f->invitation_id)
+	if (f->path[0])
+		snprintf(out, n, "%s%s", cfg->base_url, f->path);
+	else if (f->invitation_id)
 		snprintf(out, n, "%s/surveys/%lld", cfg->base_url, (long long)f->invitation_id);
 	else if (f->session_id)
 		snprintf(out, n, "%s/sessions/%lld", cfg->base_url, (long long)f->session_id);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "store/outbox_pairing.h"
 #include "store/requests.h"
 
 enum notify_kind outbox_event_kind(enum outbox_event e)
@@ -20,6 +21,9 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_FEEDBACK_OWED: return NOTIFY_FEEDBACK;
 	case OB_SURVEY_INVITE:
 	case OB_SURVEY_REMINDER: return NOTIFY_SURVEY;
+	/* issue 17 */
+	case OB_OH_CANCELLED:
+	case OB_SWAP_OFFERED: return NOTIFY_SESSION_PLAN;
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -373,6 +377,9 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 		f->invitation_id = r->ref;
 		return 1;
 	}
+	/* issue 17 */
+	case OB_OH_CANCELLED:
+	case OB_SWAP_OFFERED: return outbox_pairing_check(db, r, now, f);
 	}
 	return 0;
 }

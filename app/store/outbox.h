@@ -27,7 +27,10 @@ enum outbox_event {
 	OB_FEEDBACK_OWED = 11,	 /* each of the pair; ref: session; due an hour after logging */
 	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
 	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
-	OB_EVENT_MAX = 13,
+	/* issue 17: office hours and the help-session rotation (25-34). */
+	OB_OH_CANCELLED = 25, /* each person booked; ref: occurrence */
+	OB_SWAP_OFFERED = 26, /* the lead offered a session; ref: help session */
+	OB_EVENT_MAX = 26,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)
@@ -91,6 +94,7 @@ struct outbox_facts {
 	int64_t at;			    /* the session's time (plan and soon mails) */
 	int duration_min;		    /* of the mentorship's sessions */
 	int is_mentor;			    /* the recipient is the mentor */
+	char path[64];			    /* issue 17: the page to link, "/office-hours" */
 };
 
 /* A read. Whether row still needs sending as of now: 1 with *f filled, 0

@@ -40,6 +40,8 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	/* The agenda written ahead is sealed for the one planned session
 	 * (mentorship:plan_no): it cannot surface on the next one. */
 	[SEALED_NEXT_AGENDA] = BY_PAIR("mentorships", "next_agenda", "next_agenda", "id", "plan_no"),
+	/* issue 17: a pairing's notes, seen by its two people only. */
+	[SEALED_PAIRING_NOTES] = BY_ID("pairings", "notes", "notes"),
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)
