@@ -6,6 +6,7 @@
 #include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
+#include "pages/home_pairing.h"
 #include "pages/mentorships.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
@@ -197,5 +198,6 @@ void page_home(struct ctx *c)
 	view_list_set(v, "waits", wa.l);
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));
+	home_pairing(c, v); /* issue 17 */
 	ctx_render(c, 200, "home", "Your dashboard");
 }

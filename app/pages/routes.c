@@ -69,6 +69,12 @@ const struct route routes[] = {
 	 0},
 	{"POST", "/admin/users/{id}/role", page_admin_user_role, ACCESS_ADMIN, 0},
 	{"POST", "/admin/users/{id}/deactivate", page_admin_user_deactivate, ACCESS_ADMIN, 0},
+	/* issue 17: pairing sessions, office hours, the help-session rotation */
+	{"GET", "/pairings", page_pairings, ACCESS_MEMBER, 0},
+	{"POST", "/pairings", page_pairing_create, ACCESS_MEMBER, 0},
+	{"GET", "/pairings/{id}", page_pairing, ACCESS_MEMBER, 0},
+	{"POST", "/pairings/{id}/confirm", page_pairing_confirm, ACCESS_MEMBER, 0},
+	{"POST", "/pairings/{id}/remove", page_pairing_remove, ACCESS_MEMBER, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -74,5 +74,11 @@ void page_notifications_calendar(struct ctx *c);
 void page_unsubscribe_form(struct ctx *c);
 void page_unsubscribe(struct ctx *c);
 void page_calendar_feed(struct ctx *c);
+/* issue 17: pairing sessions, office hours, the help-session rotation */
+void page_pairings(struct ctx *c);
+void page_pairing_create(struct ctx *c);
+void page_pairing(struct ctx *c);
+void page_pairing_confirm(struct ctx *c);
+void page_pairing_remove(struct ctx *c);
 
 #endif

@@ -1,0 +1,63 @@
+#include "pages/home_pairing.h"
+
+#include <stdio.h>
+
+#include "core/week.h"
+#include "store/activity.h"
+#include "store/profiles.h"
+
+void home_pairing_svg(const int *counts, int n, int goal, struct buf *out)
+{
+	int top = goal > 0 ? goal : 1;
+	for (int i = 0; i < n; i++)
+		if (counts[i] > top)
+			top = counts[i];
+	const int bw = 18, gap = 6, h = 60, w = n * (bw + gap);
+	buf_printf(out,
+		   "<svg class=\"chart\" role=\"img\" aria-labelledby=\"pairing-chart-title\" "
+		   "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"><title id=\"pairing-chart-title\">"
+		   "Pairings in each of the last %d weeks, this week last",
+		   w, h + 2, w, h + 2, n);
+	if (goal > 0)
+		buf_printf(out, "; the line is the intention of %d a week", goal);
+	buf_puts(out, "</title>");
+	for (int i = 0; i < n; i++) {
+		int bh = counts[i] * h / top;
+		if (counts[i] > 0 && bh < 2)
+			bh = 2;
+		buf_printf(out, "<rect class=\"bar%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"></rect>",
+			   goal > 0 && counts[i] >= goal ? " met" : "", i * (bw + gap), h - bh, bw, bh);
+	}
+	if (goal > 0) {
+		int y = h - goal * h / top;
+		buf_printf(out, "<line class=\"goal\" x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\"></line>", w, y, y);
+	}
+	buf_puts(out, "</svg>");
+}
+
+void home_pairing(struct ctx *c, struct view *v)
+{
+	char tz[64];
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	int64_t monday = week_monday(week_today(c->now, tz));
+	int64_t first = monday - 7 * (HOME_PAIRING_WEEKS - 1);
+	int counts[HOME_PAIRING_WEEKS];
+	activity_weeks_read(c->db, c->user.id, "pairing", first, HOME_PAIRING_WEEKS, counts);
+	int goal = activity_pairing_goal(c->db, c->user.id);
+	view_int(v, "pair_week", counts[HOME_PAIRING_WEEKS - 1]);
+	view_int(v, "pair_goal", goal);
+	struct vlist *weeks = view_list_new();
+	for (int i = HOME_PAIRING_WEEKS - 1; i >= 0; i--) {
+		char day[16];
+		week_ymd(first + 7 * i, day, sizeof(day));
+		struct vrow *r = view_row_new();
+		view_row_str(r, day);
+		view_row_int(r, counts[i]);
+		view_list_add(weeks, r);
+	}
+	view_list_set(v, "pair_weeks", weeks);
+	struct buf svg = {0};
+	home_pairing_svg(counts, HOME_PAIRING_WEEKS, goal, &svg);
+	view_trusted_html(v, "pair_chart", buf_str(&svg));
+	buf_free(&svg);
+}
