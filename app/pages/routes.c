@@ -75,6 +75,13 @@ const struct route routes[] = {
 	{"GET", "/pairings/{id}", page_pairing, ACCESS_MEMBER, 0},
 	{"POST", "/pairings/{id}/confirm", page_pairing_confirm, ACCESS_MEMBER, 0},
 	{"POST", "/pairings/{id}/remove", page_pairing_remove, ACCESS_MEMBER, 0},
+	{"GET", "/office-hours", page_office_hours, ACCESS_MEMBER, 0},
+	{"POST", "/office-hours", page_office_hours_publish, ACCESS_MEMBER, 0},
+	{"GET", "/office-hours/{id}", page_office_hour, ACCESS_MEMBER, 0},
+	{"POST", "/office-hours/{id}/book", page_office_hour_book, ACCESS_MEMBER, 0},
+	{"POST", "/office-hours/{id}/cancel", page_office_hour_cancel, ACCESS_MEMBER, 0},
+	{"POST", "/office-hours/{id}/close", page_office_hour_close, ACCESS_MEMBER, 0},
+	{"POST", "/office-hours/{id}/attendance", page_office_hour_attendance, ACCESS_MEMBER, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -80,5 +80,12 @@ void page_pairing_create(struct ctx *c);
 void page_pairing(struct ctx *c);
 void page_pairing_confirm(struct ctx *c);
 void page_pairing_remove(struct ctx *c);
+void page_office_hours(struct ctx *c);
+void page_office_hours_publish(struct ctx *c);
+void page_office_hour(struct ctx *c);
+void page_office_hour_book(struct ctx *c);
+void page_office_hour_cancel(struct ctx *c);
+void page_office_hour_close(struct ctx *c);
+void page_office_hour_attendance(struct ctx *c);
 
 #endif
