@@ -82,6 +82,15 @@ const struct route routes[] = {
 	{"POST", "/office-hours/{id}/cancel", page_office_hour_cancel, ACCESS_MEMBER, 0},
 	{"POST", "/office-hours/{id}/close", page_office_hour_close, ACCESS_MEMBER, 0},
 	{"POST", "/office-hours/{id}/attendance", page_office_hour_attendance, ACCESS_MEMBER, 0},
+	{"GET", "/admin/rotations", page_admin_rotations, ACCESS_ADMIN, 0},
+	{"POST", "/admin/rotations", page_admin_rotation_create, ACCESS_ADMIN, 0},
+	{"GET", "/admin/rotations/{id}", page_admin_rotation, ACCESS_ADMIN, 0},
+	{"GET", "/help-sessions", page_help_sessions, ACCESS_MEMBER, 0},
+	{"POST", "/help-sessions/{id}/join", page_help_join, ACCESS_MEMBER, 0},
+	{"POST", "/help-sessions/{id}/swap", page_help_swap, ACCESS_MEMBER, 0},
+	{"POST", "/help-sessions/{id}/swap/accept", page_help_swap_accept, ACCESS_MEMBER, 0},
+	{"POST", "/help-sessions/{id}/swap/decline", page_help_swap_decline, ACCESS_MEMBER, 0},
+	{"POST", "/help-sessions/{id}/log", page_help_log, ACCESS_MEMBER, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -87,5 +87,14 @@ void page_office_hour_book(struct ctx *c);
 void page_office_hour_cancel(struct ctx *c);
 void page_office_hour_close(struct ctx *c);
 void page_office_hour_attendance(struct ctx *c);
+void page_admin_rotations(struct ctx *c);
+void page_admin_rotation_create(struct ctx *c);
+void page_admin_rotation(struct ctx *c);
+void page_help_sessions(struct ctx *c);
+void page_help_join(struct ctx *c);
+void page_help_swap(struct ctx *c);
+void page_help_swap_accept(struct ctx *c);
+void page_help_swap_decline(struct ctx *c);
+void page_help_log(struct ctx *c);
 
 #endif

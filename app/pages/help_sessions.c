@@ -1,0 +1,167 @@
+/* The help sessions of the rotation, for everyone (issue 17): GET
+ * /help-sessions, POST /help-sessions/{id}/join; for leads /swap (`to`),
+ * /swap/accept, /swap/decline, /log (`attendees`, `labels`). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/when.h"
+#include "pages/ctx.h"
+#include "pages/routes.h"
+#include "store/profiles.h"
+#include "store/rotations.h"
+
+static const char no_such[] = "There is no help session at this address, or it is not yours to change.";
+
+struct list_arg {
+	struct ctx *c;
+	struct vlist *l, *people;
+	int64_t sid;
+	char tz[64];
+};
+
+/* One name for a lead's form: (session id, user id, name). */
+static void other_line(void *arg, int64_t uid, const char *name)
+{
+	struct list_arg *a = arg;
+	struct vrow *r = view_row_new();
+	view_row_int(r, a->sid);
+	view_row_int(r, uid);
+	view_row_str(r, name);
+	view_list_add(a->people, r);
+}
+
+/* Each row: id, when, rotation, lead, rsvps, joined, I lead, offered to
+ * me, offered to (name), begun, logged, other leads (list), who joined
+ * (list, for the log form), attended, label. */
+static void help_line(void *arg, const struct help_row *h)
+{
+	struct list_arg *a = arg;
+	struct ctx *c = a->c;
+	char when[128];
+	when_format(h->starts_at, a->tz, when, sizeof(when));
+	int mine = h->lead_id == c->user.id;
+	struct vrow *r = view_row_new();
+	view_row_int(r, h->id);
+	view_row_str(r, when);
+	view_row_str(r, h->rotation);
+	view_row_str(r, h->lead_name);
+	view_row_int(r, h->rsvps);
+	view_row_int(r, h->joined);
+	view_row_int(r, mine);
+	view_row_int(r, h->swap_to == c->user.id);
+	view_row_str(r, h->swap_name);
+	view_row_int(r, h->starts_at <= c->now);
+	view_row_int(r, h->logged);
+	view_row_int(r, h->attended);
+	view_row_str(r, h->label);
+	view_list_add(a->l, r);
+	/* The lead's forms need names: other leads (swap) before it begins,
+	 * who joined (log) after; one flat list keyed by the session id. */
+	if (mine && !h->logged) {
+		a->sid = h->id;
+		if (h->starts_at > c->now)
+			rotation_leads_each(c->db, h->rotation_id, c->user.id, other_line, a);
+		else
+			help_rsvps_each(c->db, h->id, other_line, a);
+	}
+}
+
+static void show(struct ctx *c)
+{
+	struct view *v = ctx_view(c);
+	struct list_arg a = {c, view_list_new(), view_list_new(), 0, "UTC"};
+	profile_timezone(c->db, c->user.id, a.tz, sizeof(a.tz));
+	enum db_rc rc = help_upcoming(c->db, c->user.id, c->now, help_line, &a);
+	view_list_set(v, "sessions", a.l);
+	view_list_set(v, "people", a.people);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	view_str(v, "my_tz", a.tz);
+	ctx_render(c, 200, "help_sessions", "Help sessions");
+}
+
+void page_help_sessions(struct ctx *c)
+{
+	show(c);
+}
+
+static void answer(struct ctx *c, enum rot_rc r, enum db_rc dbrc, const char *ok)
+{
+	switch (r) {
+	case ROT_OK: ctx_flash(c, ok); resp_redirect(c->resp, "/help-sessions"); return;
+	case ROT_STORE: ctx_store_error(c, dbrc); return;
+	case ROT_NOTFOUND: ctx_error(c, 404, no_such); return;
+	case ROT_BAD_LEAD: ctx_error(c, 422, "Offer the session to another lead of this rotation."); return;
+	case ROT_STATE: ctx_error(c, 409, "This session was logged already, has begun, or has no offer to answer."); return;
+	case ROT_BUSY_WEEK:
+		ctx_error(c, 409, "You already lead a session of this rotation that week: each lead leads at most one a week.");
+		return;
+	case ROT_NOT_YET: ctx_error(c, 409, "Log the session once it has begun."); return;
+	case ROT_BAD_ATTENDEE: ctx_error(c, 422, "Attendees must be active members other than the lead."); return;
+	}
+}
+
+void page_help_join(struct ctx *c)
+{
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_join(c->db, c->req->ids[0], c->user.id, &dbrc), dbrc, "You joined the help session.");
+}
+
+static const struct field_spec swap_fields[] = {{"to", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0}};
+
+void page_help_swap(struct ctx *c)
+{
+	struct fields f;
+	if (fields_read(swap_fields, FIELDS(swap_fields), &c->req->body, &f) != 0) {
+		ctx_error(c, 422, "Choose the lead to offer the session to.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[0].i, c->now, &dbrc), dbrc,
+	       "Offered. The other lead is told by mail and accepts or declines here.");
+}
+
+void page_help_swap_accept(struct ctx *c)
+{
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 1, c->now, &dbrc), dbrc,
+	       "Accepted: you lead this session now.");
+}
+
+void page_help_swap_decline(struct ctx *c)
+{
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 0, c->now, &dbrc), dbrc,
+	       "Declined: the session stays with its lead.");
+}
+
+static const struct field_spec log_fields[] = {
+	{"attendees", "Attendees", FT_INT, 0, 1, 999999999999999L, NULL, 1},
+	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
+};
+
+void page_help_log(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(log_fields, FIELDS(log_fields), &c->req->body, &f);
+	if (st != 0) {
+		ctx_error(c, st, "Mark the attendees from the list; labels are one line of at most 200 characters.");
+		return;
+	}
+	int64_t ids[FIELDS_MAX_REPEAT];
+	int n = 0;
+	for (size_t i = 0; i < f.v[0].nrep; i++) {
+		long long id = 0;
+		char tail;
+		if (sscanf(f.v[0].rep[i], "%lld%c", &id, &tail) != 1) {
+			ctx_error(c, 422, "Mark the attendees from the list.");
+			return;
+		}
+		ids[n++] = id;
+	}
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[1].s, c->now, &dbrc), dbrc,
+	       "Logged: it counts as a help session led, and attended by each attendee.");
+}
