@@ -10,6 +10,11 @@
 #include "store/profiles.h"
 #include "store/rotations.h"
 
+static const struct field_spec log_fields[] = {
+	{"attendees", "Attendees", FT_INT, 0, 1, 999999999999999L, NULL, 1},
+	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
+};
+
 static const char no_such[] = "There is no help session at this address, or it is not yours to change.";
 
 struct list_arg {
@@ -79,6 +84,7 @@ static void show(struct ctx *c)
 		return;
 	}
 	view_str(v, "my_tz", a.tz);
+	ctx_field_limits(c, log_fields, FIELDS(log_fields));
 	ctx_render(c, 200, "help_sessions", "Help sessions");
 }
 
@@ -137,10 +143,6 @@ void page_help_swap_decline(struct ctx *c)
 	       "Declined: the session stays with its lead.");
 }
 
-static const struct field_spec log_fields[] = {
-	{"attendees", "Attendees", FT_INT, 0, 1, 999999999999999L, NULL, 1},
-	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
-};
 
 void page_help_log(struct ctx *c)
 {

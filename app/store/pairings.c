@@ -185,18 +185,18 @@ enum db_rc pairing_list(struct db *db, int64_t uid, const struct pairing_key *af
 		    "x.labels, x.status, u.display_name FROM ("
 		    "SELECT * FROM (SELECT id, author_id, partner_id, held_on, duration_min, topic, link, labels, "
 		    "status, partner_id AS other FROM pairings WHERE author_id = :u AND "
-		    "(:top = 1 OR (held_on, id) < (:d, :id)) ORDER BY held_on DESC, id DESC LIMIT :n) "
+		    "(held_on, id) < (:d, :id) ORDER BY held_on DESC, id DESC LIMIT :n) "
 		    "UNION ALL SELECT * FROM (SELECT id, author_id, partner_id, held_on, duration_min, topic, "
 		    "link, labels, status, author_id FROM pairings WHERE partner_id = :u AND "
-		    "(:top = 1 OR (held_on, id) < (:d, :id)) ORDER BY held_on DESC, id DESC LIMIT :n)) x "
+		    "(held_on, id) < (:d, :id) ORDER BY held_on DESC, id DESC LIMIT :n)) x "
 		    "JOIN users u ON u.id = x.other ORDER BY x.held_on DESC, x.id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	int top = !after || !after->held_on[0];
 	db_bind_int(st, ":u", uid);
-	db_bind_int(st, ":top", top);
-	db_bind_text(st, ":d", top ? "" : after->held_on);
-	db_bind_int(st, ":id", top ? 0 : after->id);
+	/* The top is a key above every row: one range read either way. */
+	db_bind_text(st, ":d", top ? "9999-12-31" : after->held_on);
+	db_bind_int(st, ":id", top ? INT64_MAX : after->id);
 	db_bind_int(st, ":n", PAIRING_LIST_MAX + 1);
 	memset(next, 0, sizeof(*next));
 	int rc, n = 0;
