@@ -151,7 +151,7 @@ CREATE TABLE rotations (
   duration_min INTEGER NOT NULL CHECK (duration_min BETWEEN 5 AND 480),
   weeks        INTEGER NOT NULL CHECK (weeks BETWEEN 1 AND 26),
   first_week   TEXT NOT NULL,
-  uncovered    TEXT NOT NULL DEFAULT '', -- the plan's days without a lead, 'YYYY-MM-DD,...'
+  uncovered    TEXT NOT NULL DEFAULT '', -- the plan's days without a lead, 'YYYY-MM-DD, ...'
   created_by   INTEGER REFERENCES users(id) ON DELETE SET NULL,
   created_at   INTEGER NOT NULL
 ) STRICT;

@@ -43,14 +43,14 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 		return ROT_STORE;
 	}
 	int64_t first = week_monday(week_today(now, n->tz)) + 7;
-	char days[16], first_s[16], uncovered[ROT_MAX_WEEKS * ROT_MAX_DAYS * 11 + 1] = "";
+	char days[16], first_s[16], uncovered[ROT_MAX_WEEKS * ROT_MAX_DAYS * 12 + 1] = "";
 	size_t ul = 0;
 	for (int w = 0; w < n->weeks; w++)
 		for (int d = 0; d < n->ndays; d++)
 			if (plan.lead[w][d] < 0) {
 				char day[16];
 				week_ymd(first + 7 * w + n->weekdays[d] - 1, day, sizeof(day));
-				ul += (size_t)snprintf(uncovered + ul, sizeof(uncovered) - ul, "%s%s", ul ? "," : "", day);
+				ul += (size_t)snprintf(uncovered + ul, sizeof(uncovered) - ul, "%s%s", ul ? ", " : "", day);
 			}
 	size_t dl = 0;
 	for (int d = 0; d < n->ndays; d++)

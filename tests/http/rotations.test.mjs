@@ -74,7 +74,7 @@ test('fewer leads than weekdays: the plan says which days stay uncovered', async
   const rid = await plan('Thin rotation', leads, [1, 3, 5], 2);
   assert.equal(srv.sql(`SELECT count(*) FROM help_sessions WHERE rotation_id = ${rid}`), '4');
   const page = await admin.get(`/admin/rotations/${rid}`);
-  assert.match(page.body, /these days stay uncovered: \d{4}-\d\d-\d\d,\d{4}-\d\d-\d\d\./);
+  assert.match(page.body, /these days stay uncovered: \d{4}-\d\d-\d\d, \d{4}-\d\d-\d\d\./);
   assert.match(page.body, /<td>uncovered<\/td>/);
   // Bad input: 422 with the form kept.
   const r = await admin.post('/admin/rotations', [['name', 'Kept name'], ['start_time', '25:00'], ['timezone', 'UTC'], ['duration_min', '45'], ['weeks', '4']]);
