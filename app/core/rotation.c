@@ -21,7 +21,7 @@ int rotation_plan(int nleads, int ndays, int weeks, const unsigned char (*away)[
 	out->weeks = weeks;
 	out->ndays = ndays;
 	out->nleads = nleads;
-	int last[ROT_MAX_LEADS];	  /* the week each last led, -1 never */
+	int last[ROT_MAX_LEADS]; /* the week each last led, -1 never */
 	int daycount[ROT_MAX_LEADS][ROT_MAX_DAYS] = {{0}};
 	int covered[ROT_MAX_DAYS] = {0}; /* weeks each day slot had a lead */
 	for (int l = 0; l < nleads; l++)
@@ -56,6 +56,8 @@ int rotation_plan(int nleads, int ndays, int weeks, const unsigned char (*away)[
 				if (!use[d] && (best < 0 || covered[d] < covered[best]))
 					best = d;
 			}
+			if (best < 0)
+				break;
 			use[best] = 1;
 		}
 		int taken[ROT_MAX_LEADS] = {0};
@@ -70,6 +72,8 @@ int rotation_plan(int nleads, int ndays, int weeks, const unsigned char (*away)[
 				if (!taken[l] && (best < 0 || daycount[l][d] < daycount[best][d]))
 					best = l;
 			}
+			if (best < 0) /* cannot happen: k leads for k days */
+				continue;
 			taken[best] = 1;
 			out->lead[w][d] = best;
 			out->load[best]++;

@@ -299,7 +299,8 @@ void page_admin_rotation(struct ctx *c)
 		size_t o = 0;
 		int total = 0;
 		for (int w = 0; w < p.weeks; w++) {
-			o += (size_t)snprintf(weeks + o, sizeof(weeks) - o, "%s%d", w ? " " : "", p.led[i][w]);
+			o += (size_t)snprintf(weeks + o, sizeof(weeks) - o, "%s%d", w ? " " : "",
+					      p.led[i][w]);
 			total += p.led[i][w];
 		}
 		view_row_str(r, weeks);

@@ -96,16 +96,25 @@ void page_help_sessions(struct ctx *c)
 static void answer(struct ctx *c, enum rot_rc r, enum db_rc dbrc, const char *ok)
 {
 	switch (r) {
-	case ROT_OK: ctx_flash(c, ok); resp_redirect(c->resp, "/help-sessions"); return;
+	case ROT_OK:
+		ctx_flash(c, ok);
+		resp_redirect(c->resp, "/help-sessions");
+		return;
 	case ROT_STORE: ctx_store_error(c, dbrc); return;
 	case ROT_NOTFOUND: ctx_error(c, 404, no_such); return;
 	case ROT_BAD_LEAD: ctx_error(c, 422, "Offer the session to another lead of this rotation."); return;
-	case ROT_STATE: ctx_error(c, 409, "This session was logged already, has begun, or has no offer to answer."); return;
+	case ROT_STATE:
+		ctx_error(c, 409, "This session was logged already, has begun, or has no offer to answer.");
+		return;
 	case ROT_BUSY_WEEK:
-		ctx_error(c, 409, "You already lead a session of this rotation that week: each lead leads at most one a week.");
+		ctx_error(c, 409,
+			  "You already lead a session of this rotation that week: each lead leads at most "
+			  "one a week.");
 		return;
 	case ROT_NOT_YET: ctx_error(c, 409, "Log the session once it has begun."); return;
-	case ROT_BAD_ATTENDEE: ctx_error(c, 422, "Attendees must be active members other than the lead."); return;
+	case ROT_BAD_ATTENDEE:
+		ctx_error(c, 422, "Attendees must be active members other than the lead.");
+		return;
 	}
 }
 
@@ -143,13 +152,13 @@ void page_help_swap_decline(struct ctx *c)
 	       "Declined: the session stays with its lead.");
 }
 
-
 void page_help_log(struct ctx *c)
 {
 	struct fields f;
 	int st = fields_read(log_fields, FIELDS(log_fields), &c->req->body, &f);
 	if (st != 0) {
-		ctx_error(c, st, "Mark the attendees from the list; labels are one line of at most 200 characters.");
+		ctx_error(c, st,
+			  "Mark the attendees from the list; labels are one line of at most 200 characters.");
 		return;
 	}
 	int64_t ids[FIELDS_MAX_REPEAT];

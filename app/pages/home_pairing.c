@@ -31,7 +31,8 @@ void home_pairing_svg(const int *counts, int n, int goal, struct buf *out)
 	buf_printf(out, "<line class=\"base\" x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\"></line>", w, h, h);
 	if (goal > 0) {
 		int y = h - goal * h / top;
-		buf_printf(out, "<line class=\"goal\" x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\"></line>", w, y, y);
+		buf_printf(out, "<line class=\"goal\" x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\"></line>", w, y,
+			   y);
 	}
 	buf_puts(out, "</svg>");
 }

@@ -12,7 +12,7 @@
 #include "store/profiles.h"
 
 static const char *const weekday_names[] = {"1", "2", "3", "4", "5", "6", "7", NULL};
-static const char *const weekday_labels[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+static const char *const weekday_labels[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
 					     "Friday", "Saturday", "Sunday"};
 
 static const struct field_spec oh_fields[] = {
@@ -111,7 +111,8 @@ void page_office_hours(struct ctx *c)
 {
 	struct fields q;
 	if (fields_read(page_fields, FIELDS(page_fields), &c->req->query, &q) != 0) {
-		ctx_error(c, 400, "That page of office hours does not exist: follow the links on /office-hours.");
+		ctx_error(c, 400,
+			  "That page of office hours does not exist: follow the links on /office-hours.");
 		return;
 	}
 	struct keyset after = {q.v[Q_AT].present ? q.v[Q_AT].i : 0, q.v[Q_ID].present ? q.v[Q_ID].i : 0};
@@ -133,7 +134,8 @@ void page_office_hours_publish(struct ctx *c)
 	const char *where = f.v[OF_WHERE].s;
 	/* A room is any line of text; anything that looks like a link must
 	 * be an http(s) one (no javascript:, no ftp://). */
-	int linkish = strstr(where, "://") != NULL || strncmp(where, "http", 4) == 0 || strchr(where, ':') != NULL;
+	int linkish =
+		strstr(where, "://") != NULL || strncmp(where, "http", 4) == 0 || strchr(where, ':') != NULL;
 	if (!f.err[OF_WHERE] && linkish && !(is_link(where) && pairing_link_ok(where)) &&
 	    !(strchr(where, ':') && !strstr(where, "://") && strncmp(where, "javascript", 10) != 0 &&
 	      strncmp(where, "data", 4) != 0 && strchr(where, ' ')))
@@ -161,7 +163,8 @@ void page_office_hours_publish(struct ctx *c)
 	}
 	char msg[160];
 	snprintf(msg, sizeof(msg), "Office hours published: %d %s, every %s at %s (%s).", n.weeks,
-		 n.weeks == 1 ? "occurrence" : "occurrences", weekday_labels[n.weekday - 1], n.start_time, tz);
+		 n.weeks == 1 ? "occurrence" : "occurrences", weekday_labels[n.weekday - 1], n.start_time,
+		 tz);
 	ctx_flash(c, msg);
 	resp_redirect(c->resp, "/office-hours");
 }
@@ -229,15 +232,22 @@ static void answer(struct ctx *c, enum oh_rc r, enum db_rc dbrc, const char *ok)
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/office-hours/%lld", (long long)c->req->ids[0]);
 	switch (r) {
-	case OH_OK: ctx_flash(c, ok); resp_redirect(c->resp, loc); return;
+	case OH_OK:
+		ctx_flash(c, ok);
+		resp_redirect(c->resp, loc);
+		return;
 	case OH_STORE: ctx_store_error(c, dbrc); return;
 	case OH_NOTFOUND: ctx_error(c, 404, no_such); return;
-	case OH_FULL: ctx_error(c, 409, "Every seat is taken: someone booked the last one just before you."); return;
+	case OH_FULL:
+		ctx_error(c, 409, "Every seat is taken: someone booked the last one just before you.");
+		return;
 	case OH_BOOKED: ctx_error(c, 409, "You already have a seat here (or, to cancel, had none)."); return;
 	case OH_CLOSED: ctx_error(c, 409, "These office hours were cancelled or have already begun."); return;
 	case OH_OWN: ctx_error(c, 409, "These are your own office hours."); return;
 	case OH_NOT_YET: ctx_error(c, 409, "Mark who came once the office hours have begun."); return;
-	case OH_NOT_GUEST: ctx_error(c, 422, "Only people who booked a seat can be marked as having come."); return;
+	case OH_NOT_GUEST:
+		ctx_error(c, 422, "Only people who booked a seat can be marked as having come.");
+		return;
 	}
 }
 

@@ -107,7 +107,8 @@ static void sugg_row(void *arg, const struct pairing_suggestion *s)
 
 /* The whole page: the form (f NULL: empty, today's date), my pairings from
  * key, and the suggestions. */
-static void show(struct ctx *c, int status, const struct fields *f, const struct pairing_key *key, int64_t with)
+static void show(struct ctx *c, int status, const struct fields *f, const struct pairing_key *key,
+		 int64_t with)
 {
 	struct view *v = ctx_view(c);
 	char tz[64];
@@ -124,7 +125,8 @@ static void show(struct ctx *c, int status, const struct fields *f, const struct
 	struct picker pick = {view_list_new(), {0}, 0, f ? f->v[PF_PARTNER].i : with};
 	if (pick.chosen) {
 		char name[400];
-		if (pairing_member_name(c->db, pick.chosen, name, sizeof(name)) == DB_OK && pick.chosen != c->user.id)
+		if (pairing_member_name(c->db, pick.chosen, name, sizeof(name)) == DB_OK &&
+		    pick.chosen != c->user.id)
 			pick_add(&pick, pick.chosen, name);
 	}
 	struct sugg_arg sa = {view_list_new(), &pick};
@@ -176,7 +178,8 @@ void page_pairing_create(struct ctx *c)
 	if (!f.err[PF_HELD_ON] && week_days(f.v[PF_HELD_ON].s, &day) == 0 && day > week_today(c->now, tz))
 		fields_fail(&f, PF_HELD_ON, "Log a pairing once it has happened: the date is in the future.");
 	if (!f.err[PF_LINK] && *f.v[PF_LINK].s && !pairing_link_ok(f.v[PF_LINK].s))
-		fields_fail(&f, PF_LINK, "Give the ticket or issue as an http:// or https:// address, or leave it empty.");
+		fields_fail(&f, PF_LINK,
+			    "Give the ticket or issue as an http:// or https:// address, or leave it empty.");
 	if (!f.err[PF_PARTNER] && f.v[PF_PARTNER].i == c->user.id)
 		fields_fail(&f, PF_PARTNER, "Choose the person you paired with, not yourself.");
 	if (f.nerr) {
@@ -261,7 +264,8 @@ static void answer(struct ctx *c, int confirm)
 	case PAIRING_NO_PARTNER: ctx_error(c, 404, not_yours); return;
 	case PAIRING_STATE:
 		ctx_error(c, 409,
-			  confirm ? "Only your partner can confirm this pairing, and only while it waits for them."
+			  confirm ? "Only your partner can confirm this pairing, and only while it waits for "
+				    "them."
 				  : "This pairing was already removed.");
 		return;
 	}

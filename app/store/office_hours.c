@@ -7,8 +7,8 @@
 #include "core/when.h"
 #include "store/outbox_pairing.h"
 
-int64_t oh_occurrence_at(int weekday, const char *start_time, const char *tz, int64_t now, int week, char *day,
-			 size_t n)
+int64_t oh_occurrence_at(int weekday, const char *start_time, const char *tz, int64_t now, int week,
+			 char *day, size_t n)
 {
 	int h, m;
 	char tail;
@@ -60,8 +60,9 @@ enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64
 	if (rc != DB_OK)
 		return store_fail(db, rc, dbrc);
 	int64_t sid = sqlite3_last_insert_rowid(db_handle(db));
-	st = DB_STMT(db, "INSERT INTO oh_occurrences(series_id, host_id, starts_at, held_on, duration_min, seats) "
-			 "VALUES (:s, :h, :at, :day, :d, :seats)");
+	st = DB_STMT(
+		db, "INSERT INTO oh_occurrences(series_id, host_id, starts_at, held_on, duration_min, seats) "
+		    "VALUES (:s, :h, :at, :day, :d, :seats)");
 	for (int w = 0; w < n->weeks; w++) {
 		char day[16];
 		int64_t at = oh_occurrence_at(n->weekday, n->start_time, n->tz, now, w, day, sizeof(day));
@@ -139,7 +140,8 @@ enum db_rc oh_get(struct db *db, int64_t oid, int64_t viewer, void (*fn)(void *a
 		db, "SELECT o.id, o.host_id, o.starts_at, o.duration_min, o.seats, o.booked, "
 		    "EXISTS (SELECT 1 FROM oh_bookings b WHERE b.occurrence_id = o.id AND b.user_id = :me), "
 		    "s.topic, s.place, u.display_name, o.status FROM oh_occurrences o "
-		    "JOIN office_hours s ON s.id = o.series_id JOIN users u ON u.id = o.host_id WHERE o.id = :id");
+		    "JOIN office_hours s ON s.id = o.series_id JOIN users u ON u.id = o.host_id WHERE o.id = "
+		    ":id");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":me", viewer);
@@ -157,9 +159,10 @@ enum db_rc oh_get(struct db *db, int64_t oid, int64_t viewer, void (*fn)(void *a
 enum db_rc oh_guests(struct db *db, int64_t oid, int64_t host,
 		     void (*fn)(void *arg, int64_t uid, const char *name, int attended), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT b.user_id, u.display_name, b.attended FROM oh_occurrences o "
-				       "JOIN oh_bookings b ON b.occurrence_id = o.id JOIN users u ON u.id = b.user_id "
-				       "WHERE o.id = :id AND o.host_id = :h ORDER BY b.booked_at, b.user_id");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT b.user_id, u.display_name, b.attended FROM oh_occurrences o "
+			    "JOIN oh_bookings b ON b.occurrence_id = o.id JOIN users u ON u.id = b.user_id "
+			    "WHERE o.id = :id AND o.host_id = :h ORDER BY b.booked_at, b.user_id");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", oid);
@@ -174,12 +177,13 @@ enum db_rc oh_guests(struct db *db, int64_t oid, int64_t host,
 
 /* Inside the transaction: oid's host, start, status, seats and booked, and
  * whether uid holds a seat. 1 found, 0 not, -1 error. */
-static int occ_state(struct db *db, int64_t oid, int64_t uid, int64_t *host, int64_t *at, int *open, int *free,
-		     int *mine)
+static int occ_state(struct db *db, int64_t oid, int64_t uid, int64_t *host, int64_t *at, int *open,
+		     int *free, int *mine)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT host_id, starts_at, status = 'open', seats - booked, EXISTS (SELECT 1 FROM "
-		    "oh_bookings WHERE occurrence_id = :id AND user_id = :u) FROM oh_occurrences WHERE id = :id");
+		db,
+		"SELECT host_id, starts_at, status = 'open', seats - booked, EXISTS (SELECT 1 FROM "
+		"oh_bookings WHERE occurrence_id = :id AND user_id = :u) FROM oh_occurrences WHERE id = :id");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":id", oid);
@@ -231,12 +235,17 @@ enum oh_rc oh_book(struct db *db, int64_t oid, int64_t uid, int64_t now, enum db
 		return r;
 	/* Read and written in one BEGIN IMMEDIATE: no other booking can come
 	 * between the free seat seen here and the insert. */
-	r = host == uid ? OH_OWN : !open || at <= now ? OH_CLOSED : mine ? OH_BOOKED : free <= 0 ? OH_FULL : OH_OK;
+	r = host == uid		 ? OH_OWN
+	    : !open || at <= now ? OH_CLOSED
+	    : mine		 ? OH_BOOKED
+	    : free <= 0		 ? OH_FULL
+				 : OH_OK;
 	if (r != OH_OK) {
 		db_rollback(db);
 		return r;
 	}
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO oh_bookings(occurrence_id, user_id, booked_at) VALUES (:o, :u, :now)");
+	sqlite3_stmt *st = DB_STMT(
+		db, "INSERT INTO oh_bookings(occurrence_id, user_id, booked_at) VALUES (:o, :u, :now)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":o", oid);
@@ -312,7 +321,8 @@ enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t
 	db_bind_int(st, ":o", oid);
 	enum db_rc rc = db_exec_step(db, st);
 	for (int i = 0; rc == DB_OK && i < n; i++) {
-		st = DB_STMT(db, "UPDATE oh_bookings SET attended = 1 WHERE occurrence_id = :o AND user_id = :u");
+		st = DB_STMT(db,
+			     "UPDATE oh_bookings SET attended = 1 WHERE occurrence_id = :o AND user_id = :u");
 		if (!st)
 			return store_fail(db, DB_ERR, dbrc);
 		db_bind_int(st, ":o", oid);

@@ -41,8 +41,8 @@ enum oh_rc {
  * strictly after now, as UTC seconds with its local day (YYYY-MM-DD) in
  * day; week k adds 7 days in local time (so a change of daylight saving
  * time keeps the hour). -1 when start_time is malformed. */
-int64_t oh_occurrence_at(int weekday, const char *start_time, const char *tz, int64_t now, int week, char *day,
-			 size_t n);
+int64_t oh_occurrence_at(int weekday, const char *start_time, const char *tz, int64_t now, int week,
+			 char *day, size_t n);
 
 /* Own transaction. Publish a series for host and its n->weeks occurrences. */
 enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64_t now, int64_t *series_id,

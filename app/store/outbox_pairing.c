@@ -19,8 +19,9 @@ enum db_rc outbox_oh_cancelled(struct db *db, int64_t oid, int64_t now)
 
 enum db_rc outbox_swap_offered(struct db *db, int64_t sid, int64_t to, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, at, due) "
-				       "SELECT :e, :to, id, starts_at, :now FROM help_sessions WHERE id = :s");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, at, due) "
+			    "SELECT :e, :to, id, starts_at, :now FROM help_sessions WHERE id = :s");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":e", OB_SWAP_OFFERED);
@@ -33,8 +34,9 @@ enum db_rc outbox_swap_offered(struct db *db, int64_t sid, int64_t to, int64_t n
 /* The recipient's name, address and zone; 1 when active, 0 not, -1 error. */
 static int recipient(struct db *db, int64_t uid, struct outbox_facts *f)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC') FROM users u "
-				       "LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = :u AND u.active = 1");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT u.display_name, u.email, coalesce(p.timezone, 'UTC') FROM users u "
+			    "LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = :u AND u.active = 1");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":u", uid);

@@ -81,8 +81,8 @@ static enum db_rc insert(struct db *db, int64_t author, const struct pairing_new
 	return db_exec_step(db, st);
 }
 
-enum pairing_rc pairing_create(struct db *db, int64_t uid, const struct pairing_new *p, int64_t now, int64_t *id,
-			       enum db_rc *dbrc)
+enum pairing_rc pairing_create(struct db *db, int64_t uid, const struct pairing_new *p, int64_t now,
+			       int64_t *id, enum db_rc *dbrc)
 {
 	if (db_begin_to(db, dbrc) != 0)
 		return PAIRING_STORE;
@@ -108,7 +108,8 @@ enum db_rc pairing_record_met(struct db *db, int64_t a, int64_t b, const char *h
 {
 	if (a == b)
 		return DB_CONFLICT;
-	struct pairing_new p = {.partner_id = b, .held_on = held_on, .duration_min = 30, .topic = "Coffee pairing"};
+	struct pairing_new p = {
+		.partner_id = b, .held_on = held_on, .duration_min = 30, .topic = "Coffee pairing"};
 	return insert(db, a, &p, "confirmed", "coffee", now, id);
 }
 
@@ -177,19 +178,22 @@ static void read_row(sqlite3_stmt *st, int64_t uid, struct pairing_row *r)
 }
 
 enum db_rc pairing_list(struct db *db, int64_t uid, const struct pairing_key *after,
-			void (*fn)(void *arg, const struct pairing_row *r), void *arg, struct pairing_key *next)
+			void (*fn)(void *arg, const struct pairing_row *r), void *arg,
+			struct pairing_key *next)
 {
 	/* Each half reads one side's index from the key down, at most a page. */
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT x.id, x.author_id, x.partner_id, x.held_on, x.duration_min, x.topic, x.link, "
-		    "x.labels, x.status, u.display_name FROM ("
-		    "SELECT * FROM (SELECT id, author_id, partner_id, held_on, duration_min, topic, link, labels, "
-		    "status, partner_id AS other FROM pairings WHERE author_id = :u AND "
-		    "(held_on, id) < (:d, :id) ORDER BY held_on DESC, id DESC LIMIT :n) "
-		    "UNION ALL SELECT * FROM (SELECT id, author_id, partner_id, held_on, duration_min, topic, "
-		    "link, labels, status, author_id FROM pairings WHERE partner_id = :u AND "
-		    "(held_on, id) < (:d, :id) ORDER BY held_on DESC, id DESC LIMIT :n)) x "
-		    "JOIN users u ON u.id = x.other ORDER BY x.held_on DESC, x.id DESC LIMIT :n");
+		db,
+		"SELECT x.id, x.author_id, x.partner_id, x.held_on, x.duration_min, x.topic, x.link, "
+		"x.labels, x.status, u.display_name FROM ("
+		"SELECT * FROM (SELECT id, author_id, partner_id, held_on, duration_min, topic, link, "
+		"labels, "
+		"status, partner_id AS other FROM pairings WHERE author_id = :u AND "
+		"(held_on, id) < (:d, :id) ORDER BY held_on DESC, id DESC LIMIT :n) "
+		"UNION ALL SELECT * FROM (SELECT id, author_id, partner_id, held_on, duration_min, topic, "
+		"link, labels, status, author_id FROM pairings WHERE partner_id = :u AND "
+		"(held_on, id) < (:d, :id) ORDER BY held_on DESC, id DESC LIMIT :n)) x "
+		"JOIN users u ON u.id = x.other ORDER BY x.held_on DESC, x.id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	int top = !after || !after->held_on[0];
@@ -217,8 +221,8 @@ enum db_rc pairing_list(struct db *db, int64_t uid, const struct pairing_key *af
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
-enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid, void (*fn)(void *arg, const struct pairing_row *r),
-		       void *arg, struct buf *notes)
+enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid,
+		       void (*fn)(void *arg, const struct pairing_row *r), void *arg, struct buf *notes)
 {
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT p.id, p.author_id, p.partner_id, p.held_on, p.duration_min, p.topic, p.link, "
@@ -322,9 +326,10 @@ enum db_rc pairing_suggest(struct db *db, int64_t uid, int64_t today, int max,
 	int nr = 0;
 	char since[16];
 	week_ymd(today - 28, since, sizeof(since));
-	st = DB_STMT(db, "SELECT partner_id FROM pairings WHERE author_id = :u AND held_on >= :d "
-			 "AND status <> 'removed' UNION ALL SELECT author_id FROM pairings WHERE partner_id = :u "
-			 "AND held_on >= :d AND status <> 'removed' LIMIT :n");
+	st = DB_STMT(db,
+		     "SELECT partner_id FROM pairings WHERE author_id = :u AND held_on >= :d "
+		     "AND status <> 'removed' UNION ALL SELECT author_id FROM pairings WHERE partner_id = :u "
+		     "AND held_on >= :d AND status <> 'removed' LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -335,8 +340,9 @@ enum db_rc pairing_suggest(struct db *db, int64_t uid, int64_t today, int max,
 	qsort(recent, (size_t)nr, sizeof(recent[0]), cmp_id);
 	static int64_t post[SUGGEST_TOPICS * SUGGEST_POSTINGS];
 	int np = 0;
-	st = DB_STMT(db, "SELECT user_id FROM user_topics WHERE topic_id = :t AND kind = :k AND user_id <> :u "
-			 "LIMIT :n");
+	st = DB_STMT(db,
+		     "SELECT user_id FROM user_topics WHERE topic_id = :t AND kind = :k AND user_id <> :u "
+		     "LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	for (int i = 0; i < nt; i++) {

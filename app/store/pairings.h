@@ -23,8 +23,8 @@
 
 struct pairing_new {
 	int64_t partner_id;
-	const char *held_on; /* YYYY-MM-DD */
-	int duration_min;    /* 5-480 */
+	const char *held_on;			   /* YYYY-MM-DD */
+	int duration_min;			   /* 5-480 */
 	const char *topic, *link, *labels, *notes; /* link "" or checked by pairing_link_ok */
 };
 
@@ -32,8 +32,8 @@ enum pairing_rc {
 	PAIRING_OK = 0,
 	PAIRING_NOTFOUND,   /* no such pairing, or uid is not one of the pair */
 	PAIRING_NO_PARTNER, /* the partner is no active member, or uid itself */
-	PAIRING_STATE,	    /* already removed (or confirmed, for confirm), or uid may not (the author confirms) */
-	PAIRING_STORE,	    /* see *dbrc */
+	PAIRING_STATE, /* already removed (or confirmed, for confirm), or uid may not (the author confirms) */
+	PAIRING_STORE, /* see *dbrc */
 };
 
 /* 1 when s is an http(s) URL Tandem may link to: "http://" or "https://",
@@ -41,8 +41,8 @@ enum pairing_rc {
 int pairing_link_ok(const char *s);
 
 /* Own transaction. uid logs a pairing (status 'logged'); *id gets its id. */
-enum pairing_rc pairing_create(struct db *db, int64_t uid, const struct pairing_new *p, int64_t now, int64_t *id,
-			       enum db_rc *dbrc);
+enum pairing_rc pairing_create(struct db *db, int64_t uid, const struct pairing_new *p, int64_t now,
+			       int64_t *id, enum db_rc *dbrc);
 
 /* Own transaction. confirm: the partner (not the author) confirms a
  * logged pairing. Otherwise either of the pair removes it. */
@@ -75,13 +75,14 @@ struct pairing_key {
  * pairings after key, newest first (each side from its index); *next
  * gets the key of the last one when more may follow, else {"", 0}. */
 enum db_rc pairing_list(struct db *db, int64_t uid, const struct pairing_key *after,
-			void (*fn)(void *arg, const struct pairing_row *r), void *arg, struct pairing_key *next);
+			void (*fn)(void *arg, const struct pairing_row *r), void *arg,
+			struct pairing_key *next);
 
 /* No transaction of its own (a read). Pairing id for uid, notes opened
  * into *notes. DB_NOTFOUND unless uid is one of the pair; DB_ERR also when
  * the notes do not open (logged, never shown). */
-enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid, void (*fn)(void *arg, const struct pairing_row *r),
-		       void *arg, struct buf *notes);
+enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid,
+		       void (*fn)(void *arg, const struct pairing_row *r), void *arg, struct buf *notes);
 
 /* A member uid could pair with; name valid during the callback. */
 struct pairing_suggestion {

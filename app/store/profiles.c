@@ -56,8 +56,9 @@ static enum db_rc topic_list(struct db *db, int64_t uid, const char *kind, char 
 enum db_rc profile_get(struct db *db, int64_t uid, struct profile *p)
 {
 	memset(p, 0, sizeof(*p));
-	sqlite3_stmt *st = DB_STMT(db, "SELECT team, job_title, timezone, bio, is_mentor, capacity, formats, pairing_goal "
-				       "FROM profiles WHERE user_id = :u");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT team, job_title, timezone, bio, is_mentor, capacity, formats, pairing_goal "
+		    "FROM profiles WHERE user_id = :u");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);

@@ -34,8 +34,8 @@ static int active(struct db *db, int64_t uid)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_new *n, int64_t now, int64_t *id,
-			    int64_t *bad, enum db_rc *dbrc)
+enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_new *n, int64_t now,
+			    int64_t *id, int64_t *bad, enum db_rc *dbrc)
 {
 	struct rot_plan plan;
 	if (rotation_plan(n->nleads, n->ndays, n->weeks, NULL, &plan) != 0) {
@@ -50,7 +50,8 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 			if (plan.lead[w][d] < 0) {
 				char day[16];
 				week_ymd(first + 7 * w + n->weekdays[d] - 1, day, sizeof(day));
-				ul += (size_t)snprintf(uncovered + ul, sizeof(uncovered) - ul, "%s%s", ul ? ", " : "", day);
+				ul += (size_t)snprintf(uncovered + ul, sizeof(uncovered) - ul, "%s%s",
+						       ul ? ", " : "", day);
 			}
 	size_t dl = 0;
 	for (int d = 0; d < n->ndays; d++)
@@ -105,8 +106,9 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 			week_ymd(first + 7 * w + n->weekdays[d] - 1, day, sizeof(day));
 			snprintf(local, sizeof(local), "%sT%s", day, n->start_time);
 			int64_t at = when_parse_local(local, n->tz);
-			st = DB_STMT(db, "INSERT INTO help_sessions(rotation_id, lead_id, held_on, starts_at, "
-					 "duration_min) VALUES (:r, :l, :d, :at, :m)");
+			st = DB_STMT(db,
+				     "INSERT INTO help_sessions(rotation_id, lead_id, held_on, starts_at, "
+				     "duration_min) VALUES (:r, :l, :d, :at, :m)");
 			if (!st || at < 0)
 				return fail(db, DB_ERR, dbrc);
 			db_bind_int(st, ":r", rid);
@@ -138,7 +140,8 @@ static void rot_row(sqlite3_stmt *st, struct rotation_row *r)
 }
 
 #define ROT_COLS                                                                                             \
-	"SELECT id, name, label, weekdays, start_time, timezone, duration_min, weeks, first_week, uncovered, " \
+	"SELECT id, name, label, weekdays, start_time, timezone, duration_min, weeks, first_week, "          \
+	"uncovered, "                                                                                        \
 	"(SELECT count(*) FROM rotation_leads WHERE rotation_id = rotations.id) FROM rotations "
 
 enum db_rc rotation_each(struct db *db, void (*fn)(void *arg, const struct rotation_row *r), void *arg)
@@ -156,7 +159,8 @@ enum db_rc rotation_each(struct db *db, void (*fn)(void *arg, const struct rotat
 	return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
-enum db_rc rotation_get(struct db *db, int64_t id, void (*fn)(void *arg, const struct rotation_row *r), void *arg)
+enum db_rc rotation_get(struct db *db, int64_t id, void (*fn)(void *arg, const struct rotation_row *r),
+			void *arg)
 {
 	sqlite3_stmt *st = DB_STMT(db, ROT_COLS "WHERE id = :id");
 	if (!st)
@@ -173,10 +177,10 @@ enum db_rc rotation_get(struct db *db, int64_t id, void (*fn)(void *arg, const s
 }
 
 #define HELP_COLS                                                                                            \
-	"SELECT h.id, h.rotation_id, h.lead_id, coalesce(h.swap_to, 0), h.starts_at, h.duration_min, "     \
-	"h.logged_at IS NOT NULL, (SELECT count(*) FROM help_rsvps WHERE session_id = h.id), "              \
-	"(SELECT count(*) FROM help_attendance WHERE session_id = h.id), "                                  \
-	"EXISTS (SELECT 1 FROM help_rsvps WHERE session_id = h.id AND user_id = :me), h.held_on, r.name, "  \
+	"SELECT h.id, h.rotation_id, h.lead_id, coalesce(h.swap_to, 0), h.starts_at, h.duration_min, "       \
+	"h.logged_at IS NOT NULL, (SELECT count(*) FROM help_rsvps WHERE session_id = h.id), "               \
+	"(SELECT count(*) FROM help_attendance WHERE session_id = h.id), "                                   \
+	"EXISTS (SELECT 1 FROM help_rsvps WHERE session_id = h.id AND user_id = :me), h.held_on, r.name, "   \
 	"r.label, u.display_name, coalesce(s.display_name, ''), h.labels FROM help_sessions h "              \
 	"JOIN rotations r ON r.id = h.rotation_id JOIN users u ON u.id = h.lead_id "                         \
 	"LEFT JOIN users s ON s.id = h.swap_to "
@@ -212,7 +216,8 @@ static int help_rows(sqlite3_stmt *st, void (*fn)(void *arg, const struct help_r
 enum db_rc rotation_sessions(struct db *db, int64_t id, void (*fn)(void *arg, const struct help_row *r),
 			     void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(db, HELP_COLS "WHERE h.rotation_id = :r ORDER BY h.held_on, h.id LIMIT 200");
+	sqlite3_stmt *st =
+		DB_STMT(db, HELP_COLS "WHERE h.rotation_id = :r ORDER BY h.held_on, h.id LIMIT 200");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":r", id);
@@ -220,10 +225,11 @@ enum db_rc rotation_sessions(struct db *db, int64_t id, void (*fn)(void *arg, co
 	return help_rows(st, fn, arg);
 }
 
-enum db_rc help_upcoming(struct db *db, int64_t viewer, int64_t now, void (*fn)(void *arg, const struct help_row *r),
-			 void *arg)
+enum db_rc help_upcoming(struct db *db, int64_t viewer, int64_t now,
+			 void (*fn)(void *arg, const struct help_row *r), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(db, HELP_COLS "WHERE h.starts_at >= :since ORDER BY h.starts_at, h.id LIMIT 60");
+	sqlite3_stmt *st =
+		DB_STMT(db, HELP_COLS "WHERE h.starts_at >= :since ORDER BY h.starts_at, h.id LIMIT 60");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":since", now - 86400);
@@ -234,9 +240,10 @@ enum db_rc help_upcoming(struct db *db, int64_t viewer, int64_t now, void (*fn)(
 enum db_rc rotation_leads_each(struct db *db, int64_t id, int64_t except,
 			       void (*fn)(void *arg, int64_t uid, const char *name), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT l.user_id, u.display_name FROM rotation_leads l JOIN users u ON "
-				       "u.id = l.user_id WHERE l.rotation_id = :r AND l.user_id <> :x AND u.active = 1 "
-				       "ORDER BY l.pos");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT l.user_id, u.display_name FROM rotation_leads l JOIN users u ON "
+			    "u.id = l.user_id WHERE l.rotation_id = :r AND l.user_id <> :x AND u.active = 1 "
+			    "ORDER BY l.pos");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":r", id);
@@ -250,11 +257,12 @@ enum db_rc rotation_leads_each(struct db *db, int64_t id, int64_t except,
 
 /* Inside the transaction: session sid's lead, swap target, start, logged
  * and rotation. 1 found, 0 not, -1 error. */
-static int session_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swap_to, int64_t *at, int *logged,
-			 int64_t *rot)
+static int session_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swap_to, int64_t *at,
+			 int *logged, int64_t *rot)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT lead_id, coalesce(swap_to, 0), starts_at, logged_at IS NOT NULL, "
-				       "rotation_id FROM help_sessions WHERE id = :id");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT lead_id, coalesce(swap_to, 0), starts_at, logged_at IS NOT NULL, "
+			    "rotation_id FROM help_sessions WHERE id = :id");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":id", sid);
@@ -303,7 +311,8 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc)
 		return r;
 	if (s.logged)
 		return refuse(db, ROT_STATE);
-	sqlite3_stmt *st = DB_STMT(db, "INSERT OR IGNORE INTO help_rsvps(session_id, user_id) VALUES (:s, :u)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT OR IGNORE INTO help_rsvps(session_id, user_id) VALUES (:s, :u)");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":s", sid);
@@ -311,7 +320,8 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc)
 	return done(db, db_exec_step(db, st), dbrc);
 }
 
-enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now, enum db_rc *dbrc)
+enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now,
+			    enum db_rc *dbrc)
 {
 	struct sess s;
 	enum rot_rc r = begin_session(db, sid, &s, dbrc);
@@ -344,7 +354,8 @@ enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to
 	return done(db, w, dbrc);
 }
 
-enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now, enum db_rc *dbrc)
+enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now,
+			     enum db_rc *dbrc)
 {
 	struct sess s;
 	enum rot_rc r = begin_session(db, sid, &s, dbrc);
@@ -382,8 +393,8 @@ enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept
 	return done(db, db_exec_step(db, st), dbrc);
 }
 
-enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n, const char *labels,
-		     int64_t now, enum db_rc *dbrc)
+enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n,
+		     const char *labels, int64_t now, enum db_rc *dbrc)
 {
 	struct sess s;
 	enum rot_rc r = begin_session(db, sid, &s, dbrc);
@@ -402,8 +413,8 @@ enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *at
 			return fail(db, DB_ERR, dbrc);
 		if (!a || attendees[i] == lead)
 			return refuse(db, ROT_BAD_ATTENDEE);
-		sqlite3_stmt *st =
-			DB_STMT(db, "INSERT OR IGNORE INTO help_attendance(session_id, user_id) VALUES (:s, :u)");
+		sqlite3_stmt *st = DB_STMT(
+			db, "INSERT OR IGNORE INTO help_attendance(session_id, user_id) VALUES (:s, :u)");
 		if (!st)
 			return fail(db, DB_ERR, dbrc);
 		db_bind_int(st, ":s", sid);

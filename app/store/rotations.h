@@ -38,8 +38,8 @@ enum rot_rc {
 /* Own transaction. Plan n from the Monday after now (in n->tz) and write
  * the rotation, its leads and its sessions; *id the rotation. With
  * ROT_BAD_LEAD *bad is the lead refused. */
-enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_new *n, int64_t now, int64_t *id,
-			    int64_t *bad, enum db_rc *dbrc);
+enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_new *n, int64_t now,
+			    int64_t *id, int64_t *bad, enum db_rc *dbrc);
 
 /* A rotation in the admin's list; strings valid during the callback. */
 struct rotation_row {
@@ -52,7 +52,8 @@ struct rotation_row {
  * 100. DB_OK or DB_ERR. */
 enum db_rc rotation_each(struct db *db, void (*fn)(void *arg, const struct rotation_row *r), void *arg);
 /* One rotation: DB_OK, DB_NOTFOUND or DB_ERR. */
-enum db_rc rotation_get(struct db *db, int64_t id, void (*fn)(void *arg, const struct rotation_row *r), void *arg);
+enum db_rc rotation_get(struct db *db, int64_t id, void (*fn)(void *arg, const struct rotation_row *r),
+			void *arg);
 
 /* One help session; strings valid during the callback. */
 struct help_row {
@@ -68,8 +69,8 @@ enum db_rc rotation_sessions(struct db *db, int64_t id, void (*fn)(void *arg, co
 
 /* No transaction of its own (reads). Sessions from a day before now on,
  * soonest first, at most 60 (help_sessions_time), as viewer sees them. */
-enum db_rc help_upcoming(struct db *db, int64_t viewer, int64_t now, void (*fn)(void *arg, const struct help_row *r),
-			 void *arg);
+enum db_rc help_upcoming(struct db *db, int64_t viewer, int64_t now,
+			 void (*fn)(void *arg, const struct help_row *r), void *arg);
 
 /* No transaction of its own (a read). The leads of rotation id other than
  * except, by name. */
@@ -78,7 +79,8 @@ enum db_rc rotation_leads_each(struct db *db, int64_t id, int64_t except,
 
 /* No transaction of its own (a read). Who may lead: active mentors, at
  * most 300, from profiles_mentors. */
-enum db_rc rotation_candidates(struct db *db, void (*fn)(void *arg, int64_t uid, const char *name), void *arg);
+enum db_rc rotation_candidates(struct db *db, void (*fn)(void *arg, int64_t uid, const char *name),
+			       void *arg);
 
 /* No transaction of its own (a read). Who joined session sid. */
 enum db_rc help_rsvps_each(struct db *db, int64_t sid, void (*fn)(void *arg, int64_t uid, const char *name),
@@ -87,11 +89,13 @@ enum db_rc help_rsvps_each(struct db *db, int64_t sid, void (*fn)(void *arg, int
 /* Own transaction each. */
 enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc);
 /* The lead offers session sid to lead `to` of the same rotation (mail). */
-enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now, enum db_rc *dbrc);
+enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now,
+			    enum db_rc *dbrc);
 /* The lead offered sid accepts (becomes its lead) or declines. */
-enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now, enum db_rc *dbrc);
+enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now,
+			     enum db_rc *dbrc);
 /* After it began, the lead logs sid: who attended, and labels. */
-enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n, const char *labels,
-		     int64_t now, enum db_rc *dbrc);
+enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n,
+		     const char *labels, int64_t now, enum db_rc *dbrc);
 
 #endif

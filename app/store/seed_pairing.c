@@ -22,8 +22,9 @@ static enum db_rc office_hours(struct db *db, int64_t now)
 	if (!hosts)
 		return DB_ERR;
 	db_bind_int(hosts, ":n", SEED_OH_SERIES);
-	static const char *const topics[] = {"Profiling Go services", "Code review clinic", "SQL query tuning",
-					     "Career questions", "Incident reviews", "Frontend performance"};
+	static const char *const topics[] = {"Profiling Go services", "Code review clinic",
+					     "SQL query tuning",      "Career questions",
+					     "Incident reviews",      "Frontend performance"};
 	enum db_rc rc = DB_OK;
 	int k = 0;
 	while (rc == DB_OK && sqlite3_step(hosts) == SQLITE_ROW) {
@@ -31,9 +32,10 @@ static enum db_rc office_hours(struct db *db, int64_t now)
 		int weekday = 1 + rnd(5);
 		char start[8];
 		snprintf(start, sizeof(start), "%02d:%s", 9 + rnd(8), rnd(2) ? "00" : "30");
-		sqlite3_stmt *st = DB_STMT(db, "INSERT INTO office_hours(host_id, weekday, start_time, timezone, "
-					       "duration_min, seats, topic, place, weeks, created_at) "
-					       "VALUES (:h, :wd, :t, 'UTC', 60, :s, :topic, :p, :w, :now)");
+		sqlite3_stmt *st =
+			DB_STMT(db, "INSERT INTO office_hours(host_id, weekday, start_time, timezone, "
+				    "duration_min, seats, topic, place, weeks, created_at) "
+				    "VALUES (:h, :wd, :t, 'UTC', 60, :s, :topic, :p, :w, :now)");
 		if (!st) {
 			rc = DB_ERR;
 			break;
@@ -75,7 +77,8 @@ static enum db_rc pairings(struct db *db, int64_t now)
 	sqlite3_stmt *who = DB_STMT(
 		db, "SELECT u.id FROM users u WHERE u.active = 1 AND u.role = 'member' AND "
 		    "u.email LIKE '%@demo.tandem.example' AND EXISTS (SELECT 1 FROM mentorships m WHERE "
-		    "m.mentee_id = u.id AND m.status = 'active') ORDER BY (u.id * 2654435761) % 1000003 LIMIT :n");
+		    "m.mentee_id = u.id AND m.status = 'active') ORDER BY (u.id * 2654435761) % 1000003 "
+		    "LIMIT :n");
 	int64_t max = db_scalar(db, "SELECT max(id) FROM users", 0);
 	if (!who || max < 2)
 		return who ? DB_OK : DB_ERR;
@@ -100,9 +103,11 @@ static enum db_rc pairings(struct db *db, int64_t now)
 			char day[16];
 			week_ymd(today - rnd(280), day, sizeof(day));
 			sqlite3_stmt *st = DB_STMT(
-				db, "INSERT INTO pairings(author_id, partner_id, held_on, duration_min, topic, "
-				    "status, created_at) SELECT :a, id, :d, 60, 'Pairing on a ticket', 'confirmed', "
-				    ":now FROM users WHERE id = :p AND active = 1");
+				db,
+				"INSERT INTO pairings(author_id, partner_id, held_on, duration_min, topic, "
+				"status, created_at) SELECT :a, id, :d, 60, 'Pairing on a ticket', "
+				"'confirmed', "
+				":now FROM users WHERE id = :p AND active = 1");
 			if (!st)
 				return DB_ERR;
 			db_bind_int(st, ":a", k % 2 ? seniors[i] : partner);

@@ -5,9 +5,9 @@
 
 #include "store/db.h"
 
-#define SEED_PAIRING_SENIORS 10	  /* people with SEED_PAIRING_EACH pairings */
+#define SEED_PAIRING_SENIORS 10 /* people with SEED_PAIRING_EACH pairings */
 #define SEED_PAIRING_EACH 200
-#define SEED_OH_SERIES 100	  /* office hours: 100 series of 20 weeks */
+#define SEED_OH_SERIES 100 /* office hours: 100 series of 20 weeks */
 #define SEED_OH_WEEKS 20
 
 /* Inside seed_demo's transaction. The first SEED_OH_SERIES demo mentors
