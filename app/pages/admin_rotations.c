@@ -244,6 +244,14 @@ static void rep_session(void *arg, const struct help_row *h)
 	p->led[i][w]++;
 }
 
+static void lead_line(void *arg, int64_t uid, const char *name)
+{
+	struct vrow *r = view_row_new();
+	view_row_int(r, uid);
+	view_row_str(r, name);
+	view_list_add(arg, r);
+}
+
 void page_admin_rotation(struct ctx *c)
 {
 	static struct report p;
@@ -308,8 +316,52 @@ void page_admin_rotation(struct ctx *c)
 		view_list_add(led, r);
 	}
 	view_list_set(p.v, "led", led);
+	struct vlist *leads = view_list_new();
+	if (rotation_leads_each(c->db, c->req->ids[0], 0, lead_line, leads) != DB_OK) {
+		view_list_set(p.v, "leads", leads);
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
+	view_list_set(p.v, "leads", leads);
 	view_int(p.v, "planned", p.planned);
 	view_int(p.v, "held", p.held);
 	view_int(p.v, "attended", p.attended);
 	ctx_render(c, 200, "admin_rotation", "Help-session rotation");
+}
+
+static const struct field_spec away_fields[] = {
+	{"lead", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0},
+	{"week", "Week", FT_DATE, 1, 0, 0, NULL, 0},
+};
+
+void page_admin_rotation_away(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(away_fields, FIELDS(away_fields), &c->req->body, &f);
+	if (st != 0) {
+		ctx_error(c, st == 400 ? 400 : 422,
+			  "Choose a lead of this rotation and a day of the week they are away.");
+		return;
+	}
+	int64_t d = 0;
+	week_days(f.v[1].s, &d);
+	char monday[16];
+	week_ymd(week_monday(d), monday, sizeof(monday));
+	int moved = 0, dropped = 0;
+	enum db_rc dbrc = DB_OK;
+	switch (rotation_away(c->db, c->req->ids[0], f.v[0].i, monday, c->now, &moved, &dropped, &dbrc)) {
+	case ROT_OK: break;
+	case ROT_NOTFOUND: ctx_error(c, 404, "There is no rotation at this address."); return;
+	case ROT_BAD_LEAD: ctx_error(c, 422, "Choose one of this rotation's leads."); return;
+	case ROT_STORE: ctx_store_error(c, dbrc); return;
+	default: ctx_error(c, 409, "Nothing was changed."); return;
+	}
+	char msg[200];
+	snprintf(msg, sizeof(msg),
+		 "Marked away the week of %s: %d %s handed to another lead, %d left uncovered (nobody free).",
+		 monday, moved, moved == 1 ? "session" : "sessions", dropped);
+	ctx_flash(c, msg);
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/admin/rotations/%lld", (long long)c->req->ids[0]);
+	resp_redirect(c->resp, loc);
 }

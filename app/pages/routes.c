@@ -85,6 +85,7 @@ const struct route routes[] = {
 	{"GET", "/admin/rotations", page_admin_rotations, ACCESS_ADMIN, 0},
 	{"POST", "/admin/rotations", page_admin_rotation_create, ACCESS_ADMIN, 0},
 	{"GET", "/admin/rotations/{id}", page_admin_rotation, ACCESS_ADMIN, 0},
+	{"POST", "/admin/rotations/{id}/away", page_admin_rotation_away, ACCESS_ADMIN, 0},
 	{"GET", "/help-sessions", page_help_sessions, ACCESS_MEMBER, 0},
 	{"POST", "/help-sessions/{id}/join", page_help_join, ACCESS_MEMBER, 0},
 	{"POST", "/help-sessions/{id}/swap", page_help_swap, ACCESS_MEMBER, 0},

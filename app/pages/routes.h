@@ -90,6 +90,7 @@ void page_office_hour_attendance(struct ctx *c);
 void page_admin_rotations(struct ctx *c);
 void page_admin_rotation_create(struct ctx *c);
 void page_admin_rotation(struct ctx *c);
+void page_admin_rotation_away(struct ctx *c);
 void page_help_sessions(struct ctx *c);
 void page_help_join(struct ctx *c);
 void page_help_swap(struct ctx *c);

@@ -463,3 +463,118 @@ enum db_rc help_rsvps_each(struct db *db, int64_t sid, void (*fn)(void *arg, int
 	db_bind_int(st, ":s", sid);
 	return id_names(st, fn, arg);
 }
+
+/* Inside the transaction: the leads of rid with their load in it and
+ * whether each is busy the week from monday (leading or away). */
+static int leads_of_week(struct db *db, int64_t rid, const char *monday, int64_t *ids, int *load,
+			 unsigned char *busy)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT l.user_id, (SELECT count(*) FROM help_sessions h WHERE h.rotation_id = :r AND "
+		    "h.lead_id = l.user_id), EXISTS (SELECT 1 FROM help_sessions h WHERE h.rotation_id = :r AND "
+		    "h.lead_id = l.user_id AND h.held_on BETWEEN :mon AND date(:mon, '+6 days')) OR EXISTS "
+		    "(SELECT 1 FROM rotation_away a WHERE a.rotation_id = :r AND a.user_id = l.user_id AND "
+		    "a.week = :mon) OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.user_id AND u.active = 1) "
+		    "FROM rotation_leads l WHERE l.rotation_id = :r ORDER BY l.pos LIMIT :max");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":r", rid);
+	db_bind_text(st, ":mon", monday);
+	db_bind_int(st, ":max", ROT_MAX_LEADS);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < ROT_MAX_LEADS) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		load[n] = sqlite3_column_int(st, 1);
+		busy[n] = (unsigned char)sqlite3_column_int(st, 2);
+		n++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+}
+
+enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now, int *moved,
+			  int *dropped, enum db_rc *dbrc)
+{
+	*moved = *dropped = 0;
+	if (db_begin_to(db, dbrc) != 0)
+		return ROT_STORE;
+	sqlite3_stmt *st = DB_STMT(db, "SELECT EXISTS (SELECT 1 FROM rotations WHERE id = :r), EXISTS (SELECT 1 "
+				       "FROM rotation_leads WHERE rotation_id = :r AND user_id = :l)");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":r", rid);
+	db_bind_int(st, ":l", lead);
+	int rc = sqlite3_step(st);
+	int found = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	int is_lead = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return fail(db, db_rc_from(rc), dbrc);
+	if (!found || !is_lead)
+		return refuse(db, found ? ROT_BAD_LEAD : ROT_NOTFOUND);
+	st = DB_STMT(db, "INSERT OR IGNORE INTO rotation_away(rotation_id, user_id, week) VALUES (:r, :l, :mon)");
+	if (!st)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(st, ":r", rid);
+	db_bind_int(st, ":l", lead);
+	db_bind_text(st, ":mon", monday);
+	enum db_rc w = db_exec_step(db, st);
+	for (;;) {
+		if (w != DB_OK)
+			return fail(db, w, dbrc);
+		/* One of their sessions that week at a time: each move changes
+		 * who is free for the next. */
+		st = DB_STMT(db, "SELECT id, held_on FROM help_sessions WHERE rotation_id = :r AND lead_id = :l "
+				 "AND logged_at IS NULL AND starts_at > :now AND held_on BETWEEN :mon AND "
+				 "date(:mon, '+6 days') ORDER BY held_on LIMIT 1");
+		if (!st)
+			return fail(db, DB_ERR, dbrc);
+		db_bind_int(st, ":r", rid);
+		db_bind_int(st, ":l", lead);
+		db_bind_int(st, ":now", now);
+		db_bind_text(st, ":mon", monday);
+		rc = sqlite3_step(st);
+		int64_t sid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		char day[16] = "";
+		if (rc == SQLITE_ROW)
+			db_column_copy(st, 1, day, sizeof(day));
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW)
+			return fail(db, db_rc_from(rc), dbrc);
+		int64_t ids[ROT_MAX_LEADS];
+		int load[ROT_MAX_LEADS];
+		unsigned char busy[ROT_MAX_LEADS];
+		int n = leads_of_week(db, rid, monday, ids, load, busy);
+		if (n < 0)
+			return fail(db, DB_ERR, dbrc);
+		int pick = rotation_fill(n, load, busy);
+		if (pick >= 0) {
+			st = DB_STMT(db, "UPDATE help_sessions SET lead_id = :to, swap_to = NULL WHERE id = :s");
+			if (!st)
+				return fail(db, DB_ERR, dbrc);
+			db_bind_int(st, ":to", ids[pick]);
+			db_bind_int(st, ":s", sid);
+			w = db_exec_step(db, st);
+			(*moved)++;
+			continue;
+		}
+		st = DB_STMT(db, "DELETE FROM help_sessions WHERE id = :s");
+		if (!st)
+			return fail(db, DB_ERR, dbrc);
+		db_bind_int(st, ":s", sid);
+		w = db_exec_step(db, st);
+		if (w != DB_OK)
+			continue;
+		st = DB_STMT(db, "UPDATE rotations SET uncovered = CASE WHEN uncovered = '' THEN :d "
+				 "ELSE uncovered || ', ' || :d END WHERE id = :r");
+		if (!st)
+			return fail(db, DB_ERR, dbrc);
+		db_bind_text(st, ":d", day);
+		db_bind_int(st, ":r", rid);
+		w = db_exec_step(db, st);
+		(*dropped)++;
+	}
+	return done(db, DB_OK, dbrc);
+}

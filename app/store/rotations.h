@@ -86,6 +86,16 @@ enum db_rc rotation_candidates(struct db *db, void (*fn)(void *arg, int64_t uid,
 enum db_rc help_rsvps_each(struct db *db, int64_t sid, void (*fn)(void *arg, int64_t uid, const char *name),
 			   void *arg);
 
+/* Own transaction. Lead `lead` of rotation rid is away the week starting
+ * on monday (YYYY-MM-DD): each session of theirs that week not yet begun
+ * goes to the lead of this rotation who is free that week (not leading,
+ * not away) with the fewest sessions (core/rotation.h rotation_fill), or,
+ * with nobody free, is dropped and its day added to the rotation's
+ * uncovered days. *moved and *dropped count them. ROT_NOTFOUND (no such
+ * rotation), ROT_BAD_LEAD (not one of its leads). */
+enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now, int *moved,
+			  int *dropped, enum db_rc *dbrc);
+
 /* Own transaction each. */
 enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc);
 /* The lead offers session sid to lead `to` of the same rotation (mail). */

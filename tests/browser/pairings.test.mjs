@@ -31,7 +31,7 @@ test('log and confirm a pairing, publish office hours and book a seat, see the r
   await senior.getByLabel('Focus areas').fill('Observability, Go');
   await senior.getByLabel('How many mentees at once').fill('1');
   await senior.getByLabel('Pairing', { exact: true }).check();
-  await senior.getByLabel('Pairing sessions I intend a week').fill('5');
+  await senior.getByLabel('Pairings I intend a week').fill('5');
   await senior.getByRole('button', { name: 'Save profile' }).click();
   await senior.getByText('Profile saved').waitFor();
 

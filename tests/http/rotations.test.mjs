@@ -65,6 +65,19 @@ test('7 leads over 5 weekdays for 8 weeks: no lead twice a week, every weekday c
   const someone = await lead('Mo Member');
   const list = await someone.c.get('/help-sessions');
   assert.match(list.body, /Daily senior help, led by Lead [A-G]/);
+  // A lead away for a week: skipped, and the gap filled by a lead free that week.
+  const [awaySid, awayLead, awayDay] = rows(`SELECT id, lead_id, held_on FROM help_sessions WHERE rotation_id = ${rid} ORDER BY held_on LIMIT 1`)[0];
+  await admin.get(`/admin/rotations/${rid}`);
+  const away = await admin.post(`/admin/rotations/${rid}/away`, { lead: awayLead, week: awayDay });
+  assert.equal(away.status, 303);
+  assert.match((await admin.get(`/admin/rotations/${rid}`)).body, /1 session handed to another lead, 0 left uncovered/);
+  const newLead = srv.sql(`SELECT lead_id FROM help_sessions WHERE id = ${awaySid}`);
+  assert.notEqual(newLead, awayLead);
+  assert.equal(srv.sql(`SELECT count(*) FROM help_sessions WHERE rotation_id = ${rid} AND lead_id = ${awayLead}
+    AND date(held_on, '-6 days', 'weekday 1') = date('${awayDay}', '-6 days', 'weekday 1')`), '0');
+  assert.equal(srv.sql(`SELECT count(*) FROM (SELECT lead_id, date(held_on, '-6 days', 'weekday 1') w, count(*) n
+    FROM help_sessions WHERE rotation_id = ${rid} GROUP BY 1, 2 HAVING n > 1)`), '0', 'still nobody twice a week');
+  assert.equal(srv.sql(`SELECT count(*) FROM help_sessions WHERE rotation_id = ${rid}`), '40', 'every weekday still covered');
   // Members may not plan rotations.
   assert.equal((await someone.c.get('/admin/rotations')).status, 403);
 });
