@@ -1,6 +1,8 @@
 #include "core/week.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "core/when.h"
 
@@ -67,4 +69,22 @@ int64_t week_today(int64_t now, const char *tz)
 	if (week_days(local, &d) != 0)
 		d = now / 86400;
 	return d;
+}
+
+void week_format_many(const int64_t *t, int n, const char *tz, char (*out)[WEEK_WHEN_MAX])
+{
+	const char *zone = tz && *tz ? tz : "UTC";
+	/* The same text as when_format; workers are single-threaded. */
+	setenv("TZ", zone, 1);
+	tzset();
+	for (int i = 0; i < n; i++) {
+		time_t tt = (time_t)t[i];
+		struct tm tm;
+		char base[64];
+		localtime_r(&tt, &tm);
+		strftime(base, sizeof(base), "%a %d %b %Y, %H:%M", &tm);
+		snprintf(out[i], WEEK_WHEN_MAX, "%s (%s)", base, zone);
+	}
+	setenv("TZ", "UTC", 1);
+	tzset();
 }

@@ -18,4 +18,10 @@ int64_t week_monday(int64_t days);
 /* Today's day number in zone tz at UTC time now. */
 int64_t week_today(int64_t now, const char *tz);
 
+#define WEEK_WHEN_MAX 128
+/* when_format (core/when.h) for n times at once, into out[i]: the zone is
+ * switched once for the whole list, not twice per time (each switch
+ * reloads the zone's file). */
+void week_format_many(const int64_t *t, int n, const char *tz, char (*out)[WEEK_WHEN_MAX]);
+
 #endif

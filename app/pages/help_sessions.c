@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/when.h"
+#include "core/week.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "store/profiles.h"
@@ -17,11 +17,22 @@ static const struct field_spec log_fields[] = {
 
 static const char no_such[] = "There is no help session at this address, or it is not yours to change.";
 
+#define HELP_MAX 60 /* help_upcoming's most */
+
+/* A session copied from the store's row, so that every time on the page is
+ * formatted in one go (week_format_many). */
+struct help_line {
+	int64_t id, rotation_id, starts_at;
+	int rsvps, joined, mine, offered_me, logged, attended;
+	char rotation[ROT_NAME_MAX * 4 + 1], label[ROT_LABEL_MAX * 4 + 1], lead[400], swap[400];
+};
+
 struct list_arg {
 	struct ctx *c;
-	struct vlist *l, *people;
+	struct help_line rows[HELP_MAX];
+	int n;
+	struct vlist *people;
 	int64_t sid;
-	char tz[64];
 };
 
 /* One name for a lead's form: (session id, user id, name). */
@@ -35,55 +46,78 @@ static void other_line(void *arg, int64_t uid, const char *name)
 	view_list_add(a->people, r);
 }
 
-/* Each row: id, when, rotation, lead, rsvps, joined, I lead, offered to
- * me, offered to (name), begun, logged, other leads (list), who joined
- * (list, for the log form), attended, label. */
 static void help_line(void *arg, const struct help_row *h)
 {
 	struct list_arg *a = arg;
-	struct ctx *c = a->c;
-	char when[128];
-	when_format(h->starts_at, a->tz, when, sizeof(when));
-	int mine = h->lead_id == c->user.id;
-	struct vrow *r = view_row_new();
-	view_row_int(r, h->id);
-	view_row_str(r, when);
-	view_row_str(r, h->rotation);
-	view_row_str(r, h->lead_name);
-	view_row_int(r, h->rsvps);
-	view_row_int(r, h->joined);
-	view_row_int(r, mine);
-	view_row_int(r, h->swap_to == c->user.id);
-	view_row_str(r, h->swap_name);
-	view_row_int(r, h->starts_at <= c->now);
-	view_row_int(r, h->logged);
-	view_row_int(r, h->attended);
-	view_row_str(r, h->label);
-	view_list_add(a->l, r);
-	/* The lead's forms need names: other leads (swap) before it begins,
-	 * who joined (log) after; one flat list keyed by the session id. */
-	if (mine && !h->logged) {
-		a->sid = h->id;
-		if (h->starts_at > c->now)
-			rotation_leads_each(c->db, h->rotation_id, c->user.id, other_line, a);
-		else
-			help_rsvps_each(c->db, h->id, other_line, a);
-	}
+	if (a->n == HELP_MAX)
+		return;
+	struct help_line *l = &a->rows[a->n++];
+	l->id = h->id;
+	l->rotation_id = h->rotation_id;
+	l->starts_at = h->starts_at;
+	l->rsvps = h->rsvps;
+	l->joined = h->joined;
+	l->mine = h->lead_id == a->c->user.id;
+	l->offered_me = h->swap_to == a->c->user.id;
+	l->logged = h->logged;
+	l->attended = h->attended;
+	snprintf(l->rotation, sizeof(l->rotation), "%s", h->rotation);
+	snprintf(l->label, sizeof(l->label), "%s", h->label);
+	snprintf(l->lead, sizeof(l->lead), "%s", h->lead_name);
+	snprintf(l->swap, sizeof(l->swap), "%s", h->swap_name);
 }
 
+/* Each row: id, when, rotation, lead, rsvps, joined, I lead, offered to
+ * me, offered to (name), begun, logged, attended, label. The lead's forms
+ * need names: other leads (swap) before it begins, who joined (log)
+ * after; one flat list "people" keyed by the session id. */
 static void show(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
-	struct list_arg a = {c, view_list_new(), view_list_new(), 0, "UTC"};
-	profile_timezone(c->db, c->user.id, a.tz, sizeof(a.tz));
+	static struct list_arg a;
+	a.c = c;
+	a.n = 0;
+	a.people = view_list_new();
+	char tz[64];
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	enum db_rc rc = help_upcoming(c->db, c->user.id, c->now, help_line, &a);
-	view_list_set(v, "sessions", a.l);
+	static char when[HELP_MAX][WEEK_WHEN_MAX];
+	int64_t at[HELP_MAX];
+	for (int i = 0; i < a.n; i++)
+		at[i] = a.rows[i].starts_at;
+	week_format_many(at, a.n, tz, when);
+	struct vlist *l = view_list_new();
+	for (int i = 0; rc == DB_OK && i < a.n; i++) {
+		const struct help_line *h = &a.rows[i];
+		struct vrow *r = view_row_new();
+		view_row_int(r, h->id);
+		view_row_str(r, when[i]);
+		view_row_str(r, h->rotation);
+		view_row_str(r, h->lead);
+		view_row_int(r, h->rsvps);
+		view_row_int(r, h->joined);
+		view_row_int(r, h->mine);
+		view_row_int(r, h->offered_me);
+		view_row_str(r, h->swap);
+		view_row_int(r, h->starts_at <= c->now);
+		view_row_int(r, h->logged);
+		view_row_int(r, h->attended);
+		view_row_str(r, h->label);
+		view_list_add(l, r);
+		if (h->mine && !h->logged) {
+			a.sid = h->id;
+			rc = h->starts_at > c->now
+				     ? rotation_leads_each(c->db, h->rotation_id, c->user.id, other_line, &a)
+				     : help_rsvps_each(c->db, h->id, other_line, &a);
+		}
+	}
+	view_list_set(v, "sessions", l);
 	view_list_set(v, "people", a.people);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
-	view_str(v, "my_tz", a.tz);
+	view_str(v, "my_tz", tz);
 	ctx_field_limits(c, log_fields, FIELDS(log_fields));
 	ctx_render(c, 200, "help_sessions", "Help sessions");
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/week.h"
 #include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
@@ -38,9 +39,17 @@ static const struct field_spec att_fields[] = {
 
 static const char no_such[] = "There are no office hours at this address.";
 
+/* A page of occurrences, copied from the store's rows so that their times
+ * are formatted together (week_format_many) before the rows are made. */
+struct oh_line {
+	int64_t id, starts_at;
+	int duration_min, free, mine, own, link;
+	char topic[OH_TOPIC_MAX * 4 + 1], place[OH_WHERE_MAX * 4 + 1], host[400];
+};
+
 struct list_arg {
-	struct vlist *l;
-	const char *tz;
+	struct oh_line rows[OH_PAGE];
+	int n;
 	int64_t me;
 	struct keyset last;
 };
@@ -53,21 +62,46 @@ static int is_link(const char *place)
 static void oh_line(void *arg, const struct oh_row *o)
 {
 	struct list_arg *a = arg;
-	char when[128];
-	when_format(o->starts_at, a->tz, when, sizeof(when));
-	struct vrow *r = view_row_new();
-	view_row_int(r, o->id);
-	view_row_str(r, when);
-	view_row_str(r, o->topic);
-	view_row_str(r, o->host_name);
-	view_row_int(r, o->duration_min);
-	view_row_int(r, o->seats - o->booked);
-	view_row_int(r, o->mine);
-	view_row_int(r, o->host_id == a->me);
-	view_row_str(r, o->place);
-	view_row_int(r, is_link(o->place));
-	view_list_add(a->l, r);
+	if (a->n == OH_PAGE)
+		return;
+	struct oh_line *l = &a->rows[a->n++];
+	l->id = o->id;
+	l->starts_at = o->starts_at;
+	l->duration_min = o->duration_min;
+	l->free = o->seats - o->booked;
+	l->mine = o->mine;
+	l->own = o->host_id == a->me;
+	l->link = is_link(o->place);
+	snprintf(l->topic, sizeof(l->topic), "%s", o->topic);
+	snprintf(l->place, sizeof(l->place), "%s", o->place);
+	snprintf(l->host, sizeof(l->host), "%s", o->host_name);
 	a->last = (struct keyset){o->starts_at, o->id};
+}
+
+static struct vlist *oh_lines(const struct list_arg *a, const char *tz)
+{
+	static char when[OH_PAGE][WEEK_WHEN_MAX];
+	int64_t at[OH_PAGE];
+	for (int i = 0; i < a->n; i++)
+		at[i] = a->rows[i].starts_at;
+	week_format_many(at, a->n, tz, when);
+	struct vlist *l = view_list_new();
+	for (int i = 0; i < a->n; i++) {
+		const struct oh_line *o = &a->rows[i];
+		struct vrow *r = view_row_new();
+		view_row_int(r, o->id);
+		view_row_str(r, when[i]);
+		view_row_str(r, o->topic);
+		view_row_str(r, o->host);
+		view_row_int(r, o->duration_min);
+		view_row_int(r, o->free);
+		view_row_int(r, o->mine);
+		view_row_int(r, o->own);
+		view_row_str(r, o->place);
+		view_row_int(r, o->link);
+		view_list_add(l, r);
+	}
+	return l;
 }
 
 static void show(struct ctx *c, int status, const struct fields *f, const struct keyset *after)
@@ -92,10 +126,13 @@ static void show(struct ctx *c, int status, const struct fields *f, const struct
 		view_list_add(days, r);
 	}
 	view_list_set(v, "weekdays", days);
-	struct list_arg a = {view_list_new(), tz, c->user.id, {0, 0}};
+	static struct list_arg a;
+	a.n = 0;
+	a.me = c->user.id;
+	a.last = (struct keyset){0, 0};
 	int more = 0;
 	enum db_rc rc = oh_upcoming(c->db, c->user.id, c->now, after, oh_line, &a, &more);
-	view_list_set(v, "occurrences", a.l);
+	view_list_set(v, "occurrences", oh_lines(&a, tz));
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;

@@ -108,14 +108,16 @@ enum db_rc oh_upcoming(struct db *db, int64_t viewer, int64_t now, const struct 
 		    "EXISTS (SELECT 1 FROM oh_bookings b WHERE b.occurrence_id = o.id AND b.user_id = :me), "
 		    "s.topic, s.place, u.display_name, o.status FROM oh_occurrences o "
 		    "JOIN office_hours s ON s.id = o.series_id JOIN users u ON u.id = o.host_id "
-		    "WHERE o.status = 'open' AND o.starts_at >= :now AND (o.starts_at, o.id) > (:at, :id) "
+		    "WHERE o.status = 'open' AND (o.starts_at, o.id) > (:at, :id) "
 		    "ORDER BY o.starts_at, o.id LIMIT :n");
 	if (!st)
 		return DB_ERR;
+	/* One range of the index from the later of the key and now: past
+	 * occurrences stay in oh_occurrences_open and are never read. */
+	int from_now = !after || after->at < now;
 	db_bind_int(st, ":me", viewer);
-	db_bind_int(st, ":now", now);
-	db_bind_int(st, ":at", after ? after->at : 0);
-	db_bind_int(st, ":id", after ? after->id : 0);
+	db_bind_int(st, ":at", from_now ? now - 1 : after->at);
+	db_bind_int(st, ":id", from_now ? INT64_MAX : after->id);
 	db_bind_int(st, ":n", OH_PAGE + 1);
 	int rc, n = 0;
 	*more = 0;

@@ -470,12 +470,14 @@ static int leads_of_week(struct db *db, int64_t rid, const char *monday, int64_t
 			 unsigned char *busy)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT l.user_id, (SELECT count(*) FROM help_sessions h WHERE h.rotation_id = :r AND "
-		    "h.lead_id = l.user_id), EXISTS (SELECT 1 FROM help_sessions h WHERE h.rotation_id = :r AND "
-		    "h.lead_id = l.user_id AND h.held_on BETWEEN :mon AND date(:mon, '+6 days')) OR EXISTS "
-		    "(SELECT 1 FROM rotation_away a WHERE a.rotation_id = :r AND a.user_id = l.user_id AND "
-		    "a.week = :mon) OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.user_id AND u.active = 1) "
-		    "FROM rotation_leads l WHERE l.rotation_id = :r ORDER BY l.pos LIMIT :max");
+		db,
+		"SELECT l.user_id, (SELECT count(*) FROM help_sessions h WHERE h.rotation_id = :r AND "
+		"h.lead_id = l.user_id), EXISTS (SELECT 1 FROM help_sessions h WHERE h.rotation_id = :r AND "
+		"h.lead_id = l.user_id AND h.held_on BETWEEN :mon AND date(:mon, '+6 days')) OR EXISTS "
+		"(SELECT 1 FROM rotation_away a WHERE a.rotation_id = :r AND a.user_id = l.user_id AND "
+		"a.week = :mon) OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.user_id AND u.active = "
+		"1) "
+		"FROM rotation_leads l WHERE l.rotation_id = :r ORDER BY l.pos LIMIT :max");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":r", rid);
@@ -492,14 +494,15 @@ static int leads_of_week(struct db *db, int64_t rid, const char *monday, int64_t
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
 }
 
-enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now, int *moved,
-			  int *dropped, enum db_rc *dbrc)
+enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now,
+			  int *moved, int *dropped, enum db_rc *dbrc)
 {
 	*moved = *dropped = 0;
 	if (db_begin_to(db, dbrc) != 0)
 		return ROT_STORE;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT EXISTS (SELECT 1 FROM rotations WHERE id = :r), EXISTS (SELECT 1 "
-				       "FROM rotation_leads WHERE rotation_id = :r AND user_id = :l)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT EXISTS (SELECT 1 FROM rotations WHERE id = :r), EXISTS (SELECT 1 "
+			    "FROM rotation_leads WHERE rotation_id = :r AND user_id = :l)");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":r", rid);
@@ -512,7 +515,8 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
 		return fail(db, db_rc_from(rc), dbrc);
 	if (!found || !is_lead)
 		return refuse(db, found ? ROT_BAD_LEAD : ROT_NOTFOUND);
-	st = DB_STMT(db, "INSERT OR IGNORE INTO rotation_away(rotation_id, user_id, week) VALUES (:r, :l, :mon)");
+	st = DB_STMT(db,
+		     "INSERT OR IGNORE INTO rotation_away(rotation_id, user_id, week) VALUES (:r, :l, :mon)");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":r", rid);
@@ -524,9 +528,10 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
 			return fail(db, w, dbrc);
 		/* One of their sessions that week at a time: each move changes
 		 * who is free for the next. */
-		st = DB_STMT(db, "SELECT id, held_on FROM help_sessions WHERE rotation_id = :r AND lead_id = :l "
-				 "AND logged_at IS NULL AND starts_at > :now AND held_on BETWEEN :mon AND "
-				 "date(:mon, '+6 days') ORDER BY held_on LIMIT 1");
+		st = DB_STMT(db,
+			     "SELECT id, held_on FROM help_sessions WHERE rotation_id = :r AND lead_id = :l "
+			     "AND logged_at IS NULL AND starts_at > :now AND held_on BETWEEN :mon AND "
+			     "date(:mon, '+6 days') ORDER BY held_on LIMIT 1");
 		if (!st)
 			return fail(db, DB_ERR, dbrc);
 		db_bind_int(st, ":r", rid);
@@ -551,7 +556,8 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
 			return fail(db, DB_ERR, dbrc);
 		int pick = rotation_fill(n, load, busy);
 		if (pick >= 0) {
-			st = DB_STMT(db, "UPDATE help_sessions SET lead_id = :to, swap_to = NULL WHERE id = :s");
+			st = DB_STMT(db,
+				     "UPDATE help_sessions SET lead_id = :to, swap_to = NULL WHERE id = :s");
 			if (!st)
 				return fail(db, DB_ERR, dbrc);
 			db_bind_int(st, ":to", ids[pick]);

@@ -93,8 +93,8 @@ enum db_rc help_rsvps_each(struct db *db, int64_t sid, void (*fn)(void *arg, int
  * with nobody free, is dropped and its day added to the rotation's
  * uncovered days. *moved and *dropped count them. ROT_NOTFOUND (no such
  * rotation), ROT_BAD_LEAD (not one of its leads). */
-enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now, int *moved,
-			  int *dropped, enum db_rc *dbrc);
+enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now,
+			  int *moved, int *dropped, enum db_rc *dbrc);
 
 /* Own transaction each. */
 enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc);
