@@ -127,6 +127,17 @@ CREATE TRIGGER oh_bookings_delete AFTER DELETE ON oh_bookings BEGIN
     AND week = (SELECT date(held_on, '-6 days', 'weekday 1') FROM oh_occurrences WHERE id = OLD.occurrence_id)
     AND user_id IN (OLD.user_id, (SELECT host_id FROM oh_occurrences WHERE id = OLD.occurrence_id));
 END;
+-- An occurrence removed (its host's account deleted) takes its visits
+-- with it: counted off here, while the occurrence is still there to say
+-- its week and host; its bookings' own trigger then finds no occurrence
+-- and counts nothing twice.
+CREATE TRIGGER oh_occurrences_delete BEFORE DELETE ON oh_occurrences BEGIN
+  UPDATE activity_weeks SET n = n - (SELECT count(*) FROM oh_bookings b WHERE b.occurrence_id = OLD.id
+      AND b.attended = 1 AND (b.user_id = activity_weeks.user_id OR OLD.host_id = activity_weeks.user_id))
+    WHERE kind = 'office_hours' AND week = date(OLD.held_on, '-6 days', 'weekday 1')
+    AND user_id IN (SELECT user_id FROM oh_bookings WHERE occurrence_id = OLD.id AND attended = 1
+                    UNION SELECT OLD.host_id);
+END;
 -- A visit marked (or unmarked) counts once for the visitor and once for
 -- the host.
 CREATE TRIGGER oh_bookings_attended AFTER UPDATE OF attended ON oh_bookings
@@ -200,6 +211,18 @@ CREATE TRIGGER help_sessions_logged AFTER UPDATE OF logged_at ON help_sessions
   INSERT INTO activity_weeks(user_id, kind, week, n)
     VALUES (NEW.lead_id, 'help_led', date(NEW.held_on, '-6 days', 'weekday 1'), 1)
     ON CONFLICT(user_id, kind, week) DO UPDATE SET n = n + 1;
+END;
+-- A help session removed takes its figures with it (as for occurrences).
+CREATE TRIGGER help_sessions_delete BEFORE DELETE ON help_sessions BEGIN
+  UPDATE activity_weeks SET n = n - 1 WHERE OLD.logged_at IS NOT NULL AND kind = 'help_led'
+    AND user_id = OLD.lead_id AND week = date(OLD.held_on, '-6 days', 'weekday 1');
+  UPDATE activity_weeks SET n = n - 1 WHERE kind = 'help_attended'
+    AND week = date(OLD.held_on, '-6 days', 'weekday 1')
+    AND user_id IN (SELECT user_id FROM help_attendance WHERE session_id = OLD.id);
+END;
+CREATE TRIGGER help_attendance_delete AFTER DELETE ON help_attendance BEGIN
+  UPDATE activity_weeks SET n = n - 1 WHERE kind = 'help_attended' AND user_id = OLD.user_id
+    AND week = (SELECT date(held_on, '-6 days', 'weekday 1') FROM help_sessions WHERE id = OLD.session_id);
 END;
 CREATE TRIGGER help_attendance_insert AFTER INSERT ON help_attendance BEGIN
   INSERT INTO activity_weeks(user_id, kind, week, n)
