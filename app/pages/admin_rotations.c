@@ -325,7 +325,13 @@ void page_admin_rotation(struct ctx *c)
 	view_list_set(p.v, "leads", leads);
 	view_int(p.v, "planned", p.planned);
 	view_int(p.v, "held", p.held);
-	view_int(p.v, "attended", p.attended);
+	/* People counted: below k (as survey figures) it is not shown. */
+	char att[64];
+	if (p.attended > 0 && p.attended < c->cfg->survey_k)
+		snprintf(att, sizeof(att), "hidden (fewer than %d)", c->cfg->survey_k);
+	else
+		snprintf(att, sizeof(att), "%lld", (long long)p.attended);
+	view_str(p.v, "attended", att);
 	ctx_render(c, 200, "admin_rotation", "Help-session rotation");
 }
 
