@@ -46,18 +46,28 @@ void home_pairing(struct ctx *c, struct view *v)
 	int counts[HOME_PAIRING_WEEKS];
 	activity_weeks_read(c->db, c->user.id, "pairing", first, HOME_PAIRING_WEEKS, counts);
 	int goal = activity_pairing_goal(c->db, c->user.id);
-	view_int(v, "pair_week", counts[HOME_PAIRING_WEEKS - 1]);
-	view_int(v, "pair_goal", goal);
-	struct vlist *weeks = view_list_new();
-	for (int i = HOME_PAIRING_WEEKS - 1; i >= 0; i--) {
+	int week = counts[HOME_PAIRING_WEEKS - 1];
+	char text[64];
+	if (goal > 0)
+		snprintf(text, sizeof(text), "%d of %d %s", week, goal, goal == 1 ? "pairing" : "pairings");
+	else
+		snprintf(text, sizeof(text), "%d %s", week, week == 1 ? "pairing" : "pairings");
+	view_str(v, "pair_text", text);
+	/* The text equivalent, newest week first, each row from a flat
+	 * partial (no {for}: README "Rows rendered flat"); escaped values. */
+	struct buf rows = {0};
+	struct view *rv = view_new();
+	for (int i = HOME_PAIRING_WEEKS - 1; rv && i >= 0; i--) {
 		char day[16];
 		week_ymd(first + 7 * i, day, sizeof(day));
-		struct vrow *r = view_row_new();
-		view_row_str(r, day);
-		view_row_int(r, counts[i]);
-		view_list_add(weeks, r);
+		view_str(rv, "week", day);
+		view_int(rv, "n", counts[i]);
+		if (view_render(rv, "_home_pairing_week", &rows) != 0)
+			break;
 	}
-	view_list_set(v, "pair_weeks", weeks);
+	view_free(rv);
+	view_trusted_html(v, "pair_week_rows", buf_str(&rows));
+	buf_free(&rows);
 	struct buf svg = {0};
 	home_pairing_svg(counts, HOME_PAIRING_WEEKS, goal, &svg);
 	view_trusted_html(v, "pair_chart", buf_str(&svg));

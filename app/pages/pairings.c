@@ -40,69 +40,83 @@ static const char *status_label(const char *s)
 	return "Waiting for the partner";
 }
 
-/* The people the form offers: whom the link names, then suggestions, then
- * the partners of the pairings shown (each once). */
-struct picker {
-	struct vlist *l;
-	int64_t ids[64];
-	int n;
+/* The page's three lists are rendered row by row from flat partials (one
+ * per state, plain names, no {if}) into HTML of escaped values only:
+ * CTPL copies a row at every {r[i]} of a {for} and a value at every
+ * comparison (README "Rows rendered flat"). */
+struct lists {
+	struct view *v; /* one environment for every row */
+	struct buf options, suggestions, rows;
+	int64_t ids[64]; /* the people offered, each once */
+	int n, failed;
 	int64_t chosen;
 };
 
-static void pick_add(struct picker *p, int64_t id, const char *name)
+static void render(struct lists *l, const char *name, struct buf *out)
 {
-	for (int i = 0; i < p->n; i++)
-		if (p->ids[i] == id)
-			return;
-	if (p->n == (int)(sizeof(p->ids) / sizeof(p->ids[0])))
-		return;
-	p->ids[p->n++] = id;
-	struct vrow *r = view_row_new();
-	view_row_int(r, id);
-	view_row_str(r, name);
-	view_row_int(r, id == p->chosen);
-	view_list_add(p->l, r);
+	if (view_render(l->v, name, out) != 0)
+		l->failed = 1;
 }
 
-struct list_arg {
-	struct vlist *rows;
-	struct picker *pick;
-	int64_t uid;
-};
+/* Offer a person in the form: whom the link names, then suggestions,
+ * then the partners of the pairings shown. */
+static void pick_add(struct lists *l, int64_t id, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->ids[i] == id)
+			return;
+	if (l->n == (int)(sizeof(l->ids) / sizeof(l->ids[0])))
+		return;
+	l->ids[l->n++] = id;
+	view_int(l->v, "id", id);
+	view_str(l->v, "name", name);
+	render(l, id == l->chosen ? "_pairing_option_selected" : "_pairing_option", &l->options);
+}
 
 static void list_row(void *arg, const struct pairing_row *r)
 {
-	struct list_arg *a = arg;
-	struct vrow *v = view_row_new();
-	view_row_int(v, r->id);
-	view_row_str(v, r->held_on);
-	view_row_str(v, r->other_name);
-	view_row_str(v, r->topic);
-	view_row_int(v, r->duration_min);
-	view_row_str(v, r->status);
-	view_row_str(v, status_label(r->status));
-	view_row_int(v, !r->i_author && strcmp(r->status, "logged") == 0); /* I may confirm */
-	view_row_str(v, r->link);
-	view_row_str(v, r->i_author ? "you logged it" : "logged by them");
-	view_list_add(a->rows, v);
-	if (strcmp(r->status, "removed") != 0)
-		pick_add(a->pick, r->other_id, r->other_name);
+	struct lists *l = arg;
+	struct view *v = l->v;
+	int removed = strcmp(r->status, "removed") == 0;
+	int confirm = !r->i_author && strcmp(r->status, "logged") == 0;
+	view_int(v, "id", r->id);
+	view_str(v, "held_on", r->held_on);
+	view_str(v, "other", r->other_name);
+	view_str(v, "topic", r->topic);
+	view_int(v, "duration_min", r->duration_min);
+	view_str(v, "who", r->i_author ? "you logged it" : "logged by them");
+	view_str(v, "status_label", status_label(r->status));
+	view_str(v, "badge",
+		 strcmp(r->status, "confirmed") == 0 ? "badge ok"
+		 : removed			     ? "badge"
+						     : "badge warn");
+	render(l,
+	       removed	 ? "_pairing_row_removed"
+	       : confirm ? "_pairing_row_confirm"
+			 : "_pairing_row_open",
+	       &l->rows);
+	if (!removed)
+		pick_add(l, r->other_id, r->other_name);
 }
-
-struct sugg_arg {
-	struct vlist *l;
-	struct picker *pick;
-};
 
 static void sugg_row(void *arg, const struct pairing_suggestion *s)
 {
-	struct sugg_arg *a = arg;
-	struct vrow *r = view_row_new();
-	view_row_int(r, s->id);
-	view_row_str(r, s->name);
-	view_row_int(r, s->overlap);
-	view_list_add(a->l, r);
-	pick_add(a->pick, s->id, s->name);
+	struct lists *l = arg;
+	char common[48];
+	snprintf(common, sizeof(common), "%d %s in common", s->overlap, s->overlap == 1 ? "topic" : "topics");
+	view_int(l->v, "id", s->id);
+	view_str(l->v, "name", s->name);
+	view_str(l->v, "common", common);
+	render(l, "_pairing_suggestion", &l->suggestions);
+	pick_add(l, s->id, s->name);
+}
+
+static void lists_free(struct lists *l)
+{
+	view_free(l->v);
+	buf_free(&l->options);
+	buf_free(&l->suggestions);
+	buf_free(&l->rows);
 }
 
 /* The whole page: the form (f NULL: empty, today's date), my pairings from
@@ -122,26 +136,38 @@ static void show(struct ctx *c, int status, const struct fields *f, const struct
 		view_str(v, "held_on", day);
 		view_str(v, "duration_min", "60");
 	}
-	struct picker pick = {view_list_new(), {0}, 0, f ? f->v[PF_PARTNER].i : with};
-	if (pick.chosen) {
-		char name[400];
-		if (pairing_member_name(c->db, pick.chosen, name, sizeof(name)) == DB_OK &&
-		    pick.chosen != c->user.id)
-			pick_add(&pick, pick.chosen, name);
-	}
-	struct sugg_arg sa = {view_list_new(), &pick};
-	enum db_rc rc = pairing_suggest(c->db, c->user.id, today, 10, sugg_row, &sa);
-	view_list_set(v, "suggestions", sa.l);
-	struct list_arg la = {view_list_new(), &pick, c->user.id};
-	struct pairing_key next;
-	if (rc == DB_OK)
-		rc = pairing_list(c->db, c->user.id, key, list_row, &la, &next);
-	view_list_set(v, "pairings", la.rows);
-	view_list_set(v, "partners", pick.l);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
+	static struct lists l;
+	memset(&l, 0, sizeof(l));
+	l.v = view_new();
+	l.chosen = f ? f->v[PF_PARTNER].i : with;
+	if (!l.v) {
+		ctx_error(c, 500, "Tandem ran out of memory for this page. Try again.");
 		return;
 	}
+	view_csrf(l.v, c->csrf);
+	if (l.chosen) {
+		char name[400];
+		if (pairing_member_name(c->db, l.chosen, name, sizeof(name)) == DB_OK &&
+		    l.chosen != c->user.id)
+			pick_add(&l, l.chosen, name);
+	}
+	enum db_rc rc = pairing_suggest(c->db, c->user.id, today, 10, sugg_row, &l);
+	struct pairing_key next = {"", 0};
+	if (rc == DB_OK)
+		rc = pairing_list(c->db, c->user.id, key, list_row, &l, &next);
+	if (rc != DB_OK || l.failed || l.options.oom || l.suggestions.oom || l.rows.oom) {
+		lists_free(&l);
+		if (rc != DB_OK)
+			ctx_store_error(c, rc);
+		else
+			ctx_error(c, 500, "This list could not be shown. The error was logged.");
+		return;
+	}
+	/* Rendered above from escaped values only, hence trusted. */
+	view_trusted_html(v, "partner_options", buf_str(&l.options));
+	view_trusted_html(v, "suggestion_rows", buf_str(&l.suggestions));
+	view_trusted_html(v, "pairing_rows", buf_str(&l.rows));
+	lists_free(&l);
 	view_int(v, "more", next.id != 0);
 	view_str(v, "next_on", next.held_on);
 	view_int(v, "next_id", next.id);
