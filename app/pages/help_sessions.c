@@ -30,20 +30,20 @@ struct help_line {
 struct list_arg {
 	struct ctx *c;
 	struct help_line rows[HELP_MAX];
-	int n;
-	struct vlist *people;
-	int64_t sid;
+	int n, failed;
+	struct view *pv;    /* one environment for every name */
+	struct buf people;  /* the names of one lead's form, rendered */
+	const char *person; /* "_help_option" or "_help_attendee" */
 };
 
-/* One name for a lead's form: (session id, user id, name). */
+/* One name for a lead's form: another lead (swap) or who joined (log). */
 static void other_line(void *arg, int64_t uid, const char *name)
 {
 	struct list_arg *a = arg;
-	struct vrow *r = view_row_new();
-	view_row_int(r, a->sid);
-	view_row_int(r, uid);
-	view_row_str(r, name);
-	view_list_add(a->people, r);
+	view_int(a->pv, "uid", uid);
+	view_str(a->pv, "name", name);
+	if (view_render(a->pv, a->person, &a->people) != 0)
+		a->failed = 1;
 }
 
 static void help_line(void *arg, const struct help_row *h)
@@ -67,59 +67,86 @@ static void help_line(void *arg, const struct help_row *h)
 	snprintf(l->swap, sizeof(l->swap), "%s", h->swap_name);
 }
 
-/* Each row: id, when, rotation, lead, rsvps, joined, I lead, offered to
- * me, offered to (name), begun, logged, attended, label. The lead's forms
- * need names: other leads (swap) before it begins, who joined (log)
- * after; one flat list "people" keyed by the session id. */
+/* Each session is rendered from the flat partial of its state (plain
+ * names, no {if}; README "Rows rendered flat"), a lead's form with its
+ * names rendered first: HTML of escaped values only. 0, or a store error
+ * (DB_ERR also when a row does not render). */
+static enum db_rc help_rows_html(struct ctx *c, struct list_arg *a, const char *tz, struct buf *html)
+{
+	static char when[HELP_MAX][WEEK_WHEN_MAX];
+	int64_t at[HELP_MAX];
+	for (int i = 0; i < a->n; i++)
+		at[i] = a->rows[i].starts_at;
+	week_format_many(at, a->n, tz, when);
+	struct view *v = view_new();
+	a->pv = view_new();
+	enum db_rc rc = v && a->pv ? DB_OK : DB_ERR;
+	if (v)
+		view_csrf(v, c->csrf);
+	ctx_field_limits(c, log_fields, FIELDS(log_fields));
+	view_int(v, "labels_max", log_fields[1].max);
+	for (int i = 0; rc == DB_OK && i < a->n; i++) {
+		const struct help_line *h = &a->rows[i];
+		int begun = h->starts_at <= c->now;
+		char status[96], note[500] = "";
+		if (h->logged)
+			snprintf(status, sizeof(status), "%d joined, held: %d attended", h->rsvps,
+				 h->attended);
+		else
+			snprintf(status, sizeof(status), "%d joined", h->rsvps);
+		view_int(v, "id", h->id);
+		view_str(v, "when", when[i]);
+		view_str(v, "rotation", h->rotation);
+		view_str(v, "lead", h->lead);
+		view_str(v, "status", status);
+		view_str(v, "label", h->label);
+		const char *row = h->logged	  ? "_help_row_plain"
+				  : h->offered_me ? "_help_row_offered"
+				  : h->mine	  ? (begun ? "_help_row_log" : "_help_row_swap")
+				  : h->joined	  ? "_help_row_joined"
+						  : "_help_row_join";
+		if (h->mine && !h->logged) {
+			buf_reset(&a->people);
+			a->person = begun ? "_help_attendee" : "_help_option";
+			rc = begun ? help_rsvps_each(c->db, h->id, other_line, a)
+				   : rotation_leads_each(c->db, h->rotation_id, c->user.id, other_line, a);
+			if (*h->swap)
+				snprintf(note, sizeof(note), "Offered to %s; waiting for their answer.",
+					 h->swap);
+			view_str(v, "offered_note", note);
+			/* Rendered from escaped values only, hence trusted. */
+			view_trusted_html(v, begun ? "attendees" : "options", buf_str(&a->people));
+		}
+		if (rc == DB_OK && (a->failed || view_render(v, row, html) != 0))
+			rc = DB_ERR;
+	}
+	view_free(v);
+	view_free(a->pv);
+	buf_free(&a->people);
+	return rc == DB_OK && html->oom ? DB_ERR : rc;
+}
+
 static void show(struct ctx *c)
 {
 	struct view *v = ctx_view(c);
 	static struct list_arg a;
+	memset(&a, 0, sizeof(a));
 	a.c = c;
-	a.n = 0;
-	a.people = view_list_new();
 	char tz[64];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	struct buf html = {0};
 	enum db_rc rc = help_upcoming(c->db, c->user.id, c->now, help_line, &a);
-	static char when[HELP_MAX][WEEK_WHEN_MAX];
-	int64_t at[HELP_MAX];
-	for (int i = 0; i < a.n; i++)
-		at[i] = a.rows[i].starts_at;
-	week_format_many(at, a.n, tz, when);
-	struct vlist *l = view_list_new();
-	for (int i = 0; rc == DB_OK && i < a.n; i++) {
-		const struct help_line *h = &a.rows[i];
-		struct vrow *r = view_row_new();
-		view_row_int(r, h->id);
-		view_row_str(r, when[i]);
-		view_row_str(r, h->rotation);
-		view_row_str(r, h->lead);
-		view_row_int(r, h->rsvps);
-		view_row_int(r, h->joined);
-		view_row_int(r, h->mine);
-		view_row_int(r, h->offered_me);
-		view_row_str(r, h->swap);
-		view_row_int(r, h->starts_at <= c->now);
-		view_row_int(r, h->logged);
-		view_row_int(r, h->attended);
-		view_row_str(r, h->label);
-		view_list_add(l, r);
-		if (h->mine && !h->logged) {
-			a.sid = h->id;
-			rc = h->starts_at > c->now
-				     ? rotation_leads_each(c->db, h->rotation_id, c->user.id, other_line, &a)
-				     : help_rsvps_each(c->db, h->id, other_line, &a);
-		}
-	}
-	view_list_set(v, "sessions", l);
-	view_list_set(v, "people", a.people);
+	if (rc == DB_OK)
+		rc = help_rows_html(c, &a, tz, &html);
 	if (rc != DB_OK) {
+		buf_free(&html);
 		ctx_store_error(c, rc);
 		return;
 	}
 	view_str(v, "my_tz", tz);
-	ctx_field_limits(c, log_fields, FIELDS(log_fields));
-	ctx_render(c, 200, "help_sessions", "Help sessions");
+	/* Rows rendered above from escaped values only, hence trusted. */
+	ctx_render_slot(c, 200, "help_sessions", "Help sessions", buf_str(&html));
+	buf_free(&html);
 }
 
 void page_help_sessions(struct ctx *c)
