@@ -81,10 +81,10 @@ static enum db_rc help_rows_html(struct ctx *c, struct list_arg *a, const char *
 	struct view *v = view_new();
 	a->pv = view_new();
 	enum db_rc rc = v && a->pv ? DB_OK : DB_ERR;
-	if (v)
+	if (v) {
 		view_csrf(v, c->csrf);
-	ctx_field_limits(c, log_fields, FIELDS(log_fields));
-	view_int(v, "labels_max", log_fields[1].max);
+		view_int(v, "labels_max", log_fields[1].max);
+	}
 	for (int i = 0; rc == DB_OK && i < a->n; i++) {
 		const struct help_line *h = &a->rows[i];
 		int begun = h->starts_at <= c->now;
