@@ -44,6 +44,7 @@ trap cleanup EXIT
 
 # The seeded program for a size, from the cache or seeded now (timed).
 SEED_VERSION=$(cat "$ROOT"/sql/*.sql "$ROOT/app/store/seed.c" "$ROOT/app/store/seed_history.c" | sha256sum | cut -c1-12)
+SEED_VERSION=$(cat "$ROOT"/sql/*.sql "$ROOT"/app/store/seed*.c | sha256sum | cut -c1-12)
 seeded_db() { # members -> path of the cached database
   local members=$1 mentors=$(($1 / 5)) db="$OUT/seed-$SEED_VERSION-$1.db"
   if [ ! -f "$db" ]; then
@@ -100,6 +101,10 @@ COMMIT;
 SQL
   export BENCH_RING BENCH_RING_MEMBERS=$ids
 }
+# issue 17: the dashboard of a senior with 200 pairings (role "senior":
+# the people of $BENCH_SENIORS, store/seed_pairing.c), and the coming
+# office hours with 2,000 published occurrences.
+PAGES+=("dashboard, 200 pairings|/|senior" "/office-hours (2,000)|/office-hours|member")
 # A survey's results (closed, 100,000 answers) take seconds and would keep
 # both workers busy long after wrk stops: timed once with curl below.
 declare -A RPS P50 P99 BAD RATIO SEED_TIME DBSIZE RSS
@@ -199,6 +204,10 @@ for size in $SIZES; do
   add_survey_answers
   TANDEM_DATA="$DATA" "$ROOT/build/tandem" seed-demo --bench-sessions "$PEOPLE" --tokens "$DATA/tokens.txt" >/dev/null
   seat_ring_members # issue 18
+  # issue 17: who has 200 pairings (seed_pairing.c), for pages.lua's "senior".
+  sqlite3 "$DATA/tandem.db" "SELECT user_id FROM activity_weeks WHERE kind = 'pairing' GROUP BY user_id
+    HAVING sum(n) >= 200" > "$DATA/seniors.txt"
+  export BENCH_SENIORS="$DATA/seniors.txt"
   DBSIZE[$size]=$(( $(stat -c %s "$DATA/tandem.db") / 1024 / 1024 ))
   SEED_TIME[$size]="$(cat "$OUT/seed-$SEED_VERSION-$size.time" 2>/dev/null || echo "?") s (when it was seeded)"
   start_servers

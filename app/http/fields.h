@@ -8,7 +8,7 @@
 
 /* A survey's form has a field per question: SURVEY_MAX_QUESTIONS fits. */
 #define FIELDS_MAX 48
-#define FIELDS_MAX_REPEAT 8
+#define FIELDS_MAX_REPEAT 24 /* an office hour's 20 seats marked attended */
 
 enum field_type {
 	FT_LINE,     /* one line of text: trimmed, no CR/LF; min/max in characters */

@@ -7,6 +7,7 @@
 #include "pages/ctx.h"
 #include "pages/coffee.h"
 #include "pages/format.h"
+#include "pages/home_pairing.h"
 #include "pages/mentorships.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
@@ -199,5 +200,6 @@ void page_home(struct ctx *c)
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));
 	coffee_dashboard(c); /* issue 18 */
+	home_pairing(c, v); /* issue 17 */
 	ctx_render(c, 200, "home", "Your dashboard");
 }

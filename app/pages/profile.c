@@ -19,9 +19,10 @@ static const struct field_spec profile_fields[] = {
 	{"focus_areas", "Focus areas", FT_LINE, 0, 0, 600, NULL, 0},
 	{"capacity", "Capacity", FT_INT, 0, 0, 20, NULL, 0},
 	{"formats", "Formats", FT_CHOICE, 0, 0, 0, format_names, 1},
+	{"pairing_goal_per_week", "Pairings a week", FT_INT, 0, 0, 10, NULL, 0}, /* issue 17 */
 };
 #define NPROFILE FIELDS(profile_fields)
-enum { F_NAME, F_TEAM, F_TITLE, F_TZ, F_BIO, F_INTERESTS, F_MENTOR, F_FOCUS, F_CAP, F_FORMATS };
+enum { F_NAME, F_TEAM, F_TITLE, F_TZ, F_BIO, F_INTERESTS, F_MENTOR, F_FOCUS, F_CAP, F_FORMATS, F_PAIR_GOAL };
 
 static void topic_row(void *arg, const char *name)
 {
@@ -65,6 +66,8 @@ static void show(struct ctx *c, int status, const struct fields *f, const struct
 		char cap[16];
 		snprintf(cap, sizeof(cap), "%d", p->capacity);
 		view_str(v, "capacity", cap);
+		snprintf(cap, sizeof(cap), "%d", p->pairing_goal);
+		view_str(v, "pairing_goal_per_week", cap);
 	}
 	view_int(v, "mentor_checked", f ? f->v[F_MENTOR].i : p->is_mentor);
 	int n;
@@ -147,6 +150,7 @@ void page_profile(struct ctx *c)
 	snprintf(p.focus, sizeof(p.focus), "%s", f.v[F_FOCUS].s);
 	p.is_mentor = is_mentor;
 	p.capacity = is_mentor ? (int)f.v[F_CAP].i : 0;
+	p.pairing_goal = f.v[F_PAIR_GOAL].present && *f.v[F_PAIR_GOAL].s ? (int)f.v[F_PAIR_GOAL].i : 0;
 	for (size_t k = 0; is_mentor && k < f.v[F_FORMATS].nrep; k++)
 		p.formats |= format_bit(f.v[F_FORMATS].rep[k]);
 	enum db_rc rc = profile_update(c->db, c->user.id, f.v[F_NAME].s, &p, c->now);

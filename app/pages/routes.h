@@ -124,5 +124,28 @@ void page_coffee_save(struct ctx *c);
 void page_coffee_met(struct ctx *c);
 void page_admin_coffee(struct ctx *c);
 void page_admin_coffee_run(struct ctx *c);
+/* issue 17: pairing sessions, office hours, the help-session rotation */
+void page_pairings(struct ctx *c);
+void page_pairing_create(struct ctx *c);
+void page_pairing(struct ctx *c);
+void page_pairing_confirm(struct ctx *c);
+void page_pairing_remove(struct ctx *c);
+void page_office_hours(struct ctx *c);
+void page_office_hours_publish(struct ctx *c);
+void page_office_hour(struct ctx *c);
+void page_office_hour_book(struct ctx *c);
+void page_office_hour_cancel(struct ctx *c);
+void page_office_hour_close(struct ctx *c);
+void page_office_hour_attendance(struct ctx *c);
+void page_admin_rotations(struct ctx *c);
+void page_admin_rotation_create(struct ctx *c);
+void page_admin_rotation(struct ctx *c);
+void page_admin_rotation_away(struct ctx *c);
+void page_help_sessions(struct ctx *c);
+void page_help_join(struct ctx *c);
+void page_help_swap(struct ctx *c);
+void page_help_swap_accept(struct ctx *c);
+void page_help_swap_decline(struct ctx *c);
+void page_help_log(struct ctx *c);
 
 #endif

@@ -49,6 +49,9 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	[OB_COFFEE_MATCHED] = "coffee_match",
 	[OB_RING_MENTOR_INVITED] = "ring_mentor",
 	[OB_RING_SEATED] = "ring_seated",
+	/* issue 17 */
+	[OB_OH_CANCELLED] = "oh_cancelled",
+	[OB_SWAP_OFFERED] = "swap_offered",
 };
 
 /* Retries after the first attempt fails: about 1 min, 5 min, 30 min, 2 h,
@@ -71,6 +74,8 @@ static void row_link(const struct config *cfg, const struct outbox_row *r, const
 		snprintf(out, n, "%s/coffee", cfg->base_url);
 	else if (f->ring_id && !f->invitation_id)
 		snprintf(out, n, "%s/rings/%lld", cfg->base_url, (long long)f->ring_id);
+	else if (f->path[0]) /* issue 17 */
+		snprintf(out, n, "%s%s", cfg->base_url, f->path);
 	else if (f->invitation_id)
 		snprintf(out, n, "%s/surveys/%lld", cfg->base_url, (long long)f->invitation_id);
 	else if (f->session_id)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "security/acct_link.h"
+#include "store/outbox_pairing.h"
 #include "store/requests.h"
 #include "store/coffee.h"
 #include "store/rings.h"
@@ -33,6 +34,9 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_COFFEE_MATCHED:
 	case OB_RING_MENTOR_INVITED:
 	case OB_RING_SEATED: return NOTIFY_MENTORSHIP;
+	/* issue 17 */
+	case OB_OH_CANCELLED:
+	case OB_SWAP_OFFERED: return NOTIFY_SESSION_PLAN;
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -488,6 +492,9 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 	case OB_COFFEE_MATCHED: return coffee_outbox_facts(db, r, f);
 	case OB_RING_MENTOR_INVITED:
 	case OB_RING_SEATED: return ring_outbox_facts(db, r, f);
+	/* issue 17 */
+	case OB_OH_CANCELLED:
+	case OB_SWAP_OFFERED: return outbox_pairing_check(db, r, now, f);
 	}
 	return 0;
 }

@@ -41,6 +41,9 @@ enum outbox_event {
 	OB_COFFEE_MATCHED = 35,	     /* each of a pairing round's match; ref: coffee match */
 	OB_RING_MENTOR_INVITED = 36, /* the co-mentor asked; ref: ring */
 	OB_RING_SEATED = 37,	     /* the first in line got a freed seat; ref: ring */
+	/* issue 17: office hours and the help-session rotation (25-34). */
+	OB_OH_CANCELLED = 25, /* each person booked; ref: occurrence */
+	OB_SWAP_OFFERED = 26, /* the lead offered a session; ref: help session */
 	OB_EVENT_MAX = 37,
 };
 
@@ -122,6 +125,7 @@ struct outbox_facts {
 	char link_token[48];		    /* issue 16: the account link's token */
 	int64_t link_expires;		    /* issue 16: when that link stops working */
 	int64_t coffee_match_id, ring_id;   /* issue 18: for links (0 when none) */
+	char path[64];			    /* issue 17: the page to link, "/office-hours" */
 };
 
 /* A read. Whether row still needs sending as of now: 1 with *f filled, 0

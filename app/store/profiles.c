@@ -56,8 +56,9 @@ static enum db_rc topic_list(struct db *db, int64_t uid, const char *kind, char 
 enum db_rc profile_get(struct db *db, int64_t uid, struct profile *p)
 {
 	memset(p, 0, sizeof(*p));
-	sqlite3_stmt *st = DB_STMT(db, "SELECT team, job_title, timezone, bio, is_mentor, capacity, formats "
-				       "FROM profiles WHERE user_id = :u");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT team, job_title, timezone, bio, is_mentor, capacity, formats, pairing_goal "
+		    "FROM profiles WHERE user_id = :u");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -72,6 +73,7 @@ enum db_rc profile_get(struct db *db, int64_t uid, struct profile *p)
 	p->is_mentor = sqlite3_column_int(st, 4);
 	p->capacity = sqlite3_column_int(st, 5);
 	p->formats = (unsigned)sqlite3_column_int(st, 6);
+	p->pairing_goal = sqlite3_column_int(st, 7);
 	sqlite3_reset(st);
 	topic_list(db, uid, "interest", p->interests, sizeof(p->interests));
 	return topic_list(db, uid, "focus", p->focus, sizeof(p->focus));
@@ -197,7 +199,8 @@ enum db_rc profile_save(struct db *db, int64_t uid, const char *display_name, co
 {
 	sqlite3_stmt *st =
 		DB_STMT(db, "UPDATE profiles SET team = :team, job_title = :title, timezone = :tz, "
-			    "bio = :bio, is_mentor = :m, capacity = :cap, formats = :f, updated_at = :now "
+			    "bio = :bio, is_mentor = :m, capacity = :cap, formats = :f, pairing_goal = :pg, "
+			    "updated_at = :now "
 			    "WHERE user_id = :u");
 	if (!st)
 		return DB_ERR;
@@ -208,6 +211,7 @@ enum db_rc profile_save(struct db *db, int64_t uid, const char *display_name, co
 	db_bind_int(st, ":m", p->is_mentor);
 	db_bind_int(st, ":cap", p->capacity);
 	db_bind_int(st, ":f", p->formats);
+	db_bind_int(st, ":pg", p->pairing_goal);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":u", uid);
 	enum db_rc rc = db_exec_step(db, st);

@@ -26,6 +26,7 @@ struct profile {
 	int is_mentor;
 	int capacity;
 	unsigned formats;
+	int pairing_goal;     /* pairings a week I intend (issue 17), 0-10 */
 	char interests[1200]; /* comma-separated topic names */
 	char focus[1200];
 };

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "security/seal.h"
+#include "store/insights.h"
 #include "store/sealed.h"
 
 /* 1 when uid is a current active mentor (want_mentor) or a seated member
@@ -115,7 +116,14 @@ enum ring_rc ring_session_create(struct db *db, const struct ring_session_new *n
 			return fail(db, rc, dbrc);
 		if (sqlite3_changes(db_handle(db)) == 0)
 			return refuse(db, RING_NO_USER);
+		/* issue 19: each attendee took part in the ring that week */
+		if ((rc = insight_touch(db, n->attendees[i], INSIGHT_MENTEE, n->held_on)) != DB_OK)
+			return fail(db, rc, dbrc);
 	}
+	/* issue 19: the program's figures move with the session (sessions by
+	 * kind, minutes, the leader's record), in this transaction. */
+	if ((rc = insight_session(db, n->author_id, "ring", 1, n->duration_min, n->held_on)) != DB_OK)
+		return fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;
 		return RING_STORE;

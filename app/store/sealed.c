@@ -48,6 +48,8 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	 * be moved onto another ring's session. */
 	[SEALED_RING_AGENDA] = BY_PAIR("ring_sessions", "agenda", "agenda", "ring_id", "id"),
 	[SEALED_RING_NOTES] = BY_PAIR("ring_sessions", "shared_notes", "shared_notes", "ring_id", "id"),
+	/* issue 17: a pairing's notes, seen by its two people only. */
+	[SEALED_PAIRING_NOTES] = BY_ID("pairings", "notes", "notes"),
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)

@@ -37,6 +37,7 @@ enum sealed_id {
 	/* issue 18: a ring session's texts, row "ring_id:id" */
 	SEALED_RING_AGENDA,
 	SEALED_RING_NOTES,
+	SEALED_PAIRING_NOTES, /* issue 17 */
 	SEALED_COUNT
 };
 

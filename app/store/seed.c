@@ -1,4 +1,3 @@
-#include "store/seed_rings.h"
 #include "store/seed.h"
 
 #include <stdio.h>
@@ -11,6 +10,8 @@
 #include "store/profiles.h"
 #include "store/requests.h"
 #include "store/seed_history.h"
+#include "store/seed_pairing.h"
+#include "store/seed_rings.h"
 #include "store/sessions.h"
 #include "store/users.h"
 
@@ -286,6 +287,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 	free(cap);
 	free(load);
 	free(focus);
+	if (rc == DB_OK)
+		rc = seed_pairing(db, now); /* issue 17 */
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		fprintf(stderr, "tandem: seeding failed; nothing was added\n");

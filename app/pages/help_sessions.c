@@ -1,0 +1,239 @@
+/* The help sessions of the rotation, for everyone (issue 17): GET
+ * /help-sessions, POST /help-sessions/{id}/join; for leads /swap (`to`),
+ * /swap/accept, /swap/decline, /log (`attendees`, `labels`). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/week.h"
+#include "pages/ctx.h"
+#include "pages/routes.h"
+#include "store/profiles.h"
+#include "store/rotations.h"
+
+static const struct field_spec log_fields[] = {
+	{"attendees", "Attendees", FT_INT, 0, 1, 999999999999999L, NULL, 1},
+	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
+};
+
+static const char no_such[] = "There is no help session at this address, or it is not yours to change.";
+
+#define HELP_MAX 60 /* help_upcoming's most */
+
+/* A session copied from the store's row, so that every time on the page is
+ * formatted in one go (week_format_many). */
+struct help_line {
+	int64_t id, rotation_id, starts_at;
+	int rsvps, joined, mine, offered_me, logged, attended;
+	char rotation[ROT_NAME_MAX * 4 + 1], label[ROT_LABEL_MAX * 4 + 1], lead[400], swap[400];
+};
+
+struct list_arg {
+	struct ctx *c;
+	struct help_line rows[HELP_MAX];
+	int n, failed;
+	struct view *pv;    /* one environment for every name */
+	struct buf people;  /* the names of one lead's form, rendered */
+	const char *person; /* "_help_option" or "_help_attendee" */
+};
+
+/* One name for a lead's form: another lead (swap) or who joined (log). */
+static void other_line(void *arg, int64_t uid, const char *name)
+{
+	struct list_arg *a = arg;
+	view_int(a->pv, "uid", uid);
+	view_str(a->pv, "name", name);
+	if (view_render(a->pv, a->person, &a->people) != 0)
+		a->failed = 1;
+}
+
+static void help_line(void *arg, const struct help_row *h)
+{
+	struct list_arg *a = arg;
+	if (a->n == HELP_MAX)
+		return;
+	struct help_line *l = &a->rows[a->n++];
+	l->id = h->id;
+	l->rotation_id = h->rotation_id;
+	l->starts_at = h->starts_at;
+	l->rsvps = h->rsvps;
+	l->joined = h->joined;
+	l->mine = h->lead_id == a->c->user.id;
+	l->offered_me = h->swap_to == a->c->user.id;
+	l->logged = h->logged;
+	l->attended = h->attended;
+	snprintf(l->rotation, sizeof(l->rotation), "%s", h->rotation);
+	snprintf(l->label, sizeof(l->label), "%s", h->label);
+	snprintf(l->lead, sizeof(l->lead), "%s", h->lead_name);
+	snprintf(l->swap, sizeof(l->swap), "%s", h->swap_name);
+}
+
+/* Each session is rendered from the flat partial of its state (plain
+ * names, no {if}; README "Rows rendered flat"), a lead's form with its
+ * names rendered first: HTML of escaped values only. 0, or a store error
+ * (DB_ERR also when a row does not render). */
+static enum db_rc help_rows_html(struct ctx *c, struct list_arg *a, const char *tz, struct buf *html)
+{
+	static char when[HELP_MAX][WEEK_WHEN_MAX];
+	int64_t at[HELP_MAX];
+	for (int i = 0; i < a->n; i++)
+		at[i] = a->rows[i].starts_at;
+	week_format_many(at, a->n, tz, when);
+	struct view *v = view_new();
+	a->pv = view_new();
+	enum db_rc rc = v && a->pv ? DB_OK : DB_ERR;
+	if (v) {
+		view_csrf(v, c->csrf);
+		view_int(v, "labels_max", log_fields[1].max);
+	}
+	for (int i = 0; rc == DB_OK && i < a->n; i++) {
+		const struct help_line *h = &a->rows[i];
+		int begun = h->starts_at <= c->now;
+		char status[96], note[500] = "";
+		if (h->logged)
+			snprintf(status, sizeof(status), "%d joined, held: %d attended", h->rsvps,
+				 h->attended);
+		else
+			snprintf(status, sizeof(status), "%d joined", h->rsvps);
+		view_int(v, "id", h->id);
+		view_str(v, "when", when[i]);
+		view_str(v, "rotation", h->rotation);
+		view_str(v, "lead", h->lead);
+		view_str(v, "status", status);
+		view_str(v, "label", h->label);
+		const char *row = h->logged	  ? "_help_row_plain"
+				  : h->offered_me ? "_help_row_offered"
+				  : h->mine	  ? (begun ? "_help_row_log" : "_help_row_swap")
+				  : h->joined	  ? "_help_row_joined"
+						  : "_help_row_join";
+		if (h->mine && !h->logged) {
+			buf_reset(&a->people);
+			a->person = begun ? "_help_attendee" : "_help_option";
+			rc = begun ? help_rsvps_each(c->db, h->id, other_line, a)
+				   : rotation_leads_each(c->db, h->rotation_id, c->user.id, other_line, a);
+			if (*h->swap)
+				snprintf(note, sizeof(note), "Offered to %s; waiting for their answer.",
+					 h->swap);
+			view_str(v, "offered_note", note);
+			/* Rendered from escaped values only, hence trusted. */
+			view_trusted_html(v, begun ? "attendees" : "options", buf_str(&a->people));
+		}
+		if (rc == DB_OK && (a->failed || view_render(v, row, html) != 0))
+			rc = DB_ERR;
+	}
+	view_free(v);
+	view_free(a->pv);
+	buf_free(&a->people);
+	return rc == DB_OK && html->oom ? DB_ERR : rc;
+}
+
+static void show(struct ctx *c)
+{
+	struct view *v = ctx_view(c);
+	static struct list_arg a;
+	memset(&a, 0, sizeof(a));
+	a.c = c;
+	char tz[64];
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	struct buf html = {0};
+	enum db_rc rc = help_upcoming(c->db, c->user.id, c->now, help_line, &a);
+	if (rc == DB_OK)
+		rc = help_rows_html(c, &a, tz, &html);
+	if (rc != DB_OK) {
+		buf_free(&html);
+		ctx_store_error(c, rc);
+		return;
+	}
+	view_str(v, "my_tz", tz);
+	/* Rows rendered above from escaped values only, hence trusted. */
+	ctx_render_slot(c, 200, "help_sessions", "Help sessions", buf_str(&html));
+	buf_free(&html);
+}
+
+void page_help_sessions(struct ctx *c)
+{
+	show(c);
+}
+
+static void answer(struct ctx *c, enum rot_rc r, enum db_rc dbrc, const char *ok)
+{
+	switch (r) {
+	case ROT_OK:
+		ctx_flash(c, ok);
+		resp_redirect(c->resp, "/help-sessions");
+		return;
+	case ROT_STORE: ctx_store_error(c, dbrc); return;
+	case ROT_NOTFOUND: ctx_error(c, 404, no_such); return;
+	case ROT_BAD_LEAD: ctx_error(c, 422, "Offer the session to another lead of this rotation."); return;
+	case ROT_STATE:
+		ctx_error(c, 409, "This session was logged already, has begun, or has no offer to answer.");
+		return;
+	case ROT_BUSY_WEEK:
+		ctx_error(c, 409,
+			  "You already lead a session of this rotation that week: each lead leads at most "
+			  "one a week.");
+		return;
+	case ROT_NOT_YET: ctx_error(c, 409, "Log the session once it has begun."); return;
+	case ROT_BAD_ATTENDEE:
+		ctx_error(c, 422, "Attendees must be active members other than the lead.");
+		return;
+	}
+}
+
+void page_help_join(struct ctx *c)
+{
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_join(c->db, c->req->ids[0], c->user.id, &dbrc), dbrc, "You joined the help session.");
+}
+
+static const struct field_spec swap_fields[] = {{"to", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0}};
+
+void page_help_swap(struct ctx *c)
+{
+	struct fields f;
+	if (fields_read(swap_fields, FIELDS(swap_fields), &c->req->body, &f) != 0) {
+		ctx_error(c, 422, "Choose the lead to offer the session to.");
+		return;
+	}
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[0].i, c->now, &dbrc), dbrc,
+	       "Offered. The other lead is told by mail and accepts or declines here.");
+}
+
+void page_help_swap_accept(struct ctx *c)
+{
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 1, c->now, &dbrc), dbrc,
+	       "Accepted: you lead this session now.");
+}
+
+void page_help_swap_decline(struct ctx *c)
+{
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 0, c->now, &dbrc), dbrc,
+	       "Declined: the session stays with its lead.");
+}
+
+void page_help_log(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(log_fields, FIELDS(log_fields), &c->req->body, &f);
+	if (st != 0) {
+		ctx_error(c, st,
+			  "Mark the attendees from the list; labels are one line of at most 200 characters.");
+		return;
+	}
+	int64_t ids[FIELDS_MAX_REPEAT];
+	int n = 0;
+	for (size_t i = 0; i < f.v[0].nrep; i++) {
+		long long id = 0;
+		char tail;
+		if (sscanf(f.v[0].rep[i], "%lld%c", &id, &tail) != 1) {
+			ctx_error(c, 422, "Mark the attendees from the list.");
+			return;
+		}
+		ids[n++] = id;
+	}
+	enum db_rc dbrc = DB_OK;
+	answer(c, help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[1].s, c->now, &dbrc), dbrc,
+	       "Logged: it counts as a help session led, and attended by each attendee.");
+}
