@@ -2,9 +2,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/pairing.h"
+#include "store/pairings.h"
 
 enum db_rc coffee_prefs_get(struct db *db, int64_t uid, struct coffee_prefs *p)
 {
@@ -122,11 +124,30 @@ enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now
 		db_bind_int(up, ":r", round);
 		rc = db_exec_step(db, up);
 	}
-	/* MERGE (issue 17): "we met" counts as a pairing toward the pairing
-	 * intention of everyone in the match. At the merge, call here, inside
-	 * this transaction, for each person of the match:
-	 *     rc = pairing_record_met(db, match, person, now);
-	 * (their store records it in their own tables; ours keep met_at). */
+	/* "We met" counts as a pairing (store/pairings.h) between whoever
+	 * says so and each other person of the match, toward everyone's
+	 * pairing intention, in this transaction. */
+	if (rc == DB_OK) {
+		char day[11];
+		time_t t = (time_t)now;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		sqlite3_stmt *o = DB_STMT(db, "SELECT user_id FROM coffee_match_people "
+					      "WHERE match_id = :m AND user_id <> :u");
+		rc = o ? DB_OK : DB_ERR;
+		int64_t others[3];
+		int n = 0;
+		if (o) {
+			db_bind_int(o, ":m", match);
+			db_bind_int(o, ":u", uid);
+			while (n < 3 && sqlite3_step(o) == SQLITE_ROW)
+				others[n++] = sqlite3_column_int64(o, 0);
+			sqlite3_reset(o);
+		}
+		for (int i = 0; rc == DB_OK && i < n; i++)
+			rc = pairing_record_met(db, uid, others[i], day, now, NULL);
+	}
 	if ((rc = db_end(db, rc)) != DB_OK) {
 		*dbrc = rc;
 		return COFFEE_STORE;

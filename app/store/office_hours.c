@@ -6,6 +6,7 @@
 #include "core/week.h"
 #include "core/when.h"
 #include "store/outbox_pairing.h"
+#include "store/insights.h"
 
 int64_t oh_occurrence_at(int weekday, const char *start_time, const char *tz, int64_t now, int week,
 			 char *day, size_t n)
@@ -334,6 +335,27 @@ enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t
 			db_rollback(db);
 			return OH_NOT_GUEST;
 		}
+	}
+	/* issue 19: the first time the host marks who came, the occurrence
+	 * counts as one office-hours session held in the program's figures
+	 * (marking again corrects who came, not how many were held). */
+	if (rc == DB_OK && n > 0) {
+		st = DB_STMT(db, "SELECT held_on, duration_min FROM oh_occurrences "
+				 "WHERE id = :o AND marked_at IS NULL");
+		if (!st)
+			return store_fail(db, DB_ERR, dbrc);
+		db_bind_int(st, ":o", oid);
+		char day[11] = "";
+		int minutes = 0, first = sqlite3_step(st) == SQLITE_ROW;
+		if (first) {
+			db_column_copy(st, 0, day, sizeof(day));
+			minutes = sqlite3_column_int(st, 1);
+		}
+		sqlite3_reset(st);
+		if (first)
+			rc = insight_session(db, host, "office_hours", 1, minutes, day);
+		for (int i = 0; first && rc == DB_OK && i < n; i++)
+			rc = insight_touch(db, ids[i], INSIGHT_MENTEE, day);
 	}
 	if (rc == DB_OK) {
 		st = DB_STMT(db, "UPDATE oh_occurrences SET marked_at = :now WHERE id = :o");

@@ -6,6 +6,7 @@
 
 #include "core/week.h"
 #include "store/sealcol.h"
+#include "store/insights.h"
 #include "store/sealed.h"
 
 int pairing_link_ok(const char *s)
@@ -65,6 +66,13 @@ static enum db_rc insert(struct db *db, int64_t author, const struct pairing_new
 	int64_t rid = sqlite3_last_insert_rowid(db_handle(db));
 	if (id)
 		*id = rid;
+	/* issue 19: the program's figures move with it, in this transaction:
+	 * one pairing session led by the author, the partner took part. */
+	rc = insight_session(db, author, "pairing", 1, p->duration_min, p->held_on);
+	if (rc == DB_OK)
+		rc = insight_touch(db, p->partner_id, INSIGHT_MENTEE, p->held_on);
+	if (rc != DB_OK)
+		return rc;
 	if (!p->notes || !*p->notes)
 		return DB_OK;
 	st = DB_STMT(db, "UPDATE pairings SET notes = :n WHERE id = :id");
@@ -118,8 +126,8 @@ enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confi
 {
 	if (db_begin_to(db, dbrc) != 0)
 		return PAIRING_STORE;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT author_id = :u, status FROM pairings "
-				       "WHERE id = :id AND :u IN (author_id, partner_id)");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT author_id = :u, status, author_id, duration_min, held_on "
+				       "FROM pairings WHERE id = :id AND :u IN (author_id, partner_id)");
 	if (!st) {
 		db_rollback(db);
 		*dbrc = DB_ERR;
@@ -129,9 +137,15 @@ enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confi
 	db_bind_int(st, ":u", uid);
 	int rc = sqlite3_step(st);
 	int author = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	char status[16] = "";
-	if (rc == SQLITE_ROW)
+	char status[16] = "", held_on[11] = "";
+	int64_t author_id = 0;
+	int minutes = 0;
+	if (rc == SQLITE_ROW) {
 		db_column_copy(st, 1, status, sizeof(status));
+		author_id = sqlite3_column_int64(st, 2);
+		minutes = sqlite3_column_int(st, 3);
+		db_column_copy(st, 4, held_on, sizeof(held_on));
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
 		db_rollback(db);
@@ -154,7 +168,13 @@ enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confi
 	db_bind_text(st, ":s", confirm ? "confirmed" : "removed");
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
-	enum db_rc w = db_end(db, db_exec_step(db, st));
+	enum db_rc w = db_exec_step(db, st);
+	/* issue 19: "this did not happen" takes the session back out of the
+	 * program's figures (the partner's week of taking part stays: it
+	 * is a count of people, kept once). */
+	if (w == DB_OK && !confirm)
+		w = insight_session(db, author_id, "pairing", -1, -minutes, held_on);
+	w = db_end(db, w);
 	if (w != DB_OK) {
 		*dbrc = w;
 		return PAIRING_STORE;

@@ -6,6 +6,7 @@
 #include "core/week.h"
 #include "core/when.h"
 #include "store/outbox_pairing.h"
+#include "store/insights.h"
 
 static enum rot_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
 {
@@ -420,6 +421,28 @@ enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *at
 		db_bind_int(st, ":s", sid);
 		db_bind_int(st, ":u", attendees[i]);
 		rc = db_exec_step(db, st);
+	}
+	/* issue 19: a help session held counts in the program's figures
+	 * (the lead's team and record; each attendee took part), here. */
+	if (rc == DB_OK) {
+		sqlite3_stmt *st =
+			DB_STMT(db, "SELECT held_on, duration_min FROM help_sessions WHERE id = :s");
+		rc = st ? DB_OK : DB_ERR;
+		char day[11] = "";
+		int minutes = 0;
+		if (st) {
+			db_bind_int(st, ":s", sid);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				db_column_copy(st, 0, day, sizeof(day));
+				minutes = sqlite3_column_int(st, 1);
+			} else
+				rc = DB_ERR;
+			sqlite3_reset(st);
+		}
+		if (rc == DB_OK)
+			rc = insight_session(db, lead, "help_session", 1, minutes, day);
+		for (int i = 0; rc == DB_OK && i < n; i++)
+			rc = insight_touch(db, attendees[i], INSIGHT_MENTEE, day);
 	}
 	if (rc == DB_OK) {
 		sqlite3_stmt *st = DB_STMT(db, "UPDATE help_sessions SET logged_at = :now, labels = :l, "

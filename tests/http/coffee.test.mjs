@@ -84,6 +84,9 @@ test('opt in, a round on demand, both see the match, "we met" once', async () =>
   assert.equal((await a.post(`/coffee/matches/${match}/met`)).status, 303);
   await b.get('/coffee');
   assert.equal((await b.post(`/coffee/matches/${match}/met`)).status, 409);
+  // "We met" is a pairing for both (issue 17): confirmed, in each one's list
+  assert.equal(srv.sql("SELECT count(*) || status || origin FROM pairings WHERE origin = 'coffee'"), '1confirmedcoffee');
+  assert.match((await b.get('/pairings')).body, /Coffee pairing/);
   assert.match((await b.get('/coffee')).body, /badge ok">Met</);
   assert.ok(!(await b.get('/')).body.includes('coffee-match'), 'a match that met leaves the dashboard');
   // Counts only: fewer than k matches, so the share that met is hidden.

@@ -137,7 +137,13 @@ test('afterwards the host marks who came: each visit counts for the visitor and 
     assert.equal((await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(outsider.id)]])).status, 422);
     await a.c.get('/office-hours');
     assert.equal((await a.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)]])).status, 404, 'only the host');
+    const held = () => Number(srv.sql("SELECT coalesce(sum(s_office_hours), 0) FROM insight_periods WHERE kind = 'w'"));
+    const before = held();
     assert.equal((await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)]])).status, 303);
+    // one office-hours session held, in the program's figures (issue 19); marking again corrects, never adds
+    assert.equal(held(), before + 1);
+    assert.equal((await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)]])).status, 303);
+    assert.equal(held(), before + 1);
     const count = (u) => srv.sql(`SELECT coalesce(sum(n), 0) FROM activity_weeks WHERE kind = 'office_hours' AND user_id = ${u}`);
     assert.equal(count(a.id), '1');
     assert.equal(count(host.id), '1');

@@ -68,12 +68,17 @@ test('a pairing logged by one is seen by both and confirmed by the other; notes 
 test('the partner removes a pairing that did not happen: it counts for neither', async () => {
   const a = await person('Rémi Senior', { goal: '3' });
   const b = await person('Bea Junior', { goal: '2' });
+  // the program's figures (issue 19) count it, and count it out again
+  const program = () => srv.sql("SELECT coalesce(sum(s_pairing), 0) FROM insight_periods WHERE kind = 'w'");
+  const before = Number(program());
   assert.equal((await logPairing(a.c, b.id)).status, 303);
+  assert.equal(Number(program()), before + 1);
   const id = pairingId(srv, a.id, b.id);
   assert.match((await a.c.get('/')).body, /This week: 1 of 3 pairings/);
   assert.match((await b.c.get('/')).body, /This week: 1 of 2 pairings/);
   assert.equal((await b.c.post(`/pairings/${id}/remove`)).status, 303);
   assert.equal(srv.sql(`SELECT status FROM pairings WHERE id = ${id}`), 'removed');
+  assert.equal(Number(program()), before);
   assert.match((await a.c.get('/')).body, /This week: 0 of 3 pairings/);
   assert.match((await b.c.get('/')).body, /This week: 0 of 2 pairings/);
   assert.match((await a.c.get('/pairings')).body, /Removed: did not happen/);

@@ -165,7 +165,10 @@ test('anyone joins; afterwards the lead logs it: a session led and attended', as
     assert.match(page.body, /Log it: who came/);
     assert.match(page.body, new RegExp(`value="${jid}" checked> Jo Joiner`));
     assert.equal((await joiner.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)]])).status >= 400, true);
+    const helpHeld = () => Number(srv.sql("SELECT coalesce(sum(s_help_session), 0) FROM insight_periods WHERE kind = 'w'"));
+    const before = helpHeld();
     assert.equal((await lead2.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)], ['labels', 'senior-help-sessions']])).status, 303);
+    assert.equal(helpHeld(), before + 1, 'the program\'s figures count the help session (issue 19)');
     const count = (u, k) => srv.sql(`SELECT coalesce(sum(n), 0) FROM activity_weeks WHERE kind = '${k}' AND user_id = ${u}`);
     assert.equal(count(l1.id, 'help_led'), '1');
     assert.equal(count(jid, 'help_attended'), '1');
