@@ -7,6 +7,7 @@
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
+#include "pages/relation.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
 #include "store/dashboard.h"
@@ -197,5 +198,6 @@ void page_home(struct ctx *c)
 	view_list_set(v, "waits", wa.l);
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));
+	relation_dash(c); /* issue 21: past the end, stalled, proposals, follow-ups */
 	ctx_render(c, 200, "home", "Your dashboard");
 }

@@ -7,6 +7,7 @@
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
+#include "pages/relation.h"
 #include "pages/routes.h"
 #include "store/mentorship_lists.h"
 #include "store/mentorships.h"
@@ -200,7 +201,7 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "next_shown", shown);
 	view_str(v, "next_input", input);
 	view_str(v, "my_tz", tz);
-	if (agenda_part(c, m.id) != 0) {
+	if (agenda_part(c, m.id) != 0 || relation_part(c, &m) != 0) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
 		return;
 	}

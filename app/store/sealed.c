@@ -40,6 +40,9 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	/* The agenda written ahead is sealed for the one planned session
 	 * (mentorship:plan_no): it cannot surface on the next one. */
 	[SEALED_NEXT_AGENDA] = BY_PAIR("mentorships", "next_agenda", "next_agenda", "id", "plan_no"),
+	/* issue 21: why a change is proposed; a note after the end. */
+	[SEALED_CHANGE_REASON] = BY_ID("ms_changes", "reason", "reason_sealed"),
+	[SEALED_FOLLOW_UP] = BY_ID("follow_ups", "body", "body"),
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)

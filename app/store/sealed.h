@@ -33,6 +33,8 @@ enum sealed_id {
 	SEALED_PLAN_NOTE,
 	SEALED_SURVEY_POOL,
 	SEALED_NEXT_AGENDA,
+	SEALED_CHANGE_REASON, /* issue 21 */
+	SEALED_FOLLOW_UP,     /* issue 21 */
 	SEALED_COUNT
 };
 
