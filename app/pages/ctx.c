@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "http/form.h"
 #include "security/token.h"
+#include "store/surveys.h"
 
 /* The longest flash message kept (decoded). */
 #define FLASH_MAX 512
@@ -20,6 +21,8 @@ struct view *ctx_view(struct ctx *c)
 	view_int(v, "signed_in", c->signed_in);
 	view_str(v, "user_name", c->signed_in ? c->user.name : "");
 	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
+	/* issue 21: the navigation's "Surveys (N)": an index range. */
+	view_int(v, "surveys_waiting", c->signed_in && c->db ? survey_waiting_count(c->db, c->user.id) : 0);
 	view_csrf(v, c->csrf);
 	/* A flash is shown once: the page that shows it removes it. One that
 	 * does not decode (tampered with) is dropped unseen. */

@@ -139,10 +139,11 @@ int relation_part(struct ctx *c, const struct mentorship *m)
 	view_row_str(g, m->request_goal);
 	view_list_add(h.goals, g);
 	enum db_rc rc = rel_changes_each(c->db, m->id, c->user.id, change_line, &h);
-	view_list_set(v, "goals", h.goals);
+	/* Counted before view_list_set, which frees the list it copies. */
 	view_int(v, "ngoals", view_list_len(h.goals));
-	view_list_set(v, "changes", h.changes);
+	view_list_set(v, "goals", h.goals);
 	view_int(v, "nchanges", view_list_len(h.changes));
+	view_list_set(v, "changes", h.changes);
 	view_int(v, "pending_change", h.pending_id);
 	view_int(v, "pending_continue", h.pending_continue_id);
 	view_int(v, "pending_mine", h.pending_mine);
@@ -174,8 +175,8 @@ int relation_part(struct ctx *c, const struct mentorship *m)
 	struct follow_arg fa = {c, m, view_list_new(), 0};
 	if (rc == DB_OK)
 		rc = rel_follow_ups_each(c->db, m->id, c->user.id, follow_line, &fa);
-	view_list_set(v, "follow_ups", fa.l);
 	view_int(v, "nfollow_ups", view_list_len(fa.l));
+	view_list_set(v, "follow_ups", fa.l);
 	/* The forms' defaults. */
 	view_int(v, "change_weeks", m->weeks);
 	view_str(v, "cadence", "weekly");
@@ -495,12 +496,12 @@ void page_admin_pairs(struct ctx *c)
 	int more = 0;
 	enum db_rc rc = rel_pairs_page(c->db, f.v[0].s, f.v[1].present ? f.v[1].i : 0, 50, pair_line, &a, &more);
 	struct view *v = ctx_view(c);
+	view_int(v, "npairs", view_list_len(a.l));
 	view_list_set(v, "pairs", a.l);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
-	view_int(v, "npairs", view_list_len(a.l));
 	view_int(v, "more", more);
 	view_str(v, "next_d", a.last_day);
 	view_int(v, "next_i", a.last_id);

@@ -293,8 +293,10 @@ static enum db_rc request_rows(struct ctx *c, int incoming, const struct fields 
 	enum db_rc rc = req_list(c->db, c->user.id, incoming, c->now, &after, REQUESTS_PAGE, paged_row_add,
 				 &rows, &more);
 	struct view *v = ctx_view(c);
-	view_list_set(v, name, rows.rows.l);
 	char key[32];
+	snprintf(key, sizeof(key), "%s_n", name); /* counted before the list is handed over */
+	view_int(v, key, view_list_len(rows.rows.l));
+	view_list_set(v, name, rows.rows.l);
 	snprintf(key, sizeof(key), "%s_more", name);
 	view_int(v, key, more);
 	snprintf(key, sizeof(key), "%s_at", name);
