@@ -71,7 +71,7 @@ test('a single conversation: no plan; counted against capacity until held; then 
   const e = await mentee();
   const form = await e.c.get(`/mentors/${m.id}`);
   assert.match(form.body, /A single conversation first/);
-  assert.match(form.body, /id="kind-single"[^>]* checked/, 'suggested for a first contact');
+  assert.match(form.body, /A single conversation first \(suggested: you have not worked together yet\)/, 'suggested for a first contact');
   assert.match(form.body, /You have 0 of 2 mentors/);
   const r = await ask(e, m, { kind: 'single' });
   assert.equal(r.status, 303);
@@ -212,6 +212,9 @@ test('follow-ups: after the end, seen by the two only; sealed (canary nowhere in
   assert.equal(done.status, 303);
   const after = await e.c.get(ms);
   assert.match(after.body, /offer Rust as a mentor/, 'a mentee whose goal was met is invited to mentor');
+  const offer = await e.c.get('/profile?offer=Rust');
+  assert.match(offer.body, /id="focus_areas"[^>]*value="Rust"/, 'the profile form opens with the topic');
+  assert.match(offer.body, /id="is_mentor"[^>]* checked/);
   assert.equal((await e.c.post(`${ms}/follow-ups`, { body: `${C}: I shipped the CLI` })).status, 303);
   assert.match((await m.c.get(ms)).body, new RegExp(`${C}: I shipped the CLI`));
   assert.match((await m.c.get('/')).body, /A follow-up from/);
