@@ -37,6 +37,7 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	[OB_FEEDBACK_OWED] = "feedback_owed",
 	[OB_SURVEY_INVITE] = "survey_invite",
 	[OB_SURVEY_REMINDER] = "survey_reminder",
+	[OB_MS_PAST_END] = "ms_past_end", /* issue 21 */
 };
 
 /* Retries after the first attempt fails: about 1 min, 5 min, 30 min, 2 h,

@@ -1,6 +1,7 @@
 #include "store/outbox.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "store/requests.h"
 
@@ -20,6 +21,7 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_FEEDBACK_OWED: return NOTIFY_FEEDBACK;
 	case OB_SURVEY_INVITE:
 	case OB_SURVEY_REMINDER: return NOTIFY_SURVEY;
+	case OB_MS_PAST_END: return NOTIFY_MENTORSHIP; /* issue 21 */
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -78,6 +80,21 @@ enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64
 	db_bind_int(st, ":start", OB_MS_STARTED);
 	db_bind_int(st, ":ending", OB_MS_ENDING);
 	db_bind_int(st, ":before", OUTBOX_ENDING_BEFORE);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+enum db_rc outbox_past_end(struct db *db, int64_t mentorship_id, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "INSERT INTO outbox(event, user_id, ref, due) "
+		    "SELECT :e, CASE p.who WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, m.id, "
+		    "max(:now, CAST(strftime('%s', m.planned_end) AS INTEGER) + 86400) "
+		    "FROM mentorships m, (SELECT 0 AS who UNION ALL SELECT 1) p WHERE m.id = :m");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", OB_MS_PAST_END);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", mentorship_id);
 	return db_exec_step(db, st);
@@ -372,6 +389,16 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 		memcpy(f->survey_title, title, sizeof(title));
 		f->invitation_id = r->ref;
 		return 1;
+	}
+	case OB_MS_PAST_END: { /* issue 21: still active, and its end (as it is now) passed */
+		if ((rc = ms_facts(db, r->ref, r->user_id, f, plan, &active)) != 1)
+			return rc;
+		char today[11];
+		time_t t = (time_t)now;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		return active && strcmp(f->planned_end, today) < 0;
 	}
 	}
 	return 0;

@@ -27,7 +27,9 @@ enum outbox_event {
 	OB_FEEDBACK_OWED = 11,	 /* each of the pair; ref: session; due an hour after logging */
 	OB_SURVEY_INVITE = 12,	 /* ref: survey invitation */
 	OB_SURVEY_REMINDER = 13, /* ref: survey invitation; due a week later */
-	OB_EVENT_MAX = 13,
+	/* issue 21 (50-59) */
+	OB_MS_PAST_END = 50, /* both; ref: mentorship; due the day after its planned end */
+	OB_EVENT_MAX = 50,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)
@@ -51,6 +53,10 @@ enum db_rc outbox_request_created(struct db *db, int64_t request_id, int64_t now
 enum db_rc outbox_request_answered(struct db *db, int64_t request_id, enum outbox_event e, int64_t now);
 /* A mentorship started: both hear now, and a week before its planned end. */
 enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64_t now);
+/* issue 21: both are asked to complete, extend or end mentorship id the
+ * day after its planned end (as it is now; a row whose end moved since is
+ * not needed when due, and the move queues a new one). */
+enum db_rc outbox_past_end(struct db *db, int64_t mentorship_id, int64_t now);
 /* The next session of a mentorship was planned or moved (e OB_PLAN_SET,
  * at its time) or cancelled (OB_PLAN_CANCELLED, at the time it had), as
  * version (plan_no, plan_seq): both hear now; for a set plan both are

@@ -275,7 +275,8 @@ enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int 
 			return refuse(db, REQ_MAX_MENTORS);
 		if ((rc = apply_continue(db, ms, goal, cadence, minutes, weeks, now)) != DB_OK ||
 		    (rc = directory_refresh(db, f.mentor_id, now)) != DB_OK ||
-		    (rc = outbox_mentorship_started(db, ms, now)) != DB_OK)
+		    (rc = outbox_mentorship_started(db, ms, now)) != DB_OK ||
+		    (rc = outbox_past_end(db, ms, now)) != DB_OK)
 			return fail(db, rc, dbrc);
 	} else if (accept) {
 		if (!f.active)
@@ -283,6 +284,9 @@ enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int 
 		if (weeks && weeks < f.max_done)
 			return refuse(db, REQ_INVALID);
 		if ((rc = apply_change(db, ms, &f, goal, weeks)) != DB_OK)
+			return fail(db, rc, dbrc);
+		/* The end moved: the question is asked after the new one. */
+		if (weeks && weeks != f.weeks && (rc = outbox_past_end(db, ms, now)) != DB_OK)
 			return fail(db, rc, dbrc);
 	}
 	st = DB_STMT(db, "UPDATE ms_changes SET status = :s, answered_at = :now WHERE id = :c");

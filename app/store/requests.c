@@ -325,7 +325,8 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 		return store_fail(db, rc, dbrc);
 	/* Mail: the mentee hears of the answer; both of the start. */
 	if ((rc = outbox_request_answered(db, id, OB_REQUEST_ACCEPTED, now)) != DB_OK ||
-	    (rc = outbox_mentorship_started(db, *mid, now)) != DB_OK)
+	    (rc = outbox_mentorship_started(db, *mid, now)) != DB_OK ||
+	    (rc = outbox_past_end(db, *mid, now)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;

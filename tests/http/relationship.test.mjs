@@ -167,7 +167,15 @@ test('past the planned end and stalled, at their boundaries (test clock); counte
   await jump(14 * DAY, m, e);
   assert.doesNotMatch((await e.c.get('/')).body, /passed its planned end/);
   assert.doesNotMatch((await e.c.get(ms)).body, /id="past-end"/);
+  const msId = ms.split('/').pop();
+  const sent = () => srv.sql(`SELECT count(*) FROM outbox WHERE event = 50 AND ref = ${msId} AND state = 1`);
+  assert.equal(sent(), '0', 'no mail before the end has passed');
   await jump(15 * DAY, m, e);
+  // Both are asked by mail too (the outbox, sent by the mail process).
+  for (let i = 0; i < 100 && sent() !== '2'; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(sent(), '2');
+  const mails = readdirSync(join(srv.data, 'mail')).map((f) => readFileSync(join(srv.data, 'mail', f), 'utf8'));
+  assert.ok(mails.some((t) => /complete it, extend it, or end it/.test(t.replace(/=\r?\n/g, ''))), 'the mail asks to complete, extend or end');
   assert.match((await e.c.get('/')).body, /passed its planned end/);
   assert.match((await m.c.get('/')).body, /passed its planned end/);
   assert.match((await e.c.get(ms)).body, /id="past-end"/);
