@@ -136,5 +136,11 @@ test('a first conversation, continued as six weeks, one goal change, completed; 
   await look(mentee, '49-guide');
   await mentee.getByRole('link', { name: 'Surveys' }).click();
   await look(mentee, '50-surveys');
+  // Topic names with spaces in links (/topics, the dashboard): valid HTML.
+  await mentee.goto(srv.base + '/topics');
+  await mentee.getByRole('link', { name: 'Data engineering' }).waitFor();
+  await look(mentee, '51-topics');
+  await mentee.goto(srv.base + '/');
+  await look(mentee, '52-dashboard');
   assert.deepEqual(b.problems, []);
 });
