@@ -84,7 +84,8 @@ static void guide_html(struct buf *out, const char *text, int *sections)
 		if (heading) {
 			if (n++)
 				buf_puts(out, "</section>\n");
-			buf_printf(out, "<section class=\"card\" aria-labelledby=\"g%d\">\n<h2 id=\"g%d\">", n, n);
+			buf_printf(out, "<section class=\"card\" aria-labelledby=\"g%d\">\n<h2 id=\"g%d\">",
+				   n, n);
 			html_escape(out, line + 2);
 			buf_puts(out, "</h2>\n");
 		} else if (item) {

@@ -109,7 +109,8 @@ static void offer_prefill(struct ctx *c, struct profile *p)
 		return;
 	const char *t = q.v[0].s;
 	if (!strcasestr(p->focus, t) && strlen(p->focus) + strlen(t) + 3 < sizeof(p->focus))
-		snprintf(p->focus + strlen(p->focus), sizeof(p->focus) - strlen(p->focus), "%s%s", *p->focus ? ", " : "", t);
+		snprintf(p->focus + strlen(p->focus), sizeof(p->focus) - strlen(p->focus), "%s%s",
+			 *p->focus ? ", " : "", t);
 	p->is_mentor = 1;
 	if (p->capacity < 1)
 		p->capacity = 1;

@@ -97,8 +97,9 @@ static void change_line(void *arg, const struct rel_change *ch)
 	view_row_str(r, is_continue ? fmt_cadence(ch->cadence) : "");
 	view_row_int(r, ch->duration_min);
 	/* May I answer it? A change: the mentor; a continue: the other one. */
-	int mine_to_answer = strcmp(ch->status, "pending") == 0 &&
-			     (is_continue ? ch->proposed_by != a->c->user.id : a->m->mentor_id == a->c->user.id);
+	int mine_to_answer =
+		strcmp(ch->status, "pending") == 0 &&
+		(is_continue ? ch->proposed_by != a->c->user.id : a->m->mentor_id == a->c->user.id);
 	view_row_int(r, mine_to_answer);
 	view_list_add(a->changes, r);
 }
@@ -189,8 +190,8 @@ int relation_part(struct ctx *c, const struct mentorship *m)
 }
 
 /* The one form of this file that failed, again, with what was typed. */
-static void form_again(struct ctx *c, const struct mentorship *m, const char *form, const struct field_spec *spec,
-		       size_t n, const struct fields *f)
+static void form_again(struct ctx *c, const struct mentorship *m, const char *form,
+		       const struct field_spec *spec, size_t n, const struct fields *f)
 {
 	struct view *v = ctx_view(c);
 	ctx_form_values(c, spec, n, f);
@@ -238,9 +239,10 @@ static int refused(struct ctx *c, enum req_rc r, enum db_rc dbrc)
 			  "Nothing was changed.");
 		break;
 	case REQ_NO_ROOM:
-		ctx_error(c, 409,
-			  "The mentor has no place free right now, so the mentorship cannot start. Nothing was "
-			  "changed.");
+		ctx_error(
+			c, 409,
+			"The mentor has no place free right now, so the mentorship cannot start. Nothing was "
+			"changed.");
 		break;
 	case REQ_MAX_MENTORS:
 		ctx_error(c, 409,
@@ -248,7 +250,8 @@ static int refused(struct ctx *c, enum req_rc r, enum db_rc dbrc)
 			  "was changed.");
 		break;
 	case REQ_INVALID:
-		ctx_error(c, 409, "That is not possible at this point of the mentorship. Nothing was changed.");
+		ctx_error(c, 409,
+			  "That is not possible at this point of the mentorship. Nothing was changed.");
 		break;
 	default: ctx_error(c, 409, "This was already answered, or the mentorship has ended."); break;
 	}
@@ -294,8 +297,8 @@ static void answer(struct ctx *c, int64_t cid, int accept)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r =
-		rel_answer(c->db, c->req->ids[0], cid, c->user.id, accept, c->cfg->max_mentors, c->now, &dbrc);
+	enum req_rc r = rel_answer(c->db, c->req->ids[0], cid, c->user.id, accept, c->cfg->max_mentors,
+				   c->now, &dbrc);
 	if (refused(c, r, dbrc) == 0)
 		back(c, c->req->ids[0],
 		     accept ? "Accepted: the mentorship now follows it." : "Declined. Nothing changes.");
@@ -319,7 +322,8 @@ void page_ms_continue(struct ctx *c)
 	if (load(c, &m) != 0)
 		return;
 	if (st == 400) {
-		ctx_error(c, 400, "The form had fields or choices Tandem does not know. Nothing was changed.");
+		ctx_error(c, 400,
+			  "The form had fields or choices Tandem does not know. Nothing was changed.");
 		return;
 	}
 	if (st == 422) {
@@ -330,9 +334,10 @@ void page_ms_continue(struct ctx *c)
 	enum req_rc r = rel_continue_propose(c->db, m.id, c->user.id, f.v[CO_GOAL].s, f.v[CO_CADENCE].s,
 					     atoi(f.v[CO_LEN].s), (int)f.v[CO_WEEKS].i, c->now, &dbrc);
 	if (r == REQ_INVALID) {
-		ctx_error(c, 409,
-			  "Continuing is proposed after the single conversation was held (its session logged). "
-			  "Nothing was changed.");
+		ctx_error(
+			c, 409,
+			"Continuing is proposed after the single conversation was held (its session logged). "
+			"Nothing was changed.");
 		return;
 	}
 	if (refused(c, r, dbrc) == 0)
@@ -418,7 +423,9 @@ void page_ms_follow_up(struct ctx *c)
 	enum db_rc dbrc = DB_OK;
 	enum req_rc r = rel_follow_up_add(c->db, m.id, c->user.id, f.v[0].s, c->now, &dbrc);
 	if (r == REQ_INVALID) {
-		fields_fail(&f, 0, "Follow-ups are for after the mentorship has ended; until then, use the sessions.");
+		fields_fail(
+			&f, 0,
+			"Follow-ups are for after the mentorship has ended; until then, use the sessions.");
 		form_again(c, &m, "follow_up", follow_fields, FIELDS(follow_fields), &f);
 		return;
 	}
@@ -473,7 +480,7 @@ static void pair_line(void *arg, const struct rel_pair *p)
 	view_row_str(r, p->topic);
 	view_row_str(r, strcmp(p->kind, "single") == 0 ? "Single conversation" : "Series");
 	view_row_str(r, *p->last_session_on ? p->last_session_on : "none yet");
-	const char *state = strcmp(p->quiet_since, a->cutoff) <= 0   ? "Stalled"
+	const char *state = strcmp(p->quiet_since, a->cutoff) <= 0 ? "Stalled"
 			    : strcmp(p->planned_end, a->today) < 0 ? "Past its planned end"
 								   : "Active";
 	view_row_str(r, state);
@@ -494,7 +501,8 @@ void page_admin_pairs(struct ctx *c)
 	day_of(c->now, a.today);
 	day_of(c->now - (int64_t)REL_STALLED_DAYS * 86400, a.cutoff);
 	int more = 0;
-	enum db_rc rc = rel_pairs_page(c->db, f.v[0].s, f.v[1].present ? f.v[1].i : 0, 50, pair_line, &a, &more);
+	enum db_rc rc =
+		rel_pairs_page(c->db, f.v[0].s, f.v[1].present ? f.v[1].i : 0, 50, pair_line, &a, &more);
 	struct view *v = ctx_view(c);
 	view_int(v, "npairs", view_list_len(a.l));
 	view_list_set(v, "pairs", a.l);

@@ -420,7 +420,8 @@ void page_request_accept(struct ctx *c)
 	}
 	int64_t mid = 0;
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = req_accept(c->db, c->req->ids[0], c->user.id, c->now, c->cfg->max_mentors, &mid, &dbrc);
+	enum req_rc r =
+		req_accept(c->db, c->req->ids[0], c->user.id, c->now, c->cfg->max_mentors, &mid, &dbrc);
 	if (r != REQ_OK) {
 		action_failed(c, r, dbrc);
 		return;

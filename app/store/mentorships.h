@@ -15,10 +15,10 @@ struct mentorship {
 	char end_reason[1200];
 	int duration_min, weeks;
 	/* issue 21 */
-	char kind[8];		    /* "series" or "single" */
-	char meet_where[520];	    /* where they meet ("" unset) */
-	char last_session_on[11];   /* the latest session's day, "" none */
-	char request_goal[4200];    /* the first goal (the request's) */
+	char kind[8];		  /* "series" or "single" */
+	char meet_where[520];	  /* where they meet ("" unset) */
+	char last_session_on[11]; /* the latest session's day, "" none */
+	char request_goal[4200];  /* the first goal (the request's) */
 	int64_t created_at;
 };
 

@@ -87,11 +87,11 @@ enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64
 
 enum db_rc outbox_past_end(struct db *db, int64_t mentorship_id, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(
-		db, "INSERT INTO outbox(event, user_id, ref, due) "
-		    "SELECT :e, CASE p.who WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, m.id, "
-		    "max(:now, CAST(strftime('%s', m.planned_end) AS INTEGER) + 86400) "
-		    "FROM mentorships m, (SELECT 0 AS who UNION ALL SELECT 1) p WHERE m.id = :m");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+			    "SELECT :e, CASE p.who WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, m.id, "
+			    "max(:now, CAST(strftime('%s', m.planned_end) AS INTEGER) + 86400) "
+			    "FROM mentorships m, (SELECT 0 AS who UNION ALL SELECT 1) p WHERE m.id = :m");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":e", OB_MS_PAST_END);

@@ -73,11 +73,12 @@ static enum req_rc facts_of(struct db *db, int64_t ms, int64_t uid, struct facts
 
 /* Insert a proposal; the partial unique index keeps one pending. */
 static enum req_rc insert_change(struct db *db, int64_t ms, int64_t uid, const char *kind, const char *goal,
-				 int weeks, const char *cadence, int duration_min, const char *reason, int64_t now,
-				 enum db_rc *dbrc)
+				 int weeks, const char *cadence, int duration_min, const char *reason,
+				 int64_t now, enum db_rc *dbrc)
 {
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO ms_changes(mentorship_id, kind, proposed_by, goal, weeks, "
-				       "cadence, duration_min, created_at) VALUES (:m, :k, :u, :g, :w, :c, :d, :now)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO ms_changes(mentorship_id, kind, proposed_by, goal, weeks, "
+			    "cadence, duration_min, created_at) VALUES (:m, :k, :u, :g, :w, :c, :d, :now)");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":m", ms);
@@ -122,11 +123,13 @@ enum req_rc rel_change_propose(struct db *db, int64_t ms, int64_t uid, const cha
 		return refuse(db, REQ_NOT_PENDING);
 	if (f.single || (weeks && weeks < f.max_done))
 		return refuse(db, REQ_INVALID);
-	return insert_change(db, ms, uid, "change", goal, weeks == f.weeks ? 0 : weeks, "", 0, reason, now, dbrc);
+	return insert_change(db, ms, uid, "change", goal, weeks == f.weeks ? 0 : weeks, "", 0, reason, now,
+			     dbrc);
 }
 
-enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const char *goal, const char *cadence,
-				 int duration_min, int weeks, int64_t now, enum db_rc *dbrc)
+enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const char *goal,
+				 const char *cadence, int duration_min, int weeks, int64_t now,
+				 enum db_rc *dbrc)
 {
 	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
@@ -145,7 +148,8 @@ enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const c
 static enum db_rc add_weeks(struct db *db, int64_t ms, int from, int to, int n)
 {
 	for (int w = from; w <= to; w++) {
-		sqlite3_stmt *st = DB_STMT(db, "INSERT INTO plan_weeks(mentorship_id, week, title) VALUES (:m, :w, :t)");
+		sqlite3_stmt *st =
+			DB_STMT(db, "INSERT INTO plan_weeks(mentorship_id, week, title) VALUES (:m, :w, :t)");
 		if (!st)
 			return DB_ERR;
 		db_bind_int(st, ":m", ms);
@@ -197,15 +201,16 @@ static enum db_rc apply_change(struct db *db, int64_t ms, const struct facts *f,
 }
 
 /* Accept a continue: the plan starts today, as a series. */
-static enum db_rc apply_continue(struct db *db, int64_t ms, const char *goal, const char *cadence, int minutes,
-				 int weeks, int64_t now)
+static enum db_rc apply_continue(struct db *db, int64_t ms, const char *goal, const char *cadence,
+				 int minutes, int weeks, int64_t now)
 {
 	char today[11], end[11];
 	ymd(now, today);
 	ymd(now + (int64_t)weeks * 7 * 86400, end);
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE mentorships SET kind = 'series', status = 'active', outcome = NULL, "
-				       "ended_at = NULL, goal = :g, cadence = :c, duration_min = :d, weeks = :w, "
-				       "planned_end = :end WHERE id = :m");
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE mentorships SET kind = 'series', status = 'active', outcome = NULL, "
+			    "ended_at = NULL, goal = :g, cadence = :c, duration_min = :d, weeks = :w, "
+			    "planned_end = :end WHERE id = :m");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":g", goal);
@@ -302,8 +307,9 @@ enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int 
 
 enum db_rc rel_session_logged(struct db *db, int64_t ms, int64_t now)
 {
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE mentorships SET status = 'completed', ended_at = :now "
-				       "WHERE id = :m AND kind = 'single' AND status = 'active' RETURNING mentor_id");
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE mentorships SET status = 'completed', ended_at = :now "
+			    "WHERE id = :m AND kind = 'single' AND status = 'active' RETURNING mentor_id");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":now", now);
@@ -381,7 +387,8 @@ enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char
 /* Is uid one of the pair of ms? DB_OK, DB_NOTFOUND or DB_ERR. */
 static enum db_rc party(struct db *db, int64_t ms, int64_t uid)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM mentorships WHERE id = :m AND (mentor_id = :u OR mentee_id = :u)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT 1 FROM mentorships WHERE id = :m AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", ms);
@@ -397,9 +404,10 @@ enum db_rc rel_changes_each(struct db *db, int64_t ms, int64_t uid,
 	enum db_rc prc = party(db, ms, uid);
 	if (prc != DB_OK)
 		return prc;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT id, proposed_by, created_at, coalesce(answered_at, 0), kind, goal, "
-				       "status, cadence, weeks, duration_min, reason_sealed, '' FROM ms_changes "
-				       "WHERE mentorship_id = :m ORDER BY id LIMIT 100");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT id, proposed_by, created_at, coalesce(answered_at, 0), kind, goal, "
+			    "status, cadence, weeks, duration_min, reason_sealed, '' FROM ms_changes "
+			    "WHERE mentorship_id = :m ORDER BY id LIMIT 100");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", ms);
@@ -487,19 +495,20 @@ enum db_rc rel_dash_each(struct db *db, int64_t uid, const char *today, int64_t 
 	char cutoff[11];
 	ymd(now - (int64_t)REL_STALLED_DAYS * 86400, cutoff);
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT m.id, m.mentor_id = :u, o.display_name, t.name, m.planned_end, "
-		    "coalesce(m.last_session_on, m.started_on), "
-		    "EXISTS (SELECT 1 FROM ms_changes c WHERE c.mentorship_id = m.id AND c.status = 'pending' "
-		    "  AND CASE WHEN c.kind = 'change' THEN m.mentor_id = :u ELSE c.proposed_by <> :u END), "
-		    "m.status = 'active' "
-		    "FROM (SELECT * FROM mentorships WHERE mentor_id = :u AND status = 'active' "
-		    "      UNION ALL SELECT * FROM mentorships WHERE mentee_id = :u AND status = 'active' "
-		    "      UNION ALL SELECT * FROM mentorships WHERE mentor_id = :u AND status = 'completed' "
-		    "        AND kind = 'single' AND ended_at > :since "
-		    "      UNION ALL SELECT * FROM mentorships WHERE mentee_id = :u AND status = 'completed' "
-		    "        AND kind = 'single' AND ended_at > :since) m "
-		    "JOIN users o ON o.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
-		    "JOIN topics t ON t.id = m.topic_id LIMIT 60");
+		db,
+		"SELECT m.id, m.mentor_id = :u, o.display_name, t.name, m.planned_end, "
+		"coalesce(m.last_session_on, m.started_on), "
+		"EXISTS (SELECT 1 FROM ms_changes c WHERE c.mentorship_id = m.id AND c.status = 'pending' "
+		"  AND CASE WHEN c.kind = 'change' THEN m.mentor_id = :u ELSE c.proposed_by <> :u END), "
+		"m.status = 'active' "
+		"FROM (SELECT * FROM mentorships WHERE mentor_id = :u AND status = 'active' "
+		"      UNION ALL SELECT * FROM mentorships WHERE mentee_id = :u AND status = 'active' "
+		"      UNION ALL SELECT * FROM mentorships WHERE mentor_id = :u AND status = 'completed' "
+		"        AND kind = 'single' AND ended_at > :since "
+		"      UNION ALL SELECT * FROM mentorships WHERE mentee_id = :u AND status = 'completed' "
+		"        AND kind = 'single' AND ended_at > :since) m "
+		"JOIN users o ON o.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
+		"JOIN topics t ON t.id = m.topic_id LIMIT 60");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -536,12 +545,14 @@ enum db_rc rel_dash_each(struct db *db, int64_t uid, const char *today, int64_t 
 		return DB_ERR;
 	/* Follow-ups to me of the last 30 days (mentorships by person, then
 	 * each one's notes by index). */
-	st = DB_STMT(db, "SELECT m.id, m.mentor_id = :u, o.display_name, t.name, date(f.created_at, 'unixepoch') "
-			 "FROM (SELECT * FROM mentorships WHERE mentor_id = :u AND status <> 'active' "
-			 "      UNION ALL SELECT * FROM mentorships WHERE mentee_id = :u AND status <> 'active') m "
-			 "JOIN follow_ups f ON f.mentorship_id = m.id AND f.author_id <> :u AND f.created_at > :since "
-			 "JOIN users o ON o.id = f.author_id JOIN topics t ON t.id = m.topic_id "
-			 "ORDER BY f.id DESC LIMIT 20");
+	st = DB_STMT(
+		db,
+		"SELECT m.id, m.mentor_id = :u, o.display_name, t.name, date(f.created_at, 'unixepoch') "
+		"FROM (SELECT * FROM mentorships WHERE mentor_id = :u AND status <> 'active' "
+		"      UNION ALL SELECT * FROM mentorships WHERE mentee_id = :u AND status <> 'active') m "
+		"JOIN follow_ups f ON f.mentorship_id = m.id AND f.author_id <> :u AND f.created_at > :since "
+		"JOIN users o ON o.id = f.author_id JOIN topics t ON t.id = m.topic_id "
+		"ORDER BY f.id DESC LIMIT 20");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -561,11 +572,12 @@ enum db_rc rel_dash_each(struct db *db, int64_t uid, const char *today, int64_t 
 	if (rc != SQLITE_DONE)
 		return DB_ERR;
 	/* A mentor's first mentorship: the tip on setting expectations. */
-	st = DB_STMT(db, "SELECT m.id, o.display_name, t.name FROM mentorships m "
-			 "JOIN users o ON o.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
-			 "WHERE m.mentor_id = :u AND m.status = 'active' "
-			 "AND NOT EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = :u AND x.id < m.id) "
-			 "AND m.last_session_on IS NULL LIMIT 1");
+	st = DB_STMT(db,
+		     "SELECT m.id, o.display_name, t.name FROM mentorships m "
+		     "JOIN users o ON o.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
+		     "WHERE m.mentor_id = :u AND m.status = 'active' "
+		     "AND NOT EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = :u AND x.id < m.id) "
+		     "AND m.last_session_on IS NULL LIMIT 1");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
@@ -602,12 +614,13 @@ enum db_rc rel_pairs_page(struct db *db, const char *after_day, int64_t after_id
 	if (max > 100)
 		max = 100;
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT m.id, a.display_name, b.display_name, t.name, m.kind, m.started_on, m.planned_end, "
-		    "coalesce(m.last_session_on, ''), coalesce(m.last_session_on, m.started_on) AS q "
-		    "FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
-		    "JOIN topics t ON t.id = m.topic_id WHERE m.status = 'active' "
-		    "AND (coalesce(m.last_session_on, m.started_on), m.id) > (:d, :i) "
-		    "ORDER BY coalesce(m.last_session_on, m.started_on), m.id LIMIT :n");
+		db,
+		"SELECT m.id, a.display_name, b.display_name, t.name, m.kind, m.started_on, m.planned_end, "
+		"coalesce(m.last_session_on, ''), coalesce(m.last_session_on, m.started_on) AS q "
+		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
+		"JOIN topics t ON t.id = m.topic_id WHERE m.status = 'active' "
+		"AND (coalesce(m.last_session_on, m.started_on), m.id) > (:d, :i) "
+		"ORDER BY coalesce(m.last_session_on, m.started_on), m.id LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":d", after_day);

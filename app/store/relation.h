@@ -27,8 +27,9 @@ enum req_rc rel_change_propose(struct db *db, int64_t ms, int64_t uid, const cha
 /* Own transaction. Either of a held single conversation proposes to
  * continue as a series: goal, cadence, minutes, weeks (1-52). REQ_INVALID
  * unless it is a held single conversation; REQ_PENDING when one waits. */
-enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const char *goal, const char *cadence,
-				 int duration_min, int weeks, int64_t now, enum db_rc *dbrc);
+enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const char *goal,
+				 const char *cadence, int duration_min, int weeks, int64_t now,
+				 enum db_rc *dbrc);
 
 /* Own transaction. Answer proposal cid of mentorship ms: the mentor for a
  * change, the other one of the pair for a continue. Accepting a change

@@ -78,8 +78,8 @@ int64_t req_active_mentors(struct db *db, int64_t mentee_id)
 
 int req_had_mentor(struct db *db, int64_t mentee_id, int64_t mentor_id)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT EXISTS (SELECT 1 FROM mentorships WHERE mentee_id = :e AND mentor_id = :m)");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT EXISTS (SELECT 1 FROM mentorships WHERE mentee_id = :e AND mentor_id = :m)");
 	if (!st)
 		return 0;
 	db_bind_int(st, ":e", mentee_id);
@@ -145,9 +145,10 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		db_rollback(db);
 		return REQ_TOO_MANY;
 	}
-	st = DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
-			 "duration_min, weeks, message, created_at, kind) VALUES (:e, :m, :t, :g, :f, :c, :d, "
-			 ":w, '', :now, :k)");
+	st = DB_STMT(db,
+		     "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
+		     "duration_min, weeks, message, created_at, kind) VALUES (:e, :m, :t, :g, :f, :c, :d, "
+		     ":w, '', :now, :k)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":e", n->mentee_id);
@@ -269,10 +270,10 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	char start[11], end[11];
 	ymd(now, start);
 	ymd(now + (single ? REQ_SINGLE_DAYS * 86400 : (int64_t)p.weeks * 7 * 86400), end);
-	sqlite3_stmt *st =
-		DB_STMT(db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
-			    "format, cadence, duration_min, weeks, started_on, planned_end, created_at, kind) "
-			    "VALUES (:r, :m, :e, :t, :g, :f, :c, :d, :w, :s, :end, :now, :k)");
+	sqlite3_stmt *st = DB_STMT(
+		db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
+		    "format, cadence, duration_min, weeks, started_on, planned_end, created_at, kind) "
+		    "VALUES (:r, :m, :e, :t, :g, :f, :c, :d, :w, :s, :end, :now, :k)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":r", id);

@@ -479,8 +479,9 @@ void survey_release_all(struct db *db, int k)
 
 int64_t survey_waiting_count(struct db *db, int64_t uid)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) FROM survey_invitations i JOIN surveys s ON s.id = "
-				       "i.survey_id WHERE i.user_id = :u AND i.answered = 0 AND s.status = 'open'");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT count(*) FROM survey_invitations i JOIN surveys s ON s.id = "
+			    "i.survey_id WHERE i.user_id = :u AND i.answered = 0 AND s.status = 'open'");
 	if (!st)
 		return 0;
 	db_bind_int(st, ":u", uid);
