@@ -248,6 +248,7 @@ test('more than one mentor: TANDEM_MAX_MENTORS active mentorships per mentee', a
     await m.c.get(r.headers.location);
     assert.equal((await m.c.post(`${r.headers.location}/accept`)).status, 303);
   }
+  assert.match((await e.c.get('/mentors')).body, /You have 2 of 2 mentors the program allows at once: complete or end/);
   const third = await mentor('Rust', '2');
   const form = await e.c.get(`/mentors/${third.id}`);
   assert.match(form.body, /as many mentors as the program allows/);
