@@ -204,8 +204,7 @@ static enum db_rc apply_change(struct db *db, int64_t ms, const struct facts *f,
 static enum db_rc apply_continue(struct db *db, int64_t ms, const char *goal, const char *cadence,
 				 int minutes, int weeks, int64_t now)
 {
-	char today[11], end[11];
-	ymd(now, today);
+	char end[11];
 	ymd(now + (int64_t)weeks * 7 * 86400, end);
 	sqlite3_stmt *st =
 		DB_STMT(db, "UPDATE mentorships SET kind = 'series', status = 'active', outcome = NULL, "
@@ -222,7 +221,6 @@ static enum db_rc apply_continue(struct db *db, int64_t ms, const char *goal, co
 	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
 		return rc;
-	(void)today;
 	return add_weeks(db, ms, 1, weeks, weeks);
 }
 

@@ -179,6 +179,14 @@ test('past the planned end and stalled, at their boundaries (test clock); counte
   assert.match((await e.c.get('/')).body, /passed its planned end/);
   assert.match((await m.c.get('/')).body, /passed its planned end/);
   assert.match((await e.c.get(ms)).body, /id="past-end"/);
+  // Extending it (4 weeks in all) moves the end: no longer past it, and
+  // the question is queued again for the day after the new end.
+  assert.equal((await e.c.post(`${ms}/changes`, { goal: '', weeks: '4', reason: 'A few more weeks' })).status, 303);
+  const cid = srv.sql(`SELECT max(id) FROM ms_changes WHERE mentorship_id = ${msId}`);
+  assert.equal((await m.c.post(`${ms}/changes/${cid}/accept`)).status, 303);
+  assert.doesNotMatch((await e.c.get(ms)).body, /id="past-end"/);
+  assert.doesNotMatch((await e.c.get('/')).body, /passed its planned end/);
+  assert.equal(srv.sql(`SELECT count(*) FROM outbox WHERE event = 50 AND ref = ${msId} AND state = 0`), '2');
   // A session on day 15: 27 days later not stalled, 28 days later stalled.
   await logSession(e, ms, today());
   await jump((15 + 27) * DAY, m, e, admin);
