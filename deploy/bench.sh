@@ -76,6 +76,8 @@ PAGES=("floor|/__floor|-" "/healthz|/healthz|-" "home page|/|member"
        "/surveys|/surveys|member"
        "/admin|/admin|admin" "/admin/users|/admin/users|admin" "/admin/users?q=chlo|/admin/users?q=chlo|admin"
        "/admin/users?role=admin|/admin/users?role=admin|admin" "/admin/surveys|/admin/surveys|admin")
+# issue 21: the guide and the admin's list of pairs (quietest first).
+PAGES+=("/guide|/guide|member" "/admin/pairs|/admin/pairs|admin")
 # A survey's results (closed, 100,000 answers) take seconds and would keep
 # both workers busy long after wrk stops: timed once with curl below.
 declare -A RPS P50 P99 BAD RATIO SEED_TIME DBSIZE RSS
