@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PKGS := gcc make pkg-config nginx-light libfcgi-dev libctpl-dev libsodium-dev liboath-dev libqrencode-dev \
         libsqlite3-dev libcmocka-dev libcrack2-dev cracklib-runtime wrk \
         chromium nodejs python3 sqlite3 curl tzdata libcurl4-openssl-dev \
-        python3-aiosmtpd python3-icalendar libseccomp-dev
+        python3-aiosmtpd python3-icalendar libseccomp-dev default-jre-headless
 FUZZ_PKGS := clang libclang-rt-14-dev
 
 PC_LIBS := ctpl libsodium sqlite3 libcurl libseccomp liboath libqrencode

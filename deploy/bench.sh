@@ -105,6 +105,8 @@ SQL
 # the people of $BENCH_SENIORS, store/seed_pairing.c), and the coming
 # office hours with 2,000 published occurrences.
 PAGES+=("dashboard, 200 pairings|/|senior" "/office-hours (2,000)|/office-hours|member")
+# issue 21: the guide and the admin's list of pairs (quietest first).
+PAGES+=("/guide|/guide|member" "/admin/pairs|/admin/pairs|admin")
 # A survey's results (closed, 100,000 answers) take seconds and would keep
 # both workers busy long after wrk stops: timed once with curl below.
 declare -A RPS P50 P99 BAD RATIO SEED_TIME DBSIZE RSS

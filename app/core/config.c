@@ -208,6 +208,7 @@ int config_load(struct config *cfg)
 	cfg->idle_minutes = env_int("TANDEM_IDLE_MINUTES", 30, 1, 24 * 60);
 	cfg->session_hours = env_int("TANDEM_SESSION_HOURS", 12, 1, 24 * 30);
 	cfg->survey_k = env_int("TANDEM_SURVEY_K", 5, 3, 1000);
+	cfg->max_mentors = env_int("TANDEM_MAX_MENTORS", 3, 1, 20);
 	const char *o = getenv("TANDEM_ORIGIN");
 	if (o && *o)
 		snprintf(cfg->origins, sizeof(cfg->origins), "%s", o);

@@ -16,7 +16,8 @@ struct config {
 	int idle_minutes;	   /* $TANDEM_IDLE_MINUTES, default 30 */
 	int session_hours;	   /* $TANDEM_SESSION_HOURS, default 12 */
 	int cores;
-	int survey_k; /* $TANDEM_SURVEY_K: smallest group shown, default 5, at least 3 */
+	int survey_k;	 /* $TANDEM_SURVEY_K: smallest group shown, default 5, at least 3 */
+	int max_mentors; /* $TANDEM_MAX_MENTORS: active mentorships per mentee, default 3 (issue 21) */
 	/* $TANDEM_ORIGIN: the origins forms may be posted from, comma-separated,
 	 * e.g. "https://mentoring.example.com". Default: this machine's
 	 * http://127.0.0.1:PORT and http://localhost:PORT. */

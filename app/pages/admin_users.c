@@ -11,6 +11,7 @@
 #include "store/outbox.h"
 #include "store/ratings.h"
 #include "store/users.h"
+#include "store/relation.h"
 
 static const char *const roles[] = {"member", "admin", NULL};
 
@@ -141,6 +142,13 @@ void page_admin_overview(struct ctx *c)
 	view_int(v, "admins", o.admins);
 	view_int(v, "mentors", o.mentors);
 	view_int(v, "active_ms", o.active_ms);
+	/* issue 21: pairs with no session for four weeks (a count, never what they wrote). */
+	char cutoff[11];
+	time_t quiet = (time_t)(c->now - (int64_t)REL_STALLED_DAYS * 86400);
+	struct tm tm;
+	gmtime_r(&quiet, &tm);
+	strftime(cutoff, sizeof(cutoff), "%Y-%m-%d", &tm);
+	view_int(v, "stalled_ms", rel_stalled_count(c->db, cutoff));
 	view_int(v, "done_ms", o.done_ms);
 	view_int(v, "sessions_logged", o.sessions);
 	view_int(v, "sessions_month", o.sessions_month);

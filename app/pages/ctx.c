@@ -8,6 +8,7 @@
 #include "http/form.h"
 #include "security/token.h"
 #include "store/mfa.h"
+#include "store/surveys.h"
 
 /* The longest flash message kept (decoded). */
 #define FLASH_MAX 512
@@ -21,6 +22,8 @@ struct view *ctx_view(struct ctx *c)
 	view_int(v, "signed_in", c->signed_in);
 	view_str(v, "user_name", c->signed_in ? c->user.name : "");
 	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
+	/* issue 21: the navigation's "Surveys (N)": an index range. */
+	view_int(v, "surveys_waiting", c->signed_in && c->db ? survey_waiting_count(c->db, c->user.id) : 0);
 	view_csrf(v, c->csrf);
 	/* issue 16: the banner that asks to confirm the address */
 	view_int(v, "unverified", c->signed_in && !c->user.verified);

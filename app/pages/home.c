@@ -9,6 +9,7 @@
 #include "pages/format.h"
 #include "pages/home_pairing.h"
 #include "pages/mentorships.h"
+#include "pages/relation.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
 #include "store/dashboard.h"
@@ -201,5 +202,6 @@ void page_home(struct ctx *c)
 	view_list_set(v, "mine", dash_requests(c, 0));
 	coffee_dashboard(c); /* issue 18 */
 	home_pairing(c, v); /* issue 17 */
+	relation_dash(c); /* issue 21: past the end, stalled, proposals, follow-ups */
 	ctx_render(c, 200, "home", "Your dashboard");
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentors.h"
@@ -151,8 +152,11 @@ static const char *format_options(const char *chosen)
 }
 
 enum { F_Q, F_TOPIC, F_FORMAT, F_PAGE, F_AFTER, F_BEFORE, F_MK, NFIELDS };
+/* issue 21: a longer search is cut to its first Q_SEARCHED characters
+ * (and the page says so) instead of being refused; the input's maxlength. */
+#define Q_SEARCHED 100
 static const struct field_spec dir_fields[] = {
-	[F_Q] = {"q", "Search", FT_LINE, 0, 0, 100, NULL, 0},
+	[F_Q] = {"q", "Search", FT_LINE, 0, 0, 4000, NULL, 0},
 	[F_TOPIC] = {"topic", "Topic", FT_LINE, 0, 0, 40, NULL, 0},
 	[F_FORMAT] = {"format", "Format", FT_CHOICE, 0, 0, 0, format_filter_values, 0},
 	/* Links of the numbered pages before keyset paging: still accepted,
@@ -198,6 +202,30 @@ static void page_link(struct view *v, const char *name, const struct buf *qs, co
 	buf_free(&raw);
 }
 
+/* One <option> of the topic field's suggestions: a topic someone mentors. */
+static void suggest_line(void *arg, const struct directory_topic *t)
+{
+	struct buf *out = arg;
+	if (t->offered <= 0)
+		return;
+	buf_puts(out, "<option value=\"");
+	html_escape(out, t->name);
+	buf_puts(out, "\"></option>");
+}
+
+/* The datalist "topic-suggest": the topics mentors offer, from the kept
+ * topic_counts (the /topics page's bounded index read), built from
+ * escaped names: trusted HTML. 0 or -1. */
+static int topic_suggest(struct ctx *c, struct view *v)
+{
+	static struct buf opts; /* per worker, reused */
+	buf_reset(&opts);
+	if (directory_topics(c->db, suggest_line, &opts) != DB_OK || opts.oom)
+		return -1;
+	view_trusted_html(v, "topic_suggest", buf_str(&opts));
+	return 0;
+}
+
 void page_mentors(struct ctx *c)
 {
 	struct fields f;
@@ -218,8 +246,34 @@ void page_mentors(struct ctx *c)
 		return;
 	}
 	struct view *v = ctx_view(c);
+	/* A search longer than Q_SEARCHED characters: its first ones. */
+	static char q_cut[Q_SEARCHED * 4 + 1];
+	int cut = 0;
+	if (!f.err[F_Q] && utf8_len(f.v[F_Q].s) > Q_SEARCHED) {
+		size_t i = 0, chars = 0;
+		const char *s = f.v[F_Q].s;
+		while (s[i] && chars < Q_SEARCHED) {
+			i++;
+			while (((unsigned char)s[i] & 0xC0) == 0x80)
+				i++;
+			chars++;
+		}
+		memcpy(q_cut, s, i);
+		q_cut[i] = '\0';
+		f.v[F_Q].s = q_cut;
+		cut = 1;
+	}
+	view_int(v, "q_cut", cut);
 	/* The typed values back in the form (escaped), with their messages. */
 	ctx_form_values(c, dir_fields, FIELDS(dir_fields), &f);
+	view_int(v, "q_max", Q_SEARCHED);
+	/* issue 21: how many mentors I have, of how many at once. */
+	view_int(v, "my_mentors", req_active_mentors(c->db, c->user.id));
+	view_int(v, "max_mentors", c->cfg->max_mentors);
+	if (topic_suggest(c, v) != 0) {
+		ctx_error(c, 500, "Something went wrong and we could not show the directory.");
+		return;
+	}
 	const char *options = format_options(f.v[F_FORMAT].s);
 	if (!options) {
 		ctx_error(c, 500, "Something went wrong and we could not show the directory.");

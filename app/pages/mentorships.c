@@ -7,6 +7,7 @@
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
+#include "pages/relation.h"
 #include "pages/routes.h"
 #include "store/mentorship_lists.h"
 #include "store/mentorships.h"
@@ -109,6 +110,7 @@ void page_mentorships(struct ctx *c)
 	int more = 0;
 	struct view *v = ctx_view(c);
 	enum db_rc rc = ms_page(c->db, c->user.id, &after, MENTORSHIPS_PAGE, ms_page_line, &lines, &more);
+	view_int(v, "nmentorships", view_list_len(lines.l)); /* before the list is handed over */
 	view_list_set(v, "mentorships", lines.l);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
@@ -180,6 +182,7 @@ void page_mentorship(struct ctx *c)
 	int more = 0;
 	rc = ms_sessions_page(c->db, m.id, q.v[S_ON].s, q.v[S_ID].present ? q.v[S_ID].i : 0, SESSIONS_PAGE,
 			      session_line, &sl, &more);
+	view_int(v, "nsessions", view_list_len(sl.l)); /* before the list is handed over */
 	view_list_set(v, "sessions", sl.l);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
@@ -200,7 +203,7 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "next_shown", shown);
 	view_str(v, "next_input", input);
 	view_str(v, "my_tz", tz);
-	if (agenda_part(c, m.id) != 0) {
+	if (agenda_part(c, m.id) != 0 || relation_part(c, &m) != 0) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
 		return;
 	}

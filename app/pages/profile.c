@@ -101,6 +101,24 @@ static void show(struct ctx *c, int status, const struct fields *f, const struct
 	ctx_render(c, status, "profile", "Your profile");
 }
 
+/* issue 21: /profile?offer=TOPIC (a mentee whose goal was met) opens the
+ * form as a mentor of that topic, unsaved until they save it. */
+static const struct field_spec offer_fields[] = {{"offer", "Topic", FT_LINE, 0, 0, 40, NULL, 0}};
+
+static void offer_prefill(struct ctx *c, struct profile *p)
+{
+	struct fields q;
+	if (fields_read(offer_fields, FIELDS(offer_fields), &c->req->query, &q) != 0 || !*q.v[0].s)
+		return;
+	const char *t = q.v[0].s;
+	if (!strcasestr(p->focus, t) && strlen(p->focus) + strlen(t) + 3 < sizeof(p->focus))
+		snprintf(p->focus + strlen(p->focus), sizeof(p->focus) - strlen(p->focus), "%s%s",
+			 *p->focus ? ", " : "", t);
+	p->is_mentor = 1;
+	if (p->capacity < 1)
+		p->capacity = 1;
+}
+
 void page_profile_form(struct ctx *c)
 {
 	struct profile p;
@@ -108,6 +126,7 @@ void page_profile_form(struct ctx *c)
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
+	offer_prefill(c, &p);
 	show(c, 200, NULL, &p, c->user.name);
 }
 

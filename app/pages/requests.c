@@ -18,6 +18,7 @@
 
 static const char *const cadences[] = {"weekly", "biweekly", "monthly", NULL};
 static const char *const lengths[] = {"20", "30", "45", "60", "90", NULL};
+static const char *const kinds[] = {"series", "single", NULL};
 static const struct field_spec req_fields[] = {
 	{"mentor_id", "Mentor", FT_INT, 1, 1, 999999999999999, NULL, 0},
 	{"topic", "Topic", FT_LINE, 1, 1, 40, NULL, 0},
@@ -27,9 +28,10 @@ static const struct field_spec req_fields[] = {
 	{"duration_min", "Session length", FT_CHOICE, 1, 0, 0, lengths, 0},
 	{"weeks", "Weeks", FT_INT, 1, 1, 52, NULL, 0},
 	{"message", "Message", FT_TEXT, 0, 0, 2000, NULL, 0},
+	{"kind", "Kind", FT_CHOICE, 0, 0, 0, kinds, 0}, /* issue 21: absent is a series */
 };
 #define NREQ FIELDS(req_fields)
-enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG };
+enum { R_MENTOR, R_TOPIC, R_GOAL, R_FORMAT, R_CADENCE, R_LEN, R_WEEKS, R_MSG, R_KIND };
 
 struct mentor_view {
 	int64_t id, capacity, active;
@@ -117,6 +119,9 @@ static const char *blocked(struct ctx *c, const struct mentor_view *m)
 	if (pending >= REQ_MAX_PENDING)
 		return "You have 3 requests waiting for an answer. Withdraw one, or wait for answers, before "
 		       "asking someone else.";
+	if (req_active_mentors(c->db, c->user.id) >= c->cfg->max_mentors)
+		return "You already have as many mentors as the program allows at once. Complete or end a "
+		       "mentorship before asking for another.";
 	return NULL;
 }
 
@@ -141,7 +146,13 @@ static void mentor_page(struct ctx *c, int64_t id, int status, const struct fiel
 		view_str(v, "weeks", "6");
 		view_str(v, "cadence", "weekly");
 		view_str(v, "duration_min", "45");
+		view_str(v, "kind", "");
 	}
+	/* issue 21: how many mentors I have, and the first contact suggested. */
+	int64_t mine = req_active_mentors(c->db, c->user.id);
+	view_int(v, "my_mentors", mine);
+	view_int(v, "max_mentors", c->cfg->max_mentors);
+	view_int(v, "first_contact", !req_had_mentor(c->db, c->user.id, id));
 	char title[500];
 	snprintf(title, sizeof(title), "%s, mentor", m.name);
 	ctx_render(c, status, "mentor", title);
@@ -201,7 +212,9 @@ void page_request_create(struct ctx *c)
 			    .cadence = f.v[R_CADENCE].s,
 			    .message = f.v[R_MSG].s,
 			    .duration_min = atoi(f.v[R_LEN].s),
-			    .weeks = (int)f.v[R_WEEKS].i};
+			    .weeks = (int)f.v[R_WEEKS].i,
+			    .kind = f.v[R_KIND].s,
+			    .max_mentors = c->cfg->max_mentors};
 	int64_t id = 0;
 	enum db_rc dbrc = DB_OK;
 	enum req_rc r = req_create(c->db, &n, c->now, &id, &dbrc);
@@ -224,6 +237,10 @@ void page_request_create(struct ctx *c)
 	case REQ_DUPLICATE: msg = "You already have a request waiting with this mentor."; break;
 	case REQ_TOO_MANY:
 		msg = "You already have 3 requests waiting for an answer. Withdraw one first.";
+		break;
+	case REQ_MAX_MENTORS:
+		msg = "You already have as many mentors as the program allows at once. Complete or end a "
+		      "mentorship first.";
 		break;
 	default: msg = "This person does not take mentees."; break;
 	}
@@ -287,8 +304,10 @@ static enum db_rc request_rows(struct ctx *c, int incoming, const struct fields 
 	enum db_rc rc = req_list(c->db, c->user.id, incoming, c->now, &after, REQUESTS_PAGE, paged_row_add,
 				 &rows, &more);
 	struct view *v = ctx_view(c);
-	view_list_set(v, name, rows.rows.l);
 	char key[32];
+	snprintf(key, sizeof(key), "%s_n", name); /* counted before the list is handed over */
+	view_int(v, key, view_list_len(rows.rows.l));
+	view_list_set(v, name, rows.rows.l);
 	snprintf(key, sizeof(key), "%s_more", name);
 	view_int(v, key, more);
 	snprintf(key, sizeof(key), "%s_at", name);
@@ -346,6 +365,7 @@ static void request_page(void *arg, const struct req_detail *d)
 	view_str(v, "cadence", fmt_cadence(d->cadence));
 	view_int(v, "duration_min", d->duration_min);
 	view_int(v, "weeks", d->weeks);
+	view_int(v, "single", d->single);
 	view_str(v, "message", d->message);
 	view_str(v, "status", d->status);
 	view_str(v, "status_text", fmt_request_status(d->status));
@@ -390,6 +410,10 @@ static void action_failed(struct ctx *c, enum req_rc r, enum db_rc dbrc)
 		ctx_error(c, 409,
 			  "You have no places free, so this request cannot be accepted. Raise your "
 			  "capacity on your profile, or decline it kindly.");
+	else if (r == REQ_MAX_MENTORS)
+		ctx_error(c, 409,
+			  "This mentee already has as many mentors as the program allows at once, so this "
+			  "request cannot be accepted now.");
 	else
 		ctx_error(c, 409, "This request was already answered, withdrawn, or expired.");
 }
@@ -407,7 +431,8 @@ void page_request_accept(struct ctx *c)
 	}
 	int64_t mid = 0;
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = req_accept(c->db, c->req->ids[0], c->user.id, c->now, &mid, &dbrc);
+	enum req_rc r =
+		req_accept(c->db, c->req->ids[0], c->user.id, c->now, c->cfg->max_mentors, &mid, &dbrc);
 	if (r != REQ_OK) {
 		action_failed(c, r, dbrc);
 		return;

@@ -144,6 +144,18 @@ const struct route routes[] = {
 	{"POST", "/help-sessions/{id}/swap/accept", page_help_swap_accept, ACCESS_MEMBER, 0},
 	{"POST", "/help-sessions/{id}/swap/decline", page_help_swap_decline, ACCESS_MEMBER, 0},
 	{"POST", "/help-sessions/{id}/log", page_help_log, ACCESS_MEMBER, 0},
+	/* issue 21: a relationship that moves, guidance */
+	{"POST", "/mentorships/{id}/changes", page_ms_change, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/changes/{id}/accept", page_ms_change_accept, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/changes/{id}/decline", page_ms_change_decline, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/continue", page_ms_continue, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/continue/accept", page_ms_continue_accept, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/where", page_ms_where, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/follow-ups", page_ms_follow_up, ACCESS_MEMBER, 0},
+	{"GET", "/admin/pairs", page_admin_pairs, ACCESS_ADMIN, 0},
+	{"GET", "/guide", page_guide, ACCESS_MEMBER, 0},
+	{"GET", "/admin/guide", page_admin_guide, ACCESS_ADMIN, 0},
+	{"POST", "/admin/guide", page_admin_guide_save, ACCESS_ADMIN, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

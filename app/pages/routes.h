@@ -147,5 +147,17 @@ void page_help_swap(struct ctx *c);
 void page_help_swap_accept(struct ctx *c);
 void page_help_swap_decline(struct ctx *c);
 void page_help_log(struct ctx *c);
+/* issue 21: a relationship that moves, guidance */
+void page_ms_change(struct ctx *c);
+void page_ms_change_accept(struct ctx *c);
+void page_ms_change_decline(struct ctx *c);
+void page_ms_continue(struct ctx *c);
+void page_ms_continue_accept(struct ctx *c);
+void page_ms_where(struct ctx *c);
+void page_ms_follow_up(struct ctx *c);
+void page_admin_pairs(struct ctx *c);
+void page_guide(struct ctx *c);
+void page_admin_guide(struct ctx *c);
+void page_admin_guide_save(struct ctx *c);
 
 #endif

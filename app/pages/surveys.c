@@ -51,6 +51,7 @@ void page_surveys(struct ctx *c)
 	struct view *v = ctx_view(c);
 	enum db_rc rc = survey_invitation_page(c->db, c->user.id, f.v[L_BEFORE].present ? f.v[L_BEFORE].i : 0,
 					       INVITATIONS_PAGE, invitation_line, &lines, &more);
+	view_int(v, "ninvitations", view_list_len(lines.l)); /* issue 21: the empty list says what next */
 	view_list_set(v, "invitations", lines.l);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);

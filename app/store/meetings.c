@@ -6,6 +6,7 @@
 #include "security/seal.h"
 #include "store/agenda.h"
 #include "store/outbox.h"
+#include "store/relation.h"
 #include "store/sealed.h"
 
 static enum meet_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
@@ -139,6 +140,8 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 			return fail(db, rc, dbrc);
 	}
 	if ((rc = agenda_carried(db, n->mentorship_id)) != DB_OK) /* now the session's agenda */
+		return fail(db, rc, dbrc);
+	if ((rc = rel_session_logged(db, n->mentorship_id, now)) != DB_OK) /* issue 21: a single held */
 		return fail(db, rc, dbrc);
 	/* Mail: feedback still owed an hour from now. */
 	if ((rc = outbox_session_logged(db, *id, n->mentorship_id, now)) != DB_OK)

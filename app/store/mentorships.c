@@ -13,7 +13,9 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT m.id, m.mentor_id, m.mentee_id, a.display_name, b.display_name, "
 		    "t.name, m.goal, m.format, m.cadence, m.started_on, m.planned_end, m.status, "
-		    "coalesce(m.outcome, ''), m.end_reason, m.duration_min, m.weeks, m.end_reason_sealed "
+		    "coalesce(m.outcome, ''), m.end_reason, m.duration_min, m.weeks, m.end_reason_sealed, "
+		    "m.kind, m.meet_where, coalesce(m.last_session_on, ''), "
+		    "(SELECT r.goal FROM requests r WHERE r.id = m.request_id), m.created_at "
 		    "FROM mentorships m JOIN users a ON a.id = m.mentor_id "
 		    "JOIN users b ON b.id = m.mentee_id JOIN topics t ON t.id = m.topic_id "
 		    "WHERE m.id = :id AND (m.mentor_id = :u OR m.mentee_id = :u)");
@@ -41,6 +43,11 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 	db_column_copy(st, 12, m->outcome, sizeof(m->outcome));
 	m->duration_min = sqlite3_column_int(st, 14);
 	m->weeks = sqlite3_column_int(st, 15);
+	db_column_copy(st, 17, m->kind, sizeof(m->kind));
+	db_column_copy(st, 18, m->meet_where, sizeof(m->meet_where));
+	db_column_copy(st, 19, m->last_session_on, sizeof(m->last_session_on));
+	db_column_copy(st, 20, m->request_goal, sizeof(m->request_goal));
+	m->created_at = sqlite3_column_int64(st, 21);
 	char row[32];
 	snprintf(row, sizeof(row), "%lld", (long long)m->id);
 	struct buf reason = {0};

@@ -14,6 +14,12 @@ struct mentorship {
 	char format[32], cadence[16], started_on[11], planned_end[11], status[16], outcome[16];
 	char end_reason[1200];
 	int duration_min, weeks;
+	/* issue 21 */
+	char kind[8];		  /* "series" or "single" */
+	char meet_where[520];	  /* where they meet ("" unset) */
+	char last_session_on[11]; /* the latest session's day, "" none */
+	char request_goal[4200];  /* the first goal (the request's) */
+	int64_t created_at;
 };
 
 /* No transaction of its own (a read). Load mentorship id if uid is its

@@ -1,6 +1,7 @@
 #include "store/outbox.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "security/acct_link.h"
 #include "store/outbox_pairing.h"
@@ -37,6 +38,7 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	/* issue 17 */
 	case OB_OH_CANCELLED:
 	case OB_SWAP_OFFERED: return NOTIFY_SESSION_PLAN;
+	case OB_MS_PAST_END: return NOTIFY_MENTORSHIP; /* issue 21 */
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -184,6 +186,22 @@ enum db_rc outbox_account_closed(struct db *db, int64_t mentorship_id, int64_t u
 		return DB_ERR;
 	db_bind_int(st, ":e", OB_ACCOUNT_CLOSED);
 	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+/* issue 21 */
+enum db_rc outbox_past_end(struct db *db, int64_t mentorship_id, int64_t now)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+			    "SELECT :e, CASE p.who WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, m.id, "
+			    "max(:now, CAST(strftime('%s', m.planned_end) AS INTEGER) + 86400) "
+			    "FROM mentorships m, (SELECT 0 AS who UNION ALL SELECT 1) p WHERE m.id = :m");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", OB_MS_PAST_END);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", mentorship_id);
 	return db_exec_step(db, st);
@@ -495,6 +513,16 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 	/* issue 17 */
 	case OB_OH_CANCELLED:
 	case OB_SWAP_OFFERED: return outbox_pairing_check(db, r, now, f);
+	case OB_MS_PAST_END: { /* issue 21: still active, and its end (as it is now) passed */
+		if ((rc = ms_facts(db, r->ref, r->user_id, f, plan, &active)) != 1)
+			return rc;
+		char today[11];
+		time_t t = (time_t)now;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		return active && strcmp(f->planned_end, today) < 0;
+	}
 	}
 	return 0;
 }

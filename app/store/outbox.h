@@ -44,7 +44,9 @@ enum outbox_event {
 	/* issue 17: office hours and the help-session rotation (25-34). */
 	OB_OH_CANCELLED = 25, /* each person booked; ref: occurrence */
 	OB_SWAP_OFFERED = 26, /* the lead offered a session; ref: help session */
-	OB_EVENT_MAX = 37,
+	/* issue 21 (50-59) */
+	OB_MS_PAST_END = 50, /* both; ref: mentorship; due the day after its planned end */
+	OB_EVENT_MAX = 50,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)
@@ -76,6 +78,10 @@ enum db_rc outbox_request_answered(struct db *db, int64_t request_id, enum outbo
 enum db_rc outbox_requests_declined_to(struct db *db, int64_t mentor_id, int64_t now);
 /* A mentorship started: both hear now, and a week before its planned end. */
 enum db_rc outbox_mentorship_started(struct db *db, int64_t mentorship_id, int64_t now);
+/* issue 21: both are asked to complete, extend or end mentorship id the
+ * day after its planned end (as it is now; a row whose end moved since is
+ * not needed when due, and the move queues a new one). */
+enum db_rc outbox_past_end(struct db *db, int64_t mentorship_id, int64_t now);
 /* The next session of a mentorship was planned or moved (e OB_PLAN_SET,
  * at its time) or cancelled (OB_PLAN_CANCELLED, at the time it had), as
  * version (plan_no, plan_seq): both hear now; for a set plan both are

@@ -121,7 +121,8 @@ enum db_rc req_get_for(struct db *db, int64_t id, int64_t uid, int64_t now,
 		db,
 		"SELECT r.mentee_id, r.mentor_id, e.display_name, m.display_name, t.name, r.goal, r.format, "
 		"r.cadence, r.duration_min, r.weeks, r.message, " REQ_STATUS_SQL ", r.reason, r.created_at, "
-		"coalesce(r.mentorship_id, 0), r.message_sealed, r.reason_sealed FROM requests r "
+		"coalesce(r.mentorship_id, 0), r.message_sealed, r.reason_sealed, r.kind = 'single' FROM "
+		"requests r "
 		"JOIN users e ON e.id = r.mentee_id "
 		"JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
 		"WHERE r.id = :id AND (r.mentee_id = :u OR r.mentor_id = :u)");
@@ -157,6 +158,7 @@ enum db_rc req_get_for(struct db *db, int64_t id, int64_t uid, int64_t now,
 		.message = unreadable ? "" : buf_str(&msg),
 		.reason = unreadable ? "" : buf_str(&reason),
 		.unreadable = unreadable,
+		.single = sqlite3_column_int(st, 17),
 	};
 	fn(arg, &d);
 	sqlite3_reset(st);

@@ -39,6 +39,7 @@ struct req_detail {
 	int duration_min, weeks;
 	const char *message, *reason; /* opened ("" for none) */
 	int unreadable;		      /* 1: a sealed value did not open (logged); message/reason "" */
+	int single;		      /* issue 21: one conversation, no plan */
 };
 
 /* Call fn(arg, d) for request id when uid is its mentee or mentor.

@@ -64,6 +64,31 @@ int64_t req_active_mentees(struct db *db, int64_t mentor_id)
 	return n;
 }
 
+int64_t req_active_mentors(struct db *db, int64_t mentee_id)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT count(*) FROM mentorships WHERE mentee_id = :e AND status = 'active'");
+	if (!st)
+		return 0;
+	db_bind_int(st, ":e", mentee_id);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return n;
+}
+
+int req_had_mentor(struct db *db, int64_t mentee_id, int64_t mentor_id)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT EXISTS (SELECT 1 FROM mentorships WHERE mentee_id = :e AND mentor_id = :m)");
+	if (!st)
+		return 0;
+	db_bind_int(st, ":e", mentee_id);
+	db_bind_int(st, ":m", mentor_id);
+	int had = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return had;
+}
+
 /* Capacity and mentor status of a person: -1 when not an active mentor. */
 static int64_t capacity_of(struct db *db, int64_t uid)
 {
@@ -96,6 +121,10 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		db_rollback(db);
 		return REQ_NO_ROOM;
 	}
+	if (n->max_mentors > 0 && req_active_mentors(db, n->mentee_id) >= n->max_mentors) {
+		db_rollback(db);
+		return REQ_MAX_MENTORS;
+	}
 	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*), coalesce(sum(mentor_id = :m), 0) FROM requests "
 				       "WHERE mentee_id = :e AND status = 'pending'");
 	if (!st)
@@ -116,9 +145,10 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		db_rollback(db);
 		return REQ_TOO_MANY;
 	}
-	st = DB_STMT(db, "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
-			 "duration_min, weeks, message, created_at) VALUES (:e, :m, :t, :g, :f, :c, :d, :w, "
-			 "'', :now)");
+	st = DB_STMT(db,
+		     "INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, "
+		     "duration_min, weeks, message, created_at, kind) VALUES (:e, :m, :t, :g, :f, :c, :d, "
+		     ":w, '', :now, :k)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":e", n->mentee_id);
@@ -130,6 +160,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	db_bind_int(st, ":d", n->duration_min);
 	db_bind_int(st, ":w", n->weeks);
 	db_bind_int(st, ":now", now);
+	db_bind_text(st, ":k", n->kind && *n->kind ? n->kind : "series");
 	rc = db_exec_step(db, st);
 	if (rc == DB_CONFLICT) { /* the partial unique index: a racing duplicate */
 		db_rollback(db);
@@ -163,7 +194,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 struct pending {
 	int64_t mentee_id, mentor_id, topic_id;
 	int duration_min, weeks;
-	char goal[4200], format[32], cadence[16];
+	char goal[4200], format[32], cadence[16], kind[8];
 };
 
 /* Load a request that `who` may act on as `role_col` ("mentor_id" or
@@ -172,7 +203,7 @@ static enum req_rc load_for(struct db *db, int64_t id, int64_t who, int as_mento
 			    int *is_pending)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT mentee_id, mentor_id, topic_id, goal, format, cadence, "
-				       "duration_min, weeks, status FROM requests WHERE id = :id AND "
+				       "duration_min, weeks, status, kind FROM requests WHERE id = :id AND "
 				       "CASE WHEN :as_mentor THEN mentor_id ELSE mentee_id END = :who");
 	if (!st)
 		return REQ_STORE;
@@ -192,6 +223,7 @@ static enum req_rc load_for(struct db *db, int64_t id, int64_t who, int as_mento
 	p->duration_min = sqlite3_column_int(st, 6);
 	p->weeks = sqlite3_column_int(st, 7);
 	*is_pending = strcmp((const char *)sqlite3_column_text(st, 8), "pending") == 0;
+	db_column_copy(st, 9, p->kind, sizeof(p->kind));
 	sqlite3_reset(st);
 	return REQ_OK;
 }
@@ -204,8 +236,8 @@ static void ymd(int64_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int64_t *mid,
-		       enum db_rc *dbrc)
+enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int max_mentors,
+		       int64_t *mid, enum db_rc *dbrc)
 {
 	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
@@ -226,13 +258,22 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 		db_rollback(db);
 		return REQ_NO_ROOM;
 	}
+	if (max_mentors > 0 && req_active_mentors(db, p.mentee_id) >= max_mentors) {
+		db_rollback(db);
+		return REQ_MAX_MENTORS;
+	}
+	/* A single conversation has no plan: no weeks, and a fortnight to be
+	 * held before the dashboard asks about it. */
+	int single = strcmp(p.kind, "single") == 0;
+	if (single)
+		p.weeks = 0;
 	char start[11], end[11];
 	ymd(now, start);
-	ymd(now + (int64_t)p.weeks * 7 * 86400, end);
-	sqlite3_stmt *st =
-		DB_STMT(db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
-			    "format, cadence, duration_min, weeks, started_on, planned_end, created_at) "
-			    "VALUES (:r, :m, :e, :t, :g, :f, :c, :d, :w, :s, :end, :now)");
+	ymd(now + (single ? REQ_SINGLE_DAYS * 86400 : (int64_t)p.weeks * 7 * 86400), end);
+	sqlite3_stmt *st = DB_STMT(
+		db, "INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, "
+		    "format, cadence, duration_min, weeks, started_on, planned_end, created_at, kind) "
+		    "VALUES (:r, :m, :e, :t, :g, :f, :c, :d, :w, :s, :end, :now, :k)");
 	if (!st)
 		return store_fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":r", id);
@@ -247,6 +288,7 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	db_bind_text(st, ":s", start);
 	db_bind_text(st, ":end", end);
 	db_bind_int(st, ":now", now);
+	db_bind_text(st, ":k", single ? "single" : "series");
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	*mid = sqlite3_last_insert_rowid(db_handle(db));
@@ -284,7 +326,8 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 		return store_fail(db, rc, dbrc);
 	/* Mail: the mentee hears of the answer; both of the start. */
 	if ((rc = outbox_request_answered(db, id, OB_REQUEST_ACCEPTED, now)) != DB_OK ||
-	    (rc = outbox_mentorship_started(db, *mid, now)) != DB_OK)
+	    (rc = outbox_mentorship_started(db, *mid, now)) != DB_OK ||
+	    (rc = outbox_past_end(db, *mid, now)) != DB_OK)
 		return store_fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;

@@ -21,12 +21,19 @@ enum req_rc {
 	REQ_SELF,	 /* asking oneself */
 	REQ_NOT_MENTOR,	 /* the person does not mentor (or is deactivated) */
 	REQ_STORE,	 /* database error: see *db_rc */
+	/* issue 21 */
+	REQ_MAX_MENTORS, /* the mentee already has max_mentors active mentorships */
+	REQ_NOT_YOURS,	 /* one of the pair, but this is the other one's to do */
+	REQ_PENDING,	 /* a proposal already waits for an answer */
+	REQ_INVALID,	 /* not possible in this state (e.g. fewer weeks than are done) */
 };
 
 struct req_new {
 	int64_t mentee_id, mentor_id, topic_id;
 	const char *goal, *format, *cadence, *message;
 	int duration_min, weeks;
+	const char *kind; /* "series" (NULL too) or "single": one conversation, no plan */
+	int max_mentors;  /* the mentee's limit of active mentorships (TANDEM_MAX_MENTORS) */
 };
 
 /* Own transaction. Create a pending request (one transaction; expired
@@ -37,8 +44,8 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
  * lock, creates the mentorship and its plan, closes the mentee's other
  * pending requests on the same topic as matched elsewhere. *mentorship_id
  * gets the new id. */
-enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int64_t *mentorship_id,
-		       enum db_rc *dbrc);
+enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int max_mentors,
+		       int64_t *mentorship_id, enum db_rc *dbrc);
 /* Own transaction. The mentor declines with a reason ("" for the kind
  * default). */
 enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now,
@@ -51,12 +58,23 @@ enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t n
  * treat them as expired). */
 void req_expire_all(struct db *db, int64_t now);
 
-/* No transaction of its own (a read). Active mentees of a mentor. */
+/* No transaction of its own (a read). Active mentees of a mentor (a
+ * single conversation counts until it is held, when it ends). */
 int64_t req_active_mentees(struct db *db, int64_t mentor_id);
 
 /* The SQL expression for a request's status as of :now. */
 #define REQ_STATUS_SQL                                                                                       \
 	"CASE WHEN r.status = 'pending' AND r.created_at <= :now - 1209600 THEN 'expired' ELSE r.status END"
+
+/* No transaction of its own (a read). Active mentorships of a mentee. */
+int64_t req_active_mentors(struct db *db, int64_t mentee_id);
+
+/* No transaction of its own (a read). 1 when mentee has had a mentorship
+ * (any kind, any state) with mentor before: else a first contact. */
+int req_had_mentor(struct db *db, int64_t mentee_id, int64_t mentor_id);
+
+/* How long a single conversation has to be held before it is past due. */
+#define REQ_SINGLE_DAYS 14
 
 /* The plan title of week w of n (the default six-week template, adapted). */
 const char *plan_title(int w, int n);

@@ -50,6 +50,9 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	[SEALED_RING_NOTES] = BY_PAIR("ring_sessions", "shared_notes", "shared_notes", "ring_id", "id"),
 	/* issue 17: a pairing's notes, seen by its two people only. */
 	[SEALED_PAIRING_NOTES] = BY_ID("pairings", "notes", "notes"),
+	/* issue 21: why a change is proposed; a note after the end. */
+	[SEALED_CHANGE_REASON] = BY_ID("ms_changes", "reason", "reason_sealed"),
+	[SEALED_FOLLOW_UP] = BY_ID("follow_ups", "body", "body"),
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)

@@ -38,6 +38,8 @@ enum sealed_id {
 	SEALED_RING_AGENDA,
 	SEALED_RING_NOTES,
 	SEALED_PAIRING_NOTES, /* issue 17 */
+	SEALED_CHANGE_REASON, /* issue 21 */
+	SEALED_FOLLOW_UP,     /* issue 21 */
 	SEALED_COUNT
 };
 

@@ -65,7 +65,7 @@ test('answer the post-program survey; an admin reads the results and downloads t
   await admin.waitForURL('**/admin');
   await shot(admin, '24-admin-overview');
   await assertAccessible(admin, 'admin overview');
-  await admin.getByRole('link', { name: 'Surveys' }).first().click();
+  await admin.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Surveys' }).click();
   await admin.getByRole('link', { name: 'Post-program survey for mentees' }).click();
   await admin.getByText('fewer than 5 answers').first().waitFor();
   // The one answer waits for a batch of 5: it is not in any figure yet.

@@ -1,6 +1,8 @@
 // Debian's Chromium driven by playwright-core; never a downloaded browser.
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
@@ -9,6 +11,31 @@ import { ROOT } from './server.mjs';
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const SHOTS = join(ROOT, 'var', 'screenshots');
+const VNU = require.resolve('vnu-jar/build/dist/vnu.jar');
+
+// The HTML each page was served as (the last document response of its main
+// frame), saved next to its screenshot for the W3C Nu HTML Checker: the
+// served bytes, not the DOM Chromium rebuilt from them.
+const lastDocument = new WeakMap();
+// The pages saved since launch(); close() checks them all with one vnu run.
+const saved = [];
+
+/** The W3C Nu HTML Checker (vnu-jar, Debian's Java) on the files given:
+ * the list of its errors as "file:line: message" (warnings are not errors). */
+export async function vnuErrors(files) {
+  if (files.length === 0) return [];
+  let out;
+  try {
+    out = (await promisify(execFile)('java', ['-jar', VNU, '--errors-only', '--format', 'json', ...files],
+      { maxBuffer: 64 << 20 })).stderr;
+  } catch (e) {
+    if (e.code === 'ENOENT' || !e.stderr) throw e; // no Java: the check did not run
+    out = e.stderr; // vnu exits 1 when it found errors; the report is on stderr
+  }
+  const msgs = JSON.parse(out || '{"messages":[]}').messages;
+  return msgs.filter((m) => m.type === 'error' || m.subType === 'fatal')
+    .map((m) => `${(m.url || '').replace(/^.*\//, '')}:${m.lastLine ?? '?'}: ${m.message} [${(m.extract || '').trim()}]`);
+}
 
 export async function launch() {
   // launch() gives Chromium a fresh temporary --user-data-dir of its own.
@@ -27,6 +54,9 @@ export async function launch() {
       if ((m.type() === 'error' || m.type() === 'warning') && !/the server responded with a status of/.test(m.text())) problems.push(`${m.type()}: ${m.text()}`);
     });
     page.on('response', (r) => {
+      if (r.request().resourceType() === 'document' && r.frame() === page.mainFrame() && r.status() < 300) {
+        lastDocument.set(page, r.text().catch(() => null));
+      }
       if (r.request().resourceType() !== 'document' && r.status() >= 400) problems.push(`subresource ${r.status()}: ${r.url()}`);
     });
     // ERR_ABORTED is a navigation cancelling a fetch, not a broken resource.
@@ -39,17 +69,29 @@ export async function launch() {
     watch(page);
     return page;
   };
+  const first = saved.length;
   return {
     page: await person(),
     person,
     problems,
-    async close() { await browser.close(); },
+    /** Closes the browser, then runs vnu on every page shot() saved since
+     * launch(): an error fails the test file (this runs in its after hook). */
+    async close() {
+      await browser.close();
+      const errors = await vnuErrors(saved.slice(first));
+      assert.deepEqual(errors, [], 'the W3C Nu HTML Checker found errors in the pages saved');
+    },
   };
 }
 
-/** Screenshot into var/screenshots/NAME.png. */
+/** Screenshot into var/screenshots/NAME.png, and the page's HTML as served
+ * into NAME.html for the HTML check that close() runs. */
 export async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const html = (await lastDocument.get(page)) ?? (await page.content());
+  const file = join(SHOTS, `${name}.html`);
+  writeFileSync(file, html);
+  saved.push(file);
 }
 
 /** axe-core's WCAG A/AA rules on the current page: no violations allowed.

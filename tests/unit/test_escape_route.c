@@ -38,6 +38,7 @@ static void templates_receive_only_escaped_strings(void **state)
 	view_str(v, "user_name", "<img src=x onerror=alert(1)>");
 	view_int(v, "is_admin", 0);
 	view_int(v, "unverified", 0); /* issue 16: the layout's banner */
+	view_int(v, "surveys_waiting", 0); /* issue 21: the navigation's count */
 	view_csrf(v, "tok\"en");
 	view_str(v, "rid", "r");
 	view_str(v, "flash", "");
