@@ -109,7 +109,11 @@ static void deactivation_closes_reactivation_restores(void **state)
 	struct db *db = program(path);
 	struct user u;
 	assert_int_equal(user_change(db, 1, NULL, 4, NOW, "ip", &u), DB_OK);
-	assert_int_equal(db_scalar(db, "SELECT status = 'withdrawn' FROM requests WHERE id = 2", -1), 1);
+	/* the request waiting on the closed account is declined, and its
+	 * mentee (3) hears (OB_REQUEST_DECLINED) */
+	assert_int_equal(db_scalar(db, "SELECT status = 'declined' FROM requests WHERE id = 2", -1), 1);
+	assert_int_equal(
+		db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 3 AND user_id = 3 AND ref = 2", -1), 1);
 	assert_int_equal(db_scalar(db, "SELECT status = 'ended_early' FROM mentorships WHERE id = 1", -1), 1);
 	assert_int_equal(
 		db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 20 AND user_id = 2 AND ref = 1", -1),
