@@ -39,6 +39,12 @@ static int signup_config(struct config *cfg)
 		cfg->signup_domains[o++] = (char)tolower((unsigned char)*p);
 	}
 	cfg->signup_domains[o] = '\0';
+	/* Cut short, the last domain would be another one ("corp.co"). */
+	if (d && strlen(d) >= sizeof(cfg->signup_domains)) {
+		fprintf(stderr, "tandem: TANDEM_SIGNUP_DOMAINS is longer than %zu characters\n",
+			sizeof(cfg->signup_domains) - 1);
+		return -1;
+	}
 	const char *m = getenv("TANDEM_SIGNUP");
 	if (m && *m && strcmp(m, "open") != 0 && strcmp(m, "invite") != 0) {
 		fprintf(stderr, "tandem: TANDEM_SIGNUP must be open or invite (got \"%s\")\n", m);

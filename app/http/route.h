@@ -32,6 +32,11 @@ enum route_flags {
 	 * up to REQ_MAX_UPLOAD (http/request.h); every other route keeps
 	 * REQ_MAX_BODY and refuses multipart. */
 	ROUTE_UPLOAD = 64,
+	/* Issue 16: open to a member who has not confirmed their address yet
+	 * (their own profile and account, the code, confirming, signing
+	 * out). Every other member route answers them 403: an unconfirmed
+	 * address may be anyone's, so it reaches and sees no one. */
+	ROUTE_UNVERIFIED = 128,
 };
 
 #define ROUTE_MAX_IDS 2

@@ -110,8 +110,12 @@ void page_signup(struct ctx *c)
 	struct user taken;
 	int exists = !f.err[AF_EMAIL] && user_by_email(c->db, f.v[AF_EMAIL].s, &taken) == DB_OK;
 	if (exists && !taken.pw_hash[0] && taken.active) {
-		/* Invited already: the invitation link sets the password. */
-		enum db_rc rc = acct_forgot(c->db, f.v[AF_EMAIL].s, c->req->ip, c->now);
+		/* Invited already: the invitation link sets the password. Asked
+		 * for as often as /password/forgot allows from this address, no
+		 * more (the page is the same either way). */
+		enum db_rc rc = acct_forgot_wait(c->db, c->req->ip, c->now) > 0
+					? DB_OK
+					: acct_forgot(c->db, f.v[AF_EMAIL].s, c->req->ip, c->now);
 		if (rc != DB_OK) {
 			ctx_store_error(c, rc);
 			return;

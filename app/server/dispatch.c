@@ -131,6 +131,15 @@ void dispatch(struct ctx *c)
 		second_factor_owed(c, is_post, "/login/mfa");
 		return;
 	}
+	/* issue 16: an address not confirmed yet may be anyone's: here, so no
+	 * route that reaches or shows other people can forget it. */
+	if (rt->access != ACCESS_PUBLIC && c->signed_in && !c->user.verified &&
+	    !(rt->flags & ROUTE_UNVERIFIED)) {
+		ctx_error(c, 403,
+			  "Confirm your email address first: open the link we mailed you. Until then you can "
+			  "fill in your profile, and nobody else sees you.");
+		return;
+	}
 	if (rt->access == ACCESS_ADMIN && strcmp(c->user.role, "admin") != 0) {
 		ctx_error(c, 403, "This page is for program admins.");
 		return;

@@ -229,6 +229,10 @@ static int inflight_accept(struct inflight *s, int fd)
 		return -1;
 	}
 	s->t0 = clock_mono_us();
+	/* An upload (up to REQ_MAX_UPLOAD) does not stay in the worker: a
+	 * body larger than a form's is freed, not kept for the next. */
+	if (s->body.cap > 2 * REQ_MAX_BODY)
+		buf_free(&s->body);
 	buf_reset(&s->body);
 	buf_reset(&s->head);
 	resp_reset(&s->resp);

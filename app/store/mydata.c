@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/notifykind.h"
+#include "store/acct_tokens.h"
 #include "store/audit.h"
 #include "store/directory.h"
 #include "store/outbox.h"
@@ -244,6 +245,12 @@ static enum db_rc exec_fixed(struct db *db, sqlite3_stmt *st)
 
 enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 {
+	/* Links mailed before (confirm, reset, invitation) die now, so a
+	 * reactivation does not bring them back. */
+	enum db_rc trc = acct_token_retire(
+		db, uid, (1u << ACCT_VERIFY) | (1u << ACCT_RESET) | (1u << ACCT_INVITE), now);
+	if (trc != DB_OK)
+		return trc;
 	/* Sent or received: nobody waits on a person who has left. The
 	 * index of each side takes only its pending rows. */
 	enum db_rc rc = run(db,

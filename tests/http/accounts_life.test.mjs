@@ -80,7 +80,9 @@ test('a new address is confirmed by POST only, once, and until then is not liste
   assert.equal(srv.sql(`SELECT count(*) FROM mentor_cards WHERE user_id = ${uid}`), '0');
   assert.equal(srv.sql(`SELECT count(*) FROM directory WHERE user_id = ${uid}`), '0');
   assert.equal(srv.sql("SELECT count(*) FROM mentor_search WHERE mentor_search MATCH 'vera'"), '0');
-  const other = await signup(srv, uniqueEmail('looker'), 'Leo Looker');
+  const lookerEmail = uniqueEmail('looker');
+  const other = await signup(srv, lookerEmail, 'Leo Looker');
+  srv.sql(`UPDATE users SET verified = 1 WHERE email = '${lookerEmail}'`); // a confirmed member looks
   assert.doesNotMatch((await other.get('/mentors?q=vera')).body, /Vera Unverified/);
   assert.equal((await other.get(`/mentors/${uid}`)).status, 404);
   // Nor can an unverified person send a request (to a verified mentor).
@@ -89,7 +91,23 @@ test('a new address is confirmed by POST only, once, and until then is not liste
   srv.sql(`UPDATE users SET verified = 1 WHERE email = '${mentorEmail}'`);
   await becomeMentor(mentor, 'Max Mentor');
   const mid = userId(srv, mentorEmail);
-  assert.equal((await c.get(`/mentors/${mid}`)).status, 200);
+  // An unconfirmed address may be anyone's: it sees and reaches no one,
+  // by any route (the directory, pairings, rings, rounds, office hours).
+  for (const path of ['/mentors', `/mentors/${mid}`, '/topics', '/pairings', '/rings', '/coffee', '/office-hours',
+    '/help-sessions', '/program', '/requests', '/mentorships']) {
+    const r = await c.get(path);
+    assert.equal(r.status, 403, path);
+    assert.match(r.body, /Confirm your email address first/, path);
+  }
+  for (const [path, form] of [['/pairings', { partner_id: mid, held_on: '2026-01-05', duration_min: '30', topic: 'x' }],
+    ['/rings', { topic: 'Payroll', description: 'x', seats: '5', cadence: 'weekly', duration_min: '60', weeks: '4' }],
+    ['/coffee', { opt_in: '1', every: '2w' }],
+    ['/office-hours', { weekday: '1', start_time: '10:00', duration_min: '30', seats: '2', topic: 'Q&A', where: 'https://evil.example.net', weeks: '1' }]]) {
+    assert.equal((await c.post(path, form)).status, 403, `POST ${path}`);
+  }
+  assert.equal(srv.sql(`SELECT (SELECT count(*) FROM pairings WHERE author_id = ${uid}) + (SELECT count(*) FROM rings WHERE owner_id = ${uid}) + (SELECT count(*) FROM coffee_prefs WHERE user_id = ${uid}) + (SELECT count(*) FROM office_hours WHERE host_id = ${uid})`), '0');
+  // its own pages stay open: the dashboard (with the banner), the profile, the guide
+  for (const path of ['/', '/profile', '/guide', '/account/notifications']) assert.equal((await c.get(path)).status, 200, path);
   const req = await c.post('/requests', { mentor_id: mid, topic: 'Kubernetes', goal: 'Learn to run clusters well.',
     format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
   assert.equal(req.status, 403);

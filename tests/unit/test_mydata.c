@@ -108,12 +108,23 @@ static void deactivation_closes_reactivation_restores(void **state)
 	char path[256];
 	struct db *db = program(path);
 	struct user u;
+	/* a reset link mailed before: it must not come back with the account */
+	assert_int_equal(
+		db_exec_script(db, "INSERT INTO account_tokens(user_id, purpose, salt, token_hash, "
+				   "created_at, expires_at) VALUES (1, 2, zeroblob(32), zeroblob(32), 1, "
+				   "9999999999)"),
+		DB_OK);
 	assert_int_equal(user_change(db, 1, NULL, 4, NOW, "ip", &u), DB_OK);
+	assert_int_equal(
+		db_scalar(db, "SELECT count(*) FROM account_tokens WHERE user_id = 1 AND used_at IS NULL",
+			  -1),
+		0);
 	/* the request waiting on the closed account is declined, and its
 	 * mentee (3) hears (OB_REQUEST_DECLINED) */
 	assert_int_equal(db_scalar(db, "SELECT status = 'declined' FROM requests WHERE id = 2", -1), 1);
 	assert_int_equal(
-		db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 3 AND user_id = 3 AND ref = 2", -1), 1);
+		db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 3 AND user_id = 3 AND ref = 2", -1),
+		1);
 	assert_int_equal(db_scalar(db, "SELECT status = 'ended_early' FROM mentorships WHERE id = 1", -1), 1);
 	assert_int_equal(
 		db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 20 AND user_id = 2 AND ref = 1", -1),
