@@ -174,7 +174,7 @@ describe('suppressed figures cannot be derived', () => {
     assert.equal(prog.status, 200);
     // The sessions table per month: no kind with 1..k-1 (the office hour).
     const rows = [...prog.body.matchAll(/<tr><th scope="row">(2026-\d\d)<\/th>((?:<td[^>]*>[^<]*<\/td>){7})<\/tr>/g)];
-    assert.ok(rows.length >= 3, 'the sessions table of /program');
+    assert.ok(rows.length >= 2, 'the sessions table of /program');
     for (const [, p, tds] of rows) {
       const cells = [...tds.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]).slice(1);
       for (const v of cells) assert.ok(v === 'hidden' || v === '–' || Number(v) === 0 || Number(v) >= K, `${p}: ${cells}`);
