@@ -143,9 +143,11 @@ void ins_protect(int k, size_t nteams, const struct ins_cell *cells, const struc
 		int64_t f[NPEOPLE];
 		people_figs(&cells[g], f);
 		hid[g] |= *total_hid;
-		for (int i = 0; i < NPEOPLE; i++)
-			if (f[i] < k && (i < 5 || f[i] > 0)) /* both roles: 0 is fine */
+		for (int i = 0; i < NPEOPLE; i++) {
+			int zero_ok = i == NPEOPLE - 1; /* nobody in both roles tells nothing */
+			if (f[i] < k && !(zero_ok && f[i] <= 0))
 				hid[g] = 1;
+		}
 	}
 	if (*total_hid)
 		return;
