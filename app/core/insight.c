@@ -47,32 +47,78 @@ int64_t ins_sessions(const struct ins_cell *c)
 	return n;
 }
 
-const char *ins_bucket_label(int b)
+int64_t ins_ended(const struct ins_cell *c)
 {
-	static const char *const l[INS_BUCKETS] = {"under 1 h",	   "under 4 h",	    "under 12 h",
-						   "under 1 day",  "under 2 days",  "under 4 days",
-						   "under 7 days", "7 days or more"};
-	return b >= 0 && b < INS_BUCKETS ? l[b] : "";
+	return c->v[IF_DONE_MET] + c->v[IF_DONE_PARTLY] + c->v[IF_DONE_NOT_MET] + c->v[IF_ENDED_EARLY];
 }
 
-int ins_median_bucket(const struct ins_cell *c)
+static const char *const bd_names[BD_N] = {
+	"sessions_one_on_one", "sessions_pairing", "sessions_office_hours", "sessions_help_session",
+	"sessions_ring",       "sessions_other",   "completed_goal_met",    "completed_partly",
+	"completed_not_met",   "ended_early",	   "answered_1d",	    "answered_7d",
+	"answered_later",      "survey_answered",  "survey_not_answered",
+};
+
+const char *ins_bd_name(enum ins_bd b)
 {
-	int64_t n = 0;
-	for (int b = 0; b < INS_BUCKETS; b++)
-		n += c->v[IF_A0 + b];
-	if (n <= 0)
-		return -1;
-	int64_t seen = 0;
-	for (int b = 0; b < INS_BUCKETS; b++) {
-		seen += c->v[IF_A0 + b];
-		if (2 * seen >= n)
-			return b;
+	return b < BD_N ? bd_names[b] : "";
+}
+
+void ins_breakdown(const struct ins_cell *c, int64_t out[BD_N])
+{
+	for (int f = IF_S_ONE_ON_ONE; f <= IF_S_OTHER; f++)
+		out[BD_ONE_ON_ONE + (f - IF_S_ONE_ON_ONE)] = c->v[f];
+	out[BD_MET] = c->v[IF_DONE_MET];
+	out[BD_PARTLY] = c->v[IF_DONE_PARTLY];
+	out[BD_NOT_MET] = c->v[IF_DONE_NOT_MET];
+	out[BD_EARLY] = c->v[IF_ENDED_EARLY];
+	out[BD_A_1D] = c->v[IF_A0] + c->v[IF_A1] + c->v[IF_A2] + c->v[IF_A3];
+	out[BD_A_7D] = c->v[IF_A4] + c->v[IF_A5] + c->v[IF_A6];
+	out[BD_A_LATER] = c->v[IF_A7];
+	out[BD_SV_ANSWERED] = c->v[IF_SV_ANSWERED];
+	out[BD_SV_NOT] = c->v[IF_SV_INVITED] - c->v[IF_SV_ANSWERED];
+	for (int b = 0; b < BD_N; b++)
+		if (out[b] < 0) /* a count taken back after the fact */
+			out[b] = 0;
+}
+
+void ins_small(int k, const int64_t *v, size_t n, unsigned char *hid)
+{
+	for (size_t i = 0; i < n; i++)
+		hid[i] = v[i] > 0 && v[i] < k;
+	for (;;) {
+		int64_t sum = 0;
+		size_t nh = 0;
+		for (size_t i = 0; i < n; i++)
+			if (hid[i]) {
+				sum += v[i];
+				nh++;
+			}
+		if (!((sum > 0 && sum < k) || nh == 1))
+			return;
+		size_t best = n;
+		for (size_t i = 0; i < n; i++) {
+			if (hid[i])
+				continue;
+			if (best == n || (v[i] > 0 && (v[best] <= 0 || v[i] < v[best])))
+				best = i;
+		}
+		if (best == n) /* all hidden */
+			return;
+		hid[best] = 1;
 	}
-	return INS_BUCKETS - 1;
 }
 
-/* The five figures that count people. */
-#define NPEOPLE 5
+void ins_breakdown_protect(int k, const int64_t v[BD_N], unsigned char hid[BD_N])
+{
+	ins_small(k, v + BD_ONE_ON_ONE, 6, hid + BD_ONE_ON_ONE);
+	ins_small(k, v + BD_MET, 4, hid + BD_MET);
+	ins_small(k, v + BD_A_1D, 3, hid + BD_A_1D);
+	ins_small(k, v + BD_SV_ANSWERED, 2, hid + BD_SV_ANSWERED);
+}
+
+/* The six figures that count people. */
+#define NPEOPLE 6
 static void people_figs(const struct ins_cell *c, int64_t out[NPEOPLE])
 {
 	out[0] = c->v[IF_MEMBERS];
@@ -82,6 +128,7 @@ static void people_figs(const struct ins_cell *c, int64_t out[NPEOPLE])
 	out[4] = c->v[IF_MEMBERS] - c->v[IF_PEOPLE];
 	if (out[4] < 0) /* people counted in a team they have since left */
 		out[4] = 0;
+	out[5] = c->v[IF_MENTORS] + c->v[IF_MENTEES] - c->v[IF_PEOPLE];
 }
 
 void ins_protect(int k, size_t nteams, const struct ins_cell *cells, const struct ins_cell *total,
@@ -89,17 +136,18 @@ void ins_protect(int k, size_t nteams, const struct ins_cell *cells, const struc
 {
 	int64_t t[NPEOPLE];
 	people_figs(total, t);
-	*total_hid = 0;
 	for (int i = 0; i < NPEOPLE; i++)
 		if (t[i] > 0 && t[i] < k)
 			*total_hid = 1;
 	for (size_t g = 0; g < nteams; g++) {
 		int64_t f[NPEOPLE];
 		people_figs(&cells[g], f);
-		hid[g] = *total_hid;
-		for (int i = 0; i < NPEOPLE; i++)
-			if (f[i] < k)
+		hid[g] |= *total_hid;
+		for (int i = 0; i < NPEOPLE; i++) {
+			int zero_ok = i == NPEOPLE - 1; /* nobody in both roles tells nothing */
+			if (f[i] < k && !(zero_ok && f[i] <= 0))
 				hid[g] = 1;
+		}
 	}
 	if (*total_hid)
 		return;

@@ -15,7 +15,7 @@ enum ins_fig {
 	IF_MENTEES,
 	IF_REQ_SENT,
 	IF_REQ_ANSWERED,
-	IF_A0, /* answer-time buckets: see ins_bucket_label */
+	IF_A0, /* answer times: under 1 h, 4 h, 12 h, 1 d, 2 d, 4 d, 7 d, later */
 	IF_A1,
 	IF_A2,
 	IF_A3,
@@ -51,30 +51,62 @@ const char *ins_fig_name(enum ins_fig f);
 /* Sessions of every kind in c. */
 int64_t ins_sessions(const struct ins_cell *c);
 
-/* "under 12 h": the upper bound of answer-time bucket b (0..7). */
-const char *ins_bucket_label(int b);
-
-/* The bucket holding the median answer time of c, or -1 when no request
- * was answered. */
-int ins_median_bucket(const struct ins_cell *c);
-
-/* Which figures of one period may be shown, teams and the program
- * together (linked tables: the program's figure is the sum of the
- * teams'). The figures that count people are members, people, mentors,
- * mentees and the members who took no part (members - people). The rules,
- * applied until nothing changes:
- * - the program's period is hidden whole when one of those is 1..k-1
+/* Which teams' figures of one closed week may be shown. Every figure
+ * the pages show is a sum over shown (team, week) cells only, so a hidden
+ * cell adds to no number anywhere; this rule decides the cells. The
+ * figures that count people are members, people, mentors, mentees, the
+ * members who took no part (members - people) and those in both roles
+ * (mentors + mentees - people). The rules, applied until nothing changes:
+ * - the program's week is hidden whole when one of those is 1..k-1
  *   (and then every team's too);
- * - a team's period is hidden whole when one of its five is below k,
- *   zeros included (a shown zero tells what everyone in it did);
- * - for each of the five, what the hidden teams hold together is 0 or
- *   at least k: otherwise the shown team with the fewest people is hidden
- *   too. So the program's figure minus every shown team's never leaves
- *   1..k-1 people, and a hidden team's requests, sessions or outcomes
- *   come only in sums over at least k people.
- * cells[0..nteams); hid gets one flag per team; *total_hid the program's. */
+ * - a team's week is hidden whole when one of the first five is below k,
+ *   zeros included (a shown zero tells what everyone in it did), or those
+ *   in both roles are 1..k-1;
+ * - for each of the six, what the hidden teams hold together is 0 or at
+ *   least k: otherwise the shown team with the fewest people is hidden
+ *   too (belt and braces: no shown figure includes the hidden teams).
+ * cells[0..nteams). hid[] and *total_hid come in set for what is already
+ * hidden (a closed week's frozen hides: insights.h) and only gain hides. */
 void ins_protect(int k, size_t nteams, const struct ins_cell *cells, const struct ins_cell *total,
 		 unsigned char *hid, unsigned char *total_hid);
+
+/* The breakdowns of a period's sessions, endings, answer times and survey
+ * answers: small counts of these single out what one person did, so they
+ * are shown for the whole program per month only (never per team or per
+ * week: a week's could be taken from its month's), each under the
+ * small-count rule ins_small. */
+enum ins_bd {
+	BD_ONE_ON_ONE,
+	BD_PAIRING,
+	BD_OFFICE_HOURS,
+	BD_HELP_SESSION,
+	BD_RING,
+	BD_OTHER, /* the six session kinds: of `sessions` */
+	BD_MET,
+	BD_PARTLY,
+	BD_NOT_MET,
+	BD_EARLY, /* the four endings: of `ended` */
+	BD_A_1D,
+	BD_A_7D,
+	BD_A_LATER, /* answer times: under 1 day, 1 to 7 days, later: of requests answered */
+	BD_SV_ANSWERED,
+	BD_SV_NOT, /* survey invitations answered and not: of those sent */
+	BD_N
+};
+/* The export's name of breakdown b ("sessions_pairing", "answered_1d"). */
+const char *ins_bd_name(enum ins_bd b);
+/* The breakdowns of c, into out[BD_N]. */
+void ins_breakdown(const struct ins_cell *c, int64_t out[BD_N]);
+/* Which of v[BD_N] (ins_breakdown) to hide: ins_small on each group. */
+void ins_breakdown_protect(int k, const int64_t v[BD_N], unsigned char hid[BD_N]);
+/* The small-count rule on n counts whose sum is shown elsewhere: a count
+ * of 1..k-1 is hidden; then, while the hidden ones add up to 1..k-1 or
+ * only one is hidden (the shown sum minus the shown counts would give it),
+ * the smallest shown count (a nonzero one first) is hidden too. */
+void ins_small(int k, const int64_t *v, size_t n, unsigned char *hid);
+
+/* Mentorships ended in c, whatever the outcome. */
+int64_t ins_ended(const struct ins_cell *c);
 
 /* Days since 1970-01-01 of a valid "YYYY-MM-DD" (at least its first 10
  * bytes); -1 when it is not one. */

@@ -18,20 +18,24 @@ const struct ins_cell *iv_cell(const struct insight_series *s, size_t p, int t, 
 	return &s->cell[p * s->nt + (size_t)t];
 }
 
-int64_t iv_value(const struct insight_series *s, size_t p, int t, enum ins_fig f)
-{
-	int hid;
-	const struct ins_cell *c = iv_cell(s, p, t, &hid);
-	return hid ? -1 : c->v[f];
-}
-
-/* One table cell: a count, a percentage, hours, or "hidden". */
+/* One table cell: a count, a percentage, or "hidden". */
 static void td_int(struct buf *out, int hid, int64_t v)
 {
 	if (hid)
 		buf_puts(out, "<td class=\"hidden\">hidden</td>");
 	else
 		buf_printf(out, "<td>%lld</td>", (long long)v);
+}
+
+/* A count of people per week: v summed over `weeks` shown weeks. */
+static void td_avg(struct buf *out, int hid, int64_t v, int weeks)
+{
+	if (hid)
+		buf_puts(out, "<td class=\"hidden\">hidden</td>");
+	else if (weeks <= 1 || v % weeks == 0)
+		buf_printf(out, "<td>%lld</td>", (long long)(weeks > 1 ? v / weeks : v));
+	else
+		buf_printf(out, "<td>%.1f</td>", (double)v / (double)weeks);
 }
 
 static void td_pct(struct buf *out, int hid, int64_t x, int64_t n)
@@ -42,6 +46,21 @@ static void td_pct(struct buf *out, int hid, int64_t x, int64_t n)
 		buf_puts(out, "<td>–</td>");
 	else
 		buf_printf(out, "<td>%.0f %%</td>", 100.0 * (double)x / (double)n);
+}
+
+int iv_weeks(const struct insight_series *s, size_t p, int t, int *left)
+{
+	if (t < 0) {
+		*left = s->total_left[p];
+		return s->total_weeks[p];
+	}
+	*left = s->left[p * s->nt + (size_t)t];
+	return s->weeks[p * s->nt + (size_t)t];
+}
+
+int iv_breakdown(const struct insight_series *s, int t)
+{
+	return t < 0 && !s->weekly;
 }
 
 static double frac(int64_t x, int64_t n)
@@ -90,26 +109,28 @@ static void chart(struct buf *out, const struct insight_series *s, int t, enum c
 	}
 	size_t nseries = 1;
 	for (size_t p = 0; p < n; p++) {
-		int hid;
+		int hid, left;
 		const struct ins_cell *c = iv_cell(s, p, t, &hid);
+		double wk = (double)iv_weeks(s, p, t, &left);
+		const unsigned char *bh = &s->bd_hid[p * BD_N];
 		double a = NAN, b = NAN, d = NAN;
 		if (!hid) {
 			switch (ch) {
 			case CH_PEOPLE:
-				a = (double)c->v[IF_PEOPLE];
-				b = (double)c->v[IF_MENTORS];
-				d = (double)c->v[IF_MENTEES];
+				a = (double)c->v[IF_PEOPLE] / wk;
+				b = (double)c->v[IF_MENTORS] / wk;
+				d = (double)c->v[IF_MENTEES] / wk;
 				nseries = 3;
 				break;
 			case CH_RATE: a = frac(c->v[IF_PEOPLE], c->v[IF_MEMBERS]); break;
 			case CH_REQUESTS: a = (double)c->v[IF_REQ_SENT]; break;
 			case CH_SESSIONS: a = (double)ins_sessions(c); break;
 			case CH_HOURS: a = (double)c->v[IF_MINUTES] / 60.0; break;
-			case CH_DONE:
-				a = (double)(c->v[IF_DONE_MET] + c->v[IF_DONE_PARTLY] +
-					     c->v[IF_DONE_NOT_MET] + c->v[IF_ENDED_EARLY]);
+			case CH_DONE: a = (double)ins_ended(c); break;
+			case CH_SURVEY:
+				if (iv_breakdown(s, t) && !bh[BD_SV_ANSWERED])
+					a = frac(c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]);
 				break;
-			case CH_SURVEY: a = frac(c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]); break;
 			default: break;
 			}
 		} else if (ch == CH_PEOPLE) {
@@ -171,39 +192,46 @@ static void table_head(struct buf *out, const char *caption, const char *const *
 	buf_puts(out, "</tr></thead><tbody>");
 }
 
+/* Breakdown b of period p (the program's months only), or "hidden". */
+static void td_bd(struct buf *out, const struct insight_series *s, size_t p, const int64_t *v, enum ins_bd b)
+{
+	td_int(out, s->bd_hid[p * BD_N + b], v[b]);
+}
+
 static void table_rows(struct buf *out, const struct insight_series *s, int t, enum chart ch)
 {
+	int bd = iv_breakdown(s, t);
 	for (size_t p = 0; p < s->np; p++) {
-		int hid;
+		int hid, left;
 		const struct ins_cell *c = iv_cell(s, p, t, &hid);
+		int wk = iv_weeks(s, p, t, &left);
+		int64_t v[BD_N];
+		ins_breakdown(c, v);
 		buf_puts(out, "<tr><th scope=\"row\">");
 		html_escape(out, s->period[p]);
 		buf_puts(out, "</th>");
 		switch (ch) {
 		case CH_PEOPLE:
-			td_int(out, hid, c->v[IF_PEOPLE]);
-			td_int(out, hid, c->v[IF_MENTORS]);
-			td_int(out, hid, c->v[IF_MENTEES]);
+			td_avg(out, hid, c->v[IF_PEOPLE], wk);
+			td_avg(out, hid, c->v[IF_MENTORS], wk);
+			td_avg(out, hid, c->v[IF_MENTEES], wk);
 			break;
 		case CH_RATE:
-			td_int(out, hid, c->v[IF_MEMBERS]);
-			td_int(out, hid, c->v[IF_PEOPLE]);
+			td_avg(out, hid, c->v[IF_MEMBERS], wk);
+			td_avg(out, hid, c->v[IF_PEOPLE], wk);
 			td_pct(out, hid, c->v[IF_PEOPLE], c->v[IF_MEMBERS]);
+			buf_printf(out, "<td>%d</td>", left);
 			break;
-		case CH_REQUESTS: {
+		case CH_REQUESTS:
 			td_int(out, hid, c->v[IF_REQ_SENT]);
 			td_pct(out, hid, c->v[IF_REQ_ANSWERED], c->v[IF_REQ_SENT]);
-			int mb = ins_median_bucket(c);
-			if (hid)
-				buf_puts(out, "<td class=\"hidden\">hidden</td>");
-			else
-				buf_printf(out, "<td>%s</td>", mb < 0 ? "–" : ins_bucket_label(mb));
+			for (int b = BD_A_1D; bd && b <= BD_A_LATER; b++)
+				td_bd(out, s, p, v, (enum ins_bd)b);
 			break;
-		}
 		case CH_SESSIONS:
 			td_int(out, hid, ins_sessions(c));
-			for (int f = IF_S_ONE_ON_ONE; f <= IF_S_OTHER; f++)
-				td_int(out, hid, c->v[f]);
+			for (int b = BD_ONE_ON_ONE; bd && b <= BD_OTHER; b++)
+				td_bd(out, s, p, v, (enum ins_bd)b);
 			break;
 		case CH_HOURS:
 			if (hid)
@@ -212,13 +240,15 @@ static void table_rows(struct buf *out, const struct insight_series *s, int t, e
 				buf_printf(out, "<td>%.1f</td>", (double)c->v[IF_MINUTES] / 60.0);
 			break;
 		case CH_DONE:
-			for (int f = IF_DONE_MET; f <= IF_ENDED_EARLY; f++)
-				td_int(out, hid, c->v[f]);
+			td_int(out, hid, ins_ended(c));
+			for (int b = BD_MET; bd && b <= BD_EARLY; b++)
+				td_bd(out, s, p, v, (enum ins_bd)b);
 			break;
 		case CH_SURVEY:
 			td_int(out, hid, c->v[IF_SV_INVITED]);
-			td_int(out, hid, c->v[IF_SV_ANSWERED]);
-			td_pct(out, hid, c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]);
+			td_bd(out, s, p, v, BD_SV_ANSWERED);
+			td_pct(out, hid || s->bd_hid[p * BD_N + BD_SV_ANSWERED], c->v[IF_SV_ANSWERED],
+			       c->v[IF_SV_INVITED]);
 			break;
 		default: break;
 		}
@@ -237,29 +267,38 @@ void iv_sections(struct buf *out, const struct insight_series *s, int t, const s
 	}
 	for (size_t p = 0; p < s->np; p++)
 		x[p] = s->period[p];
+	int bd = iv_breakdown(s, t);
 	static const char *const c_people[] = {"Taking part", "Mentors", "Mentees"};
-	static const char *const c_rate[] = {"Active members", "Taking part", "Rate"};
+	static const char *const c_rate[] = {"Active members", "Taking part", "Rate", "Left out"};
 	static const char *const c_req[] = {"Sent", "Answered (in the period, of those sent)",
-					    "Median answer time"};
+					    "Answered within a day", "Within 1 to 7 days",
+					    "After 7 days or more"};
 	static const char *const c_sess[] = {"All",	      "1:1",   "Pairing", "Office hours",
 					     "Help sessions", "Rings", "Other"};
 	static const char *const c_hours[] = {"Hours"};
-	static const char *const c_done[] = {"Goal met", "Partly met", "Not met", "Ended early"};
+	static const char *const c_done[] = {"Ended", "Goal met", "Partly met", "Not met", "Ended early"};
 	static const char *const c_sv[] = {"Invited", "Answered", "Response rate"};
+	/* Columns: the first n everywhere, all of them with the breakdowns. */
 	static const struct {
 		const char *const *cols;
-		size_t n;
-	} heads[NCHARTS] = {{c_people, 3}, {c_rate, 3}, {c_req, 3}, {c_sess, 7},
-			    {c_hours, 1},  {c_done, 4}, {c_sv, 3}};
+		size_t n, all;
+	} heads[NCHARTS] = {{c_people, 3, 3}, {c_rate, 4, 4}, {c_req, 2, 5}, {c_sess, 1, 7},
+			    {c_hours, 1, 1},  {c_done, 1, 5}, {c_sv, 0, 3}};
 	for (int ch = 0; ch < NCHARTS; ch++) {
 		if (set == IV_HEADLINE && ch != CH_RATE && ch != CH_PEOPLE && ch != CH_SESSIONS &&
 		    ch != CH_HOURS)
 			continue;
+		size_t ncols = bd ? heads[ch].all : heads[ch].n;
+		if (!ncols) /* survey answers: the program's months only */
+			continue;
 		chart(out, s, t, (enum chart)ch, events, nev, x);
-		char caption[120];
-		snprintf(caption, sizeof(caption), "%s per %s (the figures of the chart)", charts[ch].title,
-			 s->weekly ? "week" : "month");
-		table_head(out, caption, heads[ch].cols, heads[ch].n);
+		char caption[200];
+		snprintf(caption, sizeof(caption), "%s per %s (the figures of the chart%s)", charts[ch].title,
+			 s->weekly ? "week" : "month",
+			 !s->weekly && (ch == CH_PEOPLE || ch == CH_RATE)
+				 ? "; people: the average week of the weeks shown"
+				 : "");
+		table_head(out, caption, heads[ch].cols, ncols);
 		table_rows(out, s, t, (enum chart)ch);
 	}
 	free(x);

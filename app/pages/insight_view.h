@@ -1,7 +1,8 @@
 /* insight_view: the charts and their tables, shared by /admin/insights
  * and /program: one column of a loaded series (a team, or the program)
  * as HTML sections (an SVG chart, then the numbers it draws in a table),
- * every hidden figure written "hidden". Built from escaped parts only. */
+ * every hidden figure written "hidden". A month's people are the
+ * average week of its weeks shown. Built from escaped parts only. */
 #ifndef TANDEM_INSIGHT_VIEW_H
 #define TANDEM_INSIGHT_VIEW_H
 #include "core/buf.h"
@@ -15,8 +16,13 @@ enum iv_set { IV_ALL, IV_HEADLINE };
 void iv_sections(struct buf *out, const struct insight_series *s, int t, const struct insight_event *events,
 		 size_t nev, enum iv_set set);
 
-/* Figure f of period p for team t (< 0: the program), or -1 when hidden. */
-int64_t iv_value(const struct insight_series *s, size_t p, int t, enum ins_fig f);
+/* The weeks summed into period p for team t (< 0: the program's weeks
+ * with a shown cell); *left: the (team-)weeks left out of it. */
+int iv_weeks(const struct insight_series *s, size_t p, int t, int *left);
+
+/* Whether the breakdowns (kinds, endings, answer times, survey answers)
+ * go with team t of s: the program's months only (core/insight.h). */
+int iv_breakdown(const struct insight_series *s, int t);
 
 /* The cell of period p for team t (< 0: program) and whether it is hidden. */
 const struct ins_cell *iv_cell(const struct insight_series *s, size_t p, int t, int *hidden);

@@ -210,9 +210,9 @@ static int build(struct ctx *c, int weekly, const char *team, const char *from, 
 	struct insight_series s, wk;
 	char today_s[11];
 	today(c, today_s);
-	enum db_rc rc = insight_load(c->db, weekly, from, to, c->cfg->survey_k, &s);
+	enum db_rc rc = insight_load(c->db, weekly, from, to, today_s, c->cfg->survey_k, &s);
 	if (rc == DB_OK) {
-		rc = insight_load(c->db, 1, "", today_s, c->cfg->survey_k, &wk);
+		rc = insight_load(c->db, 1, "", today_s, today_s, c->cfg->survey_k, &wk);
 		if (rc != DB_OK)
 			insight_series_free(&s);
 	}
@@ -347,24 +347,73 @@ static void csv_int(struct buf *out, int hid, int64_t v, int last)
 	export_csv_cell(out, hid ? "hidden" : str_u64(b, (unsigned long long)(v < 0 ? 0 : v)), last);
 }
 
+/* A count of people: per week, or a month's average week of its weeks shown. */
+static void csv_avg(struct buf *out, int hid, int64_t v, int weeks)
+{
+	char b[32];
+	if (hid)
+		str_copy(b, sizeof(b), "hidden");
+	else if (weeks <= 1 || v % weeks == 0)
+		snprintf(b, sizeof(b), "%lld", (long long)(weeks > 1 ? v / weeks : v));
+	else
+		snprintf(b, sizeof(b), "%.1f", (double)v / (double)weeks);
+	export_csv_cell(out, b, 0);
+}
+
+static const enum ins_fig csv_people[] = {IF_MEMBERS, IF_PEOPLE, IF_MENTORS, IF_MENTEES};
+static const enum ins_fig csv_counts[] = {IF_REQ_SENT, IF_REQ_ANSWERED, IF_MS_STARTED, IF_MINUTES,
+					  IF_SV_INVITED};
+
+static void csv_head(struct buf *out)
+{
+	export_csv_cell(out, "per", 0);
+	export_csv_cell(out, "period", 0);
+	export_csv_cell(out, "team", 0);
+	for (size_t i = 0; i < sizeof(csv_people) / sizeof(csv_people[0]); i++)
+		export_csv_cell(out, ins_fig_name(csv_people[i]), 0);
+	export_csv_cell(out, "weeks_shown", 0);
+	export_csv_cell(out, "left_out", 0);
+	for (size_t i = 0; i < sizeof(csv_counts) / sizeof(csv_counts[0]); i++)
+		export_csv_cell(out, ins_fig_name(csv_counts[i]), 0);
+	export_csv_cell(out, "sessions", 0);
+	export_csv_cell(out, "ended", 0);
+	for (int b = 0; b < BD_N; b++)
+		export_csv_cell(out, ins_bd_name((enum ins_bd)b), 0);
+	export_csv_cell(out, "participation_rate", 1);
+}
+
 static void csv_row(struct buf *out, const struct insight_series *s, size_t p, int t)
 {
-	int hid;
+	int hid, left;
 	const struct ins_cell *c = iv_cell(s, p, t, &hid);
+	int wk = iv_weeks(s, p, t, &left);
+	char b[24];
 	export_csv_cell(out, s->weekly ? "week" : "month", 0);
 	export_csv_cell(out, s->period[p], 0);
 	export_csv_cell(out, t < 0 ? "all" : s->team[t], 0);
-	for (int f = 0; f < IF_N; f++)
-		csv_int(out, hid, c->v[f], 0);
+	for (size_t i = 0; i < sizeof(csv_people) / sizeof(csv_people[0]); i++)
+		csv_avg(out, hid, c->v[csv_people[i]], wk);
+	export_csv_cell(out, str_u64(b, (unsigned long long)wk), 0);
+	export_csv_cell(out, str_u64(b, (unsigned long long)left), 0);
+	for (size_t i = 0; i < sizeof(csv_counts) / sizeof(csv_counts[0]); i++)
+		csv_int(out, hid, c->v[csv_counts[i]], 0);
 	csv_int(out, hid, ins_sessions(c), 0);
+	csv_int(out, hid, ins_ended(c), 0);
+	/* The breakdowns: the program's months only, under the small-count rule. */
+	int64_t v[BD_N];
+	ins_breakdown(c, v);
+	for (int i = 0; i < BD_N; i++) {
+		if (!iv_breakdown(s, t))
+			export_csv_cell(out, "", 0);
+		else
+			csv_int(out, hid || s->bd_hid[p * BD_N + (size_t)i], v[i], 0);
+	}
 	char rate[32] = "";
 	if (hid)
 		str_copy(rate, sizeof(rate), "hidden");
 	else if (c->v[IF_MEMBERS] > 0)
 		snprintf(rate, sizeof(rate), "%.4f", (double)c->v[IF_PEOPLE] / (double)c->v[IF_MEMBERS]);
-	export_csv_cell(out, rate, 0);
-	int mb = ins_median_bucket(c);
-	export_csv_cell(out, hid ? "hidden" : mb < 0 ? "" : ins_bucket_label(mb), 1);
+	export_csv_cell(out, rate, 1);
 }
 
 void page_admin_insights_csv(struct ctx *c)
@@ -382,8 +431,10 @@ void page_admin_insights_csv(struct ctx *c)
 	today(c, to);
 	if (f.v[Q_TO].s[0])
 		str_copy(to, sizeof(to), f.v[Q_TO].s);
+	char now[11];
+	today(c, now);
 	struct insight_series s;
-	enum db_rc rc = insight_load(c->db, strcmp(f.v[Q_BY].s, "week") == 0, f.v[Q_FROM].s, to,
+	enum db_rc rc = insight_load(c->db, strcmp(f.v[Q_BY].s, "week") == 0, f.v[Q_FROM].s, to, now,
 				     c->cfg->survey_k, &s);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
@@ -400,14 +451,7 @@ void page_admin_insights_csv(struct ctx *c)
 	}
 	struct buf *out = &c->resp->body;
 	buf_reset(out);
-	export_csv_cell(out, "per", 0);
-	export_csv_cell(out, "period", 0);
-	export_csv_cell(out, "team", 0);
-	for (int i = 0; i < IF_N; i++)
-		export_csv_cell(out, ins_fig_name((enum ins_fig)i), 0);
-	export_csv_cell(out, "sessions", 0);
-	export_csv_cell(out, "participation_rate", 0);
-	export_csv_cell(out, "median_answer", 1);
+	csv_head(out);
 	for (size_t p = 0; p < s.np; p++) {
 		csv_row(out, &s, p, -1);
 		for (size_t t = 0; t < s.nt; t++)

@@ -134,10 +134,13 @@ static void render_survey(struct published *p, int64_t id, const char *title, in
 	report_free(&r);
 }
 
-static void headline(struct buf *out, const struct insight_series *s, size_t p, const char *label)
+/* A closed month's headline: its teams shown, the people per week on
+ * average (never the running month: core/insight.h). */
+static void headline(struct buf *out, const struct insight_series *s, size_t p, const char *label, int k)
 {
-	int hid;
+	int hid, left;
 	const struct ins_cell *c = iv_cell(s, p, -1, &hid);
+	int wk = iv_weeks(s, p, -1, &left);
 	buf_puts(out, "<div class=\"stat\"><span class=\"num\">");
 	if (hid)
 		buf_puts(out, "hidden");
@@ -147,28 +150,39 @@ static void headline(struct buf *out, const struct insight_series *s, size_t p, 
 		buf_puts(out, "–");
 	buf_puts(out, "</span><span class=\"lbl\">");
 	html_escape(out, label);
-	if (!hid)
-		buf_printf(out, ": %lld of %lld members took part, in %lld sessions (%.0f hours)",
-			   (long long)c->v[IF_PEOPLE], (long long)c->v[IF_MEMBERS],
-			   (long long)ins_sessions(c), (double)c->v[IF_MINUTES] / 60.0);
+	buf_puts(out, " (");
+	html_escape(out, s->period[p]);
+	buf_puts(out, ")");
+	if (!hid) {
+		buf_printf(
+			out,
+			": %.0f of %.0f members took part in an average week, in %lld sessions (%.0f hours)",
+			(double)c->v[IF_PEOPLE] / wk, (double)c->v[IF_MEMBERS] / wk,
+			(long long)ins_sessions(c), (double)c->v[IF_MINUTES] / 60.0);
+		if (left)
+			buf_printf(out,
+				   "; teams shown only: %d team-weeks with fewer than %d people left out",
+				   left, k);
+	}
 	buf_puts(out, "</span></div>");
 }
 
-/* The headline figures and charts (the program's totals only). */
+/* The headline figures and charts (the program's totals only, closed
+ * months only). */
 static int charts(struct ctx *c, const char *today, const struct insight_event *ev, size_t nev,
 		  struct buf *html)
 {
 	struct insight_series s;
-	enum db_rc rc = insight_load(c->db, 0, "", today, c->cfg->survey_k, &s);
+	enum db_rc rc = insight_load(c->db, 0, "", today, today, c->cfg->survey_k, &s);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return -1;
 	}
 	buf_puts(html, "<div class=\"stats\">");
 	if (s.np)
-		headline(html, &s, s.np - 1, "This month so far");
+		headline(html, &s, s.np - 1, "Last month", c->cfg->survey_k);
 	if (s.np > 1)
-		headline(html, &s, s.np - 2, "Last month");
+		headline(html, &s, s.np - 2, "The month before", c->cfg->survey_k);
 	buf_puts(html, "</div>");
 	iv_sections(html, &s, -1, ev, nev, IV_HEADLINE);
 	insight_series_free(&s);

@@ -51,8 +51,13 @@ void insight_series_free(struct insight_series *s)
 	free(s->team);
 	free(s->cell);
 	free(s->total);
+	free(s->weeks);
+	free(s->total_weeks);
+	free(s->left);
+	free(s->total_left);
 	free(s->hid);
 	free(s->total_hid);
+	free(s->bd_hid);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -81,17 +86,35 @@ static long find_period(char (*period)[11], size_t n, const char *p)
 	return -1;
 }
 
-enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, int k,
-			struct insight_series *out)
+/* The base grid: every closed week from the first with figures, by team. */
+struct grid {
+	size_t nw, nt;
+	char (*week)[11];
+	struct ins_cell *cell; /* nw * nt */
+	unsigned char *hid;    /* nw * nt */
+	unsigned char *thid;   /* nw */
+	unsigned char *frozen; /* nw: its suppression was fixed before this load */
+};
+
+static void grid_free(struct grid *g)
 {
-	memset(out, 0, sizeof(*out));
-	out->weekly = weekly;
-	/* The teams, and the first period with figures. */
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT DISTINCT team FROM insight_periods WHERE kind = :k ORDER BY team");
+	free(g->week);
+	free(g->cell);
+	free(g->hid);
+	free(g->thid);
+	free(g->frozen);
+}
+
+/* The teams, and every closed week's cells with their members carried
+ * over weeks without a row (from the history alone: never from the view's
+ * window). */
+static enum db_rc read_grid(struct db *db, const char *last, struct insight_series *out, struct grid *g)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT DISTINCT team FROM insight_periods WHERE kind = 'w' AND "
+				       "period <= :last ORDER BY team");
 	if (!st)
 		return DB_ERR;
-	db_bind_text(st, ":k", weekly ? "w" : "m");
+	db_bind_text(st, ":last", last);
 	out->team = calloc(INSIGHT_MAX_TEAMS, sizeof(*out->team));
 	if (!out->team) {
 		sqlite3_reset(st);
@@ -101,119 +124,274 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->nt < INSIGHT_MAX_TEAMS)
 		db_column_copy(st, 0, out->team[out->nt++], sizeof(out->team[0]));
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) { /* more teams than the page can add up: say so, never a wrong total */
-		insight_series_free(out);
+	if (rc != SQLITE_DONE) /* more teams than the page can add up: say so, never a wrong total */
 		return rc == SQLITE_ROW ? DB_ERR : db_rc_from(rc);
-	}
 	char first[11] = "";
-	st = DB_STMT(db, "SELECT min(period) FROM insight_periods WHERE kind = :k");
+	st = DB_STMT(db, "SELECT min(period) FROM insight_periods WHERE kind = 'w'");
 	if (!st)
 		return DB_ERR;
-	db_bind_text(st, ":k", weekly ? "w" : "m");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		db_column_copy(st, 0, first, sizeof(first));
 	sqlite3_reset(st);
-	char a[11], b[11];
-	str_copy(a, sizeof(a), first[0] ? first : to);
-	if (!weekly && strlen(a) == 7) /* "YYYY-MM" */
-		str_copy(a + 7, 4, "-01");
-	str_copy(b, sizeof(b), to);
-	/* Every period from the first with figures to `to`; shown from `from`. */
-	char(*all)[11] = calloc(INSIGHT_MAX_PERIODS, sizeof(*all));
-	if (!all)
+	g->nt = out->nt ? out->nt : 1;
+	g->week = calloc(INSIGHT_MAX_PERIODS, sizeof(*g->week));
+	if (!g->week)
 		return DB_ERR;
-	size_t na = ins_periods(weekly, a, b, all, INSIGHT_MAX_PERIODS);
-	size_t nt = out->nt ? out->nt : 1;
-	struct ins_cell *cells = calloc(na ? na * nt : 1, sizeof(*cells));
-	if (!cells) {
-		free(all);
+	g->nw = first[0] && strcmp(first, last) <= 0
+			? ins_periods(1, first, last, g->week, INSIGHT_MAX_PERIODS)
+			: 0;
+	size_t n = g->nw ? g->nw : 1;
+	g->cell = calloc(n * g->nt, sizeof(*g->cell));
+	g->hid = calloc(n * g->nt, 1);
+	g->thid = calloc(n, 1);
+	g->frozen = calloc(n, 1);
+	if (!g->cell || !g->hid || !g->thid || !g->frozen)
 		return DB_ERR;
-	}
 	st = DB_STMT(
 		db, "SELECT period, team, members, people, mentors, mentees, req_sent, req_answered, a0, a1, "
 		    "a2, a3, a4, a5, a6, a7, ms_started, s_one_on_one, s_pairing, s_office_hours, "
 		    "s_help_session, s_ring, s_other, minutes, done_met, done_partly, done_not_met, "
-		    "ended_early, sv_invited, sv_answered FROM insight_periods WHERE kind = :k "
-		    "ORDER BY period, team");
-	if (!st) {
-		free(all);
-		free(cells);
+		    "ended_early, sv_invited, sv_answered FROM insight_periods WHERE kind = 'w' AND "
+		    "period <= :last ORDER BY period, team");
+	if (!st)
 		return DB_ERR;
-	}
-	db_bind_text(st, ":k", weekly ? "w" : "m");
+	db_bind_text(st, ":last", last);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char p[11], tm[64];
 		db_column_copy(st, 0, p, sizeof(p));
 		db_column_copy(st, 1, tm, sizeof(tm));
-		long pi = find_period(all, na, p);
+		long wi = find_period(g->week, g->nw, p);
 		int ti = insight_team_index(out, tm);
-		if (pi < 0 || ti < 0)
+		if (wi < 0 || ti < 0)
 			continue;
-		struct ins_cell *c = &cells[(size_t)pi * nt + (size_t)ti];
+		struct ins_cell *c = &g->cell[(size_t)wi * g->nt + (size_t)ti];
 		for (int f = 0; f < IF_N; f++)
 			c->v[f] = sqlite3_column_int64(st, 2 + f);
 		if (c->v[IF_MEMBERS] == 0) /* a row with no member figure: carried below */
 			c->v[IF_MEMBERS] = -1;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(all);
-		free(cells);
+	if (rc != SQLITE_DONE)
 		return db_rc_from(rc);
-	}
-	/* Members carried over periods without a row of the team. */
 	for (size_t t = 0; t < out->nt; t++) {
-		int64_t last = 0;
-		for (size_t p = 0; p < na; p++) {
-			struct ins_cell *c = &cells[p * nt + t];
+		int64_t lastn = 0;
+		for (size_t w = 0; w < g->nw; w++) {
+			struct ins_cell *c = &g->cell[w * g->nt + t];
 			if (c->v[IF_MEMBERS] > 0)
-				last = c->v[IF_MEMBERS];
+				lastn = c->v[IF_MEMBERS];
 			else
-				c->v[IF_MEMBERS] = last;
+				c->v[IF_MEMBERS] = lastn;
 		}
-		/* Before a team's first row: its first known count (the team
-		 * existed, it just had no activity yet). */
-		size_t p0 = 0;
-		while (p0 < na && cells[p0 * nt + t].v[IF_MEMBERS] <= 0)
-			p0++;
-		for (size_t p = 0; p < p0 && p0 < na; p++)
-			cells[p * nt + t].v[IF_MEMBERS] = cells[p0 * nt + t].v[IF_MEMBERS];
 	}
-	/* The window shown. */
-	size_t start = 0;
+	return DB_OK;
+}
+
+/* The frozen suppression of closed weeks: their members and hides. */
+static enum db_rc read_frozen(struct db *db, const char *last, const struct insight_series *out,
+			      struct grid *g)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT week, team, members, hid FROM insight_frozen WHERE week <= :last");
+	if (!st)
+		return DB_ERR;
+	db_bind_text(st, ":last", last);
+	unsigned char *seen = calloc(g->nw * g->nt + 1, 1);
+	if (!seen) {
+		sqlite3_reset(st);
+		return DB_ERR;
+	}
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char w[11], tm[64];
+		db_column_copy(st, 0, w, sizeof(w));
+		db_column_copy(st, 1, tm, sizeof(tm));
+		long wi = find_period(g->week, g->nw, w);
+		if (wi < 0)
+			continue;
+		if (!tm[0]) {
+			g->frozen[wi] = 1;
+			g->thid[wi] = (unsigned char)sqlite3_column_int(st, 3);
+			continue;
+		}
+		int ti = insight_team_index(out, tm);
+		if (ti < 0)
+			continue;
+		size_t i = (size_t)wi * g->nt + (size_t)ti;
+		seen[i] = 1;
+		g->cell[i].v[IF_MEMBERS] = sqlite3_column_int64(st, 2);
+		g->hid[i] = (unsigned char)sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	/* A team with no frozen row in a frozen week came in by a late
+	 * write: it was not part of that week's pattern, so it stays out. */
+	for (size_t w = 0; w < g->nw; w++)
+		for (size_t t = 0; g->frozen[w] && t < out->nt; t++)
+			if (!seen[w * g->nt + t])
+				g->hid[w * g->nt + t] = 1;
+	free(seen);
+	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
+}
+
+/* Own transaction: fix the suppression of the weeks that closed since the
+ * last load. A row already there (another worker's) is kept. */
+static enum db_rc freeze(struct db *db, const struct insight_series *out, const struct grid *g)
+{
+	size_t w0 = 0;
+	while (w0 < g->nw && g->frozen[w0])
+		w0++;
+	if (w0 == g->nw) /* every closed week frozen already: the usual load */
+		return DB_OK;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st = DB_STMT(db, "INSERT OR IGNORE INTO insight_frozen(week, team, members, hid) "
+				       "VALUES (:w, :t, :m, :h)");
+	if (!st)
+		return db_end(db, DB_ERR);
+	for (size_t w = w0; w < g->nw && rc == DB_OK; w++) {
+		if (g->frozen[w])
+			continue;
+		for (size_t t = 0; t <= out->nt && rc == DB_OK; t++) {
+			int prog = t == out->nt;
+			db_bind_text(st, ":w", g->week[w]);
+			db_bind_text(st, ":t", prog ? "" : out->team[t]);
+			db_bind_int(st, ":m", prog ? 0 : g->cell[w * g->nt + t].v[IF_MEMBERS]);
+			db_bind_int(st, ":h", prog ? g->thid[w] : g->hid[w * g->nt + t]);
+			rc = db_exec_step(db, st);
+		}
+	}
+	return db_end(db, rc);
+}
+
+/* Which period of the view week w of the grid falls in, or -1. */
+static long view_index(const struct insight_series *out, int weekly, const char *week)
+{
+	char key[11];
+	str_copy(key, sizeof(key), week);
+	if (!weekly)
+		key[7] = 0;
+	return find_period(out->period, out->np, key);
+}
+
+enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
+			struct insight_series *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->weekly = weekly;
+	long td = ins_day(today);
+	if (td < 0)
+		return DB_ERR;
+	long this_monday = ins_monday(td);
+	char last[11], running[11];
+	ins_ymd(this_monday - 7, last); /* the last closed week */
+	ins_ymd(this_monday, running);
+	struct grid g = {0};
+	enum db_rc rc = read_grid(db, last, out, &g);
+	if (rc == DB_OK)
+		rc = read_frozen(db, last, out, &g);
+	if (rc != DB_OK) {
+		grid_free(&g);
+		insight_series_free(out);
+		return rc;
+	}
+	for (size_t w = 0; w < g.nw; w++) {
+		struct ins_cell total = {0};
+		for (size_t t = 0; t < out->nt; t++)
+			for (int f = 0; f < IF_N; f++)
+				total.v[f] += g.cell[w * g.nt + t].v[f];
+		ins_protect(k, out->nt, &g.cell[w * g.nt], &total, &g.hid[w * g.nt], &g.thid[w]);
+	}
+	rc = freeze(db, out, &g);
+	if (rc != DB_OK) {
+		grid_free(&g);
+		insight_series_free(out);
+		return rc;
+	}
+	/* The periods of the window: closed weeks, or months whose weeks
+	 * (those whose Monday falls in it) have all closed. */
+	char a[11] = "", b[11];
 	if (from && from[0]) {
-		char f[11];
-		str_copy(f, sizeof(f), from);
-		if (!weekly)
-			f[7] = 0;
-		else if (ins_day(f) >= 0)
-			ins_ymd(ins_monday(ins_day(f)), f);
-		while (start < na && strcmp(all[start], f) < 0)
-			start++;
+		str_copy(a, sizeof(a), from);
+		if (weekly && ins_day(a) >= 0)
+			ins_ymd(ins_monday(ins_day(a)), a);
 	}
-	out->np = na - start;
-	out->period = calloc(out->np ? out->np : 1, sizeof(*out->period));
-	out->cell = calloc(out->np * nt + 1, sizeof(*out->cell));
-	out->total = calloc(out->np + 1, sizeof(*out->total));
-	out->hid = calloc(out->np * nt + 1, 1);
-	out->total_hid = calloc(out->np + 1, 1);
-	if (!out->period || !out->cell || !out->total || !out->hid || !out->total_hid) {
-		free(all);
-		free(cells);
+	str_copy(b, sizeof(b), to && to[0] ? to : today);
+	if (!weekly) {
+		a[7 < strlen(a) ? 7 : strlen(a)] = 0;
+		b[7] = 0;
+	}
+	out->period = calloc(g.nw ? g.nw : 1, sizeof(*out->period));
+	if (!out->period) {
+		grid_free(&g);
 		insight_series_free(out);
 		return DB_ERR;
 	}
-	for (size_t p = 0; p < out->np; p++) {
-		memcpy(out->period[p], all[start + p], 11);
-		memcpy(&out->cell[p * nt], &cells[(start + p) * nt], nt * sizeof(*cells));
-		for (size_t t = 0; t < out->nt; t++)
-			for (int f = 0; f < IF_N; f++)
-				out->total[p].v[f] += out->cell[p * nt + t].v[f];
-		ins_protect(k, out->nt, &out->cell[p * nt], &out->total[p], &out->hid[p * nt],
-			    &out->total_hid[p]);
+	for (size_t w = 0; w < g.nw; w++) {
+		char key[11];
+		str_copy(key, sizeof(key), g.week[w]);
+		if (!weekly) {
+			key[7] = 0;
+			if (strncmp(key, running, 7) >= 0) /* the month is still running */
+				continue;
+		}
+		if (strcmp(key, a) < 0 || strcmp(key, b) > 0)
+			continue;
+		if (out->np && strcmp(out->period[out->np - 1], key) == 0)
+			continue;
+		memcpy(out->period[out->np++], key, 11);
 	}
-	free(all);
-	free(cells);
+	size_t nt = g.nt, np = out->np ? out->np : 1;
+	out->cell = calloc(np * nt, sizeof(*out->cell));
+	out->total = calloc(np, sizeof(*out->total));
+	out->weeks = calloc(np * nt, sizeof(int));
+	out->total_weeks = calloc(np, sizeof(int));
+	out->left = calloc(np * nt, sizeof(int));
+	out->total_left = calloc(np, sizeof(int));
+	out->hid = calloc(np * nt, 1);
+	out->total_hid = calloc(np, 1);
+	out->bd_hid = calloc(np * BD_N, 1);
+	if (!out->cell || !out->total || !out->weeks || !out->total_weeks || !out->left || !out->total_left ||
+	    !out->hid || !out->total_hid || !out->bd_hid) {
+		grid_free(&g);
+		insight_series_free(out);
+		return DB_ERR;
+	}
+	/* Sums over shown cells only. */
+	for (size_t w = 0; w < g.nw; w++) {
+		long p = view_index(out, weekly, g.week[w]);
+		if (p < 0)
+			continue;
+		int shown = 0;
+		for (size_t t = 0; t < out->nt; t++) {
+			size_t i = w * nt + t, j = (size_t)p * nt + t;
+			if (g.hid[i] || g.thid[w]) {
+				out->left[j]++;
+				out->total_left[p]++;
+				continue;
+			}
+			shown = 1;
+			out->weeks[j]++;
+			for (int f = 0; f < IF_N; f++) {
+				out->cell[j].v[f] += g.cell[i].v[f];
+				out->total[p].v[f] += g.cell[i].v[f];
+			}
+		}
+		out->total_weeks[p] += shown;
+	}
+	for (size_t p = 0; p < out->np; p++) {
+		for (size_t t = 0; t < out->nt; t++)
+			out->hid[p * nt + t] = out->weeks[p * nt + t] == 0;
+		out->total_hid[p] = out->total_weeks[p] == 0;
+		unsigned char *bh = &out->bd_hid[p * BD_N];
+		if (weekly || out->total_hid[p]) { /* breakdowns: the program's months only */
+			memset(bh, 1, BD_N);
+			continue;
+		}
+		int64_t v[BD_N];
+		ins_breakdown(&out->total[p], v);
+		ins_breakdown_protect(k, v, bh);
+	}
+	grid_free(&g);
 	return DB_OK;
 }
 

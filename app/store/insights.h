@@ -36,11 +36,18 @@ enum db_rc insight_touch(struct db *db, int64_t user_id, enum insight_role role,
 enum db_rc insight_session(struct db *db, int64_t leader_id, const char *kind, int n, int minutes,
 			   const char *day);
 
-/* The figures of every team per period (weeks or months) from `from` to
- * `to`, each period's program total, and which figures the suppression
- * rule (ins_protect, k people) hides. Periods before `from` are read too,
- * to carry each team's member count over periods without a row. Own read;
- * free with insight_series_free. */
+/* The figures the pages show, per week or month from `from` to `to`, by
+ * team and for the program. The base is one grid of (team, ISO week)
+ * cells, closed weeks only (the running week is never read); ins_protect
+ * decides per week which cells are shown, on members and hides frozen
+ * when the week closed (insight_frozen: a late write can add hides, never
+ * remove one), whatever the window asked for. Every figure here is a sum
+ * over SHOWN cells only: a team's month is its shown weeks whose Monday
+ * falls in the month (only months whose weeks have all closed), the
+ * program's period its shown teams' cells. So no figure shown says
+ * anything about a hidden cell. Own transaction when a week closed since
+ * the last load (its suppression is frozen then), else an own read; free
+ * with insight_series_free. */
 #define INSIGHT_MAX_PERIODS 1200
 #define INSIGHT_MAX_TEAMS 200
 struct insight_series {
@@ -48,15 +55,22 @@ struct insight_series {
 	size_t np, nt;
 	char (*period)[11];	  /* np: Mondays or YYYY-MM */
 	char (*team)[64];	  /* nt, in name order */
-	struct ins_cell *cell;	  /* np * nt */
-	struct ins_cell *total;	  /* np */
-	unsigned char *hid;	  /* np * nt */
+	struct ins_cell *cell;	  /* np * nt: sums over the team's shown weeks */
+	struct ins_cell *total;	  /* np: sums over every shown cell of the period */
+	int *weeks;		  /* np * nt: the team's shown weeks summed (0: hidden) */
+	int *total_weeks;	  /* np: weeks with a shown cell */
+	int *left;		  /* np * nt: the team's weeks left out */
+	int *total_left;	  /* np: team-weeks left out */
+	unsigned char *hid;	  /* np * nt: nothing shown (weeks == 0) */
 	unsigned char *total_hid; /* np */
+	unsigned char *bd_hid;	  /* np * BD_N: the program's breakdowns hidden (ins_small) */
 };
-/* from/to: "YYYY-MM-DD" (months use their first 7 characters); from
- * empty: the first period with figures. DB_OK, DB_ERR (also on OOM, and
- * with more than INSIGHT_MAX_TEAMS teams: the totals would be wrong). */
-enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, int k,
+/* from/to/today: "YYYY-MM-DD" (months use their first 7 characters); from
+ * empty: the first period with figures. The window (from, to) chooses
+ * which periods are listed, never what is hidden. DB_OK, DB_ERR (also on
+ * OOM, and with more than INSIGHT_MAX_TEAMS teams: the totals would be
+ * wrong). */
+enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
 			struct insight_series *out);
 void insight_series_free(struct insight_series *s);
 /* The index of team name in s, or -1. */

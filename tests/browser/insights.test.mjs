@@ -1,4 +1,6 @@
-// In Chromium, on a seeded two-year history (tandem seed-demo): an admin's
+// In Chromium, on a seeded two-year history (tandem seed-demo, 3000 members:
+// enough that teams have weeks of at least k mentors and k mentees, the only
+// team-weeks the figures are made of): an admin's
 // insights with charts and the incentive's marker, the program page every
 // member sees, and a mentor's own record, printable. Each passes axe.
 import { test, before, after } from 'node:test';
@@ -15,7 +17,7 @@ before(async () => {
   const data = mkdtempSync(join(tmpdir(), 'tandem-insights-'));
   const env = { ...process.env, TANDEM_DATA: data, ASAN_OPTIONS: 'detect_leaks=0' };
   execFileSync(BIN, ['migrate'], { env, stdio: 'ignore' });
-  execFileSync(BIN, ['seed-demo', '--members', '400', '--mentors', '80'], { env, stdio: 'ignore' });
+  execFileSync(BIN, ['seed-demo', '--members', '3000', '--mentors', '600'], { env, stdio: 'ignore' });
   srv = await startServer({}, data);
   b = await launch();
 });

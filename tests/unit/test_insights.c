@@ -299,20 +299,34 @@ static void t_entry_points(void **state)
 				   "quarter = '2026-Q1' AND kind = 'help_session'",
 				   -1),
 			 160);
-	/* The series the pages read: one team-week of 1 person is hidden. */
+	/* The series the pages read: one team-week of 1 person is hidden, and
+	 * adds to no figure (the program's week shows nothing). */
 	struct insight_series s;
-	assert_int_equal(insight_load(db, 1, "2026-03-01", "2026-03-10", 5, &s), DB_OK);
-	/* From the first week with figures, to the week of `to`. */
+	assert_int_equal(insight_load(db, 1, "2026-03-01", "2026-03-10", "2026-03-16", 5, &s), DB_OK);
+	/* From the first week with figures to the week of `to`, closed weeks only. */
 	assert_int_equal(s.np, 2);
 	assert_string_equal(s.period[0], "2026-03-02");
 	assert_string_equal(s.period[1], "2026-03-09");
 	int a = insight_team_index(&s, "Alpha");
 	assert_true(a >= 0);
-	assert_int_equal(s.cell[(size_t)a].v[IF_S_HELP_SESSION], 1);
 	assert_true(s.hid[(size_t)a]);
+	assert_int_equal(s.cell[(size_t)a].v[IF_S_HELP_SESSION], 0);
 	assert_true(s.total_hid[0]);
-	/* A week without a row carries the team's members over. */
-	assert_int_equal(s.cell[s.nt + (size_t)a].v[IF_MEMBERS], 1);
+	assert_int_equal(s.total[0].v[IF_MINUTES], 0);
+	assert_int_equal(s.left[(size_t)a], 1);
+	insight_series_free(&s);
+	/* Both weeks closed: their members and hides are frozen, a week
+	 * without a row carrying the team's members over. */
+	assert_int_equal(db_scalar(db,
+				   "SELECT members * 10 + hid FROM insight_frozen WHERE week = '2026-03-09' "
+				   "AND team = 'Alpha'",
+				   -1),
+			 11);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM insight_frozen WHERE team = ''", -1), 2);
+	/* The running week is never read: on its Thursday, only the week before. */
+	assert_int_equal(insight_load(db, 1, "", "2026-03-12", "2026-03-12", 5, &s), DB_OK);
+	assert_int_equal(s.np, 1);
+	assert_string_equal(s.period[0], "2026-03-02");
 	insight_series_free(&s);
 }
 

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "core/insight.h"
 #include "core/stats.h"
@@ -113,8 +114,9 @@ static void t_protect(void **state)
 	 * team is hidden too. */
 	struct ins_cell c[3] = {cell(40, 12, 6, 6), cell(30, 8, 5, 5), cell(50, 20, 10, 10)};
 	c[1].v[IF_MENTEES] = 4;
+	c[1].v[IF_PEOPLE] = 9; /* 5 mentors and 4 mentees, none in both roles */
 	struct ins_cell t = sum(c, 3);
-	unsigned char hid[3], th;
+	unsigned char hid[3] = {0}, th = 0;
 	ins_protect(5, 3, c, &t, hid, &th);
 	assert_false(th);
 	assert_true(hid[1]);
@@ -127,12 +129,16 @@ static void t_protect(void **state)
 	 * did), and needs no partner: the hidden sum of people is 0. */
 	struct ins_cell z[2] = {cell(40, 0, 0, 0), cell(50, 20, 10, 10)};
 	t = sum(z, 2);
+	memset(hid, 0, sizeof(hid));
+	th = 0;
 	ins_protect(5, 2, z, &t, hid, &th);
 	assert_true(hid[0]);
 	assert_false(hid[1]);
 	/* A program-wide figure of 1..k-1: everything hidden. */
 	struct ins_cell one[1] = {cell(50, 3, 1, 2)};
 	t = sum(one, 1);
+	memset(hid, 0, sizeof(hid));
+	th = 0;
 	ins_protect(5, 1, one, &t, hid, &th);
 	assert_true(th);
 	assert_true(hid[0]);
@@ -140,10 +146,63 @@ static void t_protect(void **state)
 	 * program, but a team of 3 members is hidden whole. */
 	struct ins_cell small[2] = {cell(3, 0, 0, 0), cell(60, 30, 15, 15)};
 	t = sum(small, 2);
+	memset(hid, 0, sizeof(hid));
+	th = 0;
 	ins_protect(5, 2, small, &t, hid, &th);
 	assert_false(th);
 	assert_true(hid[0]);
 	assert_true(hid[1]); /* the 3 members would be the program's minus team 1's */
+	/* Hides that came in (a closed week's, frozen) stay, whatever the figures. */
+	struct ins_cell big[2] = {cell(60, 30, 15, 15), cell(60, 30, 15, 15)};
+	t = sum(big, 2);
+	hid[0] = 1;
+	hid[1] = 0;
+	th = 0;
+	ins_protect(5, 2, big, &t, hid, &th);
+	assert_true(hid[0]);
+	assert_false(th);
+	/* 2 people in both roles: hidden (mentors + mentees - people). */
+	struct ins_cell both[2] = {cell(60, 30, 17, 15), cell(60, 30, 15, 15)};
+	t = sum(both, 2);
+	memset(hid, 0, sizeof(hid));
+	th = 0;
+	ins_protect(5, 2, both, &t, hid, &th);
+	assert_true(hid[0]);
+}
+
+static void t_small(void **state)
+{
+	(void)state;
+	/* Not met 1 among 12 endings: hidden, and the next smallest with it so
+	 * that the total minus the shown ones gives no single count. */
+	int64_t v[4] = {7, 4, 1, 0};
+	unsigned char h[4];
+	ins_small(5, v, 4, h);
+	assert_true(h[2]);
+	assert_true(h[1]);
+	assert_false(h[0]);
+	assert_false(h[3]);
+	/* 1 office hour among 30 sessions of which the rest are 1:1: the 1:1
+	 * count goes too (what is hidden adds up to 30, not 1). */
+	int64_t k[6] = {29, 0, 1, 0, 0, 0};
+	unsigned char hk[6];
+	ins_small(5, k, 6, hk);
+	assert_true(hk[0] && hk[2]);
+	/* Nothing small: everything shown. */
+	int64_t ok[3] = {8, 0, 5};
+	unsigned char ho[3];
+	ins_small(5, ok, 3, ho);
+	assert_false(ho[0] || ho[1] || ho[2]);
+	/* Breakdowns of a month: survey answers 3 of 10 invitations. */
+	struct ins_cell c = {0};
+	c.v[IF_SV_INVITED] = 10;
+	c.v[IF_SV_ANSWERED] = 3;
+	int64_t b[BD_N];
+	unsigned char hb[BD_N];
+	ins_breakdown(&c, b);
+	assert_int_equal(b[BD_SV_NOT], 7);
+	ins_breakdown_protect(5, b, hb);
+	assert_true(hb[BD_SV_ANSWERED] && hb[BD_SV_NOT]);
 }
 
 static void t_calendar(void **state)
@@ -167,21 +226,14 @@ static void t_calendar(void **state)
 	assert_int_equal(n, 4);
 	assert_string_equal(out[1], "2025-12");
 	assert_string_equal(out[2], "2026-01");
-	/* Median answer time: 3 under 1 h, 4 under 1 day: the 4th of 7. */
-	struct ins_cell c = {0};
-	c.v[IF_A0] = 3;
-	c.v[IF_A3] = 4;
-	assert_int_equal(ins_median_bucket(&c), 3);
-	assert_string_equal(ins_bucket_label(3), "under 1 day");
-	c = (struct ins_cell){0};
-	assert_int_equal(ins_median_bucket(&c), -1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_quantiles), cmocka_unit_test(t_two_proportions), cmocka_unit_test(t_welch),
-		cmocka_unit_test(t_protect),   cmocka_unit_test(t_calendar),
+		cmocka_unit_test(t_quantiles), cmocka_unit_test(t_two_proportions),
+		cmocka_unit_test(t_welch),     cmocka_unit_test(t_protect),
+		cmocka_unit_test(t_small),     cmocka_unit_test(t_calendar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

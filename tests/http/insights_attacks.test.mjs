@@ -1,0 +1,232 @@
+// The insights' promise: a figure from fewer than k people is hidden and
+// cannot be worked out from the figures shown. Each test here is an attack
+// that worked (an adversarial review of issue 19): differencing a month
+// against its weeks or the program against its teams, snapshots before
+// and after a late write, two views of the same week, small counts inside
+// shown cells, and the running week or month. Each asserts the arithmetic
+// no longer reveals anything.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, signup, adminClient } from '../lib/server.mjs';
+import { uniqueEmail } from '../lib/fixtures.mjs';
+
+const K = 5;
+let nextId = 1000;
+const at = (day, hour = 9) => Math.floor(Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`) / 1000);
+const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
+function people(team, n) {
+  const ids = [];
+  let sql = '';
+  for (let i = 0; i < n; i++) {
+    const id = nextId++;
+    ids.push(id);
+    sql += `INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (${id}, 'p${id}@t.example', 'Person ${id}', 'x', 0);
+INSERT INTO profiles(user_id, team) VALUES (${id}, '${team}');\n`;
+  }
+  return [sql, ids];
+}
+function pair(mentor, mentee, day) {
+  const rid = nextId++, mid = nextId++;
+  return [mid, `INSERT INTO requests(id, mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, status, created_at, answered_at)
+  VALUES (${rid}, ${mentee}, ${mentor}, 1, 'g', 'one_on_one', 'weekly', 30, 6, 'accepted', ${at(day, 9)}, ${at(day, 11)});
+INSERT INTO mentorships(id, request_id, mentor_id, mentee_id, topic_id, goal, format, cadence, duration_min, weeks, started_on, planned_end, created_at)
+  VALUES (${mid}, ${rid}, ${mentor}, ${mentee}, 1, 'g', 'one_on_one', 'weekly', 30, 6, '${day}', '${addDays(day, 42)}', ${at(day, 11)});\n`];
+}
+const session = (ms, author, day, minutes = 45) =>
+  `INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, created_at) VALUES (${ms}, ${author}, '${day}', ${minutes}, 'one_on_one', ${at(day)});\n`;
+function parseCsv(text) {
+  const rows = text.trim().split('\r\n').map((line) => [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"')));
+  const head = rows.shift();
+  return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+// Figures that add up over weeks and teams.
+const ADD = ['requests_sent', 'requests_answered', 'mentorships_started', 'sessions', 'minutes', 'survey_invited'];
+// Counts of outcomes, session kinds and answer times: never 1..k-1.
+const SMALL = ['completed_goal_met', 'completed_partly', 'completed_not_met', 'ended_early', 'sessions_one_on_one',
+  'sessions_pairing', 'sessions_office_hours', 'sessions_help_session', 'sessions_ring', 'sessions_other',
+  'answered_1d', 'answered_7d', 'answered_later', 'survey_answered'];
+const num = (v) => (v === undefined || v === '' || v === 'hidden' ? 0 : Number(v));
+// ISO weeks (their Mondays) whose Monday falls in month ym.
+const mondaysOf = (ym) => {
+  const out = [];
+  for (let d = 1; d <= 31; d++) {
+    const day = `${ym}-${String(d).padStart(2, '0')}`;
+    const t = Date.parse(`${day}T00:00:00Z`);
+    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 7) !== ym) continue;
+    if (new Date(t).getUTCDay() === 1) out.push(day);
+  }
+  return out;
+};
+
+/** The derive scripts' history: four teams, one of 3 people. */
+function history() {
+  const T = {}, MS = { Alpha: [], Beta: [], Gamma: [], Small: [] };
+  let sql = "INSERT INTO topics(id, name, key) VALUES (1, 'Testing', 'testing');\nINSERT INTO teams(name) VALUES ('Alpha'), ('Beta'), ('Gamma'), ('Small');\n";
+  for (const [t, n] of [['Alpha', 40], ['Beta', 40], ['Gamma', 40], ['Small', 3]]) { const [s, ids] = people(t, n); sql += s; T[t] = ids; }
+  const newPair = (t, i, day) => { const [mid, s] = pair(T[t][2 * i], T[t][2 * i + 1], day); MS[t][i] = mid; sql += s + session(mid, T[t][2 * i], day); };
+  const again = (t, i, day) => { sql += session(MS[t][i], T[t][2 * i], day); };
+  for (let i = 0; i < 2; i++) newPair('Gamma', i, '2026-09-08');
+  for (let i = 0; i < 2; i++) again('Gamma', i, '2026-09-15');
+  for (let i = 2; i < 10; i++) newPair('Gamma', i, '2026-09-15');
+  for (let i = 0; i < 6; i++) newPair('Beta', i, '2026-09-15');
+  for (let i = 0; i < 4; i++) newPair('Alpha', i, '2026-10-06');
+  for (let i = 0; i < 6; i++) again('Beta', i, '2026-10-06');
+  for (let i = 0; i < 10; i++) again('Gamma', i, '2026-10-06');
+  for (let i = 4; i < 12; i++) newPair('Alpha', i, '2026-10-13');
+  for (let i = 0; i < 6; i++) again('Beta', i, '2026-10-13');
+  for (let i = 0; i < 5; i++) again('Gamma', i, '2026-10-13');
+  // one Alpha mentorship ends "not met" in a shown week
+  sql += `UPDATE mentorships SET status = 'completed', outcome = 'not_met', ended_at = ${at('2026-10-15')} WHERE id = ${MS.Alpha[4]};\n`;
+  // one office hour in Gamma, in a shown week
+  sql += `INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, giver) VALUES (${T.Gamma[0]}, 1, 'session', 'office_hours', 1, 60, 0, '2026-10-14', ${T.Gamma[0]});\n`;
+  newPair('Small', 0, '2026-11-03');
+  for (let i = 5; i < 10; i++) again('Alpha', i, '2026-11-03');
+  for (let i = 0; i < 6; i++) again('Beta', i, '2026-11-03');
+  for (let i = 6; i < 8; i++) newPair('Beta', i, '2026-11-03');
+  for (let i = 0; i < 10; i++) again('Gamma', i, '2026-11-03');
+  for (let i = 12; i < 20; i++) newPair('Alpha', i, '2026-11-10');
+  for (let i = 0; i < 5; i++) again('Beta', i, '2026-11-10');
+  for (let i = 0; i < 10; i++) again('Gamma', i, '2026-11-10');
+  return { sql, T, MS };
+}
+
+describe('suppressed figures cannot be derived', () => {
+  let srv, admin, member, H;
+  const csv = async (q) => {
+    const r = await admin.get(`/admin/insights/export.csv?${q}`);
+    assert.equal(r.status, 200);
+    return parseCsv(r.body);
+  };
+  before(async () => {
+    srv = await startServer();
+    admin = await adminClient(srv);
+    member = await signup(srv, uniqueEmail('member'), 'Mo Member');
+    H = history();
+    srv.sql(H.sql);
+  });
+  after(async () => { await srv.stop(); });
+
+  test('a month is the sum of its shown weeks and a program row the sum of its shown teams: nothing hidden is left over', async () => {
+    const wk = await csv('by=week&from=2026-08-01');
+    const mo = await csv('by=month&from=2026-08-01');
+    assert.ok(wk.length > 0 && mo.length > 0);
+    const W = (p, t) => wk.find((r) => r.period === p && r.team === t);
+    // The attacks: Alpha's hidden week of Oct 5 = October - week of Oct 12;
+    // the program's hidden week of Sep 7 = September - week of Sep 14.
+    assert.equal(W('2026-10-05', 'Alpha').mentees, 'hidden');
+    for (const team of ['all', 'Alpha', 'Beta', 'Gamma', 'Small']) {
+      for (const ym of ['2026-09', '2026-10', '2026-11']) {
+        const m = mo.find((r) => r.period === ym && r.team === team);
+        if (!m || m.sessions === 'hidden') continue;
+        for (const col of ADD) {
+          const weeks = mondaysOf(ym).map((d) => W(d, team)).filter((r) => r && r[col] !== 'hidden');
+          const sum = weeks.reduce((s, r) => s + num(r[col]), 0);
+          assert.equal(num(m[col]), sum, `${team} ${ym} ${col}: month ${m[col]}, its shown weeks ${sum}`);
+        }
+      }
+    }
+    // Small's week of Nov 2 = program - Beta - Gamma - (Alpha's Nov - Alpha's week of Nov 9).
+    for (const rows of [wk, mo]) {
+      for (const p of new Set(rows.map((r) => r.period))) {
+        const all = rows.find((r) => r.period === p && r.team === 'all');
+        if (all.sessions === 'hidden') continue;
+        // (people per month are weekly averages: only weeks add up)
+        for (const col of rows === wk ? [...ADD, 'people', 'mentors', 'mentees', 'members'] : ADD) {
+          const shown = rows.filter((r) => r.period === p && r.team !== 'all' && r[col] !== 'hidden');
+          const sum = shown.reduce((s, r) => s + num(r[col]), 0);
+          assert.equal(num(all[col]), sum, `${p} ${col}: program ${all[col]}, its shown teams ${sum}`);
+        }
+      }
+    }
+  });
+
+  test('the view window does not change which cells are hidden', async () => {
+    const a = (await csv('by=week&from=2026-10-12&to=2026-10-18')).filter((r) => r.period === '2026-10-12');
+    const b = (await csv('by=week&from=2026-10-12')).filter((r) => r.period === '2026-10-12');
+    const c = (await csv('by=week&from=2026-09-01&to=2026-10-13')).filter((r) => r.period === '2026-10-12');
+    assert.ok(a.length >= 5);
+    assert.deepEqual(a, b);
+    assert.deepEqual(a, c);
+    const page = await admin.get('/admin/insights?by=week&team=Alpha&from=2026-10-12&to=2026-10-18');
+    const page2 = await admin.get('/admin/insights?by=week&team=Alpha&from=2026-09-01');
+    const row = (body) => body.match(/<tr><th scope="row">2026-10-12<\/th>(.*?)<\/tr>/)[1];
+    assert.equal(row(page.body), row(page2.body));
+  });
+
+  test('small counts of outcomes, session kinds, answer times and roles are never shown', async () => {
+    for (const q of ['by=week&from=2026-08-01', 'by=month&from=2026-08-01', 'by=week&team=Alpha&from=2026-08-01', 'by=month&team=Gamma']) {
+      for (const r of await csv(q)) {
+        for (const col of SMALL) {
+          const v = r[col];
+          assert.ok(v === undefined || v === '' || v === 'hidden' || Number(v) === 0 || Number(v) >= K,
+            `${q}: ${r.period} ${r.team} ${col} = ${v}`);
+        }
+        if (r.people !== 'hidden') {
+          const both = num(r.mentors) + num(r.mentees) - num(r.people);
+          assert.ok(both <= 0.05 || both >= K - 0.05, `${r.period} ${r.team}: ${both} took both roles`);
+          assert.ok(!r.median_answer, `${r.period} ${r.team}: a median answer time (${r.median_answer})`);
+        }
+      }
+    }
+    const page = await admin.get('/admin/insights?by=month&from=2026-08-01');
+    assert.doesNotMatch(page.body, /<tr><th scope="row">2026-10<\/th><td>\d+<\/td><td>\d+<\/td><td>1<\/td><td>\d+<\/td><\/tr>/, 'Not met 1');
+    const prog = await member.get('/program');
+    assert.equal(prog.status, 200);
+    // The sessions table per month: no kind with 1..k-1 (the office hour).
+    const rows = [...prog.body.matchAll(/<tr><th scope="row">(2026-\d\d)<\/th>((?:<td[^>]*>[^<]*<\/td>){7})<\/tr>/g)];
+    assert.ok(rows.length >= 2, 'the sessions table of /program');
+    for (const [, p, tds] of rows) {
+      const cells = [...tds.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]).slice(1);
+      for (const v of cells) assert.ok(v === 'hidden' || v === '–' || Number(v) === 0 || Number(v) >= K, `${p}: ${cells}`);
+    }
+  });
+
+  test('a late write and accounts leaving never un-hide an old cell nor move its members', async () => {
+    const view = 'by=week&from=2026-11-02&to=2026-11-08';
+    const old = await csv(view);
+    const hiddenBefore = old.filter((r) => r.people === 'hidden').map((r) => r.team).sort();
+    assert.ok(hiddenBefore.includes('Small'));
+    let q = '';
+    for (let i = 20; i < 40; i++) q += `UPDATE users SET active = 0 WHERE id = ${H.T.Beta[i]};\n`;
+    q += session(H.MS.Beta[0], H.T.Beta[0], '2026-11-05', 30);
+    q += `UPDATE profiles SET team = 'Beta' WHERE user_id IN (${H.T.Alpha[39]}, ${H.T.Alpha[38]});\n`;
+    srv.sql(q);
+    const now = await csv(view);
+    for (const t of hiddenBefore) assert.equal(now.find((r) => r.team === t).people, 'hidden', `${t} stays hidden`);
+    for (const r of now) {
+      const o = old.find((x) => x.team === r.team);
+      if (r.members !== 'hidden' && o.members !== 'hidden') assert.equal(r.members, o.members, `${r.team}: members of a closed week`);
+    }
+    // The attack: Small = old program - old Beta - old Gamma - new Alpha.
+    const g = (rows, t, c) => num(rows.find((r) => r.team === t)[c]);
+    const small = g(old, 'all', 'sessions') - g(old, 'Beta', 'sessions') - g(old, 'Gamma', 'sessions') - g(now, 'Alpha', 'sessions');
+    assert.ok(small <= 0, `Small's sessions worked out: ${small}`);
+  });
+});
+
+describe('no figure of the running week or month', () => {
+  let srv, admin, member;
+  before(async () => {
+    srv = await startServer();
+    // Thursday 12 November 2026: the week of the 9th and November are running.
+    srv.setClock(at('2026-11-12', 12) - Math.floor(Date.now() / 1000));
+    admin = await adminClient(srv);
+    member = await signup(srv, uniqueEmail('member'), 'Mo Member');
+    srv.sql(history().sql);
+  });
+  after(async () => { await srv.stop(); });
+
+  test('the admin page, its CSV and /program stop at the last closed week and month', async () => {
+    const wk = parseCsv((await admin.get('/admin/insights/export.csv?by=week&from=2026-08-01')).body);
+    assert.ok(wk.some((r) => r.period === '2026-11-02'));
+    assert.ok(!wk.some((r) => r.period >= '2026-11-09'), 'the running week');
+    const mo = parseCsv((await admin.get('/admin/insights/export.csv?by=month&from=2026-08-01')).body);
+    assert.ok(mo.some((r) => r.period === '2026-10'));
+    assert.ok(!mo.some((r) => r.period >= '2026-11'), 'the running month');
+    const page = await admin.get('/admin/insights?by=week&from=2026-08-01');
+    assert.doesNotMatch(page.body, /<th scope="row">2026-11-09<\/th>/);
+    const prog = await member.get('/program');
+    assert.doesNotMatch(prog.body, /so far/);
+    assert.doesNotMatch(prog.body, /<th scope="row">2026-11<\/th>/);
+  });
+});
