@@ -5,7 +5,7 @@
 // it. Screenshots and axe on each page.
 import { test, before, after } from 'node:test';
 import { startServer } from '../lib/server.mjs';
-import { launch, shot, assertAccessible } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, adminSignIn } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => { srv = await startServer(); b = await launch(); });
@@ -101,10 +101,7 @@ test('log and confirm a pairing, publish office hours and book a seat, see the r
   // The rotation: an admin plans it; members see the coming sessions.
   const admin = await b.person();
   srv.createAdmin('ria@example.com', 'Ria Admin', 'amber otter quietly sings');
-  await admin.goto(srv.base + '/login');
-  await admin.getByLabel('Work email').fill('ria@example.com');
-  await admin.getByLabel('Password').fill('amber otter quietly sings');
-  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await adminSignIn(admin, srv, 'ria@example.com', 'amber otter quietly sings');
   await admin.goto(srv.base + '/admin/rotations');
   await admin.getByLabel('Name').fill('Daily senior help');
   await admin.getByLabel('Sara Senior').check();

@@ -24,7 +24,7 @@ test('open a ring, join it, log a ring session, opt into rounds and see a match'
   const mentor = b.page;
   const member = await b.person();
   await signUp(mentor, 'rhea@example.com', 'Rhea Mentor');
-  await mentor.getByRole('link', { name: 'Rings' }).click();
+  await mentor.getByRole('link', { name: 'Rings', exact: true }).click();
   await mentor.getByRole('heading', { name: 'Mentor rings' }).waitFor();
   await assertAccessible(mentor, 'rings');
   await mentor.getByLabel('Topic').fill('Growing into staff engineer');
@@ -40,7 +40,7 @@ test('open a ring, join it, log a ring session, opt into rounds and see a match'
   await assertAccessible(mentor, 'ring (mentor)');
 
   await signUp(member, 'milo@example.com', 'Milo Member');
-  await member.getByRole('link', { name: 'Rings' }).click();
+  await member.getByRole('link', { name: 'Rings', exact: true }).click();
   await member.getByRole('link', { name: 'Growing into staff engineer' }).click();
   await member.getByText('0 of 12 seats taken').waitFor();
   await member.getByRole('button', { name: 'Join this ring' }).click();
