@@ -141,7 +141,9 @@ INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch)
 INSERT INTO survey_answers(response_id, question_id, rating, choice)
   SELECT r.id, q.id, CASE q.kind WHEN 'rating' THEN 1 + abs(random()) % 5 END,
          CASE q.kind WHEN 'choice' THEN 'About right' END
-  FROM survey_responses r JOIN survey_questions q ON q.survey_id = 1 AND q.kind <> 'text' WHERE r.survey_id = 1;
+  FROM survey_responses r JOIN survey_questions q ON q.survey_id = 1 AND q.kind <> 'text' WHERE r.survey_id = 1
+  -- the seeded history (seed-demo) answered some already
+  AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.response_id = r.id);
 UPDATE surveys SET status = 'closed' WHERE id = 1;
 COMMIT;
 SQL
