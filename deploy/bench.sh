@@ -87,7 +87,7 @@ PAGES+=("/admin/insights|/admin/insights|admin" "/admin/insights?by=week|/admin/
 PAGES+=("/rings|/rings|member" "a ring (20 members, 50 sessions)|/rings/{ring}|member")
 seat_ring_members() {
   local ids
-  ids=$(awk '$1 == "member" { print $4 }' "$DATA/tokens.txt" | head -20 | paste -sd, -)
+  ids=$(awk '$1 == "member" && n++ < 20 { print $4 }' "$DATA/tokens.txt" | paste -sd, -)
   BENCH_RING=$(sqlite3 "$DATA/tandem.db" "SELECT min(id) FROM rings WHERE seats = 20")
   sqlite3 "$DATA/tandem.db" <<SQL >/dev/null
 .timeout 5000
