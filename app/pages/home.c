@@ -93,8 +93,14 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 		view_row_str(r, ms[i].i_mentor ? "mentor" : "mentee");
 		view_row_str(r, ms[i].other);
 		view_row_str(r, ms[i].topic);
-		view_row_int(r, ms[i].done);
-		view_row_int(r, ms[i].weeks);
+		/* issue 21: a single conversation has no plan to count weeks of */
+		char progress[64];
+		if (ms[i].weeks > 0)
+			snprintf(progress, sizeof(progress), "%d of %d weeks done", (int)ms[i].done,
+				 (int)ms[i].weeks);
+		else
+			snprintf(progress, sizeof(progress), "a first conversation");
+		view_row_str(r, progress);
 		view_list_add(all, r);
 		if (ms[i].next_at > c->now)
 			next[nn++] = &ms[i];
@@ -201,7 +207,7 @@ void page_home(struct ctx *c)
 	view_list_set(v, "waiting", dash_requests(c, 1));
 	view_list_set(v, "mine", dash_requests(c, 0));
 	coffee_dashboard(c); /* issue 18 */
-	home_pairing(c, v); /* issue 17 */
-	relation_dash(c); /* issue 21: past the end, stalled, proposals, follow-ups */
+	home_pairing(c, v);  /* issue 17 */
+	relation_dash(c);    /* issue 21: past the end, stalled, proposals, follow-ups */
 	ctx_render(c, 200, "home", "Your dashboard");
 }

@@ -81,6 +81,10 @@ test('a single conversation: no plan; counted against capacity until held; then 
   const page = await e.c.get(ms);
   assert.match(page.body, /A single conversation: hold it by/);
   assert.doesNotMatch(page.body, /<h2>Plan<\/h2>/);
+  // the dashboard says what it is, not "0 of 0 weeks done"
+  const dash = (await e.c.get('/')).body;
+  assert.match(dash, /\(mentee, a first conversation\)/);
+  assert.doesNotMatch(dash, /0 of 0 weeks/);
   const msId = ms.split('/').pop();
   assert.equal(srv.sql(`SELECT count(*) FROM plan_weeks WHERE mentorship_id = ${msId}`), '0');
   // Capacity 1: the single conversation takes the place until it is held.
