@@ -186,35 +186,35 @@ static void t_recount(void **state)
 			"SELECT count(*) FROM (SELECT period, team, s_one_on_one + s_pairing + "
 			"s_office_hours "
 			"+ s_help_session + s_ring + s_other AS n, minutes FROM insight_periods WHERE kind = "
-			"'m' AND (n <> 0 OR minutes <> 0) EXCEPT SELECT substr(m.held_on, 1, 7), tm.team, "
+			"'w' AND (n <> 0 OR minutes <> 0) EXCEPT SELECT date(m.held_on, '-' || ((CAST(strftime('%w', m.held_on) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
 			"count(*), sum(m.duration_min) FROM meetings m JOIN mentorships ms ON ms.id = "
 			"m.mentorship_id JOIN tm ON tm.u = ms.mentor_id GROUP BY 1, 2)"),
 		0);
-	/* Requests sent per month and the mentee's team; answered per month of the answer. */
+	/* Requests sent per week and the mentee's team; answered per week of the answer. */
 	assert_int_equal(
 		differences(
 			db, "requests",
-			"SELECT count(*) FROM (SELECT substr(date(created_at, 'unixepoch'), 1, 7), tm.team, "
+			"SELECT count(*) FROM (SELECT date(date(created_at, 'unixepoch'), '-' || ((CAST(strftime('%w', date(created_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
 			"count(*) FROM requests r JOIN tm ON tm.u = r.mentee_id GROUP BY 1, 2 EXCEPT SELECT "
-			"period, team, req_sent FROM insight_periods WHERE kind = 'm')"),
+			"period, team, req_sent FROM insight_periods WHERE kind = 'w')"),
 		0);
 	assert_int_equal(
 		differences(
 			db, "answered",
-			"SELECT count(*) FROM (SELECT substr(date(answered_at, 'unixepoch'), 1, 7), tm.team, "
+			"SELECT count(*) FROM (SELECT date(date(answered_at, 'unixepoch'), '-' || ((CAST(strftime('%w', date(answered_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
 			"count(*), sum(answered_at - created_at < 3600), sum(answered_at - created_at >= "
 			"604800) FROM requests r JOIN tm ON tm.u = r.mentor_id WHERE status IN ('accepted', "
 			"'declined') GROUP BY 1, 2 EXCEPT SELECT period, team, req_answered, a0, a7 FROM "
-			"insight_periods WHERE kind = 'm')"),
+			"insight_periods WHERE kind = 'w')"),
 		0);
-	/* Endings per month, in the mentee's team, by outcome. */
+	/* Endings per week, in the mentee's team, by outcome. */
 	assert_int_equal(
 		differences(
 			db, "endings",
-			"SELECT count(*) FROM (SELECT substr(date(ended_at, 'unixepoch'), 1, 7), tm.team, "
+			"SELECT count(*) FROM (SELECT date(date(ended_at, 'unixepoch'), '-' || ((CAST(strftime('%w', date(ended_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
 			"sum(status = 'completed'), sum(status = 'ended_early') FROM mentorships ms JOIN tm "
 			"ON tm.u = ms.mentee_id WHERE status <> 'active' GROUP BY 1, 2 EXCEPT SELECT period, "
-			"team, done_met, ended_early FROM insight_periods WHERE kind = 'm')"),
+			"team, done_met, ended_early FROM insight_periods WHERE kind = 'w')"),
 		0);
 	/* People: the counters equal the people kept, and every person the
 	 * source tables show taking part in a week is among them. */
@@ -232,9 +232,13 @@ static void t_recount(void **state)
 			"mentorships ms ON ms.id = m.mentorship_id UNION SELECT ms.mentee_id, m.held_on FROM "
 			"meetings m JOIN mentorships ms ON ms.id = m.mentorship_id UNION SELECT mentee_id, "
 			"date(created_at, 'unixepoch') FROM requests) x WHERE NOT EXISTS (SELECT 1 FROM "
-			"insight_people ip WHERE ip.kind = 'm' AND ip.period = substr(x.d, 1, 7) AND "
+			"insight_people ip WHERE ip.kind = 'w' AND ip.period = date(x.d, '-' || ((CAST(strftime('%w', x.d) AS INTEGER) + 6) % 7) || ' days') AND "
 			"ip.user_id = x.u)"),
 		0);
+	/* Weeks only (sql/0021): the pages read no monthly rows, so none is kept. */
+	assert_int_equal(db_scalar(db, "SELECT (SELECT count(*) FROM insight_periods WHERE kind <> 'w') + "
+					 "(SELECT count(*) FROM insight_people WHERE kind <> 'w')", -1),
+			 0);
 	/* The record: each mentor's sessions and minutes per quarter. */
 	assert_int_equal(
 		differences(
