@@ -7,8 +7,21 @@
 #define TANDEM_KEYSET_H
 #include <stdint.h>
 
+#include "store/db.h"
+
 struct keyset {
 	int64_t at, id;
 };
+
+/* Bind a page's place to a statement that reads below (:at, :id) and
+ * takes :n rows: after, or above every row when after is the top {0, 0};
+ * :n is max + 1, the extra row telling whether another page follows. */
+static inline void keyset_bind(sqlite3_stmt *st, const struct keyset *after, int max)
+{
+	int top = after->at == 0 && after->id == 0;
+	db_bind_int(st, ":at", top ? INT64_MAX : after->at);
+	db_bind_int(st, ":id", top ? INT64_MAX : after->id);
+	db_bind_int(st, ":n", max + 1);
+}
 
 #endif

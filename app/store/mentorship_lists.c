@@ -27,11 +27,8 @@ enum db_rc ms_page(struct db *db, int64_t uid, const struct keyset *after, int m
 	*more = 0;
 	if (!st || max < 1 || max > 200)
 		return DB_ERR;
-	int top = after->at == 0 && after->id == 0;
 	db_bind_int(st, ":u", uid);
-	db_bind_int(st, ":at", top ? INT64_MAX : after->at);
-	db_bind_int(st, ":id", top ? INT64_MAX : after->id);
-	db_bind_int(st, ":n", max + 1);
+	keyset_bind(st, after, max);
 	int rc, n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == max) {

@@ -72,12 +72,9 @@ enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, const
 	*more = 0;
 	if (!st || max < 1 || max > 200)
 		return DB_ERR;
-	int top = after->at == 0 && after->id == 0;
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":now", now);
-	db_bind_int(st, ":at", top ? INT64_MAX : after->at);
-	db_bind_int(st, ":id", top ? INT64_MAX : after->id);
-	db_bind_int(st, ":n", max + 1);
+	keyset_bind(st, after, max);
 	return each_row_max(st, max, fn, arg, more);
 }
 

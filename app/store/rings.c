@@ -129,10 +129,7 @@ enum db_rc ring_open_page(struct db *db, const struct keyset *after, int max,
 			    "ORDER BY g.created_at DESC, g.id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
-	int top = after->at == 0 && after->id == 0;
-	db_bind_int(st, ":at", top ? INT64_MAX : after->at);
-	db_bind_int(st, ":id", top ? INT64_MAX : after->id);
-	db_bind_int(st, ":n", max + 1);
+	keyset_bind(st, after, max);
 	int rc, n = 0;
 	*more = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
