@@ -109,6 +109,35 @@ void ins_small(int k, const int64_t *v, size_t n, unsigned char *hid)
 	}
 }
 
+static int small(int k, int64_t v)
+{
+	return v > 0 && v < k;
+}
+
+/* The figures of group g: [lo, hi] of enum ins_fig. */
+static const struct {
+	enum ins_fig lo, hi;
+} group_figs[IG_N] = {
+	[IG_REQUESTS] = {IF_REQ_SENT, IF_A7},		[IG_STARTED] = {IF_MS_STARTED, IF_MS_STARTED},
+	[IG_SESSIONS] = {IF_S_ONE_ON_ONE, IF_MINUTES},	[IG_ENDED] = {IF_DONE_MET, IF_ENDED_EARLY},
+	[IG_INVITED] = {IF_SV_INVITED, IF_SV_ANSWERED},
+};
+
+void ins_activity_protect(int k, struct ins_cell *c, unsigned char hid[IG_N])
+{
+	const int64_t *v = c->v;
+	hid[IG_REQUESTS] = small(k, v[IF_REQ_SENT]) || small(k, v[IF_REQ_ANSWERED]) ||
+			   small(k, v[IF_REQ_SENT] - v[IF_REQ_ANSWERED]);
+	hid[IG_STARTED] = small(k, v[IF_MS_STARTED]);
+	hid[IG_SESSIONS] = small(k, ins_sessions(c));
+	hid[IG_ENDED] = small(k, ins_ended(c));
+	hid[IG_INVITED] = small(k, v[IF_SV_INVITED]);
+	for (int g = 0; g < IG_N; g++)
+		if (hid[g])
+			for (int f = (int)group_figs[g].lo; f <= (int)group_figs[g].hi; f++)
+				c->v[f] = 0;
+}
+
 void ins_breakdown_protect(int k, const int64_t v[BD_N], unsigned char hid[BD_N])
 {
 	ins_small(k, v + BD_ONE_ON_ONE, 6, hid + BD_ONE_ON_ONE);

@@ -105,6 +105,24 @@ void ins_breakdown_protect(int k, const int64_t v[BD_N], unsigned char hid[BD_N]
  * the smallest shown count (a nonzero one first) is hidden too. */
 void ins_small(int k, const int64_t *v, size_t n, unsigned char *hid);
 
+/* The counts of what people did in a shown (team, week) cell, in groups
+ * hidden together: a cell with at least k people in every people figure
+ * can still hold 1..k-1 requests or sessions, and such a count tells what
+ * one or two of its people did. */
+enum ins_group {
+	IG_REQUESTS, /* sent, answered (and the answer times): none of sent,
+		      * answered, not answered may be 1..k-1 */
+	IG_STARTED,  /* mentorships started */
+	IG_SESSIONS, /* sessions of every kind, and their minutes */
+	IG_ENDED,    /* mentorships ended, every outcome */
+	IG_INVITED,  /* survey invitations sent, and those answered */
+	IG_N
+};
+/* Which groups of the cell c to hide (hid[IG_N]), and their figures
+ * zeroed in c, so that whatever sums c adds nothing of them: every sum
+ * shown stays a sum of shown counts, each 0 or at least k. */
+void ins_activity_protect(int k, struct ins_cell *c, unsigned char hid[IG_N]);
+
 /* Mentorships ended in c, whatever the outcome. */
 int64_t ins_ended(const struct ins_cell *c);
 

@@ -58,6 +58,17 @@ int iv_weeks(const struct insight_series *s, size_t p, int t, int *left)
 	return s->weeks[p * s->nt + (size_t)t];
 }
 
+int iv_hidden(const struct insight_series *s, size_t p, int t, enum ins_group g)
+{
+	int hid;
+	iv_cell(s, p, t, &hid);
+	if (hid)
+		return 1;
+	if (t < 0)
+		return s->total_gweeks[p * IG_N + g] == 0;
+	return s->gweeks[(p * s->nt + (size_t)t) * IG_N + g] == 0;
+}
+
 int iv_breakdown(const struct insight_series *s, int t)
 {
 	return t < 0 && !s->weekly;
@@ -123,12 +134,25 @@ static void chart(struct buf *out, const struct insight_series *s, int t, enum c
 				nseries = 3;
 				break;
 			case CH_RATE: a = frac(c->v[IF_PEOPLE], c->v[IF_MEMBERS]); break;
-			case CH_REQUESTS: a = (double)c->v[IF_REQ_SENT]; break;
-			case CH_SESSIONS: a = (double)ins_sessions(c); break;
-			case CH_HOURS: a = (double)c->v[IF_MINUTES] / 60.0; break;
-			case CH_DONE: a = (double)ins_ended(c); break;
+			case CH_REQUESTS:
+				if (!iv_hidden(s, p, t, IG_REQUESTS))
+					a = (double)c->v[IF_REQ_SENT];
+				break;
+			case CH_SESSIONS:
+				if (!iv_hidden(s, p, t, IG_SESSIONS))
+					a = (double)ins_sessions(c);
+				break;
+			case CH_HOURS:
+				if (!iv_hidden(s, p, t, IG_SESSIONS))
+					a = (double)c->v[IF_MINUTES] / 60.0;
+				break;
+			case CH_DONE:
+				if (!iv_hidden(s, p, t, IG_ENDED))
+					a = (double)ins_ended(c);
+				break;
 			case CH_SURVEY:
-				if (iv_breakdown(s, t) && !bh[BD_SV_ANSWERED])
+				if (iv_breakdown(s, t) && !bh[BD_SV_ANSWERED] &&
+				    !iv_hidden(s, p, t, IG_INVITED))
 					a = frac(c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]);
 				break;
 			default: break;
@@ -223,32 +247,33 @@ static void table_rows(struct buf *out, const struct insight_series *s, int t, e
 			buf_printf(out, "<td>%d</td>", left);
 			break;
 		case CH_REQUESTS:
-			td_int(out, hid, c->v[IF_REQ_SENT]);
-			td_pct(out, hid, c->v[IF_REQ_ANSWERED], c->v[IF_REQ_SENT]);
+			td_int(out, iv_hidden(s, p, t, IG_REQUESTS), c->v[IF_REQ_SENT]);
+			td_pct(out, iv_hidden(s, p, t, IG_REQUESTS), c->v[IF_REQ_ANSWERED],
+			       c->v[IF_REQ_SENT]);
 			for (int b = BD_A_1D; bd && b <= BD_A_LATER; b++)
 				td_bd(out, s, p, v, (enum ins_bd)b);
 			break;
 		case CH_SESSIONS:
-			td_int(out, hid, ins_sessions(c));
+			td_int(out, iv_hidden(s, p, t, IG_SESSIONS), ins_sessions(c));
 			for (int b = BD_ONE_ON_ONE; bd && b <= BD_OTHER; b++)
 				td_bd(out, s, p, v, (enum ins_bd)b);
 			break;
 		case CH_HOURS:
-			if (hid)
+			if (iv_hidden(s, p, t, IG_SESSIONS))
 				buf_puts(out, "<td class=\"hidden\">hidden</td>");
 			else
 				buf_printf(out, "<td>%.1f</td>", (double)c->v[IF_MINUTES] / 60.0);
 			break;
 		case CH_DONE:
-			td_int(out, hid, ins_ended(c));
+			td_int(out, iv_hidden(s, p, t, IG_ENDED), ins_ended(c));
 			for (int b = BD_MET; bd && b <= BD_EARLY; b++)
 				td_bd(out, s, p, v, (enum ins_bd)b);
 			break;
 		case CH_SURVEY:
-			td_int(out, hid, c->v[IF_SV_INVITED]);
+			td_int(out, iv_hidden(s, p, t, IG_INVITED), c->v[IF_SV_INVITED]);
 			td_bd(out, s, p, v, BD_SV_ANSWERED);
-			td_pct(out, hid || s->bd_hid[p * BD_N + BD_SV_ANSWERED], c->v[IF_SV_ANSWERED],
-			       c->v[IF_SV_INVITED]);
+			td_pct(out, iv_hidden(s, p, t, IG_INVITED) || s->bd_hid[p * BD_N + BD_SV_ANSWERED],
+			       c->v[IF_SV_ANSWERED], c->v[IF_SV_INVITED]);
 			break;
 		default: break;
 		}

@@ -20,6 +20,11 @@ void iv_sections(struct buf *out, const struct insight_series *s, int t, const s
  * with a shown cell); *left: the (team-)weeks left out of it. */
 int iv_weeks(const struct insight_series *s, size_t p, int t, int *left);
 
+/* Whether group g of period p for team t (< 0: program) is hidden: the
+ * cell is, or the group was left out of each of its weeks (a count of
+ * 1..k-1 inside a shown cell: ins_activity_protect). */
+int iv_hidden(const struct insight_series *s, size_t p, int t, enum ins_group g);
+
 /* Whether the breakdowns (kinds, endings, answer times, survey answers)
  * go with team t of s: the program's months only (core/insight.h). */
 int iv_breakdown(const struct insight_series *s, int t);

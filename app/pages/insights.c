@@ -69,14 +69,20 @@ static void measure(const struct insight_series *s, long e, long w, struct windo
 		if (!s->total_hid[b] && cb->v[IF_MEMBERS] > 0) {
 			out->xb += (double)cb->v[IF_PEOPLE];
 			out->nb += (double)cb->v[IF_MEMBERS];
-			out->pb[out->cb] = (double)ins_sessions(cb) / (double)cb->v[IF_MEMBERS];
-			out->rb[out->cb++] = (double)cb->v[IF_REQ_SENT];
+			/* (a week whose counts were too small to show is no data) */
+			if (!iv_hidden(s, b, -1, IG_SESSIONS) && !iv_hidden(s, b, -1, IG_REQUESTS)) {
+				out->pb[out->cb] = (double)ins_sessions(cb) / (double)cb->v[IF_MEMBERS];
+				out->rb[out->cb++] = (double)cb->v[IF_REQ_SENT];
+			}
 		}
 		if (!s->total_hid[a] && ca->v[IF_MEMBERS] > 0) {
 			out->xa += (double)ca->v[IF_PEOPLE];
 			out->na += (double)ca->v[IF_MEMBERS];
-			out->pa[out->ca] = (double)ins_sessions(ca) / (double)ca->v[IF_MEMBERS];
-			out->ra[out->ca++] = (double)ca->v[IF_REQ_SENT];
+			/* (a week whose counts were too small to show is no data) */
+			if (!iv_hidden(s, a, -1, IG_SESSIONS) && !iv_hidden(s, a, -1, IG_REQUESTS)) {
+				out->pa[out->ca] = (double)ins_sessions(ca) / (double)ca->v[IF_MEMBERS];
+				out->ra[out->ca++] = (double)ca->v[IF_REQ_SENT];
+			}
 		}
 	}
 }
@@ -363,6 +369,7 @@ static void csv_avg(struct buf *out, int hid, int64_t v, int weeks)
 static const enum ins_fig csv_people[] = {IF_MEMBERS, IF_PEOPLE, IF_MENTORS, IF_MENTEES};
 static const enum ins_fig csv_counts[] = {IF_REQ_SENT, IF_REQ_ANSWERED, IF_MS_STARTED, IF_MINUTES,
 					  IF_SV_INVITED};
+static const enum ins_group csv_groups[] = {IG_REQUESTS, IG_REQUESTS, IG_STARTED, IG_SESSIONS, IG_INVITED};
 
 static void csv_head(struct buf *out)
 {
@@ -396,9 +403,9 @@ static void csv_row(struct buf *out, const struct insight_series *s, size_t p, i
 	export_csv_cell(out, str_u64(b, (unsigned long long)wk), 0);
 	export_csv_cell(out, str_u64(b, (unsigned long long)left), 0);
 	for (size_t i = 0; i < sizeof(csv_counts) / sizeof(csv_counts[0]); i++)
-		csv_int(out, hid, c->v[csv_counts[i]], 0);
-	csv_int(out, hid, ins_sessions(c), 0);
-	csv_int(out, hid, ins_ended(c), 0);
+		csv_int(out, iv_hidden(s, p, t, csv_groups[i]), c->v[csv_counts[i]], 0);
+	csv_int(out, iv_hidden(s, p, t, IG_SESSIONS), ins_sessions(c), 0);
+	csv_int(out, iv_hidden(s, p, t, IG_ENDED), ins_ended(c), 0);
 	/* The breakdowns: the program's months only, under the small-count rule. */
 	int64_t v[BD_N];
 	ins_breakdown(c, v);

@@ -154,11 +154,11 @@ static void headline(struct buf *out, const struct insight_series *s, size_t p, 
 	html_escape(out, s->period[p]);
 	buf_puts(out, ")");
 	if (!hid) {
-		buf_printf(
-			out,
-			": %.0f of %.0f members took part in an average week, in %lld sessions (%.0f hours)",
-			(double)c->v[IF_PEOPLE] / wk, (double)c->v[IF_MEMBERS] / wk,
-			(long long)ins_sessions(c), (double)c->v[IF_MINUTES] / 60.0);
+		buf_printf(out, ": %.0f of %.0f members took part in an average week",
+			   (double)c->v[IF_PEOPLE] / wk, (double)c->v[IF_MEMBERS] / wk);
+		if (!iv_hidden(s, p, -1, IG_SESSIONS))
+			buf_printf(out, ", in %lld sessions (%.0f hours)", (long long)ins_sessions(c),
+				   (double)c->v[IF_MINUTES] / 60.0);
 		if (left)
 			buf_printf(out,
 				   "; teams shown only: %d team-weeks with fewer than %d people left out",

@@ -58,6 +58,8 @@ void insight_series_free(struct insight_series *s)
 	free(s->hid);
 	free(s->total_hid);
 	free(s->bd_hid);
+	free(s->gweeks);
+	free(s->total_gweeks);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -350,8 +352,10 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 	out->hid = calloc(np * nt, 1);
 	out->total_hid = calloc(np, 1);
 	out->bd_hid = calloc(np * BD_N, 1);
+	out->gweeks = calloc(np * nt * IG_N, sizeof(int));
+	out->total_gweeks = calloc(np * IG_N, sizeof(int));
 	if (!out->cell || !out->total || !out->weeks || !out->total_weeks || !out->left || !out->total_left ||
-	    !out->hid || !out->total_hid || !out->bd_hid) {
+	    !out->hid || !out->total_hid || !out->bd_hid || !out->gweeks || !out->total_gweeks) {
 		grid_free(&g);
 		insight_series_free(out);
 		return DB_ERR;
@@ -371,9 +375,18 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 			}
 			shown = 1;
 			out->weeks[j]++;
+			/* Small counts of what its people did: left out of every sum. */
+			struct ins_cell c = g.cell[i];
+			unsigned char gh[IG_N];
+			ins_activity_protect(k, &c, gh);
+			for (int x = 0; x < IG_N; x++)
+				if (!gh[x]) {
+					out->gweeks[j * IG_N + (size_t)x]++;
+					out->total_gweeks[(size_t)p * IG_N + (size_t)x]++;
+				}
 			for (int f = 0; f < IF_N; f++) {
-				out->cell[j].v[f] += g.cell[i].v[f];
-				out->total[p].v[f] += g.cell[i].v[f];
+				out->cell[j].v[f] += c.v[f];
+				out->total[p].v[f] += c.v[f];
 			}
 		}
 		out->total_weeks[p] += shown;

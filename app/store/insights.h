@@ -45,9 +45,9 @@ enum db_rc insight_session(struct db *db, int64_t leader_id, const char *kind, i
  * over SHOWN cells only: a team's month is its shown weeks whose Monday
  * falls in the month (only months whose weeks have all closed), the
  * program's period its shown teams' cells. So no figure shown says
- * anything about a hidden cell. Own transaction when a week closed since
- * the last load (its suppression is frozen then), else an own read; free
- * with insight_series_free. */
+ * anything about a hidden cell. Inside a shown cell, a group of counts of
+ * 1..k-1 (ins_activity_protect) is left out of every sum the same way. Own transaction when a week closed
+ * since the last load (its suppression is frozen then), else an own read; free with insight_series_free. */
 #define INSIGHT_MAX_PERIODS 1200
 #define INSIGHT_MAX_TEAMS 200
 struct insight_series {
@@ -64,6 +64,9 @@ struct insight_series {
 	unsigned char *hid;	  /* np * nt: nothing shown (weeks == 0) */
 	unsigned char *total_hid; /* np */
 	unsigned char *bd_hid;	  /* np * BD_N: the program's breakdowns hidden (ins_small) */
+	int *gweeks;		  /* np * nt * IG_N: the team's weeks whose group was shown
+				   * (ins_activity_protect); 0 with weeks > 0: hidden */
+	int *total_gweeks;	  /* np * IG_N: cells of the period whose group was shown */
 };
 /* from/to/today: "YYYY-MM-DD" (months use their first 7 characters); from
  * empty: the first period with figures. The window (from, to) chooses

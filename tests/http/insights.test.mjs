@@ -160,11 +160,12 @@ describe('before and after a program event', () => {
       ms.push(nextId - 1);
     }
     // Sessions: 5 and 7 pairs a week before (10, 14 people), 9 and 11
-    // after (18, 22); requests 3 and 5 a week before, 7 and 9 after.
+    // after (18, 22); requests 5 and 7 a week before, 9 and 11 after (none
+    // of them 1..k-1: such a week would be left out of the comparison).
     for (let w = 0; w < 16; w++) {
       const day = addDays(START, 7 * w + 2);
       const pairs = w < 8 ? (w % 2 ? 7 : 5) : (w % 2 ? 11 : 9);
-      const reqs = w < 8 ? (w % 2 ? 5 : 3) : (w % 2 ? 9 : 7);
+      const reqs = w < 8 ? (w % 2 ? 7 : 5) : (w % 2 ? 11 : 9);
       for (let j = 0; j < pairs; j++) sql += session(ms[j], ids[2 * j], day);
       for (let j = 0; j < reqs; j++) {
         sql += `INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, status, created_at)
@@ -189,8 +190,8 @@ describe('before and after a program event', () => {
     assert.match(page.body, /participation rose from 12 % to 20 %; the change is larger than chance would explain/);
     // Wald interval: 0.08 ± 1.96 * sqrt(.12*.88/800 + .2*.8/800) = 4.4 % to 11.6 %.
     assert.match(page.body, /<td>8\.0 %<\/td><td>4\.4 % to 11\.6 %<\/td>/);
-    // Requests per week: 4 then 8; Welch, df 14: 4 ± 2.145 * 0.5345.
-    assert.match(page.body, /requests per week rose from 4\.00 to 8\.00; the change is larger than chance would explain/);
+    // Requests per week: 6 then 10; Welch, df 14: 4 ± 2.145 * 0.5345.
+    assert.match(page.body, /requests per week rose from 6\.00 to 10\.0; the change is larger than chance would explain/);
     assert.match(page.body, /<td>4\.00<\/td><td>2\.85 to 5\.15<\/td>/);
     // Sessions per active member per week: 0.06 then 0.10.
     assert.match(page.body, /sessions per active member per week rose from 0\.06 to 0\.10; the change is larger than chance would explain/);

@@ -181,6 +181,38 @@ describe('suppressed figures cannot be derived', () => {
     }
   });
 
+  test('a count of 1..k-1 requests, mentorships, sessions, endings or invitations inside a shown cell is hidden', async () => {
+    // Beta's week of Nov 2 has 8 people in each role but only 2 requests
+    // sent and 2 mentorships started; Alpha's week of Oct 12 one ending.
+    const wk = await csv('by=week&from=2026-08-01');
+    const W = (p, t) => wk.find((r) => r.period === p && r.team === t);
+    assert.notEqual(W('2026-11-02', 'Beta').people, 'hidden', 'the cell itself is shown');
+    assert.equal(W('2026-11-02', 'Beta').requests_sent, 'hidden');
+    assert.equal(W('2026-11-02', 'Beta').mentorships_started, 'hidden');
+    assert.notEqual(W('2026-10-12', 'Alpha').people, 'hidden');
+    assert.equal(W('2026-10-12', 'Alpha').ended, 'hidden');
+    const cols = ['requests_sent', 'requests_answered', 'mentorships_started', 'sessions', 'ended', 'survey_invited'];
+    for (const q of ['by=week&from=2026-08-01', 'by=month&from=2026-08-01', 'by=week&team=Beta&from=2026-08-01']) {
+      for (const r of await csv(q)) {
+        for (const col of cols) {
+          const v = r[col];
+          assert.ok(v === 'hidden' || Number(v) === 0 || Number(v) >= K, `${q}: ${r.period} ${r.team} ${col} = ${v}`);
+        }
+        if (r.sessions === 'hidden') assert.equal(r.minutes, 'hidden', `${r.period} ${r.team}: minutes of hidden sessions`);
+        // requests not answered are as telling as those answered
+        if (r.requests_sent !== 'hidden') {
+          const open = num(r.requests_sent) - num(r.requests_answered);
+          assert.ok(open === 0 || open >= K, `${q}: ${r.period} ${r.team}: ${open} requests not answered`);
+        }
+      }
+    }
+    const page = await admin.get('/admin/insights?by=week&team=Beta&from=2026-10-26&to=2026-11-08');
+    assert.equal(page.status, 200);
+    const row = page.body.match(/<caption>Requests sent per week[^]*?<tr><th scope="row">2026-11-02<\/th>(.*?)<\/tr>/);
+    assert.ok(row, 'the requests table of the week');
+    assert.match(row[1], /^<td class="hidden">hidden<\/td>/);
+  });
+
   test('a late write and accounts leaving never un-hide an old cell nor move its members', async () => {
     const view = 'by=week&from=2026-11-02&to=2026-11-08';
     const old = await csv(view);

@@ -205,6 +205,47 @@ static void t_small(void **state)
 	assert_true(hb[BD_SV_ANSWERED] && hb[BD_SV_NOT]);
 }
 
+static void t_activity(void **state)
+{
+	(void)state;
+	/* A shown team-week: 2 requests (none answered), 12 sessions of 45
+	 * minutes, 1 ending, 6 invitations. */
+	struct ins_cell c = {0};
+	c.v[IF_REQ_SENT] = 2;
+	c.v[IF_A3] = 0;
+	c.v[IF_S_ONE_ON_ONE] = 11;
+	c.v[IF_S_OFFICE_HOURS] = 1;
+	c.v[IF_MINUTES] = 540;
+	c.v[IF_DONE_NOT_MET] = 1;
+	c.v[IF_SV_INVITED] = 6;
+	unsigned char h[IG_N];
+	ins_activity_protect(5, &c, h);
+	assert_true(h[IG_REQUESTS] && h[IG_ENDED]);
+	assert_false(h[IG_SESSIONS] || h[IG_INVITED] || h[IG_STARTED]);
+	/* what is hidden adds to nothing: zeroed */
+	assert_int_equal(c.v[IF_REQ_SENT], 0);
+	assert_int_equal(c.v[IF_DONE_NOT_MET], 0);
+	assert_int_equal(c.v[IF_MINUTES], 540);
+	/* 9 requests of which 6 answered: the 3 not answered are as telling */
+	struct ins_cell r = {0};
+	r.v[IF_REQ_SENT] = 9;
+	r.v[IF_REQ_ANSWERED] = 6;
+	r.v[IF_A0] = 6;
+	ins_activity_protect(5, &r, h);
+	assert_true(h[IG_REQUESTS]);
+	assert_int_equal(r.v[IF_REQ_ANSWERED] + r.v[IF_A0], 0);
+	/* 3 sessions: their minutes go with them */
+	struct ins_cell m = {0};
+	m.v[IF_S_PAIRING] = 3;
+	m.v[IF_MINUTES] = 90;
+	m.v[IF_REQ_SENT] = 10;
+	m.v[IF_REQ_ANSWERED] = 10;
+	ins_activity_protect(5, &m, h);
+	assert_true(h[IG_SESSIONS]);
+	assert_false(h[IG_REQUESTS]);
+	assert_int_equal(m.v[IF_MINUTES], 0);
+}
+
 static void t_calendar(void **state)
 {
 	(void)state;
@@ -233,7 +274,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_quantiles), cmocka_unit_test(t_two_proportions),
 		cmocka_unit_test(t_welch),     cmocka_unit_test(t_protect),
-		cmocka_unit_test(t_small),     cmocka_unit_test(t_calendar),
+		cmocka_unit_test(t_small),     cmocka_unit_test(t_activity),
+		cmocka_unit_test(t_calendar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
