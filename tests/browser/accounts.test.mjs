@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { launch, shot, assertAccessible } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, menuItem } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => { srv = await startServer(); b = await launch(); });
@@ -47,7 +47,14 @@ test('sign up, sign out, sign in, change password', async () => {
   await shot(page, '03-dashboard-after-signup');
   await assertAccessible(page, 'dashboard');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // The header's account menu: closed until asked for, then every
+  // account page and signing out, reachable by keyboard too.
+  const signOut = await menuItem(page, 'Sign out', 'button');
+  await signOut.waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Your data', exact: true }).isVisible(), true);
+  await shot(page, '03b-account-menu-open');
+  await assertAccessible(page, 'dashboard with the account menu open');
+  await signOut.click();
   await page.waitForURL('**/login');
   await page.goto(srv.base + '/account/password');
   assert.match(page.url(), /\/login\?next=\/account\/password/);
@@ -65,7 +72,7 @@ test('sign up, sign out, sign in, change password', async () => {
   await page.getByText('Password changed.').waitFor();
   await shot(page, '05-password-changed');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await (await menuItem(page, 'Sign out', 'button')).click();
   await page.getByLabel('Work email').fill('ines@example.com');
   await page.getByLabel('Password').fill('violet tram morning jazz');
   await page.getByRole('button', { name: 'Sign in' }).click();

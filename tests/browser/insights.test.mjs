@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, BIN } from '../lib/server.mjs';
-import { launch, shot, assertAccessible, adminSignIn } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, adminSignIn, menuItem } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => {
@@ -63,7 +63,7 @@ test('insights with charts and the event marker, the program page and my record'
   assert.equal(await member.getByText('Platform').count(), 0, 'no team breakdown on the program page');
   await shot(member, '63-program');
   await assertAccessible(member, 'program page');
-  await member.getByRole('link', { name: 'My record' }).click();
+  await (await menuItem(member, 'My record')).click();
   await member.getByRole('heading', { name: 'My mentoring record' }).waitFor();
   assert.ok(await member.locator('table.record tbody tr').count() >= 2, 'quarters in the record');
   await shot(member, '64-record');

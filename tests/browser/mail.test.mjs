@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, GOOD_PW } from '../lib/server.mjs';
 import { newMentorship, userId, linkToken } from '../lib/fixtures.mjs';
-import { launch, shot, assertAccessible } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, menuItem } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => {
@@ -54,7 +54,7 @@ test('waits on me, the agenda ahead, notification preferences and the unsubscrib
   await shot(mentor, '63-agenda-ahead-mentor');
 
   // Notification preferences, from the account navigation.
-  await mentee.getByRole('link', { name: 'Notifications' }).click();
+  await (await menuItem(mentee, 'Notifications')).click();
   await mentee.getByRole('heading', { name: 'Notifications' }).waitFor();
   await mentee.getByLabel('Feedback I still owe after a session').uncheck();
   await mentee.getByLabel(/One daily digest at 08:00/).check();

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, totp, GOOD_PW } from '../lib/server.mjs';
-import { launch, shot, assertAccessible } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, menuItem } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => { srv = await startServer(); b = await launch(); });
@@ -48,7 +48,7 @@ test('enrol in TOTP with the QR code, then sign in with a code', async () => {
   await page.getByRole('heading', { name: /Program/ }).first().waitFor();
 
   // sign out, sign in: the code is asked after the password
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await (await menuItem(page, 'Sign out', 'button')).click();
   await page.waitForURL('**/login');
   await page.goto(srv.base + '/login?next=/admin/users');
   await page.getByLabel('Work email').fill('tess@example.com');

@@ -5,7 +5,7 @@
 // it. Screenshots and axe on each page.
 import { test, before, after } from 'node:test';
 import { startServer } from '../lib/server.mjs';
-import { launch, shot, assertAccessible, adminSignIn } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, adminSignIn, menuItem } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => { srv = await startServer(); b = await launch(); });
@@ -42,7 +42,7 @@ test('log and confirm a pairing, publish office hours and book a seat, see the r
   await junior.getByText('Profile saved').waitFor();
 
   // The senior pairs with someone "Who could I pair with?" suggests.
-  await senior.getByRole('link', { name: 'Pairings', exact: true }).click();
+  await (await menuItem(senior, 'Pairings')).click();
   await senior.locator('#suggestions').getByText('Jules Junior').waitFor();
   await shot(senior, '70-pairings-suggested');
   await assertAccessible(senior, 'pairings');
@@ -73,7 +73,7 @@ test('log and confirm a pairing, publish office hours and book a seat, see the r
   await assertAccessible(senior, 'dashboard with the pairing card');
 
   // Office hours: the senior publishes, the junior books a seat.
-  await senior.getByRole('link', { name: 'Office hours', exact: true }).first().click();
+  await (await menuItem(senior, 'Office hours')).click();
   await senior.getByLabel('Every').selectOption('4');
   await senior.getByLabel(/^At \(your time/).fill('15:30');
   await senior.getByLabel('Seats').fill('3');

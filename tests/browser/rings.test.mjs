@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { launch, shot, assertAccessible, adminSignIn } from '../lib/browser.mjs';
+import { launch, shot, assertAccessible, adminSignIn, menuItem } from '../lib/browser.mjs';
 
 let srv, b;
 before(async () => { srv = await startServer(); b = await launch(); });
@@ -24,7 +24,7 @@ test('open a ring, join it, log a ring session, opt into rounds and see a match'
   const mentor = b.page;
   const member = await b.person();
   await signUp(mentor, 'rhea@example.com', 'Rhea Mentor');
-  await mentor.getByRole('link', { name: 'Rings', exact: true }).click();
+  await (await menuItem(mentor, 'Rings')).click();
   await mentor.getByRole('heading', { name: 'Mentor rings' }).waitFor();
   await assertAccessible(mentor, 'rings');
   await mentor.getByLabel('Topic').fill('Growing into staff engineer');
@@ -40,7 +40,7 @@ test('open a ring, join it, log a ring session, opt into rounds and see a match'
   await assertAccessible(mentor, 'ring (mentor)');
 
   await signUp(member, 'milo@example.com', 'Milo Member');
-  await member.getByRole('link', { name: 'Rings', exact: true }).click();
+  await (await menuItem(member, 'Rings')).click();
   await member.getByRole('link', { name: 'Growing into staff engineer' }).click();
   await member.getByText('0 of 12 seats taken').waitFor();
   await member.getByRole('button', { name: 'Join this ring' }).click();
@@ -68,7 +68,7 @@ test('open a ring, join it, log a ring session, opt into rounds and see a match'
 
   // Pairing rounds: both opt in; an admin runs a round.
   for (const p of [mentor, member]) {
-    await p.getByRole('link', { name: 'Pairing rounds' }).click();
+    await (await menuItem(p, 'Pairing rounds')).click();
     await p.getByLabel('Take part in the pairing rounds').check();
     await p.getByRole('button', { name: 'Save' }).click();
     await p.getByText('You are in the next round').waitFor();

@@ -122,3 +122,12 @@ export async function adminSignIn(page, srv, email, password) {
   await page.getByRole('link', { name: 'I have saved them, continue' }).click();
   await page.waitForURL('**/admin');
 }
+
+/** The header's menus (Everyday mentoring, the account menu) are closed
+ * <details>: open the one holding the link or button `name` as a person
+ * would, and return that item to click. */
+export async function menuItem(page, name, role = 'link') {
+  const menu = page.locator('header.top details.menu').filter({ has: page.getByRole(role, { name, exact: true, includeHidden: true }) });
+  await menu.locator('summary').click();
+  return menu.getByRole(role, { name, exact: true });
+}
