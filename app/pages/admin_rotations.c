@@ -335,6 +335,7 @@ void page_admin_rotation(struct ctx *c)
 	ctx_render(c, 200, "admin_rotation", "Help-session rotation");
 }
 
+enum { AWF_LEAD, AWF_WEEK };
 static const struct field_spec away_fields[] = {
 	{"lead", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0},
 	{"week", "Week", FT_DATE, 1, 0, 0, NULL, 0},
@@ -350,12 +351,13 @@ void page_admin_rotation_away(struct ctx *c)
 		return;
 	}
 	int64_t d = 0;
-	week_days(f.v[1].s, &d);
+	week_days(f.v[AWF_WEEK].s, &d);
 	char monday[16];
 	week_ymd(week_monday(d), monday, sizeof(monday));
 	int moved = 0, dropped = 0;
 	enum db_rc dbrc = DB_OK;
-	switch (rotation_away(c->db, c->req->ids[0], f.v[0].i, monday, c->now, &moved, &dropped, &dbrc)) {
+	switch (rotation_away(c->db, c->req->ids[0], f.v[AWF_LEAD].i, monday, c->now, &moved, &dropped,
+			      &dbrc)) {
 	case ROT_OK: break;
 	case ROT_NOTFOUND: ctx_error(c, 404, "There is no rotation at this address."); return;
 	case ROT_BAD_LEAD: ctx_error(c, 422, "Choose one of this rotation's leads."); return;

@@ -144,6 +144,7 @@ void page_guide(struct ctx *c)
 	buf_free(&html);
 }
 
+enum { GF_TEXT };
 static const struct field_spec guide_fields[] = {{"text", "Guide", FT_TEXT, 0, 0, 30000, NULL, 0}};
 
 static void guide_form(struct ctx *c, int status, const struct fields *f)
@@ -208,7 +209,7 @@ void page_admin_guide_save(struct ctx *c)
 		return;
 	}
 	static char text[30000 * 4 + 1];
-	snprintf(text, sizeof(text), "%s", f.v[0].s);
+	snprintf(text, sizeof(text), "%s", f.v[GF_TEXT].s);
 	const char *heads[GUIDE_MAX_SECTIONS], *bodies[GUIDE_MAX_SECTIONS];
 	int n = 0;
 	const char *why = st ? NULL : split(text, heads, bodies, &n);

@@ -10,6 +10,7 @@
 #include "store/profiles.h"
 #include "store/rotations.h"
 
+enum { LF_ATTENDEES, LF_LABELS };
 static const struct field_spec log_fields[] = {
 	{"attendees", "Attendees", FT_INT, 0, 1, 999999999999999L, NULL, 1},
 	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
@@ -185,6 +186,7 @@ void page_help_join(struct ctx *c)
 	answer(c, help_join(c->db, c->req->ids[0], c->user.id, &dbrc), dbrc, "You joined the help session.");
 }
 
+enum { SWF_TO };
 static const struct field_spec swap_fields[] = {{"to", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0}};
 
 void page_help_swap(struct ctx *c)
@@ -195,7 +197,7 @@ void page_help_swap(struct ctx *c)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	answer(c, help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[0].i, c->now, &dbrc), dbrc,
+	answer(c, help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[SWF_TO].i, c->now, &dbrc), dbrc,
 	       "Offered. The other lead is told by mail and accepts or declines here.");
 }
 
@@ -224,16 +226,16 @@ void page_help_log(struct ctx *c)
 	}
 	int64_t ids[FIELDS_MAX_REPEAT];
 	int n = 0;
-	for (size_t i = 0; i < f.v[0].nrep; i++) {
+	for (size_t i = 0; i < f.v[LF_ATTENDEES].nrep; i++) {
 		long long id = 0;
 		char tail;
-		if (sscanf(f.v[0].rep[i], "%lld%c", &id, &tail) != 1) {
+		if (sscanf(f.v[LF_ATTENDEES].rep[i], "%lld%c", &id, &tail) != 1) {
 			ctx_error(c, 422, "Mark the attendees from the list.");
 			return;
 		}
 		ids[n++] = id;
 	}
 	enum db_rc dbrc = DB_OK;
-	answer(c, help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[1].s, c->now, &dbrc), dbrc,
+	answer(c, help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[LF_LABELS].s, c->now, &dbrc), dbrc,
 	       "Logged: it counts as a help session led, and attended by each attendee.");
 }
