@@ -7,7 +7,11 @@
 #include "http/form.h"
 #include "http/route.h"
 
-#define REQ_MAX_BODY 65536
+/* A form's body. The largest forms are the guide (30,000 characters) and
+ * a session's log (three texts of 8,000): a character outside ASCII takes
+ * up to 12 bytes percent-encoded, so 360,000 bytes must pass for a text
+ * the form accepts never to be refused as too large (and lost). */
+#define REQ_MAX_BODY (512 * 1024)
 /* A ROUTE_UPLOAD route's body (issue 16: the CSV import, 10 MB of file
  * and room for the form around it). nginx allows the same there only. */
 #define REQ_MAX_UPLOAD (10 * 1024 * 1024 + 65536)

@@ -91,6 +91,21 @@ test('the partner removes a pairing that did not happen: it counts for neither',
   assert.equal(kept, recount);
 });
 
+test('notes as long as the form allows are kept, in any script (8,000 characters of 9 bytes each once encoded)', async () => {
+  const a = await person('Lena Long');
+  const b = await person('Kai Kurz');
+  const notes = '日'.repeat(8000);
+  const r = await logPairing(a.c, b.id, { notes });
+  assert.equal(r.status, 303, `answered ${r.status}: ${r.body.slice(0, 200)}`);
+  const page = await a.c.get(`/pairings/${pairingId(srv, a.id, b.id)}`);
+  assert.equal(page.status, 200);
+  assert.ok(page.body.includes(notes), 'the whole note is shown back');
+  // One character more: the form says what to fix and keeps the text.
+  const over = await logPairing(a.c, b.id, { notes: notes + '日' });
+  assert.equal(over.status, 422);
+  assert.ok(over.body.includes(notes), 'the text typed is kept');
+});
+
 test('a third member and an admin get 404 on every pairing URL', async () => {
   const a = await person('Ona Owner');
   const b = await person('Pat Partner');

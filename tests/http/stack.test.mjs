@@ -50,7 +50,7 @@ test('every status carries the security headers, nginx-generated ones included',
     ['wrong method (app 405)', await request(srv, 'PUT', '/login'), 405],
     ['bad escape (app 400)', await request(srv, 'GET', '/login?x=%zz'), 400],
     ['wrong content type (app 415)', await request(srv, 'POST', '/login', { body: '{"a":1}', headers: { 'Content-Type': 'application/json' } }), 415],
-    ['body too large (nginx 413)', await request(srv, 'POST', '/login', { body: 'a=' + 'x'.repeat(70 * 1024) }), 413],
+    ['body too large (nginx 413)', await request(srv, 'POST', '/login', { body: 'a=' + 'x'.repeat(600 * 1024) }), 413],
     ['missing static file (nginx 404)', await request(srv, 'GET', '/static/nope.css'), 404],
   ];
   for (const [what, res, status] of cases) {
