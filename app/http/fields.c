@@ -166,8 +166,17 @@ int fields_read(const struct field_spec *spec, size_t n, struct form *in, struct
 		struct field_val *v = &out->v[i];
 		if (v->present && !spec[i].repeat)
 			return 400;
-		if (spec[i].repeat && v->nrep == FIELDS_MAX_REPEAT)
-			return 400;
+		if (spec[i].repeat && v->nrep == FIELDS_MAX_REPEAT) {
+			/* A person can tick more boxes than a form takes: say so
+			 * (422, the form kept) rather than refuse it as forged. */
+			if (!out->err[i]) {
+				char m[160];
+				snprintf(m, sizeof(m), "Choose at most %d for %s.", FIELDS_MAX_REPEAT,
+					 spec[i].label);
+				fields_fail(out, i, m);
+			}
+			continue;
+		}
 		v->present = 1;
 		int rc = check_one(&spec[i], v, in->pairs[p].val, out, i);
 		if (rc)

@@ -28,7 +28,7 @@ struct field_spec {
 	int required;
 	long min, max;
 	const char *const *choices; /* NULL-terminated, for FT_CHOICE */
-	int repeat;		    /* may appear up to FIELDS_MAX_REPEAT times */
+	int repeat;		    /* may appear up to FIELDS_MAX_REPEAT times (more: 422) */
 };
 
 /* The number of fields in a spec array (never counted by hand). */

@@ -90,11 +90,18 @@ static enum db_rc help_rows_html(struct ctx *c, struct list_arg *a, const char *
 		const struct help_line *h = &a->rows[i];
 		int begun = h->starts_at <= c->now;
 		char status[96], note[500] = "";
-		if (h->logged)
+		/* Counts of who came are the lead's (they see the names
+		 * anyway); anyone else learns only their own part: a count of
+		 * 1..k-1 would tell who went (README, help sessions). */
+		if (h->mine && h->logged)
 			snprintf(status, sizeof(status), "%d joined, held: %d attended", h->rsvps,
 				 h->attended);
-		else
+		else if (h->mine)
 			snprintf(status, sizeof(status), "%d joined", h->rsvps);
+		else if (h->logged)
+			snprintf(status, sizeof(status), h->joined ? "Held; you had joined" : "Held");
+		else
+			snprintf(status, sizeof(status), h->joined ? "You joined" : "Open to join");
 		view_int(v, "id", h->id);
 		view_str(v, "when", when[i]);
 		view_str(v, "rotation", h->rotation);
@@ -155,6 +162,9 @@ void page_help_sessions(struct ctx *c)
 	show(c);
 }
 
+/* The lead's form lists everyone who joined: one field can hold them. */
+_Static_assert(HELP_MAX_JOINED <= FIELDS_MAX_REPEAT, "a help session's attendees fit one form");
+
 static void answer(struct ctx *c, enum rot_rc r, enum db_rc dbrc, const char *ok)
 {
 	switch (r) {
@@ -175,8 +185,16 @@ static void answer(struct ctx *c, enum rot_rc r, enum db_rc dbrc, const char *ok
 		return;
 	case ROT_NOT_YET: ctx_error(c, 409, "Log the session once it has begun."); return;
 	case ROT_BAD_ATTENDEE:
-		ctx_error(c, 422, "Attendees must be active members other than the lead.");
+		ctx_error(c, 422, "Mark as attended only people who joined the session.");
 		return;
+	case ROT_FULL: {
+		char m[160];
+		snprintf(m, sizeof(m),
+			 "This help session is full: %d people joined it already. Join another day's.",
+			 HELP_MAX_JOINED);
+		ctx_error(c, 409, m);
+		return;
+	}
 	}
 }
 

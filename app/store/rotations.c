@@ -35,6 +35,22 @@ static int active(struct db *db, int64_t uid)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* 1 when uid is an active member who joined help session sid, 0 when
+ * not, -1 on error: a lead records only who joined, as rings and office
+ * hours record only their members and bookings. */
+static int joined(struct db *db, int64_t sid, int64_t uid)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM help_rsvps r JOIN users u ON u.id = r.user_id "
+				       "WHERE r.session_id = :s AND r.user_id = :u AND u.active = 1");
+	if (!st)
+		return -1;
+	db_bind_int(st, ":s", sid);
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_new *n, int64_t now,
 			    int64_t *id, int64_t *bad, enum db_rc *dbrc)
 {
@@ -312,6 +328,21 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc)
 		return r;
 	if (s.logged)
 		return refuse(db, ROT_STATE);
+	sqlite3_stmt *full =
+		DB_STMT(db, "SELECT count(*) >= :max AND NOT EXISTS (SELECT 1 FROM help_rsvps WHERE "
+			    "session_id = :s AND user_id = :u) FROM help_rsvps WHERE session_id = :s");
+	if (!full)
+		return fail(db, DB_ERR, dbrc);
+	db_bind_int(full, ":s", sid);
+	db_bind_int(full, ":u", uid);
+	db_bind_int(full, ":max", HELP_MAX_JOINED);
+	int frc = sqlite3_step(full);
+	int is_full = frc == SQLITE_ROW && sqlite3_column_int(full, 0);
+	sqlite3_reset(full);
+	if (frc != SQLITE_ROW)
+		return fail(db, db_rc_from(frc), dbrc);
+	if (is_full)
+		return refuse(db, ROT_FULL);
 	sqlite3_stmt *st =
 		DB_STMT(db, "INSERT OR IGNORE INTO help_rsvps(session_id, user_id) VALUES (:s, :u)");
 	if (!st)
@@ -409,7 +440,7 @@ enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *at
 		return refuse(db, ROT_NOT_YET);
 	enum db_rc rc = DB_OK;
 	for (int i = 0; rc == DB_OK && i < n; i++) {
-		int a = active(db, attendees[i]);
+		int a = joined(db, sid, attendees[i]);
 		if (a < 0)
 			return fail(db, DB_ERR, dbrc);
 		if (!a || attendees[i] == lead)

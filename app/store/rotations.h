@@ -31,7 +31,8 @@ enum rot_rc {
 	ROT_STATE,	  /* logged already, begun, or no swap offered */
 	ROT_BUSY_WEEK,	  /* accepting would make the lead lead twice that week */
 	ROT_NOT_YET,	  /* logging before the session began */
-	ROT_BAD_ATTENDEE, /* an attendee is no active member */
+	ROT_BAD_ATTENDEE, /* an attendee is no active member who joined the session */
+	ROT_FULL,	  /* HELP_MAX_JOINED joined already */
 	ROT_STORE,	  /* see *dbrc */
 };
 
@@ -96,7 +97,11 @@ enum db_rc help_rsvps_each(struct db *db, int64_t sid, void (*fn)(void *arg, int
 enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now,
 			  int *moved, int *dropped, enum db_rc *dbrc);
 
-/* Own transaction each. */
+/* The people one help session takes: its lead ticks who came from them in
+ * one form (at most FIELDS_MAX_REPEAT values of a field). */
+#define HELP_MAX_JOINED 24
+
+/* Own transaction each. help_join: ROT_FULL past HELP_MAX_JOINED. */
 enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc);
 /* The lead offers session sid to lead `to` of the same rotation (mail). */
 enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now,
@@ -104,7 +109,8 @@ enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to
 /* The lead offered sid accepts (becomes its lead) or declines. */
 enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now,
 			     enum db_rc *dbrc);
-/* After it began, the lead logs sid: who attended, and labels. */
+/* After it began, the lead logs sid: who attended (each an active member
+ * who joined it, else ROT_BAD_ATTENDEE), and labels. */
 enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n,
 		     const char *labels, int64_t now, enum db_rc *dbrc);
 

@@ -145,6 +145,24 @@ test('a swap: offered by the lead (mail), accepted or declined by the other lead
   assert.equal((await owner.c.post(`/help-sessions/${sid}/swap`, { to: String(busy) })).status, 404);
 });
 
+test('a help session takes as many people as its lead can mark in one form, then says it is full', async () => {
+  const l1 = await lead('Full Fia');
+  const rid = await plan('Full', [l1], [2], 1);
+  const sid = Number(srv.sql(`SELECT id FROM help_sessions WHERE rotation_id = ${rid}`));
+  let q = '';
+  for (let i = 0; i < 24; i++) {
+    q += `INSERT INTO users(email, display_name, pw_hash, created_at) VALUES ('full${i}-${sid}@example.com', 'Full ${i}', 'x', 0);
+INSERT INTO help_rsvps(session_id, user_id) VALUES (${sid}, last_insert_rowid());\n`;
+  }
+  srv.sql(q);
+  const late = await signup(srv, uniqueEmail('late'), 'Lara Late');
+  await late.get('/help-sessions');
+  const r = await late.post(`/help-sessions/${sid}/join`);
+  assert.equal(r.status, 409);
+  assert.match(r.body, /full: 24 people joined/);
+  assert.equal(srv.sql(`SELECT count(*) FROM help_rsvps WHERE session_id = ${sid}`), '24');
+});
+
 test('anyone joins; afterwards the lead logs it: a session led and attended', async () => {
   const l1 = await lead('Log Lena');
   const rid = await plan('Logged', [l1], [1], 1);
@@ -154,7 +172,15 @@ test('anyone joins; afterwards the lead logs it: a session led and attended', as
   const jid = userId(srv, email);
   await joiner.get('/help-sessions');
   assert.equal((await joiner.post(`/help-sessions/${sid}/join`)).status, 303);
-  assert.match((await joiner.get('/help-sessions')).body, /1 joined/);
+  // Who joined is the lead's to know: the joiner sees their own part, a
+  // third member no count at all (1 joined would tell who).
+  const mine = (await joiner.get('/help-sessions')).body;
+  assert.match(mine, /You joined/);
+  assert.doesNotMatch(mine, /\d+ joined/);
+  const other = await signup(srv, uniqueEmail('other'), 'Oda Other');
+  const oid = Number(srv.sql(`SELECT max(id) FROM users`));
+  assert.doesNotMatch((await other.get('/help-sessions')).body, /\d+ joined/);
+  assert.match((await l1.c.get('/help-sessions')).body, /1 joined/);
   await l1.c.get('/help-sessions');
   assert.equal((await l1.c.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)], ['labels', 'strace']])).status, 409, 'not begun');
   const at = Number(srv.sql(`SELECT starts_at FROM help_sessions WHERE id = ${sid}`));
@@ -165,6 +191,11 @@ test('anyone joins; afterwards the lead logs it: a session led and attended', as
     assert.match(page.body, /Log it: who came/);
     assert.match(page.body, new RegExp(`value="${jid}" checked> Jo Joiner`));
     assert.equal((await joiner.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)]])).status >= 400, true);
+    // Only who joined can be marked as having come: not someone who never did.
+    const stranger = await lead2.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)], ['attendees', String(oid)]]);
+    assert.equal(stranger.status, 422);
+    assert.match(stranger.body, /only people who joined/);
+    assert.equal(srv.sql(`SELECT count(*) FROM activity_weeks WHERE user_id = ${oid}`), '0');
     const helpHeld = () => Number(srv.sql("SELECT coalesce(sum(s_help_session), 0) FROM insight_periods WHERE kind = 'w'"));
     const before = helpHeld();
     assert.equal((await lead2.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)], ['labels', 'senior-help-sessions']])).status, 303);

@@ -86,6 +86,23 @@ static void rejects_unknown_repeated_and_forged(void **state)
 	form_free(&in);
 }
 
+/* More ticked boxes than a form takes: the person is told (422), the
+ * first FIELDS_MAX_REPEAT kept for the form to show again. */
+static void too_many_repeats_is_a_message(void **state)
+{
+	(void)state;
+	char body[2048] = "email=a%40b.co&name=x";
+	for (int i = 0; i < FIELDS_MAX_REPEAT + 3; i++)
+		snprintf(body + strlen(body), sizeof(body) - strlen(body), "&formats=f%d", i);
+	struct form in;
+	struct fields f;
+	assert_int_equal(read(body, &in, &f), 422);
+	assert_int_equal(f.nerr, 1);
+	assert_non_null(strstr(f.err[4], "at most"));
+	assert_int_equal(f.v[4].nrep, FIELDS_MAX_REPEAT);
+	form_free(&in);
+}
+
 static void single_line_fields_refuse_newlines(void **state)
 {
 	(void)state;
@@ -103,6 +120,7 @@ int main(void)
 		cmocka_unit_test(counts_characters_not_bytes),
 		cmocka_unit_test(reports_each_problem),
 		cmocka_unit_test(rejects_unknown_repeated_and_forged),
+		cmocka_unit_test(too_many_repeats_is_a_message),
 		cmocka_unit_test(single_line_fields_refuse_newlines),
 	};
 	return cmocka_run_group_tests_name("declared fields", tests, NULL, NULL);
