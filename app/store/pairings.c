@@ -27,7 +27,7 @@ int pairing_link_ok(const char *s)
 
 static int active_member(struct db *db, int64_t id, enum db_rc *err)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM users WHERE id = :id AND active = 1");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM users WHERE id = :id AND active = 1 AND verified = 1");
 	if (!st) {
 		*err = DB_ERR;
 		return 0;
@@ -272,7 +272,7 @@ enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid,
 enum db_rc pairing_member_name(struct db *db, int64_t id, char *name, size_t n)
 {
 	name[0] = '\0';
-	sqlite3_stmt *st = DB_STMT(db, "SELECT display_name FROM users WHERE id = :id AND active = 1");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT display_name FROM users WHERE id = :id AND active = 1 AND verified = 1");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);

@@ -364,7 +364,7 @@ enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_
 		return fail(db, DB_ERR, dbrc);
 	if (strcmp(status, "ended") == 0)
 		return refuse(db, RING_CLOSED);
-	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM users WHERE id = :u AND active = 1");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM users WHERE id = :u AND active = 1 AND verified = 1");
 	if (!st)
 		return fail(db, DB_ERR, dbrc);
 	db_bind_int(st, ":u", user);

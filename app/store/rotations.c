@@ -26,7 +26,7 @@ static enum rot_rc done(struct db *db, enum db_rc rc, enum db_rc *out)
 
 static int active(struct db *db, int64_t uid)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM users WHERE id = :u AND active = 1");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM users WHERE id = :u AND active = 1 AND verified = 1");
 	if (!st)
 		return -1;
 	db_bind_int(st, ":u", uid);

@@ -106,6 +106,13 @@ test('a new address is confirmed by POST only, once, and until then is not liste
     assert.equal((await c.post(path, form)).status, 403, `POST ${path}`);
   }
   assert.equal(srv.sql(`SELECT (SELECT count(*) FROM pairings WHERE author_id = ${uid}) + (SELECT count(*) FROM rings WHERE owner_id = ${uid}) + (SELECT count(*) FROM coffee_prefs WHERE user_id = ${uid}) + (SELECT count(*) FROM office_hours WHERE host_id = ${uid})`), '0');
+  // Nor does anyone reach it: a confirmed member can neither log a pairing
+  // with the unconfirmed account nor see it suggested or named.
+  await other.get('/pairings');
+  const withIt = await other.post('/pairings', { partner_id: String(uid), held_on: '2026-01-05', duration_min: '30', topic: 'x' });
+  assert.equal(withIt.status, 422, 'a pairing with an unconfirmed account');
+  assert.equal(srv.sql(`SELECT count(*) FROM pairings WHERE partner_id = ${uid}`), '0');
+  assert.doesNotMatch((await other.get(`/pairings?with=${uid}`)).body, /Vera Unverified/);
   // its own pages stay open: the dashboard (with the banner), the profile, the guide
   for (const path of ['/', '/profile', '/guide', '/account/notifications']) assert.equal((await c.get(path)).status, 200, path);
   const req = await c.post('/requests', { mentor_id: mid, topic: 'Kubernetes', goal: 'Learn to run clusters well.',
