@@ -190,9 +190,11 @@ static enum db_rc apply_change(struct db *db, int64_t ms, const struct facts *f,
 		if ((rc = db_exec_step(db, st)) != DB_OK)
 			return rc;
 	}
-	/* The planned end moves with the plan: the start plus its weeks. */
+	/* The planned end moves by the weeks added or taken: from the plan's
+	 * end, not its start, as a continued single conversation's plan
+	 * starts the day it was accepted (long after started_on). */
 	st = DB_STMT(db, "UPDATE mentorships SET weeks = :w, "
-			 "planned_end = date(started_on, '+' || (:w * 7) || ' days') WHERE id = :m");
+			 "planned_end = date(planned_end, ((:w - weeks) * 7) || ' days') WHERE id = :m");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":w", weeks);

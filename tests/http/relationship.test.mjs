@@ -111,6 +111,13 @@ test('a single conversation: no plan; counted against capacity until held; then 
   assert.equal(srv.sql(`SELECT count(*) FROM mentorships WHERE mentor_id = ${m.id} AND status = 'active'`), '1');
   assert.match((await other.c.get(`/mentors/${m.id}`)).body, /No places free/);
   assert.match((await e.c.get(ms)).body, /Ship the CLI to my team/);
+  // Weeks added later move the end from where the continued plan ends,
+  // not from the day of the first conversation (here two months before).
+  srv.sql(`UPDATE mentorships SET started_on = date(started_on, '-60 days') WHERE id = ${msId}`);
+  assert.equal((await e.c.post(`${ms}/changes`, { goal: '', weeks: '6', reason: 'Two more weeks for the docs' })).status, 303);
+  const cid = srv.sql(`SELECT max(id) FROM ms_changes WHERE mentorship_id = ${msId}`);
+  assert.equal((await m.c.post(`${ms}/changes/${cid}/accept`)).status, 303);
+  assert.equal(srv.sql(`SELECT weeks || ',' || planned_end FROM mentorships WHERE id = ${msId}`), `6,${dayPlus(42)}`);
 });
 
 test('goal changes: proposed by the mentee, accepted and declined by the mentor, history kept; weeks move the end', async () => {
