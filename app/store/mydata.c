@@ -8,7 +8,10 @@
 #include "store/acct_tokens.h"
 #include "store/audit.h"
 #include "store/directory.h"
+#include "store/office_hours.h"
 #include "store/outbox.h"
+#include "store/rings.h"
+#include "store/rotations.h"
 #include "store/sealcol.h"
 #include "store/sealed.h"
 #include "store/surveys.h"
@@ -298,6 +301,14 @@ enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 		if (rc == DB_OK && mentor != uid)
 			rc = directory_refresh(db, mentor, now);
 	}
+	/* Everyday formats: nobody keeps a seat, a ring place, office hours
+	 * or help sessions for someone who has left (issues 17, 18). */
+	if (rc == DB_OK)
+		rc = ring_person_leaves(db, uid);
+	if (rc == DB_OK)
+		rc = oh_person_leaves(db, uid, now);
+	if (rc == DB_OK)
+		rc = rotation_lead_leaves(db, uid, now);
 	return rc == DB_OK ? directory_refresh(db, uid, now) : rc;
 }
 

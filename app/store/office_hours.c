@@ -302,6 +302,40 @@ enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now, enum 
 	return finish(db, rc, dbrc);
 }
 
+enum db_rc oh_person_leaves(struct db *db, int64_t uid, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM oh_bookings WHERE user_id = :u AND occurrence_id IN "
+				       "(SELECT o.id FROM oh_bookings b JOIN oh_occurrences o ON o.id = "
+				       "b.occurrence_id WHERE b.user_id = :u AND o.starts_at > :now)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	enum db_rc rc = db_exec_step(db, st);
+	/* One occurrence at a time, each with its own mail rows. */
+	while (rc == DB_OK) {
+		st = DB_STMT(db, "SELECT id FROM oh_occurrences WHERE host_id = :u AND starts_at > :now AND "
+				 "status = 'open' ORDER BY starts_at LIMIT 1");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":now", now);
+		int r = sqlite3_step(st);
+		int64_t oid = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (r != SQLITE_ROW)
+			return r == SQLITE_DONE ? DB_OK : db_rc_from(r);
+		st = DB_STMT(db, "UPDATE oh_occurrences SET status = 'cancelled' WHERE id = :o");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":o", oid);
+		rc = db_exec_step(db, st);
+		if (rc == DB_OK)
+			rc = outbox_oh_cancelled(db, oid, now);
+	}
+	return rc;
+}
+
 enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t *ids, int n, int64_t now,
 			 enum db_rc *dbrc)
 {

@@ -77,6 +77,12 @@ enum oh_rc oh_unbook(struct db *db, int64_t oid, int64_t uid, int64_t now, enum 
 /* Own transaction. The host cancels oid before it begins; everyone booked
  * is told (outbox, same transaction). */
 enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now, enum db_rc *dbrc);
+
+/* Inside the caller's transaction (an account closing or erased): uid's
+ * seats in occurrences still to come are given up, and the occurrences
+ * they host still to come are cancelled, each person booked told by mail
+ * (event 25) as when the host cancels. DB_OK or an error. */
+enum db_rc oh_person_leaves(struct db *db, int64_t uid, int64_t now);
 /* Own transaction. After oid began, the host marks who came: exactly the
  * booked people in ids[0..n) are marked attended (others unmarked). */
 enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t *ids, int n, int64_t now,

@@ -325,6 +325,74 @@ static enum db_rc promote(struct db *db, int64_t ring)
 	return db_exec_step(db, st);
 }
 
+/* The first ring of uid that st (a read of ring_members or ring_mentors
+ * by the person's index) finds, 0 when none, -1 on error. */
+static int64_t first_ring(sqlite3_stmt *st, int64_t uid)
+{
+	if (!st)
+		return -1;
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st);
+	int64_t r = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? r : -1;
+}
+
+/* A ring mentor leaving: out of ring_mentors; a ring with no active
+ * mentor left takes nobody new. */
+static enum db_rc mentor_leaves(struct db *db, int64_t uid)
+{
+	for (;;) {
+		int64_t r = first_ring(
+			DB_STMT(db, "SELECT ring_id FROM ring_mentors WHERE user_id = :u LIMIT 1"), uid);
+		if (r <= 0)
+			return r < 0 ? DB_ERR : DB_OK;
+		sqlite3_stmt *st =
+			DB_STMT(db, "DELETE FROM ring_mentors WHERE ring_id = :r AND user_id = :u");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":r", r);
+		db_bind_int(st, ":u", uid);
+		enum db_rc rc = db_exec_step(db, st);
+		if (rc != DB_OK)
+			return rc;
+		st = DB_STMT(
+			db,
+			"UPDATE rings SET status = 'closed' WHERE id = :r AND status = 'open' AND NOT EXISTS "
+			"(SELECT 1 FROM ring_mentors m JOIN users u ON u.id = m.user_id AND u.active = 1 "
+			"WHERE m.ring_id = :r AND m.state = 'active')");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":r", r);
+		if ((rc = db_exec_step(db, st)) != DB_OK)
+			return rc;
+	}
+}
+
+enum db_rc ring_person_leaves(struct db *db, int64_t uid)
+{
+	/* One ring at a time: each delete changes what the next read finds. */
+	for (;;) {
+		int64_t r = first_ring(
+			DB_STMT(db, "SELECT ring_id FROM ring_members WHERE user_id = :u LIMIT 1"), uid);
+		if (r < 0)
+			return DB_ERR;
+		if (r == 0)
+			return mentor_leaves(db, uid);
+		sqlite3_stmt *st =
+			DB_STMT(db, "DELETE FROM ring_members WHERE ring_id = :r AND user_id = :u");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":r", r);
+		db_bind_int(st, ":u", uid);
+		enum db_rc rc = db_exec_step(db, st);
+		if (rc == DB_OK)
+			rc = promote(db, r);
+		if (rc != DB_OK)
+			return rc;
+	}
+}
+
 enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid, enum db_rc *dbrc)
 {
 	if (db_begin_to(db, dbrc) != 0)

@@ -88,6 +88,12 @@ enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, in
 /* Leave the ring or its line; the first in line takes a freed seat while
  * the ring is open. */
 enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid, enum db_rc *dbrc);
+
+/* Inside the caller's transaction (an account closing or erased): uid
+ * leaves every ring, seat, waiting place and mentor role; each seat freed
+ * goes to the first in line (mailed, as when a member leaves), and a ring
+ * left without an active mentor closes to joining. DB_OK or an error. */
+enum db_rc ring_person_leaves(struct db *db, int64_t uid);
 /* An active mentor asks user to co-mentor: RING_NO_USER when no such
  * active person, RING_ALREADY when they are in the ring already. */
 enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_t user, enum db_rc *dbrc);

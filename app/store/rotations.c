@@ -548,6 +548,115 @@ static int leads_of_week(struct db *db, int64_t rid, const char *monday, int64_t
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
 }
 
+/* Inside the caller's transaction: lead's unlogged sessions of rotation
+ * rid in the week from monday, still to come, go one at a time to the
+ * least-loaded lead free that week (rotation_fill), or are dropped and the
+ * day listed as uncovered. */
+static enum db_rc move_week(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now,
+			    int *moved, int *dropped)
+{
+	enum db_rc w = DB_OK;
+	sqlite3_stmt *st;
+	int rc;
+	for (;;) {
+		if (w != DB_OK)
+			return w;
+		/* One of their sessions that week at a time: each move changes
+		 * who is free for the next. */
+		st = DB_STMT(db,
+			     "SELECT id, held_on FROM help_sessions WHERE rotation_id = :r AND lead_id = :l "
+			     "AND logged_at IS NULL AND starts_at > :now AND held_on BETWEEN :mon AND "
+			     "date(:mon, '+6 days') ORDER BY held_on LIMIT 1");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":r", rid);
+		db_bind_int(st, ":l", lead);
+		db_bind_int(st, ":now", now);
+		db_bind_text(st, ":mon", monday);
+		rc = sqlite3_step(st);
+		int64_t sid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		char day[16] = "";
+		if (rc == SQLITE_ROW)
+			db_column_copy(st, 1, day, sizeof(day));
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW)
+			return db_rc_from(rc);
+		int64_t ids[ROT_MAX_LEADS];
+		int load[ROT_MAX_LEADS];
+		unsigned char busy[ROT_MAX_LEADS];
+		int n = leads_of_week(db, rid, monday, ids, load, busy);
+		if (n < 0)
+			return DB_ERR;
+		int pick = rotation_fill(n, load, busy);
+		if (pick >= 0) {
+			st = DB_STMT(db,
+				     "UPDATE help_sessions SET lead_id = :to, swap_to = NULL WHERE id = :s");
+			if (!st)
+				return DB_ERR;
+			db_bind_int(st, ":to", ids[pick]);
+			db_bind_int(st, ":s", sid);
+			w = db_exec_step(db, st);
+			(*moved)++;
+			continue;
+		}
+		st = DB_STMT(db, "DELETE FROM help_sessions WHERE id = :s");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":s", sid);
+		w = db_exec_step(db, st);
+		if (w != DB_OK)
+			continue;
+		st = DB_STMT(db, "UPDATE rotations SET uncovered = CASE WHEN uncovered = '' THEN :d "
+				 "ELSE uncovered || ', ' || :d END WHERE id = :r");
+		if (!st)
+			return DB_ERR;
+		db_bind_text(st, ":d", day);
+		db_bind_int(st, ":r", rid);
+		w = db_exec_step(db, st);
+		(*dropped)++;
+	}
+	return DB_OK;
+}
+
+enum db_rc rotation_lead_leaves(struct db *db, int64_t uid, int64_t now)
+{
+	int moved = 0, dropped = 0;
+	/* A week at a time: away that week, then the week's sessions move. */
+	for (;;) {
+		sqlite3_stmt *st =
+			DB_STMT(db, "SELECT rotation_id, date(held_on, '-6 days', 'weekday 1') FROM "
+				    "help_sessions WHERE lead_id = :u AND logged_at IS NULL AND starts_at "
+				    "> :now ORDER BY held_on LIMIT 1");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":now", now);
+		int rc = sqlite3_step(st);
+		int64_t rid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		char monday[16] = "";
+		if (rc == SQLITE_ROW)
+			db_column_copy(st, 1, monday, sizeof(monday));
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
+		st = DB_STMT(
+			db, "INSERT OR IGNORE INTO rotation_away(rotation_id, user_id, week) VALUES (:r, :l, "
+			    ":mon)");
+		if (!st)
+			return DB_ERR;
+		db_bind_int(st, ":r", rid);
+		db_bind_int(st, ":l", uid);
+		db_bind_text(st, ":mon", monday);
+		enum db_rc w = db_exec_step(db, st);
+		if (w == DB_OK)
+			w = move_week(db, rid, uid, monday, now, &moved, &dropped);
+		if (w != DB_OK)
+			return w;
+	}
+}
+
 enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now,
 			  int *moved, int *dropped, enum db_rc *dbrc)
 {
@@ -577,64 +686,9 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
 	db_bind_int(st, ":l", lead);
 	db_bind_text(st, ":mon", monday);
 	enum db_rc w = db_exec_step(db, st);
-	for (;;) {
-		if (w != DB_OK)
-			return fail(db, w, dbrc);
-		/* One of their sessions that week at a time: each move changes
-		 * who is free for the next. */
-		st = DB_STMT(db,
-			     "SELECT id, held_on FROM help_sessions WHERE rotation_id = :r AND lead_id = :l "
-			     "AND logged_at IS NULL AND starts_at > :now AND held_on BETWEEN :mon AND "
-			     "date(:mon, '+6 days') ORDER BY held_on LIMIT 1");
-		if (!st)
-			return fail(db, DB_ERR, dbrc);
-		db_bind_int(st, ":r", rid);
-		db_bind_int(st, ":l", lead);
-		db_bind_int(st, ":now", now);
-		db_bind_text(st, ":mon", monday);
-		rc = sqlite3_step(st);
-		int64_t sid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		char day[16] = "";
-		if (rc == SQLITE_ROW)
-			db_column_copy(st, 1, day, sizeof(day));
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
-			break;
-		if (rc != SQLITE_ROW)
-			return fail(db, db_rc_from(rc), dbrc);
-		int64_t ids[ROT_MAX_LEADS];
-		int load[ROT_MAX_LEADS];
-		unsigned char busy[ROT_MAX_LEADS];
-		int n = leads_of_week(db, rid, monday, ids, load, busy);
-		if (n < 0)
-			return fail(db, DB_ERR, dbrc);
-		int pick = rotation_fill(n, load, busy);
-		if (pick >= 0) {
-			st = DB_STMT(db,
-				     "UPDATE help_sessions SET lead_id = :to, swap_to = NULL WHERE id = :s");
-			if (!st)
-				return fail(db, DB_ERR, dbrc);
-			db_bind_int(st, ":to", ids[pick]);
-			db_bind_int(st, ":s", sid);
-			w = db_exec_step(db, st);
-			(*moved)++;
-			continue;
-		}
-		st = DB_STMT(db, "DELETE FROM help_sessions WHERE id = :s");
-		if (!st)
-			return fail(db, DB_ERR, dbrc);
-		db_bind_int(st, ":s", sid);
-		w = db_exec_step(db, st);
-		if (w != DB_OK)
-			continue;
-		st = DB_STMT(db, "UPDATE rotations SET uncovered = CASE WHEN uncovered = '' THEN :d "
-				 "ELSE uncovered || ', ' || :d END WHERE id = :r");
-		if (!st)
-			return fail(db, DB_ERR, dbrc);
-		db_bind_text(st, ":d", day);
-		db_bind_int(st, ":r", rid);
-		w = db_exec_step(db, st);
-		(*dropped)++;
-	}
+	if (w == DB_OK)
+		w = move_week(db, rid, lead, monday, now, moved, dropped);
+	if (w != DB_OK)
+		return fail(db, w, dbrc);
 	return done(db, DB_OK, dbrc);
 }

@@ -101,6 +101,11 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
  * one form (at most FIELDS_MAX_REPEAT values of a field). */
 #define HELP_MAX_JOINED 24
 
+/* Inside the caller's transaction (an account closing or erased): uid's
+ * help sessions still to come go to other leads as when a lead is away
+ * (rotation_away), week by week. DB_OK or an error. */
+enum db_rc rotation_lead_leaves(struct db *db, int64_t uid, int64_t now);
+
 /* Own transaction each. help_join: ROT_FULL past HELP_MAX_JOINED. */
 enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc);
 /* The lead offers session sid to lead `to` of the same rotation (mail). */
