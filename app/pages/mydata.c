@@ -33,13 +33,6 @@ void page_mydata(struct ctx *c)
 	show(c, 200, NULL);
 }
 
-/* The export's sections, in the order the store visits them: each one is
- * in the file, as [] when empty. */
-static const char *const sections[] = {"account",  "profile",	   "topics",
-				       "requests", "mentorships",  "sessions",
-				       "feedback", "action_items", "notification_prefs"};
-#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
-
 struct json_out {
 	struct buf *out;
 	size_t next; /* the first section not opened yet */
@@ -49,13 +42,13 @@ struct json_out {
 /* Close the open section and open the ones up to and including `name`. */
 static int advance(struct json_out *j, const char *name)
 {
-	while (j->next < NSECTIONS) {
+	while (j->next < mydata_nsections) {
 		if (j->next > 0)
 			buf_puts(j->out, "],\n");
-		export_json_str(j->out, sections[j->next]);
+		export_json_str(j->out, mydata_sections[j->next]);
 		buf_puts(j->out, ":[");
 		j->rows = 0;
-		if (name && strcmp(sections[j->next++], name) == 0)
+		if (name && strcmp(mydata_sections[j->next++], name) == 0)
 			return 0;
 	}
 	return name ? -1 : 0;
@@ -64,7 +57,7 @@ static int advance(struct json_out *j, const char *name)
 static int json_row(void *arg, const char *section, const struct mydata_field *f, int n)
 {
 	struct json_out *j = arg;
-	if ((j->next == 0 || strcmp(sections[j->next - 1], section) != 0) && advance(j, section) != 0)
+	if ((j->next == 0 || strcmp(mydata_sections[j->next - 1], section) != 0) && advance(j, section) != 0)
 		return -1;
 	buf_puts(j->out, j->rows++ ? ",\n{" : "\n{");
 	for (int i = 0; i < n; i++) {

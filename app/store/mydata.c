@@ -116,6 +116,160 @@ static enum db_rc prefs_rows(struct db *db, int64_t uid, mydata_fn fn, void *arg
 	return DB_OK;
 }
 
+const char *const mydata_sections[] = {
+	"account",
+	"profile",
+	"topics",
+	"requests",
+	"mentorships",
+	"sessions",
+	"feedback",
+	"action_items",
+	"pairings",
+	"rings",
+	"ring_sessions",
+	"ring_feedback",
+	"office_hour_seats",
+	"office_hours_hosted",
+	"help_sessions",
+	"pairing_rounds",
+	"pairing_round_matches",
+	"mentorship_changes",
+	"follow_ups",
+	"notification_prefs",
+};
+const size_t mydata_nsections = sizeof(mydata_sections) / sizeof(mydata_sections[0]);
+
+/* What the everyday formats hold about uid (issues 17, 18, 21), each
+ * read through uid's own side: pairings they are one of (the notes the two
+ * share), ring places and the sessions of rings they are in now (a former
+ * member reads no ring notes, here as on the page), the ring feedback
+ * they gave, office-hour seats and hosting, help sessions joined and led,
+ * pairing-round preferences and matches, and the changes and follow-ups
+ * of their mentorships. Sealed texts of new tables have no plain column:
+ * '' stands in for it. */
+static enum db_rc formats_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
+{
+	static const struct col pairings[] = {
+		NUM("id"),	     TXT("with"),   TXT("held_on"),
+		NUM("duration_min"), TXT("topic"),  TXT("link"),
+		TXT("labels"),	     TXT("status"), SEALED("notes", SEALED_PAIRING_NOTES, 0, -1, 9)};
+	static const struct col rings[] = {NUM("ring_id"), TXT("topic"), TXT("my_place"), TXT("ring_status")};
+	static const struct col ring_sessions[] = {NUM("id"),
+						   NUM("ring_id"),
+						   TXT("held_on"),
+						   NUM("duration_min"),
+						   SEALED("agenda", SEALED_RING_AGENDA, 1, 0, 6),
+						   SEALED("shared_notes", SEALED_RING_NOTES, 1, 0, 6)};
+	static const struct col ring_feedback[] = {NUM("session_id"), NUM("rating"), TXT("use_of_time")};
+	static const struct col seats[] = {NUM("occurrence_id"), TXT("topic"),	  TXT("host"),
+					   NUM("starts_at"),	 NUM("attended"), TXT("status")};
+	static const struct col hosted[] = {NUM("occurrence_id"), TXT("topic"),	 NUM("starts_at"),
+					    NUM("seats"),	  NUM("booked"), TXT("status")};
+	static const struct col help[] = {NUM("session_id"), TXT("rotation"), TXT("held_on"), TXT("my_part")};
+	static const struct col coffee[] = {NUM("opt_in"), TXT("every"), NUM("across_teams"),
+					    NUM("skip_next")};
+	static const struct col matches[] = {NUM("match_id"), NUM("round_at"), TXT("with"), NUM("met_at")};
+	static const struct col changes[] = {
+		NUM("id"),	  NUM("mentorship_id"),
+		TXT("kind"),	  TXT("proposed_by"),
+		TXT("goal"),	  NUM("weeks"),
+		TXT("status"),	  SEALED("reason", SEALED_CHANGE_REASON, 0, -1, 8),
+		NUM("created_at")};
+	static const struct col follow_ups[] = {NUM("id"), NUM("mentorship_id"), TXT("author"),
+						SEALED("body", SEALED_FOLLOW_UP, 0, -1, 5),
+						NUM("created_at")};
+	enum db_rc rc = visit(
+		DB_STMT(db,
+			"SELECT p.id, o.display_name, p.held_on, p.duration_min, p.topic, p.link, p.labels, "
+			"p.status, p.notes, '' FROM pairings p JOIN users o ON o.id = CASE WHEN p.author_id "
+			"= :u "
+			"THEN p.partner_id ELSE p.author_id END WHERE p.author_id = :u OR p.partner_id = :u "
+			"ORDER BY p.id"),
+		uid, "pairings", pairings, N(pairings), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT g.id, g.topic, m.state, g.status FROM ring_members m JOIN rings g ON "
+				"g.id = m.ring_id WHERE m.user_id = :u UNION ALL SELECT g.id, g.topic, "
+				"'mentor ' || x.state, g.status FROM ring_mentors x JOIN rings g ON g.id = "
+				"x.ring_id WHERE x.user_id = :u ORDER BY 1"),
+			uid, "rings", rings, N(rings), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db, "SELECT s.id, s.ring_id, s.held_on, s.duration_min, s.agenda, "
+				       "s.shared_notes, "
+				       "'' FROM ring_sessions s WHERE s.ring_id IN (SELECT ring_id FROM "
+				       "ring_members "
+				       "WHERE user_id = :u AND state = 'member' UNION SELECT ring_id FROM "
+				       "ring_mentors "
+				       "WHERE user_id = :u AND state = 'active') ORDER BY s.id"),
+			   uid, "ring_sessions", ring_sessions, N(ring_sessions), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT session_id, rating, use_of_time FROM ring_feedback WHERE author_id = "
+				":u ORDER BY session_id"),
+			uid, "ring_feedback", ring_feedback, N(ring_feedback), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db,
+				   "SELECT o.id, h.topic, u.display_name, o.starts_at, b.attended, o.status "
+				   "FROM "
+				   "oh_bookings b JOIN oh_occurrences o ON o.id = b.occurrence_id JOIN "
+				   "office_hours h ON h.id = o.series_id JOIN users u ON u.id = o.host_id "
+				   "WHERE b.user_id = :u ORDER BY o.starts_at"),
+			   uid, "office_hour_seats", seats, N(seats), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db, "SELECT o.id, h.topic, o.starts_at, o.seats, o.booked, o.status FROM "
+				       "oh_occurrences o JOIN office_hours h ON h.id = o.series_id WHERE "
+				       "o.host_id = :u "
+				       "ORDER BY o.starts_at"),
+			   uid, "office_hours_hosted", hosted, N(hosted), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT h.id, r.name, h.held_on, 'led' FROM help_sessions h JOIN rotations "
+				"r ON r.id = h.rotation_id WHERE h.lead_id = :u UNION ALL SELECT h.id, "
+				"r.name, "
+				"h.held_on, CASE WHEN EXISTS (SELECT 1 FROM help_attendance a WHERE "
+				"a.session_id = h.id AND a.user_id = :u) THEN 'attended' ELSE 'joined' END "
+				"FROM help_rsvps j JOIN help_sessions h ON h.id = j.session_id JOIN "
+				"rotations r "
+				"ON r.id = h.rotation_id WHERE j.user_id = :u ORDER BY 3"),
+			uid, "help_sessions", help, N(help), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(DB_STMT(db,
+				   "SELECT opt_in, every, across_teams, skip_next FROM coffee_prefs WHERE "
+				   "user_id = :u"),
+			   uid, "pairing_rounds", coffee, N(coffee), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT m.id, r.ran_at, (SELECT group_concat(u.display_name, ', ') FROM "
+				"coffee_match_people o JOIN users u ON u.id = o.user_id WHERE o.match_id = "
+				"m.id AND o.user_id <> :u), coalesce(m.met_at, 0) FROM coffee_match_people "
+				"mp "
+				"JOIN coffee_matches m ON m.id = mp.match_id JOIN coffee_rounds r ON r.id = "
+				"m.round_id WHERE mp.user_id = :u ORDER BY m.id"),
+			uid, "pairing_round_matches", matches, N(matches), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT c.id, c.mentorship_id, c.kind, u.display_name, c.goal, c.weeks, "
+				"c.status, c.reason_sealed, '', c.created_at FROM mentorships m JOIN "
+				"ms_changes c ON c.mentorship_id = m.id JOIN users u ON u.id = c.proposed_by "
+				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY c.id"),
+			uid, "mentorship_changes", changes, N(changes), fn, arg);
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT f.id, f.mentorship_id, u.display_name, f.body, f.created_at, '' FROM "
+				"mentorships m JOIN follow_ups f ON f.mentorship_id = m.id JOIN users u ON "
+				"u.id = f.author_id WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY "
+				"f.id"),
+			uid, "follow_ups", follow_ups, N(follow_ups), fn, arg);
+	return rc;
+}
+
 enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 {
 	static const struct col account[] = {NUM("id"),	  TXT("email"),	     TXT("display_name"),
@@ -216,6 +370,8 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 				       "FROM mentorships m JOIN action_items a ON a.mentorship_id = m.id "
 				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
 			   uid, "action_items", actions, N(actions), fn, arg);
+	if (rc == DB_OK)
+		rc = formats_visit(db, uid, fn, arg);
 	if (rc == DB_OK)
 		rc = prefs_rows(db, uid, fn, arg);
 	return rc;

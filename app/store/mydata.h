@@ -5,6 +5,7 @@
  * party told), reactivation, and erasure itself. */
 #ifndef TANDEM_MYDATA_H
 #define TANDEM_MYDATA_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -18,9 +19,8 @@ struct mydata_field {
 	int is_num;
 };
 
-/* Called once per row of each section, sections in a fixed order
- * ("account", "profile", "topics", "requests", "mentorships", "sessions",
- * "feedback", "action_items", "notification_prefs"); n fields. Sealed
+/* Called once per row of each section, sections in the fixed order of
+ * mydata_sections; n fields. Sealed
  * texts arrive opened; a session's private note only when uid wrote it,
  * and the other party's never. Returns 0 to go on. */
 typedef int (*mydata_fn)(void *arg, const char *section, const struct mydata_field *f, int n);
@@ -29,6 +29,11 @@ typedef int (*mydata_fn)(void *arg, const char *section, const struct mydata_fie
  * read transaction). Visit everything about uid that uid may see. DB_OK,
  * DB_ERR (also when a sealed value does not open or fn stopped). */
 enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg);
+
+/* The sections mydata_visit hands over, in its order (an export shows
+ * each one, [] when it has no rows): mydata_sections[0..mydata_nsections). */
+extern const char *const mydata_sections[];
+extern const size_t mydata_nsections;
 
 /* Own transaction: the audit says uid exported their data. */
 enum db_rc mydata_exported(struct db *db, int64_t uid, int64_t now, const char *ip);

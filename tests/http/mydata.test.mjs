@@ -85,6 +85,42 @@ test('export: a JSON attachment of what I may read, my private note decrypted, n
   } finally { await srv.stop(); }
 });
 
+test('export: the everyday formats too (pairings with their notes, ring places, seats, changes and their reasons), each from my side only', async () => {
+  const srv = await startServer();
+  try {
+    const C = 'EXP9f';
+    const p = await newMentorship(srv);
+    const mentorId = userId(srv, p.mentorEmail);
+    await p.mentee.get('/pairings');
+    assert.equal((await p.mentee.post('/pairings', { partner_id: String(mentorId), held_on: today(srv), duration_min: '30',
+      topic: 'Flaky test', link: '', labels: '', notes: `${C}-pairing` })).status, 303);
+    await p.mentee.get(p.ms);
+    assert.equal((await p.mentee.post(`${p.ms}/changes`, { goal: '', weeks: '8', reason: `${C}-reason` })).status, 303);
+    await p.mentor.get('/office-hours');
+    const t = new Date((srv.now() + 30 * 3600) * 1000);
+    assert.equal((await p.mentor.post('/office-hours', { weekday: String(((t.getUTCDay() + 6) % 7) + 1), start_time: t.toISOString().slice(11, 16),
+      duration_min: '60', seats: '2', topic: `${C}-hour`, where: 'Room Fuji', weeks: '1' })).status, 303);
+    const oid = srv.sql(`SELECT id FROM oh_occurrences WHERE host_id = ${mentorId}`);
+    await p.mentee.get('/office-hours');
+    assert.equal((await p.mentee.post(`/office-hours/${oid}/book`)).status, 303);
+    const ex = await p.mentee.get('/account/export');
+    assert.equal(ex.status, 200, ex.body.slice(0, 600));
+    const mine = JSON.parse(ex.body);
+    assert.equal(mine.pairings[0].notes, `${C}-pairing`);
+    assert.equal(mine.pairings[0].with, 'Mira Mentor');
+    assert.equal(mine.mentorship_changes[0].reason, `${C}-reason`);
+    assert.equal(mine.office_hour_seats[0].topic, `${C}-hour`);
+    for (const k of ['rings', 'ring_sessions', 'ring_feedback', 'office_hours_hosted', 'help_sessions', 'pairing_rounds',
+      'pairing_round_matches', 'follow_ups']) assert.ok(Array.isArray(mine[k]), k);
+    const theirs = JSON.parse((await p.mentor.get('/account/export')).body);
+    assert.equal(theirs.pairings[0].notes, `${C}-pairing`, 'the partner reads the notes the two share');
+    assert.equal(theirs.office_hours_hosted[0].booked, 1);
+    // Someone else's export holds none of it.
+    const other = await signup(srv, uniqueEmail('third'), 'Thea Third');
+    assert.doesNotMatch((await other.get('/account/export')).body, new RegExp(C));
+  } finally { await srv.stop(); }
+});
+
 test('deleting my account: password checked; no trace of my private note or address in the database, WAL or log; "a former member" to the other', async () => {
   const srv = await startServer();
   let stopped = false;
