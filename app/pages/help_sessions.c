@@ -18,7 +18,7 @@ static const struct field_spec log_fields[] = {
 
 static const char no_such[] = "There is no help session at this address, or it is not yours to change.";
 
-#define HELP_MAX 60 /* help_upcoming's most */
+#define HELP_MAX 80 /* help_upcoming's most: 20 to log and 60 to come */
 
 /* A session copied from the store's row, so that every time on the page is
  * formatted in one go (week_format_many). */

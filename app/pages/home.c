@@ -188,6 +188,17 @@ static void wait_item(void *arg, const struct dash_wait *w)
 		fmt_duration(a->c->now - w->at, when, sizeof(when));
 		snprintf(rest, sizeof(rest), " (overdue: waiting %s)", when);
 		break;
+	case WAIT_OH_MARK:
+		when_format(w->at, a->tz, when, sizeof(when));
+		snprintf(href, sizeof(href), "/office-hours/%lld", (long long)w->id);
+		snprintf(link, sizeof(link), "Mark who came to your office hours: %s", w->topic);
+		snprintf(rest, sizeof(rest), " (%s)", when);
+		break;
+	case WAIT_HELP_LOG:
+		snprintf(href, sizeof(href), "/help-sessions#help-%lld", (long long)w->id);
+		snprintf(link, sizeof(link), "Log the help session you led: %s", w->topic);
+		snprintf(rest, sizeof(rest), " (%s)", w->day);
+		break;
 	}
 	wait_line(a->l, href, link, rest);
 }

@@ -77,5 +77,23 @@ enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 		db_bind_int(st, ":expire", REQ_EXPIRE_AFTER);
 		db_bind_int(st, ":overdue", REQ_OVERDUE_AFTER);
 	}
-	return waits_rows(st, uid, now, WAIT_OVERDUE, fn, arg);
+	if (waits_rows(st, uid, now, WAIT_OVERDUE, fn, arg) != DB_OK)
+		return DB_ERR;
+	/* Office hours I hosted that began in the last 14 days, with a seat
+	 * booked and nobody marked yet (oh_occurrences_host). */
+	st = DB_STMT(
+		db, "SELECT o.id, o.starts_at, '', '', h.topic, 0, 0 FROM oh_occurrences o JOIN office_hours "
+		    "h ON h.id = o.series_id WHERE o.host_id = :u AND o.starts_at <= :now AND o.starts_at > "
+		    ":now - 1209600 AND o.status = 'open' AND o.marked_at IS NULL AND o.booked > 0 "
+		    "ORDER BY o.starts_at DESC LIMIT 20");
+	if (waits_rows(st, uid, now, WAIT_OH_MARK, fn, arg) != DB_OK)
+		return DB_ERR;
+	/* Help sessions I led that began in the last 14 days and are not
+	 * logged (help_sessions_lead). */
+	st = DB_STMT(db,
+		     "SELECT h.id, h.starts_at, h.held_on, '', r.name, 0, 0 FROM help_sessions h JOIN "
+		     "rotations r ON r.id = h.rotation_id WHERE h.lead_id = :u AND h.logged_at IS NULL AND "
+		     "h.held_on >= date(:now - 1209600, 'unixepoch') AND h.starts_at <= :now "
+		     "ORDER BY h.held_on DESC LIMIT 20");
+	return waits_rows(st, uid, now, WAIT_HELP_LOG, fn, arg);
 }

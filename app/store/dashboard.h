@@ -11,6 +11,10 @@ enum dash_wait_kind {
 	WAIT_FEEDBACK, /* a session of the last 30 days with no feedback form from me: id = meeting */
 	WAIT_SOON,     /* a session planned in the next 24 hours: id = mentorship */
 	WAIT_OVERDUE,  /* a request to me pending over 7 days (and not expired): id = request */
+	WAIT_OH_MARK,  /* office hours I hosted in the last 14 days, someone booked, who came not
+			* marked yet: id = occurrence, at = its start, topic = its topic */
+	WAIT_HELP_LOG, /* a help session I led in the last 14 days, not logged: id = session,
+			* day = held_on, topic = the rotation's name */
 };
 
 /* One item; strings valid during the callback. */
@@ -27,7 +31,8 @@ struct dash_wait {
 
 /* No transaction of its own (reads). Call fn for what waits on uid as of
  * now: sessions in the next 24 hours (soonest first), feedback owed
- * (newest first), overdue requests (oldest first); at most 20 of each.
+ * (newest first), overdue requests (oldest first), office hours to mark
+ * and help sessions to log (newest first); at most 20 of each.
  * Each query reads one person's rows from an index (mentorships by mentor
  * and by mentee, a mentorship's meetings by day, requests by mentor,
  * status and time). DB_OK or DB_ERR (what was read before is given). */

@@ -246,7 +246,17 @@ enum db_rc help_upcoming(struct db *db, int64_t viewer, int64_t now,
 			 void (*fn)(void *arg, const struct help_row *r), void *arg)
 {
 	sqlite3_stmt *st =
-		DB_STMT(db, HELP_COLS "WHERE h.starts_at >= :since ORDER BY h.starts_at, h.id LIMIT 60");
+		DB_STMT(db, HELP_COLS "WHERE h.lead_id = :me AND h.logged_at IS NULL AND h.held_on >= "
+				      "date(:now - 1209600, 'unixepoch') AND h.starts_at < :since ORDER "
+				      "BY h.held_on, h.id LIMIT 20");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":since", now - 86400);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":me", viewer);
+	if (help_rows(st, fn, arg) != DB_OK)
+		return DB_ERR;
+	st = DB_STMT(db, HELP_COLS "WHERE h.starts_at >= :since ORDER BY h.starts_at, h.id LIMIT 60");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":since", now - 86400);

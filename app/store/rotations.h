@@ -68,8 +68,11 @@ struct help_row {
 enum db_rc rotation_sessions(struct db *db, int64_t id, void (*fn)(void *arg, const struct help_row *r),
 			     void *arg);
 
-/* No transaction of its own (reads). Sessions from a day before now on,
- * soonest first, at most 60 (help_sessions_time), as viewer sees them. */
+/* No transaction of its own (reads). First the viewer's own sessions
+ * that began over a day ago, in the last 14 days, and are not logged yet
+ * (at most 20, help_sessions_lead: the lead can still log them); then the
+ * sessions from a day before now on, soonest first, at most 60
+ * (help_sessions_time); as viewer sees them. */
 enum db_rc help_upcoming(struct db *db, int64_t viewer, int64_t now,
 			 void (*fn)(void *arg, const struct help_row *r), void *arg);
 

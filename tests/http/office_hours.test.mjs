@@ -133,6 +133,9 @@ test('afterwards the host marks who came: each visit counts for the visitor and 
   assert.equal((await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)]])).status, 409, 'not begun yet');
   srv.setClock(3 * 3600);
   try {
+    // Begun, it is off the list of office hours to come: the host's
+    // dashboard links to where who came is marked.
+    assert.match((await host.c.get('/')).body, new RegExp(`href="/office-hours/${oid}">Mark who came to your office hours`));
     await host.c.get(`/office-hours/${oid}`);
     assert.equal((await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(outsider.id)]])).status, 422);
     await a.c.get('/office-hours');
@@ -148,6 +151,7 @@ test('afterwards the host marks who came: each visit counts for the visitor and 
     assert.equal(count(a.id), '1');
     assert.equal(count(host.id), '1');
     assert.equal(count(b.id), '0');
+    assert.doesNotMatch((await host.c.get('/')).body, /Mark who came to your office hours/, 'marked: nothing waits');
     assert.match((await host.c.get(`/office-hours/${oid}`)).body, new RegExp(`value="${a.id}" checked> Gus Came`));
     // Saved again with both: the host's count follows the visits.
     assert.equal((await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)], ['attended', String(b.id)]])).status, 303);
