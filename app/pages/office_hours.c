@@ -1,6 +1,7 @@
 /* Office hours (issue 17): GET,POST /office-hours, GET /office-hours/{oid},
  * POST /office-hours/{oid}/book, /cancel (a member's own seat), /close and
  * /attendance (the host). Times are shown in each viewer's own zone. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,25 @@ static const struct field_spec oh_fields[] = {
 enum { OF_WEEKDAY, OF_START, OF_DURATION, OF_SEATS, OF_TOPIC, OF_WHERE, OF_WEEKS };
 
 enum { Q_AT, Q_ID };
+
+/* "HH:MM" written with digits only (sscanf would take "+9:30"). */
+static int hhmm_digits(const char *s)
+{
+	return isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && s[2] == ':' &&
+	       isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) && !s[5];
+}
+
+/* Text that starts with a URL scheme ("https:", "javascript:"): letters,
+ * digits, + - . up to a colon. "Room 4: east wing" or "httpd lab" is a
+ * room; a scheme must be http(s) to be accepted, and only those become
+ * links. */
+static int has_scheme(const char *s)
+{
+	size_t i = 0;
+	while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')
+		i++;
+	return i > 0 && s[i] == ':';
+}
 static const struct field_spec page_fields[] = {
 	[Q_AT] = {"at", "Page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
 	[Q_ID] = {"id", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
@@ -185,16 +205,14 @@ void page_office_hours_publish(struct ctx *c)
 	}
 	char tz[64], day[16];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
-	if (!f.err[OF_START] && oh_occurrence_at(1, f.v[OF_START].s, tz, c->now, 0, day, sizeof(day)) < 0)
+	if (!f.err[OF_START] && (!hhmm_digits(f.v[OF_START].s) ||
+				 oh_occurrence_at(1, f.v[OF_START].s, tz, c->now, 0, day, sizeof(day)) < 0))
 		fields_fail(&f, OF_START, "Give the start time as HH:MM, from 00:00 to 23:59.");
 	const char *where = f.v[OF_WHERE].s;
 	/* A room is any line of text; anything that looks like a link must
 	 * be an http(s) one (no javascript:, no ftp://). */
-	int linkish =
-		strstr(where, "://") != NULL || strncmp(where, "http", 4) == 0 || strchr(where, ':') != NULL;
-	if (!f.err[OF_WHERE] && linkish && !(is_link(where) && pairing_link_ok(where)) &&
-	    !(strchr(where, ':') && !strstr(where, "://") && strncmp(where, "javascript", 10) != 0 &&
-	      strncmp(where, "data", 4) != 0 && strchr(where, ' ')))
+	if (!f.err[OF_WHERE] && (has_scheme(where) || strstr(where, "://")) &&
+	    !(is_link(where) && pairing_link_ok(where)))
 		fields_fail(&f, OF_WHERE, "Give a room, or a video link starting with http:// or https://.");
 	struct keyset top = {0, 0};
 	if (f.nerr) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/utf8.h"
 #include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
@@ -269,7 +270,7 @@ void page_ms_change(struct ctx *c)
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;
 	}
-	if (!f.err[CH_GOAL] && *f.v[CH_GOAL].s && strlen(f.v[CH_GOAL].s) < 20)
+	if (!f.err[CH_GOAL] && *f.v[CH_GOAL].s && utf8_len(f.v[CH_GOAL].s) < 20)
 		fields_fail(&f, CH_GOAL, "Write the new goal in at least 20 characters, or leave it empty.");
 	if (!f.err[CH_GOAL] && !f.err[CH_WEEKS] && !*f.v[CH_GOAL].s && f.v[CH_WEEKS].i == m.weeks)
 		fields_fail(&f, CH_WEEKS, "Change the goal or the number of weeks (or both).");

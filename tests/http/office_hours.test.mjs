@@ -70,12 +70,16 @@ test('published office hours become weekly occurrences, shown in each viewer\'s 
   assert.match(page.body, /Room Fuji/);
   // Bad input: 422, what was typed kept.
   for (const [bad, why] of [[{ seats: '21' }, /Seats/], [{ weeks: '27' }, /Weeks/], [{ start_time: '25:00' }, /HH:MM/],
-    [{ where: 'javascript:alert(1)' }, /http:\/\/ or https:\/\//]]) {
+    [{ start_time: '+9:30' }, /HH:MM/], [{ where: 'javascript:alert(1)' }, /http:\/\/ or https:\/\//],
+    [{ where: 'ftp://files.example.com' }, /http:\/\/ or https:\/\//]]) {
     const r = await host.c.post('/office-hours', { ...f, topic: 'kept topic', ...bad });
     assert.equal(r.status, 422, JSON.stringify(bad));
     assert.match(r.body, why);
     assert.match(r.body, /value="kept topic"/);
   }
+  // A room whose name starts like a scheme is still a room, shown as text.
+  const room = await host.c.post('/office-hours', { ...f, topic: 'Room named http', where: 'httpd lab, 2nd floor' });
+  assert.equal(room.status, 303, room.body.slice(0, 400));
 });
 
 test('two concurrent bookings of the last seat: one 303, one 409', async () => {

@@ -124,6 +124,9 @@ test('goal changes: proposed by the mentee, accepted and declined by the mentor,
   const { m, e, ms, msId } = await pair();
   assert.equal((await m.c.post(`${ms}/changes`, { goal: '', weeks: '8', reason: 'More time' })).status, 403, 'the mentee proposes');
   // Bad input: 422, the typed text kept.
+  // 20 characters, not bytes: seven CJK characters are 21 bytes and still too short.
+  const cjk = await e.c.post(`${ms}/changes`, { goal: '学习嵌入式编程', weeks: '6', reason: 'Because I want to' });
+  assert.equal(cjk.status, 422);
   const bad = await e.c.post(`${ms}/changes`, { goal: 'short', weeks: '6', reason: 'Because I want to' });
   assert.equal(bad.status, 422);
   assert.match(bad.body, /at least 20 characters/);
