@@ -179,6 +179,9 @@ static const char *split(char *text, const char **heads, const char **bodies, in
 		if (strncmp(p, "# ", 2) == 0) {
 			if (*n == GUIDE_MAX_SECTIONS)
 				return "At most 40 sections.";
+			/* Two headings in a row: the first has no body (not this line). */
+			if (*n > 0 && bodies[*n - 1] == p)
+				bodies[*n - 1] = "";
 			if (eol)
 				*eol = '\0';
 			char *h = p + 2;

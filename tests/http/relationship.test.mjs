@@ -297,6 +297,11 @@ test('the guide: default text for members; admins edit it as plain text, shown e
   assert.match(shown.body, /<p>Be &lt;b&gt;kind&lt;\/b&gt;\.<\/p>/);
   assert.match(shown.body, /<li>one &amp; two<\/li>/);
   assert.doesNotMatch(shown.body, /<script>alert|<img src=x/);
+  // Two headings in a row: the first is a section without text, the second shown once.
+  assert.equal((await admin.post('/admin/guide', { text: '# Empty section\n# Second\nBody' })).status, 303);
+  const two = (await e.c.get('/guide')).body;
+  assert.equal((two.match(/>Second<\/h2>/g) || []).length, 1, 'the second heading once');
+  assert.doesNotMatch(two, /# Second/);
   assert.equal((await admin.post('/admin/guide', { text: '' })).status, 303);
   assert.match((await e.c.get('/guide')).body, /For mentees/);
   // The tip on the request form links to it.
