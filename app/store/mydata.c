@@ -7,6 +7,7 @@
 #include "core/notifykind.h"
 #include "store/acct_tokens.h"
 #include "store/audit.h"
+#include "store/celebrations.h"
 #include "store/directory.h"
 #include "store/outbox.h"
 #include "store/sealcol.h"
@@ -298,6 +299,9 @@ enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 		if (rc == DB_OK && mentor != uid)
 			rc = directory_refresh(db, mentor, now);
 	}
+	/* issue 19: off /program at once (their consent is withdrawn). */
+	if (rc == DB_OK)
+		rc = celebrations_withdraw(db, uid);
 	return rc == DB_OK ? directory_refresh(db, uid, now) : rc;
 }
 
@@ -339,6 +343,9 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 		rc = DB_CONFLICT;
 	if (rc == DB_OK)
 		rc = account_close(db, uid, now);
+	/* issue 19: celebrations and thank-you notes they wrote or received. */
+	if (rc == DB_OK)
+		rc = celebrations_erase(db, uid);
 	/* What only uid wrote and only uid could read. Reached through their
 	 * mentorships, so each delete runs on indexes. */
 	if (rc == DB_OK)
