@@ -27,14 +27,13 @@ enum { CA_SHOW };
 
 /* "Ana and Ben finished six weeks on strace — goal met": the one sentence
  * of a celebration, on /program and as a preview on the mentorship page. */
-static void sentence(struct buf *out, const char *mentor, const char *mentee, const char *topic, const char *kind,
-		     int weeks, const char *outcome)
+static void sentence(struct buf *out, const char *mentor, const char *mentee, const char *topic,
+		     const char *kind, int weeks, const char *outcome)
 {
-	static const char *const words[] = {"",	     "one",	"two",	   "three",    "four",
-					    "five",  "six",	"seven",   "eight",    "nine",
-					    "ten",   "eleven",	"twelve",  "thirteen", "fourteen",
-					    "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-					    "twenty"};
+	static const char *const words[] = {
+		"",	    "one",     "two",	  "three",     "four",	   "five",     "six",
+		"seven",    "eight",   "nine",	  "ten",       "eleven",   "twelve",   "thirteen",
+		"fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
 	if (strcmp(kind, "single") == 0) {
 		buf_printf(out, "%s and %s had a mentoring conversation on %s", mentor, mentee, topic);
 		return;
@@ -151,7 +150,8 @@ void page_celebrations(struct ctx *c)
 	ctx_render(c, 200, "celebrations", "Celebrations");
 }
 
-void celebrate_finish_form(struct ctx *c, const struct mentorship *m, int status, const struct finish_form *ff)
+void celebrate_finish_form(struct ctx *c, const struct mentorship *m, int status,
+			   const struct finish_form *ff)
 {
 	struct view *v = ctx_view(c);
 	ctx_field_limits(c, thanks_fields, FIELDS(thanks_fields));
@@ -254,7 +254,8 @@ void page_ms_thanks(struct ctx *c)
 	}
 	const char *text = f.v[TH_THANKS].s;
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = celebration_thanks(c->db, m.id, c->user.id, text, (int)f.v[TH_PUBLIC].i, c->now, &dbrc);
+	enum req_rc r =
+		celebration_thanks(c->db, m.id, c->user.id, text, (int)f.v[TH_PUBLIC].i, c->now, &dbrc);
 	switch (r) {
 	case REQ_OK: break;
 	case REQ_STORE: ctx_store_error(c, dbrc); return;

@@ -33,6 +33,7 @@ struct finish_form {
 };
 
 /* Render the finish form for m (the asker's) with status. */
-void celebrate_finish_form(struct ctx *c, const struct mentorship *m, int status, const struct finish_form *ff);
+void celebrate_finish_form(struct ctx *c, const struct mentorship *m, int status,
+			   const struct finish_form *ff);
 
 #endif

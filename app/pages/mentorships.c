@@ -261,7 +261,8 @@ void page_mentorship_complete(struct ctx *c)
 	enum db_rc got = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
 	if (got != DB_OK) {
 		if (got == DB_NOTFOUND)
-			ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+			ctx_error(c, 404,
+				  "There is no mentorship at this address, or it is not yours to see.");
 		else
 			ctx_store_error(c, got);
 		return;
@@ -294,9 +295,10 @@ void page_mentorship_complete(struct ctx *c)
 	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[C_OUTCOME].s, "", &rec,
 				  c->now, &dbrc);
 	finished(c, r, dbrc,
-		 rec.celebrate ? "Mentorship completed. Thank you both! Your celebration shows on the program "
-				 "page once you both agree."
-			       : "Mentorship completed. Thank you both!");
+		 rec.celebrate
+			 ? "Mentorship completed. Thank you both! Your celebration shows on the program "
+			   "page once you both agree."
+			 : "Mentorship completed. Thank you both!");
 }
 
 void page_mentorship_end(struct ctx *c)
@@ -315,8 +317,8 @@ void page_mentorship_end(struct ctx *c)
 		return;
 	}
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[E_REASON].s, NULL,
-				  c->now, &dbrc);
+	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[E_REASON].s,
+				  NULL, c->now, &dbrc);
 	finished(c, r, dbrc, "Mentorship ended. Thank you for saying why.");
 }
 

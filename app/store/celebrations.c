@@ -223,15 +223,15 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 	if (max > 50)
 		max = 50;
 	/* A private note is never selected, so never opened. */
-	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT c.mentorship_id, c.shown_at, a.display_name, b.display_name, t.name, "
-		    "coalesce(m.outcome, ''), m.kind, m.weeks, "
-		    "CASE WHEN c.thanks_public = 1 THEN c.thanks END, '' "
-		    "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "
-		    "JOIN users a ON a.id = c.mentor_id JOIN users b ON b.id = c.mentee_id "
-		    "JOIN topics t ON t.id = m.topic_id "
-		    "WHERE c.shown_at IS NOT NULL AND (c.shown_at, c.mentorship_id) < (:at, :id) "
-		    "ORDER BY c.shown_at DESC, c.mentorship_id DESC LIMIT :n");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT c.mentorship_id, c.shown_at, a.display_name, b.display_name, t.name, "
+			    "coalesce(m.outcome, ''), m.kind, m.weeks, "
+			    "CASE WHEN c.thanks_public = 1 THEN c.thanks END, '' "
+			    "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "
+			    "JOIN users a ON a.id = c.mentor_id JOIN users b ON b.id = c.mentee_id "
+			    "JOIN topics t ON t.id = m.topic_id "
+			    "WHERE c.shown_at IS NOT NULL AND (c.shown_at, c.mentorship_id) < (:at, :id) "
+			    "ORDER BY c.shown_at DESC, c.mentorship_id DESC LIMIT :n");
 	if (!st)
 		return DB_ERR;
 	keyset_bind(st, before, max);
@@ -263,8 +263,8 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 	return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
-enum db_rc thanks_received(struct db *db, int64_t uid, int max, void (*fn)(void *arg, const struct thanks_line *l),
-			   void *arg, int64_t *total)
+enum db_rc thanks_received(struct db *db, int64_t uid, int max,
+			   void (*fn)(void *arg, const struct thanks_line *l), void *arg, int64_t *total)
 {
 	*total = 0;
 	sqlite3_stmt *st =
@@ -319,10 +319,11 @@ static enum db_rc on_user(struct db *db, sqlite3_stmt *st, int64_t uid)
 
 enum db_rc celebrations_withdraw(struct db *db, int64_t uid)
 {
-	enum db_rc rc = on_user(db,
-				DB_STMT(db, "UPDATE celebrations SET mentor_ok = 0, shown_at = NULL "
-					    "WHERE mentor_id = :u AND (mentor_ok = 1 OR shown_at IS NOT NULL)"),
-				uid);
+	enum db_rc rc =
+		on_user(db,
+			DB_STMT(db, "UPDATE celebrations SET mentor_ok = 0, shown_at = NULL "
+				    "WHERE mentor_id = :u AND (mentor_ok = 1 OR shown_at IS NOT NULL)"),
+			uid);
 	if (rc == DB_OK)
 		rc = on_user(db,
 			     DB_STMT(db, "UPDATE celebrations SET mentee_ok = 0, shown_at = NULL "

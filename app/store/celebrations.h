@@ -29,7 +29,8 @@ enum db_rc celebration_on_complete(struct db *db, int64_t ms, int64_t uid, int c
  * are in and goes the moment either is out. REQ_OK, REQ_NOTFOUND (not one
  * of the pair), REQ_INVALID (not completed: still active or ended early),
  * REQ_STORE with *dbrc. */
-enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t now, enum db_rc *dbrc);
+enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t now,
+				enum db_rc *dbrc);
 
 /* Own transaction. The mentee of completed mentorship ms writes or
  * replaces the thank-you note (text "" removes it) and whether it may be
@@ -79,8 +80,8 @@ struct thanks_line {
 
 /* No transaction of its own (a read). The notes mentor uid received,
  * newest first, at most max; *total: how many in all. DB_OK or DB_ERR. */
-enum db_rc thanks_received(struct db *db, int64_t uid, int max, void (*fn)(void *arg, const struct thanks_line *l),
-			   void *arg, int64_t *total);
+enum db_rc thanks_received(struct db *db, int64_t uid, int max,
+			   void (*fn)(void *arg, const struct thanks_line *l), void *arg, int64_t *total);
 
 /* Inside the caller's transaction (account_close: deactivation and
  * erasure): uid's consents are withdrawn, so none of their celebrations

@@ -241,10 +241,11 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		int64_t version;
 		randombytes_buf(&version, sizeof(version));
 		version &= INT64_MAX;
-		st = DB_STMT(db,
-			     "INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, "
-			     "capacity, active, formats, median_answer, search_text, search_key, version, "
-			     "record_line) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :sk, :v, :rl)");
+		st = DB_STMT(
+			db,
+			"INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, "
+			"capacity, active, formats, median_answer, search_text, search_key, version, "
+			"record_line) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :sk, :v, :rl)");
 		if (st) {
 			db_bind_int(st, ":v", version);
 			bind_card(st, &card);
@@ -345,9 +346,9 @@ int64_t directory_median_answer(struct db *db, int64_t id)
 enum db_rc directory_card(struct db *db, int64_t id, void (*fn)(void *arg, const struct directory_card *card),
 			  void *arg)
 {
-	sqlite3_stmt *q =
-		DB_STMT(db, "SELECT name, job_title, team, focus_names, capacity, active, formats, "
-			    "coalesce(median_answer, -1), version, record_line FROM mentor_cards WHERE user_id = :u");
+	sqlite3_stmt *q = DB_STMT(
+		db, "SELECT name, job_title, team, focus_names, capacity, active, formats, "
+		    "coalesce(median_answer, -1), version, record_line FROM mentor_cards WHERE user_id = :u");
 	if (!q)
 		return DB_ERR;
 	db_bind_int(q, ":u", id);

@@ -28,9 +28,9 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 
 /* issue 19: what the person completing a mentorship says with it. */
 struct ms_recognition {
-	int celebrate;	   /* 1: opts in to the celebration on /program */
+	int celebrate;	    /* 1: opts in to the celebration on /program */
 	const char *thanks; /* the mentee's thank-you note ("" none) */
-	int thanks_public; /* the note may show with the celebration */
+	int thanks_public;  /* the note may show with the celebration */
 };
 
 /* Own transaction. End an active mentorship: status "completed" with an

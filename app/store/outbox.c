@@ -30,7 +30,8 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_ACCT_RESET:
 	case OB_ACCT_INVITE:
 	case OB_ACCT_PW_RESET: return NOTIFY_MENTORSHIP;
-	case OB_ACCOUNT_CLOSED: return NOTIFY_MENTORSHIP; /* issue 16 */
+	case OB_ACCOUNT_CLOSED:
+		return NOTIFY_MENTORSHIP; /* issue 16 */
 	/* issue 18 */
 	case OB_COFFEE_MATCHED:
 	case OB_RING_MENTOR_INVITED:
@@ -38,7 +39,7 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	/* issue 17 */
 	case OB_OH_CANCELLED:
 	case OB_SWAP_OFFERED: return NOTIFY_SESSION_PLAN;
-	case OB_MS_PAST_END: return NOTIFY_MENTORSHIP; /* issue 21 */
+	case OB_MS_PAST_END: return NOTIFY_MENTORSHIP;	   /* issue 21 */
 	case OB_THANKS_RECEIVED: return NOTIFY_MENTORSHIP; /* issue 19 */
 	}
 	return NOTIFY_MENTORSHIP;

@@ -44,7 +44,8 @@ void record_line_text(int64_t people, int year, char *out, size_t n)
 			out[0] = '\0';
 		return;
 	}
-	snprintf(out, n, "Mentored %lld %s since %d", (long long)people, people == 1 ? "person" : "people", year);
+	snprintf(out, n, "Mentored %lld %s since %d", (long long)people, people == 1 ? "person" : "people",
+		 year);
 }
 
 enum db_rc record_line_for(struct db *db, int64_t uid, char *out, size_t n)
