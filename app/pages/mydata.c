@@ -35,9 +35,10 @@ void page_mydata(struct ctx *c)
 
 /* The export's sections, in the order the store visits them: each one is
  * in the file, as [] when empty. */
-static const char *const sections[] = {"account",  "profile",	   "topics",
-				       "requests", "mentorships",  "sessions",
-				       "feedback", "action_items", "notification_prefs"};
+static const char *const sections[] = {"account",	    "profile",	    "topics",
+				       "requests",	    "mentorships",  "sessions",
+				       "feedback",	    "action_items", "celebrations", /* issue 19 */
+				       "notification_prefs"};
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 struct json_out {

@@ -214,6 +214,22 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 				       "FROM mentorships m JOIN action_items a ON a.mentorship_id = m.id "
 				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
 			   uid, "action_items", actions, N(actions), fn, arg);
+	/* issue 19: the pair's celebrations and the mentee's thank-you note,
+	 * which both of them may read. */
+	static const struct col celebrations[] = {
+		NUM("mentorship_id"),	 TXT("my_role"),    NUM("i_celebrate"),
+		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 6),
+		NUM("thanks_public"),	 NUM("thanks_at")};
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT mentorship_id, 'mentor', mentor_ok, mentee_ok, "
+				"shown_at IS NOT NULL, thanks, '', thanks_public, coalesce(thanks_at, 0) "
+				"FROM celebrations WHERE mentor_id = :u UNION ALL "
+				"SELECT mentorship_id, 'mentee', mentee_ok, mentor_ok, shown_at IS NOT NULL, "
+				"thanks, '', thanks_public, coalesce(thanks_at, 0) FROM celebrations "
+				"WHERE mentee_id = :u ORDER BY 1"),
+			uid, "celebrations", celebrations, N(celebrations), fn, arg);
 	if (rc == DB_OK)
 		rc = prefs_rows(db, uid, fn, arg);
 	return rc;

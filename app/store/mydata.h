@@ -20,7 +20,7 @@ struct mydata_field {
 
 /* Called once per row of each section, sections in a fixed order
  * ("account", "profile", "topics", "requests", "mentorships", "sessions",
- * "feedback", "action_items", "notification_prefs"); n fields. Sealed
+ * "feedback", "action_items", "celebrations", "notification_prefs"); n fields. Sealed
  * texts arrive opened; a session's private note only when uid wrote it,
  * and the other party's never. Returns 0 to go on. */
 typedef int (*mydata_fn)(void *arg, const char *section, const struct mydata_field *f, int n);

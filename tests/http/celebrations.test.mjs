@@ -118,6 +118,13 @@ test('the thank-you note reaches the mentor, escaped; others see it only when pu
   const priv = await program(other);
   assert.ok(priv.includes(sentence) && !priv.includes(canary), 'a private note never shows');
   assert.ok((await p.mentor.get(p.ms)).body.includes(canary), 'the mentor still reads it');
+  // Both of the pair find it in their data export; a third member does not.
+  for (const [c, role] of [[p.mentee, 'mentee'], [p.mentor, 'mentor']]) {
+    const row = JSON.parse((await c.get('/account/export')).body).celebrations.find((x) => x.mentorship_id === Number(idOf(p.ms)));
+    assert.equal(row.my_role, role);
+    assert.equal(row.thanks, note, `the ${role}'s export holds the note`);
+  }
+  assert.ok(!(await other.get('/account/export')).body.includes(canary));
   // The note is the mentee's to write.
   await p.mentor.get(p.ms);
   assert.equal((await p.mentor.post(`${p.ms}/thanks`, { thanks: 'from the mentor' })).status, 403);
