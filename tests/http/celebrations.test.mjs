@@ -8,8 +8,9 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, signup, adminClient, GOOD_PW } from '../lib/server.mjs';
+import { startServer, signup, login, adminClient, GOOD_PW, BIN } from '../lib/server.mjs';
 import { newMentorship, uniqueEmail, userId } from '../lib/fixtures.mjs';
 
 const FAST = { TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' };
@@ -246,4 +247,35 @@ test('older celebrations are read by key: every one once across pages', async ()
   const seen = names.filter((n) => first.includes(`${n}<`) || rest.includes(`${n}<`));
   assert.equal(seen.length, 12, 'none skipped');
   assert.equal((await viewer.get('/program/celebrations?at=x')).status, 400);
+});
+
+test('tandem check opens every note and names one moved to another row; rotate-key re-seals them', async () => {
+  const a = await newMentorship(srv, { topic: 'bpftrace', mentorName: 'Ana Rotate', menteeName: 'Ben Rotate' });
+  const b2 = await newMentorship(srv, { topic: 'perf probes', mentorName: 'Ana Moved', menteeName: 'Ben Moved' });
+  for (const [x, text] of [[a, 'ROTATE-NOTE-a'], [b2, 'ROTATE-NOTE-b']]) {
+    await x.mentee.get(x.ms);
+    assert.equal((await x.mentee.post(`${x.ms}/complete`, { outcome: 'goal_met', thanks: text })).status, 303);
+  }
+  const data = srv.data;
+  await srv.stop({ keep: true });
+  const check = () => spawnSync(BIN, ['check'], { env: srv.env, encoding: 'utf8' });
+  let k = check();
+  assert.equal(k.status, 0, k.stdout + k.stderr);
+  // A note copied onto another mentorship's row does not open there: the
+  // check reads this column (store/sealed.c's list) and says so.
+  const db = join(data, 'tandem.db');
+  const saved = execFileSync('sqlite3', [db, `SELECT hex(thanks) FROM celebrations WHERE mentorship_id = ${idOf(b2.ms)}`], { encoding: 'utf8' }).trim();
+  execFileSync('sqlite3', [db, `UPDATE celebrations SET thanks = (SELECT thanks FROM celebrations WHERE mentorship_id = ${idOf(a.ms)}) WHERE mentorship_id = ${idOf(b2.ms)}`]);
+  k = check();
+  assert.notEqual(k.status, 0);
+  assert.match(k.stdout, /sealed values: \d+, of which 1 do not open/);
+  execFileSync('sqlite3', [db, `UPDATE celebrations SET thanks = X'${saved}' WHERE mentorship_id = ${idOf(b2.ms)}`]);
+  assert.equal(check().status, 0);
+  const before = execFileSync('sqlite3', [db, `SELECT hex(thanks) FROM celebrations WHERE mentorship_id = ${idOf(a.ms)}`], { encoding: 'utf8' }).trim();
+  assert.match(execFileSync(BIN, ['rotate-key'], { env: srv.env, encoding: 'utf8' }), /re-encrypted \d+ values/);
+  const after = execFileSync('sqlite3', [db, `SELECT hex(thanks) FROM celebrations WHERE mentorship_id = ${idOf(a.ms)}`], { encoding: 'utf8' }).trim();
+  assert.notEqual(after, before, 'the note was sealed again under the new key');
+  srv = await startServer(FAST, data);
+  const mentor = await login(srv, a.mentorEmail);
+  assert.ok((await mentor.get(a.ms)).body.includes('ROTATE-NOTE-a'), 'still readable after rotation');
 });
