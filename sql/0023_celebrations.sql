@@ -34,3 +34,22 @@ CREATE INDEX celebrations_mentee ON celebrations(mentee_id);
 -- directory reads it with the card's row.
 ALTER TABLE profiles ADD COLUMN show_record INTEGER NOT NULL DEFAULT 0 CHECK (show_record IN (0, 1));
 ALTER TABLE mentor_cards ADD COLUMN record_line TEXT NOT NULL DEFAULT '';
+
+-- What /program lists changes only through these rows: a version moved by
+-- every change a reader could see (a celebration shown or hidden, a shown
+-- one's note changed), so a worker keeps the rendered list while it holds
+-- (app/pages/celebrate.c) instead of reading and rendering it per request.
+INSERT INTO kept_counts(name, n) VALUES ('celebrations_version', 0);
+CREATE TRIGGER celebrations_version_insert AFTER INSERT ON celebrations
+WHEN NEW.shown_at IS NOT NULL BEGIN
+  UPDATE kept_counts SET n = n + 1 WHERE name = 'celebrations_version';
+END;
+CREATE TRIGGER celebrations_version_update AFTER UPDATE ON celebrations
+WHEN OLD.shown_at IS NOT NEW.shown_at OR (NEW.shown_at IS NOT NULL AND
+  (OLD.thanks IS NOT NEW.thanks OR OLD.thanks_public <> NEW.thanks_public)) BEGIN
+  UPDATE kept_counts SET n = n + 1 WHERE name = 'celebrations_version';
+END;
+CREATE TRIGGER celebrations_version_delete AFTER DELETE ON celebrations
+WHEN OLD.shown_at IS NOT NULL BEGIN
+  UPDATE kept_counts SET n = n + 1 WHERE name = 'celebrations_version';
+END;

@@ -263,6 +263,11 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 	return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
+int64_t celebrations_version(struct db *db)
+{
+	return db_scalar(db, "SELECT n FROM kept_counts WHERE name = 'celebrations_version'", -1);
+}
+
 enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 			   void (*fn)(void *arg, const struct thanks_line *l), void *arg, int64_t *total)
 {

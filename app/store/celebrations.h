@@ -70,6 +70,12 @@ struct celebration_line {
 enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max,
 			     void (*fn)(void *arg, const struct celebration_line *l), void *arg, int *more);
 
+/* No transaction of its own (a read of one row). A number that changes
+ * whenever what celebrations_page lists may have changed (kept by
+ * triggers, sql/0023): a rendered list is good while it holds. -1 on a
+ * store error. */
+int64_t celebrations_version(struct db *db);
+
 /* One thank-you note received; strings valid during the callback. */
 struct thanks_line {
 	int64_t ms, at;
