@@ -80,6 +80,9 @@ PAGES=("floor|/__floor|-" "/healthz|/healthz|-" "home page|/|member"
 # issue 19: insights, the program page, my record
 PAGES+=("/admin/insights|/admin/insights|admin" "/admin/insights?by=week|/admin/insights?by=week|admin"
         "/program|/program|member" "/me/record|/me/record|member")
+# issue 19, recognition: the celebrations seed-demo shows, a page of them
+# by key (/program reads the newest 10 of the same index).
+PAGES+=("/program/celebrations|/program/celebrations|member")
 # issue 18: mentor rings. seed-demo opens 500 rings; /rings lists those
 # with seats left (one page of a partial index). The ring page is the one
 # full ring (20 members, 50 sessions) as its members see it:

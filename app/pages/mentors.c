@@ -86,6 +86,7 @@ static void card_fill(void *arg, const struct directory_card *card)
 	view_str(v, "places", places);
 	view_str(v, "formats", buf_str(&fl));
 	view_str(v, "answers", answers);
+	view_str(v, "record_line", card->record_line ? card->record_line : ""); /* issue 19 */
 	buf_free(&fl);
 	a->v = v;
 }

@@ -4,11 +4,13 @@
 
 #include "core/when.h"
 #include "pages/agenda.h"
+#include "pages/celebrate.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/mentorships.h"
 #include "pages/relation.h"
 #include "pages/routes.h"
+#include "store/celebrations.h"
 #include "store/mentorship_lists.h"
 #include "store/mentorships.h"
 #include "store/profiles.h"
@@ -203,7 +205,7 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "next_shown", shown);
 	view_str(v, "next_input", input);
 	view_str(v, "my_tz", tz);
-	if (agenda_part(c, m.id) != 0 || relation_part(c, &m) != 0) {
+	if (agenda_part(c, m.id) != 0 || relation_part(c, &m) != 0 || celebrate_part(c, &m) != 0) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
 		return;
 	}
@@ -216,9 +218,16 @@ void page_mentorship(struct ctx *c)
 }
 
 static const char *const outcomes[] = {"goal_met", "partly", "not_met", NULL};
-static const struct field_spec complete_fields[] = {{"outcome", "Outcome", FT_CHOICE, 1, 0, 0, outcomes, 0}};
+static const struct field_spec complete_fields[] = {
+	{"outcome", "Outcome", FT_CHOICE, 1, 0, 0, outcomes, 0},
+	/* issue 19: the celebration and the mentee's thank-you note */
+	{"thanks", "Thank-you note", FT_TEXT, 0, 0, THANKS_MAX, NULL, 0},
+	{"celebrate", "Celebrate", FT_FLAG, 0, 0, 0, NULL, 0},
+	{"thanks_public", "Show on the program page", FT_FLAG, 0, 0, 0, NULL, 0},
+};
 static const struct field_spec end_fields[] = {{"reason", "Reason", FT_TEXT, 1, 3, 1000, NULL, 0}};
-enum { C_OUTCOME };
+enum { C_OUTCOME, C_THANKS, C_CELEBRATE, C_PUBLIC, C_COUNT };
+_Static_assert(C_COUNT == FIELDS(complete_fields), "one name per field of complete_fields, in order");
 enum { E_REASON };
 static const struct field_spec plan_fields[] = {
 	{"done", "Done", FT_FLAG, 0, 0, 0, NULL, 0},
@@ -247,21 +256,49 @@ void page_mentorship_complete(struct ctx *c)
 {
 	struct fields f;
 	int st = fields_read(complete_fields, FIELDS(complete_fields), &c->req->body, &f);
-	if (st == 400 || (st == 422 && !f.v[C_OUTCOME].present)) {
-		/* Check the pair first: a stranger learns nothing from a 422. */
-		struct mentorship m;
-		if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK)
+	/* Check the pair first: a stranger learns nothing from a 400 or 422. */
+	struct mentorship m;
+	enum db_rc got = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
+	if (got != DB_OK) {
+		if (got == DB_NOTFOUND)
 			ctx_error(c, 404,
 				  "There is no mentorship at this address, or it is not yours to see.");
 		else
-			ctx_error(c, st == 400 ? 400 : 422,
-				  "Choose how it went: goal met, partly, or not met.");
+			ctx_store_error(c, got);
 		return;
 	}
+	if (st == 400) {
+		ctx_error(c, 400, "Choose how it went: goal met, partly, or not met.");
+		return;
+	}
+	int i_mentor = m.mentor_id == c->user.id;
+	if (i_mentor && *f.v[C_THANKS].s) {
+		fields_fail(&f, C_THANKS, "The thank-you note is your mentee's to write; you can celebrate.");
+		st = 422;
+	}
+	if (st == 422) {
+		if (!f.v[C_OUTCOME].present)
+			fields_fail(&f, C_OUTCOME, "Choose how it went: goal met, partly, or not met.");
+		struct finish_form ff = {.completing = 1,
+					 .thanks = f.v[C_THANKS].s,
+					 .thanks_err = f.err[C_THANKS],
+					 .outcome = f.v[C_OUTCOME].s,
+					 .outcome_err = f.err[C_OUTCOME],
+					 .thanks_public = (int)f.v[C_PUBLIC].i,
+					 .celebrate = (int)f.v[C_CELEBRATE].i,
+					 .errors = f.nerr};
+		celebrate_finish_form(c, &m, 422, &ff);
+		return;
+	}
+	struct ms_recognition rec = {(int)f.v[C_CELEBRATE].i, f.v[C_THANKS].s, (int)f.v[C_PUBLIC].i};
 	enum db_rc dbrc = DB_OK;
-	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[C_OUTCOME].s, "",
+	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[C_OUTCOME].s, "", &rec,
 				  c->now, &dbrc);
-	finished(c, r, dbrc, "Mentorship completed. Thank you both!");
+	finished(c, r, dbrc,
+		 rec.celebrate
+			 ? "Mentorship completed. Thank you both! Your celebration shows on the program "
+			   "page once you both agree."
+			 : "Mentorship completed. Thank you both!");
 }
 
 void page_mentorship_end(struct ctx *c)
@@ -281,7 +318,7 @@ void page_mentorship_end(struct ctx *c)
 	}
 	enum db_rc dbrc = DB_OK;
 	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[E_REASON].s,
-				  c->now, &dbrc);
+				  NULL, c->now, &dbrc);
 	finished(c, r, dbrc, "Mentorship ended. Thank you for saying why.");
 }
 

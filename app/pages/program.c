@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pages/celebrate.h"
 #include "pages/ctx.h"
 #include "pages/insight_cache.h"
 #include "pages/insight_view.h"
@@ -244,6 +245,10 @@ void page_program(struct ctx *c)
 		return;
 	}
 	view_int(ctx_view(c), "k", c->cfg->survey_k);
+	if (celebrate_program(c) != 0) { /* issue 19: templates/_program_celebrations.html */
+		buf_free(&html);
+		return;
+	}
 	ctx_render_slot(c, 200, "program", "The program", buf_str(&html));
 	buf_free(&html);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pages/celebrate.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "store/insights.h"
@@ -139,6 +140,10 @@ void page_record(struct ctx *c)
 	view_str(v, "hours", hours);
 	view_int(v, "goals", rec.total[R_GOALS]);
 	view_int(v, "quarters", (int64_t)rec.nq);
+	if (celebrate_record(c, people) != 0) { /* issue 19: notes received, the card line */
+		buf_free(&html);
+		return;
+	}
 	ctx_render_slot(c, 200, "record", "My mentoring record", buf_str(&html));
 	buf_free(&html);
 }

@@ -158,6 +158,11 @@ const struct route routes[] = {
 	{"GET", "/guide", page_guide, ACCESS_MEMBER, ROUTE_UNVERIFIED},
 	{"GET", "/admin/guide", page_admin_guide, ACCESS_ADMIN, 0},
 	{"POST", "/admin/guide", page_admin_guide_save, ACCESS_ADMIN, 0},
+	/* issue 19: recognition (celebrations, thank-you notes, the card line) */
+	{"POST", "/mentorships/{id}/celebrate", page_ms_celebrate, ACCESS_MEMBER, 0},
+	{"POST", "/mentorships/{id}/thanks", page_ms_thanks, ACCESS_MEMBER, 0},
+	{"GET", "/program/celebrations", page_celebrations, ACCESS_MEMBER, 0},
+	{"POST", "/me/record/card", page_record_card, ACCESS_MEMBER, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

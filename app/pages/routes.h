@@ -159,5 +159,10 @@ void page_admin_pairs(struct ctx *c);
 void page_guide(struct ctx *c);
 void page_admin_guide(struct ctx *c);
 void page_admin_guide_save(struct ctx *c);
+/* issue 19: recognition (celebrations, thank-you notes, the card line) */
+void page_ms_celebrate(struct ctx *c);
+void page_ms_thanks(struct ctx *c);
+void page_celebrations(struct ctx *c);
+void page_record_card(struct ctx *c);
 
 #endif

@@ -52,7 +52,8 @@ static const char *const event_names[OB_EVENT_MAX + 1] = {
 	/* issue 17 */
 	[OB_OH_CANCELLED] = "oh_cancelled",
 	[OB_SWAP_OFFERED] = "swap_offered",
-	[OB_MS_PAST_END] = "ms_past_end", /* issue 21 */
+	[OB_MS_PAST_END] = "ms_past_end",	  /* issue 21 */
+	[OB_THANKS_RECEIVED] = "thanks_received", /* issue 19: never the note's text */
 };
 
 /* Retries after the first attempt fails: about 1 min, 5 min, 30 min, 2 h,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/record_line.h"
 #include <sodium.h>
 
 /* Both arguments are ",a,b,c," lists of small integers. */
@@ -101,6 +102,7 @@ struct card {
 	int64_t median; /* < 0: not enough answers yet */
 	const char *search_text;
 	int64_t search_key;
+	const char *record_line; /* issue 19: "" unless the mentor shows it */
 };
 
 /* Bind a card's columns to the same-named parameters of st. */
@@ -120,6 +122,7 @@ static void bind_card(sqlite3_stmt *st, const struct card *c)
 		db_bind_null(st, ":med");
 	db_bind_text(st, ":s", c->search_text);
 	db_bind_int(st, ":sk", c->search_key);
+	db_bind_text(st, ":rl", c->record_line);
 }
 
 /* Remove a mentor's card, its words from the search index and its
@@ -158,7 +161,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		"(SELECT group_concat(t.name, ', ') FROM user_topics ut JOIN topics t ON t.id = ut.topic_id "
 		"  WHERE ut.user_id = u.id AND ut.kind = 'focus'), "
 		"(SELECT ',' || group_concat(ut.topic_id, ',') || ',' FROM user_topics ut "
-		"  WHERE ut.user_id = u.id AND ut.kind = 'focus') "
+		"  WHERE ut.user_id = u.id AND ut.kind = 'focus'), p.show_record "
 		"FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = :u AND u.active = 1 AND "
 		"u.verified = 1 AND p.is_mentor = 1"); /* issue 16: unverified: not listed */
 	if (!st)
@@ -177,7 +180,19 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 	const unsigned char *fn = sqlite3_column_text(st, 7), *fi = sqlite3_column_text(st, 8);
 	char *focus_names = strdup(fn ? (const char *)fn : "");
 	char *focus_ids = strdup(fi ? (const char *)fi : ",");
+	int show_record = sqlite3_column_int(st, 9);
 	sqlite3_reset(st);
+	/* issue 19: the record line, counted only for a mentor who shows it. */
+	char record_line[120] = "";
+	if (show_record && record_line_for(db, uid, record_line, sizeof(record_line)) != DB_OK) {
+		free(name);
+		free(title);
+		free(team);
+		free(bio);
+		free(focus_names);
+		free(focus_ids);
+		return DB_ERR;
+	}
 	struct buf key = {0}, text = {0};
 	for (const char *p = name; *p; p++)
 		buf_append(&key, (char[]){(char)tolower((unsigned char)*p)}, 1);
@@ -198,7 +213,8 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 				  formats,
 				  med,
 				  buf_str(&text),
-				  directory_search_key(name, active < cap, uid)};
+				  directory_search_key(name, active < cap, uid),
+				  record_line};
 	/* Unchanged (the hourly rebuild, mostly): no write, and the card keeps
 	 * its version, so no worker renders it again. */
 	st = DB_STMT(
@@ -206,7 +222,7 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		"SELECT 1 FROM mentor_cards c WHERE c.user_id = :u AND c.name = :n "
 		"AND c.job_title = :t AND c.team = :team AND c.focus_names = :f AND c.capacity = :c "
 		"AND c.active = :a AND c.formats = :fm AND c.median_answer IS :med AND c.search_text = :s "
-		"AND c.search_key IS :sk "
+		"AND c.search_key IS :sk AND c.record_line = :rl "
 		"AND (SELECT count(*) FROM directory d WHERE d.user_id = :u) = :rows "
 		"AND NOT EXISTS (SELECT 1 FROM directory d WHERE d.user_id = :u AND (d.has_room <> :room "
 		"OR d.name_key <> :k OR d.formats <> :fm OR d.focus_ids <> :ids OR d.version <> c.version))");
@@ -225,10 +241,11 @@ enum db_rc directory_refresh(struct db *db, int64_t uid, int64_t now)
 		int64_t version;
 		randombytes_buf(&version, sizeof(version));
 		version &= INT64_MAX;
-		st = DB_STMT(db,
-			     "INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, "
-			     "capacity, active, formats, median_answer, search_text, search_key, version) "
-			     "VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :sk, :v)");
+		st = DB_STMT(
+			db,
+			"INSERT INTO mentor_cards(user_id, name, job_title, team, focus_names, "
+			"capacity, active, formats, median_answer, search_text, search_key, version, "
+			"record_line) VALUES (:u, :n, :t, :team, :f, :c, :a, :fm, :med, :s, :sk, :v, :rl)");
 		if (st) {
 			db_bind_int(st, ":v", version);
 			bind_card(st, &card);
@@ -329,9 +346,9 @@ int64_t directory_median_answer(struct db *db, int64_t id)
 enum db_rc directory_card(struct db *db, int64_t id, void (*fn)(void *arg, const struct directory_card *card),
 			  void *arg)
 {
-	sqlite3_stmt *q =
-		DB_STMT(db, "SELECT name, job_title, team, focus_names, capacity, active, formats, "
-			    "coalesce(median_answer, -1), version FROM mentor_cards WHERE user_id = :u");
+	sqlite3_stmt *q = DB_STMT(
+		db, "SELECT name, job_title, team, focus_names, capacity, active, formats, "
+		    "coalesce(median_answer, -1), version, record_line FROM mentor_cards WHERE user_id = :u");
 	if (!q)
 		return DB_ERR;
 	db_bind_int(q, ":u", id);
@@ -350,6 +367,7 @@ enum db_rc directory_card(struct db *db, int64_t id, void (*fn)(void *arg, const
 		.formats = (unsigned)sqlite3_column_int(q, 6),
 		.median_answer = sqlite3_column_int64(q, 7),
 		.version = sqlite3_column_int64(q, 8),
+		.record_line = (const char *)sqlite3_column_text(q, 9),
 	};
 	fn(arg, &c);
 	sqlite3_reset(q);

@@ -40,6 +40,7 @@ struct directory_card {
 	int64_t version;			     /* grows with every change to the card */
 	unsigned formats;
 	const char *name, *job_title, *team, *focus;
+	const char *record_line; /* issue 19: "" unless the mentor shows it */
 };
 
 /* No transaction of its own (a read). Call fn(arg, card) for mentor id's

@@ -1,5 +1,6 @@
 #include "store/mentorships.h"
 
+#include "store/celebrations.h"
 #include "store/directory.h"
 #include "store/outbox.h"
 #include "store/sealcol.h"
@@ -83,7 +84,7 @@ static enum req_rc party_active(struct db *db, int64_t id, int64_t uid)
 }
 
 enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
-		      const char *reason, int64_t now, enum db_rc *dbrc)
+		      const char *reason, const struct ms_recognition *rec, int64_t now, enum db_rc *dbrc)
 {
 	if (db_begin_to(db, dbrc) != 0)
 		return REQ_STORE;
@@ -124,6 +125,10 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 		return fail(db, rc, dbrc);
 	/* Mail: the invitations just made, and a reminder a week later. */
 	if ((rc = outbox_survey_invited(db, id, now)) != DB_OK)
+		return fail(db, rc, dbrc);
+	/* issue 19: the completer's celebration and thank-you note. */
+	if (rec && (rc = celebration_on_complete(db, id, uid, rec->celebrate, rec->thanks, rec->thanks_public,
+						 now)) != DB_OK)
 		return fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;

@@ -26,11 +26,19 @@ struct mentorship {
  * mentor or mentee; DB_NOTFOUND otherwise. */
 enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship *m);
 
+/* issue 19: what the person completing a mentorship says with it. */
+struct ms_recognition {
+	int celebrate;	    /* 1: opts in to the celebration on /program */
+	const char *thanks; /* the mentee's thank-you note ("" none) */
+	int thanks_public;  /* the note may show with the celebration */
+};
+
 /* Own transaction. End an active mentorship: status "completed" with an
- * outcome, or "ended_early" with a reason. REQ_NOTFOUND unless uid is a
- * party, REQ_NOT_PENDING when it is no longer active. */
+ * outcome, or "ended_early" with a reason. rec (NULL: nothing) is
+ * recorded with a completion (store/celebrations.h). REQ_NOTFOUND unless
+ * uid is a party, REQ_NOT_PENDING when it is no longer active. */
 enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
-		      const char *reason, int64_t now, enum db_rc *dbrc);
+		      const char *reason, const struct ms_recognition *rec, int64_t now, enum db_rc *dbrc);
 
 /* Own transaction. Tick a plan week done or not, and set its note line. */
 enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,

@@ -7,6 +7,7 @@
 #include "core/notifykind.h"
 #include "store/acct_tokens.h"
 #include "store/audit.h"
+#include "store/celebrations.h"
 #include "store/directory.h"
 #include "store/office_hours.h"
 #include "store/outbox.h"
@@ -125,6 +126,7 @@ const char *const mydata_sections[] = {
 	"sessions",
 	"feedback",
 	"action_items",
+	"celebrations",
 	"pairings",
 	"rings",
 	"ring_sessions",
@@ -370,6 +372,22 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 				       "FROM mentorships m JOIN action_items a ON a.mentorship_id = m.id "
 				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
 			   uid, "action_items", actions, N(actions), fn, arg);
+	/* issue 19: the pair's celebrations and the mentee's thank-you note,
+	 * which both of them may read. */
+	static const struct col celebrations[] = {
+		NUM("mentorship_id"),	 TXT("my_role"),    NUM("i_celebrate"),
+		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 6),
+		NUM("thanks_public"),	 NUM("thanks_at")};
+	if (rc == DB_OK)
+		rc = visit(
+			DB_STMT(db,
+				"SELECT mentorship_id, 'mentor', mentor_ok, mentee_ok, "
+				"shown_at IS NOT NULL, thanks, '', thanks_public, coalesce(thanks_at, 0) "
+				"FROM celebrations WHERE mentor_id = :u UNION ALL "
+				"SELECT mentorship_id, 'mentee', mentee_ok, mentor_ok, shown_at IS NOT NULL, "
+				"thanks, '', thanks_public, coalesce(thanks_at, 0) FROM celebrations "
+				"WHERE mentee_id = :u ORDER BY 1"),
+			uid, "celebrations", celebrations, N(celebrations), fn, arg);
 	if (rc == DB_OK)
 		rc = formats_visit(db, uid, fn, arg);
 	if (rc == DB_OK)
@@ -465,6 +483,9 @@ enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 		rc = oh_person_leaves(db, uid, now);
 	if (rc == DB_OK)
 		rc = rotation_lead_leaves(db, uid, now);
+	/* issue 19: off /program at once (their consent is withdrawn). */
+	if (rc == DB_OK)
+		rc = celebrations_withdraw(db, uid);
 	return rc == DB_OK ? directory_refresh(db, uid, now) : rc;
 }
 
@@ -506,6 +527,9 @@ enum db_rc account_erase(struct db *db, int64_t uid, int64_t now, const char *ip
 		rc = DB_CONFLICT;
 	if (rc == DB_OK)
 		rc = account_close(db, uid, now);
+	/* issue 19: celebrations and thank-you notes they wrote or received. */
+	if (rc == DB_OK)
+		rc = celebrations_erase(db, uid);
 	/* What only uid wrote and only uid could read. Reached through their
 	 * mentorships, so each delete runs on indexes. */
 	if (rc == DB_OK)

@@ -30,7 +30,8 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	case OB_ACCT_RESET:
 	case OB_ACCT_INVITE:
 	case OB_ACCT_PW_RESET: return NOTIFY_MENTORSHIP;
-	case OB_ACCOUNT_CLOSED: return NOTIFY_MENTORSHIP; /* issue 16 */
+	case OB_ACCOUNT_CLOSED:
+		return NOTIFY_MENTORSHIP; /* issue 16 */
 	/* issue 18 */
 	case OB_COFFEE_MATCHED:
 	case OB_RING_MENTOR_INVITED:
@@ -38,7 +39,8 @@ enum notify_kind outbox_event_kind(enum outbox_event e)
 	/* issue 17 */
 	case OB_OH_CANCELLED:
 	case OB_SWAP_OFFERED: return NOTIFY_SESSION_PLAN;
-	case OB_MS_PAST_END: return NOTIFY_MENTORSHIP; /* issue 21 */
+	case OB_MS_PAST_END: return NOTIFY_MENTORSHIP;	   /* issue 21 */
+	case OB_THANKS_RECEIVED: return NOTIFY_MENTORSHIP; /* issue 19 */
 	}
 	return NOTIFY_MENTORSHIP;
 }
@@ -186,6 +188,19 @@ enum db_rc outbox_account_closed(struct db *db, int64_t mentorship_id, int64_t u
 		return DB_ERR;
 	db_bind_int(st, ":e", OB_ACCOUNT_CLOSED);
 	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":m", mentorship_id);
+	return db_exec_step(db, st);
+}
+
+/* issue 19: to the mentor, now; the row holds the mentorship's id only. */
+enum db_rc outbox_thanks(struct db *db, int64_t mentorship_id, int64_t now)
+{
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
+				       "SELECT :e, mentor_id, id, :now FROM mentorships WHERE id = :m");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":e", OB_THANKS_RECEIVED);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", mentorship_id);
 	return db_exec_step(db, st);
@@ -522,6 +537,15 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 		gmtime_r(&t, &tm);
 		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 		return active && strcmp(f->planned_end, today) < 0;
+	}
+	case OB_THANKS_RECEIVED: { /* issue 19: while the note is still there */
+		int64_t has = 0;
+		rc = id_lookup(DB_STMT(db, "SELECT 1 FROM celebrations WHERE mentorship_id = :id AND "
+					   "mentor_id = :u AND thanks IS NOT NULL"),
+			       r->ref, r->user_id, &has);
+		if (rc != 1)
+			return rc;
+		return ms_facts(db, r->ref, r->user_id, f, plan, &active);
 	}
 	}
 	return 0;

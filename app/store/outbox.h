@@ -46,7 +46,9 @@ enum outbox_event {
 	OB_SWAP_OFFERED = 26, /* the lead offered a session; ref: help session */
 	/* issue 21 (50-59) */
 	OB_MS_PAST_END = 50, /* both; ref: mentorship; due the day after its planned end */
-	OB_EVENT_MAX = 50,
+	/* issue 19, recognition (53-54) */
+	OB_THANKS_RECEIVED = 53, /* the mentor; ref: mentorship; the mentee wrote a thank-you note */
+	OB_EVENT_MAX = 53,
 };
 
 #define OUTBOX_OVERDUE_AFTER (7 * 86400)
@@ -98,6 +100,9 @@ enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t n
 /* issue 16: mentorship mid ended because uid's account closed: the other
  * of the pair hears (OB_ACCOUNT_CLOSED). */
 enum db_rc outbox_account_closed(struct db *db, int64_t mentorship_id, int64_t uid, int64_t now);
+/* issue 19: the mentee of mentorship mid wrote a thank-you note: its
+ * mentor hears that one arrived (never its text). */
+enum db_rc outbox_thanks(struct db *db, int64_t mentorship_id, int64_t now);
 /* Issue 16: account mail e (OB_ACCT_*) to user_id about ref, due now. */
 enum db_rc outbox_account(struct db *db, enum outbox_event e, int64_t user_id, int64_t ref, int64_t now);
 

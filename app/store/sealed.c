@@ -53,6 +53,11 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	/* issue 21: why a change is proposed; a note after the end. */
 	[SEALED_CHANGE_REASON] = BY_ID("ms_changes", "reason", "reason_sealed"),
 	[SEALED_FOLLOW_UP] = BY_ID("follow_ups", "body", "body"),
+	/* issue 19: the thank-you note, sealed for its mentorship (one note
+	 * per mentorship, written by its mentee). */
+	[SEALED_THANKS] = {"celebrations", "thanks", "thanks", SEALED_KEY_ID,
+			   "SELECT mentorship_id, 0, thanks FROM celebrations WHERE thanks IS NOT NULL",
+			   "UPDATE celebrations SET thanks = :s WHERE mentorship_id = :a AND :b = 0"},
 };
 
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)

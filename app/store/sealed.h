@@ -40,6 +40,7 @@ enum sealed_id {
 	SEALED_PAIRING_NOTES, /* issue 17 */
 	SEALED_CHANGE_REASON, /* issue 21 */
 	SEALED_FOLLOW_UP,     /* issue 21 */
+	SEALED_THANKS,	      /* issue 19: a mentee's thank-you note, row: the mentorship id */
 	SEALED_COUNT
 };
 

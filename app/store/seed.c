@@ -9,6 +9,7 @@
 #include "security/token.h"
 #include "store/profiles.h"
 #include "store/requests.h"
+#include "store/seed_celebrations.h"
 #include "store/seed_history.h"
 #include "store/seed_pairing.h"
 #include "store/seed_rings.h"
@@ -289,6 +290,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 	free(focus);
 	if (rc == DB_OK)
 		rc = seed_pairing(db, now); /* issue 17 */
+	if (rc == DB_OK)
+		rc = seed_celebrations(db); /* issue 19: recognition */
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		fprintf(stderr, "tandem: seeding failed; nothing was added\n");
