@@ -158,6 +158,9 @@ const struct route routes[] = {
 	{"GET", "/guide", page_guide, ACCESS_MEMBER, ROUTE_UNVERIFIED},
 	{"GET", "/admin/guide", page_admin_guide, ACCESS_ADMIN, 0},
 	{"POST", "/admin/guide", page_admin_guide_save, ACCESS_ADMIN, 0},
+	/* issue 19: survey audiences, baseline and follow-up */
+	{"POST", "/admin/surveys/{id}/send", page_admin_survey_send, ACCESS_ADMIN, ROUTE_ALONE},
+	{"POST", "/admin/surveys/{id}/compare", page_admin_survey_compare, ACCESS_ADMIN, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -159,5 +159,8 @@ void page_admin_pairs(struct ctx *c);
 void page_guide(struct ctx *c);
 void page_admin_guide(struct ctx *c);
 void page_admin_guide_save(struct ctx *c);
+/* issue 19: survey audiences, baseline and follow-up */
+void page_admin_survey_send(struct ctx *c);
+void page_admin_survey_compare(struct ctx *c);
 
 #endif
