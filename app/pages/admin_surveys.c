@@ -239,8 +239,12 @@ static int send_and_compare(struct ctx *c, const char *title, const struct send_
 		return -1;
 	}
 	struct buf html = {0};
-	if (built)
+	/* The baseline's figures are shown too: a view of its results. */
+	if (built) {
 		compare_html(&html, &cmp, title);
+		audit_add(c->db, c->now, "survey_results_viewed", c->user.id, cmp.baseline, c->req->ip,
+			  "compare");
+	}
 	view_trusted_html(v, "compare_html", buf_str(&html));
 	buf_free(&html);
 	if (built)

@@ -246,6 +246,7 @@ test('a follow-up beside its baseline: shared questions only, each column hidden
   assert.equal(all.answers, 7);
   assert.equal(all.counts['1'], 'hidden');
   assert.equal(all.counts['2'], 'hidden');
+  assert.equal(srv.sql(`SELECT count(*) > 0 FROM audit WHERE event = 'survey_results_viewed' AND subject_id = ${base.id} AND detail = 'compare'`), '1', 'the baseline\'s results were viewed');
   // Cleared again: no comparison.
   await admin.get(follow.url);
   assert.equal((await admin.post(`${follow.url}/compare`, { baseline: '' })).status, 303);
