@@ -157,7 +157,7 @@ test('refused sends write no invitation and no mail, and keep the form', async (
   const draft = await survey('Not yet', { open: false });
   const d = await send(draft, { audience: 'all' });
   assert.equal(d.status, 409);
-  assert.match(d.body, /Only an open survey can be sent/);
+  assert.match(d.body, /Only an open survey can be sent: open it first/);
   const closed = await survey('Over');
   assert.equal((await admin.post(`${closed.url}/status`, { status: 'closed' })).status, 303);
   assert.equal((await send(closed, { audience: 'all' })).status, 409);
