@@ -151,6 +151,11 @@ build/bench/hashtime: tests/bench/hashtime.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(REL_CFLAGS) $(LDHARDEN) $< -lsodium -o $@
 
+# issue 19: one survey send's transaction on a seeded database (README, Surveys).
+build/bench/sendtime: tests/bench/sendtime.c $(filter-out build/obj/rel/main.o,$(REL_OBJS))
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(REL_CFLAGS) $(LDHARDEN) $^ $(LDLIBS) -o $@
+
 # One harness per parser or writer: each gets FUZZ_SECONDS (default 60).
 FUZZ_TARGETS := form:app/http/form.c scrub:app/core/scrub.c export:app/view/export.c \
                 csv:app/core/csv.c multipart:app/http/multipart.c

@@ -6,9 +6,13 @@
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "store/audit.h"
+#include "pages/survey_compare_view.h"
 #include "store/survey_builder.h"
+#include "store/survey_compare.h"
 #include "store/survey_lists.h"
 #include "store/survey_report.h"
+#include "store/survey_send.h"
+#include "store/teams.h"
 #include "view/export.h"
 
 static void survey_row(void *arg, const struct survey_summary *s)
@@ -178,9 +182,80 @@ static const struct field_spec q_fields[] = {
 	[Q_REQUIRED] = {"required", "Required", FT_FLAG, 0, 0, 0, NULL, 0},
 };
 
+/* issue 19: the send and baseline forms as they came back (422): what
+ * was chosen and why it was refused. */
+struct send_form {
+	const char *audience, *team, *err;
+	const char *baseline, *baseline_err;
+};
+
+static void team_option(void *arg, int64_t id, const char *name)
+{
+	(void)id;
+	struct vrow *r = view_row_new();
+	view_row_str(r, name);
+	view_list_add(arg, r);
+}
+
+static void baseline_option(void *arg, int64_t id, const char *title)
+{
+	struct vrow *r = view_row_new();
+	char nb[24];
+	view_row_str(r, str_u64(nb, (unsigned long long)id)); /* compared with the chosen one */
+	view_row_str(r, title ? title : "");
+	view_list_add(arg, r);
+}
+
+/* The send form (audiences, the teams list), the baseline form and, for
+ * a follow-up, its comparison with the baseline. 0, or -1 with the store
+ * error answered. */
+static int send_and_compare(struct ctx *c, const char *title, const struct send_form *sf)
+{
+	struct view *v = ctx_view(c);
+	struct vlist *teams = view_list_new(), *surveys = view_list_new();
+	enum db_rc rc = teams_each(c->db, 1000, team_option, teams);
+	view_list_set(v, "teams", teams);
+	if (rc == DB_OK)
+		rc = survey_baseline_choices(c->db, c->req->ids[0], 200, baseline_option, surveys);
+	view_list_set(v, "baseline_choices", surveys);
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return -1;
+	}
+	int64_t base = survey_baseline_of(c->db, c->req->ids[0]);
+	char nb[24];
+	view_str(v, "send_audience", sf && sf->audience ? sf->audience : "all");
+	view_str(v, "send_team", sf && sf->team ? sf->team : "");
+	view_str(v, "send_err", sf && sf->err ? sf->err : "");
+	view_str(v, "baseline",
+		 sf && sf->baseline ? sf->baseline
+		 : base		    ? str_u64(nb, (unsigned long long)base)
+				    : "");
+	view_str(v, "baseline_err", sf && sf->baseline_err ? sf->baseline_err : "");
+	struct compare cmp;
+	int built = survey_compare_build(c->db, c->req->ids[0], c->cfg->survey_k, 0, &cmp);
+	if (built < 0) {
+		ctx_store_error(c, DB_ERR);
+		return -1;
+	}
+	struct buf html = {0};
+	/* The baseline's figures are shown too: a view of its results. */
+	if (built) {
+		compare_html(&html, &cmp, title);
+		audit_add(c->db, c->now, "survey_results_viewed", c->user.id, cmp.baseline, c->req->ip,
+			  "compare");
+	}
+	view_trusted_html(v, "compare_html", buf_str(&html));
+	buf_free(&html);
+	if (built)
+		compare_free(&cmp);
+	return 0;
+}
+
 /* The results page, with the add-question form holding f's values and
- * messages when it came back (422). */
-static void show_survey(struct ctx *c, int status, const struct fields *f)
+ * messages when it came back (422), and the send and baseline forms
+ * holding sf's (issue 19). */
+static void show_survey(struct ctx *c, int status, const struct fields *f, const struct send_form *sf)
 {
 	struct survey_meta m;
 	if (load_survey(c, &m) != 0)
@@ -212,13 +287,15 @@ static void show_survey(struct ctx *c, int status, const struct fields *f)
 		ctx_store_error(c, rc);
 		return;
 	}
+	if (send_and_compare(c, m.title, sf) != 0)
+		return;
 	audit_view(c, "page");
 	ctx_render(c, status, "admin_survey", m.title);
 }
 
 void page_admin_survey(struct ctx *c)
 {
-	show_survey(c, 200, NULL);
+	show_survey(c, 200, NULL, NULL);
 }
 
 static void json_row(struct buf *out, const struct report_question *q, const struct report_row *row)
@@ -493,7 +570,7 @@ void page_admin_survey_question(struct ctx *c)
 		st = 422;
 	}
 	if (st == 422) {
-		show_survey(c, 422, &f);
+		show_survey(c, 422, &f, NULL);
 		return;
 	}
 	struct question_draft q = {
@@ -566,4 +643,121 @@ void page_admin_survey_question_delete(struct ctx *c)
 static void surveys_limits(struct ctx *c)
 {
 	ctx_field_limits(c, new_fields, FIELDS(new_fields));
+}
+
+/* issue 19: POST /admin/surveys/{id}/send (audience, team) and
+ * POST /admin/surveys/{id}/compare (baseline). */
+enum { SD_AUDIENCE, SD_TEAM, NSD_FIELDS };
+static const struct field_spec send_fields[] = {
+	[SD_AUDIENCE] = {"audience", "Audience", FT_LINE, 0, 0, 20, NULL, 0},
+	[SD_TEAM] = {"team", "Team", FT_LINE, 0, 0, 60, NULL, 0},
+};
+
+/* The survey page again, the send form holding what was chosen. */
+static void send_refused(struct ctx *c, int status, const struct fields *f, const char *msg)
+{
+	struct send_form sf = {f->v[SD_AUDIENCE].s, f->v[SD_TEAM].s, msg, NULL, NULL};
+	show_survey(c, status, NULL, &sf);
+}
+
+void page_admin_survey_send(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(send_fields, NSD_FIELDS, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know.");
+		return;
+	}
+	int a = st ? -1 : survey_audience_parse(f.v[SD_AUDIENCE].s);
+	if (a < 0) {
+		send_refused(c, 422, &f,
+			     "Choose who receives the survey: pairs who finished a mentorship, all active "
+			     "members, members who never took part, or one team. Nobody was invited.");
+		return;
+	}
+	if (a == AUD_TEAM && !*f.v[SD_TEAM].s) {
+		send_refused(c, 422, &f, "Choose the team to send the survey to. Nobody was invited.");
+		return;
+	}
+	struct survey_actor who = actor(c);
+	struct send_result res;
+	enum db_rc dbrc = DB_OK;
+	char msg[400];
+	switch (survey_send(c->db, c->req->ids[0], (enum survey_audience)a, f.v[SD_TEAM].s, c->cfg->survey_k,
+			    &who, &res, &dbrc)) {
+	case SEND_OK: break;
+	case SEND_NO_SURVEY: ctx_error(c, 404, "There is no such survey."); return;
+	case SEND_NOT_OPEN:
+		send_refused(c, 409, &f,
+			     "Only an open survey can be sent: open it first. Nobody was invited.");
+		return;
+	case SEND_NOT_WIDE:
+		send_refused(
+			c, 422, &f,
+			"This survey is for one role (mentees or mentors): it goes to pairs who finished a "
+			"mentorship only. To ask all members, the wider team or a team, create a survey for "
+			"both. Nobody was invited.");
+		return;
+	case SEND_NO_TEAM:
+		send_refused(
+			c, 422, &f,
+			"That team is not on the list of teams (/admin/teams): choose one from the list. "
+			"Nobody was invited.");
+		return;
+	case SEND_TEAM_SMALL:
+		snprintf(msg, sizeof(msg),
+			 "This team has %lld active member%s, fewer than %d: answers from so few could never "
+			 "be "
+			 "shown safely. Nobody was invited.",
+			 (long long)res.team_members, res.team_members == 1 ? "" : "s", c->cfg->survey_k);
+		send_refused(c, 422, &f, msg);
+		return;
+	case SEND_STORE: ctx_store_error(c, dbrc); return;
+	}
+	snprintf(msg, sizeof(msg), "Invited %lld %s; %lld of this audience %s invited already.",
+		 (long long)res.invited, res.invited == 1 ? "person" : "people", (long long)res.already,
+		 res.already == 1 ? "was" : "were");
+	back(c, c->req->ids[0], msg);
+}
+
+enum { CMP_BASELINE, NCMP_FIELDS };
+static const struct field_spec compare_fields[] = {
+	[CMP_BASELINE] = {"baseline", "Baseline", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
+};
+
+void page_admin_survey_compare(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(compare_fields, NCMP_FIELDS, &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know.");
+		return;
+	}
+	struct survey_meta m;
+	if (load_survey(c, &m) != 0)
+		return;
+	struct send_form sf = {NULL, NULL, NULL, f.v[CMP_BASELINE].s, NULL};
+	if (st == 422) {
+		sf.baseline_err = "Choose a survey from the list.";
+		show_survey(c, 422, NULL, &sf);
+		return;
+	}
+	int64_t base = f.v[CMP_BASELINE].present && *f.v[CMP_BASELINE].s ? f.v[CMP_BASELINE].i : 0;
+	struct survey_actor who = actor(c);
+	enum db_rc rc = survey_set_baseline(c->db, c->req->ids[0], base, &who);
+	if (rc == DB_NOTFOUND || rc == DB_CONFLICT) {
+		sf.baseline_err = rc == DB_NOTFOUND
+					  ? "There is no such survey: choose one from the list."
+					  : "A survey cannot be its own baseline, nor the baseline of its "
+					    "own baseline.";
+		show_survey(c, 422, NULL, &sf);
+		return;
+	}
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	back(c, c->req->ids[0],
+	     base ? "Baseline set: the questions both surveys share are shown side by side below."
+		  : "This survey has no baseline now.");
 }

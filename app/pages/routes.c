@@ -163,6 +163,9 @@ const struct route routes[] = {
 	{"POST", "/mentorships/{id}/thanks", page_ms_thanks, ACCESS_MEMBER, 0},
 	{"GET", "/program/celebrations", page_celebrations, ACCESS_MEMBER, 0},
 	{"POST", "/me/record/card", page_record_card, ACCESS_MEMBER, 0},
+	/* issue 19: survey audiences, baseline and follow-up */
+	{"POST", "/admin/surveys/{id}/send", page_admin_survey_send, ACCESS_ADMIN, ROUTE_ALONE},
+	{"POST", "/admin/surveys/{id}/compare", page_admin_survey_compare, ACCESS_ADMIN, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

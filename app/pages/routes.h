@@ -164,5 +164,8 @@ void page_ms_celebrate(struct ctx *c);
 void page_ms_thanks(struct ctx *c);
 void page_celebrations(struct ctx *c);
 void page_record_card(struct ctx *c);
+/* issue 19: survey audiences, baseline and follow-up */
+void page_admin_survey_send(struct ctx *c);
+void page_admin_survey_compare(struct ctx *c);
 
 #endif

@@ -8,6 +8,7 @@
 #include "store/requests.h"
 #include "store/coffee.h"
 #include "store/rings.h"
+#include "store/survey_send.h"
 
 enum notify_kind outbox_event_kind(enum outbox_event e)
 {
@@ -510,8 +511,11 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 			return rc == SQLITE_DONE ? 0 : -1;
 		char title[400];
 		memcpy(title, f->survey_title, sizeof(title));
-		if ((rc = ring ? ring_survey_facts(db, ring, r->user_id, f)
-			       : ms_facts(db, mid, r->user_id, f, plan, &active)) != 1)
+		/* issue 19: a send to members (store/survey_send.h) ties the
+		 * invitation to no mentorship and no ring: the person alone. */
+		if ((rc = ring	? ring_survey_facts(db, ring, r->user_id, f)
+			  : mid ? ms_facts(db, mid, r->user_id, f, plan, &active)
+				: survey_member_facts(db, r->user_id, f)) != 1)
 			return rc;
 		memcpy(f->survey_title, title, sizeof(title));
 		f->invitation_id = r->ref;
