@@ -81,6 +81,7 @@ static void on_term(int sig)
 	(void)sig;
 	stopping = 1;
 	if (!busy) {
+		log_flush();
 		quiet_flush();
 		_exit(0);
 	}
@@ -155,9 +156,10 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 		return;
 	}
 	/* group: how many requests shared this one's commit (0: none). */
-	log_kv("info", "request", "rid", r->rid, "method", r->method, "path",
-	       dispatch_log_path(r, pb, sizeof(pb)), "route", r->route ? r->route->pattern : "", "status", st,
-	       "dur_us", dur, "uid", c->signed_in ? uid : "", "group", str_u64(gb, (unsigned)group), LOG_END);
+	log_kv_queued("info", "request", "rid", r->rid, "method", r->method, "path",
+		      dispatch_log_path(r, pb, sizeof(pb)), "route", r->route ? r->route->pattern : "",
+		      "status", st, "dur_us", dur, "uid", c->signed_in ? uid : "", "group",
+		      str_u64(gb, (unsigned)group), LOG_END);
 }
 
 /* One request in flight: its connection, what it read and what it will
@@ -200,6 +202,9 @@ static int next_connection(int listen_fd, int wait)
 			return -1;
 		if (!wait)
 			return NONE_WAITING;
+		/* Idle: the request lines queued meanwhile go out now, in one
+		 * write (core/log.h). */
+		log_flush();
 		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
 			return -1;
@@ -433,6 +438,7 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 		buf_free(&group[i].head);
 		resp_free(&group[i].resp);
 	}
+	log_flush();
 	quiet_flush();
 	view_unload();
 	db_close(db);
