@@ -113,12 +113,14 @@ static void finish(FCGX_Request *fr)
  * limit first). Returns 0, 413 when too large, 400 when short. */
 static int read_body(FCGX_Request *fr, struct buf *body)
 {
-	/* issue 16: a ROUTE_UPLOAD route (the CSV import) takes more. */
-	long max = (long)dispatch_body_limit(FCGX_GetParam("REQUEST_METHOD", fr->envp),
-					     FCGX_GetParam("DOCUMENT_URI", fr->envp));
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
 	if (!cl || !*cl) /* libfcgi hands "" on GET */
 		return 0;
+	/* issue 16: a ROUTE_UPLOAD route (the CSV import) takes more. (Found
+	 * only for a request with a body: a route match is a walk of the
+	 * whole table.) */
+	long max = (long)dispatch_body_limit(FCGX_GetParam("REQUEST_METHOD", fr->envp),
+					     FCGX_GetParam("DOCUMENT_URI", fr->envp));
 	char *end;
 	long n = strtol(cl, &end, 10);
 	if (*end || n < 0)
