@@ -9,7 +9,6 @@
 
 #include "core/log.h"
 #include "store/faultvfs.h"
-#include "store/walvfs.h"
 #include "store/wlock.h"
 
 #define CACHE_SLOTS 512
@@ -114,7 +113,6 @@ struct db *db_open(const char *path)
 		sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		faultvfs_register();
-		walvfs_register(); /* over the fault VFS: its errors still reach SQLite */
 		configured = 1;
 	}
 	db->wlock_fd = wlock_open(path);
@@ -180,10 +178,9 @@ struct db *db_open_readonly(const char *path, int immutable)
 			buf_append(&uri, p, 1);
 	}
 	buf_puts(&uri, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
-	int rc =
-		uri.oom ? SQLITE_NOMEM
-			: sqlite3_open_v2(buf_str(&uri), &db->h,
-					  SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = uri.oom ? SQLITE_NOMEM
+			 : sqlite3_open_v2(buf_str(&uri), &db->h,
+					   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	buf_free(&uri);
 	if (rc != SQLITE_OK) {
 		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), LOG_END);
