@@ -110,6 +110,25 @@ size_t log_format_hour(char *out, size_t cap, time_t hour, const char *level, co
 	return n;
 }
 
+/* Lines queued by log_kv_queued, in order, not yet written. Whole lines
+ * only: one write of the queue never splits a line, so lines from several
+ * workers never interleave. */
+static char queue[4 * LINE_MAX_BYTES];
+static size_t queued;
+static time_t queued_since;
+
+static void put(const char *p, size_t n)
+{
+	if (n && write(STDERR_FILENO, p, n) < 0) {
+	}
+}
+
+void log_flush(void)
+{
+	put(queue, queued);
+	queued = 0;
+}
+
 void log_kv(const char *level, const char *msg, ...)
 {
 	char line[LINE_MAX_BYTES];
@@ -117,7 +136,29 @@ void log_kv(const char *level, const char *msg, ...)
 	va_start(ap, msg);
 	size_t n = log_format(line, sizeof(line), level, msg, ap);
 	va_end(ap);
-	/* One write per line so lines from several workers never interleave. */
-	if (write(STDERR_FILENO, line, n) < 0) {
+	/* After the lines queued before it, in the same write when they fit. */
+	if (queued && queued + n <= sizeof(queue)) {
+		memcpy(queue + queued, line, n);
+		queued += n;
+		log_flush();
+		return;
 	}
+	log_flush();
+	put(line, n);
+}
+
+void log_kv_queued(const char *level, const char *msg, ...)
+{
+	char line[LINE_MAX_BYTES];
+	va_list ap;
+	va_start(ap, msg);
+	size_t n = log_format(line, sizeof(line), level, msg, ap);
+	va_end(ap);
+	time_t now = time(NULL);
+	if (queued + n > sizeof(queue) || (queued && now - queued_since >= 1))
+		log_flush();
+	if (!queued)
+		queued_since = now;
+	memcpy(queue + queued, line, n);
+	queued += n;
 }

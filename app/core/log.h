@@ -15,6 +15,16 @@
  * cut at 1 KiB and the line at 4 KiB. */
 void log_kv(const char *level, const char *msg, ...);
 
+/* log_kv's line, queued in the process instead of written at once: a
+ * busy worker writes the lines of several requests in one system call.
+ * Queued lines are written, in order, before any other line of the
+ * process (log_kv), when the queue is full or its first line a second
+ * old, and by log_flush, which the caller runs before it waits for work
+ * and before it exits. Not for lines that must survive a crash right
+ * after (errors). */
+void log_kv_queued(const char *level, const char *msg, ...);
+void log_flush(void);
+
 /* The line log_kv writes, formatted into out (cap >= 2 bytes): ends with
  * a newline and a NUL; returns its length without the NUL. */
 size_t log_format(char *out, size_t cap, const char *level, const char *msg, va_list ap);

@@ -17,6 +17,15 @@ static int pattern_match(const char *pat, const char *path, int64_t ids[ROUTE_MA
 {
 	int nid = 0;
 	while (*pat && *path) {
+		/* Literal characters first: every route is tried for every
+		 * request, so the two placeholder compares stay off them. */
+		if (*pat != '{') {
+			if (*pat != *path)
+				return 0;
+			pat++;
+			path++;
+			continue;
+		}
 		if (strncmp(pat, "{token}", 7) == 0) {
 			size_t len = 0;
 			while (token_char(path[len]))

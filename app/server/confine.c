@@ -7,6 +7,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "core/log.h"
+
 /* The system calls a worker makes once it serves (strace of the test
  * suites, sign-ins and group commits included): reading and writing its
  * connections and files, SQLite's locks and fsyncs, memory, time,
@@ -142,6 +144,7 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 		ssize_t w = write(cur_fd, out, n);
 		(void)w;
 	}
+	log_flush(); /* the lines of the requests before this one (core/log.h) */
 	char msg[120] = "level=error msg=\"worker made a system call it may not; killed\" syscall=";
 	size_t len = strlen(msg);
 	int nr = si ? si->si_syscall : -1;

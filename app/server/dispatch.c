@@ -211,8 +211,28 @@ size_t dispatch_body_limit(const char *method, const char *path)
 
 const char *dispatch_log_path(const struct request *r, char *out, size_t n)
 {
-	for (size_t i = 0; i < routes_count; i++) {
-		const char *tok = strstr(routes[i].pattern, "{token}");
+	/* The routes with a {token} and the length of what comes before it,
+	 * found once per process: this runs for every request's log line.
+	 * (More such routes than the list holds: every route is looked at.) */
+	static size_t tok_route[64], tok_len[64], ntok;
+	static int found, all;
+	if (!found) {
+		for (size_t i = 0; i < routes_count; i++) {
+			const char *tok = strstr(routes[i].pattern, "{token}");
+			if (!tok)
+				continue;
+			if (ntok == sizeof(tok_route) / sizeof(tok_route[0])) {
+				all = 1;
+				break;
+			}
+			tok_route[ntok] = i;
+			tok_len[ntok++] = (size_t)(tok - routes[i].pattern);
+		}
+		found = 1;
+	}
+	for (size_t k = 0; k < (all ? routes_count : ntok); k++) {
+		size_t i = all ? k : tok_route[k];
+		const char *tok = all ? strstr(routes[i].pattern, "{token}") : routes[i].pattern + tok_len[k];
 		size_t len = tok ? (size_t)(tok - routes[i].pattern) : 0;
 		if (tok && strncmp(r->path, routes[i].pattern, len) == 0) {
 			snprintf(out, n, "%.*s{token}", (int)len, routes[i].pattern);

@@ -81,6 +81,7 @@ static void on_term(int sig)
 	(void)sig;
 	stopping = 1;
 	if (!busy) {
+		log_flush();
 		quiet_flush();
 		_exit(0);
 	}
@@ -112,12 +113,14 @@ static void finish(FCGX_Request *fr)
  * limit first). Returns 0, 413 when too large, 400 when short. */
 static int read_body(FCGX_Request *fr, struct buf *body)
 {
-	/* issue 16: a ROUTE_UPLOAD route (the CSV import) takes more. */
-	long max = (long)dispatch_body_limit(FCGX_GetParam("REQUEST_METHOD", fr->envp),
-					     FCGX_GetParam("DOCUMENT_URI", fr->envp));
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
 	if (!cl || !*cl) /* libfcgi hands "" on GET */
 		return 0;
+	/* issue 16: a ROUTE_UPLOAD route (the CSV import) takes more. (Found
+	 * only for a request with a body: a route match is a walk of the
+	 * whole table.) */
+	long max = (long)dispatch_body_limit(FCGX_GetParam("REQUEST_METHOD", fr->envp),
+					     FCGX_GetParam("DOCUMENT_URI", fr->envp));
 	char *end;
 	long n = strtol(cl, &end, 10);
 	if (*end || n < 0)
@@ -155,9 +158,10 @@ static void log_request(const struct request *r, const struct ctx *c, int status
 		return;
 	}
 	/* group: how many requests shared this one's commit (0: none). */
-	log_kv("info", "request", "rid", r->rid, "method", r->method, "path",
-	       dispatch_log_path(r, pb, sizeof(pb)), "route", r->route ? r->route->pattern : "", "status", st,
-	       "dur_us", dur, "uid", c->signed_in ? uid : "", "group", str_u64(gb, (unsigned)group), LOG_END);
+	log_kv_queued("info", "request", "rid", r->rid, "method", r->method, "path",
+		      dispatch_log_path(r, pb, sizeof(pb)), "route", r->route ? r->route->pattern : "",
+		      "status", st, "dur_us", dur, "uid", c->signed_in ? uid : "", "group",
+		      str_u64(gb, (unsigned)group), LOG_END);
 }
 
 /* One request in flight: its connection, what it read and what it will
@@ -200,6 +204,9 @@ static int next_connection(int listen_fd, int wait)
 			return -1;
 		if (!wait)
 			return NONE_WAITING;
+		/* Idle: the request lines queued meanwhile go out now, in one
+		 * write (core/log.h). */
+		log_flush();
 		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
 			return -1;
@@ -433,6 +440,7 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 		buf_free(&group[i].head);
 		resp_free(&group[i].resp);
 	}
+	log_flush();
 	quiet_flush();
 	view_unload();
 	db_close(db);

@@ -84,8 +84,10 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 		return MEET_FUTURE;
 	/* Who is in a mentorship and when it started never change, so they are
 	 * checked before the transaction, keeping the writers' lock short (a
-	 * mentorship gone meanwhile fails the INSERT's foreign key). */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT started_on FROM mentorships WHERE id = :m "
+	 * mentorship gone meanwhile fails the INSERT's foreign key). Nor can a
+	 * series become a single conversation (only the reverse), so a series
+	 * skips the single's ending below. */
+	sqlite3_stmt *st = DB_STMT(db, "SELECT started_on, kind = 'single' FROM mentorships WHERE id = :m "
 				       "AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st) {
 		*dbrc = DB_ERR;
@@ -94,9 +96,11 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	db_bind_int(st, ":m", n->mentorship_id);
 	db_bind_int(st, ":u", n->author_id);
 	char started[11] = "";
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	if (found)
+	int found = sqlite3_step(st) == SQLITE_ROW, single = 0;
+	if (found) {
 		db_column_copy(st, 0, started, sizeof(started));
+		single = sqlite3_column_int(st, 1);
+	}
 	sqlite3_reset(st);
 	if (!found || strcmp(n->held_on, started) < 0)
 		return found ? MEET_EARLY : MEET_NOTFOUND;
@@ -110,15 +114,15 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	 * does what an INSERT and an UPDATE of the sealed columns did. The id
 	 * comes from a counter that only grows (sql/0009), never max(id) + 1:
 	 * a deleted session's id must not name a new one. */
+	/* (No RETURNING: it collects its rows in a temporary table first; a
+	 * second read of the one row is cheaper.) */
 	st = DB_STMT(db, "UPDATE id_counters SET last = max(last, (SELECT coalesce(max(id), 0) FROM "
-			 "meetings)) + 1 WHERE name = 'meetings' RETURNING last");
-	if (!st || sqlite3_step(st) != SQLITE_ROW) {
-		if (st)
-			sqlite3_reset(st);
+			 "meetings)) + 1 WHERE name = 'meetings'");
+	if ((rc = db_exec_step(db, st)) != DB_OK)
+		return fail(db, rc, dbrc);
+	*id = db_scalar(db, "SELECT last FROM id_counters WHERE name = 'meetings'", 0);
+	if (*id <= 0)
 		return fail(db, DB_ERR, dbrc);
-	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	st = DB_STMT(
 		db, "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, kind, labels, "
 		    "agenda, shared_notes, created_at) VALUES (:id, :m, :u, :d, :len, :k, :l, :a, :s, :now)");
@@ -141,7 +145,7 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	}
 	if ((rc = agenda_carried(db, n->mentorship_id)) != DB_OK) /* now the session's agenda */
 		return fail(db, rc, dbrc);
-	if ((rc = rel_session_logged(db, n->mentorship_id, now)) != DB_OK) /* issue 21: a single held */
+	if (single && (rc = rel_session_logged(db, n->mentorship_id, now)) != DB_OK) /* issue 21: held */
 		return fail(db, rc, dbrc);
 	/* Mail: feedback still owed an hour from now. */
 	if ((rc = outbox_session_logged(db, *id, n->mentorship_id, now)) != DB_OK)

@@ -3,6 +3,8 @@
  * escape in half. */
 #include "testutil.h"
 
+#include <unistd.h>
+
 #include "core/log.h"
 
 static size_t line(char *out, size_t cap, const char *msg, ...)
@@ -75,12 +77,58 @@ static void long_values_and_lines_are_cut(void **state)
 	assert_ptr_equal(strchr(out, '\n'), out + n - 1);
 }
 
+/* Queued request lines (a busy worker's): nothing is written until the
+ * flush, then every line, whole and in order; a line logged at once
+ * comes after the queued ones, in the same order it was said. */
+static void queued_lines_keep_their_order(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tandem-unit-log-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	int saved = dup(STDERR_FILENO);
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	log_kv_queued("info", "request", "n", "1", LOG_END);
+	log_kv_queued("info", "request", "n", "2", LOG_END);
+	off_t before_flush = lseek(fd, 0, SEEK_END);
+	log_kv("warn", "database busy", LOG_END);
+	for (int i = 3; i < 200; i++) {
+		char n[16];
+		snprintf(n, sizeof(n), "%d", i);
+		log_kv_queued("info", "request", "n", n, LOG_END);
+	}
+	log_flush();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_int_equal(before_flush, 0);
+	char text[65536];
+	ssize_t len = pread(fd, text, sizeof(text) - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_true(len > 0);
+	text[len] = '\0';
+	const char *p = text;
+	assert_non_null(p = strstr(p, "n=\"1\"\n"));
+	assert_non_null(p = strstr(p, "n=\"2\"\n"));
+	assert_non_null(p = strstr(p, "msg=\"database busy\"\n"));
+	for (int i = 3; i < 200; i++) {
+		char want[24];
+		snprintf(want, sizeof(want), "n=\"%d\"\n", i);
+		assert_non_null(p = strstr(p, want));
+	}
+	int lines = 0;
+	for (const char *q = text; *q; q++)
+		lines += *q == '\n';
+	assert_int_equal(lines, 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lines_are_logfmt_with_quoted_values),
 		cmocka_unit_test(control_characters_and_quotes_are_escaped),
 		cmocka_unit_test(long_values_and_lines_are_cut),
+		cmocka_unit_test(queued_lines_keep_their_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
