@@ -482,9 +482,12 @@ enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct i
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char title[804];
 		db_column_copy(st, 1, title, sizeof(title));
-		struct insight_survey p = {sqlite3_column_int64(st, 0), 0, title, sqlite3_column_int(st, 2),
-					   sqlite3_column_int(st, 3)};
-		p.version = sqlite3_column_int64(st, 4) * 4 + p.show_text * 2 + p.closed;
+		struct insight_survey p = {.id = sqlite3_column_int64(st, 0),
+					   .answered = sqlite3_column_int64(st, 4),
+					   .title = title,
+					   .show_text = sqlite3_column_int(st, 2),
+					   .closed = sqlite3_column_int(st, 3)};
+		p.version = p.answered * 4 + p.show_text * 2 + p.closed;
 		fn(arg, &p);
 	}
 	sqlite3_reset(st);

@@ -102,6 +102,7 @@ enum db_rc insight_given(struct db *db, int64_t user_id,
  * may keep its rendering of them while it holds. Own read. */
 struct insight_survey {
 	int64_t id, version;
+	int64_t answered; /* invitations answered (what version counts) */
 	const char *title;
 	int show_text, closed;
 };
