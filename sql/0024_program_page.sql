@@ -6,7 +6,7 @@
 --                      "YYYY-MM-DD|k|rev" (the day they were built for,
 --                      the threshold, kept_counts 'program_rev' below)
 --   part 'survey:ID'   one published survey's results; version
---                      "k|insight_published's version"
+--                      "k|insight_published's version|last batch"
 -- A part whose version is not the live one is never shown (the page
 -- builds it inline when that is cheap, else says it is being updated).
 CREATE TABLE program_parts (
@@ -17,22 +17,24 @@ CREATE TABLE program_parts (
 ) STRICT;
 
 -- 'program_rev' moves whenever something the charts show may have changed
--- without the day changing: a write to a week already frozen (a late
--- session, a request answered late: its activity counts change, and the
--- complementary rule may hide more of it), a week frozen, a program event.
--- Writes to the running week (period after the last frozen one) do not
--- move it: the charts never show that week. While no week is frozen yet
--- every write moves it (a new program: a history written straight into
--- past weeks must show).
+-- without the day changing: a write to a week that has closed (a session
+-- logged late, a request answered late: its counts change, and the
+-- complementary rule may hide more of it), a week frozen, a program
+-- event. Which weeks have closed is the clock's (the test clock's too),
+-- which SQL cannot read: the builder writes the running week's Monday as
+-- 'program_week' (YYYYMMDD) before it reads anything, so writes to the
+-- running week (the busy path: the charts never show that week) do not
+-- move it. Before a builder ever ran, every write moves it.
 INSERT INTO kept_counts(name, n) VALUES ('program_rev', 0) ON CONFLICT(name) DO NOTHING;
 CREATE TRIGGER program_rev_periods_insert AFTER INSERT ON insight_periods
-WHEN (SELECT max(week) FROM insight_frozen) IS NULL OR NEW.period <= (SELECT max(week) FROM insight_frozen)
+WHEN CAST(replace(NEW.period, '-', '') AS INTEGER) <
+     coalesce((SELECT n FROM kept_counts WHERE name = 'program_week'), 99999999)
 BEGIN
   UPDATE kept_counts SET n = n + 1 WHERE name = 'program_rev';
 END;
 CREATE TRIGGER program_rev_periods_update AFTER UPDATE ON insight_periods
-WHEN (SELECT max(week) FROM insight_frozen) IS NULL OR NEW.period <= (SELECT max(week) FROM insight_frozen)
-  OR OLD.period <= (SELECT max(week) FROM insight_frozen)
+WHEN min(CAST(replace(NEW.period, '-', '') AS INTEGER), CAST(replace(OLD.period, '-', '') AS INTEGER)) <
+     coalesce((SELECT n FROM kept_counts WHERE name = 'program_week'), 99999999)
 BEGIN
   UPDATE kept_counts SET n = n + 1 WHERE name = 'program_rev';
 END;
@@ -52,5 +54,8 @@ CREATE TRIGGER program_rev_events_delete AFTER DELETE ON program_events BEGIN
   UPDATE kept_counts SET n = n + 1 WHERE name = 'program_rev';
 END;
 
--- The published surveys, read on every /program: an index of them only.
+-- The published surveys, read on every /program: an index of them only,
+-- and each one's last released batch (part of its version: the periodic
+-- task releases batches no answer counted) by one seek.
 CREATE INDEX surveys_published ON surveys(id) WHERE published = 1;
+CREATE INDEX survey_responses_batch ON survey_responses(survey_id, batch);

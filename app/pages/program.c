@@ -66,7 +66,7 @@ static enum db_rc charts_inline(struct ctx *c, const char *today, const char *wa
 		return DB_OK;
 	}
 	struct buf html = {0};
-	enum db_rc rc = program_charts_html(c->db, c->cfg->survey_k, today, &html);
+	enum db_rc rc = program_charts_html(c->db, c->cfg->survey_k, today, 1, &html);
 	if (rc == DB_OK) {
 		icache_put(key, c->now, &html);
 		buf_append(out, html.data, html.len);

@@ -42,7 +42,7 @@ void program_charts_version(char *out, const char *today, int k, int64_t rev)
 
 void program_survey_version(char *out, int k, const struct insight_survey *s)
 {
-	snprintf(out, PROGRAM_VERSION_LEN, "%d|%lld", k, (long long)s->version);
+	snprintf(out, PROGRAM_VERSION_LEN, "%d|%lld|%lld", k, (long long)s->version, (long long)s->batch);
 }
 
 void program_survey_part(char *out, int64_t survey_id)
@@ -159,14 +159,15 @@ static void headline(struct buf *out, const struct insight_series *s, size_t p, 
 	buf_puts(out, "</span></div>");
 }
 
-enum db_rc program_charts_html(struct db *db, int k, const char *today, struct buf *out)
+enum db_rc program_charts_html(struct db *db, int k, const char *today, int may_freeze, struct buf *out)
 {
 	struct insight_event *ev = calloc(MAX_EVENTS, sizeof(*ev));
 	size_t nev = 0;
 	enum db_rc rc = ev ? insight_events(db, ev, MAX_EVENTS, &nev) : DB_ERR;
 	struct insight_series s;
 	if (rc == DB_OK)
-		rc = insight_load(db, 0, "", today, today, k, &s);
+		rc = may_freeze ? insight_load(db, 0, "", today, today, k, &s)
+				: insight_load_frozen(db, 0, "", today, today, k, &s);
 	if (rc != DB_OK) {
 		free(ev);
 		return rc;
@@ -232,11 +233,14 @@ static enum db_rc keep(struct db *db, struct kept *k, const char *part, const ch
 			return DB_OK;
 	}
 	struct buf html = {0};
+	db_read_begin(db); /* one snapshot, read after the versions (a put ended the last) */
 	enum db_rc rc = build(db, arg, &html);
 	if (rc == DB_OK && html.oom)
 		rc = DB_ERR;
 	if (rc == DB_OK)
 		rc = program_part_put(db, part, want, now, buf_str(&html), html.len);
+	else if (rc == DB_NOTFOUND) /* not to be built now (a week waits for its freeze) */
+		rc = DB_OK;
 	buf_free(&html);
 	return rc;
 }
@@ -249,7 +253,7 @@ struct charts_arg {
 static enum db_rc build_charts(struct db *db, const void *arg, struct buf *out)
 {
 	const struct charts_arg *a = arg;
-	return program_charts_html(db, a->k, a->today, out);
+	return program_charts_html(db, a->k, a->today, 0, out);
 }
 
 struct survey_arg {
@@ -270,14 +274,27 @@ void program_build_tick(struct db *db, int k, int64_t now)
 	time_t real = time(NULL);
 	if (real < rest_until)
 		return;
-	char today[11];
-	ins_ymd((long)(now / 86400), today);
-	/* The versions are read before what they describe: a change after
-	 * the read makes the kept copy look old (built again), never new. */
-	int64_t rev;
+	char today[11], monday[11];
+	long day = (long)(now / 86400);
+	ins_ymd(day, today);
+	ins_ymd(ins_monday(day), monday);
+	static int64_t week_set;
+	int64_t week = atoll(monday) * 10000 + atoll(monday + 5) * 100 + atoll(monday + 8);
+	enum db_rc rc = week == week_set ? DB_OK : program_week_set(db, week);
+	if (rc == DB_OK)
+		week_set = week;
+	/* The versions are read before what they describe (or in the same
+	 * snapshot): a change after the read makes the kept copy look old
+	 * (built again), never new. */
+	int64_t rev = 0;
 	struct program_published *pub = malloc(sizeof(*pub));
 	struct kept *kept = malloc(sizeof(*kept));
-	enum db_rc rc = pub && kept ? program_rev(db, &rev) : DB_ERR;
+	if (rc == DB_OK && (!pub || !kept))
+		rc = DB_ERR;
+	if (rc == DB_OK) {
+		db_read_begin(db);
+		rc = program_rev(db, &rev);
+	}
 	if (rc == DB_OK)
 		rc = program_published(db, pub);
 	if (rc == DB_OK) {
@@ -290,7 +307,7 @@ void program_build_tick(struct db *db, int k, int64_t now)
 		struct charts_arg ca = {k, today};
 		rc = keep(db, kept, "charts", want, now, 0, build_charts, &ca);
 	}
-	for (size_t i = 0; rc == DB_OK && i < pub->n; i++) {
+	for (size_t i = 0; rc == DB_OK && pub && i < pub->n; i++) {
 		char part[PROGRAM_PART_LEN], want[PROGRAM_VERSION_LEN];
 		program_survey_part(part, pub->s[i].id);
 		program_survey_version(want, k, &pub->s[i]);
@@ -301,6 +318,7 @@ void program_build_tick(struct db *db, int k, int64_t now)
 	for (size_t i = 0; rc == DB_OK && i < kept->n; i++)
 		if (!kept->p[i].live && strcmp(kept->p[i].part, "charts") != 0)
 			rc = program_part_drop(db, kept->p[i].part);
+	db_read_end(db);
 	if (rc != DB_OK) {
 		log_kv("warn", "program page: a part could not be built; trying again soon", LOG_END);
 		rest_until = real + (rc == DB_BUSY ? 2 : REST_SECONDS);

@@ -33,9 +33,11 @@ void program_survey_version(char *out, int k, const struct insight_survey *s);
 void program_survey_part(char *out, int64_t survey_id);
 
 /* The headline figures and charts for day today (YYYY-MM-DD): the
- * program's closed months only. May freeze weeks that closed (an own
- * transaction, insights.h). DB_OK or a store error (out then partial). */
-enum db_rc program_charts_html(struct db *db, int k, const char *today, struct buf *out);
+ * program's closed months only. may_freeze: freeze the weeks that closed
+ * (an own transaction, insights.h), as a page does; else DB_NOTFOUND when
+ * one waits for it (the builder leaves that to the first page). DB_OK or
+ * a store error (out then partial). */
+enum db_rc program_charts_html(struct db *db, int k, const char *today, int may_freeze, struct buf *out);
 
 /* One published survey's results, suppressed as the admin's report. DB_OK
  * or DB_ERR. */
@@ -48,10 +50,13 @@ enum db_rc program_survey_html(struct db *db, int k, const struct insight_survey
 #define PROGRAM_INLINE_ANSWERS 1000
 void program_survey_pending(const struct insight_survey *s, struct buf *out);
 
-/* The builder's round (outside any transaction): builds and keeps every
- * part whose kept version is not the live one (and a survey with free
- * text once a minute: its scrubbing reads members' names), and forgets
- * surveys no longer published. After a store error it rests for 30 s
+/* The builder's round (outside any transaction, and leaves none open):
+ * records the running week (program_week_set), then builds and keeps
+ * every part whose kept version is not the live one (and a survey with
+ * free text once a minute: its scrubbing reads members' names), and
+ * forgets surveys no longer published. The charts wait while a closed
+ * week waits for its freeze (the first page that reads it freezes it, as
+ * before; that page builds them itself). After a store error it rests
  * (logged). Killed at any point it leaves the kept parts as they were. */
 void program_build_tick(struct db *db, int k, int64_t now);
 

@@ -13,6 +13,29 @@ enum db_rc program_rev(struct db *db, int64_t *rev)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
+enum db_rc program_week_set(struct db *db, int64_t yyyymmdd)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT n FROM kept_counts WHERE name = 'program_week'");
+	if (!st)
+		return DB_ERR;
+	int rc = sqlite3_step(st);
+	int same = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == yyyymmdd;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_rc_from(rc);
+	if (same)
+		return DB_OK;
+	enum db_rc r = db_begin(db);
+	if (r != DB_OK)
+		return r;
+	st = DB_STMT(db, "INSERT INTO kept_counts(name, n) VALUES ('program_week', :n) ON CONFLICT(name) "
+			 "DO UPDATE SET n = excluded.n");
+	if (!st)
+		return db_end(db, DB_ERR);
+	db_bind_int(st, ":n", yyyymmdd);
+	return db_end(db, db_exec_step(db, st));
+}
+
 enum db_rc program_parts_each(struct db *db, int with_html,
 			      void (*fn)(void *arg, const char *part, const char *version, int64_t built_at,
 					 const char *html, size_t len),

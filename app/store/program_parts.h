@@ -16,6 +16,12 @@
  * the caller's snapshot). DB_OK or a store error (*rev is then 0). */
 enum db_rc program_rev(struct db *db, int64_t *rev);
 
+/* Own transaction: record the running week's Monday (YYYYMMDD) as the
+ * clock says it is, so the triggers of sql/0024 tell a write to a closed
+ * week (moves program_rev) from one to the running week. Writes only
+ * when it changed. DB_OK or a store error. */
+enum db_rc program_week_set(struct db *db, int64_t yyyymmdd);
+
 /* Every kept part: fn(arg, part, version, built_at, html, len) per row;
  * the strings are valid only during the call; html is NULL when with_html
  * is 0 (the builder compares versions only). Own read (or the caller's

@@ -182,8 +182,16 @@ describe('the program page shows every change at once', () => {
     for (const m of mentees) await answer(m);
     row = everyone((await member.get('/program')).body, 1);
     assert.match(row, new RegExp(`^<td>${K}</td>`), `the ${K} answers show at once: ${row}`);
-    await until('the new version kept', () => srv.sql("SELECT version FROM program_parts WHERE part = 'survey:1'") === `${K}|${K * 4}`);
+    await until('the new version kept', () => srv.sql("SELECT version FROM program_parts WHERE part = 'survey:1'") === `${K}|${K * 4}|1`);
     assert.equal(everyone((await member.get('/program')).body, 1), row, 'the kept copy shows the same figures');
+    // A batch released by the periodic task (no answer is counted with it,
+    // the survey's answer count stays): it shows at once too.
+    srv.sql(`INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch) VALUES
+      (x'a1', 1, 'mentee', '2026-Q4', 'Beta', 2), (x'a2', 1, 'mentee', '2026-Q4', 'Beta', 2), (x'a3', 1, 'mentee', '2026-Q4', 'Beta', 2);
+      INSERT INTO survey_answers(response_id, question_id, rating) SELECT r.column1, q.id, 4 FROM (VALUES (x'a1'), (x'a2'), (x'a3')) r
+        JOIN survey_questions q ON q.survey_id = 1 AND q.position = 1;`);
+    row = everyone((await member.get('/program')).body, 1);
+    assert.match(row, new RegExp(`^<td>${2 * K}</td>`), `the released batch shows at once: ${row}`);
     assert.equal((await admin.post('/admin/surveys/1/publish', { withdraw: '1' })).status, 303);
     assert.equal(everyone((await member.get('/program')).body, 1), null, 'withdrawn: gone at once');
     await until('the withdrawn survey forgotten', () => srv.sql("SELECT count(*) FROM program_parts WHERE part = 'survey:1'") === '0');
@@ -194,7 +202,7 @@ describe('the program page shows every change at once', () => {
     assert.equal((await admin.post('/admin/surveys/1/publish')).status, 303);
     await until('the survey kept', () => srv.sql("SELECT count(*) FROM program_parts WHERE part = 'survey:1'") === '1');
     const shown = everyone((await member.get('/program')).body, 1);
-    assert.match(shown, new RegExp(`^<td>${K}</td>`));
+    assert.match(shown, new RegExp(`^<td>${2 * K}</td>`));
     const sender = () => Number(execFileSync('pgrep', ['-P', String(srv.masterPid()), '-x', 'tandem-mail'], { encoding: 'utf8' }).trim());
     const pid = sender();
     // The builder stops; the survey's count moves past what a request may
@@ -213,6 +221,6 @@ describe('the program page shows every change at once', () => {
     // The master starts a new sender, which builds the survey again.
     await until('a new builder', () => { try { return sender() !== pid; } catch { return false; } });
     await until('the survey at its new version', async () => everyone((await member.get('/program')).body, 1) === shown);
-    assert.equal(srv.sql("SELECT version FROM program_parts WHERE part = 'survey:1'"), `${K}|${(K + 2000) * 4}`);
+    assert.equal(srv.sql("SELECT version FROM program_parts WHERE part = 'survey:1'"), `${K}|${(K + 2000) * 4}|2`);
   });
 });
