@@ -1,7 +1,10 @@
 /* /program: the program's headline figures and charts for every member
  * (the whole program only: no team breakdown), and the results of the
  * surveys an admin published, suppressed exactly as admins see them;
- * POST /admin/surveys/{id}/publish. */
+ * POST /admin/surveys/{id}/publish. The charts and each survey's results
+ * are built off the request path (pages/program_build.h) and read here
+ * with their versions: a request shows a kept part only at its live
+ * version, and never rebuilds a big one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,233 +12,146 @@
 #include "pages/celebrate.h"
 #include "pages/ctx.h"
 #include "pages/insight_cache.h"
-#include "pages/insight_view.h"
+#include "pages/program_build.h"
 #include "pages/routes.h"
 #include "store/insights.h"
-#include "store/survey_report.h"
-#include "view/escape.h"
+#include "store/program_parts.h"
 
-#define MAX_EVENTS 100
-
-struct published {
-	struct ctx *c;
-	struct buf *out;
-	enum db_rc rc;
+/* What this request found kept (program_parts), for the live versions. */
+struct found {
+	const struct program_published *pub;
+	char charts_want[PROGRAM_VERSION_LEN];
+	char part[PROGRAM_MAX_SURVEYS][PROGRAM_PART_LEN];
+	char want[PROGRAM_MAX_SURVEYS][PROGRAM_VERSION_LEN];
+	struct buf charts;
+	struct buf survey[PROGRAM_MAX_SURVEYS];
+	unsigned char charts_ok, survey_ok[PROGRAM_MAX_SURVEYS];
 };
 
-static void figure(struct buf *out, int v, int hidden)
+static void found_row(void *arg, const char *part, const char *version, int64_t built_at, const char *html,
+		      size_t len)
 {
-	if (hidden)
-		buf_puts(out, "<td class=\"hidden\">hidden</td>");
-	else
-		buf_printf(out, "<td>%d</td>", v < 0 ? 0 : v);
+	(void)built_at;
+	struct found *f = arg;
+	if (strcmp(part, "charts") == 0) {
+		if (strcmp(version, f->charts_want) == 0 && !f->charts_ok)
+			f->charts_ok = buf_append(&f->charts, html, len) == 0;
+		return;
+	}
+	for (size_t i = 0; i < f->pub->n; i++)
+		if (strcmp(part, f->part[i]) == 0 && strcmp(version, f->want[i]) == 0 && !f->survey_ok[i])
+			f->survey_ok[i] = buf_append(&f->survey[i], html, len) == 0;
 }
 
-/* This worker's rendering of each published survey, kept while its
- * version holds and for at most a minute (the comments' scrubbing reads
- * members' names): a report over every released answer costs a scan of
- * them, which /program must not pay per request. */
-#define CACHE_SLOTS 20
-#define CACHE_SECONDS 60
-static struct {
-	int64_t id, version, at;
-	struct buf html;
-} cache[CACHE_SLOTS];
-
-static void render_survey(struct published *p, int64_t id, const char *title, int show_text, struct buf *out);
-
-static void survey_section(void *arg, const struct insight_survey *s)
+static void found_free(struct found *f)
 {
-	struct published *p = arg;
-	if (p->rc != DB_OK)
-		return;
-	size_t slot = CACHE_SLOTS, free_slot = CACHE_SLOTS;
-	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		if (cache[i].id == s->id)
-			slot = i;
-		if (free_slot == CACHE_SLOTS && (cache[i].id == 0 || p->c->now - cache[i].at > CACHE_SECONDS))
-			free_slot = i;
+	buf_free(&f->charts);
+	for (size_t i = 0; i < PROGRAM_MAX_SURVEYS; i++)
+		buf_free(&f->survey[i]);
+	free(f);
+}
+
+/* A part not kept at its live version yet (the builder is a moment
+ * behind, or stopped): this worker's own copy of it, else built here when
+ * that is cheap. The charts are (a few ms over three years); a survey is
+ * up to PROGRAM_INLINE_ANSWERS answers, else it says it is being counted:
+ * never a copy that may be out of date. */
+static enum db_rc charts_inline(struct ctx *c, const char *today, const char *want, struct buf *out)
+{
+	char key[PROGRAM_VERSION_LEN + 4];
+	snprintf(key, sizeof(key), "p|%s", want);
+	int64_t at;
+	const struct buf *hit = icache_get(key, c->now, &at);
+	if (hit) {
+		buf_append(out, hit->data, hit->len);
+		return DB_OK;
 	}
-	if (slot < CACHE_SLOTS && cache[slot].version == s->version && p->c->now >= cache[slot].at &&
-	    p->c->now - cache[slot].at <= CACHE_SECONDS) {
-		buf_append(p->out, cache[slot].html.data, cache[slot].html.len);
-		return;
-	}
-	if (slot == CACHE_SLOTS)
-		slot = free_slot;
 	struct buf html = {0};
-	render_survey(p, s->id, s->title, s->show_text, &html);
-	if (p->rc == DB_OK && !html.oom)
-		buf_append(p->out, html.data, html.len);
-	if (slot < CACHE_SLOTS && p->rc == DB_OK && !html.oom) {
-		buf_free(&cache[slot].html);
-		cache[slot].id = s->id;
-		cache[slot].version = s->version;
-		cache[slot].at = p->c->now;
-		cache[slot].html = html;
-	} else {
-		buf_free(&html);
+	enum db_rc rc = program_charts_html(c->db, c->cfg->survey_k, today, 1, &html);
+	if (rc == DB_OK) {
+		icache_put(key, c->now, &html);
+		buf_append(out, html.data, html.len);
 	}
+	buf_free(&html);
+	return rc;
 }
 
-/* One published survey, from the same report the admin page renders. */
-static void render_survey(struct published *p, int64_t id, const char *title, int show_text, struct buf *out)
+static enum db_rc survey_inline(struct ctx *c, const struct insight_survey *s, const char *part,
+				const char *want, struct buf *out)
 {
-	struct report r;
-	if (report_build(p->c->db, id, p->c->cfg->survey_k, show_text, &r) != 0) {
-		p->rc = DB_ERR;
-		return;
+	char key[PROGRAM_PART_LEN + PROGRAM_VERSION_LEN + 4];
+	snprintf(key, sizeof(key), "s|%s|%s", part, want);
+	int64_t at;
+	const struct buf *hit = icache_get(key, c->now, &at);
+	if (hit) {
+		buf_append(out, hit->data, hit->len);
+		return DB_OK;
 	}
-	buf_printf(out,
-		   "<section class=\"card survey-result\" aria-labelledby=\"sv-%lld\"><h3 id=\"sv-%lld\">",
-		   (long long)id, (long long)id);
-	html_escape(out, title);
-	buf_puts(out, "</h3>");
-	for (int i = 0; i < r.nq; i++) {
-		const struct report_question *q = &r.q[i];
-		buf_puts(out, "<div class=\"table-wrap\"><table><caption>");
-		html_escape(out, q->prompt);
-		buf_puts(out,
-			 "</caption><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Answered</th>");
-		for (int b = 0; b < q->nb; b++) {
-			buf_puts(out, "<th scope=\"col\">");
-			html_escape(out, q->labels[b]);
-			buf_puts(out, "</th>");
-		}
-		buf_puts(out, "</tr></thead><tbody>");
-		for (int j = 0; j < q->nrows && (q->shown || j == 0); j++) {
-			const struct report_row *row = &q->rows[j];
-			int all = strcmp(row->dimension, "all") == 0;
-			buf_puts(out, "<tr><th scope=\"row\">");
-			if (all) {
-				buf_puts(out, "Everyone");
-			} else {
-				html_escape(out, row->dimension);
-				buf_puts(out, ": ");
-				html_escape(out, row->group);
-			}
-			buf_puts(out, "</th>");
-			figure(out, row->n, !q->shown);
-			for (int b = 0; b < q->nb; b++)
-				figure(out, row->count[b], !q->shown || row->hid[b]);
-			buf_puts(out, "</tr>");
-		}
-		buf_puts(out, "</tbody></table></div>");
+	if (s->answered > PROGRAM_INLINE_ANSWERS) {
+		program_survey_pending(s, out);
+		return DB_OK;
 	}
-	if (r.ncomments) {
-		buf_puts(out, "<h4>Comments</h4><ul class=\"list\">");
-		for (int i = 0; i < r.ncomments; i++) {
-			buf_puts(out, "<li>");
-			html_escape(out, r.comments[i]);
-			buf_puts(out, "</li>");
-		}
-		buf_puts(out, "</ul>");
+	struct buf html = {0};
+	enum db_rc rc = program_survey_html(c->db, c->cfg->survey_k, s, &html);
+	if (rc == DB_OK) {
+		icache_put(key, c->now, &html);
+		buf_append(out, html.data, html.len);
 	}
-	buf_puts(out, "</section>");
-	report_free(&r);
-}
-
-/* A closed month's headline: its teams shown, the people per week on
- * average (never the running month: core/insight.h). */
-static void headline(struct buf *out, const struct insight_series *s, size_t p, const char *label, int k)
-{
-	int hid, left;
-	const struct ins_cell *c = iv_cell(s, p, -1, &hid);
-	int wk = iv_weeks(s, p, -1, &left);
-	buf_puts(out, "<div class=\"stat\"><span class=\"num\">");
-	if (hid)
-		buf_puts(out, "hidden");
-	else if (c->v[IF_MEMBERS] > 0)
-		buf_printf(out, "%.0f %%", 100.0 * (double)c->v[IF_PEOPLE] / (double)c->v[IF_MEMBERS]);
-	else
-		buf_puts(out, "–");
-	buf_puts(out, "</span><span class=\"lbl\">");
-	html_escape(out, label);
-	buf_puts(out, " (");
-	html_escape(out, s->period[p]);
-	buf_puts(out, ")");
-	if (!hid) {
-		buf_printf(out, ": %.0f of %.0f members took part in an average week",
-			   (double)c->v[IF_PEOPLE] / wk, (double)c->v[IF_MEMBERS] / wk);
-		if (!iv_hidden(s, p, -1, IG_SESSIONS))
-			buf_printf(out, ", in %lld sessions (%.0f hours)", (long long)ins_sessions(c),
-				   (double)c->v[IF_MINUTES] / 60.0);
-		if (left)
-			buf_printf(out,
-				   "; teams shown only: %d team-weeks with fewer than %d people left out",
-				   left, k);
-	}
-	buf_puts(out, "</span></div>");
-}
-
-/* The headline figures and charts (the program's totals only, closed
- * months only). */
-static int charts(struct ctx *c, const char *today, const struct insight_event *ev, size_t nev,
-		  struct buf *html)
-{
-	struct insight_series s;
-	enum db_rc rc = insight_load(c->db, 0, "", today, today, c->cfg->survey_k, &s);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
-		return -1;
-	}
-	buf_puts(html, "<div class=\"stats\">");
-	if (s.np)
-		headline(html, &s, s.np - 1, "Last month", c->cfg->survey_k);
-	if (s.np > 1)
-		headline(html, &s, s.np - 2, "The month before", c->cfg->survey_k);
-	buf_puts(html, "</div>");
-	iv_sections(html, &s, -1, ev, nev, IV_HEADLINE);
-	insight_series_free(&s);
-	return 0;
+	buf_free(&html);
+	return rc;
 }
 
 void page_program(struct ctx *c)
 {
-	struct fields f;
-	if (fields_read(NULL, 0, &c->req->query, &f) != 0) {
+	struct fields q;
+	if (fields_read(NULL, 0, &c->req->query, &q) != 0) {
 		ctx_error(c, 400, "This page takes no query.");
 		return;
 	}
 	char today[11];
 	ins_ymd((long)(c->now / 86400), today);
-	struct insight_event *ev = calloc(MAX_EVENTS, sizeof(*ev));
-	size_t nev = 0;
-	enum db_rc rc = ev ? insight_events(c->db, ev, MAX_EVENTS, &nev) : DB_ERR;
-	if (rc != DB_OK) {
-		free(ev);
-		ctx_store_error(c, rc);
-		return;
-	}
-	char key[128];
-	snprintf(key, sizeof(key), "p|%s|%zu|%lld|%d", today, nev, nev ? (long long)ev[nev - 1].id : 0LL,
-		 c->cfg->survey_k);
-	int64_t at;
-	const struct buf *hit = icache_get(key, c->now, &at);
-	struct buf html = {0};
-	if (hit) {
-		buf_append(&html, hit->data, hit->len);
-	} else {
-		int bad = charts(c, today, ev, nev, &html);
-		if (bad) {
-			free(ev);
-			buf_free(&html);
-			return;
-		}
-		icache_put(key, c->now, &html);
-	}
-	free(ev);
-	buf_puts(&html, "<h2>Survey results</h2>");
-	struct buf surveys = {0};
-	struct published p = {c, &surveys, DB_OK};
-	rc = insight_published(c->db, survey_section, &p);
+	int k = c->cfg->survey_k;
+	/* The live versions first, then the kept parts (one statement). */
+	int64_t rev;
+	struct program_published *pub = malloc(sizeof(*pub));
+	struct found *f = calloc(1, sizeof(*f));
+	enum db_rc rc = pub && f ? program_rev(c->db, &rev) : DB_ERR;
 	if (rc == DB_OK)
-		rc = p.rc;
-	if (surveys.len == 0)
-		buf_puts(&html, "<p class=\"hint\">No survey results have been published yet.</p>");
-	else
-		buf_append(&html, surveys.data, surveys.len);
-	buf_free(&surveys);
+		rc = program_published(c->db, pub);
+	if (rc == DB_OK) {
+		f->pub = pub;
+		program_charts_version(f->charts_want, today, k, rev);
+		for (size_t i = 0; i < pub->n; i++) {
+			program_survey_part(f->part[i], pub->s[i].id);
+			program_survey_version(f->want[i], k, &pub->s[i]);
+		}
+		rc = program_parts_each(c->db, 1, found_row, f);
+	}
+	struct buf html = {0};
+	if (rc == DB_OK) {
+		if (f->charts_ok)
+			buf_append(&html, f->charts.data, f->charts.len);
+		else
+			rc = charts_inline(c, today, f->charts_want, &html);
+	}
+	/* Parts that change with people's choices (issue 19's celebrations)
+	 * are rendered live on every request and never kept in program_parts:
+	 * celebrate_program below fills templates/_program_celebrations.html,
+	 * which program.html includes outside the slot. */
+	if (rc == DB_OK) {
+		buf_puts(&html, "<h2>Survey results</h2>");
+		if (pub->n == 0)
+			buf_puts(&html, "<p class=\"hint\">No survey results have been published yet.</p>");
+	}
+	for (size_t i = 0; rc == DB_OK && i < pub->n; i++) {
+		if (f->survey_ok[i])
+			buf_append(&html, f->survey[i].data, f->survey[i].len);
+		else
+			rc = survey_inline(c, &pub->s[i], f->part[i], f->want[i], &html);
+	}
+	free(pub);
+	if (f)
+		found_free(f);
 	if (rc != DB_OK || html.oom) {
 		buf_free(&html);
 		if (rc != DB_OK)
@@ -244,7 +160,7 @@ void page_program(struct ctx *c)
 			ctx_error(c, 500, "Tandem ran out of memory for this page. Try again.");
 		return;
 	}
-	view_int(ctx_view(c), "k", c->cfg->survey_k);
+	view_int(ctx_view(c), "k", k);
 	if (celebrate_program(c) != 0) { /* issue 19: templates/_program_celebrations.html */
 		buf_free(&html);
 		return;

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/when.h"
+#include "pages/program_build.h"
 #include "security/linktoken.h"
 #include "server/account_mail.h"
 #include "server/smtp.h"
@@ -463,6 +464,9 @@ void sender_main(const struct config *cfg)
 	       LOG_END);
 	while (!stopping) {
 		int n = batch(&x);
+		/* issue 19: /program's parts, built here so no request waits for
+		 * them (pages/program_build.h); cheap when nothing changed. */
+		program_build_tick(x.db, cfg->survey_k, clock_now());
 		/* A full batch: more are waiting. Otherwise look again soon (the
 		 * test clock may have moved; a new row waits at most this). */
 		if (n < BATCH) {

@@ -236,13 +236,16 @@ static enum db_rc read_frozen(struct db *db, const char *last, const struct insi
 
 /* Own transaction: fix the suppression of the weeks that closed since the
  * last load. A row already there (another worker's) is kept. */
-static enum db_rc freeze(struct db *db, const struct insight_series *out, const struct grid *g)
+static enum db_rc freeze(struct db *db, const struct insight_series *out, const struct grid *g,
+			 int may_freeze)
 {
 	size_t w0 = 0;
 	while (w0 < g->nw && g->frozen[w0])
 		w0++;
 	if (w0 == g->nw) /* every closed week frozen already: the usual load */
 		return DB_OK;
+	if (!may_freeze)
+		return DB_NOTFOUND;
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
@@ -275,8 +278,8 @@ static long view_index(const struct insight_series *out, int weekly, const char 
 	return find_period(out->period, out->np, key);
 }
 
-enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
-			struct insight_series *out)
+static enum db_rc load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
+		       struct insight_series *out, int may_freeze)
 {
 	memset(out, 0, sizeof(*out));
 	out->weekly = weekly;
@@ -303,7 +306,7 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 				total.v[f] += g.cell[w * g.nt + t].v[f];
 		ins_protect(k, out->nt, &g.cell[w * g.nt], &total, &g.hid[w * g.nt], &g.thid[w]);
 	}
-	rc = freeze(db, out, &g);
+	rc = freeze(db, out, &g, may_freeze);
 	if (rc != DB_OK) {
 		grid_free(&g);
 		insight_series_free(out);
@@ -408,6 +411,18 @@ enum db_rc insight_load(struct db *db, int weekly, const char *from, const char 
 	return DB_OK;
 }
 
+enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
+			struct insight_series *out)
+{
+	return load(db, weekly, from, to, today, k, out, 1);
+}
+
+enum db_rc insight_load_frozen(struct db *db, int weekly, const char *from, const char *to, const char *today,
+			       int k, struct insight_series *out)
+{
+	return load(db, weekly, from, to, today, k, out, 0);
+}
+
 enum db_rc insight_events(struct db *db, struct insight_event *out, size_t max, size_t *n)
 {
 	*n = 0;
@@ -485,19 +500,24 @@ enum db_rc insight_given(struct db *db, int64_t user_id,
 
 enum db_rc insight_published(struct db *db, void (*fn)(void *arg, const struct insight_survey *p), void *arg)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT s.id, s.title, s.show_text, s.status = 'closed', coalesce((SELECT n "
-			    "FROM kept_counts WHERE name = 'ans:' || s.id), 0) FROM surveys s WHERE "
-			    "s.published = 1 ORDER BY s.id DESC LIMIT 20");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT s.id, s.title, s.show_text, s.status = 'closed', coalesce((SELECT n "
+		    "FROM kept_counts WHERE name = 'ans:' || s.id), 0), (SELECT coalesce(max(r.batch), "
+		    "0) FROM survey_responses r WHERE r.survey_id = s.id) FROM surveys s WHERE "
+		    "s.published = 1 ORDER BY s.id DESC LIMIT 20");
 	if (!st)
 		return DB_ERR;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char title[804];
 		db_column_copy(st, 1, title, sizeof(title));
-		struct insight_survey p = {sqlite3_column_int64(st, 0), 0, title, sqlite3_column_int(st, 2),
-					   sqlite3_column_int(st, 3)};
-		p.version = sqlite3_column_int64(st, 4) * 4 + p.show_text * 2 + p.closed;
+		struct insight_survey p = {.id = sqlite3_column_int64(st, 0),
+					   .answered = sqlite3_column_int64(st, 4),
+					   .batch = sqlite3_column_int64(st, 5),
+					   .title = title,
+					   .show_text = sqlite3_column_int(st, 2),
+					   .closed = sqlite3_column_int(st, 3)};
+		p.version = p.answered * 4 + p.show_text * 2 + p.closed;
 		fn(arg, &p);
 	}
 	sqlite3_reset(st);

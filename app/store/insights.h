@@ -75,6 +75,12 @@ struct insight_series {
  * wrong). */
 enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
 			struct insight_series *out);
+/* insight_load that never writes: DB_NOTFOUND (out empty) when a closed
+ * week still waits for its suppression to be frozen. For the /program
+ * builder (pages/program_build.h), so a week is frozen when a page first
+ * reads it, as before there was a builder, never earlier. */
+enum db_rc insight_load_frozen(struct db *db, int weekly, const char *from, const char *to, const char *today,
+			       int k, struct insight_series *out);
 void insight_series_free(struct insight_series *s);
 /* The index of team name in s, or -1. */
 int insight_team_index(const struct insight_series *s, const char *name);
@@ -100,11 +106,15 @@ enum db_rc insight_given(struct db *db, int64_t user_id,
 			 void *arg, int64_t *people);
 
 /* Surveys an admin published on /program, newest first (at most 20):
- * fn(arg, p). `version` changes whenever the survey's results may have
- * (an answer counted, the survey closed, comments switched), so a page
- * may keep its rendering of them while it holds. Own read. */
+ * fn(arg, p). `version` changes whenever an answer is counted, the survey
+ * closes or its comments are switched; `batch` (the last batch released,
+ * an index seek: sql/0024) whenever released answers join the results,
+ * also when the periodic task releases a batch. A page may keep its
+ * rendering of a survey while both hold. Own read. */
 struct insight_survey {
 	int64_t id, version;
+	int64_t answered; /* invitations answered (what version counts) */
+	int64_t batch;	  /* the last batch of answers released (0: none) */
 	const char *title;
 	int show_text, closed;
 };
