@@ -12,9 +12,22 @@
 
 #define MAX_TEMPLATES 128
 
+/* A flat partial: literal text and bare {name}s only (no {if}, {for},
+ * expressions or escapes), the rows pages render once per item. Written
+ * out directly from the environment instead of through ctpl_parser_parse,
+ * which copies every value it prints: rows were a fifth of list pages. */
+struct seg {
+	const char *text; /* into flat_src */
+	size_t len;
+	const char *var; /* NUL-terminated copy, or NULL after the last text */
+};
+
 struct tpl {
 	char name[64];
 	CtplToken *tree;
+	struct seg *flat; /* NULL: rendered by CTPL */
+	size_t nflat;
+	char *flat_src;
 };
 
 /* One memory stream per process, rewound for each render: creating and
@@ -100,6 +113,60 @@ static CtplToken *lex(const char *text, const char *label)
 	return t;
 }
 
+static int ident_char(char ch, int first)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (!first && ch >= '0' && ch <= '9');
+}
+
+/* Splits text into segments when it is flat (see struct seg); else leaves
+ * t without them and CTPL renders it. */
+static void flat_compile(struct tpl *t, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '\\' || *p == '}')
+			return;
+		if (*p == '{') {
+			const char *q = p + 1;
+			if (!ident_char(*q, 1))
+				return;
+			while (ident_char(*q, 0))
+				q++;
+			if (*q != '}')
+				return;
+			p = q;
+		}
+	}
+	size_t n = 1;
+	for (const char *p = text; *p; p++)
+		n += *p == '{';
+	char *src = strdup(text);
+	struct seg *seg = calloc(n, sizeof(*seg));
+	if (!src || !seg) {
+		free(src);
+		free(seg);
+		return;
+	}
+	size_t k = 0;
+	char *p = src;
+	for (;;) {
+		char *open = strchr(p, '{');
+		seg[k].text = p;
+		seg[k].len = open ? (size_t)(open - p) : strlen(p);
+		if (!open) {
+			k++;
+			break;
+		}
+		char *close = strchr(open, '}');
+		*close = '\0';
+		seg[k++].var = open + 1;
+		p = close + 1;
+	}
+	t->flat = seg;
+	t->nflat = k;
+	t->flat_src = src;
+}
+
 int view_load(const char *dir)
 {
 	char path[4400];
@@ -163,6 +230,8 @@ int view_load(const char *dir)
 					memcpy(templates[ntemplates].name, e->d_name, len - 5);
 					templates[ntemplates].name[len - 5] = '\0';
 					templates[ntemplates].tree = t;
+					if (partial)
+						flat_compile(&templates[ntemplates], buf_str(&full));
 					ntemplates++;
 				}
 			}
@@ -230,17 +299,50 @@ void view_unload(void)
 		render_os = NULL;
 		render_gs = NULL;
 	}
-	for (size_t i = 0; i < ntemplates; i++)
+	for (size_t i = 0; i < ntemplates; i++) {
 		ctpl_token_free(templates[i].tree);
+		free(templates[i].flat);
+		free(templates[i].flat_src);
+		templates[i] = (struct tpl){0};
+	}
 	ntemplates = 0;
+}
+
+static struct tpl *find_tpl(const char *name)
+{
+	for (size_t i = 0; i < ntemplates; i++)
+		if (strcmp(templates[i].name, name) == 0)
+			return &templates[i];
+	return NULL;
 }
 
 static CtplToken *find(const char *name)
 {
-	for (size_t i = 0; i < ntemplates; i++)
-		if (strcmp(templates[i].name, name) == 0)
-			return templates[i].tree;
-	return NULL;
+	struct tpl *t = find_tpl(name);
+	return t ? t->tree : NULL;
+}
+
+/* A flat partial written from v's values; -1 (out as it was) when a
+ * value is missing or neither text nor a number: CTPL then renders it and
+ * reports what it reports. */
+static int render_flat(const struct view *v, const struct tpl *t, struct buf *out)
+{
+	size_t start = out->len;
+	for (size_t i = 0; i < t->nflat; i++) {
+		buf_append(out, t->flat[i].text, t->flat[i].len);
+		if (!t->flat[i].var)
+			continue;
+		const CtplValue *val = ctpl_environ_lookup(v->env, t->flat[i].var);
+		if (val && CTPL_VALUE_HOLDS_STRING(val)) {
+			buf_puts(out, ctpl_value_get_string(val));
+		} else if (val && CTPL_VALUE_HOLDS_INT(val)) {
+			buf_printf(out, "%ld", ctpl_value_get_int(val));
+		} else {
+			out->len = start;
+			return -1;
+		}
+	}
+	return out->oom ? -1 : 0;
 }
 
 int view_exists(const char *name)
@@ -411,7 +513,10 @@ int view_render_slot(struct view *v, const char *name, const char *trusted_html,
 
 int view_render(struct view *v, const char *name, struct buf *out)
 {
-	CtplToken *t = find(name);
+	struct tpl *tp = find_tpl(name);
+	if (tp && tp->flat && !out->oom && render_flat(v, tp, out) == 0)
+		return 0;
+	CtplToken *t = tp ? tp->tree : NULL;
 	if (!t) {
 		log_kv("error", "no such template", "template", name, LOG_END);
 		return -1;
