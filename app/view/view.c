@@ -38,9 +38,26 @@ static CtplOutputStream *render_os;
 static struct tpl templates[MAX_TEMPLATES];
 static size_t ntemplates;
 
+/* A value set but not yet in the environment (see pend_add). */
+struct pend {
+	size_t name;	 /* offset of the name (NUL-terminated) in pool */
+	size_t off, len; /* the text in pool (NUL-terminated), unless an int */
+	int is_int;
+	long iv;
+};
+
+#define PEND_MAX 64
+
 struct view {
 	CtplEnviron *env;
 	struct buf scratch;
+	/* Values wait here until CTPL renders (pend_flush): a flat partial
+	 * reads them without the environment, whose every push copies and
+	 * allocates (rows set a handful of values each, per row). Later
+	 * entries shadow earlier ones, as pushes do. */
+	struct pend pend[PEND_MAX];
+	size_t npend;
+	struct buf pool;
 };
 
 static char *slurp(const char *path)
@@ -322,6 +339,8 @@ static CtplToken *find(const char *name)
 	return t ? t->tree : NULL;
 }
 
+static const struct pend *pend_find(const struct view *v, const char *name);
+
 /* A flat partial written from v's values; -1 (out as it was) when a
  * value is missing or neither text nor a number: CTPL then renders it and
  * reports what it reports. */
@@ -332,6 +351,14 @@ static int render_flat(const struct view *v, const struct tpl *t, struct buf *ou
 		buf_append(out, t->flat[i].text, t->flat[i].len);
 		if (!t->flat[i].var)
 			continue;
+		const struct pend *e = pend_find(v, t->flat[i].var);
+		if (e) {
+			if (e->is_int)
+				buf_printf(out, "%ld", e->iv);
+			else
+				buf_append(out, v->pool.data + e->off, e->len);
+			continue;
+		}
 		const CtplValue *val = ctpl_environ_lookup(v->env, t->flat[i].var);
 		if (val && CTPL_VALUE_HOLDS_STRING(val)) {
 			buf_puts(out, ctpl_value_get_string(val));
@@ -364,6 +391,7 @@ void view_free(struct view *v)
 		return;
 	ctpl_environ_unref(v->env);
 	buf_free(&v->scratch);
+	buf_free(&v->pool);
 	free(v);
 }
 
@@ -374,9 +402,118 @@ static const char *escaped(struct buf *scratch, const char *s)
 	return buf_str(scratch);
 }
 
+/* Push every waiting value into the environment, in order (so a later
+ * one is on top, as if pushed when set). */
+static void pend_flush(struct view *v)
+{
+	for (size_t i = 0; i < v->npend; i++) {
+		struct pend *e = &v->pend[i];
+		if (e->is_int)
+			ctpl_environ_push_int(v->env, v->pool.data + e->name, e->iv);
+		else
+			ctpl_environ_push_string(v->env, v->pool.data + e->name, v->pool.data + e->off);
+	}
+	v->npend = 0;
+	buf_reset(&v->pool);
+}
+
+/* Keep only the last value of each name (a row view set again for every
+ * row): the shadowed ones could never be read. Flushes when that is
+ * still most of the table. */
+static void pend_compact(struct view *v)
+{
+	struct buf pool = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < v->npend; i++) {
+		const char *name = v->pool.data + v->pend[i].name;
+		int later = 0;
+		for (size_t j = i + 1; j < v->npend && !later; j++)
+			later = strcmp(name, v->pool.data + v->pend[j].name) == 0;
+		if (later)
+			continue;
+		struct pend e = v->pend[i];
+		e.name = pool.len;
+		buf_append(&pool, name, strlen(name) + 1);
+		if (!e.is_int) {
+			e.off = pool.len;
+			buf_append(&pool, v->pool.data + v->pend[i].off, e.len + 1);
+		}
+		v->pend[n++] = e;
+	}
+	if (pool.oom) {
+		buf_free(&pool);
+		pend_flush(v);
+		return;
+	}
+	buf_free(&v->pool);
+	v->pool = pool;
+	v->npend = n;
+	if (n > PEND_MAX / 2)
+		pend_flush(v);
+}
+
+/* A slot for name (copied), its text then appended to v->pool by the
+ * caller and closed by pend_text_done; NULL only when memory ran out (the
+ * caller then pushes directly, after what waits). */
+static struct pend *pend_add(struct view *v, const char *name)
+{
+	if (v->npend == PEND_MAX)
+		pend_compact(v);
+	if (v->pool.oom) {
+		pend_flush(v);
+		return NULL;
+	}
+	struct pend *e = &v->pend[v->npend++];
+	*e = (struct pend){.name = v->pool.len};
+	buf_append(&v->pool, name, strlen(name) + 1);
+	if (v->pool.oom) {
+		v->npend--;
+		pend_flush(v);
+		return NULL;
+	}
+	e->off = v->pool.len;
+	return e;
+}
+
+static void pend_text_done(struct view *v, struct pend *e)
+{
+	e->len = v->pool.len - e->off;
+	buf_append(&v->pool, "", 1);
+	if (v->pool.oom) {
+		/* Pushed as nothing instead; rendering fails on the oom anyway. */
+		v->npend--;
+		pend_flush(v);
+	}
+}
+
+static const struct pend *pend_find(const struct view *v, const char *name)
+{
+	for (size_t i = v->npend; i-- > 0;)
+		if (strcmp(v->pool.data + v->pend[i].name, name) == 0)
+			return &v->pend[i];
+	return NULL;
+}
+
 void view_str(struct view *v, const char *name, const char *s)
 {
-	ctpl_environ_push_string(v->env, name, escaped(&v->scratch, s));
+	struct pend *e = pend_add(v, name);
+	if (!e) {
+		ctpl_environ_push_string(v->env, name, escaped(&v->scratch, s));
+		return;
+	}
+	html_escape(&v->pool, s ? s : "");
+	pend_text_done(v, e);
+}
+
+static void pend_plain(struct view *v, const char *name, const char *s)
+{
+	struct pend *e = pend_add(v, name);
+	if (!e) {
+		ctpl_environ_push_string(v->env, name, s);
+		return;
+	}
+	buf_puts(&v->pool, s);
+	pend_text_done(v, e);
 }
 
 /* Percent-encoding, then HTML escaping: the first already leaves nothing
@@ -394,23 +531,29 @@ void view_url(struct view *v, const char *name, const char *s)
 {
 	struct buf b = {0};
 	url_then_html(&b, s);
-	ctpl_environ_push_string(v->env, name, buf_str(&b));
+	pend_plain(v, name, buf_str(&b));
 	buf_free(&b);
 }
 
 void view_int(struct view *v, const char *name, int64_t n)
 {
-	ctpl_environ_push_int(v->env, name, (glong)n);
+	struct pend *e = pend_add(v, name);
+	if (!e) {
+		ctpl_environ_push_int(v->env, name, (glong)n);
+		return;
+	}
+	e->is_int = 1;
+	e->iv = (long)n;
 }
 
 void view_plain(struct view *v, const char *name, const char *s)
 {
-	ctpl_environ_push_string(v->env, name, s ? s : "");
+	pend_plain(v, name, s ? s : "");
 }
 
 void view_trusted_html(struct view *v, const char *name, const char *html)
 {
-	ctpl_environ_push_string(v->env, name, html);
+	pend_plain(v, name, html ? html : "");
 }
 
 void view_csrf(struct view *v, const char *token)
@@ -420,7 +563,7 @@ void view_csrf(struct view *v, const char *token)
 	buf_puts(&field, "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_escape(&field, token ? token : "");
 	buf_puts(&field, "\">");
-	ctpl_environ_push_string(v->env, "csrf_field", field.oom ? "" : buf_str(&field));
+	pend_plain(v, "csrf_field", field.oom ? "" : buf_str(&field));
 	buf_free(&field);
 }
 
@@ -480,6 +623,7 @@ int64_t view_list_len(const struct vlist *l)
 
 void view_list_set(struct view *v, const char *name, struct vlist *l)
 {
+	pend_flush(v); /* what was set before stays under what is pushed now */
 	ctpl_environ_push(v->env, name, (CtplValue *)l);
 	ctpl_value_free((CtplValue *)l);
 }
@@ -489,6 +633,7 @@ void view_strlist_set(struct view *v, const char *name, const char *const *items
 	CtplValue *a = empty_array();
 	for (int i = 0; i < n; i++)
 		ctpl_value_array_append_string(a, escaped(&v->scratch, items[i]));
+	pend_flush(v);
 	ctpl_environ_push(v->env, name, a);
 	ctpl_value_free(a);
 }
@@ -517,6 +662,7 @@ int view_render(struct view *v, const char *name, struct buf *out)
 	if (tp && tp->flat && !out->oom && render_flat(v, tp, out) == 0)
 		return 0;
 	CtplToken *t = tp ? tp->tree : NULL;
+	pend_flush(v);
 	if (!t) {
 		log_kv("error", "no such template", "template", name, LOG_END);
 		return -1;
