@@ -422,6 +422,16 @@ static void pend_flush(struct view *v)
  * still most of the table. */
 static void pend_compact(struct view *v)
 {
+	/* A page's own view sets each name once: when the last name set was
+	 * not set before, compacting would find nothing to drop. */
+	const char *last = v->pool.data + v->pend[v->npend - 1].name;
+	size_t k = 0;
+	while (k + 1 < v->npend && strcmp(v->pool.data + v->pend[k].name, last) != 0)
+		k++;
+	if (k + 1 == v->npend) {
+		pend_flush(v);
+		return;
+	}
 	struct buf pool = {0};
 	size_t n = 0;
 	for (size_t i = 0; i < v->npend; i++) {
