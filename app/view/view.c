@@ -3,6 +3,7 @@
 #include <ctpl/ctpl.h>
 #include <dirent.h>
 #include <gio/gio.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static CtplOutputStream *render_os;
 static struct tpl templates[MAX_TEMPLATES];
 static size_t ntemplates;
 
-/* A value set but not yet in the environment (see pend_add). */
+/* A value set but not yet in the environment (see pend_set). */
 struct pend {
 	size_t name;	 /* offset of the name (NUL-terminated) in pool */
 	size_t off, len; /* the text in pool (NUL-terminated), unless an int */
@@ -53,10 +54,11 @@ struct view {
 	struct buf scratch;
 	/* Values wait here until CTPL renders (pend_flush): a flat partial
 	 * reads them without the environment, whose every push copies and
-	 * allocates (rows set a handful of values each, per row). Later
-	 * entries shadow earlier ones, as pushes do. */
+	 * allocates (rows set a handful of values each, per row). A name set
+	 * again replaces its value, as a push over it would hide it. */
 	struct pend pend[PEND_MAX];
 	size_t npend;
+	unsigned char slot[2 * PEND_MAX]; /* by name hash: index + 1, 0 free */
 	struct buf pool;
 };
 
@@ -327,9 +329,22 @@ void view_unload(void)
 
 static struct tpl *find_tpl(const char *name)
 {
+	/* Rows look their partial up once per row, by a literal: remember
+	 * where each name pointer led (checked with one strcmp) instead of
+	 * comparing with every template's name. */
+	static struct {
+		const char *p;
+		struct tpl *t;
+	} hot[32];
+	size_t h = ((uintptr_t)name >> 3) % 32;
+	if (hot[h].p == name && hot[h].t && strcmp(hot[h].t->name, name) == 0)
+		return hot[h].t;
 	for (size_t i = 0; i < ntemplates; i++)
-		if (strcmp(templates[i].name, name) == 0)
+		if (strcmp(templates[i].name, name) == 0) {
+			hot[h].p = name;
+			hot[h].t = &templates[i];
 			return &templates[i];
+		}
 	return NULL;
 }
 
@@ -366,6 +381,8 @@ static int render_flat(const struct view *v, const struct tpl *t, struct buf *ou
 			buf_printf(out, "%ld", ctpl_value_get_int(val));
 		} else {
 			out->len = start;
+			if (out->data)
+				out->data[start] = '\0';
 			return -1;
 		}
 	}
@@ -402,8 +419,8 @@ static const char *escaped(struct buf *scratch, const char *s)
 	return buf_str(scratch);
 }
 
-/* Push every waiting value into the environment, in order (so a later
- * one is on top, as if pushed when set). */
+/* Push every waiting value into the environment (the order between
+ * names does not matter: each name is its own stack). */
 static void pend_flush(struct view *v)
 {
 	for (size_t i = 0; i < v->npend; i++) {
@@ -414,116 +431,81 @@ static void pend_flush(struct view *v)
 			ctpl_environ_push_string(v->env, v->pool.data + e->name, v->pool.data + e->off);
 	}
 	v->npend = 0;
+	memset(v->slot, 0, sizeof(v->slot));
 	buf_reset(&v->pool);
 }
 
-/* Keep only the last value of each name (a row view set again for every
- * row): the shadowed ones could never be read. Flushes when that is
- * still most of the table. */
-static void pend_compact(struct view *v)
+static size_t pend_hash(const char *name)
 {
-	/* A page's own view sets each name once: when the last name set was
-	 * not set before, compacting would find nothing to drop. */
-	const char *last = v->pool.data + v->pend[v->npend - 1].name;
-	size_t k = 0;
-	while (k + 1 < v->npend && strcmp(v->pool.data + v->pend[k].name, last) != 0)
-		k++;
-	if (k + 1 == v->npend) {
-		pend_flush(v);
-		return;
-	}
-	struct buf pool = {0};
-	size_t n = 0;
-	for (size_t i = 0; i < v->npend; i++) {
-		const char *name = v->pool.data + v->pend[i].name;
-		int later = 0;
-		for (size_t j = i + 1; j < v->npend && !later; j++)
-			later = strcmp(name, v->pool.data + v->pend[j].name) == 0;
-		if (later)
-			continue;
-		struct pend e = v->pend[i];
-		e.name = pool.len;
-		buf_append(&pool, name, strlen(name) + 1);
-		if (!e.is_int) {
-			e.off = pool.len;
-			buf_append(&pool, v->pool.data + v->pend[i].off, e.len + 1);
-		}
-		v->pend[n++] = e;
-	}
-	if (pool.oom) {
-		buf_free(&pool);
-		pend_flush(v);
-		return;
-	}
-	buf_free(&v->pool);
-	v->pool = pool;
-	v->npend = n;
-	if (n > PEND_MAX / 2)
-		pend_flush(v);
+	size_t h = 5381;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = h * 33 + *p;
+	return h % (2 * PEND_MAX);
 }
 
-/* A slot for name (copied), its text then appended to v->pool by the
- * caller and closed by pend_text_done; NULL only when memory ran out (the
- * caller then pushes directly, after what waits). */
-static struct pend *pend_add(struct view *v, const char *name)
+/* The slot of name: its entry's index + 1, or 0 with *at the free slot. */
+static size_t pend_slot(const struct view *v, const char *name, size_t *at)
 {
-	if (v->npend == PEND_MAX)
-		pend_compact(v);
-	if (v->pool.oom) {
-		pend_flush(v);
-		return NULL;
+	size_t h = pend_hash(name);
+	while (v->slot[h]) {
+		if (strcmp(v->pool.data + v->pend[v->slot[h] - 1].name, name) == 0)
+			break;
+		h = (h + 1) % (2 * PEND_MAX);
 	}
-	struct pend *e = &v->pend[v->npend++];
-	*e = (struct pend){.name = v->pool.len};
-	buf_append(&v->pool, name, strlen(name) + 1);
-	if (v->pool.oom) {
-		v->npend--;
-		pend_flush(v);
-		return NULL;
-	}
-	e->off = v->pool.len;
-	return e;
-}
-
-static void pend_text_done(struct view *v, struct pend *e)
-{
-	e->len = v->pool.len - e->off;
-	buf_append(&v->pool, "", 1);
-	if (v->pool.oom) {
-		/* Pushed as nothing instead; rendering fails on the oom anyway. */
-		v->npend--;
-		pend_flush(v);
-	}
+	*at = h;
+	return v->slot[h];
 }
 
 static const struct pend *pend_find(const struct view *v, const char *name)
 {
-	for (size_t i = v->npend; i-- > 0;)
-		if (strcmp(v->pool.data + v->pend[i].name, name) == 0)
-			return &v->pend[i];
-	return NULL;
+	size_t at, k = v->npend ? pend_slot(v, name, &at) : 0;
+	return k ? &v->pend[k - 1] : NULL;
+}
+
+/* Set name to an int (text NULL) or to text: a name set again has its
+ * entry replaced (a row view sets the same names for every row), which
+ * is what pushing it over the last one would show. 0, or -1 when memory
+ * ran out: then what waited is pushed and the caller pushes directly. */
+static int pend_set(struct view *v, const char *name, const char *text, long iv)
+{
+	size_t at, k = v->npend ? pend_slot(v, name, &at) : 0;
+	if (!k && v->npend == PEND_MAX)
+		pend_flush(v);
+	if (!v->npend)
+		k = pend_slot(v, name, &at);
+	size_t name_off = k ? v->pend[k - 1].name : v->pool.len;
+	if (!k)
+		buf_append(&v->pool, name, strlen(name) + 1);
+	size_t off = v->pool.len;
+	if (text)
+		buf_append(&v->pool, text, strlen(text) + 1);
+	if (v->pool.oom) {
+		pend_flush(v);
+		return -1;
+	}
+	if (!k) {
+		k = ++v->npend;
+		v->slot[at] = (unsigned char)k;
+	}
+	v->pend[k - 1] = (struct pend){.name = name_off,
+				       .off = off,
+				       .len = text ? v->pool.len - 1 - off : 0,
+				       .is_int = !text,
+				       .iv = iv};
+	return 0;
 }
 
 void view_str(struct view *v, const char *name, const char *s)
 {
-	struct pend *e = pend_add(v, name);
-	if (!e) {
-		ctpl_environ_push_string(v->env, name, escaped(&v->scratch, s));
-		return;
-	}
-	html_escape(&v->pool, s ? s : "");
-	pend_text_done(v, e);
+	const char *text = escaped(&v->scratch, s);
+	if (pend_set(v, name, text, 0) != 0)
+		ctpl_environ_push_string(v->env, name, text);
 }
 
 static void pend_plain(struct view *v, const char *name, const char *s)
 {
-	struct pend *e = pend_add(v, name);
-	if (!e) {
+	if (pend_set(v, name, s, 0) != 0)
 		ctpl_environ_push_string(v->env, name, s);
-		return;
-	}
-	buf_puts(&v->pool, s);
-	pend_text_done(v, e);
 }
 
 /* Percent-encoding, then HTML escaping: the first already leaves nothing
@@ -547,13 +529,8 @@ void view_url(struct view *v, const char *name, const char *s)
 
 void view_int(struct view *v, const char *name, int64_t n)
 {
-	struct pend *e = pend_add(v, name);
-	if (!e) {
+	if (pend_set(v, name, NULL, (long)n) != 0)
 		ctpl_environ_push_int(v->env, name, (glong)n);
-		return;
-	}
-	e->is_int = 1;
-	e->iv = (long)n;
 }
 
 void view_plain(struct view *v, const char *name, const char *s)
