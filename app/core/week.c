@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/when.h"
@@ -74,9 +75,13 @@ int64_t week_today(int64_t now, const char *tz)
 void week_format_many(const int64_t *t, int n, const char *tz, char (*out)[WEEK_WHEN_MAX])
 {
 	const char *zone = tz && *tz ? tz : "UTC";
-	/* The same text as when_format; workers are single-threaded. */
-	setenv("TZ", zone, 1);
-	tzset();
+	/* The same text as when_format; workers are single-threaded. The zone
+	 * stays set, as when.c leaves it (only a change reads a zone file). */
+	const char *cur = getenv("TZ");
+	if (!cur || strcmp(cur, zone) != 0) {
+		setenv("TZ", zone, 1);
+		tzset();
+	}
 	for (int i = 0; i < n; i++) {
 		time_t tt = (time_t)t[i];
 		struct tm tm;
@@ -85,6 +90,4 @@ void week_format_many(const int64_t *t, int n, const char *tz, char (*out)[WEEK_
 		strftime(base, sizeof(base), "%a %d %b %Y, %H:%M", &tm);
 		snprintf(out[i], WEEK_WHEN_MAX, "%s (%s)", base, zone);
 	}
-	setenv("TZ", "UTC", 1);
-	tzset();
 }

@@ -37,22 +37,42 @@ static void ms_line(void *arg, const struct ms_row *m)
 	view_list_add(arg, r);
 }
 
+/* The plan's weeks, rendered flat from _ms_week*.html (escaped values
+ * only) into html: a {for} in CTPL copied each week's row for every one
+ * of its dozen cells, a third of the page. */
+#define PLAN_NOTE_MAX 300
+
 struct plan_arg {
-	struct vlist *l;
-	int done, unopened;
+	struct view *row;
+	struct buf html;
+	int active, done, unopened, failed;
 };
+
+static void plan_part(struct plan_arg *a, const char *name)
+{
+	if (view_render(a->row, name, &a->html) != 0)
+		a->failed = 1;
+}
 
 static void plan_line(void *arg, const struct ms_week *w)
 {
 	struct plan_arg *a = arg;
-	struct vrow *r = view_row_new();
+	struct view *v = a->row;
 	a->unopened |= w->unopened;
-	view_row_int(r, w->week);
-	view_row_str(r, w->title);
-	view_row_int(r, w->done);
-	view_row_str(r, w->note);
 	a->done += w->done;
-	view_list_add(a->l, r);
+	view_int(v, "week", w->week);
+	view_str(v, "title", w->title);
+	view_plain(v, "done_class", w->done == 1 ? "done" : "");
+	view_str(v, "note", w->note);
+	plan_part(a, "_ms_week");
+	if (*w->note)
+		plan_part(a, "_ms_week_note");
+	buf_puts(&a->html, "\n");
+	if (a->active) {
+		view_plain(v, "checked", w->done == 1 ? " checked" : "");
+		plan_part(a, "_ms_week_form");
+	}
+	buf_puts(&a->html, "\n</li>\n");
 }
 
 /* A page of sessions, and where it stopped (the next page's cursor). */
@@ -172,12 +192,26 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "status_text", status_text(m.status));
 	view_str(v, "outcome", m.outcome[0] ? fmt_outcome(m.outcome) : "");
 	view_str(v, "end_reason", m.end_reason);
-	struct plan_arg plan = {view_list_new(), 0, 0};
+	struct plan_arg plan = {.row = view_new(), .active = strcmp(m.status, "active") == 0};
+	if (!plan.row) {
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
+	view_int(plan.row, "id", m.id);
+	view_int(plan.row, "note_max", PLAN_NOTE_MAX);
+	view_csrf(plan.row, c->csrf);
 	ms_plan_each(c->db, m.id, plan_line, &plan);
+	view_free(plan.row);
 	int done = plan.done;
-	view_list_set(v, "plan", plan.l);
+	view_trusted_html(v, "plan_html", buf_str(&plan.html));
+	int plan_failed = plan.failed || plan.html.oom;
+	buf_free(&plan.html);
 	if (plan.unopened) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
+		return;
+	}
+	if (plan_failed) {
+		ctx_store_error(c, DB_ERR);
 		return;
 	}
 	struct session_lines sl = {view_list_new(), 0, ""};
@@ -231,7 +265,7 @@ _Static_assert(C_COUNT == FIELDS(complete_fields), "one name per field of comple
 enum { E_REASON };
 static const struct field_spec plan_fields[] = {
 	{"done", "Done", FT_FLAG, 0, 0, 0, NULL, 0},
-	{"note", "Note", FT_LINE, 0, 0, 300, NULL, 0},
+	{"note", "Note", FT_LINE, 0, 0, PLAN_NOTE_MAX, NULL, 0},
 };
 enum { P_DONE, P_NOTE, P_COUNT };
 _Static_assert(P_COUNT == FIELDS(plan_fields), "one name per field of plan_fields, in order");

@@ -465,8 +465,13 @@ static const struct field_spec pairs_fields[] = {
 	{"i", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
 };
 
+/* The rows are rendered flat from _admin_pair_row*.html (text and
+ * escaped values only) into html: a {for} over 50 rows in CTPL copied
+ * every row for every cell and was half of the page. */
 struct pairs_arg {
-	struct vlist *l;
+	struct view *row;
+	struct buf html;
+	int n, failed;
 	char cutoff[11], today[11], last_day[11];
 	int64_t last_id;
 };
@@ -474,19 +479,21 @@ struct pairs_arg {
 static void pair_line(void *arg, const struct rel_pair *p)
 {
 	struct pairs_arg *a = arg;
-	struct vrow *r = view_row_new();
-	view_row_int(r, p->id);
-	view_row_str(r, p->mentor);
-	view_row_str(r, p->mentee);
-	view_row_str(r, p->topic);
-	view_row_str(r, strcmp(p->kind, "single") == 0 ? "Single conversation" : "Series");
-	view_row_str(r, *p->last_session_on ? p->last_session_on : "none yet");
-	const char *state = strcmp(p->quiet_since, a->cutoff) <= 0 ? "Stalled"
+	struct view *v = a->row;
+	view_str(v, "mentor", p->mentor);
+	view_str(v, "mentee", p->mentee);
+	view_str(v, "topic", p->topic);
+	view_str(v, "kind", strcmp(p->kind, "single") == 0 ? "Single conversation" : "Series");
+	view_str(v, "last", *p->last_session_on ? p->last_session_on : "none yet");
+	int stalled = strcmp(p->quiet_since, a->cutoff) <= 0;
+	const char *state = stalled				   ? "Stalled"
 			    : strcmp(p->planned_end, a->today) < 0 ? "Past its planned end"
 								   : "Active";
-	view_row_str(r, state);
-	view_row_str(r, p->planned_end);
-	view_list_add(a->l, r);
+	view_str(v, "state", state);
+	view_str(v, "end_on", p->planned_end);
+	if (view_render(v, stalled ? "_admin_pair_row_stalled" : "_admin_pair_row", &a->html) != 0)
+		a->failed = 1;
+	a->n++;
 	snprintf(a->last_day, sizeof(a->last_day), "%s", p->quiet_since);
 	a->last_id = p->id;
 }
@@ -498,22 +505,25 @@ void page_admin_pairs(struct ctx *c)
 		ctx_error(c, 400, "That page of pairs does not exist: follow the links on /admin/pairs.");
 		return;
 	}
-	struct pairs_arg a = {view_list_new(), "", "", "", 0};
+	struct pairs_arg a = {.row = view_new()};
 	day_of(c->now, a.today);
 	day_of(c->now - (int64_t)REL_STALLED_DAYS * 86400, a.cutoff);
 	int more = 0;
-	enum db_rc rc =
-		rel_pairs_page(c->db, f.v[0].s, f.v[1].present ? f.v[1].i : 0, 50, pair_line, &a, &more);
-	struct view *v = ctx_view(c);
-	view_int(v, "npairs", view_list_len(a.l));
-	view_list_set(v, "pairs", a.l);
-	if (rc != DB_OK) {
-		ctx_store_error(c, rc);
+	enum db_rc rc = a.row ? rel_pairs_page(c->db, f.v[0].s, f.v[1].present ? f.v[1].i : 0, 50, pair_line,
+					       &a, &more)
+			      : DB_ERR;
+	view_free(a.row);
+	if (rc != DB_OK || a.failed || a.html.oom) {
+		buf_free(&a.html);
+		ctx_store_error(c, rc != DB_OK ? rc : DB_ERR);
 		return;
 	}
+	struct view *v = ctx_view(c);
+	view_int(v, "npairs", a.n);
 	view_int(v, "more", more);
 	view_str(v, "next_d", a.last_day);
 	view_int(v, "next_i", a.last_id);
 	view_int(v, "stalled", rel_stalled_count(c->db, a.cutoff));
-	ctx_render(c, 200, "admin_pairs", "Pairs");
+	ctx_render_slot(c, 200, "admin_pairs", "Pairs", buf_str(&a.html));
+	buf_free(&a.html);
 }

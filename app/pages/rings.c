@@ -203,8 +203,13 @@ void page_ring_create(struct ctx *c)
 
 /* --- One ring's page. --- */
 
+/* The people and the attendance ticks, rendered flat from _ring_person
+ * and _ring_attend (escaped values only) like the sessions below: a
+ * {for} in CTPL copied each row for every cell it printed. */
 struct people_arg {
-	struct vlist *people, *attend;
+	struct view *row;
+	struct buf people, attend;
+	int failed;
 	const struct fields *f; /* the session form typed, for its ticks */
 };
 
@@ -223,17 +228,16 @@ static int ticked(const struct fields *f, int64_t uid)
 static void person_add(void *arg, int64_t uid, const char *name, enum ring_role role)
 {
 	struct people_arg *a = arg;
-	struct vrow *r = view_row_new();
-	view_row_int(r, uid);
-	view_row_str(r, name);
-	view_row_str(r, role_label(role));
-	view_list_add(a->people, r);
+	struct view *v = a->row;
+	view_str(v, "name", name);
+	view_str(v, "role", role_label(role));
+	if (view_render(v, "_ring_person", &a->people) != 0)
+		a->failed = 1;
 	if (role == RING_MEMBER) {
-		struct vrow *t = view_row_new();
-		view_row_int(t, uid);
-		view_row_str(t, name);
-		view_row_int(t, ticked(a->f, uid));
-		view_list_add(a->attend, t);
+		view_int(v, "uid", uid);
+		view_plain(v, "checked", ticked(a->f, uid) ? " checked" : "");
+		if (view_render(v, "_ring_attend", &a->attend) != 0)
+			a->failed = 1;
 	}
 }
 
@@ -335,9 +339,11 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 	view_int(v, "inside", inside);
 	view_int(v, "is_mentor", r.my_role == RING_MENTOR);
 	view_int(v, "k", c->cfg->survey_k);
-	struct people_arg pa = {view_list_new(), view_list_new(), sf};
+	struct people_arg pa = {.row = view_new(), .f = sf};
 	struct sessions_arg sa = {view_new(), {0}, c->cfg->survey_k, r.my_role == RING_MENTOR, 0, ""};
-	if (!sa.row) {
+	if (!sa.row || !pa.row) {
+		view_free(sa.row);
+		view_free(pa.row);
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
@@ -356,10 +362,14 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 			rc = ring_sessions_each(c->db, id, c->user.id, &after, RING_SESSIONS_PAGE,
 						session_add, &sa, &more, &last);
 	}
-	view_list_set(v, "people", pa.people);
-	view_list_set(v, "attend", pa.attend);
+	view_trusted_html(v, "people_html", buf_str(&pa.people));
+	view_trusted_html(v, "attend_html", buf_str(&pa.attend));
+	int people_failed = pa.failed || pa.people.oom || pa.attend.oom;
+	buf_free(&pa.people);
+	buf_free(&pa.attend);
+	view_free(pa.row);
 	view_free(sa.row);
-	if (rc != DB_OK || sa.failed) {
+	if (rc != DB_OK || sa.failed || people_failed) {
 		buf_free(&sa.html);
 		ctx_store_error(c, rc != DB_OK ? rc : DB_ERR);
 		return;

@@ -37,7 +37,7 @@ static void templates_receive_only_escaped_strings(void **state)
 	view_int(v, "signed_in", 1);
 	view_str(v, "user_name", "<img src=x onerror=alert(1)>");
 	view_int(v, "is_admin", 0);
-	view_int(v, "unverified", 0); /* issue 16: the layout's banner */
+	view_int(v, "unverified", 0);	   /* issue 16: the layout's banner */
 	view_int(v, "surveys_waiting", 0); /* issue 21: the navigation's count */
 	view_csrf(v, "tok\"en");
 	view_str(v, "rid", "r");
@@ -51,6 +51,50 @@ static void templates_receive_only_escaped_strings(void **state)
 	assert_non_null(strstr(buf_str(&out), "&lt;img src=x onerror=alert(1)&gt;"));
 	assert_non_null(strstr(buf_str(&out), "value=\"tok&quot;en\""));
 	assert_non_null(strstr(buf_str(&out), "<input type=\"hidden\" name=\"csrf\" value=\"tok&quot;en\">"));
+	buf_free(&out);
+	view_free(v);
+	view_unload();
+}
+
+/* Flat row partials (text and {name}s) are written without CTPL: the
+ * same escaping, the last value set wins, a value missing fails as in
+ * CTPL, and values already pushed (a page's view with many names) are
+ * still found. */
+static void row_partials_render_like_ctpl(void **state)
+{
+	(void)state;
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/templates", test_root());
+	assert_int_equal(view_load(dir), 0);
+	struct view *v = view_new();
+	struct buf out = {0};
+	view_str(v, "name", "Zoë <b>");
+	view_str(v, "role", "first");
+	view_str(v, "role", "mentor & co");
+	assert_int_equal(view_render(v, "_ring_person", &out), 0);
+	assert_string_equal(buf_str(&out),
+			    "<li>Zoë &lt;b&gt; <span class=\"muted\">mentor &amp; co</span></li>");
+	/* 80 other names fill the waiting table: the row's values still show. */
+	char key[16];
+	for (int i = 0; i < 80; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		view_int(v, key, i);
+	}
+	view_int(v, "uid", 42);
+	view_plain(v, "checked", " checked");
+	buf_reset(&out);
+	assert_int_equal(view_render(v, "_ring_attend", &out), 0);
+	assert_non_null(strstr(buf_str(&out), "id=\"att-42\""));
+	assert_non_null(strstr(buf_str(&out), "value=\"42\" checked>"));
+	assert_non_null(strstr(buf_str(&out), "<label for=\"att-42\">Zoë &lt;b&gt;</label>"));
+	view_free(v);
+	/* A row whose value was never set fails, and leaves out as it was. */
+	v = view_new();
+	view_str(v, "name", "x");
+	buf_reset(&out);
+	buf_puts(&out, "kept");
+	assert_int_not_equal(view_render(v, "_ring_person", &out), 0);
+	assert_string_equal(buf_str(&out), "kept");
 	buf_free(&out);
 	view_free(v);
 	view_unload();
@@ -234,6 +278,7 @@ int main(void)
 		cmocka_unit_test(escapes_every_dangerous_character),
 		cmocka_unit_test(url_values_are_percent_encoded),
 		cmocka_unit_test(templates_receive_only_escaped_strings),
+		cmocka_unit_test(row_partials_render_like_ctpl),
 		cmocka_unit_test(matches_patterns_and_ids),
 		cmocka_unit_test(wrong_method_lists_allowed),
 		cmocka_unit_test(matches_token_segments),
