@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "pages/agenda.h"
+#include "pages/mentorships.h"
 #include "pages/routes.h"
 #include "store/agenda.h"
 #include "store/mentorships.h"
@@ -58,14 +59,8 @@ void page_mentorship_agenda(struct ctx *c)
 	int st = fields_read(agenda_fields, FIELDS(agenda_fields), &c->req->body, &f);
 	struct mentorship m;
 	/* The pair first: a stranger learns nothing from a 400 or 422. */
-	enum db_rc got = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	if (got != DB_OK) {
-		if (got == DB_NOTFOUND)
-			ctx_error(c, 404, not_yours);
-		else
-			ctx_store_error(c, got);
+	if (ms_of_asker(c, &m) != 0)
 		return;
-	}
 	if (st == 400) {
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;

@@ -8,6 +8,7 @@
 
 #include "core/insight.h"
 #include "pages/celebrate.h"
+#include "pages/mentorships.h"
 #include "pages/routes.h"
 #include "store/celebrations.h"
 #include "store/record_line.h"
@@ -232,14 +233,7 @@ static void thanks_again(struct ctx *c, const struct mentorship *m, int status, 
  * the error page is sent and -1. */
 static int the_mentorship(struct ctx *c, struct mentorship *m)
 {
-	enum db_rc got = ms_get_for(c->db, c->req->ids[0], c->user.id, m);
-	if (got == DB_OK)
-		return 0;
-	if (got == DB_NOTFOUND)
-		ctx_error(c, 404, not_yours);
-	else
-		ctx_store_error(c, got);
-	return -1;
+	return ms_of_asker(c, m);
 }
 
 static void back_to(struct ctx *c, int64_t id, const char *flash)

@@ -9,6 +9,7 @@
 #include "core/vocab.h"
 #include "pages/agenda.h"
 #include "pages/ctx.h"
+#include "pages/mentorships.h"
 #include "pages/routes.h"
 #include "store/agenda.h"
 #include "store/meetings.h"
@@ -78,14 +79,11 @@ static void log_form(struct ctx *c, const struct mentorship *m, int status, cons
 	ctx_render(c, status, "session_new", "Log a session");
 }
 
-/* The mentorship of the URL, if it is the asker's; on failure the 404 is
- * answered and 0 returned. */
+/* The mentorship of the URL, if it is the asker's (ms_of_asker); else
+ * answered and 0. */
 static int own_mentorship(struct ctx *c, struct mentorship *m)
 {
-	if (ms_get_for(c->db, c->req->ids[0], c->user.id, m) == DB_OK)
-		return 1;
-	ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
-	return 0;
+	return ms_of_asker(c, m) == 0;
 }
 
 void page_session_new(struct ctx *c)

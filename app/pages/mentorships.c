@@ -114,6 +114,18 @@ static void ms_page_line(void *arg, const struct ms_row *m)
 }
 
 enum { P_AT, P_ID, NPAGE };
+int ms_of_asker(struct ctx *c, struct mentorship *m)
+{
+	enum db_rc got = ms_get_for(c->db, c->req->ids[0], c->user.id, m);
+	if (got == DB_OK)
+		return 0;
+	if (got == DB_NOTFOUND)
+		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+	else
+		ctx_store_error(c, got);
+	return -1;
+}
+
 static const struct field_spec page_fields[] = {
 	[P_AT] = {"at", "Page", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
 	[P_ID] = {"id", "Page", FT_INT, 0, 1, 9007199254740991L, NULL, 0},
@@ -164,15 +176,8 @@ void page_mentorship(struct ctx *c)
 		return;
 	}
 	struct mentorship m;
-	enum db_rc rc = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	if (rc != DB_OK) {
-		if (rc == DB_NOTFOUND)
-			ctx_error(c, 404,
-				  "There is no mentorship at this address, or it is not yours to see.");
-		else
-			ctx_store_error(c, rc);
+	if (ms_of_asker(c, &m) != 0)
 		return;
-	}
 	struct view *v = ctx_view(c);
 	int i_mentor = m.mentor_id == c->user.id;
 	view_int(v, "id", m.id);
@@ -216,8 +221,8 @@ void page_mentorship(struct ctx *c)
 	}
 	struct session_lines sl = {view_list_new(), 0, ""};
 	int more = 0;
-	rc = ms_sessions_page(c->db, m.id, q.v[S_ON].s, q.v[S_ID].present ? q.v[S_ID].i : 0, SESSIONS_PAGE,
-			      session_line, &sl, &more);
+	enum db_rc rc = ms_sessions_page(c->db, m.id, q.v[S_ON].s, q.v[S_ID].present ? q.v[S_ID].i : 0,
+					 SESSIONS_PAGE, session_line, &sl, &more);
 	view_int(v, "nsessions", view_list_len(sl.l)); /* before the list is handed over */
 	view_list_set(v, "sessions", sl.l);
 	if (rc != DB_OK) {
@@ -292,15 +297,8 @@ void page_mentorship_complete(struct ctx *c)
 	int st = fields_read(complete_fields, FIELDS(complete_fields), &c->req->body, &f);
 	/* Check the pair first: a stranger learns nothing from a 400 or 422. */
 	struct mentorship m;
-	enum db_rc got = ms_get_for(c->db, c->req->ids[0], c->user.id, &m);
-	if (got != DB_OK) {
-		if (got == DB_NOTFOUND)
-			ctx_error(c, 404,
-				  "There is no mentorship at this address, or it is not yours to see.");
-		else
-			ctx_store_error(c, got);
+	if (ms_of_asker(c, &m) != 0)
 		return;
-	}
 	if (st == 400) {
 		ctx_error(c, 400, "Choose how it went: goal met, partly, or not met.");
 		return;
@@ -340,10 +338,8 @@ void page_mentorship_end(struct ctx *c)
 	struct fields f;
 	int st = fields_read(end_fields, FIELDS(end_fields), &c->req->body, &f);
 	struct mentorship m;
-	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
-		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+	if (ms_of_asker(c, &m) != 0)
 		return;
-	}
 	if (st) {
 		ctx_error(c, st,
 			  "Say in a few words why the mentorship ends early (3 to 1,000 characters). Nothing "
@@ -361,10 +357,8 @@ void page_mentorship_plan(struct ctx *c)
 	struct fields f;
 	int st = fields_read(plan_fields, FIELDS(plan_fields), &c->req->body, &f);
 	struct mentorship m;
-	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
-		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+	if (ms_of_asker(c, &m) != 0)
 		return;
-	}
 	if (st) {
 		ctx_error(c, st, "A plan note is one line of at most 300 characters. Nothing was changed.");
 		return;
@@ -383,10 +377,8 @@ void page_mentorship_next(struct ctx *c)
 	struct fields f;
 	int st = fields_read(next_fields, FIELDS(next_fields), &c->req->body, &f);
 	struct mentorship m;
-	if (ms_get_for(c->db, c->req->ids[0], c->user.id, &m) != DB_OK) {
-		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
+	if (ms_of_asker(c, &m) != 0)
 		return;
-	}
 	char tz[64];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	int64_t at = *f.v[N_NEXT_AT].s ? when_parse_local(f.v[N_NEXT_AT].s, tz) : 0;

@@ -11,6 +11,7 @@
 #include "core/utf8.h"
 #include "core/when.h"
 #include "pages/ctx.h"
+#include "pages/mentorships.h"
 #include "pages/format.h"
 #include "pages/relation.h"
 #include "pages/routes.h"
@@ -206,14 +207,7 @@ static void form_again(struct ctx *c, const struct mentorship *m, const char *fo
 /* The pair first: a stranger learns nothing from a 400 or 422. */
 static int load(struct ctx *c, struct mentorship *m)
 {
-	enum db_rc got = ms_get_for(c->db, c->req->ids[0], c->user.id, m);
-	if (got == DB_OK)
-		return 0;
-	if (got == DB_NOTFOUND)
-		ctx_error(c, 404, not_yours);
-	else
-		ctx_store_error(c, got);
-	return -1;
+	return ms_of_asker(c, m);
 }
 
 static void back(struct ctx *c, int64_t id, const char *flash)
