@@ -123,6 +123,12 @@ static const struct {
 	[IG_INVITED] = {IF_SV_INVITED, IF_SV_ANSWERED},
 };
 
+void ins_group_clear(struct ins_cell *c, enum ins_group g)
+{
+	for (int f = (int)group_figs[g].lo; f <= (int)group_figs[g].hi; f++)
+		c->v[f] = 0;
+}
+
 void ins_activity_protect(int k, struct ins_cell *c, unsigned char hid[IG_N])
 {
 	const int64_t *v = c->v;

@@ -122,6 +122,9 @@ enum ins_group {
  * zeroed in c, so that whatever sums c adds nothing of them: every sum
  * shown stays a sum of shown counts, each 0 or at least k. */
 void ins_activity_protect(int k, struct ins_cell *c, unsigned char hid[IG_N]);
+/* Zero in c the figures of group g (a group hidden for another reason:
+ * frozen when its week closed). */
+void ins_group_clear(struct ins_cell *c, enum ins_group g);
 
 /* Mentorships ended in c, whatever the outcome. */
 int64_t ins_ended(const struct ins_cell *c);

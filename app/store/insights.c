@@ -96,6 +96,7 @@ struct grid {
 	unsigned char *hid;    /* nw * nt */
 	unsigned char *thid;   /* nw */
 	unsigned char *frozen; /* nw: its suppression was fixed before this load */
+	int *ghid;	       /* nw * nt: groups hidden when frozen (bits), -1: not yet */
 };
 
 static void grid_free(struct grid *g)
@@ -105,6 +106,7 @@ static void grid_free(struct grid *g)
 	free(g->hid);
 	free(g->thid);
 	free(g->frozen);
+	free(g->ghid);
 }
 
 /* The teams, and every closed week's cells with their members carried
@@ -147,8 +149,11 @@ static enum db_rc read_grid(struct db *db, const char *last, struct insight_seri
 	g->hid = calloc(n * g->nt, 1);
 	g->thid = calloc(n, 1);
 	g->frozen = calloc(n, 1);
-	if (!g->cell || !g->hid || !g->thid || !g->frozen)
+	g->ghid = malloc(n * g->nt * sizeof(int));
+	if (!g->cell || !g->hid || !g->thid || !g->frozen || !g->ghid)
 		return DB_ERR;
+	for (size_t i = 0; i < n * g->nt; i++)
+		g->ghid[i] = -1;
 	st = DB_STMT(
 		db, "SELECT period, team, members, people, mentors, mentees, req_sent, req_answered, a0, a1, "
 		    "a2, a3, a4, a5, a6, a7, ms_started, s_one_on_one, s_pairing, s_office_hours, "
@@ -193,7 +198,7 @@ static enum db_rc read_frozen(struct db *db, const char *last, const struct insi
 			      struct grid *g)
 {
 	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT week, team, members, hid FROM insight_frozen WHERE week <= :last");
+		DB_STMT(db, "SELECT week, team, members, hid, ghid FROM insight_frozen WHERE week <= :last");
 	if (!st)
 		return DB_ERR;
 	db_bind_text(st, ":last", last);
@@ -222,6 +227,7 @@ static enum db_rc read_frozen(struct db *db, const char *last, const struct insi
 		seen[i] = 1;
 		g->cell[i].v[IF_MEMBERS] = sqlite3_column_int64(st, 2);
 		g->hid[i] = (unsigned char)sqlite3_column_int(st, 3);
+		g->ghid[i] = sqlite3_column_int(st, 4);
 	}
 	sqlite3_reset(st);
 	/* A team with no frozen row in a frozen week came in by a late
@@ -234,35 +240,65 @@ static enum db_rc read_frozen(struct db *db, const char *last, const struct insi
 	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
+/* The groups of cell c hidden by the small-count rule, as bits. */
+static int group_bits(int k, const struct ins_cell *c)
+{
+	struct ins_cell copy = *c;
+	unsigned char gh[IG_N];
+	ins_activity_protect(k, &copy, gh);
+	int bits = 0;
+	for (int x = 0; x < IG_N; x++)
+		bits |= gh[x] ? 1 << x : 0;
+	return bits;
+}
+
 /* Own transaction: fix the suppression of the weeks that closed since the
- * last load. A row already there (another worker's) is kept. */
-static enum db_rc freeze(struct db *db, const struct insight_series *out, const struct grid *g,
+ * last load (their members, hidden cells and hidden groups), and the
+ * hidden groups of weeks frozen before groups were (ghid -1). A row
+ * already there (another worker's) is kept. */
+static enum db_rc freeze(struct db *db, const struct insight_series *out, struct grid *g, int k,
 			 int may_freeze)
 {
 	size_t w0 = 0;
 	while (w0 < g->nw && g->frozen[w0])
 		w0++;
-	if (w0 == g->nw) /* every closed week frozen already: the usual load */
+	int groups_owed = 0;
+	for (size_t w = 0; w < w0 && !groups_owed; w++)
+		for (size_t t = 0; t < out->nt; t++)
+			groups_owed |= g->ghid[w * g->nt + t] < 0 && !g->hid[w * g->nt + t];
+	if (w0 == g->nw && !groups_owed) /* every closed week frozen already: the usual load */
 		return DB_OK;
 	if (!may_freeze)
 		return DB_NOTFOUND;
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *st = DB_STMT(db, "INSERT OR IGNORE INTO insight_frozen(week, team, members, hid) "
-				       "VALUES (:w, :t, :m, :h)");
-	if (!st)
+	sqlite3_stmt *st = DB_STMT(db, "INSERT OR IGNORE INTO insight_frozen(week, team, members, hid, ghid) "
+				       "VALUES (:w, :t, :m, :h, :g)");
+	sqlite3_stmt *up =
+		DB_STMT(db, "UPDATE insight_frozen SET ghid = :g WHERE week = :w AND team = :t AND "
+			    "ghid < 0");
+	if (!st || !up)
 		return db_end(db, DB_ERR);
-	for (size_t w = w0; w < g->nw && rc == DB_OK; w++) {
-		if (g->frozen[w])
-			continue;
+	for (size_t w = 0; w < g->nw && rc == DB_OK; w++) {
 		for (size_t t = 0; t <= out->nt && rc == DB_OK; t++) {
 			int prog = t == out->nt;
-			db_bind_text(st, ":w", g->week[w]);
-			db_bind_text(st, ":t", prog ? "" : out->team[t]);
-			db_bind_int(st, ":m", prog ? 0 : g->cell[w * g->nt + t].v[IF_MEMBERS]);
-			db_bind_int(st, ":h", prog ? g->thid[w] : g->hid[w * g->nt + t]);
-			rc = db_exec_step(db, st);
+			size_t i = w * g->nt + t;
+			if (g->frozen[w] &&
+			    (prog || g->ghid[i] >= 0 || g->hid[i])) /* (a hidden cell needs none) */
+				continue;
+			int bits = prog ? 0 : group_bits(k, &g->cell[i]);
+			sqlite3_stmt *s = g->frozen[w] ? up : st;
+			db_bind_text(s, ":w", g->week[w]);
+			db_bind_text(s, ":t", prog ? "" : out->team[t]);
+			db_bind_int(s, ":g", bits);
+			if (!g->frozen[w]) {
+				db_bind_int(s, ":m", prog ? 0 : g->cell[i].v[IF_MEMBERS]);
+				db_bind_int(s, ":h", prog ? g->thid[w] : g->hid[i]);
+			}
+			rc = db_exec_step(db, s);
+			if (!prog)
+				g->ghid[i] = bits;
 		}
 	}
 	return db_end(db, rc);
@@ -306,7 +342,7 @@ static enum db_rc load(struct db *db, int weekly, const char *from, const char *
 				total.v[f] += g.cell[w * g.nt + t].v[f];
 		ins_protect(k, out->nt, &g.cell[w * g.nt], &total, &g.hid[w * g.nt], &g.thid[w]);
 	}
-	rc = freeze(db, out, &g, may_freeze);
+	rc = freeze(db, out, &g, k, may_freeze);
 	if (rc != DB_OK) {
 		grid_free(&g);
 		insight_series_free(out);
@@ -382,6 +418,13 @@ static enum db_rc load(struct db *db, int weekly, const char *from, const char *
 			struct ins_cell c = g.cell[i];
 			unsigned char gh[IG_N];
 			ins_activity_protect(k, &c, gh);
+			/* ... and so is whatever was hidden when the week closed,
+			 * however late writes have moved it since. */
+			for (int x = 0; x < IG_N; x++)
+				if (g.ghid[i] > 0 && (g.ghid[i] & (1 << x)) && !gh[x]) {
+					gh[x] = 1;
+					ins_group_clear(&c, (enum ins_group)x);
+				}
 			for (int x = 0; x < IG_N; x++)
 				if (!gh[x]) {
 					out->gweeks[j * IG_N + (size_t)x]++;

@@ -176,7 +176,7 @@ static enum db_rc formats_visit(struct db *db, int64_t uid, mydata_fn fn, void *
 		NUM("id"),	  NUM("mentorship_id"),
 		TXT("kind"),	  TXT("proposed_by"),
 		TXT("goal"),	  NUM("weeks"),
-		TXT("status"),	  SEALED("reason", SEALED_CHANGE_REASON, 0, -1, 8),
+		TXT("status"),	  SEALED("reason", SEALED_CHANGE_REASON, 0, -1, 9),
 		NUM("created_at")};
 	static const struct col follow_ups[] = {NUM("id"), NUM("mentorship_id"), TXT("author"),
 						SEALED("body", SEALED_FOLLOW_UP, 0, -1, 5),
@@ -257,7 +257,7 @@ static enum db_rc formats_visit(struct db *db, int64_t uid, mydata_fn fn, void *
 		rc = visit(
 			DB_STMT(db,
 				"SELECT c.id, c.mentorship_id, c.kind, u.display_name, c.goal, c.weeks, "
-				"c.status, c.reason_sealed, '', c.created_at FROM mentorships m JOIN "
+				"c.status, c.reason_sealed, c.created_at, '' FROM mentorships m JOIN "
 				"ms_changes c ON c.mentorship_id = m.id JOIN users u ON u.id = c.proposed_by "
 				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY c.id"),
 			uid, "mentorship_changes", changes, N(changes), fn, arg);
@@ -376,16 +376,16 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 	 * which both of them may read. */
 	static const struct col celebrations[] = {
 		NUM("mentorship_id"),	 TXT("my_role"),    NUM("i_celebrate"),
-		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 6),
+		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 8),
 		NUM("thanks_public"),	 NUM("thanks_at")};
 	if (rc == DB_OK)
 		rc = visit(
 			DB_STMT(db,
 				"SELECT mentorship_id, 'mentor', mentor_ok, mentee_ok, "
-				"shown_at IS NOT NULL, thanks, '', thanks_public, coalesce(thanks_at, 0) "
+				"shown_at IS NOT NULL, thanks, thanks_public, coalesce(thanks_at, 0), '' "
 				"FROM celebrations WHERE mentor_id = :u UNION ALL "
 				"SELECT mentorship_id, 'mentee', mentee_ok, mentor_ok, shown_at IS NOT NULL, "
-				"thanks, '', thanks_public, coalesce(thanks_at, 0) FROM celebrations "
+				"thanks, thanks_public, coalesce(thanks_at, 0), '' FROM celebrations "
 				"WHERE mentee_id = :u ORDER BY 1"),
 			uid, "celebrations", celebrations, N(celebrations), fn, arg);
 	if (rc == DB_OK)

@@ -213,6 +213,30 @@ describe('suppressed figures cannot be derived', () => {
     assert.match(row[1], /^<td class="hidden">hidden<\/td>/);
   });
 
+  test('a count hidden when its week closed stays hidden: late writes that lift it to k or more never show it', async () => {
+    // The attack: Beta's week of Nov 2 holds 2 requests (hidden). Someone
+    // adds their own back-dated requests until the figure shows, then
+    // subtracts what they added: the 2 would be worked out.
+    const before = (await csv('by=week&from=2026-08-01')).find((r) => r.period === '2026-11-02' && r.team === 'Beta');
+    assert.equal(before.requests_sent, 'hidden');
+    let q = '';
+    for (let i = 30; i < 36; i++) {
+      q += `INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, status, created_at)
+  VALUES (${H.T.Beta[i]}, ${H.T.Beta[i - 10]}, 1, 'g', 'one_on_one', 'weekly', 30, 6, 'withdrawn', ${at('2026-11-04')});\n`;
+    }
+    srv.sql(q);
+    for (const query of ['by=week&from=2026-08-01', 'by=week&team=Beta&from=2026-10-26']) {
+      const after = (await csv(query)).find((r) => r.period === '2026-11-02' && r.team === 'Beta');
+      assert.equal(after.requests_sent, 'hidden', `${query}: still hidden after 6 late requests`);
+    }
+    // Nor does the program's week move: the late requests sit in a group
+    // that adds to nothing.
+    const all = (r) => r.find((x) => x.period === '2026-11-02' && x.team === 'all');
+    const wk = await csv('by=week&from=2026-08-01');
+    const shownTeams = wk.filter((r) => r.period === '2026-11-02' && r.team !== 'all' && r.requests_sent !== 'hidden');
+    assert.equal(num(all(wk).requests_sent), shownTeams.reduce((a, r) => a + num(r.requests_sent), 0));
+  });
+
   test('a late write and accounts leaving never un-hide an old cell nor move its members', async () => {
     const view = 'by=week&from=2026-11-02&to=2026-11-08';
     const old = await csv(view);

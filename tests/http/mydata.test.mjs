@@ -109,6 +109,7 @@ test('export: the everyday formats too (pairings with their notes, ring places, 
     assert.equal(mine.pairings[0].notes, `${C}-pairing`);
     assert.equal(mine.pairings[0].with, 'Mira Mentor');
     assert.equal(mine.mentorship_changes[0].reason, `${C}-reason`);
+    assert.ok(mine.mentorship_changes[0].created_at > 0, 'each field under its own name');
     assert.equal(mine.office_hour_seats[0].topic, `${C}-hour`);
     for (const k of ['rings', 'ring_sessions', 'ring_feedback', 'office_hours_hosted', 'help_sessions', 'pairing_rounds',
       'pairing_round_matches', 'follow_ups']) assert.ok(Array.isArray(mine[k]), k);
