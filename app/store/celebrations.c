@@ -202,9 +202,7 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 		c->shown = sqlite3_column_int(st, 2);
 		c->thanks_public = sqlite3_column_int(st, 3);
 		c->thanks_at = sqlite3_column_int64(st, 4);
-		char row[32];
-		sealed_row(SEALED_THANKS, ms, 0, row, sizeof(row));
-		if (sealcol_open(st, 5, 6, "celebrations", "thanks", row, &c->thanks) != 0)
+		if (sealed_open(st, 5, 6, SEALED_THANKS, ms, 0, &c->thanks) != 0)
 			r = DB_ERR;
 	}
 	sqlite3_reset(st);
@@ -252,9 +250,7 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 			.kind = (const char *)sqlite3_column_text(st, 6),
 			.weeks = sqlite3_column_int(st, 7),
 		};
-		char row[32];
-		sealed_row(SEALED_THANKS, l.ms, 0, row, sizeof(row));
-		l.unopened = sealcol_open(st, 8, 9, "celebrations", "thanks", row, &text) != 0;
+		l.unopened = sealed_open(st, 8, 9, SEALED_THANKS, l.ms, 0, &text) != 0;
 		l.thanks = l.unopened ? "" : buf_str(&text);
 		fn(arg, &l);
 	}
@@ -302,9 +298,7 @@ enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 			.topic = (const char *)sqlite3_column_text(st, 3),
 			.on_program = sqlite3_column_int(st, 6),
 		};
-		char row[32];
-		sealed_row(SEALED_THANKS, l.ms, 0, row, sizeof(row));
-		l.unopened = sealcol_open(st, 4, 5, "celebrations", "thanks", row, &text) != 0;
+		l.unopened = sealed_open(st, 4, 5, SEALED_THANKS, l.ms, 0, &text) != 0;
 		l.text = l.unopened ? "" : buf_str(&text);
 		fn(arg, &l);
 	}

@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "store/sealcol.h"
+#include "store/sealed.h"
 
 enum db_rc ms_page(struct db *db, int64_t uid, const struct keyset *after, int max,
 		   void (*fn)(void *arg, const struct ms_row *row), void *arg, int *more)
@@ -96,9 +97,8 @@ enum db_rc ms_plan_each(struct db *db, int64_t id, void (*fn)(void *arg, const s
 	db_bind_int(st, ":m", id);
 	struct buf note = {0};
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char row[48];
-		snprintf(row, sizeof(row), "%lld:%d", (long long)id, sqlite3_column_int(st, 0));
-		int unopened = sealcol_open(st, 4, 3, "plan_weeks", "note", row, &note) != 0;
+		int unopened =
+			sealed_open(st, 4, 3, SEALED_PLAN_NOTE, id, sqlite3_column_int(st, 0), &note) != 0;
 		struct ms_week w = {
 			.week = sqlite3_column_int(st, 0),
 			.title = (const char *)sqlite3_column_text(st, 1),

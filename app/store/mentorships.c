@@ -4,6 +4,7 @@
 #include "store/directory.h"
 #include "store/outbox.h"
 #include "store/sealcol.h"
+#include "store/sealed.h"
 #include "store/surveys.h"
 
 #include <stdio.h>
@@ -49,10 +50,8 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 	db_column_copy(st, 19, m->last_session_on, sizeof(m->last_session_on));
 	db_column_copy(st, 20, m->request_goal, sizeof(m->request_goal));
 	m->created_at = sqlite3_column_int64(st, 21);
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)m->id);
 	struct buf reason = {0};
-	int opened = sealcol_open(st, 16, 13, "mentorships", "end_reason", row, &reason);
+	int opened = sealed_open(st, 16, 13, SEALED_MENTORSHIP_END_REASON, m->id, 0, &reason);
 	snprintf(m->end_reason, sizeof(m->end_reason), "%s", opened == 0 ? buf_str(&reason) : "");
 	buf_free(&reason);
 	sqlite3_reset(st);

@@ -64,13 +64,11 @@ static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, cons
 				const char *t = (const char *)sqlite3_column_text(st, i);
 				f[i].text = t ? t : "";
 			} else {
-				const struct sealed_col *sc = &sealed_cols[cols[i].sid];
-				char row[48];
-				sealed_row(cols[i].sid, sqlite3_column_int64(st, cols[i].key_a),
-					   cols[i].key_b >= 0 ? sqlite3_column_int64(st, cols[i].key_b) : 0,
-					   row, sizeof(row));
-				if (sealcol_open(st, i, cols[i].plain, sc->table, sc->column, row,
-						 &open[i]) != 0)
+				if (sealed_open(st, i, cols[i].plain, cols[i].sid,
+						sqlite3_column_int64(st, cols[i].key_a),
+						cols[i].key_b >= 0 ? sqlite3_column_int64(st, cols[i].key_b)
+								   : 0,
+						&open[i]) != 0)
 					rc = DB_ERR;
 				f[i].text = buf_str(&open[i]);
 			}

@@ -258,10 +258,7 @@ enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid,
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
 	}
-	const struct sealed_col *sc = &sealed_cols[SEALED_PAIRING_NOTES];
-	char row[32];
-	sealed_row(SEALED_PAIRING_NOTES, id, 0, row, sizeof(row));
-	int opened = sealcol_open(st, 10, 11, sc->table, sc->column, row, notes);
+	int opened = sealed_open(st, 10, 11, SEALED_PAIRING_NOTES, id, 0, notes);
 	struct pairing_row r;
 	read_row(st, uid, &r);
 	fn(arg, &r);
@@ -272,7 +269,8 @@ enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid,
 enum db_rc pairing_member_name(struct db *db, int64_t id, char *name, size_t n)
 {
 	name[0] = '\0';
-	sqlite3_stmt *st = DB_STMT(db, "SELECT display_name FROM users WHERE id = :id AND active = 1 AND verified = 1");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT display_name FROM users WHERE id = :id AND active = 1 AND verified = 1");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":id", id);

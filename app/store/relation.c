@@ -3,6 +3,7 @@
 #include "store/directory.h"
 #include "store/outbox.h"
 #include "store/sealcol.h"
+#include "store/sealed.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -425,10 +426,8 @@ enum db_rc rel_changes_each(struct db *db, int64_t ms, int64_t uid,
 			.weeks = sqlite3_column_int(st, 8),
 			.duration_min = sqlite3_column_int(st, 9),
 		};
-		char row[32];
-		snprintf(row, sizeof(row), "%lld", (long long)c.id);
 		struct buf reason = {0};
-		c.unopened = sealcol_open(st, 10, 11, "ms_changes", "reason", row, &reason) != 0;
+		c.unopened = sealed_open(st, 10, 11, SEALED_CHANGE_REASON, c.id, 0, &reason) != 0;
 		c.reason = c.unopened ? "" : buf_str(&reason);
 		fn(arg, &c);
 		buf_free(&reason);
@@ -455,10 +454,8 @@ enum db_rc rel_follow_ups_each(struct db *db, int64_t ms, int64_t uid,
 			.author_id = sqlite3_column_int64(st, 1),
 			.created_at = sqlite3_column_int64(st, 2),
 		};
-		char row[32];
-		snprintf(row, sizeof(row), "%lld", (long long)f.id);
 		struct buf body = {0};
-		f.unopened = sealcol_open(st, 3, 4, "follow_ups", "body", row, &body) != 0;
+		f.unopened = sealed_open(st, 3, 4, SEALED_FOLLOW_UP, f.id, 0, &body) != 0;
 		f.body = f.unopened ? "" : buf_str(&body);
 		fn(arg, &f);
 		buf_free(&body);

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "store/requests.h"
 #include "store/sealcol.h"
+#include "store/sealed.h"
 
 /* Rows selected as id, other name, topic, status, created_at, reason,
  * reason_sealed. At most max rows reach fn; *more (when not NULL) says
@@ -25,11 +26,10 @@ static enum db_rc each_row_max(sqlite3_stmt *st, int max, req_row_fn fn, void *a
 				*more = 1;
 			break;
 		}
-		char row[32];
-		snprintf(row, sizeof(row), "%lld", (long long)sqlite3_column_int64(st, 0));
 		/* A reason that does not open is logged and shown as none: a list
 		 * stays usable; the request's own page says what went wrong. */
-		int opened = sealcol_open(st, 6, 5, "requests", "reason", row, &reason) == 0;
+		int opened = sealed_open(st, 6, 5, SEALED_REQUEST_REASON, sqlite3_column_int64(st, 0), 0,
+					 &reason) == 0;
 		struct req_row r = {
 			.id = sqlite3_column_int64(st, 0),
 			.other = (const char *)sqlite3_column_text(st, 1),
@@ -132,11 +132,9 @@ enum db_rc req_get_for(struct db *db, int64_t id, int64_t uid, int64_t now,
 		sqlite3_reset(st);
 		return DB_NOTFOUND;
 	}
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)id);
 	struct buf msg = {0}, reason = {0};
-	int unreadable = sealcol_open(st, 15, 10, "requests", "message", row, &msg) != 0 ||
-			 sealcol_open(st, 16, 12, "requests", "reason", row, &reason) != 0;
+	int unreadable = sealed_open(st, 15, 10, SEALED_REQUEST_MESSAGE, id, 0, &msg) != 0 ||
+			 sealed_open(st, 16, 12, SEALED_REQUEST_REASON, id, 0, &reason) != 0;
 	struct req_detail d = {
 		.id = id,
 		.mentee_id = sqlite3_column_int64(st, 0),

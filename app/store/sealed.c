@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "security/seal.h"
+#include "store/sealcol.h"
 
 #define BY_ID(t, c, s)                                                                                       \
 	{                                                                                                    \
@@ -66,6 +67,15 @@ void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n)
 		snprintf(row, n, "%lld:%lld", (long long)a, (long long)b);
 	else
 		snprintf(row, n, "%lld", (long long)a);
+}
+
+int sealed_open(sqlite3_stmt *st, int sealed_col, int plain_col, enum sealed_id id, int64_t a, int64_t b,
+		struct buf *out)
+{
+	char row[48];
+	sealed_row(id, a, b, row, sizeof(row));
+	return sealcol_open(st, sealed_col, plain_col, sealed_cols[id].table, sealed_cols[id].column, row,
+			    out);
 }
 
 void sealed_row_hex(const unsigned char *blob, size_t len, char *row, size_t n)

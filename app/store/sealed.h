@@ -61,6 +61,15 @@ extern const struct sealed_col sealed_cols[SEALED_COUNT];
  * ignored unless the key is a pair. For SEALED_KEY_HEX use sealed_row_hex. */
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n);
 
+/* Open column id's value in column sealed_col of the current row of st
+ * (legacy plain text in plain_col) for the row (a, b), with the table,
+ * column and row key declared in sealed_cols: the one way a reader names
+ * a sealed value, so it cannot drift from what rotate-key re-seals. Into
+ * out; 0, or -1 when it does not open (sealcol_open). */
+struct buf;
+int sealed_open(sqlite3_stmt *st, int sealed_col, int plain_col, enum sealed_id id, int64_t a, int64_t b,
+		struct buf *out);
+
 /* Form the hex row key of a BLOB id of len bytes into row[0..n) (n at
  * least 2 * len + 1). */
 void sealed_row_hex(const unsigned char *blob, size_t len, char *row, size_t n);
