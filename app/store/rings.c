@@ -369,6 +369,21 @@ static enum db_rc mentor_leaves(struct db *db, int64_t uid)
 	}
 }
 
+/* Inside the caller's transaction: uid's seat or waiting place in ring
+ * goes (*gone: whether there was one), and a freed seat to the first in
+ * line (promote). */
+static enum db_rc drop_place(struct db *db, int64_t ring, int64_t uid, int *gone)
+{
+	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM ring_members WHERE ring_id = :r AND user_id = :u");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":r", ring);
+	db_bind_int(st, ":u", uid);
+	enum db_rc rc = db_exec_step(db, st);
+	*gone = rc == DB_OK && sqlite3_changes(db_handle(db)) > 0;
+	return rc == DB_OK && *gone ? promote(db, ring) : rc;
+}
+
 enum db_rc ring_person_leaves(struct db *db, int64_t uid)
 {
 	/* One ring at a time: each delete changes what the next read finds. */
@@ -379,15 +394,8 @@ enum db_rc ring_person_leaves(struct db *db, int64_t uid)
 			return DB_ERR;
 		if (r == 0)
 			return mentor_leaves(db, uid);
-		sqlite3_stmt *st =
-			DB_STMT(db, "DELETE FROM ring_members WHERE ring_id = :r AND user_id = :u");
-		if (!st)
-			return DB_ERR;
-		db_bind_int(st, ":r", r);
-		db_bind_int(st, ":u", uid);
-		enum db_rc rc = db_exec_step(db, st);
-		if (rc == DB_OK)
-			rc = promote(db, r);
+		int gone = 0;
+		enum db_rc rc = drop_place(db, r, uid, &gone);
 		if (rc != DB_OK)
 			return rc;
 	}
@@ -397,18 +405,12 @@ enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid, enum db_rc *db
 {
 	if (db_begin_to(db, dbrc) != 0)
 		return RING_STORE;
-	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM ring_members WHERE ring_id = :r AND user_id = :u");
-	if (!st)
-		return fail(db, DB_ERR, dbrc);
-	db_bind_int(st, ":r", ring);
-	db_bind_int(st, ":u", uid);
-	enum db_rc rc = db_exec_step(db, st);
+	int gone = 0;
+	enum db_rc rc = drop_place(db, ring, uid, &gone);
 	if (rc != DB_OK)
 		return fail(db, rc, dbrc);
-	if (sqlite3_changes(db_handle(db)) == 0)
+	if (!gone)
 		return refuse(db, RING_NOTFOUND);
-	if ((rc = promote(db, ring)) != DB_OK)
-		return fail(db, rc, dbrc);
 	if ((rc = db_commit(db)) != DB_OK) {
 		*dbrc = rc;
 		return RING_STORE;
