@@ -62,14 +62,14 @@ static void plan_line(void *arg, const struct ms_week *w)
 	a->done += w->done;
 	view_int(v, "week", w->week);
 	view_str(v, "title", w->title);
-	view_plain(v, "done_class", w->done == 1 ? "done" : "");
+	view_str(v, "done_class", w->done == 1 ? "done" : "");
 	view_str(v, "note", w->note);
 	plan_part(a, "_ms_week");
 	if (*w->note)
 		plan_part(a, "_ms_week_note");
 	buf_puts(&a->html, "\n");
 	if (a->active) {
-		view_plain(v, "checked", w->done == 1 ? " checked" : "");
+		view_str(v, "checked", w->done == 1 ? " checked" : "");
 		plan_part(a, "_ms_week_form");
 	}
 	buf_puts(&a->html, "\n</li>\n");

@@ -235,7 +235,7 @@ static void person_add(void *arg, int64_t uid, const char *name, enum ring_role 
 		a->failed = 1;
 	if (role == RING_MEMBER) {
 		view_int(v, "uid", uid);
-		view_plain(v, "checked", ticked(a->f, uid) ? " checked" : "");
+		view_str(v, "checked", ticked(a->f, uid) ? " checked" : "");
 		if (view_render(v, "_ring_attend", &a->attend) != 0)
 			a->failed = 1;
 	}
