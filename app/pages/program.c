@@ -161,6 +161,7 @@ void page_program(struct ctx *c)
 		return;
 	}
 	view_int(ctx_view(c), "k", k);
+	view_int(ctx_view(c), "settle_days", INSIGHT_SETTLE_DAYS);
 	if (celebrate_program(c) != 0) { /* issue 19: templates/_program_celebrations.html */
 		buf_free(&html);
 		return;

@@ -277,7 +277,7 @@ void program_build_tick(struct db *db, int k, int64_t now)
 	char today[11], monday[11];
 	long day = (long)(now / 86400);
 	ins_ymd(day, today);
-	ins_ymd(ins_monday(day), monday);
+	ins_ymd(insight_unsettled_monday(day), monday);
 	static int64_t week_set;
 	int64_t week = atoll(monday) * 10000 + atoll(monday + 5) * 100 + atoll(monday + 8);
 	enum db_rc rc = week == week_set ? DB_OK : program_week_set(db, week);

@@ -51,11 +51,10 @@ enum db_rc program_survey_html(struct db *db, int k, const struct insight_survey
 void program_survey_pending(const struct insight_survey *s, struct buf *out);
 
 /* The builder's round (outside any transaction, and leaves none open):
- * records the running week (program_week_set), then builds and keeps
- * every part whose kept version is not the live one (and a survey with
- * free text once a minute: its scrubbing reads members' names), and
- * forgets surveys no longer published. The charts wait while a closed
- * week waits for its freeze (the first page that reads it freezes it, as
+ * builds and keeps every part whose kept version is not the live one (and
+ * a survey with free text once a minute: its scrubbing reads members'
+ * names), and forgets surveys no longer published. The charts wait while
+ * a week waits to be settled (the first page that reads it settles it, as
  * before; that page builds them itself). After a store error it rests
  * (logged). Killed at any point it leaves the kept parts as they were. */
 void program_build_tick(struct db *db, int k, int64_t now);

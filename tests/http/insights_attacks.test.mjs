@@ -272,17 +272,72 @@ describe('no figure of the running week or month', () => {
   });
   after(async () => { await srv.stop(); });
 
-  test('the admin page, its CSV and /program stop at the last closed week and month', async () => {
+  test('the admin page, its CSV and /program stop at the last settled week and month', async () => {
+    // Settled: ended 14 days ago or more (the week of 19 October, September).
     const wk = parseCsv((await admin.get('/admin/insights/export.csv?by=week&from=2026-08-01')).body);
-    assert.ok(wk.some((r) => r.period === '2026-11-02'));
-    assert.ok(!wk.some((r) => r.period >= '2026-11-09'), 'the running week');
+    assert.ok(wk.some((r) => r.period === '2026-10-19'));
+    assert.ok(!wk.some((r) => r.period >= '2026-10-26'), 'the running week and those still settling');
     const mo = parseCsv((await admin.get('/admin/insights/export.csv?by=month&from=2026-08-01')).body);
-    assert.ok(mo.some((r) => r.period === '2026-10'));
-    assert.ok(!mo.some((r) => r.period >= '2026-11'), 'the running month');
+    assert.ok(mo.some((r) => r.period === '2026-09'));
+    assert.ok(!mo.some((r) => r.period >= '2026-10'), 'the running month and one with a week still settling');
     const page = await admin.get('/admin/insights?by=week&from=2026-08-01');
-    assert.doesNotMatch(page.body, /<th scope="row">2026-11-09<\/th>/);
+    assert.doesNotMatch(page.body, /<th scope="row">2026-1[01]-(26|02|09)<\/th>/);
     const prog = await member.get('/program');
     assert.doesNotMatch(prog.body, /so far/);
-    assert.doesNotMatch(prog.body, /<th scope="row">2026-11<\/th>/);
+    assert.doesNotMatch(prog.body, /<th scope="row">2026-1[01]<\/th>/);
+  });
+});
+
+describe('a week is shown once it has settled, and then never moves', () => {
+  // The attack: an admin keeps the CSV of an old week, waits, and takes it
+  // again; what moved is what was logged late in between (back-dated
+  // sessions, requests). A week is therefore shown only once it has
+  // settled (14 days after it ended, so ordinary late logging still
+  // counts), and its figures are fixed from then on.
+  let srv, admin, H;
+  const csv = async (q) => {
+    const r = await admin.get(`/admin/insights/export.csv?${q}`);
+    assert.equal(r.status, 200);
+    return parseCsv(r.body);
+  };
+  const row = (rows, period, team) => rows.find((r) => r.period === period && r.team === team);
+  const lateSessions = (day, n) => {
+    let q = '';
+    for (let i = 0; i < n; i++) q += session(H.MS.Beta[i], H.T.Beta[2 * i], day, 30);
+    srv.sql(q);
+  };
+  before(async () => {
+    srv = await startServer();
+    // Thursday 12 November 2026: the weeks that ended by 29 October have settled.
+    srv.setClock(at('2026-11-12', 12) - Math.floor(Date.now() / 1000));
+    admin = await adminClient(srv);
+    H = history();
+    srv.sql(H.sql);
+  });
+  after(async () => { await srv.stop(); });
+
+  test('sessions logged late while the week settles count; those logged after it settled never move it', async () => {
+    // Beta's week of 2 November: 8 sessions, shown. Five more logged late,
+    // on the 19th, before the week has settled: they count.
+    lateSessions('2026-11-04', 5);
+    srv.setClock(at('2026-11-23', 12) - Math.floor(Date.now() / 1000));
+    admin = await adminClient(srv, 'admin2@example.com'); // (eleven days on, a session has lapsed)
+    const first = await csv('by=week&from=2026-08-01');
+    const beta = row(first, '2026-11-02', 'Beta');
+    assert.equal(beta.sessions, '13', 'the late sessions logged while the week settled');
+    assert.ok(!first.some((r) => r.period >= '2026-11-09'), 'the week of 9 November has not settled');
+    // The attack: five more, back-dated into the settled week; a second
+    // snapshot must equal the first in every figure of every team.
+    lateSessions('2026-11-05', 5);
+    srv.sql(`INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, status, created_at)
+  VALUES (${H.T.Alpha[30]}, ${H.T.Alpha[31]}, 1, 'g', 'one_on_one', 'weekly', 30, 6, 'withdrawn', ${at('2026-11-04')});`);
+    const second = await csv('by=week&from=2026-08-01');
+    for (const r of first.filter((x) => x.period === '2026-11-02')) {
+      assert.deepEqual(row(second, r.period, r.team), r, `${r.team}'s week of 2 November moved with late writes`);
+    }
+    for (const t of ['all', 'Beta']) {
+      const a = (await csv(`by=week&from=2026-11-02&to=2026-11-08${t === 'all' ? '' : `&team=${t}`}`)).find((x) => x.team === t);
+      assert.equal(a.sessions, t === 'Beta' ? '13' : row(first, '2026-11-02', 'all').sessions);
+    }
   });
 });
