@@ -60,4 +60,7 @@ COMMIT;`,
   assert.equal(srv.sql("SELECT people FROM coffee_rounds WHERE on_demand = 0"), String(PEOPLE));
   assert.equal(srv.sql('SELECT count(*) FROM outbox WHERE event = 35'), String(PEOPLE));
   assert.ok(answered.length >= 2, `writes were made while the round ran: ${JSON.stringify(answered)}`);
+  // What the last write said is what is stored.
+  assert.equal(srv.sql(`SELECT every FROM coffee_prefs WHERE user_id = (SELECT id FROM users WHERE display_name = 'Wanda Writer')`),
+    (answered.length - 1) % 2 ? '2w' : 'month');
 });
