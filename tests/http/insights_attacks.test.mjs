@@ -341,3 +341,100 @@ describe('a week is shown once it has settled, and then never moves', () => {
     }
   });
 });
+
+describe('a settled week never moves: not even which teams it lists or how many it leaves out', () => {
+  // The attack (review of 8b7a44b): the figures of a settled week are
+  // fixed, but the list of teams is still read live from insight_periods
+  // ("SELECT DISTINCT team ... WHERE period <= :last"), and a team with no
+  // frozen row in an old week is counted there as a hidden team-week. So
+  // the first activity of a small team (fewer than k people) shows, on the
+  // day its week settles, as a new team in every old week and one more
+  // team-week "left out" in every old row of the program (the admin's CSV,
+  // /program's headline for every member); and a back-dated write by a
+  // member of such a team into a settled week shows at once.
+  let srv, admin, member, H;
+  const csv = async (q) => {
+    const r = await admin.get(`/admin/insights/export.csv?${q}`);
+    assert.equal(r.status, 200);
+    return parseCsv(r.body);
+  };
+  const settledRows = (rows, last) => rows.filter((r) => r.period <= last);
+  const leftOut = (body) => (body.match(/(\d+) team-weeks with fewer than/) || [])[1];
+  before(async () => {
+    srv = await startServer();
+    // Monday 16 November 2026: the weeks up to that of 26 October have settled.
+    srv.setClock(at('2026-11-16', 12) - Math.floor(Date.now() / 1000));
+    admin = await adminClient(srv);
+    member = await signup(srv, uniqueEmail('member'), 'Mo Member');
+    H = history();
+    srv.sql(H.sql);
+  });
+  after(async () => { await srv.stop(); });
+
+  test('a small team taking part for the first time moves no figure of the weeks settled before', async () => {
+    const first = settledRows(await csv('by=week&from=2026-08-01'), '2026-10-26');
+    const prog1 = await member.get('/program');
+    assert.ok(!first.some((r) => r.team === 'Small'), 'Small (3 people) has taken part in no settled week yet');
+    // A week on: the week of 2 November settles, in which one of Small's 3
+    // took part for the first time (history(): newPair('Small', 0, '2026-11-03')).
+    srv.setClock(at('2026-11-23', 12) - Math.floor(Date.now() / 1000));
+    admin = await adminClient(srv, 'admin2@example.com');
+    member = await signup(srv, uniqueEmail('member'), 'Mo Member');
+    const second = settledRows(await csv('by=week&from=2026-08-01'), '2026-10-26');
+    const prog2 = await member.get('/program');
+    assert.equal(leftOut(prog2.body), leftOut(prog1.body), "/program's October: the team-weeks left out moved (a small team's first week settled)");
+    assert.deepEqual(second.map((r) => r.team).sort(), first.map((r) => r.team).sort(), 'the teams listed for a settled week moved');
+    for (const r of first.filter((x) => x.team === 'all')) {
+      assert.deepEqual(second.find((x) => x.period === r.period && x.team === 'all'), r, `the program's week of ${r.period} moved`);
+    }
+  });
+
+  test('a back-dated activity of a member of a small team moves no figure of a settled week', async () => {
+    // Two people in a team of their own ("Tiny": fewer than k), who never took part.
+    const [sql, ids] = people('Tiny', 2);
+    srv.sql("INSERT INTO teams(name) VALUES ('Tiny');\n" + sql);
+    const before1 = await csv('by=week&from=2026-08-01');
+    assert.ok(!before1.some((r) => r.team === 'Tiny'));
+    // One of them logs a pairing held on 7 October, long settled (what
+    // POST /pairings does through insight_session and insight_touch).
+    srv.sql(`INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, giver) VALUES (${ids[0]}, 1, 'session', 'pairing', 1, 30, 0, '2026-10-07', ${ids[0]});
+INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, giver) VALUES (${H.T.Alpha[39]}, 2, 'touch', '', 0, 0, 0, '2026-10-07', NULL);`);
+    const after1 = await csv('by=week&from=2026-08-01');
+    // What the admin learns: one of Tiny's two logged something for a settled week.
+    assert.ok(!after1.some((r) => r.team === 'Tiny'), 'a team of 2 appeared in every settled week: one of them logged a back-dated activity');
+    for (const r of before1.filter((x) => x.team === 'all')) {
+      assert.deepEqual(after1.find((x) => x.period === r.period && x.team === 'all'), r, `the program's week of ${r.period} moved with a late write`);
+    }
+  });
+});
+
+describe('a pairing dated decades back does not blank every figure', () => {
+  // The attack: any member logs a pairing "held" on 5 January 1970
+  // (POST /pairings checks only that the date is not in the future). The
+  // grid then starts at the first week with a row (min(period), however
+  // old) and stops after INSIGHT_MAX_PERIODS (1,200) weeks, in 1993: every
+  // real week drops out of /admin/insights, its CSV and /program, for good
+  // (taking the pairing back leaves the row), and a page load writes
+  // 1,200 weeks of insight_frozen rows under the writers' lock.
+  let srv, admin;
+  before(async () => {
+    srv = await startServer();
+    admin = await adminClient(srv);
+    srv.sql(history().sql);
+  });
+  after(async () => { await srv.stop(); });
+
+  test('the settled weeks still show after a member logs a pairing in 1970', async () => {
+    const rows = async () => parseCsv((await admin.get('/admin/insights/export.csv?by=week&from=2026-08-01')).body);
+    assert.ok((await rows()).some((r) => r.period === '2026-10-12'));
+    const a = await signup(srv, uniqueEmail('pa'), 'Pat Early');
+    const bEmail = uniqueEmail('pb');
+    await signup(srv, bEmail, 'Bo Partner');
+    const bId = srv.sql(`SELECT id FROM users WHERE email = '${bEmail}'`);
+    await a.get('/pairings');
+    const r = await a.post('/pairings', { partner_id: String(bId), held_on: '1970-01-05', duration_min: '30', topic: 'Old times', link: '', labels: '', notes: '' });
+    assert.equal(r.status, 303, 'the pairing is logged');
+    const after1 = await rows();
+    assert.ok(after1.some((x) => x.period === '2026-10-12'), `every real week is gone from the insights (${after1.length} rows)`);
+  });
+});
