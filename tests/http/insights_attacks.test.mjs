@@ -438,3 +438,46 @@ describe('a pairing dated decades back does not blank every figure', () => {
     assert.ok(after1.some((x) => x.period === '2026-10-12'), `every real week is gone from the insights (${after1.length} rows)`);
   });
 });
+
+describe('the members of a week are those of its end, whatever is logged for it while it settles', () => {
+  // The attack (a regression of 8b7a44b): a week's members are now fixed
+  // when it settles, 14 days after it ended (they were fixed at its close
+  // before), and insight_periods.members is "the team's active accounts
+  // when the row last moved": any write to the week while it settles (a
+  // session logged a few days late) sets it to the count of that moment.
+  // So an admin who moves a team's count after the week ends (deactivating
+  // or importing accounts, one a day if they like) reads in the settled
+  // members whether, and on which day, someone of that team last logged
+  // something for the week; a team left alone keeps its count.
+  let srv, admin, H;
+  const csv = async (q) => {
+    const r = await admin.get(`/admin/insights/export.csv?${q}`);
+    assert.equal(r.status, 200);
+    return parseCsv(r.body);
+  };
+  before(async () => {
+    srv = await startServer();
+    // Thursday 12 November 2026: the week of 2 November has ended, not settled.
+    srv.setClock(at('2026-11-12', 12) - Math.floor(Date.now() / 1000));
+    admin = await adminClient(srv);
+    H = history();
+    srv.sql(H.sql);
+  });
+  after(async () => { await srv.stop(); });
+
+  test("a session logged late for a week does not write the day's member count into it", async () => {
+    // After the week ended: ten accounts of Beta and ten of Gamma leave
+    // (none took part). Then one Beta mentor logs a session held on 5 November.
+    let q = '';
+    for (let i = 30; i < 40; i++) q += `UPDATE users SET active = 0 WHERE id IN (${H.T.Beta[i]}, ${H.T.Gamma[i]});\n`;
+    srv.sql(q);
+    srv.sql(session(H.MS.Beta[0], H.T.Beta[0], '2026-11-05', 30));
+    // The week settles.
+    srv.setClock(at('2026-11-23', 12) - Math.floor(Date.now() / 1000));
+    admin = await adminClient(srv, 'admin2@example.com');
+    const rows = await csv('by=week&from=2026-11-02&to=2026-11-08');
+    const m = (t) => rows.find((r) => r.team === t).members;
+    assert.equal(m('Gamma'), '40', 'Gamma, left alone, keeps the count of the week');
+    assert.equal(m('Beta'), '40', "Beta's members tell that someone of Beta logged something for the week after the accounts left");
+  });
+});
