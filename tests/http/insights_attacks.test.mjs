@@ -406,6 +406,16 @@ INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, giver)
       assert.deepEqual(after1.find((x) => x.period === r.period && x.team === 'all'), r, `the program's week of ${r.period} moved with a late write`);
     }
   });
+
+  test('an activity back-dated before the first week adds no week to the history', async () => {
+    const periods = async () => [...new Set((await csv('by=week&from=2026-01-01')).map((r) => r.period))];
+    const before1 = await periods();
+    // One person (Alpha's last, who never took part) logs a pairing held on
+    // 2 March 2026, months before the program's first week.
+    srv.sql(`INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, giver) VALUES (${H.T.Alpha[38]}, 1, 'session', 'pairing', 1, 30, 0, '2026-03-02', ${H.T.Alpha[38]});`);
+    const after1 = await periods();
+    assert.deepEqual(after1, before1, `the weeks listed moved: from ${before1[0]} to ${after1[0]} (one person's back-dated activity, and its week)`);
+  });
 });
 
 describe('a pairing dated decades back does not blank every figure', () => {
