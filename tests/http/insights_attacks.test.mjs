@@ -544,3 +544,38 @@ INSERT INTO insight_feed(user_id, role, what, sub, n, minutes, secs, day, giver)
     assert.ok(worked <= 0 || worked >= K, `Alpha's hidden sessions worked out: ${a.sessions} - 3 = ${worked}`);
   });
 });
+
+describe('changing k between restarts un-hides nothing of a settled week', () => {
+  // Held in the review of 8b7a44b (kept as a guard): a settled week's
+  // hidden cells, hidden groups and the program's flag are read from
+  // insight_frozen and only grow, so a restart with a smaller k shows no
+  // team-week figure that was hidden (the program's monthly breakdowns do
+  // follow the k of the day: they are shown under its small-count rule).
+  let srv, data;
+  const csv = async (admin, q) => parseCsv((await admin.get(`/admin/insights/export.csv?${q}`)).body);
+  const FIG = ['members', 'people', 'mentors', 'mentees', 'weeks_shown', 'left_out', ...ADD, 'ended', 'participation_rate'];
+  before(async () => {
+    srv = await startServer();
+    data = srv.data;
+    srv.sql(history().sql);
+  });
+  after(async () => { await srv.stop(); });
+
+  test('k = 5, then 3: every team-week figure hidden at 5 stays hidden, and the weeks are equal', async () => {
+    const admin5 = await adminClient(srv);
+    const wk5 = await csv(admin5, 'by=week&from=2026-08-01');
+    const mo5 = await csv(admin5, 'by=month&from=2026-08-01');
+    await srv.stop({ keep: true });
+    srv = await startServer({ TANDEM_SURVEY_K: '3' }, data);
+    const admin3 = await adminClient(srv, 'admin3@example.com');
+    const wk3 = await csv(admin3, 'by=week&from=2026-08-01');
+    const mo3 = await csv(admin3, 'by=month&from=2026-08-01');
+    for (const [a, b] of [[wk5, wk3], [mo5, mo3]]) {
+      for (const r of a) {
+        const s = b.find((x) => x.period === r.period && x.team === r.team);
+        assert.ok(s, `${r.period} ${r.team}`);
+        for (const f of FIG) assert.equal(s[f], r[f], `${r.period} ${r.team} ${f}`);
+      }
+    }
+  });
+});
