@@ -114,16 +114,21 @@ static void grid_free(struct grid *g)
 	free(g->ghid);
 }
 
-/* The teams, and every closed week's cells with their members carried
+/* The teams, and every week's cells up to last with their members carried
  * over weeks without a row (from the history alone: never from the view's
- * window). */
+ * window). The teams are the admins' list, 'other' and those of weeks
+ * already frozen, never read from activity: a team of fewer than k
+ * appearing with its first activity (or a back-dated one) would tell it.
+ * The weeks start at the first frozen one once there is one: a row dated
+ * before it (one person's back-dated activity) adds no week to every
+ * history; and they are the last INSIGHT_MAX_PERIODS of them, so a row
+ * dated decades back pushes no real week out. */
 static enum db_rc read_grid(struct db *db, const char *last, struct insight_series *out, struct grid *g)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT DISTINCT team FROM insight_periods WHERE kind = 'w' AND "
-				       "period <= :last ORDER BY team");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT name FROM teams UNION SELECT 'other' UNION SELECT team FROM "
+				       "insight_frozen WHERE team <> '' ORDER BY 1");
 	if (!st)
 		return DB_ERR;
-	db_bind_text(st, ":last", last);
 	out->team = calloc(INSIGHT_MAX_TEAMS, sizeof(*out->team));
 	if (!out->team) {
 		sqlite3_reset(st);
@@ -136,12 +141,16 @@ static enum db_rc read_grid(struct db *db, const char *last, struct insight_seri
 	if (rc != SQLITE_DONE) /* more teams than the page can add up: say so, never a wrong total */
 		return rc == SQLITE_ROW ? DB_ERR : db_rc_from(rc);
 	char first[11] = "";
-	st = DB_STMT(db, "SELECT min(period) FROM insight_periods WHERE kind = 'w'");
+	st = DB_STMT(db, "SELECT coalesce((SELECT min(week) FROM insight_frozen), (SELECT min(period) FROM "
+			 "insight_periods WHERE kind = 'w'))");
 	if (!st)
 		return DB_ERR;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		db_column_copy(st, 0, first, sizeof(first));
 	sqlite3_reset(st);
+	long oldest = ins_day(last) - 7L * (INSIGHT_MAX_PERIODS - 1);
+	if (first[0] && ins_day(first) < oldest)
+		ins_ymd(oldest, first);
 	g->nt = out->nt ? out->nt : 1;
 	g->week = calloc(INSIGHT_MAX_PERIODS, sizeof(*g->week));
 	if (!g->week)
@@ -286,24 +295,26 @@ static void bind_figures(sqlite3_stmt *st, const struct ins_cell *c)
 	}
 }
 
-/* Inside the caller's write transaction, on a grid read inside it: settle
- * every week of the grid that has not (its members, hidden cells, hidden
- * groups and figures written as they are now). A week frozen before
- * weeks settled (sql/0027) keeps its members and gains its figures; its
- * hides only grow. */
-static enum db_rc settle(struct db *db, const struct insight_series *out, struct grid *g, int k)
+/* Inside the caller's write transaction, on a grid read inside it.
+ * settling: settle every week of the grid that has not (its members,
+ * hidden cells, hidden groups and figures written as they are now); a week
+ * closed before (insight_close, or frozen before weeks settled) keeps its
+ * members and gains its figures, its hides only grow. Else close every
+ * week of the grid not closed yet (members and hides only, settled 0). */
+static enum db_rc write_weeks(struct db *db, const struct insight_series *out, struct grid *g, int k,
+			      int settling)
 {
 	sqlite3_stmt *ins = DB_STMT(
 		db, "INSERT INTO insight_frozen(week, team, members, hid, ghid, settled, people, mentors, "
 		    "mentees, req_sent, req_answered, a0, a1, a2, a3, a4, a5, a6, a7, ms_started, "
 		    "s_one_on_one, s_pairing, s_office_hours, s_help_session, s_ring, s_other, minutes, "
 		    "done_met, done_partly, done_not_met, ended_early, sv_invited, sv_answered) VALUES (:w, "
-		    ":t, :m, :h, :g, 1, :f1, :f2, :f3, :f4, :f5, :f6, :f7, :f8, :f9, :f10, :f11, :f12, "
+		    ":t, :m, :h, :g, :s, :f1, :f2, :f3, :f4, :f5, :f6, :f7, :f8, :f9, :f10, :f11, :f12, "
 		    ":f13, :f14, :f15, :f16, :f17, :f18, :f19, :f20, :f21, :f22, :f23, :f24, :f25, :f26, "
 		    ":f27)");
 	sqlite3_stmt *up = DB_STMT(
 		db, "UPDATE insight_frozen SET settled = 1, hid = max(hid, :h), ghid = CASE WHEN ghid < 0 "
-		    "THEN :g ELSE ghid END, people = :f1, mentors = :f2, mentees = :f3, req_sent = :f4, "
+		    "THEN :g ELSE ghid | :g END, people = :f1, mentors = :f2, mentees = :f3, req_sent = :f4, "
 		    "req_answered = :f5, a0 = :f6, a1 = :f7, a2 = :f8, a3 = :f9, a4 = :f10, a5 = :f11, "
 		    "a6 = :f12, a7 = :f13, ms_started = :f14, s_one_on_one = :f15, s_pairing = :f16, "
 		    "s_office_hours = :f17, s_help_session = :f18, s_ring = :f19, s_other = :f20, minutes "
@@ -313,7 +324,7 @@ static enum db_rc settle(struct db *db, const struct insight_series *out, struct
 		return DB_ERR;
 	enum db_rc rc = DB_OK;
 	for (size_t w = 0; w < g->nw && rc == DB_OK; w++) {
-		if (g->settled[w])
+		if (settling ? g->settled[w] : g->frozen[w])
 			continue;
 		for (size_t t = 0; t <= out->nt && rc == DB_OK; t++) {
 			int prog = t == out->nt;
@@ -329,14 +340,19 @@ static enum db_rc settle(struct db *db, const struct insight_series *out, struct
 			db_bind_text(s, ":t", prog ? "" : out->team[t]);
 			db_bind_int(s, ":g", bits);
 			db_bind_int(s, ":h", prog ? g->thid[w] : g->hid[i]);
-			if (!g->frozen[w])
+			if (!g->frozen[w]) {
 				db_bind_int(s, ":m", prog ? 0 : c->v[IF_MEMBERS]);
-			bind_figures(s, c);
+				db_bind_int(s, ":s", settling);
+			}
+			bind_figures(s, settling ? c : NULL);
 			rc = db_exec_step(db, s);
-			if (!prog)
+			if (!prog) {
 				g->ghid[i] = bits;
+				g->has_row[i] = 1;
+			}
 		}
-		g->frozen[w] = g->settled[w] = 1;
+		g->frozen[w] = 1;
+		g->settled[w] = (unsigned char)settling;
 	}
 	return rc;
 }
@@ -357,21 +373,96 @@ long insight_unsettled_monday(long td)
 	return ins_monday(td - 7 - INSIGHT_SETTLE_DAYS) + 7;
 }
 
-/* The grid of every settled week up to last, its teams into out, and
- * which cells are shown (on frozen hides, which only grow). */
-static enum db_rc read_all(struct db *db, const char *last, int k, struct insight_series *out, struct grid *g)
+/* Which cells of every week of g are shown (on frozen hides, which only
+ * grow). */
+static void protect_all(int k, const struct insight_series *out, struct grid *g)
 {
-	enum db_rc rc = read_grid(db, last, out, g);
-	if (rc == DB_OK)
-		rc = read_frozen(db, last, out, g);
-	for (size_t w = 0; rc == DB_OK && w < g->nw; w++) {
+	for (size_t w = 0; w < g->nw; w++) {
 		struct ins_cell total = {0};
 		for (size_t t = 0; t < out->nt; t++)
 			for (int f = 0; f < IF_N; f++)
 				total.v[f] += g->cell[w * g->nt + t].v[f];
 		ins_protect(k, out->nt, &g->cell[w * g->nt], &total, &g->hid[w * g->nt], &g->thid[w]);
 	}
+}
+
+/* The grid of every week up to last, its teams into out, and which cells
+ * are shown. */
+static enum db_rc read_all(struct db *db, const char *last, int k, struct insight_series *out, struct grid *g)
+{
+	enum db_rc rc = read_grid(db, last, out, g);
+	if (rc == DB_OK)
+		rc = read_frozen(db, last, out, g);
+	if (rc == DB_OK)
+		protect_all(k, out, g);
 	return rc;
+}
+
+/* Each team's active accounts now (insight_team_members) as the members of
+ * week w of g. */
+static enum db_rc members_now(struct db *db, const struct insight_series *out, struct grid *g, size_t w)
+{
+	for (size_t t = 0; t < out->nt; t++)
+		g->cell[w * g->nt + t].v[IF_MEMBERS] = 0;
+	sqlite3_stmt *st = DB_STMT(db, "SELECT team, n FROM insight_team_members");
+	if (!st)
+		return DB_ERR;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char tm[64];
+		db_column_copy(st, 0, tm, sizeof(tm));
+		int ti = insight_team_index(out, tm);
+		if (ti >= 0)
+			g->cell[w * g->nt + (size_t)ti].v[IF_MEMBERS] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
+}
+
+enum db_rc insight_close(struct db *db, int k, const char *today)
+{
+	long td = ins_day(today);
+	if (td < 0)
+		return DB_ERR;
+	char last[11];
+	ins_ymd(ins_monday(td) - 7, last);
+	/* The usual call: one seek says the last week that ended is closed
+	 * (or that there is nothing to close). */
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT EXISTS (SELECT 1 FROM insight_frozen WHERE week = :w AND team = "
+			    "'') OR NOT EXISTS (SELECT 1 FROM insight_periods WHERE kind = 'w' AND "
+			    "period <= :w)");
+	if (!st)
+		return DB_ERR;
+	db_bind_text(st, ":w", last);
+	int rc = sqlite3_step(st);
+	int done = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_rc_from(rc);
+	if (done)
+		return DB_OK;
+	enum db_rc r = db_begin(db);
+	if (r != DB_OK)
+		return r;
+	struct insight_series out = {0};
+	struct grid g = {0};
+	r = read_grid(db, last, &out, &g);
+	if (r == DB_OK)
+		r = read_frozen(db, last, &out, &g);
+	/* The week that just ended has the members of its end, whatever
+	 * the row's last write wrote (a late write to a week sets the count
+	 * of its own day); older weeks closed now (a history written into
+	 * the past) keep theirs. */
+	if (r == DB_OK && g.nw && strcmp(g.week[g.nw - 1], last) == 0 && !g.frozen[g.nw - 1])
+		r = members_now(db, &out, &g, g.nw - 1);
+	if (r == DB_OK) {
+		protect_all(k, &out, &g);
+		r = write_weeks(db, &out, &g, k, 0);
+	}
+	grid_free(&g);
+	insight_series_free(&out);
+	return db_end(db, r);
 }
 
 static enum db_rc load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
@@ -401,7 +492,7 @@ static enum db_rc load(struct db *db, int weekly, const char *from, const char *
 		if (rc == DB_OK) {
 			rc = read_all(db, last, k, out, &g);
 			if (rc == DB_OK)
-				rc = settle(db, out, &g, k);
+				rc = write_weeks(db, out, &g, k, 1);
 			rc = db_end(db, rc);
 		}
 	}
@@ -469,6 +560,8 @@ static enum db_rc load(struct db *db, int weekly, const char *from, const char *
 		int shown = 0;
 		for (size_t t = 0; t < out->nt; t++) {
 			size_t i = w * nt + t, j = (size_t)p * nt + t;
+			if (g.frozen[w] && !g.has_row[i]) /* not one of the week's teams when it closed */
+				continue;
 			if (g.hid[i] || g.thid[w]) {
 				out->left[j]++;
 				out->total_left[p]++;

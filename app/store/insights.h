@@ -84,6 +84,17 @@ struct insight_series {
  * wrong). */
 enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
 			struct insight_series *out);
+/* Own transaction, and only when a week has ended since the last close
+ * (else one index seek): close every week that ended up to today's last,
+ * fixing its members (the week that just ended: each team's active
+ * accounts now), its teams and its hidden cells and groups as they are at
+ * its end (insight_frozen, settled 0); its figures are fixed when it
+ * settles. Called by the mail sender's loop (server/sender.c) every half
+ * second, so a week closes when it ends, not when an admin chooses to
+ * read it: what is written for a week while it settles (a late session,
+ * accounts leaving) can neither move its members nor lift a count hidden
+ * at its end. today: "YYYY-MM-DD". DB_OK or a store error. */
+enum db_rc insight_close(struct db *db, int k, const char *today);
 /* insight_load that never writes: DB_NOTFOUND (out empty) when a week
  * waits to be settled. For the /program builder (pages/program_build.h),
  * so a week is settled when a page first reads it, as before there was a

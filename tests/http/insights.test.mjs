@@ -70,7 +70,7 @@ describe('suppression below k', () => {
         sql += session(nextId - 1, mentor, '2026-10-07');
       }
     }
-    srv.sql(sql);
+    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
   });
   after(async () => { await srv.stop(); });
 
@@ -172,7 +172,7 @@ describe('before and after a program event', () => {
   VALUES (${ids[2 * j + 1]}, ${ids[2 * j]}, 1, 'g', 'one_on_one', 'weekly', 30, 6, 'withdrawn', ${at(day, 10)});\n`;
       }
     }
-    srv.sql(sql);
+    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
   });
   after(async () => { await srv.stop(); });
 
@@ -240,7 +240,7 @@ describe('my mentoring record', () => {
     sql += pair(a, ids[1], '2026-05-04');
     sql += pair(b, ids[2], '2026-05-04');
     sql += session(nextId - 1, b, '2026-05-05', 90);
-    srv.sql(sql);
+    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
     const mine = await ana.get('/me/record');
     assert.equal(mine.status, 200);
     assert.match(mine.body, /<span class="num">2<\/span><span class="lbl">people mentored/);

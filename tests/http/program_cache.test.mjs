@@ -79,7 +79,7 @@ describe('the program page shows every change at once', () => {
         for (let d = '2026-09-08'; d <= '2026-10-27'; d = addDays(d, 7)) sql += session(mid, ids[2 * i], d);
       }
     }
-    srv.sql(sql);
+    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
   });
   after(async () => { await srv.stop(); });
 

@@ -393,12 +393,60 @@ static void t_frozen_before_settling(void **state)
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM insight_frozen WHERE settled = 0", -1), 0);
 }
 
+/* insight_close fixes a week's members and hides when it ends; what is
+ * written for it while it settles reaches its figures only. */
+static void t_close(void **state)
+{
+	struct db *db = *state;
+	exec(db, "INSERT INTO teams(name) VALUES ('Alpha');"
+		 "INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (5, 'a@x', 'A', "
+		 "'x', 0);"
+		 "INSERT INTO profiles(user_id, team) VALUES (5, 'Alpha');");
+	/* Nothing to close on an empty program. */
+	assert_int_equal(insight_close(db, 5, "2026-03-10"), DB_OK);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM insight_frozen", -1), 0);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_end(db, insight_session(db, 5, "help_session", 1, 60, "2026-03-04")), DB_OK);
+	/* Tuesday 10 March: the week of 2 March has ended and closes. */
+	assert_int_equal(insight_close(db, 5, "2026-03-10"), DB_OK);
+	assert_int_equal(
+		db_scalar(db,
+			  "SELECT members * 100 + hid * 10 + settled FROM insight_frozen WHERE week = "
+			  "'2026-03-02' AND team = 'Alpha'",
+			  -1),
+		110);
+	/* Two join Alpha, and a session is logged late for the week. */
+	exec(db, "INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (6, 'b@x', 'B', "
+		 "'x', 0), (7, 'c@x', 'C', 'x', 0);"
+		 "INSERT INTO profiles(user_id, team) VALUES (6, 'Alpha'), (7, 'Alpha');");
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_end(db, insight_session(db, 5, "help_session", 1, 30, "2026-03-05")), DB_OK);
+	assert_int_equal(insight_close(db, 5, "2026-03-11"), DB_OK);
+	/* Settled on 30 March: the members of its end, the figures of now. */
+	struct insight_series s;
+	assert_int_equal(insight_load(db, 1, "", "2026-03-30", "2026-03-30", 5, &s), DB_OK);
+	insight_series_free(&s);
+	assert_int_equal(
+		db_scalar(db,
+			  "SELECT members * 1000 + s_help_session * 100 + settled FROM insight_frozen "
+			  "WHERE week = '2026-03-02' AND team = 'Alpha'",
+			  -1),
+		1201);
+	/* The next week, closed on 30 March by the load (nobody closed it
+	 * when it ended), takes the members carried. */
+	assert_int_equal(
+		db_scalar(db, "SELECT count(*) FROM insight_frozen WHERE week = '2026-03-09' AND settled = 1",
+			  -1),
+		3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_recount, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_entry_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_frozen_before_settling, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_close, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
