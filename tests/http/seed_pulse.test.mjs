@@ -80,3 +80,51 @@ test('the admin\'s follow-up page shows both surveys side by side, with figures'
   // Breakdowns by team exist (both surveys closed), each under k hidden.
   assert.match(section, /team: /);
 });
+
+/** The tables of a comparison section (its figures, whatever the heading). */
+const tables = (section) => [...section.matchAll(/<table>[\s\S]*?<\/table>/g)].map((m) => m[0]);
+
+test('/program shows the published pair side by side, exactly as the admin sees it, and drops it when one is withdrawn', async () => {
+  const member = await login(srv, 'person61@demo.tandem.example', 'tandem demo password');
+  const adminSection = everyone((await admin.get(`/admin/surveys/${pair.follow}`)).body).section;
+  // Kept by the builder (the sender), then shown at its live version.
+  const until = Date.now() + 20000;
+  while (srv.sql(`SELECT count(*) FROM program_parts WHERE part = 'compare:${pair.follow}'`) !== '1' && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(srv.sql(`SELECT count(*) FROM program_parts WHERE part = 'compare:${pair.follow}'`), '1', 'the builder keeps the pair');
+  const page = (await member.get('/program')).body;
+  const { section, rows } = everyone(page);
+  assert.match(section, /<h3 id="cmp-\d+">Before and after: Program pulse: before the incentive → Program pulse: half a year after<\/h3>/);
+  assert.equal(rows.length, 3);
+  assert.deepEqual(tables(section), tables(adminSection), 'the same figures, hidden the same way, as on the admin page');
+  assert.ok(page.indexOf('survey-compare') > page.indexOf('<h2>Survey results</h2>'), 'under the survey results');
+  // Withdrawing the baseline takes the pair off at once (the follow-up's
+  // own results stay), and the builder forgets it.
+  await admin.get(`/admin/surveys/${pair.base}`);
+  assert.equal((await admin.post(`/admin/surveys/${pair.base}/publish`, { withdraw: '1' })).status, 303);
+  const after = (await member.get('/program')).body;
+  assert.doesNotMatch(after, /survey-compare/);
+  assert.match(after, /Program pulse: half a year after/);
+  // Published again: back, built inline if the builder has not caught up.
+  assert.equal((await admin.post(`/admin/surveys/${pair.base}/publish`, {})).status, 303);
+  assert.deepEqual(tables(everyone((await member.get('/program')).body).section), tables(adminSection));
+});
+
+test('/program\'s pair is the live one: a new answer batch of the follow-up rebuilds it', async () => {
+  const member = await login(srv, 'person62@demo.tandem.example', 'tandem demo password');
+  const before = everyone((await member.get('/program')).body).rows[0];
+  // Five more released answers to the follow-up's first question (a batch).
+  const q = srv.sql(`SELECT id FROM survey_questions WHERE survey_id = ${pair.follow} AND position = 1`);
+  const sql = ['BEGIN;'];
+  for (let i = 0; i < 5; i++) {
+    const id = [...Array(32)].map(() => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+    sql.push(`INSERT INTO survey_responses(id, survey_id, role, quarter, team, batch) VALUES (X'${id}', ${pair.follow}, 'member', '2026-Q2', 'Data', 999);`);
+    sql.push(`INSERT INTO survey_answers(response_id, question_id, rating) VALUES (X'${id}', ${q}, 5);`);
+  }
+  sql.push('COMMIT;');
+  srv.sql(sql.join('\n'));
+  const now = everyone((await member.get('/program')).body).rows[0];
+  assert.equal(Number(now[3]), Number(before[3]) + 5, 'the follow-up column counts the new batch');
+  assert.equal(now[1], before[1], 'the baseline column is unchanged');
+});
