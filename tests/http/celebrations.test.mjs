@@ -104,15 +104,42 @@ test('the thank-you note reaches the mentor, escaped; others see it only when pu
     assert.equal((await c.get(p.ms)).status, 404);
   }
   assert.ok(!(await other.get('/me/record')).body.includes(canary), 'not on anyone else\'s record');
-  // The mentor agrees: the celebration and the public note, escaped, for everyone.
+  // The mentor agrees to the celebration: it shows, but the note needs the
+  // mentor's own say too (a public note needs both of the pair).
   await p.mentor.get(p.ms);
   assert.equal((await p.mentor.post(`${p.ms}/celebrate`, { celebrate: '1' })).status, 303);
+  let shown = await program(other);
+  assert.ok(shown.includes(sentence) && !shown.includes(canary), 'celebrated, but the note waits for the mentor');
+  assert.match((await p.mentor.get(p.ms)).body, /Ben Notes would like it on the program page with your celebration\. It shows only if you agree\./);
+  assert.match((await p.mentee.get(p.ms)).body, /It shows on the program page only once Ana Notes agrees too/);
+  // Only the mentor has this say; a stranger finds nothing.
+  assert.equal((await p.mentee.post(`${p.ms}/thanks/show`, { show: '1' })).status, 403);
+  assert.equal((await other.post(`${p.ms}/thanks/show`, { show: '1' })).status, 404);
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  assert.match((await p.mentee.get(p.ms)).body, /Ana Notes agreed to show it on the program page\./);
   for (const c of [other, admin]) {
     const body = await program(c);
     assert.ok(body.includes(sentence));
     assert.ok(body.includes(`&lt;script&gt;alert(1)&lt;/script&gt; ${canary}`), 'public and celebrated: on /program');
     assert.ok(!body.includes('<script>alert(1)'));
   }
+  // The mentor takes it back: the celebration stays, the note goes; then
+  // agrees again.
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, {})).status, 303);
+  shown = await program(other);
+  assert.ok(shown.includes(sentence) && !shown.includes(canary), 'the mentor took it back');
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  assert.ok((await program(other)).includes(canary));
+  // The mentee changes the text: the mentor agreed to the old one only.
+  await p.mentee.get(p.ms);
+  assert.equal((await p.mentee.post(`${p.ms}/thanks`, { thanks: `${note} PS`, thanks_public: '1' })).status, 303);
+  assert.ok(!(await program(other)).includes(canary), 'a changed note waits for the mentor again');
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  assert.ok((await program(other)).includes(`${canary} you taught me how to read syscalls PS`), 'agreed again: the new text shows');
   // The mentee makes it private again: the celebration stays, the note goes.
   await p.mentee.get(p.ms);
   assert.equal((await p.mentee.post(`${p.ms}/thanks`, { thanks: note })).status, 303);
@@ -160,7 +187,11 @@ test('the mentor completes; the mentee agrees and writes later; a mentor\'s note
   assert.ok(!(await program(other)).includes('Thank you, truly.'));
   await p.mentee.get(p.ms);
   assert.equal((await p.mentee.post(`${p.ms}/celebrate`, { celebrate: '1' })).status, 303);
-  const body = await program(other);
+  let body = await program(other);
+  assert.ok(body.includes(line('Ana Later', 'Ben Later', 'perf')) && !body.includes('Thank you, truly.'), 'the note waits for the mentor');
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  body = await program(other);
   assert.ok(body.includes(line('Ana Later', 'Ben Later', 'perf')) && body.includes('Thank you, truly.'));
   assert.match((await p.mentor.get(p.ms)).body, /shown on the program page with your celebration/);
 });
@@ -175,6 +206,8 @@ test('closing or erasing an account takes its celebrations and notes off /progra
     assert.equal((await x.mentee.post(`${x.ms}/complete`, { outcome: 'goal_met', celebrate: '1', thanks: `${canary} ${x.ms}`, thanks_public: '1' })).status, 303);
     await x.mentor.get(x.ms);
     assert.equal((await x.mentor.post(`${x.ms}/celebrate`, { celebrate: '1' })).status, 303);
+    await x.mentor.get(x.ms);
+    assert.equal((await x.mentor.post(`${x.ms}/thanks/show`, { show: '1' })).status, 303);
   }
   let body = await program(other);
   assert.ok(body.includes(`${canary} ${p.ms}`) && body.includes(`${canary} ${q.ms}`));
