@@ -80,14 +80,16 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	struct buf old = {0};
 	int same = 0;
 	if (rc == SQLITE_ROW && !none_before && has)
-		same = sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, &old) == 0 && strcmp(buf_str(&old), text) == 0;
+		same = sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, &old) == 0 &&
+		       strcmp(buf_str(&old), text) == 0;
 	buf_free(&old);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
-	st = DB_STMT(db, "UPDATE celebrations SET thanks = :t, thanks_public = :p, thanks_at = CASE WHEN "
-			 ":has = 1 THEN coalesce(thanks_at, :now) END, thanks_mentor_ok = CASE WHEN :same = 1 "
-			 "THEN thanks_mentor_ok ELSE 0 END WHERE mentorship_id = :m");
+	st = DB_STMT(db,
+		     "UPDATE celebrations SET thanks = :t, thanks_public = :p, thanks_at = CASE WHEN "
+		     ":has = 1 THEN coalesce(thanks_at, :now) END, thanks_mentor_ok = CASE WHEN :same = 1 "
+		     "THEN thanks_mentor_ok ELSE 0 END WHERE mentorship_id = :m");
 	char row[32];
 	sealed_row(SEALED_THANKS, ms, 0, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":t", "celebrations", "thanks", row, has ? text : NULL) != 0)
@@ -351,12 +353,12 @@ static enum db_rc on_user(struct db *db, sqlite3_stmt *st, int64_t uid)
 
 enum db_rc celebrations_withdraw(struct db *db, int64_t uid)
 {
-	enum db_rc rc =
-		on_user(db,
-			DB_STMT(db, "UPDATE celebrations SET mentor_ok = 0, shown_at = NULL, thanks_mentor_ok = 0 "
-				    "WHERE mentor_id = :u AND (mentor_ok = 1 OR shown_at IS NOT NULL OR "
-				    "thanks_mentor_ok = 1)"),
-			uid);
+	enum db_rc rc = on_user(
+		db,
+		DB_STMT(db, "UPDATE celebrations SET mentor_ok = 0, shown_at = NULL, thanks_mentor_ok = 0 "
+			    "WHERE mentor_id = :u AND (mentor_ok = 1 OR shown_at IS NOT NULL OR "
+			    "thanks_mentor_ok = 1)"),
+		uid);
 	if (rc == DB_OK)
 		rc = on_user(db,
 			     DB_STMT(db, "UPDATE celebrations SET mentee_ok = 0, shown_at = NULL "

@@ -52,8 +52,8 @@ enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int 
 struct celebration {
 	int mentor_ok, mentee_ok, shown, thanks_public;
 	int thanks_mentor_ok; /* the mentor agreed to show the note */
-	int64_t thanks_at; /* 0: no note */
-	struct buf thanks; /* the note, opened ("" none); free with celebration_free */
+	int64_t thanks_at;    /* 0: no note */
+	struct buf thanks;    /* the note, opened ("" none); free with celebration_free */
 };
 
 /* No transaction of its own (a read). Celebration of mentorship ms for uid,

@@ -383,7 +383,8 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 				"shown_at IS NOT NULL, thanks, thanks_public, coalesce(thanks_at, 0), "
 				"thanks_mentor_ok, '' FROM celebrations WHERE mentor_id = :u UNION ALL "
 				"SELECT mentorship_id, 'mentee', mentee_ok, mentor_ok, shown_at IS NOT NULL, "
-				"thanks, thanks_public, coalesce(thanks_at, 0), thanks_mentor_ok, '' FROM celebrations "
+				"thanks, thanks_public, coalesce(thanks_at, 0), thanks_mentor_ok, '' FROM "
+				"celebrations "
 				"WHERE mentee_id = :u ORDER BY 1"),
 			uid, "celebrations", celebrations, N(celebrations), fn, arg);
 	if (rc == DB_OK)

@@ -68,7 +68,8 @@ enum db_rc record_line_for(struct db *db, int64_t uid, char *out, size_t n)
 	if (rc == SQLITE_ROW) {
 		const unsigned char *since = sqlite3_column_text(st, 1);
 		int k = sqlite3_column_type(st, 2) == SQLITE_NULL ? 5 : sqlite3_column_int(st, 2);
-		record_line_text(sqlite3_column_int64(st, 0), since ? atoi((const char *)since) : 0, k, out, n);
+		record_line_text(sqlite3_column_int64(st, 0), since ? atoi((const char *)since) : 0, k, out,
+				 n);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? DB_OK : DB_ERR;

@@ -120,6 +120,26 @@ test('the ring matrix: members and mentors read the notes; a former member, a th
   }
   // An unknown ring is 404 for everyone.
   for (const who of [member, admin]) assert.equal((await who.get('/rings/999999')).status, 404);
+  // A bad rating: the ring again (422), the form with a message and the
+  // choice that was valid kept; nothing saved. (The session was held on
+  // 2026-01-05: its form shows for 30 days, so the clock goes there.)
+  srv.setClock(Math.floor(Date.parse('2026-01-10T12:00:00Z') / 1000) - Math.floor(Date.now() / 1000));
+  try {
+    await member.get(ring);
+    const badFb = await member.post(`${ring}/sessions/${sid}/feedback`, { rating: '9', use_of_time: 'too_slow' });
+    assert.equal(badFb.status, 422);
+    assert.match(badFb.body, new RegExp(`<p class="err" id="feedback-${sid}-err" role="alert">Choose a rating from 1 to 5\\.`));
+    assert.match(badFb.body, /<option value="too_slow" selected>Too slow<\/option>/, 'the use of time chosen is kept');
+    assert.match(badFb.body, new RegExp(`action="${ring}/sessions/${sid}/feedback"`), 'the ring page with its form, not a bare error');
+  } finally {
+    srv.setClock(0);
+  }
+  // Today the session is too old for its form: the message is above the sessions.
+  await member.get(ring);
+  const oldFb = await member.post(`${ring}/sessions/${sid}/feedback`, { rating: 'great' });
+  assert.equal(oldFb.status, 422);
+  assert.match(oldFb.body, /<div class="alert" role="alert" id="feedback-err"><p>Choose a rating from 1 to 5\./);
+  assert.equal(srv.sql(`SELECT count(*) FROM ring_feedback WHERE session_id = ${sid}`), '0');
   // The member's feedback: once, then 409.
   await member.get(ring);
   assert.equal((await member.post(`${ring}/sessions/${sid}/feedback`, { rating: '5', use_of_time: 'right' })).status, 303);
