@@ -353,7 +353,10 @@ static void ring_page_fb(struct ctx *c, int64_t id, int status, const struct fie
 		return;
 	}
 	struct view *v = ctx_view(c);
-	int inside = r.my_role == RING_MENTOR || r.my_role == RING_MEMBER;
+	/* A member asked to co-mentor keeps their seat and what it shows
+	 * until they answer. */
+	int inside = r.my_role == RING_MENTOR || r.my_role == RING_MEMBER ||
+		     (r.my_role == RING_INVITED && r.my_seat);
 	view_int(v, "id", r.id);
 	view_str(v, "topic", r.topic);
 	view_str(v, "description", r.description);
@@ -370,6 +373,7 @@ static void ring_page_fb(struct ctx *c, int64_t id, int status, const struct fie
 	view_int(v, "ended", strcmp(r.status, "ended") == 0);
 	view_int(v, "role", r.my_role);
 	view_int(v, "place", r.my_place);
+	view_int(v, "seat", r.my_seat);
 	view_int(v, "inside", inside);
 	view_int(v, "is_mentor", r.my_role == RING_MENTOR);
 	view_int(v, "k", c->cfg->survey_k);
@@ -543,7 +547,8 @@ static int ring_role_is(struct ctx *c, int64_t id, enum ring_role want)
 {
 	struct ring r;
 	enum db_rc rc = ring_get(c->db, id, c->user.id, &r);
-	if (rc == DB_OK && r.my_role == want)
+	if (rc == DB_OK &&
+	    (r.my_role == want || (want == RING_MEMBER && r.my_role == RING_INVITED && r.my_seat)))
 		return 0;
 	if (rc == DB_OK || rc == DB_NOTFOUND)
 		ctx_error(c, 404, not_found);
