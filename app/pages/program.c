@@ -61,29 +61,55 @@ static void found_free(struct found *f)
 	free(f);
 }
 
+/* What a part not kept at its live version is drawn from: the charts
+ * (today), a survey (s) or a pair (s the follow-up, base its baseline). */
+enum part_kind { PART_CHARTS, PART_SURVEY, PART_COMPARE };
+struct part_src {
+	enum part_kind kind;
+	const char *today;
+	const struct insight_survey *s, *base;
+};
+
 /* A part not kept at its live version yet (the builder is a moment
- * behind, or stopped): this worker's own copy of it, else built here when
- * that is cheap. The charts are (a few ms over three years); a survey is
- * up to PROGRAM_INLINE_ANSWERS answers, else it says it is being counted:
+ * behind, or stopped): this worker's own copy of it (key: the part and
+ * its live version), else built here when that is cheap. The charts are
+ * (a few ms over three years); a survey or a pair is up to
+ * PROGRAM_INLINE_ANSWERS answers, else it says it is being counted:
  * never a copy that may be out of date. */
-static enum db_rc charts_inline(struct ctx *c, const char *today, const char *want, struct buf *out)
+static enum db_rc part_inline(struct ctx *c, const struct part_src *p, const char *key, struct buf *out)
 {
-	char key[PROGRAM_VERSION_LEN + 4];
-	snprintf(key, sizeof(key), "p|%s", want);
 	int64_t at;
 	const struct buf *hit = icache_get(key, c->now, &at);
 	if (hit) {
 		buf_append(out, hit->data, hit->len);
 		return DB_OK;
 	}
+	int64_t answered = p->kind == PART_CHARTS ? 0 : p->s->answered + (p->base ? p->base->answered : 0);
+	if (answered > PROGRAM_INLINE_ANSWERS) {
+		if (p->kind == PART_SURVEY)
+			program_survey_pending(p->s, out);
+		else
+			program_compare_pending(p->s, p->base, out);
+		return DB_OK;
+	}
 	struct buf html = {0};
-	enum db_rc rc = program_charts_html(c->db, c->cfg->survey_k, today, 1, &html);
+	int k = c->cfg->survey_k;
+	enum db_rc rc = p->kind == PART_CHARTS	 ? program_charts_html(c->db, k, p->today, 1, &html)
+			: p->kind == PART_SURVEY ? program_survey_html(c->db, k, p->s, &html)
+						 : program_compare_html(c->db, k, p->s, &html);
 	if (rc == DB_OK) {
 		icache_put(key, c->now, &html);
 		buf_append(out, html.data, html.len);
 	}
 	buf_free(&html);
 	return rc;
+}
+
+static enum db_rc charts_inline(struct ctx *c, const char *today, const char *want, struct buf *out)
+{
+	char key[PROGRAM_VERSION_LEN + 4];
+	snprintf(key, sizeof(key), "p|%s", want);
+	return part_inline(c, &(struct part_src){PART_CHARTS, today, NULL, NULL}, key, out);
 }
 
 static enum db_rc survey_inline(struct ctx *c, const struct insight_survey *s, const char *part,
@@ -91,51 +117,18 @@ static enum db_rc survey_inline(struct ctx *c, const struct insight_survey *s, c
 {
 	char key[PROGRAM_PART_LEN + PROGRAM_VERSION_LEN + 4];
 	snprintf(key, sizeof(key), "s|%s|%s", part, want);
-	int64_t at;
-	const struct buf *hit = icache_get(key, c->now, &at);
-	if (hit) {
-		buf_append(out, hit->data, hit->len);
-		return DB_OK;
-	}
-	if (s->answered > PROGRAM_INLINE_ANSWERS) {
-		program_survey_pending(s, out);
-		return DB_OK;
-	}
-	struct buf html = {0};
-	enum db_rc rc = program_survey_html(c->db, c->cfg->survey_k, s, &html);
-	if (rc == DB_OK) {
-		icache_put(key, c->now, &html);
-		buf_append(out, html.data, html.len);
-	}
-	buf_free(&html);
-	return rc;
+	return part_inline(c, &(struct part_src){PART_SURVEY, NULL, s, NULL}, key, out);
 }
 
-/* A pair not kept at its live version: as survey_inline, for the two. */
+/* issue 19: a baseline/follow-up pair, as a survey (both surveys' answers
+ * count towards what is cheap). */
 static enum db_rc compare_inline(struct ctx *c, const struct insight_survey *follow,
 				 const struct insight_survey *base, const char *part, const char *want,
 				 struct buf *out)
 {
 	char key[PROGRAM_PART_LEN + PROGRAM_VERSION_LEN + 4];
 	snprintf(key, sizeof(key), "c|%s|%s", part, want);
-	int64_t at;
-	const struct buf *hit = icache_get(key, c->now, &at);
-	if (hit) {
-		buf_append(out, hit->data, hit->len);
-		return DB_OK;
-	}
-	if (follow->answered + base->answered > PROGRAM_INLINE_ANSWERS) {
-		program_compare_pending(follow, base, out);
-		return DB_OK;
-	}
-	struct buf html = {0};
-	enum db_rc rc = program_compare_html(c->db, c->cfg->survey_k, follow, &html);
-	if (rc == DB_OK) {
-		icache_put(key, c->now, &html);
-		buf_append(out, html.data, html.len);
-	}
-	buf_free(&html);
-	return rc;
+	return part_inline(c, &(struct part_src){PART_COMPARE, NULL, follow, base}, key, out);
 }
 
 void page_program(struct ctx *c)
