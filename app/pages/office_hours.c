@@ -305,7 +305,9 @@ static void show_one(struct ctx *c, int status, const struct fields *att, const 
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	struct one_arg a = {v, tz, 0, c->user.id};
 	enum db_rc rc = oh_get(c->db, c->req->ids[0], c->user.id, one_line, &a);
-	if (rc == DB_NOTFOUND) {
+	/* Only the host has the attendance form: anyone else sending one
+	 * learns no more from bad input than from good (404). */
+	if (rc == DB_NOTFOUND || (rc == DB_OK && att && a.host_id != c->user.id)) {
 		ctx_error(c, 404, no_such);
 		return;
 	}

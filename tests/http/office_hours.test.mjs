@@ -154,6 +154,8 @@ test('afterwards the host marks who came: each visit counts for the visitor and 
     assert.match(junk.body, new RegExp(`value="${b.id}" checked> Hal Absent`));
     assert.equal(srv.sql(`SELECT count(*) FROM activity_weeks WHERE kind = 'office_hours' AND user_id IN (${a.id}, ${b.id})`), '0');
     await a.c.get('/office-hours');
+    assert.equal((await a.c.post(`/office-hours/${oid}/attendance`, [['attended', 'abc']])).status, 404, 'bad input from a guest: 404 as good input');
+    await a.c.get('/office-hours');
     assert.equal((await a.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)]])).status, 404, 'only the host');
     const held = () => Number(srv.sql("SELECT coalesce(sum(s_office_hours), 0) FROM insight_periods WHERE kind = 'w'"));
     const before = held();
