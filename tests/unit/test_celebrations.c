@@ -197,7 +197,8 @@ static void completing_and_leaving(void **state)
 	assert_int_equal(celebrations_withdraw(db, 1), DB_OK);
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_string_equal(program(db).s, "");
-	assert_int_equal(db_scalar(db, "SELECT thanks_mentor_ok FROM celebrations WHERE mentorship_id = 3", -1), 0);
+	assert_int_equal(
+		db_scalar(db, "SELECT thanks_mentor_ok FROM celebrations WHERE mentorship_id = 3", -1), 0);
 	/* Mentee 4 is erased: their rows go, the others stay. */
 	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(celebrations_erase(db, 4), DB_OK);
