@@ -319,9 +319,12 @@ static void session_add(void *arg, const struct ring_session_row *s)
 		view_str(v, "note", note);
 		session_part(a, "_ring_session_note");
 	} else if (s->attended && !a->mentor && strcmp(s->held_on, a->recent) >= 0) {
-		feedback_values(v, a->fb_sid == s->id ? a->fb : NULL);
-		a->fb_shown |= a->fb_sid == s->id;
-		session_part(a, "_ring_session_form");
+		int back = a->fb && a->fb_sid == s->id;
+		feedback_values(v, back ? a->fb : NULL);
+		a->fb_shown |= back;
+		/* Both flat (no {if}: view.c writes them itself); the one with
+		 * the message only for a form sent back. */
+		session_part(a, back ? "_ring_session_form_err" : "_ring_session_form");
 	}
 	buf_puts(&a->html, "</li>");
 }
