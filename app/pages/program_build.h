@@ -23,14 +23,25 @@ struct program_published {
 	size_t n;
 	struct insight_survey s[PROGRAM_MAX_SURVEYS]; /* s[i].title points into title[i] */
 	char title[PROGRAM_MAX_SURVEYS][804];
+	/* Baseline/follow-up pairs both published (issue 19): indexes into s. */
+	size_t npairs;
+	struct {
+		size_t follow, base;
+	} pair[PROGRAM_MAX_SURVEYS];
 };
-/* Own read (or the caller's snapshot). DB_OK or a store error. */
+/* Own read (or the caller's snapshot): the surveys, then the pairs among
+ * them. DB_OK or a store error. */
 enum db_rc program_published(struct db *db, struct program_published *out);
 
 /* Versions and part names (out: PROGRAM_VERSION_LEN / PROGRAM_PART_LEN). */
 void program_charts_version(char *out, const char *today, int k, int64_t rev);
 void program_survey_version(char *out, int k, const struct insight_survey *s);
 void program_survey_part(char *out, int64_t survey_id);
+/* A pair's part ("compare:FOLLOWUP") and version: both surveys' versions
+ * and last batches, and the baseline's id (a new baseline rebuilds). */
+void program_compare_part(char *out, int64_t followup);
+void program_compare_version(char *out, int k, const struct insight_survey *follow,
+			     const struct insight_survey *base);
 
 /* The headline figures and charts for day today (YYYY-MM-DD): the
  * program's closed months only. may_freeze: freeze the weeks that closed
@@ -42,6 +53,14 @@ enum db_rc program_charts_html(struct db *db, int k, const char *today, int may_
 /* One published survey's results, suppressed as the admin's report. DB_OK
  * or DB_ERR. */
 enum db_rc program_survey_html(struct db *db, int k, const struct insight_survey *s, struct buf *out);
+
+/* A follow-up beside its baseline (both published), from the same
+ * comparison the follow-up's admin page renders: each column suppressed
+ * as its own report, no free text. Empty when the two are no longer a
+ * published pair. DB_OK or DB_ERR. */
+enum db_rc program_compare_html(struct db *db, int k, const struct insight_survey *follow, struct buf *out);
+void program_compare_pending(const struct insight_survey *follow, const struct insight_survey *base,
+			     struct buf *out);
 
 /* A survey's results whose kept copy is out of date and too big to build
  * during a request (more than PROGRAM_INLINE_ANSWERS answered): the page
