@@ -36,3 +36,23 @@ test('the mentor agrees to the note they read, not to one changed after they rea
   assert.ok(!program.includes('SECOND-TEXT'),
     `a text the mentor never read is on /program (the agree answered ${agreed.status})`);
 });
+
+// 484507d refuses a pairing dated more than a year back ("1970 for 2026
+// ... would stretch every insights history back to it"), but a ring
+// session feeds the same figures (insight_session 'ring') and any member
+// may open a ring and log one: the 1970 week is still one POST away.
+test('a ring session dated decades back is refused like a pairing, with what was typed kept', async () => {
+  const email = uniqueEmail('ringold');
+  const mentor = await signup(srv, email, 'Rob Oldring');
+  await mentor.get('/rings');
+  const made = await mentor.post('/rings', { topic: 'Old rings', description: 'Back-dating.',
+    seats: '3', cadence: 'biweekly', duration_min: '60', weeks: '12' });
+  assert.equal(made.status, 303);
+  const ring = made.headers.location;
+  await mentor.get(ring);
+  const r = await mentor.post(ring + '/sessions', { held_on: '1970-01-05', duration_min: '60', agenda: 'OLD-AGENDA-KEPT' });
+  const rows = srv.sql("SELECT count(*) FROM insight_periods WHERE period < '2000'");
+  assert.equal(r.status, 422, `a ring session held in 1970 was taken (${r.status}); insight_periods rows before 2000: ${rows}`);
+  assert.match(r.body, /OLD-AGENDA-KEPT/);
+  assert.equal(rows, '0');
+});
