@@ -56,3 +56,34 @@ test('a ring session dated decades back is refused like a pairing, with what was
   assert.match(r.body, /OLD-AGENDA-KEPT/);
   assert.equal(rows, '0');
 });
+
+// The fix for the invited co-mentor (role_seat) keeps a SEAT holder's view,
+// but someone on the waiting list who is asked to co-mentor still loses
+// theirs: the page no longer says they are in line, nor offers to leave
+// the line, though the place is still held (and a seat may come to them).
+test('someone in line who is asked to co-mentor still sees their place and can leave the line', async () => {
+  const people = [];
+  for (const name of ['Rae Ringmentor', 'Ada Seatone', 'Bea Seattwo', 'Cal Inline']) {
+    const email = uniqueEmail('ringline');
+    const c = await signup(srv, email, name);
+    c.id = srv.sql(`SELECT id FROM users WHERE email = '${email}'`);
+    people.push(c);
+  }
+  const [mentor, a, b, inLine] = people;
+  await mentor.get('/rings');
+  const made = await mentor.post('/rings', { topic: 'Line keeping', description: 'Who waits.',
+    seats: '2', cadence: 'biweekly', duration_min: '60', weeks: '12' });
+  assert.equal(made.status, 303);
+  const ring = made.headers.location;
+  for (const c of [a, b, inLine]) {
+    await c.get(ring);
+    assert.equal((await c.post(`${ring}/join`)).status, 303);
+  }
+  assert.match((await inLine.get(ring)).body, /You are number 1 on the waiting list/);
+  await mentor.get(ring);
+  assert.equal((await mentor.post(`${ring}/mentors`, { user_id: String(inLine.id) })).status, 303);
+  const page = (await inLine.get(ring)).body;
+  assert.match(page, /asked to co-mentor/);
+  assert.match(page, /number 1 on the waiting list/, 'the place in line is no longer shown once asked to co-mentor');
+  assert.match(page, /Leave the waiting list/, 'no way to leave the line from the ring page');
+});
