@@ -80,6 +80,16 @@ static struct listed program(struct db *db)
 	return x;
 }
 
+/* The revision of mentorship ms's note as its mentor (user 1) reads it. */
+static int64_t rev_of(struct db *db, int64_t ms)
+{
+	struct celebration c;
+	assert_int_equal(celebration_get(db, ms, 1, &c), DB_OK);
+	int64_t r = c.thanks_rev;
+	celebration_free(&c);
+	return r;
+}
+
 static void consent_both_ways(void **state)
 {
 	(void)state;
@@ -139,21 +149,25 @@ static void the_note(void **state)
 	/* Celebrated by both and public for the mentee: the note still waits
 	 * for the mentor's own agreement to show it. */
 	assert_string_equal(program(db).s, "1:;");
-	assert_int_equal(celebration_note_consent(db, 1, 2, 1), DB_CONFLICT); /* the mentee */
-	assert_int_equal(celebration_note_consent(db, 1, 3, 1), DB_CONFLICT); /* a stranger */
-	assert_int_equal(celebration_note_consent(db, 1, 1, 1), DB_OK);
+	assert_int_equal(celebration_note_consent(db, 1, 2, 1, rev_of(db, 1)), DB_CONFLICT); /* the mentee */
+	assert_int_equal(celebration_note_consent(db, 1, 3, 1, rev_of(db, 1)), DB_CONFLICT); /* a stranger */
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1, rev_of(db, 1)), DB_OK);
 	assert_string_equal(program(db).s, "1:Thank you, Ana!;");
 	/* The mentor takes it back, and agrees again. */
-	assert_int_equal(celebration_note_consent(db, 1, 1, 0), DB_OK);
+	assert_int_equal(celebration_note_consent(db, 1, 1, 0, 0), DB_OK);
 	assert_string_equal(program(db).s, "1:;");
-	assert_int_equal(celebration_note_consent(db, 1, 1, 1), DB_OK);
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1, rev_of(db, 1)), DB_OK);
 	/* Saved again as it was: the mentor's agreement holds. A changed
 	 * text needs it again. */
 	assert_int_equal(thank(db, 1, 2, "Thank you, Ana!", 1), REQ_OK);
 	assert_string_equal(program(db).s, "1:Thank you, Ana!;");
+	int64_t read = rev_of(db, 1);
 	assert_int_equal(thank(db, 1, 2, "Thank you, Ana! Also: ha.", 1), REQ_OK);
 	assert_string_equal(program(db).s, "1:;");
-	assert_int_equal(celebration_note_consent(db, 1, 1, 1), DB_OK);
+	/* Agreeing to the text as it read before the change changes nothing. */
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1, read), DB_CONFLICT);
+	assert_string_equal(program(db).s, "1:;");
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1, rev_of(db, 1)), DB_OK);
 	assert_string_equal(program(db).s, "1:Thank you, Ana! Also: ha.;");
 	/* Private: the celebration stays, the note is not listed. */
 	assert_int_equal(thank(db, 1, 2, "Thank you, Ana! Also: ha.", 0), REQ_OK);
@@ -189,7 +203,7 @@ static void completing_and_leaving(void **state)
 	assert_int_equal(agree(db, 3, 1, 1, NOW + 2), REQ_OK);
 	assert_int_equal(agree(db, 1, 2, 1, NOW + 3), REQ_OK);
 	assert_string_equal(program(db).s, "1:;3:;");
-	assert_int_equal(celebration_note_consent(db, 3, 1, 1), DB_OK);
+	assert_int_equal(celebration_note_consent(db, 3, 1, 1, rev_of(db, 3)), DB_OK);
 	assert_string_equal(program(db).s, "1:;3:Thanks!;");
 	/* The mentor's account closes: both of theirs leave the list, and
 	 * their agreement to show the note goes with it. */
