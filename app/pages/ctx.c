@@ -91,7 +91,7 @@ void ctx_flash(struct ctx *c, const char *msg)
 	resp_flash_cookie(c->resp, msg);
 }
 
-void ctx_store_error(struct ctx *c, enum db_rc rc)
+void ctx_store_error(struct ctx *c, int rc)
 {
 	if (rc == DB_BUSY) {
 		resp_header(c->resp, "Retry-After", "2");

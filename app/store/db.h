@@ -15,6 +15,28 @@ enum db_rc {
 	DB_FULL = 5, /* the disk is full: nothing was saved (503 until space is freed) */
 };
 
+/* One store result type: a store function that can refuse for a rule of
+ * its own returns one enum (req_rc, meet_rc, ...) whose first values are
+ * db_rc's, named after it: X_OK = DB_OK, then the store failures
+ * X_DB_BUSY = DB_BUSY, X_DB_ERR = DB_ERR, X_DB_FULL = DB_FULL; its
+ * refusals start at DB_REFUSAL. One value says both whether the store
+ * failed (db_failed) and what the rule said; pages/ctx.c's
+ * ctx_store_error turns every failure into its page (503 or 500, with a
+ * request id and a log line), a page's switch names each refusal (-Wswitch
+ * catches a missing one). No store function has an error out-parameter. */
+enum { DB_REFUSAL = 16 };
+
+/* rc as a store failure: DB_BUSY and DB_FULL as they are, anything else
+ * DB_ERR (a constraint, a missing row or even DB_OK, where the caller
+ * knows the store failed). */
+enum db_rc db_failure(enum db_rc rc);
+/* 1 when r, a value of db_rc or of any store result type, is a store
+ * failure. */
+static inline int db_failed(int r)
+{
+	return r == DB_BUSY || r == DB_ERR || r == DB_FULL;
+}
+
 struct db;
 
 /* The transaction state of a connection: one value, moved only along the
