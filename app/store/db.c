@@ -534,15 +534,6 @@ void db_rollback(struct db *db)
 	}
 }
 
-int db_begin_to(struct db *db, enum db_rc *out)
-{
-	enum db_rc rc = db_begin(db);
-	if (rc == DB_OK)
-		return 0;
-	*out = rc;
-	return -1;
-}
-
 enum db_rc db_failure(enum db_rc rc)
 {
 	return rc == DB_BUSY || rc == DB_FULL ? rc : DB_ERR;

@@ -129,9 +129,6 @@ void db_read_end(struct db *db);
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
-/* db_begin for functions that report a store error through *out: 0 when
- * the transaction began, else -1 with *out set (DB_BUSY or DB_ERR). */
-int db_begin_to(struct db *db, enum db_rc *out);
 /* End a write transaction by how it went: commit when rc is DB_OK (and
  * return the commit's result), else roll back and return rc. */
 enum db_rc db_end(struct db *db, enum db_rc rc);
