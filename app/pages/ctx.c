@@ -103,6 +103,9 @@ void ctx_store_error(struct ctx *c, int rc)
 			  "Tandem's disk is full, so nothing was saved. Go back to keep what you typed and "
 			  "try again later; the people who run Tandem have been told.");
 	} else {
+		/* The store logged what failed; this line ties it to the request
+		 * whose id the page shows. */
+		log_kv("error", "store failure answered 500", "rid", c->req->rid, LOG_END);
 		ctx_error(c, 500, "Something went wrong and nothing was saved.");
 	}
 }

@@ -29,6 +29,10 @@ struct planned {
 enum db_rc planned_get(struct db *db, int64_t id, int64_t uid, struct planned *p);
 void planned_free(struct planned *p);
 
+/* What the agenda_rc functions below answer:
+ * AGENDA_OK, a refusal below, or a store failure (AGENDA_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum agenda_rc {
 	AGENDA_OK = DB_OK,
 	AGENDA_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

@@ -39,6 +39,10 @@ struct coffee_match_row {
 enum db_rc coffee_matches_each(struct db *db, int64_t uid, int max,
 			       void (*fn)(void *arg, const struct coffee_match_row *r), void *arg);
 
+/* What the coffee_rc functions below answer:
+ * COFFEE_OK, a refusal below, or a store failure (COFFEE_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum coffee_rc {
 	COFFEE_OK = DB_OK,
 	COFFEE_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

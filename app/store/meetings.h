@@ -11,6 +11,10 @@
 
 #define MEET_EDIT_WINDOW (7 * 86400) /* notes are read-only after a week */
 
+/* What the meet_rc functions below answer:
+ * MEET_OK, a refusal below, or a store failure (MEET_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum meet_rc {
 	MEET_OK = DB_OK,
 	MEET_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

@@ -23,14 +23,17 @@ int mfa_enrolled(struct db *db, int64_t user_id);
  * or a new one stored sealed. DB_OK, DB_CONFLICT (enrolled already) or an error. */
 enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_B32_LEN]);
 
-/* What a code did (mfa_enrol, mfa_pass, mfa_disable). */
+/* What a code did (mfa_enrol, mfa_pass, mfa_disable).
+ * MFA_OK, a refusal below, or a store failure (MFA_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum mfa_result {
-	MFA_OK = DB_OK, /* accepted: the change is committed */
+	MFA_OK = DB_OK,	       /* accepted: the change is committed */
 	MFA_DB_BUSY = DB_BUSY, /* store failures (store/db.h): nothing changed */
 	MFA_DB_ERR = DB_ERR,
 	MFA_DB_FULL = DB_FULL,
 	MFA_WRONG = DB_REFUSAL, /* wrong, reused or malformed: one failure is counted (committed) */
-	MFA_NONE,	/* nothing to check it against (no enrolment begun / none confirmed) */
+	MFA_NONE,		/* nothing to check it against (no enrolment begun / none confirmed) */
 	MFA_LOCKED,	/* MFA_DAY_MAX wrong codes in a day: app codes refused, recovery codes still work */
 	MFA_SIGNED_OUT, /* mfa_pass: every MFA_SESSION_TRIES-th wrong code ends the session (committed) */
 };

@@ -25,6 +25,10 @@ struct oh_new {
 	const char *topic, *where;
 };
 
+/* What the oh_rc functions below answer:
+ * OH_OK, a refusal below, or a store failure (OH_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum oh_rc {
 	OH_OK = DB_OK,
 	OH_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

@@ -28,6 +28,10 @@ struct pairing_new {
 	const char *topic, *link, *labels, *notes; /* link "" or checked by pairing_link_ok */
 };
 
+/* What the pairing_rc functions below answer:
+ * PAIRING_OK, a refusal below, or a store failure (PAIRING_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum pairing_rc {
 	PAIRING_OK = DB_OK,
 	PAIRING_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

@@ -11,6 +11,10 @@
 #define REQ_OVERDUE_AFTER (7 * 86400) /* shown as overdue to the mentor */
 #define REQ_EXPIRE_AFTER (14 * 86400) /* then it expires */
 
+/* What the req_rc functions below answer:
+ * REQ_OK, a refusal below, or a store failure (REQ_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum req_rc {
 	REQ_OK = DB_OK,
 	REQ_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

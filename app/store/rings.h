@@ -20,6 +20,10 @@
 /* What the asker is to a ring. */
 enum ring_role { RING_NONE = 0, RING_MEMBER, RING_WAITING, RING_MENTOR, RING_INVITED };
 
+/* What the ring_rc functions below answer:
+ * RING_OK, a refusal below, or a store failure (RING_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum ring_rc {
 	RING_OK = DB_OK,
 	RING_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

@@ -24,6 +24,10 @@ struct rotation_new {
 	int nleads;
 };
 
+/* What the rot_rc functions below answer:
+ * ROT_OK, a refusal below, or a store failure (ROT_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum rot_rc {
 	ROT_OK = DB_OK,
 	ROT_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

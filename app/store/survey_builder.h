@@ -43,7 +43,10 @@ struct question_draft {
 	int max_len, required;
 };
 
-/* Why a change to a survey's questions or status was refused. */
+/* Why a change to a survey's questions or status was refused.
+ * EDIT_OK, a refusal below, or a store failure (EDIT_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum survey_edit {
 	EDIT_OK = DB_OK,
 	EDIT_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

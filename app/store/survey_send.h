@@ -24,6 +24,10 @@ enum survey_audience {
  * none. */
 int survey_audience_parse(const char *s);
 
+/* What the send_rc functions below answer:
+ * SEND_OK, a refusal below, or a store failure (SEND_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum send_rc {
 	SEND_OK = DB_OK,
 	SEND_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

@@ -65,6 +65,10 @@ struct answer {
 	const char *text;   /* NULL when none */
 };
 
+/* What the survey_rc functions below answer:
+ * SURVEY_OK, a refusal below, or a store failure (SURVEY_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum survey_rc {
 	SURVEY_OK = DB_OK,
 	SURVEY_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */

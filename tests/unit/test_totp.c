@@ -130,8 +130,7 @@ static void replay_refused_through_the_store(void **state)
 	assert_int_equal(mfa_pass(db, uid, sess, "", shout, now, "ip", &left), MFA_OK);
 	assert_int_equal(left, RECOVERY_COUNT - 1);
 	assert_int_equal(mfa_pass(db, uid, sess, "", codes[3], now, "ip", &left), MFA_WRONG);
-	assert_int_equal(mfa_pass(db, uid, sess, "", "aaaa-bbbb-cccc-dddd", now, "ip", &left),
-			 MFA_WRONG);
+	assert_int_equal(mfa_pass(db, uid, sess, "", "aaaa-bbbb-cccc-dddd", now, "ip", &left), MFA_WRONG);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM audit WHERE event = 'mfa_recovery_used'", -1),
 			 1);
 	/* wrong codes are counted like wrong passwords */
