@@ -19,7 +19,7 @@ struct ctx {
 	const struct config *cfg;
 	int64_t now;
 	int has_session; /* sess is valid (signed in or pre-session) */
-	struct session sess;
+	struct sess sess;
 	int signed_in; /* user is valid */
 	struct user user;
 	char csrf[64];	   /* the form token for this session, base64url */

@@ -279,10 +279,10 @@ enum db_rc rotation_leads_each(struct db *db, int64_t id, int64_t except,
 	return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
-/* Inside the transaction: session sid's lead, swap target, start, logged
+/* Inside the transaction: help session sid's lead, swap target, start, logged
  * and rotation. 1 found, 0 not, -1 error. */
-static int session_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swap_to, int64_t *at,
-			 int *logged, int64_t *rot)
+static int help_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swap_to, int64_t *at, int *logged,
+		      int64_t *rot)
 {
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT lead_id, coalesce(swap_to, 0), starts_at, logged_at IS NOT NULL, "
@@ -302,17 +302,18 @@ static int session_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swa
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-struct sess {
+/* A help session as its writers check it, inside their transaction. */
+struct help {
 	int64_t lead, swap_to, at, rot;
 	int logged;
 };
 
-static enum rot_rc begin_session(struct db *db, int64_t sid, struct sess *s)
+static enum rot_rc begin_help(struct db *db, int64_t sid, struct help *s)
 {
 	enum db_rc began = db_begin(db);
 	if (began != DB_OK)
 		return (enum rot_rc)db_failure(began);
-	int rc = session_state(db, sid, &s->lead, &s->swap_to, &s->at, &s->logged, &s->rot);
+	int rc = help_state(db, sid, &s->lead, &s->swap_to, &s->at, &s->logged, &s->rot);
 	if (rc < 0)
 		return fail(db, DB_ERR);
 	if (rc == 0) {
@@ -330,8 +331,8 @@ static enum rot_rc refuse(struct db *db, enum rot_rc r)
 
 enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.logged)
@@ -362,8 +363,8 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid)
 
 enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.lead != lead)
@@ -395,8 +396,8 @@ enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to
 
 enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.swap_to != uid)
@@ -434,8 +435,8 @@ enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept
 enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n,
 		     const char *labels, int64_t now)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.lead != lead)

@@ -83,7 +83,7 @@ static void replay_refused_through_the_store(void **state)
 	assert_int_equal(user_create(db, "ada@example.com", "Ada", "x", "admin", now, &uid), DB_OK);
 	unsigned char sess[TOKEN_HASH_BYTES];
 	randombytes_buf(sess, sizeof(sess));
-	struct session s;
+	struct sess s;
 	assert_int_equal(sess_create(db, sess, uid, now, &s), DB_OK);
 
 	char b32[TOTP_B32_LEN], again[TOTP_B32_LEN], c[7];
