@@ -112,9 +112,8 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 	enum db_rc w = db_exec_step(db, st);
 	if (w != DB_OK)
 		return fail(db, w);
-	if ((w = db_commit(db)) != DB_OK) {
+	if ((w = db_commit(db)) != DB_OK)
 		return (enum agenda_rc)db_failure(w);
-	}
 	return AGENDA_OK;
 }
 

@@ -130,9 +130,8 @@ static enum req_rc refuse(struct db *db, enum req_rc r)
 static enum req_rc done(struct db *db)
 {
 	enum db_rc rc = db_commit(db);
-	if (rc != DB_OK) {
+	if (rc != DB_OK)
 		return (enum req_rc)db_failure(rc);
-	}
 	return REQ_OK;
 }
 

@@ -19,9 +19,8 @@ static enum meet_rc fail(struct db *db, enum db_rc rc)
 static enum meet_rc commit_or_store(struct db *db)
 {
 	enum db_rc rc = db_commit(db);
-	if (rc != DB_OK) {
+	if (rc != DB_OK)
 		return (enum meet_rc)db_failure(rc);
-	}
 	return MEET_OK;
 }
 
@@ -87,9 +86,8 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	 * skips the single's ending below. */
 	sqlite3_stmt *st = DB_STMT(db, "SELECT started_on, kind = 'single' FROM mentorships WHERE id = :m "
 				       "AND (mentor_id = :u OR mentee_id = :u)");
-	if (!st) {
+	if (!st)
 		return MEET_DB_ERR;
-	}
 	db_bind_int(st, ":m", n->mentorship_id);
 	db_bind_int(st, ":u", n->author_id);
 	char started[11] = "";

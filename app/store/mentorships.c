@@ -129,9 +129,8 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	if (rec && (rc = celebration_on_complete(db, id, uid, rec->celebrate, rec->thanks, rec->thanks_public,
 						 now)) != DB_OK)
 		return fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum req_rc)db_failure(rc);
-	}
 	return REQ_OK;
 }
 
@@ -161,9 +160,8 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 		db_rollback(db);
 		return REQ_NOTFOUND;
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum req_rc)db_failure(rc);
-	}
 	return REQ_OK;
 }
 

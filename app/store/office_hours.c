@@ -77,9 +77,8 @@ enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64
 		if ((rc = db_exec_step(db, st)) != DB_OK)
 			return store_fail(db, rc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum oh_rc)db_failure(rc);
-	}
 	*series_id = sid;
 	return OH_OK;
 }
@@ -221,9 +220,8 @@ static enum oh_rc begin_occ(struct db *db, int64_t oid, int64_t uid, int64_t *ho
 
 static enum oh_rc finish(struct db *db, enum db_rc rc)
 {
-	if ((rc = db_end(db, rc)) != DB_OK) {
+	if ((rc = db_end(db, rc)) != DB_OK)
 		return (enum oh_rc)db_failure(rc);
-	}
 	return OH_OK;
 }
 

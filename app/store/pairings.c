@@ -98,15 +98,13 @@ enum pairing_rc pairing_create(struct db *db, int64_t uid, const struct pairing_
 	enum db_rc rc = DB_OK;
 	if (p->partner_id == uid || !active_member(db, p->partner_id, &rc)) {
 		db_rollback(db);
-		if (rc != DB_OK) {
+		if (rc != DB_OK)
 			return (enum pairing_rc)db_failure(rc);
-		}
 		return PAIRING_NO_PARTNER;
 	}
 	rc = insert(db, uid, p, "logged", "logged", now, id);
-	if ((rc = db_end(db, rc)) != DB_OK) {
+	if ((rc = db_end(db, rc)) != DB_OK)
 		return (enum pairing_rc)db_failure(rc);
-	}
 	return PAIRING_OK;
 }
 
@@ -171,9 +169,8 @@ enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confi
 	if (w == DB_OK && !confirm)
 		w = insight_session(db, author_id, "pairing", -1, -minutes, held_on);
 	w = db_end(db, w);
-	if (w != DB_OK) {
+	if (w != DB_OK)
 		return (enum pairing_rc)db_failure(w);
-	}
 	return PAIRING_OK;
 }
 

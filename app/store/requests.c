@@ -184,9 +184,8 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	if ((rc = outbox_request_created(db, *id, now)) != DB_OK)
 		return store_fail(db, rc);
 	rc = db_commit(db);
-	if (rc != DB_OK) {
+	if (rc != DB_OK)
 		return (enum req_rc)db_failure(rc);
-	}
 	return REQ_OK;
 }
 
@@ -329,9 +328,8 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	    (rc = outbox_mentorship_started(db, *mid, now)) != DB_OK ||
 	    (rc = outbox_past_end(db, *mid, now)) != DB_OK)
 		return store_fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum req_rc)db_failure(rc);
-	}
 	return REQ_OK;
 }
 
@@ -370,9 +368,8 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 	/* Mail: the mentee hears of a decline (never its reason). */
 	if (as_mentor && (rc = outbox_request_answered(db, id, OB_REQUEST_DECLINED, now)) != DB_OK)
 		return store_fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum req_rc)db_failure(rc);
-	}
 	return REQ_OK;
 }
 

@@ -124,9 +124,8 @@ enum ring_rc ring_session_create(struct db *db, const struct ring_session_new *n
 	 * kind, minutes, the leader's record), in this transaction. */
 	if ((rc = insight_session(db, n->author_id, "ring", 1, n->duration_min, n->held_on)) != DB_OK)
 		return fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum ring_rc)db_failure(rc);
-	}
 	return RING_OK;
 }
 
@@ -279,8 +278,7 @@ enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int
 	db_bind_int(st, ":s", session);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum ring_rc)db_failure(rc);
-	}
 	return RING_OK;
 }

@@ -285,9 +285,8 @@ enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, in
 	db_bind_int(st, ":now", now);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum ring_rc)db_failure(rc);
-	}
 	return RING_OK;
 }
 
@@ -411,9 +410,8 @@ enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid)
 		return fail(db, rc);
 	if (!gone)
 		return refuse(db, RING_NOTFOUND);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum ring_rc)db_failure(rc);
-	}
 	return RING_OK;
 }
 
@@ -464,9 +462,8 @@ enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_
 	db_bind_int(st, ":r", ring);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum ring_rc)db_failure(rc);
-	}
 	return RING_OK;
 }
 
@@ -503,9 +500,8 @@ enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int ac
 		if ((rc = db_exec_step(db, st)) != DB_OK || (rc = promote(db, ring)) != DB_OK)
 			return fail(db, rc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum ring_rc)db_failure(rc);
-	}
 	return RING_OK;
 }
 
@@ -567,9 +563,8 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64
 		if ((rc = db_exec_step(db, st)) != DB_OK)
 			return fail(db, rc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum ring_rc)db_failure(rc);
-	}
 	return RING_OK;
 }
 

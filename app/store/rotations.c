@@ -52,9 +52,8 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 			    int64_t *id, int64_t *bad)
 {
 	struct rot_plan plan;
-	if (rotation_plan(n->nleads, n->ndays, n->weeks, NULL, &plan) != 0) {
+	if (rotation_plan(n->nleads, n->ndays, n->weeks, NULL, &plan) != 0)
 		return ROT_DB_ERR;
-	}
 	int64_t first = week_monday(week_today(now, n->tz)) + 7;
 	char days[16], first_s[16], uncovered[ROT_MAX_WEEKS * ROT_MAX_DAYS * 12 + 1] = "";
 	size_t ul = 0;

@@ -62,9 +62,8 @@ static enum survey_edit state(struct db *db, int64_t survey, char status[8], int
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT status, (SELECT count(*) FROM survey_questions q "
 				       "WHERE q.survey_id = s.id) FROM surveys s WHERE s.id = :id");
-	if (!st) {
+	if (!st)
 		return EDIT_DB_ERR;
-	}
 	db_bind_int(st, ":id", survey);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -86,9 +85,8 @@ static enum survey_edit finish(struct db *db, enum survey_edit e, enum db_rc rc)
 		db_rollback(db);
 		return e;
 	}
-	if ((rc = db_end(db, rc)) != DB_OK) {
+	if ((rc = db_end(db, rc)) != DB_OK)
 		return (enum survey_edit)db_failure(rc);
-	}
 	return EDIT_OK;
 }
 

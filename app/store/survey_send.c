@@ -52,9 +52,8 @@ static enum send_rc fail(struct db *db, enum db_rc rc)
 static enum send_rc check_survey(struct db *db, int64_t survey, enum survey_audience a)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT status, audience FROM surveys WHERE id = :s");
-	if (!st) {
+	if (!st)
 		return SEND_DB_ERR;
-	}
 	db_bind_int(st, ":s", survey);
 	int rc = sqlite3_step(st);
 	char status[16] = "", audience[16] = "";
@@ -80,9 +79,8 @@ static enum send_rc check_team(struct db *db, const char *team, int k, char *nam
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT t.name, (SELECT count(*) FROM profiles p JOIN users u ON u.id = p.user_id "
 		    "WHERE p.team = t.name COLLATE NOCASE AND u.active = 1) FROM teams t WHERE t.name = :t");
-	if (!st) {
+	if (!st)
 		return SEND_DB_ERR;
-	}
 	db_bind_text(st, ":t", team);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -206,9 +204,8 @@ enum send_rc survey_send(struct db *db, int64_t survey, enum survey_audience a, 
 		rc = audit_add(db, who->now, "survey_sent", who->admin, survey, who->ip, detail);
 	if (rc != DB_OK)
 		return fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum send_rc)db_failure(rc);
-	}
 	return SEND_OK;
 }
 

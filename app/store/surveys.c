@@ -162,9 +162,8 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 	char team[244];
 	if (rc == DB_OK)
 		rc = report_team(db, uid, team, sizeof(team));
-	if (rc != DB_OK) {
+	if (rc != DB_OK)
 		return (enum survey_rc)db_failure(rc);
-	}
 	enum survey_rc sr = check_invitation(&inv);
 	if (sr != SURVEY_OK)
 		return sr;
@@ -237,9 +236,8 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 		rc = DB_ERR;
 	if (rc != DB_OK)
 		return submit_fail(db, rc);
-	if ((rc = db_commit(db)) != DB_OK) {
+	if ((rc = db_commit(db)) != DB_OK)
 		return (enum survey_rc)db_failure(rc);
-	}
 	return SURVEY_OK;
 }
 
