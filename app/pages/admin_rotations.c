@@ -243,15 +243,29 @@ static void rep_session(void *arg, const struct help_row *h)
 	p->led[i][w]++;
 }
 
+/* The away form's leads, the one sent back (422) chosen again. */
+struct lead_arg {
+	struct vlist *l;
+	const char *chosen; /* the lead as sent, or "" */
+};
+
 static void lead_line(void *arg, int64_t uid, const char *name)
 {
+	struct lead_arg *a = arg;
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)uid);
 	struct vrow *r = view_row_new();
 	view_row_int(r, uid);
 	view_row_str(r, name);
-	view_list_add(arg, r);
+	view_row_int(r, strcmp(a->chosen, id) == 0);
+	view_list_add(a->l, r);
 }
 
-void page_admin_rotation(struct ctx *c)
+enum { AWF_LEAD, AWF_WEEK };
+
+/* The rotation's page with status; away and err: the away form as sent
+ * and why it was not saved (NULL: empty). */
+static void show_rotation(struct ctx *c, int status, const struct fields *away, const char *err)
 {
 	static struct report p;
 	memset(&p, 0, sizeof(p));
@@ -315,13 +329,15 @@ void page_admin_rotation(struct ctx *c)
 		view_list_add(led, r);
 	}
 	view_list_set(p.v, "led", led);
-	struct vlist *leads = view_list_new();
-	if (rotation_leads_each(c->db, c->req->ids[0], 0, lead_line, leads) != DB_OK) {
-		view_list_set(p.v, "leads", leads);
+	struct lead_arg la = {view_list_new(), away ? away->v[AWF_LEAD].s : ""};
+	if (rotation_leads_each(c->db, c->req->ids[0], 0, lead_line, &la) != DB_OK) {
+		view_list_set(p.v, "leads", la.l);
 		ctx_store_error(c, DB_ERR);
 		return;
 	}
-	view_list_set(p.v, "leads", leads);
+	view_list_set(p.v, "leads", la.l);
+	view_str(p.v, "away_week", away ? away->v[AWF_WEEK].s : "");
+	view_str(p.v, "away_err", err ? err : "");
 	view_int(p.v, "planned", p.planned);
 	view_int(p.v, "held", p.held);
 	/* People counted: below k (as survey figures) it is not shown. */
@@ -331,10 +347,14 @@ void page_admin_rotation(struct ctx *c)
 	else
 		snprintf(att, sizeof(att), "%lld", (long long)p.attended);
 	view_str(p.v, "attended", att);
-	ctx_render(c, 200, "admin_rotation", "Help-session rotation");
+	ctx_render(c, status, "admin_rotation", "Help-session rotation");
 }
 
-enum { AWF_LEAD, AWF_WEEK };
+void page_admin_rotation(struct ctx *c)
+{
+	show_rotation(c, 200, NULL, NULL);
+}
+
 static const struct field_spec away_fields[] = {
 	{"lead", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0},
 	{"week", "Week", FT_DATE, 1, 0, 0, NULL, 0},
@@ -344,9 +364,15 @@ void page_admin_rotation_away(struct ctx *c)
 {
 	struct fields f;
 	int st = fields_read(away_fields, FIELDS(away_fields), &c->req->body, &f);
-	if (st != 0) {
-		ctx_error(c, st == 400 ? 400 : 422,
-			  "Choose a lead of this rotation and a day of the week they are away.");
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
+		return;
+	}
+	if (st == 422) {
+		show_rotation(
+			c, 422, &f,
+			"Choose a lead of this rotation and a day (YYYY-MM-DD) of the week they are away. "
+			"Nothing was changed.");
 		return;
 	}
 	int64_t d = 0;
@@ -359,7 +385,9 @@ void page_admin_rotation_away(struct ctx *c)
 	switch (r) {
 	case ROT_OK: break;
 	case ROT_NOTFOUND: ctx_error(c, 404, "There is no rotation at this address."); return;
-	case ROT_BAD_LEAD: ctx_error(c, 422, "Choose one of this rotation's leads."); return;
+	case ROT_BAD_LEAD:
+		show_rotation(c, 422, &f, "Choose one of this rotation's leads. Nothing was changed.");
+		return;
 	case ROT_DB_BUSY:
 	case ROT_DB_ERR:
 	case ROT_DB_FULL: ctx_store_error(c, r); return;

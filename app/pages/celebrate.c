@@ -23,6 +23,8 @@ static const struct field_spec thanks_fields[] = {
 };
 enum { TH_THANKS, TH_PUBLIC, TH_COUNT };
 _Static_assert(TH_COUNT == FIELDS(thanks_fields), "one name per field of thanks_fields, in order");
+static const struct field_spec show_fields[] = {{"show", "Show", FT_FLAG, 0, 0, 0, NULL, 0}};
+enum { SH_SHOW };
 static const struct field_spec card_fields[] = {{"show", "Show", FT_FLAG, 0, 0, 0, NULL, 0}};
 enum { CA_SHOW };
 
@@ -64,7 +66,9 @@ int celebrate_part(struct ctx *c, const struct mentorship *m)
 	view_int(v, "cel_other", i_mentor ? cel.mentee_ok : cel.mentor_ok);
 	view_int(v, "cel_shown", cel.shown);
 	view_int(v, "has_thanks", cel.thanks_at != 0);
-	view_int(v, "thanks_on_program", cel.thanks_public && cel.shown);
+	view_int(v, "thanks_on_program", cel.thanks_public && cel.thanks_mentor_ok && cel.shown);
+	view_int(v, "thanks_mentee_public", cel.thanks_public);
+	view_int(v, "thanks_mentor_ok", cel.thanks_mentor_ok);
 	view_str(v, "thanks", rc == DB_OK ? buf_str(&cel.thanks) : "");
 	view_str(v, "thanks_public", cel.thanks_public ? "1" : "");
 	view_str(v, "thanks_err", "");
@@ -312,6 +316,43 @@ void page_ms_thanks(struct ctx *c)
 	back_to(c, m.id,
 		*text ? "Thank-you note saved. Your mentor sees it on this page and on their record."
 		      : "Thank-you note removed.");
+}
+
+/* issue 19 leftovers: the mentor's own agreement to show the note on
+ * /program (a public note needs both of the pair), given or taken back. */
+void page_ms_thanks_show(struct ctx *c)
+{
+	struct fields f;
+	int st = fields_read(show_fields, FIELDS(show_fields), &c->req->body, &f);
+	struct mentorship m;
+	if (the_mentorship(c, &m) != 0)
+		return;
+	if (st) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
+		return;
+	}
+	if (m.mentor_id != c->user.id) {
+		ctx_error(c, 403,
+			  "This is the mentor's say on showing your note; yours is the box under the note. "
+			  "Nothing was changed.");
+		return;
+	}
+	int on = (int)f.v[SH_SHOW].i;
+	enum db_rc rc = celebration_note_consent(c->db, m.id, c->user.id, on);
+	if (rc == DB_CONFLICT) {
+		ctx_error(c, 409,
+			  "There is no thank-you note to show here yet, or the mentorship is not completed. "
+			  "Nothing was changed.");
+		return;
+	}
+	if (rc != DB_OK) {
+		ctx_store_error(c, rc);
+		return;
+	}
+	back_to(c, m.id,
+		on ? "You agreed: the note shows on the program page while your mentee wants it "
+		     "there and you both celebrate."
+		   : "Taken back: the note is not on the program page any more.");
 }
 
 /* Notes received, for the record page. */

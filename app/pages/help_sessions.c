@@ -11,6 +11,7 @@
 #include "store/rotations.h"
 
 enum { LF_ATTENDEES, LF_LABELS };
+enum { SWF_TO };
 static const struct field_spec log_fields[] = {
 	{"attendees", "Attendees", FT_INT, 0, 1, 999999999999999L, NULL, 1},
 	{"labels", "Labels", FT_LINE, 0, 0, 200, NULL, 0},
@@ -35,7 +36,24 @@ struct list_arg {
 	struct view *pv;    /* one environment for every name */
 	struct buf people;  /* the names of one lead's form, rendered */
 	const char *person; /* "_help_option" or "_help_attendee" */
+	/* A lead's form sent back (422): session back_id's log or swap form
+	 * as typed (back: its fields, by log_fields or swap_fields). */
+	int64_t back_id;
+	const struct fields *back;
+	int back_log;
+	int64_t row_id; /* the row being rendered */
 };
+
+/* Whether uid is among the values of repeatable field i as sent. */
+static int sent_has(const struct fields *f, int i, int64_t uid)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)uid);
+	for (size_t k = 0; k < f->v[i].nrep; k++)
+		if (strcmp(f->v[i].rep[k], id) == 0)
+			return 1;
+	return f->v[i].nrep == 0 && f->v[i].present && strcmp(f->v[i].s, id) == 0;
+}
 
 /* One name for a lead's form: another lead (swap) or who joined (log). */
 static void other_line(void *arg, int64_t uid, const char *name)
@@ -43,6 +61,13 @@ static void other_line(void *arg, int64_t uid, const char *name)
 	struct list_arg *a = arg;
 	view_int(a->pv, "uid", uid);
 	view_str(a->pv, "name", name);
+	/* Everyone who joined starts ticked; a form sent back keeps its ticks
+	 * and its choice. */
+	int back = a->back && a->row_id == a->back_id;
+	view_str(a->pv, "checked",
+		 !back || (a->back_log && sent_has(a->back, LF_ATTENDEES, uid)) ? " checked" : "");
+	view_str(a->pv, "selected",
+		 back && !a->back_log && sent_has(a->back, SWF_TO, uid) ? " selected" : "");
 	if (view_render(a->pv, a->person, &a->people) != 0)
 		a->failed = 1;
 }
@@ -107,7 +132,9 @@ static enum db_rc help_rows_html(struct ctx *c, struct list_arg *a, const char *
 		view_str(v, "rotation", h->rotation);
 		view_str(v, "lead", h->lead);
 		view_str(v, "status", status);
-		view_str(v, "label", h->label);
+		int back = a->back && h->id == a->back_id;
+		view_str(v, "label", back && a->back_log ? a->back->v[LF_LABELS].s : h->label);
+		a->row_id = h->id;
 		const char *row = h->logged	  ? "_help_row_plain"
 				  : h->offered_me ? "_help_row_offered"
 				  : h->mine	  ? (begun ? "_help_row_log" : "_help_row_swap")
@@ -134,12 +161,19 @@ static enum db_rc help_rows_html(struct ctx *c, struct list_arg *a, const char *
 	return rc == DB_OK && html->oom ? DB_ERR : rc;
 }
 
-static void show(struct ctx *c)
+/* The page with status; a lead's log (log 1) or swap form of session id
+ * sent back as typed (back) with why it was not saved (err), or none. */
+static void show_back(struct ctx *c, int status, int64_t id, int log, const struct fields *back,
+		      const char *err)
 {
 	struct view *v = ctx_view(c);
 	static struct list_arg a;
 	memset(&a, 0, sizeof(a));
 	a.c = c;
+	a.back_id = id;
+	a.back = back;
+	a.back_log = log;
+	view_str(v, "form_err", err ? err : "");
 	char tz[64];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	struct buf html = {0};
@@ -153,13 +187,13 @@ static void show(struct ctx *c)
 	}
 	view_str(v, "my_tz", tz);
 	/* Rows rendered above from escaped values only, hence trusted. */
-	ctx_render_slot(c, 200, "help_sessions", "Help sessions", buf_str(&html));
+	ctx_render_slot(c, status, "help_sessions", "Help sessions", buf_str(&html));
 	buf_free(&html);
 }
 
 void page_help_sessions(struct ctx *c)
 {
-	show(c);
+	show_back(c, 200, 0, 0, NULL, NULL);
 }
 
 /* The lead's form lists everyone who joined: one field can hold them. */
@@ -205,18 +239,29 @@ void page_help_join(struct ctx *c)
 	answer(c, help_join(c->db, c->req->ids[0], c->user.id), "You joined the help session.");
 }
 
-enum { SWF_TO };
 static const struct field_spec swap_fields[] = {{"to", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0}};
 
 void page_help_swap(struct ctx *c)
 {
 	struct fields f;
-	if (fields_read(swap_fields, FIELDS(swap_fields), &c->req->body, &f) != 0) {
-		ctx_error(c, 422, "Choose the lead to offer the session to.");
+	int st = fields_read(swap_fields, FIELDS(swap_fields), &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;
 	}
-	answer(c, help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[SWF_TO].i, c->now),
-	       "Offered. The other lead is told by mail and accepts or declines here.");
+	if (st == 422) {
+		show_back(c, 422, c->req->ids[0], 0, &f,
+			  "Choose the lead to offer the session to from the list. Nothing was changed.");
+		return;
+	}
+	enum rot_rc r = help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[SWF_TO].i, c->now);
+	if (r == ROT_BAD_LEAD) {
+		show_back(c, 422, c->req->ids[0], 0, &f,
+			  "Offer the session to another lead of this rotation, from the list. Nothing was "
+			  "changed.");
+		return;
+	}
+	answer(c, r, "Offered. The other lead is told by mail and accepts or declines here.");
 }
 
 void page_help_swap_accept(struct ctx *c)
@@ -233,24 +278,34 @@ void page_help_swap_decline(struct ctx *c)
 
 void page_help_log(struct ctx *c)
 {
+	static const char pick[] = "Mark the attendees from the list; labels are one line of at most 200 "
+				   "characters. Nothing was saved; what you entered is kept below.";
 	struct fields f;
 	int st = fields_read(log_fields, FIELDS(log_fields), &c->req->body, &f);
-	if (st != 0) {
-		ctx_error(c, st,
-			  "Mark the attendees from the list; labels are one line of at most 200 characters.");
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;
 	}
 	int64_t ids[FIELDS_MAX_REPEAT];
 	int n = 0;
-	for (size_t i = 0; i < f.v[LF_ATTENDEES].nrep; i++) {
+	for (size_t i = 0; st == 0 && i < f.v[LF_ATTENDEES].nrep; i++) {
 		long long id = 0;
 		char tail;
-		if (sscanf(f.v[LF_ATTENDEES].rep[i], "%lld%c", &id, &tail) != 1) {
-			ctx_error(c, 422, "Mark the attendees from the list.");
-			return;
-		}
-		ids[n++] = id;
+		if (sscanf(f.v[LF_ATTENDEES].rep[i], "%lld%c", &id, &tail) != 1)
+			st = 422;
+		else
+			ids[n++] = id;
 	}
-	answer(c, help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[LF_LABELS].s, c->now),
-	       "Logged: it counts as a help session led, and attended by each attendee.");
+	if (st == 422) {
+		show_back(c, 422, c->req->ids[0], 1, &f, pick);
+		return;
+	}
+	enum rot_rc r = help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[LF_LABELS].s, c->now);
+	if (r == ROT_BAD_ATTENDEE) {
+		show_back(c, 422, c->req->ids[0], 1, &f,
+			  "Mark as attended only people who joined the session. Nothing was saved; what you "
+			  "entered is kept below.");
+		return;
+	}
+	answer(c, r, "Logged: it counts as a help session led, and attended by each attendee.");
 }

@@ -315,6 +315,7 @@ void page_admin_insights(struct ctx *c)
 	view_str(v, "by", weekly ? "week" : "month");
 	view_int(v, "window", w);
 	view_int(v, "k", c->cfg->survey_k);
+	view_int(v, "settle_days", INSIGHT_SETTLE_DAYS);
 	view_str(v, "team_name", st == 0 && shown ? team : "");
 	char asof[32];
 	time_t tt = (time_t)at;

@@ -270,35 +270,62 @@ static void one_line(void *arg, const struct oh_row *o)
 	view_int(a->v, "is_host", o->host_id == a->me);
 }
 
+/* The guests' boxes: ticked as saved, or as the host sent them (att). */
+struct guests_arg {
+	struct vlist *l;
+	const struct fields *att;
+};
+
+static int sent_tick(const struct fields *att, int64_t uid)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)uid);
+	for (size_t i = 0; i < att->v[0].nrep; i++)
+		if (strcmp(att->v[0].rep[i], id) == 0)
+			return 1;
+	return 0;
+}
+
 static void guest_line(void *arg, int64_t uid, const char *name, int attended)
 {
+	struct guests_arg *a = arg;
 	struct vrow *r = view_row_new();
 	view_row_int(r, uid);
 	view_row_str(r, name);
-	view_row_int(r, attended);
-	view_list_add(arg, r);
+	view_row_int(r, a->att ? sent_tick(a->att, uid) : attended);
+	view_list_add(a->l, r);
 }
 
-void page_office_hour(struct ctx *c)
+/* The office hour's page with status; att and err: the attendance form
+ * as the host sent it and why it was not saved (NULL: as saved). */
+static void show_one(struct ctx *c, int status, const struct fields *att, const char *err)
 {
 	struct view *v = ctx_view(c);
 	char tz[64];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	struct one_arg a = {v, tz, 0, c->user.id};
 	enum db_rc rc = oh_get(c->db, c->req->ids[0], c->user.id, one_line, &a);
-	if (rc == DB_NOTFOUND) {
+	/* Only the host has the attendance form: anyone else sending one
+	 * learns no more from bad input than from good (404). */
+	if (rc == DB_NOTFOUND || (rc == DB_OK && att && a.host_id != c->user.id)) {
 		ctx_error(c, 404, no_such);
 		return;
 	}
-	struct vlist *guests = view_list_new();
+	struct guests_arg g = {view_list_new(), att};
 	if (rc == DB_OK && a.host_id == c->user.id)
-		rc = oh_guests(c->db, c->req->ids[0], c->user.id, guest_line, guests);
-	view_list_set(v, "guests", guests);
+		rc = oh_guests(c->db, c->req->ids[0], c->user.id, guest_line, &g);
+	view_list_set(v, "guests", g.l);
+	view_str(v, "att_err", err ? err : "");
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);
 		return;
 	}
-	ctx_render(c, 200, "office_hour", "Office hours");
+	ctx_render(c, status, "office_hour", "Office hours");
+}
+
+void page_office_hour(struct ctx *c)
+{
+	show_one(c, 200, NULL, NULL);
 }
 
 static void answer(struct ctx *c, enum oh_rc r, const char *ok)
@@ -321,7 +348,7 @@ static void answer(struct ctx *c, enum oh_rc r, const char *ok)
 	case OH_CLOSED: ctx_error(c, 409, "These office hours were cancelled or have already begun."); return;
 	case OH_OWN: ctx_error(c, 409, "These are your own office hours."); return;
 	case OH_NOT_YET: ctx_error(c, 409, "Mark who came once the office hours have begun."); return;
-	case OH_NOT_GUEST:
+	case OH_NOT_GUEST: /* page_office_hour_attendance sends its form back itself */
 		ctx_error(c, 422, "Only people who booked a seat can be marked as having come.");
 		return;
 	}
@@ -347,23 +374,34 @@ void page_office_hour_close(struct ctx *c)
 
 void page_office_hour_attendance(struct ctx *c)
 {
+	static const char pick[] = "Mark who came from the list of people booked. Nothing was saved; "
+				   "your ticks are kept below.";
 	struct fields f;
 	int st = fields_read(att_fields, FIELDS(att_fields), &c->req->body, &f);
-	if (st != 0) {
-		ctx_error(c, st == 400 ? 400 : 422, "Mark who came from the list of people booked.");
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;
 	}
 	int64_t ids[FIELDS_MAX_REPEAT];
 	int n = 0;
-	for (size_t i = 0; i < f.v[0].nrep; i++) {
+	for (size_t i = 0; st == 0 && i < f.v[0].nrep; i++) {
 		long long id = 0;
 		char tail;
-		if (sscanf(f.v[0].rep[i], "%lld%c", &id, &tail) != 1 || id < 1) {
-			ctx_error(c, 422, "Mark who came from the list of people booked.");
-			return;
-		}
-		ids[n++] = id;
+		if (sscanf(f.v[0].rep[i], "%lld%c", &id, &tail) != 1 || id < 1)
+			st = 422;
+		else
+			ids[n++] = id;
+	}
+	if (st == 422) { /* the page again, the boxes as sent (only the host has them) */
+		show_one(c, 422, &f, pick);
+		return;
 	}
 	enum oh_rc r = oh_attendance(c->db, c->req->ids[0], c->user.id, ids, n, c->now);
+	if (r == OH_NOT_GUEST) {
+		show_one(c, 422, &f,
+			 "Only people who booked a seat can be marked as having come. Nothing was "
+			 "saved; your ticks are kept below.");
+		return;
+	}
 	answer(c, r, "Attendance saved: each visit counts as an office-hours session for you both.");
 }

@@ -20,6 +20,10 @@ static const struct field_spec pairing_fields[] = {
 	{"labels", "Labels", FT_LINE, 0, 0, PAIRING_LABELS_MAX, NULL, 0},
 	{"notes", "Notes", FT_TEXT, 0, 0, PAIRING_NOTES_MAX, NULL, 0},
 };
+/* How far back a pairing may be dated: further is a typo (1970 for 2026),
+ * and it would stretch every insights history back to it. */
+#define PAIRING_MAX_AGE_DAYS 366
+
 enum { PF_PARTNER, PF_HELD_ON, PF_DURATION, PF_TOPIC, PF_LINK, PF_LABELS, PF_NOTES };
 
 enum { Q_BEFORE, Q_ID, Q_WITH };
@@ -203,6 +207,9 @@ void page_pairing_create(struct ctx *c)
 	int64_t day = 0;
 	if (!f.err[PF_HELD_ON] && week_days(f.v[PF_HELD_ON].s, &day) == 0 && day > week_today(c->now, tz))
 		fields_fail(&f, PF_HELD_ON, "Log a pairing once it has happened: the date is in the future.");
+	else if (!f.err[PF_HELD_ON] && day < week_today(c->now, tz) - PAIRING_MAX_AGE_DAYS)
+		fields_fail(&f, PF_HELD_ON,
+			    "Log pairings of the last year: this date is more than a year ago.");
 	if (!f.err[PF_LINK] && *f.v[PF_LINK].s && !pairing_link_ok(f.v[PF_LINK].s))
 		fields_fail(&f, PF_LINK,
 			    "Give the ticket or issue as an http:// or https:// address, or leave it empty.");

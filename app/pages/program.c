@@ -26,6 +26,11 @@ struct found {
 	struct buf charts;
 	struct buf survey[PROGRAM_MAX_SURVEYS];
 	unsigned char charts_ok, survey_ok[PROGRAM_MAX_SURVEYS];
+	/* issue 19: the baseline/follow-up pairs (pub->pair) */
+	char cpart[PROGRAM_MAX_SURVEYS][PROGRAM_PART_LEN];
+	char cwant[PROGRAM_MAX_SURVEYS][PROGRAM_VERSION_LEN];
+	struct buf compare[PROGRAM_MAX_SURVEYS];
+	unsigned char compare_ok[PROGRAM_MAX_SURVEYS];
 };
 
 static void found_row(void *arg, const char *part, const char *version, int64_t built_at, const char *html,
@@ -41,39 +46,70 @@ static void found_row(void *arg, const char *part, const char *version, int64_t 
 	for (size_t i = 0; i < f->pub->n; i++)
 		if (strcmp(part, f->part[i]) == 0 && strcmp(version, f->want[i]) == 0 && !f->survey_ok[i])
 			f->survey_ok[i] = buf_append(&f->survey[i], html, len) == 0;
+	for (size_t i = 0; i < f->pub->npairs; i++)
+		if (strcmp(part, f->cpart[i]) == 0 && strcmp(version, f->cwant[i]) == 0 && !f->compare_ok[i])
+			f->compare_ok[i] = buf_append(&f->compare[i], html, len) == 0;
 }
 
 static void found_free(struct found *f)
 {
 	buf_free(&f->charts);
-	for (size_t i = 0; i < PROGRAM_MAX_SURVEYS; i++)
+	for (size_t i = 0; i < PROGRAM_MAX_SURVEYS; i++) {
 		buf_free(&f->survey[i]);
+		buf_free(&f->compare[i]);
+	}
 	free(f);
 }
 
+/* What a part not kept at its live version is drawn from: the charts
+ * (today), a survey (s) or a pair (s the follow-up, base its baseline). */
+enum part_kind { PART_CHARTS, PART_SURVEY, PART_COMPARE };
+struct part_src {
+	enum part_kind kind;
+	const char *today;
+	const struct insight_survey *s, *base;
+};
+
 /* A part not kept at its live version yet (the builder is a moment
- * behind, or stopped): this worker's own copy of it, else built here when
- * that is cheap. The charts are (a few ms over three years); a survey is
- * up to PROGRAM_INLINE_ANSWERS answers, else it says it is being counted:
+ * behind, or stopped): this worker's own copy of it (key: the part and
+ * its live version), else built here when that is cheap. The charts are
+ * (a few ms over three years); a survey or a pair is up to
+ * PROGRAM_INLINE_ANSWERS answers, else it says it is being counted:
  * never a copy that may be out of date. */
-static enum db_rc charts_inline(struct ctx *c, const char *today, const char *want, struct buf *out)
+static enum db_rc part_inline(struct ctx *c, const struct part_src *p, const char *key, struct buf *out)
 {
-	char key[PROGRAM_VERSION_LEN + 4];
-	snprintf(key, sizeof(key), "p|%s", want);
 	int64_t at;
 	const struct buf *hit = icache_get(key, c->now, &at);
 	if (hit) {
 		buf_append(out, hit->data, hit->len);
 		return DB_OK;
 	}
+	int64_t answered = p->kind == PART_CHARTS ? 0 : p->s->answered + (p->base ? p->base->answered : 0);
+	if (answered > PROGRAM_INLINE_ANSWERS) {
+		if (p->kind == PART_SURVEY)
+			program_survey_pending(p->s, out);
+		else
+			program_compare_pending(p->s, p->base, out);
+		return DB_OK;
+	}
 	struct buf html = {0};
-	enum db_rc rc = program_charts_html(c->db, c->cfg->survey_k, today, 1, &html);
+	int k = c->cfg->survey_k;
+	enum db_rc rc = p->kind == PART_CHARTS	 ? program_charts_html(c->db, k, p->today, 1, &html)
+			: p->kind == PART_SURVEY ? program_survey_html(c->db, k, p->s, &html)
+						 : program_compare_html(c->db, k, p->s, &html);
 	if (rc == DB_OK) {
 		icache_put(key, c->now, &html);
 		buf_append(out, html.data, html.len);
 	}
 	buf_free(&html);
 	return rc;
+}
+
+static enum db_rc charts_inline(struct ctx *c, const char *today, const char *want, struct buf *out)
+{
+	char key[PROGRAM_VERSION_LEN + 4];
+	snprintf(key, sizeof(key), "p|%s", want);
+	return part_inline(c, &(struct part_src){PART_CHARTS, today, NULL, NULL}, key, out);
 }
 
 static enum db_rc survey_inline(struct ctx *c, const struct insight_survey *s, const char *part,
@@ -81,24 +117,18 @@ static enum db_rc survey_inline(struct ctx *c, const struct insight_survey *s, c
 {
 	char key[PROGRAM_PART_LEN + PROGRAM_VERSION_LEN + 4];
 	snprintf(key, sizeof(key), "s|%s|%s", part, want);
-	int64_t at;
-	const struct buf *hit = icache_get(key, c->now, &at);
-	if (hit) {
-		buf_append(out, hit->data, hit->len);
-		return DB_OK;
-	}
-	if (s->answered > PROGRAM_INLINE_ANSWERS) {
-		program_survey_pending(s, out);
-		return DB_OK;
-	}
-	struct buf html = {0};
-	enum db_rc rc = program_survey_html(c->db, c->cfg->survey_k, s, &html);
-	if (rc == DB_OK) {
-		icache_put(key, c->now, &html);
-		buf_append(out, html.data, html.len);
-	}
-	buf_free(&html);
-	return rc;
+	return part_inline(c, &(struct part_src){PART_SURVEY, NULL, s, NULL}, key, out);
+}
+
+/* issue 19: a baseline/follow-up pair, as a survey (both surveys' answers
+ * count towards what is cheap). */
+static enum db_rc compare_inline(struct ctx *c, const struct insight_survey *follow,
+				 const struct insight_survey *base, const char *part, const char *want,
+				 struct buf *out)
+{
+	char key[PROGRAM_PART_LEN + PROGRAM_VERSION_LEN + 4];
+	snprintf(key, sizeof(key), "c|%s|%s", part, want);
+	return part_inline(c, &(struct part_src){PART_COMPARE, NULL, follow, base}, key, out);
 }
 
 void page_program(struct ctx *c)
@@ -125,6 +155,11 @@ void page_program(struct ctx *c)
 			program_survey_part(f->part[i], pub->s[i].id);
 			program_survey_version(f->want[i], k, &pub->s[i]);
 		}
+		for (size_t i = 0; i < pub->npairs; i++) {
+			program_compare_part(f->cpart[i], pub->s[pub->pair[i].follow].id);
+			program_compare_version(f->cwant[i], k, &pub->s[pub->pair[i].follow],
+						&pub->s[pub->pair[i].base]);
+		}
 		rc = program_parts_each(c->db, 1, found_row, f);
 	}
 	struct buf html = {0};
@@ -142,6 +177,14 @@ void page_program(struct ctx *c)
 		buf_puts(&html, "<h2>Survey results</h2>");
 		if (pub->n == 0)
 			buf_puts(&html, "<p class=\"hint\">No survey results have been published yet.</p>");
+	}
+	/* issue 19: each baseline/follow-up pair side by side, first */
+	for (size_t i = 0; rc == DB_OK && i < pub->npairs; i++) {
+		if (f->compare_ok[i])
+			buf_append(&html, f->compare[i].data, f->compare[i].len);
+		else
+			rc = compare_inline(c, &pub->s[pub->pair[i].follow], &pub->s[pub->pair[i].base],
+					    f->cpart[i], f->cwant[i], &html);
 	}
 	for (size_t i = 0; rc == DB_OK && i < pub->n; i++) {
 		if (f->survey_ok[i])
@@ -161,6 +204,7 @@ void page_program(struct ctx *c)
 		return;
 	}
 	view_int(ctx_view(c), "k", k);
+	view_int(ctx_view(c), "settle_days", INSIGHT_SETTLE_DAYS);
 	if (celebrate_program(c) != 0) { /* issue 19: templates/_program_celebrations.html */
 		buf_free(&html);
 		return;

@@ -7,7 +7,9 @@
 
 #include "core/log.h"
 #include "pages/insight_view.h"
+#include "pages/survey_compare_view.h"
 #include "store/program_parts.h"
+#include "store/survey_compare.h"
 #include "store/survey_report.h"
 #include "view/escape.h"
 
@@ -29,10 +31,32 @@ static void collect(void *arg, const struct insight_survey *s)
 	p->n++;
 }
 
+/* A pair of surveys both published: kept only when both are among the
+ * surveys read (the newest PROGRAM_MAX_SURVEYS). */
+static void collect_pair(void *arg, int64_t followup, int64_t baseline)
+{
+	struct program_published *p = arg;
+	size_t f = p->n, b = p->n;
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->s[i].id == followup)
+			f = i;
+		if (p->s[i].id == baseline)
+			b = i;
+	}
+	if (f < p->n && b < p->n && p->npairs < PROGRAM_MAX_SURVEYS) {
+		p->pair[p->npairs].follow = f;
+		p->pair[p->npairs].base = b;
+		p->npairs++;
+	}
+}
+
 enum db_rc program_published(struct db *db, struct program_published *out)
 {
 	out->n = 0;
-	return insight_published(db, collect, out);
+	out->npairs = 0;
+	enum db_rc rc = insight_published(db, collect, out);
+	/* issue 19: the baseline/follow-up pairs among them */
+	return rc == DB_OK ? survey_published_pairs(db, PROGRAM_MAX_SURVEYS, collect_pair, out) : rc;
 }
 
 void program_charts_version(char *out, const char *today, int k, int64_t rev)
@@ -48,6 +72,47 @@ void program_survey_version(char *out, int k, const struct insight_survey *s)
 void program_survey_part(char *out, int64_t survey_id)
 {
 	snprintf(out, PROGRAM_PART_LEN, "survey:%lld", (long long)survey_id);
+}
+
+void program_compare_part(char *out, int64_t followup)
+{
+	snprintf(out, PROGRAM_PART_LEN, "compare:%lld", (long long)followup);
+}
+
+void program_compare_version(char *out, int k, const struct insight_survey *follow,
+			     const struct insight_survey *base)
+{
+	snprintf(out, PROGRAM_VERSION_LEN, "%d|%lld|%lld|%lld|%lld|%lld", k, (long long)follow->version,
+		 (long long)follow->batch, (long long)base->id, (long long)base->version,
+		 (long long)base->batch);
+}
+
+enum db_rc program_compare_html(struct db *db, int k, const struct insight_survey *follow, struct buf *out)
+{
+	struct compare cmp;
+	int built = survey_compare_build(db, follow->id, k, 1, &cmp);
+	if (built < 0)
+		return DB_ERR;
+	if (built) {
+		compare_program_html(out, &cmp, follow->id, follow->title);
+		compare_free(&cmp);
+	}
+	return DB_OK;
+}
+
+void program_compare_pending(const struct insight_survey *follow, const struct insight_survey *base,
+			     struct buf *out)
+{
+	buf_printf(out,
+		   "<section class=\"card survey-compare\" aria-labelledby=\"cmp-%lld\"><h3 id=\"cmp-%lld\">"
+		   "Before and after: ",
+		   (long long)follow->id, (long long)follow->id);
+	html_escape(out, base->title);
+	buf_puts(out, " → ");
+	html_escape(out, follow->title);
+	buf_puts(out,
+		 "</h3><p class=\"hint\">New answers are being counted: these results show here again in "
+		 "a moment.</p></section>");
 }
 
 static void figure(struct buf *out, int v, int hidden)
@@ -267,6 +332,12 @@ static enum db_rc build_survey(struct db *db, const void *arg, struct buf *out)
 	return program_survey_html(db, a->k, a->s, out);
 }
 
+static enum db_rc build_compare(struct db *db, const void *arg, struct buf *out)
+{
+	const struct survey_arg *a = arg;
+	return program_compare_html(db, a->k, a->s, out);
+}
+
 void program_build_tick(struct db *db, int k, int64_t now)
 {
 	/* Rests by the real clock: the test clock may jump either way. */
@@ -277,7 +348,7 @@ void program_build_tick(struct db *db, int k, int64_t now)
 	char today[11], monday[11];
 	long day = (long)(now / 86400);
 	ins_ymd(day, today);
-	ins_ymd(ins_monday(day), monday);
+	ins_ymd(insight_unsettled_monday(day), monday);
 	static int64_t week_set;
 	int64_t week = atoll(monday) * 10000 + atoll(monday + 5) * 100 + atoll(monday + 8);
 	enum db_rc rc = week == week_set ? DB_OK : program_week_set(db, week);
@@ -314,6 +385,15 @@ void program_build_tick(struct db *db, int k, int64_t now)
 		struct survey_arg sa = {k, &pub->s[i]};
 		rc = keep(db, kept, part, want, now, pub->s[i].show_text ? TEXT_SECONDS : 0, build_survey,
 			  &sa);
+	}
+	for (size_t i = 0; rc == DB_OK && pub && i < pub->npairs; i++) { /* issue 19 */
+		const struct insight_survey *f = &pub->s[pub->pair[i].follow],
+					    *b = &pub->s[pub->pair[i].base];
+		char part[PROGRAM_PART_LEN], want[PROGRAM_VERSION_LEN];
+		program_compare_part(part, f->id);
+		program_compare_version(want, k, f, b);
+		struct survey_arg sa = {k, f};
+		rc = keep(db, kept, part, want, now, 0, build_compare, &sa);
 	}
 	for (size_t i = 0; rc == DB_OK && i < kept->n; i++)
 		if (!kept->p[i].live && strcmp(kept->p[i].part, "charts") != 0)

@@ -263,7 +263,6 @@ void request_row_add(void *arg, const struct req_row *row)
 	fmt_duration(now - row->created_at, waited, sizeof(waited));
 	view_row_str(r, waited);
 	view_row_int(r, strcmp(row->status, "pending") == 0 && now - row->created_at >= REQ_OVERDUE_AFTER);
-	view_row_str(r, row->reason);
 	view_row_url(r, row->topic); /* the topic, for ?topic= */
 	view_list_add(rows->l, r);
 }

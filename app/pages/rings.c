@@ -248,8 +248,38 @@ struct sessions_arg {
 	struct view *row;
 	struct buf html;
 	int k, mentor, failed;
-	char recent[11]; /* sessions held on or after this day take feedback here */
+	char recent[11];	 /* sessions held on or after this day take feedback here */
+	const struct fields *fb; /* a feedback form sent back (422), for session fb_sid */
+	int64_t fb_sid;
+	int fb_shown; /* its form is on this page (else the message goes on top) */
 };
+
+/* " selected" when the feedback form sent back chose value for field i. */
+static const char *fb_selected(const struct fields *fb, int i, const char *value)
+{
+	return fb && fb->v[i].present && !fb->err[i] && strcmp(fb->v[i].s, value) == 0 ? " selected" : "";
+}
+
+/* The feedback form's choices, as sent back (fb) or fresh (NULL), and
+ * why it was not saved. */
+static void feedback_values(struct view *v, const struct fields *fb)
+{
+	static const char *const ratings[] = {"1", "2", "3", "4", "5"};
+	for (int r = 0; r < 5; r++) {
+		char name[16];
+		snprintf(name, sizeof(name), "sel_%s", ratings[r]);
+		view_str(v, name, fb_selected(fb, RF_RATING, ratings[r]));
+	}
+	view_str(v, "sel_right", fb_selected(fb, RF_USE, "right"));
+	view_str(v, "sel_too_fast", fb_selected(fb, RF_USE, "too_fast"));
+	view_str(v, "sel_too_slow", fb_selected(fb, RF_USE, "too_slow"));
+	const char *err = !fb		       ? ""
+			  : fb->err[RF_RATING] ? "Choose a rating from 1 to 5."
+			  : fb->err[RF_USE]
+				  ? "Choose how the time was used: about right, too fast or too slow."
+				  : "";
+	view_str(v, "fb_err", err);
+}
 
 static void session_part(struct sessions_arg *a, const char *name)
 {
@@ -289,7 +319,12 @@ static void session_add(void *arg, const struct ring_session_row *s)
 		view_str(v, "note", note);
 		session_part(a, "_ring_session_note");
 	} else if (s->attended && !a->mentor && strcmp(s->held_on, a->recent) >= 0) {
-		session_part(a, "_ring_session_form");
+		int back = a->fb && a->fb_sid == s->id;
+		feedback_values(v, back ? a->fb : NULL);
+		a->fb_shown |= back;
+		/* Both flat (no {if}: view.c writes them itself); the one with
+		 * the message only for a form sent back. */
+		session_part(a, back ? "_ring_session_form_err" : "_ring_session_form");
 	}
 	buf_puts(&a->html, "</li>");
 }
@@ -301,8 +336,10 @@ static const struct field_spec sess_page_fields[] = {
 };
 
 /* The ring's page with status; sf / mf: the session and co-mentor forms
- * as typed (NULL: empty). */
-static void ring_page(struct ctx *c, int64_t id, int status, const struct fields *sf, const struct fields *mf)
+ * as typed (NULL: empty); fb: the feedback form of session fb_sid as
+ * sent (NULL: none). */
+static void ring_page_fb(struct ctx *c, int64_t id, int status, const struct fields *sf,
+			 const struct fields *mf, const struct fields *fb, int64_t fb_sid)
 {
 	struct fields q;
 	if (fields_read(sess_page_fields, FIELDS(sess_page_fields), &c->req->query, &q) != 0) {
@@ -319,7 +356,10 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 		return;
 	}
 	struct view *v = ctx_view(c);
-	int inside = r.my_role == RING_MENTOR || r.my_role == RING_MEMBER;
+	/* A member asked to co-mentor keeps their seat and what it shows
+	 * until they answer. */
+	int inside = r.my_role == RING_MENTOR || r.my_role == RING_MEMBER ||
+		     (r.my_role == RING_INVITED && r.my_seat);
 	view_int(v, "id", r.id);
 	view_str(v, "topic", r.topic);
 	view_str(v, "description", r.description);
@@ -336,11 +376,13 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 	view_int(v, "ended", strcmp(r.status, "ended") == 0);
 	view_int(v, "role", r.my_role);
 	view_int(v, "place", r.my_place);
+	view_int(v, "seat", r.my_seat);
 	view_int(v, "inside", inside);
 	view_int(v, "is_mentor", r.my_role == RING_MENTOR);
 	view_int(v, "k", c->cfg->survey_k);
 	struct people_arg pa = {.row = view_new(), .f = sf};
-	struct sessions_arg sa = {view_new(), {0}, c->cfg->survey_k, r.my_role == RING_MENTOR, 0, ""};
+	struct sessions_arg sa = {view_new(), {0}, c->cfg->survey_k, r.my_role == RING_MENTOR, 0, "", fb,
+				  fb_sid,     0};
 	if (!sa.row || !pa.row) {
 		view_free(sa.row);
 		view_free(pa.row);
@@ -390,8 +432,17 @@ static void ring_page(struct ctx *c, int64_t id, int status, const struct fields
 	}
 	int errs = (sf ? sf->nerr : 0) + (mf ? mf->nerr : 0);
 	view_int(v, "errors", errs);
+	/* Feedback sent back for a session whose form is not on this page
+	 * (an older page of sessions): why, above the sessions. */
+	view_str(v, "fb_page_err",
+		 fb && !sa.fb_shown ? "Choose a rating from 1 to 5. Nothing was saved." : "");
 	ctx_render_slot(c, status, "ring", r.topic, buf_str(&sa.html));
 	buf_free(&sa.html);
+}
+
+static void ring_page(struct ctx *c, int64_t id, int status, const struct fields *sf, const struct fields *mf)
+{
+	ring_page_fb(c, id, status, sf, mf, NULL, 0);
 }
 
 void page_ring(struct ctx *c)
@@ -498,7 +549,8 @@ static int ring_role_is(struct ctx *c, int64_t id, enum ring_role want)
 {
 	struct ring r;
 	enum db_rc rc = ring_get(c->db, id, c->user.id, &r);
-	if (rc == DB_OK && r.my_role == want)
+	if (rc == DB_OK &&
+	    (r.my_role == want || (want == RING_MEMBER && r.my_role == RING_INVITED && r.my_seat)))
 		return 0;
 	if (rc == DB_OK || rc == DB_NOTFOUND)
 		ctx_error(c, 404, not_found);
@@ -639,8 +691,8 @@ void page_ring_feedback(struct ctx *c)
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;
 	}
-	if (st == 422) {
-		ctx_error(c, 422, "Choose a rating from 1 to 5. Nothing was saved.");
+	if (st == 422) { /* the ring again, this session's form as sent, with why */
+		ring_page_fb(c, id, 422, NULL, NULL, &f, sid);
 		return;
 	}
 	const char *use = f.v[RF_USE].present ? f.v[RF_USE].s : "right";

@@ -166,6 +166,8 @@ const struct route routes[] = {
 	/* issue 19: survey audiences, baseline and follow-up */
 	{"POST", "/admin/surveys/{id}/send", page_admin_survey_send, ACCESS_ADMIN, ROUTE_ALONE},
 	{"POST", "/admin/surveys/{id}/compare", page_admin_survey_compare, ACCESS_ADMIN, 0},
+	/* issue 19 leftovers: the mentor's own say on showing the thank-you note */
+	{"POST", "/mentorships/{id}/thanks/show", page_ms_thanks_show, ACCESS_MEMBER, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

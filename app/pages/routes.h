@@ -168,4 +168,7 @@ void page_record_card(struct ctx *c);
 void page_admin_survey_send(struct ctx *c);
 void page_admin_survey_compare(struct ctx *c);
 
+/* issue 19 leftovers: the mentor agrees to show the thank-you note */
+void page_ms_thanks_show(struct ctx *c);
+
 #endif

@@ -1,5 +1,6 @@
 #include "pages/survey_compare_view.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "view/escape.h"
@@ -64,16 +65,17 @@ static void line(struct buf *out, const struct compare_question *cq, const struc
 	buf_puts(out, "</tr>");
 }
 
-void compare_html(struct buf *out, const struct compare *cmp, const char *followup_title)
+/* The section; its heading at level h (2 or 3) with the id hid. */
+static void section(struct buf *out, const struct compare *cmp, const char *followup_title, int h,
+		    const char *hid)
 {
-	buf_puts(
-		out,
-		"<section class=\"card survey-compare\" aria-labelledby=\"compare-h\"><h2 id=\"compare-h\">");
+	buf_printf(out, "<section class=\"card survey-compare\" aria-labelledby=\"%s\"><h%d id=\"%s\">", hid,
+		   h, hid);
 	buf_puts(out, "Before and after: ");
 	html_escape(out, cmp->baseline_title);
 	buf_puts(out, " → ");
 	html_escape(out, followup_title);
-	buf_puts(out, "</h2>");
+	buf_printf(out, "</h%d>", h);
 	if (cmp->nq == 0)
 		buf_puts(out,
 			 "<p class=\"hint\">The two surveys share no question (the same text and kind).</p>");
@@ -94,4 +96,17 @@ void compare_html(struct buf *out, const struct compare *cmp, const char *follow
 		buf_puts(out, "</tbody></table></div>");
 	}
 	buf_puts(out, "</section>");
+}
+
+void compare_html(struct buf *out, const struct compare *cmp, const char *followup_title)
+{
+	section(out, cmp, followup_title, 2, "compare-h");
+}
+
+void compare_program_html(struct buf *out, const struct compare *cmp, int64_t followup,
+			  const char *followup_title)
+{
+	char hid[40];
+	snprintf(hid, sizeof(hid), "cmp-%lld", (long long)followup);
+	section(out, cmp, followup_title, 3, hid);
 }

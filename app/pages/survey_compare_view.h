@@ -12,4 +12,9 @@
  * escaped), titled with the baseline's title and the follow-up's title. */
 void compare_html(struct buf *out, const struct compare *cmp, const char *followup_title);
 
+/* The same for /program, under its "Survey results" heading (an h3 whose
+ * id names the follow-up, so two pairs on one page stay apart). */
+void compare_program_html(struct buf *out, const struct compare *cmp, int64_t followup,
+			  const char *followup_title);
+
 #endif

@@ -16,6 +16,7 @@
 #include "server/smtp.h"
 #include "store/acct_life.h"
 #include "store/db.h"
+#include "store/insights.h"
 #include "store/notify.h"
 #include "store/profiles.h"
 #include "view/ics.h"
@@ -70,6 +71,23 @@ static void on_term(int sig)
 }
 
 /* The page the message sends the person to. */
+/* issue 19: close the insights' week that ended (store/insights.h), from
+ * here so it happens when the week ends, not when someone reads it. A
+ * failure is logged once a minute at most and tried again. */
+static void insight_close_tick(struct db *db, int k, int64_t now)
+{
+	static time_t quiet_until;
+	char today[11];
+	ins_ymd((long)(now / 86400), today);
+	enum db_rc rc = insight_close(db, k, today);
+	time_t real = time(NULL);
+	if (rc != DB_OK && real >= quiet_until) {
+		log_kv("warn", "insights: closing the week that ended failed", "rc",
+		       rc == DB_BUSY ? "busy" : "error", LOG_END);
+		quiet_until = real + 60;
+	}
+}
+
 static void row_link(const struct config *cfg, const struct outbox_row *r, const struct outbox_facts *f,
 		     char *out, size_t n)
 {
@@ -466,6 +484,7 @@ void sender_main(const struct config *cfg)
 		int n = batch(&x);
 		/* issue 19: /program's parts, built here so no request waits for
 		 * them (pages/program_build.h); cheap when nothing changed. */
+		insight_close_tick(x.db, cfg->survey_k, clock_now());
 		program_build_tick(x.db, cfg->survey_k, clock_now());
 		/* A full batch: more are waiting. Otherwise look again soon (the
 		 * test clock may have moved; a new row waits at most this). */

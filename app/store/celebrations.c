@@ -64,28 +64,39 @@ static enum db_rc consent(struct db *db, int64_t ms, int mentee_side, int on, in
 }
 
 /* Write the note (NULL or "": remove it). *first: there was none before
- * and there is one now (the mentor is told). */
+ * and there is one now (the mentor is told). The mentor's agreement to
+ * show it is for the text they read: a changed or removed text drops it. */
 static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int pub, int64_t now, int *first)
 {
 	*first = 0;
 	int has = text && *text;
-	sqlite3_stmt *st = DB_STMT(db, "SELECT thanks IS NULL FROM celebrations WHERE mentorship_id = :m");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT thanks IS NULL, thanks, '' FROM celebrations WHERE mentorship_id = :m");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", ms);
 	int rc = sqlite3_step(st);
 	int none_before = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	struct buf old = {0};
+	int same = 0;
+	if (rc == SQLITE_ROW && !none_before && has)
+		same = sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, &old) == 0 &&
+		       strcmp(buf_str(&old), text) == 0;
+	buf_free(&old);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
-	st = DB_STMT(db, "UPDATE celebrations SET thanks = :t, thanks_public = :p, thanks_at = CASE WHEN "
-			 ":has = 1 THEN coalesce(thanks_at, :now) END WHERE mentorship_id = :m");
+	st = DB_STMT(db,
+		     "UPDATE celebrations SET thanks = :t, thanks_public = :p, thanks_at = CASE WHEN "
+		     ":has = 1 THEN coalesce(thanks_at, :now) END, thanks_mentor_ok = CASE WHEN :same = 1 "
+		     "THEN thanks_mentor_ok ELSE 0 END WHERE mentorship_id = :m");
 	char row[32];
 	sealed_row(SEALED_THANKS, ms, 0, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":t", "celebrations", "thanks", row, has ? text : NULL) != 0)
 		return DB_ERR;
 	db_bind_int(st, ":p", has && pub);
 	db_bind_int(st, ":has", has);
+	db_bind_int(st, ":same", same);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", ms);
 	enum db_rc r = db_exec_step(db, st);
@@ -180,12 +191,35 @@ enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const cha
 	return rc == DB_OK ? done(db) : fail(db, rc);
 }
 
+enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int on)
+{
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	/* Only the mentor of a completed mentorship with a note: taking it
+	 * back (on 0) is always allowed where there is something to take. */
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE celebrations SET thanks_mentor_ok = :on WHERE mentorship_id = :m AND "
+			    "mentor_id = :u AND thanks IS NOT NULL AND EXISTS (SELECT 1 FROM mentorships m "
+			    "WHERE m.id = :m AND m.mentor_id = :u AND m.status = 'completed')");
+	if (!st)
+		return db_end(db, DB_ERR);
+	db_bind_int(st, ":on", on ? 1 : 0);
+	db_bind_int(st, ":m", ms);
+	db_bind_int(st, ":u", uid);
+	rc = db_exec_step(db, st);
+	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
+		rc = DB_CONFLICT;
+	return db_end(db, rc);
+}
+
 enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebration *c)
 {
 	memset(c, 0, sizeof(*c));
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT coalesce(c.mentor_ok, 0), coalesce(c.mentee_ok, 0), c.shown_at IS NOT NULL, "
-		    "coalesce(c.thanks_public, 0), coalesce(c.thanks_at, 0), c.thanks, '' FROM mentorships m "
+		    "coalesce(c.thanks_public, 0), coalesce(c.thanks_at, 0), c.thanks, '', "
+		    "coalesce(c.thanks_mentor_ok, 0) FROM mentorships m "
 		    "LEFT JOIN celebrations c ON c.mentorship_id = m.id "
 		    "WHERE m.id = :m AND (m.mentor_id = :u OR m.mentee_id = :u)");
 	if (!st)
@@ -200,6 +234,7 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 		c->shown = sqlite3_column_int(st, 2);
 		c->thanks_public = sqlite3_column_int(st, 3);
 		c->thanks_at = sqlite3_column_int64(st, 4);
+		c->thanks_mentor_ok = sqlite3_column_int(st, 7);
 		if (sealed_open(st, 5, 6, SEALED_THANKS, ms, 0, &c->thanks) != 0)
 			r = DB_ERR;
 	}
@@ -222,7 +257,7 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT c.mentorship_id, c.shown_at, a.display_name, b.display_name, t.name, "
 			    "coalesce(m.outcome, ''), m.kind, m.weeks, "
-			    "CASE WHEN c.thanks_public = 1 THEN c.thanks END, '' "
+			    "CASE WHEN c.thanks_public = 1 AND c.thanks_mentor_ok = 1 THEN c.thanks END, '' "
 			    "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "
 			    "JOIN users a ON a.id = c.mentor_id JOIN users b ON b.id = c.mentee_id "
 			    "JOIN topics t ON t.id = m.topic_id "
@@ -278,7 +313,7 @@ enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 	if (rc != SQLITE_ROW)
 		return DB_ERR;
 	st = DB_STMT(db, "SELECT c.mentorship_id, c.thanks_at, b.display_name, t.name, c.thanks, '', "
-			 "c.thanks_public = 1 AND c.shown_at IS NOT NULL "
+			 "c.thanks_public = 1 AND c.thanks_mentor_ok = 1 AND c.shown_at IS NOT NULL "
 			 "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "
 			 "JOIN users b ON b.id = c.mentee_id JOIN topics t ON t.id = m.topic_id "
 			 "WHERE c.mentor_id = :u AND c.thanks IS NOT NULL "
@@ -316,11 +351,12 @@ static enum db_rc on_user(struct db *db, sqlite3_stmt *st, int64_t uid)
 
 enum db_rc celebrations_withdraw(struct db *db, int64_t uid)
 {
-	enum db_rc rc =
-		on_user(db,
-			DB_STMT(db, "UPDATE celebrations SET mentor_ok = 0, shown_at = NULL "
-				    "WHERE mentor_id = :u AND (mentor_ok = 1 OR shown_at IS NOT NULL)"),
-			uid);
+	enum db_rc rc = on_user(
+		db,
+		DB_STMT(db, "UPDATE celebrations SET mentor_ok = 0, shown_at = NULL, thanks_mentor_ok = 0 "
+			    "WHERE mentor_id = :u AND (mentor_ok = 1 OR shown_at IS NOT NULL OR "
+			    "thanks_mentor_ok = 1)"),
+		uid);
 	if (rc == DB_OK)
 		rc = on_user(db,
 			     DB_STMT(db, "UPDATE celebrations SET mentee_ok = 0, shown_at = NULL "

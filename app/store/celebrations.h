@@ -1,7 +1,8 @@
 /* celebrations (issue 19, recognition): a completed mentorship celebrated
  * on /program while both of the pair opt in, and the mentee's thank-you
  * note to the mentor (sealed, store/sealed.h SEALED_THANKS), public only
- * when the mentee says so and the celebration shows (sql/0023). Every
+ * when the mentee and the mentor both say so and the celebration shows
+ * (sql/0023, sql/0028). Every
  * call that names a mentorship takes the person asking and finds nothing
  * unless they are one of the pair. */
 #ifndef TANDEM_CELEBRATIONS_H
@@ -39,11 +40,19 @@ enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, 
 enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const char *text, int pub,
 			       int64_t now);
 
+/* Own transaction. The mentor uid of completed mentorship ms agrees (on
+ * 1) that the mentee's note, as it is now, may show on /program with the
+ * celebration, or takes that back (0). A changed or removed note drops
+ * the agreement (celebration_thanks). DB_OK; DB_CONFLICT when uid is not
+ * its mentor, it is not completed or there is no note; a store error. */
+enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int on);
+
 /* A mentorship's celebration as one of the pair sees it. */
 struct celebration {
 	int mentor_ok, mentee_ok, shown, thanks_public;
-	int64_t thanks_at; /* 0: no note */
-	struct buf thanks; /* the note, opened ("" none); free with celebration_free */
+	int thanks_mentor_ok; /* the mentor agreed to show the note */
+	int64_t thanks_at;    /* 0: no note */
+	struct buf thanks;    /* the note, opened ("" none); free with celebration_free */
 };
 
 /* No transaction of its own (a read). Celebration of mentorship ms for uid,
@@ -58,7 +67,7 @@ struct celebration_line {
 	int64_t ms, shown_at;
 	const char *mentor, *mentee, *topic, *outcome, *kind; /* kind: series, single */
 	int weeks;
-	const char *thanks; /* the note when public, else "" */
+	const char *thanks; /* the note when both made it public, else "" */
 	int unopened;	    /* a public note that did not open (logged) */
 };
 
@@ -79,7 +88,7 @@ int64_t celebrations_version(struct db *db);
 struct thanks_line {
 	int64_t ms, at;
 	const char *mentee, *topic, *text;
-	int on_program; /* public and celebrated: on /program now */
+	int on_program; /* public (both agreed) and celebrated: on /program now */
 	int unopened;
 };
 
@@ -89,8 +98,9 @@ enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 			   void (*fn)(void *arg, const struct thanks_line *l), void *arg, int64_t *total);
 
 /* Inside the caller's transaction (account_close: deactivation and
- * erasure): uid's consents are withdrawn, so none of their celebrations
- * (nor the notes shown with them) stays on /program. */
+ * erasure): uid's consents are withdrawn (to celebrations, and a mentor's
+ * to showing notes), so none of their celebrations (nor the notes shown
+ * with them) stays on /program. */
 enum db_rc celebrations_withdraw(struct db *db, int64_t uid);
 
 /* Inside the caller's transaction (account_erase): every celebration row

@@ -23,7 +23,10 @@ enum db_rc directory_refresh(struct db *db, int64_t user_id, int64_t now);
 int64_t directory_search_key(const char *name, int room, int64_t uid);
 
 /* Recompute every mentor (after migrate and seeding; and hourly, as the
- * 90-day window of answer times moves). Runs its own transaction. */
+ * 90-day window of answer times moves). Own transactions: one per 250
+ * cards (so writers wait milliseconds, not the whole rebuild), then one
+ * for the search index's merge; a failure stops it with the cards done
+ * so far kept (each is whole). */
 enum db_rc directory_rebuild(struct db *db, int64_t now);
 
 /* Register topic_overlap(focus_ids, mine) on this connection: how many

@@ -38,16 +38,25 @@ enum db_rc insight_session(struct db *db, int64_t leader_id, const char *kind, i
 
 /* The figures the pages show, per week or month from `from` to `to`, by
  * team and for the program. The base is one grid of (team, ISO week)
- * cells, closed weeks only (the running week is never read); ins_protect
- * decides per week which cells are shown, on members and hides frozen
- * when the week closed (insight_frozen: a late write can add hides, never
- * remove one), whatever the window asked for. Every figure here is a sum
- * over SHOWN cells only: a team's month is its shown weeks whose Monday
- * falls in the month (only months whose weeks have all closed), the
- * program's period its shown teams' cells. So no figure shown says
- * anything about a hidden cell. Inside a shown cell, a group of counts of
- * 1..k-1 (ins_activity_protect) is left out of every sum the same way. Own transaction when a week closed
- * since the last load (its suppression is frozen then), else an own read; free with insight_series_free. */
+ * cells, SETTLED weeks only: a week is read once INSIGHT_SETTLE_DAYS have
+ * passed since it ended (so sessions logged late still count), and the
+ * first load after that settles it: its members, hidden cells, hidden
+ * groups and every figure are written to insight_frozen (sql/0020, 0025,
+ * 0027) and read from there ever after, so no figure shown ever moves with
+ * a late write (two snapshots of a week are equal). ins_protect decides
+ * per week which cells are shown, whatever the window asked for. Every
+ * figure here is a sum over SHOWN cells only: a team's month is its shown
+ * weeks whose Monday falls in the month (only months whose weeks have all
+ * settled), the program's period its shown teams' cells. So no figure
+ * shown says anything about a hidden cell. Inside a shown cell, a group
+ * of counts of 1..k-1 (ins_activity_protect) is left out of every sum the
+ * same way. Own write transaction when a week settles (the grid is read
+ * again under the writers' lock, so what is written is what is shown),
+ * else an own read; free with insight_series_free. */
+#define INSIGHT_SETTLE_DAYS 14
+/* The Monday (days since 1970-01-01) of the first week that has not
+ * settled on day td. */
+long insight_unsettled_monday(long td);
 #define INSIGHT_MAX_PERIODS 1200
 #define INSIGHT_MAX_TEAMS 200
 struct insight_series {
@@ -75,10 +84,21 @@ struct insight_series {
  * wrong). */
 enum db_rc insight_load(struct db *db, int weekly, const char *from, const char *to, const char *today, int k,
 			struct insight_series *out);
-/* insight_load that never writes: DB_NOTFOUND (out empty) when a closed
- * week still waits for its suppression to be frozen. For the /program
- * builder (pages/program_build.h), so a week is frozen when a page first
- * reads it, as before there was a builder, never earlier. */
+/* Own transaction, and only when a week has ended since the last close
+ * (else one index seek): close every week that ended up to today's last,
+ * fixing its members (the week that just ended: each team's active
+ * accounts now), its teams and its hidden cells and groups as they are at
+ * its end (insight_frozen, settled 0); its figures are fixed when it
+ * settles. Called by the mail sender's loop (server/sender.c) every half
+ * second, so a week closes when it ends, not when an admin chooses to
+ * read it: what is written for a week while it settles (a late session,
+ * accounts leaving) can neither move its members nor lift a count hidden
+ * at its end. today: "YYYY-MM-DD". DB_OK or a store error. */
+enum db_rc insight_close(struct db *db, int k, const char *today);
+/* insight_load that never writes: DB_NOTFOUND (out empty) when a week
+ * waits to be settled. For the /program builder (pages/program_build.h),
+ * so a week is settled when a page first reads it, as before there was a
+ * builder, never earlier. */
 enum db_rc insight_load_frozen(struct db *db, int weekly, const char *from, const char *to, const char *today,
 			       int k, struct insight_series *out);
 void insight_series_free(struct insight_series *s);

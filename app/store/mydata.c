@@ -374,16 +374,17 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 	 * which both of them may read. */
 	static const struct col celebrations[] = {
 		NUM("mentorship_id"),	 TXT("my_role"),    NUM("i_celebrate"),
-		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 8),
-		NUM("thanks_public"),	 NUM("thanks_at")};
+		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 9),
+		NUM("thanks_public"),	 NUM("thanks_at"),  NUM("thanks_mentor_ok")};
 	if (rc == DB_OK)
 		rc = visit(
 			DB_STMT(db,
 				"SELECT mentorship_id, 'mentor', mentor_ok, mentee_ok, "
-				"shown_at IS NOT NULL, thanks, thanks_public, coalesce(thanks_at, 0), '' "
-				"FROM celebrations WHERE mentor_id = :u UNION ALL "
+				"shown_at IS NOT NULL, thanks, thanks_public, coalesce(thanks_at, 0), "
+				"thanks_mentor_ok, '' FROM celebrations WHERE mentor_id = :u UNION ALL "
 				"SELECT mentorship_id, 'mentee', mentee_ok, mentor_ok, shown_at IS NOT NULL, "
-				"thanks, thanks_public, coalesce(thanks_at, 0), '' FROM celebrations "
+				"thanks, thanks_public, coalesce(thanks_at, 0), thanks_mentor_ok, '' FROM "
+				"celebrations "
 				"WHERE mentee_id = :u ORDER BY 1"),
 			uid, "celebrations", celebrations, N(celebrations), fn, arg);
 	if (rc == DB_OK)

@@ -11,14 +11,17 @@
 
 #include "store/db.h"
 
-/* kept_counts 'program_rev': moved by triggers whenever a frozen week's
- * figures, the frozen weeks or the program events change. Own read (or
+/* kept_counts 'program_rev': moved by triggers whenever a week settles,
+ * something is written to a week that settled or should have (a backfill
+ * into weeks nobody read yet: they wait to be settled), or the program
+ * events change. Own read (or
  * the caller's snapshot). DB_OK or a store error (*rev is then 0). */
 enum db_rc program_rev(struct db *db, int64_t *rev);
 
-/* Own transaction: record the running week's Monday (YYYYMMDD) as the
- * clock says it is, so the triggers of sql/0024 tell a write to a closed
- * week (moves program_rev) from one to the running week. Writes only
+/* Own transaction: record the Monday (YYYYMMDD) of the first week not
+ * settled as the clock says it is (insight_unsettled_monday), so the
+ * triggers of sql/0024 tell a write to a week old enough to be settled
+ * (moves program_rev) from one to a week still settling or running. Writes only
  * when it changed. DB_OK or a store error. */
 enum db_rc program_week_set(struct db *db, int64_t yyyymmdd);
 

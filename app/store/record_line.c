@@ -37,15 +37,19 @@ int record_line_shown(struct db *db, int64_t uid)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? on : -1;
 }
 
-void record_line_text(int64_t people, int year, char *out, size_t n)
+void record_line_text(int64_t people, int year, int k, char *out, size_t n)
 {
 	if (people <= 0 || year <= 0) {
 		if (n)
 			out[0] = '\0';
 		return;
 	}
-	snprintf(out, n, "Mentored %lld %s since %d", (long long)people, people == 1 ? "person" : "people",
-		 year);
+	/* A count of 1..k-1 on a named card tells who the few mentees were
+	 * to anyone who knows one of them: below k, the year alone. */
+	if (people < k)
+		snprintf(out, n, "Mentoring since %d", year);
+	else
+		snprintf(out, n, "Mentored %lld people since %d", (long long)people, year);
 }
 
 enum db_rc record_line_for(struct db *db, int64_t uid, char *out, size_t n)
@@ -53,16 +57,19 @@ enum db_rc record_line_for(struct db *db, int64_t uid, char *out, size_t n)
 	if (n)
 		out[0] = '\0';
 	/* The people as the record counts them (store/insights.c), the year
-	 * of the first mentorship as mentor. */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT count(DISTINCT mentee_id), min(started_on) FROM mentorships "
-				       "WHERE mentor_id = :u");
+	 * of the first mentorship as mentor, and k as serve configured it
+	 * (rating_totals.k, store/ratings.h). */
+	sqlite3_stmt *st = DB_STMT(db, "SELECT count(DISTINCT mentee_id), min(started_on), (SELECT k FROM "
+				       "rating_totals WHERE id = 1) FROM mentorships WHERE mentor_id = :u");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *since = sqlite3_column_text(st, 1);
-		record_line_text(sqlite3_column_int64(st, 0), since ? atoi((const char *)since) : 0, out, n);
+		int k = sqlite3_column_type(st, 2) == SQLITE_NULL ? 5 : sqlite3_column_int(st, 2);
+		record_line_text(sqlite3_column_int64(st, 0), since ? atoi((const char *)since) : 0, k, out,
+				 n);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? DB_OK : DB_ERR;

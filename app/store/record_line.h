@@ -20,11 +20,14 @@ int record_line_shown(struct db *db, int64_t uid);
 
 /* No transaction of its own (a read of uid's mentorships as mentor, by
  * index): uid's line into out[0..n), "" before their first mentee,
- * whether or not it is shown. DB_OK or DB_ERR. */
+ * whether or not it is shown; k is the one serve configured
+ * (rating_totals.k, as store/ratings.h keeps it). DB_OK or DB_ERR. */
 enum db_rc record_line_for(struct db *db, int64_t uid, char *out, size_t n);
 
-/* The line for people mentored since year ("" when people is 0), into
- * out[0..n): one wording for the card and the record page. */
-void record_line_text(int64_t people, int year, char *out, size_t n);
+/* The line for people mentored since year into out[0..n): one wording
+ * for the card and the record page. "" when people is 0; the count only
+ * when it is at least k (TANDEM_SURVEY_K), else "Mentoring since YEAR":
+ * a small count on a named card is about the few people behind it. */
+void record_line_text(int64_t people, int year, int k, char *out, size_t n);
 
 #endif

@@ -9,14 +9,15 @@
 #include "store/sealcol.h"
 #include "store/sealed.h"
 
-/* Rows selected as id, other name, topic, status, created_at, reason,
- * reason_sealed. At most max rows reach fn; *more (when not NULL) says
- * whether the statement had another. Resets the statement. */
+/* Rows selected as id, other name, topic, status, created_at. At most max
+ * rows reach fn; *more (when not NULL) says whether the statement had
+ * another. Resets the statement. A decline's reason is not read: no list
+ * shows it, and a reason opened for nothing would sit in memory (and
+ * cost a decryption per row) for nothing; the request's page opens it. */
 static enum db_rc each_row_max(sqlite3_stmt *st, int max, req_row_fn fn, void *arg, int *more)
 {
 	if (!st)
 		return DB_ERR;
-	struct buf reason = {0};
 	int rc, n = 0;
 	if (more)
 		*more = 0;
@@ -26,22 +27,16 @@ static enum db_rc each_row_max(sqlite3_stmt *st, int max, req_row_fn fn, void *a
 				*more = 1;
 			break;
 		}
-		/* A reason that does not open is logged and shown as none: a list
-		 * stays usable; the request's own page says what went wrong. */
-		int opened = sealed_open(st, 6, 5, SEALED_REQUEST_REASON, sqlite3_column_int64(st, 0), 0,
-					 &reason) == 0;
 		struct req_row r = {
 			.id = sqlite3_column_int64(st, 0),
 			.other = (const char *)sqlite3_column_text(st, 1),
 			.topic = (const char *)sqlite3_column_text(st, 2),
 			.status = (const char *)sqlite3_column_text(st, 3),
 			.created_at = sqlite3_column_int64(st, 4),
-			.reason = opened ? buf_str(&reason) : "",
 		};
 		fn(arg, &r);
 	}
 	sqlite3_reset(st);
-	buf_free(&reason);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
@@ -59,13 +54,13 @@ enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, const
 	sqlite3_stmt *st =
 		incoming ? DB_STMT(db,
 				   "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
-				   ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+				   ", r.created_at FROM requests r "
 				   "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
 				   "WHERE r.mentor_id = :u AND r.created_at <= :at AND (r.created_at < :at "
 				   "OR r.id < :id) ORDER BY r.created_at DESC, r.id DESC LIMIT :n")
 			 : DB_STMT(db,
 				   "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
-				   ", r.created_at, r.reason, r.reason_sealed FROM requests r "
+				   ", r.created_at FROM requests r "
 				   "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
 				   "WHERE r.mentee_id = :u AND r.created_at <= :at AND (r.created_at < :at "
 				   "OR r.id < :id) ORDER BY r.created_at DESC, r.id DESC LIMIT :n");
@@ -81,13 +76,12 @@ enum db_rc req_list(struct db *db, int64_t uid, int incoming, int64_t now, const
 /* Two statements rather than one with OR: each is a plain index range. */
 enum db_rc req_waiting_on(struct db *db, int64_t uid, int64_t now, req_row_fn fn, void *arg)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL
-			    ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-			    "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
-			    "WHERE r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - "
-			    "1209600 "
-			    "ORDER BY r.created_at LIMIT 50");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT r.id, e.display_name, t.name, " REQ_STATUS_SQL ", r.created_at FROM requests r "
+		    "JOIN users e ON e.id = r.mentee_id JOIN topics t ON t.id = r.topic_id "
+		    "WHERE r.mentor_id = :u AND r.status = 'pending' AND r.created_at > :now - "
+		    "1209600 "
+		    "ORDER BY r.created_at LIMIT 50");
 	if (st) {
 		db_bind_int(st, ":u", uid);
 		db_bind_int(st, ":now", now);
@@ -97,13 +91,12 @@ enum db_rc req_waiting_on(struct db *db, int64_t uid, int64_t now, req_row_fn fn
 
 enum db_rc req_mine_recent(struct db *db, int64_t uid, int64_t now, req_row_fn fn, void *arg)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL
-			    ", r.created_at, r.reason, r.reason_sealed FROM requests r "
-			    "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
-			    "WHERE r.mentee_id = :u AND (r.status = 'pending' OR "
-			    "  coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400) "
-			    "ORDER BY r.created_at LIMIT 50");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT r.id, m.display_name, t.name, " REQ_STATUS_SQL ", r.created_at FROM requests r "
+		    "JOIN users m ON m.id = r.mentor_id JOIN topics t ON t.id = r.topic_id "
+		    "WHERE r.mentee_id = :u AND (r.status = 'pending' OR "
+		    "  coalesce(r.answered_at, r.created_at + 1209600) > :now - 30 * 86400) "
+		    "ORDER BY r.created_at LIMIT 50");
 	if (st) {
 		db_bind_int(st, ":u", uid);
 		db_bind_int(st, ":now", now);

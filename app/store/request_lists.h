@@ -15,7 +15,6 @@ struct req_row {
 	const char *other; /* the other person's display name */
 	const char *topic;
 	const char *status; /* as of now (REQ_STATUS_SQL) */
-	const char *reason; /* opened; "" when none or when it does not open (logged) */
 };
 typedef void (*req_row_fn)(void *arg, const struct req_row *row);
 

@@ -34,13 +34,17 @@ enum db_rc ring_create(struct db *db, const struct ring_new *n, int64_t now, int
 	return db_end(db, db_exec_step(db, st));
 }
 
-/* uid's role in ring (and their place in line): one lookup in each of
+/* uid's role in ring (and their place in line; seat: 1 when they hold a
+ * member's seat, also while invited to co-mentor): one lookup in each of
  * the two tables' primary keys. */
-static enum db_rc role_of(struct db *db, int64_t ring, int64_t uid, enum ring_role *role, int *place)
+static enum db_rc role_seat(struct db *db, int64_t ring, int64_t uid, enum ring_role *role, int *place,
+			    int *seat)
 {
 	*role = RING_NONE;
 	if (place)
 		*place = 0;
+	if (seat)
+		*seat = 0;
 	sqlite3_stmt *st = DB_STMT(db, "SELECT state FROM ring_mentors WHERE ring_id = :r AND user_id = :u");
 	if (!st)
 		return DB_ERR;
@@ -66,14 +70,24 @@ static enum db_rc role_of(struct db *db, int64_t ring, int64_t uid, enum ring_ro
 	db_bind_int(st, ":r", ring);
 	db_bind_int(st, ":u", uid);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && invited == RING_NONE) {
+	if (rc == SQLITE_ROW) {
 		const char *s = (const char *)sqlite3_column_text(st, 0);
-		*role = s && strcmp(s, "member") == 0 ? RING_MEMBER : RING_WAITING;
-		if (place && *role == RING_WAITING)
-			*place = sqlite3_column_int(st, 1);
+		int member = s && strcmp(s, "member") == 0;
+		if (seat)
+			*seat = member;
+		if (invited == RING_NONE) {
+			*role = member ? RING_MEMBER : RING_WAITING;
+			if (place && *role == RING_WAITING)
+				*place = sqlite3_column_int(st, 1);
+		}
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
+}
+
+static enum db_rc role_of(struct db *db, int64_t ring, int64_t uid, enum ring_role *role, int *place)
+{
+	return role_seat(db, ring, uid, role, place, NULL);
 }
 
 enum db_rc ring_get(struct db *db, int64_t id, int64_t uid, struct ring *r)
@@ -106,7 +120,7 @@ enum db_rc ring_get(struct db *db, int64_t id, int64_t uid, struct ring *r)
 	r->weeks = sqlite3_column_int(st, 11);
 	r->waiting = sqlite3_column_int(st, 12);
 	sqlite3_reset(st);
-	return role_of(db, id, uid, &r->my_role, &r->my_place);
+	return role_seat(db, id, uid, &r->my_role, &r->my_place, &r->my_seat);
 }
 
 /* Mentors' names of a ring, for lists: the active ones, in a subquery per
@@ -197,10 +211,13 @@ enum db_rc ring_people_each(struct db *db, int64_t ring, int64_t uid,
 			    void *arg)
 {
 	enum ring_role me;
-	enum db_rc rc = role_of(db, ring, uid, &me, NULL);
+	int seat = 0;
+	enum db_rc rc = role_seat(db, ring, uid, &me, NULL, &seat);
 	if (rc != DB_OK)
 		return rc;
-	if (me != RING_MENTOR && me != RING_MEMBER)
+	/* A member asked to co-mentor keeps their seat, and what a seat
+	 * shows, until they accept (then they are a mentor) or decline. */
+	if (me != RING_MENTOR && me != RING_MEMBER && !(me == RING_INVITED && seat))
 		return DB_NOTFOUND;
 	sqlite3_stmt *st = DB_STMT(
 		db,

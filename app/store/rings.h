@@ -52,6 +52,8 @@ struct ring {
 	int seats, members, waiting, duration_min, weeks;
 	enum ring_role my_role;
 	int my_place; /* 1-based place in line when my_role is RING_WAITING */
+	int my_seat;  /* holds a member's seat (also while RING_INVITED: a
+		       * member asked to co-mentor sees what members see) */
 };
 
 /* No transaction of its own (a read). Ring id as uid sees it: every member

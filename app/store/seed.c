@@ -13,6 +13,7 @@
 #include "store/seed_history.h"
 #include "store/seed_pairing.h"
 #include "store/seed_rings.h"
+#include "store/seed_survey_pair.h"
 #include "store/sessions.h"
 #include "store/users.h"
 
@@ -292,6 +293,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 		rc = seed_pairing(db, now); /* issue 17 */
 	if (rc == DB_OK)
 		rc = seed_celebrations(db); /* issue 19: recognition */
+	if (rc == DB_OK)
+		rc = seed_survey_pair(db, now); /* issue 19: a baseline and its follow-up */
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		fprintf(stderr, "tandem: seeding failed; nothing was added\n");

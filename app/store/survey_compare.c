@@ -192,3 +192,19 @@ enum db_rc survey_baseline_choices(struct db *db, int64_t except, int max,
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
+
+enum db_rc survey_published_pairs(struct db *db, int max,
+				  void (*fn)(void *arg, int64_t followup, int64_t baseline), void *arg)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT f.id, b.id FROM surveys f JOIN surveys b ON b.id = f.baseline_id "
+			    "WHERE f.published = 1 AND b.published = 1 ORDER BY f.id DESC LIMIT :max");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":max", max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
+}

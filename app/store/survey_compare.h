@@ -60,6 +60,13 @@ enum db_rc survey_set_baseline(struct db *db, int64_t followup, int64_t baseline
 enum db_rc survey_baseline_choices(struct db *db, int64_t except, int max,
 				   void (*fn)(void *arg, int64_t id, const char *title), void *arg);
 
+/* A read (or the caller's snapshot): fn(arg, followup, baseline) for each
+ * published survey whose baseline is published too, newest follow-up
+ * first, at most max (/program's pairs; the partial index of published
+ * surveys, then the baseline by key). DB_OK or a store error. */
+enum db_rc survey_published_pairs(struct db *db, int max,
+				  void (*fn)(void *arg, int64_t followup, int64_t baseline), void *arg);
+
 /* A read. followup's baseline survey id, or 0 (none or error). */
 int64_t survey_baseline_of(struct db *db, int64_t followup);
 

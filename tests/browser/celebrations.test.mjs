@@ -73,6 +73,10 @@ test('a note and a celebration at completion; the mentor agrees; the program pag
   await look(mentor, '92-completed-mentor');
   await mentor.getByRole('button', { name: 'Celebrate it on the program page' }).click();
   await mentor.locator('#celebrate-state').getByText('you both agreed').waitFor();
+  // The note shows only once the mentor agrees to it too.
+  await mentor.locator('#thanks-show-state').getByText('It shows only if you agree.').waitFor();
+  await mentor.getByRole('button', { name: 'Agree to show the note on the program page' }).click();
+  await mentor.locator('#thanks-show-state').getByText('You agreed to show this note on the program page.').waitFor();
 
   await mentor.getByRole('link', { name: 'the program page' }).click();
   await mentor.getByText('Ana Strace and Ben Syscall finished six weeks on strace — goal met').waitFor();
@@ -87,7 +91,7 @@ test('a note and a celebration at completion; the mentor agrees; the program pag
 
   const year = new Date().getUTCFullYear();
   await mentee.goto(srv.base + '/mentors');
-  await mentee.getByText(`Mentored 1 person since ${year}`).waitFor();
+  await mentee.getByText(`Mentoring since ${year}`).waitFor();
   await look(mentee, '95-directory-record-line');
   assert.deepEqual(b.problems, []);
 });

@@ -60,6 +60,9 @@ test('insights with charts and the event marker, the program page and my record'
   await member.getByRole('link', { name: 'Program' }).click();
   await member.getByRole('heading', { name: 'The program' }).waitFor();
   await member.getByRole('heading', { name: 'Post-program survey for mentees' }).waitFor();
+  // The seeded pulse surveys, before and after the incentive, side by side.
+  await member.getByRole('heading', { name: 'Before and after: Program pulse: before the incentive → Program pulse: half a year after' }).waitFor();
+  assert.equal(await member.locator('section.survey-compare table').count(), 3, 'one table per shared question');
   assert.equal(await member.getByText('Platform').count(), 0, 'no team breakdown on the program page');
   await shot(member, '63-program');
   await assertAccessible(member, 'program page');

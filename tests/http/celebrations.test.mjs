@@ -104,15 +104,42 @@ test('the thank-you note reaches the mentor, escaped; others see it only when pu
     assert.equal((await c.get(p.ms)).status, 404);
   }
   assert.ok(!(await other.get('/me/record')).body.includes(canary), 'not on anyone else\'s record');
-  // The mentor agrees: the celebration and the public note, escaped, for everyone.
+  // The mentor agrees to the celebration: it shows, but the note needs the
+  // mentor's own say too (a public note needs both of the pair).
   await p.mentor.get(p.ms);
   assert.equal((await p.mentor.post(`${p.ms}/celebrate`, { celebrate: '1' })).status, 303);
+  let shown = await program(other);
+  assert.ok(shown.includes(sentence) && !shown.includes(canary), 'celebrated, but the note waits for the mentor');
+  assert.match((await p.mentor.get(p.ms)).body, /Ben Notes would like it on the program page with your celebration\. It shows only if you agree\./);
+  assert.match((await p.mentee.get(p.ms)).body, /It shows on the program page only once Ana Notes agrees too/);
+  // Only the mentor has this say; a stranger finds nothing.
+  assert.equal((await p.mentee.post(`${p.ms}/thanks/show`, { show: '1' })).status, 403);
+  assert.equal((await other.post(`${p.ms}/thanks/show`, { show: '1' })).status, 404);
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  assert.match((await p.mentee.get(p.ms)).body, /Ana Notes agreed to show it on the program page\./);
   for (const c of [other, admin]) {
     const body = await program(c);
     assert.ok(body.includes(sentence));
     assert.ok(body.includes(`&lt;script&gt;alert(1)&lt;/script&gt; ${canary}`), 'public and celebrated: on /program');
     assert.ok(!body.includes('<script>alert(1)'));
   }
+  // The mentor takes it back: the celebration stays, the note goes; then
+  // agrees again.
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, {})).status, 303);
+  shown = await program(other);
+  assert.ok(shown.includes(sentence) && !shown.includes(canary), 'the mentor took it back');
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  assert.ok((await program(other)).includes(canary));
+  // The mentee changes the text: the mentor agreed to the old one only.
+  await p.mentee.get(p.ms);
+  assert.equal((await p.mentee.post(`${p.ms}/thanks`, { thanks: `${note} PS`, thanks_public: '1' })).status, 303);
+  assert.ok(!(await program(other)).includes(canary), 'a changed note waits for the mentor again');
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  assert.ok((await program(other)).includes(`${canary} you taught me how to read syscalls PS`), 'agreed again: the new text shows');
   // The mentee makes it private again: the celebration stays, the note goes.
   await p.mentee.get(p.ms);
   assert.equal((await p.mentee.post(`${p.ms}/thanks`, { thanks: note })).status, 303);
@@ -160,7 +187,11 @@ test('the mentor completes; the mentee agrees and writes later; a mentor\'s note
   assert.ok(!(await program(other)).includes('Thank you, truly.'));
   await p.mentee.get(p.ms);
   assert.equal((await p.mentee.post(`${p.ms}/celebrate`, { celebrate: '1' })).status, 303);
-  const body = await program(other);
+  let body = await program(other);
+  assert.ok(body.includes(line('Ana Later', 'Ben Later', 'perf')) && !body.includes('Thank you, truly.'), 'the note waits for the mentor');
+  await p.mentor.get(p.ms);
+  assert.equal((await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' })).status, 303);
+  body = await program(other);
   assert.ok(body.includes(line('Ana Later', 'Ben Later', 'perf')) && body.includes('Thank you, truly.'));
   assert.match((await p.mentor.get(p.ms)).body, /shown on the program page with your celebration/);
 });
@@ -175,6 +206,8 @@ test('closing or erasing an account takes its celebrations and notes off /progra
     assert.equal((await x.mentee.post(`${x.ms}/complete`, { outcome: 'goal_met', celebrate: '1', thanks: `${canary} ${x.ms}`, thanks_public: '1' })).status, 303);
     await x.mentor.get(x.ms);
     assert.equal((await x.mentor.post(`${x.ms}/celebrate`, { celebrate: '1' })).status, 303);
+    await x.mentor.get(x.ms);
+    assert.equal((await x.mentor.post(`${x.ms}/thanks/show`, { show: '1' })).status, 303);
   }
   let body = await program(other);
   assert.ok(body.includes(`${canary} ${p.ms}`) && body.includes(`${canary} ${q.ms}`));
@@ -194,7 +227,7 @@ test('closing or erasing an account takes its celebrations and notes off /progra
   assert.ok(!body.includes(line('Ana Close', 'Ben Close', 'ftrace')) && !body.includes(`${canary} ${q.ms}`), 'closed: gone');
 });
 
-test('a mentor card shows the record line only when its mentor turns it on, with the right number', async () => {
+test('a mentor card shows the record line only when its mentor turns it on, with a count only from k people', async () => {
   const p = await newMentorship(srv, { topic: 'Kernel tracing', mentorName: 'Cara Cardline', menteeName: 'Dan One' });
   // A second mentee for the same mentor (capacity 2).
   const second = await signup(srv, uniqueEmail('mentee'), 'Eve Two');
@@ -213,16 +246,35 @@ test('a mentor card shows the record line only when its mentor turns it on, with
     assert.ok(li, 'the mentor is listed');
     return li;
   };
-  assert.ok(!/Mentored \d/.test(await card()), 'off by default');
+  assert.ok(!/Mentor(ed \d|ing since)/.test(await card()), 'off by default');
+  // Two people, fewer than k (5): the year, never the count (a "1" or "2"
+  // on a named card points at the few people mentored).
   const rec = (await p.mentor.get('/me/record')).body;
-  assert.ok(rec.includes(`Mentored 2 people since ${year}`), 'the record previews the line');
+  assert.ok(rec.includes(`Mentoring since ${year}`), 'the record previews the line');
+  assert.doesNotMatch(rec, /Mentored \d/);
   assert.match(rec, /id="card-line-state">Not shown\./);
   assert.equal((await p.mentor.post('/me/record/card', { show: '1' })).status, 303);
-  assert.ok((await card()).includes(`Mentored 2 people since ${year}`), 'shown once turned on');
-  assert.equal(srv.sql(`SELECT record_line FROM mentor_cards WHERE user_id = ${mid}`), `Mentored 2 people since ${year}`, 'kept with the card, not counted per page');
+  assert.ok((await card()).includes(`Mentoring since ${year}`), 'shown once turned on');
+  assert.doesNotMatch(await card(), /Mentored \d|[12] (person|people)/, 'no count below k');
+  assert.equal(srv.sql(`SELECT record_line FROM mentor_cards WHERE user_id = ${mid}`), `Mentoring since ${year}`, 'kept with the card, not counted per page');
+  // Three more mentees in the past (five in all, k): the count shows from
+  // the next refresh of the card (here: an accept would do; the switch too).
+  const rid = srv.sql(`SELECT min(id) FROM requests WHERE mentor_id = ${mid}`);
+  for (const name of ['Fay Three', 'Gus Four', 'Hal Five']) {
+    const c = await signup(srv, uniqueEmail('mentee'), name);
+    await c.get('/');
+    srv.sql(`INSERT INTO requests(mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, message, status, reason, created_at, answered_at)
+      SELECT (SELECT id FROM users WHERE display_name = '${name}'), mentor_id, topic_id, goal, format, cadence, duration_min, weeks, '', 'accepted', '', created_at, answered_at FROM requests WHERE id = ${rid};
+      INSERT INTO mentorships(request_id, mentor_id, mentee_id, topic_id, goal, format, cadence, duration_min, weeks, started_on, planned_end, status, outcome, created_at, ended_at)
+      SELECT r.id, r.mentor_id, r.mentee_id, r.topic_id, r.goal, r.format, r.cadence, r.duration_min, r.weeks, '${year}-01-05', '${year}-02-16', 'completed', 'goal_met', r.created_at, r.created_at
+      FROM requests r WHERE r.id = last_insert_rowid();`);
+  }
+  await p.mentor.get('/me/record');
+  assert.equal((await p.mentor.post('/me/record/card', { show: '1' })).status, 303);
+  assert.ok((await card()).includes(`Mentored 5 people since ${year}`), 'k people: the count');
   await p.mentor.get('/me/record');
   assert.equal((await p.mentor.post('/me/record/card', {})).status, 303);
-  assert.ok(!/Mentored \d/.test(await card()), 'off again');
+  assert.ok(!/Mentor(ed \d|ing since)/.test(await card()), 'off again');
 });
 
 test('older celebrations are read by key: every one once across pages', async () => {

@@ -204,6 +204,8 @@ test('accepting starts a mentorship with a plan and closes the other requests on
   const seen = await g.get(rd);
   assert.match(seen.body, /Declined/);
   assert.match(seen.body, /Thank you for asking/);
+  // Her dashboard offers the topic's other mentors.
+  assert.match((await g.get('/')).body, /Declined<\/span> <a href="\/mentors\?topic=rust">Ask someone else<\/a>/);
   const rw = (await ask(g, uid('acc2@example.com'))).headers.location;
   await g.get(rw);
   assert.equal((await g.post(`${rw}/withdraw`)).status, 303);

@@ -141,7 +141,20 @@ test('afterwards the host marks who came: each visit counts for the visitor and 
     // dashboard links to where who came is marked.
     assert.match((await host.c.get('/')).body, new RegExp(`href="/office-hours/${oid}">Mark who came to your office hours`));
     await host.c.get(`/office-hours/${oid}`);
-    assert.equal((await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(outsider.id)]])).status, 422);
+    // Someone who did not book, or a value that is no one: the page again
+    // (422) with why, the boxes as the host ticked them; nothing saved.
+    const notGuest = await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)], ['attended', String(outsider.id)]]);
+    assert.equal(notGuest.status, 422);
+    assert.match(notGuest.body, /<p class="err" id="att-err" role="alert">Only people who booked a seat can be marked as having come\./);
+    assert.match(notGuest.body, new RegExp(`value="${a.id}" checked> Gus Came`), 'the tick is kept');
+    assert.match(notGuest.body, new RegExp(`value="${b.id}"> Hal Absent`), 'unticked stays unticked');
+    const junk = await host.c.post(`/office-hours/${oid}/attendance`, [['attended', String(b.id)], ['attended', 'abc']]);
+    assert.equal(junk.status, 422);
+    assert.match(junk.body, /Mark who came from the list of people booked\./);
+    assert.match(junk.body, new RegExp(`value="${b.id}" checked> Hal Absent`));
+    assert.equal(srv.sql(`SELECT count(*) FROM activity_weeks WHERE kind = 'office_hours' AND user_id IN (${a.id}, ${b.id})`), '0');
+    await a.c.get('/office-hours');
+    assert.equal((await a.c.post(`/office-hours/${oid}/attendance`, [['attended', 'abc']])).status, 404, 'bad input from a guest: 404 as good input');
     await a.c.get('/office-hours');
     assert.equal((await a.c.post(`/office-hours/${oid}/attendance`, [['attended', String(a.id)]])).status, 404, 'only the host');
     const held = () => Number(srv.sql("SELECT coalesce(sum(s_office_hours), 0) FROM insight_periods WHERE kind = 'w'"));

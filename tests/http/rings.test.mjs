@@ -120,6 +120,26 @@ test('the ring matrix: members and mentors read the notes; a former member, a th
   }
   // An unknown ring is 404 for everyone.
   for (const who of [member, admin]) assert.equal((await who.get('/rings/999999')).status, 404);
+  // A bad rating: the ring again (422), the form with a message and the
+  // choice that was valid kept; nothing saved. (The session was held on
+  // 2026-01-05: its form shows for 30 days, so the clock goes there.)
+  srv.setClock(Math.floor(Date.parse('2026-01-10T12:00:00Z') / 1000) - Math.floor(Date.now() / 1000));
+  try {
+    await member.get(ring);
+    const badFb = await member.post(`${ring}/sessions/${sid}/feedback`, { rating: '9', use_of_time: 'too_slow' });
+    assert.equal(badFb.status, 422);
+    assert.match(badFb.body, new RegExp(`<p class="err" id="feedback-${sid}-err" role="alert">Choose a rating from 1 to 5\\.`));
+    assert.match(badFb.body, /<option value="too_slow" selected>Too slow<\/option>/, 'the use of time chosen is kept');
+    assert.match(badFb.body, new RegExp(`action="${ring}/sessions/${sid}/feedback"`), 'the ring page with its form, not a bare error');
+  } finally {
+    srv.setClock(0);
+  }
+  // Today the session is too old for its form: the message is above the sessions.
+  await member.get(ring);
+  const oldFb = await member.post(`${ring}/sessions/${sid}/feedback`, { rating: 'great' });
+  assert.equal(oldFb.status, 422);
+  assert.match(oldFb.body, /<div class="alert" role="alert" id="feedback-err"><p>Choose a rating from 1 to 5\./);
+  assert.equal(srv.sql(`SELECT count(*) FROM ring_feedback WHERE session_id = ${sid}`), '0');
   // The member's feedback: once, then 409.
   await member.get(ring);
   assert.equal((await member.post(`${ring}/sessions/${sid}/feedback`, { rating: '5', use_of_time: 'right' })).status, 303);
@@ -252,4 +272,47 @@ test('a ring form with a bad value is 422 with the typed text kept', async () =>
   assert.equal(r.status, 422);
   assert.match(r.body, /value="Kept topic"/);
   assert.match(r.body, /aria-invalid="true" aria-describedby="seats-err"/);
+});
+
+test('a member asked to co-mentor keeps their seat and what it shows until they answer', async () => {
+  await server();
+  const C = `SEAT-CANARY-${Date.now()}`;
+  const mentor = await person('Sia Seatmentor');
+  const seated = await person('Ola Seated');
+  const ring = await openRing(mentor);
+  assert.equal((await joinRing(seated, ring)).status, 303);
+  await mentor.get(ring);
+  const logged = await mentor.post(`${ring}/sessions`, [['held_on', '2026-01-05'], ['duration_min', '90'],
+    ['attendees', String(seated.id)], ['agenda', `${C}-agenda`], ['shared_notes', `${C}-notes`]]);
+  assert.equal(logged.status, 303);
+  assert.ok((await seated.get(ring)).body.includes(`${C}-notes`), 'a member reads the notes');
+  // Asked to co-mentor: still a member until they accept, so still reading
+  // what members read (the notes, who is in it), with the invitation to answer.
+  await mentor.get(ring);
+  assert.equal((await mentor.post(`${ring}/mentors`, { user_id: String(seated.id) })).status, 303);
+  const page = (await seated.get(ring)).body;
+  assert.match(page, /You are asked to co-mentor this ring\./);
+  assert.match(page, /You are a member; your seat stays yours until you accept\./);
+  assert.ok(page.includes(`${C}-agenda`) && page.includes(`${C}-notes`), 'the seat still shows the notes');
+  assert.ok(page.includes('Sia Seatmentor') && /id="ring-sessions"/.test(page));
+  // Their feedback, as any attending member's (a bad rating first: the form again).
+  const bad = await seated.post(`${ring}/sessions/${srv.sql(`SELECT max(id) FROM ring_sessions`)}/feedback`, { rating: '0' });
+  assert.equal(bad.status, 422, 'a seat holder gets the form back, not a 404');
+  // Not a mentor yet: logging is still refused.
+  await seated.get(ring);
+  assert.equal((await seated.post(`${ring}/sessions`, { held_on: '2026-01-06', duration_min: '90' })).status, 404);
+  // Declined: still a member, still reading the notes.
+  await seated.get(ring);
+  assert.equal((await seated.post(`${ring}/mentors/decline`)).status, 303);
+  assert.ok((await seated.get(ring)).body.includes(`${C}-notes`));
+  // Someone asked who holds no seat sees no notes before accepting.
+  const outside = await person('Uma Outside');
+  await mentor.get(ring);
+  assert.equal((await mentor.post(`${ring}/mentors`, { user_id: String(outside.id) })).status, 303);
+  const theirs = (await outside.get(ring)).body;
+  assert.match(theirs, /You are asked to co-mentor this ring\./);
+  assert.ok(!theirs.includes(C), 'no seat, no notes until they accept');
+  await outside.get(ring);
+  assert.equal((await outside.post(`${ring}/mentors/accept`)).status, 303);
+  assert.ok((await outside.get(ring)).body.includes(`${C}-notes`), 'a mentor once accepted');
 });

@@ -68,6 +68,19 @@ test('7 leads over 5 weekdays for 8 weeks: no lead twice a week, every weekday c
   // A lead away for a week: skipped, and the gap filled by a lead free that week.
   const [awaySid, awayLead, awayDay] = rows(`SELECT id, lead_id, held_on FROM help_sessions WHERE rotation_id = ${rid} ORDER BY held_on LIMIT 1`)[0];
   await admin.get(`/admin/rotations/${rid}`);
+  // A bad day, or someone who is no lead here: the page again (422), the
+  // form as typed with why; nothing moved.
+  const badDay = await admin.post(`/admin/rotations/${rid}/away`, { lead: awayLead, week: 'next tuesday' });
+  assert.equal(badDay.status, 422);
+  assert.match(badDay.body, /<p class="err" id="away-err" role="alert">Choose a lead of this rotation and a day/);
+  assert.match(badDay.body, /value="next tuesday"/, 'the day typed is kept');
+  assert.match(badDay.body, new RegExp(`<option value="${awayLead}" selected>`), 'the lead chosen is kept');
+  assert.match(badDay.body, /Sessions planned: 40/, 'the rotation page, not a bare error');
+  const noLead = await admin.post(`/admin/rotations/${rid}/away`, { lead: '999999', week: awayDay });
+  assert.equal(noLead.status, 422);
+  assert.match(noLead.body, /Choose one of this rotation(&#39;|'|&#x27;)s leads\./);
+  assert.ok(noLead.body.includes(`value="${awayDay}"`));
+  assert.equal(srv.sql(`SELECT lead_id FROM help_sessions WHERE id = ${awaySid}`), String(awayLead));
   const away = await admin.post(`/admin/rotations/${rid}/away`, { lead: awayLead, week: awayDay });
   assert.equal(away.status, 303);
   assert.match((await admin.get(`/admin/rotations/${rid}`)).body, /1 session handed to another lead, 0 left uncovered/);
@@ -120,6 +133,17 @@ test('a swap: offered by the lead (mail), accepted or declined by the other lead
   // Someone who is not the lead cannot offer it.
   await free.c.get('/help-sessions');
   assert.equal((await free.c.post(`/help-sessions/${sid}/swap`, { to: String(busy) })).status, 404);
+  // No lead chosen, or someone who is not a lead here: the list again
+  // (422) with why; nothing offered.
+  await owner.c.get('/help-sessions');
+  const noTo = await owner.c.post(`/help-sessions/${sid}/swap`, { to: 'abc' });
+  assert.equal(noTo.status, 422);
+  assert.match(noTo.body, /<div class="alert" role="alert" id="help-err"><p>Choose the lead to offer the session to/);
+  assert.match(noTo.body, new RegExp(`action="/help-sessions/${sid}/swap"`), 'the form is there again');
+  const notLead = await owner.c.post(`/help-sessions/${sid}/swap`, { to: '999999' });
+  assert.equal(notLead.status, 422);
+  assert.match(notLead.body, /Offer the session to another lead of this rotation/);
+  assert.equal(srv.sql(`SELECT coalesce(swap_to, 0) FROM help_sessions WHERE id = ${sid}`), '0');
   // Offered to the lead already leading that week: accepting is refused.
   assert.equal((await owner.c.post(`/help-sessions/${sid}/swap`, { to: String(busy) })).status, 303);
   await busyLead.c.get('/help-sessions');
@@ -195,9 +219,18 @@ test('anyone joins; afterwards the lead logs it: a session led and attended', as
     assert.match(page.body, new RegExp(`value="${jid}" checked> Jo Joiner`));
     assert.equal((await joiner.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)]])).status >= 400, true);
     // Only who joined can be marked as having come: not someone who never did.
-    const stranger = await lead2.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)], ['attendees', String(oid)]]);
+    const stranger = await lead2.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)], ['attendees', String(oid)], ['labels', 'kept-label']]);
     assert.equal(stranger.status, 422);
     assert.match(stranger.body, /only people who joined/);
+    // The list again with the form as sent: the label typed, the ticks.
+    assert.match(stranger.body, /role="alert" id="help-err"/);
+    assert.match(stranger.body, new RegExp(`id="labels-${sid}"[^>]*value="kept-label"`));
+    assert.match(stranger.body, new RegExp(`value="${jid}" checked> Jo Joiner`));
+    const unticked = await lead2.post(`/help-sessions/${sid}/log`, [['attendees', 'x'], ['labels', 'second try']]);
+    assert.equal(unticked.status, 422);
+    assert.match(unticked.body, /Mark the attendees from the list/);
+    assert.match(unticked.body, new RegExp(`value="${jid}"> Jo Joiner`), 'a box left unticked stays unticked');
+    assert.match(unticked.body, /value="second try"/);
     assert.equal(srv.sql(`SELECT count(*) FROM activity_weeks WHERE user_id = ${oid}`), '0');
     const helpHeld = () => Number(srv.sql("SELECT coalesce(sum(s_help_session), 0) FROM insight_periods WHERE kind = 'w'"));
     const before = helpHeld();

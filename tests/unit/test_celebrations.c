@@ -134,9 +134,27 @@ static void the_note(void **state)
 	assert_int_equal(agree(db, 1, 2, 1, NOW), REQ_OK);
 	assert_string_equal(program(db).s, "");
 	assert_int_equal(agree(db, 1, 1, 1, NOW), REQ_OK);
+	/* Celebrated by both and public for the mentee: the note still waits
+	 * for the mentor's own agreement to show it. */
+	assert_string_equal(program(db).s, "1:;");
+	assert_int_equal(celebration_note_consent(db, 1, 2, 1), DB_CONFLICT); /* the mentee */
+	assert_int_equal(celebration_note_consent(db, 1, 3, 1), DB_CONFLICT); /* a stranger */
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1), DB_OK);
 	assert_string_equal(program(db).s, "1:Thank you, Ana!;");
+	/* The mentor takes it back, and agrees again. */
+	assert_int_equal(celebration_note_consent(db, 1, 1, 0), DB_OK);
+	assert_string_equal(program(db).s, "1:;");
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1), DB_OK);
+	/* Saved again as it was: the mentor's agreement holds. A changed
+	 * text needs it again. */
+	assert_int_equal(thank(db, 1, 2, "Thank you, Ana!", 1), REQ_OK);
+	assert_string_equal(program(db).s, "1:Thank you, Ana!;");
+	assert_int_equal(thank(db, 1, 2, "Thank you, Ana! Also: ha.", 1), REQ_OK);
+	assert_string_equal(program(db).s, "1:;");
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1), DB_OK);
+	assert_string_equal(program(db).s, "1:Thank you, Ana! Also: ha.;");
 	/* Private: the celebration stays, the note is not listed. */
-	assert_int_equal(thank(db, 1, 2, "Thank you, Ana!", 0), REQ_OK);
+	assert_int_equal(thank(db, 1, 2, "Thank you, Ana! Also: ha.", 0), REQ_OK);
 	assert_string_equal(program(db).s, "1:;");
 	/* Removed: no note, and no public switch left on. */
 	assert_int_equal(thank(db, 1, 2, "", 1), REQ_OK);
@@ -168,12 +186,17 @@ static void completing_and_leaving(void **state)
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_int_equal(agree(db, 3, 1, 1, NOW + 2), REQ_OK);
 	assert_int_equal(agree(db, 1, 2, 1, NOW + 3), REQ_OK);
+	assert_string_equal(program(db).s, "1:;3:;");
+	assert_int_equal(celebration_note_consent(db, 3, 1, 1), DB_OK);
 	assert_string_equal(program(db).s, "1:;3:Thanks!;");
-	/* The mentor's account closes: both of theirs leave the list. */
+	/* The mentor's account closes: both of theirs leave the list, and
+	 * their agreement to show the note goes with it. */
 	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(celebrations_withdraw(db, 1), DB_OK);
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_string_equal(program(db).s, "");
+	assert_int_equal(
+		db_scalar(db, "SELECT thanks_mentor_ok FROM celebrations WHERE mentorship_id = 3", -1), 0);
 	/* Mentee 4 is erased: their rows go, the others stay. */
 	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(celebrations_erase(db, 4), DB_OK);

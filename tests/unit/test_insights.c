@@ -186,7 +186,8 @@ static void t_recount(void **state)
 			"SELECT count(*) FROM (SELECT period, team, s_one_on_one + s_pairing + "
 			"s_office_hours "
 			"+ s_help_session + s_ring + s_other AS n, minutes FROM insight_periods WHERE kind = "
-			"'w' AND (n <> 0 OR minutes <> 0) EXCEPT SELECT date(m.held_on, '-' || ((CAST(strftime('%w', m.held_on) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
+			"'w' AND (n <> 0 OR minutes <> 0) EXCEPT SELECT date(m.held_on, '-' || "
+			"((CAST(strftime('%w', m.held_on) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
 			"count(*), sum(m.duration_min) FROM meetings m JOIN mentorships ms ON ms.id = "
 			"m.mentorship_id JOIN tm ON tm.u = ms.mentor_id GROUP BY 1, 2)"),
 		0);
@@ -194,14 +195,18 @@ static void t_recount(void **state)
 	assert_int_equal(
 		differences(
 			db, "requests",
-			"SELECT count(*) FROM (SELECT date(date(created_at, 'unixepoch'), '-' || ((CAST(strftime('%w', date(created_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
+			"SELECT count(*) FROM (SELECT date(date(created_at, 'unixepoch'), '-' || "
+			"((CAST(strftime('%w', date(created_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' "
+			"days'), tm.team, "
 			"count(*) FROM requests r JOIN tm ON tm.u = r.mentee_id GROUP BY 1, 2 EXCEPT SELECT "
 			"period, team, req_sent FROM insight_periods WHERE kind = 'w')"),
 		0);
 	assert_int_equal(
 		differences(
 			db, "answered",
-			"SELECT count(*) FROM (SELECT date(date(answered_at, 'unixepoch'), '-' || ((CAST(strftime('%w', date(answered_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
+			"SELECT count(*) FROM (SELECT date(date(answered_at, 'unixepoch'), '-' || "
+			"((CAST(strftime('%w', date(answered_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' "
+			"days'), tm.team, "
 			"count(*), sum(answered_at - created_at < 3600), sum(answered_at - created_at >= "
 			"604800) FROM requests r JOIN tm ON tm.u = r.mentor_id WHERE status IN ('accepted', "
 			"'declined') GROUP BY 1, 2 EXCEPT SELECT period, team, req_answered, a0, a7 FROM "
@@ -211,7 +216,9 @@ static void t_recount(void **state)
 	assert_int_equal(
 		differences(
 			db, "endings",
-			"SELECT count(*) FROM (SELECT date(date(ended_at, 'unixepoch'), '-' || ((CAST(strftime('%w', date(ended_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' days'), tm.team, "
+			"SELECT count(*) FROM (SELECT date(date(ended_at, 'unixepoch'), '-' || "
+			"((CAST(strftime('%w', date(ended_at, 'unixepoch')) AS INTEGER) + 6) % 7) || ' "
+			"days'), tm.team, "
 			"sum(status = 'completed'), sum(status = 'ended_early') FROM mentorships ms JOIN tm "
 			"ON tm.u = ms.mentee_id WHERE status <> 'active' GROUP BY 1, 2 EXCEPT SELECT period, "
 			"team, done_met, ended_early FROM insight_periods WHERE kind = 'w')"),
@@ -232,12 +239,15 @@ static void t_recount(void **state)
 			"mentorships ms ON ms.id = m.mentorship_id UNION SELECT ms.mentee_id, m.held_on FROM "
 			"meetings m JOIN mentorships ms ON ms.id = m.mentorship_id UNION SELECT mentee_id, "
 			"date(created_at, 'unixepoch') FROM requests) x WHERE NOT EXISTS (SELECT 1 FROM "
-			"insight_people ip WHERE ip.kind = 'w' AND ip.period = date(x.d, '-' || ((CAST(strftime('%w', x.d) AS INTEGER) + 6) % 7) || ' days') AND "
+			"insight_people ip WHERE ip.kind = 'w' AND ip.period = date(x.d, '-' || "
+			"((CAST(strftime('%w', x.d) AS INTEGER) + 6) % 7) || ' days') AND "
 			"ip.user_id = x.u)"),
 		0);
 	/* Weeks only (sql/0021): the pages read no monthly rows, so none is kept. */
-	assert_int_equal(db_scalar(db, "SELECT (SELECT count(*) FROM insight_periods WHERE kind <> 'w') + "
-					 "(SELECT count(*) FROM insight_people WHERE kind <> 'w')", -1),
+	assert_int_equal(db_scalar(db,
+				   "SELECT (SELECT count(*) FROM insight_periods WHERE kind <> 'w') + "
+				   "(SELECT count(*) FROM insight_people WHERE kind <> 'w')",
+				   -1),
 			 0);
 	/* The record: each mentor's sessions and minutes per quarter. */
 	assert_int_equal(
@@ -306,8 +316,9 @@ static void t_entry_points(void **state)
 	/* The series the pages read: one team-week of 1 person is hidden, and
 	 * adds to no figure (the program's week shows nothing). */
 	struct insight_series s;
-	assert_int_equal(insight_load(db, 1, "2026-03-01", "2026-03-10", "2026-03-16", 5, &s), DB_OK);
-	/* From the first week with figures to the week of `to`, closed weeks only. */
+	assert_int_equal(insight_load(db, 1, "2026-03-01", "2026-03-10", "2026-03-30", 5, &s), DB_OK);
+	/* From the first week with figures to the week of `to`, settled weeks
+	 * only (ended INSIGHT_SETTLE_DAYS ago or more). */
 	assert_int_equal(s.np, 2);
 	assert_string_equal(s.period[0], "2026-03-02");
 	assert_string_equal(s.period[1], "2026-03-09");
@@ -319,19 +330,114 @@ static void t_entry_points(void **state)
 	assert_int_equal(s.total[0].v[IF_MINUTES], 0);
 	assert_int_equal(s.left[(size_t)a], 1);
 	insight_series_free(&s);
-	/* Both weeks closed: their members and hides are frozen, a week
-	 * without a row carrying the team's members over. */
+	/* Both weeks settled: their members, hides and figures are frozen, a
+	 * week without a row carrying the team's members over. */
 	assert_int_equal(db_scalar(db,
 				   "SELECT members * 10 + hid FROM insight_frozen WHERE week = '2026-03-09' "
 				   "AND team = 'Alpha'",
 				   -1),
 			 11);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM insight_frozen WHERE team = ''", -1), 2);
-	/* The running week is never read: on its Thursday, only the week before. */
-	assert_int_equal(insight_load(db, 1, "", "2026-03-12", "2026-03-12", 5, &s), DB_OK);
+	assert_int_equal(db_scalar(db,
+				   "SELECT s_help_session * 100 + minutes FROM insight_frozen WHERE week = "
+				   "'2026-03-02' AND team = 'Alpha' AND settled = 1",
+				   -1),
+			 160);
+	/* A session back-dated into a settled week counts in the live figures
+	 * (and the leader's record), never in the settled ones. */
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_end(db, insight_session(db, 5, "help_session", 1, 60, "2026-03-03")), DB_OK);
+	assert_int_equal(insight_load(db, 1, "2026-03-01", "2026-03-10", "2026-03-30", 5, &s), DB_OK);
+	insight_series_free(&s);
+	assert_int_equal(
+		db_scalar(db,
+			  "SELECT s_help_session * 100 + minutes FROM insight_periods WHERE kind = 'w' "
+			  "AND period = '2026-03-02' AND team = 'Alpha'",
+			  -1),
+		320);
+	assert_int_equal(db_scalar(db,
+				   "SELECT s_help_session * 100 + minutes FROM insight_frozen WHERE week = "
+				   "'2026-03-02' AND team = 'Alpha'",
+				   -1),
+			 160);
+	/* A week still settling is never read: on Thursday 26 March, the week
+	 * of 9 March ended 11 days ago; only the week before shows. */
+	assert_int_equal(insight_load(db, 1, "", "2026-03-26", "2026-03-26", 5, &s), DB_OK);
 	assert_int_equal(s.np, 1);
 	assert_string_equal(s.period[0], "2026-03-02");
 	insight_series_free(&s);
+}
+
+/* A week frozen at its close before weeks settled (sql/0027: settled 0)
+ * keeps its members and hides and gains its figures on the next load. */
+static void t_frozen_before_settling(void **state)
+{
+	struct db *db = *state;
+	exec(db, "INSERT INTO teams(name) VALUES ('Alpha');"
+		 "INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (5, 'a@x', 'A', "
+		 "'x', 0);"
+		 "INSERT INTO profiles(user_id, team) VALUES (5, 'Alpha');");
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_end(db, insight_session(db, 5, "help_session", 1, 60, "2026-03-04")), DB_OK);
+	exec(db, "INSERT INTO insight_frozen(week, team, members, hid, ghid) VALUES ('2026-03-02', "
+		 "'Alpha', 7, 1, -1), ('2026-03-02', '', 0, 0, -1);");
+	struct insight_series s;
+	assert_int_equal(insight_load(db, 1, "", "2026-03-30", "2026-03-30", 5, &s), DB_OK);
+	insight_series_free(&s);
+	assert_int_equal(
+		db_scalar(db,
+			  "SELECT settled * 10000 + members * 1000 + hid * 100 + s_help_session * 10 + "
+			  "(ghid >= 0) FROM insight_frozen WHERE week = '2026-03-02' AND team = 'Alpha'",
+			  -1),
+		17111);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM insight_frozen WHERE settled = 0", -1), 0);
+}
+
+/* insight_close fixes a week's members and hides when it ends; what is
+ * written for it while it settles reaches its figures only. */
+static void t_close(void **state)
+{
+	struct db *db = *state;
+	exec(db, "INSERT INTO teams(name) VALUES ('Alpha');"
+		 "INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (5, 'a@x', 'A', "
+		 "'x', 0);"
+		 "INSERT INTO profiles(user_id, team) VALUES (5, 'Alpha');");
+	/* Nothing to close on an empty program. */
+	assert_int_equal(insight_close(db, 5, "2026-03-10"), DB_OK);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM insight_frozen", -1), 0);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_end(db, insight_session(db, 5, "help_session", 1, 60, "2026-03-04")), DB_OK);
+	/* Tuesday 10 March: the week of 2 March has ended and closes. */
+	assert_int_equal(insight_close(db, 5, "2026-03-10"), DB_OK);
+	assert_int_equal(
+		db_scalar(db,
+			  "SELECT members * 100 + hid * 10 + settled FROM insight_frozen WHERE week = "
+			  "'2026-03-02' AND team = 'Alpha'",
+			  -1),
+		110);
+	/* Two join Alpha, and a session is logged late for the week. */
+	exec(db, "INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (6, 'b@x', 'B', "
+		 "'x', 0), (7, 'c@x', 'C', 'x', 0);"
+		 "INSERT INTO profiles(user_id, team) VALUES (6, 'Alpha'), (7, 'Alpha');");
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_end(db, insight_session(db, 5, "help_session", 1, 30, "2026-03-05")), DB_OK);
+	assert_int_equal(insight_close(db, 5, "2026-03-11"), DB_OK);
+	/* Settled on 30 March: the members of its end, the figures of now. */
+	struct insight_series s;
+	assert_int_equal(insight_load(db, 1, "", "2026-03-30", "2026-03-30", 5, &s), DB_OK);
+	insight_series_free(&s);
+	assert_int_equal(
+		db_scalar(db,
+			  "SELECT members * 1000 + s_help_session * 100 + settled FROM insight_frozen "
+			  "WHERE week = '2026-03-02' AND team = 'Alpha'",
+			  -1),
+		1201);
+	/* The next week, closed on 30 March by the load (nobody closed it
+	 * when it ended), takes the members carried. */
+	assert_int_equal(
+		db_scalar(db, "SELECT count(*) FROM insight_frozen WHERE week = '2026-03-09' AND settled = 1",
+			  -1),
+		3);
 }
 
 int main(void)
@@ -339,6 +445,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_recount, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_entry_points, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_frozen_before_settling, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_close, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

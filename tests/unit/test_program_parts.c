@@ -1,8 +1,9 @@
 /* Issue 19: /program's kept parts (sql/0024_program_page.sql). The charts'
- * version counter program_rev moves on every write to a week that has
- * closed (by the week the builder recorded) and on program events, never
- * on the running week (the busy path); a part is kept and replaced whole,
- * and forgotten. */
+ * version counter program_rev moves when a week settles (sql/0027), on a
+ * write to a week old enough to have settled (by the week the builder
+ * recorded) and on program events, never on the running week or one still
+ * settling (the busy path: sessions logged on time or a little late); a
+ * part is kept and replaced whole, and forgotten. */
 #include "testdb.h"
 #include "testutil.h"
 
@@ -49,26 +50,33 @@ static void t_rev(void **state)
 	int64_t r0 = rev(db);
 	session_on(db, "2026-11-04");
 	assert_true(rev(db) > r0);
-	/* Wednesday 4 November 2026: the week of 2 November runs. */
-	assert_int_equal(program_week_set(db, 20261102), DB_OK);
+	/* Wednesday 4 November 2026: the week of 2 November runs, and those
+	 * of 19 and 26 October settle (they ended less than 14 days ago). */
+	assert_int_equal(insight_unsettled_monday(ins_day("2026-11-04")), ins_day("2026-10-19"));
+	assert_int_equal(program_week_set(db, 20261019), DB_OK);
 	int64_t r1 = rev(db);
 	session_on(db, "2026-11-05");
 	session_on(db, "2026-11-08");
-	assert_int_equal(rev(db), r1);
-	/* A late session of a closed week moves it, a new week too. */
+	session_on(db, "2026-10-20");
 	session_on(db, "2026-11-01");
+	assert_int_equal(rev(db), r1);
+	/* A session of a week old enough to have settled moves it. */
+	session_on(db, "2026-10-14");
 	int64_t r2 = rev(db);
 	assert_true(r2 > r1);
-	session_on(db, "2026-10-12");
-	assert_true(rev(db) > r2);
+	/* So does the week settling (the first load that reads it). */
+	struct insight_series s;
+	assert_int_equal(insight_load(db, 1, "", "2026-11-04", "2026-11-04", 1, &s), DB_OK);
+	insight_series_free(&s);
 	int64_t r3 = rev(db);
+	assert_true(r3 > r2);
 	assert_int_equal(insight_event_add(db, "2026-10-01", "Mentoring counts", "", 1, 0, "127.0.0.1"),
 			 DB_OK);
 	assert_true(rev(db) > r3);
-	/* The clock moved on (the builder records it): last week closed. */
-	assert_int_equal(program_week_set(db, 20261109), DB_OK);
+	/* The clock moved on (the builder records it): another week settles. */
+	assert_int_equal(program_week_set(db, 20261026), DB_OK);
 	int64_t r4 = rev(db);
-	session_on(db, "2026-11-06");
+	session_on(db, "2026-10-23");
 	assert_true(rev(db) > r4);
 }
 
