@@ -23,8 +23,11 @@ static const struct field_spec thanks_fields[] = {
 };
 enum { TH_THANKS, TH_PUBLIC, TH_COUNT };
 _Static_assert(TH_COUNT == FIELDS(thanks_fields), "one name per field of thanks_fields, in order");
-static const struct field_spec show_fields[] = {{"show", "Show", FT_FLAG, 0, 0, 0, NULL, 0}};
-enum { SH_SHOW };
+enum { SH_SHOW, SH_REV };
+static const struct field_spec show_fields[] = {
+	[SH_SHOW] = {"show", "Show", FT_FLAG, 0, 0, 0, NULL, 0},
+	[SH_REV] = {"rev", "Note revision", FT_INT, 0, 0, 9007199254740991L, NULL, 0},
+};
 static const struct field_spec card_fields[] = {{"show", "Show", FT_FLAG, 0, 0, 0, NULL, 0}};
 enum { CA_SHOW };
 
@@ -69,6 +72,7 @@ int celebrate_part(struct ctx *c, const struct mentorship *m)
 	view_int(v, "thanks_on_program", cel.thanks_public && cel.thanks_mentor_ok && cel.shown);
 	view_int(v, "thanks_mentee_public", cel.thanks_public);
 	view_int(v, "thanks_mentor_ok", cel.thanks_mentor_ok);
+	view_int(v, "thanks_rev", cel.thanks_rev);
 	view_str(v, "thanks", rc == DB_OK ? buf_str(&cel.thanks) : "");
 	view_str(v, "thanks_public", cel.thanks_public ? "1" : "");
 	view_str(v, "thanks_err", "");
@@ -338,7 +342,18 @@ void page_ms_thanks_show(struct ctx *c)
 		return;
 	}
 	int on = (int)f.v[SH_SHOW].i;
-	enum db_rc rc = celebration_note_consent(c->db, m.id, c->user.id, on);
+	enum db_rc rc = celebration_note_consent(c->db, m.id, c->user.id, on, f.v[SH_REV].i);
+	struct celebration now;
+	if (rc == DB_CONFLICT && on && celebration_get(c->db, m.id, c->user.id, &now) == DB_OK) {
+		int changed = now.thanks_at && now.thanks_rev != f.v[SH_REV].i;
+		celebration_free(&now);
+		if (changed) {
+			ctx_error(c, 409,
+				  "The note was changed after you opened the page, so nothing was changed: "
+				  "read it again on the mentorship's page and agree if you still do.");
+			return;
+		}
+	}
 	if (rc == DB_CONFLICT) {
 		ctx_error(c, 409,
 			  "There is no thank-you note to show here yet, or the mentorship is not completed. "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/insight.h"
 #include "pages/ctx.h"
 #include "pages/format.h"
 #include "pages/routes.h"
@@ -648,8 +649,17 @@ void page_ring_session_create(struct ctx *c)
 		if (!dup)
 			who[n++] = u;
 	}
-	char d[11];
+	char d[11], year_ago[11];
 	today(c->now, d);
+	/* Further back is a typo (1970 for 2026), and it would stretch every
+	 * insights history back to it (as POST /pairings). */
+	ins_ymd(ins_day(d) - 366, year_ago);
+	if (strcmp(f.v[RS_HELD_ON].s, year_ago) < 0) {
+		fields_fail(&f, RS_HELD_ON,
+			    "Log sessions of the last year: this date is more than a year ago.");
+		ring_page(c, id, 422, &f, NULL);
+		return;
+	}
 	struct ring_session_new sn = {
 		.ring_id = id,
 		.author_id = c->user.id,

@@ -89,7 +89,8 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	st = DB_STMT(db,
 		     "UPDATE celebrations SET thanks = :t, thanks_public = :p, thanks_at = CASE WHEN "
 		     ":has = 1 THEN coalesce(thanks_at, :now) END, thanks_mentor_ok = CASE WHEN :same = 1 "
-		     "THEN thanks_mentor_ok ELSE 0 END WHERE mentorship_id = :m");
+		     "THEN thanks_mentor_ok ELSE 0 END, thanks_rev = thanks_rev + 1 - :same WHERE "
+		     "mentorship_id = :m");
 	char row[32];
 	sealed_row(SEALED_THANKS, ms, 0, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":t", "celebrations", "thanks", row, has ? text : NULL) != 0)
@@ -191,7 +192,7 @@ enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const cha
 	return rc == DB_OK ? done(db) : fail(db, rc);
 }
 
-enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int on)
+enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t rev)
 {
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
@@ -200,11 +201,13 @@ enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int 
 	 * back (on 0) is always allowed where there is something to take. */
 	sqlite3_stmt *st =
 		DB_STMT(db, "UPDATE celebrations SET thanks_mentor_ok = :on WHERE mentorship_id = :m AND "
-			    "mentor_id = :u AND thanks IS NOT NULL AND EXISTS (SELECT 1 FROM mentorships m "
-			    "WHERE m.id = :m AND m.mentor_id = :u AND m.status = 'completed')");
+			    "mentor_id = :u AND thanks IS NOT NULL AND (:on = 0 OR thanks_rev = :rev) AND "
+			    "EXISTS (SELECT 1 FROM mentorships m WHERE m.id = :m AND m.mentor_id = :u AND "
+			    "m.status = 'completed')");
 	if (!st)
 		return db_end(db, DB_ERR);
 	db_bind_int(st, ":on", on ? 1 : 0);
+	db_bind_int(st, ":rev", rev);
 	db_bind_int(st, ":m", ms);
 	db_bind_int(st, ":u", uid);
 	rc = db_exec_step(db, st);
@@ -219,7 +222,7 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT coalesce(c.mentor_ok, 0), coalesce(c.mentee_ok, 0), c.shown_at IS NOT NULL, "
 		    "coalesce(c.thanks_public, 0), coalesce(c.thanks_at, 0), c.thanks, '', "
-		    "coalesce(c.thanks_mentor_ok, 0) FROM mentorships m "
+		    "coalesce(c.thanks_mentor_ok, 0), coalesce(c.thanks_rev, 0) FROM mentorships m "
 		    "LEFT JOIN celebrations c ON c.mentorship_id = m.id "
 		    "WHERE m.id = :m AND (m.mentor_id = :u OR m.mentee_id = :u)");
 	if (!st)
@@ -235,6 +238,7 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 		c->thanks_public = sqlite3_column_int(st, 3);
 		c->thanks_at = sqlite3_column_int64(st, 4);
 		c->thanks_mentor_ok = sqlite3_column_int(st, 7);
+		c->thanks_rev = sqlite3_column_int64(st, 8);
 		if (sealed_open(st, 5, 6, SEALED_THANKS, ms, 0, &c->thanks) != 0)
 			r = DB_ERR;
 	}

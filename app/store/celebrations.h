@@ -41,16 +41,19 @@ enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const cha
 			       int64_t now);
 
 /* Own transaction. The mentor uid of completed mentorship ms agrees (on
- * 1) that the mentee's note, as it is now, may show on /program with the
- * celebration, or takes that back (0). A changed or removed note drops
- * the agreement (celebration_thanks). DB_OK; DB_CONFLICT when uid is not
- * its mentor, it is not completed or there is no note; a store error. */
-enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int on);
+ * 1) that the mentee's note at revision rev (struct celebration's
+ * thanks_rev, as the page they read showed it) may show on /program with
+ * the celebration, or takes that back (0, rev unused). A changed or
+ * removed note drops the agreement (celebration_thanks). DB_OK;
+ * DB_CONFLICT when uid is not its mentor, it is not completed, there is
+ * no note, or (on 1) the note is no longer at rev: nothing changed. */
+enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t rev);
 
 /* A mentorship's celebration as one of the pair sees it. */
 struct celebration {
 	int mentor_ok, mentee_ok, shown, thanks_public;
 	int thanks_mentor_ok; /* the mentor agreed to show the note */
+	int64_t thanks_rev;   /* moves with every change of the note's text */
 	int64_t thanks_at;    /* 0: no note */
 	struct buf thanks;    /* the note, opened ("" none); free with celebration_free */
 };

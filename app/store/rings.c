@@ -75,11 +75,11 @@ static enum db_rc role_seat(struct db *db, int64_t ring, int64_t uid, enum ring_
 		int member = s && strcmp(s, "member") == 0;
 		if (seat)
 			*seat = member;
-		if (invited == RING_NONE) {
+		if (invited == RING_NONE)
 			*role = member ? RING_MEMBER : RING_WAITING;
-			if (place && *role == RING_WAITING)
-				*place = sqlite3_column_int(st, 1);
-		}
+		/* In line (asked to co-mentor or not): the place is kept. */
+		if (place && !member)
+			*place = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);

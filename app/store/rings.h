@@ -51,7 +51,7 @@ struct ring {
 	char cadence[12], status[8], owner_name[400];
 	int seats, members, waiting, duration_min, weeks;
 	enum ring_role my_role;
-	int my_place; /* 1-based place in line when my_role is RING_WAITING */
+	int my_place; /* 1-based place in line (RING_WAITING, or RING_INVITED in line) */
 	int my_seat;  /* holds a member's seat (also while RING_INVITED: a
 		       * member asked to co-mentor sees what members see) */
 };

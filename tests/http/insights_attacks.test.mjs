@@ -69,6 +69,13 @@ async function closed(srv, week) {
   assert.fail(`the week of ${week} was not closed within 10 s`);
 }
 
+/** The admin's insights CSV for query q, as rows. */
+async function csvOf(admin, q) {
+  const r = await admin.get(`/admin/insights/export.csv?${q}`);
+  assert.equal(r.status, 200);
+  return parseCsv(r.body);
+}
+
 /** The derive scripts' history: four teams, one of 3 people. */
 function history() {
   const T = {}, MS = { Alpha: [], Beta: [], Gamma: [], Small: [] };
@@ -105,11 +112,7 @@ function history() {
 
 describe('suppressed figures cannot be derived', () => {
   let srv, admin, member, H;
-  const csv = async (q) => {
-    const r = await admin.get(`/admin/insights/export.csv?${q}`);
-    assert.equal(r.status, 200);
-    return parseCsv(r.body);
-  };
+  const csv = (q) => csvOf(admin, q);
   before(async () => {
     srv = await startServer();
     admin = await adminClient(srv);
@@ -308,11 +311,7 @@ describe('a week is shown once it has settled, and then never moves', () => {
   // settled (14 days after it ended, so ordinary late logging still
   // counts), and its figures are fixed from then on.
   let srv, admin, H;
-  const csv = async (q) => {
-    const r = await admin.get(`/admin/insights/export.csv?${q}`);
-    assert.equal(r.status, 200);
-    return parseCsv(r.body);
-  };
+  const csv = (q) => csvOf(admin, q);
   const row = (rows, period, team) => rows.find((r) => r.period === period && r.team === team);
   const lateSessions = (day, n) => {
     let q = '';
@@ -366,11 +365,7 @@ describe('a settled week never moves: not even which teams it lists or how many 
   // /program's headline for every member); and a back-dated write by a
   // member of such a team into a settled week shows at once.
   let srv, admin, member, H;
-  const csv = async (q) => {
-    const r = await admin.get(`/admin/insights/export.csv?${q}`);
-    assert.equal(r.status, 200);
-    return parseCsv(r.body);
-  };
+  const csv = (q) => csvOf(admin, q);
   const settledRows = (rows, last) => rows.filter((r) => r.period <= last);
   const leftOut = (body) => (body.match(/(\d+) team-weeks with fewer than/) || [])[1];
   before(async () => {
@@ -488,11 +483,7 @@ describe('the members of a week are those of its end, whatever is logged for it 
   // members whether, and on which day, someone of that team last logged
   // something for the week; a team left alone keeps its count.
   let srv, admin, H;
-  const csv = async (q) => {
-    const r = await admin.get(`/admin/insights/export.csv?${q}`);
-    assert.equal(r.status, 200);
-    return parseCsv(r.body);
-  };
+  const csv = (q) => csvOf(admin, q);
   before(async () => {
     srv = await startServer();
     // Thursday 12 November 2026: the week of 2 November has ended, not settled.
@@ -530,11 +521,7 @@ describe('a small count hidden when its week ended is not lifted by pairings bac
   // log 3 pairings held in it, and read the team's sessions at settling:
   // shown minus 3 is the count that was hidden.
   let srv, admin, H;
-  const csv = async (q) => {
-    const r = await admin.get(`/admin/insights/export.csv?${q}`);
-    assert.equal(r.status, 200);
-    return parseCsv(r.body);
-  };
+  const csv = (q) => csvOf(admin, q);
   before(async () => {
     srv = await startServer();
     admin = await adminClient(srv);

@@ -1,5 +1,7 @@
-// Review 2 findings (stop after 6df9293): each test fails on the merged
-// head and passes once the finding is fixed.
+// A review's findings on this stop's features, each a test that failed
+// before its fix: a mentor's consent is to the note they read (sql/0032),
+// a ring session cannot be dated decades back, and someone in a ring's
+// line who is asked to co-mentor keeps their place in sight.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signup, adminClient } from '../lib/server.mjs';
@@ -31,7 +33,10 @@ test('the mentor agrees to the note they read, not to one changed after they rea
   assert.equal((await p.mentee.post(`${p.ms}/thanks`, { thanks: 'SECOND-TEXT the mentor never read', thanks_public: '1' })).status, 303);
   // ...and the mentor clicks "Agree" on the page as they read it (the
   // form as that page had it: only show=1 and the CSRF token).
-  const agreed = await p.mentor.post(`${p.ms}/thanks/show`, { show: '1' });
+  const rev = read.match(/name="rev" value="(\d+)"/)[1];
+  const agreed = await p.mentor.post(`${p.ms}/thanks/show`, { show: '1', rev });
+  assert.equal(agreed.status, 409);
+  assert.match(agreed.body, /changed after you opened the page/);
   const program = (await other.get('/program')).body;
   assert.ok(!program.includes('SECOND-TEXT'),
     `a text the mentor never read is on /program (the agree answered ${agreed.status})`);
