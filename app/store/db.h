@@ -25,6 +25,7 @@ enum db_rc {
  * request id and a log line), a page's switch names each refusal (-Wswitch
  * catches a missing one). No store function has an error out-parameter. */
 enum { DB_REFUSAL = 16 };
+_Static_assert((int)DB_REFUSAL > (int)DB_FULL, "a refusal is never read as a store failure");
 
 /* rc as a store failure: DB_BUSY and DB_FULL as they are, anything else
  * DB_ERR (a constraint, a missing row or even DB_OK, where the caller
