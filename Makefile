@@ -177,6 +177,7 @@ format:
 # a header from a layer above its own.
 lint:
 	tests/lint/layers.sh app
+	tests/lint/failures.sh app
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --inline-suppr -Iapp $(SRCS)
 
 clean:

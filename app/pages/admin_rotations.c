@@ -163,15 +163,14 @@ void page_admin_rotation_create(struct ctx *c)
 	n.duration_min = (int)f.v[RF_DURATION].i;
 	n.weeks = (int)f.v[RF_WEEKS].i;
 	int64_t id = 0, bad = 0;
-	enum db_rc dbrc = DB_OK;
-	enum rot_rc r = rotation_create(c->db, c->user.id, &n, c->now, &id, &bad, &dbrc);
+	enum rot_rc r = rotation_create(c->db, c->user.id, &n, c->now, &id, &bad);
 	if (r == ROT_BAD_LEAD) {
 		fields_fail(&f, RF_LEADS, "Every lead must be an active member: one chosen is not.");
 		show(c, 422, &f);
 		return;
 	}
 	if (r != ROT_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	ctx_flash(c, "Rotation planned. The leads see their sessions on /help-sessions.");
@@ -381,15 +380,17 @@ void page_admin_rotation_away(struct ctx *c)
 	char monday[16];
 	week_ymd(week_monday(d), monday, sizeof(monday));
 	int moved = 0, dropped = 0;
-	enum db_rc dbrc = DB_OK;
-	switch (rotation_away(c->db, c->req->ids[0], f.v[AWF_LEAD].i, monday, c->now, &moved, &dropped,
-			      &dbrc)) {
+	enum rot_rc r =
+		rotation_away(c->db, c->req->ids[0], f.v[AWF_LEAD].i, monday, c->now, &moved, &dropped);
+	switch (r) {
 	case ROT_OK: break;
 	case ROT_NOTFOUND: ctx_error(c, 404, "There is no rotation at this address."); return;
 	case ROT_BAD_LEAD:
 		show_rotation(c, 422, &f, "Choose one of this rotation's leads. Nothing was changed.");
 		return;
-	case ROT_STORE: ctx_store_error(c, dbrc); return;
+	case ROT_DB_BUSY:
+	case ROT_DB_ERR:
+	case ROT_DB_FULL: ctx_store_error(c, r); return;
 	default: ctx_error(c, 409, "Nothing was changed."); return;
 	}
 	char msg[200];

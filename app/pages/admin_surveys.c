@@ -534,7 +534,7 @@ void page_admin_survey_create(struct ctx *c)
 }
 
 /* 404, 409 or a store error for a refused edit; 0 when it went through. */
-static int refused(struct ctx *c, enum survey_edit e, enum db_rc dbrc)
+static int refused(struct ctx *c, enum survey_edit e)
 {
 	switch (e) {
 	case EDIT_OK: return 0;
@@ -548,7 +548,9 @@ static int refused(struct ctx *c, enum survey_edit e, enum db_rc dbrc)
 	case EDIT_STATE:
 		ctx_error(c, 409, "Only a draft can be opened, and only an open survey closed.");
 		break;
-	case EDIT_STORE: ctx_store_error(c, dbrc); break;
+	case EDIT_DB_BUSY:
+	case EDIT_DB_ERR:
+	case EDIT_DB_FULL: ctx_store_error(c, e); break;
 	}
 	return -1;
 }
@@ -582,8 +584,7 @@ void page_admin_survey_question(struct ctx *c)
 		.max_len = f.v[Q_MAX_LEN].present && *f.v[Q_MAX_LEN].s ? (int)f.v[Q_MAX_LEN].i : 1000,
 		.required = (int)f.v[Q_REQUIRED].i,
 	};
-	enum db_rc dbrc = DB_OK;
-	if (refused(c, survey_add_question(c->db, c->req->ids[0], &q, &dbrc), dbrc))
+	if (refused(c, survey_add_question(c->db, c->req->ids[0], &q)))
 		return;
 	back(c, c->req->ids[0], "Question added.");
 }
@@ -602,11 +603,7 @@ void page_admin_survey_status(struct ctx *c)
 	int to_open = strcmp(f.v[ST_STATUS].s, "open") == 0;
 	struct survey_actor who = actor(c);
 	long withheld = 0;
-	enum db_rc dbrc = DB_OK;
-	if (refused(c,
-		    survey_set_status(c->db, c->req->ids[0], to_open, c->cfg->survey_k, &who, &withheld,
-				      &dbrc),
-		    dbrc))
+	if (refused(c, survey_set_status(c->db, c->req->ids[0], to_open, c->cfg->survey_k, &who, &withheld)))
 		return;
 	char msg[200];
 	if (to_open)
@@ -634,8 +631,7 @@ void page_admin_survey_question_delete(struct ctx *c)
 		ctx_error(c, 400, "This form takes no fields.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	if (refused(c, survey_remove_question(c->db, c->req->ids[0], c->req->ids[1], &dbrc), dbrc))
+	if (refused(c, survey_remove_question(c->db, c->req->ids[0], c->req->ids[1])))
 		return;
 	back(c, c->req->ids[0], "Question removed.");
 }
@@ -681,10 +677,10 @@ void page_admin_survey_send(struct ctx *c)
 	}
 	struct survey_actor who = actor(c);
 	struct send_result res;
-	enum db_rc dbrc = DB_OK;
 	char msg[400];
-	switch (survey_send(c->db, c->req->ids[0], (enum survey_audience)a, f.v[SD_TEAM].s, c->cfg->survey_k,
-			    &who, &res, &dbrc)) {
+	enum send_rc r = survey_send(c->db, c->req->ids[0], (enum survey_audience)a, f.v[SD_TEAM].s,
+				     c->cfg->survey_k, &who, &res);
+	switch (r) {
 	case SEND_OK: break;
 	case SEND_NO_SURVEY: ctx_error(c, 404, "There is no such survey."); return;
 	case SEND_NOT_OPEN:
@@ -712,7 +708,9 @@ void page_admin_survey_send(struct ctx *c)
 			 (long long)res.team_members, res.team_members == 1 ? "" : "s", c->cfg->survey_k);
 		send_refused(c, 422, &f, msg);
 		return;
-	case SEND_STORE: ctx_store_error(c, dbrc); return;
+	case SEND_DB_BUSY:
+	case SEND_DB_ERR:
+	case SEND_DB_FULL: ctx_store_error(c, r); return;
 	}
 	snprintf(msg, sizeof(msg), "Invited %lld %s; %lld of this audience %s invited already.",
 		 (long long)res.invited, res.invited == 1 ? "person" : "people", (long long)res.already,

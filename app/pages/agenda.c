@@ -69,11 +69,12 @@ void page_mentorship_agenda(struct ctx *c)
 		agenda_form(c, &m, 422, &f);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum agenda_rc r = agenda_save(c->db, m.id, c->user.id, f.v[AG_AGENDA].s, c->now, &dbrc);
+	enum agenda_rc r = agenda_save(c->db, m.id, c->user.id, f.v[AG_AGENDA].s, c->now);
 	switch (r) {
 	case AGENDA_OK: break;
-	case AGENDA_STORE: ctx_store_error(c, dbrc); return;
+	case AGENDA_DB_BUSY:
+	case AGENDA_DB_ERR:
+	case AGENDA_DB_FULL: ctx_store_error(c, r); return;
 	case AGENDA_NOTFOUND: ctx_error(c, 404, not_yours); return;
 	case AGENDA_ENDED:
 		ctx_error(c, 409,

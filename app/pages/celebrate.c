@@ -264,11 +264,12 @@ void page_ms_celebrate(struct ctx *c)
 		return;
 	}
 	int on = (int)f.v[CE_CELEBRATE].i;
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = celebration_consent(c->db, m.id, c->user.id, on, c->now, &dbrc);
+	enum req_rc r = celebration_consent(c->db, m.id, c->user.id, on, c->now);
 	switch (r) {
 	case REQ_OK: break;
-	case REQ_STORE: ctx_store_error(c, dbrc); return;
+	case REQ_DB_BUSY:
+	case REQ_DB_ERR:
+	case REQ_DB_FULL: ctx_store_error(c, r); return;
 	case REQ_NOTFOUND: ctx_error(c, 404, not_yours); return;
 	default:
 		ctx_error(c, 409,
@@ -301,12 +302,12 @@ void page_ms_thanks(struct ctx *c)
 		return;
 	}
 	const char *text = f.v[TH_THANKS].s;
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r =
-		celebration_thanks(c->db, m.id, c->user.id, text, (int)f.v[TH_PUBLIC].i, c->now, &dbrc);
+	enum req_rc r = celebration_thanks(c->db, m.id, c->user.id, text, (int)f.v[TH_PUBLIC].i, c->now);
 	switch (r) {
 	case REQ_OK: break;
-	case REQ_STORE: ctx_store_error(c, dbrc); return;
+	case REQ_DB_BUSY:
+	case REQ_DB_ERR:
+	case REQ_DB_FULL: ctx_store_error(c, r); return;
 	case REQ_NOTFOUND: ctx_error(c, 404, not_yours); return;
 	case REQ_NOT_YOURS: ctx_error(c, 403, "The thank-you note is the mentee's to write."); return;
 	default:

@@ -97,10 +97,12 @@ void page_coffee_met(struct ctx *c)
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	switch (coffee_met(c->db, c->req->ids[0], c->user.id, c->now, &dbrc)) {
+	enum coffee_rc r = coffee_met(c->db, c->req->ids[0], c->user.id, c->now);
+	switch (r) {
 	case COFFEE_OK: break;
-	case COFFEE_STORE: ctx_store_error(c, dbrc); return;
+	case COFFEE_DB_BUSY:
+	case COFFEE_DB_ERR:
+	case COFFEE_DB_FULL: ctx_store_error(c, r); return;
 	case COFFEE_NOTFOUND:
 		ctx_error(c, 404, "There is no match at this address, or it is not yours.");
 		return;

@@ -91,7 +91,7 @@ void ctx_flash(struct ctx *c, const char *msg)
 	resp_flash_cookie(c->resp, msg);
 }
 
-void ctx_store_error(struct ctx *c, enum db_rc rc)
+void ctx_store_error(struct ctx *c, int rc)
 {
 	if (rc == DB_BUSY) {
 		resp_header(c->resp, "Retry-After", "2");
@@ -103,6 +103,9 @@ void ctx_store_error(struct ctx *c, enum db_rc rc)
 			  "Tandem's disk is full, so nothing was saved. Go back to keep what you typed and "
 			  "try again later; the people who run Tandem have been told.");
 	} else {
+		/* The store logged what failed; this line ties it to the request
+		 * whose id the page shows. */
+		log_kv("error", "store failure answered 500", "rid", c->req->rid, LOG_END);
 		ctx_error(c, 500, "Something went wrong and nothing was saved.");
 	}
 }

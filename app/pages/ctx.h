@@ -19,7 +19,7 @@ struct ctx {
 	const struct config *cfg;
 	int64_t now;
 	int has_session; /* sess is valid (signed in or pre-session) */
-	struct session sess;
+	struct sess sess;
 	int signed_in; /* user is valid */
 	struct user user;
 	char csrf[64];	   /* the form token for this session, base64url */
@@ -39,8 +39,10 @@ void ctx_render_slot(struct ctx *c, int status, const char *name, const char *ti
 void ctx_error(struct ctx *c, int status, const char *message);
 /* Show msg once on the next page this browser loads (needs a session). */
 void ctx_flash(struct ctx *c, const char *msg);
-/* Answer 503 (busy) or 500 for a store error. */
-void ctx_store_error(struct ctx *c, enum db_rc rc);
+/* The one place a store failure becomes a page: rc is a db_rc or a value
+ * of any store result type (store/db.h); 503 with Retry-After when busy or
+ * the disk is full, else 500 (a refusal that reaches here is a bug: 500). */
+void ctx_store_error(struct ctx *c, int rc);
 /* Start a signed-in session for user_id: the old session (pre-session or
  * another account's) is deleted and a fresh token set in the cookie. */
 enum db_rc ctx_sign_in(struct ctx *c, int64_t user_id);

@@ -199,14 +199,16 @@ void page_help_sessions(struct ctx *c)
 /* The lead's form lists everyone who joined: one field can hold them. */
 _Static_assert(HELP_MAX_JOINED <= FIELDS_MAX_REPEAT, "a help session's attendees fit one form");
 
-static void answer(struct ctx *c, enum rot_rc r, enum db_rc dbrc, const char *ok)
+static void answer(struct ctx *c, enum rot_rc r, const char *ok)
 {
 	switch (r) {
 	case ROT_OK:
 		ctx_flash(c, ok);
 		resp_redirect(c->resp, "/help-sessions");
 		return;
-	case ROT_STORE: ctx_store_error(c, dbrc); return;
+	case ROT_DB_BUSY:
+	case ROT_DB_ERR:
+	case ROT_DB_FULL: ctx_store_error(c, r); return;
 	case ROT_NOTFOUND: ctx_error(c, 404, no_such); return;
 	case ROT_BAD_LEAD: ctx_error(c, 422, "Offer the session to another lead of this rotation."); return;
 	case ROT_STATE:
@@ -234,8 +236,7 @@ static void answer(struct ctx *c, enum rot_rc r, enum db_rc dbrc, const char *ok
 
 void page_help_join(struct ctx *c)
 {
-	enum db_rc dbrc = DB_OK;
-	answer(c, help_join(c->db, c->req->ids[0], c->user.id, &dbrc), dbrc, "You joined the help session.");
+	answer(c, help_join(c->db, c->req->ids[0], c->user.id), "You joined the help session.");
 }
 
 static const struct field_spec swap_fields[] = {{"to", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0}};
@@ -253,28 +254,25 @@ void page_help_swap(struct ctx *c)
 			  "Choose the lead to offer the session to from the list. Nothing was changed.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum rot_rc r = help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[SWF_TO].i, c->now, &dbrc);
+	enum rot_rc r = help_swap_offer(c->db, c->req->ids[0], c->user.id, f.v[SWF_TO].i, c->now);
 	if (r == ROT_BAD_LEAD) {
 		show_back(c, 422, c->req->ids[0], 0, &f,
 			  "Offer the session to another lead of this rotation, from the list. Nothing was "
 			  "changed.");
 		return;
 	}
-	answer(c, r, dbrc, "Offered. The other lead is told by mail and accepts or declines here.");
+	answer(c, r, "Offered. The other lead is told by mail and accepts or declines here.");
 }
 
 void page_help_swap_accept(struct ctx *c)
 {
-	enum db_rc dbrc = DB_OK;
-	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 1, c->now, &dbrc), dbrc,
+	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 1, c->now),
 	       "Accepted: you lead this session now.");
 }
 
 void page_help_swap_decline(struct ctx *c)
 {
-	enum db_rc dbrc = DB_OK;
-	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 0, c->now, &dbrc), dbrc,
+	answer(c, help_swap_answer(c->db, c->req->ids[0], c->user.id, 0, c->now),
 	       "Declined: the session stays with its lead.");
 }
 
@@ -302,13 +300,12 @@ void page_help_log(struct ctx *c)
 		show_back(c, 422, c->req->ids[0], 1, &f, pick);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum rot_rc r = help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[LF_LABELS].s, c->now, &dbrc);
+	enum rot_rc r = help_log(c->db, c->req->ids[0], c->user.id, ids, n, f.v[LF_LABELS].s, c->now);
 	if (r == ROT_BAD_ATTENDEE) {
 		show_back(c, 422, c->req->ids[0], 1, &f,
 			  "Mark as attended only people who joined the session. Nothing was saved; what you "
 			  "entered is kept below.");
 		return;
 	}
-	answer(c, r, dbrc, "Logged: it counts as a help session led, and attended by each attendee.");
+	answer(c, r, "Logged: it counts as a help session led, and attended by each attendee.");
 }

@@ -109,7 +109,6 @@ void page_session_create(struct ctx *c)
 	char d[11];
 	today(c->now, d);
 	int64_t id = 0;
-	enum db_rc dbrc = DB_OK;
 	if (!f.nerr) {
 		struct meeting_new n = {.mentorship_id = c->req->ids[0],
 					.author_id = c->user.id,
@@ -120,7 +119,7 @@ void page_session_create(struct ctx *c)
 					.agenda = f.v[L_AGENDA].s,
 					.shared_notes = f.v[L_SHARED].s,
 					.private_notes = f.v[L_PRIVATE].s};
-		enum meet_rc r = meeting_create(c->db, &n, d, c->now, &id, &dbrc);
+		enum meet_rc r = meeting_create(c->db, &n, d, c->now, &id);
 		if (r == MEET_OK) {
 			ctx_flash(c, "Session logged. Take a minute for the feedback form below.");
 			char loc[64];
@@ -128,8 +127,8 @@ void page_session_create(struct ctx *c)
 			resp_redirect(c->resp, loc);
 			return;
 		}
-		if (r == MEET_STORE) {
-			ctx_store_error(c, dbrc);
+		if (db_failed(r)) {
+			ctx_store_error(c, r);
 			return;
 		}
 		if (!own_mentorship(c, &m))
@@ -287,8 +286,7 @@ void page_session_notes(struct ctx *c)
 	if (session_form(c, note_fields, 1, &f,
 			 "Private notes can be at most 8,000 characters. Nothing was changed.") != 0)
 		return;
-	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[N_PRIVATE].s, c->now, &dbrc);
+	enum meet_rc r = private_note_set(c->db, c->req->ids[0], c->user.id, f.v[N_PRIVATE].s, c->now);
 	if (r == MEET_LOCKED) {
 		ctx_error(c, 409,
 			  "Notes are read-only a week after the session was logged, so history is not "
@@ -296,7 +294,7 @@ void page_session_notes(struct ctx *c)
 		return;
 	}
 	if (r != MEET_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	ctx_flash(c, "Your private notes are saved. Only you can read them.");
@@ -330,14 +328,13 @@ void page_session_feedback(struct ctx *c)
 				 .to_improve = f.v[FB_TO_IMPROVE].s,
 				 .next_steps = f.v[FB_NEXT_STEPS].s,
 				 .shared = (int)f.v[FB_SHARED].i};
-	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = feedback_add(c->db, c->req->ids[0], c->user.id, &n, c->now, &dbrc);
+	enum meet_rc r = feedback_add(c->db, c->req->ids[0], c->user.id, &n, c->now);
 	if (r == MEET_CONFLICT) {
 		ctx_error(c, 409, "You already gave feedback on this session. Thank you!");
 		return;
 	}
 	if (r != MEET_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	ctx_flash(c, "Thank you for your feedback.");
@@ -369,9 +366,8 @@ void page_session_edit(struct ctx *c)
 			 "The agenda and the shared notes can be at most 8,000 characters each. Nothing was "
 			 "changed.") != 0)
 		return;
-	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = meeting_update(c->db, c->req->ids[0], c->user.id, f.v[E_AGENDA].s, f.v[E_SHARED].s,
-					c->now, &dbrc);
+	enum meet_rc r =
+		meeting_update(c->db, c->req->ids[0], c->user.id, f.v[E_AGENDA].s, f.v[E_SHARED].s, c->now);
 	if (r == MEET_LOCKED) {
 		ctx_error(c, 409,
 			  "Only the person who logged a session can change its agenda and shared notes, "
@@ -379,7 +375,7 @@ void page_session_edit(struct ctx *c)
 		return;
 	}
 	if (r != MEET_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	back_to_session(c, "Session notes saved.");
@@ -400,14 +396,13 @@ void page_session_delete(struct ctx *c)
 		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	r = meeting_delete(c->db, c->req->ids[0], c->user.id, &dbrc);
+	r = meeting_delete(c->db, c->req->ids[0], c->user.id);
 	if (r == MEET_LOCKED) {
 		ctx_error(c, 409, "Only the person who logged a session can delete it. Nothing was changed.");
 		return;
 	}
 	if (r != MEET_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	ctx_flash(c, "Session deleted, with its notes and feedback. Nothing of it is kept.");
@@ -434,11 +429,9 @@ void page_session_action(struct ctx *c)
 			 "Nothing "
 			 "was added.") != 0)
 		return;
-	enum db_rc dbrc = DB_OK;
-	enum meet_rc r =
-		action_add(c->db, c->req->ids[0], c->user.id, f.v[A_OWNER].s, f.v[A_BODY].s, c->now, &dbrc);
+	enum meet_rc r = action_add(c->db, c->req->ids[0], c->user.id, f.v[A_OWNER].s, f.v[A_BODY].s, c->now);
 	if (r != MEET_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	back_to_session(c, "Action item added. It comes along to the next sessions until it is done.");
@@ -449,14 +442,13 @@ void page_session_action_done(struct ctx *c)
 	struct fields f;
 	if (session_form(c, done_fields, 1, &f, "The form had fields Tandem does not know.") != 0)
 		return;
-	enum db_rc dbrc = DB_OK;
-	enum meet_rc r = action_set_done(c->db, c->req->ids[1], c->user.id, (int)f.v[D_DONE].i, &dbrc);
+	enum meet_rc r = action_set_done(c->db, c->req->ids[1], c->user.id, (int)f.v[D_DONE].i);
 	if (r == MEET_NOTFOUND) {
 		ctx_error(c, 404, "There is no such action item, or it is not yours to change.");
 		return;
 	}
 	if (r != MEET_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	back_to_session(c, f.v[D_DONE].i ? "Marked done." : "Marked not done.");

@@ -275,10 +275,10 @@ static const struct field_spec plan_fields[] = {
 enum { P_DONE, P_NOTE, P_COUNT };
 _Static_assert(P_COUNT == FIELDS(plan_fields), "one name per field of plan_fields, in order");
 
-static void finished(struct ctx *c, enum req_rc r, enum db_rc dbrc, const char *flash)
+static void finished(struct ctx *c, enum req_rc r, const char *flash)
 {
-	if (r == REQ_STORE) {
-		ctx_store_error(c, dbrc);
+	if (db_failed(r)) {
+		ctx_store_error(c, r);
 	} else if (r == REQ_NOTFOUND) {
 		ctx_error(c, 404, "There is no mentorship at this address, or it is not yours to see.");
 	} else if (r == REQ_NOT_PENDING) {
@@ -323,10 +323,9 @@ void page_mentorship_complete(struct ctx *c)
 		return;
 	}
 	struct ms_recognition rec = {(int)f.v[C_CELEBRATE].i, f.v[C_THANKS].s, (int)f.v[C_PUBLIC].i};
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[C_OUTCOME].s, "", &rec,
-				  c->now, &dbrc);
-	finished(c, r, dbrc,
+	enum req_rc r =
+		ms_finish(c->db, c->req->ids[0], c->user.id, "completed", f.v[C_OUTCOME].s, "", &rec, c->now);
+	finished(c, r,
 		 rec.celebrate
 			 ? "Mentorship completed. Thank you both! Your celebration shows on the program "
 			   "page once you both agree."
@@ -346,10 +345,9 @@ void page_mentorship_end(struct ctx *c)
 			  "was changed.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
 	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[E_REASON].s,
-				  NULL, c->now, &dbrc);
-	finished(c, r, dbrc, "Mentorship ended. Thank you for saying why.");
+				  NULL, c->now);
+	finished(c, r, "Mentorship ended. Thank you for saying why.");
 }
 
 void page_mentorship_plan(struct ctx *c)
@@ -363,10 +361,9 @@ void page_mentorship_plan(struct ctx *c)
 		ctx_error(c, st, "A plan note is one line of at most 300 characters. Nothing was changed.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
 	enum req_rc r = ms_plan_update(c->db, c->req->ids[0], c->user.id, (int)c->req->ids[1],
-				       (int)f.v[P_DONE].i, f.v[P_NOTE].s, &dbrc);
-	finished(c, r, dbrc, "Plan updated.");
+				       (int)f.v[P_DONE].i, f.v[P_NOTE].s);
+	finished(c, r, "Plan updated.");
 }
 
 static const struct field_spec next_fields[] = {{"next_at", "Next session", FT_LINE, 0, 0, 16, NULL, 0}};

@@ -156,11 +156,10 @@ void page_mfa_enrol(struct ctx *c)
 		return;
 	}
 	char codes[RECOVERY_COUNT][RECOVERY_LEN];
-	enum db_rc rc = DB_OK;
 	enum mfa_result r =
-		mfa_enrol(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, c->now, c->req->ip, codes, &rc);
-	if (r == MFA_STORE_ERR) {
-		ctx_store_error(c, rc);
+		mfa_enrol(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, c->now, c->req->ip, codes);
+	if (db_failed(r)) {
+		ctx_store_error(c, r);
 		return;
 	}
 	if (r == MFA_NONE) {
@@ -198,11 +197,10 @@ void page_mfa_disable(struct ctx *c)
 		show_mfa(c, wait > 0 ? 429 : 422, &f);
 		return;
 	}
-	enum db_rc rc = DB_OK;
 	enum mfa_result r = mfa_disable(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, f.v[CF_RECOVERY].s,
-					c->now, c->req->ip, &rc);
-	if (r == MFA_STORE_ERR) {
-		ctx_store_error(c, rc);
+					c->now, c->req->ip);
+	if (db_failed(r)) {
+		ctx_store_error(c, r);
 		return;
 	}
 	if (r == MFA_WRONG || r == MFA_LOCKED) {
@@ -252,12 +250,11 @@ void page_login_mfa(struct ctx *c)
 		show_login_mfa(c, wait > 0 ? 429 : 422, &f);
 		return;
 	}
-	enum db_rc rc = DB_OK;
 	int left = -1;
 	enum mfa_result r = mfa_pass(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, f.v[CF_RECOVERY].s,
-				     c->now, c->req->ip, &left, &rc);
-	if (r == MFA_STORE_ERR) {
-		ctx_store_error(c, rc);
+				     c->now, c->req->ip, &left);
+	if (db_failed(r)) {
+		ctx_store_error(c, r);
 		return;
 	}
 	if (r == MFA_WRONG || r == MFA_LOCKED) {

@@ -230,9 +230,9 @@ void page_office_hours_publish(struct ctx *c)
 		.where = where,
 	};
 	int64_t sid = 0;
-	enum db_rc dbrc = DB_OK;
-	if (oh_publish(c->db, c->user.id, &n, c->now, &sid, &dbrc) != OH_OK) {
-		ctx_store_error(c, dbrc);
+	enum oh_rc r = oh_publish(c->db, c->user.id, &n, c->now, &sid);
+	if (r != OH_OK) {
+		ctx_store_error(c, r);
 		return;
 	}
 	char msg[160];
@@ -328,7 +328,7 @@ void page_office_hour(struct ctx *c)
 	show_one(c, 200, NULL, NULL);
 }
 
-static void answer(struct ctx *c, enum oh_rc r, enum db_rc dbrc, const char *ok)
+static void answer(struct ctx *c, enum oh_rc r, const char *ok)
 {
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/office-hours/%lld", (long long)c->req->ids[0]);
@@ -337,7 +337,9 @@ static void answer(struct ctx *c, enum oh_rc r, enum db_rc dbrc, const char *ok)
 		ctx_flash(c, ok);
 		resp_redirect(c->resp, loc);
 		return;
-	case OH_STORE: ctx_store_error(c, dbrc); return;
+	case OH_DB_BUSY:
+	case OH_DB_ERR:
+	case OH_DB_FULL: ctx_store_error(c, r); return;
 	case OH_NOTFOUND: ctx_error(c, 404, no_such); return;
 	case OH_FULL:
 		ctx_error(c, 409, "Every seat is taken: someone booked the last one just before you.");
@@ -354,23 +356,20 @@ static void answer(struct ctx *c, enum oh_rc r, enum db_rc dbrc, const char *ok)
 
 void page_office_hour_book(struct ctx *c)
 {
-	enum db_rc dbrc = DB_OK;
-	enum oh_rc r = oh_book(c->db, c->req->ids[0], c->user.id, c->now, &dbrc);
-	answer(c, r, dbrc, "Seat booked. The host sees your name.");
+	enum oh_rc r = oh_book(c->db, c->req->ids[0], c->user.id, c->now);
+	answer(c, r, "Seat booked. The host sees your name.");
 }
 
 void page_office_hour_cancel(struct ctx *c)
 {
-	enum db_rc dbrc = DB_OK;
-	enum oh_rc r = oh_unbook(c->db, c->req->ids[0], c->user.id, c->now, &dbrc);
-	answer(c, r, dbrc, "Your seat is cancelled.");
+	enum oh_rc r = oh_unbook(c->db, c->req->ids[0], c->user.id, c->now);
+	answer(c, r, "Your seat is cancelled.");
 }
 
 void page_office_hour_close(struct ctx *c)
 {
-	enum db_rc dbrc = DB_OK;
-	enum oh_rc r = oh_close(c->db, c->req->ids[0], c->user.id, c->now, &dbrc);
-	answer(c, r, dbrc, "These office hours are cancelled; everyone booked is told by mail.");
+	enum oh_rc r = oh_close(c->db, c->req->ids[0], c->user.id, c->now);
+	answer(c, r, "These office hours are cancelled; everyone booked is told by mail.");
 }
 
 void page_office_hour_attendance(struct ctx *c)
@@ -397,13 +396,12 @@ void page_office_hour_attendance(struct ctx *c)
 		show_one(c, 422, &f, pick);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum oh_rc r = oh_attendance(c->db, c->req->ids[0], c->user.id, ids, n, c->now, &dbrc);
+	enum oh_rc r = oh_attendance(c->db, c->req->ids[0], c->user.id, ids, n, c->now);
 	if (r == OH_NOT_GUEST) {
 		show_one(c, 422, &f,
 			 "Only people who booked a seat can be marked as having come. Nothing was "
 			 "saved; your ticks are kept below.");
 		return;
 	}
-	answer(c, r, dbrc, "Attendance saved: each visit counts as an office-hours session for you both.");
+	answer(c, r, "Attendance saved: each visit counts as an office-hours session for you both.");
 }

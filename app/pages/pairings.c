@@ -228,11 +228,13 @@ void page_pairing_create(struct ctx *c)
 		.labels = f.v[PF_LABELS].s,
 		.notes = f.v[PF_NOTES].s,
 	};
-	enum db_rc dbrc = DB_OK;
 	int64_t id = 0;
-	switch (pairing_create(c->db, c->user.id, &p, c->now, &id, &dbrc)) {
+	enum pairing_rc r = pairing_create(c->db, c->user.id, &p, c->now, &id);
+	switch (r) {
 	case PAIRING_OK: break;
-	case PAIRING_STORE: ctx_store_error(c, dbrc); return;
+	case PAIRING_DB_BUSY:
+	case PAIRING_DB_ERR:
+	case PAIRING_DB_FULL: ctx_store_error(c, r); return;
 	case PAIRING_NOTFOUND:
 	case PAIRING_STATE:
 	case PAIRING_NO_PARTNER:
@@ -289,10 +291,12 @@ void page_pairing(struct ctx *c)
 
 static void answer(struct ctx *c, int confirm)
 {
-	enum db_rc dbrc = DB_OK;
-	switch (pairing_answer(c->db, c->req->ids[0], c->user.id, confirm, c->now, &dbrc)) {
+	enum pairing_rc r = pairing_answer(c->db, c->req->ids[0], c->user.id, confirm, c->now);
+	switch (r) {
 	case PAIRING_OK: break;
-	case PAIRING_STORE: ctx_store_error(c, dbrc); return;
+	case PAIRING_DB_BUSY:
+	case PAIRING_DB_ERR:
+	case PAIRING_DB_FULL: ctx_store_error(c, r); return;
 	case PAIRING_NOTFOUND:
 	case PAIRING_NO_PARTNER: ctx_error(c, 404, not_yours); return;
 	case PAIRING_STATE:

@@ -219,11 +219,13 @@ static void back(struct ctx *c, int64_t id, const char *flash)
 }
 
 /* A refusal's answer; 0 when r is REQ_OK. */
-static int refused(struct ctx *c, enum req_rc r, enum db_rc dbrc)
+static int refused(struct ctx *c, enum req_rc r)
 {
 	switch (r) {
 	case REQ_OK: return 0;
-	case REQ_STORE: ctx_store_error(c, dbrc); break;
+	case REQ_DB_BUSY:
+	case REQ_DB_ERR:
+	case REQ_DB_FULL: ctx_store_error(c, r); break;
 	case REQ_NOTFOUND: ctx_error(c, 404, not_yours); break;
 	case REQ_NOT_YOURS:
 		ctx_error(c, 403, "This is for the other one of the pair to do. Nothing was changed.");
@@ -272,15 +274,14 @@ void page_ms_change(struct ctx *c)
 		form_again(c, &m, "change", change_fields, FIELDS(change_fields), &f);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
 	enum req_rc r = rel_change_propose(c->db, m.id, c->user.id, f.v[CH_GOAL].s, (int)f.v[CH_WEEKS].i,
-					   f.v[CH_REASON].s, c->now, &dbrc);
+					   f.v[CH_REASON].s, c->now);
 	if (r == REQ_INVALID) {
 		fields_fail(&f, CH_WEEKS, "Keep at least as many weeks as are already done.");
 		form_again(c, &m, "change", change_fields, FIELDS(change_fields), &f);
 		return;
 	}
-	if (refused(c, r, dbrc) == 0)
+	if (refused(c, r) == 0)
 		back(c, m.id, "Change proposed. Your mentor sees it on this page and answers it.");
 }
 
@@ -291,10 +292,9 @@ static void answer(struct ctx *c, int64_t cid, int accept)
 		ctx_error(c, 400, "This form takes no fields.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = rel_answer(c->db, c->req->ids[0], cid, c->user.id, accept, c->cfg->max_mentors,
-				   c->now, &dbrc);
-	if (refused(c, r, dbrc) == 0)
+	enum req_rc r =
+		rel_answer(c->db, c->req->ids[0], cid, c->user.id, accept, c->cfg->max_mentors, c->now);
+	if (refused(c, r) == 0)
 		back(c, c->req->ids[0],
 		     accept ? "Accepted: the mentorship now follows it." : "Declined. Nothing changes.");
 }
@@ -325,9 +325,8 @@ void page_ms_continue(struct ctx *c)
 		form_again(c, &m, "continue", continue_fields, FIELDS(continue_fields), &f);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
 	enum req_rc r = rel_continue_propose(c->db, m.id, c->user.id, f.v[CO_GOAL].s, f.v[CO_CADENCE].s,
-					     atoi(f.v[CO_LEN].s), (int)f.v[CO_WEEKS].i, c->now, &dbrc);
+					     atoi(f.v[CO_LEN].s), (int)f.v[CO_WEEKS].i, c->now);
 	if (r == REQ_INVALID) {
 		ctx_error(
 			c, 409,
@@ -335,7 +334,7 @@ void page_ms_continue(struct ctx *c)
 			"Nothing was changed.");
 		return;
 	}
-	if (refused(c, r, dbrc) == 0)
+	if (refused(c, r) == 0)
 		back(c, m.id, "Proposed. When the other accepts, the plan starts.");
 }
 
@@ -395,8 +394,7 @@ void page_ms_where(struct ctx *c)
 		form_again(c, &m, "where", where_fields, FIELDS(where_fields), &f);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	if (refused(c, rel_set_where(c->db, m.id, c->user.id, f.v[0].s, &dbrc), dbrc) == 0)
+	if (refused(c, rel_set_where(c->db, m.id, c->user.id, f.v[0].s)) == 0)
 		back(c, m.id, *f.v[0].s ? "Saved: you both see where you meet." : "Place cleared.");
 }
 
@@ -415,8 +413,7 @@ void page_ms_follow_up(struct ctx *c)
 		form_again(c, &m, "follow_up", follow_fields, FIELDS(follow_fields), &f);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = rel_follow_up_add(c->db, m.id, c->user.id, f.v[0].s, c->now, &dbrc);
+	enum req_rc r = rel_follow_up_add(c->db, m.id, c->user.id, f.v[0].s, c->now);
 	if (r == REQ_INVALID) {
 		fields_fail(
 			&f, 0,
@@ -424,7 +421,7 @@ void page_ms_follow_up(struct ctx *c)
 		form_again(c, &m, "follow_up", follow_fields, FIELDS(follow_fields), &f);
 		return;
 	}
-	if (refused(c, r, dbrc) == 0)
+	if (refused(c, r) == 0)
 		back(c, m.id, "Follow-up sent. It shows on their dashboard and on this page.");
 }
 

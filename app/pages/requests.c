@@ -216,8 +216,7 @@ void page_request_create(struct ctx *c)
 			    .kind = f.v[R_KIND].s,
 			    .max_mentors = c->cfg->max_mentors};
 	int64_t id = 0;
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = req_create(c->db, &n, c->now, &id, &dbrc);
+	enum req_rc r = req_create(c->db, &n, c->now, &id);
 	const char *msg = NULL;
 	switch (r) {
 	case REQ_OK: {
@@ -231,7 +230,9 @@ void page_request_create(struct ctx *c)
 		resp_redirect(c->resp, loc);
 		return;
 	}
-	case REQ_STORE: ctx_store_error(c, dbrc); return;
+	case REQ_DB_BUSY:
+	case REQ_DB_ERR:
+	case REQ_DB_FULL: ctx_store_error(c, r); return;
 	case REQ_SELF: msg = "You cannot send a request to yourself."; break;
 	case REQ_NO_ROOM: msg = "This mentor has no places free right now."; break;
 	case REQ_DUPLICATE: msg = "You already have a request waiting with this mentor."; break;
@@ -399,10 +400,10 @@ void page_request(struct ctx *c)
 }
 
 /* The answer to a failed action, the same for all three. */
-static void action_failed(struct ctx *c, enum req_rc r, enum db_rc dbrc)
+static void action_failed(struct ctx *c, enum req_rc r)
 {
-	if (r == REQ_STORE)
-		ctx_store_error(c, dbrc);
+	if (db_failed(r))
+		ctx_store_error(c, r);
 	else if (r == REQ_NOTFOUND)
 		ctx_error(c, 404, "There is no request at this address, or it is not yours to answer.");
 	else if (r == REQ_NO_ROOM)
@@ -429,11 +430,9 @@ void page_request_accept(struct ctx *c)
 		return;
 	}
 	int64_t mid = 0;
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r =
-		req_accept(c->db, c->req->ids[0], c->user.id, c->now, c->cfg->max_mentors, &mid, &dbrc);
+	enum req_rc r = req_accept(c->db, c->req->ids[0], c->user.id, c->now, c->cfg->max_mentors, &mid);
 	if (r != REQ_OK) {
-		action_failed(c, r, dbrc);
+		action_failed(c, r);
 		return;
 	}
 	ctx_flash(c, "Accepted. Your mentorship has started: here is a plan to adapt together.");
@@ -456,10 +455,9 @@ void page_request_decline(struct ctx *c)
 			  "it.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = req_decline(c->db, c->req->ids[0], c->user.id, f.v[D_REASON].s, c->now, &dbrc);
+	enum req_rc r = req_decline(c->db, c->req->ids[0], c->user.id, f.v[D_REASON].s, c->now);
 	if (r != REQ_OK) {
-		action_failed(c, r, dbrc);
+		action_failed(c, r);
 		return;
 	}
 	ctx_flash(c, "Declined. The mentee sees your reason and can ask someone else.");
@@ -473,10 +471,9 @@ void page_request_withdraw(struct ctx *c)
 		ctx_error(c, 400, "This form takes no fields.");
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = req_withdraw(c->db, c->req->ids[0], c->user.id, c->now, &dbrc);
+	enum req_rc r = req_withdraw(c->db, c->req->ids[0], c->user.id, c->now);
 	if (r != REQ_OK) {
-		action_failed(c, r, dbrc);
+		action_failed(c, r);
 		return;
 	}
 	ctx_flash(c, "Request withdrawn.");

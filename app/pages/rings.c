@@ -461,11 +461,13 @@ static void back_to_ring(struct ctx *c, int64_t id, const char *flash)
 }
 
 /* The answer to a ring action that the store refused. */
-static void ring_refused(struct ctx *c, enum ring_rc r, enum db_rc dbrc, const char *already)
+static void ring_refused(struct ctx *c, enum ring_rc r, const char *already)
 {
 	switch (r) {
 	case RING_OK: break;
-	case RING_STORE: ctx_store_error(c, dbrc); break;
+	case RING_DB_BUSY:
+	case RING_DB_ERR:
+	case RING_DB_FULL: ctx_store_error(c, r); break;
 	case RING_NOTFOUND: ctx_error(c, 404, not_found); break;
 	case RING_CLOSED:
 		ctx_error(c, 409,
@@ -494,11 +496,10 @@ void page_ring_join(struct ctx *c)
 		return;
 	int64_t id = c->req->ids[0];
 	int waiting = 0;
-	enum db_rc dbrc = DB_OK;
-	enum ring_rc r = ring_join(c->db, id, c->user.id, c->now, &waiting, &dbrc);
+	enum ring_rc r = ring_join(c->db, id, c->user.id, c->now, &waiting);
 	if (r != RING_OK) {
 		ring_refused(
-			c, r, dbrc,
+			c, r,
 			"You are in this ring already (as a member, on its waiting list or as a mentor).");
 		return;
 	}
@@ -514,10 +515,9 @@ void page_ring_leave(struct ctx *c)
 	if (empty_form(c) != 0)
 		return;
 	int64_t id = c->req->ids[0];
-	enum db_rc dbrc = DB_OK;
-	enum ring_rc r = ring_leave(c->db, id, c->user.id, &dbrc);
+	enum ring_rc r = ring_leave(c->db, id, c->user.id);
 	if (r != RING_OK) {
-		ring_refused(c, r, dbrc, "");
+		ring_refused(c, r, "");
 		return;
 	}
 	back_to_ring(c, id, "You left the ring. Its sessions and notes are no longer shown to you.");
@@ -531,11 +531,10 @@ void page_ring_close(struct ctx *c)
 		return;
 	}
 	int64_t id = c->req->ids[0];
-	enum db_rc dbrc = DB_OK;
 	int end = (int)f.v[RC_END].i;
-	enum ring_rc r = ring_close(c->db, id, c->user.id, end, c->now, &dbrc);
+	enum ring_rc r = ring_close(c->db, id, c->user.id, end, c->now);
 	if (r != RING_OK) {
-		ring_refused(c, r, dbrc, end ? "This ring has ended already." : "Joining is closed already.");
+		ring_refused(c, r, end ? "This ring has ended already." : "Joining is closed already.");
 		return;
 	}
 	back_to_ring(
@@ -576,8 +575,7 @@ void page_ring_mentor_invite(struct ctx *c)
 		ring_page(c, id, 422, NULL, &f);
 		return;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum ring_rc r = ring_invite_mentor(c->db, id, c->user.id, f.v[RM_USER].i, &dbrc);
+	enum ring_rc r = ring_invite_mentor(c->db, id, c->user.id, f.v[RM_USER].i);
 	if (r == RING_NO_USER || r == RING_ALREADY) {
 		fields_fail(&f, RM_USER,
 			    r == RING_NO_USER
@@ -587,7 +585,7 @@ void page_ring_mentor_invite(struct ctx *c)
 		return;
 	}
 	if (r != RING_OK) {
-		ring_refused(c, r, dbrc, "");
+		ring_refused(c, r, "");
 		return;
 	}
 	back_to_ring(c, id, "Asked. They become a co-mentor once they accept.");
@@ -598,10 +596,9 @@ static void mentor_answer(struct ctx *c, int accept)
 	if (empty_form(c) != 0)
 		return;
 	int64_t id = c->req->ids[0];
-	enum db_rc dbrc = DB_OK;
-	enum ring_rc r = ring_mentor_answer(c->db, id, c->user.id, accept, &dbrc);
+	enum ring_rc r = ring_mentor_answer(c->db, id, c->user.id, accept);
 	if (r != RING_OK) {
-		ring_refused(c, r, dbrc, "You co-mentor this ring already.");
+		ring_refused(c, r, "You co-mentor this ring already.");
 		return;
 	}
 	back_to_ring(c, id, accept ? "You co-mentor this ring now." : "You declined. Nothing else changed.");
@@ -674,8 +671,7 @@ void page_ring_session_create(struct ctx *c)
 		.nattendees = n,
 	};
 	int64_t sid = 0;
-	enum db_rc dbrc = DB_OK;
-	enum ring_rc res = ring_session_create(c->db, &sn, d, c->now, &sid, &dbrc);
+	enum ring_rc res = ring_session_create(c->db, &sn, d, c->now, &sid);
 	if (res == RING_CLOSED || res == RING_NO_USER) {
 		char msg[120];
 		if (res == RING_CLOSED)
@@ -686,7 +682,7 @@ void page_ring_session_create(struct ctx *c)
 		return;
 	}
 	if (res != RING_OK) {
-		ring_refused(c, res, dbrc, "");
+		ring_refused(c, res, "");
 		return;
 	}
 	back_to_ring(
@@ -710,11 +706,10 @@ void page_ring_feedback(struct ctx *c)
 		return;
 	}
 	const char *use = f.v[RF_USE].present ? f.v[RF_USE].s : "right";
-	enum db_rc dbrc = DB_OK;
-	enum ring_rc r = ring_feedback_add(c->db, id, sid, c->user.id, (int)f.v[RF_RATING].i, use,
-					   c->cfg->survey_k, &dbrc);
+	enum ring_rc r =
+		ring_feedback_add(c->db, id, sid, c->user.id, (int)f.v[RF_RATING].i, use, c->cfg->survey_k);
 	if (r != RING_OK) {
-		ring_refused(c, r, dbrc, "You gave feedback on this session already: once is the rule.");
+		ring_refused(c, r, "You gave feedback on this session already: once is the rule.");
 		return;
 	}
 	back_to_ring(

@@ -212,8 +212,7 @@ void page_survey_submit(struct ctx *c)
 		else
 			a[i].text = v;
 	}
-	enum db_rc dbrc = DB_OK;
-	enum survey_rc r = survey_submit(c->db, inv.id, c->user.id, a, sf->n, c->now, &dbrc);
+	enum survey_rc r = survey_submit(c->db, inv.id, c->user.id, a, sf->n, c->now);
 	free(sf);
 	if (r == SURVEY_ANSWERED) {
 		ctx_error(c, 409, "You have answered this survey already. Thank you!");
@@ -228,7 +227,7 @@ void page_survey_submit(struct ctx *c)
 		return;
 	}
 	if (r != SURVEY_OK) {
-		ctx_store_error(c, dbrc);
+		ctx_store_error(c, r);
 		return;
 	}
 	/* Its own transaction, after the one that marked the invitation

@@ -51,27 +51,26 @@ void planned_free(struct planned *p)
 	buf_free(&p->agenda);
 }
 
-static enum agenda_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum agenda_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return AGENDA_STORE;
+	return (enum agenda_rc)db_failure(rc);
 }
 
-enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *text, int64_t now,
-			   enum db_rc *dbrc)
+enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *text, int64_t now)
 {
 	unsigned char nonce[1][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 1);
-	if (db_begin_to(db, dbrc) != 0)
-		return AGENDA_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum agenda_rc)db_failure(began);
 	/* The plan is read in the writing transaction: the agenda is sealed
 	 * for the plan it was written for, and cannot outlive it. */
 	sqlite3_stmt *st = DB_STMT(db, "SELECT status = 'active', coalesce(next_session_at, 0) > :now, "
 				       "plan_no FROM mentorships "
 				       "WHERE id = :id AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":now", now);
@@ -82,7 +81,7 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
-			return fail(db, db_rc_from(rc), dbrc);
+			return fail(db, db_rc_from(rc));
 		db_rollback(db);
 		return AGENDA_NOTFOUND;
 	}
@@ -92,7 +91,7 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 	}
 	st = DB_STMT(db, "UPDATE mentorships SET next_agenda = :a WHERE id = :id");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (*text) {
 		const struct sealed_col *sc = &sealed_cols[SEALED_NEXT_AGENDA];
 		char row[48];
@@ -104,7 +103,7 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 		buf_free(&c);
 		if (sr != 0) {
 			sqlite3_reset(st);
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		}
 	} else {
 		db_bind_null(st, ":a");
@@ -112,11 +111,9 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 	db_bind_int(st, ":id", id);
 	enum db_rc w = db_exec_step(db, st);
 	if (w != DB_OK)
-		return fail(db, w, dbrc);
-	if ((w = db_commit(db)) != DB_OK) {
-		*dbrc = w;
-		return AGENDA_STORE;
-	}
+		return fail(db, w);
+	if ((w = db_commit(db)) != DB_OK)
+		return (enum agenda_rc)db_failure(w);
 	return AGENDA_OK;
 }
 

@@ -29,18 +29,23 @@ struct planned {
 enum db_rc planned_get(struct db *db, int64_t id, int64_t uid, struct planned *p);
 void planned_free(struct planned *p);
 
+/* What the agenda_rc functions below answer:
+ * AGENDA_OK, a refusal below, or a store failure (AGENDA_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum agenda_rc {
-	AGENDA_OK = 0,
-	AGENDA_NOTFOUND,    /* no such mentorship, or uid is not one of the pair */
-	AGENDA_ENDED,	    /* the mentorship is no longer active */
-	AGENDA_NOT_PLANNED, /* no session planned after now */
-	AGENDA_STORE,	    /* database error, see *dbrc */
+	AGENDA_OK = DB_OK,
+	AGENDA_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	AGENDA_DB_ERR = DB_ERR,
+	AGENDA_DB_FULL = DB_FULL,
+	AGENDA_NOTFOUND = DB_REFUSAL, /* no such mentorship, or uid is not one of the pair */
+	AGENDA_ENDED,		      /* the mentorship is no longer active */
+	AGENDA_NOT_PLANNED,	      /* no session planned after now */
 };
 
 /* Own transaction. Write (or, with "", remove) the agenda of mentorship
  * id's planned session for uid, sealed for that plan. */
-enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *text, int64_t now,
-			   enum db_rc *dbrc);
+enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *text, int64_t now);
 
 /* Inside the caller's transaction (meeting_create): the agenda written
  * ahead is now the logged session's, so the planned one is removed.

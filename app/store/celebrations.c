@@ -127,11 +127,10 @@ enum db_rc celebration_on_complete(struct db *db, int64_t ms, int64_t uid, int c
 	return rc;
 }
 
-static enum req_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum req_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return REQ_STORE;
+	return (enum req_rc)db_failure(rc);
 }
 
 static enum req_rc refuse(struct db *db, enum req_rc r)
@@ -140,25 +139,24 @@ static enum req_rc refuse(struct db *db, enum req_rc r)
 	return r;
 }
 
-static enum req_rc done(struct db *db, enum db_rc *dbrc)
+static enum req_rc done(struct db *db)
 {
 	enum db_rc rc = db_commit(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
-		return REQ_STORE;
-	}
+	if (rc != DB_OK)
+		return (enum req_rc)db_failure(rc);
 	return REQ_OK;
 }
 
-enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t now, enum db_rc *dbrc)
+enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	int64_t mentor = 0, mentee = 0;
 	int completed = 0;
 	int p = pair_of(db, ms, uid, &mentor, &mentee, &completed);
 	if (p < 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (p == 0)
 		return refuse(db, REQ_NOTFOUND);
 	if (!completed)
@@ -166,19 +164,19 @@ enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, 
 	enum db_rc rc = row_for(db, ms);
 	if (rc == DB_OK)
 		rc = consent(db, ms, uid == mentee, on, now);
-	return rc == DB_OK ? done(db, dbrc) : fail(db, rc, dbrc);
+	return rc == DB_OK ? done(db) : fail(db, rc);
 }
 
-enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const char *text, int pub, int64_t now,
-			       enum db_rc *dbrc)
+enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const char *text, int pub, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	int64_t mentor = 0, mentee = 0;
 	int completed = 0;
 	int p = pair_of(db, ms, uid, &mentor, &mentee, &completed);
 	if (p < 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (p == 0)
 		return refuse(db, REQ_NOTFOUND);
 	if (uid != mentee)
@@ -191,7 +189,7 @@ enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const cha
 		rc = write_thanks(db, ms, text, pub, now, &first);
 	if (rc == DB_OK && first)
 		rc = outbox_thanks(db, ms, now);
-	return rc == DB_OK ? done(db, dbrc) : fail(db, rc, dbrc);
+	return rc == DB_OK ? done(db) : fail(db, rc);
 }
 
 enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t rev)

@@ -29,17 +29,16 @@ enum db_rc celebration_on_complete(struct db *db, int64_t ms, int64_t uid, int c
  * in (on 1) or out (0) of its celebration; it shows from the moment both
  * are in and goes the moment either is out. REQ_OK, REQ_NOTFOUND (not one
  * of the pair), REQ_INVALID (not completed: still active or ended early),
- * REQ_STORE with *dbrc. */
-enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t now,
-				enum db_rc *dbrc);
+ * or a store failure (REQ_DB_*). */
+enum req_rc celebration_consent(struct db *db, int64_t ms, int64_t uid, int on, int64_t now);
 
 /* Own transaction. The mentee of completed mentorship ms writes or
  * replaces the thank-you note (text "" removes it) and whether it may be
  * public. A new or changed text queues mail to the mentor (that a note
  * arrived, never its text). REQ_OK, REQ_NOTFOUND, REQ_NOT_YOURS (the
- * mentor), REQ_INVALID (not completed), REQ_STORE with *dbrc. */
-enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const char *text, int pub, int64_t now,
-			       enum db_rc *dbrc);
+ * mentor), REQ_INVALID (not completed), or a store failure (REQ_DB_*). */
+enum req_rc celebration_thanks(struct db *db, int64_t ms, int64_t uid, const char *text, int pub,
+			       int64_t now);
 
 /* Own transaction. The mentor uid of completed mentorship ms agrees (on
  * 1) that the mentee's note at revision rev (struct celebration's

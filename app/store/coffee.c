@@ -79,20 +79,16 @@ enum db_rc coffee_matches_each(struct db *db, int64_t uid, int max,
 	return rc == SQLITE_DONE ? DB_OK : db_rc_from(rc);
 }
 
-enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now, enum db_rc *dbrc)
+enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now)
 {
 	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
-		return COFFEE_STORE;
-	}
+	if (rc != DB_OK)
+		return (enum coffee_rc)db_failure(rc);
 	sqlite3_stmt *st = DB_STMT(db, "SELECT m.met_at IS NOT NULL, m.round_id FROM coffee_match_people p "
 				       "JOIN coffee_matches m ON m.id = p.match_id "
 				       "WHERE p.match_id = :m AND p.user_id = :u");
-	if (!st) {
-		*dbrc = db_end(db, DB_ERR);
-		return COFFEE_STORE;
-	}
+	if (!st)
+		return (enum coffee_rc)db_failure(db_end(db, DB_ERR));
 	db_bind_int(st, ":m", match);
 	db_bind_int(st, ":u", uid);
 	int src = sqlite3_step(st);
@@ -103,8 +99,7 @@ enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now
 		db_rollback(db);
 		if (src == SQLITE_DONE)
 			return COFFEE_NOTFOUND;
-		*dbrc = db_rc_from(src);
-		return COFFEE_STORE;
+		return (enum coffee_rc)db_failure(db_rc_from(src));
 	}
 	if (met) {
 		db_rollback(db);
@@ -112,10 +107,8 @@ enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now
 	}
 	st = DB_STMT(db, "UPDATE coffee_matches SET met_at = :now, met_by = :u WHERE id = :m");
 	sqlite3_stmt *up = DB_STMT(db, "UPDATE coffee_rounds SET met = met + 1 WHERE id = :r");
-	if (!st || !up) {
-		*dbrc = db_end(db, DB_ERR);
-		return COFFEE_STORE;
-	}
+	if (!st || !up)
+		return (enum coffee_rc)db_failure(db_end(db, DB_ERR));
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":m", match);
@@ -148,10 +141,8 @@ enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now
 		for (int i = 0; rc == DB_OK && i < n; i++)
 			rc = pairing_record_met(db, uid, others[i], day, now, NULL);
 	}
-	if ((rc = db_end(db, rc)) != DB_OK) {
-		*dbrc = rc;
-		return COFFEE_STORE;
-	}
+	if ((rc = db_end(db, rc)) != DB_OK)
+		return (enum coffee_rc)db_failure(rc);
 	return COFFEE_OK;
 }
 

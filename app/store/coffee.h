@@ -39,13 +39,24 @@ struct coffee_match_row {
 enum db_rc coffee_matches_each(struct db *db, int64_t uid, int max,
 			       void (*fn)(void *arg, const struct coffee_match_row *r), void *arg);
 
-enum coffee_rc { COFFEE_OK = 0, COFFEE_NOTFOUND, COFFEE_ALREADY, COFFEE_STORE };
+/* What the coffee_rc functions below answer:
+ * COFFEE_OK, a refusal below, or a store failure (COFFEE_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
+enum coffee_rc {
+	COFFEE_OK = DB_OK,
+	COFFEE_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	COFFEE_DB_ERR = DB_ERR,
+	COFFEE_DB_FULL = DB_FULL,
+	COFFEE_NOTFOUND = DB_REFUSAL,
+	COFFEE_ALREADY,
+};
 
 /* Own transaction. One of a match records that they met (for everyone in
  * it). COFFEE_NOTFOUND when uid is not in match; COFFEE_ALREADY when it
  * was recorded. The merge with pairing sessions (issue 17) adds its call
  * here. */
-enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now, enum db_rc *dbrc);
+enum coffee_rc coffee_met(struct db *db, int64_t match, int64_t uid, int64_t now);
 
 struct coffee_round_result {
 	int64_t round_id;

@@ -178,9 +178,10 @@ struct db *db_open_readonly(const char *path, int immutable)
 			buf_append(&uri, p, 1);
 	}
 	buf_puts(&uri, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
-	int rc = uri.oom ? SQLITE_NOMEM
-			 : sqlite3_open_v2(buf_str(&uri), &db->h,
-					   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc =
+		uri.oom ? SQLITE_NOMEM
+			: sqlite3_open_v2(buf_str(&uri), &db->h,
+					  SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	buf_free(&uri);
 	if (rc != SQLITE_OK) {
 		log_kv("error", "cannot open database", "path", path, "err", sqlite3_errstr(rc), LOG_END);
@@ -533,13 +534,9 @@ void db_rollback(struct db *db)
 	}
 }
 
-int db_begin_to(struct db *db, enum db_rc *out)
+enum db_rc db_failure(enum db_rc rc)
 {
-	enum db_rc rc = db_begin(db);
-	if (rc == DB_OK)
-		return 0;
-	*out = rc;
-	return -1;
+	return rc == DB_BUSY || rc == DB_FULL ? rc : DB_ERR;
 }
 
 enum db_rc db_end(struct db *db, enum db_rc rc)

@@ -15,6 +15,29 @@ enum db_rc {
 	DB_FULL = 5, /* the disk is full: nothing was saved (503 until space is freed) */
 };
 
+/* One store result type: a store function that can refuse for a rule of
+ * its own returns one enum (req_rc, meet_rc, ...) whose first values are
+ * db_rc's, named after it: X_OK = DB_OK, then the store failures
+ * X_DB_BUSY = DB_BUSY, X_DB_ERR = DB_ERR, X_DB_FULL = DB_FULL; its
+ * refusals start at DB_REFUSAL. One value says both whether the store
+ * failed (db_failed) and what the rule said; pages/ctx.c's
+ * ctx_store_error turns every failure into its page (503 or 500, with a
+ * request id and a log line), a page's switch names each refusal (-Wswitch
+ * catches a missing one). No store function has an error out-parameter. */
+enum { DB_REFUSAL = 16 };
+_Static_assert((int)DB_REFUSAL > (int)DB_FULL, "a refusal is never read as a store failure");
+
+/* rc as a store failure: DB_BUSY and DB_FULL as they are, anything else
+ * DB_ERR (a constraint, a missing row or even DB_OK, where the caller
+ * knows the store failed). */
+enum db_rc db_failure(enum db_rc rc);
+/* 1 when r, a value of db_rc or of any store result type, is a store
+ * failure. */
+static inline int db_failed(int r)
+{
+	return r == DB_BUSY || r == DB_ERR || r == DB_FULL;
+}
+
 struct db;
 
 /* The transaction state of a connection: one value, moved only along the
@@ -107,9 +130,6 @@ void db_read_end(struct db *db);
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
-/* db_begin for functions that report a store error through *out: 0 when
- * the transaction began, else -1 with *out set (DB_BUSY or DB_ERR). */
-int db_begin_to(struct db *db, enum db_rc *out);
 /* End a write transaction by how it went: commit when rc is DB_OK (and
  * return the commit's result), else roll back and return rc. */
 enum db_rc db_end(struct db *db, enum db_rc rc);

@@ -9,21 +9,18 @@
 #include "store/relation.h"
 #include "store/sealed.h"
 
-static enum meet_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum meet_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return MEET_STORE;
+	return (enum meet_rc)db_failure(rc);
 }
 
-/* Commit the transaction: MEET_OK, or MEET_STORE with *dbrc set. */
-static enum meet_rc commit_or_store(struct db *db, enum db_rc *dbrc)
+/* Commit the transaction: MEET_OK, or the store failure. */
+static enum meet_rc commit_or_store(struct db *db)
 {
 	enum db_rc rc = db_commit(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
-		return MEET_STORE;
-	}
+	if (rc != DB_OK)
+		return (enum meet_rc)db_failure(rc);
 	return MEET_OK;
 }
 
@@ -78,7 +75,7 @@ static enum db_rc insert_private(struct db *db, int64_t meeting, int64_t uid, co
 }
 
 enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const char *today, int64_t now,
-			    int64_t *id, enum db_rc *dbrc)
+			    int64_t *id)
 {
 	if (strcmp(n->held_on, today) > 0)
 		return MEET_FUTURE;
@@ -89,10 +86,8 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	 * skips the single's ending below. */
 	sqlite3_stmt *st = DB_STMT(db, "SELECT started_on, kind = 'single' FROM mentorships WHERE id = :m "
 				       "AND (mentor_id = :u OR mentee_id = :u)");
-	if (!st) {
-		*dbrc = DB_ERR;
-		return MEET_STORE;
-	}
+	if (!st)
+		return MEET_DB_ERR;
 	db_bind_int(st, ":m", n->mentorship_id);
 	db_bind_int(st, ":u", n->author_id);
 	char started[11] = "";
@@ -106,8 +101,9 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 		return found ? MEET_EARLY : MEET_NOTFOUND;
 	unsigned char nonce[3][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 3);
-	if (db_begin_to(db, dbrc) != 0)
-		return MEET_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
 	/* The texts are sealed for their row, so the row id comes first: under
 	 * BEGIN IMMEDIATE no other writer can take the next one, and one INSERT
@@ -119,16 +115,16 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	st = DB_STMT(db, "UPDATE id_counters SET last = max(last, (SELECT coalesce(max(id), 0) FROM "
 			 "meetings)) + 1 WHERE name = 'meetings'");
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	*id = db_scalar(db, "SELECT last FROM id_counters WHERE name = 'meetings'", 0);
 	if (*id <= 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	st = DB_STMT(
 		db, "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, kind, labels, "
 		    "agenda, shared_notes, created_at) VALUES (:id, :m, :u, :d, :len, :k, :l, :a, :s, :now)");
 	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, *id, 0, n->agenda) != 0 ||
 	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, *id, 0, n->shared_notes) != 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", *id);
 	db_bind_int(st, ":m", n->mentorship_id);
 	db_bind_int(st, ":u", n->author_id);
@@ -138,19 +134,19 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	db_bind_text(st, ":l", n->labels);
 	db_bind_int(st, ":now", now);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (n->private_notes && *n->private_notes) {
 		if ((rc = insert_private(db, *id, n->author_id, n->private_notes, nonce[2], now)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	}
 	if ((rc = agenda_carried(db, n->mentorship_id)) != DB_OK) /* now the session's agenda */
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (single && (rc = rel_session_logged(db, n->mentorship_id, now)) != DB_OK) /* issue 21: held */
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	/* Mail: feedback still owed an hour from now. */
 	if ((rc = outbox_session_logged(db, *id, n->mentorship_id, now)) != DB_OK)
-		return fail(db, rc, dbrc);
-	return commit_or_store(db, dbrc);
+		return fail(db, rc);
+	return commit_or_store(db);
 }
 
 enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meeting *m)
@@ -164,7 +160,7 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 		    "JOIN users a ON a.id = ms.mentor_id JOIN users b ON b.id = ms.mentee_id "
 		    "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
 	if (!st)
-		return MEET_STORE;
+		return MEET_DB_ERR;
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":u", uid);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -215,7 +211,7 @@ static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int mu
 				       "JOIN mentorships ms ON ms.id = x.mentorship_id "
 				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
 	if (!st)
-		return MEET_STORE;
+		return MEET_DB_ERR;
 	db_bind_int(st, ":id", meeting);
 	db_bind_int(st, ":u", uid);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -230,12 +226,13 @@ static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int mu
 }
 
 enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda,
-			    const char *shared_notes, int64_t now, enum db_rc *dbrc)
+			    const char *shared_notes, int64_t now)
 {
 	unsigned char nonce[2][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 2);
-	if (db_begin_to(db, dbrc) != 0)
-		return MEET_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
 	enum meet_rc r = may_edit(db, id, uid, 1, now);
 	if (r != MEET_OK) {
@@ -245,17 +242,18 @@ enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE meetings SET agenda = :a, shared_notes = :s WHERE id = :id");
 	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, id, 0, agenda) != 0 ||
 	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, id, 0, shared_notes) != 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	return commit_or_store(db, dbrc);
+		return fail(db, rc);
+	return commit_or_store(db);
 }
 
-enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *dbrc)
+enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return MEET_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
 	enum meet_rc r = may_edit(db, id, uid, 1, -1);
 	if (r != MEET_OK) {
@@ -265,11 +263,11 @@ enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *
 	/* ON DELETE CASCADE takes the private notes and feedback with it. */
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM meetings WHERE id = :id");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	return commit_or_store(db, dbrc);
+		return fail(db, rc);
+	return commit_or_store(db);
 }
 
 /* Inside a transaction: is uid one of the pair of this session? */
@@ -287,13 +285,13 @@ static int is_party(struct db *db, int64_t meeting, int64_t uid)
 	return ok;
 }
 
-enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
-			      enum db_rc *dbrc)
+enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now)
 {
 	unsigned char nonce[1][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 1);
-	if (db_begin_to(db, dbrc) != 0)
-		return MEET_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
 	enum meet_rc r = may_edit(db, meeting, uid, 0, now);
 	if (r != MEET_OK) {
@@ -303,25 +301,26 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 	/* Delete then insert: the old ciphertext goes (secure_delete zeroes it). */
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM private_notes WHERE meeting_id = :m AND author_id = :u");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (body && *body) {
 		if ((rc = insert_private(db, meeting, uid, body, nonce[0], now)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	}
-	return commit_or_store(db, dbrc);
+	return commit_or_store(db);
 }
 
 enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
-			  int64_t now, enum db_rc *dbrc)
+			  int64_t now)
 {
 	unsigned char nonce[3][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 3);
-	if (db_begin_to(db, dbrc) != 0)
-		return MEET_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
 	if (!is_party(db, meeting, uid)) {
 		db_rollback(db);
@@ -335,7 +334,7 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 	    bind_sealed(st, ":ww", nonce[0], SEALED_FEEDBACK_WENT_WELL, meeting, uid, f->went_well) != 0 ||
 	    bind_sealed(st, ":ti", nonce[1], SEALED_FEEDBACK_TO_IMPROVE, meeting, uid, f->to_improve) != 0 ||
 	    bind_sealed(st, ":ns", nonce[2], SEALED_FEEDBACK_NEXT_STEPS, meeting, uid, f->next_steps) != 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":r", f->rating);
@@ -348,8 +347,8 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 		return MEET_CONFLICT;
 	}
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
-	return commit_or_store(db, dbrc);
+		return fail(db, rc);
+	return commit_or_store(db);
 }
 
 enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
@@ -363,7 +362,7 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 		    "next_steps FROM feedback WHERE meeting_id = :m AND (author_id = :u OR shared = 1) "
 		    "ORDER BY author_id = :u DESC");
 	if (!st)
-		return MEET_STORE;
+		return MEET_DB_ERR;
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
 	enum meet_rc out = MEET_OK;
@@ -387,12 +386,13 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 }
 
 enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char *owner, const char *body,
-			int64_t now, enum db_rc *dbrc)
+			int64_t now)
 {
 	unsigned char nonce[1][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 1);
-	if (db_begin_to(db, dbrc) != 0)
-		return MEET_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
 	if (!is_party(db, meeting, uid)) {
 		db_rollback(db);
@@ -405,49 +405,50 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	}
 	int64_t id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	st = DB_STMT(db, "INSERT INTO action_items(id, mentorship_id, meeting_id, owner, body, created_at) "
 			 "SELECT :id, mentorship_id, id, :o, x'', :now FROM meetings WHERE id = :m");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	db_bind_text(st, ":o", owner);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":m", meeting);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	st = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");
 	if (!st || bind_sealed(st, ":b", nonce[0], SEALED_ACTION_ITEM, id, 0, body) != 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	return commit_or_store(db, dbrc);
+		return fail(db, rc);
+	return commit_or_store(db);
 }
 
-enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done, enum db_rc *dbrc)
+enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return MEET_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
 	sqlite3_stmt *st =
 		DB_STMT(db, "UPDATE action_items SET done = :d WHERE id = :id AND mentorship_id IN "
 			    "(SELECT id FROM mentorships WHERE mentor_id = :u OR mentee_id = :u)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":d", done);
 	db_bind_int(st, ":id", item);
 	db_bind_int(st, ":u", uid);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (sqlite3_changes(db_handle(db)) == 0) {
 		db_rollback(db);
 		return MEET_NOTFOUND;
 	}
-	return commit_or_store(db, dbrc);
+	return commit_or_store(db);
 }
 
 enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
@@ -462,7 +463,7 @@ enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
 			    "WHERE x.id = :m AND (ms.mentor_id = :u OR ms.mentee_id = :u) "
 			    "AND a.meeting_id <= x.id AND (a.done = 0 OR a.meeting_id = x.id) ORDER BY a.id");
 	if (!st)
-		return MEET_STORE;
+		return MEET_DB_ERR;
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
 	enum meet_rc out = MEET_OK;

@@ -11,15 +11,21 @@
 
 #define MEET_EDIT_WINDOW (7 * 86400) /* notes are read-only after a week */
 
+/* What the meet_rc functions below answer:
+ * MEET_OK, a refusal below, or a store failure (MEET_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum meet_rc {
-	MEET_OK = 0,
-	MEET_LOCKED,   /* past the edit window, or not the author */
-	MEET_NOTFOUND, /* no such session/mentorship, or not one of the pair */
-	MEET_FUTURE,   /* held_on is after today */
-	MEET_EARLY,    /* held_on is before the mentorship started */
-	MEET_CONFLICT, /* feedback already given */
-	MEET_SEAL,     /* a stored value failed to open: moved, altered or another key */
-	MEET_STORE,    /* database error, see *dbrc */
+	MEET_OK = DB_OK,
+	MEET_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	MEET_DB_ERR = DB_ERR,
+	MEET_DB_FULL = DB_FULL,
+	MEET_LOCKED = DB_REFUSAL, /* past the edit window, or not the author */
+	MEET_NOTFOUND,		  /* no such session/mentorship, or not one of the pair */
+	MEET_FUTURE,		  /* held_on is after today */
+	MEET_EARLY,		  /* held_on is before the mentorship started */
+	MEET_CONFLICT,		  /* feedback already given */
+	MEET_SEAL,		  /* a stored value failed to open: moved, altered or another key */
 };
 
 struct meeting_new {
@@ -30,7 +36,7 @@ struct meeting_new {
 
 /* Log a session (one transaction). today is "YYYY-MM-DD" (UTC). */
 enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const char *today, int64_t now,
-			    int64_t *id, enum db_rc *dbrc);
+			    int64_t *id);
 
 struct meeting {
 	int64_t id, mentorship_id, author_id, mentor_id, mentee_id, created_at;
@@ -49,16 +55,15 @@ void meeting_free(struct meeting *m);
 /* Own transaction. The author changes the agenda and shared notes, within
  * the edit window. */
 enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *agenda,
-			    const char *shared_notes, int64_t now, enum db_rc *dbrc);
+			    const char *shared_notes, int64_t now);
 
 /* Own transaction. The author deletes a session with its notes and
  * feedback, for good (secure_delete overwrites the freed pages). */
-enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid, enum db_rc *dbrc);
+enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid);
 
 /* Own transaction. Set uid's private note on a session of theirs (""
  * removes it), within the edit window. */
-enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now,
-			      enum db_rc *dbrc);
+enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const char *body, int64_t now);
 
 struct feedback_new {
 	int rating, shared;
@@ -68,15 +73,15 @@ struct feedback_new {
 /* Own transaction. Add uid's feedback on a session: once (MEET_CONFLICT
  * the second time). */
 enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const struct feedback_new *f,
-			  int64_t now, enum db_rc *dbrc);
+			  int64_t now);
 
 /* Own transaction. Add an action item to a session (owner "mentor" or
  * "mentee"). */
 enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char *owner, const char *body,
-			int64_t now, enum db_rc *dbrc);
+			int64_t now);
 /* Own transaction. Tick an action item done or not; either of the pair
  * may. */
-enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done, enum db_rc *dbrc);
+enum meet_rc action_set_done(struct db *db, int64_t item, int64_t uid, int done);
 /* No transaction of its own (a read). The action items to show with a
  * session: every open item of the mentorship from this or an earlier
  * session (carried over until done), and those done in this session. row()

@@ -58,11 +58,10 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 	return opened == 0 ? DB_OK : DB_ERR;
 }
 
-static enum req_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum req_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return REQ_STORE;
+	return (enum req_rc)db_failure(rc);
 }
 
 /* Inside a transaction: is uid a party, and is the mentorship active? */
@@ -71,7 +70,7 @@ static enum req_rc party_active(struct db *db, int64_t id, int64_t uid)
 	sqlite3_stmt *st = DB_STMT(db, "SELECT status = 'active' FROM mentorships WHERE id = :id "
 				       "AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
-		return REQ_STORE;
+		return REQ_DB_ERR;
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":u", uid);
 	int rc = sqlite3_step(st);
@@ -83,10 +82,11 @@ static enum req_rc party_active(struct db *db, int64_t id, int64_t uid)
 }
 
 enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
-		      const char *reason, const struct ms_recognition *rec, int64_t now, enum db_rc *dbrc)
+		      const char *reason, const struct ms_recognition *rec, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	enum db_rc rc;
 	enum req_rc r = party_active(db, id, uid);
 	if (r != REQ_OK) {
@@ -98,7 +98,7 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	char row[32];
 	snprintf(row, sizeof(row), "%lld", (long long)id);
 	if (!st || sealcol_bind(st, ":r", "mentorships", "end_reason", row, reason) != 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_text(st, ":s", status);
 	if (outcome && *outcome)
 		db_bind_text(st, ":o", outcome);
@@ -107,7 +107,7 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	/* A place is free again in the directory. */
 	int64_t mentor = 0;
 	st = DB_STMT(db, "SELECT mentor_id FROM mentorships WHERE id = :id");
@@ -118,29 +118,27 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 		sqlite3_reset(st);
 	}
 	if ((rc = directory_refresh(db, mentor, now)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	/* Both are invited to the post-program survey for their role. */
 	if ((rc = survey_invite_pair(db, id)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	/* Mail: the invitations just made, and a reminder a week later. */
 	if ((rc = outbox_survey_invited(db, id, now)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	/* issue 19: the completer's celebration and thank-you note. */
 	if (rec && (rc = celebration_on_complete(db, id, uid, rec->celebrate, rec->thanks, rec->thanks_public,
 						 now)) != DB_OK)
-		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return REQ_STORE;
-	}
+		return fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum req_rc)db_failure(rc);
 	return REQ_OK;
 }
 
-enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,
-			   enum db_rc *dbrc)
+enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	enum db_rc rc;
 	enum req_rc r = party_active(db, id, uid);
 	if (r != REQ_OK) {
@@ -152,20 +150,18 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 	char row[48];
 	snprintf(row, sizeof(row), "%lld:%d", (long long)id, week);
 	if (!st || sealcol_bind(st, ":n", "plan_weeks", "note", row, note) != 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":d", done);
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":w", week);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (sqlite3_changes(db_handle(db)) == 0) {
 		db_rollback(db);
 		return REQ_NOTFOUND;
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return REQ_STORE;
-	}
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum req_rc)db_failure(rc);
 	return REQ_OK;
 }
 

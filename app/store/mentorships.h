@@ -38,11 +38,10 @@ struct ms_recognition {
  * recorded with a completion (store/celebrations.h). REQ_NOTFOUND unless
  * uid is a party, REQ_NOT_PENDING when it is no longer active. */
 enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
-		      const char *reason, const struct ms_recognition *rec, int64_t now, enum db_rc *dbrc);
+		      const char *reason, const struct ms_recognition *rec, int64_t now);
 
 /* Own transaction. Tick a plan week done or not, and set its note line. */
-enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note,
-			   enum db_rc *dbrc);
+enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int done, const char *note);
 
 /* Own transaction: set (at > 0, UTC seconds) or clear (at == 0: cancel)
  * the next planned session of mentorship id, when uid is one of the pair

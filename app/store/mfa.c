@@ -102,36 +102,40 @@ enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_
 	return db_end(db, rc);
 }
 
+/* A store failure as an mfa_result. */
+static enum mfa_result failed(enum db_rc rc)
+{
+	return (enum mfa_result)db_failure(rc);
+}
+
 /* Inside the caller's transaction: does code (or, when code is empty,
  * recovery) prove user_id's factor, in the state `confirmed` asks for?
  * On MFA_OK the step is remembered or the recovery code used up (*used
  * set); on MFA_WRONG one failure is counted. */
 static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, const char *code,
-			     const char *recovery, int64_t now, const char *ip, int *used, enum db_rc *rc)
+			     const char *recovery, int64_t now, const char *ip, int *used)
 {
+	enum db_rc rc;
 	char b32[TOTP_B32_LEN];
 	int enrolled = 0;
 	int64_t last = 0;
 	*used = 0;
-	*rc = load(db, user_id, b32, &enrolled, &last);
-	if (*rc == DB_NOTFOUND || (*rc == DB_OK && enrolled != confirmed)) {
-		*rc = DB_OK;
+	rc = load(db, user_id, b32, &enrolled, &last);
+	if (rc == DB_NOTFOUND || (rc == DB_OK && enrolled != confirmed)) {
 		return MFA_NONE;
 	}
-	if (*rc != DB_OK)
-		return MFA_STORE_ERR;
+	if (rc != DB_OK)
+		return failed(rc);
 	if (code && *code) {
 		char key[40];
 		mfa_throttle_key(user_id, key, sizeof(key));
 		int64_t fails = throttle_count(db, key, now - MFA_DAY);
 		if (fails < 0) {
 			sodium_memzero(b32, sizeof(b32));
-			*rc = DB_ERR;
-			return MFA_STORE_ERR;
+			return MFA_DB_ERR;
 		}
 		if (fails >= MFA_DAY_MAX) {
 			sodium_memzero(b32, sizeof(b32));
-			*rc = DB_OK;
 			return MFA_LOCKED;
 		}
 		int64_t step = totp_check(b32, now, code);
@@ -140,14 +144,12 @@ static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, cons
 		 * from a log is refused, as is any step before the last. */
 		if (step > last) {
 			sqlite3_stmt *st = DB_STMT(db, "UPDATE mfa SET last_step = :s WHERE user_id = :u");
-			if (!st) {
-				*rc = DB_ERR;
-				return MFA_STORE_ERR;
-			}
+			if (!st)
+				return MFA_DB_ERR;
 			db_bind_int(st, ":s", step);
 			db_bind_int(st, ":u", user_id);
-			*rc = db_exec_step(db, st);
-			return *rc == DB_OK ? MFA_OK : MFA_STORE_ERR;
+			rc = db_exec_step(db, st);
+			return rc == DB_OK ? MFA_OK : failed(rc);
 		}
 	} else if (recovery && *recovery && confirmed) {
 		sodium_memzero(b32, sizeof(b32));
@@ -156,113 +158,112 @@ static enum mfa_result prove(struct db *db, int64_t user_id, int confirmed, cons
 			sqlite3_stmt *st =
 				DB_STMT(db, "UPDATE mfa_recovery SET used_at = :now "
 					    "WHERE user_id = :u AND code_hash = :h AND used_at IS NULL");
-			if (!st) {
-				*rc = DB_ERR;
-				return MFA_STORE_ERR;
-			}
+			if (!st)
+				return MFA_DB_ERR;
 			db_bind_int(st, ":now", now);
 			db_bind_int(st, ":u", user_id);
 			db_bind_blob(st, ":h", h, sizeof(h));
-			*rc = db_exec_step(db, st);
-			if (*rc != DB_OK)
-				return MFA_STORE_ERR;
+			rc = db_exec_step(db, st);
+			if (rc != DB_OK)
+				return failed(rc);
 			if (sqlite3_changes(db_handle(db)) == 1) {
 				*used = 1;
-				*rc = audit_add(db, now, "mfa_recovery_used", user_id, user_id, ip, NULL);
-				return *rc == DB_OK ? MFA_OK : MFA_STORE_ERR;
+				rc = audit_add(db, now, "mfa_recovery_used", user_id, user_id, ip, NULL);
+				return rc == DB_OK ? MFA_OK : failed(rc);
 			}
 		}
 	}
 	sodium_memzero(b32, sizeof(b32));
 	char key[40];
 	mfa_throttle_key(user_id, key, sizeof(key));
-	*rc = throttle_fail(db, key, ip, now);
-	if (*rc == DB_OK)
-		*rc = audit_add(db, now, "mfa_failed", user_id, user_id, ip, NULL);
-	return *rc == DB_OK ? MFA_WRONG : MFA_STORE_ERR;
+	rc = throttle_fail(db, key, ip, now);
+	if (rc == DB_OK)
+		rc = audit_add(db, now, "mfa_failed", user_id, user_id, ip, NULL);
+	return rc == DB_OK ? MFA_WRONG : failed(rc);
 }
 
 /* End the transaction after prove() and the writes that follow it: a
  * wrong code still commits its counted failure. */
-static enum mfa_result finish(struct db *db, enum mfa_result r, enum db_rc *rc)
+static enum mfa_result finish(struct db *db, enum mfa_result r)
 {
-	if (r == MFA_STORE_ERR) {
-		db_end(db, *rc);
+	if (db_failed(r)) {
+		db_rollback(db);
 		return r;
 	}
-	*rc = db_end(db, DB_OK);
-	return *rc == DB_OK ? r : MFA_STORE_ERR;
+	enum db_rc rc = db_end(db, DB_OK);
+	return rc == DB_OK ? r : failed(rc);
 }
 
 enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
 			  const char *code, int64_t now, const char *ip,
-			  char codes[RECOVERY_COUNT][RECOVERY_LEN], enum db_rc *rc)
+			  char codes[RECOVERY_COUNT][RECOVERY_LEN])
 {
-	if (db_begin_to(db, rc) != 0)
-		return MFA_STORE_ERR;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return failed(rc);
 	int used = 0;
-	*rc = drop_stale(db, user_id, now);
-	if (*rc != DB_OK) {
-		db_end(db, *rc);
-		return MFA_STORE_ERR;
+	rc = drop_stale(db, user_id, now);
+	if (rc != DB_OK) {
+		db_end(db, rc);
+		return failed(rc);
 	}
-	enum mfa_result r = prove(db, user_id, 0, code, NULL, now, ip, &used, rc);
+	enum mfa_result r = prove(db, user_id, 0, code, NULL, now, ip, &used);
 	if (r == MFA_OK) {
 		sqlite3_stmt *st = DB_STMT(db, "UPDATE mfa SET enrolled_at = :now WHERE user_id = :u");
 		sqlite3_stmt *del = DB_STMT(db, "DELETE FROM mfa_recovery WHERE user_id = :u");
-		*rc = st && del ? DB_OK : DB_ERR;
-		if (*rc == DB_OK) {
+		rc = st && del ? DB_OK : DB_ERR;
+		if (rc == DB_OK) {
 			db_bind_int(st, ":now", now);
 			db_bind_int(st, ":u", user_id);
-			*rc = db_exec_step(db, st);
+			rc = db_exec_step(db, st);
 		}
-		if (*rc == DB_OK) {
+		if (rc == DB_OK) {
 			db_bind_int(del, ":u", user_id);
-			*rc = db_exec_step(db, del);
+			rc = db_exec_step(db, del);
 		}
-		for (int i = 0; *rc == DB_OK && i < RECOVERY_COUNT; i++) {
+		for (int i = 0; rc == DB_OK && i < RECOVERY_COUNT; i++) {
 			unsigned char h[RECOVERY_HASH_BYTES];
 			recovery_new(codes[i]);
 			sqlite3_stmt *ins =
 				DB_STMT(db, "INSERT INTO mfa_recovery(user_id, code_hash) VALUES (:u, :h)");
 			if (!ins || recovery_hash(user_id, codes[i], h) != 0) {
-				*rc = DB_ERR;
+				rc = DB_ERR;
 				break;
 			}
 			db_bind_int(ins, ":u", user_id);
 			db_bind_blob(ins, ":h", h, sizeof(h));
-			*rc = db_exec_step(db, ins);
+			rc = db_exec_step(db, ins);
 		}
-		if (*rc == DB_OK)
-			*rc = sess_set_mfa(db, sess, SESS_MFA_PASSED);
+		if (rc == DB_OK)
+			rc = sess_set_mfa(db, sess, SESS_MFA_PASSED);
 		/* Any other session began before the factor existed (perhaps a
 		 * stolen one that read the secret): it signs in again. */
-		if (*rc == DB_OK)
-			*rc = sess_delete_user(db, user_id, sess);
-		if (*rc == DB_OK)
-			*rc = audit_add(db, now, "mfa_enrolled", user_id, user_id, ip, NULL);
-		if (*rc != DB_OK)
-			r = MFA_STORE_ERR;
+		if (rc == DB_OK)
+			rc = sess_delete_user(db, user_id, sess);
+		if (rc == DB_OK)
+			rc = audit_add(db, now, "mfa_enrolled", user_id, user_id, ip, NULL);
+		if (rc != DB_OK)
+			r = failed(rc);
 	}
-	return finish(db, r, rc);
+	return finish(db, r);
 }
 
 enum mfa_result mfa_pass(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			 const char *code, const char *recovery, int64_t now, const char *ip, int *left,
-			 enum db_rc *rc)
+			 const char *code, const char *recovery, int64_t now, const char *ip, int *left)
 {
-	if (db_begin_to(db, rc) != 0)
-		return MFA_STORE_ERR;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return failed(rc);
 	int used = 0;
-	enum mfa_result r = prove(db, user_id, 1, code, recovery, now, ip, &used, rc);
+	enum mfa_result r = prove(db, user_id, 1, code, recovery, now, ip, &used);
 	if (r == MFA_OK) {
 		char key[40];
 		mfa_throttle_key(user_id, key, sizeof(key));
-		*rc = sess_set_mfa(db, sess, SESS_MFA_PASSED);
-		if (*rc == DB_OK)
-			*rc = throttle_clear(db, key);
-		if (*rc != DB_OK)
-			r = MFA_STORE_ERR;
+		rc = sess_set_mfa(db, sess, SESS_MFA_PASSED);
+		if (rc == DB_OK)
+			rc = throttle_clear(db, key);
+		if (rc != DB_OK)
+			r = failed(rc);
 	} else if (r == MFA_WRONG) {
 		/* The session that owes its code is the password's proof: after
 		 * a few wrong codes it goes, and guessing on costs a sign-in. */
@@ -270,51 +271,51 @@ enum mfa_result mfa_pass(struct db *db, int64_t user_id, const unsigned char ses
 		mfa_throttle_key(user_id, key, sizeof(key));
 		int64_t fails = throttle_count(db, key, now - MFA_DAY);
 		if (fails < 0)
-			*rc = DB_ERR;
+			rc = DB_ERR;
 		else if (fails % MFA_SESSION_TRIES == 0) {
-			*rc = sess_delete(db, sess);
+			rc = sess_delete(db, sess);
 			r = MFA_SIGNED_OUT;
 		}
-		if (*rc != DB_OK)
-			r = MFA_STORE_ERR;
+		if (rc != DB_OK)
+			r = failed(rc);
 	}
-	r = finish(db, r, rc);
+	r = finish(db, r);
 	if (r == MFA_OK && left)
 		*left = used ? mfa_recovery_left(db, user_id) : -1;
 	return r;
 }
 
 enum mfa_result mfa_disable(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			    const char *code, const char *recovery, int64_t now, const char *ip,
-			    enum db_rc *rc)
+			    const char *code, const char *recovery, int64_t now, const char *ip)
 {
-	if (db_begin_to(db, rc) != 0)
-		return MFA_STORE_ERR;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return failed(rc);
 	int used = 0;
-	enum mfa_result r = prove(db, user_id, 1, code, recovery, now, ip, &used, rc);
+	enum mfa_result r = prove(db, user_id, 1, code, recovery, now, ip, &used);
 	if (r == MFA_OK) {
 		sqlite3_stmt *a = DB_STMT(db, "DELETE FROM mfa WHERE user_id = :u");
 		sqlite3_stmt *b = DB_STMT(db, "DELETE FROM mfa_recovery WHERE user_id = :u");
-		*rc = a && b ? DB_OK : DB_ERR;
-		if (*rc == DB_OK) {
+		rc = a && b ? DB_OK : DB_ERR;
+		if (rc == DB_OK) {
 			db_bind_int(a, ":u", user_id);
-			*rc = db_exec_step(db, a);
+			rc = db_exec_step(db, a);
 		}
-		if (*rc == DB_OK) {
+		if (rc == DB_OK) {
 			db_bind_int(b, ":u", user_id);
-			*rc = db_exec_step(db, b);
+			rc = db_exec_step(db, b);
 		}
 		/* Sessions that passed the factor passed one that is gone. */
-		if (*rc == DB_OK)
-			*rc = sess_delete_user(db, user_id, sess);
-		if (*rc == DB_OK)
-			*rc = sess_set_mfa(db, sess, SESS_MFA_NONE);
-		if (*rc == DB_OK)
-			*rc = audit_add(db, now, "mfa_disabled", user_id, user_id, ip, NULL);
-		if (*rc != DB_OK)
-			r = MFA_STORE_ERR;
+		if (rc == DB_OK)
+			rc = sess_delete_user(db, user_id, sess);
+		if (rc == DB_OK)
+			rc = sess_set_mfa(db, sess, SESS_MFA_NONE);
+		if (rc == DB_OK)
+			rc = audit_add(db, now, "mfa_disabled", user_id, user_id, ip, NULL);
+		if (rc != DB_OK)
+			r = failed(rc);
 	}
-	return finish(db, r, rc);
+	return finish(db, r);
 }
 
 int mfa_recovery_left(struct db *db, int64_t user_id)

@@ -23,12 +23,17 @@ int mfa_enrolled(struct db *db, int64_t user_id);
  * or a new one stored sealed. DB_OK, DB_CONFLICT (enrolled already) or an error. */
 enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_B32_LEN]);
 
-/* What a code did (mfa_enrol, mfa_pass, mfa_disable). */
+/* What a code did (mfa_enrol, mfa_pass, mfa_disable).
+ * MFA_OK, a refusal below, or a store failure (MFA_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum mfa_result {
-	MFA_OK,		/* accepted: the change is committed */
-	MFA_WRONG,	/* wrong, reused or malformed: one failure is counted (committed) */
-	MFA_NONE,	/* nothing to check it against (no enrolment begun / none confirmed) */
-	MFA_STORE_ERR,	/* the store failed: *rc says how; nothing changed */
+	MFA_OK = DB_OK,	       /* accepted: the change is committed */
+	MFA_DB_BUSY = DB_BUSY, /* store failures (store/db.h): nothing changed */
+	MFA_DB_ERR = DB_ERR,
+	MFA_DB_FULL = DB_FULL,
+	MFA_WRONG = DB_REFUSAL, /* wrong, reused or malformed: one failure is counted (committed) */
+	MFA_NONE,		/* nothing to check it against (no enrolment begun / none confirmed) */
 	MFA_LOCKED,	/* MFA_DAY_MAX wrong codes in a day: app codes refused, recovery codes still work */
 	MFA_SIGNED_OUT, /* mfa_pass: every MFA_SESSION_TRIES-th wrong code ends the session (committed) */
 };
@@ -50,7 +55,7 @@ enum mfa_result {
  * audit says mfa_enrolled. */
 enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
 			  const char *code, int64_t now, const char *ip,
-			  char codes[RECOVERY_COUNT][RECOVERY_LEN], enum db_rc *rc);
+			  char codes[RECOVERY_COUNT][RECOVERY_LEN]);
 
 /* Own transaction. Pass user_id's second factor in session sess with a
  * TOTP code (code non-empty: a step later than the last accepted, within
@@ -59,16 +64,14 @@ enum mfa_result mfa_enrol(struct db *db, int64_t user_id, const unsigned char se
  * the session becomes SESS_MFA_PASSED and the account's failures are
  * forgotten. */
 enum mfa_result mfa_pass(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			 const char *code, const char *recovery, int64_t now, const char *ip, int *left,
-			 enum db_rc *rc);
+			 const char *code, const char *recovery, int64_t now, const char *ip, int *left);
 
 /* Own transaction. Turn user_id's second factor off, proven by a current
  * code or an unused recovery code as for mfa_pass: the secret and every
  * recovery code go, every session of the account but sess ends, sess
  * becomes SESS_MFA_NONE, and the audit says mfa_disabled. */
 enum mfa_result mfa_disable(struct db *db, int64_t user_id, const unsigned char sess[TOKEN_HASH_BYTES],
-			    const char *code, const char *recovery, int64_t now, const char *ip,
-			    enum db_rc *rc);
+			    const char *code, const char *recovery, int64_t now, const char *ip);
 
 /* Own transaction: the operator's way back in when an admin lost both
  * the app and the recovery codes (tandem mfa-off): user_id's secret and

@@ -30,23 +30,22 @@ int64_t oh_occurrence_at(int weekday, const char *start_time, const char *tz, in
 	return when_parse_local(local, tz);
 }
 
-static enum oh_rc store_fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum oh_rc store_fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return OH_STORE;
+	return (enum oh_rc)db_failure(rc);
 }
 
-enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64_t now, int64_t *series_id,
-		      enum db_rc *dbrc)
+enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64_t now, int64_t *series_id)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return OH_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum oh_rc)db_failure(began);
 	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO office_hours(host_id, weekday, start_time, timezone, "
 				       "duration_min, seats, topic, place, weeks, created_at) "
 				       "VALUES (:h, :wd, :t, :tz, :d, :s, :topic, :p, :w, :now)");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":h", host);
 	db_bind_int(st, ":wd", n->weekday);
 	db_bind_text(st, ":t", n->start_time);
@@ -59,7 +58,7 @@ enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64
 	db_bind_int(st, ":now", now);
 	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	int64_t sid = sqlite3_last_insert_rowid(db_handle(db));
 	st = DB_STMT(
 		db, "INSERT INTO oh_occurrences(series_id, host_id, starts_at, held_on, duration_min, seats) "
@@ -68,7 +67,7 @@ enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64
 		char day[16];
 		int64_t at = oh_occurrence_at(n->weekday, n->start_time, n->tz, now, w, day, sizeof(day));
 		if (!st || at < 0)
-			return store_fail(db, DB_ERR, dbrc);
+			return store_fail(db, DB_ERR);
 		db_bind_int(st, ":s", sid);
 		db_bind_int(st, ":h", host);
 		db_bind_int(st, ":at", at);
@@ -76,12 +75,10 @@ enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64
 		db_bind_int(st, ":d", n->duration_min);
 		db_bind_int(st, ":seats", n->seats);
 		if ((rc = db_exec_step(db, st)) != DB_OK)
-			return store_fail(db, rc, dbrc);
+			return store_fail(db, rc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return OH_STORE;
-	}
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum oh_rc)db_failure(rc);
 	*series_id = sid;
 	return OH_OK;
 }
@@ -206,13 +203,14 @@ static int occ_state(struct db *db, int64_t oid, int64_t uid, int64_t *host, int
 /* Begin and read oid's state; OH_OK with the transaction open, else the
  * answer with it rolled back. */
 static enum oh_rc begin_occ(struct db *db, int64_t oid, int64_t uid, int64_t *host, int64_t *at, int *open,
-			    int *free, int *mine, enum db_rc *dbrc)
+			    int *free, int *mine)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return OH_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum oh_rc)db_failure(began);
 	int rc = occ_state(db, oid, uid, host, at, open, free, mine);
 	if (rc < 0)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	if (rc == 0) {
 		db_rollback(db);
 		return OH_NOTFOUND;
@@ -220,20 +218,18 @@ static enum oh_rc begin_occ(struct db *db, int64_t oid, int64_t uid, int64_t *ho
 	return OH_OK;
 }
 
-static enum oh_rc finish(struct db *db, enum db_rc rc, enum db_rc *dbrc)
+static enum oh_rc finish(struct db *db, enum db_rc rc)
 {
-	if ((rc = db_end(db, rc)) != DB_OK) {
-		*dbrc = rc;
-		return OH_STORE;
-	}
+	if ((rc = db_end(db, rc)) != DB_OK)
+		return (enum oh_rc)db_failure(rc);
 	return OH_OK;
 }
 
-enum oh_rc oh_book(struct db *db, int64_t oid, int64_t uid, int64_t now, enum db_rc *dbrc)
+enum oh_rc oh_book(struct db *db, int64_t oid, int64_t uid, int64_t now)
 {
 	int64_t host = 0, at = 0;
 	int open = 0, free = 0, mine = 0;
-	enum oh_rc r = begin_occ(db, oid, uid, &host, &at, &open, &free, &mine, dbrc);
+	enum oh_rc r = begin_occ(db, oid, uid, &host, &at, &open, &free, &mine);
 	if (r != OH_OK)
 		return r;
 	/* Read and written in one BEGIN IMMEDIATE: no other booking can come
@@ -250,18 +246,18 @@ enum oh_rc oh_book(struct db *db, int64_t oid, int64_t uid, int64_t now, enum db
 	sqlite3_stmt *st = DB_STMT(
 		db, "INSERT INTO oh_bookings(occurrence_id, user_id, booked_at) VALUES (:o, :u, :now)");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":o", oid);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":now", now);
-	return finish(db, db_exec_step(db, st), dbrc);
+	return finish(db, db_exec_step(db, st));
 }
 
-enum oh_rc oh_unbook(struct db *db, int64_t oid, int64_t uid, int64_t now, enum db_rc *dbrc)
+enum oh_rc oh_unbook(struct db *db, int64_t oid, int64_t uid, int64_t now)
 {
 	int64_t host = 0, at = 0;
 	int open = 0, free = 0, mine = 0;
-	enum oh_rc r = begin_occ(db, oid, uid, &host, &at, &open, &free, &mine, dbrc);
+	enum oh_rc r = begin_occ(db, oid, uid, &host, &at, &open, &free, &mine);
 	if (r != OH_OK)
 		return r;
 	r = !mine ? OH_BOOKED : !open || at <= now ? OH_CLOSED : OH_OK;
@@ -271,17 +267,17 @@ enum oh_rc oh_unbook(struct db *db, int64_t oid, int64_t uid, int64_t now, enum 
 	}
 	sqlite3_stmt *st = DB_STMT(db, "DELETE FROM oh_bookings WHERE occurrence_id = :o AND user_id = :u");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":o", oid);
 	db_bind_int(st, ":u", uid);
-	return finish(db, db_exec_step(db, st), dbrc);
+	return finish(db, db_exec_step(db, st));
 }
 
-enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now, enum db_rc *dbrc)
+enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now)
 {
 	int64_t h = 0, at = 0;
 	int open = 0, free = 0, mine = 0;
-	enum oh_rc r = begin_occ(db, oid, host, &h, &at, &open, &free, &mine, dbrc);
+	enum oh_rc r = begin_occ(db, oid, host, &h, &at, &open, &free, &mine);
 	if (r != OH_OK)
 		return r;
 	if (h != host) {
@@ -294,12 +290,12 @@ enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now, enum 
 	}
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE oh_occurrences SET status = 'cancelled' WHERE id = :o");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":o", oid);
 	enum db_rc rc = db_exec_step(db, st);
 	if (rc == DB_OK)
 		rc = outbox_oh_cancelled(db, oid, now);
-	return finish(db, rc, dbrc);
+	return finish(db, rc);
 }
 
 enum db_rc oh_person_leaves(struct db *db, int64_t uid, int64_t now)
@@ -336,12 +332,11 @@ enum db_rc oh_person_leaves(struct db *db, int64_t uid, int64_t now)
 	return rc;
 }
 
-enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t *ids, int n, int64_t now,
-			 enum db_rc *dbrc)
+enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t *ids, int n, int64_t now)
 {
 	int64_t h = 0, at = 0;
 	int open = 0, free = 0, mine = 0;
-	enum oh_rc r = begin_occ(db, oid, host, &h, &at, &open, &free, &mine, dbrc);
+	enum oh_rc r = begin_occ(db, oid, host, &h, &at, &open, &free, &mine);
 	if (r != OH_OK)
 		return r;
 	if (h != host) {
@@ -354,14 +349,14 @@ enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t
 	}
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE oh_bookings SET attended = 0 WHERE occurrence_id = :o");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":o", oid);
 	enum db_rc rc = db_exec_step(db, st);
 	for (int i = 0; rc == DB_OK && i < n; i++) {
 		st = DB_STMT(db,
 			     "UPDATE oh_bookings SET attended = 1 WHERE occurrence_id = :o AND user_id = :u");
 		if (!st)
-			return store_fail(db, DB_ERR, dbrc);
+			return store_fail(db, DB_ERR);
 		db_bind_int(st, ":o", oid);
 		db_bind_int(st, ":u", ids[i]);
 		rc = db_exec_step(db, st);
@@ -377,7 +372,7 @@ enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t
 		st = DB_STMT(db, "SELECT held_on, duration_min FROM oh_occurrences "
 				 "WHERE id = :o AND marked_at IS NULL");
 		if (!st)
-			return store_fail(db, DB_ERR, dbrc);
+			return store_fail(db, DB_ERR);
 		db_bind_int(st, ":o", oid);
 		char day[11] = "";
 		int minutes = 0, first = sqlite3_step(st) == SQLITE_ROW;
@@ -394,10 +389,10 @@ enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t
 	if (rc == DB_OK) {
 		st = DB_STMT(db, "UPDATE oh_occurrences SET marked_at = :now WHERE id = :o");
 		if (!st)
-			return store_fail(db, DB_ERR, dbrc);
+			return store_fail(db, DB_ERR);
 		db_bind_int(st, ":now", now);
 		db_bind_int(st, ":o", oid);
 		rc = db_exec_step(db, st);
 	}
-	return finish(db, rc, dbrc);
+	return finish(db, rc);
 }

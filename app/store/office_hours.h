@@ -25,16 +25,22 @@ struct oh_new {
 	const char *topic, *where;
 };
 
+/* What the oh_rc functions below answer:
+ * OH_OK, a refusal below, or a store failure (OH_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum oh_rc {
-	OH_OK = 0,
-	OH_NOTFOUND,  /* no such occurrence (or, for the host's calls, not theirs) */
-	OH_FULL,      /* every seat is taken */
-	OH_BOOKED,    /* already booked (book) / not booked (cancel) */
-	OH_CLOSED,    /* cancelled by the host, or already begun */
-	OH_OWN,	      /* the host books their own office hours */
-	OH_NOT_YET,   /* attendance before the occurrence began */
-	OH_NOT_GUEST, /* attendance names someone who had not booked */
-	OH_STORE,     /* see *dbrc */
+	OH_OK = DB_OK,
+	OH_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	OH_DB_ERR = DB_ERR,
+	OH_DB_FULL = DB_FULL,
+	OH_NOTFOUND = DB_REFUSAL, /* no such occurrence (or, for the host's calls, not theirs) */
+	OH_FULL,		  /* every seat is taken */
+	OH_BOOKED,		  /* already booked (book) / not booked (cancel) */
+	OH_CLOSED,		  /* cancelled by the host, or already begun */
+	OH_OWN,			  /* the host books their own office hours */
+	OH_NOT_YET,		  /* attendance before the occurrence began */
+	OH_NOT_GUEST,		  /* attendance names someone who had not booked */
 };
 
 /* Pure: the first occurrence of weekday at start_time (HH:MM) in tz
@@ -45,8 +51,7 @@ int64_t oh_occurrence_at(int weekday, const char *start_time, const char *tz, in
 			 char *day, size_t n);
 
 /* Own transaction. Publish a series for host and its n->weeks occurrences. */
-enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64_t now, int64_t *series_id,
-		      enum db_rc *dbrc);
+enum oh_rc oh_publish(struct db *db, int64_t host, const struct oh_new *n, int64_t now, int64_t *series_id);
 
 /* One occurrence as the viewer sees it; strings valid during the callback. */
 struct oh_row {
@@ -72,11 +77,11 @@ enum db_rc oh_guests(struct db *db, int64_t oid, int64_t host,
 		     void (*fn)(void *arg, int64_t uid, const char *name, int attended), void *arg);
 
 /* Own transaction each. uid books / gives back a seat of oid. */
-enum oh_rc oh_book(struct db *db, int64_t oid, int64_t uid, int64_t now, enum db_rc *dbrc);
-enum oh_rc oh_unbook(struct db *db, int64_t oid, int64_t uid, int64_t now, enum db_rc *dbrc);
+enum oh_rc oh_book(struct db *db, int64_t oid, int64_t uid, int64_t now);
+enum oh_rc oh_unbook(struct db *db, int64_t oid, int64_t uid, int64_t now);
 /* Own transaction. The host cancels oid before it begins; everyone booked
  * is told (outbox, same transaction). */
-enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now, enum db_rc *dbrc);
+enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now);
 
 /* Inside the caller's transaction (an account closing or erased): uid's
  * seats in occurrences still to come are given up, and the occurrences
@@ -85,7 +90,6 @@ enum oh_rc oh_close(struct db *db, int64_t oid, int64_t host, int64_t now, enum 
 enum db_rc oh_person_leaves(struct db *db, int64_t uid, int64_t now);
 /* Own transaction. After oid began, the host marks who came: exactly the
  * booked people in ids[0..n) are marked attended (others unmarked). */
-enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t *ids, int n, int64_t now,
-			 enum db_rc *dbrc);
+enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t *ids, int n, int64_t now);
 
 #endif

@@ -90,24 +90,21 @@ static enum db_rc insert(struct db *db, int64_t author, const struct pairing_new
 }
 
 enum pairing_rc pairing_create(struct db *db, int64_t uid, const struct pairing_new *p, int64_t now,
-			       int64_t *id, enum db_rc *dbrc)
+			       int64_t *id)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return PAIRING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum pairing_rc)db_failure(began);
 	enum db_rc rc = DB_OK;
 	if (p->partner_id == uid || !active_member(db, p->partner_id, &rc)) {
 		db_rollback(db);
-		if (rc != DB_OK) {
-			*dbrc = rc;
-			return PAIRING_STORE;
-		}
+		if (rc != DB_OK)
+			return (enum pairing_rc)db_failure(rc);
 		return PAIRING_NO_PARTNER;
 	}
 	rc = insert(db, uid, p, "logged", "logged", now, id);
-	if ((rc = db_end(db, rc)) != DB_OK) {
-		*dbrc = rc;
-		return PAIRING_STORE;
-	}
+	if ((rc = db_end(db, rc)) != DB_OK)
+		return (enum pairing_rc)db_failure(rc);
 	return PAIRING_OK;
 }
 
@@ -121,17 +118,16 @@ enum db_rc pairing_record_met(struct db *db, int64_t a, int64_t b, const char *h
 	return insert(db, a, &p, "confirmed", "coffee", now, id);
 }
 
-enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confirm, int64_t now,
-			       enum db_rc *dbrc)
+enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confirm, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return PAIRING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum pairing_rc)db_failure(began);
 	sqlite3_stmt *st = DB_STMT(db, "SELECT author_id = :u, status, author_id, duration_min, held_on "
 				       "FROM pairings WHERE id = :id AND :u IN (author_id, partner_id)");
 	if (!st) {
 		db_rollback(db);
-		*dbrc = DB_ERR;
-		return PAIRING_STORE;
+		return PAIRING_DB_ERR;
 	}
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":u", uid);
@@ -151,8 +147,7 @@ enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confi
 		db_rollback(db);
 		if (rc == SQLITE_DONE)
 			return PAIRING_NOTFOUND;
-		*dbrc = db_rc_from(rc);
-		return PAIRING_STORE;
+		return (enum pairing_rc)db_failure(db_rc_from(rc));
 	}
 	int allowed = confirm ? !author && strcmp(status, "logged") == 0 : strcmp(status, "removed") != 0;
 	if (!allowed) {
@@ -162,8 +157,7 @@ enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confi
 	st = DB_STMT(db, "UPDATE pairings SET status = :s, answered_at = :now WHERE id = :id");
 	if (!st) {
 		db_rollback(db);
-		*dbrc = DB_ERR;
-		return PAIRING_STORE;
+		return PAIRING_DB_ERR;
 	}
 	db_bind_text(st, ":s", confirm ? "confirmed" : "removed");
 	db_bind_int(st, ":now", now);
@@ -175,10 +169,8 @@ enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confi
 	if (w == DB_OK && !confirm)
 		w = insight_session(db, author_id, "pairing", -1, -minutes, held_on);
 	w = db_end(db, w);
-	if (w != DB_OK) {
-		*dbrc = w;
-		return PAIRING_STORE;
-	}
+	if (w != DB_OK)
+		return (enum pairing_rc)db_failure(w);
 	return PAIRING_OK;
 }
 

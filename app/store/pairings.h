@@ -28,12 +28,18 @@ struct pairing_new {
 	const char *topic, *link, *labels, *notes; /* link "" or checked by pairing_link_ok */
 };
 
+/* What the pairing_rc functions below answer:
+ * PAIRING_OK, a refusal below, or a store failure (PAIRING_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum pairing_rc {
-	PAIRING_OK = 0,
-	PAIRING_NOTFOUND,   /* no such pairing, or uid is not one of the pair */
-	PAIRING_NO_PARTNER, /* the partner is no active member, or uid itself */
+	PAIRING_OK = DB_OK,
+	PAIRING_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	PAIRING_DB_ERR = DB_ERR,
+	PAIRING_DB_FULL = DB_FULL,
+	PAIRING_NOTFOUND = DB_REFUSAL, /* no such pairing, or uid is not one of the pair */
+	PAIRING_NO_PARTNER,	       /* the partner is no active member, or uid itself */
 	PAIRING_STATE, /* already removed (or confirmed, for confirm), or uid may not (the author confirms) */
-	PAIRING_STORE, /* see *dbrc */
 };
 
 /* 1 when s is an http(s) URL Tandem may link to: "http://" or "https://",
@@ -42,12 +48,11 @@ int pairing_link_ok(const char *s);
 
 /* Own transaction. uid logs a pairing (status 'logged'); *id gets its id. */
 enum pairing_rc pairing_create(struct db *db, int64_t uid, const struct pairing_new *p, int64_t now,
-			       int64_t *id, enum db_rc *dbrc);
+			       int64_t *id);
 
 /* Own transaction. confirm: the partner (not the author) confirms a
  * logged pairing. Otherwise either of the pair removes it. */
-enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confirm, int64_t now,
-			       enum db_rc *dbrc);
+enum pairing_rc pairing_answer(struct db *db, int64_t id, int64_t uid, int confirm, int64_t now);
 
 /* Inside the caller's write transaction (issue 18's "we met" of a random
  * pairing round, wired at merge): a pairing of a and b held on held_on

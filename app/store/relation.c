@@ -9,11 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-static enum req_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum req_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return REQ_STORE;
+	return (enum req_rc)db_failure(rc);
 }
 
 static enum req_rc refuse(struct db *db, enum req_rc r)
@@ -22,13 +21,11 @@ static enum req_rc refuse(struct db *db, enum req_rc r)
 	return r;
 }
 
-static enum req_rc done(struct db *db, enum db_rc *dbrc)
+static enum req_rc done(struct db *db)
 {
 	enum db_rc rc = db_commit(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
-		return REQ_STORE;
-	}
+	if (rc != DB_OK)
+		return (enum req_rc)db_failure(rc);
 	return REQ_OK;
 }
 
@@ -55,7 +52,7 @@ static enum req_rc facts_of(struct db *db, int64_t ms, int64_t uid, struct facts
 		    "(SELECT coalesce(max(week), 0) FROM plan_weeks WHERE mentorship_id = m.id AND done = 1) "
 		    "FROM mentorships m WHERE id = :id AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
-		return REQ_STORE;
+		return REQ_DB_ERR;
 	db_bind_int(st, ":id", ms);
 	db_bind_int(st, ":u", uid);
 	int rc = sqlite3_step(st);
@@ -69,19 +66,19 @@ static enum req_rc facts_of(struct db *db, int64_t ms, int64_t uid, struct facts
 		f->max_done = sqlite3_column_int(st, 5);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? REQ_OK : rc == SQLITE_DONE ? REQ_NOTFOUND : REQ_STORE;
+	return rc == SQLITE_ROW ? REQ_OK : rc == SQLITE_DONE ? REQ_NOTFOUND : REQ_DB_ERR;
 }
 
 /* Insert a proposal; the partial unique index keeps one pending. */
 static enum req_rc insert_change(struct db *db, int64_t ms, int64_t uid, const char *kind, const char *goal,
 				 int weeks, const char *cadence, int duration_min, const char *reason,
-				 int64_t now, enum db_rc *dbrc)
+				 int64_t now)
 {
 	sqlite3_stmt *st =
 		DB_STMT(db, "INSERT INTO ms_changes(mentorship_id, kind, proposed_by, goal, weeks, "
 			    "cadence, duration_min, created_at) VALUES (:m, :k, :u, :g, :w, :c, :d, :now)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":m", ms);
 	db_bind_text(st, ":k", kind);
 	db_bind_int(st, ":u", uid);
@@ -94,55 +91,55 @@ static enum req_rc insert_change(struct db *db, int64_t ms, int64_t uid, const c
 	if (rc == DB_CONFLICT)
 		return refuse(db, REQ_PENDING);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (reason && *reason) {
 		int64_t id = sqlite3_last_insert_rowid(db_handle(db));
 		char row[32];
 		snprintf(row, sizeof(row), "%lld", (long long)id);
 		st = DB_STMT(db, "UPDATE ms_changes SET reason_sealed = :s WHERE id = :id");
 		if (!st || sealcol_bind(st, ":s", "ms_changes", "reason", row, reason) != 0)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":id", id);
 		if ((rc = db_exec_step(db, st)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	}
-	return done(db, dbrc);
+	return done(db);
 }
 
 enum req_rc rel_change_propose(struct db *db, int64_t ms, int64_t uid, const char *goal, int weeks,
-			       const char *reason, int64_t now, enum db_rc *dbrc)
+			       const char *reason, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	struct facts f;
 	enum req_rc r = facts_of(db, ms, uid, &f);
 	if (r != REQ_OK)
-		return r == REQ_STORE ? fail(db, DB_ERR, dbrc) : refuse(db, r);
+		return db_failed(r) ? fail(db, DB_ERR) : refuse(db, r);
 	if (f.mentee_id != uid)
 		return refuse(db, REQ_NOT_YOURS);
 	if (!f.active)
 		return refuse(db, REQ_NOT_PENDING);
 	if (f.single || (weeks && weeks < f.max_done))
 		return refuse(db, REQ_INVALID);
-	return insert_change(db, ms, uid, "change", goal, weeks == f.weeks ? 0 : weeks, "", 0, reason, now,
-			     dbrc);
+	return insert_change(db, ms, uid, "change", goal, weeks == f.weeks ? 0 : weeks, "", 0, reason, now);
 }
 
 enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const char *goal,
-				 const char *cadence, int duration_min, int weeks, int64_t now,
-				 enum db_rc *dbrc)
+				 const char *cadence, int duration_min, int weeks, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	struct facts f;
 	enum req_rc r = facts_of(db, ms, uid, &f);
 	if (r != REQ_OK)
-		return r == REQ_STORE ? fail(db, DB_ERR, dbrc) : refuse(db, r);
+		return db_failed(r) ? fail(db, DB_ERR) : refuse(db, r);
 	/* Held: a single conversation ends (completed) when its session is
 	 * logged; one ended early is over. */
 	if (!f.single || strcmp(f.status, "completed") != 0)
 		return refuse(db, REQ_INVALID);
-	return insert_change(db, ms, uid, "continue", goal, weeks, cadence, duration_min, "", now, dbrc);
+	return insert_change(db, ms, uid, "continue", goal, weeks, cadence, duration_min, "", now);
 }
 
 /* Plan rows from week `from` to `to` of a plan of n weeks. */
@@ -228,18 +225,19 @@ static enum db_rc apply_continue(struct db *db, int64_t ms, const char *goal, co
 }
 
 enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int accept, int max_mentors,
-		       int64_t now, enum db_rc *dbrc)
+		       int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	struct facts f;
 	enum req_rc r = facts_of(db, ms, uid, &f);
 	if (r != REQ_OK)
-		return r == REQ_STORE ? fail(db, DB_ERR, dbrc) : refuse(db, r);
+		return db_failed(r) ? fail(db, DB_ERR) : refuse(db, r);
 	sqlite3_stmt *st = DB_STMT(db, "SELECT kind, proposed_by, goal, weeks, cadence, duration_min, status "
 				       "FROM ms_changes WHERE id = :c AND mentorship_id = :m");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":c", cid);
 	db_bind_int(st, ":m", ms);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -270,7 +268,7 @@ enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int 
 		st = DB_STMT(db, "SELECT p.capacity FROM profiles p JOIN users u ON u.id = p.user_id "
 				 "WHERE p.user_id = :u AND p.is_mentor = 1 AND u.active = 1");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":u", f.mentor_id);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			cap = sqlite3_column_int64(st, 0);
@@ -283,27 +281,27 @@ enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int 
 		    (rc = directory_refresh(db, f.mentor_id, now)) != DB_OK ||
 		    (rc = outbox_mentorship_started(db, ms, now)) != DB_OK ||
 		    (rc = outbox_past_end(db, ms, now)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	} else if (accept) {
 		if (!f.active)
 			return refuse(db, REQ_NOT_PENDING);
 		if (weeks && weeks < f.max_done)
 			return refuse(db, REQ_INVALID);
 		if ((rc = apply_change(db, ms, &f, goal, weeks)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 		/* The end moved: the question is asked after the new one. */
 		if (weeks && weeks != f.weeks && (rc = outbox_past_end(db, ms, now)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	}
 	st = DB_STMT(db, "UPDATE ms_changes SET status = :s, answered_at = :now WHERE id = :c");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_text(st, ":s", accept ? "accepted" : "declined");
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":c", cid);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	return done(db, dbrc);
+		return fail(db, rc);
+	return done(db);
 }
 
 enum db_rc rel_session_logged(struct db *db, int64_t ms, int64_t now)
@@ -326,36 +324,37 @@ enum db_rc rel_session_logged(struct db *db, int64_t ms, int64_t now)
 	return mentor ? directory_refresh(db, mentor, now) : DB_OK;
 }
 
-enum req_rc rel_set_where(struct db *db, int64_t ms, int64_t uid, const char *where, enum db_rc *dbrc)
+enum req_rc rel_set_where(struct db *db, int64_t ms, int64_t uid, const char *where)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	struct facts f;
 	enum req_rc r = facts_of(db, ms, uid, &f);
 	if (r != REQ_OK)
-		return r == REQ_STORE ? fail(db, DB_ERR, dbrc) : refuse(db, r);
+		return db_failed(r) ? fail(db, DB_ERR) : refuse(db, r);
 	if (f.mentor_id != uid)
 		return refuse(db, REQ_NOT_YOURS);
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE mentorships SET meet_where = :w WHERE id = :m");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_text(st, ":w", where);
 	db_bind_int(st, ":m", ms);
 	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
-	return done(db, dbrc);
+		return fail(db, rc);
+	return done(db);
 }
 
-enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char *body, int64_t now,
-			      enum db_rc *dbrc)
+enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char *body, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	struct facts f;
 	enum req_rc r = facts_of(db, ms, uid, &f);
 	if (r != REQ_OK)
-		return r == REQ_STORE ? fail(db, DB_ERR, dbrc) : refuse(db, r);
+		return db_failed(r) ? fail(db, DB_ERR) : refuse(db, r);
 	if (f.active)
 		return refuse(db, REQ_INVALID);
 	/* The body is sealed for its row, so the id comes first, from a
@@ -365,7 +364,7 @@ enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	}
 	int64_t id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -374,15 +373,15 @@ enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char
 	st = DB_STMT(db, "INSERT INTO follow_ups(id, mentorship_id, author_id, body, created_at) "
 			 "VALUES (:id, :m, :u, :b, :now)");
 	if (!st || sealcol_bind(st, ":b", "follow_ups", "body", row, body) != 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":m", ms);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":now", now);
 	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
-	return done(db, dbrc);
+		return fail(db, rc);
+	return done(db);
 }
 
 /* Is uid one of the pair of ms? DB_OK, DB_NOTFOUND or DB_ERR. */

@@ -22,14 +22,13 @@
  * when a proposal waits, REQ_NOT_PENDING when not active, REQ_INVALID for
  * a single conversation or a length below the weeks done. */
 enum req_rc rel_change_propose(struct db *db, int64_t ms, int64_t uid, const char *goal, int weeks,
-			       const char *reason, int64_t now, enum db_rc *dbrc);
+			       const char *reason, int64_t now);
 
 /* Own transaction. Either of a held single conversation proposes to
  * continue as a series: goal, cadence, minutes, weeks (1-52). REQ_INVALID
  * unless it is a held single conversation; REQ_PENDING when one waits. */
 enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const char *goal,
-				 const char *cadence, int duration_min, int weeks, int64_t now,
-				 enum db_rc *dbrc);
+				 const char *cadence, int duration_min, int weeks, int64_t now);
 
 /* Own transaction. Answer proposal cid of mentorship ms: the mentor for a
  * change, the other one of the pair for a continue. Accepting a change
@@ -38,7 +37,7 @@ enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const c
  * limit checked again: REQ_NO_ROOM, REQ_MAX_MENTORS). REQ_NOT_PENDING
  * when already answered. */
 enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int accept, int max_mentors,
-		       int64_t now, enum db_rc *dbrc);
+		       int64_t now);
 
 /* Inside the caller's transaction (meeting_create's): a session logged for
  * a single conversation holds it: it ends (completed) and the mentor's
@@ -47,13 +46,12 @@ enum db_rc rel_session_logged(struct db *db, int64_t ms, int64_t now);
 
 /* Own transaction. The mentor sets where they meet ("" clears).
  * REQ_NOT_YOURS for the mentee. */
-enum req_rc rel_set_where(struct db *db, int64_t ms, int64_t uid, const char *where, enum db_rc *dbrc);
+enum req_rc rel_set_where(struct db *db, int64_t ms, int64_t uid, const char *where);
 
 /* Own transaction. A follow-up note from one of the pair to the other,
  * once the mentorship has ended (REQ_INVALID while active); sealed for
  * its row. */
-enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char *body, int64_t now,
-			      enum db_rc *dbrc);
+enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char *body, int64_t now);
 
 /* One proposal, for the mentorship page; strings valid during the call. */
 struct rel_change {

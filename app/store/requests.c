@@ -24,11 +24,10 @@ const char *plan_title(int w, int n)
 	return middle[(w - 2) % 3];
 }
 
-static enum req_rc store_fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum req_rc store_fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return REQ_STORE;
+	return (enum req_rc)db_failure(rc);
 }
 
 static enum db_rc expire_for(struct db *db, int64_t now)
@@ -102,16 +101,17 @@ static int64_t capacity_of(struct db *db, int64_t uid)
 	return c;
 }
 
-enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int64_t *id, enum db_rc *dbrc)
+enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int64_t *id)
 {
 	if (n->mentee_id == n->mentor_id)
 		return REQ_SELF;
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	enum db_rc rc;
 	rc = expire_for(db, now);
 	if (rc != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	int64_t cap = capacity_of(db, n->mentor_id);
 	if (cap < 0) {
 		db_rollback(db);
@@ -128,7 +128,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*), coalesce(sum(mentor_id = :m), 0) FROM requests "
 				       "WHERE mentee_id = :e AND status = 'pending'");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":e", n->mentee_id);
 	db_bind_int(st, ":m", n->mentor_id);
 	int64_t pending = 0, same = 0;
@@ -150,7 +150,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		     "duration_min, weeks, message, created_at, kind) VALUES (:e, :m, :t, :g, :f, :c, :d, "
 		     ":w, '', :now, :k)");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":e", n->mentee_id);
 	db_bind_int(st, ":m", n->mentor_id);
 	db_bind_int(st, ":t", n->topic_id);
@@ -167,7 +167,7 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		return REQ_DUPLICATE;
 	}
 	if (rc != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	/* The message is sealed for its row, so it follows the row's id. */
 	if (n->message && *n->message) {
@@ -175,19 +175,17 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		snprintf(row, sizeof(row), "%lld", (long long)*id);
 		st = DB_STMT(db, "UPDATE requests SET message_sealed = :s WHERE id = :id");
 		if (!st || sealcol_bind(st, ":s", "requests", "message", row, n->message) != 0)
-			return store_fail(db, DB_ERR, dbrc);
+			return store_fail(db, DB_ERR);
 		db_bind_int(st, ":id", *id);
 		if ((rc = db_exec_step(db, st)) != DB_OK)
-			return store_fail(db, rc, dbrc);
+			return store_fail(db, rc);
 	}
 	/* Mail: the mentor now, after a week unanswered, the mentee at expiry. */
 	if ((rc = outbox_request_created(db, *id, now)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	rc = db_commit(db);
-	if (rc != DB_OK) {
-		*dbrc = rc;
-		return REQ_STORE;
-	}
+	if (rc != DB_OK)
+		return (enum req_rc)db_failure(rc);
 	return REQ_OK;
 }
 
@@ -206,7 +204,7 @@ static enum req_rc load_for(struct db *db, int64_t id, int64_t who, int as_mento
 				       "duration_min, weeks, status, kind FROM requests WHERE id = :id AND "
 				       "CASE WHEN :as_mentor THEN mentor_id ELSE mentee_id END = :who");
 	if (!st)
-		return REQ_STORE;
+		return REQ_DB_ERR;
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":who", who);
 	db_bind_int(st, ":as_mentor", as_mentor);
@@ -237,13 +235,14 @@ static void ymd(int64_t t, char out[11])
 }
 
 enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int max_mentors,
-		       int64_t *mid, enum db_rc *dbrc)
+		       int64_t *mid)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	enum db_rc rc;
 	if ((rc = expire_for(db, now)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	struct pending p;
 	int is_pending = 0;
 	enum req_rc r = load_for(db, id, mentor_id, 1, &p, &is_pending);
@@ -275,7 +274,7 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 		    "format, cadence, duration_min, weeks, started_on, planned_end, created_at, kind) "
 		    "VALUES (:r, :m, :e, :t, :g, :f, :c, :d, :w, :s, :end, :now, :k)");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":r", id);
 	db_bind_int(st, ":m", p.mentor_id);
 	db_bind_int(st, ":e", p.mentee_id);
@@ -290,60 +289,59 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	db_bind_int(st, ":now", now);
 	db_bind_text(st, ":k", single ? "single" : "series");
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	*mid = sqlite3_last_insert_rowid(db_handle(db));
 	for (int w = 1; w <= p.weeks; w++) {
 		st = DB_STMT(db, "INSERT INTO plan_weeks(mentorship_id, week, title) VALUES (:m, :w, :t)");
 		if (!st)
-			return store_fail(db, DB_ERR, dbrc);
+			return store_fail(db, DB_ERR);
 		db_bind_int(st, ":m", *mid);
 		db_bind_int(st, ":w", w);
 		db_bind_text(st, ":t", plan_title(w, p.weeks));
 		if ((rc = db_exec_step(db, st)) != DB_OK)
-			return store_fail(db, rc, dbrc);
+			return store_fail(db, rc);
 	}
 	st = DB_STMT(db, "UPDATE requests SET status = 'accepted', answered_at = :now, mentorship_id = :ms "
 			 "WHERE id = :id");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":ms", *mid);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	if ((rc = directory_refresh(db, mentor_id, now)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	st = DB_STMT(db, "UPDATE requests SET status = 'matched_elsewhere', answered_at = :now, "
 			 "reason = 'The mentee found a mentor for this topic elsewhere.' "
 			 "WHERE mentee_id = :e AND topic_id = :t AND status = 'pending' AND id <> :id");
 	if (!st)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":e", p.mentee_id);
 	db_bind_int(st, ":t", p.topic_id);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	/* Mail: the mentee hears of the answer; both of the start. */
 	if ((rc = outbox_request_answered(db, id, OB_REQUEST_ACCEPTED, now)) != DB_OK ||
 	    (rc = outbox_mentorship_started(db, *mid, now)) != DB_OK ||
 	    (rc = outbox_past_end(db, *mid, now)) != DB_OK)
-		return store_fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return REQ_STORE;
-	}
+		return store_fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum req_rc)db_failure(rc);
 	return REQ_OK;
 }
 
 static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_mentor, const char *status,
-				 const char *reason, int64_t now, enum db_rc *dbrc)
+				 const char *reason, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return REQ_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum req_rc)db_failure(began);
 	enum db_rc rc;
 	if ((rc = expire_for(db, now)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	struct pending p;
 	int is_pending = 0;
 	enum req_rc r = load_for(db, id, who, as_mentor, &p, &is_pending);
@@ -358,36 +356,33 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 	char row[32];
 	snprintf(row, sizeof(row), "%lld", (long long)id);
 	if (!st || sealcol_bind(st, ":r", "requests", "reason", row, reason) != 0)
-		return store_fail(db, DB_ERR, dbrc);
+		return store_fail(db, DB_ERR);
 	db_bind_text(st, ":s", status);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	/* An answer moves the mentor's median answer time. */
 	if (as_mentor && (rc = directory_refresh(db, who, now)) != DB_OK)
-		return store_fail(db, rc, dbrc);
+		return store_fail(db, rc);
 	/* Mail: the mentee hears of a decline (never its reason). */
 	if (as_mentor && (rc = outbox_request_answered(db, id, OB_REQUEST_DECLINED, now)) != DB_OK)
-		return store_fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return REQ_STORE;
-	}
+		return store_fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum req_rc)db_failure(rc);
 	return REQ_OK;
 }
 
-enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now,
-			enum db_rc *dbrc)
+enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now)
 {
 	const char *r = reason && *reason
 				? reason
 				: "Thank you for asking. I can't take this on right now, but I hope "
 				  "you find a great mentor for it.";
-	return close_request(db, id, mentor_id, 1, "declined", r, now, dbrc);
+	return close_request(db, id, mentor_id, 1, "declined", r, now);
 }
 
-enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t now, enum db_rc *dbrc)
+enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t now)
 {
-	return close_request(db, id, mentee_id, 0, "withdrawn", "", now, dbrc);
+	return close_request(db, id, mentee_id, 0, "withdrawn", "", now);
 }

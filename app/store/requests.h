@@ -11,16 +11,22 @@
 #define REQ_OVERDUE_AFTER (7 * 86400) /* shown as overdue to the mentor */
 #define REQ_EXPIRE_AFTER (14 * 86400) /* then it expires */
 
+/* What the req_rc functions below answer:
+ * REQ_OK, a refusal below, or a store failure (REQ_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum req_rc {
-	REQ_OK = 0,
-	REQ_NOTFOUND,	 /* no such request, or not this person's to act on */
-	REQ_NOT_PENDING, /* already answered, withdrawn or expired */
-	REQ_NO_ROOM,	 /* the mentor has no place left */
-	REQ_TOO_MANY,	 /* the mentee already has REQ_MAX_PENDING pending */
-	REQ_DUPLICATE,	 /* already a pending request to this mentor */
-	REQ_SELF,	 /* asking oneself */
-	REQ_NOT_MENTOR,	 /* the person does not mentor (or is deactivated) */
-	REQ_STORE,	 /* database error: see *db_rc */
+	REQ_OK = DB_OK,
+	REQ_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	REQ_DB_ERR = DB_ERR,
+	REQ_DB_FULL = DB_FULL,
+	REQ_NOTFOUND = DB_REFUSAL, /* no such request, or not this person's to act on */
+	REQ_NOT_PENDING,	   /* already answered, withdrawn or expired */
+	REQ_NO_ROOM,		   /* the mentor has no place left */
+	REQ_TOO_MANY,		   /* the mentee already has REQ_MAX_PENDING pending */
+	REQ_DUPLICATE,		   /* already a pending request to this mentor */
+	REQ_SELF,		   /* asking oneself */
+	REQ_NOT_MENTOR,		   /* the person does not mentor (or is deactivated) */
 	/* issue 21 */
 	REQ_MAX_MENTORS, /* the mentee already has max_mentors active mentorships */
 	REQ_NOT_YOURS,	 /* one of the pair, but this is the other one's to do */
@@ -38,20 +44,19 @@ struct req_new {
 
 /* Own transaction. Create a pending request (one transaction; expired
  * requests of the mentee are marked first). *id gets the new id. */
-enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int64_t *id, enum db_rc *dbrc);
+enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int64_t *id);
 
 /* Own transaction. The mentor accepts: re-checks capacity under the write
  * lock, creates the mentorship and its plan, closes the mentee's other
  * pending requests on the same topic as matched elsewhere. *mentorship_id
  * gets the new id. */
 enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now, int max_mentors,
-		       int64_t *mentorship_id, enum db_rc *dbrc);
+		       int64_t *mentorship_id);
 /* Own transaction. The mentor declines with a reason ("" for the kind
  * default). */
-enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now,
-			enum db_rc *dbrc);
+enum req_rc req_decline(struct db *db, int64_t id, int64_t mentor_id, const char *reason, int64_t now);
 /* Own transaction. The mentee withdraws a pending request. */
-enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t now, enum db_rc *dbrc);
+enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t now);
 
 /* Own transaction. Mark every request pending for longer than
  * REQ_EXPIRE_AFTER as expired (the master's periodic task; reads also

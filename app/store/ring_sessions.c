@@ -29,11 +29,10 @@ static int is_people(struct db *db, int64_t ring, int64_t uid, int *mentor)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-static enum ring_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum ring_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return RING_STORE;
+	return (enum ring_rc)db_failure(rc);
 }
 
 static enum ring_rc refuse(struct db *db, enum ring_rc r)
@@ -61,24 +60,25 @@ static int bind_sealed(sqlite3_stmt *st, const char *name, enum sealed_id col, i
 }
 
 enum ring_rc ring_session_create(struct db *db, const struct ring_session_new *n, const char *today,
-				 int64_t now, int64_t *id, enum db_rc *dbrc)
+				 int64_t now, int64_t *id)
 {
 	if (strcmp(n->held_on, today) > 0)
 		return RING_CLOSED;
 	unsigned char nonce[2][SEAL_NONCE_BYTES];
 	seal_nonces(nonce, 2);
-	if (db_begin_to(db, dbrc) != 0)
-		return RING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum ring_rc)db_failure(began);
 	int mentor = 0;
 	int ok = is_people(db, n->ring_id, n->author_id, &mentor);
 	if (ok < 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (!ok || !mentor)
 		return refuse(db, RING_NOTFOUND);
 	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO ring_sessions(ring_id, author_id, held_on, duration_min, "
 				       "created_at) VALUES (:r, :a, :on, :d, :now)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", n->ring_id);
 	db_bind_int(st, ":a", n->author_id);
 	db_bind_text(st, ":on", n->held_on);
@@ -86,25 +86,25 @@ enum ring_rc ring_session_create(struct db *db, const struct ring_session_new *n
 	db_bind_int(st, ":now", now);
 	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	/* The texts are sealed for the row, whose id exists only now. */
 	st = DB_STMT(db, "UPDATE ring_sessions SET agenda = :ag, shared_notes = :sn WHERE id = :id");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (bind_sealed(st, ":ag", SEALED_RING_AGENDA, n->ring_id, *id, nonce[0], n->agenda) != 0 ||
 	    bind_sealed(st, ":sn", SEALED_RING_NOTES, n->ring_id, *id, nonce[1], n->shared_notes) != 0) {
 		sqlite3_reset(st);
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	}
 	db_bind_int(st, ":id", *id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	st = DB_STMT(db,
 		     "INSERT INTO ring_attendees(session_id, user_id) SELECT :s, user_id FROM ring_members "
 		     "WHERE ring_id = :r AND user_id = :u AND state = 'member'");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	for (size_t i = 0; i < n->nattendees; i++) {
 		db_bind_int(st, ":s", *id);
 		db_bind_int(st, ":r", n->ring_id);
@@ -113,21 +113,19 @@ enum ring_rc ring_session_create(struct db *db, const struct ring_session_new *n
 		if (rc == DB_CONFLICT) /* named twice: once is enough */
 			continue;
 		if (rc != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 		if (sqlite3_changes(db_handle(db)) == 0)
 			return refuse(db, RING_NO_USER);
 		/* issue 19: each attendee took part in the ring that week */
 		if ((rc = insight_touch(db, n->attendees[i], INSIGHT_MENTEE, n->held_on)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	}
 	/* issue 19: the program's figures move with the session (sessions by
 	 * kind, minutes, the leader's record), in this transaction. */
 	if ((rc = insight_session(db, n->author_id, "ring", 1, n->duration_min, n->held_on)) != DB_OK)
-		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return RING_STORE;
-	}
+		return fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum ring_rc)db_failure(rc);
 	return RING_OK;
 }
 
@@ -231,10 +229,11 @@ enum db_rc ring_sessions_each(struct db *db, int64_t ring, int64_t uid, const st
 }
 
 enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int64_t uid, int rating,
-			       const char *use_of_time, int k, enum db_rc *dbrc)
+			       const char *use_of_time, int k)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return RING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum ring_rc)db_failure(began);
 	/* A seated member who attended a session of this very ring. */
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT 1 FROM ring_sessions s JOIN ring_attendees a ON a.session_id = s.id AND "
@@ -242,7 +241,7 @@ enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int
 		    "JOIN ring_members m ON m.ring_id = s.ring_id AND m.user_id = :u AND m.state = 'member' "
 		    "WHERE s.id = :s AND s.ring_id = :r");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":s", session);
 	db_bind_int(st, ":r", ring);
@@ -250,13 +249,13 @@ enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int
 	sqlite3_reset(st);
 	if (src != SQLITE_ROW) {
 		if (src != SQLITE_DONE)
-			return fail(db, db_rc_from(src), dbrc);
+			return fail(db, db_rc_from(src));
 		return refuse(db, RING_NOTFOUND);
 	}
 	st = DB_STMT(db, "INSERT INTO ring_feedback(session_id, author_id, rating, use_of_time) "
 			 "VALUES (:s, :u, :r, :t)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":s", session);
 	db_bind_int(st, ":u", uid);
 	db_bind_int(st, ":r", rating);
@@ -265,7 +264,7 @@ enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int
 	if (rc == DB_CONFLICT)
 		return refuse(db, RING_ALREADY);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	/* The running totals, and the snapshot the mentors see at each
 	 * multiple of k: a figure never moves by one form. */
 	st = DB_STMT(db, "UPDATE ring_sessions SET fb_n = fb_n + 1, fb_sum = fb_sum + :r, "
@@ -273,15 +272,13 @@ enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int
 			 "shown_sum = CASE WHEN (fb_n + 1) % :k = 0 THEN fb_sum + :r ELSE shown_sum END "
 			 "WHERE id = :s");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", rating);
 	db_bind_int(st, ":k", k < 1 ? 5 : k);
 	db_bind_int(st, ":s", session);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return RING_STORE;
-	}
+		return fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum ring_rc)db_failure(rc);
 	return RING_OK;
 }

@@ -29,7 +29,7 @@ struct ring_session_new {
  * an attendee is not a current member; RING_CLOSED when held_on is after
  * today. *id gets the session's id. */
 enum ring_rc ring_session_create(struct db *db, const struct ring_session_new *n, const char *today,
-				 int64_t now, int64_t *id, enum db_rc *dbrc);
+				 int64_t now, int64_t *id);
 
 /* One session as its ring's people see it; strings valid during the
  * callback (agenda and notes opened). */
@@ -57,6 +57,6 @@ enum db_rc ring_sessions_each(struct db *db, int64_t ring, int64_t uid, const st
  * when the session is not the ring's or uid not an attending member. k is
  * TANDEM_SURVEY_K: the mentors' figures move at each multiple of it. */
 enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int64_t uid, int rating,
-			       const char *use_of_time, int k, enum db_rc *dbrc);
+			       const char *use_of_time, int k);
 
 #endif

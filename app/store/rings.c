@@ -238,11 +238,10 @@ enum db_rc ring_people_each(struct db *db, int64_t ring, int64_t uid,
 	return src == SQLITE_DONE ? DB_OK : db_rc_from(src);
 }
 
-static enum ring_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum ring_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return RING_STORE;
+	return (enum ring_rc)db_failure(rc);
 }
 
 static enum ring_rc refuse(struct db *db, enum ring_rc r)
@@ -268,11 +267,12 @@ static int ring_state(struct db *db, int64_t ring, char status[8], int *free_sea
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, int *waiting, enum db_rc *dbrc)
+enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, int *waiting)
 {
 	*waiting = 0;
-	if (db_begin_to(db, dbrc) != 0)
-		return RING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum ring_rc)db_failure(began);
 	/* Everything below is read under the write lock (BEGIN IMMEDIATE):
 	 * two joins for the last seat are one after the other here, and the
 	 * second sees no seat left. */
@@ -280,13 +280,13 @@ enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, in
 	int free_seats = 0;
 	int found = ring_state(db, ring, status, &free_seats);
 	if (found < 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (found == 0)
 		return refuse(db, RING_NOTFOUND);
 	enum ring_role role;
 	enum db_rc rc = role_of(db, ring, uid, &role, NULL);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (role != RING_NONE)
 		return refuse(db, RING_ALREADY);
 	if (strcmp(status, "open") != 0)
@@ -295,17 +295,15 @@ enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, in
 	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO ring_members(ring_id, user_id, state, since) "
 				       "VALUES (:r, :u, :s, :now)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", ring);
 	db_bind_int(st, ":u", uid);
 	db_bind_text(st, ":s", *waiting ? "waiting" : "member");
 	db_bind_int(st, ":now", now);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return RING_STORE;
-	}
+		return fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum ring_rc)db_failure(rc);
 	return RING_OK;
 }
 
@@ -418,84 +416,83 @@ enum db_rc ring_person_leaves(struct db *db, int64_t uid)
 	}
 }
 
-enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid, enum db_rc *dbrc)
+enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return RING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum ring_rc)db_failure(began);
 	int gone = 0;
 	enum db_rc rc = drop_place(db, ring, uid, &gone);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (!gone)
 		return refuse(db, RING_NOTFOUND);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return RING_STORE;
-	}
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum ring_rc)db_failure(rc);
 	return RING_OK;
 }
 
-enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_t user, enum db_rc *dbrc)
+enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_t user)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return RING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum ring_rc)db_failure(began);
 	enum ring_role me, them;
 	enum db_rc rc = role_of(db, ring, uid, &me, NULL);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (me != RING_MENTOR)
 		return refuse(db, RING_NOTFOUND);
 	char status[8] = "";
 	int free_seats;
 	if (ring_state(db, ring, status, &free_seats) != 1)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (strcmp(status, "ended") == 0)
 		return refuse(db, RING_CLOSED);
 	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM users WHERE id = :u AND active = 1 AND verified = 1");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":u", user);
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_ROW) {
 		if (src != SQLITE_DONE)
-			return fail(db, db_rc_from(src), dbrc);
+			return fail(db, db_rc_from(src));
 		return refuse(db, RING_NO_USER);
 	}
 	if ((rc = role_of(db, ring, user, &them, NULL)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (them == RING_MENTOR || them == RING_INVITED)
 		return refuse(db, RING_ALREADY);
 	st = DB_STMT(db, "INSERT INTO ring_mentors(ring_id, user_id, state) VALUES (:r, :u, 'invited')");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", ring);
 	db_bind_int(st, ":u", user);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	st = DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) VALUES (:e, :u, :r, 0)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":e", OB_RING_MENTOR_INVITED);
 	db_bind_int(st, ":u", user);
 	db_bind_int(st, ":r", ring);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return RING_STORE;
-	}
+		return fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum ring_rc)db_failure(rc);
 	return RING_OK;
 }
 
-enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int accept, enum db_rc *dbrc)
+enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int accept)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return RING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum ring_rc)db_failure(began);
 	enum ring_role me;
 	enum db_rc rc = role_of(db, ring, uid, &me, NULL);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (me == RING_MENTOR)
 		return refuse(db, RING_ALREADY);
 	if (me != RING_INVITED)
@@ -505,51 +502,50 @@ enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int ac
 				     "user_id = :u")
 		       : DB_STMT(db, "DELETE FROM ring_mentors WHERE ring_id = :r AND user_id = :u");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", ring);
 	db_bind_int(st, ":u", uid);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (accept) {
 		/* A mentor does not also hold a seat: it goes to the line. */
 		st = DB_STMT(db, "DELETE FROM ring_members WHERE ring_id = :r AND user_id = :u");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":r", ring);
 		db_bind_int(st, ":u", uid);
 		if ((rc = db_exec_step(db, st)) != DB_OK || (rc = promote(db, ring)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return RING_STORE;
-	}
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum ring_rc)db_failure(rc);
 	return RING_OK;
 }
 
-enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64_t now, enum db_rc *dbrc)
+enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64_t now)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return RING_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum ring_rc)db_failure(began);
 	enum ring_role me;
 	enum db_rc rc = role_of(db, ring, uid, &me, NULL);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (me != RING_MENTOR)
 		return refuse(db, RING_NOTFOUND);
 	char status[8] = "";
 	int free_seats;
 	if (ring_state(db, ring, status, &free_seats) != 1)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (strcmp(status, "ended") == 0 || (!end && strcmp(status, "closed") == 0))
 		return refuse(db, RING_ALREADY);
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE rings SET status = :s WHERE id = :r");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_text(st, ":s", end ? "ended" : "closed");
 	db_bind_int(st, ":r", ring);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	if (end) {
 		/* Members answer the mentees' survey, mentors the mentors'; once
 		 * per person per survey (UNIQUE), like a mentorship's end. The
@@ -562,10 +558,10 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64
 			     " WHERE ring_id = :r AND state = 'member') p "
 			     "JOIN surveys s ON s.status = 'open' AND s.audience IN (p.role, 'both')");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":r", ring);
 		if ((rc = db_exec_step(db, st)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 		/* Their mail, as a mentorship's end sends it: now, and a
 		 * reminder a week later if still unanswered. */
 		st = DB_STMT(
@@ -575,19 +571,17 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64
 			"FROM survey_invitations i, (SELECT :inv AS e UNION ALL SELECT :rem) k "
 			"WHERE i.ring_id = :r AND i.answered = 0");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":inv", OB_SURVEY_INVITE);
 		db_bind_int(st, ":rem", OB_SURVEY_REMINDER);
 		db_bind_int(st, ":later", OUTBOX_SURVEY_REMIND_AFTER);
 		db_bind_int(st, ":now", now);
 		db_bind_int(st, ":r", ring);
 		if ((rc = db_exec_step(db, st)) != DB_OK)
-			return fail(db, rc, dbrc);
+			return fail(db, rc);
 	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return RING_STORE;
-	}
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum ring_rc)db_failure(rc);
 	return RING_OK;
 }
 

@@ -20,13 +20,19 @@
 /* What the asker is to a ring. */
 enum ring_role { RING_NONE = 0, RING_MEMBER, RING_WAITING, RING_MENTOR, RING_INVITED };
 
+/* What the ring_rc functions below answer:
+ * RING_OK, a refusal below, or a store failure (RING_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum ring_rc {
-	RING_OK = 0,
-	RING_NOTFOUND, /* no such ring, or the asker may not do this to it (404) */
-	RING_CLOSED,   /* joining is closed or the ring has ended (409) */
-	RING_ALREADY,  /* already in it, already a mentor, already answered (409) */
-	RING_NO_USER,  /* the co-mentor named is not an active member (422) */
-	RING_STORE,    /* database error, see *dbrc */
+	RING_OK = DB_OK,
+	RING_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	RING_DB_ERR = DB_ERR,
+	RING_DB_FULL = DB_FULL,
+	RING_NOTFOUND = DB_REFUSAL, /* no such ring, or the asker may not do this to it (404) */
+	RING_CLOSED,		    /* joining is closed or the ring has ended (409) */
+	RING_ALREADY,		    /* already in it, already a mentor, already answered (409) */
+	RING_NO_USER,		    /* the co-mentor named is not an active member (422) */
 };
 
 struct ring_new {
@@ -84,12 +90,12 @@ enum db_rc ring_people_each(struct db *db, int64_t ring, int64_t uid,
 			    void *arg);
 
 /* Own transaction each. RING_NOTFOUND when there is no ring or uid may
- * not do this (not a mentor; not in it); RING_STORE with *dbrc set. */
+ * not do this (not a mentor; not in it), or a store failure (RING_DB_*). */
 /* Take a seat, or a place in line when none is left (*waiting = 1). */
-enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, int *waiting, enum db_rc *dbrc);
+enum ring_rc ring_join(struct db *db, int64_t ring, int64_t uid, int64_t now, int *waiting);
 /* Leave the ring or its line; the first in line takes a freed seat while
  * the ring is open. */
-enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid, enum db_rc *dbrc);
+enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid);
 
 /* Inside the caller's transaction (an account closing or erased): uid
  * leaves every ring, seat, waiting place and mentor role; each seat freed
@@ -98,15 +104,15 @@ enum ring_rc ring_leave(struct db *db, int64_t ring, int64_t uid, enum db_rc *db
 enum db_rc ring_person_leaves(struct db *db, int64_t uid);
 /* An active mentor asks user to co-mentor: RING_NO_USER when no such
  * active person, RING_ALREADY when they are in the ring already. */
-enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_t user, enum db_rc *dbrc);
+enum ring_rc ring_invite_mentor(struct db *db, int64_t ring, int64_t uid, int64_t user);
 /* The invited co-mentor accepts (becomes a mentor; a seat they held is
  * given up) or declines (the invitation is gone). */
-enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int accept, enum db_rc *dbrc);
+enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int accept);
 /* An active mentor closes joining (end = 0), or ends the ring (end = 1):
  * members and mentors are then invited to the post-program survey of
  * their role (mentee's for members), once per person per survey, and
  * told by mail now and reminded a week later (as of now). */
-enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64_t now, enum db_rc *dbrc);
+enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64_t now);
 
 /* A read, for the sender (store/outbox.c): a survey invitation that came
  * from ring (OB_SURVEY_INVITE, OB_SURVEY_REMINDER): the person and the

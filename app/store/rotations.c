@@ -8,19 +8,16 @@
 #include "store/outbox_pairing.h"
 #include "store/insights.h"
 
-static enum rot_rc fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum rot_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return ROT_STORE;
+	return (enum rot_rc)db_failure(rc);
 }
 
-static enum rot_rc done(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum rot_rc done(struct db *db, enum db_rc rc)
 {
-	if ((rc = db_end(db, rc)) != DB_OK) {
-		*out = rc;
-		return ROT_STORE;
-	}
+	if ((rc = db_end(db, rc)) != DB_OK)
+		return (enum rot_rc)db_failure(rc);
 	return ROT_OK;
 }
 
@@ -52,13 +49,11 @@ static int joined(struct db *db, int64_t sid, int64_t uid)
 }
 
 enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_new *n, int64_t now,
-			    int64_t *id, int64_t *bad, enum db_rc *dbrc)
+			    int64_t *id, int64_t *bad)
 {
 	struct rot_plan plan;
-	if (rotation_plan(n->nleads, n->ndays, n->weeks, NULL, &plan) != 0) {
-		*dbrc = DB_ERR;
-		return ROT_STORE;
-	}
+	if (rotation_plan(n->nleads, n->ndays, n->weeks, NULL, &plan) != 0)
+		return ROT_DB_ERR;
 	int64_t first = week_monday(week_today(now, n->tz)) + 7;
 	char days[16], first_s[16], uncovered[ROT_MAX_WEEKS * ROT_MAX_DAYS * 12 + 1] = "";
 	size_t ul = 0;
@@ -74,12 +69,13 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 	for (int d = 0; d < n->ndays; d++)
 		dl += (size_t)snprintf(days + dl, sizeof(days) - dl, "%s%d", d ? "," : "", n->weekdays[d]);
 	week_ymd(first, first_s, sizeof(first_s));
-	if (db_begin_to(db, dbrc) != 0)
-		return ROT_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum rot_rc)db_failure(began);
 	for (int l = 0; l < n->nleads; l++) {
 		int a = active(db, n->leads[l]);
 		if (a < 0)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		if (!a) {
 			db_rollback(db);
 			*bad = n->leads[l];
@@ -90,7 +86,7 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 				       "duration_min, weeks, first_week, uncovered, created_by, created_at) "
 				       "VALUES (:n, :l, :wd, :t, :tz, :d, :w, :f, :u, :a, :now)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_text(st, ":n", n->name);
 	db_bind_text(st, ":l", n->label);
 	db_bind_text(st, ":wd", days);
@@ -104,12 +100,12 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 	db_bind_int(st, ":now", now);
 	enum db_rc rc = db_exec_step(db, st);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	int64_t rid = sqlite3_last_insert_rowid(db_handle(db));
 	for (int l = 0; rc == DB_OK && l < n->nleads; l++) {
 		st = DB_STMT(db, "INSERT INTO rotation_leads(rotation_id, user_id, pos) VALUES (:r, :u, :p)");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":r", rid);
 		db_bind_int(st, ":u", n->leads[l]);
 		db_bind_int(st, ":p", l);
@@ -127,7 +123,7 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 				     "INSERT INTO help_sessions(rotation_id, lead_id, held_on, starts_at, "
 				     "duration_min) VALUES (:r, :l, :d, :at, :m)");
 			if (!st || at < 0)
-				return fail(db, DB_ERR, dbrc);
+				return fail(db, DB_ERR);
 			db_bind_int(st, ":r", rid);
 			db_bind_int(st, ":l", n->leads[plan.lead[w][d]]);
 			db_bind_text(st, ":d", day);
@@ -136,9 +132,9 @@ enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_
 			rc = db_exec_step(db, st);
 		}
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
+		return fail(db, rc);
 	*id = rid;
-	return done(db, DB_OK, dbrc);
+	return done(db, DB_OK);
 }
 
 static void rot_row(sqlite3_stmt *st, struct rotation_row *r)
@@ -282,10 +278,10 @@ enum db_rc rotation_leads_each(struct db *db, int64_t id, int64_t except,
 	return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
-/* Inside the transaction: session sid's lead, swap target, start, logged
+/* Inside the transaction: help session sid's lead, swap target, start, logged
  * and rotation. 1 found, 0 not, -1 error. */
-static int session_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swap_to, int64_t *at,
-			 int *logged, int64_t *rot)
+static int help_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swap_to, int64_t *at, int *logged,
+		      int64_t *rot)
 {
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT lead_id, coalesce(swap_to, 0), starts_at, logged_at IS NOT NULL, "
@@ -305,18 +301,20 @@ static int session_state(struct db *db, int64_t sid, int64_t *lead, int64_t *swa
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-struct sess {
+/* A help session as its writers check it, inside their transaction. */
+struct help {
 	int64_t lead, swap_to, at, rot;
 	int logged;
 };
 
-static enum rot_rc begin_session(struct db *db, int64_t sid, struct sess *s, enum db_rc *dbrc)
+static enum rot_rc begin_help(struct db *db, int64_t sid, struct help *s)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return ROT_STORE;
-	int rc = session_state(db, sid, &s->lead, &s->swap_to, &s->at, &s->logged, &s->rot);
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum rot_rc)db_failure(began);
+	int rc = help_state(db, sid, &s->lead, &s->swap_to, &s->at, &s->logged, &s->rot);
 	if (rc < 0)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	if (rc == 0) {
 		db_rollback(db);
 		return ROT_NOTFOUND;
@@ -330,10 +328,10 @@ static enum rot_rc refuse(struct db *db, enum rot_rc r)
 	return r;
 }
 
-enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc)
+enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s, dbrc);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.logged)
@@ -342,7 +340,7 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc)
 		DB_STMT(db, "SELECT count(*) >= :max AND NOT EXISTS (SELECT 1 FROM help_rsvps WHERE "
 			    "session_id = :s AND user_id = :u) FROM help_rsvps WHERE session_id = :s");
 	if (!full)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(full, ":s", sid);
 	db_bind_int(full, ":u", uid);
 	db_bind_int(full, ":max", HELP_MAX_JOINED);
@@ -350,23 +348,22 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc)
 	int is_full = frc == SQLITE_ROW && sqlite3_column_int(full, 0);
 	sqlite3_reset(full);
 	if (frc != SQLITE_ROW)
-		return fail(db, db_rc_from(frc), dbrc);
+		return fail(db, db_rc_from(frc));
 	if (is_full)
 		return refuse(db, ROT_FULL);
 	sqlite3_stmt *st =
 		DB_STMT(db, "INSERT OR IGNORE INTO help_rsvps(session_id, user_id) VALUES (:s, :u)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":s", sid);
 	db_bind_int(st, ":u", uid);
-	return done(db, db_exec_step(db, st), dbrc);
+	return done(db, db_exec_step(db, st));
 }
 
-enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now,
-			    enum db_rc *dbrc)
+enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s, dbrc);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.lead != lead)
@@ -376,31 +373,30 @@ enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to
 	sqlite3_stmt *st = DB_STMT(db, "SELECT 1 FROM rotation_leads l JOIN users u ON u.id = l.user_id "
 				       "WHERE l.rotation_id = :r AND l.user_id = :to AND u.active = 1");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", s.rot);
 	db_bind_int(st, ":to", to);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(db, db_rc_from(rc), dbrc);
+		return fail(db, db_rc_from(rc));
 	if (rc != SQLITE_ROW || to == lead)
 		return refuse(db, ROT_BAD_LEAD);
 	st = DB_STMT(db, "UPDATE help_sessions SET swap_to = :to WHERE id = :s");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":to", to);
 	db_bind_int(st, ":s", sid);
 	enum db_rc w = db_exec_step(db, st);
 	if (w == DB_OK)
 		w = outbox_swap_offered(db, sid, to, now);
-	return done(db, w, dbrc);
+	return done(db, w);
 }
 
-enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now,
-			     enum db_rc *dbrc)
+enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s, dbrc);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.swap_to != uid)
@@ -416,7 +412,7 @@ enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept
 				 "AND o.held_on BETWEEN date(h.held_on, '-6 days', 'weekday 1') "
 				 "AND date(h.held_on, '-6 days', 'weekday 1', '+6 days')");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":s", sid);
 		db_bind_int(st, ":u", uid);
 		int rc = sqlite3_step(st);
@@ -424,22 +420,22 @@ enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept
 		if (rc == SQLITE_ROW)
 			return refuse(db, ROT_BUSY_WEEK);
 		if (rc != SQLITE_DONE)
-			return fail(db, db_rc_from(rc), dbrc);
+			return fail(db, db_rc_from(rc));
 		st = DB_STMT(db, "UPDATE help_sessions SET lead_id = swap_to, swap_to = NULL WHERE id = :s");
 	} else {
 		st = DB_STMT(db, "UPDATE help_sessions SET swap_to = NULL WHERE id = :s");
 	}
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":s", sid);
-	return done(db, db_exec_step(db, st), dbrc);
+	return done(db, db_exec_step(db, st));
 }
 
 enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n,
-		     const char *labels, int64_t now, enum db_rc *dbrc)
+		     const char *labels, int64_t now)
 {
-	struct sess s;
-	enum rot_rc r = begin_session(db, sid, &s, dbrc);
+	struct help s;
+	enum rot_rc r = begin_help(db, sid, &s);
 	if (r != ROT_OK)
 		return r;
 	if (s.lead != lead)
@@ -452,13 +448,13 @@ enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *at
 	for (int i = 0; rc == DB_OK && i < n; i++) {
 		int a = joined(db, sid, attendees[i]);
 		if (a < 0)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		if (!a || attendees[i] == lead)
 			return refuse(db, ROT_BAD_ATTENDEE);
 		sqlite3_stmt *st = DB_STMT(
 			db, "INSERT OR IGNORE INTO help_attendance(session_id, user_id) VALUES (:s, :u)");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":s", sid);
 		db_bind_int(st, ":u", attendees[i]);
 		rc = db_exec_step(db, st);
@@ -489,13 +485,13 @@ enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *at
 		sqlite3_stmt *st = DB_STMT(db, "UPDATE help_sessions SET logged_at = :now, labels = :l, "
 					       "swap_to = NULL WHERE id = :s");
 		if (!st)
-			return fail(db, DB_ERR, dbrc);
+			return fail(db, DB_ERR);
 		db_bind_int(st, ":now", now);
 		db_bind_text(st, ":l", labels);
 		db_bind_int(st, ":s", sid);
 		rc = db_exec_step(db, st);
 	}
-	return done(db, rc, dbrc);
+	return done(db, rc);
 }
 
 static enum db_rc id_names(sqlite3_stmt *st, void (*fn)(void *arg, int64_t uid, const char *name), void *arg)
@@ -668,16 +664,17 @@ enum db_rc rotation_lead_leaves(struct db *db, int64_t uid, int64_t now)
 }
 
 enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now,
-			  int *moved, int *dropped, enum db_rc *dbrc)
+			  int *moved, int *dropped)
 {
 	*moved = *dropped = 0;
-	if (db_begin_to(db, dbrc) != 0)
-		return ROT_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum rot_rc)db_failure(began);
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT EXISTS (SELECT 1 FROM rotations WHERE id = :r), EXISTS (SELECT 1 "
 			    "FROM rotation_leads WHERE rotation_id = :r AND user_id = :l)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", rid);
 	db_bind_int(st, ":l", lead);
 	int rc = sqlite3_step(st);
@@ -685,13 +682,13 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
 	int is_lead = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
-		return fail(db, db_rc_from(rc), dbrc);
+		return fail(db, db_rc_from(rc));
 	if (!found || !is_lead)
 		return refuse(db, found ? ROT_BAD_LEAD : ROT_NOTFOUND);
 	st = DB_STMT(db,
 		     "INSERT OR IGNORE INTO rotation_away(rotation_id, user_id, week) VALUES (:r, :l, :mon)");
 	if (!st)
-		return fail(db, DB_ERR, dbrc);
+		return fail(db, DB_ERR);
 	db_bind_int(st, ":r", rid);
 	db_bind_int(st, ":l", lead);
 	db_bind_text(st, ":mon", monday);
@@ -699,6 +696,6 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
 	if (w == DB_OK)
 		w = move_week(db, rid, lead, monday, now, moved, dropped);
 	if (w != DB_OK)
-		return fail(db, w, dbrc);
-	return done(db, DB_OK, dbrc);
+		return fail(db, w);
+	return done(db, DB_OK);
 }

@@ -24,23 +24,29 @@ struct rotation_new {
 	int nleads;
 };
 
+/* What the rot_rc functions below answer:
+ * ROT_OK, a refusal below, or a store failure (ROT_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum rot_rc {
-	ROT_OK = 0,
-	ROT_NOTFOUND,	  /* no such session / rotation, or not the asker's to act on */
-	ROT_BAD_LEAD,	  /* a lead (or swap target) is no active member / not a lead here */
-	ROT_STATE,	  /* logged already, begun, or no swap offered */
-	ROT_BUSY_WEEK,	  /* accepting would make the lead lead twice that week */
-	ROT_NOT_YET,	  /* logging before the session began */
-	ROT_BAD_ATTENDEE, /* an attendee is no active member who joined the session */
-	ROT_FULL,	  /* HELP_MAX_JOINED joined already */
-	ROT_STORE,	  /* see *dbrc */
+	ROT_OK = DB_OK,
+	ROT_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	ROT_DB_ERR = DB_ERR,
+	ROT_DB_FULL = DB_FULL,
+	ROT_NOTFOUND = DB_REFUSAL, /* no such session / rotation, or not the asker's to act on */
+	ROT_BAD_LEAD,		   /* a lead (or swap target) is no active member / not a lead here */
+	ROT_STATE,		   /* logged already, begun, or no swap offered */
+	ROT_BUSY_WEEK,		   /* accepting would make the lead lead twice that week */
+	ROT_NOT_YET,		   /* logging before the session began */
+	ROT_BAD_ATTENDEE,	   /* an attendee is no active member who joined the session */
+	ROT_FULL,		   /* HELP_MAX_JOINED joined already */
 };
 
 /* Own transaction. Plan n from the Monday after now (in n->tz) and write
  * the rotation, its leads and its sessions; *id the rotation. With
  * ROT_BAD_LEAD *bad is the lead refused. */
 enum rot_rc rotation_create(struct db *db, int64_t admin, const struct rotation_new *n, int64_t now,
-			    int64_t *id, int64_t *bad, enum db_rc *dbrc);
+			    int64_t *id, int64_t *bad);
 
 /* A rotation in the admin's list; strings valid during the callback. */
 struct rotation_row {
@@ -98,7 +104,7 @@ enum db_rc help_rsvps_each(struct db *db, int64_t sid, void (*fn)(void *arg, int
  * uncovered days. *moved and *dropped count them. ROT_NOTFOUND (no such
  * rotation), ROT_BAD_LEAD (not one of its leads). */
 enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *monday, int64_t now,
-			  int *moved, int *dropped, enum db_rc *dbrc);
+			  int *moved, int *dropped);
 
 /* The people one help session takes: its lead ticks who came from them in
  * one form (at most FIELDS_MAX_REPEAT values of a field). */
@@ -110,16 +116,14 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
 enum db_rc rotation_lead_leaves(struct db *db, int64_t uid, int64_t now);
 
 /* Own transaction each. help_join: ROT_FULL past HELP_MAX_JOINED. */
-enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, enum db_rc *dbrc);
+enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid);
 /* The lead offers session sid to lead `to` of the same rotation (mail). */
-enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now,
-			    enum db_rc *dbrc);
+enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now);
 /* The lead offered sid accepts (becomes its lead) or declines. */
-enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now,
-			     enum db_rc *dbrc);
+enum rot_rc help_swap_answer(struct db *db, int64_t sid, int64_t uid, int accept, int64_t now);
 /* After it began, the lead logs sid: who attended (each an active member
  * who joined it, else ROT_BAD_ATTENDEE), and labels. */
 enum rot_rc help_log(struct db *db, int64_t sid, int64_t lead, const int64_t *attendees, int n,
-		     const char *labels, int64_t now, enum db_rc *dbrc);
+		     const char *labels, int64_t now);
 
 #endif

@@ -349,7 +349,7 @@ int seed_bench_sessions(struct db *db, int n, int64_t now, FILE *out)
 		char tok[TOKEN_B64_LEN], csrf[TOKEN_B64_LEN];
 		token_new(raw, tok);
 		token_hash(raw, hash);
-		struct session s;
+		struct sess s;
 		rc = sess_create(db, hash, uid, now, &s);
 		/* issue 16: the bench measures the admin pages, not the code
 		 * step: its sessions count as having passed the second factor

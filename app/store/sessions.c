@@ -7,7 +7,7 @@
 #include <string.h>
 
 enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t user_id,
-		       int64_t now, struct session *s)
+		       int64_t now, struct sess *s)
 {
 	memset(s, 0, sizeof(*s));
 	memcpy(s->hash, hash, TOKEN_HASH_BYTES);
@@ -30,7 +30,7 @@ enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 }
 
 enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
-		       int64_t absolute, struct session *s, struct user *u)
+		       int64_t absolute, struct sess *s, struct user *u)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
 				       "coalesce(u.active, 1), u.id, u.email, "
@@ -69,7 +69,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	return DB_OK;
 }
 
-void sess_touch(struct db *db, struct session *s, int64_t now)
+void sess_touch(struct db *db, struct sess *s, int64_t now)
 {
 	if (now - s->last_seen < 60)
 		return;

@@ -1,5 +1,8 @@
 /* sessions: server-side login sessions and anonymous pre-sessions, stored
- * under the hash of their token. */
+ * under the hash of their token. In code a sign-in session is a `sess`
+ * (struct sess, sess_*, SESS_*, ctx's c->sess); "session" alone names a
+ * mentoring session (a logged one-on-one one is a meeting, store/meetings.h;
+ * help_* and ring_session_* the others). */
 #ifndef TANDEM_SESSIONS_H
 #define TANDEM_SESSIONS_H
 #include <stdint.h>
@@ -11,7 +14,7 @@
 /* Anonymous pre-sessions only carry a CSRF token to a form: short-lived. */
 #define PRESESSION_SECONDS 7200
 
-struct session {
+struct sess {
 	unsigned char hash[TOKEN_HASH_BYTES];
 	int64_t user_id; /* 0 for a pre-session */
 	unsigned char csrf[TOKEN_BYTES];
@@ -35,18 +38,18 @@ enum db_rc sess_set_mfa(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES
  * transaction or autocommitted alone. Create a session row for user_id (0:
  * anonymous) with a fresh CSRF secret; s is filled. DB_OK or an error. */
 enum db_rc sess_create(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t user_id,
-		       int64_t now, struct session *s);
+		       int64_t now, struct sess *s);
 /* No transaction of its own (a read). Look a session up and apply the
  * timeouts: idle (since last_seen) and absolute (since created_at); an
  * expired, unknown, or deactivated account's session is DB_NOTFOUND (and
  * an expired row is removed). The signed-in account comes with it, in the
  * same query, into *u (when u is not NULL and the session has a user). */
 enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES], int64_t now, int64_t idle,
-		       int64_t absolute, struct session *s, struct user *u);
+		       int64_t absolute, struct sess *s, struct user *u);
 /* No transaction of its own: one statement, inside the caller's
  * transaction or autocommitted alone. Record activity; writes at most once
  * a minute per session. */
-void sess_touch(struct db *db, struct session *s, int64_t now);
+void sess_touch(struct db *db, struct sess *s, int64_t now);
 /* No transaction of its own: one statement, inside the caller's
  * transaction or autocommitted alone. End the session with this hash. */
 enum db_rc sess_delete(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]);

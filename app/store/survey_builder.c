@@ -58,14 +58,12 @@ enum db_rc survey_create(struct db *db, const char *title, const char *audience,
 }
 
 /* Inside the transaction: status and number of questions. */
-static enum survey_edit state(struct db *db, int64_t survey, char status[8], int *questions, enum db_rc *dbrc)
+static enum survey_edit state(struct db *db, int64_t survey, char status[8], int *questions)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT status, (SELECT count(*) FROM survey_questions q "
 				       "WHERE q.survey_id = s.id) FROM surveys s WHERE s.id = :id");
-	if (!st) {
-		*dbrc = DB_ERR;
-		return EDIT_STORE;
-	}
+	if (!st)
+		return EDIT_DB_ERR;
 	db_bind_int(st, ":id", survey);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -77,30 +75,28 @@ static enum survey_edit state(struct db *db, int64_t survey, char status[8], int
 		return EDIT_OK;
 	if (rc == SQLITE_DONE)
 		return EDIT_NO_SURVEY;
-	*dbrc = db_rc_from(rc);
-	return EDIT_STORE;
+	return (enum survey_edit)db_failure(db_rc_from(rc));
 }
 
 /* End the transaction by how the edit went. */
-static enum survey_edit finish(struct db *db, enum survey_edit e, enum db_rc rc, enum db_rc *dbrc)
+static enum survey_edit finish(struct db *db, enum survey_edit e, enum db_rc rc)
 {
 	if (e != EDIT_OK) {
 		db_rollback(db);
 		return e;
 	}
-	if ((rc = db_end(db, rc)) != DB_OK) {
-		*dbrc = rc;
-		return EDIT_STORE;
-	}
+	if ((rc = db_end(db, rc)) != DB_OK)
+		return (enum survey_edit)db_failure(rc);
 	return EDIT_OK;
 }
 
-static enum survey_edit begin_draft(struct db *db, int64_t survey, int *questions, enum db_rc *dbrc)
+static enum survey_edit begin_draft(struct db *db, int64_t survey, int *questions)
 {
-	if (db_begin_to(db, dbrc) != 0)
-		return EDIT_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum survey_edit)db_failure(began);
 	char status[8];
-	enum survey_edit e = state(db, survey, status, questions, dbrc);
+	enum survey_edit e = state(db, survey, status, questions);
 	if (e == EDIT_OK && strcmp(status, "draft") != 0)
 		e = EDIT_FROZEN;
 	if (e != EDIT_OK)
@@ -108,8 +104,7 @@ static enum survey_edit begin_draft(struct db *db, int64_t survey, int *question
 	return e;
 }
 
-enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct question_draft *q,
-				     enum db_rc *dbrc)
+enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct question_draft *q)
 {
 	/* Choices one per line, without the CRs a browser sends. */
 	char choices[sizeof(((struct question *)0)->choices)];
@@ -119,18 +114,17 @@ enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct
 			choices[o++] = *p;
 	choices[o] = '\0';
 	int n = 0;
-	enum survey_edit e = begin_draft(db, survey, &n, dbrc);
+	enum survey_edit e = begin_draft(db, survey, &n);
 	if (e != EDIT_OK)
 		return e;
 	if (n >= SURVEY_MAX_QUESTIONS)
-		return finish(db, EDIT_FULL, DB_OK, dbrc);
+		return finish(db, EDIT_FULL, DB_OK);
 	sqlite3_stmt *ins = DB_STMT(
 		db, "INSERT INTO survey_questions(survey_id, position, kind, prompt, low_label, "
 		    "high_label, choices, max_len, required) SELECT :s, coalesce(max(position), 0) + 1, "
 		    ":k, :p, :lo, :hi, :ch, :max, :req FROM survey_questions WHERE survey_id = :s");
 	if (!ins) {
-		*dbrc = DB_ERR;
-		return finish(db, EDIT_STORE, DB_OK, dbrc);
+		return finish(db, EDIT_DB_ERR, DB_OK);
 	}
 	db_bind_int(ins, ":s", survey);
 	db_bind_text(ins, ":k", q->kind);
@@ -140,37 +134,37 @@ enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct
 	db_bind_text(ins, ":ch", strcmp(q->kind, "choice") == 0 ? choices : "");
 	db_bind_int(ins, ":max", q->max_len);
 	db_bind_int(ins, ":req", q->required);
-	return finish(db, EDIT_OK, db_exec_step(db, ins), dbrc);
+	return finish(db, EDIT_OK, db_exec_step(db, ins));
 }
 
-enum survey_edit survey_remove_question(struct db *db, int64_t survey, int64_t q, enum db_rc *dbrc)
+enum survey_edit survey_remove_question(struct db *db, int64_t survey, int64_t q)
 {
 	int n = 0;
-	enum survey_edit e = begin_draft(db, survey, &n, dbrc);
+	enum survey_edit e = begin_draft(db, survey, &n);
 	if (e != EDIT_OK)
 		return e;
 	sqlite3_stmt *del = DB_STMT(db, "DELETE FROM survey_questions WHERE id = :q AND survey_id = :s");
 	if (!del) {
-		*dbrc = DB_ERR;
-		return finish(db, EDIT_STORE, DB_OK, dbrc);
+		return finish(db, EDIT_DB_ERR, DB_OK);
 	}
 	db_bind_int(del, ":q", q);
 	db_bind_int(del, ":s", survey);
 	enum db_rc rc = db_exec_step(db, del);
 	if (rc == DB_OK && sqlite3_changes(db_handle(db)) == 0)
-		return finish(db, EDIT_NO_QUESTION, DB_OK, dbrc);
-	return finish(db, EDIT_OK, rc, dbrc);
+		return finish(db, EDIT_NO_QUESTION, DB_OK);
+	return finish(db, EDIT_OK, rc);
 }
 
 enum survey_edit survey_set_status(struct db *db, int64_t survey, int to_open, int k,
-				   const struct survey_actor *who, long *withheld, enum db_rc *dbrc)
+				   const struct survey_actor *who, long *withheld)
 {
 	*withheld = 0;
-	if (db_begin_to(db, dbrc) != 0)
-		return EDIT_STORE;
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum survey_edit)db_failure(began);
 	char status[8];
 	int n = 0;
-	enum survey_edit e = state(db, survey, status, &n, dbrc);
+	enum survey_edit e = state(db, survey, status, &n);
 	if (e == EDIT_OK && strcmp(status, to_open ? "draft" : "open") != 0)
 		e = EDIT_STATE;
 	if (e == EDIT_OK && to_open && n == 0)
@@ -194,7 +188,7 @@ enum survey_edit survey_set_status(struct db *db, int64_t survey, int to_open, i
 	 * with and without them would give them away). */
 	if (rc == DB_OK && !to_open && survey_release_in(db, survey, k, 1, withheld) < 0)
 		rc = DB_ERR;
-	e = finish(db, EDIT_OK, rc, dbrc);
+	e = finish(db, EDIT_OK, rc);
 	if (e == EDIT_OK && !to_open)
 		survey_wal_truncate(db);
 	return e;

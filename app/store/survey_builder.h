@@ -43,28 +43,32 @@ struct question_draft {
 	int max_len, required;
 };
 
-/* Why a change to a survey's questions or status was refused. */
+/* Why a change to a survey's questions or status was refused.
+ * EDIT_OK, a refusal below, or a store failure (EDIT_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum survey_edit {
-	EDIT_OK = 0,
-	EDIT_NO_SURVEY,	  /* 404 */
-	EDIT_NO_QUESTION, /* 404 */
-	EDIT_FROZEN,	  /* 409: open or closed, questions fixed */
-	EDIT_FULL,	  /* 409: SURVEY_MAX_QUESTIONS already */
-	EDIT_EMPTY,	  /* 409: opening a survey without questions */
-	EDIT_STATE,	  /* 409: not a draft (open) or not open (close) */
-	EDIT_STORE,	  /* *dbrc says which store error */
+	EDIT_OK = DB_OK,
+	EDIT_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	EDIT_DB_ERR = DB_ERR,
+	EDIT_DB_FULL = DB_FULL,
+	EDIT_NO_SURVEY = DB_REFUSAL, /* 404 */
+	EDIT_NO_QUESTION,	     /* 404 */
+	EDIT_FROZEN,		     /* 409: open or closed, questions fixed */
+	EDIT_FULL,		     /* 409: SURVEY_MAX_QUESTIONS already */
+	EDIT_EMPTY,		     /* 409: opening a survey without questions */
+	EDIT_STATE,		     /* 409: not a draft (open) or not open (close) */
 };
 
 /* Own transaction. Add a question at the end of draft survey. */
-enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct question_draft *q,
-				     enum db_rc *dbrc);
+enum survey_edit survey_add_question(struct db *db, int64_t survey, const struct question_draft *q);
 /* Own transaction. Remove question q of draft survey. */
-enum survey_edit survey_remove_question(struct db *db, int64_t survey, int64_t q, enum db_rc *dbrc);
+enum survey_edit survey_remove_question(struct db *db, int64_t survey, int64_t q);
 /* Open a draft (to_open) or close an open survey, with an audit line.
  * Closing releases the answers that wait in the same transaction (a last
  * batch of at least k), or withholds them when fewer (*withheld). */
 enum survey_edit survey_set_status(struct db *db, int64_t survey, int to_open, int k,
-				   const struct survey_actor *who, long *withheld, enum db_rc *dbrc);
+				   const struct survey_actor *who, long *withheld);
 
 struct question_line {
 	int64_t id;

@@ -42,21 +42,18 @@ int survey_audience_parse(const char *s)
 	"JOIN users u ON u.id = x.uid AND u.active = 1 "                                                     \
 	"JOIN surveys s ON s.id = :s AND s.audience IN (x.role, 'both') GROUP BY x.uid"
 
-static enum send_rc fail(struct db *db, enum db_rc rc, enum db_rc *dbrc)
+static enum send_rc fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*dbrc = rc;
-	return SEND_STORE;
+	return (enum send_rc)db_failure(rc);
 }
 
 /* The survey's status and audience, under the lock. */
-static enum send_rc check_survey(struct db *db, int64_t survey, enum survey_audience a, enum db_rc *dbrc)
+static enum send_rc check_survey(struct db *db, int64_t survey, enum survey_audience a)
 {
 	sqlite3_stmt *st = DB_STMT(db, "SELECT status, audience FROM surveys WHERE id = :s");
-	if (!st) {
-		*dbrc = DB_ERR;
-		return SEND_STORE;
-	}
+	if (!st)
+		return SEND_DB_ERR;
 	db_bind_int(st, ":s", survey);
 	int rc = sqlite3_step(st);
 	char status[16] = "", audience[16] = "";
@@ -66,8 +63,7 @@ static enum send_rc check_survey(struct db *db, int64_t survey, enum survey_audi
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
-		*dbrc = db_rc_from(rc);
-		return rc == SQLITE_DONE ? SEND_NO_SURVEY : SEND_STORE;
+		return rc == SQLITE_DONE ? SEND_NO_SURVEY : (enum send_rc)db_failure(db_rc_from(rc));
 	}
 	if (strcmp(status, "open") != 0)
 		return SEND_NOT_OPEN;
@@ -78,15 +74,13 @@ static enum send_rc check_survey(struct db *db, int64_t survey, enum survey_audi
 
 /* The team's name as the list spells it and its active members. */
 static enum send_rc check_team(struct db *db, const char *team, int k, char *name, size_t n,
-			       struct send_result *out, enum db_rc *dbrc)
+			       struct send_result *out)
 {
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT t.name, (SELECT count(*) FROM profiles p JOIN users u ON u.id = p.user_id "
 		    "WHERE p.team = t.name COLLATE NOCASE AND u.active = 1) FROM teams t WHERE t.name = :t");
-	if (!st) {
-		*dbrc = DB_ERR;
-		return SEND_STORE;
-	}
+	if (!st)
+		return SEND_DB_ERR;
 	db_bind_text(st, ":t", team);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -95,8 +89,7 @@ static enum send_rc check_team(struct db *db, const char *team, int k, char *nam
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
-		*dbrc = db_rc_from(rc);
-		return rc == SQLITE_DONE ? SEND_NO_TEAM : SEND_STORE;
+		return rc == SQLITE_DONE ? SEND_NO_TEAM : (enum send_rc)db_failure(db_rc_from(rc));
 	}
 	return out->team_members < k ? SEND_TEAM_SMALL : SEND_OK;
 }
@@ -179,16 +172,16 @@ static enum db_rc queue_mail(struct db *db, int64_t survey, int64_t lo, int64_t 
 }
 
 enum send_rc survey_send(struct db *db, int64_t survey, enum survey_audience a, const char *team, int k,
-			 const struct survey_actor *who, struct send_result *out, enum db_rc *dbrc)
+			 const struct survey_actor *who, struct send_result *out)
 {
 	memset(out, 0, sizeof(*out));
-	*dbrc = DB_OK;
-	if (db_begin_to(db, dbrc) != 0)
-		return SEND_STORE;
-	enum send_rc sr = check_survey(db, survey, a, dbrc);
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK)
+		return (enum send_rc)db_failure(began);
+	enum send_rc sr = check_survey(db, survey, a);
 	char name[244] = "";
 	if (sr == SEND_OK && a == AUD_TEAM)
-		sr = check_team(db, team ? team : "", k, name, sizeof(name), out, dbrc);
+		sr = check_team(db, team ? team : "", k, name, sizeof(name), out);
 	if (sr != SEND_OK) {
 		db_rollback(db);
 		return sr;
@@ -210,11 +203,9 @@ enum send_rc survey_send(struct db *db, int64_t survey, enum survey_audience a, 
 	if (rc == DB_OK)
 		rc = audit_add(db, who->now, "survey_sent", who->admin, survey, who->ip, detail);
 	if (rc != DB_OK)
-		return fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return SEND_STORE;
-	}
+		return fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum send_rc)db_failure(rc);
 	return SEND_OK;
 }
 

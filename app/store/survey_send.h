@@ -24,14 +24,20 @@ enum survey_audience {
  * none. */
 int survey_audience_parse(const char *s);
 
+/* What the send_rc functions below answer:
+ * SEND_OK, a refusal below, or a store failure (SEND_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
 enum send_rc {
-	SEND_OK = 0,
-	SEND_NO_SURVEY,	 /* 404 */
-	SEND_NOT_OPEN,	 /* a draft or closed survey is never sent */
-	SEND_NOT_WIDE,	 /* all/never/team: the survey is for one role only */
-	SEND_NO_TEAM,	 /* team: not on the admins' list */
-	SEND_TEAM_SMALL, /* team: fewer than k active members */
-	SEND_STORE,	 /* *dbrc says which store error */
+	SEND_OK = DB_OK,
+	SEND_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	SEND_DB_ERR = DB_ERR,
+	SEND_DB_FULL = DB_FULL,
+	SEND_NO_SURVEY = DB_REFUSAL, /* 404 */
+	SEND_NOT_OPEN,		     /* a draft or closed survey is never sent */
+	SEND_NOT_WIDE,		     /* all/never/team: the survey is for one role only */
+	SEND_NO_TEAM,		     /* team: not on the admins' list */
+	SEND_TEAM_SMALL,	     /* team: fewer than k active members */
 };
 
 struct send_result {
@@ -50,7 +56,7 @@ struct send_result {
  * team's name (AUD_TEAM only). k: a team smaller than k is refused.
  * On any refusal or error nothing is written. */
 enum send_rc survey_send(struct db *db, int64_t survey, enum survey_audience a, const char *team, int k,
-			 const struct survey_actor *who, struct send_result *out, enum db_rc *dbrc);
+			 const struct survey_actor *who, struct send_result *out);
 
 /* A read, for the sender (store/outbox.c): the facts of a survey mail
  * whose invitation came from a send to members (no mentorship, no ring):

@@ -137,11 +137,10 @@ static enum db_rc report_team(struct db *db, int64_t uid, char *out, size_t n)
 	return rc == SQLITE_ROW ? DB_OK : db_rc_from(rc);
 }
 
-static enum survey_rc submit_fail(struct db *db, enum db_rc rc, enum db_rc *out)
+static enum survey_rc submit_fail(struct db *db, enum db_rc rc)
 {
 	db_rollback(db);
-	*out = rc;
-	return SURVEY_STORE;
+	return (enum survey_rc)db_failure(rc);
 }
 
 static enum survey_rc check_invitation(const struct invitation *inv)
@@ -154,7 +153,7 @@ static enum survey_rc check_invitation(const struct invitation *inv)
 }
 
 enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, const struct answer *a, int n,
-			     int64_t now, enum db_rc *dbrc)
+			     int64_t now)
 {
 	struct invitation inv;
 	enum db_rc rc = survey_invitation_for(db, invitation, uid, &inv);
@@ -163,10 +162,8 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 	char team[244];
 	if (rc == DB_OK)
 		rc = report_team(db, uid, team, sizeof(team));
-	if (rc != DB_OK) {
-		*dbrc = rc;
-		return SURVEY_STORE;
-	}
+	if (rc != DB_OK)
+		return (enum survey_rc)db_failure(rc);
 	enum survey_rc sr = check_invitation(&inv);
 	if (sr != SURVEY_OK)
 		return sr;
@@ -203,21 +200,21 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 	buf_free(&plain);
 	if (!sealed_ok) {
 		buf_free(&sealed);
-		*dbrc = DB_ERR;
-		return SURVEY_STORE;
+		return SURVEY_DB_ERR;
 	}
-	if (db_begin_to(db, dbrc) != 0) {
+	enum db_rc began = db_begin(db);
+	if (began != DB_OK) {
 		buf_free(&sealed);
-		return SURVEY_STORE;
+		return (enum survey_rc)db_failure(began);
 	}
 	/* Again under the lock: a second submission or the survey closing
 	 * may have come first. */
 	rc = survey_invitation_for(db, invitation, uid, &inv);
-	sr = rc == DB_OK ? check_invitation(&inv) : SURVEY_STORE;
+	sr = rc == DB_OK ? check_invitation(&inv) : SURVEY_DB_ERR;
 	if (sr != SURVEY_OK) {
 		buf_free(&sealed);
-		if (sr == SURVEY_STORE)
-			return submit_fail(db, rc, dbrc);
+		if (db_failed(sr))
+			return submit_fail(db, rc);
 		db_rollback(db);
 		return sr;
 	}
@@ -238,11 +235,9 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 	if (!st || !ins)
 		rc = DB_ERR;
 	if (rc != DB_OK)
-		return submit_fail(db, rc, dbrc);
-	if ((rc = db_commit(db)) != DB_OK) {
-		*dbrc = rc;
-		return SURVEY_STORE;
-	}
+		return submit_fail(db, rc);
+	if ((rc = db_commit(db)) != DB_OK)
+		return (enum survey_rc)db_failure(rc);
 	return SURVEY_OK;
 }
 

@@ -65,16 +65,28 @@ struct answer {
 	const char *text;   /* NULL when none */
 };
 
-enum survey_rc { SURVEY_OK = 0, SURVEY_NOTFOUND, SURVEY_ANSWERED, SURVEY_CLOSED, SURVEY_STORE };
+/* What the survey_rc functions below answer:
+ * SURVEY_OK, a refusal below, or a store failure (SURVEY_DB_*: nothing
+ * written; the page is ctx_store_error's). One value, no out-parameter
+ * (the one store result type, store/db.h). */
+enum survey_rc {
+	SURVEY_OK = DB_OK,
+	SURVEY_DB_BUSY = DB_BUSY, /* store failures: see store/db.h */
+	SURVEY_DB_ERR = DB_ERR,
+	SURVEY_DB_FULL = DB_FULL,
+	SURVEY_NOTFOUND = DB_REFUSAL,
+	SURVEY_ANSWERED,
+	SURVEY_CLOSED,
+};
 
 /* Seal the answers with the role, the quarter of `now` and the person's
  * team (as the admins' list names it, else "other"), then in one
  * transaction mark the invitation answered and put the sealed answer in
  * the pool: nothing is lost and nothing counted twice, and nothing in
  * that commit is readable without the key. SURVEY_CLOSED when the survey
- * no longer takes answers; SURVEY_STORE with *dbrc set on a store error. */
+ * no longer takes answers; SURVEY_DB_* on a store failure. */
 enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, const struct answer *a, int n,
-			     int64_t now, enum db_rc *dbrc);
+			     int64_t now);
 
 /* Inside the caller's write transaction: when at least k answers of
  * survey wait in the pool (or `closing`, whatever waits), open them,

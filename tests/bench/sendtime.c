@@ -32,12 +32,11 @@ int main(int argc, char **argv)
 	struct survey_actor who = {1, (int64_t)time(NULL), "127.0.0.1"};
 	for (int round = 0; round < 2; round++) {
 		struct send_result res;
-		enum db_rc dbrc;
 		struct timespec a;
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		enum send_rc rc =
 			survey_send(db, survey, (enum survey_audience)survey_audience_parse(argv[2]),
-				    argc > 3 ? argv[3] : "", 5, &who, &res, &dbrc);
+				    argc > 3 ? argv[3] : "", 5, &who, &res);
 		double ms = ms_since(&a);
 		printf("%s send %d: rc=%d audience=%lld invited=%lld already=%lld transaction_ms=%.1f\n",
 		       argv[2], round + 1, (int)rc, (long long)res.audience, (long long)res.invited,

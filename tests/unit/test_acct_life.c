@@ -110,7 +110,7 @@ static void forgot_queue_reset_ends_sessions_and_caps_links(void **state)
 	(void)state;
 	int64_t uid = new_user("r@example.com", "$argon2id$old");
 	unsigned char s1[TOKEN_HASH_BYTES] = {1}, s2[TOKEN_HASH_BYTES] = {2};
-	struct session s;
+	struct sess s;
 	assert_int_equal(sess_create(db, s1, uid, T0, &s), DB_OK);
 	assert_int_equal(sess_create(db, s2, uid, T0, &s), DB_OK);
 	/* Queued for anyone; only an account gets a link, at most 3 an hour. */

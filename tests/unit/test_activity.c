@@ -160,7 +160,6 @@ static void kept_figures_match_a_recount(void **state)
 	for (int i = 0; i < 12; i++)
 		ids[i] = person(db, 100 + i);
 	int64_t now = when_parse_local("2026-12-01T10:00", "UTC");
-	enum db_rc dbrc;
 	int64_t pids[80];
 	int np = 0;
 	for (int k = 0; k < 80; k++) {
@@ -173,10 +172,10 @@ static void kept_figures_match_a_recount(void **state)
 					.topic = "T",
 					.notes = rnd(2) ? "sealed words" : ""};
 		int64_t id = 0;
-		assert_int_equal(pairing_create(db, ids[a], &p, now, &id, &dbrc), PAIRING_OK);
+		assert_int_equal(pairing_create(db, ids[a], &p, now, &id), PAIRING_OK);
 		pids[np++] = id;
 		if (rnd(3) == 0)
-			pairing_answer(db, pids[rnd(np)], ids[rnd(12)], rnd(2), now, &dbrc);
+			pairing_answer(db, pids[rnd(np)], ids[rnd(12)], rnd(2), now);
 	}
 	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(pairing_record_met(db, ids[0], ids[1], "2026-11-25", now, NULL), DB_OK);
@@ -198,12 +197,12 @@ static void kept_figures_match_a_recount(void **state)
 			   .topic = "OH",
 			   .where = "Room 1"};
 	int64_t sid = 0;
-	assert_int_equal(oh_publish(db, ids[0], &n, now, &sid, &dbrc), OH_OK);
+	assert_int_equal(oh_publish(db, ids[0], &n, now, &sid), OH_OK);
 	n.weekday = 5;
-	assert_int_equal(oh_publish(db, ids[1], &n, now, &sid, &dbrc), OH_OK);
+	assert_int_equal(oh_publish(db, ids[1], &n, now, &sid), OH_OK);
 	int64_t first = db_scalar(db, "SELECT min(id) FROM oh_occurrences", 0);
 	for (int k = 0; k < 40; k++)
-		oh_book(db, first + rnd(6), ids[rnd(12)], now, &dbrc);
+		oh_book(db, first + rnd(6), ids[rnd(12)], now);
 	assert_int_equal(
 		db_scalar(db,
 			  "SELECT count(*) FROM oh_occurrences WHERE booked <> (SELECT count(*) FROM "
@@ -226,9 +225,9 @@ static void kept_figures_match_a_recount(void **state)
 			if (rnd(3))
 				who[nw++] = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		assert_int_equal(oh_attendance(db, o, h, who, nw, later, &dbrc), OH_OK);
+		assert_int_equal(oh_attendance(db, o, h, who, nw, later), OH_OK);
 		if (nw > 0 && rnd(2)) /* marked again with one fewer */
-			assert_int_equal(oh_attendance(db, o, h, who, nw - 1, later, &dbrc), OH_OK);
+			assert_int_equal(oh_attendance(db, o, h, who, nw - 1, later), OH_OK);
 	}
 	/* A rotation, some sessions logged. */
 	struct rotation_new r = {.name = "R",
@@ -242,7 +241,7 @@ static void kept_figures_match_a_recount(void **state)
 				 .leads = {ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8]},
 				 .nleads = 7};
 	int64_t rid = 0, bad = 0;
-	assert_int_equal(rotation_create(db, ids[0], &r, now, &rid, &bad, &dbrc), ROT_OK);
+	assert_int_equal(rotation_create(db, ids[0], &r, now, &rid, &bad), ROT_OK);
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT id, lead_id FROM help_sessions WHERE rotation_id = :r ORDER BY id");
 	db_bind_int(st, ":r", rid);
@@ -259,8 +258,8 @@ static void kept_figures_match_a_recount(void **state)
 		int64_t att[2] = {ids[9], ids[10 + rnd(2)]};
 		/* only people who joined can be marked as having come */
 		for (int j = 0; j < 2; j++)
-			assert_int_equal(help_join(db, hs[k][0], att[j], &dbrc), ROT_OK);
-		assert_int_equal(help_log(db, hs[k][0], hs[k][1], att, 2, "x", later, &dbrc), ROT_OK);
+			assert_int_equal(help_join(db, hs[k][0], att[j]), ROT_OK);
+		assert_int_equal(help_log(db, hs[k][0], hs[k][1], att, 2, "x", later), ROT_OK);
 	}
 	recount(db);
 	/* Removing a person removes their part everywhere, and the counts follow. */
@@ -286,18 +285,17 @@ static void one_last_seat(void **state)
 			   .topic = "OH",
 			   .where = "Room 2"};
 	int64_t sid = 0;
-	enum db_rc dbrc;
-	assert_int_equal(oh_publish(db, host, &n, now, &sid, &dbrc), OH_OK);
+	assert_int_equal(oh_publish(db, host, &n, now, &sid), OH_OK);
 	int64_t o = db_scalar(db, "SELECT max(id) FROM oh_occurrences", 0);
-	assert_int_equal(oh_book(db, o, a, now, &dbrc), OH_OK);
-	assert_int_equal(oh_book(db, o, b, now, &dbrc), OH_FULL);
-	assert_int_equal(oh_book(db, o, a, now, &dbrc), OH_BOOKED);
-	assert_int_equal(oh_book(db, o, host, now, &dbrc), OH_OWN);
-	assert_int_equal(oh_unbook(db, o, a, now, &dbrc), OH_OK);
-	assert_int_equal(oh_book(db, o, b, now, &dbrc), OH_OK);
-	assert_int_equal(oh_close(db, o, a, now, &dbrc), OH_NOTFOUND);
-	assert_int_equal(oh_close(db, o, host, now, &dbrc), OH_OK);
-	assert_int_equal(oh_book(db, o, a, now, &dbrc), OH_CLOSED);
+	assert_int_equal(oh_book(db, o, a, now), OH_OK);
+	assert_int_equal(oh_book(db, o, b, now), OH_FULL);
+	assert_int_equal(oh_book(db, o, a, now), OH_BOOKED);
+	assert_int_equal(oh_book(db, o, host, now), OH_OWN);
+	assert_int_equal(oh_unbook(db, o, a, now), OH_OK);
+	assert_int_equal(oh_book(db, o, b, now), OH_OK);
+	assert_int_equal(oh_close(db, o, a, now), OH_NOTFOUND);
+	assert_int_equal(oh_close(db, o, host, now), OH_OK);
+	assert_int_equal(oh_book(db, o, a, now), OH_CLOSED);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 25", 0), 1);
 }
 

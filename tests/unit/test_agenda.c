@@ -53,9 +53,8 @@ static struct db *pair_db(char path[256])
 
 static enum agenda_rc save(struct db *db, int64_t id, int64_t uid, const char *text)
 {
-	enum db_rc dbrc = DB_OK;
-	enum agenda_rc r = agenda_save(db, id, uid, text, NOW, &dbrc);
-	assert_int_equal(dbrc, DB_OK);
+	enum agenda_rc r = agenda_save(db, id, uid, text, NOW);
+	assert_false(db_failed(r));
 	return r;
 }
 

@@ -43,17 +43,15 @@ static struct db *pair_db(char path[256])
 
 static enum req_rc agree(struct db *db, int64_t ms, int64_t uid, int on, int64_t now)
 {
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = celebration_consent(db, ms, uid, on, now, &dbrc);
-	assert_int_equal(dbrc, DB_OK);
+	enum req_rc r = celebration_consent(db, ms, uid, on, now);
+	assert_false(db_failed(r));
 	return r;
 }
 
 static enum req_rc thank(struct db *db, int64_t ms, int64_t uid, const char *text, int pub)
 {
-	enum db_rc dbrc = DB_OK;
-	enum req_rc r = celebration_thanks(db, ms, uid, text, pub, NOW, &dbrc);
-	assert_int_equal(dbrc, DB_OK);
+	enum req_rc r = celebration_thanks(db, ms, uid, text, pub, NOW);
+	assert_false(db_failed(r));
 	return r;
 }
 

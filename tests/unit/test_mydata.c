@@ -46,7 +46,6 @@ static struct db *program(char path[256])
 			    "(1, 1, 1, 2, 1, 'g', 'one_on_one', 'weekly', 30, 6, '2026-09-01', '2026-10-13', "
 			    "1);"),
 		DB_OK);
-	enum db_rc rc = DB_OK;
 	int64_t meeting = 0;
 	struct meeting_new n = {.mentorship_id = 1,
 				.author_id = 2,
@@ -57,11 +56,11 @@ static struct db *program(char path[256])
 				.shared_notes = "the SHARED notes",
 				.private_notes = "ELI-PRIVATE canary",
 				.duration_min = 30};
-	assert_int_equal(meeting_create(db, &n, "2026-09-21", NOW, &meeting, &rc), MEET_OK);
+	assert_int_equal(meeting_create(db, &n, "2026-09-21", NOW, &meeting), MEET_OK);
 	assert_int_equal(meeting, 1);
-	assert_int_equal(private_note_set(db, 1, 1, "MIA-PRIVATE canary", NOW, &rc), MEET_OK);
+	assert_int_equal(private_note_set(db, 1, 1, "MIA-PRIVATE canary", NOW), MEET_OK);
 	struct feedback_new f = {.rating = 4, .use_of_time = "right", .went_well = "ELI-FEEDBACK"};
-	assert_int_equal(feedback_add(db, 1, 2, &f, NOW, &rc), MEET_OK);
+	assert_int_equal(feedback_add(db, 1, 2, &f, NOW), MEET_OK);
 	return db;
 }
 

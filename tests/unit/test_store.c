@@ -78,7 +78,7 @@ static void sessions_expire_idle_and_absolute(void **state)
 	struct db *db = *state;
 	int64_t uid = make_user(db, "sess@example.com");
 	unsigned char h[TOKEN_HASH_BYTES];
-	struct session s;
+	struct sess s;
 	randombytes_buf(h, sizeof(h));
 	assert_int_equal(sess_create(db, h, uid, 10000, &s), DB_OK);
 	/* active use keeps it alive until the absolute limit */
@@ -104,7 +104,7 @@ static void deactivation_ends_sessions(void **state)
 	struct db *db = *state;
 	int64_t uid = make_user(db, "gone@example.com");
 	unsigned char h[TOKEN_HASH_BYTES];
-	struct session s;
+	struct sess s;
 	randombytes_buf(h, sizeof(h));
 	assert_int_equal(sess_create(db, h, uid, 5000, &s), DB_OK);
 	assert_int_equal(user_deactivate(db, uid), DB_OK);

@@ -47,8 +47,7 @@ static enum send_rc send(struct db *db, int64_t survey, enum survey_audience a, 
 			 struct send_result *res)
 {
 	struct survey_actor who = {1, NOW, "127.0.0.1"};
-	enum db_rc dbrc = DB_OK;
-	return survey_send(db, survey, a, team, 2, &who, res, &dbrc);
+	return survey_send(db, survey, a, team, 2, &who, res);
 }
 
 /* Invitations to survey 3. */
@@ -122,7 +121,7 @@ static void refusals_and_failures_leave_nothing(void **state)
 	assert_int_equal(db_exec_script(db, "CREATE TRIGGER boom BEFORE INSERT ON outbox BEGIN "
 					    "SELECT RAISE(ABORT, 'no mail'); END;"),
 			 DB_OK);
-	assert_int_equal(send(db, 3, AUD_ALL, "", &r), SEND_STORE);
+	assert_int_equal(send(db, 3, AUD_ALL, "", &r), SEND_DB_ERR);
 	assert_int_equal(invited(db), 0);
 	assert_int_equal(
 		db_scalar(db, "SELECT coalesce((SELECT n FROM kept_counts WHERE name = 'inv:3'), 0)", -1), 0);
