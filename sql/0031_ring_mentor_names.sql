@@ -1,0 +1,41 @@
+-- Issue 15/18 (page speed): every row of GET /rings and of "my rings"
+-- showed its active mentors' names through a correlated subquery (a seek
+-- into ring_mentors and one into users per mentor, per row): half of the
+-- list's SQL at 100,000 members. The names are kept on the ring instead,
+-- by the triggers below, in the transaction that changes a ring's mentors
+-- or a mentor's name, so every write path keeps them and none written
+-- later can forget. The value is exactly what the subquery gave ('' for
+-- none, where the subquery gave NULL and the reader wrote ''): the same
+-- statement, in the same order (ring_mentors' key: by user id).
+
+ALTER TABLE rings ADD COLUMN mentor_names TEXT NOT NULL DEFAULT '';
+
+UPDATE rings SET mentor_names = coalesce((SELECT group_concat(u.display_name, ' and ')
+  FROM ring_mentors x JOIN users u ON u.id = x.user_id
+  WHERE x.ring_id = rings.id AND x.state = 'active'), '');
+
+CREATE TRIGGER ring_mentor_names_in AFTER INSERT ON ring_mentors WHEN NEW.state = 'active' BEGIN
+  UPDATE rings SET mentor_names = coalesce((SELECT group_concat(u.display_name, ' and ')
+    FROM ring_mentors x JOIN users u ON u.id = x.user_id
+    WHERE x.ring_id = rings.id AND x.state = 'active'), '') WHERE id = NEW.ring_id;
+END;
+
+CREATE TRIGGER ring_mentor_names_out AFTER DELETE ON ring_mentors WHEN OLD.state = 'active' BEGIN
+  UPDATE rings SET mentor_names = coalesce((SELECT group_concat(u.display_name, ' and ')
+    FROM ring_mentors x JOIN users u ON u.id = x.user_id
+    WHERE x.ring_id = rings.id AND x.state = 'active'), '') WHERE id = OLD.ring_id;
+END;
+
+CREATE TRIGGER ring_mentor_names_moved AFTER UPDATE ON ring_mentors BEGIN
+  UPDATE rings SET mentor_names = coalesce((SELECT group_concat(u.display_name, ' and ')
+    FROM ring_mentors x JOIN users u ON u.id = x.user_id
+    WHERE x.ring_id = rings.id AND x.state = 'active'), '') WHERE id IN (OLD.ring_id, NEW.ring_id);
+END;
+
+CREATE TRIGGER ring_mentor_names_renamed AFTER UPDATE OF display_name ON users
+  WHEN OLD.display_name IS NOT NEW.display_name BEGIN
+  UPDATE rings SET mentor_names = coalesce((SELECT group_concat(u.display_name, ' and ')
+    FROM ring_mentors x JOIN users u ON u.id = x.user_id
+    WHERE x.ring_id = rings.id AND x.state = 'active'), '')
+    WHERE id IN (SELECT ring_id FROM ring_mentors WHERE user_id = NEW.id AND state = 'active');
+END;
