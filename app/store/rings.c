@@ -110,7 +110,7 @@ enum db_rc ring_get(struct db *db, int64_t id, int64_t uid, struct ring *r)
 }
 
 /* Mentors' names of a ring, for lists: the active ones, kept on the ring
- * by triggers (sql/0031_ring_mentor_names.sql); a subquery per row (a
+ * by triggers (sql/0031_ring_kept.sql); a subquery per row (a
  * seek into ring_mentors and users per mentor) was half of the list's SQL. */
 #define RING_MENTOR_NAMES "g.mentor_names"
 
