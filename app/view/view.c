@@ -26,9 +26,7 @@ struct seg {
 struct tpl {
 	char name[64];
 	CtplToken *tree;
-	CtplToken *body;	/* a page without the layout (see struct lnode) */
-	uint64_t body_names[2]; /* by pend_hash: the names its tags mention */
-	struct seg *flat;	/* NULL: rendered by CTPL */
+	struct seg *flat; /* NULL: rendered by CTPL */
 	size_t nflat;
 	char *flat_src;
 };
@@ -40,33 +38,6 @@ static CtplOutputStream *render_os;
 
 static struct tpl templates[MAX_TEMPLATES];
 static size_t ntemplates;
-
-/* The layout around every page, run here instead of through CTPL: its
- * text, bare {name}s and {if}s of one name, alone or compared with an
- * integer or a "string" literal, with {else} and {end}. CTPL then renders
- * only the page's own body. A layout with anything else (or a value
- * missing or of another type at render time) is rendered through CTPL
- * whole, as before. Values are written as stored: escaped when set. */
-enum lop { L_TEXT, L_VAR, L_IF, L_ELSE, L_END };
-struct lnode {
-	enum lop op;
-	const char *text; /* L_TEXT: into the layout's copy */
-	size_t len;
-	char name[32]; /* L_VAR, L_IF */
-	char cmp[3];   /* L_IF: "" (the value alone), "==", "!=", ">", "<", ">=", "<=" */
-	int lit_str;   /* L_IF: the literal is a string (lit), else an integer (iv) */
-	char lit[32];
-	long iv;
-	size_t jump; /* L_IF: its L_ELSE or L_END; L_ELSE: its L_END */
-};
-#define LAYOUT_NODES 96
-struct lprog {
-	struct lnode node[LAYOUT_NODES];
-	size_t n;
-};
-static struct lprog lay_head, lay_tail;
-static char *lay_src; /* the layout's text, which L_TEXT nodes point into */
-static int lay_ok;    /* both halves compiled */
 
 /* A value set but not yet in the environment (see pend_set). */
 struct pend {
@@ -215,152 +186,6 @@ static void flat_compile(struct tpl *t, const char *text)
 	t->flat_src = src;
 }
 
-/* An {if} expression: NAME, or NAME OP LITERAL. 0, or -1 when it is
- * anything else (the layout then goes through CTPL). */
-static int lay_expr(struct lnode *n, const char *e, size_t len)
-{
-	size_t i = 0, k = 0;
-	while (i < len && ident_char(e[i], i == 0) && k + 1 < sizeof(n->name))
-		n->name[k++] = e[i++];
-	n->name[k] = '\0';
-	if (k == 0)
-		return -1;
-	if (i == len)
-		return 0;
-	if (e[i++] != ' ')
-		return -1;
-	k = 0;
-	while (i < len && strchr("=!<>", e[i]) && k < 2)
-		n->cmp[k++] = e[i++];
-	n->cmp[k] = '\0';
-	static const char *const ops[] = {"==", "!=", ">", "<", ">=", "<="};
-	int known = 0;
-	for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++)
-		known |= strcmp(n->cmp, ops[o]) == 0;
-	if (!known || i == len || e[i++] != ' ' || i == len)
-		return -1;
-	if (e[i] == '"') {
-		/* Strings are compared for (in)equality only. */
-		const char *close = memchr(e + i + 1, '"', len - i - 1);
-		size_t l = close ? (size_t)(close - e - i - 1) : 0;
-		if (!close || close != e + len - 1 || l >= sizeof(n->lit) || memchr(e + i + 1, '\\', l) ||
-		    (strcmp(n->cmp, "==") != 0 && strcmp(n->cmp, "!=") != 0))
-			return -1;
-		memcpy(n->lit, e + i + 1, l);
-		n->lit[l] = '\0';
-		n->lit_str = 1;
-		return 0;
-	}
-	char num[24];
-	if (len - i >= sizeof(num))
-		return -1;
-	memcpy(num, e + i, len - i);
-	num[len - i] = '\0';
-	char *end;
-	n->iv = strtol(num, &end, 10);
-	return *end || end == num ? -1 : 0;
-}
-
-/* Compile text (NUL-terminated, kept alive by the caller) into prog. 0, or
- * -1 when it holds anything the program does not run. */
-static int lay_compile(struct lprog *prog, const char *text)
-{
-	size_t open[8], depth = 0;
-	prog->n = 0;
-	for (const char *p = text; *p;) {
-		if (prog->n == LAYOUT_NODES)
-			return -1;
-		struct lnode *n = &prog->node[prog->n];
-		*n = (struct lnode){0};
-		if (*p == '\\' || *p == '}')
-			return -1;
-		if (*p != '{') {
-			size_t len = strcspn(p, "{}\\");
-			*n = (struct lnode){.op = L_TEXT, .text = p, .len = len};
-			prog->n++;
-			p += len;
-			continue;
-		}
-		const char *close = strchr(p, '}');
-		if (!close)
-			return -1;
-		const char *tag = p + 1;
-		size_t len = (size_t)(close - tag);
-		if (len > 3 && strncmp(tag, "if ", 3) == 0) {
-			n->op = L_IF;
-			if (depth == sizeof(open) / sizeof(open[0]) || lay_expr(n, tag + 3, len - 3) != 0)
-				return -1;
-			open[depth++] = prog->n;
-		} else if (len == 4 && strncmp(tag, "else", 4) == 0) {
-			if (depth == 0 || prog->node[open[depth - 1]].op != L_IF ||
-			    prog->node[open[depth - 1]].jump)
-				return -1;
-			n->op = L_ELSE;
-			prog->node[open[depth - 1]].jump = prog->n;
-			open[depth - 1] = prog->n;
-		} else if (len == 3 && strncmp(tag, "end", 3) == 0) {
-			if (depth == 0)
-				return -1;
-			n->op = L_END;
-			prog->node[open[--depth]].jump = prog->n;
-		} else {
-			n->op = L_VAR;
-			if (len == 0 || len >= sizeof(n->name))
-				return -1;
-			for (size_t i = 0; i < len; i++)
-				if (!ident_char(tag[i], i == 0))
-					return -1;
-			memcpy(n->name, tag, len);
-			n->name[len] = '\0';
-		}
-		prog->n++;
-		p = close + 1;
-	}
-	return depth == 0 ? 0 : -1;
-}
-
-/* Split the layout at its marker into the two programs; lay_ok says
- * whether pages render through them. */
-static void lay_load(const char *layout, const char *mark)
-{
-	lay_ok = 0;
-	free(lay_src);
-	lay_src = strdup(layout);
-	if (!lay_src)
-		return;
-	lay_src[mark - layout] = '\0';
-	lay_ok = lay_compile(&lay_head, lay_src) == 0 &&
-		 lay_compile(&lay_tail, lay_src + (mark - layout) + 14) == 0;
-}
-
-static size_t pend_hash(const char *name);
-
-/* Every identifier inside the braces of text, by pend_hash, into mask:
- * a superset of the names CTPL looks up to render it. */
-static void names_mask(const char *text, uint64_t mask[2])
-{
-	mask[0] = mask[1] = 0;
-	int in_tag = 0;
-	for (const char *p = text; *p; p++) {
-		if (*p == '{' || *p == '}') {
-			in_tag = *p == '{';
-			continue;
-		}
-		if (!in_tag || !ident_char(*p, 1) || (p > text && ident_char(p[-1], 0)))
-			continue;
-		char name[64];
-		size_t n = 0;
-		while (ident_char(p[n], 0) && n + 1 < sizeof(name)) {
-			name[n] = p[n];
-			n++;
-		}
-		name[n] = '\0';
-		size_t h = pend_hash(name);
-		mask[h / 64] |= (uint64_t)1 << (h % 64);
-		p += n - 1;
-	}
-}
-
 int view_load(const char *dir)
 {
 	char path[4400];
@@ -409,6 +234,7 @@ int view_load(const char *dir)
 			if (!alone) {
 				rc = -1;
 			} else {
+				ctpl_token_free(alone);
 				if (!partial)
 					buf_append(&full, layout, (size_t)(mark - layout));
 				buf_puts(&full, buf_str(&body));
@@ -418,19 +244,13 @@ int view_load(const char *dir)
 				snprintf(label, sizeof(label), "%s (inside _layout.html)", path);
 				CtplToken *t = lex(buf_str(&full), label);
 				if (!t) {
-					ctpl_token_free(alone);
 					rc = -1;
 				} else {
 					memcpy(templates[ntemplates].name, e->d_name, len - 5);
 					templates[ntemplates].name[len - 5] = '\0';
 					templates[ntemplates].tree = t;
-					if (partial) {
+					if (partial)
 						flat_compile(&templates[ntemplates], buf_str(&full));
-						ctpl_token_free(alone);
-					} else {
-						templates[ntemplates].body = alone;
-						names_mask(buf_str(&body), templates[ntemplates].body_names);
-					}
 					ntemplates++;
 				}
 			}
@@ -440,8 +260,6 @@ int view_load(const char *dir)
 		buf_free(&full);
 	}
 	closedir(d);
-	if (rc == 0)
-		lay_load(layout, mark);
 	free(layout);
 	return rc;
 }
@@ -502,16 +320,11 @@ void view_unload(void)
 	}
 	for (size_t i = 0; i < ntemplates; i++) {
 		ctpl_token_free(templates[i].tree);
-		if (templates[i].body)
-			ctpl_token_free(templates[i].body);
 		free(templates[i].flat);
 		free(templates[i].flat_src);
 		templates[i] = (struct tpl){0};
 	}
 	ntemplates = 0;
-	free(lay_src);
-	lay_src = NULL;
-	lay_ok = 0;
 }
 
 static struct tpl *find_tpl(const char *name)
@@ -620,24 +433,6 @@ static void pend_flush(struct view *v)
 	v->npend = 0;
 	memset(v->slot, 0, sizeof(v->slot));
 	buf_reset(&v->pool);
-}
-
-/* Push the waiting values whose names mask may hold (a body's names,
- * names_mask) and keep them all waiting: the layout around the body reads
- * the rest from here, and nothing else pays for pushing them. */
-static void pend_flush_some(struct view *v, const uint64_t mask[2])
-{
-	for (size_t i = 0; i < v->npend; i++) {
-		struct pend *e = &v->pend[i];
-		const char *name = v->pool.data + e->name;
-		size_t h = pend_hash(name);
-		if (!(mask[h / 64] & ((uint64_t)1 << (h % 64))))
-			continue;
-		if (e->is_int)
-			ctpl_environ_push_int(v->env, name, e->iv);
-		else
-			ctpl_environ_push_string(v->env, name, v->pool.data + e->off);
-	}
 }
 
 static size_t pend_hash(const char *name)
@@ -848,14 +643,17 @@ int view_render_slot(struct view *v, const char *name, const char *trusted_html,
 	return oom ? -1 : 0;
 }
 
-/* Render tree t with v into out (appended) through CTPL; mask: only the
- * waiting values it may name are pushed (pend_flush_some), NULL: all. */
-static int ctpl_render(struct view *v, CtplToken *t, const uint64_t *mask, const char *name, struct buf *out)
+int view_render(struct view *v, const char *name, struct buf *out)
 {
-	if (mask)
-		pend_flush_some(v, mask);
-	else
-		pend_flush(v);
+	struct tpl *tp = find_tpl(name);
+	if (tp && tp->flat && !out->oom && render_flat(v, tp, out) == 0)
+		return 0;
+	CtplToken *t = tp ? tp->tree : NULL;
+	pend_flush(v);
+	if (!t) {
+		log_kv("error", "no such template", "template", name, LOG_END);
+		return -1;
+	}
 	if (!render_gs) {
 		render_gs = g_memory_output_stream_new_resizable();
 		render_os = ctpl_output_stream_new(render_gs);
@@ -878,147 +676,4 @@ static int ctpl_render(struct view *v, CtplToken *t, const uint64_t *mask, const
 			rc = -1;
 	}
 	return rc;
-}
-
-/* A value of v by name, as render_flat reads it: 1 text (*s, *len), 2 an
- * integer (*iv), 0 missing or of another type. */
-static int lay_value(const struct view *v, const char *name, const char **s, size_t *len, long *iv)
-{
-	const struct pend *e = pend_find(v, name);
-	if (e) {
-		*s = v->pool.data + e->off;
-		*len = e->len;
-		*iv = e->iv;
-		return e->is_int ? 2 : 1;
-	}
-	const CtplValue *val = ctpl_environ_lookup(v->env, name);
-	if (val && CTPL_VALUE_HOLDS_STRING(val)) {
-		*s = ctpl_value_get_string(val);
-		*len = strlen(*s);
-		return 1;
-	}
-	if (val && CTPL_VALUE_HOLDS_INT(val)) {
-		*iv = ctpl_value_get_int(val);
-		return 2;
-	}
-	return 0;
-}
-
-/* An {if}: 1 true, 0 false, -1 when CTPL must decide (a value missing, or
- * not of the type the expression compares). */
-static int lay_cond(const struct view *v, const struct lnode *n)
-{
-	const char *s = NULL;
-	size_t len = 0;
-	long iv = 0;
-	int type = lay_value(v, n->name, &s, &len, &iv);
-	if (!n->cmp[0])
-		return type == 2 ? iv != 0 : -1;
-	if (n->lit_str) {
-		if (type != 1)
-			return -1;
-		int eq = strlen(n->lit) == len && memcmp(n->lit, s, len) == 0;
-		return n->cmp[0] == '=' ? eq : !eq;
-	}
-	if (type != 2)
-		return -1;
-	if (strcmp(n->cmp, "==") == 0)
-		return iv == n->iv;
-	if (strcmp(n->cmp, "!=") == 0)
-		return iv != n->iv;
-	if (strcmp(n->cmp, ">") == 0)
-		return iv > n->iv;
-	if (strcmp(n->cmp, "<") == 0)
-		return iv < n->iv;
-	if (strcmp(n->cmp, ">=") == 0)
-		return iv >= n->iv;
-	return iv <= n->iv;
-}
-
-/* Run prog with v into out. 0, or -1 when CTPL must render instead. */
-static int lay_run(const struct view *v, const struct lprog *prog, struct buf *out)
-{
-	for (size_t i = 0; i < prog->n;) {
-		const struct lnode *n = &prog->node[i];
-		switch (n->op) {
-		case L_TEXT:
-			buf_append(out, n->text, n->len);
-			i++;
-			break;
-		case L_VAR: {
-			const char *s = NULL;
-			size_t len = 0;
-			long iv = 0;
-			int type = lay_value(v, n->name, &s, &len, &iv);
-			if (type == 1)
-				buf_append(out, s, len);
-			else if (type == 2)
-				buf_printf(out, "%ld", iv);
-			else
-				return -1;
-			i++;
-			break;
-		}
-		case L_IF: {
-			int t = lay_cond(v, n);
-			if (t < 0)
-				return -1;
-			i = t ? i + 1 : n->jump + 1;
-			break;
-		}
-		case L_ELSE: i = n->jump + 1; break;
-		case L_END: i++; break;
-		}
-	}
-	return out->oom ? -1 : 0;
-}
-
-/* A page: the layout's head, the body through CTPL, the tail. 0; 1 when
- * the layout needs CTPL (out as it was); -1 when the body failed. */
-static int render_page(struct view *v, const struct tpl *tp, const char *name, struct buf *out)
-{
-	size_t start = out->len;
-	int rc = lay_run(v, &lay_head, out);
-	if (rc == 0) {
-		if (ctpl_render(v, tp->body, tp->body_names, name, out) != 0)
-			return -1;
-		rc = lay_run(v, &lay_tail, out);
-	}
-	if (rc != 0) {
-		out->len = start;
-		if (out->data)
-			out->data[start] = '\0';
-		return 1;
-	}
-#ifdef TANDEM_TESTING
-	/* Test builds render every page both ways: the two must agree byte
-	 * for byte, so every HTTP and browser test checks this path. */
-	struct buf whole = {0};
-	if (ctpl_render(v, tp->tree, NULL, name, &whole) != 0 || whole.len != out->len - start ||
-	    memcmp(whole.data, out->data + start, whole.len) != 0) {
-		log_kv("error", "layout rendered without CTPL differs", "template", name, LOG_END);
-		abort();
-	}
-	buf_free(&whole);
-#endif
-	return 0;
-}
-
-int view_render(struct view *v, const char *name, struct buf *out)
-{
-	struct tpl *tp = find_tpl(name);
-	if (tp && tp->flat && !out->oom && render_flat(v, tp, out) == 0)
-		return 0;
-	if (tp && tp->body && lay_ok && !out->oom) {
-		int rc = render_page(v, tp, name, out);
-		if (rc <= 0)
-			return rc;
-	}
-	CtplToken *t = tp ? tp->tree : NULL;
-	if (!t) {
-		pend_flush(v);
-		log_kv("error", "no such template", "template", name, LOG_END);
-		return -1;
-	}
-	return ctpl_render(v, t, NULL, name, out);
 }
