@@ -63,7 +63,8 @@ void db_close(struct db *db);
  * copied into every worker). Pages read the rows of many different
  * people: with the default, a page at 100,000 members read ~15 database
  * pages from the file per request. A commit by another connection still
- * empties it at the next read (WAL), as before. */
+ * empties it at the next read (WAL), as before. No transaction; a
+ * failure is logged and the default cache stays. */
 void db_page_cache(struct db *db);
 /* Open path read-only for checking (`tandem check`, restore's checks):
  * no pragma that writes, no writers' queue, nothing created beside it.
