@@ -4,7 +4,9 @@
  * count of who came (ring_sessions.attended) equals a recount, after a
  * long random sequence of the changes that move them: mentors invited,
  * accepting, declining, leaving, moved between rings, people renamed,
- * attendance ticked, unticked and moved. */
+ * attendance ticked, unticked and moved; and each office-hours
+ * occurrence's kept host name (oh_occurrences.host_name) equals the
+ * host's name through occurrences published and handed to another host. */
 #include "testdb.h"
 #include "testutil.h"
 
@@ -52,7 +54,7 @@ static void run(struct db *db, sqlite3_stmt *st, int64_t a, int64_t b)
 static void one_change(struct db *db)
 {
 	int64_t ring = 1 + pick(RINGS), user = 1 + pick(PEOPLE), session = 1 + pick(SESSIONS);
-	switch (pick(10)) {
+	switch (pick(12)) {
 	case 0:
 		run(db,
 		    DB_STMT(db,
@@ -94,9 +96,21 @@ static void one_change(struct db *db)
 		run(db, DB_STMT(db, "DELETE FROM ring_attendees WHERE session_id = :a AND user_id = :b"),
 		    session, user);
 		break;
-	default:
+	case 9:
 		run(db, DB_STMT(db, "UPDATE ring_attendees SET session_id = :a WHERE user_id = :b"), session,
 		    user);
+		break;
+	case 10:
+		run(db,
+		    DB_STMT(db, "INSERT INTO oh_occurrences(series_id, host_id, starts_at, held_on, "
+				"duration_min, seats) VALUES (1, :b, :a, '2026-11-02', 30, 4)"),
+		    session, user);
+		break;
+	default:
+		run(db,
+		    DB_STMT(db, "UPDATE oh_occurrences SET host_id = :b WHERE id = (SELECT max(id) FROM "
+				"oh_occurrences WHERE id <= :a * 7)"),
+		    session, user);
 		break;
 	}
 }
@@ -110,7 +124,8 @@ static int64_t drift(struct db *db)
 		    "group_concat(u.display_name, ' and ') FROM ring_mentors x JOIN users u ON u.id = "
 		    "x.user_id WHERE x.ring_id = g.id AND x.state = 'active'), '')) + (SELECT count(*) FROM "
 		    "ring_sessions s WHERE s.attended <> (SELECT count(*) FROM ring_attendees a WHERE "
-		    "a.session_id = s.id))");
+		    "a.session_id = s.id)) + (SELECT count(*) FROM oh_occurrences o WHERE o.host_name IS "
+		    "NOT (SELECT u.display_name FROM users u WHERE u.id = o.host_id))");
 	assert_non_null(st);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t n = sqlite3_column_int64(st, 0);
@@ -136,6 +151,11 @@ static void kept_values_follow_every_change(void **state)
 		    DB_STMT(db, "INSERT INTO ring_sessions(ring_id, author_id, held_on, duration_min, "
 				"created_at) VALUES (1 + :a % 6, 1, '2026-11-0' || :a, 90, 0)"),
 		    i, 0);
+	run(db,
+	    DB_STMT(db, "INSERT INTO office_hours(host_id, weekday, start_time, timezone, duration_min, "
+			"seats, topic, place, weeks, created_at) VALUES (1, 1, '10:00', 'UTC', 30, 4, "
+			"'Topic', 'Room', 4, 0)"),
+	    0, 0);
 	int64_t named = 0, crowded = 0;
 	for (int i = 0; i < 4000; i++) {
 		one_change(db);
@@ -149,6 +169,7 @@ static void kept_values_follow_every_change(void **state)
 	 * and sessions with several people ticked. */
 	assert_true(named > 100);
 	assert_true(crowded > 100);
+	assert_true(db_scalar(db, "SELECT count(DISTINCT host_id) FROM oh_occurrences", 0) > 5);
 }
 
 int main(void)
