@@ -356,6 +356,8 @@ void worker_main(const struct config *cfg, int listen_fd, int auth)
 	struct db *db = db_open(cfg->db_path);
 	if (db)
 		directory_register(db);
+	if (db && !auth)
+		db_page_cache(db);
 	char tpl[4200];
 	snprintf(tpl, sizeof(tpl), "%s/templates", cfg->root);
 	/* The master lexed the templates before it gave up root (a checkout

@@ -161,6 +161,15 @@ struct db *db_open(const char *path)
 	return db;
 }
 
+void db_page_cache(struct db *db)
+{
+	sqlite3_stmt *st = DB_STMT(db, "PRAGMA cache_size = -8192");
+	if (!st || sqlite3_step(st) != SQLITE_DONE)
+		log_kv("warn", "cannot set the page cache size", LOG_END);
+	if (st)
+		sqlite3_reset(st);
+}
+
 struct db *db_open_readonly(const char *path, int immutable)
 {
 	struct db *db = calloc(1, sizeof(*db));

@@ -81,6 +81,14 @@ enum db_tx db_tx_state(const struct db *db);
  * logging the reason. Close with db_close. */
 struct db *db_open(const char *path);
 void db_close(struct db *db);
+/* Let db's page cache grow to 8 MiB (SQLite's default: 2,000 KiB), for a
+ * page worker's connection, after the fork (a master's cache would be
+ * copied into every worker). Pages read the rows of many different
+ * people: with the default, a page at 100,000 members read ~15 database
+ * pages from the file per request. A commit by another connection still
+ * empties it at the next read (WAL), as before. No transaction; a
+ * failure is logged and the default cache stays. */
+void db_page_cache(struct db *db);
 /* Open path read-only for checking (`tandem check`, restore's checks):
  * no pragma that writes, no writers' queue, nothing created beside it.
  * immutable: the file is not in use by anyone (a backup, a private copy),

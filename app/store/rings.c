@@ -123,12 +123,10 @@ enum db_rc ring_get(struct db *db, int64_t id, int64_t uid, struct ring *r)
 	return role_seat(db, id, uid, &r->my_role, &r->my_place, &r->my_seat);
 }
 
-/* Mentors' names of a ring, for lists: the active ones, in a subquery per
- * row (two at most), read from the primary key. */
-#define RING_MENTOR_NAMES                                                                                    \
-	"(SELECT group_concat(u.display_name, ' and ') FROM ring_mentors x JOIN users u ON u.id = "          \
-	"x.user_id "                                                                                         \
-	"WHERE x.ring_id = g.id AND x.state = 'active')"
+/* Mentors' names of a ring, for lists: the active ones, kept on the ring
+ * by triggers (sql/0031_ring_kept.sql); a subquery per row (a
+ * seek into ring_mentors and users per mentor) was half of the list's SQL. */
+#define RING_MENTOR_NAMES "g.mentor_names"
 
 enum db_rc ring_open_page(struct db *db, const struct keyset *after, int max,
 			  void (*fn)(void *arg, const struct ring_row *r), void *arg, int *more)
