@@ -171,14 +171,17 @@ enum db_rc ring_open_page(struct db *db, const struct keyset *after, int max,
 enum db_rc ring_mine_each(struct db *db, int64_t uid, void (*fn)(void *arg, const struct ring_row *r),
 			  void *arg)
 {
+	/* Once per ring: someone asked to co-mentor who also holds a seat or
+	 * a place in line is listed as asked (their ring page says both). */
 	sqlite3_stmt *st = DB_STMT(
-		db,
-		"SELECT g.id, g.created_at, g.topic, g.cadence, g.status, " RING_MENTOR_NAMES
-		", g.seats, g.members, g.duration_min, x.role FROM "
-		"(SELECT ring_id, CASE state WHEN 'active' THEN 3 ELSE 4 END AS role FROM ring_mentors "
-		" WHERE user_id = :u UNION ALL SELECT ring_id, CASE state WHEN 'member' THEN 1 ELSE 2 END "
-		" FROM ring_members WHERE user_id = :u) x JOIN rings g ON g.id = x.ring_id "
-		"ORDER BY g.id DESC LIMIT 50");
+		db, "SELECT g.id, g.created_at, g.topic, g.cadence, g.status, " RING_MENTOR_NAMES
+		    ", g.seats, g.members, g.duration_min, x.role FROM "
+		    "(SELECT ring_id, CASE state WHEN 'active' THEN 3 ELSE 4 END AS role FROM ring_mentors "
+		    " WHERE user_id = :u UNION ALL SELECT m.ring_id, CASE m.state WHEN 'member' THEN 1 ELSE "
+		    "2 END "
+		    " FROM ring_members m WHERE m.user_id = :u AND NOT EXISTS (SELECT 1 FROM ring_mentors o "
+		    " WHERE o.ring_id = m.ring_id AND o.user_id = :u)) x JOIN rings g ON g.id = x.ring_id "
+		    "ORDER BY g.id DESC LIMIT 50");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);

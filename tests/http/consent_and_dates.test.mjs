@@ -91,4 +91,7 @@ test('someone in line who is asked to co-mentor still sees their place and can l
   assert.match(page, /asked to co-mentor/);
   assert.match(page, /number 1 on the waiting list/, 'the place in line is no longer shown once asked to co-mentor');
   assert.match(page, /Leave the waiting list/, 'no way to leave the line from the ring page');
+  // Their list of rings names it once.
+  const mine = (await inLine.get('/rings')).body;
+  assert.equal(mine.split(`href="${ring}"`).length - 1, 1, 'the ring is listed once in my rings');
 });
