@@ -269,7 +269,12 @@ void page_mentors(struct ctx *c)
 	ctx_form_values(c, dir_fields, FIELDS(dir_fields), &f);
 	view_int(v, "q_max", Q_SEARCHED);
 	/* issue 21: how many mentors I have, of how many at once. */
-	view_int(v, "my_mentors", req_active_mentors(c->db, c->user.id));
+	int64_t mine = req_active_mentors(c->db, c->user.id);
+	if (mine < 0) {
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
+	view_int(v, "my_mentors", mine);
 	view_int(v, "max_mentors", c->cfg->max_mentors);
 	if (topic_suggest(c, v) != 0) {
 		ctx_error(c, 500, "Something went wrong and we could not show the directory.");

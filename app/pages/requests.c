@@ -71,6 +71,8 @@ static enum db_rc load_mentor(struct ctx *c, int64_t id, struct mentor_view *m)
 		return rc;
 	struct view *v = ctx_view(c);
 	m->active = req_active_mentees(c->db, id);
+	if (m->active < 0)
+		return DB_ERR;
 	struct profile p;
 	profile_get(c->db, id, &p);
 	view_str(v, "mentor_focus", p.focus);
@@ -119,6 +121,7 @@ static const char *blocked(struct ctx *c, const struct mentor_view *m)
 	if (pending >= REQ_MAX_PENDING)
 		return "You have 3 requests waiting for an answer. Withdraw one, or wait for answers, before "
 		       "asking someone else.";
+	/* (A failed count is left to the page, which answers 500.) */
 	if (req_active_mentors(c->db, c->user.id) >= c->cfg->max_mentors)
 		return "You already have as many mentors as the program allows at once. Complete or end a "
 		       "mentorship before asking for another.";
@@ -150,9 +153,14 @@ static void mentor_page(struct ctx *c, int64_t id, int status, const struct fiel
 	}
 	/* issue 21: how many mentors I have, and the first contact suggested. */
 	int64_t mine = req_active_mentors(c->db, c->user.id);
+	int had = req_had_mentor(c->db, c->user.id, id);
+	if (mine < 0 || had < 0) {
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
 	view_int(v, "my_mentors", mine);
 	view_int(v, "max_mentors", c->cfg->max_mentors);
-	view_int(v, "first_contact", !req_had_mentor(c->db, c->user.id, id));
+	view_int(v, "first_contact", !had);
 	char title[500];
 	snprintf(title, sizeof(title), "%s, mentor", m.name);
 	ctx_render(c, status, "mentor", title);

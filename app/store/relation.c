@@ -273,9 +273,13 @@ enum req_rc rel_answer(struct db *db, int64_t ms, int64_t cid, int64_t uid, int 
 		if (sqlite3_step(st) == SQLITE_ROW)
 			cap = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		if (cap < 0 || req_active_mentees(db, f.mentor_id) >= cap)
+		int64_t mentees = req_active_mentees(db, f.mentor_id);
+		int64_t mentors = req_active_mentors(db, f.mentee_id);
+		if (mentees < 0 || mentors < 0)
+			return fail(db, DB_ERR);
+		if (cap < 0 || mentees >= cap)
 			return refuse(db, REQ_NO_ROOM);
-		if (req_active_mentors(db, f.mentee_id) >= max_mentors)
+		if (mentors >= max_mentors)
 			return refuse(db, REQ_MAX_MENTORS);
 		if ((rc = apply_continue(db, ms, goal, cadence, minutes, weeks, now)) != DB_OK ||
 		    (rc = directory_refresh(db, f.mentor_id, now)) != DB_OK ||

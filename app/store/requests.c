@@ -56,9 +56,9 @@ int64_t req_active_mentees(struct db *db, int64_t mentor_id)
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT count(*) FROM mentorships WHERE mentor_id = :m AND status = 'active'");
 	if (!st)
-		return 0;
+		return -1;
 	db_bind_int(st, ":m", mentor_id);
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	return n;
 }
@@ -68,9 +68,9 @@ int64_t req_active_mentors(struct db *db, int64_t mentee_id)
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT count(*) FROM mentorships WHERE mentee_id = :e AND status = 'active'");
 	if (!st)
-		return 0;
+		return -1;
 	db_bind_int(st, ":e", mentee_id);
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	return n;
 }
@@ -80,10 +80,10 @@ int req_had_mentor(struct db *db, int64_t mentee_id, int64_t mentor_id)
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT EXISTS (SELECT 1 FROM mentorships WHERE mentee_id = :e AND mentor_id = :m)");
 	if (!st)
-		return 0;
+		return -1;
 	db_bind_int(st, ":e", mentee_id);
 	db_bind_int(st, ":m", mentor_id);
-	int had = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	int had = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_reset(st);
 	return had;
 }
@@ -117,11 +117,17 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 		db_rollback(db);
 		return REQ_NOT_MENTOR;
 	}
-	if (req_active_mentees(db, n->mentor_id) >= cap) {
+	/* A count that failed is a failure, never a zero that lets a
+	 * request past the capacity or the mentors' cap. */
+	int64_t mentees = req_active_mentees(db, n->mentor_id);
+	int64_t mentors = n->max_mentors > 0 ? req_active_mentors(db, n->mentee_id) : 0;
+	if (mentees < 0 || mentors < 0)
+		return store_fail(db, DB_ERR);
+	if (mentees >= cap) {
 		db_rollback(db);
 		return REQ_NO_ROOM;
 	}
-	if (n->max_mentors > 0 && req_active_mentors(db, n->mentee_id) >= n->max_mentors) {
+	if (n->max_mentors > 0 && mentors >= n->max_mentors) {
 		db_rollback(db);
 		return REQ_MAX_MENTORS;
 	}
@@ -253,11 +259,15 @@ enum req_rc req_accept(struct db *db, int64_t id, int64_t mentor_id, int64_t now
 	/* Under the write lock: two accepts racing for the last place are
 	 * serialised here, and the second one sees the first's mentorship. */
 	int64_t cap = capacity_of(db, mentor_id);
-	if (cap < 0 || req_active_mentees(db, mentor_id) >= cap) {
+	int64_t mentees = req_active_mentees(db, mentor_id);
+	int64_t mentors = max_mentors > 0 ? req_active_mentors(db, p.mentee_id) : 0;
+	if (mentees < 0 || mentors < 0)
+		return store_fail(db, DB_ERR);
+	if (cap < 0 || mentees >= cap) {
 		db_rollback(db);
 		return REQ_NO_ROOM;
 	}
-	if (max_mentors > 0 && req_active_mentors(db, p.mentee_id) >= max_mentors) {
+	if (max_mentors > 0 && mentors >= max_mentors) {
 		db_rollback(db);
 		return REQ_MAX_MENTORS;
 	}

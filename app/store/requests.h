@@ -64,18 +64,22 @@ enum req_rc req_withdraw(struct db *db, int64_t id, int64_t mentee_id, int64_t n
 void req_expire_all(struct db *db, int64_t now);
 
 /* No transaction of its own (a read). Active mentees of a mentor (a
- * single conversation counts until it is held, when it ends). */
+ * single conversation counts until it is held, when it ends); -1 when the
+ * count failed (a failure: never read it as 0, which would let a request
+ * past the mentor's capacity). */
 int64_t req_active_mentees(struct db *db, int64_t mentor_id);
 
 /* The SQL expression for a request's status as of :now. */
 #define REQ_STATUS_SQL                                                                                       \
 	"CASE WHEN r.status = 'pending' AND r.created_at <= :now - 1209600 THEN 'expired' ELSE r.status END"
 
-/* No transaction of its own (a read). Active mentorships of a mentee. */
+/* No transaction of its own (a read). Active mentorships of a mentee; -1
+ * when the count failed (as req_active_mentees). */
 int64_t req_active_mentors(struct db *db, int64_t mentee_id);
 
 /* No transaction of its own (a read). 1 when mentee has had a mentorship
- * (any kind, any state) with mentor before: else a first contact. */
+ * (any kind, any state) with mentor before: else a first contact (0); -1
+ * when the read failed. */
 int req_had_mentor(struct db *db, int64_t mentee_id, int64_t mentor_id);
 
 /* How long a single conversation has to be held before it is past due. */
