@@ -7,45 +7,9 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signup, adminClient } from '../lib/server.mjs';
 import { uniqueEmail, userId } from '../lib/fixtures.mjs';
+import { addDays, at, pair, parseCsv, people, session, inOneTransaction } from '../lib/history.mjs';
 
 const K = 5;
-let nextId = 1000;
-
-/** Epoch seconds of a UTC day and hour. */
-const at = (day, hour = 9) => Math.floor(Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`) / 1000);
-const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
-
-/** SQL for n people of a team; returns [sql, ids]. */
-function people(team, n) {
-  const ids = [];
-  let sql = '';
-  for (let i = 0; i < n; i++) {
-    const id = nextId++;
-    ids.push(id);
-    sql += `INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (${id}, 'p${id}@t.example', 'Person ${id}', 'x', 0);
-INSERT INTO profiles(user_id, team) VALUES (${id}, '${team}');\n`;
-  }
-  return [sql, ids];
-}
-
-/** A mentorship of mentor and mentee asked for, accepted and started on day. */
-function pair(mentor, mentee, day, topic = 1) {
-  const rid = nextId++, mid = nextId++;
-  return `INSERT INTO requests(id, mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, status, created_at, answered_at)
-  VALUES (${rid}, ${mentee}, ${mentor}, ${topic}, 'g', 'one_on_one', 'weekly', 30, 6, 'accepted', ${at(day, 9)}, ${at(day, 11)});
-INSERT INTO mentorships(id, request_id, mentor_id, mentee_id, topic_id, goal, format, cadence, duration_min, weeks, started_on, planned_end, created_at)
-  VALUES (${mid}, ${rid}, ${mentor}, ${mentee}, ${topic}, 'g', 'one_on_one', 'weekly', 30, 6, '${day}', '${addDays(day, 42)}', ${at(day, 11)});\n`;
-}
-const session = (ms, author, day, minutes = 45) =>
-  `INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, created_at) VALUES (${ms}, ${author}, '${day}', ${minutes}, 'one_on_one', ${at(day)});\n`;
-
-/** The CSV as rows of cells (every cell is quoted by the export writer). */
-function parseCsv(text) {
-  const rows = text.trim().split('\r\n').map((line) => [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"')));
-  const head = rows.shift();
-  return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
-}
-
 describe('suppression below k', () => {
   let srv, admin, member;
   const WEEK = '2026-10-05';
@@ -66,11 +30,11 @@ describe('suppression below k', () => {
     for (const [t, n] of [['Alpha', 4], ['Beta', 6], ['Gamma', 10]]) {
       for (let i = 0; i < n; i++) {
         const mentor = teams[t][2 * i], mentee = teams[t][2 * i + 1];
-        sql += pair(mentor, mentee, '2026-10-06');
-        sql += session(nextId - 1, mentor, '2026-10-07');
+        const [ms, q] = pair(mentor, mentee, '2026-10-06');
+        sql += q + session(ms, mentor, '2026-10-07');
       }
     }
-    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
+    srv.sql(inOneTransaction(sql));
   });
   after(async () => { await srv.stop(); });
 
@@ -158,8 +122,9 @@ describe('before and after a program event', () => {
     // Eleven pairs, matched long before (outside every window).
     const ms = [];
     for (let j = 0; j < 11; j++) {
-      sql += pair(ids[2 * j], ids[2 * j + 1], '2025-06-02');
-      ms.push(nextId - 1);
+      const [mid, q] = pair(ids[2 * j], ids[2 * j + 1], '2025-06-02');
+      sql += q;
+      ms.push(mid);
     }
     // Sessions: 5 and 7 pairs a week before (10, 14 people), 9 and 11
     // after (18, 22); requests 5 and 7 a week before, 9 and 11 after (none
@@ -174,7 +139,7 @@ describe('before and after a program event', () => {
   VALUES (${ids[2 * j + 1]}, ${ids[2 * j]}, 1, 'g', 'one_on_one', 'weekly', 30, 6, 'withdrawn', ${at(day, 10)});\n`;
       }
     }
-    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
+    srv.sql(inOneTransaction(sql));
   });
   after(async () => { await srv.stop(); });
 
@@ -236,13 +201,13 @@ describe('my mentoring record', () => {
     let sql = "INSERT INTO topics(id, name, key) VALUES (1, 'Testing', 'testing');\n";
     const [s, ids] = people('', 3);
     sql += s;
-    sql += pair(a, ids[0], '2026-02-02');
-    sql += session(nextId - 1, a, '2026-02-10', 60) + session(nextId - 1, a, '2026-04-14', 30);
-    sql += `UPDATE mentorships SET status = 'completed', outcome = 'goal_met', ended_at = ${at('2026-04-20')} WHERE id = ${nextId - 1};\n`;
-    sql += pair(a, ids[1], '2026-05-04');
-    sql += pair(b, ids[2], '2026-05-04');
-    sql += session(nextId - 1, b, '2026-05-05', 90);
-    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
+    const [m1, q1] = pair(a, ids[0], '2026-02-02');
+    sql += q1 + session(m1, a, '2026-02-10', 60) + session(m1, a, '2026-04-14', 30);
+    sql += `UPDATE mentorships SET status = 'completed', outcome = 'goal_met', ended_at = ${at('2026-04-20')} WHERE id = ${m1};\n`;
+    sql += pair(a, ids[1], '2026-05-04')[1];
+    const [m3, q3] = pair(b, ids[2], '2026-05-04');
+    sql += q3 + session(m3, b, '2026-05-05', 90);
+    srv.sql(inOneTransaction(sql));
     const mine = await ana.get('/me/record');
     assert.equal(mine.status, 200);
     assert.match(mine.body, /<span class="num">2<\/span><span class="lbl">people mentored/);

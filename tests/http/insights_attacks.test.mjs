@@ -9,36 +9,10 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signup, adminClient } from '../lib/server.mjs';
 import { uniqueEmail } from '../lib/fixtures.mjs';
+import { at, pair, parseCsv, people, session, inOneTransaction } from '../lib/history.mjs';
 
 const K = 5;
-let nextId = 1000;
-const at = (day, hour = 9) => Math.floor(Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`) / 1000);
-const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
-function people(team, n) {
-  const ids = [];
-  let sql = '';
-  for (let i = 0; i < n; i++) {
-    const id = nextId++;
-    ids.push(id);
-    sql += `INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (${id}, 'p${id}@t.example', 'Person ${id}', 'x', 0);
-INSERT INTO profiles(user_id, team) VALUES (${id}, '${team}');\n`;
-  }
-  return [sql, ids];
-}
-function pair(mentor, mentee, day) {
-  const rid = nextId++, mid = nextId++;
-  return [mid, `INSERT INTO requests(id, mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, status, created_at, answered_at)
-  VALUES (${rid}, ${mentee}, ${mentor}, 1, 'g', 'one_on_one', 'weekly', 30, 6, 'accepted', ${at(day, 9)}, ${at(day, 11)});
-INSERT INTO mentorships(id, request_id, mentor_id, mentee_id, topic_id, goal, format, cadence, duration_min, weeks, started_on, planned_end, created_at)
-  VALUES (${mid}, ${rid}, ${mentor}, ${mentee}, 1, 'g', 'one_on_one', 'weekly', 30, 6, '${day}', '${addDays(day, 42)}', ${at(day, 11)});\n`];
-}
-const session = (ms, author, day, minutes = 45) =>
-  `INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, created_at) VALUES (${ms}, ${author}, '${day}', ${minutes}, 'one_on_one', ${at(day)});\n`;
-function parseCsv(text) {
-  const rows = text.trim().split('\r\n').map((line) => [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"')));
-  const head = rows.shift();
-  return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
-}
+
 // Figures that add up over weeks and teams.
 const ADD = ['requests_sent', 'requests_answered', 'mentorships_started', 'sessions', 'minutes', 'survey_invited'];
 // Counts of outcomes, session kinds and answer times: never 1..k-1.
@@ -105,9 +79,7 @@ function history() {
   for (let i = 12; i < 20; i++) newPair('Alpha', i, '2026-11-10');
   for (let i = 0; i < 5; i++) again('Beta', i, '2026-11-10');
   for (let i = 0; i < 10; i++) again('Gamma', i, '2026-11-10');
-  // One transaction, as any real history arrives: the sender closes weeks
-  // every half second, and must not close one half written.
-  return { sql: `BEGIN;\n${sql}COMMIT;\n`, T, MS };
+  return { sql: inOneTransaction(sql), T, MS };
 }
 
 describe('suppressed figures cannot be derived', () => {

@@ -9,33 +9,10 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, signup, login, adminClient } from '../lib/server.mjs';
+import { addDays, at, pair, parseCsv, people, session, inOneTransaction } from '../lib/history.mjs';
 
 const K = 3;
-let nextId = 1000;
-const at = (day, hour = 9) => Math.floor(Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`) / 1000);
-const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function people(team, n) {
-  const ids = [];
-  let sql = '';
-  for (let i = 0; i < n; i++) {
-    const id = nextId++;
-    ids.push(id);
-    sql += `INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES (${id}, 'p${id}@t.example', 'Person ${id}', 'x', 0);
-INSERT INTO profiles(user_id, team) VALUES (${id}, '${team}');\n`;
-  }
-  return [sql, ids];
-}
-function pair(mentor, mentee, day) {
-  const rid = nextId++, mid = nextId++;
-  return [mid, `INSERT INTO requests(id, mentee_id, mentor_id, topic_id, goal, format, cadence, duration_min, weeks, status, created_at, answered_at)
-  VALUES (${rid}, ${mentee}, ${mentor}, 1, 'g', 'one_on_one', 'weekly', 30, 12, 'accepted', ${at(day, 9)}, ${at(day, 11)});
-INSERT INTO mentorships(id, request_id, mentor_id, mentee_id, topic_id, goal, format, cadence, duration_min, weeks, started_on, planned_end, created_at)
-  VALUES (${mid}, ${rid}, ${mentor}, ${mentee}, 1, 'g', 'one_on_one', 'weekly', 30, 12, '${day}', '${addDays(day, 84)}', ${at(day, 11)});\n`];
-}
-const session = (ms, author, day, minutes = 45) =>
-  `INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, created_at) VALUES (${ms}, ${author}, '${day}', ${minutes}, 'one_on_one', ${at(day)});\n`;
 
 // "Last month (2026-10): 16 of 40 members took part in an average week, in 40 sessions (30 hours)"
 const headline = (body) => {
@@ -73,13 +50,13 @@ describe('the program page shows every change at once', () => {
       const [s, ids] = people(t, 20);
       sql += s;
       for (let i = 0; i < 8; i++) {
-        const [mid, q] = pair(ids[2 * i], ids[2 * i + 1], '2026-09-07');
+        const [mid, q] = pair(ids[2 * i], ids[2 * i + 1], '2026-09-07', { weeks: 12 });
         sql += q;
         ms.push([mid, ids[2 * i]]);
         for (let d = '2026-09-08'; d <= '2026-10-27'; d = addDays(d, 7)) sql += session(mid, ids[2 * i], d);
       }
     }
-    srv.sql(`BEGIN;\n${sql}COMMIT;\n`); // (one transaction: the sender closes ended weeks every half second)
+    srv.sql(inOneTransaction(sql));
   });
   after(async () => { await srv.stop(); });
 
@@ -87,9 +64,7 @@ describe('the program page shows every change at once', () => {
   // (no kept copy: the live rule).
   async function live(ym) {
     const text = (await admin.get(`/admin/insights/export.csv?by=month&from=2026-08-01`)).body;
-    const rows = text.trim().split('\r\n').map((l) => [...l.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]));
-    const head = rows.shift();
-    const r = rows.map((x) => Object.fromEntries(head.map((h, i) => [h, x[i]]))).find((x) => x.period === ym && x.team === 'all');
+    const r = parseCsv(text).find((x) => x.period === ym && x.team === 'all');
     return r ? Number(r.sessions) : null;
   }
 
