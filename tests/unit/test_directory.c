@@ -33,10 +33,7 @@ static int teardown(void **state)
 static uint64_t seed = 0x9e3779b97f4a7c15ull;
 static int rnd(int n)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (int)(seed % (uint64_t)n);
+	return (int)test_pick(&seed, n);
 }
 
 /* A member (a mentor when focus is set), saved as the profile page does. */

@@ -28,10 +28,7 @@ static int teardown(void **state)
 static uint64_t seed = 0x9e3779b97f4a7c15ull;
 static int64_t pick(int64_t n)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return n > 0 ? (int64_t)(seed % (uint64_t)n) : 0;
+	return test_pick(&seed, n);
 }
 
 /* Run one statement with up to two integer binds (:a, :b) and one text

@@ -12,19 +12,7 @@
 #include "store/insights.h"
 #include "store/program_parts.h"
 
-static char dbpath[256];
-
-static int setup(void **state)
-{
-	*state = test_db_open("program_parts", dbpath);
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	test_db_remove(*state, dbpath);
-	return 0;
-}
+TEST_DB_FIXTURE("program_parts")
 
 static int64_t rev(struct db *db)
 {

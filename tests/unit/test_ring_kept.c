@@ -12,27 +12,12 @@
 
 #include "store/db.h"
 
-static char dbpath[256];
-
-static int setup(void **state)
-{
-	*state = test_db_open("ringnames", dbpath);
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	test_db_remove(*state, dbpath);
-	return 0;
-}
+TEST_DB_FIXTURE("ringnames")
 
 static uint64_t seed = 0x2545f4914f6cdd1dull;
 static int64_t pick(int64_t n)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return n > 0 ? (int64_t)(seed % (uint64_t)n) : 0;
+	return test_pick(&seed, n);
 }
 
 /* One statement with :a and :b bound where it names them; a refusal (a

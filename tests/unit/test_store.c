@@ -20,19 +20,7 @@
 #include "store/users.h"
 #include "store/waits.h"
 
-static char dbpath[256];
-
-static int setup(void **state)
-{
-	*state = test_db_open("store", dbpath);
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	test_db_remove(*state, dbpath);
-	return 0;
-}
+TEST_DB_FIXTURE("store")
 
 static void migrations_apply_once(void **state)
 {

@@ -18,19 +18,7 @@
 #include "store/setup_tokens.h"
 #include "store/users.h"
 
-static char dbpath[256];
-
-static int setup(void **state)
-{
-	*state = test_db_open("layers", dbpath);
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	test_db_remove(*state, dbpath);
-	return 0;
-}
+TEST_DB_FIXTURE("layers")
 
 /* A store function that owns its transaction returns with none open: a
  * BEGIN right after it succeeds. */

@@ -39,10 +39,7 @@ static const char *const before_0026 =
 static uint64_t seed = 0x9e3779b97f4a7c15ull;
 static int64_t pick(int64_t n)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return n > 0 ? (int64_t)(seed % (uint64_t)n) : 0;
+	return test_pick(&seed, n);
 }
 
 #define USERS 24

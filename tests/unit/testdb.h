@@ -38,4 +38,30 @@ static inline void test_db_remove(struct db *db, const char *path)
 	}
 }
 
+/* The fixture of the tests that need nothing but a fresh migrated
+ * database: defines dbpath, setup (*state: the db) and teardown. */
+#define TEST_DB_FIXTURE(tag)                                                                                 \
+	static char dbpath[256];                                                                             \
+	static int setup(void **state)                                                                       \
+	{                                                                                                    \
+		*state = test_db_open(tag, dbpath);                                                          \
+		return *state ? 0 : -1;                                                                      \
+	}                                                                                                    \
+	static int teardown(void **state)                                                                    \
+	{                                                                                                    \
+		test_db_remove(*state, dbpath);                                                              \
+		return 0;                                                                                    \
+	}
+
+/* xorshift64 on *seed: the same pseudo-random choices on every run, in
+ * 0..n-1 (0 when n <= 0), for the tests that recount after random
+ * changes. */
+static inline int64_t test_pick(uint64_t *seed, int64_t n)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 7;
+	*seed ^= *seed << 17;
+	return n > 0 ? (int64_t)(*seed % (uint64_t)n) : 0;
+}
+
 #endif
