@@ -59,12 +59,12 @@ void page_password(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	enum pw_rc p = account_verify(c->db, c->user.pw_hash, f.v[P_CURRENT].s, &rehash);
-	if (p == PW_BUSY || p == PW_ERR) {
+	enum acct_rc p = account_verify(c->db, c->user.pw_hash, f.v[P_CURRENT].s, &rehash);
+	if (db_failed(p)) {
 		ctx_error(c, 503, "Tandem is busy. Please try again in a moment.");
 		return;
 	}
-	if (p != PW_OK) {
+	if (p == ACCT_WRONG) {
 		enum db_rc rc = account_password_wrong(c->db, c->user.email, c->req->ip, c->now,
 						       known ? known_cookie : NULL, c->user.id);
 		if (rc != DB_OK) {

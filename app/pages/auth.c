@@ -252,13 +252,13 @@ void page_login(struct ctx *c)
 		return;
 	}
 	int rehash = 0;
-	enum pw_rc p = account_verify(c->db, found ? u.pw_hash : NULL, f.v[LG_PASSWORD].s, &rehash);
-	if (p == PW_BUSY || p == PW_ERR) {
+	enum acct_rc p = account_verify(c->db, found ? u.pw_hash : NULL, f.v[LG_PASSWORD].s, &rehash);
+	if (db_failed(p)) {
 		resp_header(c->resp, "Retry-After", "1");
 		ctx_error(c, 503, "Tandem is busy signing other people in. Please try again in a moment.");
 		return;
 	}
-	if (p != PW_OK) {
+	if (p == ACCT_WRONG) {
 		enum db_rc rc = account_login_failed(c->db, email, c->req->ip, c->now,
 						     known ? known_cookie : NULL, found ? u.id : 0);
 		if (rc != DB_OK) {
@@ -269,7 +269,7 @@ void page_login(struct ctx *c)
 		return;
 	}
 	char newhash[PW_HASH_LEN];
-	int have_new = rehash && pw_hash(f.v[LG_PASSWORD].s, newhash) == PW_OK;
+	int have_new = rehash && account_hash(c->db, f.v[LG_PASSWORD].s, newhash) == DB_OK;
 	char newknown[TOKEN_B64_LEN] = "";
 	enum db_rc rc = account_login_ok(c->db, u.id, email, have_new ? newhash : NULL, known, c->now,
 					 c->req->ip, newknown, sign_in, c);

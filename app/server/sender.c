@@ -299,9 +299,14 @@ static void deliver(struct run *x, const struct outbox_row *const *rows, int n, 
 static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 {
 	static struct outbox_row rows[DIGEST_MAX];
+	/* As one() does: a failed read leaves every row of the digest waiting. */
+	int skipped = x->nskipped;
+	db_latch_arm();
 	int n = outbox_digest_rows(x->db, first->user_id, now, rows, DIGEST_MAX);
-	if (n <= 0)
+	if (n <= 0) {
+		db_latch_take(NULL);
 		return;
+	}
 	struct view *t = view_new(), *h = view_new();
 	struct vlist *lt = view_list_new(), *lh = view_list_new();
 	struct outbox_facts f, me = {0};
@@ -339,6 +344,10 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 	}
 	view_list_set(t, "items", lt);
 	view_list_set(h, "items", lh);
+	if (db_latch_take(NULL) != DB_OK) {
+		x->nskipped = skipped;
+		items = 0;
+	}
 	if (items > 0) {
 		char prefs[1100], mid[400], subject[600];
 		snprintf(prefs, sizeof(prefs), "%s/account/notifications", x->cfg->base_url);
@@ -371,8 +380,9 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 	view_free(h);
 }
 
-/* One due row that is not (yet) in a digest. */
-static void one(struct run *x, const struct outbox_row *r, int64_t now)
+/* What one due row needs: 1 to send it now (facts in *f), 0 when it is
+ * not needed (queued as skipped), held for the digest, or -1. */
+static int one_check(struct run *x, const struct outbox_row *r, int64_t now, struct outbox_facts *f)
 {
 	int digest_on = 0;
 	/* issue 16: account mail cannot be turned off or held for a digest */
@@ -381,25 +391,39 @@ static void one(struct run *x, const struct outbox_row *r, int64_t now)
 			    : notify_wants(x->db, r->user_id, outbox_event_kind((enum outbox_event)r->event),
 					   &digest_on);
 	if (wants < 0)
-		return;
+		return -1;
 	if (wants == 0) { /* turned off: never sent */
 		x->skipped[x->nskipped++] = r->id;
-		return;
+		return 0;
 	}
 	if (digest_on) {
 		char tz[64];
 		profile_timezone(x->db, r->user_id, tz, sizeof(tz));
 		outbox_hold(x->db, r->id, sender_next_digest(now, tz));
-		return;
+		return 0;
 	}
-	struct outbox_facts f;
-	int c = outbox_check(x->db, r, now, &f);
-	if (c < 0)
-		return;
-	if (c == 0) {
+	int c = outbox_check(x->db, r, now, f);
+	if (c == 0)
 		x->skipped[x->nskipped++] = r->id;
+	return c;
+}
+
+/* One due row that is not (yet) in a digest. Its reads run under the
+ * failure latch (store/db.h): a statement that failed, seen by its
+ * caller or not, leaves the row waiting for the next batch, neither sent
+ * from facts that were not read nor marked not needed. */
+static void one(struct run *x, const struct outbox_row *r, int64_t now)
+{
+	int skipped = x->nskipped;
+	struct outbox_facts f;
+	db_latch_arm();
+	int c = one_check(x, r, now, &f);
+	if (db_latch_take(NULL) != DB_OK) {
+		x->nskipped = skipped;
 		return;
 	}
+	if (c <= 0)
+		return;
 	buf_reset(&x->msg);
 	if (sender_compose(x->cfg, r, &f, now, &x->msg) != 0) {
 		failed(x, r, now, "the message could not be composed");

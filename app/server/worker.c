@@ -290,9 +290,24 @@ static void inflight_run(struct inflight *s, struct db *db)
 	test_try_execve();
 #endif
 	/* A POST's checks share it too; its write ends it. */
+	db_latch_arm();
 	db_read_begin(db);
 	dispatch(&s->c);
 	db_request_end(db);
+	/* A statement that failed anywhere in the request, checked by its
+	 * caller or not, makes the request fail (store/db.h): never a page
+	 * built on a read that did not happen. */
+	int saved = 0;
+	enum db_rc failed = db_latch_take(&saved);
+	if (failed != DB_OK && s->resp.status < 500) {
+		resp_reset(&s->resp);
+		if (saved)
+			ctx_error(&s->c, 500,
+				  "Something went wrong after your change was saved. Reload the page to see "
+				  "where things stand.");
+		else
+			ctx_store_error(&s->c, failed);
+	}
 	confine_current(-1, 0);
 }
 

@@ -18,10 +18,16 @@ enum db_rc account_hash(struct db *db, const char *password, char hash[PW_HASH_L
 	return DB_OK;
 }
 
-enum pw_rc account_verify(struct db *db, const char *stored_hash, const char *password, int *needs_rehash)
+enum acct_rc account_verify(struct db *db, const char *stored_hash, const char *password, int *needs_rehash)
 {
 	db_read_end(db);
-	return pw_verify(stored_hash, password, needs_rehash);
+	switch (pw_verify(stored_hash, password, needs_rehash)) {
+	case PW_OK: return ACCT_OK;
+	case PW_MISMATCH: return ACCT_WRONG;
+	case PW_BUSY: return ACCT_DB_BUSY;
+	case PW_ERR: break;
+	}
+	return ACCT_DB_ERR;
 }
 
 enum db_rc account_insert(struct db *db, const char *email, const char *name, const char *hash,

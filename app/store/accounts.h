@@ -19,11 +19,22 @@ typedef enum db_rc (*account_then_fn)(void *arg, int64_t user_id);
  * lock. DB_OK, DB_BUSY (every slot stayed busy) or DB_ERR. */
 enum db_rc account_hash(struct db *db, const char *password, char hash[PW_HASH_LEN]);
 
-/* No transaction: end the caller's read snapshot, then pw_verify (see
- * security/password.h: the same results, and *needs_rehash). argon2id
+/* What checking a password found: the store's result type (store/db.h). */
+enum acct_rc {
+	ACCT_OK = DB_OK,
+	ACCT_DB_BUSY = DB_BUSY,	 /* every argon2id slot stayed taken: answer 503 */
+	ACCT_DB_ERR = DB_ERR,	 /* argon2id failed (no memory) */
+	ACCT_DB_FULL = DB_FULL,	 /* (never: no write) */
+	ACCT_WRONG = DB_REFUSAL, /* not the password (also for stored_hash NULL) */
+};
+
+/* No transaction: end the caller's read snapshot, then check password
+ * against stored_hash with argon2id (NULL: against a dummy hash, so an
+ * unknown account costs the same; always ACCT_WRONG). *needs_rehash is
+ * set when the stored hash uses other limits than today's. argon2id
  * takes tens of ms, and a snapshot held meanwhile would keep checkpoints
  * from recycling the WAL. */
-enum pw_rc account_verify(struct db *db, const char *stored_hash, const char *password, int *needs_rehash);
+enum acct_rc account_verify(struct db *db, const char *stored_hash, const char *password, int *needs_rehash);
 
 /* Inside the caller's transaction: create the account from a hash and add
  * its audit entry. DB_OK (and *id), DB_CONFLICT (email taken) or an error. */

@@ -61,6 +61,64 @@ static enum db_rc note_write(enum db_rc rc)
 	return rc;
 }
 
+/* The request's failure latch (db.h). */
+static struct {
+	int armed;
+	enum db_rc rc; /* DB_OK: nothing failed */
+	int saved;     /* a transaction of the request committed */
+	int saved_before;
+} latch;
+
+static void sqlite_log(void *arg, int code, const char *msg)
+{
+	(void)arg;
+	switch (code & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+	case SQLITE_CONSTRAINT: /* a refusal: the store reads it */
+	case SQLITE_SCHEMA:	/* SQLite prepares the statement again */
+	case SQLITE_NOTICE:
+	case SQLITE_WARNING: return;
+	}
+	if (!latch.armed || latch.rc != DB_OK)
+		return;
+	latch.rc = db_failure(db_rc_from(code));
+	latch.saved_before = latch.saved;
+	log_kv("error", "a statement failed; what it was part of is refused", "err", sqlite3_errstr(code),
+	       "sqlite", msg ? msg : "", LOG_END);
+}
+
+void db_latch_arm(void)
+{
+	faultvfs_refresh();
+	latch.armed = 1;
+	latch.rc = DB_OK;
+	latch.saved = latch.saved_before = 0;
+}
+
+enum db_rc db_latch_take(int *saved_before)
+{
+	if (saved_before)
+		*saved_before = latch.saved_before;
+	enum db_rc rc = latch.armed ? latch.rc : DB_OK;
+	latch.armed = 0;
+	latch.rc = DB_OK;
+	return rc;
+}
+
+/* The kept failure of the running request, or DB_OK. */
+static enum db_rc latched(void)
+{
+	return latch.armed ? latch.rc : DB_OK;
+}
+
+static void latch_saved(void)
+{
+	if (latch.armed)
+		latch.saved = 1;
+}
+
 static const char *const tx_names[DB_TX_COUNT] = {"idle", "read", "write", "group", "member", "lost"};
 
 static void tx_move(struct db *db, enum db_tx to)
@@ -112,6 +170,7 @@ struct db *db_open(const char *path)
 	if (!configured) {
 		sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
 		faultvfs_register();
 		configured = 1;
 	}
@@ -134,6 +193,7 @@ struct db *db_open(const char *path)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 5000);
+	faultvfs_watch(db->h);
 	/* Root commands (migrate, rotate-key, backup) open a file the user
 	 * serve drops to can write: no SQL may deliberately corrupt it. */
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
@@ -386,6 +446,12 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 		sqlite3_reset(st);
 		return db->lost_rc; /* would commit alone, while its request fails */
 	}
+	/* After a failed statement of the request, nothing more is written:
+	 * what it would write was decided on what failed to read. */
+	if (writes && latched() != DB_OK) {
+		sqlite3_reset(st);
+		return latched();
+	}
 	if (writes && db->tx == DB_TX_READ)
 		db_read_end(db);
 	/* A lone writing statement is a transaction of its own: it queues
@@ -408,6 +474,8 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
 	if (writes && (r != DB_OK || lone))
 		note_write(r);
+	if (lone && r == DB_OK)
+		latch_saved();
 	sqlite3_reset(st);
 	return r;
 }
@@ -427,6 +495,8 @@ static enum db_rc member_begin(struct db *db)
 
 enum db_rc db_begin(struct db *db)
 {
+	if (latched() != DB_OK)
+		return latched(); /* a read of this request failed: write nothing */
 	switch (db->tx) {
 	case DB_TX_LOST: return DB_ERR; /* the group fails as a whole; add nothing to it */
 	case DB_TX_GROUP: return member_begin(db);
@@ -475,6 +545,7 @@ static enum db_rc commit_tx(struct db *db)
 	if (rc == SQLITE_DONE) {
 		writer_leave(db);
 		tx_move(db, DB_TX_IDLE);
+		latch_saved();
 		return note_write(DB_OK);
 	}
 	tx_abandon(db);
@@ -506,6 +577,12 @@ static void member_rollback(struct db *db)
 
 enum db_rc db_commit(struct db *db)
 {
+	enum db_rc failed = latched();
+	if (failed != DB_OK && (db->tx == DB_TX_WRITE || db->tx == DB_TX_MEMBER)) {
+		log_kv("error", "a statement of this request failed: its writes are rolled back", LOG_END);
+		db_rollback(db);
+		return failed;
+	}
 	switch (db->tx) {
 	case DB_TX_WRITE: return commit_tx(db);
 	case DB_TX_MEMBER:
@@ -514,6 +591,7 @@ enum db_rc db_commit(struct db *db)
 			int rc = step_control(db, "RELEASE member");
 			if (rc == SQLITE_DONE) {
 				tx_move(db, DB_TX_GROUP);
+				latch_saved(); /* durable at the group's commit, or its error page */
 				return DB_OK;
 			}
 			lost_check(db, db_rc_from(rc));

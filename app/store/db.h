@@ -164,6 +164,26 @@ int db_group_pending(const struct db *db);
  * back and DB_BUSY or DB_ERR tells every member's request what happened. */
 enum db_rc db_group_commit(struct db *db);
 
+/* The request's failure latch. SQLite reports every statement that fails
+ * (an I/O error, corruption, a statement that does not prepare, no memory,
+ * misuse, an interrupt) to its error log, whether or not the code that
+ * stepped it looked at the result. Between db_latch_arm and db_latch_take
+ * (one request, in the page worker) the first such report is kept, with
+ * a log line: then no write of the request begins or commits (db_begin,
+ * db_commit and a lone writing statement answer the kept failure, and
+ * roll back what was begun), and the worker answers the request with the
+ * store's error page, so a read that failed is never shown as an empty
+ * list, a zero or a 404. Not failures: a constraint (a refusal the store
+ * reads), SQLITE_SCHEMA (SQLite prepares again), notices and warnings.
+ * Process-wide, as SQLite's log is: a process serves one request at a
+ * time. In test builds db_latch_arm also reads the fault file again
+ * (store/faultvfs.h). */
+void db_latch_arm(void);
+/* The failure kept since db_latch_arm (DB_OK: none; else DB_BUSY, DB_FULL
+ * or DB_ERR), and disarm. *saved_before (may be NULL) is set to 1 when a
+ * transaction of the request had committed before the failure. */
+enum db_rc db_latch_take(int *saved_before);
+
 /* Run a fixed SQL script (migrations, tests). DB_OK or an error (logged). */
 enum db_rc db_exec_script(struct db *db, const char *sql);
 

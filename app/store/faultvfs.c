@@ -10,7 +10,10 @@
 /* A VFS over the default one whose files fail the operations that
  * $TANDEM_DATA/test-faults names: one line "read", "write" or "fsync",
  * optionally with a count ("fsync 2": the next two fail in each process).
- * The file is read again whenever it changes; removing it ends the fault. */
+ * The file is read again whenever it changes; removing it ends the fault.
+ * "stmt TEXT" instead fails every statement whose SQL holds TEXT, while it
+ * runs (a progress handler interrupts it: SQLITE_INTERRUPT), so a test can
+ * fail one statement in the middle of a page. */
 
 static sqlite3_vfs *real;
 static sqlite3_vfs shim;
@@ -19,6 +22,7 @@ static char fault_path[4200];
 enum { OP_READ, OP_WRITE, OP_SYNC, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {"read", "write", "fsync"};
 static long remaining[OP_COUNT]; /* -1: every one fails; 0: none */
+static char stmt_fault[256];	 /* "": no statement fails */
 static struct timespec seen_mtime;
 static int seen_exists;
 
@@ -31,20 +35,50 @@ static void reload(void)
 		return;
 	seen_exists = exists;
 	memset(remaining, 0, sizeof(remaining));
+	stmt_fault[0] = '\0';
 	if (!exists)
 		return;
 	seen_mtime = sb.st_mtim;
 	FILE *f = fopen(fault_path, "r");
-	char op[16] = "";
+	char line[300] = "", op[16] = "";
 	long n = -1;
 	if (f) {
-		if (fscanf(f, "%15s %ld", op, &n) < 1)
+		if (!fgets(line, sizeof(line), f) || sscanf(line, "%15s %ld", op, &n) < 1)
 			op[0] = '\0';
 		fclose(f);
 	}
+	line[strcspn(line, "\n")] = '\0';
+	if (strcmp(op, "stmt") == 0 && strlen(line) > 5)
+		snprintf(stmt_fault, sizeof(stmt_fault), "%.255s", line + 5);
 	for (int i = 0; i < OP_COUNT; i++)
 		if (strcmp(op, op_names[i]) == 0)
 			remaining[i] = n > 0 ? n : -1;
+}
+
+/* SQLite's progress handler: interrupt a running statement whose SQL
+ * holds the text of a "stmt" fault. */
+static int stmt_progress(void *arg)
+{
+	if (!stmt_fault[0])
+		return 0;
+	for (sqlite3_stmt *p = sqlite3_next_stmt(arg, NULL); p; p = sqlite3_next_stmt(arg, p)) {
+		const char *sql = sqlite3_sql(p);
+		if (sqlite3_stmt_busy(p) && sql && strstr(sql, stmt_fault))
+			return 1;
+	}
+	return 0;
+}
+
+void faultvfs_watch(struct sqlite3 *h)
+{
+	if (real)
+		sqlite3_progress_handler(h, 1, stmt_progress, h);
+}
+
+void faultvfs_refresh(void)
+{
+	if (real)
+		reload();
 }
 
 /* 1 when this operation is to fail. */
@@ -182,6 +216,13 @@ void faultvfs_register(void)
 }
 #else
 void faultvfs_register(void)
+{
+}
+void faultvfs_watch(struct sqlite3 *h)
+{
+	(void)h;
+}
+void faultvfs_refresh(void)
 {
 }
 #endif

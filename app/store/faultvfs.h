@@ -9,4 +9,14 @@
  * database is opened. Does nothing without $TANDEM_DATA. */
 void faultvfs_register(void);
 
+/* Let a "stmt TEXT" fault interrupt h's statements (a progress handler);
+ * call after opening h. Nothing in release builds. */
+struct sqlite3;
+void faultvfs_watch(struct sqlite3 *h);
+
+/* Read $TANDEM_DATA/test-faults again if it changed (a statement fault is
+ * otherwise only noticed at the next file operation): at the start of
+ * each request. Nothing in release builds. */
+void faultvfs_refresh(void);
+
 #endif

@@ -22,6 +22,7 @@ test('a full disk refuses writes with 503, keeps pages up, says so once, and rec
   let srv;
   try {
     srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_LOG: join(logDir, 'tandem.log') }, mnt);
+    srv.statementFailuresExpected = true; // the faults below make statements fail
     const { mentee, ms } = await newMentorship(srv);
     const big = 'x'.repeat(3000);
     const post = (i) => mentee.post(`${ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'one_on_one',

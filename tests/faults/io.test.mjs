@@ -14,6 +14,7 @@ import { newMentorship } from '../lib/fixtures.mjs';
 let srv, pair;
 before(async () => {
   srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
+  srv.statementFailuresExpected = true; // the faults below make statements fail
   pair = await newMentorship(srv);
   await pair.mentee.get(`${pair.ms}/sessions/new`);
 });

@@ -66,6 +66,10 @@ export async function startServer(extraEnv = {}, data = mkdtempSync(join(tmpdir(
       // What the store logs only on a programming error (store/db.c).
       const bug = all.match(/msg="(a transaction was left open[^"]*|slow work inside a grouped commit)"/);
       if (bug) throw new Error(`server logged a programming error: ${bug[1]}`);
+      // A statement that failed inside a request (store/db.h's latch): a
+      // bug unless the test made it fail (tests/faults).
+      const failed = all.match(/msg="a statement failed; what it was part of is refused"[^\n]*/);
+      if (failed && !srv.statementFailuresExpected) throw new Error(`a statement failed in a request: ${failed[0]}`);
       return r;
     },
     /** Move the server's clock (test builds only) `seconds` past real time. */

@@ -13,6 +13,7 @@ root=${1:-app}
 found=$( {
 	grep -rnwE 'dbrc|[A-Z]+_STORE|MFA_STORE_ERR' "$root" || true
 	grep -nE 'enum db_rc \*' "$root"/store/*.h || true
+	grep -nE 'enum pw_rc' "$root"/store/*.h || true
 } )
 if [[ -n $found ]]; then
 	echo "$found"

@@ -471,6 +471,56 @@ static void write_lost_refuses_later_writes(void **state)
 	assert_int_equal(db_commit(db), DB_OK);
 }
 
+/* The request's failure latch (store/db.h): a statement that fails while
+ * a request runs, whether or not its caller looked, rolls the request's
+ * write back and refuses any further one; a constraint is a refusal, not
+ * a failure; outside a request (the sender, the commands) nothing is
+ * kept. */
+static void failed_statement_fails_the_request(void **state)
+{
+	struct db *db = *state;
+	const char *count = "SELECT count(*) FROM topics WHERE key LIKE 'g-latch%'";
+	/* Not armed: the failure is its caller's alone. */
+	assert_null(DB_STMT(db, "SELECT nothing FROM no_such_table_a"));
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+
+	db_latch_arm();
+	assert_int_equal(db_begin(db), DB_OK);
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO topics(name, key) VALUES ('Latched', 'g-latch1')");
+	assert_int_equal(db_exec_step(db, st), DB_OK);
+	assert_null(DB_STMT(db, "SELECT nothing FROM no_such_table_b")); /* ignored by its caller */
+	assert_int_equal(db_commit(db), DB_ERR);
+	assert_int_equal(db_tx_state(db), DB_TX_IDLE);
+	assert_int_equal(db_scalar(db, count, -1), 0);
+	assert_int_equal(db_begin(db), DB_ERR);
+	st = DB_STMT(db, "INSERT INTO topics(name, key) VALUES ('Lone', 'g-latch2')");
+	assert_int_equal(db_exec_step(db, st), DB_ERR); /* a lone write neither */
+	assert_int_equal(db_scalar(db, count, -1), 0);
+	int saved = 1;
+	assert_int_equal(db_latch_take(&saved), DB_ERR);
+	assert_int_equal(saved, 0);
+
+	/* Taken: the next request writes again. A UNIQUE refusal is read by
+	 * the store, not kept. */
+	db_latch_arm();
+	assert_int_equal(db_begin(db), DB_OK);
+	st = DB_STMT(db, "INSERT INTO topics(name, key) VALUES ('Kept', 'g-latch3')");
+	assert_int_equal(db_exec_step(db, st), DB_OK);
+	st = DB_STMT(db, "INSERT INTO topics(name, key) VALUES ('Again', 'g-latch3')");
+	assert_int_equal(db_exec_step(db, st), DB_CONFLICT);
+	assert_int_equal(db_commit(db), DB_OK);
+	/* A failure after the commit: the request fails, saying it had saved. */
+	assert_null(DB_STMT(db, "SELECT nothing FROM no_such_table_c"));
+	assert_int_equal(db_latch_take(&saved), DB_ERR);
+	assert_int_equal(saved, 1);
+	assert_int_equal(db_scalar(db, count, -1), 1);
+	/* Disarmed again. */
+	assert_null(DB_STMT(db, "SELECT nothing FROM no_such_table_d"));
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+}
+
 /* The hourly rebuild rewrites a mentor's card only when something on it
  * changed: an unchanged card keeps its version (the key of every worker's
  * rendered copy) and costs no write; a changed one gets a new version. */
@@ -568,6 +618,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(group_fails_as_a_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_lost_fails_every_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_lost_refuses_later_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_statement_fails_the_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(commits_are_durable, setup, teardown),
 		cmocka_unit_test_setup_teardown(directory_rebuild_keeps_unchanged_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
