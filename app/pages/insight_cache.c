@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "store/db.h"
+
 #define SLOTS 16
 
 static struct {
@@ -24,7 +26,9 @@ const struct buf *icache_get(const char *key, int64_t now, int64_t *at)
 
 void icache_put(const char *key, int64_t now, const struct buf *html)
 {
-	if (strlen(key) >= sizeof(slots[0].key) || html->oom)
+	/* Built while a statement of the request failed: the request is
+	 * answered 500 (store/db.h), and the next one builds it again. */
+	if (strlen(key) >= sizeof(slots[0].key) || html->oom || db_latched() != DB_OK)
 		return;
 	int pick = 0;
 	for (int i = 0; i < SLOTS; i++) {

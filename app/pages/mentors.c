@@ -104,7 +104,7 @@ static const char *card_html(struct db *db, int64_t id, int64_t version)
 	struct buf out = {0};
 	int rc = view_render(a.v, "_mentor_card", &out);
 	view_free(a.v);
-	if (rc != 0 || out.oom) {
+	if (rc != 0 || out.oom || db_latched() != DB_OK) { /* a read of it may have failed */
 		buf_free(&out);
 		return NULL;
 	}

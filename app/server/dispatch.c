@@ -94,6 +94,7 @@ void dispatch(struct ctx *c)
 		ctx_store_error(c, srv);
 		return;
 	}
+	db_latch_forget_saved(); /* the last-seen touch is not the request's change */
 	if (st == 404) {
 		ctx_error(c, 404, "There is no page at this address, or it is not yours to see.");
 		return;

@@ -508,8 +508,15 @@ void sender_main(const struct config *cfg)
 		int n = batch(&x);
 		/* issue 19: /program's parts, built here so no request waits for
 		 * them (pages/program_build.h); cheap when nothing changed. */
+		/* Each under the failure latch (store/db.h): a read that failed
+		 * makes its job write nothing (a week left open, a part not
+		 * kept), and the next round tries again. */
+		db_latch_arm();
 		insight_close_tick(x.db, cfg->survey_k, clock_now());
+		db_latch_take(NULL);
+		db_latch_arm();
 		program_build_tick(x.db, cfg->survey_k, clock_now());
+		db_latch_take(NULL);
 		/* A full batch: more are waiting. Otherwise look again soon (the
 		 * test clock may have moved; a new row waits at most this). */
 		if (n < BATCH) {

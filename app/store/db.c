@@ -119,6 +119,28 @@ static void latch_saved(void)
 		latch.saved = 1;
 }
 
+/* A failure this file saw itself: SQLite does not send every one to its
+ * log (a lone statement whose own commit fails at OP_Halt, an I/O error
+ * at COMMIT, a prepare out of memory). */
+static void latch_fail(enum db_rc rc, const char *what)
+{
+	if (!latch.armed || latch.rc != DB_OK || !db_failed(rc))
+		return;
+	latch.rc = rc;
+	latch.saved_before = latch.saved;
+	log_kv("error", "a statement failed; what it was part of is refused", "sqlite", what, LOG_END);
+}
+
+void db_latch_forget_saved(void)
+{
+	latch.saved = 0;
+}
+
+enum db_rc db_latched(void)
+{
+	return latched();
+}
+
 static const char *const tx_names[DB_TX_COUNT] = {"idle", "read", "write", "group", "member", "lost"};
 
 static void tx_move(struct db *db, enum db_tx to)
@@ -317,6 +339,7 @@ sqlite3_stmt *db_stmt_literal(struct db *db, const char *sql)
 			if (rc != SQLITE_OK) {
 				log_kv("error", "prepare failed", "err", sqlite3_errmsg(db->h), "sql", sql,
 				       LOG_END);
+				latch_fail(db_failure(db_rc_from(rc)), "prepare failed");
 				s->st = NULL;
 				return NULL;
 			}
@@ -472,6 +495,7 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 	lost_check(db, r);
 	if (r == DB_ERR)
 		log_kv("error", "step failed", "err", sqlite3_errstr(rc), LOG_END);
+	latch_fail(r, sqlite3_errstr(rc));
 	if (writes && (r != DB_OK || lone))
 		note_write(r);
 	if (lone && r == DB_OK)
@@ -549,7 +573,9 @@ static enum db_rc commit_tx(struct db *db)
 		return note_write(DB_OK);
 	}
 	tx_abandon(db);
-	return note_write(db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc));
+	enum db_rc why = db_rc_from(rc) == DB_OK ? DB_ERR : db_rc_from(rc);
+	latch_fail(why, "COMMIT failed");
+	return note_write(why);
 }
 
 /* Undo the open member's writes alone: back to the group, or lost when
@@ -597,6 +623,7 @@ enum db_rc db_commit(struct db *db)
 			lost_check(db, db_rc_from(rc));
 			if (db->tx == DB_TX_MEMBER)
 				member_rollback(db);
+			latch_fail(db->tx == DB_TX_LOST ? db->lost_rc : DB_ERR, "RELEASE failed");
 			return db->tx == DB_TX_LOST ? db->lost_rc : DB_ERR;
 		}
 	case DB_TX_LOST: {

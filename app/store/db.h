@@ -168,11 +168,14 @@ enum db_rc db_group_commit(struct db *db);
  * (an I/O error, corruption, a statement that does not prepare, no memory,
  * misuse, an interrupt) to its error log, whether or not the code that
  * stepped it looked at the result. Between db_latch_arm and db_latch_take
- * (one request, in the page worker) the first such report is kept, with
- * a log line: then no write of the request begins or commits (db_begin,
- * db_commit and a lone writing statement answer the kept failure, and
- * roll back what was begun), and the worker answers the request with the
- * store's error page, so a read that failed is never shown as an empty
+ * (one request, in the page worker; one mail or one periodic job in the
+ * sender) the first such report is kept, with a log line, as is a failure
+ * this file sees itself that SQLite does not log (a lone statement's own
+ * commit, COMMIT, RELEASE, a prepare): then no write of the request
+ * begins or commits (db_begin, db_commit and a lone writing statement
+ * answer the kept failure, and roll back what was begun), no cache keeps
+ * what the request built (db_latched), and the worker answers the request
+ * with the store's error page, so a read that failed is never shown as an empty
  * list, a zero or a 404. Not failures: a constraint (a refusal the store
  * reads), SQLITE_SCHEMA (SQLite prepares again), notices and warnings.
  * Process-wide, as SQLite's log is: a process serves one request at a
@@ -183,6 +186,13 @@ void db_latch_arm(void);
  * or DB_ERR), and disarm. *saved_before (may be NULL) is set to 1 when a
  * transaction of the request had committed before the failure. */
 enum db_rc db_latch_take(int *saved_before);
+/* What committed so far in the request was its bookkeeping (the session's
+ * last-seen touch), not the change it was sent for: a failure from here
+ * on is answered as "nothing was saved". */
+void db_latch_forget_saved(void);
+/* The failure kept so far (DB_OK: none, or not armed): what a cache asks
+ * before it keeps something built during the request. */
+enum db_rc db_latched(void);
 
 /* Run a fixed SQL script (migrations, tests). DB_OK or an error (logged). */
 enum db_rc db_exec_script(struct db *db, const char *sql);
