@@ -262,7 +262,8 @@ struct run {
 	struct buf msg;
 	int64_t sent[BATCH + DIGEST_MAX], skipped[BATCH + DIGEST_MAX];
 	int nsent, nskipped;
-	int down; /* the transport failed: stop this batch, try later */
+	int down;     /* the transport failed: stop this batch, try later */
+	int unmarked; /* sent[0..nsent) went out but their mark failed */
 };
 
 /* A failed attempt: due again after the next delay, or given up. */
@@ -434,12 +435,26 @@ static void one(struct run *x, const struct outbox_row *r, int64_t now)
 
 /* Mark what was sent and what is not needed: once per batch, after
  * sending, so a crash before this sends those again with the same
- * Message-ID (at least once). */
-static void flush(struct run *x)
+ * Message-ID (at least once). When the "sent" mark cannot be written (a
+ * full disk, an I/O error), the ids are kept and nothing more is sent
+ * until it can: every batch would otherwise read those rows as due and
+ * send them again, twice a second. 0, or -1 when marks are still owed. */
+static int flush(struct run *x)
 {
-	outbox_mark_sent(x->db, x->sent, x->nsent);
+	if (x->nsent && outbox_mark_sent(x->db, x->sent, x->nsent) != DB_OK) {
+		if (!x->unmarked)
+			log_kv("error", "mail sent but not marked as sent: sending waits until it is",
+			       LOG_END);
+		x->unmarked = 1;
+		x->nskipped = 0; /* looked at again, and skipped again, later */
+		return -1;
+	}
+	if (x->unmarked)
+		log_kv("info", "mail marked as sent again: sending goes on", LOG_END);
+	x->unmarked = 0;
 	outbox_mark_skipped(x->db, x->skipped, x->nskipped);
 	x->nsent = x->nskipped = 0;
+	return 0;
 }
 
 /* One batch of due rows; the number read (0: nothing due), or -1. */
@@ -447,8 +462,14 @@ static int batch(struct run *x)
 {
 	static struct outbox_row rows[BATCH];
 	int64_t now = clock_now();
-	/* issue 16: reset links asked for since (their mail joins this batch) */
+	if (x->unmarked && flush(x) != 0)
+		return 0; /* what went out is still to be marked: send nothing more */
+	/* issue 16: reset links asked for since (their mail joins this
+	 * batch), under the failure latch: a read that failed leaves the
+	 * request queued instead of taking it for "enough links this hour". */
+	db_latch_arm();
 	acct_forgot_work(x->db, now, 64);
+	db_latch_take(NULL);
 	int n = outbox_due(x->db, now, rows, BATCH);
 	x->nsent = x->nskipped = 0;
 	x->down = 0;
@@ -456,8 +477,8 @@ static int batch(struct run *x)
 	int nd = 0;
 	for (int i = 0; i < n && !x->down && !stopping; i++) {
 		/* Room for what one row adds (a digest: up to DIGEST_MAX). */
-		if (x->nsent > BATCH || x->nskipped > BATCH)
-			flush(x);
+		if ((x->nsent > BATCH || x->nskipped > BATCH) && flush(x) != 0)
+			return 0;
 		if (rows[i].digest) {
 			int seen = 0;
 			for (int k = 0; k < nd; k++)
@@ -470,7 +491,8 @@ static int batch(struct run *x)
 			one(x, &rows[i], now);
 		}
 	}
-	flush(x);
+	if (flush(x) != 0)
+		return 0;
 	return x->down ? 0 : n;
 }
 

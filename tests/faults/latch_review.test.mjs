@@ -5,7 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, adminClient, signup, nextTotp } from '../lib/server.mjs';
+import { startServer, adminClient, signup, nextTotp, Client } from '../lib/server.mjs';
 import { uniqueEmail, userId } from '../lib/fixtures.mjs';
 import { addDays, at, pair, people, session, inOneTransaction } from '../lib/history.mjs';
 import { newMentorship } from '../lib/fixtures.mjs';
@@ -245,5 +245,79 @@ describe('an audit that fails open', () => {
     assert.match(srv.log(), /step failed" err="disk I\/O error"/, 'the audit INSERT failed');
     assert.ok(r.status !== 200 || audits() === '2',
       `the export was answered ${r.status} (${r.headers['content-type']}) with ${audits()} audit row(s): the failed audit write is not a failed request`);
+  });
+});
+
+describe('the mail sender while writes fail (pre-existing, not the latch)', () => {
+  test('a reminder that falls due while writes fail is sent again every half second: its "sent" mark (flush) fails and nothing notices', async () => {
+    const { startSink } = await import('../lib/mail.mjs');
+    const sink = await startSink();
+    const srv = await startServer({ TANDEM_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TANDEM_MAIL_FROM: 'mentoring@example.org',
+      TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
+    srv.statementFailuresExpected = true;
+    try {
+      const pair = await newMentorship(srv);
+      // A session planned 48 hours ahead: its reminders fall due a day before.
+      const at = new Date(Date.now() + 48 * 3600 * 1000);
+      at.setUTCSeconds(0, 0);
+      await pair.mentor.get(pair.ms);
+      assert.equal((await pair.mentor.post(`${pair.ms}/next`, { next_at: at.toISOString().slice(0, 16) })).status, 303);
+      await sleep(1500); // what is due now goes first
+      const later = Number(srv.sql("SELECT count(*) FROM outbox WHERE state = 0 AND due > strftime('%s', 'now') + 3600 AND due <= strftime('%s', 'now') + 47 * 3600"));
+      assert.ok(later >= 1, 'reminders wait for their day');
+      const before = sink.files().length;
+      // The disk fills (every write fails), and the reminders' day comes.
+      const f = join(srv.data, 'test-faults');
+      writeFileSync(f, 'write\n');
+      chmodSync(f, 0o644);
+      try {
+        srv.setClock(47 * 3600);
+        await sleep(4000);
+      } finally {
+        rmSync(f, { force: true });
+      }
+      const sent = sink.files().length - before;
+      assert.ok(sent <= later, `${sent} messages for ${later} reminder row(s) in 4 s: each one resent at every batch`);
+    } finally {
+      await srv.stop();
+      await sink.stop();
+      sink.cleanup();
+    }
+  });
+});
+
+describe('the mail sender\'s "forgot password" queue runs outside the latch', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
+    srv.statementFailuresExpected = true;
+  });
+  after(async () => { await srv.stop(); });
+
+  test('a reset request whose links-this-hour count cannot be read is dropped from the queue with no link issued: the person never gets the mail', async () => {
+    const email = uniqueEmail('forgot');
+    await signup(srv, email, 'Rick Reset');
+    srv.sql(`UPDATE users SET verified = 1 WHERE email = '${email}'`);
+    const uid = userId(srv, email);
+    const anon = new Client(srv);
+    await anon.get('/password/forgot');
+    // store/acct_life.c forgot_one: a failed count reads as "enough links
+    // this hour", and acct_forgot_work (sender.c batch(), not under the
+    // latch) then deletes the queued request as done.
+    fault(srv, 'SELECT count(*) FROM account_tokens WHERE user_id = :u AND purpose IN');
+    try {
+      const r = await anon.post('/password/forgot', { email });
+      assert.equal(r.status, 200);
+      assert.match(r.body, /Check your mail/);
+      const end = Date.now() + 5000;
+      while (srv.sql('SELECT count(*) FROM forgot_queue') !== '0' && Date.now() < end) await sleep(100);
+    } finally {
+      fault(srv, null);
+    }
+    await sleep(1500);
+    const tokens = srv.sql(`SELECT count(*) FROM account_tokens WHERE user_id = ${uid}`);
+    const queued = srv.sql('SELECT count(*) FROM forgot_queue');
+    assert.ok(tokens !== '0' || queued !== '0',
+      `after the fault: ${tokens} reset token(s) issued and ${queued} request(s) still queued: the request is gone`);
   });
 });
