@@ -26,7 +26,11 @@ static enum db_rc load_session(struct ctx *c)
 	c->has_session = 1;
 	token_encode(c->sess.csrf, TOKEN_BYTES, c->csrf, sizeof(c->csrf));
 	c->signed_in = c->sess.user_id && c->user.active;
+	/* Bookkeeping, not the request's change: a touch that cannot be
+	 * written (a full disk) must not fail the page, and one that was is
+	 * not "your change was saved" (store/db.h). */
 	sess_touch(c->db, &c->sess, c->now);
+	db_latch_forget();
 	return DB_OK;
 }
 
@@ -94,7 +98,6 @@ void dispatch(struct ctx *c)
 		ctx_store_error(c, srv);
 		return;
 	}
-	db_latch_forget_saved(); /* the last-seen touch is not the request's change */
 	if (st == 404) {
 		ctx_error(c, 404, "There is no page at this address, or it is not yours to see.");
 		return;

@@ -57,8 +57,15 @@ void server_housekeeping(struct db *db, const struct config *cfg)
 	HOUSEKEEPING_JOB(acct_linkreq_purge(db, now)); /* issue 16 */
 	HOUSEKEEPING_JOB(known_purge(db, now));
 	HOUSEKEEPING_JOB(req_expire_all(db, now));
-	/* A batch whose release failed after an answer is tried again. */
-	HOUSEKEEPING_JOB(survey_release_all(db, cfg->survey_k));
+	/* A batch whose release failed after an answer is tried again: each
+	 * survey as a job of its own, so one whose pool cannot be read holds
+	 * no other back. */
+	int64_t surveys[64];
+	int closed[64], n = 0;
+	HOUSEKEEPING_JOB(n = survey_release_pending(db, surveys, closed, 64));
+	for (int i = 0; i < n; i++)
+		HOUSEKEEPING_JOB(survey_release(db, surveys[i], cfg->survey_k, closed[i], NULL));
+	HOUSEKEEPING_JOB(survey_wal_truncate(db));
 	/* issue 18: a pairing round when one is due (every 14 days). */
 	HOUSEKEEPING_JOB(coffee_tick(db, now));
 	/* Hourly: answer-time medians cover a moving 90-day window. */

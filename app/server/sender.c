@@ -260,7 +260,8 @@ struct run {
 	struct db *db;
 	struct smtp *smtp;
 	struct buf msg;
-	int64_t sent[BATCH + DIGEST_MAX], skipped[BATCH + DIGEST_MAX];
+	struct outbox_row sent[BATCH + DIGEST_MAX]; /* as read: the mark checks it is still that row */
+	int64_t skipped[BATCH + DIGEST_MAX];
 	int nsent, nskipped;
 	int down;     /* the transport failed: stop this batch, try later */
 	int unmarked; /* sent[0..nsent) went out but their mark failed */
@@ -288,7 +289,7 @@ static void deliver(struct run *x, const struct outbox_row *const *rows, int n, 
 	enum smtp_rc rc = smtp_send(x->smtp, rows[0]->id, rcpt, &x->msg, err, sizeof(err));
 	for (int i = 0; i < n; i++) {
 		if (rc == SMTP_OK)
-			x->sent[x->nsent++] = rows[i]->id;
+			x->sent[x->nsent++] = *rows[i];
 		else
 			failed(x, rows[i], now, err);
 	}

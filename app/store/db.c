@@ -131,9 +131,10 @@ static void latch_fail(enum db_rc rc, const char *what)
 	log_kv("error", "a statement failed; what it was part of is refused", "sqlite", what, LOG_END);
 }
 
-void db_latch_forget_saved(void)
+void db_latch_forget(void)
 {
-	latch.saved = 0;
+	latch.rc = DB_OK;
+	latch.saved = latch.saved_before = 0;
 }
 
 enum db_rc db_latched(void)

@@ -186,10 +186,12 @@ void db_latch_arm(void);
  * or DB_ERR), and disarm. *saved_before (may be NULL) is set to 1 when a
  * transaction of the request had committed before the failure. */
 enum db_rc db_latch_take(int *saved_before);
-/* What committed so far in the request was its bookkeeping (the session's
- * last-seen touch), not the change it was sent for: a failure from here
- * on is answered as "nothing was saved". */
-void db_latch_forget_saved(void);
+/* What the request did so far was its bookkeeping (the session's
+ * last-seen touch), not what it was sent for: forget its commit (a later
+ * failure is answered "nothing was saved") and its failure (a touch a
+ * full disk refused does not fail the page; it was logged). Call only
+ * after reads whose failures were answered already. */
+void db_latch_forget(void);
 /* The failure kept so far (DB_OK: none, or not armed): what a cache asks
  * before it keeps something built during the request. */
 enum db_rc db_latched(void);

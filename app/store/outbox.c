@@ -576,9 +576,30 @@ static enum db_rc mark(struct db *db, const int64_t *ids, int n, int state)
 	return db_end(db, rc);
 }
 
-enum db_rc outbox_mark_sent(struct db *db, const int64_t *ids, int n)
+enum db_rc outbox_mark_sent(struct db *db, const struct outbox_row *rows, int n)
 {
-	return mark(db, ids, n, 1);
+	if (n == 0)
+		return DB_OK;
+	enum db_rc rc = db_begin(db);
+	if (rc != DB_OK)
+		return rc;
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE outbox SET state = 1 WHERE id = :id AND user_id = :u AND event = :e "
+			    "AND ref = :r AND plan_no = :pn AND plan_seq = :ps AND state = 0");
+	for (int i = 0; rc == DB_OK && i < n; i++) {
+		if (!st) {
+			rc = DB_ERR;
+			break;
+		}
+		db_bind_int(st, ":id", rows[i].id);
+		db_bind_int(st, ":u", rows[i].user_id);
+		db_bind_int(st, ":e", rows[i].event);
+		db_bind_int(st, ":r", rows[i].ref);
+		db_bind_int(st, ":pn", rows[i].plan_no);
+		db_bind_int(st, ":ps", rows[i].plan_seq);
+		rc = db_exec_step(db, st);
+	}
+	return db_end(db, rc);
 }
 
 enum db_rc outbox_mark_skipped(struct db *db, const int64_t *ids, int n)

@@ -144,8 +144,12 @@ struct outbox_facts {
  * ended: "not needed"), -1 on a store error. */
 int outbox_check(struct db *db, const struct outbox_row *row, int64_t now, struct outbox_facts *f);
 
-/* Own transaction. Mark rows ids[0..n) sent (state 1). DB_OK or an error. */
-enum db_rc outbox_mark_sent(struct db *db, const int64_t *ids, int n);
+/* Own transaction. Mark rows[0..n) sent (state 1), each only while it is
+ * still the row that was sent (the same id, person, event, reference and
+ * plan, still waiting): the sender keeps the rows while the mark cannot
+ * be written, and meanwhile a deleted newest row's id may be given to
+ * another. DB_OK or an error. */
+enum db_rc outbox_mark_sent(struct db *db, const struct outbox_row *rows, int n);
 /* Own transaction. Mark rows not needed (state 3): off, or no longer true. */
 enum db_rc outbox_mark_skipped(struct db *db, const int64_t *ids, int n);
 /* Own transaction. A failed attempt of row id: tried once more and due

@@ -453,23 +453,21 @@ long survey_release(struct db *db, int64_t survey, int k, int closing, long *wit
 	return n;
 }
 
-void survey_release_all(struct db *db, int k)
+int survey_release_pending(struct db *db, int64_t *ids, int *closed, int max)
 {
-	/* Open surveys whose batch is full, and closed ones whose pool a
+	/* Open surveys whose batch may be full, and closed ones whose pool a
 	 * failed close left behind (released or withheld now). */
 	sqlite3_stmt *st = DB_STMT(db, "SELECT DISTINCT p.survey_id, s.status = 'closed' FROM survey_pool p "
 				       "JOIN surveys s ON s.id = p.survey_id");
-	int64_t ids[64];
-	int closed[64], n = 0;
-	while (st && n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+	if (!st)
+		return -1;
+	int n = 0, rc;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ids[n] = sqlite3_column_int64(st, 0);
 		closed[n++] = sqlite3_column_int(st, 1);
 	}
-	if (st)
-		sqlite3_reset(st);
-	for (int i = 0; i < n; i++)
-		survey_release(db, ids[i], k, closed[i], NULL);
-	survey_wal_truncate(db);
+	sqlite3_reset(st);
+	return n;
 }
 
 int64_t survey_waiting_count(struct db *db, int64_t uid)

@@ -107,9 +107,10 @@ long survey_release(struct db *db, int64_t survey, int k, int closing, long *wit
  * task until it succeeds. Outside any transaction. */
 void survey_wal_truncate(struct db *db);
 
-/* Own transaction per survey (survey_release). The periodic task: release
- * every full batch, and settle the pool of a closed survey a failed close
- * left behind; then survey_wal_truncate. */
-void survey_release_all(struct db *db, int k);
+/* A read, for the periodic task: the surveys with answers waiting in the
+ * pool (up to max: ids[], and closed[] 1 for a closed one, whose pool a
+ * failed close left behind). The caller runs survey_release on each, in
+ * its own transaction, then survey_wal_truncate. The count, or -1. */
+int survey_release_pending(struct db *db, int64_t *ids, int *closed, int max);
 
 #endif

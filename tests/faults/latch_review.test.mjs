@@ -9,13 +9,9 @@ import { startServer, adminClient, signup, nextTotp, Client } from '../lib/serve
 import { uniqueEmail, userId } from '../lib/fixtures.mjs';
 import { addDays, at, pair, people, session, inOneTransaction } from '../lib/history.mjs';
 import { newMentorship } from '../lib/fixtures.mjs';
+import { stmtFault } from '../lib/faults.mjs';
 
-function fault(srv, text) {
-  const f = join(srv.data, 'test-faults');
-  if (text === null) { rmSync(f, { force: true }); return; }
-  writeFileSync(f, `stmt ${text}\n`);
-  chmodSync(f, 0o644);
-}
+const fault = stmtFault;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('the insights cache keeps a fragment built on a failed read', () => {

@@ -12,6 +12,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { newMentorship } from '../lib/fixtures.mjs';
+import { stmtFault } from '../lib/faults.mjs';
 
 let srv, pair;
 before(async () => {
@@ -21,12 +22,7 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-function fault(text) {
-  const f = join(srv.data, 'test-faults');
-  if (text === null) { rmSync(f, { force: true }); return; }
-  writeFileSync(f, `stmt ${text}\n`);
-  chmodSync(f, 0o644);
-}
+const fault = (text) => stmtFault(srv, text);
 const failures = () => (srv.log().match(/msg="a statement failed; what it was part of is refused"/g) || []).length;
 
 async function failsWith(client, path, text) {
