@@ -412,19 +412,23 @@ static int one_check(struct run *x, const struct outbox_row *r, int64_t now, str
 
 /* One due row that is not (yet) in a digest. Its reads run under the
  * failure latch (store/db.h): a statement that failed, seen by its
- * caller or not, leaves the row waiting for the next batch, neither sent
- * from facts that were not read nor marked not needed. */
+ * caller or not, leaves the row neither sent from facts that were not
+ * read nor marked not needed; it is tried again on the delivery retries'
+ * schedule (1 min, 5 min, ...; then given up and counted on /admin), not
+ * at every batch, so a row that cannot be read does not fill the log
+ * twice a second. */
 static void one(struct run *x, const struct outbox_row *r, int64_t now)
 {
 	int skipped = x->nskipped;
 	struct outbox_facts f;
 	db_latch_arm();
 	int c = one_check(x, r, now, &f);
-	if (db_latch_take(NULL) != DB_OK) {
+	if (db_latch_take(NULL) != DB_OK || c < 0) {
 		x->nskipped = skipped;
+		failed(x, r, now, "what it announces could not be read");
 		return;
 	}
-	if (c <= 0)
+	if (c == 0)
 		return;
 	buf_reset(&x->msg);
 	if (sender_compose(x->cfg, r, &f, now, &x->msg) != 0) {
