@@ -261,7 +261,7 @@ struct run {
 	struct smtp *smtp;
 	struct buf msg;
 	struct outbox_row sent[BATCH + DIGEST_MAX]; /* as read: the mark checks it is still that row */
-	int64_t skipped[BATCH + DIGEST_MAX];
+	struct outbox_row skipped[BATCH + DIGEST_MAX];
 	int nsent, nskipped;
 	int down;     /* the transport failed: stop this batch, try later */
 	int unmarked; /* sent[0..nsent) went out but their mark failed */
@@ -322,7 +322,7 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 		if (c < 0)
 			break;
 		if (c == 0) {
-			x->skipped[x->nskipped++] = rows[i].id;
+			x->skipped[x->nskipped++] = rows[i];
 			continue;
 		}
 		struct buf text = {0};
@@ -395,7 +395,7 @@ static int one_check(struct run *x, const struct outbox_row *r, int64_t now, str
 	if (wants < 0)
 		return -1;
 	if (wants == 0) { /* turned off: never sent */
-		x->skipped[x->nskipped++] = r->id;
+		x->skipped[x->nskipped++] = *r;
 		return 0;
 	}
 	if (digest_on) {
@@ -406,7 +406,7 @@ static int one_check(struct run *x, const struct outbox_row *r, int64_t now, str
 	}
 	int c = outbox_check(x->db, r, now, f);
 	if (c == 0)
-		x->skipped[x->nskipped++] = r->id;
+		x->skipped[x->nskipped++] = *r;
 	return c;
 }
 

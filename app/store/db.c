@@ -107,12 +107,6 @@ enum db_rc db_latch_take(int *saved_before)
 	return rc;
 }
 
-/* The kept failure of the running request, or DB_OK. */
-static enum db_rc latched(void)
-{
-	return latch.armed ? latch.rc : DB_OK;
-}
-
 static void latch_saved(void)
 {
 	if (latch.armed)
@@ -139,7 +133,7 @@ void db_latch_forget(void)
 
 enum db_rc db_latched(void)
 {
-	return latched();
+	return latch.armed ? latch.rc : DB_OK;
 }
 
 static const char *const tx_names[DB_TX_COUNT] = {"idle", "read", "write", "group", "member", "lost"};
@@ -472,9 +466,9 @@ enum db_rc db_exec_step(struct db *db, sqlite3_stmt *st)
 	}
 	/* After a failed statement of the request, nothing more is written:
 	 * what it would write was decided on what failed to read. */
-	if (writes && latched() != DB_OK) {
+	if (writes && db_latched() != DB_OK) {
 		sqlite3_reset(st);
-		return latched();
+		return db_latched();
 	}
 	if (writes && db->tx == DB_TX_READ)
 		db_read_end(db);
@@ -520,8 +514,8 @@ static enum db_rc member_begin(struct db *db)
 
 enum db_rc db_begin(struct db *db)
 {
-	if (latched() != DB_OK)
-		return latched(); /* a read of this request failed: write nothing */
+	if (db_latched() != DB_OK)
+		return db_latched(); /* a read of this request failed: write nothing */
 	switch (db->tx) {
 	case DB_TX_LOST: return DB_ERR; /* the group fails as a whole; add nothing to it */
 	case DB_TX_GROUP: return member_begin(db);
@@ -604,7 +598,7 @@ static void member_rollback(struct db *db)
 
 enum db_rc db_commit(struct db *db)
 {
-	enum db_rc failed = latched();
+	enum db_rc failed = db_latched();
 	if (failed != DB_OK && (db->tx == DB_TX_WRITE || db->tx == DB_TX_MEMBER)) {
 		log_kv("error", "a statement of this request failed: its writes are rolled back", LOG_END);
 		db_rollback(db);

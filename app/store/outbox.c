@@ -555,28 +555,9 @@ int outbox_check(struct db *db, const struct outbox_row *r, int64_t now, struct 
 	return 0;
 }
 
-/* Own transaction: set the state of rows ids[0..n). */
-static enum db_rc mark(struct db *db, const int64_t *ids, int n, int state)
-{
-	if (n == 0)
-		return DB_OK;
-	enum db_rc rc = db_begin(db);
-	if (rc != DB_OK)
-		return rc;
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE outbox SET state = :s WHERE id = :id");
-	for (int i = 0; rc == DB_OK && i < n; i++) {
-		if (!st) {
-			rc = DB_ERR;
-			break;
-		}
-		db_bind_int(st, ":s", state);
-		db_bind_int(st, ":id", ids[i]);
-		rc = db_exec_step(db, st);
-	}
-	return db_end(db, rc);
-}
-
-enum db_rc outbox_mark_sent(struct db *db, const struct outbox_row *rows, int n)
+/* Own transaction: rows[0..n) take state, each only while it is still
+ * the row that was read (outbox.h: an id kept meanwhile may name another). */
+static enum db_rc mark(struct db *db, const struct outbox_row *rows, int n, int state)
 {
 	if (n == 0)
 		return DB_OK;
@@ -584,13 +565,14 @@ enum db_rc outbox_mark_sent(struct db *db, const struct outbox_row *rows, int n)
 	if (rc != DB_OK)
 		return rc;
 	sqlite3_stmt *st =
-		DB_STMT(db, "UPDATE outbox SET state = 1 WHERE id = :id AND user_id = :u AND event = :e "
+		DB_STMT(db, "UPDATE outbox SET state = :s WHERE id = :id AND user_id = :u AND event = :e "
 			    "AND ref = :r AND plan_no = :pn AND plan_seq = :ps AND state = 0");
 	for (int i = 0; rc == DB_OK && i < n; i++) {
 		if (!st) {
 			rc = DB_ERR;
 			break;
 		}
+		db_bind_int(st, ":s", state);
 		db_bind_int(st, ":id", rows[i].id);
 		db_bind_int(st, ":u", rows[i].user_id);
 		db_bind_int(st, ":e", rows[i].event);
@@ -602,9 +584,14 @@ enum db_rc outbox_mark_sent(struct db *db, const struct outbox_row *rows, int n)
 	return db_end(db, rc);
 }
 
-enum db_rc outbox_mark_skipped(struct db *db, const int64_t *ids, int n)
+enum db_rc outbox_mark_sent(struct db *db, const struct outbox_row *rows, int n)
 {
-	return mark(db, ids, n, 3);
+	return mark(db, rows, n, 1);
+}
+
+enum db_rc outbox_mark_skipped(struct db *db, const struct outbox_row *rows, int n)
+{
+	return mark(db, rows, n, 3);
 }
 
 enum db_rc outbox_retry(struct db *db, int64_t id, int64_t next)

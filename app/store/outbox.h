@@ -150,8 +150,9 @@ int outbox_check(struct db *db, const struct outbox_row *row, int64_t now, struc
  * be written, and meanwhile a deleted newest row's id may be given to
  * another. DB_OK or an error. */
 enum db_rc outbox_mark_sent(struct db *db, const struct outbox_row *rows, int n);
-/* Own transaction. Mark rows not needed (state 3): off, or no longer true. */
-enum db_rc outbox_mark_skipped(struct db *db, const int64_t *ids, int n);
+/* Own transaction. Mark rows[0..n) not needed (state 3): off, or no
+ * longer true; checked as outbox_mark_sent checks. */
+enum db_rc outbox_mark_skipped(struct db *db, const struct outbox_row *rows, int n);
 /* Own transaction. A failed attempt of row id: tried once more and due
  * again at next, or given up (state 2) when next is 0. */
 enum db_rc outbox_retry(struct db *db, int64_t id, int64_t next);

@@ -63,8 +63,8 @@ int survey_questions(struct db *db, int64_t survey_id, struct question *q, int m
 	if (!st)
 		return -1;
 	db_bind_int(st, ":s", survey_id);
-	int n = 0, rc;
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
 		q[n].id = sqlite3_column_int64(st, 0);
 		db_column_copy(st, 1, q[n].kind, sizeof(q[n].kind));
 		db_column_copy(st, 2, q[n].prompt, sizeof(q[n].prompt));
