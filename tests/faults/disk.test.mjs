@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { faultServer } from '../lib/faults.mjs';
 import { newMentorship } from '../lib/fixtures.mjs';
 
 const isRoot = process.getuid() === 0;
@@ -21,8 +21,7 @@ test('a full disk refuses writes with 503, keeps pages up, says so once, and rec
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m,mode=0711', 'tmpfs', mnt]);
   let srv;
   try {
-    srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_LOG: join(logDir, 'tandem.log') }, mnt);
-    srv.statementFailuresExpected = true; // the faults below make statements fail
+    srv = await faultServer({ TANDEM_LOG: join(logDir, 'tandem.log') }, mnt);
     const { mentee, ms } = await newMentorship(srv);
     const big = 'x'.repeat(3000);
     const post = (i) => mentee.post(`${ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'one_on_one',

@@ -6,15 +6,12 @@
 // without a restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
+import { faultLine, faultServer } from '../lib/faults.mjs';
 import { newMentorship } from '../lib/fixtures.mjs';
 
 let srv, pair;
 before(async () => {
-  srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-  srv.statementFailuresExpected = true; // the faults below make statements fail
+  srv = await faultServer();
   pair = await newMentorship(srv);
   await pair.mentee.get(`${pair.ms}/sessions/new`);
 });
@@ -24,12 +21,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 const post = (note) => pair.mentee.post(`${pair.ms}/sessions`, { held_on: today(), duration_min: '30',
   kind: 'one_on_one', labels: '', agenda: note, shared_notes: note, private_notes: '' });
 const count = () => Number(srv.sql('SELECT count(*) FROM meetings'));
-function fault(what) {
-  const f = join(srv.data, 'test-faults');
-  if (what === null) { rmSync(f, { force: true }); return; }
-  writeFileSync(f, `${what}\n`);
-  chmodSync(f, 0o644);
-}
+const fault = (what) => faultLine(srv, what);
 
 for (const op of ['fsync', 'write']) {
   test(`a failed ${op} is never answered 303 and stores nothing; writes work again once it ends`, async () => {

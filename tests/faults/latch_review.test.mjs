@@ -3,13 +3,11 @@
 // answered with the store's error page. Each test says what it shows.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, adminClient, signup, nextTotp, Client } from '../lib/server.mjs';
+import { adminClient, signup, nextTotp, Client } from '../lib/server.mjs';
 import { uniqueEmail, userId } from '../lib/fixtures.mjs';
-import { addDays, at, pair, people, session, inOneTransaction } from '../lib/history.mjs';
+import { at, pair, people, session, inOneTransaction, twoTeamsAutumn } from '../lib/history.mjs';
 import { newMentorship } from '../lib/fixtures.mjs';
-import { stmtFault } from '../lib/faults.mjs';
+import { faultLine, faultServer, stmtFault } from '../lib/faults.mjs';
 
 const fault = stmtFault;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -19,8 +17,7 @@ describe('the insights cache keeps a fragment built on a failed read', () => {
   const WEEK = '2026-10-05';
   before(async () => {
     // One page worker: the second request meets the first one's cache.
-    srv = await startServer({ TANDEM_WORKERS: '1' });
-    srv.statementFailuresExpected = true;
+    srv = await faultServer({ TANDEM_WORKERS: '1' });
     admin = await adminClient(srv);
     let sql = "INSERT INTO topics(id, name, key) VALUES (1, 'Testing', 'testing');\n";
     sql += "INSERT INTO teams(name) VALUES ('Gamma');\n";
@@ -61,8 +58,7 @@ describe('the insights cache keeps a fragment built on a failed read', () => {
 describe('a one-time response and a failure after its commit', () => {
   let srv;
   before(async () => {
-    srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-    srv.statementFailuresExpected = true;
+    srv = await faultServer();
   });
   after(async () => { await srv.stop(); });
 
@@ -105,8 +101,7 @@ describe('a one-time response and a failure after its commit', () => {
 describe('a lone write that fails at its commit is not in SQLite\'s log', () => {
   let srv, ms;
   before(async () => {
-    srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-    srv.statementFailuresExpected = true;
+    srv = await faultServer();
     ms = await newMentorship(srv);
   });
   after(async () => { await srv.stop(); });
@@ -121,14 +116,12 @@ describe('a lone write that fails at its commit is not in SQLite\'s log', () => 
     // an error at an autocommit statement's commit (OP_Halt) is not sent
     // to SQLITE_CONFIG_LOG, so the latch never hears of it
     // (db_exec_step's own "step failed" line is all there is).
-    const f = join(srv.data, 'test-faults');
-    writeFileSync(f, 'write\n');
-    chmodSync(f, 0o644);
+    faultLine(srv, 'write');
     let r;
     try {
       r = await c.post('/logout', {});
     } finally {
-      rmSync(f, { force: true });
+      faultLine(srv, null);
     }
     assert.match(srv.log(), /step failed" err="disk I\/O error"/, 'the DELETE failed');
     assert.equal(srv.sql('SELECT count(*) FROM sessions'), sessions, 'the session row is still there');
@@ -142,8 +135,7 @@ describe('a lone write that fails at its commit is not in SQLite\'s log', () => 
 describe('the mail sender builds /program\'s charts outside the latch', () => {
   let srv, member;
   before(async () => {
-    srv = await startServer({ TANDEM_SURVEY_K: '3', TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-    srv.statementFailuresExpected = true;
+    srv = await faultServer({ TANDEM_SURVEY_K: '3' });
     member = await signup(srv, uniqueEmail('pm'), 'Mo Member');
   });
   after(async () => { await srv.stop(); });
@@ -151,16 +143,7 @@ describe('the mail sender builds /program\'s charts outside the latch', () => {
   test('a read that fails while the builder draws the charts keeps nothing; once the fault ends /program shows the figures', async () => {
     // As tests/http/program_cache: Wednesday 28 October 2026, a history
     // of September and October in two teams.
-    let sql = "INSERT INTO topics(id, name, key) VALUES (1, 'Testing', 'testing');\nINSERT INTO teams(name) VALUES ('Alpha'), ('Beta');\n";
-    for (const t of ['Alpha', 'Beta']) {
-      const [s, ids] = people(t, 20);
-      sql += s;
-      for (let i = 0; i < 8; i++) {
-        const [mid, q] = pair(ids[2 * i], ids[2 * i + 1], '2026-09-07', { weeks: 12 });
-        sql += q;
-        for (let d = '2026-09-08'; d <= '2026-10-27'; d = addDays(d, 7)) sql += session(mid, ids[2 * i], d);
-      }
-    }
+    const [sql] = twoTeamsAutumn();
     const want = () => `2026-10-28|3|${srv.sql("SELECT n FROM kept_counts WHERE name = 'program_rev'")}`;
     const kept = () => srv.sql("SELECT version FROM program_parts WHERE part = 'charts'");
     // The builder's read of the history's first week fails (store/insights.c
@@ -186,8 +169,7 @@ describe('the mail sender builds /program\'s charts outside the latch', () => {
 describe('the session touch counts as "your change"', () => {
   let srv, ms;
   before(async () => {
-    srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-    srv.statementFailuresExpected = true;
+    srv = await faultServer();
     ms = await newMentorship(srv);
   });
   after(async () => { await srv.stop(); });
@@ -217,8 +199,7 @@ describe('the session touch counts as "your change"', () => {
 describe('an audit that fails open', () => {
   let srv, admin;
   before(async () => {
-    srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-    srv.statementFailuresExpected = true;
+    srv = await faultServer();
     admin = await adminClient(srv);
     srv.sql("INSERT INTO surveys(id, title, audience, status) VALUES (77, 'Pulse', 'both', 'closed')");
   });
@@ -229,14 +210,12 @@ describe('an audit that fails open', () => {
     const ok = await admin.get('/admin/surveys/77/export.csv');
     assert.equal(ok.status, 200);
     assert.equal(audits(), '1', 'control: an export is audited');
-    const f = join(srv.data, 'test-faults');
-    writeFileSync(f, 'write\n');
-    chmodSync(f, 0o644);
+    faultLine(srv, 'write');
     let r;
     try {
       r = await admin.get('/admin/surveys/77/export.csv');
     } finally {
-      rmSync(f, { force: true });
+      faultLine(srv, null);
     }
     assert.match(srv.log(), /step failed" err="disk I\/O error"/, 'the audit INSERT failed');
     assert.ok(r.status !== 200 || audits() === '2',
@@ -248,9 +227,7 @@ describe('the mail sender while writes fail (pre-existing, not the latch)', () =
   test('a reminder that falls due while writes fail is sent again every half second: its "sent" mark (flush) fails and nothing notices', async () => {
     const { startSink } = await import('../lib/mail.mjs');
     const sink = await startSink();
-    const srv = await startServer({ TANDEM_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TANDEM_MAIL_FROM: 'mentoring@example.org',
-      TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-    srv.statementFailuresExpected = true;
+    const srv = await faultServer({ TANDEM_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TANDEM_MAIL_FROM: 'mentoring@example.org' });
     try {
       const pair = await newMentorship(srv);
       // A session planned 48 hours ahead: its reminders fall due a day before.
@@ -263,14 +240,12 @@ describe('the mail sender while writes fail (pre-existing, not the latch)', () =
       assert.ok(later >= 1, 'reminders wait for their day');
       const before = sink.files().length;
       // The disk fills (every write fails), and the reminders' day comes.
-      const f = join(srv.data, 'test-faults');
-      writeFileSync(f, 'write\n');
-      chmodSync(f, 0o644);
+      faultLine(srv, 'write');
       try {
         srv.setClock(47 * 3600);
         await sleep(4000);
       } finally {
-        rmSync(f, { force: true });
+        faultLine(srv, null);
       }
       const sent = sink.files().length - before;
       assert.ok(sent <= later, `${sent} messages for ${later} reminder row(s) in 4 s: each one resent at every batch`);
@@ -285,8 +260,7 @@ describe('the mail sender while writes fail (pre-existing, not the latch)', () =
 describe('the mail sender\'s "forgot password" queue runs outside the latch', () => {
   let srv;
   before(async () => {
-    srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-    srv.statementFailuresExpected = true;
+    srv = await faultServer();
   });
   after(async () => { await srv.stop(); });
 

@@ -3,13 +3,13 @@
 // wrong. Each test says what it shows.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, signup } from '../lib/server.mjs';
+import { signup } from '../lib/server.mjs';
 import { newMentorship, uniqueEmail, userId } from '../lib/fixtures.mjs';
-import { stmtFault } from '../lib/faults.mjs';
+import { faultServer, stmtFault } from '../lib/faults.mjs';
 
 const fault = stmtFault;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -17,8 +17,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 describe('the master\'s survey release is one latched job for every survey', () => {
   let srv;
   before(async () => {
-    srv = await startServer({});
-    srv.statementFailuresExpected = true;
+    srv = await faultServer();
   });
   after(async () => { await srv.stop(); });
 
@@ -50,9 +49,8 @@ describe('the sender\'s kept "sent" ids while the mark cannot be written', () =>
   test('a mail sent while its mark fails, whose row is then deleted (the account deleted) and its id taken by a new row, marks the new row sent: that mail is never sent', async () => {
     const { startSink } = await import('../lib/mail.mjs');
     const sink = await startSink();
-    const srv = await startServer({ TANDEM_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TANDEM_MAIL_FROM: 'mentoring@example.org',
+    const srv = await faultServer({ TANDEM_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TANDEM_MAIL_FROM: 'mentoring@example.org',
       TANDEM_SIGNUP_VERIFY: '1' }); // a signup mails its verification link
-    srv.statementFailuresExpected = true;
     const to = (email) => sink.files().filter((f) => readFileSync(f, 'utf8').includes(email)).length;
     try {
       await sleep(1500);
@@ -100,8 +98,7 @@ describe('the session touch on a full disk', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m,mode=0711', 'tmpfs', mnt]);
     let srv, fill;
     try {
-      srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_LOG: join(logDir, 'tandem.log') }, mnt);
-      srv.statementFailuresExpected = true;
+      srv = await faultServer({ TANDEM_LOG: join(logDir, 'tandem.log') }, mnt);
       const { mentee, ms } = await newMentorship(srv);
       const big = 'x'.repeat(3000);
       const today = new Date().toISOString().slice(0, 10);

@@ -8,16 +8,12 @@
 // SQL holds TEXT while it runs (app/store/faultvfs.c, test builds only).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer } from '../lib/server.mjs';
 import { newMentorship } from '../lib/fixtures.mjs';
-import { stmtFault } from '../lib/faults.mjs';
+import { faultServer, stmtFault } from '../lib/faults.mjs';
 
 let srv, pair;
 before(async () => {
-  srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-  srv.statementFailuresExpected = true; // the faults below make statements fail
+  srv = await faultServer();
   pair = await newMentorship(srv);
 });
 after(async () => { await srv.stop(); });
@@ -36,7 +32,7 @@ async function failsWith(client, path, text) {
   }
   assert.equal(r.status, 500, `${path} while "${text}" fails: ${r.status}`);
   assert.match(r.body, /Something went wrong/);
-  const rid = r.body.match(/request id[^<]*<[^>]*>([\w-]+)/i) || r.body.match(/\b([0-9a-f]{16,})\b/);
+  const rid = r.body.match(/request id[^<]*<[^>]*>([\w-]+)/i) || r.body.match(/\b([0-9a-f]{16 })\b/);
   assert.ok(rid, 'the error page names its request id');
   assert.equal(failures(), logged + 1, 'one log line says which statement failed');
   return r;
@@ -120,9 +116,7 @@ test('the mail sender: a read that fails leaves the mail waiting (not sent, not 
   const { signup } = await import('../lib/server.mjs');
   const { uniqueEmail, userId } = await import('../lib/fixtures.mjs');
   const sink = await startSink();
-  const s = await startServer({ TANDEM_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TANDEM_MAIL_FROM: 'mentoring@example.org',
-    TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000' });
-  s.statementFailuresExpected = true;
+  const s = await faultServer({ TANDEM_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, TANDEM_MAIL_FROM: 'mentoring@example.org' });
   try {
     const box = mailbox(() => sink.files());
     const mentorEmail = uniqueEmail('mentor');
@@ -134,9 +128,7 @@ test('the mail sender: a read that fails leaves the mail waiting (not sent, not 
     const mid = userId(s, mentorEmail);
     await mentee.get(`/mentors/${mid}`);
     // The sender's read of the request's facts (store/outbox.c) fails.
-    const f = join(s.data, 'test-faults');
-    writeFileSync(f, 'stmt SELECT r.mentor_id = :u, a.display_name, a.email\n');
-    chmodSync(f, 0o644);
+    stmtFault(s, 'SELECT r.mentor_id = :u, a.display_name, a.email');
     let r;
     try {
       r = await mentee.post('/requests', { mentor_id: mid, topic: 'Public speaking', goal: 'Grow as a speaker at conferences.',
@@ -154,7 +146,7 @@ test('the mail sender: a read that fails leaves the mail waiting (not sent, not 
         'tried once, due again later');
       assert.equal((s.log().match(/a statement failed; what it was part of is refused/g) || []).length, 1);
     } finally {
-      rmSync(f, { force: true });
+      stmtFault(s, null);
     }
     s.setClock(120); // the retry's minute
     await box.until(() => box.to(mentorEmail).length > 0, 'the request mail after the fault');

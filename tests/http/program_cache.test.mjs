@@ -9,7 +9,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, signup, login, adminClient } from '../lib/server.mjs';
-import { addDays, at, pair, parseCsv, people, session, inOneTransaction } from '../lib/history.mjs';
+import { at, parseCsv, session, inOneTransaction, twoTeamsAutumn } from '../lib/history.mjs';
 
 const K = 3;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -45,17 +45,8 @@ describe('the program page shows every change at once', () => {
     srv.setClock(at('2026-10-28', 12) - Math.floor(Date.now() / 1000));
     admin = await adminClient(srv);
     member = await signup(srv, 'pc-member@example.com', 'Mo Member');
-    let sql = "INSERT INTO topics(id, name, key) VALUES (1, 'Testing', 'testing');\nINSERT INTO teams(name) VALUES ('Alpha'), ('Beta');\n";
-    for (const t of ['Alpha', 'Beta']) {
-      const [s, ids] = people(t, 20);
-      sql += s;
-      for (let i = 0; i < 8; i++) {
-        const [mid, q] = pair(ids[2 * i], ids[2 * i + 1], '2026-09-07', { weeks: 12 });
-        sql += q;
-        ms.push([mid, ids[2 * i]]);
-        for (let d = '2026-09-08'; d <= '2026-10-27'; d = addDays(d, 7)) sql += session(mid, ids[2 * i], d);
-      }
-    }
+    const [sql, pairs] = twoTeamsAutumn();
+    ms.push(...pairs);
     srv.sql(inOneTransaction(sql));
   });
   after(async () => { await srv.stop(); });

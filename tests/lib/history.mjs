@@ -41,6 +41,26 @@ export const session = (ms, author, day, minutes = 45) =>
 /** sql in one transaction, as any real history arrives: the mail sender
  * closes the weeks that ended every half second (store/insights.h
  * insight_close), and must never close one half written. */
+/** An autumn of two teams (tests/http/program_cache and the latch
+ * review): topic 1, teams Alpha and Beta of 20 people each, 8 pairs a
+ * team from 2026-09-07 for 12 weeks, a session every week until
+ * 2026-10-27. [sql, pairs], pairs as [mentorship id, mentor id]. */
+export function twoTeamsAutumn() {
+  let sql = "INSERT INTO topics(id, name, key) VALUES (1, 'Testing', 'testing');\nINSERT INTO teams(name) VALUES ('Alpha'), ('Beta');\n";
+  const pairs = [];
+  for (const t of ['Alpha', 'Beta']) {
+    const [s, ids] = people(t, 20);
+    sql += s;
+    for (let i = 0; i < 8; i++) {
+      const [mid, q] = pair(ids[2 * i], ids[2 * i + 1], '2026-09-07', { weeks: 12 });
+      sql += q;
+      pairs.push([mid, ids[2 * i]]);
+      for (let d = '2026-09-08'; d <= '2026-10-27'; d = addDays(d, 7)) sql += session(mid, ids[2 * i], d);
+    }
+  }
+  return [sql, pairs];
+}
+
 export const inOneTransaction = (sql) => `BEGIN;\n${sql}COMMIT;\n`;
 
 /** The export's CSV as objects by column (every cell is quoted). */

@@ -23,20 +23,9 @@ static void exec(struct db *db, const char *sql)
 	assert_int_equal(db_exec_script(db, sql), DB_OK);
 }
 
-/* Run one statement with integer binds :a :b :c and text :t; a refusal
- * (a CHECK, a UNIQUE) is part of the game and changes nothing. */
 static void run(struct db *db, sqlite3_stmt *st, int64_t a, int64_t b, int64_t c, const char *t)
 {
-	assert_non_null(st);
-	if (sqlite3_bind_parameter_index(st, ":a"))
-		db_bind_int(st, ":a", a);
-	if (sqlite3_bind_parameter_index(st, ":b"))
-		db_bind_int(st, ":b", b);
-	if (sqlite3_bind_parameter_index(st, ":c"))
-		db_bind_int(st, ":c", c);
-	if (sqlite3_bind_parameter_index(st, ":t"))
-		db_bind_text(st, ":t", t);
-	(void)db_exec_step(db, st);
+	test_exec_named(db, st, a, b, c, t);
 }
 
 #define USERS 30

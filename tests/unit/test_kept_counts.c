@@ -31,19 +31,9 @@ static int64_t pick(int64_t n)
 	return test_pick(&seed, n);
 }
 
-/* Run one statement with up to two integer binds (:a, :b) and one text
- * (:t); a refusal (a foreign key, a CHECK) is part of the game and
- * changes nothing. */
 static void run(struct db *db, sqlite3_stmt *st, int64_t a, int64_t b, const char *t)
 {
-	assert_non_null(st);
-	if (sqlite3_bind_parameter_index(st, ":a"))
-		db_bind_int(st, ":a", a);
-	if (sqlite3_bind_parameter_index(st, ":b"))
-		db_bind_int(st, ":b", b);
-	if (sqlite3_bind_parameter_index(st, ":t"))
-		db_bind_text(st, ":t", t);
-	(void)db_exec_step(db, st);
+	test_exec_named(db, st, a, b, 0, t);
 }
 
 static const char *const months[] = {"2026-10-03", "2026-11-20", "2026-12-01", "2026-12-31", "2027-01-15"};

@@ -53,6 +53,24 @@ static inline void test_db_remove(struct db *db, const char *path)
 		return 0;                                                                                    \
 	}
 
+/* Run st with the integers :a :b :c and the text :t bound where it names
+ * them, for the tests that make random changes: a refusal (a CHECK, a
+ * UNIQUE, a foreign key) is part of the game and changes nothing. */
+static inline void test_exec_named(struct db *db, sqlite3_stmt *st, int64_t a, int64_t b, int64_t c,
+				   const char *t)
+{
+	assert_non_null(st);
+	if (sqlite3_bind_parameter_index(st, ":a"))
+		db_bind_int(st, ":a", a);
+	if (sqlite3_bind_parameter_index(st, ":b"))
+		db_bind_int(st, ":b", b);
+	if (sqlite3_bind_parameter_index(st, ":c"))
+		db_bind_int(st, ":c", c);
+	if (sqlite3_bind_parameter_index(st, ":t"))
+		db_bind_text(st, ":t", t);
+	(void)db_exec_step(db, st);
+}
+
 /* xorshift64 on *seed: the same pseudo-random choices on every run, in
  * 0..n-1 (0 when n <= 0), for the tests that recount after random
  * changes. */
