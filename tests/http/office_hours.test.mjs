@@ -68,6 +68,9 @@ test('published office hours become weekly occurrences, shown in each viewer\'s 
   const local = new Date(starts[0] * 1000 + 9 * 3600 * 1000).toISOString().slice(11, 16);
   assert.match(page.body, new RegExp(`Tokyo test hour</a> with Hana Host: [^<]*${local} \\(Asia/Tokyo\\)`));
   assert.match(page.body, /Room Fuji/);
+  // Each row's button posts the list's one form to its own occurrence.
+  assert.match(page.body, new RegExp(`<form method="post">\\s*<input type="hidden" name="csrf"[^>]*>\\s*<ul class="list" id="occurrences">`));
+  assert.match(page.body, new RegExp(`href="/office-hours/${occ[0]}">Tokyo test hour</a>[^\\n]*formaction="/office-hours/${occ[0]}/book">Book a seat</button></li>`));
   // Bad input: 422, what was typed kept.
   for (const [bad, why] of [[{ seats: '21' }, /Seats/], [{ weeks: '27' }, /Weeks/], [{ start_time: '25:00' }, /HH:MM/],
     [{ start_time: '+9:30' }, /HH:MM/], [{ where: 'javascript:alert(1)' }, /http:\/\/ or https:\/\//],
@@ -103,6 +106,7 @@ test('two concurrent bookings of the last seat: one 303, one 409', async () => {
   assert.equal((await host.c.post(`/office-hours/${oid}/book`)).status, 409);
   const w = results[0].status === 303 ? a : b, l = results[0].status === 303 ? b : a;
   assert.equal((await l.c.post(`/office-hours/${oid}/cancel`)).status, 409, 'no seat to cancel');
+  assert.match((await w.c.get('/office-hours')).body, new RegExp(`formaction="/office-hours/${oid}/cancel">Cancel my seat</button></li>`));
   assert.equal((await w.c.post(`/office-hours/${oid}/cancel`)).status, 303);
   assert.equal((await l.c.post(`/office-hours/${oid}/book`)).status, 303);
   assert.equal(srv.sql(`SELECT booked FROM oh_occurrences WHERE id = ${oid}`), '1');
