@@ -1,5 +1,6 @@
 #include "core/scrub.h"
 
+#include <glib.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,28 +31,48 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-static unsigned char lower(unsigned char c)
+/* A word of at most 255 bytes lowercased: a character can grow by half
+ * (2 bytes to 3). */
+#define FOLD_MAX 512
+
+/* p[0..n) in lower case, into out: ASCII and every other script's
+ * capitals (Å, É, Ł, Ö, Zoë written ZOË), so that a name typed in
+ * another case than the member list's is still found. A byte that does
+ * not start a valid character is kept as it is. Returns the length. */
+static size_t fold(const char *p, size_t n, char out[FOLD_MAX])
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 6 < FOLD_MAX;) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x80) {
+			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			i++;
+			continue;
+		}
+		gunichar u = g_utf8_get_char_validated(p + i, (gssize)(n - i));
+		if (u == (gunichar)-1 || u == (gunichar)-2) {
+			out[o++] = (char)c;
+			i++;
+			continue;
+		}
+		o += (size_t)g_unichar_to_utf8(g_unichar_tolower(u), out + o);
+		i += (size_t)(g_utf8_next_char(p + i) - (p + i));
+	}
+	return o;
 }
 
 static uint32_t hash(const char *p, size_t n)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ lower((unsigned char)p[i])) * 16777619u;
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
 	return h;
 }
 
+/* p[0..n): a folded word. */
 static int same(const struct scrub_names *s, size_t slot, const char *p, size_t n)
 {
-	if (s->len[slot] != n)
-		return 0;
-	const char *w = s->words.data + s->off[slot];
-	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)p[i]) != (unsigned char)w[i])
-			return 0;
-	return 1;
+	return s->len[slot] == n && memcmp(s->words.data + s->off[slot], p, n) == 0;
 }
 
 struct scrub_names *scrub_names_new(void)
@@ -79,7 +100,8 @@ void scrub_names_free(struct scrub_names *s)
 	free(s);
 }
 
-static int has(const struct scrub_names *s, const char *p, size_t n)
+/* p[0..n): a folded word. */
+static int has_folded(const struct scrub_names *s, const char *p, size_t n)
 {
 	for (size_t i = hash(p, n) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		if (!s->len[i])
@@ -87,6 +109,12 @@ static int has(const struct scrub_names *s, const char *p, size_t n)
 		if (same(s, i, p, n))
 			return 1;
 	}
+}
+
+static int has(const struct scrub_names *s, const char *p, size_t n)
+{
+	char f[FOLD_MAX];
+	return has_folded(s, f, fold(p, n, f));
 }
 
 static int grow(struct scrub_names *s)
@@ -115,20 +143,21 @@ static int grow(struct scrub_names *s)
 	return 0;
 }
 
-static int add_word(struct scrub_names *s, const char *p, size_t n)
+static int add_word(struct scrub_names *s, const char *word, size_t len)
 {
-	if (n < 3 || n > 255 || has(s, p, n))
+	if (len < 3 || len > 255)
+		return 0;
+	char p[FOLD_MAX];
+	size_t n = fold(word, len, p);
+	if (has_folded(s, p, n))
 		return 0;
 	if ((s->n + 1) * 2 > s->cap && grow(s) != 0)
 		return -1;
 	if (s->words.len + n > UINT32_MAX)
 		return -1;
 	uint32_t at = (uint32_t)s->words.len;
-	for (size_t i = 0; i < n; i++) {
-		char c = (char)lower((unsigned char)p[i]);
-		if (buf_append(&s->words, &c, 1) != 0)
-			return -1;
-	}
+	if (buf_append(&s->words, p, n) != 0)
+		return -1;
 	size_t j = hash(p, n) & (s->cap - 1);
 	while (s->len[j])
 		j = (j + 1) & (s->cap - 1);
