@@ -340,12 +340,16 @@ static void show_rotation(struct ctx *c, int status, const struct fields *away, 
 	view_str(p.v, "away_err", err ? err : "");
 	view_int(p.v, "planned", p.planned);
 	view_int(p.v, "held", p.held);
-	/* People counted: below k (as survey figures) it is not shown. */
+	/* Attendances counted in whole groups of k (as the survey figures'
+	 * batches): the same page says which session was just held, so a
+	 * figure that moved by 1..k-1 would say how many came to it. Below
+	 * k, nothing (not even whether it is 0). */
 	char att[64];
-	if (p.attended > 0 && p.attended < c->cfg->survey_k)
-		snprintf(att, sizeof(att), "hidden (fewer than %d)", c->cfg->survey_k);
+	long long k = c->cfg->survey_k > 0 ? c->cfg->survey_k : 1;
+	if (p.attended < k)
+		snprintf(att, sizeof(att), "hidden (fewer than %lld)", k);
 	else
-		snprintf(att, sizeof(att), "%lld", (long long)p.attended);
+		snprintf(att, sizeof(att), "at least %lld", (long long)p.attended / k * k);
 	view_str(p.v, "attended", att);
 	ctx_render(c, status, "admin_rotation", "Help-session rotation");
 }

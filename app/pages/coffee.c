@@ -121,9 +121,10 @@ void coffee_dashboard(struct ctx *c)
 	view_list_set(ctx_view(c), "coffee", l);
 }
 
-/* /admin/coffee: counts only. The share that met is a figure about people,
- * so it is shown only from k matches on; counts of rounds and of people
- * opted in name nobody. */
+/* /admin/coffee: counts only. The share that met is a figure about people:
+ * the matches that met are counted in whole groups of k (6 met reads as
+ * 5), so that it shows nothing below k and never moves with one pair's
+ * "we met"; counts of rounds and of people opted in name nobody. */
 static void admin_page(struct ctx *c, int status)
 {
 	struct coffee_admin a;
@@ -138,10 +139,10 @@ static void admin_page(struct ctx *c, int status)
 	view_int(v, "rounds", a.rounds);
 	view_int(v, "matches", a.matches);
 	view_int(v, "k", k);
-	char share[32] = "";
-	if (a.matches >= k)
-		snprintf(share, sizeof(share), "%lld %%",
-			 (long long)((a.met * 100 + a.matches / 2) / a.matches));
+	char share[48] = "";
+	long long met = k > 0 ? (long long)a.met / k * k : 0;
+	if (met >= k && a.matches > 0)
+		snprintf(share, sizeof(share), "at least %lld %%", met * 100 / (long long)a.matches);
 	view_str(v, "met_share", share);
 	ctx_render(c, status, "admin_coffee", "Pairing rounds");
 }

@@ -308,8 +308,10 @@ static void session_add(void *arg, const struct ring_session_row *s)
 		session_part(a, "_ring_session_text");
 	}
 	char note[96];
-	/* The mentors' figures, only from k forms on. */
-	if (a->mentor && s->shown_n >= a->k) {
+	/* The mentors' figures, only from k forms on, not counting the
+	 * viewer's own: a member who rated the session and co-mentors since
+	 * would take their form out of k and read the other k-1's. */
+	if (a->mentor && s->shown_n - (s->my_rating > 0) >= a->k) {
 		snprintf(note, sizeof(note), "Feedback: %d forms, average rating %.1f of 5", s->shown_n,
 			 (double)s->shown_sum / s->shown_n);
 		view_str(v, "note", note);

@@ -218,21 +218,29 @@ test('the next session shows in each person\'s time zone; the mentee is reminded
   assert.equal((await mentee.post(`${ms}/next`, { next_at: '2001-01-01T10:00' })).status, 422);
 });
 
-test('admins see session ratings only as an average that moves in steps of 5 forms, never the texts', async () => {
-  await freshPair();
+test('admins see session ratings only as an average that moves in steps of 5 forms from 5 people, never the texts', async () => {
+  // Five pairs: a step of the average needs forms from 5 different people.
+  const raters = [];
+  for (let i = 0; i < 5; i++) raters.push(await newMentorship(srv, { menteeName: `Rae Rater ${i}` }));
   // The attack: the overview's exact average moved with every new form,
   // so two views around one form gave that form's rating away.
   const admin = await adminClient(srv, 'ratings-admin@example.com');
   // Every form ever given (deleted sessions' too): what the steps count.
   const forms = () => Number(srv.sql('SELECT forms FROM rating_totals'));
-  const rate = async (rating, i) => {
-    const s = (await logSession(mentee, { shared_notes: `rated ${i}` })).headers.location;
-    await mentee.get(s);
-    assert.equal((await mentee.post(`${s}/feedback`, { rating, went_well: `ADMIN-NEVER-SEES-${i}`, shared: '1' })).status, 303);
+  const stepped = () => srv.sql('SELECT shown_forms = forms AND forms > 0 FROM rating_totals') === '1';
+  const logged = async (p, fields) => {
+    await p.mentee.get(`${p.ms}/sessions/new`);
+    return (await p.mentee.post(`${p.ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'one_on_one', labels: 'career',
+      agenda: '', shared_notes: '', private_notes: '', ...fields })).headers.location;
+  };
+  const rate = async (rating, i, who = raters[i % 5]) => {
+    const s = await logged(who, { shared_notes: `rated ${i}` });
+    await who.mentee.get(s);
+    assert.equal((await who.mentee.post(`${s}/feedback`, { rating, went_well: `ADMIN-NEVER-SEES-${i}`, shared: '1' })).status, 303);
   };
   let page = (await admin.get('/admin')).body;
-  if (forms() < 5) assert.match(page, /session ratings show from 5 forms/);
-  for (let i = 0; forms() < 5 || forms() % 5 !== 0; i++) await rate('4', i);
+  if (!stepped()) assert.match(page, /session ratings show from 5 forms/);
+  for (let i = 0; !stepped(); i++) await rate('4', i);
   const shown = async () => {
     page = (await admin.get('/admin')).body;
     const m = page.match(/(\d\.\d) \/ 5<\/span><span class="lbl">average session rating over (\d+) forms/);
@@ -241,7 +249,7 @@ test('admins see session ratings only as an average that moves in steps of 5 for
   };
   const before = await shown();
   assert.equal(before.over, forms());
-  await rate('1', 100);
+  await rate('1', 100, raters[0]);
   const after = await shown();
   assert.equal(after.avg, before.avg, 'one new form does not move the average');
   assert.equal(after.over, before.over);
@@ -249,16 +257,21 @@ test('admins see session ratings only as an average that moves in steps of 5 for
   // A deleted session takes its forms out of the table, not out of the
   // count: otherwise one more form would complete a step early, and the
   // two averages would give the deleted forms' ratings away.
-  const doomed = (await logSession(mentee, { shared_notes: 'to be deleted' })).headers.location;
-  await mentee.get(doomed);
-  assert.equal((await mentee.post(`${doomed}/feedback`, { rating: '2', shared: '1' })).status, 303);
-  assert.equal((await mentee.post(`${doomed}/delete`)).status, 303);
-  await rate('1', 99);
+  const doomed = await logged(raters[1], { shared_notes: 'to be deleted' });
+  await raters[1].mentee.get(doomed);
+  assert.equal((await raters[1].mentee.post(`${doomed}/feedback`, { rating: '2', shared: '1' })).status, 303);
+  assert.equal((await raters[1].mentee.post(`${doomed}/delete`)).status, 303);
+  await rate('1', 99, raters[2]);
   assert.equal((await shown()).avg, before.avg, 'a deletion does not bring the next step closer');
-  for (let i = 101; i < 103; i++) await rate('1', i);
+  await rate('1', 101, raters[3]);
+  await rate('1', 102, raters[4]);
   const step = await shown();
-  assert.equal(step.over, before.over + 5, 'it moves once 5 more forms are in');
+  assert.equal(step.over, before.over + 5, 'it moves once 5 more forms from 5 people are in');
   assert.ok(Number(step.avg) < Number(before.avg));
+  // Five more forms, all one person's: no step (the admin would read that
+  // person's ratings from the difference of two averages).
+  for (let i = 200; i < 205; i++) await rate('5', i, raters[0]);
+  assert.deepEqual(await shown(), step, 'one person\'s five forms do not move the average');
   assert.doesNotMatch(page, /ADMIN-NEVER-SEES/);
 });
 

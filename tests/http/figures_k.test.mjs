@@ -1,0 +1,172 @@
+// Figures about people that admins and mentors see never isolate fewer
+// than k of them, also from two views at different times (holes found by
+// an adversarial review, each test seen failing before its fix).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, signup, adminClient, login } from '../lib/server.mjs';
+import { uniqueEmail, userId, newMentorship } from '../lib/fixtures.mjs';
+
+const FAST = { TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_IDLE_MINUTES: '600' };
+const K = 5;
+let srv, admin;
+after(async () => { if (srv) await srv.stop(); });
+async function server() {
+  if (!srv) {
+    srv = await startServer(FAST);
+    admin = await adminClient(srv, uniqueEmail('figuresadmin'));
+  }
+  return srv;
+}
+
+async function person(name, prefix = 'rev') {
+  const email = uniqueEmail(prefix);
+  const c = await signup(srv, email, name);
+  c.id = Number(userId(srv, email));
+  c.email = email;
+  c.name = name;
+  return c;
+}
+
+test('/admin/coffee: the share that met never tells an admin that fewer than k matches met (one "we met" moves it)', async () => {
+  await server();
+  // No scheduled round races the admin's (as tests/http/coffee.test.mjs does).
+  srv.sql("INSERT INTO coffee_rounds(ran_at, on_demand, people, matches) VALUES (strftime('%s', 'now') + 31536000, 0, 0, 0)");
+  const people = [];
+  for (let i = 0; i < 2 * K; i++) {
+    const c = await person(`Coffee Person ${i}`, 'coffee');
+    await c.get('/coffee');
+    assert.equal((await c.post('/coffee', { opt_in: '1', every: '2w', across_teams: '1' })).status, 303);
+    people.push(c);
+  }
+  await admin.get('/admin/coffee');
+  assert.equal((await admin.post('/admin/coffee')).status, 303);
+  assert.match((await admin.get('/admin/coffee')).body, new RegExp(`Round run: ${2 * K} people due, ${K} matches\\.`));
+  const share = async () => (await admin.get('/admin/coffee')).body.match(/id="met-share">([^<]*)</)[1];
+  const before = await share();
+  // One pair (two people) says they met.
+  const a = people[0];
+  const match = srv.sql(`SELECT match_id FROM coffee_match_people WHERE user_id = ${a.id}`);
+  await a.get('/coffee');
+  assert.equal((await a.post(`/coffee/matches/${match}/met`)).status, 303);
+  const afterOne = await share();
+  // The admin must not be able to read "exactly one match met" (20 % of 5),
+  // nor tell from two views that one pair just met: a count of 1..k-1 matches.
+  const implied = (s) => (/^(at least )?\d+ %$/.test(s) ? Math.round((parseInt(s.replace('at least ', ''), 10) / 100) * K) : null);
+  const met = implied(afterOne);
+  assert.ok(met === null || met === 0 || met >= K,
+    `the admin page says ${afterOne} of ${K} matches met: exactly ${met} match(es), fewer than k`);
+  assert.ok(before === afterOne || afterOne === 'hidden',
+    `one pair's "we met" moved the admin's figure from ${before} to ${afterOne}`);
+});
+
+test('/admin/rotations/{id}: the attendance figure never moves by 1..k-1 people when one help session is logged', async () => {
+  await server();
+  // Two leads (a lead leads at most one session a week).
+  const leads = [];
+  for (const name of ['Lee Lead', 'Lou Lead']) {
+    const email = uniqueEmail('revlead');
+    await signup(srv, email, name);
+    leads.push({ email, id: Number(userId(srv, email)) });
+  }
+  // Monday and Tuesday of one week: two help sessions.
+  await admin.get('/admin/rotations');
+  const r = await admin.post('/admin/rotations', [['name', 'Review rotation'], ['label', ''], ['weekdays', '1'], ['weekdays', '2'],
+    ['start_time', '16:00'], ['timezone', 'UTC'], ['duration_min', '45'], ['leads', String(leads[0].id)], ['leads', String(leads[1].id)], ['weeks', '1']]);
+  assert.equal(r.status, 303, r.body.slice(0, 600));
+  const rid = Number(r.headers.location.split('/').pop());
+  const [monday, tuesday] = srv.sql(`SELECT id FROM help_sessions WHERE rotation_id = ${rid} ORDER BY starts_at`).split('\n').map(Number);
+  assert.ok(monday && tuesday, 'two help sessions planned');
+  const many = [];
+  for (let i = 0; i < K; i++) many.push(await person(`Help Joiner ${i}`, 'help'));
+  const one = await person('Lone Joiner', 'help');
+  for (const c of many) { await c.get('/help-sessions'); assert.equal((await c.post(`/help-sessions/${monday}/join`)).status, 303); }
+  await one.get('/help-sessions');
+  assert.equal((await one.post(`/help-sessions/${tuesday}/join`)).status, 303);
+  const at = Number(srv.sql(`SELECT starts_at FROM help_sessions WHERE id = ${tuesday}`));
+  srv.setClock(at + 3600 - Math.floor(Date.now() / 1000));
+  try {
+    const leadOf = async (sid) => login(srv, leads.find((x) => x.id === Number(srv.sql(`SELECT lead_id FROM help_sessions WHERE id = ${sid}`))).email);
+    let l = await leadOf(monday);
+    const adm = await login(srv, srv.sql("SELECT email FROM users WHERE role = 'admin' LIMIT 1"));
+    const attendance = async () => (await adm.get(`/admin/rotations/${rid}`)).body.match(/Attendance \(all held sessions\): ([^<]*)</)[1].trim();
+    await l.get('/help-sessions');
+    assert.equal((await l.post(`/help-sessions/${monday}/log`, [...many.map((c) => ['attendees', String(c.id)]), ['labels', '']])).status, 303);
+    const before = await attendance();
+    assert.equal(before, `at least ${K}`, 'k people came on Monday: shown, counted in groups of k');
+    // The plan on the same page says which session was just held.
+    l = await leadOf(tuesday);
+    await l.get('/help-sessions');
+    assert.equal((await l.post(`/help-sessions/${tuesday}/log`, [['attendees', String(one.id)], ['labels', '']])).status, 303);
+    const afterOne = await attendance();
+    const num = (x) => (/\d+/.test(x) ? Number(x.match(/\d+/)[0]) : null);
+    const moved = num(afterOne) === null ? null : num(afterOne) - num(before);
+    assert.ok(moved === null || moved === 0 || moved >= K,
+      `the admin saw attendance go from ${before} to ${afterOne}: Tuesday's session (marked held on the same page) had ${moved} attendee(s)`);
+  } finally {
+    srv.setClock(0);
+  }
+});
+
+test('/admin: the average session rating is never shown from fewer than k people (one mentee\'s five private ratings)', async () => {
+  await server();
+  assert.match((await admin.get('/admin')).body, /session ratings show from 5 forms/, 'no rating given yet on this server');
+  const p = await newMentorship(srv, { mentorName: 'Max Mentor', menteeName: 'Pia Private' });
+  const today = new Date(srv.now() * 1000).toISOString().slice(0, 10);
+  for (let i = 0; i < K; i++) {
+    await p.mentor.get(`${p.ms}/sessions/new`);
+    const s = (await p.mentor.post(`${p.ms}/sessions`, { held_on: today, duration_min: '30', kind: 'one_on_one', labels: '',
+      agenda: '', shared_notes: '', private_notes: '' })).headers.location;
+    assert.match(s, /^\/sessions\/\d+$/);
+    await p.mentee.get(s);
+    // Not shared with the pair: the mentor never sees this rating.
+    assert.equal((await p.mentee.post(`${s}/feedback`, { rating: '2', use_of_time: 'right',
+      went_well: '', to_improve: '', next_steps: '' })).status, 303);
+    assert.doesNotMatch((await p.mentor.get(s)).body, /From your mentee: 2 of 5/, 'the mentor does not see it');
+  }
+  const page = (await admin.get('/admin')).body;
+  // Five forms, all from one person: the admin reads Pia's own rating.
+  assert.doesNotMatch(page, /2\.0 \/ 5/, 'the admin overview shows the average of one person\'s private ratings');
+  assert.match(page, /session ratings show from 5 forms/);
+});
+
+test('a ring member who rated a session and then co-mentors the ring never sees a figure that is the other k-1 forms plus their own', async () => {
+  await server();
+  const mentor = await person('Rhea Ringlead', 'ring');
+  await mentor.get('/rings');
+  const r = await mentor.post('/rings', { topic: 'Negotiation', description: 'Practice.', seats: '10', cadence: 'biweekly',
+    duration_min: '60', weeks: '6' });
+  assert.equal(r.status, 303);
+  const ring = r.headers.location;
+  const members = [];
+  for (let i = 0; i < K; i++) {
+    const c = await person(`Ring Member ${i}`, 'ring');
+    await c.get(ring);
+    assert.equal((await c.post(`${ring}/join`)).status, 303);
+    members.push(c);
+  }
+  const today = new Date(srv.now() * 1000).toISOString().slice(0, 10);
+  await mentor.get(ring);
+  assert.equal((await mentor.post(`${ring}/sessions`, [['held_on', today], ['duration_min', '60'],
+    ...members.map((c) => ['attendees', String(c.id)]), ['agenda', ''], ['shared_notes', '']])).status, 303);
+  const sid = srv.sql(`SELECT max(id) FROM ring_sessions WHERE ring_id = ${ring.split('/').pop()}`);
+  // Four members rate 1; the fifth (soon a co-mentor) rates 5.
+  const [spy, ...others] = members;
+  for (const c of others) {
+    await c.get(ring);
+    assert.equal((await c.post(`${ring}/sessions/${sid}/feedback`, { rating: '1', use_of_time: 'right' })).status, 303);
+  }
+  await spy.get(ring);
+  assert.equal((await spy.post(`${ring}/sessions/${sid}/feedback`, { rating: '5', use_of_time: 'right' })).status, 303);
+  // The mentors now see the figure of k forms (the ring's rule).
+  assert.match((await mentor.get(ring)).body, /Feedback: 5 forms, average rating 1\.8 of 5/);
+  // The fifth member is asked to co-mentor and accepts.
+  await mentor.get(ring);
+  assert.equal((await mentor.post(`${ring}/mentors`, { user_id: String(spy.id) })).status, 303);
+  await spy.get(ring);
+  assert.equal((await spy.post(`${ring}/mentors/accept`)).status, 303);
+  const page = (await spy.get(ring)).body;
+  // 1.8 over 5 forms, minus their own 5: the other four gave 4 in all,
+  // so each of the four gave 1. A figure of k-1 people, each one known.
+  assert.doesNotMatch(page, /Feedback: 5 forms, average rating 1\.8 of 5/,
+    'the new co-mentor subtracts their own form and reads the other four members\' ratings');
+});
