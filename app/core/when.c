@@ -35,7 +35,20 @@ int64_t when_parse_local(const char *s, const char *tz)
 			.tm_isdst = -1};
 	use_tz(tz);
 	time_t t = mktime(&tm);
-	return t == (time_t)-1 ? -1 : (int64_t)t;
+	/* mktime moves what does not exist to what does: 30 February to 2
+	 * March, 02:30 on the night the clocks go forward to 03:30. Neither
+	 * is the time the person typed. */
+	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1 || tm.tm_hour != h || tm.tm_min != mi)
+		return -1;
+	return (int64_t)t;
+}
+
+int when_hhmm_ok(const char *s)
+{
+	for (int i = 0; i < 5; i++)
+		if (i == 2 ? s[i] != ':' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return !s[5] && (s[0] - '0') * 10 + (s[1] - '0') <= 23 && s[3] <= '5';
 }
 
 /* Literal formats only: -Wformat=2 checks every strftime. */

@@ -9,6 +9,9 @@
 /* "YYYY-MM-DDTHH:MM" (an <input type=datetime-local>) in zone tz to UTC
  * seconds; -1 when malformed. */
 int64_t when_parse_local(const char *s, const char *tz);
+/* 1 when s is a time of day written HH:MM (two digits each, 00:00 to
+ * 23:59, nothing else: no sign, no space), else 0. */
+int when_hhmm_ok(const char *s);
 /* UTC seconds as "Tue 24 Nov, 14:30 (Europe/Berlin)" in zone tz. */
 void when_format(int64_t t, const char *tz, char *out, size_t n);
 /* UTC seconds as "YYYY-MM-DDTHH:MM" in zone tz (to refill the input). */

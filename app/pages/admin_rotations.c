@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/week.h"
+#include "core/when.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
 #include "pages/timezones.h"
@@ -124,10 +125,7 @@ void page_admin_rotation_create(struct ctx *c)
 	n.label = *f.v[RF_LABEL].s ? f.v[RF_LABEL].s : "senior-help-sessions";
 	n.start_time = f.v[RF_START].s;
 	n.tz = f.v[RF_TZ].s;
-	int h, m;
-	char tail;
-	if (!f.err[RF_START] && (sscanf(n.start_time, "%2d:%2d%c", &h, &m, &tail) != 2 || h > 23 || m > 59 ||
-				 h < 0 || m < 0 || n.start_time[2] != ':'))
+	if (!f.err[RF_START] && !when_hhmm_ok(n.start_time))
 		fields_fail(&f, RF_START, "Give the start time as HH:MM, from 00:00 to 23:59.");
 	if (!f.err[RF_TZ] && !tz_valid(n.tz))
 		fields_fail(&f, RF_TZ, "Choose the rotation's time zone from the list.");
@@ -144,6 +142,7 @@ void page_admin_rotation_create(struct ctx *c)
 		fields_fail(&f, RF_WEEKDAYS, "Choose at least one weekday.");
 	for (size_t k = 0; k < f.v[RF_LEADS].nrep && !f.err[RF_LEADS]; k++) {
 		long long id = 0;
+		char tail;
 		if (sscanf(f.v[RF_LEADS].rep[k], "%lld%c", &id, &tail) != 1 || id < 1) {
 			fields_fail(&f, RF_LEADS, "Choose the leads from the list.");
 			break;

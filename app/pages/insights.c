@@ -439,6 +439,10 @@ void page_admin_insights_csv(struct ctx *c)
 	today(c, to);
 	if (f.v[Q_TO].s[0])
 		str_copy(to, sizeof(to), f.v[Q_TO].s);
+	if (f.v[Q_FROM].s[0] && strcmp(f.v[Q_FROM].s, to) > 0) {
+		ctx_error(c, 422, "The first day must come before the last.");
+		return;
+	}
 	char now[11];
 	today(c, now);
 	struct insight_series s;

@@ -30,13 +30,6 @@ enum { OF_WEEKDAY, OF_START, OF_DURATION, OF_SEATS, OF_TOPIC, OF_WHERE, OF_WEEKS
 
 enum { Q_AT, Q_ID };
 
-/* "HH:MM" written with digits only (sscanf would take "+9:30"). */
-static int hhmm_digits(const char *s)
-{
-	return isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && s[2] == ':' &&
-	       isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) && !s[5];
-}
-
 /* Text that starts with a URL scheme ("https:", "javascript:"): letters,
  * digits, + - . up to a colon. "Room 4: east wing" or "httpd lab" is a
  * room; a scheme must be http(s) to be accepted, and only those become
@@ -207,7 +200,7 @@ void page_office_hours_publish(struct ctx *c)
 	}
 	char tz[64], day[16];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
-	if (!f.err[OF_START] && (!hhmm_digits(f.v[OF_START].s) ||
+	if (!f.err[OF_START] && (!when_hhmm_ok(f.v[OF_START].s) ||
 				 oh_occurrence_at(1, f.v[OF_START].s, tz, c->now, 0, day, sizeof(day)) < 0))
 		fields_fail(&f, OF_START, "Give the start time as HH:MM, from 00:00 to 23:59.");
 	const char *where = f.v[OF_WHERE].s;

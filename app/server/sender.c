@@ -172,7 +172,7 @@ static const char *split_subject(struct buf *text, char *subject, size_t n)
 static int invitation(const struct config *cfg, const struct outbox_row *r, const struct outbox_facts *f,
 		      const char *link, int64_t now, struct buf *ics)
 {
-	char uid[400], summary[700];
+	char uid[400], summary[900];
 	ics_plan_uid(cfg->mail_host, r->ref, r->plan_no, uid, sizeof(uid));
 	snprintf(summary, sizeof(summary), "Mentoring: %s with %s", f->topic, f->other_name);
 	struct ics_event e = {
@@ -209,7 +209,7 @@ int sender_compose(const struct config *cfg, const struct outbox_row *r, const s
 	if (!outbox_event_switchable((enum outbox_event)r->event))
 		return account_mail_compose(cfg, r, f, event_names[r->event], now, out);
 	struct buf text = {0}, html = {0}, ics = {0};
-	char subject[600], mid[400], link[1200], unsub[1200], tok[LINK_TOKEN_LEN] = "";
+	char subject[1000], mid[400], link[1200], unsub[1200], tok[LINK_TOKEN_LEN] = "";
 	int rc = render(cfg, r, f, &text, &html);
 	row_link(cfg, r, f, link, sizeof(link));
 	int plan = r->event == OB_PLAN_SET || r->event == OB_PLAN_CANCELLED;
@@ -326,7 +326,7 @@ static void digest(struct run *x, const struct outbox_row *first, int64_t now)
 			continue;
 		}
 		struct buf text = {0};
-		char subject[600], link[1200];
+		char subject[1000], link[1200];
 		if (render(x->cfg, &rows[i], &f, &text, NULL) != 0) {
 			buf_free(&text);
 			continue;

@@ -109,7 +109,7 @@ int insight_team_index(const struct insight_series *s, const char *name);
 struct insight_event {
 	int64_t id;
 	char on[11];
-	char title[124];
+	char title[481];
 	char note[1004];
 };
 enum db_rc insight_events(struct db *db, struct insight_event *out, size_t max, size_t *n);

@@ -40,7 +40,7 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 
 struct meeting {
 	int64_t id, mentorship_id, author_id, mentor_id, mentee_id, created_at;
-	char held_on[11], kind[16], labels[400], topic[200], mentor_name[400], mentee_name[400];
+	char held_on[11], kind[16], labels[801], topic[200], mentor_name[400], mentee_name[400];
 	int duration_min;
 	struct buf agenda, shared_notes, my_private; /* opened; free with meeting_free */
 };

@@ -12,11 +12,11 @@ struct mentorship {
 	int64_t id, mentor_id, mentee_id;
 	char mentor_name[400], mentee_name[400], topic[200], goal[4200];
 	char format[32], cadence[16], started_on[11], planned_end[11], status[16], outcome[16];
-	char end_reason[1200];
+	char end_reason[4001];
 	int duration_min, weeks;
 	/* issue 21 */
 	char kind[8];		  /* "series" or "single" */
-	char meet_where[520];	  /* where they meet ("" unset) */
+	char meet_where[2001];	  /* where they meet ("" unset) */
 	char last_session_on[11]; /* the latest session's day, "" none */
 	char request_goal[4200];  /* the first goal (the request's) */
 	int64_t created_at;

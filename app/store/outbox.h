@@ -124,7 +124,7 @@ int outbox_digest_rows(struct db *db, int64_t uid, int64_t now, struct outbox_ro
  * pair wrote. */
 struct outbox_facts {
 	char email[320], name[400], tz[64]; /* the recipient */
-	char other_name[400], topic[200];   /* the other of the pair; the topic */
+	char other_name[400], topic[401];   /* the other of the pair; the topic */
 	char other_email[320];		    /* for the invitation's attendee list */
 	char survey_title[400];		    /* survey mails */
 	char planned_end[11];		    /* OB_MS_ENDING */

@@ -19,15 +19,15 @@ const char *format_label(const char *name);
 void format_list(unsigned bits, struct buf *out);
 
 struct profile {
-	char team[200];
-	char job_title[200];
+	char team[321];
+	char job_title[401];
 	char timezone[64];
 	char bio[8200];
 	int is_mentor;
 	int capacity;
 	unsigned formats;
 	int pairing_goal;     /* pairings a week I intend (issue 17), 0-10 */
-	char interests[1200]; /* comma-separated topic names */
+	char interests[2401]; /* comma-separated topic names */
 	char focus[1200];
 };
 

@@ -1,0 +1,154 @@
+// What a person types is kept whole and as typed: text in any script is
+// never cut inside a character (buffers hold a field's limit in 4-byte
+// characters), a day or time that does not exist is refused rather than
+// moved, and a query refused on a page is refused on its export (defects
+// found by an adversarial review, each test seen failing before its fix).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, signup, adminClient } from '../lib/server.mjs';
+import { uniqueEmail, userId, newMentorship } from '../lib/fixtures.mjs';
+import { mailbox } from '../lib/mail.mjs';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+let srv;
+before(async () => { srv = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_IDLE_MINUTES: '600' }); });
+after(async () => { await srv.stop(); });
+
+const nextYear = () => new Date(Date.now() + srv.clockOffset * 1000).getUTCFullYear() + 1;
+
+test('next session on a day that does not exist (Feb 30) is refused, not moved to March', async () => {
+  const { mentor, ms } = await newMentorship(srv);
+  const id = ms.split('/').pop();
+  await mentor.get(ms);
+  const typed = `${nextYear()}-02-30T10:00`;
+  const r = await mentor.post(`${ms}/next`, { next_at: typed });
+  const stored = srv.sql(`SELECT coalesce(next_session_at, 0) FROM mentorships WHERE id = ${id}`);
+  assert.equal(stored, '0', `nothing is stored for ${typed}, yet next_session_at = ${stored} (${new Date(Number(stored) * 1000).toISOString()})`);
+  assert.equal(r.status, 422);
+});
+
+test('a rotation start time written "+9:30" is refused like on /office-hours, not stored as typed', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  const email = uniqueEmail('lead');
+  await signup(srv, email, 'Lee Lead');
+  await admin.get('/admin/rotations');
+  const r = await admin.post('/admin/rotations', [['name', 'Plus nine rotation'], ['label', ''], ['start_time', '+9:30'],
+    ['timezone', 'UTC'], ['duration_min', '45'], ['weeks', '2'], ['weekdays', '1'], ['leads', userId(srv, email)]]);
+  const stored = srv.sql("SELECT count(*) FROM rotations WHERE name = 'Plus nine rotation'");
+  assert.equal(stored, '0', `a rotation starting at "${srv.sql("SELECT start_time FROM rotations WHERE name = 'Plus nine rotation'")}" was stored`);
+  assert.equal(r.status, 422);
+  assert.match(r.body, /HH:MM/);
+  assert.match(r.body, /value="Plus nine rotation"/);
+});
+
+test('a profile with a team, job title and interests in non-Latin script is saved whole, not cut inside a character', async () => {
+  const email = uniqueEmail('script');
+  const c = await signup(srv, email, 'Pia Profile');
+  await c.get('/profile');
+  const team = '開'.repeat(67); // 67 characters: the limit is 80
+  const title = 'é'.repeat(100); // 100 characters: the limit is 100
+  const topics = Array.from({ length: 12 }, (_, i) => String.fromCharCode(0x4e00 + i).repeat(40)); // 12 topics of 40: the limits
+  const r = await c.post('/profile', [['display_name', 'Pia Profile'], ['timezone', 'UTC'], ['team', team], ['job_title', title],
+    ['interests', topics.join(', ')]]);
+  assert.equal(r.status, 303);
+  const id = userId(srv, email);
+  // What was stored ends inside a character (a lead byte with no continuation).
+  assert.equal(srv.sql(`SELECT length(CAST(job_title AS BLOB)) FROM profiles WHERE user_id = ${id}`), String(Buffer.byteLength(title)), 'the job title is stored whole');
+  assert.equal(srv.sql(`SELECT length(CAST(team AS BLOB)) FROM profiles WHERE user_id = ${id}`), String(Buffer.byteLength(team)), 'the team is stored whole');
+  const page = await c.get('/profile');
+  assert.ok(page.body.includes(`value="${title}"`), 'the job title shows as typed');
+  assert.ok(page.body.includes(team), 'the team shows as typed');
+  assert.deepEqual(topics.filter((t) => !page.body.includes(t)), [], 'every interest typed is kept');
+});
+
+test('a reason for ending early, in Cyrillic, shows whole on the mentorship page (not cut inside a character)', async () => {
+  const { mentor, mentee, ms } = await newMentorship(srv);
+  await mentor.get(ms);
+  const reason = 'Мы договорились закончить раньше, потому что цель уже достигнута. '.repeat(14).trim(); // < 1,000 characters
+  assert.ok([...reason].length <= 1000);
+  const r = await mentor.post(`${ms}/end`, { reason });
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  const page = await mentee.get(ms);
+  const shown = (page.body.match(/Ended early:<\/strong> ([^<]*)<\/p>/) || [])[1] || '';
+  assert.ok(!shown.includes('\uFFFD'), 'no character is cut in half');
+  assert.equal(shown, reason, 'the whole reason is shown');
+});
+
+test('a place to meet of 200 characters in Japanese is shown whole', async () => {
+  const { mentor, mentee, ms } = await newMentorship(srv);
+  await mentor.get(ms);
+  const where = '本社ビル十二階の大会議室、窓側の席。'.repeat(11).slice(0, 200); // the limit is 500 characters
+  const r = await mentor.post(`${ms}/where`, { where });
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  const page = await mentee.get(ms);
+  assert.ok(page.body.includes(where.slice(0, 100)), 'the place is on the page');
+  assert.ok(page.body.includes(where), 'the place typed is shown whole');
+});
+
+test('a program event title of 60 characters in Chinese is shown whole on /admin/events', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  await admin.get('/admin/events');
+  const title = '年度导师计划启动大会与经验分享'.repeat(4); // 60 characters: the limit is 120
+  const r = await admin.post('/admin/events', { on: '2026-09-01', title, note: '' });
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  const page = await admin.get('/admin/events');
+  assert.ok(page.body.includes(title.slice(0, 30)), 'the event is on the page');
+  assert.ok(page.body.includes(title), 'the title typed is shown whole');
+});
+
+test('the mail asking to co-mentor a ring names its Japanese topic whole', async () => {
+  const box = mailbox(() => { const dir = join(srv.data, 'mail'); return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => join(dir, f)) : []; });
+  const mentorEmail = uniqueEmail('ringm');
+  const mentor = await signup(srv, mentorEmail, 'Rina Mentor');
+  const coEmail = uniqueEmail('ringc');
+  await signup(srv, coEmail, 'Cole Comentor');
+  const topic = '大規模分散システムの設計レビューと障害対応の振り返り方'.repeat(3).slice(0, 80); // 80 characters: the limit is 100
+  await mentor.get('/rings');
+  const made = await mentor.post('/rings', { topic, description: '', seats: '3', cadence: 'biweekly', duration_min: '90', weeks: '12' });
+  assert.equal(made.status, 303, made.body.slice(0, 300));
+  const ring = made.headers.location;
+  assert.ok((await mentor.get(ring)).body.includes(topic), 'the ring page shows the topic whole');
+  assert.equal((await mentor.post(`${ring}/mentors`, { user_id: userId(srv, coEmail) })).status, 303);
+  const all = await box.until((ms) => ms.some((m) => m.headers.to.includes(`<${coEmail}>`)), 'the co-mentor invitation');
+  const m = all.find((x) => x.headers.to.includes(`<${coEmail}>`));
+  assert.ok(m.headers.subject.includes(topic), `the subject names the topic whole: ${m.headers.subject}`);
+});
+
+test('a next session at a time the clocks skip (DST gap in Europe/Berlin) is refused, not moved an hour', async () => {
+  const { mentor, ms } = await newMentorship(srv);
+  await mentor.get('/profile');
+  assert.equal((await mentor.post('/profile', [['display_name', 'Mira Mentor'], ['timezone', 'Europe/Berlin'], ['is_mentor', '1'],
+    ['focus_areas', 'Career growth'], ['capacity', '2'], ['formats', 'one_on_one']])).status, 303);
+  await mentor.get(ms);
+  // The last Sunday of March next year: Berlin's clocks go from 02:00 straight to 03:00; 02:30 does not exist.
+  const y = nextYear();
+  const d = new Date(Date.UTC(y, 2, 31));
+  d.setUTCDate(31 - d.getUTCDay());
+  const r = await mentor.post(`${ms}/next`, { next_at: `${d.toISOString().slice(0, 10)}T02:30` });
+  const stored = Number(srv.sql(`SELECT coalesce(next_session_at, 0) FROM mentorships WHERE id = ${ms.split('/').pop()}`));
+  assert.equal(stored, 0, `nothing is stored, yet the session was set for ${new Date(stored * 1000).toISOString()} (03:30 in Berlin)`);
+  assert.equal(r.status, 422);
+});
+
+test('session labels in Chinese (178 characters, the limit is 200) are shown whole on the session page', async () => {
+  const { mentee, ms } = await newMentorship(srv);
+  await mentee.get(ms);
+  const today = new Date(Date.now() + srv.clockOffset * 1000).toISOString().slice(0, 10);
+  const labels = Array.from({ length: 20 }, (_, i) => `职业发展规划${String.fromCharCode(0x4e00 + i)}`).join(', ');
+  assert.ok([...labels].length <= 200);
+  const s = await mentee.post(`${ms}/sessions`, { held_on: today, duration_min: '30', kind: 'one_on_one', labels, agenda: '', shared_notes: '', private_notes: '' });
+  assert.equal(s.status, 303, s.body.slice(0, 300));
+  const page = await mentee.get(s.headers.location);
+  assert.ok(page.body.includes(labels.slice(0, 30)), 'the labels are on the page');
+  assert.ok(page.body.includes(labels), 'the labels typed are shown whole');
+});
+
+test('the insights export with the first day after the last is refused like the page, not an empty 200 file', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  const page = await admin.get('/admin/insights?from=2026-06-01&to=2026-01-01');
+  assert.equal(page.status, 422);
+  assert.match(page.body, /The first day must come before the last/);
+  const csv = await admin.get('/admin/insights/export.csv?from=2026-06-01&to=2026-01-01');
+  assert.equal(csv.status, 422, `the export answers ${csv.status} with ${csv.body.split('\n').length - 1} line(s)`);
+});
