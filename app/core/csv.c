@@ -39,7 +39,8 @@ static int check_utf8(const char *in, size_t len, long *line)
 	const unsigned char *p = (const unsigned char *)in;
 	long l = 1;
 	for (size_t i = 0; i < len;) {
-		if (p[i] == '\n')
+		/* A line ends with LF, CR LF or (Excel's "CSV (Macintosh)") CR. */
+		if (p[i] == '\n' || (p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n')))
 			l++;
 		size_t k = u8_char(p + i, len - i);
 		if (!k) {

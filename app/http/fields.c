@@ -77,6 +77,15 @@ static int check_one(const struct field_spec *sp, struct field_val *v, char *raw
 	}
 	char *s = trim(raw);
 	v->s = s;
+	if (sp->type == FT_TEXT) {
+		/* A browser sends each line break of a textarea as CR LF but its
+		 * maxlength counts it once: one LF, as typed, as counted. */
+		char *o = s;
+		for (const char *p = s; *p; p++)
+			if (!(p[0] == '\r' && p[1] == '\n'))
+				*o++ = *p;
+		*o = '\0';
+	}
 	size_t len = utf8_len(s);
 	if (*s == '\0') {
 		if (sp->required) {

@@ -186,10 +186,10 @@ struct report {
 	int weeks, found;
 	char days[16];
 	int64_t held, planned, attended;
-	char names[ROT_MAX_WEEKS][8][80];
+	char names[ROT_MAX_WEEKS][8][321]; /* a name of 80 characters */
 	int logged[ROT_MAX_WEEKS][8];
 	int64_t people[REP_PEOPLE];
-	char pname[REP_PEOPLE][80];
+	char pname[REP_PEOPLE][321];
 	int led[REP_PEOPLE][ROT_MAX_WEEKS];
 	int npeople;
 };
@@ -303,7 +303,7 @@ static void show_rotation(struct ctx *c, int status, const struct fields *away, 
 		for (int d = 1; d <= 7; d++) {
 			if (!on[d])
 				continue;
-			char cell[120];
+			char cell[340];
 			snprintf(cell, sizeof(cell), "%s%s", p.names[w][d][0] ? p.names[w][d] : "uncovered",
 				 p.logged[w][d] ? " (held)" : "");
 			view_row_str(r, cell);

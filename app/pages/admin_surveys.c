@@ -563,15 +563,37 @@ void page_admin_survey_question(struct ctx *c)
 		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
 		return;
 	}
+	/* Each choice trimmed, blank lines dropped: an answer is compared
+	 * trimmed (http/fields.c), so a choice kept as "Yes " could never be
+	 * chosen. */
+	struct buf choices = {0};
 	int nchoices = 0;
-	for (const char *p = f.v[Q_CHOICES].s; *p; p++)
-		nchoices += *p == '\n';
-	nchoices += *f.v[Q_CHOICES].s != '\0';
+	for (const char *p = f.v[Q_CHOICES].s; *p;) {
+		const char *eol = strchr(p, '\n');
+		const char *end = eol ? eol : p + strlen(p);
+		const char *a = p, *b = end;
+		while (a < b && strchr(" \t\r", *a))
+			a++;
+		while (b > a && strchr(" \t\r", b[-1]))
+			b--;
+		if (b > a) {
+			if (nchoices++)
+				buf_puts(&choices, "\n");
+			buf_append(&choices, a, (size_t)(b - a));
+		}
+		p = eol ? eol + 1 : end;
+	}
+	if (choices.oom) {
+		buf_free(&choices);
+		ctx_store_error(c, DB_ERR);
+		return;
+	}
 	if (!st && strcmp(f.v[Q_KIND].s, "choice") == 0 && (nchoices < 2 || nchoices > SURVEY_MAX_CHOICES)) {
 		fields_fail(&f, Q_CHOICES, "A single-choice question needs 2 to 6 choices, one per line.");
 		st = 422;
 	}
 	if (st == 422) {
+		buf_free(&choices);
 		show_survey(c, 422, &f, NULL);
 		return;
 	}
@@ -580,11 +602,13 @@ void page_admin_survey_question(struct ctx *c)
 		.prompt = f.v[Q_PROMPT].s,
 		.low = f.v[Q_LOW].s,
 		.high = f.v[Q_HIGH].s,
-		.choices = f.v[Q_CHOICES].s,
+		.choices = buf_str(&choices),
 		.max_len = f.v[Q_MAX_LEN].present && *f.v[Q_MAX_LEN].s ? (int)f.v[Q_MAX_LEN].i : 1000,
 		.required = (int)f.v[Q_REQUIRED].i,
 	};
-	if (refused(c, survey_add_question(c->db, c->req->ids[0], &q)))
+	enum survey_edit e = survey_add_question(c->db, c->req->ids[0], &q);
+	buf_free(&choices);
+	if (refused(c, e))
 		return;
 	back(c, c->req->ids[0], "Question added.");
 }

@@ -61,16 +61,15 @@ static void guide_html(struct buf *out, const char *text, int *sections)
 {
 	int in_list = 0, in_p = 0, n = 0;
 	const char *p = text;
+	struct buf lb = {0}; /* a line of any length: a paragraph is one line */
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char line[2100];
-		if (len >= sizeof(line))
-			len = sizeof(line) - 1;
-		memcpy(line, p, len);
-		line[len] = '\0';
-		if (len && line[len - 1] == '\r')
-			line[--len] = '\0';
+		if (len && p[len - 1] == '\r')
+			len--;
+		buf_reset(&lb);
+		buf_append(&lb, p, len);
+		const char *line = buf_str(&lb);
 		p = eol ? eol + 1 : p + strlen(p);
 		int heading = strncmp(line, "# ", 2) == 0, item = strncmp(line, "- ", 2) == 0;
 		if (in_p && (heading || item || !len)) {
@@ -107,6 +106,9 @@ static void guide_html(struct buf *out, const char *text, int *sections)
 		buf_puts(out, "</ul>\n");
 	if (n)
 		buf_puts(out, "</section>\n");
+	if (lb.oom)
+		out->oom = 1;
+	buf_free(&lb);
 	*sections = n;
 }
 

@@ -182,7 +182,7 @@ enum db_rc imports_lines(struct db *db, int64_t id, enum import_action action, i
 static enum db_rc apply_line(struct db *db, sqlite3_stmt *row, int64_t admin_id, int64_t now, const char *ip,
 			     int64_t *added, int64_t *updated)
 {
-	char email[256], name[400], team[200], title[200];
+	char email[256], name[400], team[321], title[401];
 	db_column_copy(row, 0, email, sizeof(email));
 	db_column_copy(row, 1, name, sizeof(name));
 	db_column_copy(row, 2, team, sizeof(team));

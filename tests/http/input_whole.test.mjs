@@ -5,7 +5,7 @@
 // found by an adversarial review, each test seen failing before its fix).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signup, adminClient } from '../lib/server.mjs';
+import { startServer, signup, adminClient, request } from '../lib/server.mjs';
 import { uniqueEmail, userId, newMentorship } from '../lib/fixtures.mjs';
 import { mailbox } from '../lib/mail.mjs';
 import { readdirSync, existsSync } from 'node:fs';
@@ -151,4 +151,108 @@ test('the insights export with the first day after the last is refused like the 
   assert.match(page.body, /The first day must come before the last/);
   const csv = await admin.get('/admin/insights/export.csv?from=2026-06-01&to=2026-01-01');
   assert.equal(csv.status, 422, `the export answers ${csv.status} with ${csv.body.split('\n').length - 1} line(s)`);
+});
+
+test('a CSV import applies a team and job title in Japanese whole, as its preview showed them', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  await admin.get('/admin/import');
+  const email = uniqueEmail('imported');
+  const team = '東京本社プラットフォーム開発部'.repeat(5).slice(0, 70); // 70 characters: the limit is 80
+  const title = 'シニアソフトウェアエンジニア'.repeat(7).slice(0, 90); // 90 characters: the limit is 100
+  const boundary = `----reviewb${Date.now()}`;
+  const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${admin.csrf}\r\n`
+    + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="people.csv"\r\nContent-Type: text/csv\r\n\r\n`
+    + `email,name,team,job_title\r\n${email},Kenji Import,${team},${title}\r\n--${boundary}--\r\n`);
+  const up = admin.absorb(await request(srv, 'POST', '/admin/import', { body,
+    headers: { ...admin.cookieHeader(), 'Content-Type': `multipart/form-data; boundary=${boundary}`, Origin: srv.base, Host: `127.0.0.1:${srv.port}` } }));
+  assert.equal(up.status, 303, up.body.slice(0, 400));
+  await admin.get(up.headers.location);
+  assert.equal((await admin.post(`${up.headers.location}/apply`)).status, 303);
+  const id = userId(srv, email);
+  assert.ok(id, 'the person was added');
+  assert.equal(srv.sql(`SELECT team FROM profiles WHERE user_id = ${id}`), team, 'the team is stored whole');
+  assert.equal(srv.sql(`SELECT job_title FROM profiles WHERE user_id = ${id}`), title, 'the job title is stored whole');
+});
+
+test('a lead with a long Cyrillic name is named whole in the rotation report, not cut inside a letter', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  const name = 'Анастасия Александровна Константинопольская'; // 43 characters: the limit is 80
+  const email = uniqueEmail('lead');
+  await signup(srv, email, name);
+  await admin.get('/admin/rotations');
+  const r = await admin.post('/admin/rotations', [['name', 'Cyrillic leads'], ['label', ''], ['start_time', '16:00'],
+    ['timezone', 'UTC'], ['duration_min', '45'], ['weeks', '2'], ['weekdays', '1'], ['weekdays', '3'], ['leads', userId(srv, email)]]);
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  const page = await admin.get(r.headers.location);
+  assert.equal(page.status, 200);
+  assert.ok(!page.body.includes('\uFFFD'), 'no letter is cut in half');
+  assert.ok(page.body.includes(name), 'the lead is named whole');
+});
+
+test('a long paragraph of the guide is shown whole on /guide', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  await admin.get('/admin/guide');
+  // One paragraph typed without a line break (the textarea wraps it): about 2,400 bytes.
+  const para = 'Перед первой встречей договоритесь о цели, о ритме встреч и о том, как вы поймёте, что цель достигнута. '.repeat(12).trim();
+  const r = await admin.post('/admin/guide', { text: `# Starting well\n${para}\n` });
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  const page = await admin.get('/guide');
+  assert.ok(page.body.includes(para.slice(0, 300)), 'the paragraph is on the page');
+  assert.ok(!page.body.includes('\uFFFD'), 'no letter is cut in half');
+  assert.ok(page.body.includes(para), 'the whole paragraph is shown');
+});
+
+test('a member choosing a survey choice typed with a trailing space gets the answer stored, not a 400', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  const members = [];
+  for (let i = 0; i < 5; i++) {
+    const email = uniqueEmail('answerer');
+    members.push({ c: await signup(srv, email, `Ann Answerer ${i}`), id: userId(srv, email) });
+  }
+  await admin.get('/admin/surveys');
+  const url = (await admin.post('/admin/surveys', { title: 'Meeting rooms', audience: 'both' })).headers.location;
+  await admin.get(url);
+  // The admin typed a space after "Yes" before pressing Enter.
+  assert.equal((await admin.post(`${url}/questions`, { kind: 'choice', prompt: 'Do you have a room to meet in?', choices: 'Yes \nNo\nSometimes', required: '1' })).status, 303);
+  assert.equal((await admin.post(`${url}/status`, { status: 'open' })).status, 303);
+  await admin.get(url);
+  assert.equal((await admin.post(`${url}/send`, { audience: 'all', team: '' })).status, 303);
+  const sid = url.split('/').pop();
+  const qid = srv.sql(`SELECT id FROM survey_questions WHERE survey_id = ${sid}`);
+  const m = members[0];
+  const inv = srv.sql(`SELECT id FROM survey_invitations WHERE survey_id = ${sid} AND user_id = ${m.id}`);
+  const form = await m.c.get(`/surveys/${inv}`);
+  // What the browser sends is the option's value as the page wrote it.
+  const value = (form.body.match(/name="q\d+" value="(Yes[^"]*)"/) || [])[1];
+  assert.ok(value !== undefined, 'the page offers "Yes"');
+  const r = await m.c.post(`/surveys/${inv}`, { [`q${qid}`]: value.replace(/&#39;/g, "'") });
+  assert.equal(r.status, 303, `choosing the offered "Yes" is answered ${r.status}`);
+});
+
+test('a bio the form allows (2,000 characters counting each line break once) is not refused for the CRs the browser adds', async () => {
+  const c = await signup(srv, uniqueEmail('lines'), 'Lina Lines');
+  const form = await c.get('/profile');
+  assert.match(form.body, /name="bio" maxlength="2000"/);
+  // 31 lines of 63 characters: 1,983 characters as the textarea counts them (HTML's API value, LF
+  // line breaks); a browser submits every line break as CR LF.
+  const typed = Array.from({ length: 31 }, (_, i) => `Line ${String(i).padStart(2, '0')}: ${'x'.repeat(54)}`).join('\n');
+  assert.equal(typed.length, 1983);
+  const r = await c.post('/profile', [['display_name', 'Lina Lines'], ['timezone', 'UTC'], ['bio', typed.replace(/\n/g, '\r\n')]]);
+  assert.equal(r.status, 303, (r.body.match(/About you must[^<]*/) || [''])[0]);
+});
+
+test('a CSV with CR line ends (Excel "CSV (Macintosh)") that is not UTF-8 on line 3 is reported on line 3', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  await admin.get('/admin/import');
+  const file = Buffer.concat([Buffer.from('email,name,team,job_title\rann@example.com,Ann,Eng,Dev\rbob@example.com,B'),
+    Buffer.from([0xf6]), Buffer.from('b,Eng,Dev\r')]); // "Böb" saved as Latin-1
+  const boundary = `----reviewb${Date.now()}`;
+  const body = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${admin.csrf}\r\n`
+    + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="people.csv"\r\nContent-Type: text/csv\r\n\r\n`), file,
+    Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  const r = admin.absorb(await request(srv, 'POST', '/admin/import', { body,
+    headers: { ...admin.cookieHeader(), 'Content-Type': `multipart/form-data; boundary=${boundary}`, Origin: srv.base, Host: `127.0.0.1:${srv.port}` } }));
+  assert.equal(r.status, 422);
+  assert.match(r.body, /not UTF-8 text \(line (\d+)\)/);
+  assert.equal(r.body.match(/not UTF-8 text \(line (\d+)\)/)[1], '3', 'the line named is the one with the bad byte');
 });
