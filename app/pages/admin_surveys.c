@@ -55,7 +55,9 @@ static const struct field_spec list_fields[] = {
 };
 enum { L_BEFORE };
 
-void page_admin_surveys(struct ctx *c)
+/* The list of surveys with status; title / audience / why: a new survey's
+ * form sent back (why NULL: none). */
+static void surveys_show(struct ctx *c, int status, const char *title, const char *audience, const char *why)
 {
 	struct fields f;
 	if (fields_read(list_fields, FIELDS(list_fields), &c->req->query, &f) != 0) {
@@ -75,8 +77,18 @@ void page_admin_surveys(struct ctx *c)
 	view_int(v, "more", more);
 	view_int(v, "paged", f.v[L_BEFORE].present && f.v[L_BEFORE].i > 0);
 	view_int(v, "next_before", lines.last_id);
+	view_str(v, "new_title", why ? title : "");
+	view_str(v, "new_title_err", why ? why : "");
+	const char *aud = why && audience ? audience : "";
+	view_str(v, "sel_mentor", strcmp(aud, "mentor") == 0 ? " selected" : "");
+	view_str(v, "sel_both", strcmp(aud, "both") == 0 ? " selected" : "");
 	surveys_limits(c);
-	ctx_render(c, 200, "admin_surveys", "Surveys");
+	ctx_render(c, status, "admin_surveys", "Surveys");
+}
+
+void page_admin_surveys(struct ctx *c)
+{
+	surveys_show(c, 200, NULL, NULL, NULL);
 }
 
 /* The survey of the path; 404 (or a store error) answered when none. */
@@ -517,10 +529,15 @@ void page_admin_survey_create(struct ctx *c)
 {
 	struct fields f;
 	int st = fields_read(new_fields, FIELDS(new_fields), &c->req->body, &f);
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
+		return;
+	}
 	if (st) {
-		ctx_error(c, st,
-			  st == 400 ? "The form had fields or choices Tandem does not know."
-				    : "Give the survey a title of 3 to 200 characters. Nothing was created.");
+		surveys_show(c, 422, f.v[NS_TITLE].s, f.v[NS_AUDIENCE].s,
+			     f.err[NS_TITLE] ? "Give the survey a title of 3 to 200 characters. Nothing was "
+					       "created."
+					     : "Choose who the survey is for. Nothing was created.");
 		return;
 	}
 	struct survey_actor who = actor(c);

@@ -198,7 +198,10 @@ static void seal_failed(struct ctx *c, int64_t id)
 		  "logged; please tell your program admin the request id below.");
 }
 
-void page_session(struct ctx *c)
+/* The session's page with status; spec/n/sent/why: a form of it sent
+ * back with what was typed and why it was refused (sent NULL: none). */
+static void session_show(struct ctx *c, int status, const struct field_spec *spec, size_t n,
+			 const struct fields *sent, const char *why)
 {
 	struct meeting m;
 	enum meet_rc r = meeting_get_for(c->db, c->req->ids[0], c->user.id, &m);
@@ -252,7 +255,16 @@ void page_session(struct ctx *c)
 	view_list_set(v, "feedback", fb.list);
 	meeting_free(&m);
 	session_limits(c);
-	ctx_render(c, 200, "session", "Session");
+	view_str(v, "body", "");
+	if (sent)
+		ctx_form_values(c, spec, n, sent); /* over the stored texts: what was typed */
+	view_str(v, "form_err", why ? why : "");
+	ctx_render(c, status, "session", "Session");
+}
+
+void page_session(struct ctx *c)
+{
+	session_show(c, 200, NULL, 0, NULL, NULL);
 }
 
 /* The start every session form shares: read the fields, find nothing
@@ -269,8 +281,12 @@ static int session_form(struct ctx *c, const struct field_spec *spec, size_t n, 
 		ctx_error(c, 404, "There is no session at this address, or it is not yours to see.");
 		return -1;
 	}
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields or choices Tandem does not know.");
+		return -1;
+	}
 	if (st) {
-		ctx_error(c, st, st == 400 ? "The form had fields or choices Tandem does not know." : bad);
+		session_show(c, 422, spec, n, f, bad);
 		return -1;
 	}
 	return 0;

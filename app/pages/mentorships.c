@@ -42,10 +42,20 @@ static void ms_line(void *arg, const struct ms_row *m)
  * of its dozen cells, a third of the page. */
 #define PLAN_NOTE_MAX 300
 
+/* What a form of the mentorship page sent and why it was refused, shown
+ * back in that form (NULL members: nothing sent). */
+struct ms_typed {
+	const char *next_at, *next_err;
+	const char *reason, *reason_err;
+	int plan_week, plan_done;
+	const char *plan_note, *plan_err;
+};
+
 struct plan_arg {
 	struct view *row;
 	struct buf html;
 	int active, done, unopened, failed;
+	const struct ms_typed *typed;
 };
 
 static void plan_part(struct plan_arg *a, const char *name)
@@ -69,8 +79,16 @@ static void plan_line(void *arg, const struct ms_week *w)
 		plan_part(a, "_ms_week_note");
 	buf_puts(&a->html, "\n");
 	if (a->active) {
-		view_str(v, "checked", w->done == 1 ? " checked" : "");
-		plan_part(a, "_ms_week_form");
+		const struct ms_typed *t = a->typed;
+		if (t && t->plan_err && t->plan_week == w->week) {
+			view_str(v, "checked", t->plan_done ? " checked" : "");
+			view_str(v, "note", t->plan_note);
+			view_str(v, "note_err", t->plan_err);
+			plan_part(a, "_ms_week_form_err");
+		} else {
+			view_str(v, "checked", w->done == 1 ? " checked" : "");
+			plan_part(a, "_ms_week_form");
+		}
 	}
 	buf_puts(&a->html, "\n</li>\n");
 }
@@ -167,7 +185,8 @@ static const struct field_spec sessions_fields[] = {
  * in this file, with their handlers. */
 static void mentorship_limits(struct ctx *c);
 
-void page_mentorship(struct ctx *c)
+/* The mentorship page with status; t: a form sent back (NULL: none). */
+static void ms_show(struct ctx *c, int status, const struct ms_typed *t)
 {
 	struct fields q;
 	if (fields_read(sessions_fields, FIELDS(sessions_fields), &c->req->query, &q) != 0) {
@@ -197,7 +216,7 @@ void page_mentorship(struct ctx *c)
 	view_str(v, "status_text", status_text(m.status));
 	view_str(v, "outcome", m.outcome[0] ? fmt_outcome(m.outcome) : "");
 	view_str(v, "end_reason", m.end_reason);
-	struct plan_arg plan = {.row = view_new(), .active = strcmp(m.status, "active") == 0};
+	struct plan_arg plan = {.row = view_new(), .active = strcmp(m.status, "active") == 0, .typed = t};
 	if (!plan.row) {
 		ctx_store_error(c, DB_ERR);
 		return;
@@ -242,7 +261,10 @@ void page_mentorship(struct ctx *c)
 		when_input(next, tz, input, sizeof(input));
 	}
 	view_str(v, "next_shown", shown);
-	view_str(v, "next_input", input);
+	view_str(v, "next_input", t && t->next_err ? t->next_at : input);
+	view_str(v, "next_err", t && t->next_err ? t->next_err : "");
+	view_str(v, "reason_typed", t && t->reason_err ? t->reason : "");
+	view_str(v, "reason_err", t && t->reason_err ? t->reason_err : "");
 	view_str(v, "my_tz", tz);
 	if (agenda_part(c, m.id) != 0 || relation_part(c, &m) != 0 || celebrate_part(c, &m) != 0) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
@@ -253,7 +275,12 @@ void page_mentorship(struct ctx *c)
 	char title[500];
 	snprintf(title, sizeof(title), "Mentorship: %s", m.topic);
 	mentorship_limits(c);
-	ctx_render(c, 200, "mentorship", title);
+	ctx_render(c, status, "mentorship", title);
+}
+
+void page_mentorship(struct ctx *c)
+{
+	ms_show(c, 200, NULL);
 }
 
 static const char *const outcomes[] = {"goal_met", "partly", "not_met", NULL};
@@ -339,10 +366,17 @@ void page_mentorship_end(struct ctx *c)
 	struct mentorship m;
 	if (ms_of_asker(c, &m) != 0)
 		return;
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
+		return;
+	}
 	if (st) {
-		ctx_error(c, st,
-			  "Say in a few words why the mentorship ends early (3 to 1,000 characters). Nothing "
-			  "was changed.");
+		struct ms_typed t = {
+			.reason = f.v[E_REASON].s,
+			.reason_err = "Say in a few words why the mentorship ends early (3 to 1,000 "
+				      "characters). Nothing was changed.",
+		};
+		ms_show(c, 422, &t);
 		return;
 	}
 	enum req_rc r = ms_finish(c->db, c->req->ids[0], c->user.id, "ended_early", NULL, f.v[E_REASON].s,
@@ -357,8 +391,18 @@ void page_mentorship_plan(struct ctx *c)
 	struct mentorship m;
 	if (ms_of_asker(c, &m) != 0)
 		return;
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
+		return;
+	}
 	if (st) {
-		ctx_error(c, st, "A plan note is one line of at most 300 characters. Nothing was changed.");
+		struct ms_typed t = {
+			.plan_week = (int)c->req->ids[1],
+			.plan_done = (int)f.v[P_DONE].i,
+			.plan_note = f.v[P_NOTE].s,
+			.plan_err = "A plan note is one line of at most 300 characters. Nothing was changed.",
+		};
+		ms_show(c, 422, &t);
 		return;
 	}
 	enum req_rc r = ms_plan_update(c->db, c->req->ids[0], c->user.id, (int)c->req->ids[1],
@@ -379,10 +423,17 @@ void page_mentorship_next(struct ctx *c)
 	char tz[64];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
 	int64_t at = *f.v[N_NEXT_AT].s ? when_parse_local(f.v[N_NEXT_AT].s, tz) : 0;
+	if (st == 400) {
+		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
+		return;
+	}
 	if (st || at < 0 || (at && at <= c->now)) {
-		ctx_error(c, 422,
-			  "Choose a date and time in the future for the next session (or clear it). "
-			  "Nothing was changed.");
+		struct ms_typed t = {
+			.next_at = f.v[N_NEXT_AT].s,
+			.next_err = "Choose a date and time in the future for the next session (or clear "
+				    "it). Nothing was changed.",
+		};
+		ms_show(c, 422, &t);
 		return;
 	}
 	enum db_rc rc = ms_set_next_session(c->db, m.id, c->user.id, at, c->now);

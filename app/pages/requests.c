@@ -352,6 +352,7 @@ void page_requests(struct ctx *c)
 struct request_page_arg {
 	struct ctx *c;
 	int unreadable;
+	const char *reason, *reason_err; /* a decline sent back (NULL: none) */
 };
 
 /* Fills the view only: the page renders once the store is done. */
@@ -384,16 +385,18 @@ static void request_page(void *arg, const struct req_detail *d)
 	view_int(v, "overdue",
 		 strcmp(d->status, "pending") == 0 && c->now - d->created_at >= REQ_OVERDUE_AFTER);
 	view_int(v, "mentorship_id", d->mentorship_id);
-	view_str(v, "reason_value", "");
+	view_str(v, "reason_value", a->reason_err ? a->reason : "");
+	view_str(v, "reason_err", a->reason_err ? a->reason_err : "");
 }
 
 /* Sets the NAME_max of this page's forms: their field tables come later
  * in this file, with their handlers. */
 static void request_limits(struct ctx *c);
 
-void page_request(struct ctx *c)
+/* The request's page with status; reason / why: a decline sent back. */
+static void request_show(struct ctx *c, int status, const char *reason, const char *why)
 {
-	struct request_page_arg a = {c, 0};
+	struct request_page_arg a = {c, 0, reason, why};
 	enum db_rc rc = req_get_for(c->db, c->req->ids[0], c->user.id, c->now, request_page, &a);
 	if (rc == DB_NOTFOUND)
 		ctx_error(c, 404, "There is no request at this address, or it is not yours to see.");
@@ -403,8 +406,13 @@ void page_request(struct ctx *c)
 		ctx_error(c, 500, "This request could not be read. The error was logged.");
 	else {
 		request_limits(c);
-		ctx_render(c, 200, "request", "Mentoring request");
+		ctx_render(c, status, "request", "Mentoring request");
 	}
+}
+
+void page_request(struct ctx *c)
+{
+	request_show(c, 200, NULL, NULL);
 }
 
 /* The answer to a failed action, the same for all three. */
@@ -458,9 +466,8 @@ void page_request_decline(struct ctx *c)
 		return;
 	}
 	if (st == 422) {
-		ctx_error(c, 422,
-			  "Keep the reason under 1,000 characters. Nothing was changed; go back to shorten "
-			  "it.");
+		request_show(c, 422, f.v[D_REASON].s,
+			     "Keep the reason to at most 1,000 characters. Nothing was changed.");
 		return;
 	}
 	enum req_rc r = req_decline(c->db, c->req->ids[0], c->user.id, f.v[D_REASON].s, c->now);

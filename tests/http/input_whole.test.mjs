@@ -256,3 +256,89 @@ test('a CSV with CR line ends (Excel "CSV (Macintosh)") that is not UTF-8 on lin
   assert.match(r.body, /not UTF-8 text \(line (\d+)\)/);
   assert.equal(r.body.match(/not UTF-8 text \(line (\d+)\)/)[1], '3', 'the line named is the one with the bad byte');
 });
+
+test('a next session in the past gives the form back with the date and time typed', async () => {
+  const { mentor, ms } = await newMentorship(srv);
+  await mentor.get(ms);
+  const r = await mentor.post(`${ms}/next`, { next_at: '2020-03-04T10:15' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /name="next_at"[^>]*value="2020-03-04T10:15"/, 'the date and time typed are kept in the form');
+});
+
+test('ending early with a reason over 1,000 characters, or a plan note over 300, gives the form back with the text typed', async () => {
+  const { mentor, ms } = await newMentorship(srv);
+  await mentor.get(ms);
+  const reason = 'We both changed teams this month and agreed to stop; thank you for the sessions so far. '.repeat(13); // > 1,000
+  const r = await mentor.post(`${ms}/end`, { reason });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /name="reason"/, 'the form to end early is on the page again');
+  assert.ok(r.body.includes(reason.slice(0, 200)), 'the reason typed is kept');
+  await mentor.get(ms);
+  const note = 'Read the two design docs and list the open questions for the architecture review. '.repeat(4); // > 300
+  const p = await mentor.post(`${ms}/plan/1`, { done: '1', note });
+  assert.equal(p.status, 422);
+  assert.ok(p.body.includes(note.slice(0, 100)), 'the plan note typed is kept');
+});
+
+test('declining with a reason over 1,000 characters gives the form back with the reason typed', async () => {
+  const mentorEmail = uniqueEmail('mentor');
+  const mentor = await signup(srv, mentorEmail, 'Dora Decliner');
+  await mentor.get('/profile');
+  assert.equal((await mentor.post('/profile', [['display_name', 'Dora Decliner'], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Rust'], ['capacity', '2'], ['formats', 'one_on_one']])).status, 303);
+  const mentee = await signup(srv, uniqueEmail('mentee'), 'Milo Mentee');
+  await mentee.get(`/mentors/${userId(srv, mentorEmail)}`);
+  const req = await mentee.post('/requests', { mentor_id: userId(srv, mentorEmail), topic: 'Rust', goal: 'Write a safe parser in Rust for our CSV files.',
+    format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
+  assert.equal(req.status, 303);
+  await mentor.get(req.headers.location);
+  const reason = 'I am away for most of the quarter and cannot give this the time it deserves. '.repeat(14);
+  assert.ok(reason.length > 1000);
+  const r = await mentor.post(`${req.headers.location}/decline`, { reason });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /name="reason"/, 'the decline form is on the page again');
+  assert.ok(r.body.includes(reason.slice(0, 200)), 'the reason the mentor typed is kept');
+});
+
+test('private notes over 8,000 characters give the form back with the notes typed', async () => {
+  const { mentee, ms } = await newMentorship(srv);
+  await mentee.get(ms);
+  const today = new Date(Date.now() + srv.clockOffset * 1000).toISOString().slice(0, 10);
+  const s = await mentee.post(`${ms}/sessions`, { held_on: today, duration_min: '30', kind: 'one_on_one', labels: '', agenda: '', shared_notes: '', private_notes: '' });
+  assert.equal(s.status, 303, s.body.slice(0, 300));
+  await mentee.get(s.headers.location);
+  const notes = 'What I want to remember from this session: the promotion case needs numbers. '.repeat(105); // > 8,000
+  const r = await mentee.post(`${s.headers.location}/notes`, { private_notes: notes });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /name="private_notes"/, 'the notes form is on the page again');
+  assert.ok(r.body.includes(notes.slice(0, 500)), 'the notes typed are kept');
+});
+
+test('a survey title too short gives the form back with the title typed', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  await admin.get('/admin/surveys');
+  const r = await admin.post('/admin/surveys', { title: 'Q3', audience: 'both' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /name="title"[^>]*value="Q3"/, 'the title typed is kept in the form');
+});
+
+test('a request refused because the mentor filled up meanwhile keeps the goal and message typed', async () => {
+  const mentorEmail = uniqueEmail('mentor');
+  const mentor = await signup(srv, mentorEmail, 'Fay Full');
+  const profile = (cap) => [['display_name', 'Fay Full'], ['timezone', 'UTC'], ['is_mentor', '1'], ['focus_areas', 'Go'], ['capacity', cap], ['formats', 'one_on_one']];
+  await mentor.get('/profile');
+  assert.equal((await mentor.post('/profile', profile('1'))).status, 303);
+  const mentee = await signup(srv, uniqueEmail('mentee'), 'Gus Goal');
+  const page = await mentee.get(`/mentors/${userId(srv, mentorEmail)}`);
+  assert.match(page.body, /name="goal"/);
+  // While the mentee writes, the mentor's last place goes.
+  await mentor.get('/profile');
+  assert.equal((await mentor.post('/profile', profile('0'))).status, 303);
+  const goal = 'Learn to review Go code for concurrency bugs, with two real pull requests of mine as material.';
+  const message = 'I read your talk on channels and would value your eyes on our worker pool.';
+  const r = await mentee.post('/requests', { mentor_id: userId(srv, mentorEmail), topic: 'Go', goal, format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /no places free/);
+  assert.ok(r.body.includes(goal), 'the goal typed is kept');
+  assert.ok(r.body.includes(message), 'the message typed is kept');
+});
