@@ -10,8 +10,10 @@
 #include "store/mfa.h"
 #include "store/surveys.h"
 
-/* The longest flash message kept (decoded). */
-#define FLASH_MAX 512
+/* The longest flash cookie read, as sent (percent-encoded: a character
+ * of a non-Latin script takes 9 bytes; a flash that names someone with
+ * 80 of them, and its sentence, fits; a browser keeps 4 KB a cookie). */
+#define FLASH_MAX 4096
 
 struct view *ctx_view(struct ctx *c)
 {

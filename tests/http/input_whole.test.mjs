@@ -342,3 +342,21 @@ test('a request refused because the mentor filled up meanwhile keeps the goal an
   assert.ok(r.body.includes(goal), 'the goal typed is kept');
   assert.ok(r.body.includes(message), 'the message typed is kept');
 });
+
+test('the confirmation after changing the role of someone with a Japanese name is shown', async () => {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  const name = '山田花子さん（東京本社プラットフォーム開発部シニアエンジニア兼メンター担当、大阪支社データ基盤グループ技術顧問）'; // 56 characters: the limit is 80
+  const email = uniqueEmail('roled');
+  await signup(srv, email, name);
+  const ascii = uniqueEmail('roled');
+  await signup(srv, ascii, 'Hana Yamada');
+  await admin.get('/admin/users');
+  // The same change for an ASCII name shows its confirmation.
+  const a = await admin.post(`/admin/users/${userId(srv, ascii)}/role`, { role: 'member' });
+  assert.equal(a.status, 303);
+  assert.match((await admin.get(a.headers.location)).body, /Hana Yamada is now a member\./);
+  const r = await admin.post(`/admin/users/${userId(srv, email)}/role`, { role: 'member' });
+  assert.equal(r.status, 303);
+  const page = await admin.get(r.headers.location);
+  assert.ok(page.body.includes(`${name} is now a member.`), 'the confirmation names the person');
+});
