@@ -8,7 +8,6 @@
 #include "http/form.h"
 #include "security/token.h"
 #include "store/mfa.h"
-#include "store/surveys.h"
 
 /* The longest flash cookie read, as sent (percent-encoded: a character
  * of a non-Latin script takes 9 bytes; a flash that names someone with
@@ -25,7 +24,8 @@ struct view *ctx_view(struct ctx *c)
 	view_str(v, "user_name", c->signed_in ? c->user.name : "");
 	view_int(v, "is_admin", c->signed_in && strcmp(c->user.role, "admin") == 0);
 	/* issue 21: the navigation's "Surveys (N)": an index range. */
-	view_int(v, "surveys_waiting", c->signed_in && c->db ? survey_waiting_count(c->db, c->user.id) : 0);
+	/* Kept on the person's row, read with the session (sql/0034). */
+	view_int(v, "surveys_waiting", c->signed_in ? c->user.surveys_waiting : 0);
 	view_csrf(v, c->csrf);
 	/* issue 16: the banner that asks to confirm the address */
 	view_int(v, "unverified", c->signed_in && !c->user.verified);

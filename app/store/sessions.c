@@ -35,7 +35,8 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	sqlite3_stmt *st = DB_STMT(db, "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, "
 				       "coalesce(u.active, 1), u.id, u.email, "
 				       "u.display_name, u.pw_hash, u.role, u.active, "
-				       "coalesce(u.last_login_at, 0), u.verified, s.mfa "
+				       "coalesce(u.last_login_at, 0), u.verified, s.mfa, "
+				       "coalesce(u.surveys_waiting, 0) "
 				       "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
 				       "WHERE s.token_hash = :h");
 	if (!st)
@@ -55,8 +56,10 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	s->last_seen = sqlite3_column_int64(st, 3);
 	int active = sqlite3_column_int(st, 4);
 	s->mfa = sqlite3_column_int(st, 13); /* after the user's columns (user_from_row) */
-	if (u && s->user_id)
+	if (u && s->user_id) {
 		user_from_row(st, 5, u);
+		u->surveys_waiting = sqlite3_column_int64(st, 14);
+	}
 	sqlite3_reset(st);
 	if (!s->user_id) {
 		idle = PRESESSION_SECONDS;

@@ -470,19 +470,6 @@ int survey_release_pending(struct db *db, int64_t *ids, int *closed, int max)
 	return n;
 }
 
-int64_t survey_waiting_count(struct db *db, int64_t uid)
-{
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT count(*) FROM survey_invitations i JOIN surveys s ON s.id = "
-			    "i.survey_id WHERE i.user_id = :u AND i.answered = 0 AND s.status = 'open'");
-	if (!st)
-		return 0;
-	db_bind_int(st, ":u", uid);
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return n;
-}
-
 void survey_open_each(struct db *db, int64_t uid, int max,
 		      void (*fn)(void *arg, const struct invitation_row *row), void *arg)
 {

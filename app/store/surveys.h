@@ -30,10 +30,6 @@ struct invitation_row {
 	int answered, open;
 };
 
-/* No transaction of its own (a read). How many open surveys wait for
- * uid's answer (the navigation's count; survey_invitations_user range). */
-int64_t survey_waiting_count(struct db *db, int64_t uid);
-
 /* No transaction of its own (a read). Call fn(arg, row) for uid's
  * unanswered invitations to open surveys, oldest first, at most max. */
 void survey_open_each(struct db *db, int64_t uid, int max,

@@ -13,7 +13,8 @@ struct user {
 	char role[8];
 	int active;
 	int64_t last_login_at;
-	int verified; /* issue 16: the address was confirmed (sql/0014) */
+	int verified;		 /* issue 16: the address was confirmed (sql/0014) */
+	int64_t surveys_waiting; /* open invitations not answered (sql/0034); sess_lookup only */
 };
 
 /* Fill u from columns first..first+7 of a row selected as

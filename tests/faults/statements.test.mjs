@@ -42,7 +42,7 @@ async function failsWith(client, path, text) {
 // caller does not check (a count read as 0, a list left empty, a goal
 // read as none): the whole page is the error page instead.
 const homeParts = [
-  ['SELECT count(*) FROM survey_invitations i', 'the count of surveys waiting, in the layout'],
+  ['coalesce(u.surveys_waiting, 0)', 'the session, with the count of surveys waiting the layout shows'],
   ['SELECT i.id, s.title FROM survey_invitations', 'the surveys to answer'],
   ['(SELECT count(*) FROM plan_weeks w', 'my mentorships'],
   ['SELECT x.id, x.next_session_at', 'what waits on me: sessions soon'],

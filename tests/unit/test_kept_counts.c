@@ -33,7 +33,7 @@ static int64_t pick(int64_t n)
 
 static void run(struct db *db, sqlite3_stmt *st, int64_t a, int64_t b, const char *t)
 {
-	test_exec_named(db, st, a, b, 0, t);
+	test_exec_named(db, st, a, b, pick(2), t);
 }
 
 static const char *const months[] = {"2026-10-03", "2026-11-20", "2026-12-01", "2026-12-31", "2027-01-15"};
@@ -41,7 +41,7 @@ static const char *const months[] = {"2026-10-03", "2026-11-20", "2026-12-01", "
 static void one_change(struct db *db, int64_t *users)
 {
 	int64_t u = 1 + pick(*users), v = 1 + pick(*users);
-	switch (pick(12)) {
+	switch (pick(13)) {
 	case 0:
 	case 1: {
 		static int made;
@@ -118,9 +118,13 @@ static void one_change(struct db *db, int64_t *users)
 		run(db,
 		    DB_STMT(db, "INSERT INTO survey_invitations(survey_id, user_id, mentorship_id, role, "
 				"answered) "
-				"SELECT 1, mentee_id, id, 'mentee', :b FROM mentorships ORDER BY id LIMIT 1 "
-				"OFFSET :a % max(1, (SELECT count(*) FROM mentorships))"),
+				"SELECT 1 + :c, mentee_id, id, 'mentee', :b FROM mentorships ORDER BY id "
+				"LIMIT 1 OFFSET :a % max(1, (SELECT count(*) FROM mentorships))"),
 		    pick(1000), pick(2), NULL);
+		break;
+	case 11: /* a survey opened, closed, or back to a draft (sql/0034's counts) */
+		run(db, DB_STMT(db, "UPDATE surveys SET status = :t WHERE id = 1 + :a"), pick(2), 0,
+		    (const char *[]){"open", "closed", "draft"}[pick(3)]);
 		break;
 	default:
 		run(db,
@@ -143,7 +147,7 @@ static void kept_figures_equal_a_recount(void **state)
 	struct db *db = *state;
 	assert_int_equal(db_exec_script(db, "INSERT INTO topics(id, name, key) VALUES (1, 'Rust', 'rust'); "
 					    "INSERT OR IGNORE INTO surveys(id, title, audience) VALUES "
-					    "(1, 'After', 'both')"),
+					    "(1, 'After', 'both'), (2, 'Pulse', 'both')"),
 			 DB_OK);
 	int64_t users = 0, now = 1796083200; /* 2026-12-01 */
 	for (int i = 0; i < 4; i++) {
@@ -151,10 +155,13 @@ static void kept_figures_equal_a_recount(void **state)
 		snprintf(email, sizeof(email), "p%d@example.com", i + 1);
 		assert_int_equal(user_create(db, email, "Pat", "x", "member", 1, &users), DB_OK);
 	}
+	int closed_seen = 0, open_seen = 0; /* the surveys' state moved both ways */
 	for (int step = 0; step < 3000; step++) {
 		assert_int_equal(db_begin(db), DB_OK);
 		one_change(db, &users);
 		assert_int_equal(db_commit(db), DB_OK);
+		closed_seen |= db_scalar(db, "SELECT count(*) FROM surveys WHERE status <> 'open'", 0) > 0;
+		open_seen |= db_scalar(db, "SELECT count(*) FROM surveys WHERE status = 'open'", 0) > 0;
 		if (step % 500 != 499)
 			continue;
 		struct kept_overview o;
@@ -183,6 +190,16 @@ static void kept_figures_equal_a_recount(void **state)
 		assert_int_equal(
 			o.survey_answered,
 			db_scalar(db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", -1));
+		/* Each person's open invitations not answered: the layout's count,
+		 * read with the session (sql/0034). */
+		assert_int_equal(
+			db_scalar(db,
+				  "SELECT count(*) FROM users u WHERE u.surveys_waiting <> (SELECT "
+				  "count(*) FROM survey_invitations i JOIN surveys s ON s.id = "
+				  "i.survey_id WHERE i.user_id = u.id AND i.answered = 0 AND s.status = "
+				  "'open')",
+				  -1),
+			0);
 		/* Per survey, as the admin's list of surveys reads them. */
 		assert_int_equal(
 			db_scalar(db, "SELECT n FROM kept_counts WHERE name = 'inv:1'", 0),
@@ -198,6 +215,8 @@ static void kept_figures_equal_a_recount(void **state)
 	assert_true(db_scalar(db, "SELECT count(*) FROM meetings", 0) > 0);
 	assert_true(db_scalar(db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0) > 0);
 	assert_true(db_scalar(db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", 0) > 0);
+	assert_true(db_scalar(db, "SELECT max(surveys_waiting) FROM users", 0) > 0);
+	assert_true(closed_seen && open_seen);
 	assert_true(users > 400);
 }
 
