@@ -114,7 +114,8 @@ static int has_folded(const struct scrub_names *s, const char *p, size_t n)
 static int has(const struct scrub_names *s, const char *p, size_t n)
 {
 	char f[FOLD_MAX];
-	return has_folded(s, f, fold(p, n, f));
+	size_t fn = fold(p, n, f);
+	return has_folded(s, f, fn);
 }
 
 static int grow(struct scrub_names *s)
