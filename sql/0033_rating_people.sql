@@ -15,7 +15,8 @@ CREATE TRIGGER feedback_counted AFTER INSERT ON feedback BEGIN
     WHERE forms - shown_forms >= k AND (SELECT count(*) FROM rating_pending) >= k;
   DELETE FROM rating_pending WHERE (SELECT shown_forms = forms FROM rating_totals);
 END;
--- What is shown now may be a step of fewer than k people: shown again only
--- once k people have given forms in all, from the next step on.
-UPDATE rating_totals SET shown_forms = 0, shown_total = 0
-  WHERE (SELECT count(DISTINCT author_id) FROM feedback) < k;
+-- What is shown now may hold a step of one person's forms (the old rule
+-- stepped at every k forms): nothing is shown until forms from k people
+-- have come since (the next step covers every form, so its difference
+-- with any figure shown before holds those k people's forms too).
+UPDATE rating_totals SET shown_forms = 0, shown_total = 0;

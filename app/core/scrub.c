@@ -31,34 +31,60 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* A word of at most 255 bytes lowercased: a character can grow by half
- * (2 bytes to 3). */
-#define FOLD_MAX 512
+/* A word of at most 255 bytes case-folded: a character can grow (ß to
+ * ss, two bytes to three); a longer fold is cut and matches nothing. */
+#define FOLD_MAX 1024
 
-/* p[0..n) in lower case, into out: ASCII and every other script's
- * capitals (Å, É, Ł, Ö, Zoë written ZOË), so that a name typed in
- * another case than the member list's is still found. A byte that does
- * not start a valid character is kept as it is. Returns the length. */
+/* p[0..n) case-folded into out: ASCII and every other script's capitals
+ * (Å, É, Ł, Ö; ZOË; Greek's final sigma as any sigma), so that a name
+ * typed in another case than the member list's is still found. Bytes
+ * that are not UTF-8 are lowercased as ASCII. Returns the length. */
 static size_t fold(const char *p, size_t n, char out[FOLD_MAX])
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 6 < FOLD_MAX;) {
+	size_t o = 0, i = 0;
+	while (i < n && (unsigned char)p[i] < 0x80)
+		i++;
+	if (i < n && g_utf8_validate(p, (gssize)n, NULL)) {
+		gchar *f = g_utf8_casefold(p, (gssize)n);
+		if (f) {
+			size_t fl = strlen(f);
+			o = fl < FOLD_MAX ? fl : 0;
+			memcpy(out, f, o);
+			g_free(f);
+			return o;
+		}
+	}
+	for (i = 0; i < n && o < FOLD_MAX; i++) {
 		unsigned char c = (unsigned char)p[i];
-		if (c < 0x80) {
-			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-			i++;
-			continue;
-		}
-		gunichar u = g_utf8_get_char_validated(p + i, (gssize)(n - i));
-		if (u == (gunichar)-1 || u == (gunichar)-2) {
-			out[o++] = (char)c;
-			i++;
-			continue;
-		}
-		o += (size_t)g_unichar_to_utf8(g_unichar_tolower(u), out + o);
-		i += (size_t)(g_utf8_next_char(p + i) - (p + i));
+		out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	return o;
+}
+
+/* Bytes of the character at p[0..n): 1 for a byte that starts none. */
+static size_t char_len(const char *p, size_t n)
+{
+	if ((unsigned char)p[0] < 0x80)
+		return 1;
+	gunichar u = g_utf8_get_char_validated(p, (gssize)n);
+	if (u == (gunichar)-1 || u == (gunichar)-2)
+		return 1;
+	return (size_t)(g_utf8_next_char(p) - p);
+}
+
+/* Bytes of the character at p[0..n) when it is part of a word (a letter,
+ * digit or combining mark, in any script), else 0: a typographic
+ * apostrophe or a dash ends a name ("Åsa’s", "Émile—thanks") as "'"
+ * does. A byte that starts no character counts as a letter. */
+static size_t word_len(const char *p, size_t n)
+{
+	unsigned char c = (unsigned char)p[0];
+	if (c < 0x80)
+		return is_word(c);
+	gunichar u = g_utf8_get_char_validated(p, (gssize)n);
+	if (u == (gunichar)-1 || u == (gunichar)-2)
+		return 1;
+	return g_unichar_isalnum(u) || g_unichar_ismark(u) ? (size_t)(g_utf8_next_char(p) - p) : 0;
 }
 
 static uint32_t hash(const char *p, size_t n)
@@ -172,13 +198,13 @@ int scrub_names_add(struct scrub_names *s, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
 	for (size_t i = 0; i < n;) {
-		if (!is_word((unsigned char)name[i])) {
-			i++;
+		if (!word_len(name + i, n - i)) {
+			i += char_len(name + i, n - i);
 			continue;
 		}
-		size_t j = i;
-		while (j < n && is_word((unsigned char)name[j]))
-			j++;
+		size_t j = i, k;
+		while (j < n && (k = word_len(name + j, n - j)) > 0)
+			j += k;
 		if (add_word(s, name + i, j - i) != 0)
 			return -1;
 		i = j;
@@ -220,6 +246,7 @@ int scrub_text(const char *in, size_t len, const struct scrub_names *names, stru
 	size_t start = out->len;
 	int full = 0;
 	size_t fresh = (size_t)-1; /* where a removed run ended: a word may start there */
+	int prev_word = 0;	   /* the character before in[i] is part of a word */
 	for (size_t i = 0; i < len && !full;) {
 		unsigned char c = (unsigned char)in[i];
 		if (!is_space(c) && (i == 0 || is_space((unsigned char)in[i - 1]))) {
@@ -229,6 +256,7 @@ int scrub_text(const char *in, size_t len, const struct scrub_names *names, stru
 			if (memchr(in + i, '@', j - i)) {
 				full = put(out, start, REMOVED, strlen(REMOVED));
 				i = j;
+				prev_word = 0;
 				continue;
 			}
 		}
@@ -246,21 +274,26 @@ int scrub_text(const char *in, size_t len, const struct scrub_names *names, stru
 				i = j;
 			}
 			fresh = i;
+			prev_word = 0;
 			continue;
 		}
-		if (is_word(c) && (i == 0 || i == fresh || !is_word((unsigned char)in[i - 1]))) {
-			size_t j = i;
-			while (j < len && is_word((unsigned char)in[j]))
-				j++;
+		size_t wl = word_len(in + i, len - i);
+		if (wl && (i == 0 || i == fresh || !prev_word)) {
+			size_t j = i, k;
+			while (j < len && (k = word_len(in + j, len - j)) > 0)
+				j += k;
 			if (names && j - i >= 3 && has(names, in + i, j - i))
 				full = put(out, start, REMOVED, strlen(REMOVED));
 			else
 				full = put(out, start, in + i, j - i);
 			i = j;
+			prev_word = 1;
 			continue;
 		}
-		full = put(out, start, in + i, 1);
-		i++;
+		size_t cl = char_len(in + i, len - i);
+		full = put(out, start, in + i, cl);
+		prev_word = wl > 0;
+		i += cl;
 	}
 	if (full) {
 		/* Cut back to a character boundary, then mark the cut. */

@@ -20,7 +20,9 @@ static void use_tz(const char *tz)
 	tzset();
 }
 
-int64_t when_parse_local(const char *s, const char *tz)
+/* s in zone tz; *exact: 0 when mktime moved the time (a day that does
+ * not exist, or the hour the clocks skip). */
+static int64_t parse(const char *s, const char *tz, int *exact)
 {
 	int y, mo, d, h, mi;
 	char tail;
@@ -35,12 +37,23 @@ int64_t when_parse_local(const char *s, const char *tz)
 			.tm_isdst = -1};
 	use_tz(tz);
 	time_t t = mktime(&tm);
-	/* mktime moves what does not exist to what does: 30 February to 2
-	 * March, 02:30 on the night the clocks go forward to 03:30. Neither
-	 * is the time the person typed. */
-	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1 || tm.tm_hour != h || tm.tm_min != mi)
-		return -1;
+	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
+		return -1; /* 30 February is not 2 March */
+	*exact = tm.tm_hour == h && tm.tm_min == mi;
 	return (int64_t)t;
+}
+
+int64_t when_parse_local(const char *s, const char *tz)
+{
+	int exact;
+	return parse(s, tz, &exact);
+}
+
+int64_t when_parse_typed(const char *s, const char *tz)
+{
+	int exact = 0;
+	int64_t t = parse(s, tz, &exact);
+	return exact ? t : -1;
 }
 
 int when_hhmm_ok(const char *s)

@@ -255,10 +255,20 @@ static void session_show(struct ctx *c, int status, const struct field_spec *spe
 	view_list_set(v, "feedback", fb.list);
 	meeting_free(&m);
 	session_limits(c);
+	/* The feedback form as it comes fresh; a form sent back overrides. */
 	view_str(v, "body", "");
+	view_str(v, "rating", "4");
+	view_str(v, "use_of_time", "right");
+	view_str(v, "went_well", "");
+	view_str(v, "to_improve", "");
+	view_str(v, "next_steps", "");
+	view_str(v, "shared", "1");
 	if (sent)
 		ctx_form_values(c, spec, n, sent); /* over the stored texts: what was typed */
-	view_str(v, "form_err", why ? why : "");
+	/* The feedback form's reason goes in that form, lower on the page. */
+	int fb_sent = sent && n && strcmp(spec[0].name, "rating") == 0;
+	view_str(v, "form_err", why && !fb_sent ? why : "");
+	view_str(v, "fb_err", why && fb_sent ? why : "");
 	ctx_render(c, status, "session", "Session");
 }
 
@@ -336,7 +346,7 @@ void page_session_feedback(struct ctx *c)
 	if (session_form(
 		    c, fb_fields, 6, &f,
 		    "Rate the session from 1 to 5; each text can be at most 2,000 characters. Nothing was "
-		    "saved: go back to correct it.") != 0)
+		    "saved.") != 0)
 		return;
 	struct feedback_new n = {.rating = (int)f.v[FB_RATING].i,
 				 .use_of_time = *f.v[FB_USE].s ? f.v[FB_USE].s : "right",

@@ -265,6 +265,16 @@ static void ms_show(struct ctx *c, int status, const struct ms_typed *t)
 	view_str(v, "next_err", t && t->next_err ? t->next_err : "");
 	view_str(v, "reason_typed", t && t->reason_err ? t->reason : "");
 	view_str(v, "reason_err", t && t->reason_err ? t->reason_err : "");
+	/* Ended meanwhile (an old tab): its forms are gone from the page, so
+	 * why, and what was typed, go on top. */
+	int gone = t && strcmp(m.status, "active") != 0;
+	const char *why = !gone		  ? NULL
+			  : t->plan_err	  ? t->plan_err
+			  : t->reason_err ? t->reason_err
+					  : t->next_err;
+	const char *kept = !why ? "" : t->plan_err ? t->plan_note : t->reason_err ? t->reason : t->next_at;
+	view_str(v, "form_err", why ? why : "");
+	view_str(v, "form_kept", kept ? kept : "");
 	view_str(v, "my_tz", tz);
 	if (agenda_part(c, m.id) != 0 || relation_part(c, &m) != 0 || celebrate_part(c, &m) != 0) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");
@@ -422,7 +432,7 @@ void page_mentorship_next(struct ctx *c)
 		return;
 	char tz[64];
 	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
-	int64_t at = *f.v[N_NEXT_AT].s ? when_parse_local(f.v[N_NEXT_AT].s, tz) : 0;
+	int64_t at = *f.v[N_NEXT_AT].s ? when_parse_typed(f.v[N_NEXT_AT].s, tz) : 0;
 	if (st == 400) {
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");
 		return;

@@ -267,11 +267,13 @@ enum ring_rc ring_feedback_add(struct db *db, int64_t ring, int64_t session, int
 		return refuse(db, RING_ALREADY);
 	if (rc != DB_OK)
 		return fail(db, rc);
-	/* The running totals, and the snapshot the mentors see at each
-	 * multiple of k: a figure never moves by one form. */
+	/* The running totals, and the snapshot the mentors see once k forms
+	 * (k people: one form each) came since the last: a figure never moves
+	 * by fewer, also when k was raised between two forms (a multiple of
+	 * the new k could be one form after the last step). */
 	st = DB_STMT(db, "UPDATE ring_sessions SET fb_n = fb_n + 1, fb_sum = fb_sum + :r, "
-			 "shown_n = CASE WHEN (fb_n + 1) % :k = 0 THEN fb_n + 1 ELSE shown_n END, "
-			 "shown_sum = CASE WHEN (fb_n + 1) % :k = 0 THEN fb_sum + :r ELSE shown_sum END "
+			 "shown_n = CASE WHEN fb_n + 1 - shown_n >= :k THEN fb_n + 1 ELSE shown_n END, "
+			 "shown_sum = CASE WHEN fb_n + 1 - shown_n >= :k THEN fb_sum + :r ELSE shown_sum END "
 			 "WHERE id = :s");
 	if (!st)
 		return fail(db, DB_ERR);

@@ -170,3 +170,51 @@ test('a ring member who rated a session and then co-mentors the ring never sees 
   assert.doesNotMatch(page, /Feedback: 5 forms, average rating 1\.8 of 5/,
     'the new co-mentor subtracts their own form and reads the other four members\' ratings');
 });
+
+test('raising TANDEM_SURVEY_K between runs never lets ring mentors read one member\'s rating', async () => {
+  let s2 = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_IDLE_MINUTES: '600' });
+  try {
+    const person = async (name) => {
+      const email = uniqueEmail('ringk');
+      const c = await signup(s2, email, name);
+      return { c, email, id: Number(userId(s2, email)) };
+    };
+    const lead = await person('Kai Lead');
+    await lead.c.get('/rings');
+    const r = await lead.c.post('/rings', { topic: 'Public speaking', description: 'Practice.', seats: '10', cadence: 'biweekly',
+      duration_min: '60', weeks: '6' });
+    assert.equal(r.status, 303, r.body.slice(0, 300));
+    const ring = r.headers.location;
+    const members = [];
+    for (let i = 0; i < 6; i++) {
+      const m = await person(`K Member ${i}`);
+      await m.c.get(ring);
+      assert.equal((await m.c.post(`${ring}/join`)).status, 303);
+      members.push(m);
+    }
+    const today = new Date(s2.now() * 1000).toISOString().slice(0, 10);
+    await lead.c.get(ring);
+    assert.equal((await lead.c.post(`${ring}/sessions`, [['held_on', today], ['duration_min', '60'],
+      ...members.map((m) => ['attendees', String(m.id)]), ['agenda', ''], ['shared_notes', '']])).status, 303);
+    const sid = s2.sql(`SELECT max(id) FROM ring_sessions WHERE ring_id = ${ring.split('/').pop()}`);
+    for (const m of members.slice(0, 5)) {
+      await m.c.get(ring);
+      assert.equal((await m.c.post(`${ring}/sessions/${sid}/feedback`, { rating: '1', use_of_time: 'right' })).status, 303);
+    }
+    assert.match((await lead.c.get(ring)).body, /Feedback: 5 forms, average rating 1\.0 of 5/);
+    // The operator raises k to 6 and restarts on the same data.
+    const data = s2.data;
+    await s2.stop({ keep: true });
+    s2 = await startServer({ TANDEM_LOGIN_RATE: '1000r/s', TANDEM_LOGIN_BURST: '1000', TANDEM_IDLE_MINUTES: '600', TANDEM_SURVEY_K: '6' }, data);
+    const last = await login(s2, members[5].email);
+    await last.get(ring);
+    assert.equal((await last.post(`${ring}/sessions/${sid}/feedback`, { rating: '5', use_of_time: 'right' })).status, 303);
+    const leadAgain = await login(s2, lead.email);
+    const page = (await leadAgain.get(ring)).body;
+    // 6 x 1.7 - 5 x 1.0 = 5: the sixth member's rating.
+    assert.doesNotMatch(page, /Feedback: 6 forms, average rating 1\.7 of 5/,
+      'one form after the last step is shown as a step of its own');
+  } finally {
+    await s2.stop();
+  }
+});

@@ -360,3 +360,69 @@ test('the confirmation after changing the role of someone with a Japanese name i
   const page = await admin.get(r.headers.location);
   assert.ok(page.body.includes(`${name} is now a member.`), 'the confirmation names the person');
 });
+
+async function loggedSession() {
+  const { mentee, ms } = await newMentorship(srv);
+  await mentee.get(ms);
+  const s = await mentee.post(`${ms}/sessions`, { held_on: new Date(Date.now() + srv.clockOffset * 1000).toISOString().slice(0, 10), duration_min: '30', kind: 'one_on_one', labels: '', agenda: '', shared_notes: '', private_notes: '' });
+  assert.equal(s.status, 303, s.body.slice(0, 300));
+  await mentee.get(s.headers.location);
+  return { mentee, session: s.headers.location };
+}
+
+test('feedback with a text over 2,000 characters gives the form back with the texts typed', async () => {
+  const { mentee, session } = await loggedSession();
+  const wentWell = 'We finally mapped the promotion case step by step, with numbers. '.repeat(32); // > 2,000
+  const r = await mentee.post(`${session}/feedback`, { rating: '5', use_of_time: 'right', went_well: wentWell, to_improve: 'More time on the budget part', next_steps: 'Draft the case', shared: '1' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /name="went_well"/, 'the feedback form is on the page again');
+  assert.ok(r.body.includes(wentWell.slice(0, 300)), 'what went well, as typed, is kept');
+  assert.ok(r.body.includes('More time on the budget part'), 'what to improve, as typed, is kept');
+});
+
+/** The server's clock on 1 March of next year: the spring clock change comes within weeks. */
+function clockOnFirstOfMarch() {
+  const year = new Date(srv.now() * 1000).getUTCFullYear() + 1;
+  srv.setClock(Date.UTC(year, 2, 1, 12) / 1000 - Math.floor(Date.now() / 1000));
+}
+
+test('weekly office hours at 02:30 on Sundays in Europe/Berlin for 8 weeks from 1 March are published, not a 500', async (t) => {
+  clockOnFirstOfMarch();
+  t.after(() => srv.setClock(0));
+  const email = uniqueEmail('ohdst');
+  const c = await signup(srv, email, 'Berta Berlin');
+  await c.get('/profile');
+  assert.equal((await c.post('/profile', [['display_name', 'Berta Berlin'], ['timezone', 'Europe/Berlin']])).status, 303);
+  await c.get('/office-hours');
+  const r = await c.post('/office-hours', { weekday: '7', start_time: '02:30', duration_min: '60', seats: '1', topic: 'Night owls hour', where: 'Room Spree', weeks: '8' });
+  assert.notEqual(r.status, 500, 'no store error: ' + r.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300));
+  assert.equal(r.status, 303, 'the series is published');
+  const n = Number(srv.sql(`SELECT count(*) FROM oh_occurrences WHERE host_id = ${userId(srv, email)}`));
+  assert.ok(n >= 7, `the series has its weeks (${n} occurrences)`);
+});
+
+test('a rotation at 02:30 on Sundays in Europe/Berlin for 8 weeks from 1 March is created, not a 500', async (t) => {
+  clockOnFirstOfMarch();
+  t.after(() => srv.setClock(0));
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  const email = uniqueEmail('lead');
+  await signup(srv, email, 'Nora Nightlead');
+  await admin.get('/admin/rotations');
+  const r = await admin.post('/admin/rotations', [['name', 'Night rotation'], ['label', ''], ['start_time', '02:30'],
+    ['timezone', 'Europe/Berlin'], ['duration_min', '45'], ['weeks', '8'], ['weekdays', '7'], ['leads', userId(srv, email)]]);
+  assert.notEqual(r.status, 500, 'no store error: ' + r.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300));
+  assert.equal(r.status, 303, 'the rotation is created');
+  assert.equal(srv.sql("SELECT count(*) FROM rotations WHERE name = 'Night rotation'"), '1');
+});
+
+test('a plan note refused on a mentorship ended meanwhile still says why and keeps the note', async () => {
+  const { mentor, mentee, ms } = await newMentorship(srv);
+  await mentee.get(ms); // the mentee's tab, open before the end
+  await mentor.get(ms);
+  assert.equal((await mentor.post(`${ms}/end`, { reason: 'We both changed teams and agreed to stop.' })).status, 303);
+  const note = 'Read the two design docs and list the open questions for the architecture review. '.repeat(4); // > 300
+  const p = await mentee.post(`${ms}/plan/1`, { done: '1', note });
+  assert.equal(p.status, 422);
+  assert.match(p.body, /at most 300 characters/, 'the page says why the note was refused');
+  assert.ok(p.body.includes(note.slice(0, 100)), 'the plan note typed is kept');
+});
