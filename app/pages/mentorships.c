@@ -56,6 +56,7 @@ struct plan_arg {
 	struct buf html;
 	int active, done, unopened, failed;
 	const struct ms_typed *typed;
+	int err_shown; /* the typed plan note's week had its form on the page */
 };
 
 static void plan_part(struct plan_arg *a, const char *name)
@@ -85,6 +86,7 @@ static void plan_line(void *arg, const struct ms_week *w)
 			view_str(v, "note", t->plan_note);
 			view_str(v, "note_err", t->plan_err);
 			plan_part(a, "_ms_week_form_err");
+			a->err_shown = 1;
 		} else {
 			view_str(v, "checked", w->done == 1 ? " checked" : "");
 			plan_part(a, "_ms_week_form");
@@ -267,7 +269,7 @@ static void ms_show(struct ctx *c, int status, const struct ms_typed *t)
 	view_str(v, "reason_err", t && t->reason_err ? t->reason_err : "");
 	/* Ended meanwhile (an old tab): its forms are gone from the page, so
 	 * why, and what was typed, go on top. */
-	int gone = t && strcmp(m.status, "active") != 0;
+	int gone = t && (strcmp(m.status, "active") != 0 || (t->plan_err && !plan.err_shown));
 	const char *why = !gone		  ? NULL
 			  : t->plan_err	  ? t->plan_err
 			  : t->reason_err ? t->reason_err

@@ -387,6 +387,11 @@ static void request_page(void *arg, const struct req_detail *d)
 	view_int(v, "mentorship_id", d->mentorship_id);
 	view_str(v, "reason_value", a->reason_err ? a->reason : "");
 	view_str(v, "reason_err", a->reason_err ? a->reason_err : "");
+	/* Answered meanwhile (an old tab): the decline form is gone from the
+	 * page, so why, and what was typed, go on top. */
+	int form_shown = strcmp(d->status, "pending") == 0 && d->mentor_id == c->user.id;
+	view_str(v, "form_err", a->reason_err && !form_shown ? a->reason_err : "");
+	view_str(v, "form_kept", a->reason_err && !form_shown ? a->reason : "");
 }
 
 /* Sets the NAME_max of this page's forms: their field tables come later

@@ -426,3 +426,32 @@ test('a plan note refused on a mentorship ended meanwhile still says why and kee
   assert.match(p.body, /at most 300 characters/, 'the page says why the note was refused');
   assert.ok(p.body.includes(note.slice(0, 100)), 'the plan note typed is kept');
 });
+
+test('a refused form whose place left the page meanwhile still says why and keeps the text (a withdrawn request, a week not in the plan)', async () => {
+  const mentorEmail = uniqueEmail('mentor');
+  const mentor = await signup(srv, mentorEmail, 'Olga Oldtab');
+  await mentor.get('/profile');
+  assert.equal((await mentor.post('/profile', [['display_name', 'Olga Oldtab'], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Go'], ['capacity', '2'], ['formats', 'one_on_one']])).status, 303);
+  const mentee = await signup(srv, uniqueEmail('mentee'), 'Walt Withdraw');
+  await mentee.get(`/mentors/${userId(srv, mentorEmail)}`);
+  const req = await mentee.post('/requests', { mentor_id: userId(srv, mentorEmail), topic: 'Go', goal: 'Review Go code for concurrency bugs together.',
+    format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
+  assert.equal(req.status, 303);
+  await mentor.get(req.headers.location); // the mentor's tab, open before the withdrawal
+  await mentee.get(req.headers.location);
+  assert.equal((await mentee.post(`${req.headers.location}/withdraw`)).status, 303);
+  const reason = 'Thank you for asking; I am fully booked with two mentees until the summer. '.repeat(15); // > 1,000
+  const r = await mentor.post(`${req.headers.location}/decline`, { reason });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /role="alert"><p>Keep the reason to at most 1,000 characters/, 'why, on top: the decline form is gone');
+  assert.ok(r.body.includes(reason.slice(0, 200)), 'the reason typed is kept');
+
+  const { mentor: m2, ms } = await newMentorship(srv);
+  await m2.get(ms);
+  const note = 'Prepare the questions for the architecture review and share them a day ahead. '.repeat(5); // > 300
+  const p = await m2.post(`${ms}/plan/99`, { done: '1', note });
+  assert.equal(p.status, 422);
+  assert.match(p.body, /role="alert"><p>A plan note is one line of at most 300 characters/, 'why, on top: there is no week 99');
+  assert.ok(p.body.includes(note.slice(0, 100)), 'the note typed is kept');
+});
