@@ -17,6 +17,35 @@ after(async () => { await srv.stop(); });
 
 const nextYear = () => new Date(Date.now() + srv.clockOffset * 1000).getUTCFullYear() + 1;
 
+/** An admin's POST /admin/rotations named `name`, led by a new member
+ * `lead`, with the fields f (start_time, timezone, weeks, weekdays). */
+async function newRotation(name, lead, f) {
+  const admin = await adminClient(srv, uniqueEmail('admin'));
+  const email = uniqueEmail('lead');
+  await signup(srv, email, lead);
+  await admin.get('/admin/rotations');
+  return admin.post('/admin/rotations', [['name', name], ['label', ''], ['start_time', f.start_time], ['timezone', f.timezone],
+    ['duration_min', '45'], ['weeks', f.weeks], ['weekdays', f.weekdays], ['leads', userId(srv, email)]]);
+}
+
+/** A mentor, a mentee and the mentee's request to them, waiting; the
+ * mentor has the request's page open. */
+async function pendingRequest(mentorName, menteeName) {
+  const mentorEmail = uniqueEmail('mentor');
+  const mentor = await signup(srv, mentorEmail, mentorName);
+  await mentor.get('/profile');
+  assert.equal((await mentor.post('/profile', [['display_name', mentorName], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Rust'], ['capacity', '2'], ['formats', 'one_on_one']])).status, 303);
+  const mentee = await signup(srv, uniqueEmail('mentee'), menteeName);
+  await mentee.get(`/mentors/${userId(srv, mentorEmail)}`);
+  const req = await mentee.post('/requests', { mentor_id: userId(srv, mentorEmail), topic: 'Rust',
+    goal: 'Write a safe parser in Rust for our CSV files.', format: 'one_on_one', cadence: 'weekly', duration_min: '30',
+    weeks: '6', message: '' });
+  assert.equal(req.status, 303);
+  await mentor.get(req.headers.location);
+  return { mentor, mentee, req };
+}
+
 test('next session on a day that does not exist (Feb 30) is refused, not moved to March', async () => {
   const { mentor, ms } = await newMentorship(srv);
   const id = ms.split('/').pop();
@@ -29,12 +58,7 @@ test('next session on a day that does not exist (Feb 30) is refused, not moved t
 });
 
 test('a rotation start time written "+9:30" is refused like on /office-hours, not stored as typed', async () => {
-  const admin = await adminClient(srv, uniqueEmail('admin'));
-  const email = uniqueEmail('lead');
-  await signup(srv, email, 'Lee Lead');
-  await admin.get('/admin/rotations');
-  const r = await admin.post('/admin/rotations', [['name', 'Plus nine rotation'], ['label', ''], ['start_time', '+9:30'],
-    ['timezone', 'UTC'], ['duration_min', '45'], ['weeks', '2'], ['weekdays', '1'], ['leads', userId(srv, email)]]);
+  const r = await newRotation('Plus nine rotation', 'Lee Lead', { start_time: '+9:30', timezone: 'UTC', weeks: '2', weekdays: '1' });
   const stored = srv.sql("SELECT count(*) FROM rotations WHERE name = 'Plus nine rotation'");
   assert.equal(stored, '0', `a rotation starting at "${srv.sql("SELECT start_time FROM rotations WHERE name = 'Plus nine rotation'")}" was stored`);
   assert.equal(r.status, 422);
@@ -281,17 +305,7 @@ test('ending early with a reason over 1,000 characters, or a plan note over 300,
 });
 
 test('declining with a reason over 1,000 characters gives the form back with the reason typed', async () => {
-  const mentorEmail = uniqueEmail('mentor');
-  const mentor = await signup(srv, mentorEmail, 'Dora Decliner');
-  await mentor.get('/profile');
-  assert.equal((await mentor.post('/profile', [['display_name', 'Dora Decliner'], ['timezone', 'UTC'], ['is_mentor', '1'],
-    ['focus_areas', 'Rust'], ['capacity', '2'], ['formats', 'one_on_one']])).status, 303);
-  const mentee = await signup(srv, uniqueEmail('mentee'), 'Milo Mentee');
-  await mentee.get(`/mentors/${userId(srv, mentorEmail)}`);
-  const req = await mentee.post('/requests', { mentor_id: userId(srv, mentorEmail), topic: 'Rust', goal: 'Write a safe parser in Rust for our CSV files.',
-    format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
-  assert.equal(req.status, 303);
-  await mentor.get(req.headers.location);
+  const { mentor, req } = await pendingRequest('Dora Decliner', 'Milo Mentee');
   const reason = 'I am away for most of the quarter and cannot give this the time it deserves. '.repeat(14);
   assert.ok(reason.length > 1000);
   const r = await mentor.post(`${req.headers.location}/decline`, { reason });
@@ -404,12 +418,7 @@ test('weekly office hours at 02:30 on Sundays in Europe/Berlin for 8 weeks from 
 test('a rotation at 02:30 on Sundays in Europe/Berlin for 8 weeks from 1 March is created, not a 500', async (t) => {
   clockOnFirstOfMarch();
   t.after(() => srv.setClock(0));
-  const admin = await adminClient(srv, uniqueEmail('admin'));
-  const email = uniqueEmail('lead');
-  await signup(srv, email, 'Nora Nightlead');
-  await admin.get('/admin/rotations');
-  const r = await admin.post('/admin/rotations', [['name', 'Night rotation'], ['label', ''], ['start_time', '02:30'],
-    ['timezone', 'Europe/Berlin'], ['duration_min', '45'], ['weeks', '8'], ['weekdays', '7'], ['leads', userId(srv, email)]]);
+  const r = await newRotation('Night rotation', 'Nora Nightlead', { start_time: '02:30', timezone: 'Europe/Berlin', weeks: '8', weekdays: '7' });
   assert.notEqual(r.status, 500, 'no store error: ' + r.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300));
   assert.equal(r.status, 303, 'the rotation is created');
   assert.equal(srv.sql("SELECT count(*) FROM rotations WHERE name = 'Night rotation'"), '1');
@@ -428,17 +437,7 @@ test('a plan note refused on a mentorship ended meanwhile still says why and kee
 });
 
 test('a refused form whose place left the page meanwhile still says why and keeps the text (a withdrawn request, a week not in the plan)', async () => {
-  const mentorEmail = uniqueEmail('mentor');
-  const mentor = await signup(srv, mentorEmail, 'Olga Oldtab');
-  await mentor.get('/profile');
-  assert.equal((await mentor.post('/profile', [['display_name', 'Olga Oldtab'], ['timezone', 'UTC'], ['is_mentor', '1'],
-    ['focus_areas', 'Go'], ['capacity', '2'], ['formats', 'one_on_one']])).status, 303);
-  const mentee = await signup(srv, uniqueEmail('mentee'), 'Walt Withdraw');
-  await mentee.get(`/mentors/${userId(srv, mentorEmail)}`);
-  const req = await mentee.post('/requests', { mentor_id: userId(srv, mentorEmail), topic: 'Go', goal: 'Review Go code for concurrency bugs together.',
-    format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
-  assert.equal(req.status, 303);
-  await mentor.get(req.headers.location); // the mentor's tab, open before the withdrawal
+  const { mentor, mentee, req } = await pendingRequest('Olga Oldtab', 'Walt Withdraw'); // the mentor's tab open
   await mentee.get(req.headers.location);
   assert.equal((await mentee.post(`${req.headers.location}/withdraw`)).status, 303);
   const reason = 'Thank you for asking; I am fully booked with two mentees until the summer. '.repeat(15); // > 1,000
