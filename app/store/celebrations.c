@@ -79,9 +79,16 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	int none_before = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
 	struct buf old = {0};
 	int same = 0;
-	if (rc == SQLITE_ROW && !none_before && has)
-		same = sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, &old) == 0 &&
-		       strcmp(buf_str(&old), text) == 0;
+	if (rc == SQLITE_ROW && !none_before && has &&
+	    sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, &old) == 0) {
+		/* A note saved before line breaks were kept as one LF holds
+		 * CR LF where the form now sends LF: the same text. */
+		size_t o = 0;
+		for (size_t i = 0; i < old.len; i++)
+			if (!(old.data[i] == '\r' && i + 1 < old.len && old.data[i + 1] == '\n'))
+				old.data[o++] = old.data[i];
+		same = old.len == 0 ? !*text : (buf_resize(&old, o) == 0 && strcmp(buf_str(&old), text) == 0);
+	}
 	buf_free(&old);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)

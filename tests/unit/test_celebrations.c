@@ -186,6 +186,27 @@ static void the_note(void **state)
 	test_db_remove(db, path);
 }
 
+/* A note saved before the form stored a line break as one LF holds CR LF
+ * (as browsers send it); saved again unchanged, as the form now sends it,
+ * it is the same text: the mentor's agreement holds (review C). */
+static void a_note_with_old_line_breaks_saved_again_is_the_same(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = pair_db(path);
+	assert_int_equal(thank(db, 1, 2, "Thank you, Ana.\r\nFor everything.", 1), REQ_OK);
+	assert_int_equal(agree(db, 1, 2, 1, NOW), REQ_OK);
+	assert_int_equal(agree(db, 1, 1, 1, NOW), REQ_OK);
+	assert_int_equal(celebration_note_consent(db, 1, 1, 1, rev_of(db, 1)), DB_OK);
+	assert_string_equal(program(db).s, "1:Thank you, Ana.\r\nFor everything.;");
+	assert_int_equal(thank(db, 1, 2, "Thank you, Ana.\nFor everything.", 1), REQ_OK);
+	assert_string_equal(program(db).s, "1:Thank you, Ana.\nFor everything.;");
+	/* A real change still needs the mentor again. */
+	assert_int_equal(thank(db, 1, 2, "Thank you, Ana.\nFor nearly everything.", 1), REQ_OK);
+	assert_string_equal(program(db).s, "1:;");
+	test_db_remove(db, path);
+}
+
 static void completing_and_leaving(void **state)
 {
 	(void)state;
@@ -277,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(consent_both_ways),
 		cmocka_unit_test(the_note),
+		cmocka_unit_test(a_note_with_old_line_breaks_saved_again_is_the_same),
 		cmocka_unit_test(completing_and_leaving),
 		cmocka_unit_test(list_by_key),
 	};
