@@ -116,6 +116,16 @@ int buf_put_u64(struct buf *b, unsigned long long v)
 	return buf_puts(b, str_u64(d, v));
 }
 
+size_t str_lf(char *s)
+{
+	char *o = s;
+	for (const char *p = s; *p; p++)
+		if (!(p[0] == '\r' && p[1] == '\n'))
+			*o++ = *p;
+	*o = '\0';
+	return (size_t)(o - s);
+}
+
 void str_copy(char *out, size_t n, const char *s)
 {
 	size_t len = s ? strlen(s) : 0;

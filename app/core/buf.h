@@ -32,9 +32,14 @@ const char *str_u64(char out[24], unsigned long long v);
 /* Append the decimal digits of v. Same errors as buf_append. */
 int buf_put_u64(struct buf *b, unsigned long long v);
 
+/* Each CR LF of the C string s made one LF, in place (the line breaks a
+ * browser sends from a textarea, counted once by its maxlength). Returns
+ * the new length. */
+size_t str_lf(char *s);
+
 /* Copy the C string s (NULL reads as "") into out, cut to n - 1 bytes or
- * fewer (never inside a UTF-8 character) and NUL-terminated (n >= 1): what snprintf(out, n, "%s", s) does, without
- * parsing a format on paths that run for every request. */
+ * fewer (never inside a UTF-8 character) and NUL-terminated (n >= 1): what snprintf(out, n, "%s", s) does,
+ * without parsing a format on paths that run for every request. */
 void str_copy(char *out, size_t n, const char *s);
 
 #endif

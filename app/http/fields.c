@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/utf8.h"
 
 void fields_fail(struct fields *f, size_t idx, const char *msg)
@@ -77,15 +78,8 @@ static int check_one(const struct field_spec *sp, struct field_val *v, char *raw
 	}
 	char *s = trim(raw);
 	v->s = s;
-	if (sp->type == FT_TEXT) {
-		/* A browser sends each line break of a textarea as CR LF but its
-		 * maxlength counts it once: one LF, as typed, as counted. */
-		char *o = s;
-		for (const char *p = s; *p; p++)
-			if (!(p[0] == '\r' && p[1] == '\n'))
-				*o++ = *p;
-		*o = '\0';
-	}
+	if (sp->type == FT_TEXT)
+		str_lf(s); /* one line break as typed and as maxlength counted it */
 	size_t len = utf8_len(s);
 	if (*s == '\0') {
 		if (sp->required) {

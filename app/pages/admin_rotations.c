@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/sdc.h"
 #include "core/week.h"
 #include "core/when.h"
 #include "pages/ctx.h"
@@ -344,11 +345,11 @@ static void show_rotation(struct ctx *c, int status, const struct fields *away, 
 	 * figure that moved by 1..k-1 would say how many came to it. Below
 	 * k, nothing (not even whether it is 0). */
 	char att[64];
-	long long k = c->cfg->survey_k > 0 ? c->cfg->survey_k : 1;
-	if (p.attended < k)
-		snprintf(att, sizeof(att), "hidden (fewer than %lld)", k);
+	int k = c->cfg->survey_k;
+	if (p.attended < k || p.attended == 0)
+		snprintf(att, sizeof(att), "hidden (fewer than %d)", k);
 	else
-		snprintf(att, sizeof(att), "at least %lld", (long long)p.attended / k * k);
+		snprintf(att, sizeof(att), "at least %d", sdc_batch_floor((int)p.attended, k));
 	view_str(p.v, "attended", att);
 	ctx_render(c, status, "admin_rotation", "Help-session rotation");
 }

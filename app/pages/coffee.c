@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/sdc.h"
 #include "pages/coffee.h"
 #include "pages/ctx.h"
 #include "pages/routes.h"
@@ -140,8 +141,8 @@ static void admin_page(struct ctx *c, int status)
 	view_int(v, "matches", a.matches);
 	view_int(v, "k", k);
 	char share[48] = "";
-	long long met = k > 0 ? (long long)a.met / k * k : 0;
-	if (met >= k && a.matches > 0)
+	long long met = sdc_batch_floor((int)a.met, k);
+	if (met >= k && met > 0 && a.matches > 0)
 		snprintf(share, sizeof(share), "at least %lld %%", met * 100 / (long long)a.matches);
 	view_str(v, "met_share", share);
 	ctx_render(c, status, "admin_coffee", "Pairing rounds");

@@ -198,6 +198,19 @@ static void seal_failed(struct ctx *c, int64_t id)
 		  "logged; please tell your program admin the request id below.");
 }
 
+/* The feedback form, before the page that shows it sent back. */
+static const char *const uses[] = {"too_fast", "right", "too_slow", NULL};
+enum { FB_RATING, FB_USE, FB_WENT_WELL, FB_TO_IMPROVE, FB_NEXT_STEPS, FB_SHARED, FB_COUNT };
+static const struct field_spec fb_fields[] = {
+	{"rating", "Usefulness", FT_INT, 1, 1, 5, NULL, 0},
+	{"use_of_time", "Use of time", FT_CHOICE, 0, 0, 0, uses, 0},
+	{"went_well", "What went well", FT_TEXT, 0, 0, 2000, NULL, 0},
+	{"to_improve", "What to improve", FT_TEXT, 0, 0, 2000, NULL, 0},
+	{"next_steps", "Next steps", FT_TEXT, 0, 0, 2000, NULL, 0},
+	{"shared", "Share with my pair", FT_FLAG, 0, 0, 0, NULL, 0},
+};
+_Static_assert(FB_COUNT == FIELDS(fb_fields), "one name per field of fb_fields, in order");
+
 /* The session's page with status; spec/n/sent/why: a form of it sent
  * back with what was typed and why it was refused (sent NULL: none). */
 static void session_show(struct ctx *c, int status, const struct field_spec *spec, size_t n,
@@ -266,7 +279,7 @@ static void session_show(struct ctx *c, int status, const struct field_spec *spe
 	if (sent)
 		ctx_form_values(c, spec, n, sent); /* over the stored texts: what was typed */
 	/* The feedback form's reason goes in that form, lower on the page. */
-	int fb_sent = sent && n && strcmp(spec[0].name, "rating") == 0;
+	int fb_sent = sent && spec == fb_fields;
 	view_str(v, "form_err", why && !fb_sent ? why : "");
 	view_str(v, "fb_err", why && fb_sent ? why : "");
 	ctx_render(c, status, "session", "Session");
@@ -329,17 +342,6 @@ void page_session_notes(struct ctx *c)
 	resp_redirect(c->resp, loc);
 }
 
-static const char *const uses[] = {"too_fast", "right", "too_slow", NULL};
-enum { FB_RATING, FB_USE, FB_WENT_WELL, FB_TO_IMPROVE, FB_NEXT_STEPS, FB_SHARED, FB_COUNT };
-static const struct field_spec fb_fields[] = {
-	{"rating", "Usefulness", FT_INT, 1, 1, 5, NULL, 0},
-	{"use_of_time", "Use of time", FT_CHOICE, 0, 0, 0, uses, 0},
-	{"went_well", "What went well", FT_TEXT, 0, 0, 2000, NULL, 0},
-	{"to_improve", "What to improve", FT_TEXT, 0, 0, 2000, NULL, 0},
-	{"next_steps", "Next steps", FT_TEXT, 0, 0, 2000, NULL, 0},
-	{"shared", "Share with my pair", FT_FLAG, 0, 0, 0, NULL, 0},
-};
-
 void page_session_feedback(struct ctx *c)
 {
 	struct fields f;
@@ -374,7 +376,6 @@ static const struct field_spec edit_fields[] = {
 	{"shared_notes", "Shared notes", FT_TEXT, 0, 0, 8000, NULL, 0},
 };
 enum { E_AGENDA, E_SHARED, E_COUNT };
-_Static_assert(FB_COUNT == FIELDS(fb_fields), "one name per field of fb_fields, in order");
 _Static_assert(E_COUNT == FIELDS(edit_fields), "one name per field of edit_fields, in order");
 
 static void back_to_session(struct ctx *c, const char *flash)

@@ -267,16 +267,20 @@ static void ms_show(struct ctx *c, int status, const struct ms_typed *t)
 	view_str(v, "next_err", t && t->next_err ? t->next_err : "");
 	view_str(v, "reason_typed", t && t->reason_err ? t->reason : "");
 	view_str(v, "reason_err", t && t->reason_err ? t->reason_err : "");
-	/* Ended meanwhile (an old tab): its forms are gone from the page, so
-	 * why, and what was typed, go on top. */
-	int gone = t && (strcmp(m.status, "active") != 0 || (t->plan_err && !plan.err_shown));
-	const char *why = !gone		  ? NULL
-			  : t->plan_err	  ? t->plan_err
-			  : t->reason_err ? t->reason_err
-					  : t->next_err;
-	const char *kept = !why ? "" : t->plan_err ? t->plan_note : t->reason_err ? t->reason : t->next_at;
-	view_str(v, "form_err", why ? why : "");
-	view_str(v, "form_kept", kept ? kept : "");
+	/* The form sent back, when its place left the page meanwhile (ended
+	 * in an old tab, no such week): why, and what was typed, go on top. */
+	const char *why = NULL, *kept = NULL;
+	int inline_shown = plan.active;
+	if (t && t->plan_err) {
+		why = t->plan_err, kept = t->plan_note;
+		inline_shown = plan.err_shown;
+	} else if (t && t->reason_err) {
+		why = t->reason_err, kept = t->reason;
+	} else if (t && t->next_err) {
+		why = t->next_err, kept = t->next_at;
+	}
+	view_str(v, "form_err", why && !inline_shown ? why : "");
+	view_str(v, "form_kept", why && !inline_shown ? kept : "");
 	view_str(v, "my_tz", tz);
 	if (agenda_part(c, m.id) != 0 || relation_part(c, &m) != 0 || celebrate_part(c, &m) != 0) {
 		ctx_error(c, 500, "Part of this mentorship could not be read. The error was logged.");

@@ -156,10 +156,11 @@ void page_mfa_enrol(struct ctx *c)
 		return;
 	}
 	char codes[RECOVERY_COUNT][RECOVERY_LEN];
-	/* The layout's reads before the write: the codes are shown only on
-	 * this page, so no read after the commit may fail it (store/db.h's
-	 * latch would answer 500 over them); a read failing here refuses the
-	 * enrolment instead, and the person simply tries again. */
+	/* The layout before the write: the codes are shown only on this
+	 * page, so no read after the commit may fail it (store/db.h's latch
+	 * would answer 500 over them). It reads nothing today (the count of
+	 * surveys comes with the session); built here, a read added to it
+	 * would refuse the enrolment instead, and the person tries again. */
 	ctx_view(c);
 	enum mfa_result r =
 		mfa_enrol(c->db, c->user.id, c->sess.hash, f.v[CF_CODE].s, c->now, c->req->ip, codes);

@@ -83,11 +83,9 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	    sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, &old) == 0) {
 		/* A note saved before line breaks were kept as one LF holds
 		 * CR LF where the form now sends LF: the same text. */
-		size_t o = 0;
-		for (size_t i = 0; i < old.len; i++)
-			if (!(old.data[i] == '\r' && i + 1 < old.len && old.data[i + 1] == '\n'))
-				old.data[o++] = old.data[i];
-		same = old.len == 0 ? !*text : (buf_resize(&old, o) == 0 && strcmp(buf_str(&old), text) == 0);
+		if (old.data)
+			old.len = str_lf(old.data);
+		same = strcmp(buf_str(&old), text) == 0;
 	}
 	buf_free(&old);
 	sqlite3_reset(st);

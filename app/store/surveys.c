@@ -461,8 +461,8 @@ int survey_release_pending(struct db *db, int64_t *ids, int *closed, int max)
 				       "JOIN surveys s ON s.id = p.survey_id");
 	if (!st)
 		return -1;
-	int n = 0, rc;
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
 		ids[n] = sqlite3_column_int64(st, 0);
 		closed[n++] = sqlite3_column_int(st, 1);
 	}
