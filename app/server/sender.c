@@ -475,6 +475,9 @@ static int batch(struct run *x)
 	db_latch_arm();
 	acct_forgot_work(x->db, now, 64);
 	db_latch_take(NULL);
+	/* A logged session's one row becomes a row for each of the pair
+	 * (store/outbox.h); a failure leaves it for the next batch. */
+	int pairs = outbox_feedback_expand(x->db, now, BATCH);
 	int n = outbox_due(x->db, now, rows, BATCH);
 	x->nsent = x->nskipped = 0;
 	x->down = 0;
@@ -498,7 +501,8 @@ static int batch(struct run *x)
 	}
 	if (flush(x) != 0)
 		return 0;
-	return x->down ? 0 : n;
+	/* A full expansion: more pairs wait, as a full batch says. */
+	return x->down ? 0 : pairs == BATCH ? BATCH : n;
 }
 
 void sender_main(const struct config *cfg)

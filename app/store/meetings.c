@@ -144,7 +144,7 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	if (single && (rc = rel_session_logged(db, n->mentorship_id, now)) != DB_OK) /* issue 21: held */
 		return fail(db, rc);
 	/* Mail: feedback still owed an hour from now. */
-	if ((rc = outbox_session_logged(db, *id, n->mentorship_id, now)) != DB_OK)
+	if ((rc = outbox_session_logged(db, *id, now)) != DB_OK)
 		return fail(db, rc);
 	return commit_or_store(db);
 }

@@ -247,21 +247,58 @@ enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox
 	return db_exec_step(db, st);
 }
 
-enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t mentorship_id, int64_t now)
+enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t now)
 {
-	/* Two plain rows from the mentorship's primary key: this runs for
-	 * every logged session, inside its commit. */
-	sqlite3_stmt *st =
-		DB_STMT(db, "INSERT INTO outbox(event, user_id, ref, due) "
-			    "SELECT :e, mentor_id, :s, :due FROM mentorships WHERE id = :m "
-			    "UNION ALL SELECT :e, mentee_id, :s, :due FROM mentorships WHERE id = :m");
+	/* One b-tree, appended to, nothing read (sql/0035). */
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO outbox_feedback(due, session_id) VALUES (:due, :s)");
 	if (!st)
 		return DB_ERR;
-	db_bind_int(st, ":e", OB_FEEDBACK_OWED);
 	db_bind_int(st, ":due", now + OUTBOX_FEEDBACK_AFTER);
 	db_bind_int(st, ":s", session_id);
-	db_bind_int(st, ":m", mentorship_id);
 	return db_exec_step(db, st);
+}
+
+int outbox_feedback_expand(struct db *db, int64_t now, int max)
+{
+	/* The sender asks twice a second: a read first, so that it takes
+	 * the write lock only when something is due. */
+	sqlite3_stmt *any = DB_STMT(db, "SELECT 1 FROM outbox_feedback WHERE due <= :now LIMIT 1");
+	if (!any)
+		return -1;
+	db_bind_int(any, ":now", now);
+	int rc = sqlite3_step(any);
+	sqlite3_reset(any);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	if (db_begin(db) != DB_OK)
+		return -1;
+	/* The same rows in both statements (nothing is added between). */
+	sqlite3_stmt *add = DB_STMT(
+		db, "INSERT INTO outbox(event, user_id, ref, due) "
+		    "SELECT :owed, CASE w.mentee WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, f.session_id, "
+		    "f.due "
+		    "FROM (SELECT due, session_id FROM outbox_feedback WHERE due <= :now "
+		    "ORDER BY due, session_id LIMIT :max) f JOIN meetings s ON s.id = f.session_id "
+		    "JOIN mentorships m ON m.id = s.mentorship_id, (SELECT 0 AS mentee UNION ALL SELECT 1) w "
+		    "ORDER BY f.due, f.session_id, w.mentee");
+	sqlite3_stmt *done =
+		DB_STMT(db, "DELETE FROM outbox_feedback WHERE (due, session_id) IN (SELECT due, session_id "
+			    "FROM outbox_feedback WHERE due <= :now ORDER BY due, session_id LIMIT :max)");
+	enum db_rc drc = add && done ? DB_OK : DB_ERR;
+	if (drc == DB_OK) {
+		db_bind_int(add, ":owed", OB_FEEDBACK_OWED);
+		db_bind_int(add, ":now", now);
+		db_bind_int(add, ":max", max);
+		drc = db_exec_step(db, add);
+	}
+	int n = 0;
+	if (drc == DB_OK) {
+		db_bind_int(done, ":now", now);
+		db_bind_int(done, ":max", max);
+		drc = db_exec_step(db, done);
+		n = sqlite3_changes(db_handle(db));
+	}
+	return db_end(db, drc) == DB_OK ? n : -1;
 }
 
 enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now)
