@@ -72,6 +72,8 @@ test('completing invites both; answering is once, validated, and anonymous in th
   assert.match(missing.body, />keep this text<\/textarea>/);
   const ok = await mentee.post(`/surveys/${inv}`, answers(form));
   assert.equal(ok.status, 303);
+  assert.doesNotMatch((await mentee.get('/')).body, /Post-program survey for mentees/, 'answered: the dashboard no longer asks');
+  assert.match((await mentor.get('/')).body, /Post-program survey for mentors/, 'the mentor is still asked');
   assert.equal((await mentee.post(`/surveys/${inv}`, answers(form))).status, 409);
   assert.equal((await mentee.get(`/surveys/${inv}`)).status, 409);
   assert.equal((await mentor.get(`/surveys/${inv}`)).status, 404, 'not the mentor\'s invitation');
