@@ -163,7 +163,7 @@ fuzz:
 	@$(MAKE) --no-print-directory deps PKGS="$(FUZZ_PKGS)"
 	@set -e; for t in $(FUZZ_TARGETS); do name=$${t%%:*}; src=$${t#*:}; \
 	  mkdir -p build/fuzz/corpus_$$name; \
-	  clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$$name.c $$src app/core/buf.c -o build/fuzz/fuzz_$$name; \
+	  clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$$name.c $$src app/core/buf.c $(shell pkg-config --libs glib-2.0) -o build/fuzz/fuzz_$$name; \
 	  corpus=tests/fuzz/corpus_$$name; [ $$name = form ] && corpus=tests/fuzz/corpus; \
 	  cp -n $$corpus/* build/fuzz/corpus_$$name/ 2>/dev/null || true; \
 	  echo "== fuzz_$$name"; \

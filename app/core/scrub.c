@@ -14,7 +14,12 @@ struct scrub_names {
 	struct buf words;
 	uint32_t *off, *len; /* len 0: empty slot */
 	size_t cap, n;
+	size_t part_max; /* characters of the longest name part of unspaced script (0: none) */
 };
+
+/* Name parts of unspaced script are looked for inside a run of text
+ * (scrub_text) at every character, from this many characters down to 2. */
+#define PART_MAX 16
 
 static int is_word(unsigned char c)
 {
@@ -85,6 +90,66 @@ static size_t word_len(const char *p, size_t n)
 	if (u == (gunichar)-1 || u == (gunichar)-2)
 		return 1;
 	return g_unichar_isalnum(u) || g_unichar_ismark(u) ? (size_t)(g_utf8_next_char(p) - p) : 0;
+}
+
+/* 1 for a character of a script written without spaces between words
+ * (Chinese, Japanese, Thai, Lao, Khmer, Burmese) or whose particles join
+ * the word before them (Korean: "김민수가"); -1 for one of no script of
+ * its own (digits, combining marks, the prolonged sound mark ー), which
+ * belongs to the run it is in; 0 for any other. */
+static int script_class(const char *p, size_t n)
+{
+	unsigned char c = (unsigned char)p[0];
+	if (c < 0x80)
+		return is_digit(c) ? -1 : 0;
+	gunichar u = g_utf8_get_char_validated(p, (gssize)n);
+	if (u == (gunichar)-1 || u == (gunichar)-2)
+		return 0;
+	switch (g_unichar_get_script(u)) {
+	case G_UNICODE_SCRIPT_HAN:
+	case G_UNICODE_SCRIPT_HIRAGANA:
+	case G_UNICODE_SCRIPT_KATAKANA:
+	case G_UNICODE_SCRIPT_HANGUL:
+	case G_UNICODE_SCRIPT_THAI:
+	case G_UNICODE_SCRIPT_LAO:
+	case G_UNICODE_SCRIPT_KHMER:
+	case G_UNICODE_SCRIPT_MYANMAR: return 1;
+	case G_UNICODE_SCRIPT_COMMON:
+	case G_UNICODE_SCRIPT_INHERITED: return -1;
+	default: return 0;
+	}
+}
+
+/* Bytes of the run of word characters at p[0..n) (p[0] starts one): it
+ * ends where a word ends, and where the script changes between unspaced
+ * and any other ("Zoë说" is two runs). *unspaced: the run is unspaced. */
+static size_t run_len(const char *p, size_t n, int *unspaced)
+{
+	size_t j = 0, k;
+	int cls = -1;
+	while (j < n && (k = word_len(p + j, n - j)) > 0) {
+		int c = script_class(p + j, n - j);
+		if (c >= 0 && cls >= 0 && c != cls)
+			break;
+		if (c >= 0)
+			cls = c;
+		j += k;
+	}
+	*unspaced = cls == 1;
+	return j;
+}
+
+/* Byte offsets of up to max characters from p[0..n) into at[0..]; the
+ * count of characters, at[count] their end. */
+static size_t char_offsets(const char *p, size_t n, size_t *at, size_t max)
+{
+	size_t c = 0, o = 0;
+	while (c < max && o < n) {
+		at[c++] = o;
+		o += char_len(p + o, n - o);
+	}
+	at[c] = o;
+	return c;
 }
 
 static uint32_t hash(const char *p, size_t n)
@@ -194,6 +259,22 @@ static int add_word(struct scrub_names *s, const char *word, size_t len)
 	return 0;
 }
 
+/* A name word p[0..n) of unspaced script: each part of 2 to PART_MAX
+ * characters too, since in running text it has no space around it and
+ * may be written in part ("小明" of "王小明", a given name alone). */
+static int add_parts(struct scrub_names *s, const char *p, size_t n)
+{
+	size_t at[PART_MAX + 1];
+	size_t nc = char_offsets(p, n, at, PART_MAX);
+	for (size_t a = 0; a < nc; a++)
+		for (size_t l = 2; a + l <= nc; l++)
+			if (add_word(s, p + at[a], at[a + l] - at[a]) != 0)
+				return -1;
+	if (nc >= 2 && nc > s->part_max)
+		s->part_max = nc;
+	return 0;
+}
+
 int scrub_names_add(struct scrub_names *s, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
@@ -202,10 +283,9 @@ int scrub_names_add(struct scrub_names *s, const char *name)
 			i += char_len(name + i, n - i);
 			continue;
 		}
-		size_t j = i, k;
-		while (j < n && (k = word_len(name + j, n - j)) > 0)
-			j += k;
-		if (add_word(s, name + i, j - i) != 0)
+		int unspaced;
+		size_t j = i + run_len(name + i, n - i, &unspaced);
+		if (add_word(s, name + i, j - i) != 0 || (unspaced && add_parts(s, name + i, j - i) != 0))
 			return -1;
 		i = j;
 	}
@@ -219,6 +299,32 @@ static int put(struct buf *out, size_t start, const char *p, size_t n)
 	size_t room = SCRUB_MAX_OUT - 4 - (out->len - start);
 	buf_append(out, p, n < room ? n : room);
 	return n > room;
+}
+
+/* Append the run p[0..n) of unspaced script with each name part found
+ * in it replaced, the longest at each character first. These scripts
+ * have no case: the run is looked up as it is. 1 when the output was
+ * cut. */
+static int put_unspaced(struct buf *out, size_t start, const char *p, size_t n,
+			const struct scrub_names *names)
+{
+	size_t at[PART_MAX + 1];
+	for (size_t i = 0; i < n;) {
+		size_t nc = char_offsets(p + i, n - i, at, names->part_max);
+		size_t l = nc;
+		while (l >= 2 && !has_folded(names, p + i, at[l]))
+			l--;
+		if (l >= 2) {
+			if (put(out, start, REMOVED, strlen(REMOVED)))
+				return 1;
+			i += at[l];
+		} else {
+			if (put(out, start, p + i, at[1]))
+				return 1;
+			i += at[1];
+		}
+	}
+	return 0;
 }
 
 /* Bytes of a phone-like run starting at in[i], or 0 when it is not one. */
@@ -279,13 +385,18 @@ int scrub_text(const char *in, size_t len, const struct scrub_names *names, stru
 		}
 		size_t wl = word_len(in + i, len - i);
 		if (wl && (i == 0 || i == fresh || !prev_word)) {
-			size_t j = i, k;
-			while (j < len && (k = word_len(in + j, len - j)) > 0)
-				j += k;
+			int unspaced;
+			size_t j = i + run_len(in + i, len - i, &unspaced);
 			if (names && j - i >= 3 && has(names, in + i, j - i))
 				full = put(out, start, REMOVED, strlen(REMOVED));
+			else if (names && unspaced && names->part_max)
+				full = put_unspaced(out, start, in + i, j - i, names);
 			else
 				full = put(out, start, in + i, j - i);
+			/* Ended by a change of script, not of word: the next run is
+			 * a word of its own. */
+			if (j < len && word_len(in + j, len - j))
+				fresh = j;
 			i = j;
 			prev_word = 1;
 			continue;

@@ -339,10 +339,29 @@ static void scrubber_removes_names_next_to_typographic_punctuation(void **state)
 			"[removed]’s advice was great. [removed]—thanks!");
 }
 
+/* Chinese and Japanese put no space between words, and Korean joins its
+ * particles to the name ("김민수가"): a name there is found inside the run
+ * of text, not only as a whole word; a given name written alone too. A
+ * Latin name joined to such text ends where the script changes. */
+static void scrubber_removes_names_inside_unspaced_text(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"王小明", "山田 太郎", "김민수", "Zoë Ångström"};
+	expect_scrubbed(names, 4, "王小明说他很好", "[removed]说他很好");
+	expect_scrubbed(names, 4, "谢谢小明的帮助", "谢谢[removed]的帮助");
+	expect_scrubbed(names, 4, "山田さんと太郎くん、ありがとう",
+			"[removed]さんと[removed]くん、ありがとう");
+	expect_scrubbed(names, 4, "김민수가 도와줬어요", "[removed]가 도와줬어요");
+	expect_scrubbed(names, 4, "Zoë说得对", "[removed]说得对");
+	/* Text without a name stays as it was. */
+	expect_scrubbed(names, 4, "他很好，谢谢", "他很好，谢谢");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scrubber_removes_greek_name_in_capitals),
+		cmocka_unit_test(scrubber_removes_names_inside_unspaced_text),
 		cmocka_unit_test(scrubber_removes_names_next_to_typographic_punctuation),
 		cmocka_unit_test(scrubber_removes_accented_names_in_any_case),
 		cmocka_unit_test(mean_and_zeros_cannot_solve_hidden_cells),
