@@ -119,7 +119,24 @@ static enum form_err fail(struct form *f, enum form_err e)
 	return e;
 }
 
-enum form_err form_parse_urlencoded(const char *in, size_t len, struct form *f)
+/* A pasted value's control characters, in place: vertical tab and form
+ * feed (the line and page breaks of word processors) become line feeds,
+ * the rest but tab, CR and LF are dropped (invisible; NUL would cut the
+ * value). The new length. */
+static size_t typed_controls(char *v, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == '\v' || c == '\f')
+			v[o++] = '\n';
+		else if ((c >= 0x20 && c != 0x7F) || c == '\t' || c == '\n' || c == '\r')
+			v[o++] = (char)c;
+	}
+	return o;
+}
+
+static enum form_err parse(const char *in, size_t len, struct form *f, int typed)
 {
 	f->n = 0;
 	f->arena = NULL;
@@ -158,6 +175,10 @@ enum form_err form_parse_urlencoded(const char *in, size_t len, struct form *f)
 			return fail(f, (enum form_err) - vn);
 		if ((size_t)vn > FORM_MAX_VALUE)
 			return fail(f, FORM_E_VALUE);
+		if (typed) {
+			vn = (long)typed_controls(val, (size_t)vn);
+			val[vn] = '\0';
+		}
 		if (memchr(val, '\0', (size_t)vn) || !value_controls_ok(val, (size_t)vn))
 			return fail(f, FORM_E_CONTROL);
 		if (!form_utf8_valid(val, (size_t)vn))
@@ -171,6 +192,16 @@ enum form_err form_parse_urlencoded(const char *in, size_t len, struct form *f)
 			break;
 	}
 	return FORM_OK;
+}
+
+enum form_err form_parse_urlencoded(const char *in, size_t len, struct form *f)
+{
+	return parse(in, len, f, 0);
+}
+
+enum form_err form_parse_typed(const char *in, size_t len, struct form *f)
+{
+	return parse(in, len, f, 1);
 }
 
 enum form_err form_parse_cookies(const char *in, size_t len, struct form *f)

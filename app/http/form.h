@@ -37,6 +37,13 @@ struct form {
  * returned; every error but FORM_E_NOMEM means "400 Bad Request". */
 enum form_err form_parse_urlencoded(const char *in, size_t len, struct form *f);
 
+/* The same for a form's body, which a person typed or pasted: a vertical
+ * tab or form feed (a word processor's line or page break) becomes a
+ * line feed and any other control character but tab, CR and LF is
+ * dropped, instead of refusing the form and losing what was typed. A
+ * query string stays strict (form_parse_urlencoded). */
+enum form_err form_parse_typed(const char *in, size_t len, struct form *f);
+
 /* Parse a Cookie header "a=b; c=d". Values are not decoded; control and
  * non-ASCII bytes are an error. Same ownership and errors as above. */
 enum form_err form_parse_cookies(const char *in, size_t len, struct form *f);

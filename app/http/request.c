@@ -76,7 +76,7 @@ int request_parse(struct request *r, req_param_fn param, void *pctx, const char 
 		if (!ct || strncasecmp(ct, want, sizeof(want) - 1) != 0 ||
 		    (ct[sizeof(want) - 1] != '\0' && ct[sizeof(want) - 1] != ';'))
 			return 415;
-		if (body_len && form_parse_urlencoded(body, body_len, &r->body) != FORM_OK)
+		if (body_len && form_parse_typed(body, body_len, &r->body) != FORM_OK)
 			return 400;
 	}
 	return 0;
@@ -118,7 +118,7 @@ int request_parse_multipart(struct request *r)
 		free(v);
 	}
 	form_free(&r->body);
-	if (enc.len && form_parse_urlencoded(enc.data, enc.len, &r->body) != FORM_OK)
+	if (enc.len && form_parse_typed(enc.data, enc.len, &r->body) != FORM_OK)
 		goto bad;
 	buf_free(&enc);
 	return 0;

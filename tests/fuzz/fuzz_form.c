@@ -21,6 +21,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		form_free(&f);
 	}
+	/* A body as typed: the same, and no control character but tab, CR
+	 * and LF left in any value. */
+	if (form_parse_typed((const char *)data, size, &f) == FORM_OK) {
+		for (size_t i = 0; i < f.n; i++) {
+			if (strlen(f.pairs[i].val) != f.pairs[i].vlen || f.pairs[i].vlen > FORM_MAX_VALUE ||
+			    !form_utf8_valid(f.pairs[i].val, f.pairs[i].vlen))
+				__builtin_trap();
+			for (const char *p = f.pairs[i].val; *p; p++)
+				if (((unsigned char)*p < 0x20 && !strchr("\t\r\n", *p)) || *p == 0x7F)
+					__builtin_trap();
+		}
+		form_free(&f);
+	}
 	if (form_parse_cookies((const char *)data, size, &f) == FORM_OK) {
 		for (size_t i = 0; i < f.n; i++)
 			for (const char *p = f.pairs[i].val; *p; p++)

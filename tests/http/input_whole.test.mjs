@@ -454,3 +454,17 @@ test('a refused form whose place left the page meanwhile still says why and keep
   assert.match(p.body, /role="alert"><p>A plan note is one line of at most 300 characters/, 'why, on top: there is no week 99');
   assert.ok(p.body.includes(note.slice(0, 100)), 'the note typed is kept');
 });
+
+test('notes pasted with a vertical tab or form feed (a line break from a word processor) are saved with line breaks, not refused with the text lost', async () => {
+  const { mentee, ms } = await newMentorship(srv);
+  await mentee.get(ms);
+  const today = new Date(Date.now() + srv.clockOffset * 1000).toISOString().slice(0, 10);
+  const s = await mentee.post(`${ms}/sessions`, { held_on: today, duration_min: '30', kind: 'one_on_one', labels: '',
+    agenda: 'Good vibes: shipped\vAsks: a review', shared_notes: 'Page one\fPage two\u0007', private_notes: '' });
+  assert.equal(s.status, 303, s.body.slice(0, 300));
+  const page = (await mentee.get(s.headers.location)).body;
+  assert.match(page, /Good vibes: shipped\r?\nAsks: a review/, 'the vertical tab is a line break');
+  assert.match(page, /Page one\r?\nPage two</, 'the form feed is a line break, the bell is gone');
+  // A query string is not typed text: a control character there is still refused.
+  assert.equal((await mentee.get(`${ms}?x=%0B`)).status, 400);
+});

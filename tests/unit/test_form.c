@@ -69,6 +69,24 @@ static void rejects_nul_and_controls(void **state)
 	form_free(&f);
 }
 
+/* A body as a person typed or pasted it: a word processor's line and
+ * page breaks (vertical tab, form feed) are line breaks, other control
+ * characters are dropped, and the form is kept, not refused. */
+static void typed_body_keeps_pasted_text(void **state)
+{
+	(void)state;
+	struct form f;
+	const char *in = "notes=a%0Bb%0Cc%07d%7Fe%00f%0D%0Ag%09h&x=1";
+	assert_int_equal(form_parse_typed(in, strlen(in), &f), FORM_OK);
+	assert_string_equal(form_get(&f, "notes"), "a\nb\ncdef\r\ng\th");
+	assert_int_equal(f.pairs[0].vlen, strlen("a\nb\ncdef\r\ng\th"));
+	assert_string_equal(form_get(&f, "x"), "1");
+	form_free(&f);
+	/* Still refused: what no typing makes (bad escapes, bad UTF-8). */
+	assert_int_equal(form_parse_typed("a=%zz", 5, &f), FORM_E_ESCAPE);
+	assert_int_equal(form_parse_typed("a=%FF", 5, &f), FORM_E_UTF8);
+}
+
 static void rejects_invalid_utf8(void **state)
 {
 	(void)state;
@@ -150,6 +168,7 @@ int main(void)
 		cmocka_unit_test(empty_segments_and_bare_keys),
 		cmocka_unit_test(rejects_bad_escapes),
 		cmocka_unit_test(rejects_nul_and_controls),
+		cmocka_unit_test(typed_body_keeps_pasted_text),
 		cmocka_unit_test(rejects_invalid_utf8),
 		cmocka_unit_test(enforces_limits),
 		cmocka_unit_test(length_is_respected_not_nul),
