@@ -14,12 +14,17 @@ struct scrub_names {
 	struct buf words;
 	uint32_t *off, *len; /* len 0: empty slot */
 	size_t cap, n;
-	size_t part_max; /* characters of the longest name part of unspaced script (0: none) */
+	size_t part_max; /* characters of the longest name word of unspaced script (0: none) */
 };
 
-/* Name parts of unspaced script are looked for inside a run of text
- * (scrub_text) at every character, from this many characters down to 2. */
-#define PART_MAX 16
+/* A name word of unspaced script is looked for inside a run of text
+ * (scrub_text) at every character, from the longest such word (at most
+ * UNSPACED_MAX characters) down to 2. */
+#define UNSPACED_MAX 32
+/* Chinese and Korean name words of at most this many characters (a full
+ * name is two to four) also add each part of 2 or more (a given name
+ * written alone); longer words are found whole. */
+#define PART_WORD_MAX 4
 
 static int is_word(unsigned char c)
 {
@@ -92,24 +97,28 @@ static size_t word_len(const char *p, size_t n)
 	return g_unichar_isalnum(u) || g_unichar_ismark(u) ? (size_t)(g_utf8_next_char(p) - p) : 0;
 }
 
-/* 1 for a character of a script written without spaces between words
- * (Chinese, Japanese, Thai, Lao, Khmer, Burmese) or whose particles join
- * the word before them (Korean: "김민수가"); -1 for one of no script of
- * its own (digits, combining marks, the prolonged sound mark ー), which
- * belongs to the run it is in; 0 for any other. */
+/* The script of the character at p[0..n), as far as names go: 2 for
+ * Chinese characters and Korean syllables (a character is a syllable,
+ * names are two to four of them, written without a space and with
+ * Korean particles joined: "김민수가"); 1 for the other scripts written
+ * without spaces between words (Japanese kana, Thai, Lao, Khmer,
+ * Burmese); -1 for a character of no script of its own (a combining
+ * mark, the prolonged sound mark ー), which belongs to the run it is in;
+ * 0 for any other, ASCII digits included (a number in Chinese text is a
+ * word of its own, which the phone check sees). */
 static int script_class(const char *p, size_t n)
 {
 	unsigned char c = (unsigned char)p[0];
 	if (c < 0x80)
-		return is_digit(c) ? -1 : 0;
+		return 0;
 	gunichar u = g_utf8_get_char_validated(p, (gssize)n);
 	if (u == (gunichar)-1 || u == (gunichar)-2)
 		return 0;
 	switch (g_unichar_get_script(u)) {
 	case G_UNICODE_SCRIPT_HAN:
+	case G_UNICODE_SCRIPT_HANGUL: return 2;
 	case G_UNICODE_SCRIPT_HIRAGANA:
 	case G_UNICODE_SCRIPT_KATAKANA:
-	case G_UNICODE_SCRIPT_HANGUL:
 	case G_UNICODE_SCRIPT_THAI:
 	case G_UNICODE_SCRIPT_LAO:
 	case G_UNICODE_SCRIPT_KHMER:
@@ -122,20 +131,25 @@ static int script_class(const char *p, size_t n)
 
 /* Bytes of the run of word characters at p[0..n) (p[0] starts one): it
  * ends where a word ends, and where the script changes between unspaced
- * and any other ("Zoë说" is two runs). *unspaced: the run is unspaced. */
-static size_t run_len(const char *p, size_t n, int *unspaced)
+ * and any other ("Zoë说得对" is two runs, "打138…" too). *unspaced: the
+ * run is of unspaced script; *syllabic: of Chinese or Korean alone. */
+static size_t run_len(const char *p, size_t n, int *unspaced, int *syllabic)
 {
 	size_t j = 0, k;
-	int cls = -1;
+	int cls = -1, syl = 1;
 	while (j < n && (k = word_len(p + j, n - j)) > 0) {
 		int c = script_class(p + j, n - j);
-		if (c >= 0 && cls >= 0 && c != cls)
+		int u = c < 0 ? -1 : c > 0;
+		if (u >= 0 && cls >= 0 && u != cls)
 			break;
-		if (c >= 0)
-			cls = c;
+		if (u >= 0)
+			cls = u;
+		if (c == 1)
+			syl = 0;
 		j += k;
 	}
 	*unspaced = cls == 1;
+	*syllabic = cls == 1 && syl;
 	return j;
 }
 
@@ -235,12 +249,9 @@ static int grow(struct scrub_names *s)
 	return 0;
 }
 
-static int add_word(struct scrub_names *s, const char *word, size_t len)
+/* p[0..n): a folded word, added unless it is there. */
+static int add_folded(struct scrub_names *s, const char *p, size_t n)
 {
-	if (len < 3 || len > 255)
-		return 0;
-	char p[FOLD_MAX];
-	size_t n = fold(word, len, p);
 	if (has_folded(s, p, n))
 		return 0;
 	if ((s->n + 1) * 2 > s->cap && grow(s) != 0)
@@ -259,36 +270,90 @@ static int add_word(struct scrub_names *s, const char *word, size_t len)
 	return 0;
 }
 
-/* A name word p[0..n) of unspaced script: each part of 2 to PART_MAX
- * characters too, since in running text it has no space around it and
- * may be written in part ("小明" of "王小明", a given name alone). */
-static int add_parts(struct scrub_names *s, const char *p, size_t n)
+static int add_word(struct scrub_names *s, const char *word, size_t len)
 {
-	size_t at[PART_MAX + 1];
-	size_t nc = char_offsets(p, n, at, PART_MAX);
+	if (len < 3 || len > 255)
+		return 0;
+	/* A number is no name (phone numbers are found as such). */
+	size_t d = 0;
+	while (d < len && is_digit((unsigned char)word[d]))
+		d++;
+	if (d == len)
+		return 0;
+	char p[FOLD_MAX];
+	return add_folded(s, p, fold(word, len, p));
+}
+
+/* A name word p[0..n) of unspaced script, looked for inside runs of
+ * text (these scripts have no case: kept as written). Chinese and
+ * Korean (syllabic) words of up to PART_WORD_MAX characters add each
+ * part of 2 or more characters too ("小明" of "王小明"); other scripts'
+ * code points are letters of a syllable, whose parts would be found in
+ * most words, so only the whole word is looked for. */
+static int add_unspaced(struct scrub_names *s, const char *p, size_t n, int syllabic)
+{
+	size_t at[UNSPACED_MAX + 1];
+	size_t nc = char_offsets(p, n, at, UNSPACED_MAX);
+	if (nc < 2 || at[nc] != n || n > 255)
+		return 0; /* one character: a whole word only; longer: none */
+	if (add_folded(s, p, n) != 0)
+		return -1;
+	if (nc > s->part_max)
+		s->part_max = nc;
+	if (!syllabic || nc > PART_WORD_MAX)
+		return 0;
 	for (size_t a = 0; a < nc; a++)
 		for (size_t l = 2; a + l <= nc; l++)
-			if (add_word(s, p + at[a], at[a + l] - at[a]) != 0)
+			if (add_folded(s, p + at[a], at[a + l] - at[a]) != 0)
 				return -1;
-	if (nc >= 2 && nc > s->part_max)
-		s->part_max = nc;
 	return 0;
 }
+
+/* At most this many unspaced words of one name are joined. */
+#define JOIN_MAX 4
 
 int scrub_names_add(struct scrub_names *s, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
+	/* The unspaced words of the name: written together in running text
+	 * ("王 伟" as 王伟, "김 민수" as 김민수), in either order. */
+	size_t jo[JOIN_MAX], jl[JOIN_MAX], nj = 0;
+	int jsyl = 1;
 	for (size_t i = 0; i < n;) {
 		if (!word_len(name + i, n - i)) {
 			i += char_len(name + i, n - i);
 			continue;
 		}
-		int unspaced;
-		size_t j = i + run_len(name + i, n - i, &unspaced);
-		if (add_word(s, name + i, j - i) != 0 || (unspaced && add_parts(s, name + i, j - i) != 0))
+		int unspaced, syllabic;
+		size_t j = i + run_len(name + i, n - i, &unspaced, &syllabic);
+		if (add_word(s, name + i, j - i) != 0 ||
+		    (unspaced && add_unspaced(s, name + i, j - i, syllabic) != 0))
 			return -1;
+		if (unspaced && nj < JOIN_MAX) {
+			jo[nj] = i;
+			jl[nj++] = j - i;
+			jsyl = jsyl && syllabic;
+		}
 		i = j;
 	}
+	/* Chinese and Korean only (Thai and Japanese names keep their space
+	 * in running text); the joined name whole, its parts are the words'. */
+	if (nj < 2 || !jsyl)
+		return 0;
+	char joined[2][256];
+	size_t len[2] = {0, 0};
+	for (size_t k = 0; k < nj; k++) {
+		size_t f = jo[k], r = jo[nj - 1 - k];
+		if (len[0] + jl[k] > 255 || len[1] + jl[nj - 1 - k] > 255)
+			return 0;
+		memcpy(joined[0] + len[0], name + f, jl[k]);
+		len[0] += jl[k];
+		memcpy(joined[1] + len[1], name + r, jl[nj - 1 - k]);
+		len[1] += jl[nj - 1 - k];
+	}
+	for (int w = 0; w < 2; w++)
+		if (add_unspaced(s, joined[w], len[w], 0) != 0)
+			return -1;
 	return 0;
 }
 
@@ -301,30 +366,41 @@ static int put(struct buf *out, size_t start, const char *p, size_t n)
 	return n > room;
 }
 
-/* Append the run p[0..n) of unspaced script with each name part found
- * in it replaced, the longest at each character first. These scripts
- * have no case: the run is looked up as it is. 1 when the output was
- * cut. */
+/* Text between two names found in a run stands as a word of its own in
+ * what is written: a whole name then ("伟" left of "王小明伟" by "王小明")
+ * goes too. 1 when the output was cut. */
+static int put_segment(struct buf *out, size_t start, const char *p, size_t n,
+		       const struct scrub_names *names)
+{
+	if (n >= 3 && has_folded(names, p, n))
+		return put(out, start, REMOVED, strlen(REMOVED));
+	return put(out, start, p, n);
+}
+
+/* Append the run p[0..n) of unspaced script with each name found in it
+ * replaced, the longest at each character first. These scripts have no
+ * case: the run is looked up as it is. 1 when the output was cut. */
 static int put_unspaced(struct buf *out, size_t start, const char *p, size_t n,
 			const struct scrub_names *names)
 {
-	size_t at[PART_MAX + 1];
+	size_t at[UNSPACED_MAX + 1];
+	size_t seg = 0; /* where the text since the last name found begins */
 	for (size_t i = 0; i < n;) {
 		size_t nc = char_offsets(p + i, n - i, at, names->part_max);
 		size_t l = nc;
 		while (l >= 2 && !has_folded(names, p + i, at[l]))
 			l--;
-		if (l >= 2) {
-			if (put(out, start, REMOVED, strlen(REMOVED)))
-				return 1;
-			i += at[l];
-		} else {
-			if (put(out, start, p + i, at[1]))
-				return 1;
+		if (l < 2) {
 			i += at[1];
+			continue;
 		}
+		if (put_segment(out, start, p + seg, i - seg, names) ||
+		    put(out, start, REMOVED, strlen(REMOVED)))
+			return 1;
+		i += at[l];
+		seg = i;
 	}
-	return 0;
+	return put_segment(out, start, p + seg, n - seg, names);
 }
 
 /* Bytes of a phone-like run starting at in[i], or 0 when it is not one. */
@@ -333,8 +409,15 @@ static size_t phone_run(const char *in, size_t len, size_t i)
 	unsigned char c = (unsigned char)in[i];
 	if (!is_digit(c) && c != '+' && c != '(')
 		return 0;
-	if (i > 0 && is_word((unsigned char)in[i - 1]))
-		return 0;
+	/* Not glued to a word ("x1234567"); after Chinese or Japanese, or
+	 * their punctuation ("电话：138…"), it starts a number. */
+	if (i > 0) {
+		size_t k = i - 1;
+		while (k > 0 && i - k < 4 && ((unsigned char)in[k] & 0xC0) == 0x80)
+			k--;
+		if (word_len(in + k, len - k) && script_class(in + k, len - k) <= 0)
+			return 0;
+	}
 	size_t d = i, digits = 0, last = i;
 	while (d < len && (is_digit((unsigned char)in[d]) || strchr(" -.()+", in[d]))) {
 		if (is_digit((unsigned char)in[d])) {
@@ -385,8 +468,8 @@ int scrub_text(const char *in, size_t len, const struct scrub_names *names, stru
 		}
 		size_t wl = word_len(in + i, len - i);
 		if (wl && (i == 0 || i == fresh || !prev_word)) {
-			int unspaced;
-			size_t j = i + run_len(in + i, len - i, &unspaced);
+			int unspaced, syllabic;
+			size_t j = i + run_len(in + i, len - i, &unspaced, &syllabic);
 			if (names && j - i >= 3 && has(names, in + i, j - i))
 				full = put(out, start, REMOVED, strlen(REMOVED));
 			else if (names && unspaced && names->part_max)

@@ -357,11 +357,34 @@ static void scrubber_removes_names_inside_unspaced_text(void **state)
 	expect_scrubbed(names, 4, "他很好，谢谢", "他很好，谢谢");
 }
 
+/* Review D of the above: a name kept in the member list with a space
+ * between family and given name ("王 伟", "김 민수") is written together in
+ * running text; a phone number inside Chinese text; Thai and kana names
+ * are looked for whole (their letters' parts are in most words, and a
+ * comment was shredded); a number in a name is no name. */
+static void scrubber_unspaced_names_written_together_and_numbers(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"王 伟", "王小明", "김 민수", "สมชาย ใจดี", "さくら", "王2024"};
+	expect_scrubbed(names, 6, "王伟帮了我很多", "[removed]帮了我很多");
+	expect_scrubbed(names, 6, "伟王说得对", "[removed]说得对");
+	/* What is left between two names is a word of its own (make fuzz). */
+	expect_scrubbed(names, 6, "王小明伟", "[removed][removed]");
+	expect_scrubbed(names, 6, "김민수가 도와줬어요", "[removed]가 도와줬어요");
+	expect_scrubbed(NULL, 0, "电话：13812345678", "电话：[removed]");
+	expect_scrubbed(NULL, 0, "请打13812345678联系我", "请打[removed]联系我");
+	expect_scrubbed(names, 6, "ขอบคุณสมชายมาก", "ขอบคุณ[removed]มาก");
+	expect_scrubbed(names, 6, "ฉันชอบดื่มชาเย็นมาก", "ฉันชอบดื่มชาเย็นมาก");
+	expect_scrubbed(names, 6, "さくらさん、くらいの時間でした", "[removed]さん、くらいの時間でした");
+	expect_scrubbed(names, 6, "We met in 2024", "We met in 2024");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scrubber_removes_greek_name_in_capitals),
 		cmocka_unit_test(scrubber_removes_names_inside_unspaced_text),
+		cmocka_unit_test(scrubber_unspaced_names_written_together_and_numbers),
 		cmocka_unit_test(scrubber_removes_names_next_to_typographic_punctuation),
 		cmocka_unit_test(scrubber_removes_accented_names_in_any_case),
 		cmocka_unit_test(mean_and_zeros_cannot_solve_hidden_cells),
