@@ -41,6 +41,23 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/* p[0..n) in Unicode's composed form mode (NFC, or NFKC: compatibility
+ * forms too), newly allocated (g_free), or NULL when it is all ASCII,
+ * not UTF-8, or memory ran out (then the text is used as it is). The
+ * member list and every comment are composed (NFC), so one name typed
+ * in two forms ("Zoë" decomposed, as Macs type it) is one name; words
+ * are compared in NFKC besides, so full-width letters are the same too,
+ * while the comment keeps its full-width punctuation as written. */
+static gchar *normalized(const char *p, size_t n, GNormalizeMode mode)
+{
+	size_t i = 0;
+	while (i < n && (unsigned char)p[i] < 0x80)
+		i++;
+	if (i == n || !g_utf8_validate(p, (gssize)n, NULL))
+		return NULL;
+	return g_utf8_normalize(p, (gssize)n, mode);
+}
+
 /* A word of at most 255 bytes case-folded: a character can grow (ß to
  * ss, two bytes to three); a longer fold is cut and matches nothing. */
 #define FOLD_MAX 1024
@@ -55,7 +72,9 @@ static size_t fold(const char *p, size_t n, char out[FOLD_MAX])
 	while (i < n && (unsigned char)p[i] < 0x80)
 		i++;
 	if (i < n && g_utf8_validate(p, (gssize)n, NULL)) {
-		gchar *f = g_utf8_casefold(p, (gssize)n);
+		gchar *k = normalized(p, n, G_NORMALIZE_ALL_COMPOSE);
+		gchar *f = g_utf8_casefold(k ? k : p, k ? -1 : (gssize)n);
+		g_free(k);
 		if (f) {
 			size_t fl = strlen(f);
 			o = fl < FOLD_MAX ? fl : 0;
@@ -104,7 +123,7 @@ static size_t word_len(const char *p, size_t n)
  * without spaces between words (Japanese kana, Thai, Lao, Khmer,
  * Burmese); -1 for a character of no script of its own (a combining
  * mark, the prolonged sound mark ー), which belongs to the run it is in;
- * 0 for any other, ASCII digits included (a number in Chinese text is a
+ * 0 for any other, digits included, ASCII or full-width (a number in Chinese text is a
  * word of its own, which the phone check sees). */
 static int script_class(const char *p, size_t n)
 {
@@ -112,8 +131,8 @@ static int script_class(const char *p, size_t n)
 	if (c < 0x80)
 		return 0;
 	gunichar u = g_utf8_get_char_validated(p, (gssize)n);
-	if (u == (gunichar)-1 || u == (gunichar)-2)
-		return 0;
+	if (u == (gunichar)-1 || u == (gunichar)-2 || (u >= 0xFF10 && u <= 0xFF19))
+		return 0; /* full-width digits: a number, as 0-9 */
 	switch (g_unichar_get_script(u)) {
 	case G_UNICODE_SCRIPT_HAN:
 	case G_UNICODE_SCRIPT_HANGUL: return 2;
@@ -312,9 +331,20 @@ static int add_unspaced(struct scrub_names *s, const char *p, size_t n, int syll
 /* At most this many unspaced words of one name are joined. */
 #define JOIN_MAX 4
 
+static int names_add(struct scrub_names *s, const char *name, size_t n);
+
 int scrub_names_add(struct scrub_names *s, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
+	gchar *nf = normalized(name, n, G_NORMALIZE_DEFAULT_COMPOSE);
+	int rc = nf ? names_add(s, nf, strlen(nf)) : names_add(s, name, n);
+	g_free(nf);
+	return rc;
+}
+
+/* name[0..n): composed (NFC), or ASCII, or not UTF-8. */
+static int names_add(struct scrub_names *s, const char *name, size_t n)
+{
 	/* The unspaced words of the name: written together in running text
 	 * ("王 伟" as 王伟, "김 민수" as 김민수), in either order. */
 	size_t jo[JOIN_MAX], jl[JOIN_MAX], nj = 0;
@@ -403,11 +433,23 @@ static int put_unspaced(struct buf *out, size_t start, const char *p, size_t n,
 	return put_segment(out, start, p + seg, n - seg, names);
 }
 
+/* Bytes of the digit at in[i]: 1 for 0-9, 3 for the full-width ０-９ of
+ * Chinese and Japanese keyboards, 0 for anything else. */
+static size_t digit_len(const char *in, size_t len, size_t i)
+{
+	if (is_digit((unsigned char)in[i]))
+		return 1;
+	return i + 2 < len && (unsigned char)in[i] == 0xEF && (unsigned char)in[i + 1] == 0xBC &&
+			       (unsigned char)in[i + 2] >= 0x90 && (unsigned char)in[i + 2] <= 0x99
+		       ? 3
+		       : 0;
+}
+
 /* Bytes of a phone-like run starting at in[i], or 0 when it is not one. */
 static size_t phone_run(const char *in, size_t len, size_t i)
 {
 	unsigned char c = (unsigned char)in[i];
-	if (!is_digit(c) && c != '+' && c != '(')
+	if (!digit_len(in, len, i) && c != '+' && c != '(')
 		return 0;
 	/* Not glued to a word ("x1234567"); after Chinese or Japanese, or
 	 * their punctuation ("电话：138…"), it starts a number. */
@@ -418,19 +460,32 @@ static size_t phone_run(const char *in, size_t len, size_t i)
 		if (word_len(in + k, len - k) && script_class(in + k, len - k) <= 0)
 			return 0;
 	}
-	size_t d = i, digits = 0, last = i;
-	while (d < len && (is_digit((unsigned char)in[d]) || strchr(" -.()+", in[d]))) {
-		if (is_digit((unsigned char)in[d])) {
+	size_t d = i, digits = 0, last = i, dl;
+	while (d < len && ((dl = digit_len(in, len, d)) > 0 || strchr(" -.()+", in[d]))) {
+		if (dl) {
 			digits++;
-			last = d + 1;
+			last = d + dl;
+			d += dl;
+		} else {
+			d++;
 		}
-		d++;
 	}
 	/* Stop after the last digit: a trailing space or dot stays text. */
 	return digits >= 7 ? last - i : 0;
 }
 
+static int scrub(const char *in, size_t len, const struct scrub_names *names, struct buf *out);
+
 int scrub_text(const char *in, size_t len, const struct scrub_names *names, struct buf *out)
+{
+	gchar *nf = normalized(in, len, G_NORMALIZE_DEFAULT_COMPOSE);
+	int rc = nf ? scrub(nf, strlen(nf), names, out) : scrub(in, len, names, out);
+	g_free(nf);
+	return rc;
+}
+
+/* in[0..len): composed (NFC), or ASCII, or not UTF-8. */
+static int scrub(const char *in, size_t len, const struct scrub_names *names, struct buf *out)
 {
 	size_t start = out->len;
 	int full = 0;

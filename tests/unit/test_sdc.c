@@ -379,12 +379,27 @@ static void scrubber_unspaced_names_written_together_and_numbers(void **state)
 	expect_scrubbed(names, 6, "We met in 2024", "We met in 2024");
 }
 
+/* The same name in another Unicode form: typed on a Mac (decomposed:
+ * "Zoe" and a combining diaeresis), a member list written so while the
+ * comment is composed, and digits typed full width by a Chinese or
+ * Japanese keyboard (review D's suspicions). */
+static void scrubber_sees_through_unicode_forms(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"Zoë Ångström", "Jose\xcc\x81 Nu\xcc\x81n\xcc\x83"
+							    "ez"};
+	expect_scrubbed(names, 2, "thanks Zoe\xcc\x88!", "thanks [removed]!");
+	expect_scrubbed(names, 2, "José was great", "[removed] was great");
+	expect_scrubbed(NULL, 0, "电话：１３８１２３４５６７８", "电话：[removed]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scrubber_removes_greek_name_in_capitals),
 		cmocka_unit_test(scrubber_removes_names_inside_unspaced_text),
 		cmocka_unit_test(scrubber_unspaced_names_written_together_and_numbers),
+		cmocka_unit_test(scrubber_sees_through_unicode_forms),
 		cmocka_unit_test(scrubber_removes_names_next_to_typographic_punctuation),
 		cmocka_unit_test(scrubber_removes_accented_names_in_any_case),
 		cmocka_unit_test(mean_and_zeros_cannot_solve_hidden_cells),
