@@ -66,15 +66,53 @@ static gchar *normalized(const char *p, size_t n, GNormalizeMode mode)
  * (Å, É, Ł, Ö; ZOË; Greek's final sigma as any sigma), so that a name
  * typed in another case than the member list's is still found. Bytes
  * that are not UTF-8 are lowercased as ASCII. Returns the length. */
+/* Letters with a stroke or bar have no decomposition to drop a mark
+ * from: the letter people type when they leave it out. */
+static gunichar unstroked(gunichar u)
+{
+	switch (u) {
+	case 0x0141: return 'L'; /* Ł */
+	case 0x0142: return 'l';
+	case 0x00D8: return 'O'; /* Ø */
+	case 0x00F8: return 'o';
+	case 0x0110: return 'D'; /* Đ */
+	case 0x0111: return 'd';
+	case 0x0131: return 'i'; /* dotless ı */
+	case 0x0126: return 'H'; /* Ħ */
+	case 0x0127: return 'h';
+	default: return u;
+	}
+}
+
 static size_t fold(const char *p, size_t n, char out[FOLD_MAX])
 {
 	size_t o = 0, i = 0;
 	while (i < n && (unsigned char)p[i] < 0x80)
 		i++;
 	if (i < n && g_utf8_validate(p, (gssize)n, NULL)) {
-		gchar *k = normalized(p, n, G_NORMALIZE_ALL_COMPOSE);
-		gchar *f = g_utf8_casefold(k ? k : p, k ? -1 : (gssize)n);
+		/* Compared without accents or other marks, as people type a
+		 * name in a hurry ("Jose", "Zoe", "Алена", Greek capitals,
+		 * "احمد"), and in compatibility form (full-width letters). */
+		gchar *k = g_utf8_normalize(p, (gssize)n, G_NORMALIZE_ALL);
+		if (!k)
+			return 0;
+		char bare[FOLD_MAX];
+		size_t b = 0;
+		for (const gchar *q = k; *q; q = g_utf8_next_char(q)) {
+			gunichar u = g_utf8_get_char(q);
+			if (g_unichar_ismark(u) || u == 0x0640) /* marks, Arabic tatweel */
+				continue;
+			char e[6];
+			int el = g_unichar_to_utf8(unstroked(u), e);
+			if (b + (size_t)el >= FOLD_MAX) {
+				g_free(k);
+				return 0; /* too long: matches nothing */
+			}
+			memcpy(bare + b, e, (size_t)el);
+			b += (size_t)el;
+		}
 		g_free(k);
+		gchar *f = g_utf8_casefold(bare, (gssize)b);
 		if (f) {
 			size_t fl = strlen(f);
 			o = fl < FOLD_MAX ? fl : 0;
@@ -82,6 +120,7 @@ static size_t fold(const char *p, size_t n, char out[FOLD_MAX])
 			g_free(f);
 			return o;
 		}
+		return 0;
 	}
 	for (i = 0; i < n && o < FOLD_MAX; i++) {
 		unsigned char c = (unsigned char)p[i];
@@ -123,16 +162,17 @@ static size_t word_len(const char *p, size_t n)
  * without spaces between words (Japanese kana, Thai, Lao, Khmer,
  * Burmese); -1 for a character of no script of its own (a combining
  * mark, the prolonged sound mark ー), which belongs to the run it is in;
- * 0 for any other, digits included, ASCII or full-width (a number in Chinese text is a
- * word of its own, which the phone check sees). */
+ * 0 for any other, digits of every script included (a number in
+ * Chinese or Thai text is a word of its own, which the phone check
+ * sees). */
 static int script_class(const char *p, size_t n)
 {
 	unsigned char c = (unsigned char)p[0];
 	if (c < 0x80)
 		return 0;
 	gunichar u = g_utf8_get_char_validated(p, (gssize)n);
-	if (u == (gunichar)-1 || u == (gunichar)-2 || (u >= 0xFF10 && u <= 0xFF19))
-		return 0; /* full-width digits: a number, as 0-9 */
+	if (u == (gunichar)-1 || u == (gunichar)-2 || g_unichar_isdigit(u))
+		return 0; /* a digit of any script: a number, as 0-9 */
 	switch (g_unichar_get_script(u)) {
 	case G_UNICODE_SCRIPT_HAN:
 	case G_UNICODE_SCRIPT_HANGUL: return 2;
@@ -402,7 +442,7 @@ static int put(struct buf *out, size_t start, const char *p, size_t n)
 static int put_segment(struct buf *out, size_t start, const char *p, size_t n,
 		       const struct scrub_names *names)
 {
-	if (n >= 3 && has_folded(names, p, n))
+	if (n >= 3 && has(names, p, n))
 		return put(out, start, REMOVED, strlen(REMOVED));
 	return put(out, start, p, n);
 }
@@ -433,24 +473,58 @@ static int put_unspaced(struct buf *out, size_t start, const char *p, size_t n,
 	return put_segment(out, start, p + seg, n - seg, names);
 }
 
-/* Bytes of the digit at in[i]: 1 for 0-9, 3 for the full-width ０-９ of
- * Chinese and Japanese keyboards, 0 for anything else. */
+/* The full-width ＠ of Chinese and Japanese keyboards. */
+#define FW_AT "\xEF\xBC\xA0"
+
+/* p[0..n) holds an @, ASCII or full-width: an e-mail address. */
+static int has_at(const char *p, size_t n)
+{
+	return memchr(p, '@', n) || memmem(p, n, FW_AT, 3);
+}
+
+/* p[0..n) is an @ alone. */
+static int only_at(const char *p, size_t n)
+{
+	return (n == 1 && p[0] == '@') || (n == 3 && memcmp(p, FW_AT, 3) == 0);
+}
+
+/* Bytes of the digit at in[i] in any script (0-9, full-width ０-９,
+ * Arabic-Indic, Persian, Devanagari, Thai ...), 0 for anything else. */
 static size_t digit_len(const char *in, size_t len, size_t i)
 {
-	if (is_digit((unsigned char)in[i]))
-		return 1;
-	return i + 2 < len && (unsigned char)in[i] == 0xEF && (unsigned char)in[i + 1] == 0xBC &&
-			       (unsigned char)in[i + 2] >= 0x90 && (unsigned char)in[i + 2] <= 0x99
-		       ? 3
-		       : 0;
+	unsigned char c = (unsigned char)in[i];
+	if (c < 0x80)
+		return is_digit(c);
+	gunichar u = g_utf8_get_char_validated(in + i, (gssize)(len - i));
+	if (u == (gunichar)-1 || u == (gunichar)-2 || !g_unichar_isdigit(u))
+		return 0;
+	return (size_t)(g_utf8_next_char(in + i) - (in + i));
+}
+
+/* Bytes of a character that may sit between a phone number's digits at
+ * in[i]: space, - . ( ) + /, and what keyboards and pasted text put
+ * there instead (no-break and thin spaces, the ideographic space, dashes
+ * and the minus sign, full-width - ( ) + . /, and ー, which a Japanese
+ * keyboard in kana mode types for -), 0 for anything else. */
+static size_t sep_len(const char *in, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)in[i];
+	if (c < 0x80)
+		return c && strchr(" -.()+/", c) ? 1 : 0;
+	gunichar u = g_utf8_get_char_validated(in + i, (gssize)(len - i));
+	int sep = u == 0x00A0 || u == 0x2007 || u == 0x2009 || u == 0x202F || u == 0x3000 ||
+		  (u >= 0x2010 && u <= 0x2015) || u == 0x2212 || u == 0x30FC || u == 0xFF08 || u == 0xFF09 ||
+		  u == 0xFF0B || u == 0xFF0D || u == 0xFF0E || u == 0xFF0F;
+	return sep ? (size_t)(g_utf8_next_char(in + i) - (in + i)) : 0;
 }
 
 /* Bytes of a phone-like run starting at in[i], or 0 when it is not one. */
 static size_t phone_run(const char *in, size_t len, size_t i)
 {
 	unsigned char c = (unsigned char)in[i];
-	if (!digit_len(in, len, i) && c != '+' && c != '(')
-		return 0;
+	size_t sl = sep_len(in, len, i);
+	if (!digit_len(in, len, i) && c != '+' && c != '(' && !(sl == 3 && (unsigned char)in[i] == 0xEF))
+		return 0; /* a digit, or + ( and their full-width forms */
 	/* Not glued to a word ("x1234567"); after Chinese or Japanese, or
 	 * their punctuation ("电话：138…"), it starts a number. */
 	if (i > 0) {
@@ -460,14 +534,21 @@ static size_t phone_run(const char *in, size_t len, size_t i)
 		if (word_len(in + k, len - k) && script_class(in + k, len - k) <= 0)
 			return 0;
 	}
-	size_t d = i, digits = 0, last = i, dl;
-	while (d < len && ((dl = digit_len(in, len, d)) > 0 || strchr(" -.()+", in[d]))) {
-		if (dl) {
+	/* Separators come one or two at a time in a number: a longer row
+	 * ends it (and keeps a text of "((((…" from being scanned again
+	 * from every one of them). */
+	size_t d = i, digits = 0, last = i, dl, seps = 0;
+	while (d < len && seps <= 3) {
+		if ((dl = digit_len(in, len, d)) > 0) {
 			digits++;
+			seps = 0;
 			last = d + dl;
 			d += dl;
+		} else if ((dl = sep_len(in, len, d)) > 0) {
+			seps++;
+			d += dl;
 		} else {
-			d++;
+			break;
 		}
 	}
 	/* Stop after the last digit: a trailing space or dot stays text. */
@@ -497,9 +578,26 @@ static int scrub(const char *in, size_t len, const struct scrub_names *names, st
 			size_t j = i;
 			while (j < len && !is_space((unsigned char)in[j]))
 				j++;
-			if (memchr(in + i, '@', j - i)) {
+			if (has_at(in + i, j - i)) {
 				full = put(out, start, REMOVED, strlen(REMOVED));
 				i = j;
+				prev_word = 0;
+				continue;
+			}
+			/* "a.schmidt84 @ gmail.com": an address written with
+			 * spaces around its @ goes whole, not only the @. */
+			size_t at = j, at_end, e, f;
+			while (at < len && is_space((unsigned char)in[at]))
+				at++;
+			for (at_end = at; at_end < len && !is_space((unsigned char)in[at_end]);)
+				at_end++;
+			for (e = at_end; e < len && is_space((unsigned char)in[e]);)
+				e++;
+			for (f = e; f < len && !is_space((unsigned char)in[f]);)
+				f++;
+			if (at > j && f > e && only_at(in + at, at_end - at)) {
+				full = put(out, start, REMOVED, strlen(REMOVED));
+				i = f;
 				prev_word = 0;
 				continue;
 			}
@@ -513,7 +611,7 @@ static int scrub(const char *in, size_t len, const struct scrub_names *names, st
 			size_t j = i;
 			while (j < len && !is_space((unsigned char)in[j]))
 				j++;
-			if (memchr(in + i, '@', j - i)) {
+			if (has_at(in + i, j - i)) {
 				full = full || put(out, start, REMOVED, strlen(REMOVED));
 				i = j;
 			}
