@@ -41,31 +41,26 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* p[0..n) in Unicode's composed form mode (NFC, or NFKC: compatibility
- * forms too), newly allocated (g_free), or NULL when it is all ASCII,
- * not UTF-8, or memory ran out (then the text is used as it is). The
- * member list and every comment are composed (NFC), so one name typed
- * in two forms ("Zoë" decomposed, as Macs type it) is one name; words
- * are compared in NFKC besides, so full-width letters are the same too,
- * while the comment keeps its full-width punctuation as written. */
-static gchar *normalized(const char *p, size_t n, GNormalizeMode mode)
+/* p[0..n) composed (NFC), newly allocated (g_free), or NULL when it is
+ * all ASCII, not UTF-8, or memory ran out (then it is used as it is).
+ * The member list and every comment are composed first, so a name typed
+ * decomposed ("Zoë" as Macs type it) is the same bytes; fold compares
+ * words in compatibility form besides, while the comment keeps what it
+ * says (its full-width punctuation) as written. */
+static gchar *composed(const char *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n && (unsigned char)p[i] < 0x80)
 		i++;
 	if (i == n || !g_utf8_validate(p, (gssize)n, NULL))
 		return NULL;
-	return g_utf8_normalize(p, (gssize)n, mode);
+	return g_utf8_normalize(p, (gssize)n, G_NORMALIZE_DEFAULT_COMPOSE);
 }
 
 /* A word of at most 255 bytes case-folded: a character can grow (ß to
  * ss, two bytes to three); a longer fold is cut and matches nothing. */
 #define FOLD_MAX 1024
 
-/* p[0..n) case-folded into out: ASCII and every other script's capitals
- * (Å, É, Ł, Ö; ZOË; Greek's final sigma as any sigma), so that a name
- * typed in another case than the member list's is still found. Bytes
- * that are not UTF-8 are lowercased as ASCII. Returns the length. */
 /* Letters with a stroke or bar have no decomposition to drop a mark
  * from: the letter people type when they leave it out. */
 static gunichar unstroked(gunichar u)
@@ -84,6 +79,12 @@ static gunichar unstroked(gunichar u)
 	}
 }
 
+/* p[0..n) as names are compared, into out: in compatibility form
+ * (full-width letters), without accents or other marks (NFKD, marks
+ * dropped, unstroked) and case-folded in every script (Å, É, Ł, Ö; ZOË;
+ * Greek's final sigma as any sigma), so that a name typed in another
+ * case, form or without its accents is still found. Bytes that are not
+ * UTF-8 are lowercased as ASCII. Returns the length. */
 static size_t fold(const char *p, size_t n, char out[FOLD_MAX])
 {
 	size_t o = 0, i = 0;
@@ -376,7 +377,7 @@ static int names_add(struct scrub_names *s, const char *name, size_t n);
 int scrub_names_add(struct scrub_names *s, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
-	gchar *nf = normalized(name, n, G_NORMALIZE_DEFAULT_COMPOSE);
+	gchar *nf = composed(name, n);
 	int rc = nf ? names_add(s, nf, strlen(nf)) : names_add(s, name, n);
 	g_free(nf);
 	return rc;
@@ -559,7 +560,7 @@ static int scrub(const char *in, size_t len, const struct scrub_names *names, st
 
 int scrub_text(const char *in, size_t len, const struct scrub_names *names, struct buf *out)
 {
-	gchar *nf = normalized(in, len, G_NORMALIZE_DEFAULT_COMPOSE);
+	gchar *nf = composed(in, len);
 	int rc = nf ? scrub(nf, strlen(nf), names, out) : scrub(in, len, names, out);
 	g_free(nf);
 	return rc;

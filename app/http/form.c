@@ -178,9 +178,9 @@ static enum form_err parse(const char *in, size_t len, struct form *f, int typed
 		if (typed) {
 			vn = (long)typed_controls(val, (size_t)vn);
 			val[vn] = '\0';
-		}
-		if (memchr(val, '\0', (size_t)vn) || !value_controls_ok(val, (size_t)vn))
+		} else if (memchr(val, '\0', (size_t)vn) || !value_controls_ok(val, (size_t)vn)) {
 			return fail(f, FORM_E_CONTROL);
+		}
 		if (!form_utf8_valid(val, (size_t)vn))
 			return fail(f, FORM_E_UTF8);
 		out += vn + 1;
