@@ -221,6 +221,31 @@ static int load_key(const struct config *cfg)
 	return seal_init(cfg->key_path, 1);
 }
 
+/* What older versions left is sealed now, once, with the key this process
+ * just loaded: texts kept in plain text (store/sealcol.h), then values
+ * sealed before their owner was part of what they are sealed for
+ * (store/sealed.h). 0, or -1 with the reason on stderr. */
+static int convert_sealed(struct db *db)
+{
+	long plain = sealcol_convert(db);
+	long owned = plain < 0 ? -1 : sealed_owner_convert(db);
+	if (plain < 0 || owned < 0) {
+		fprintf(stderr, "tandem: could not seal what an older version left %s\n",
+			plain < 0 ? "in plain text" : "sealed without its owner");
+		return -1;
+	}
+	char count[24];
+	if (plain > 0) {
+		snprintf(count, sizeof(count), "%ld", plain);
+		log_kv("info", "sealed texts older versions kept in plain text", "count", count, LOG_END);
+	}
+	if (owned > 0) {
+		snprintf(count, sizeof(count), "%ld", owned);
+		log_kv("info", "sealed older texts again for their owners", "count", count, LOG_END);
+	}
+	return 0;
+}
+
 int server_run(const struct config *cfg)
 {
 	/* Held for the master's whole life and shared by its workers: key
@@ -270,21 +295,12 @@ int server_run(const struct config *cfg)
 		unlink(cfg->auth_sock_path);
 		return 1;
 	}
-	/* Texts written before they were sealed are sealed now, once, with the
-	 * key this process just loaded. */
-	long sealed = sealcol_convert(db);
-	if (sealed < 0) {
-		fprintf(stderr, "tandem: could not seal the plain texts older versions left\n");
+	if (convert_sealed(db) != 0) {
 		close(fd);
 		unlink(cfg->sock_path);
 		unlink(cfg->auth_sock_path);
 		db_close(db);
 		return 1;
-	}
-	if (sealed > 0) {
-		char count[24];
-		snprintf(count, sizeof(count), "%ld", sealed);
-		log_kv("info", "sealed texts older versions kept in plain text", "count", count, LOG_END);
 	}
 	if (ratings_configure(db, cfg->survey_k) != DB_OK) {
 		fprintf(stderr, "tandem: could not store the rating step\n");

@@ -14,7 +14,7 @@ enum db_rc planned_get(struct db *db, int64_t id, int64_t uid, struct planned *p
 	buf_reset(&p->agenda);
 	buf_puts(&p->agenda, "");
 	sqlite3_stmt *st = DB_STMT(db, "SELECT coalesce(next_session_at, 0), plan_no, status = 'active', "
-				       "next_agenda FROM mentorships "
+				       "next_agenda, mentor_id, mentee_id FROM mentorships "
 				       "WHERE id = :id AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
 		return DB_ERR;
@@ -31,8 +31,9 @@ enum db_rc planned_get(struct db *db, int64_t id, int64_t uid, struct planned *p
 	int opened = 0;
 	if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
 		const struct sealed_col *sc = &sealed_cols[SEALED_NEXT_AGENDA];
-		char row[48];
-		sealed_row(SEALED_NEXT_AGENDA, id, p->plan_no, row, sizeof(row));
+		char row[SEALED_ROW_MAX];
+		const int64_t who[3] = {id, sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
+		sealed_row(SEALED_NEXT_AGENDA, id, p->plan_no, who, row, sizeof(row));
 		opened = seal_decrypt(sc->table, sc->column, row, sqlite3_column_blob(st, 3),
 				      (size_t)sqlite3_column_bytes(st, 3), &p->agenda);
 		if (opened != 0) {
@@ -67,7 +68,7 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 	/* The plan is read in the writing transaction: the agenda is sealed
 	 * for the plan it was written for, and cannot outlive it. */
 	sqlite3_stmt *st = DB_STMT(db, "SELECT status = 'active', coalesce(next_session_at, 0) > :now, "
-				       "plan_no FROM mentorships "
+				       "plan_no, mentor_id, mentee_id FROM mentorships "
 				       "WHERE id = :id AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
 		return fail(db, DB_ERR);
@@ -78,6 +79,8 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 	int active = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
 	int planned = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
 	int64_t plan_no = rc == SQLITE_ROW ? sqlite3_column_int64(st, 2) : 0;
+	const int64_t who[3] = {id, rc == SQLITE_ROW ? sqlite3_column_int64(st, 3) : 0,
+				rc == SQLITE_ROW ? sqlite3_column_int64(st, 4) : 0};
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
@@ -94,8 +97,8 @@ enum agenda_rc agenda_save(struct db *db, int64_t id, int64_t uid, const char *t
 		return fail(db, DB_ERR);
 	if (*text) {
 		const struct sealed_col *sc = &sealed_cols[SEALED_NEXT_AGENDA];
-		char row[48];
-		sealed_row(SEALED_NEXT_AGENDA, id, plan_no, row, sizeof(row));
+		char row[SEALED_ROW_MAX];
+		sealed_row(SEALED_NEXT_AGENDA, id, plan_no, who, row, sizeof(row));
 		struct buf c = {0};
 		int sr = seal_encrypt_nonce(nonce[0], sc->table, sc->column, row, text, strlen(text), &c);
 		if (sr == 0)

@@ -71,7 +71,8 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	*first = 0;
 	int has = text && *text;
 	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT thanks IS NULL, thanks, '' FROM celebrations WHERE mentorship_id = :m");
+		DB_STMT(db, "SELECT thanks IS NULL, thanks, '', mentor_id, mentee_id FROM celebrations "
+			    "WHERE mentorship_id = :m");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", ms);
@@ -79,8 +80,13 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	int none_before = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
 	struct buf old = {0};
 	int same = 0;
+	int64_t who[3] = {ms, 0, 0};
+	if (rc == SQLITE_ROW) {
+		who[1] = sqlite3_column_int64(st, 3);
+		who[2] = sqlite3_column_int64(st, 4);
+	}
 	if (rc == SQLITE_ROW && !none_before && has &&
-	    sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, &old) == 0) {
+	    sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, who, &old) == 0) {
 		/* A note saved before line breaks were kept as one LF holds
 		 * CR LF where the form now sends LF: the same text. */
 		if (old.data)
@@ -96,8 +102,8 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 		     ":has = 1 THEN coalesce(thanks_at, :now) END, thanks_mentor_ok = CASE WHEN :same = 1 "
 		     "THEN thanks_mentor_ok ELSE 0 END, thanks_rev = thanks_rev + 1 - :same WHERE "
 		     "mentorship_id = :m");
-	char row[32];
-	sealed_row(SEALED_THANKS, ms, 0, row, sizeof(row));
+	char row[SEALED_ROW_MAX];
+	sealed_row(SEALED_THANKS, ms, 0, who, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":t", "celebrations", "thanks", row, has ? text : NULL) != 0)
 		return DB_ERR;
 	db_bind_int(st, ":p", has && pub);
@@ -227,7 +233,8 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT coalesce(c.mentor_ok, 0), coalesce(c.mentee_ok, 0), c.shown_at IS NOT NULL, "
 		    "coalesce(c.thanks_public, 0), coalesce(c.thanks_at, 0), c.thanks, '', "
-		    "coalesce(c.thanks_mentor_ok, 0), coalesce(c.thanks_rev, 0) FROM mentorships m "
+		    "coalesce(c.thanks_mentor_ok, 0), coalesce(c.thanks_rev, 0), m.mentor_id, m.mentee_id "
+		    "FROM mentorships m "
 		    "LEFT JOIN celebrations c ON c.mentorship_id = m.id "
 		    "WHERE m.id = :m AND (m.mentor_id = :u OR m.mentee_id = :u)");
 	if (!st)
@@ -244,7 +251,8 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 		c->thanks_at = sqlite3_column_int64(st, 4);
 		c->thanks_mentor_ok = sqlite3_column_int(st, 7);
 		c->thanks_rev = sqlite3_column_int64(st, 8);
-		if (sealed_open(st, 5, 6, SEALED_THANKS, ms, 0, &c->thanks) != 0)
+		const int64_t who[3] = {ms, sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10)};
+		if (sealed_open(st, 5, 6, SEALED_THANKS, ms, 0, who, &c->thanks) != 0)
 			r = DB_ERR;
 	}
 	sqlite3_reset(st);
@@ -266,7 +274,8 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT c.mentorship_id, c.shown_at, a.display_name, b.display_name, t.name, "
 			    "coalesce(m.outcome, ''), m.kind, m.weeks, "
-			    "CASE WHEN c.thanks_public = 1 AND c.thanks_mentor_ok = 1 THEN c.thanks END, '' "
+			    "CASE WHEN c.thanks_public = 1 AND c.thanks_mentor_ok = 1 THEN c.thanks END, '', "
+			    "c.mentor_id, c.mentee_id "
 			    "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "
 			    "JOIN users a ON a.id = c.mentor_id JOIN users b ON b.id = c.mentee_id "
 			    "JOIN topics t ON t.id = m.topic_id "
@@ -292,7 +301,8 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 			.kind = (const char *)sqlite3_column_text(st, 6),
 			.weeks = sqlite3_column_int(st, 7),
 		};
-		l.unopened = sealed_open(st, 8, 9, SEALED_THANKS, l.ms, 0, &text) != 0;
+		const int64_t who[3] = {l.ms, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11)};
+		l.unopened = sealed_open(st, 8, 9, SEALED_THANKS, l.ms, 0, who, &text) != 0;
 		l.thanks = l.unopened ? "" : buf_str(&text);
 		fn(arg, &l);
 	}
@@ -322,7 +332,8 @@ enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 	if (rc != SQLITE_ROW)
 		return DB_ERR;
 	st = DB_STMT(db, "SELECT c.mentorship_id, c.thanks_at, b.display_name, t.name, c.thanks, '', "
-			 "c.thanks_public = 1 AND c.thanks_mentor_ok = 1 AND c.shown_at IS NOT NULL "
+			 "c.thanks_public = 1 AND c.thanks_mentor_ok = 1 AND c.shown_at IS NOT NULL, "
+			 "c.mentor_id, c.mentee_id "
 			 "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "
 			 "JOIN users b ON b.id = c.mentee_id JOIN topics t ON t.id = m.topic_id "
 			 "WHERE c.mentor_id = :u AND c.thanks IS NOT NULL "
@@ -340,7 +351,8 @@ enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 			.topic = (const char *)sqlite3_column_text(st, 3),
 			.on_program = sqlite3_column_int(st, 6),
 		};
-		l.unopened = sealed_open(st, 4, 5, SEALED_THANKS, l.ms, 0, &text) != 0;
+		const int64_t who[3] = {l.ms, sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8)};
+		l.unopened = sealed_open(st, 4, 5, SEALED_THANKS, l.ms, 0, who, &text) != 0;
 		l.text = l.unopened ? "" : buf_str(&text);
 		fn(arg, &l);
 	}

@@ -30,12 +30,12 @@ static enum meet_rc commit_or_store(struct db *db)
  * their nonces (seal_nonces) before their transaction, so the writers'
  * lock is never held across the system call. */
 static int bind_sealed(sqlite3_stmt *st, const char *name, const unsigned char *nonce, enum sealed_id id,
-		       int64_t a, int64_t b, const char *text)
+		       int64_t a, int64_t b, const int64_t *who, const char *text)
 {
 	if (!text || !*text)
 		return db_bind_null(st, name);
-	char row[48];
-	sealed_row(id, a, b, row, sizeof(row));
+	char row[SEALED_ROW_MAX];
+	sealed_row(id, a, b, who, row, sizeof(row));
 	struct buf c = {0};
 	int rc = seal_encrypt_nonce(nonce, sealed_cols[id].table, sealed_cols[id].column, row, text,
 				    strlen(text), &c);
@@ -45,28 +45,30 @@ static int bind_sealed(sqlite3_stmt *st, const char *name, const unsigned char *
 	return rc == 0 ? 0 : -1;
 }
 
-/* Open column i of st, sealed column id of the row (a, b), into out;
- * NULL is "". */
-static int open_col(sqlite3_stmt *st, int i, enum sealed_id id, int64_t a, int64_t b, struct buf *out)
+/* Open column i of st, sealed column id of the row (a, b) of the
+ * mentorship who (id, mentor, mentee), into out; NULL is "". */
+static int open_col(sqlite3_stmt *st, int i, enum sealed_id id, int64_t a, int64_t b, const int64_t *who,
+		    struct buf *out)
 {
 	buf_reset(out);
 	if (sqlite3_column_type(st, i) == SQLITE_NULL) {
 		buf_puts(out, "");
 		return 0;
 	}
-	char row[48];
-	sealed_row(id, a, b, row, sizeof(row));
+	char row[SEALED_ROW_MAX];
+	sealed_row(id, a, b, who, row, sizeof(row));
 	return seal_decrypt(sealed_cols[id].table, sealed_cols[id].column, row, sqlite3_column_blob(st, i),
 			    (size_t)sqlite3_column_bytes(st, i), out);
 }
 
-/* Insert uid's sealed private note on a session (inside a transaction). */
-static enum db_rc insert_private(struct db *db, int64_t meeting, int64_t uid, const char *body,
-				 const unsigned char *nonce, int64_t now)
+/* Insert uid's sealed private note on a session of the mentorship who
+ * (inside a transaction). */
+static enum db_rc insert_private(struct db *db, int64_t meeting, int64_t uid, const int64_t *who,
+				 const char *body, const unsigned char *nonce, int64_t now)
 {
 	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
 				       "VALUES (:m, :u, :b, :now)");
-	if (!st || bind_sealed(st, ":b", nonce, SEALED_PRIVATE_NOTE, meeting, uid, body) != 0)
+	if (!st || bind_sealed(st, ":b", nonce, SEALED_PRIVATE_NOTE, meeting, uid, who, body) != 0)
 		return DB_ERR;
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
@@ -84,17 +86,21 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	 * mentorship gone meanwhile fails the INSERT's foreign key). Nor can a
 	 * series become a single conversation (only the reverse), so a series
 	 * skips the single's ending below. */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT started_on, kind = 'single' FROM mentorships WHERE id = :m "
-				       "AND (mentor_id = :u OR mentee_id = :u)");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT started_on, kind = 'single', mentor_id, mentee_id FROM mentorships "
+			    "WHERE id = :m AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
 		return MEET_DB_ERR;
 	db_bind_int(st, ":m", n->mentorship_id);
 	db_bind_int(st, ":u", n->author_id);
 	char started[11] = "";
 	int found = sqlite3_step(st) == SQLITE_ROW, single = 0;
+	int64_t who[3] = {n->mentorship_id, 0, 0};
 	if (found) {
 		db_column_copy(st, 0, started, sizeof(started));
 		single = sqlite3_column_int(st, 1);
+		who[1] = sqlite3_column_int64(st, 2);
+		who[2] = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	if (!found || strcmp(n->held_on, started) < 0)
@@ -122,8 +128,8 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	st = DB_STMT(
 		db, "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, kind, labels, "
 		    "agenda, shared_notes, created_at) VALUES (:id, :m, :u, :d, :len, :k, :l, :a, :s, :now)");
-	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, *id, 0, n->agenda) != 0 ||
-	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, *id, 0, n->shared_notes) != 0)
+	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, *id, 0, who, n->agenda) != 0 ||
+	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, *id, 0, who, n->shared_notes) != 0)
 		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", *id);
 	db_bind_int(st, ":m", n->mentorship_id);
@@ -136,7 +142,8 @@ enum meet_rc meeting_create(struct db *db, const struct meeting_new *n, const ch
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
 	if (n->private_notes && *n->private_notes) {
-		if ((rc = insert_private(db, *id, n->author_id, n->private_notes, nonce[2], now)) != DB_OK)
+		if ((rc = insert_private(db, *id, n->author_id, who, n->private_notes, nonce[2], now)) !=
+		    DB_OK)
 			return fail(db, rc);
 	}
 	if ((rc = agenda_carried(db, n->mentorship_id)) != DB_OK) /* now the session's agenda */
@@ -180,8 +187,9 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 	db_column_copy(st, 10, m->mentee_name, sizeof(m->mentee_name));
 	m->duration_min = sqlite3_column_int(st, 11);
 	m->created_at = sqlite3_column_int64(st, 14);
-	int bad = open_col(st, 12, SEALED_MEETING_AGENDA, id, 0, &m->agenda) != 0 ||
-		  open_col(st, 13, SEALED_MEETING_SHARED_NOTES, id, 0, &m->shared_notes) != 0;
+	const int64_t who[3] = {m->mentorship_id, m->mentor_id, m->mentee_id};
+	int bad = open_col(st, 12, SEALED_MEETING_AGENDA, id, 0, who, &m->agenda) != 0 ||
+		  open_col(st, 13, SEALED_MEETING_SHARED_NOTES, id, 0, who, &m->shared_notes) != 0;
 	sqlite3_reset(st);
 	st = DB_STMT(db, "SELECT body FROM private_notes WHERE meeting_id = :m AND author_id = :u");
 	if (!bad && st) {
@@ -189,7 +197,7 @@ enum meet_rc meeting_get_for(struct db *db, int64_t id, int64_t uid, struct meet
 		db_bind_int(st, ":u", uid);
 		buf_puts(&m->my_private, "");
 		if (sqlite3_step(st) == SQLITE_ROW)
-			bad = open_col(st, 0, SEALED_PRIVATE_NOTE, id, uid, &m->my_private) != 0;
+			bad = open_col(st, 0, SEALED_PRIVATE_NOTE, id, uid, who, &m->my_private) != 0;
 		sqlite3_reset(st);
 	}
 	return bad ? MEET_SEAL : MEET_OK;
@@ -204,10 +212,13 @@ void meeting_free(struct meeting *m)
 
 /* Inside a transaction: uid's relation to a session. MEET_NOTFOUND when
  * not one of the pair; MEET_LOCKED when past the edit window or when
- * must_author is set and uid did not log it; MEET_OK otherwise. */
-static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int must_author, int64_t now)
+ * must_author is set and uid did not log it; MEET_OK otherwise, with the
+ * session's mentorship, mentor and mentee in who. */
+static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int must_author, int64_t now,
+			     int64_t who[3])
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT x.author_id, x.created_at FROM meetings x "
+	sqlite3_stmt *st = DB_STMT(db, "SELECT x.author_id, x.created_at, ms.id, ms.mentor_id, ms.mentee_id "
+				       "FROM meetings x "
 				       "JOIN mentorships ms ON ms.id = x.mentorship_id "
 				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
 	if (!st)
@@ -219,6 +230,8 @@ static enum meet_rc may_edit(struct db *db, int64_t meeting, int64_t uid, int mu
 		return MEET_NOTFOUND;
 	}
 	int64_t author = sqlite3_column_int64(st, 0), created = sqlite3_column_int64(st, 1);
+	for (int i = 0; i < 3; i++)
+		who[i] = sqlite3_column_int64(st, 2 + i);
 	sqlite3_reset(st);
 	if ((must_author && author != uid) || (now >= 0 && now - created > MEET_EDIT_WINDOW))
 		return MEET_LOCKED;
@@ -234,14 +247,15 @@ enum meet_rc meeting_update(struct db *db, int64_t id, int64_t uid, const char *
 	if (began != DB_OK)
 		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
-	enum meet_rc r = may_edit(db, id, uid, 1, now);
+	int64_t who[3];
+	enum meet_rc r = may_edit(db, id, uid, 1, now, who);
 	if (r != MEET_OK) {
 		db_rollback(db);
 		return r;
 	}
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE meetings SET agenda = :a, shared_notes = :s WHERE id = :id");
-	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, id, 0, agenda) != 0 ||
-	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, id, 0, shared_notes) != 0)
+	if (!st || bind_sealed(st, ":a", nonce[0], SEALED_MEETING_AGENDA, id, 0, who, agenda) != 0 ||
+	    bind_sealed(st, ":s", nonce[1], SEALED_MEETING_SHARED_NOTES, id, 0, who, shared_notes) != 0)
 		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
@@ -255,7 +269,8 @@ enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid)
 	if (began != DB_OK)
 		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
-	enum meet_rc r = may_edit(db, id, uid, 1, -1);
+	int64_t who[3];
+	enum meet_rc r = may_edit(db, id, uid, 1, -1, who);
 	if (r != MEET_OK) {
 		db_rollback(db);
 		return r;
@@ -270,17 +285,20 @@ enum meet_rc meeting_delete(struct db *db, int64_t id, int64_t uid)
 	return commit_or_store(db);
 }
 
-/* Inside a transaction: is uid one of the pair of this session? */
-static int is_party(struct db *db, int64_t meeting, int64_t uid)
+/* Inside a transaction: is uid one of the pair of this session? Then who
+ * gets the session's mentorship, mentor and mentee. */
+static int is_party(struct db *db, int64_t meeting, int64_t uid, int64_t who[3])
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT 1 FROM meetings x JOIN mentorships ms ON ms.id = x.mentorship_id "
-			    "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT ms.id, ms.mentor_id, ms.mentee_id FROM meetings x "
+				       "JOIN mentorships ms ON ms.id = x.mentorship_id "
+				       "WHERE x.id = :id AND (ms.mentor_id = :u OR ms.mentee_id = :u)");
 	if (!st)
 		return 0;
 	db_bind_int(st, ":id", meeting);
 	db_bind_int(st, ":u", uid);
 	int ok = sqlite3_step(st) == SQLITE_ROW;
+	for (int i = 0; i < 3; i++)
+		who[i] = ok ? sqlite3_column_int64(st, i) : 0;
 	sqlite3_reset(st);
 	return ok;
 }
@@ -293,7 +311,8 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 	if (began != DB_OK)
 		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
-	enum meet_rc r = may_edit(db, meeting, uid, 0, now);
+	int64_t who[3];
+	enum meet_rc r = may_edit(db, meeting, uid, 0, now, who);
 	if (r != MEET_OK) {
 		db_rollback(db);
 		return r;
@@ -307,7 +326,7 @@ enum meet_rc private_note_set(struct db *db, int64_t meeting, int64_t uid, const
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
 	if (body && *body) {
-		if ((rc = insert_private(db, meeting, uid, body, nonce[0], now)) != DB_OK)
+		if ((rc = insert_private(db, meeting, uid, who, body, nonce[0], now)) != DB_OK)
 			return fail(db, rc);
 	}
 	return commit_or_store(db);
@@ -322,7 +341,8 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 	if (began != DB_OK)
 		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
-	if (!is_party(db, meeting, uid)) {
+	int64_t who[3];
+	if (!is_party(db, meeting, uid, who)) {
 		db_rollback(db);
 		return MEET_NOTFOUND;
 	}
@@ -331,9 +351,12 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 			    "went_well, to_improve, next_steps, created_at) VALUES (:m, :u, :r, :t, :s, "
 			    ":ww, :ti, :ns, :now)");
 	if (!st ||
-	    bind_sealed(st, ":ww", nonce[0], SEALED_FEEDBACK_WENT_WELL, meeting, uid, f->went_well) != 0 ||
-	    bind_sealed(st, ":ti", nonce[1], SEALED_FEEDBACK_TO_IMPROVE, meeting, uid, f->to_improve) != 0 ||
-	    bind_sealed(st, ":ns", nonce[2], SEALED_FEEDBACK_NEXT_STEPS, meeting, uid, f->next_steps) != 0)
+	    bind_sealed(st, ":ww", nonce[0], SEALED_FEEDBACK_WENT_WELL, meeting, uid, who, f->went_well) !=
+		    0 ||
+	    bind_sealed(st, ":ti", nonce[1], SEALED_FEEDBACK_TO_IMPROVE, meeting, uid, who, f->to_improve) !=
+		    0 ||
+	    bind_sealed(st, ":ns", nonce[2], SEALED_FEEDBACK_NEXT_STEPS, meeting, uid, who, f->next_steps) !=
+		    0)
 		return fail(db, DB_ERR);
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":u", uid);
@@ -358,9 +381,11 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 			      void *ctx)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db, "SELECT author_id, rating, use_of_time, shared, went_well, to_improve, "
-		    "next_steps FROM feedback WHERE meeting_id = :m AND (author_id = :u OR shared = 1) "
-		    "ORDER BY author_id = :u DESC");
+		db, "SELECT f.author_id, f.rating, f.use_of_time, f.shared, f.went_well, f.to_improve, "
+		    "f.next_steps, ms.id, ms.mentor_id, ms.mentee_id FROM feedback f "
+		    "JOIN meetings x ON x.id = f.meeting_id JOIN mentorships ms ON ms.id = x.mentorship_id "
+		    "WHERE f.meeting_id = :m AND (f.author_id = :u OR f.shared = 1) "
+		    "ORDER BY f.author_id = :u DESC");
 	if (!st)
 		return MEET_DB_ERR;
 	db_bind_int(st, ":m", meeting);
@@ -369,9 +394,11 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 	struct buf ww = {0}, ti = {0}, ns = {0};
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t author = sqlite3_column_int64(st, 0);
-		if (open_col(st, 4, SEALED_FEEDBACK_WENT_WELL, meeting, author, &ww) != 0 ||
-		    open_col(st, 5, SEALED_FEEDBACK_TO_IMPROVE, meeting, author, &ti) != 0 ||
-		    open_col(st, 6, SEALED_FEEDBACK_NEXT_STEPS, meeting, author, &ns) != 0) {
+		const int64_t who[3] = {sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
+					sqlite3_column_int64(st, 9)};
+		if (open_col(st, 4, SEALED_FEEDBACK_WENT_WELL, meeting, author, who, &ww) != 0 ||
+		    open_col(st, 5, SEALED_FEEDBACK_TO_IMPROVE, meeting, author, who, &ti) != 0 ||
+		    open_col(st, 6, SEALED_FEEDBACK_NEXT_STEPS, meeting, author, who, &ns) != 0) {
 			out = MEET_SEAL;
 			break;
 		}
@@ -394,7 +421,8 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 	if (began != DB_OK)
 		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
-	if (!is_party(db, meeting, uid)) {
+	int64_t who[3];
+	if (!is_party(db, meeting, uid, who)) {
 		db_rollback(db);
 		return MEET_NOTFOUND;
 	}
@@ -420,7 +448,7 @@ enum meet_rc action_add(struct db *db, int64_t meeting, int64_t uid, const char 
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
 	st = DB_STMT(db, "UPDATE action_items SET body = :b WHERE id = :id");
-	if (!st || bind_sealed(st, ":b", nonce[0], SEALED_ACTION_ITEM, id, 0, body) != 0)
+	if (!st || bind_sealed(st, ":b", nonce[0], SEALED_ACTION_ITEM, id, 0, who, body) != 0)
 		return fail(db, DB_ERR);
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
@@ -456,12 +484,13 @@ enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
 					  int done, int carried),
 			      void *ctx)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT a.id, a.owner, a.body, a.done, a.meeting_id <> x.id FROM meetings x "
-			    "JOIN mentorships ms ON ms.id = x.mentorship_id "
-			    "JOIN action_items a ON a.mentorship_id = x.mentorship_id "
-			    "WHERE x.id = :m AND (ms.mentor_id = :u OR ms.mentee_id = :u) "
-			    "AND a.meeting_id <= x.id AND (a.done = 0 OR a.meeting_id = x.id) ORDER BY a.id");
+	sqlite3_stmt *st = DB_STMT(
+		db, "SELECT a.id, a.owner, a.body, a.done, a.meeting_id <> x.id, ms.id, ms.mentor_id, "
+		    "ms.mentee_id FROM meetings x "
+		    "JOIN mentorships ms ON ms.id = x.mentorship_id "
+		    "JOIN action_items a ON a.mentorship_id = x.mentorship_id "
+		    "WHERE x.id = :m AND (ms.mentor_id = :u OR ms.mentee_id = :u) "
+		    "AND a.meeting_id <= x.id AND (a.done = 0 OR a.meeting_id = x.id) ORDER BY a.id");
 	if (!st)
 		return MEET_DB_ERR;
 	db_bind_int(st, ":m", meeting);
@@ -470,7 +499,9 @@ enum meet_rc action_items_for(struct db *db, int64_t meeting, int64_t uid,
 	struct buf body = {0};
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		if (open_col(st, 2, SEALED_ACTION_ITEM, id, 0, &body) != 0) {
+		const int64_t who[3] = {sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6),
+					sqlite3_column_int64(st, 7)};
+		if (open_col(st, 2, SEALED_ACTION_ITEM, id, 0, who, &body) != 0) {
 			out = MEET_SEAL;
 			break;
 		}

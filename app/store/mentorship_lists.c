@@ -90,15 +90,18 @@ enum db_rc ms_active_each(struct db *db, int64_t uid, void (*fn)(void *arg, cons
 
 enum db_rc ms_plan_each(struct db *db, int64_t id, void (*fn)(void *arg, const struct ms_week *w), void *arg)
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT week, title, done, note, note_sealed FROM plan_weeks "
-				       "WHERE mentorship_id = :m ORDER BY week");
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT w.week, w.title, w.done, w.note, w.note_sealed, m.mentor_id, "
+			    "m.mentee_id FROM plan_weeks w JOIN mentorships m ON m.id = w.mentorship_id "
+			    "WHERE w.mentorship_id = :m ORDER BY w.week");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", id);
 	struct buf note = {0};
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int unopened =
-			sealed_open(st, 4, 3, SEALED_PLAN_NOTE, id, sqlite3_column_int(st, 0), &note) != 0;
+		const int64_t who[3] = {id, sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6)};
+		int unopened = sealed_open(st, 4, 3, SEALED_PLAN_NOTE, id, sqlite3_column_int(st, 0), who,
+					   &note) != 0;
 		struct ms_week w = {
 			.week = sqlite3_column_int(st, 0),
 			.title = (const char *)sqlite3_column_text(st, 1),

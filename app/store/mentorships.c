@@ -51,7 +51,8 @@ enum db_rc ms_get_for(struct db *db, int64_t id, int64_t uid, struct mentorship 
 	db_column_copy(st, 20, m->request_goal, sizeof(m->request_goal));
 	m->created_at = sqlite3_column_int64(st, 21);
 	struct buf reason = {0};
-	int opened = sealed_open(st, 16, 13, SEALED_MENTORSHIP_END_REASON, m->id, 0, &reason);
+	const int64_t who[3] = {m->id, m->mentor_id, m->mentee_id};
+	int opened = sealed_open(st, 16, 13, SEALED_MENTORSHIP_END_REASON, m->id, 0, who, &reason);
 	snprintf(m->end_reason, sizeof(m->end_reason), "%s", opened == 0 ? buf_str(&reason) : "");
 	buf_free(&reason);
 	sqlite3_reset(st);
@@ -65,16 +66,19 @@ static enum req_rc fail(struct db *db, enum db_rc rc)
 }
 
 /* Inside a transaction: is uid a party, and is the mentorship active? */
-static enum req_rc party_active(struct db *db, int64_t id, int64_t uid)
+static enum req_rc party_active(struct db *db, int64_t id, int64_t uid, int64_t who[3])
 {
-	sqlite3_stmt *st = DB_STMT(db, "SELECT status = 'active' FROM mentorships WHERE id = :id "
-				       "AND (mentor_id = :u OR mentee_id = :u)");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT status = 'active', mentor_id, mentee_id FROM mentorships "
+				       "WHERE id = :id AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
 		return REQ_DB_ERR;
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":u", uid);
 	int rc = sqlite3_step(st);
 	int active = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	who[0] = id;
+	who[1] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	who[2] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 2) : 0;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return REQ_NOTFOUND;
@@ -88,15 +92,16 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	if (began != DB_OK)
 		return (enum req_rc)db_failure(began);
 	enum db_rc rc;
-	enum req_rc r = party_active(db, id, uid);
+	int64_t who[3];
+	enum req_rc r = party_active(db, id, uid, who);
 	if (r != REQ_OK) {
 		db_rollback(db);
 		return r;
 	}
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE mentorships SET status = :s, outcome = :o, end_reason = '', "
 				       "end_reason_sealed = :r, ended_at = :now WHERE id = :id");
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)id);
+	char row[SEALED_ROW_MAX];
+	sealed_row(SEALED_MENTORSHIP_END_REASON, id, 0, who, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":r", "mentorships", "end_reason", row, reason) != 0)
 		return fail(db, DB_ERR);
 	db_bind_text(st, ":s", status);
@@ -140,15 +145,16 @@ enum req_rc ms_plan_update(struct db *db, int64_t id, int64_t uid, int week, int
 	if (began != DB_OK)
 		return (enum req_rc)db_failure(began);
 	enum db_rc rc;
-	enum req_rc r = party_active(db, id, uid);
+	int64_t who[3];
+	enum req_rc r = party_active(db, id, uid, who);
 	if (r != REQ_OK) {
 		db_rollback(db);
 		return r;
 	}
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE plan_weeks SET done = :d, note = '', note_sealed = :n "
 				       "WHERE mentorship_id = :id AND week = :w");
-	char row[48];
-	snprintf(row, sizeof(row), "%lld:%d", (long long)id, week);
+	char row[SEALED_ROW_MAX];
+	sealed_row(SEALED_PLAN_NOTE, id, week, who, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":n", "plan_weeks", "note", row, note) != 0)
 		return fail(db, DB_ERR);
 	db_bind_int(st, ":d", done);

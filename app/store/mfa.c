@@ -42,8 +42,8 @@ static enum db_rc load(struct db *db, int64_t user_id, char b32[TOTP_B32_LEN], i
 		return r == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(r);
 	}
 	const struct sealed_col *c = &sealed_cols[SEALED_MFA_SECRET];
-	char row[32];
-	sealed_row(SEALED_MFA_SECRET, user_id, 0, row, sizeof(row));
+	char row[SEALED_ROW_MAX];
+	sealed_row(SEALED_MFA_SECRET, user_id, 0, NULL, row, sizeof(row));
 	struct buf plain = {0};
 	int ok = seal_decrypt(c->table, c->column, row, sqlite3_column_blob(st, 0),
 			      (size_t)sqlite3_column_bytes(st, 0), &plain) == 0 &&
@@ -89,8 +89,8 @@ enum db_rc mfa_begin(struct db *db, int64_t user_id, int64_t now, char b32[TOTP_
 	if (rc == DB_NOTFOUND) {
 		sqlite3_stmt *st =
 			DB_STMT(db, "INSERT INTO mfa(user_id, secret, created_at) VALUES (:u, :s, :now)");
-		char row[32];
-		sealed_row(SEALED_MFA_SECRET, user_id, 0, row, sizeof(row));
+		char row[SEALED_ROW_MAX];
+		sealed_row(SEALED_MFA_SECRET, user_id, 0, NULL, row, sizeof(row));
 		rc = DB_ERR;
 		if (st && totp_new_secret(b32) == 0 &&
 		    sealcol_bind(st, ":s", "mfa", "secret", row, b32) == 0) {

@@ -20,24 +20,25 @@
 
 /* How one exported column is read: 'i' a number, 't' text, 's' a sealed
  * value (sealed id `sid`, row key from columns key_a and key_b (-1: none),
- * legacy plain text in column `plain`). Column k of the SELECT is field k. */
+ * its owner's ids from column `own` on (-1: none), legacy plain text in
+ * column `plain`). Column k of the SELECT is field k. */
 struct col {
 	const char *name;
 	char kind;
 	enum sealed_id sid;
-	int key_a, key_b, plain;
+	int key_a, key_b, plain, own;
 };
 #define NUM(n)                                                                                               \
 	{                                                                                                    \
-		n, 'i', 0, 0, 0, 0                                                                           \
+		n, 'i', 0, 0, 0, 0, -1                                                                       \
 	}
 #define TXT(n)                                                                                               \
 	{                                                                                                    \
-		n, 't', 0, 0, 0, 0                                                                           \
+		n, 't', 0, 0, 0, 0, -1                                                                       \
 	}
-#define SEALED(n, sid, a, b, plain)                                                                          \
+#define SEALED(n, sid, a, b, plain, own)                                                                     \
 	{                                                                                                    \
-		n, 's', sid, a, b, plain                                                                     \
+		n, 's', sid, a, b, plain, own                                                                \
 	}
 
 #define MAX_COLS 16
@@ -64,11 +65,17 @@ static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, cons
 				const char *t = (const char *)sqlite3_column_text(st, i);
 				f[i].text = t ? t : "";
 			} else {
+				int64_t who[3] = {0, 0, 0};
+				int k = sealed_cols[cols[i].sid].owner == SEALED_OWNER_MENTORSHIP ? 3
+					: sealed_cols[cols[i].sid].owner == SEALED_OWNER_PEOPLE	  ? 2
+												  : 0;
+				for (int j = 0; j < k && cols[i].own >= 0; j++)
+					who[j] = sqlite3_column_int64(st, cols[i].own + j);
 				if (sealed_open(st, i, cols[i].plain, cols[i].sid,
 						sqlite3_column_int64(st, cols[i].key_a),
 						cols[i].key_b >= 0 ? sqlite3_column_int64(st, cols[i].key_b)
 								   : 0,
-						&open[i]) != 0)
+						k ? who : NULL, &open[i]) != 0)
 					rc = DB_ERR;
 				f[i].text = buf_str(&open[i]);
 			}
@@ -153,14 +160,14 @@ static enum db_rc formats_visit(struct db *db, int64_t uid, mydata_fn fn, void *
 	static const struct col pairings[] = {
 		NUM("id"),	     TXT("with"),   TXT("held_on"),
 		NUM("duration_min"), TXT("topic"),  TXT("link"),
-		TXT("labels"),	     TXT("status"), SEALED("notes", SEALED_PAIRING_NOTES, 0, -1, 9)};
+		TXT("labels"),	     TXT("status"), SEALED("notes", SEALED_PAIRING_NOTES, 0, -1, 9, 10)};
 	static const struct col rings[] = {NUM("ring_id"), TXT("topic"), TXT("my_place"), TXT("ring_status")};
 	static const struct col ring_sessions[] = {NUM("id"),
 						   NUM("ring_id"),
 						   TXT("held_on"),
 						   NUM("duration_min"),
-						   SEALED("agenda", SEALED_RING_AGENDA, 1, 0, 6),
-						   SEALED("shared_notes", SEALED_RING_NOTES, 1, 0, 6)};
+						   SEALED("agenda", SEALED_RING_AGENDA, 1, 0, 6, -1),
+						   SEALED("shared_notes", SEALED_RING_NOTES, 1, 0, 6, -1)};
 	static const struct col ring_feedback[] = {NUM("session_id"), NUM("rating"), TXT("use_of_time")};
 	static const struct col seats[] = {NUM("occurrence_id"), TXT("topic"),	  TXT("host"),
 					   NUM("starts_at"),	 NUM("attended"), TXT("status")};
@@ -174,15 +181,16 @@ static enum db_rc formats_visit(struct db *db, int64_t uid, mydata_fn fn, void *
 		NUM("id"),	  NUM("mentorship_id"),
 		TXT("kind"),	  TXT("proposed_by"),
 		TXT("goal"),	  NUM("weeks"),
-		TXT("status"),	  SEALED("reason", SEALED_CHANGE_REASON, 0, -1, 9),
+		TXT("status"),	  SEALED("reason", SEALED_CHANGE_REASON, 0, -1, 9, 10),
 		NUM("created_at")};
 	static const struct col follow_ups[] = {NUM("id"), NUM("mentorship_id"), TXT("author"),
-						SEALED("body", SEALED_FOLLOW_UP, 0, -1, 5),
+						SEALED("body", SEALED_FOLLOW_UP, 0, -1, 5, 6),
 						NUM("created_at")};
 	enum db_rc rc = visit(
 		DB_STMT(db,
 			"SELECT p.id, o.display_name, p.held_on, p.duration_min, p.topic, p.link, p.labels, "
-			"p.status, p.notes, '' FROM pairings p JOIN users o ON o.id = CASE WHEN p.author_id "
+			"p.status, p.notes, '', p.author_id, p.partner_id FROM pairings p JOIN users o ON "
+			"o.id = CASE WHEN p.author_id "
 			"= :u "
 			"THEN p.partner_id ELSE p.author_id END WHERE p.author_id = :u OR p.partner_id = :u "
 			"ORDER BY p.id"),
@@ -255,14 +263,17 @@ static enum db_rc formats_visit(struct db *db, int64_t uid, mydata_fn fn, void *
 		rc = visit(
 			DB_STMT(db,
 				"SELECT c.id, c.mentorship_id, c.kind, u.display_name, c.goal, c.weeks, "
-				"c.status, c.reason_sealed, c.created_at, '' FROM mentorships m JOIN "
+				"c.status, c.reason_sealed, c.created_at, '', m.id, m.mentor_id, m.mentee_id "
+				"FROM mentorships m JOIN "
 				"ms_changes c ON c.mentorship_id = m.id JOIN users u ON u.id = c.proposed_by "
 				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY c.id"),
 			uid, "mentorship_changes", changes, N(changes), fn, arg);
 	if (rc == DB_OK)
 		rc = visit(
 			DB_STMT(db,
-				"SELECT f.id, f.mentorship_id, u.display_name, f.body, f.created_at, '' FROM "
+				"SELECT f.id, f.mentorship_id, u.display_name, f.body, f.created_at, '', "
+				"m.id, "
+				"m.mentor_id, m.mentee_id FROM "
 				"mentorships m JOIN follow_ups f ON f.mentorship_id = m.id JOIN users u ON "
 				"u.id = f.author_id WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY "
 				"f.id"),
@@ -282,8 +293,8 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 		TXT("other"),	   TXT("topic"),
 		TXT("goal"),	   TXT("format"),
 		TXT("cadence"),	   NUM("duration_min"),
-		NUM("weeks"),	   SEALED("message", SEALED_REQUEST_MESSAGE, 0, -1, 14),
-		TXT("status"),	   SEALED("reason", SEALED_REQUEST_REASON, 0, -1, 15),
+		NUM("weeks"),	   SEALED("message", SEALED_REQUEST_MESSAGE, 0, -1, 14, 16),
+		TXT("status"),	   SEALED("reason", SEALED_REQUEST_REASON, 0, -1, 15, 16),
 		NUM("created_at"), NUM("answered_at")};
 	static const struct col mentorships[] = {
 		NUM("id"),	    TXT("my_role"),
@@ -292,27 +303,28 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 		TXT("cadence"),	    NUM("duration_min"),
 		NUM("weeks"),	    TXT("started_on"),
 		TXT("planned_end"), TXT("status"),
-		TXT("outcome"),	    SEALED("end_reason", SEALED_MENTORSHIP_END_REASON, 0, -1, 15),
+		TXT("outcome"),	    SEALED("end_reason", SEALED_MENTORSHIP_END_REASON, 0, -1, 15, 16),
 		NUM("ended_at")};
-	static const struct col sessions[] = {NUM("id"),
-					      NUM("mentorship_id"),
-					      TXT("held_on"),
-					      NUM("duration_min"),
-					      TXT("kind"),
-					      TXT("labels"),
-					      SEALED("agenda", SEALED_MEETING_AGENDA, 0, -1, 6),
-					      SEALED("shared_notes", SEALED_MEETING_SHARED_NOTES, 0, -1, 7),
-					      SEALED("my_private_note", SEALED_PRIVATE_NOTE, 0, 9, 8)};
+	static const struct col sessions[] = {
+		NUM("id"),
+		NUM("mentorship_id"),
+		TXT("held_on"),
+		NUM("duration_min"),
+		TXT("kind"),
+		TXT("labels"),
+		SEALED("agenda", SEALED_MEETING_AGENDA, 0, -1, 6, 10),
+		SEALED("shared_notes", SEALED_MEETING_SHARED_NOTES, 0, -1, 7, 10),
+		SEALED("my_private_note", SEALED_PRIVATE_NOTE, 0, 9, 8, 10)};
 	static const struct col feedback[] = {NUM("session_id"),
 					      NUM("rating"),
 					      TXT("use_of_time"),
 					      NUM("shared"),
-					      SEALED("went_well", SEALED_FEEDBACK_WENT_WELL, 0, 8, 4),
-					      SEALED("to_improve", SEALED_FEEDBACK_TO_IMPROVE, 0, 8, 5),
-					      SEALED("next_steps", SEALED_FEEDBACK_NEXT_STEPS, 0, 8, 6),
+					      SEALED("went_well", SEALED_FEEDBACK_WENT_WELL, 0, 8, 4, 9),
+					      SEALED("to_improve", SEALED_FEEDBACK_TO_IMPROVE, 0, 8, 5, 9),
+					      SEALED("next_steps", SEALED_FEEDBACK_NEXT_STEPS, 0, 8, 6, 9),
 					      NUM("created_at")};
 	static const struct col actions[] = {NUM("id"),	   NUM("session_id"),
-					     TXT("owner"), SEALED("body", SEALED_ACTION_ITEM, 0, -1, 3),
+					     TXT("owner"), SEALED("body", SEALED_ACTION_ITEM, 0, -1, 3, 6),
 					     NUM("done"),  NUM("created_at")};
 
 	enum db_rc rc = visit(DB_STMT(db, "SELECT id, email, display_name, role, created_at, "
@@ -328,21 +340,25 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 				       "ut.topic_id WHERE ut.user_id = :u ORDER BY ut.kind, t.name"),
 			   uid, "topics", topics, N(topics), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db,
-				   "SELECT r.id, CASE WHEN r.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
-				   "o.display_name, t.name, r.goal, r.format, r.cadence, r.duration_min, "
-				   "r.weeks, r.message_sealed, r.status, r.reason_sealed, r.created_at, "
-				   "coalesce(r.answered_at, 0), r.message, r.reason FROM requests r "
-				   "JOIN users o ON o.id = CASE WHEN r.mentee_id = :u THEN r.mentor_id "
-				   "ELSE r.mentee_id END JOIN topics t ON t.id = r.topic_id "
-				   "WHERE r.mentee_id = :u OR r.mentor_id = :u ORDER BY r.id"),
-			   uid, "requests", requests, N(requests), fn, arg);
+		rc = visit(
+			DB_STMT(db,
+				"SELECT r.id, CASE WHEN r.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
+				"o.display_name, t.name, r.goal, r.format, r.cadence, r.duration_min, "
+				"r.weeks, r.message_sealed, r.status, r.reason_sealed, r.created_at, "
+				"coalesce(r.answered_at, 0), r.message, r.reason, r.mentor_id, r.mentee_id "
+				"FROM requests r "
+				"JOIN users o ON o.id = CASE WHEN r.mentee_id = :u THEN r.mentor_id "
+				"ELSE r.mentee_id END JOIN topics t ON t.id = r.topic_id "
+				"WHERE r.mentee_id = :u OR r.mentor_id = :u ORDER BY r.id"),
+			uid, "requests", requests, N(requests), fn, arg);
 	if (rc == DB_OK)
 		rc = visit(DB_STMT(db,
 				   "SELECT m.id, CASE WHEN m.mentee_id = :u THEN 'mentee' ELSE 'mentor' END, "
 				   "o.display_name, t.name, m.goal, m.format, m.cadence, m.duration_min, "
 				   "m.weeks, m.started_on, m.planned_end, m.status, coalesce(m.outcome, ''), "
-				   "m.end_reason_sealed, coalesce(m.ended_at, 0), m.end_reason "
+				   "m.end_reason_sealed, coalesce(m.ended_at, 0), m.end_reason, m.id, "
+				   "m.mentor_id, "
+				   "m.mentee_id "
 				   "FROM mentorships m JOIN users o ON o.id = CASE WHEN m.mentee_id = :u "
 				   "THEN m.mentor_id ELSE m.mentee_id END JOIN topics t ON t.id = m.topic_id "
 				   "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY m.id"),
@@ -352,38 +368,45 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 		rc = visit(
 			DB_STMT(db,
 				"SELECT s.id, s.mentorship_id, s.held_on, s.duration_min, s.kind, s.labels, "
-				"s.agenda, s.shared_notes, pn.body, :u FROM mentorships m "
+				"s.agenda, s.shared_notes, pn.body, :u, m.id, m.mentor_id, m.mentee_id "
+				"FROM mentorships m "
 				"JOIN meetings s ON s.mentorship_id = m.id "
 				"LEFT JOIN private_notes pn ON pn.meeting_id = s.id AND pn.author_id = :u "
 				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
 			uid, "sessions", sessions, N(sessions), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db,
-				   "SELECT f.meeting_id, f.rating, f.use_of_time, f.shared, f.went_well, "
-				   "f.to_improve, f.next_steps, f.created_at, f.author_id FROM mentorships m "
-				   "JOIN meetings s ON s.mentorship_id = m.id JOIN feedback f ON "
-				   "f.meeting_id = s.id AND f.author_id = :u "
-				   "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
-			   uid, "feedback", feedback, N(feedback), fn, arg);
+		rc = visit(
+			DB_STMT(db,
+				"SELECT f.meeting_id, f.rating, f.use_of_time, f.shared, f.went_well, "
+				"f.to_improve, f.next_steps, f.created_at, f.author_id, m.id, m.mentor_id, "
+				"m.mentee_id FROM mentorships m "
+				"JOIN meetings s ON s.mentorship_id = m.id JOIN feedback f ON "
+				"f.meeting_id = s.id AND f.author_id = :u "
+				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
+			uid, "feedback", feedback, N(feedback), fn, arg);
 	if (rc == DB_OK)
-		rc = visit(DB_STMT(db, "SELECT a.id, a.meeting_id, a.owner, a.body, a.done, a.created_at "
-				       "FROM mentorships m JOIN action_items a ON a.mentorship_id = m.id "
-				       "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
+		rc = visit(DB_STMT(db,
+				   "SELECT a.id, a.meeting_id, a.owner, a.body, a.done, a.created_at, m.id, "
+				   "m.mentor_id, m.mentee_id FROM mentorships m JOIN action_items a ON "
+				   "a.mentorship_id = m.id "
+				   "WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY a.id"),
 			   uid, "action_items", actions, N(actions), fn, arg);
 	/* issue 19: the pair's celebrations and the mentee's thank-you note,
 	 * which both of them may read. */
 	static const struct col celebrations[] = {
 		NUM("mentorship_id"),	 TXT("my_role"),    NUM("i_celebrate"),
-		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 9),
+		NUM("other_celebrates"), NUM("on_program"), SEALED("thanks", SEALED_THANKS, 0, -1, 9, 10),
 		NUM("thanks_public"),	 NUM("thanks_at"),  NUM("thanks_mentor_ok")};
 	if (rc == DB_OK)
 		rc = visit(
 			DB_STMT(db,
 				"SELECT mentorship_id, 'mentor', mentor_ok, mentee_ok, "
 				"shown_at IS NOT NULL, thanks, thanks_public, coalesce(thanks_at, 0), "
-				"thanks_mentor_ok, '' FROM celebrations WHERE mentor_id = :u UNION ALL "
+				"thanks_mentor_ok, '', mentorship_id, mentor_id, mentee_id FROM celebrations "
+				"WHERE mentor_id = :u UNION ALL "
 				"SELECT mentorship_id, 'mentee', mentee_ok, mentor_ok, shown_at IS NOT NULL, "
-				"thanks, thanks_public, coalesce(thanks_at, 0), thanks_mentor_ok, '' FROM "
+				"thanks, thanks_public, coalesce(thanks_at, 0), thanks_mentor_ok, '', "
+				"mentorship_id, mentor_id, mentee_id FROM "
 				"celebrations "
 				"WHERE mentee_id = :u ORDER BY 1"),
 			uid, "celebrations", celebrations, N(celebrations), fn, arg);
@@ -444,8 +467,9 @@ enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 			 uid, now);
 	/* One active mentorship at a time: each end reason is sealed for its
 	 * own row, and the loop ends when none is left active. */
-	sqlite3_stmt *next = DB_STMT(db, "SELECT id, mentor_id FROM mentorships WHERE status = 'active' AND "
-					 "(mentor_id = :u OR mentee_id = :u) LIMIT 1");
+	sqlite3_stmt *next =
+		DB_STMT(db, "SELECT id, mentor_id, mentee_id FROM mentorships WHERE status = 'active' AND "
+			    "(mentor_id = :u OR mentee_id = :u) LIMIT 1");
 	sqlite3_stmt *end = DB_STMT(db, "UPDATE mentorships SET status = 'ended_early', end_reason = '', "
 					"end_reason_sealed = :r, ended_at = :now, next_session_at = NULL "
 					"WHERE id = :m");
@@ -456,13 +480,15 @@ enum db_rc account_close(struct db *db, int64_t uid, int64_t now)
 		int r = sqlite3_step(next);
 		int64_t mid = r == SQLITE_ROW ? sqlite3_column_int64(next, 0) : 0;
 		int64_t mentor = r == SQLITE_ROW ? sqlite3_column_int64(next, 1) : 0;
+		int64_t mentee = r == SQLITE_ROW ? sqlite3_column_int64(next, 2) : 0;
 		sqlite3_reset(next);
 		if (r != SQLITE_ROW) {
 			rc = r == SQLITE_DONE ? DB_OK : db_rc_from(r);
 			break;
 		}
-		char row[32];
-		sealed_row(SEALED_MENTORSHIP_END_REASON, mid, 0, row, sizeof(row));
+		char row[SEALED_ROW_MAX];
+		const int64_t who[3] = {mid, mentor, mentee};
+		sealed_row(SEALED_MENTORSHIP_END_REASON, mid, 0, who, row, sizeof(row));
 		if (sealcol_bind(end, ":r", "mentorships", "end_reason", row, "account closed") != 0)
 			return DB_ERR;
 		db_bind_int(end, ":now", now);

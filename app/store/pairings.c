@@ -40,7 +40,7 @@ static int active_member(struct db *db, int64_t id, enum db_rc *err)
 }
 
 /* Insert a pairing in the caller's transaction and seal its notes for its
- * new id. */
+ * new id and its two people. */
 static enum db_rc insert(struct db *db, int64_t author, const struct pairing_new *p, const char *status,
 			 const char *origin, int64_t now, int64_t *id)
 {
@@ -79,8 +79,9 @@ static enum db_rc insert(struct db *db, int64_t author, const struct pairing_new
 	if (!st)
 		return DB_ERR;
 	const struct sealed_col *sc = &sealed_cols[SEALED_PAIRING_NOTES];
-	char row[32];
-	sealed_row(SEALED_PAIRING_NOTES, rid, 0, row, sizeof(row));
+	char row[SEALED_ROW_MAX];
+	const int64_t who[3] = {author, p->partner_id, 0};
+	sealed_row(SEALED_PAIRING_NOTES, rid, 0, who, row, sizeof(row));
 	if (sealcol_bind(st, ":n", sc->table, sc->column, row, p->notes) != 0) {
 		sqlite3_reset(st);
 		return DB_ERR;
@@ -250,7 +251,8 @@ enum db_rc pairing_get(struct db *db, int64_t id, int64_t uid,
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? DB_NOTFOUND : db_rc_from(rc);
 	}
-	int opened = sealed_open(st, 10, 11, SEALED_PAIRING_NOTES, id, 0, notes);
+	const int64_t who[3] = {sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), 0};
+	int opened = sealed_open(st, 10, 11, SEALED_PAIRING_NOTES, id, 0, who, notes);
 	struct pairing_row r;
 	read_row(st, uid, &r);
 	fn(arg, &r);

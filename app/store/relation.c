@@ -70,9 +70,9 @@ static enum req_rc facts_of(struct db *db, int64_t ms, int64_t uid, struct facts
 }
 
 /* Insert a proposal; the partial unique index keeps one pending. */
-static enum req_rc insert_change(struct db *db, int64_t ms, int64_t uid, const char *kind, const char *goal,
-				 int weeks, const char *cadence, int duration_min, const char *reason,
-				 int64_t now)
+static enum req_rc insert_change(struct db *db, int64_t ms, int64_t uid, const struct facts *f,
+				 const char *kind, const char *goal, int weeks, const char *cadence,
+				 int duration_min, const char *reason, int64_t now)
 {
 	sqlite3_stmt *st =
 		DB_STMT(db, "INSERT INTO ms_changes(mentorship_id, kind, proposed_by, goal, weeks, "
@@ -94,8 +94,9 @@ static enum req_rc insert_change(struct db *db, int64_t ms, int64_t uid, const c
 		return fail(db, rc);
 	if (reason && *reason) {
 		int64_t id = sqlite3_last_insert_rowid(db_handle(db));
-		char row[32];
-		snprintf(row, sizeof(row), "%lld", (long long)id);
+		char row[SEALED_ROW_MAX];
+		const int64_t who[3] = {ms, f->mentor_id, f->mentee_id};
+		sealed_row(SEALED_CHANGE_REASON, id, 0, who, row, sizeof(row));
 		st = DB_STMT(db, "UPDATE ms_changes SET reason_sealed = :s WHERE id = :id");
 		if (!st || sealcol_bind(st, ":s", "ms_changes", "reason", row, reason) != 0)
 			return fail(db, DB_ERR);
@@ -122,7 +123,8 @@ enum req_rc rel_change_propose(struct db *db, int64_t ms, int64_t uid, const cha
 		return refuse(db, REQ_NOT_PENDING);
 	if (f.single || (weeks && weeks < f.max_done))
 		return refuse(db, REQ_INVALID);
-	return insert_change(db, ms, uid, "change", goal, weeks == f.weeks ? 0 : weeks, "", 0, reason, now);
+	return insert_change(db, ms, uid, &f, "change", goal, weeks == f.weeks ? 0 : weeks, "", 0, reason,
+			     now);
 }
 
 enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const char *goal,
@@ -139,7 +141,7 @@ enum req_rc rel_continue_propose(struct db *db, int64_t ms, int64_t uid, const c
 	 * logged; one ended early is over. */
 	if (!f.single || strcmp(f.status, "completed") != 0)
 		return refuse(db, REQ_INVALID);
-	return insert_change(db, ms, uid, "continue", goal, weeks, cadence, duration_min, "", now);
+	return insert_change(db, ms, uid, &f, "continue", goal, weeks, cadence, duration_min, "", now);
 }
 
 /* Plan rows from week `from` to `to` of a plan of n weeks. */
@@ -372,8 +374,9 @@ enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char
 	}
 	int64_t id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)id);
+	char row[SEALED_ROW_MAX];
+	const int64_t who[3] = {ms, f.mentor_id, f.mentee_id};
+	sealed_row(SEALED_FOLLOW_UP, id, 0, who, row, sizeof(row));
 	st = DB_STMT(db, "INSERT INTO follow_ups(id, mentorship_id, author_id, body, created_at) "
 			 "VALUES (:id, :m, :u, :b, :now)");
 	if (!st || sealcol_bind(st, ":b", "follow_ups", "body", row, body) != 0)
@@ -388,16 +391,20 @@ enum req_rc rel_follow_up_add(struct db *db, int64_t ms, int64_t uid, const char
 	return done(db);
 }
 
-/* Is uid one of the pair of ms? DB_OK, DB_NOTFOUND or DB_ERR. */
-static enum db_rc party(struct db *db, int64_t ms, int64_t uid)
+/* Is uid one of the pair of ms? DB_OK (who: ms, its mentor and mentee),
+ * DB_NOTFOUND or DB_ERR. */
+static enum db_rc party(struct db *db, int64_t ms, int64_t uid, int64_t who[3])
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT 1 FROM mentorships WHERE id = :m AND (mentor_id = :u OR mentee_id = :u)");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT mentor_id, mentee_id FROM mentorships WHERE id = :m "
+				       "AND (mentor_id = :u OR mentee_id = :u)");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":m", ms);
 	db_bind_int(st, ":u", uid);
 	int rc = sqlite3_step(st);
+	who[0] = ms;
+	who[1] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	who[2] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? DB_OK : rc == SQLITE_DONE ? DB_NOTFOUND : DB_ERR;
 }
@@ -405,7 +412,8 @@ static enum db_rc party(struct db *db, int64_t ms, int64_t uid)
 enum db_rc rel_changes_each(struct db *db, int64_t ms, int64_t uid,
 			    void (*fn)(void *arg, const struct rel_change *c), void *arg)
 {
-	enum db_rc prc = party(db, ms, uid);
+	int64_t who[3];
+	enum db_rc prc = party(db, ms, uid, who);
 	if (prc != DB_OK)
 		return prc;
 	sqlite3_stmt *st =
@@ -430,7 +438,7 @@ enum db_rc rel_changes_each(struct db *db, int64_t ms, int64_t uid,
 			.duration_min = sqlite3_column_int(st, 9),
 		};
 		struct buf reason = {0};
-		c.unopened = sealed_open(st, 10, 11, SEALED_CHANGE_REASON, c.id, 0, &reason) != 0;
+		c.unopened = sealed_open(st, 10, 11, SEALED_CHANGE_REASON, c.id, 0, who, &reason) != 0;
 		c.reason = c.unopened ? "" : buf_str(&reason);
 		fn(arg, &c);
 		buf_free(&reason);
@@ -442,7 +450,8 @@ enum db_rc rel_changes_each(struct db *db, int64_t ms, int64_t uid,
 enum db_rc rel_follow_ups_each(struct db *db, int64_t ms, int64_t uid,
 			       void (*fn)(void *arg, const struct rel_follow_up *f), void *arg)
 {
-	enum db_rc prc = party(db, ms, uid);
+	int64_t who[3];
+	enum db_rc prc = party(db, ms, uid, who);
 	if (prc != DB_OK)
 		return prc;
 	sqlite3_stmt *st = DB_STMT(db, "SELECT id, author_id, created_at, body, '' FROM follow_ups "
@@ -458,7 +467,7 @@ enum db_rc rel_follow_ups_each(struct db *db, int64_t ms, int64_t uid,
 			.created_at = sqlite3_column_int64(st, 2),
 		};
 		struct buf body = {0};
-		f.unopened = sealed_open(st, 3, 4, SEALED_FOLLOW_UP, f.id, 0, &body) != 0;
+		f.unopened = sealed_open(st, 3, 4, SEALED_FOLLOW_UP, f.id, 0, who, &body) != 0;
 		f.body = f.unopened ? "" : buf_str(&body);
 		fn(arg, &f);
 		buf_free(&body);

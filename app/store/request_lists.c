@@ -126,8 +126,9 @@ enum db_rc req_get_for(struct db *db, int64_t id, int64_t uid, int64_t now,
 		return DB_NOTFOUND;
 	}
 	struct buf msg = {0}, reason = {0};
-	int unreadable = sealed_open(st, 15, 10, SEALED_REQUEST_MESSAGE, id, 0, &msg) != 0 ||
-			 sealed_open(st, 16, 12, SEALED_REQUEST_REASON, id, 0, &reason) != 0;
+	const int64_t pair[3] = {sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0), 0};
+	int unreadable = sealed_open(st, 15, 10, SEALED_REQUEST_MESSAGE, id, 0, pair, &msg) != 0 ||
+			 sealed_open(st, 16, 12, SEALED_REQUEST_REASON, id, 0, pair, &reason) != 0;
 	struct req_detail d = {
 		.id = id,
 		.mentee_id = sqlite3_column_int64(st, 0),

@@ -3,6 +3,7 @@
 #include "store/directory.h"
 #include "store/outbox.h"
 #include "store/sealcol.h"
+#include "store/sealed.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -175,10 +176,12 @@ enum req_rc req_create(struct db *db, const struct req_new *n, int64_t now, int6
 	if (rc != DB_OK)
 		return store_fail(db, rc);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
-	/* The message is sealed for its row, so it follows the row's id. */
+	/* The message is sealed for its row and its two people, so it follows
+	 * the row's id. */
 	if (n->message && *n->message) {
-		char row[32];
-		snprintf(row, sizeof(row), "%lld", (long long)*id);
+		char row[SEALED_ROW_MAX];
+		const int64_t pair[3] = {n->mentor_id, n->mentee_id, 0};
+		sealed_row(SEALED_REQUEST_MESSAGE, *id, 0, pair, row, sizeof(row));
 		st = DB_STMT(db, "UPDATE requests SET message_sealed = :s WHERE id = :id");
 		if (!st || sealcol_bind(st, ":s", "requests", "message", row, n->message) != 0)
 			return store_fail(db, DB_ERR);
@@ -363,8 +366,9 @@ static enum req_rc close_request(struct db *db, int64_t id, int64_t who, int as_
 	 * for its row, like every text people write to each other. */
 	sqlite3_stmt *st = DB_STMT(db, "UPDATE requests SET status = :s, reason = '', reason_sealed = :r, "
 				       "answered_at = :now WHERE id = :id");
-	char row[32];
-	snprintf(row, sizeof(row), "%lld", (long long)id);
+	char row[SEALED_ROW_MAX];
+	const int64_t pair[3] = {p.mentor_id, p.mentee_id, 0};
+	sealed_row(SEALED_REQUEST_REASON, id, 0, pair, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":r", "requests", "reason", row, reason) != 0)
 		return store_fail(db, DB_ERR);
 	db_bind_text(st, ":s", status);

@@ -49,8 +49,8 @@ static int bind_sealed(sqlite3_stmt *st, const char *name, enum sealed_id col, i
 	if (!text || !*text)
 		return db_bind_null(st, name);
 	const struct sealed_col *sc = &sealed_cols[col];
-	char row[48];
-	sealed_row(col, ring, id, row, sizeof(row));
+	char row[SEALED_ROW_MAX];
+	sealed_row(col, ring, id, NULL, row, sizeof(row));
 	struct buf c = {0};
 	int rc = seal_encrypt_nonce(nonce, sc->table, sc->column, row, text, strlen(text), &c);
 	if (rc == 0)
@@ -137,8 +137,8 @@ static int open_col(sqlite3_stmt *st, int c, enum sealed_id col, int64_t ring, i
 	if (sqlite3_column_type(st, c) == SQLITE_NULL)
 		return 0;
 	const struct sealed_col *sc = &sealed_cols[col];
-	char row[48];
-	sealed_row(col, ring, id, row, sizeof(row));
+	char row[SEALED_ROW_MAX];
+	sealed_row(col, ring, id, NULL, row, sizeof(row));
 	int rc = seal_decrypt(sc->table, sc->column, row, sqlite3_column_blob(st, c),
 			      (size_t)sqlite3_column_bytes(st, c), out);
 	if (rc != 0)

@@ -58,25 +58,29 @@ int sealcol_open(sqlite3_stmt *st, int sealed_col, int plain_col, const char *ta
  * :s and blanks the plain column. Names and row keys: store/sealed.h. */
 struct kind {
 	enum sealed_id id;
-	const char *select_plain; /* a, b, plain text */
+	const char *select_plain; /* a, b, plain text, owner ids x, y, z */
 	const char *update;	  /* SET X = '', X_sealed = :s WHERE ... :a ... :b */
 };
 
 static const struct kind kinds[] = {
 	{SEALED_REQUEST_MESSAGE,
-	 "SELECT id, 0, message FROM requests WHERE message <> '' AND message_sealed IS NULL",
+	 "SELECT id, 0, message, mentor_id, mentee_id, 0 FROM requests WHERE message <> '' "
+	 "AND message_sealed IS NULL",
 	 "UPDATE requests SET message = '', message_sealed = :s WHERE id = :a AND :b = 0"},
 	/* The automatic "found a mentor elsewhere" note is the app's own text,
 	 * written to many rows by one statement: it stays plain. */
 	{SEALED_REQUEST_REASON,
-	 "SELECT id, 0, reason FROM requests WHERE reason <> '' AND reason_sealed IS NULL "
+	 "SELECT id, 0, reason, mentor_id, mentee_id, 0 FROM requests WHERE reason <> '' AND reason_sealed "
+	 "IS NULL "
 	 "AND status <> 'matched_elsewhere'",
 	 "UPDATE requests SET reason = '', reason_sealed = :s WHERE id = :a AND :b = 0"},
 	{SEALED_MENTORSHIP_END_REASON,
-	 "SELECT id, 0, end_reason FROM mentorships WHERE end_reason <> '' AND end_reason_sealed IS NULL",
+	 "SELECT id, 0, end_reason, id, mentor_id, mentee_id FROM mentorships WHERE end_reason <> '' "
+	 "AND end_reason_sealed IS NULL",
 	 "UPDATE mentorships SET end_reason = '', end_reason_sealed = :s WHERE id = :a AND :b = 0"},
 	{SEALED_PLAN_NOTE,
-	 "SELECT mentorship_id, week, note FROM plan_weeks WHERE note <> '' AND note_sealed IS NULL",
+	 "SELECT w.mentorship_id, w.week, w.note, m.id, m.mentor_id, m.mentee_id FROM plan_weeks w "
+	 "JOIN mentorships m ON m.id = w.mentorship_id WHERE w.note <> '' AND w.note_sealed IS NULL",
 	 "UPDATE plan_weeks SET note = '', note_sealed = :s WHERE mentorship_id = :a AND week = :b"},
 };
 
@@ -91,10 +95,13 @@ static long pass(struct db *db, const struct kind *k)
 		return -1;
 	long n = 0;
 	int bad = 0;
-	char row[64];
+	char row[SEALED_ROW_MAX];
 	struct buf plain = {0};
 	while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-		sealed_row(k->id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), row, sizeof(row));
+		int64_t who[3] = {sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+				  sqlite3_column_int64(st, 5)};
+		sealed_row(k->id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), who, row,
+			   sizeof(row));
 		buf_reset(&plain);
 		buf_puts(&plain, (const char *)sqlite3_column_text(st, 2));
 		bad = plain.oom || sealcol_bind(up, ":s", c->table, c->column, row, buf_str(&plain)) != 0;

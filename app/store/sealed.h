@@ -44,22 +44,40 @@ enum sealed_id {
 	SEALED_COUNT
 };
 
+/* Whom a value belongs to, sealed beside its row key, so that a row
+ * pointed at another mentorship, request or person (by someone who can
+ * write the database but holds no key) no longer opens for anyone. */
+enum sealed_owner {
+	SEALED_OWNER_NONE,	 /* the row key says it all (a user's own secret, a ring's
+				  * "ring:id", the survey pool, which belongs to nobody) */
+	SEALED_OWNER_MENTORSHIP, /* "ms:mentor:mentee": all a 1:1 holds (who is in a
+				  * mentorship never changes) */
+	SEALED_OWNER_PEOPLE,	 /* "a:b": a request's mentor and mentee, a pairing's two */
+};
+
 struct sealed_col {
 	const char *table;  /* the table, and the associated data's table */
 	const char *column; /* the associated data's column name */
 	const char *stored; /* the BLOB column that holds the sealed value */
 	enum sealed_key key;
-	/* Fixed SQL: the rows holding a value, as (a, b, sealed value), and
-	 * the UPDATE storing the re-sealed value :s for the row :a (, :b). */
+	enum sealed_owner owner;
+	/* Fixed SQL: the rows holding a value, as (a, b, sealed value, owner
+	 * ids x, y, z), and the UPDATE storing the re-sealed value :s for the
+	 * row :a (, :b). */
 	const char *select, *update;
 };
 
 /* The list, indexed by enum sealed_id. */
 extern const struct sealed_col sealed_cols[SEALED_COUNT];
 
-/* Form into row[0..n) the row key of column id for the row (a, b): b is
- * ignored unless the key is a pair. For SEALED_KEY_HEX use sealed_row_hex. */
-void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n);
+/* Form into row[0..n) the row key of column id for the row (a, b) and its
+ * owner `who` (3 ids: the mentorship, its mentor and mentee; or 2 people
+ * and a 0): b is ignored unless the key is a pair, who unless the column
+ * has an owner (NULL there forms a key no value is sealed for, so a
+ * caller that forgets the owner fails to open, never opens another's).
+ * For SEALED_KEY_HEX use sealed_row_hex. */
+#define SEALED_ROW_MAX 130
+void sealed_row(enum sealed_id id, int64_t a, int64_t b, const int64_t *who, char *row, size_t n);
 
 /* Open column id's value in column sealed_col of the current row of st
  * (legacy plain text in plain_col) for the row (a, b), with the table,
@@ -68,7 +86,7 @@ void sealed_row(enum sealed_id id, int64_t a, int64_t b, char *row, size_t n);
  * out; 0, or -1 when it does not open (sealcol_open). */
 struct buf;
 int sealed_open(sqlite3_stmt *st, int sealed_col, int plain_col, enum sealed_id id, int64_t a, int64_t b,
-		struct buf *out);
+		const int64_t *who, struct buf *out);
 
 /* Form the hex row key of a BLOB id of len bytes into row[0..n) (n at
  * least 2 * len + 1). */
@@ -79,10 +97,18 @@ void sealed_row_hex(const unsigned char *blob, size_t len, char *row, size_t n);
  * does not open or the database fails (logged with its place). */
 long sealed_rekey_all(struct db *db);
 
+/* Values sealed before their owner was part of the associated data are
+ * opened under their row key alone and sealed again with the owner they
+ * are found under, once, in one transaction (serve runs it at start while
+ * the one-row table seal_owner_pending says it is due, and empties it).
+ * The count re-sealed, or -1 (nothing changed; logged with its place). */
+long sealed_owner_convert(struct db *db);
+
 /* No transaction of its own (reads; call it inside a read transaction for
  * one snapshot). Open every sealed value with the keys loaded: the number
  * of values, with *bad set to how many did not open (each logged with its
- * place, never its bytes), or -1 when the database fails. */
+ * place, never its bytes), or -1 when the database fails. While the owner
+ * conversion is due, a value that opens under its row alone opens. */
 long sealed_check_all(struct db *db, long *bad);
 
 /* No transaction of its own (a read). 1 when any sealed column holds a

@@ -14,6 +14,7 @@
 #include "store/meetings.h"
 #include "store/mydata.h"
 #include "store/sealcol.h"
+#include "store/sealed.h"
 #include "store/users.h"
 
 #define NOW 1790000000 /* 2026-09-21 */
@@ -130,11 +131,13 @@ static void deactivation_closes_reactivation_restores(void **state)
 		1);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 20 AND user_id = 1", -1),
 			 0);
-	/* the reason, sealed for its row like any end reason */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT end_reason_sealed, end_reason FROM mentorships WHERE id = 1");
+	/* the reason, sealed for its row and pair like any end reason */
+	sqlite3_stmt *st = DB_STMT(db, "SELECT end_reason_sealed, end_reason, mentor_id, mentee_id "
+				       "FROM mentorships WHERE id = 1");
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	struct buf reason = {0};
-	assert_int_equal(sealcol_open(st, 0, 1, "mentorships", "end_reason", "1", &reason), 0);
+	const int64_t who[3] = {1, sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+	assert_int_equal(sealed_open(st, 0, 1, SEALED_MENTORSHIP_END_REASON, 1, 0, who, &reason), 0);
 	sqlite3_reset(st);
 	assert_string_equal(buf_str(&reason), "account closed");
 	buf_free(&reason);
