@@ -222,16 +222,18 @@ static int load_key(const struct config *cfg)
 }
 
 /* What older versions left is sealed now, once, with the key this process
- * just loaded: texts kept in plain text (store/sealcol.h), then values
- * sealed before their owner was part of what they are sealed for
- * (store/sealed.h). 0, or -1 with the reason on stderr. */
+ * just loaded: values sealed before their owner was part of what they
+ * are sealed for (store/sealed.h), then texts kept in plain text
+ * (store/sealcol.h). 0, or -1 with the reason on stderr. */
 static int convert_sealed(struct db *db)
 {
-	long plain = sealcol_convert(db);
-	long owned = plain < 0 ? -1 : sealed_owner_convert(db);
+	/* Owners first: then a database never converted holds no value sealed
+	 * with its owner (store/sealed.h says why that matters). */
+	long owned = sealed_owner_convert(db);
+	long plain = owned < 0 ? -1 : sealcol_convert(db);
 	if (plain < 0 || owned < 0) {
-		fprintf(stderr, "tandem: could not seal what an older version left %s\n",
-			plain < 0 ? "in plain text" : "sealed without its owner");
+		fprintf(stderr, "tandem: could not seal what an older version left %s; see the log\n",
+			owned < 0 ? "sealed without its owner" : "in plain text");
 		return -1;
 	}
 	char count[24];

@@ -71,7 +71,8 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	*first = 0;
 	int has = text && *text;
 	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT thanks IS NULL, thanks, '', mentor_id, mentee_id FROM celebrations "
+		DB_STMT(db, "SELECT thanks IS NULL, thanks, '', mentor_id, mentee_id, thanks_public "
+			    "FROM celebrations "
 			    "WHERE mentorship_id = :m");
 	if (!st)
 		return DB_ERR;
@@ -80,10 +81,11 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 	int none_before = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
 	struct buf old = {0};
 	int same = 0;
-	int64_t who[3] = {ms, 0, 0};
+	int64_t who[4] = {ms, 0, 0, 0};
 	if (rc == SQLITE_ROW) {
 		who[1] = sqlite3_column_int64(st, 3);
 		who[2] = sqlite3_column_int64(st, 4);
+		who[3] = sqlite3_column_int64(st, 5);
 	}
 	if (rc == SQLITE_ROW && !none_before && has &&
 	    sealed_open(st, 1, 2, SEALED_THANKS, ms, 0, who, &old) == 0) {
@@ -103,6 +105,7 @@ static enum db_rc write_thanks(struct db *db, int64_t ms, const char *text, int 
 		     "THEN thanks_mentor_ok ELSE 0 END, thanks_rev = thanks_rev + 1 - :same WHERE "
 		     "mentorship_id = :m");
 	char row[SEALED_ROW_MAX];
+	who[3] = has && pub; /* sealed with the text: flipped alone, it opens for nobody */
 	sealed_row(SEALED_THANKS, ms, 0, who, row, sizeof(row));
 	if (!st || sealcol_bind(st, ":t", "celebrations", "thanks", row, has ? text : NULL) != 0)
 		return DB_ERR;
@@ -251,7 +254,8 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 		c->thanks_at = sqlite3_column_int64(st, 4);
 		c->thanks_mentor_ok = sqlite3_column_int(st, 7);
 		c->thanks_rev = sqlite3_column_int64(st, 8);
-		const int64_t who[3] = {ms, sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10)};
+		const int64_t who[4] = {ms, sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
+					c->thanks_public};
 		if (sealed_open(st, 5, 6, SEALED_THANKS, ms, 0, who, &c->thanks) != 0)
 			r = DB_ERR;
 	}
@@ -301,7 +305,8 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 			.kind = (const char *)sqlite3_column_text(st, 6),
 			.weeks = sqlite3_column_int(st, 7),
 		};
-		const int64_t who[3] = {l.ms, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11)};
+		/* Only a public note is selected. */
+		const int64_t who[4] = {l.ms, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11), 1};
 		l.unopened = sealed_open(st, 8, 9, SEALED_THANKS, l.ms, 0, who, &text) != 0;
 		l.thanks = l.unopened ? "" : buf_str(&text);
 		fn(arg, &l);
@@ -333,7 +338,7 @@ enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 		return DB_ERR;
 	st = DB_STMT(db, "SELECT c.mentorship_id, c.thanks_at, b.display_name, t.name, c.thanks, '', "
 			 "c.thanks_public = 1 AND c.thanks_mentor_ok = 1 AND c.shown_at IS NOT NULL, "
-			 "c.mentor_id, c.mentee_id "
+			 "c.mentor_id, c.mentee_id, c.thanks_public "
 			 "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "
 			 "JOIN users b ON b.id = c.mentee_id JOIN topics t ON t.id = m.topic_id "
 			 "WHERE c.mentor_id = :u AND c.thanks IS NOT NULL "
@@ -351,7 +356,8 @@ enum db_rc thanks_received(struct db *db, int64_t uid, int max,
 			.topic = (const char *)sqlite3_column_text(st, 3),
 			.on_program = sqlite3_column_int(st, 6),
 		};
-		const int64_t who[3] = {l.ms, sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8)};
+		const int64_t who[4] = {l.ms, sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
+					sqlite3_column_int64(st, 9)};
 		l.unopened = sealed_open(st, 4, 5, SEALED_THANKS, l.ms, 0, who, &text) != 0;
 		l.text = l.unopened ? "" : buf_str(&text);
 		fn(arg, &l);

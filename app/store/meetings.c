@@ -341,11 +341,12 @@ enum meet_rc feedback_add(struct db *db, int64_t meeting, int64_t uid, const str
 	if (began != DB_OK)
 		return (enum meet_rc)db_failure(began);
 	enum db_rc rc;
-	int64_t who[3];
+	int64_t who[4];
 	if (!is_party(db, meeting, uid, who)) {
 		db_rollback(db);
 		return MEET_NOTFOUND;
 	}
+	who[3] = f->shared; /* sealed with the texts: changed alone, they open for nobody */
 	sqlite3_stmt *st =
 		DB_STMT(db, "INSERT INTO feedback(meeting_id, author_id, rating, use_of_time, shared, "
 			    "went_well, to_improve, next_steps, created_at) VALUES (:m, :u, :r, :t, :s, "
@@ -394,8 +395,8 @@ enum meet_rc feedback_visible(struct db *db, int64_t meeting, int64_t uid,
 	struct buf ww = {0}, ti = {0}, ns = {0};
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t author = sqlite3_column_int64(st, 0);
-		const int64_t who[3] = {sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
-					sqlite3_column_int64(st, 9)};
+		const int64_t who[4] = {sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
+					sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 3)};
 		if (open_col(st, 4, SEALED_FEEDBACK_WENT_WELL, meeting, author, who, &ww) != 0 ||
 		    open_col(st, 5, SEALED_FEEDBACK_TO_IMPROVE, meeting, author, who, &ti) != 0 ||
 		    open_col(st, 6, SEALED_FEEDBACK_NEXT_STEPS, meeting, author, who, &ns) != 0) {

@@ -65,10 +65,12 @@ static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, cons
 				const char *t = (const char *)sqlite3_column_text(st, i);
 				f[i].text = t ? t : "";
 			} else {
-				int64_t who[3] = {0, 0, 0};
-				int k = sealed_cols[cols[i].sid].owner == SEALED_OWNER_MENTORSHIP ? 3
-					: sealed_cols[cols[i].sid].owner == SEALED_OWNER_PEOPLE	  ? 2
-												  : 0;
+				int64_t who[4] = {0, 0, 0, 0};
+				static const int owner_ids[] = {[SEALED_OWNER_NONE] = 0,
+								[SEALED_OWNER_MENTORSHIP] = 3,
+								[SEALED_OWNER_PEOPLE] = 2,
+								[SEALED_OWNER_SHARED] = 4};
+				int k = owner_ids[sealed_cols[cols[i].sid].owner];
 				for (int j = 0; j < k && cols[i].own >= 0; j++)
 					who[j] = sqlite3_column_int64(st, cols[i].own + j);
 				if (sealed_open(st, i, cols[i].plain, cols[i].sid,
@@ -379,7 +381,7 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 			DB_STMT(db,
 				"SELECT f.meeting_id, f.rating, f.use_of_time, f.shared, f.went_well, "
 				"f.to_improve, f.next_steps, f.created_at, f.author_id, m.id, m.mentor_id, "
-				"m.mentee_id FROM mentorships m "
+				"m.mentee_id, f.shared FROM mentorships m "
 				"JOIN meetings s ON s.mentorship_id = m.id JOIN feedback f ON "
 				"f.meeting_id = s.id AND f.author_id = :u "
 				"WHERE m.mentee_id = :u OR m.mentor_id = :u ORDER BY s.id"),
@@ -402,11 +404,12 @@ enum db_rc mydata_visit(struct db *db, int64_t uid, mydata_fn fn, void *arg)
 			DB_STMT(db,
 				"SELECT mentorship_id, 'mentor', mentor_ok, mentee_ok, "
 				"shown_at IS NOT NULL, thanks, thanks_public, coalesce(thanks_at, 0), "
-				"thanks_mentor_ok, '', mentorship_id, mentor_id, mentee_id FROM celebrations "
+				"thanks_mentor_ok, '', mentorship_id, mentor_id, mentee_id, thanks_public "
+				"FROM celebrations "
 				"WHERE mentor_id = :u UNION ALL "
 				"SELECT mentorship_id, 'mentee', mentee_ok, mentor_ok, shown_at IS NOT NULL, "
 				"thanks, thanks_public, coalesce(thanks_at, 0), thanks_mentor_ok, '', "
-				"mentorship_id, mentor_id, mentee_id FROM "
+				"mentorship_id, mentor_id, mentee_id, thanks_public FROM "
 				"celebrations "
 				"WHERE mentee_id = :u ORDER BY 1"),
 			uid, "celebrations", celebrations, N(celebrations), fn, arg);

@@ -4,14 +4,12 @@
 
 long rekey_all(struct db *db)
 {
-	/* Values older than their owners in the associated data are sealed
-	 * for them first (its own transaction; serve would at start). */
-	if (sealed_owner_convert(db) < 0)
-		return -1;
 	if (db_begin(db) != DB_OK)
 		return -1;
-	/* Every sealed column is in store/sealed.h's list, and only there. */
-	long n = sealed_rekey_all(db);
+	/* Values older than their owners in the associated data are sealed
+	 * for them first, in the same transaction (serve would at start).
+	 * Every sealed column is in store/sealed.h's list, and only there. */
+	long n = sealed_owner_convert_in(db) < 0 ? -1 : sealed_rekey_all(db);
 	if (n < 0) {
 		db_rollback(db);
 		return -1;

@@ -7,8 +7,8 @@
  * it) and seal it again with the current key. Returns the number of
  * values re-sealed, or -1 (nothing changed) when one does not open or the
  * database fails. The list of sealed columns is store/sealed.h's. Values
- * not yet sealed for their owners are first (sealed_owner_convert, in a
- * transaction of its own, kept when the rotation then fails). */
+ * not yet sealed for their owners are sealed for them in the same
+ * transaction (sealed_owner_convert_in). */
 long rekey_all(struct db *db);
 
 #endif

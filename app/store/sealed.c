@@ -37,6 +37,16 @@
 			"UPDATE " t " SET " s " = :s WHERE id = :a AND :b = 0"                               \
 	}
 
+#define FEEDBACK(c)                                                                                          \
+	{                                                                                                    \
+		"feedback", c, c, SEALED_KEY_PAIR, SEALED_OWNER_SHARED,                                      \
+			"SELECT x.meeting_id, x.author_id, x." c                                             \
+			", m.id, m.mentor_id, m.mentee_id, x.shared "                                        \
+			"FROM feedback x JOIN meetings g ON g.id = x.meeting_id "                            \
+			"JOIN mentorships m ON m.id = g.mentorship_id WHERE x." c " IS NOT NULL",            \
+			"UPDATE feedback SET " c " = :s WHERE meeting_id = :a AND author_id = :b"            \
+	}
+
 const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	[SEALED_MEETING_AGENDA] = OF_MS_ID("meetings", "agenda", "agenda", "m.id = x.mentorship_id"),
 	[SEALED_MEETING_SHARED_NOTES] =
@@ -45,15 +55,10 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	[SEALED_PRIVATE_NOTE] =
 		OF_MS("private_notes", "body", "body", SEALED_KEY_PAIR, "meeting_id", "author_id",
 		      "m.id = (SELECT mentorship_id FROM meetings WHERE id = x.meeting_id)"),
-	[SEALED_FEEDBACK_WENT_WELL] =
-		OF_MS("feedback", "went_well", "went_well", SEALED_KEY_PAIR, "meeting_id", "author_id",
-		      "m.id = (SELECT mentorship_id FROM meetings WHERE id = x.meeting_id)"),
-	[SEALED_FEEDBACK_TO_IMPROVE] =
-		OF_MS("feedback", "to_improve", "to_improve", SEALED_KEY_PAIR, "meeting_id", "author_id",
-		      "m.id = (SELECT mentorship_id FROM meetings WHERE id = x.meeting_id)"),
-	[SEALED_FEEDBACK_NEXT_STEPS] =
-		OF_MS("feedback", "next_steps", "next_steps", SEALED_KEY_PAIR, "meeting_id", "author_id",
-		      "m.id = (SELECT mentorship_id FROM meetings WHERE id = x.meeting_id)"),
+	/* Feedback texts: also whether the author shares them. */
+	[SEALED_FEEDBACK_WENT_WELL] = FEEDBACK("went_well"),
+	[SEALED_FEEDBACK_TO_IMPROVE] = FEEDBACK("to_improve"),
+	[SEALED_FEEDBACK_NEXT_STEPS] = FEEDBACK("next_steps"),
 	[SEALED_ACTION_ITEM] = OF_MS_ID("action_items", "body", "body", "m.id = x.mentorship_id"),
 	/* These four once were plain TEXT columns X, kept beside X_sealed
 	 * (store/sealcol.h); the associated data names X. A request belongs
@@ -96,12 +101,13 @@ const struct sealed_col sealed_cols[SEALED_COUNT] = {
 	[SEALED_CHANGE_REASON] = OF_MS_ID("ms_changes", "reason", "reason_sealed", "m.id = x.mentorship_id"),
 	[SEALED_FOLLOW_UP] = OF_MS_ID("follow_ups", "body", "body", "m.id = x.mentorship_id"),
 	/* issue 19: the thank-you note, sealed for its mentorship (one note
-	 * per mentorship, written by its mentee) and the pair the row names
-	 * (a copy of the mentorship's, which its readers check). */
+	 * per mentorship, written by its mentee), the pair the row names (a
+	 * copy of the mentorship's, which its readers check) and whether the
+	 * mentee made it public. */
 	[SEALED_THANKS] =
-		{"celebrations", "thanks", "thanks", SEALED_KEY_ID, SEALED_OWNER_MENTORSHIP,
-		 "SELECT mentorship_id, 0, thanks, mentorship_id, mentor_id, mentee_id FROM celebrations "
-		 "WHERE thanks IS NOT NULL",
+		{"celebrations", "thanks", "thanks", SEALED_KEY_ID, SEALED_OWNER_SHARED,
+		 "SELECT mentorship_id, 0, thanks, mentorship_id, mentor_id, mentee_id, thanks_public "
+		 "FROM celebrations WHERE thanks IS NOT NULL",
 		 "UPDATE celebrations SET thanks = :s WHERE mentorship_id = :a AND :b = 0"},
 };
 
@@ -126,6 +132,9 @@ void sealed_row(enum sealed_id id, int64_t a, int64_t b, const int64_t *who, cha
 	else if (o == SEALED_OWNER_MENTORSHIP)
 		snprintf(row, n, "%s/ms:%lld:%lld:%lld", bare, (long long)who[0], (long long)who[1],
 			 (long long)who[2]);
+	else if (o == SEALED_OWNER_SHARED)
+		snprintf(row, n, "%s/ms:%lld:%lld:%lld:shared:%lld", bare, (long long)who[0],
+			 (long long)who[1], (long long)who[2], (long long)who[3]);
 	else
 		snprintf(row, n, "%s/people:%lld:%lld", bare, (long long)who[0], (long long)who[1]);
 }
@@ -157,8 +166,9 @@ static void row_of(const struct sealed_col *c, enum sealed_id id, sqlite3_stmt *
 		sealed_row_hex(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), row, n);
 		return;
 	}
-	int64_t who[3] = {sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-			  sqlite3_column_int64(st, 5)};
+	int64_t who[4] = {sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+			  sqlite3_column_int64(st, 5),
+			  c->owner == SEALED_OWNER_SHARED ? sqlite3_column_int64(st, 6) : 0};
 	sealed_row(id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), who, row, n);
 }
 
@@ -166,7 +176,7 @@ static void row_of(const struct sealed_col *c, enum sealed_id id, sqlite3_stmt *
  * row and owner. A rotation opens each value under that same key row;
  * the owner conversion (to_owner) skips a value that opens so already
  * and opens the others under their row alone. The count or -1. */
-static long reseal(struct db *db, enum sealed_id id, int to_owner)
+static long reseal(struct db *db, enum sealed_id id, int to_owner, long *already)
 {
 	const struct sealed_col *c = &sealed_cols[id];
 	sqlite3_stmt *st = db_stmt_literal(db, c->select);
@@ -182,8 +192,10 @@ static long reseal(struct db *db, enum sealed_id id, int to_owner)
 		size_t len = (size_t)sqlite3_column_bytes(st, 2);
 		row_of(c, id, st, row, sizeof(row));
 		if (to_owner) {
-			if (seal_decrypt(c->table, c->column, row, blob, len, &plain) == 0)
-				continue; /* sealed with its owner already */
+			if (seal_decrypt(c->table, c->column, row, blob, len, &plain) == 0) {
+				++*already; /* sealed with its owner already */
+				continue;
+			}
 			bare_row(id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), from,
 				 sizeof(from));
 		} else {
@@ -220,7 +232,8 @@ long sealed_rekey_all(struct db *db)
 {
 	long total = 0;
 	for (int i = 0; i < SEALED_COUNT; i++) {
-		long n = reseal(db, (enum sealed_id)i, 0);
+		long unused = 0;
+		long n = reseal(db, (enum sealed_id)i, 0, &unused);
 		if (n < 0)
 			return -1;
 		total += n;
@@ -228,21 +241,58 @@ long sealed_rekey_all(struct db *db)
 	return total;
 }
 
-long sealed_owner_convert(struct db *db)
+/* 1 while the owner conversion is due (seal_owner_pending holds its row),
+ * 2 when that table is not there yet (a database older than sql/0036 not
+ * migrated yet: due too), 0 when done, -1 when it cannot be read. */
+static int owner_due(struct db *db)
 {
-	if (db_scalar(db, "SELECT count(*) FROM seal_owner_pending", -1) == 0)
-		return 0;
-	if (db_begin(db) != DB_OK)
-		return -1;
-	long total = 0;
+	int64_t has = db_scalar(db,
+				"SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+				"AND name = 'seal_owner_pending'",
+				-1);
+	if (has <= 0)
+		return has < 0 ? -1 : 2;
+	int64_t n = db_scalar(db, "SELECT count(*) FROM seal_owner_pending", -1);
+	return n < 0 ? -1 : n > 0;
+}
+
+long sealed_owner_convert_in(struct db *db)
+{
+	int due = owner_due(db);
+	if (due <= 0)
+		return due;
+	long total = 0, already = 0;
 	for (int i = 0; i < SEALED_COUNT && total >= 0; i++) {
 		if (sealed_cols[i].owner == SEALED_OWNER_NONE)
 			continue;
-		long n = reseal(db, (enum sealed_id)i, 1);
+		long n = reseal(db, (enum sealed_id)i, 1, &already);
 		total = n < 0 ? -1 : total + n;
 	}
-	if (total >= 0 && db_exec_step(db, DB_STMT(db, "DELETE FROM seal_owner_pending")) != DB_OK)
-		total = -1;
+	/* A database that was converted holds no value sealed without its
+	 * owner, and one never converted holds none sealed with it: both at
+	 * once means values were put back after the conversion (and the table
+	 * armed again), which is the move this conversion must not seal. */
+	if (total > 0 && already > 0) {
+		char with[24], without[24];
+		snprintf(with, sizeof(with), "%ld", already);
+		snprintf(without, sizeof(without), "%ld", total);
+		log_kv("error", "values sealed with and without their owners: changed after the conversion",
+		       "with", with, "without", without, LOG_END);
+		return -1;
+	}
+	if (total >= 0 && due == 1 &&
+	    db_exec_step(db, DB_STMT(db, "DELETE FROM seal_owner_pending")) != DB_OK)
+		return -1;
+	return total;
+}
+
+long sealed_owner_convert(struct db *db)
+{
+	if (owner_due(db) == 0)
+		return 0;
+	if (db_begin(db) != DB_OK)
+		return -1;
+	long total = sealed_owner_convert_in(db);
 	if (total < 0) {
 		db_rollback(db);
 		return -1;
@@ -254,7 +304,7 @@ long sealed_check_all(struct db *db, long *bad)
 {
 	long total = 0;
 	*bad = 0;
-	int64_t pending = db_scalar(db, "SELECT count(*) FROM seal_owner_pending", 0);
+	int pending = owner_due(db) > 0;
 	struct buf plain = {0};
 	char row[SEALED_ROW_MAX];
 	for (int i = 0; i < SEALED_COUNT; i++) {

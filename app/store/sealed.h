@@ -53,6 +53,11 @@ enum sealed_owner {
 	SEALED_OWNER_MENTORSHIP, /* "ms:mentor:mentee": all a 1:1 holds (who is in a
 				  * mentorship never changes) */
 	SEALED_OWNER_PEOPLE,	 /* "a:b": a request's mentor and mentee, a pairing's two */
+	SEALED_OWNER_SHARED,	 /* "ms:mentor:mentee" and whether its author shares it:
+				  * feedback texts with the other of the pair, the
+				  * thank-you note with the program. The author sets it
+				  * with the text; flipped behind their back, the text
+				  * opens for nobody */
 };
 
 struct sealed_col {
@@ -62,8 +67,8 @@ struct sealed_col {
 	enum sealed_key key;
 	enum sealed_owner owner;
 	/* Fixed SQL: the rows holding a value, as (a, b, sealed value, owner
-	 * ids x, y, z), and the UPDATE storing the re-sealed value :s for the
-	 * row :a (, :b). */
+	 * ids x, y, z (and the shared flag)), and the UPDATE storing
+	 * the re-sealed value :s for the row :a (, :b). */
 	const char *select, *update;
 };
 
@@ -71,11 +76,11 @@ struct sealed_col {
 extern const struct sealed_col sealed_cols[SEALED_COUNT];
 
 /* Form into row[0..n) the row key of column id for the row (a, b) and its
- * owner `who` (3 ids: the mentorship, its mentor and mentee; or 2 people
- * and a 0): b is ignored unless the key is a pair, who unless the column
- * has an owner (NULL there forms a key no value is sealed for, so a
- * caller that forgets the owner fails to open, never opens another's).
- * For SEALED_KEY_HEX use sealed_row_hex. */
+ * owner `who` (3 ids: the mentorship, its mentor and mentee; 4 for
+ * SEALED_OWNER_SHARED, the 4th its shared flag; or 2 people and a 0): b is ignored
+ * unless the key is a pair, who unless the column has an owner (NULL there forms a key no value is sealed
+ * for, so a caller that forgets the owner fails to open, never opens another's). For SEALED_KEY_HEX use
+ * sealed_row_hex. */
 #define SEALED_ROW_MAX 130
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, const int64_t *who, char *row, size_t n);
 
@@ -99,10 +104,14 @@ long sealed_rekey_all(struct db *db);
 
 /* Values sealed before their owner was part of the associated data are
  * opened under their row key alone and sealed again with the owner they
- * are found under, once, in one transaction (serve runs it at start while
- * the one-row table seal_owner_pending says it is due, and empties it).
- * The count re-sealed, or -1 (nothing changed; logged with its place). */
+ * are found under, once (serve runs it at start while the one-row table
+ * seal_owner_pending says it is due, or is not there yet, and empties
+ * it). Refused when values sealed with their owner are there too: values
+ * put back after the conversion. sealed_owner_convert: in a transaction
+ * of its own; _in: in the caller's (rotate-key's). The count re-sealed,
+ * or -1 (nothing changed; logged with its place). */
 long sealed_owner_convert(struct db *db);
+long sealed_owner_convert_in(struct db *db);
 
 /* No transaction of its own (reads; call it inside a read transaction for
  * one snapshot). Open every sealed value with the keys loaded: the number

@@ -110,3 +110,39 @@ test('a request or a pairing pointed at another person opens for nobody', async 
   assert.ok((await a.mentee.get(`/pairings/${pid}`)).body.includes(`${C}-pairing`), 'put back, it reads again');
   assert.ok(!srv.log().includes(C));
 });
+
+// Review F: a flag the author sets with the text, flipped behind their
+// back: feedback kept to oneself marked shared, a private thank-you note
+// marked public. Each flag is sealed with its text, so the flipped text
+// opens for nobody; flipped back, it reads as before.
+test('feedback kept to oneself, flipped to shared, opens for nobody', async () => {
+  const p = await newMentorship(srv, { mentorName: 'Cy Flag', menteeName: 'Di Flag' });
+  await p.mentee.get(`${p.ms}/sessions/new`);
+  const s = (await p.mentee.post(`${p.ms}/sessions`, { held_on: today(), duration_min: '30', kind: 'one_on_one',
+    labels: '', agenda: 'a', shared_notes: '', private_notes: '' })).headers.location;
+  await p.mentee.get(s);
+  assert.equal((await p.mentee.post(`${s}/feedback`, { rating: '2', use_of_time: 'right', went_well: `${C}-own`,
+    to_improve: '', next_steps: '' })).status, 303); // not shared
+  assert.ok(!(await p.mentor.get(s)).body.includes(`${C}-own`), 'the mentor does not see it');
+  const r = await tampered(`UPDATE feedback SET shared = 1 WHERE meeting_id = ${idOf(s)}`,
+    `UPDATE feedback SET shared = 0 WHERE meeting_id = ${idOf(s)}`, p.mentor, s);
+  assert.equal(r.status, 500);
+  assert.ok((await p.mentee.get(s)).body.includes(`${C}-own`), 'flipped back, its author reads it');
+});
+
+test('a private thank-you note, flipped to public, is on nobody\'s page', async () => {
+  const p = await newMentorship(srv, { topic: 'gdb', mentorName: 'Ana Flag', menteeName: 'Ben Flag' });
+  const outsider = await signup(srv, `outsider-${Date.now()}@example.com`, 'Out Sider');
+  await p.mentee.get(p.ms);
+  assert.equal((await p.mentee.post(`${p.ms}/complete`, { outcome: 'goal_met', thanks: `${C}-thanks` })).status, 303);
+  assert.ok((await p.mentor.get(p.ms)).body.includes(`${C}-thanks`), 'the mentor reads it');
+  const flip = `UPDATE celebrations SET mentor_ok = 1, mentee_ok = 1, shown_at = unixepoch(), thanks_public = 1, ` +
+    `thanks_mentor_ok = 1 WHERE mentorship_id = ${idOf(p.ms)}; ` +
+    "UPDATE kept_counts SET n = n + 1 WHERE name = 'celebrations_version'";
+  const back = `UPDATE celebrations SET mentor_ok = 0, mentee_ok = 0, shown_at = NULL, thanks_public = 0, ` +
+    `thanks_mentor_ok = 0 WHERE mentorship_id = ${idOf(p.ms)}; ` +
+    "UPDATE kept_counts SET n = n + 1 WHERE name = 'celebrations_version'";
+  await tampered(flip, back, outsider, '/program');
+  await tampered(flip, back, outsider, '/program/celebrations');
+  assert.ok((await p.mentor.get(p.ms)).body.includes(`${C}-thanks`), 'flipped back, the mentor reads it again');
+});

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/meetings.h"
+#include "store/rekey.h"
 #include "store/sealed.h"
 
 #define NOW 1790000000
@@ -56,6 +57,26 @@ static int64_t count(struct db *db, const char *sql)
 	return db_scalar(db, sql, -1);
 }
 
+/* Meeting 1's agenda as stored (hex) into out. */
+static void agenda_hex(struct db *db, char out[400])
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT hex(agenda) FROM meetings WHERE id = 1");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	db_column_copy(st, 0, out, 400);
+	sqlite3_reset(st);
+}
+
+/* Request 1's message opened for its pair (mentor 1, mentee 2): 0 or -1. */
+static int message_opens(struct db *db, struct buf *out)
+{
+	sqlite3_stmt *st = DB_STMT(db, "SELECT message_sealed, message FROM requests WHERE id = 1");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	const int64_t pair[3] = {1, 2, 0};
+	int rc = sealed_open(st, 0, 1, SEALED_REQUEST_MESSAGE, 1, 0, pair, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
 static void older_values_are_sealed_for_their_owner_once(void **state)
 {
 	(void)state;
@@ -65,7 +86,22 @@ static void older_values_are_sealed_for_their_owner_once(void **state)
 		  "older agenda");
 	seal_bare(db, "UPDATE requests SET message_sealed = :s WHERE id = 1", "requests", "message", "1",
 		  "older message");
-	/* Written by this version: sealed with its owner already. */
+	struct meeting m;
+	/* Before the conversion the older value does not open with its owner. */
+	assert_int_equal(meeting_get_for(db, 1, 2, &m), MEET_SEAL);
+	meeting_free(&m);
+
+	assert_int_equal(sealed_owner_convert(db), 2);
+	assert_int_equal(count(db, "SELECT count(*) FROM seal_owner_pending"), 0);
+	assert_int_equal(meeting_get_for(db, 1, 2, &m), MEET_OK);
+	assert_string_equal(buf_str(&m.agenda), "older agenda");
+	meeting_free(&m);
+	struct buf msg = {0};
+	assert_int_equal(message_opens(db, &msg), 0);
+	assert_string_equal(buf_str(&msg), "older message");
+	buf_free(&msg);
+	/* Written by this version, sealed with its owner: a conversion armed
+	 * again finds nothing to do, and leaves it as it is. */
 	struct meeting_new n = {.mentorship_id = 1,
 				.author_id = 1,
 				.held_on = "2026-08-10",
@@ -77,27 +113,12 @@ static void older_values_are_sealed_for_their_owner_once(void **state)
 				.duration_min = 30};
 	int64_t id = 0;
 	assert_int_equal(meeting_create(db, &n, "2026-12-01", NOW, &id), MEET_OK);
-	struct meeting m;
-	/* Before the conversion the older value does not open with its owner. */
-	assert_int_equal(meeting_get_for(db, 1, 2, &m), MEET_SEAL);
-	meeting_free(&m);
-
-	assert_int_equal(sealed_owner_convert(db), 2);
+	assert_int_equal(db_exec_script(db, "INSERT INTO seal_owner_pending VALUES (1)"), DB_OK);
+	assert_int_equal(sealed_owner_convert(db), 0);
 	assert_int_equal(count(db, "SELECT count(*) FROM seal_owner_pending"), 0);
-	assert_int_equal(meeting_get_for(db, 1, 2, &m), MEET_OK);
-	assert_string_equal(buf_str(&m.agenda), "older agenda");
-	meeting_free(&m);
 	assert_int_equal(meeting_get_for(db, id, 2, &m), MEET_OK);
 	assert_string_equal(buf_str(&m.agenda), "new agenda");
 	meeting_free(&m);
-	sqlite3_stmt *st = DB_STMT(db, "SELECT message_sealed, message FROM requests WHERE id = 1");
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	struct buf msg = {0};
-	const int64_t pair[3] = {1, 2, 0};
-	assert_int_equal(sealed_open(st, 0, 1, SEALED_REQUEST_MESSAGE, 1, 0, pair, &msg), 0);
-	assert_string_equal(buf_str(&msg), "older message");
-	sqlite3_reset(st);
-	buf_free(&msg);
 	/* Once: with the table emptied, nothing is read again. */
 	seal_bare(db, "UPDATE meetings SET shared_notes = :s WHERE id = 1", "meetings", "shared_notes", "1",
 		  "sealed the old way after the conversion");
@@ -119,20 +140,85 @@ static void a_value_that_opens_neither_way_changes_nothing(void **state)
 	seal_bare(db, "UPDATE requests SET message_sealed = :s WHERE id = 1", "requests", "message", "2",
 		  "sealed for another row");
 	char before[400], after[400];
-	sqlite3_stmt *st = DB_STMT(db, "SELECT hex(agenda) FROM meetings WHERE id = 1");
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	db_column_copy(st, 0, before, sizeof(before));
-	sqlite3_reset(st);
+	agenda_hex(db, before);
 
 	assert_int_equal(sealed_owner_convert(db), -1);
 	assert_int_equal(count(db, "SELECT count(*) FROM seal_owner_pending"), 1);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	db_column_copy(st, 0, after, sizeof(after));
-	sqlite3_reset(st);
+	agenda_hex(db, after);
 	assert_string_equal(after, before);
 	struct meeting m;
 	assert_int_equal(meeting_get_for(db, 1, 2, &m), MEET_SEAL);
 	meeting_free(&m);
+	test_db_remove(db, path);
+}
+
+/* The attack the one-row table could invite: a database converted once,
+ * the table armed again and a value from before the conversion put back
+ * (moved): values sealed with their owner are there too, so nothing is
+ * converted (review F). */
+static void armed_again_over_a_converted_database_converts_nothing(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = pair_db(path);
+	seal_bare(db, "UPDATE meetings SET agenda = :s WHERE id = 1", "meetings", "agenda", "1",
+		  "older agenda");
+	assert_int_equal(sealed_owner_convert(db), 1);
+	seal_bare(db, "UPDATE requests SET message_sealed = :s WHERE id = 1", "requests", "message", "1",
+		  "put back after the conversion");
+	assert_int_equal(db_exec_script(db, "INSERT INTO seal_owner_pending VALUES (1)"), DB_OK);
+	assert_int_equal(sealed_owner_convert(db), -1);
+	assert_int_equal(count(db, "SELECT count(*) FROM seal_owner_pending"), 1);
+	struct buf msg = {0};
+	assert_int_equal(message_opens(db, &msg), -1);
+	buf_free(&msg);
+	test_db_remove(db, path);
+}
+
+/* A database from before sql/0036 (a backup taken before the upgrade):
+ * check opens its values under their row alone, and the conversion (as
+ * rotate-key runs it, before migrate) seals them for their owners (review
+ * F: check and restore refused such a backup, rotate-key failed). */
+static void a_database_older_than_the_table_is_due(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = pair_db(path);
+	seal_bare(db, "UPDATE meetings SET agenda = :s WHERE id = 1", "meetings", "agenda", "1",
+		  "older agenda");
+	assert_int_equal(db_exec_script(db, "DROP TABLE seal_owner_pending"), DB_OK);
+	long bad = -1;
+	assert_int_equal(sealed_check_all(db, &bad), 1);
+	assert_int_equal(bad, 0);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(sealed_owner_convert_in(db), 1);
+	assert_int_equal(db_commit(db), DB_OK);
+	struct meeting m;
+	assert_int_equal(meeting_get_for(db, 1, 2, &m), MEET_OK);
+	assert_string_equal(buf_str(&m.agenda), "older agenda");
+	meeting_free(&m);
+	test_db_remove(db, path);
+}
+
+/* rotate-key converts in its own transaction: when a value then does not
+ * open for the rotation (a damaged TOTP secret), the conversion is undone
+ * with it, and "nothing was re-encrypted" stays true (review F). */
+static void a_rotation_that_fails_converts_nothing(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = pair_db(path);
+	seal_bare(db, "UPDATE meetings SET agenda = :s WHERE id = 1", "meetings", "agenda", "1",
+		  "older agenda");
+	assert_int_equal(
+		db_exec_script(db, "INSERT INTO mfa(user_id, secret, created_at) VALUES (3, x'00', 1)"),
+		DB_OK);
+	char before[400], after[400];
+	agenda_hex(db, before);
+	assert_int_equal(rekey_all(db), -1);
+	agenda_hex(db, after);
+	assert_string_equal(after, before);
+	assert_int_equal(count(db, "SELECT count(*) FROM seal_owner_pending"), 1);
 	test_db_remove(db, path);
 }
 
@@ -141,6 +227,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(older_values_are_sealed_for_their_owner_once),
 		cmocka_unit_test(a_value_that_opens_neither_way_changes_nothing),
+		cmocka_unit_test(armed_again_over_a_converted_database_converts_nothing),
+		cmocka_unit_test(a_database_older_than_the_table_is_due),
+		cmocka_unit_test(a_rotation_that_fails_converts_nothing),
 	};
 	return cmocka_run_group_tests_name("sealed values and their owners", tests, key_setup, key_teardown);
 }
