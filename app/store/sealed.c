@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/log.h"
 #include "security/seal.h"
@@ -172,10 +173,38 @@ static void row_of(const struct sealed_col *c, enum sealed_id id, sqlite3_stmt *
 	sealed_row(id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), who, row, n);
 }
 
+/* One value to store again: its row (a, or the BLOB id at key_off for the
+ * survey pool; b) and its new sealed bytes, both kept in one arena. */
+struct pending {
+	int64_t a, b;
+	size_t key_off, key_len, off, len;
+};
+
+/* Store every pending value (after the scan: an UPDATE made while the
+ * scan steps over the same table may show it a row twice or not at all,
+ * SQLite leaves that undefined). 0 or -1. */
+static int store_pending(struct db *db, const struct sealed_col *c, sqlite3_stmt *up, const struct pending *p,
+			 size_t n, const struct buf *arena)
+{
+	for (size_t i = 0; i < n; i++) {
+		db_bind_blob(up, ":s", arena->data + p[i].off, (int)p[i].len);
+		if (c->key == SEALED_KEY_HEX)
+			db_bind_blob(up, ":a", arena->data + p[i].key_off, (int)p[i].key_len);
+		else
+			db_bind_int(up, ":a", p[i].a);
+		db_bind_int(up, ":b", p[i].b);
+		if (db_exec_step(db, up) != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
 /* Seal every value of one column again, with the current key, for its
  * row and owner. A rotation opens each value under that same key row;
- * the owner conversion (to_owner) skips a value that opens so already
- * and opens the others under their row alone. The count or -1. */
+ * the owner conversion (to_owner) counts a value that opens so already in
+ * *already and opens the others under their row alone. The whole column
+ * is read first and written after, its new values held in memory. The
+ * count or -1. */
 static long reseal(struct db *db, enum sealed_id id, int to_owner, long *already)
 {
 	const struct sealed_col *c = &sealed_cols[id];
@@ -183,11 +212,12 @@ static long reseal(struct db *db, enum sealed_id id, int to_owner, long *already
 	sqlite3_stmt *up = db_stmt_literal(db, c->update);
 	if (!st || !up)
 		return -1;
-	long n = 0;
-	int bad = 0;
+	int bad = 0, rc = SQLITE_DONE;
 	char row[SEALED_ROW_MAX], from[SEALED_ROW_MAX];
-	struct buf plain = {0}, sealed = {0};
-	while (!bad && sqlite3_step(st) == SQLITE_ROW) {
+	struct buf plain = {0}, sealed = {0}, arena = {0};
+	struct pending *p = NULL;
+	size_t n = 0, cap = 0;
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *blob = sqlite3_column_blob(st, 2);
 		size_t len = (size_t)sqlite3_column_bytes(st, 2);
 		row_of(c, id, st, row, sizeof(row));
@@ -211,21 +241,40 @@ static long reseal(struct db *db, enum sealed_id id, int to_owner, long *already
 			       c->key == SEALED_KEY_HEX ? "(survey pool)" : from, LOG_END);
 			break;
 		}
-		db_bind_blob(up, ":s", sealed.data, (int)sealed.len);
-		if (c->key == SEALED_KEY_HEX)
-			db_bind_blob(up, ":a", sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
-		else
-			db_bind_int(up, ":a", sqlite3_column_int64(st, 0));
-		db_bind_int(up, ":b", sqlite3_column_int64(st, 1));
-		bad = db_exec_step(db, up) != DB_OK;
-		n++;
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct pending *q = realloc(p, ncap * sizeof(*p));
+			if (!q) {
+				bad = 1;
+				break;
+			}
+			p = q;
+			cap = ncap;
+		}
+		struct pending *e = &p[n++];
+		e->a = sqlite3_column_int64(st, 0);
+		e->b = sqlite3_column_int64(st, 1);
+		e->key_off = arena.len;
+		e->key_len = c->key == SEALED_KEY_HEX ? (size_t)sqlite3_column_bytes(st, 0) : 0;
+		if (e->key_len)
+			buf_append(&arena, sqlite3_column_blob(st, 0), e->key_len);
+		e->off = arena.len;
+		e->len = sealed.len;
+		buf_append(&arena, sealed.data, sealed.len);
+		bad = arena.oom;
 	}
+	if (!bad && rc != SQLITE_DONE)
+		bad = 1;
 	sqlite3_reset(st);
+	if (!bad)
+		bad = store_pending(db, c, up, p, n, &arena) != 0;
 	if (plain.data)
 		sodium_memzero(plain.data, plain.cap);
 	buf_free(&plain);
 	buf_free(&sealed);
-	return bad ? -1 : n;
+	buf_free(&arena);
+	free(p);
+	return bad ? -1 : (long)n;
 }
 
 long sealed_rekey_all(struct db *db)

@@ -222,6 +222,45 @@ static void a_rotation_that_fails_converts_nothing(void **state)
 	test_db_remove(db, path);
 }
 
+/* An ordinary database from before the upgrade: twenty sessions, each
+ * with its mentee's private note sealed the old way. The conversion once
+ * wrote each row while its scan stepped over the same table, and SQLite
+ * showed it rows it had just written (counted as sealed with their owner:
+ * a "mixed" database, refused); it now reads a column whole, then writes
+ * (review G). Every note converts, counted once. */
+static void twenty_old_private_notes_convert(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = pair_db(path);
+	for (int i = 2; i <= 21; i++) {
+		char sql[300], row[32];
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, kind, "
+			 "created_at) VALUES (%d, 1, 2, '2026-08-%02d', 30, 'one_on_one', 1);"
+			 "INSERT INTO private_notes(meeting_id, author_id, body, updated_at) "
+			 "VALUES (%d, 2, x'00', 1)",
+			 i, i, i);
+		assert_int_equal(db_exec_script(db, sql), DB_OK);
+		snprintf(row, sizeof(row), "%d:2", i);
+		seal_bare(db,
+			  "UPDATE private_notes SET body = :s WHERE meeting_id = "
+			  "(SELECT max(meeting_id) FROM private_notes)",
+			  "private_notes", "body", row, "my own note, from before the upgrade");
+	}
+	assert_int_equal(sealed_owner_convert(db), 20);
+	assert_int_equal(count(db, "SELECT count(*) FROM seal_owner_pending"), 0);
+	for (int i = 2; i <= 21; i++) {
+		struct meeting m;
+		assert_int_equal(meeting_get_for(db, i, 2, &m), MEET_OK);
+		assert_string_equal(buf_str(&m.my_private), "my own note, from before the upgrade");
+		meeting_free(&m);
+	}
+	/* A rotation counts each value once too. */
+	assert_int_equal(rekey_all(db), 20);
+	test_db_remove(db, path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +269,7 @@ int main(void)
 		cmocka_unit_test(armed_again_over_a_converted_database_converts_nothing),
 		cmocka_unit_test(a_database_older_than_the_table_is_due),
 		cmocka_unit_test(a_rotation_that_fails_converts_nothing),
+		cmocka_unit_test(twenty_old_private_notes_convert),
 	};
 	return cmocka_run_group_tests_name("sealed values and their owners", tests, key_setup, key_teardown);
 }
