@@ -1,7 +1,9 @@
 /* seal: field encryption at rest. XChaCha20-Poly1305 (libsodium) with a
  * fresh random nonce per write and the value's identity (table, column,
  * row) as associated data, so a ciphertext copied onto another row or
- * column fails to open. The key lives in a file outside the database. */
+ * column fails to open. The row is a string its caller forms: the store
+ * names the row key and the row's owner in it (store/sealed.h). The key
+ * lives in a file outside the database. */
 #ifndef TANDEM_SEAL_H
 #define TANDEM_SEAL_H
 #include <stddef.h>

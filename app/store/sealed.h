@@ -1,6 +1,6 @@
 /* sealed: the one list of sealed columns. Every value sealed at rest is
  * named here with the associated data it is sealed for, (table, column,
- * row key), and how to read and rewrite it; writers and readers take the
+ * row key and owner), and how to read and rewrite it; writers and readers take the
  * names from here (sealed_row) and rotate-key re-seals exactly this list,
  * so a column cannot be written under one name and re-sealed under
  * another, or left out of a rotation (tests/unit/test_facts.c fails on a
@@ -76,11 +76,12 @@ struct sealed_col {
 extern const struct sealed_col sealed_cols[SEALED_COUNT];
 
 /* Form into row[0..n) the row key of column id for the row (a, b) and its
- * owner `who` (3 ids: the mentorship, its mentor and mentee; 4 for
- * SEALED_OWNER_SHARED, the 4th its shared flag; or 2 people and a 0): b is ignored
- * unless the key is a pair, who unless the column has an owner (NULL there forms a key no value is sealed
- * for, so a caller that forgets the owner fails to open, never opens another's). For SEALED_KEY_HEX use
- * sealed_row_hex. */
+ * owner `who`: 3 ids (the mentorship, its mentor and mentee), 4 for
+ * SEALED_OWNER_SHARED (the 4th its shared flag), or 2 people and a 0. b
+ * is ignored unless the key is a pair, who unless the column has an
+ * owner; NULL there forms a key no value is sealed for, so a caller that
+ * forgets the owner fails to open, never opens another's. For
+ * SEALED_KEY_HEX use sealed_row_hex. */
 #define SEALED_ROW_MAX 130
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, const int64_t *who, char *row, size_t n);
 
