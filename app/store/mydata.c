@@ -65,19 +65,15 @@ static enum db_rc visit(sqlite3_stmt *st, int64_t uid, const char *section, cons
 				const char *t = (const char *)sqlite3_column_text(st, i);
 				f[i].text = t ? t : "";
 			} else {
-				int64_t who[4] = {0, 0, 0, 0};
-				static const int owner_ids[] = {[SEALED_OWNER_NONE] = 0,
-								[SEALED_OWNER_MENTORSHIP] = 3,
-								[SEALED_OWNER_PEOPLE] = 2,
-								[SEALED_OWNER_SHARED] = 4};
-				int k = owner_ids[sealed_cols[cols[i].sid].owner];
-				for (int j = 0; j < k && cols[i].own >= 0; j++)
-					who[j] = sqlite3_column_int64(st, cols[i].own + j);
+				int64_t who[4];
+				const int64_t *owner =
+					cols[i].own < 0 ? NULL
+							: sealed_owner_of(cols[i].sid, st, cols[i].own, who);
 				if (sealed_open(st, i, cols[i].plain, cols[i].sid,
 						sqlite3_column_int64(st, cols[i].key_a),
 						cols[i].key_b >= 0 ? sqlite3_column_int64(st, cols[i].key_b)
 								   : 0,
-						k ? who : NULL, &open[i]) != 0)
+						owner, &open[i]) != 0)
 					rc = DB_ERR;
 				f[i].text = buf_str(&open[i]);
 			}

@@ -98,10 +98,9 @@ static long pass(struct db *db, const struct kind *k)
 	char row[SEALED_ROW_MAX];
 	struct buf plain = {0};
 	while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t who[3] = {sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-				  sqlite3_column_int64(st, 5)};
-		sealed_row(k->id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), who, row,
-			   sizeof(row));
+		int64_t who[4];
+		sealed_row(k->id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			   sealed_owner_of(k->id, st, 3, who), row, sizeof(row));
 		buf_reset(&plain);
 		buf_puts(&plain, (const char *)sqlite3_column_text(st, 2));
 		bad = plain.oom || sealcol_bind(up, ":s", c->table, c->column, row, buf_str(&plain)) != 0;

@@ -140,6 +140,18 @@ void sealed_row(enum sealed_id id, int64_t a, int64_t b, const int64_t *who, cha
 		snprintf(row, n, "%s/people:%lld:%lld", bare, (long long)who[0], (long long)who[1]);
 }
 
+const int64_t *sealed_owner_of(enum sealed_id id, sqlite3_stmt *st, int own, int64_t who[4])
+{
+	static const int ids[] = {[SEALED_OWNER_NONE] = 0,
+				  [SEALED_OWNER_MENTORSHIP] = 3,
+				  [SEALED_OWNER_PEOPLE] = 2,
+				  [SEALED_OWNER_SHARED] = 4};
+	int k = ids[sealed_cols[id].owner];
+	for (int j = 0; j < 4; j++)
+		who[j] = j < k ? sqlite3_column_int64(st, own + j) : 0;
+	return k ? who : NULL;
+}
+
 int sealed_open(sqlite3_stmt *st, int sealed_col, int plain_col, enum sealed_id id, int64_t a, int64_t b,
 		const int64_t *who, struct buf *out)
 {
@@ -159,18 +171,17 @@ void sealed_row_hex(const unsigned char *blob, size_t len, char *row, size_t n)
 	sodium_bin2hex(row, n, blob, len);
 }
 
-/* The row key of the current row of st (columns 0 and 1, the owner in
- * 3 to 5) for column c. */
+/* The row key of the current row of st (columns 0 and 1, the owner from
+ * column 3 on) for column c. */
 static void row_of(const struct sealed_col *c, enum sealed_id id, sqlite3_stmt *st, char *row, size_t n)
 {
 	if (c->key == SEALED_KEY_HEX) {
 		sealed_row_hex(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), row, n);
 		return;
 	}
-	int64_t who[4] = {sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-			  sqlite3_column_int64(st, 5),
-			  c->owner == SEALED_OWNER_SHARED ? sqlite3_column_int64(st, 6) : 0};
-	sealed_row(id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), who, row, n);
+	int64_t who[4];
+	sealed_row(id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		   sealed_owner_of(id, st, 3, who), row, n);
 }
 
 /* One value to store again: its row (a, or the BLOB id at key_off for the

@@ -85,6 +85,12 @@ extern const struct sealed_col sealed_cols[SEALED_COUNT];
 #define SEALED_ROW_MAX 130
 void sealed_row(enum sealed_id id, int64_t a, int64_t b, const int64_t *who, char *row, size_t n);
 
+/* The owner of column id's value in the current row of st, read from
+ * its columns own, own + 1, ... (as many ids as the column's owner has:
+ * 3, 4 for SEALED_OWNER_SHARED, 2 for people) into who: who, or NULL for
+ * a column without an owner. The one place that counts them. */
+const int64_t *sealed_owner_of(enum sealed_id id, sqlite3_stmt *st, int own, int64_t who[4]);
+
 /* Open column id's value in column sealed_col of the current row of st
  * (legacy plain text in plain_col) for the row (a, b), with the table,
  * column and row key declared in sealed_cols: the one way a reader names
