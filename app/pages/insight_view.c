@@ -8,6 +8,47 @@
 #include "view/escape.h"
 #include "view/svgchart.h"
 
+void iv_span_start(const char *to, int weekly, char out[11])
+{
+	if (weekly) {
+		ins_ymd(ins_monday(ins_day(to)) - 7L * (IV_SPAN_WEEKS - 1), out);
+		return;
+	}
+	int y = 0, m = 0;
+	if (sscanf(to, "%4d-%2d", &y, &m) != 2)
+		y = 1970, m = 1;
+	long mi = (long)y * 12 + (m - 1) - (IV_SPAN_MONTHS - 1);
+	if (mi < 0)
+		mi = 0;
+	snprintf(out, 11, "%04ld-%02ld-01", mi / 12 % 10000, mi % 12 + 1);
+}
+
+void iv_clip(char *s, size_t n, size_t max)
+{
+	size_t chars = 0, i = 0;
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == max)
+			break;
+	if (!s[i])
+		return;
+	if (i + sizeof("\u2026") <= n)
+		memcpy(s + i, "\u2026", sizeof("\u2026"));
+	else
+		s[i] = 0;
+}
+
+size_t iv_events_in(struct insight_event *ev, size_t nev, const char *from, const char *to, size_t *left)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nev; i++)
+		if (strcmp(ev[i].on, from) >= 0 && strcmp(ev[i].on, to) <= 0)
+			ev[n++] = ev[i];
+	*left = n > IV_EVENTS_SHOWN ? n - IV_EVENTS_SHOWN : 0;
+	if (*left)
+		memmove(ev, ev + *left, IV_EVENTS_SHOWN * sizeof(*ev));
+	return n - *left;
+}
+
 const struct ins_cell *iv_cell(const struct insight_series *s, size_t p, int t, int *hidden)
 {
 	if (t < 0) {

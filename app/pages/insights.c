@@ -211,8 +211,10 @@ static int read_query(struct ctx *c, struct fields *f)
 /* The page's fragment (events compared, charts and tables) and the teams
  * with figures, for a valid query; kept per worker (insight_cache.h). */
 static int build(struct ctx *c, int weekly, const char *team, const char *from, const char *to, long w,
-		 const struct insight_event *ev, size_t nev, struct buf *html, struct buf *teams)
+		 struct insight_event *ev, size_t nev, struct buf *html, struct buf *teams)
 {
+	size_t left = 0, all = nev;
+	nev = iv_events_in(ev, nev, from, to, &left);
 	struct insight_series s, wk;
 	char today_s[11];
 	today(c, today_s);
@@ -233,12 +235,25 @@ static int build(struct ctx *c, int weekly, const char *team, const char *from, 
 	int t = team[0] ? insight_team_index(&s, team) : -1;
 	buf_puts(html, "<section aria-labelledby=\"h-events\"><h2 id=\"h-events\">Program events: before and "
 		       "after</h2>");
-	if (!nev)
+	if (!all)
 		buf_puts(html, "<p class=\"hint\">No program events yet. <a href=\"/admin/events\">Record "
 			       "one</a> to "
 			       "compare the weeks before and after it.</p>");
+	else if (!nev)
+		buf_puts(html, "<p class=\"hint\">No program event falls in these dates. <a "
+			       "href=\"/admin/events\">Every event</a> is listed with its date.</p>");
+	else if (left)
+		buf_printf(html,
+			   "<p class=\"hint\">The latest %d events in these dates are compared and marked; "
+			   "%zu earlier ones are left out. Choose earlier dates to see them, or see <a "
+			   "href=\"/admin/events\">every event</a>.</p>",
+			   IV_EVENTS_SHOWN, left);
+	for (size_t i = 0; i < nev; i++)
+		iv_clip(ev[i].note, sizeof(ev[i].note), IV_NOTE_SHOWN);
 	comparisons(html, &wk, ev, nev, w);
 	buf_puts(html, "</section>");
+	for (size_t i = 0; i < nev; i++)
+		iv_clip(ev[i].title, sizeof(ev[i].title), IV_MARK_SHOWN);
 	iv_sections(html, &s, t, ev, nev, IV_ALL);
 	insight_series_free(&s);
 	insight_series_free(&wk);
@@ -264,6 +279,18 @@ void page_admin_insights(struct ctx *c)
 		from = "", team = "", today(c, to);
 	int weekly = st == 0 && strcmp(f.v[Q_BY].s, "week") == 0;
 	long w = st == 0 && f.v[Q_WINDOW].present ? f.v[Q_WINDOW].i : 8;
+	const char *asked = from; /* the CSV export keeps it */
+	char first[11], note[200] = "";
+	iv_span_start(to, weekly, first);
+	if (!from[0] || strcmp(from, first) < 0) {
+		if (from[0])
+			snprintf(note, sizeof(note),
+				 "You asked from %s. A page shows at most %d %s, so it starts on %s; "
+				 "\u201cDownload every series\u201d has every %s from %s.",
+				 from, weekly ? IV_SPAN_WEEKS : IV_SPAN_MONTHS, weekly ? "weeks" : "months",
+				 first, weekly ? "week" : "month", from);
+		from = first;
+	}
 	struct insight_event *ev = calloc(MAX_EVENTS, sizeof(*ev));
 	size_t nev = 0;
 	enum db_rc rc = ev ? insight_events(c->db, ev, MAX_EVENTS, &nev) : DB_ERR;
@@ -311,6 +338,8 @@ void page_admin_insights(struct ctx *c)
 		fields_fail(&f, Q_TEAM, "There are no figures for that team.");
 		st = 422;
 	}
+	if (st == 0)
+		f.v[Q_FROM].s = from; /* the first day shown */
 	ctx_form_values(c, query_fields, NQ, &f);
 	view_str(v, "by", weekly ? "week" : "month");
 	view_int(v, "window", w);
@@ -323,6 +352,7 @@ void page_admin_insights(struct ctx *c)
 	gmtime_r(&tt, &tm);
 	strftime(asof, sizeof(asof), "%H:%M:%S UTC", &tm);
 	view_str(v, "as_of", asof);
+	view_str(v, "span_note", note);
 	struct buf q = {0};
 	buf_puts(&q, "?by=");
 	buf_puts(&q, weekly ? "week" : "month");
@@ -330,9 +360,9 @@ void page_admin_insights(struct ctx *c)
 		buf_puts(&q, "&team=");
 		url_encode(&q, team);
 	}
-	if (from[0]) {
+	if (asked[0]) {
 		buf_puts(&q, "&from=");
-		url_encode(&q, from);
+		url_encode(&q, asked);
 	}
 	buf_puts(&q, "&to=");
 	url_encode(&q, to);

@@ -229,10 +229,20 @@ enum db_rc program_charts_html(struct db *db, int k, const char *today, int may_
 	struct insight_event *ev = calloc(MAX_EVENTS, sizeof(*ev));
 	size_t nev = 0;
 	enum db_rc rc = ev ? insight_events(db, ev, MAX_EVENTS, &nev) : DB_ERR;
+	/* The last IV_SPAN_MONTHS months and their latest events: the page
+	 * does not grow with the program's age. */
+	char from[11];
+	iv_span_start(today, 0, from);
+	size_t left = 0;
+	if (rc == DB_OK) {
+		nev = iv_events_in(ev, nev, from, today, &left);
+		for (size_t i = 0; i < nev; i++)
+			iv_clip(ev[i].title, sizeof(ev[i].title), IV_MARK_SHOWN);
+	}
 	struct insight_series s;
 	if (rc == DB_OK)
-		rc = may_freeze ? insight_load(db, 0, "", today, today, k, &s)
-				: insight_load_frozen(db, 0, "", today, today, k, &s);
+		rc = may_freeze ? insight_load(db, 0, from, today, today, k, &s)
+				: insight_load_frozen(db, 0, from, today, today, k, &s);
 	if (rc != DB_OK) {
 		free(ev);
 		return rc;

@@ -233,3 +233,71 @@ describe('my mentoring record', () => {
     assert.equal((await ben.get(`/me/record.csv?user=${a}`)).status, 400);
   });
 });
+
+describe('a long history stays a page under 64 KB', () => {
+  let srv, admin, today, asked;
+  before(async () => {
+    srv = await startServer();
+    admin = await adminClient(srv);
+    today = new Date(srv.now() * 1000).toISOString().slice(0, 10);
+    asked = addDays(today, -3 * 365);
+    let sql = "INSERT INTO topics(id, name, key) VALUES (1, 'Testing', 'testing');\nINSERT INTO teams(name) VALUES ('Core');\n";
+    const [s, ids] = people('Core', 12);
+    sql += s;
+    // Three years of weeks, each with sessions of five pairs (a mentorship
+    // a year: one lasts at most 52 weeks).
+    for (let j = 0; j < 5; j++) {
+      for (let y = 0; y < 3; y++) {
+        const [mid, q] = pair(ids[2 * j], ids[2 * j + 1], addDays(asked, 364 * y), { weeks: 52 });
+        sql += q;
+        for (let w = 0; w < 52; w++) sql += session(mid, ids[2 * j], addDays(asked, 364 * y + 7 * w + 1));
+      }
+    }
+    srv.sql(inOneTransaction(sql));
+    // Twelve program events in the last half year.
+    for (let e = 0; e < 12; e++) {
+      const r = await admin.post('/admin/events', { on: addDays(today, -14 * (e + 1)), title: `Event number ${e + 1}`, note: 'x'.repeat(900) });
+      assert.equal(r.status, 303);
+    }
+  });
+  after(async () => { await srv.stop(); });
+
+  test('three years by week: the page shows 52 weeks, says so, and the download keeps what was asked', async () => {
+    const page = await admin.get(`/admin/insights?by=week&from=${asked}`);
+    assert.equal(page.status, 200);
+    assert.ok(Buffer.byteLength(page.body) <= 65536, `the page is ${Buffer.byteLength(page.body)} bytes`);
+    const day = new Date(`${today}T00:00:00Z`);
+    const monday = addDays(today, -((day.getUTCDay() + 6) % 7));
+    const first = addDays(monday, -7 * 51);
+    assert.match(page.body, new RegExp(`You asked from ${asked}\\. A page shows at most 52 weeks, so it starts on ${first}`));
+    assert.match(page.body, new RegExp(`name="from" type="date" value="${first}"`));
+    const periods = [...page.body.matchAll(/<tr><th scope="row">(\d{4}-\d\d-\d\d)<\/th>/g)].map((m) => m[1]);
+    assert.ok(periods.length > 40, `weeks shown: ${periods.length}`);
+    assert.ok(periods.every((p) => p >= first), 'no week before the first day shown');
+    // The download link keeps the three years; the CSV has them.
+    const link = page.body.match(/href="\/admin\/insights\/export\.csv([^"]*)"/)[1].replaceAll('&amp;', '&');
+    assert.match(link, new RegExp(`from=${asked}`));
+    const csv = parseCsv((await admin.get(`/admin/insights/export.csv${link}`)).body);
+    assert.ok(csv.some((r) => r.period < first), 'the CSV has the weeks the page leaves out');
+  });
+
+  test('by month, and with more events than a page compares: under 64 KB, the latest five compared', async () => {
+    const months = await admin.get(`/admin/insights?from=${addDays(today, -6 * 365)}`);
+    assert.equal(months.status, 200);
+    assert.ok(Buffer.byteLength(months.body) <= 65536, `the page is ${Buffer.byteLength(months.body)} bytes`);
+    assert.match(months.body, /A page shows at most 24 months/);
+    const week = await admin.get('/admin/insights?by=week');
+    assert.equal(week.status, 200);
+    assert.ok(Buffer.byteLength(week.body) <= 65536, `the page is ${Buffer.byteLength(week.body)} bytes`);
+    assert.doesNotMatch(week.body, /You asked from/, 'no note when no day was asked');
+    const compared = [...week.body.matchAll(/<h3>\d{4}-\d\d-\d\d: Event number (\d+)<\/h3>/g)].map((m) => Number(m[1]));
+    assert.deepEqual(compared.sort((a, b) => a - b), [1, 2, 3, 4, 5]);
+    assert.match(week.body, /The latest 5 events in these dates are compared and marked; 7 earlier ones are left out/);
+    // A note is cut short in its comparison (every event keeps it whole).
+    assert.match(week.body, /<p>x{200}\u2026<\/p>/);
+    assert.doesNotMatch(week.body, /x{201}/);
+    // Dates that hold no event say so.
+    const none = await admin.get(`/admin/insights?by=week&from=${addDays(today, -3 * 365)}&to=${addDays(today, -2 * 365)}`);
+    assert.match(none.body, /No program event falls in these dates/);
+  });
+});
