@@ -218,3 +218,63 @@ test('raising TANDEM_SURVEY_K between runs never lets ring mentors read one memb
     await s2.stop();
   }
 });
+
+test('/admin: forms an admin could know (their own, and those shared with them) are left out of the average rating', async () => {
+  // Review H: an admin who mentors k-1 people who share their forms with
+  // them read the one private form of a step (k x average - what they saw).
+  const own = await startServer(FAST);
+  try {
+    const boss = await adminClient(own, uniqueEmail('ratingadmin'));
+    const day = new Date(own.now() * 1000).toISOString().slice(0, 10);
+    const logSession = async (mentor, ms) => {
+      await mentor.get(`${ms}/sessions/new`);
+      const s = (await mentor.post(`${ms}/sessions`, { held_on: day, duration_min: '30', kind: 'one_on_one', labels: '',
+        agenda: '', shared_notes: '', private_notes: '' })).headers.location;
+      assert.match(s, /^\/sessions\/\d+$/);
+      return s;
+    };
+    const rate = async (c, s, rating, shared) => {
+      await c.get(s);
+      const form = { rating: String(rating), use_of_time: 'right', went_well: '', to_improve: '', next_steps: '' };
+      if (shared) form.shared = '1';
+      assert.equal((await c.post(`${s}/feedback`, form)).status, 303);
+    };
+    await boss.get('/profile');
+    assert.equal((await boss.post('/profile', [['display_name', 'Ada Admin'], ['timezone', 'UTC'], ['is_mentor', '1'],
+      ['focus_areas', 'Career growth'], ['capacity', '10'], ['formats', 'one_on_one']])).status, 303);
+    const bossId = own.sql("SELECT id FROM users WHERE role = 'admin' LIMIT 1").trim();
+    // k-1 mentees of the admin rate 5 and share it with their mentor, who
+    // reads it on the session page; the admin rates one of those sessions.
+    let known = 0;
+    for (let i = 0; i < K - 1; i++) {
+      const c = await signup(own, uniqueEmail('adminmentee'), `Admin Mentee ${i}`);
+      const page = await c.get(`/mentors/${bossId}`);
+      const r = await c.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Career growth',
+        goal: 'Grow into a staff role with a clear plan.', format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
+      assert.equal(r.status, 303);
+      await boss.get(r.headers.location);
+      const ms = (await boss.post(`${r.headers.location}/accept`)).headers.location;
+      const s = await logSession(boss, ms);
+      await rate(c, s, 5, true);
+      assert.match((await boss.get(s)).body, /From your mentee: 5 of 5/, 'a shared form is shown to the mentor');
+      known += 5;
+      if (i === 0) await rate(boss, s, 4, false);
+    }
+    // Tess rates 1 and shares it with nobody.
+    const tess = await newMentorship(own, { mentorName: 'Omar Other', menteeName: 'Tess Target' });
+    await rate(tess.mentee, await logSession(tess.mentor, tess.ms), 1, false);
+    // Five people gave forms, but four of them are known to the admin: no step.
+    assert.match((await boss.get('/admin')).body, /session ratings show from 5 forms/,
+      `the step would be ${known} known + Tess's 1: the admin reads her rating`);
+    // Four more people rate 3, privately: a step of the five the admin cannot know.
+    for (let i = 0; i < K - 1; i++) {
+      const p = await newMentorship(own, { mentorName: `Other Mentor ${i}`, menteeName: `Other Mentee ${i}` });
+      await rate(p.mentee, await logSession(p.mentor, p.ms), 3, false);
+    }
+    const page = (await boss.get('/admin')).body;
+    assert.match(page, /2\.6 \/ 5<\/span><span class="lbl">average session rating over 5 forms/,
+      'the average is (1 + 4 x 3) / 5, over the forms no admin could know');
+  } finally {
+    await own.stop();
+  }
+});
