@@ -349,7 +349,15 @@ enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t
 		db_rollback(db);
 		return open ? OH_NOT_YET : OH_CLOSED;
 	}
-	sqlite3_stmt *st = DB_STMT(db, "UPDATE oh_bookings SET attended = 0 WHERE occurrence_id = :o");
+	/* Whether it counted as held: someone was marked as having come. */
+	sqlite3_stmt *st = DB_STMT(db, "SELECT EXISTS (SELECT 1 FROM oh_bookings WHERE occurrence_id = :o "
+				       "AND attended = 1)");
+	if (!st)
+		return store_fail(db, DB_ERR);
+	db_bind_int(st, ":o", oid);
+	int held_before = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	st = DB_STMT(db, "UPDATE oh_bookings SET attended = 0 WHERE occurrence_id = :o");
 	if (!st)
 		return store_fail(db, DB_ERR);
 	db_bind_int(st, ":o", oid);
@@ -367,25 +375,28 @@ enum oh_rc oh_attendance(struct db *db, int64_t oid, int64_t host, const int64_t
 			return OH_NOT_GUEST;
 		}
 	}
-	/* issue 19: the first time the host marks who came, the occurrence
-	 * counts as one office-hours session held in the program's figures
-	 * (marking again corrects who came, not how many were held). */
-	if (rc == DB_OK && n > 0) {
-		st = DB_STMT(db, "SELECT held_on, duration_min FROM oh_occurrences "
-				 "WHERE id = :o AND marked_at IS NULL");
+	/* issue 19: an occurrence counts as one office-hours session held in
+	 * the program's figures while someone is marked as having come: the
+	 * marking that first names someone adds it (whether or not "nobody"
+	 * was sent before), one that names nobody any more takes it back,
+	 * and correcting who came counts each of them as taking part. */
+	if (rc == DB_OK && (n > 0 || held_before)) {
+		st = DB_STMT(db, "SELECT held_on, duration_min FROM oh_occurrences WHERE id = :o");
 		if (!st)
 			return store_fail(db, DB_ERR);
 		db_bind_int(st, ":o", oid);
 		char day[11] = "";
-		int minutes = 0, first = sqlite3_step(st) == SQLITE_ROW;
-		if (first) {
+		int minutes = 0;
+		if (sqlite3_step(st) == SQLITE_ROW) {
 			db_column_copy(st, 0, day, sizeof(day));
 			minutes = sqlite3_column_int(st, 1);
 		}
 		sqlite3_reset(st);
-		if (first)
+		if (n > 0 && !held_before)
 			rc = insight_session(db, host, "office_hours", 1, minutes, day);
-		for (int i = 0; first && rc == DB_OK && i < n; i++)
+		else if (n == 0)
+			rc = insight_session(db, host, "office_hours", -1, -minutes, day);
+		for (int i = 0; rc == DB_OK && i < n; i++)
 			rc = insight_touch(db, ids[i], INSIGHT_MENTEE, day);
 	}
 	if (rc == DB_OK) {

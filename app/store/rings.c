@@ -498,6 +498,14 @@ enum ring_rc ring_mentor_answer(struct db *db, int64_t ring, int64_t uid, int ac
 		return refuse(db, RING_ALREADY);
 	if (me != RING_INVITED)
 		return refuse(db, RING_NOTFOUND);
+	/* Nobody new becomes one of an ended ring's people (its notes open
+	 * for them): ending it drops invitations, and an accept is refused. */
+	char status[8] = "";
+	int free_seats;
+	if (ring_state(db, ring, status, &free_seats) != 1)
+		return fail(db, DB_ERR);
+	if (accept && strcmp(status, "ended") == 0)
+		return refuse(db, RING_CLOSED);
 	sqlite3_stmt *st =
 		accept ? DB_STMT(db, "UPDATE ring_mentors SET state = 'active' WHERE ring_id = :r AND "
 				     "user_id = :u")
@@ -548,6 +556,14 @@ enum ring_rc ring_close(struct db *db, int64_t ring, int64_t uid, int end, int64
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
 	if (end) {
+		/* An invitation not yet accepted dies with the ring: accepted
+		 * later, it would open the ended ring's notes to a newcomer. */
+		st = DB_STMT(db, "DELETE FROM ring_mentors WHERE ring_id = :r AND state = 'invited'");
+		if (!st)
+			return fail(db, DB_ERR);
+		db_bind_int(st, ":r", ring);
+		if ((rc = db_exec_step(db, st)) != DB_OK)
+			return fail(db, rc);
 		/* Members answer the mentees' survey, mentors the mentors'; once
 		 * per person per survey (UNIQUE), like a mentorship's end. The
 		 * waiting list never took part, so it is not asked. */

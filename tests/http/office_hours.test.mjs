@@ -182,3 +182,39 @@ test('afterwards the host marks who came: each visit counts for the visitor and 
     srv.setClock(0);
   }
 });
+
+test('marking who came counts the occurrence held once, whatever was sent first, and "nobody" takes it back (review I)', async () => {
+  const guest = await person('Gia Guest');
+  const book = async (host) => {
+    const [o] = await publish(host, slot(2, { seats: '2', weeks: '1' }));
+    await guest.c.get(`/office-hours/${o}`);
+    assert.equal((await guest.c.post(`/office-hours/${o}/book`)).status, 303);
+    return o;
+  };
+  const hostA = await person('Ann Host'), hostB = await person('Bo Host');
+  const oA = await book(hostA), oB = await book(hostB);
+  const held = () => Number(srv.sql("SELECT coalesce(sum(s_office_hours), 0) FROM insight_periods WHERE kind = 'w'"));
+  const mark = async (host, o, ids) => {
+    await host.c.get(`/office-hours/${o}`);
+    assert.equal((await host.c.post(`/office-hours/${o}/attendance`, ids.map((id) => ['attended', String(id)]))).status, 303);
+  };
+  srv.setClock(3 * 3600);
+  try {
+    // Host B sends the form with nobody ticked (a slip), then marks the guest.
+    let h0 = held();
+    await mark(hostB, oB, []);
+    assert.equal(held() - h0, 0, 'nobody came: nothing held');
+    await mark(hostB, oB, [guest.id]);
+    assert.equal(held() - h0, 1, 'the guest who came makes it one session held');
+    await mark(hostB, oB, [guest.id]);
+    assert.equal(held() - h0, 1, 'marking again corrects who came, not how many were held');
+    // Host A marks the guest, then corrects it to nobody: nothing held.
+    h0 = held();
+    await mark(hostA, oA, [guest.id]);
+    assert.equal(held() - h0, 1);
+    await mark(hostA, oA, []);
+    assert.equal(held() - h0, 0, 'corrected to nobody: the session is taken back');
+  } finally {
+    srv.setClock(0);
+  }
+});

@@ -316,3 +316,27 @@ test('a member asked to co-mentor keeps their seat and what it shows until they 
   assert.equal((await outside.post(`${ring}/mentors/accept`)).status, 303);
   assert.ok((await outside.get(ring)).body.includes(`${C}-notes`), 'a mentor once accepted');
 });
+
+test('a co-mentor invitation dies with the ring: accepting after the end is refused and shows no note (review I)', async () => {
+  await server();
+  const C = `ENDED-RING-CANARY-${Date.now()}`;
+  const mentor = await person('Rhea Mentor'), member = await person('Max Member'), late = await person('Lee Late');
+  const ring = await openRing(mentor, { seats: '4' });
+  assert.equal((await joinRing(member, ring)).status, 303);
+  await mentor.get(ring);
+  const today = new Date(srv.now() * 1000).toISOString().slice(0, 10);
+  assert.equal((await mentor.post(`${ring}/sessions`, [['held_on', today], ['duration_min', '60'], ['attendees', String(member.id)],
+    ['agenda', `agenda ${C}`], ['shared_notes', `notes ${C}`]])).status, 303);
+  // The mentor asks Lee (never a member), then ends the ring.
+  await mentor.get(ring);
+  assert.equal((await mentor.post(`${ring}/mentors`, { user_id: String(late.id) })).status, 303);
+  await mentor.get(ring);
+  assert.equal((await mentor.post(`${ring}/close`, { end: '1' })).status, 303);
+  const acc = await late.post(`${ring}/mentors/accept`);
+  assert.ok(acc.status === 404 || acc.status === 409, `accepting an invitation to an ended ring: ${acc.status}`);
+  const page = await late.get(ring);
+  assert.doesNotMatch(page.body, new RegExp(C), 'the ended ring\'s notes reached someone invited before its end');
+  assert.equal(srv.sql(`SELECT count(*) FROM ring_mentors WHERE ring_id = ${ring.split('/').pop()} AND user_id = ${late.id}`), '0');
+  // The ring's own people still read it.
+  assert.match((await member.get(ring)).body, new RegExp(C));
+});
