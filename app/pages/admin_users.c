@@ -152,16 +152,26 @@ void page_admin_overview(struct ctx *c)
 	view_int(v, "done_ms", o.done_ms);
 	view_int(v, "sessions_logged", o.sessions);
 	view_int(v, "sessions_month", o.sessions_month);
-	char med[40] = "—", as_of[16] = "";
-	if (o.open_requests)
+	/* Review H: fewer than k open requests are "fewer than k", with no
+	 * median wait: 1 open request "waiting 5 hours", then 0 and a new
+	 * pair on /admin/pairs, told the admin one mentor's answer time to
+	 * one named mentee (the insights give no answer time below k). */
+	char med[40] = "—", as_of[16] = "", open[32];
+	int few = o.open_requests < c->cfg->survey_k;
+	if (!few)
 		fmt_duration(o.median_wait, med, sizeof(med));
+	if (few)
+		snprintf(open, sizeof(open), "< %d", c->cfg->survey_k);
+	else
+		snprintf(open, sizeof(open), "%lld", (long long)o.open_requests);
 	if (o.open_as_of) {
 		time_t t = (time_t)o.open_as_of;
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(as_of, sizeof(as_of), "%H:%M UTC", &tm);
 	}
-	view_int(v, "open_requests", o.open_requests);
+	view_str(v, "open_requests", open);
+	view_int(v, "open_few", few);
 	view_str(v, "median_wait", med);
 	view_str(v, "open_as_of", as_of);
 	char rate[16] = "—";

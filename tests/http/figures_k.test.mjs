@@ -278,3 +278,42 @@ test('/admin: forms an admin could know (their own, and those shared with them) 
     await own.stop();
   }
 });
+
+test('/admin: fewer than k open requests show no count and no median wait (one request\'s answer time, review H)', async () => {
+  const own = await startServer(FAST);
+  try {
+    const boss = await adminClient(own, uniqueEmail('openadmin'));
+    const mentorEmail = uniqueEmail('openmentor');
+    const omar = await signup(own, mentorEmail, 'Omar Slowreply');
+    await omar.get('/profile');
+    assert.equal((await omar.post('/profile', [['display_name', 'Omar Slowreply'], ['timezone', 'UTC'], ['is_mentor', '1'],
+      ['focus_areas', 'Career growth'], ['capacity', '10'], ['formats', 'one_on_one']])).status, 303);
+    const ask = async (name) => {
+      const c = await signup(own, uniqueEmail('openmentee'), name);
+      const page = await c.get(`/mentors/${userId(own, mentorEmail)}`);
+      const r = await c.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Career growth',
+        goal: 'Prepare a promotion case with concrete examples.', format: 'one_on_one', cadence: 'weekly', duration_min: '30',
+        weeks: '6', message: '' });
+      assert.equal(r.status, 303);
+      return r.headers.location;
+    };
+    const first = await ask('Tess Asker');
+    // Five hours later the admin looks (the count is kept a minute per worker).
+    own.setClock(5 * 3600 + 120);
+    const one = (await boss.get('/admin')).body;
+    assert.match(one, /&lt; 5<\/span><span class="lbl">open requests: fewer than 5 have no count or median wait/);
+    assert.doesNotMatch(one, /waiting [^<]*\(median\)/, 'one request\'s wait is never shown');
+    await omar.get(first);
+    assert.match((await omar.post(`${first}/accept`)).headers.location, /^\/mentorships\/\d+$/);
+    own.setClock(5 * 3600 + 300);
+    assert.match((await boss.get('/admin')).body, /&lt; 5<\/span><span class="lbl">open requests: fewer/,
+      'the answer moves nothing the admin sees');
+    // From k open requests on, the count and the median wait are shown.
+    for (let i = 0; i < K; i++) await ask(`Asker ${i}`);
+    own.setClock(6 * 3600 + 400);
+    assert.match((await boss.get('/admin')).body, />5<\/span><span class="lbl">open requests, waiting [^<]+ \(median\)/);
+  } finally {
+    own.setClock(0);
+    await own.stop();
+  }
+});
