@@ -223,6 +223,8 @@ static void answer(struct ctx *c, enum rot_rc r, const char *ok)
 	case ROT_BAD_ATTENDEE:
 		ctx_error(c, 422, "Mark as attended only people who joined the session.");
 		return;
+	case ROT_JOINED: ctx_error(c, 409, "You joined this help session already, or you lead it."); return;
+	case ROT_OVER: ctx_error(c, 409, "This help session is over. Join one of the coming ones."); return;
 	case ROT_FULL: {
 		char m[160];
 		snprintf(m, sizeof(m),
@@ -236,7 +238,7 @@ static void answer(struct ctx *c, enum rot_rc r, const char *ok)
 
 void page_help_join(struct ctx *c)
 {
-	answer(c, help_join(c->db, c->req->ids[0], c->user.id), "You joined the help session.");
+	answer(c, help_join(c->db, c->req->ids[0], c->user.id, c->now), "You joined the help session.");
 }
 
 static const struct field_spec swap_fields[] = {{"to", "Lead", FT_INT, 1, 1, 999999999999999L, NULL, 0}};

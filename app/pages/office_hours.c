@@ -382,9 +382,14 @@ void page_office_hour_attendance(struct ctx *c)
 	for (size_t i = 0; st == 0 && i < f.v[0].nrep; i++) {
 		long long id = 0;
 		char tail;
-		if (sscanf(f.v[0].rep[i], "%lld%c", &id, &tail) != 1 || id < 1)
+		if (sscanf(f.v[0].rep[i], "%lld%c", &id, &tail) != 1 || id < 1) {
 			st = 422;
-		else
+			continue;
+		}
+		int seen = 0; /* "5" and "05" are one person, counted once */
+		for (int j = 0; j < n; j++)
+			seen |= ids[j] == id;
+		if (!seen)
 			ids[n++] = id;
 	}
 	if (st == 422) { /* the page again, the boxes as sent (only the host has them) */

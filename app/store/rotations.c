@@ -328,7 +328,7 @@ static enum rot_rc refuse(struct db *db, enum rot_rc r)
 	return r;
 }
 
-enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid)
+enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, int64_t now)
 {
 	struct help s;
 	enum rot_rc r = begin_help(db, sid, &s);
@@ -336,6 +336,27 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid)
 		return r;
 	if (s.logged)
 		return refuse(db, ROT_STATE);
+	if (uid == s.lead)
+		return refuse(db, ROT_JOINED);
+	/* Joining while it runs is coming late; after its end, too late. */
+	sqlite3_stmt *q = DB_STMT(db, "SELECT starts_at + 60 * duration_min <= :now, EXISTS (SELECT 1 "
+				      "FROM help_rsvps WHERE session_id = :s AND user_id = :u) "
+				      "FROM help_sessions WHERE id = :s");
+	if (!q)
+		return fail(db, DB_ERR);
+	db_bind_int(q, ":s", sid);
+	db_bind_int(q, ":u", uid);
+	db_bind_int(q, ":now", now);
+	int qrc = sqlite3_step(q);
+	int over = qrc == SQLITE_ROW && sqlite3_column_int(q, 0);
+	int again = qrc == SQLITE_ROW && sqlite3_column_int(q, 1);
+	sqlite3_reset(q);
+	if (qrc != SQLITE_ROW)
+		return fail(db, qrc == SQLITE_DONE ? DB_ERR : db_rc_from(qrc));
+	if (again)
+		return refuse(db, ROT_JOINED);
+	if (over)
+		return refuse(db, ROT_OVER);
 	sqlite3_stmt *full =
 		DB_STMT(db, "SELECT count(*) >= :max AND NOT EXISTS (SELECT 1 FROM help_rsvps WHERE "
 			    "session_id = :s AND user_id = :u) FROM help_rsvps WHERE session_id = :s");

@@ -40,6 +40,8 @@ enum rot_rc {
 	ROT_NOT_YET,		   /* logging before the session began */
 	ROT_BAD_ATTENDEE,	   /* an attendee is no active member who joined the session */
 	ROT_FULL,		   /* HELP_MAX_JOINED joined already */
+	ROT_JOINED,		   /* joined already, or the asker leads it */
+	ROT_OVER,		   /* the session is over */
 };
 
 /* Own transaction. Plan n from the Monday after now (in n->tz) and write
@@ -115,8 +117,10 @@ enum rot_rc rotation_away(struct db *db, int64_t rid, int64_t lead, const char *
  * (rotation_away), week by week. DB_OK or an error. */
 enum db_rc rotation_lead_leaves(struct db *db, int64_t uid, int64_t now);
 
-/* Own transaction each. help_join: ROT_FULL past HELP_MAX_JOINED. */
-enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid);
+/* Own transaction each. help_join: ROT_FULL past HELP_MAX_JOINED,
+ * ROT_JOINED when uid joined it already or leads it, ROT_OVER once it has
+ * ended (by now), ROT_STATE once logged. */
+enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, int64_t now);
 /* The lead offers session sid to lead `to` of the same rotation (mail). */
 enum rot_rc help_swap_offer(struct db *db, int64_t sid, int64_t lead, int64_t to, int64_t now);
 /* The lead offered sid accepts (becomes its lead) or declines. */

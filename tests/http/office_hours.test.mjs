@@ -206,8 +206,10 @@ test('marking who came counts the occurrence held once, whatever was sent first,
     assert.equal(held() - h0, 0, 'nobody came: nothing held');
     await mark(hostB, oB, [guest.id]);
     assert.equal(held() - h0, 1, 'the guest who came makes it one session held');
-    await mark(hostB, oB, [guest.id]);
+    await mark(hostB, oB, [guest.id, `0${guest.id}`]);
     assert.equal(held() - h0, 1, 'marking again corrects who came, not how many were held');
+    assert.equal(srv.sql(`SELECT coalesce(sum(n), 0) FROM activity_weeks WHERE user_id = ${guest.id} AND kind = 'office_hours'`), '1',
+      'one person sent twice ("5" and "05") is one visit');
     // Host A marks the guest, then corrects it to nobody: nothing held.
     h0 = held();
     await mark(hostA, oA, [guest.id]);

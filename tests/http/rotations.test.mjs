@@ -196,6 +196,13 @@ test('anyone joins; afterwards the lead logs it: a session led and attended', as
   const jid = userId(srv, email);
   await joiner.get('/help-sessions');
   assert.equal((await joiner.post(`/help-sessions/${sid}/join`)).status, 303);
+  // Joining again, or the lead joining their own session: 409, one RSVP.
+  const again = await joiner.post(`/help-sessions/${sid}/join`);
+  assert.equal(again.status, 409);
+  assert.match(again.body, /You joined this help session already/);
+  await l1.c.get('/help-sessions');
+  assert.equal((await l1.c.post(`/help-sessions/${sid}/join`)).status, 409);
+  assert.equal(srv.sql(`SELECT count(*) FROM help_rsvps WHERE session_id = ${sid}`), '1');
   // Who joined is the lead's to know: the joiner sees their own part, a
   // third member no count at all (1 joined would tell who).
   const mine = (await joiner.get('/help-sessions')).body;
@@ -218,6 +225,12 @@ test('anyone joins; afterwards the lead logs it: a session led and attended', as
     assert.match(page.body, /Log it: who came/);
     assert.match(page.body, new RegExp(`value="${jid}" checked> Jo Joiner`));
     assert.equal((await joiner.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)]])).status >= 400, true);
+    // Over: too late to join.
+    const comer = await signup(srv, uniqueEmail('late'), 'Lou Late');
+    await comer.get('/help-sessions');
+    const late = await comer.post(`/help-sessions/${sid}/join`);
+    assert.equal(late.status, 409);
+    assert.match(late.body, /This help session is over/);
     // Only who joined can be marked as having come: not someone who never did.
     const stranger = await lead2.post(`/help-sessions/${sid}/log`, [['attendees', String(jid)], ['attendees', String(oid)], ['labels', 'kept-label']]);
     assert.equal(stranger.status, 422);

@@ -258,7 +258,7 @@ static void kept_figures_match_a_recount(void **state)
 		int64_t att[2] = {ids[9], ids[10 + rnd(2)]};
 		/* only people who joined can be marked as having come */
 		for (int j = 0; j < 2; j++)
-			assert_int_equal(help_join(db, hs[k][0], att[j]), ROT_OK);
+			assert_int_equal(help_join(db, hs[k][0], att[j], 0), ROT_OK);
 		assert_int_equal(help_log(db, hs[k][0], hs[k][1], att, 2, "x", later), ROT_OK);
 	}
 	recount(db);
