@@ -219,6 +219,24 @@ test('raising TANDEM_SURVEY_K between runs never lets ring mentors read one memb
   }
 });
 
+/** Make signed-in c a mentor with room for ten mentees. */
+async function becomeMentor(c, name) {
+  await c.get('/profile');
+  assert.equal((await c.post('/profile', [['display_name', name], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Career growth'], ['capacity', '10'], ['formats', 'one_on_one']])).status, 303);
+}
+
+/** A new member named name asks mentor (by id) on s; returns [client, request path]. */
+async function askMentor(s, mentorId, name) {
+  const c = await signup(s, uniqueEmail('asker'), name);
+  const page = await c.get(`/mentors/${mentorId}`);
+  const r = await c.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Career growth',
+    goal: 'Prepare a promotion case with concrete examples.', format: 'one_on_one', cadence: 'weekly', duration_min: '30',
+    weeks: '6', message: '' });
+  assert.equal(r.status, 303);
+  return [c, r.headers.location];
+}
+
 test('/admin: forms an admin could know (their own, and those shared with them) are left out of the average rating', async () => {
   // Review H: an admin who mentors k-1 people who share their forms with
   // them read the one private form of a step (k x average - what they saw).
@@ -239,21 +257,15 @@ test('/admin: forms an admin could know (their own, and those shared with them) 
       if (shared) form.shared = '1';
       assert.equal((await c.post(`${s}/feedback`, form)).status, 303);
     };
-    await boss.get('/profile');
-    assert.equal((await boss.post('/profile', [['display_name', 'Ada Admin'], ['timezone', 'UTC'], ['is_mentor', '1'],
-      ['focus_areas', 'Career growth'], ['capacity', '10'], ['formats', 'one_on_one']])).status, 303);
+    await becomeMentor(boss, 'Ada Admin');
     const bossId = own.sql("SELECT id FROM users WHERE role = 'admin' LIMIT 1").trim();
     // k-1 mentees of the admin rate 5 and share it with their mentor, who
     // reads it on the session page; the admin rates one of those sessions.
     let known = 0;
     for (let i = 0; i < K - 1; i++) {
-      const c = await signup(own, uniqueEmail('adminmentee'), `Admin Mentee ${i}`);
-      const page = await c.get(`/mentors/${bossId}`);
-      const r = await c.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Career growth',
-        goal: 'Grow into a staff role with a clear plan.', format: 'one_on_one', cadence: 'weekly', duration_min: '30', weeks: '6', message: '' });
-      assert.equal(r.status, 303);
-      await boss.get(r.headers.location);
-      const ms = (await boss.post(`${r.headers.location}/accept`)).headers.location;
+      const [c, req] = await askMentor(own, bossId, `Admin Mentee ${i}`);
+      await boss.get(req);
+      const ms = (await boss.post(`${req}/accept`)).headers.location;
       const s = await logSession(boss, ms);
       await rate(c, s, 5, true);
       assert.match((await boss.get(s)).body, /From your mentee: 5 of 5/, 'a shared form is shown to the mentor');
@@ -285,18 +297,8 @@ test('/admin: fewer than k open requests show no count and no median wait (one r
     const boss = await adminClient(own, uniqueEmail('openadmin'));
     const mentorEmail = uniqueEmail('openmentor');
     const omar = await signup(own, mentorEmail, 'Omar Slowreply');
-    await omar.get('/profile');
-    assert.equal((await omar.post('/profile', [['display_name', 'Omar Slowreply'], ['timezone', 'UTC'], ['is_mentor', '1'],
-      ['focus_areas', 'Career growth'], ['capacity', '10'], ['formats', 'one_on_one']])).status, 303);
-    const ask = async (name) => {
-      const c = await signup(own, uniqueEmail('openmentee'), name);
-      const page = await c.get(`/mentors/${userId(own, mentorEmail)}`);
-      const r = await c.post('/requests', { mentor_id: page.body.match(/name="mentor_id" value="(\d+)"/)[1], topic: 'Career growth',
-        goal: 'Prepare a promotion case with concrete examples.', format: 'one_on_one', cadence: 'weekly', duration_min: '30',
-        weeks: '6', message: '' });
-      assert.equal(r.status, 303);
-      return r.headers.location;
-    };
+    await becomeMentor(omar, 'Omar Slowreply');
+    const ask = async (name) => (await askMentor(own, userId(own, mentorEmail), name))[1];
     const first = await ask('Tess Asker');
     // Five hours later the admin looks (the count is kept a minute per worker).
     own.setClock(5 * 3600 + 120);
