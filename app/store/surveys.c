@@ -116,6 +116,82 @@ static int get_ns(const char *p, size_t len, size_t *at, struct buf *out)
 	return 0;
 }
 
+/* Review J: a sealed value's length is its plain text's plus a constant,
+ * and a pool answer's plain text (role, quarter, team, each answer) is
+ * what its released response shows: someone with two backups around one
+ * answer, and one after its batch, matched the lengths and so the person
+ * to their response, comment included. Every answer to a survey is
+ * sealed at one length: 'P', the netstrings, 0x80, then zeros up to
+ * POOL_PAD_TO(the longest answer its questions allow). */
+#define POOL_PAD_UNIT 256
+#define NS_MAX(n) ((size_t)(n) + 8) /* a netstring of at most n bytes: its length's digits, ':' */
+
+/* The longest plain text an answer to survey s can have; 0 on error. */
+static size_t pool_bound(struct db *db, int64_t survey)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT kind, max_len, choices FROM survey_questions WHERE survey_id = :s");
+	if (!st)
+		return 0;
+	db_bind_int(st, ":s", survey);
+	/* role, quarter and team (a team name is at most 243 bytes here) */
+	size_t n = 1 + NS_MAX(8) + NS_MAX(8) + NS_MAX(243);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		size_t value = 2; /* a rating */
+		if (kind && strcmp(kind, "text") == 0) {
+			int max = sqlite3_column_int(st, 1);
+			value = 4 * (size_t)(max > 0 ? max : 0); /* characters, 4 bytes at most each */
+		} else if (kind && strcmp(kind, "choice") == 0) {
+			const char *c = (const char *)sqlite3_column_text(st, 2);
+			value = 0;
+			for (size_t run = 0; c; c++) {
+				if (*c == '\n' || !*c) {
+					value = run > value ? run : value;
+					run = 0;
+					if (!*c)
+						break;
+				} else {
+					run++;
+				}
+			}
+		}
+		n += NS_MAX(20) + NS_MAX(1) + NS_MAX(value);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n + 1 : 0;
+}
+
+/* Pad plain (as above) into out; -1 when out of memory. */
+static int pool_pad(const struct buf *plain, size_t bound, struct buf *out)
+{
+	size_t want = plain->len + 2 > bound ? plain->len + 2 : bound;
+	want = (want + POOL_PAD_UNIT - 1) / POOL_PAD_UNIT * POOL_PAD_UNIT;
+	buf_puts(out, "P");
+	buf_append(out, plain->data ? plain->data : "", plain->len);
+	buf_append(out, "\x80", 1);
+	while (!out->oom && out->len < want)
+		buf_append(out, "\0", 1);
+	return out->oom ? -1 : 0;
+}
+
+/* The plain text inside an opened pool value: *len shortened past the
+ * padding and the returned start past the 'P'; a value sealed before
+ * padding (no 'P') is whole. NULL when the padding is malformed. */
+static const char *pool_unpad(const char *p, size_t *len)
+{
+	if (*len == 0 || p[0] != 'P')
+		return p;
+	size_t n = *len;
+	while (n > 1 && p[n - 1] == '\0')
+		n--;
+	if (n < 2 || (unsigned char)p[n - 1] != 0x80)
+		return NULL;
+	*len = n - 2;
+	return p + 1;
+}
+
 static void row_name(const unsigned char *id, char hex[RID_BYTES * 2 + 1])
 {
 	sealed_row_hex(id, RID_BYTES, hex, RID_BYTES * 2 + 1);
@@ -193,11 +269,16 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 	row_name(id, hex);
 	/* Sealed before the transaction: the writers' lock is held for the
 	 * two writes alone. */
-	int sealed_ok = !plain.oom && seal_encrypt(sealed_cols[SEALED_SURVEY_POOL].table,
-						   sealed_cols[SEALED_SURVEY_POOL].column, hex,
-						   buf_str(&plain), plain.len, &sealed) == 0;
+	size_t bound = pool_bound(db, inv.survey_id);
+	struct buf padded = {0};
+	int sealed_ok =
+		bound && !plain.oom && pool_pad(&plain, bound, &padded) == 0 &&
+		seal_encrypt(sealed_cols[SEALED_SURVEY_POOL].table, sealed_cols[SEALED_SURVEY_POOL].column,
+			     hex, padded.data, padded.len, &sealed) == 0;
 	sodium_memzero(plain.data ? plain.data : (char *)"", plain.data ? plain.cap : 0);
+	sodium_memzero(padded.data ? padded.data : (char *)"", padded.data ? padded.cap : 0);
 	buf_free(&plain);
+	buf_free(&padded);
 	if (!sealed_ok) {
 		buf_free(&sealed);
 		return SURVEY_DB_ERR;
@@ -223,10 +304,12 @@ enum survey_rc survey_submit(struct db *db, int64_t invitation, int64_t uid, con
 		db_bind_int(st, ":id", invitation);
 		rc = db_exec_step(db, st);
 	}
-	sqlite3_stmt *ins =
-		DB_STMT(db, "INSERT INTO survey_pool(id, survey_id, sealed) VALUES (:id, :s, :sealed)");
+	sqlite3_stmt *ins = DB_STMT(
+		db, "INSERT INTO survey_pool(id, survey_id, sealed, counts) VALUES (:id, :s, :sealed, "
+		    "coalesce((SELECT role <> 'admin' FROM users WHERE id = :u), 1))");
 	if (st && ins && rc == DB_OK) {
 		db_bind_blob(ins, ":id", id, sizeof(id));
+		db_bind_int(ins, ":u", uid);
 		db_bind_int(ins, ":s", inv.survey_id);
 		db_bind_blob(ins, ":sealed", sealed.data, (int)sealed.len);
 		rc = db_exec_step(db, ins);
@@ -248,6 +331,8 @@ static enum db_rc write_response(struct db *db, int64_t survey, int64_t batch, c
 	struct buf role = {0}, quarter = {0}, team = {0}, qid = {0}, kind = {0}, val = {0};
 	size_t at = 0;
 	enum db_rc rc = DB_ERR;
+	if (!(p = pool_unpad(p, &len)))
+		return DB_ERR;
 	unsigned char rid[RID_BYTES];
 	randombytes_buf(rid, sizeof(rid));
 	sqlite3_stmt *st =
@@ -373,22 +458,24 @@ long survey_release_in(struct db *db, int64_t survey, int k, int closing, long *
 		*withheld = 0;
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT count(*), (SELECT coalesce(max(batch), 0) + 1 FROM survey_responses "
-			    "WHERE survey_id = :s) FROM survey_pool WHERE survey_id = :s");
-	long n = -1;
+			    "WHERE survey_id = :s), total(counts) FROM survey_pool WHERE survey_id = :s");
+	long n = -1, counting = 0;
 	int64_t batch = 0;
 	if (st) {
 		db_bind_int(st, ":s", survey);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			n = sqlite3_column_int64(st, 0);
 			batch = sqlite3_column_int64(st, 1);
+			counting = (long)sqlite3_column_double(st, 2);
 		}
 		sqlite3_reset(st);
 	}
-	if (n <= 0 || (n < k && !closing))
+	/* A batch is k answers of people who are not admins (sql/0038). */
+	if (n <= 0 || (counting < k && !closing))
 		return n < 0 ? -1 : 0;
 	enum db_rc rc = DB_OK;
 	long released = 0;
-	if (n >= k) {
+	if (counting >= k) {
 		struct buf *v = open_pool(db, survey, n);
 		if (!v)
 			return -1;
@@ -428,7 +515,7 @@ long survey_release(struct db *db, int64_t survey, int k, int closing, long *wit
 	/* Most answers find the batch not yet full: a read says so without
 	 * taking the writers' lock (a batch a stale read missed is released
 	 * by the next answer or the periodic task). */
-	sqlite3_stmt *st = DB_STMT(db, "SELECT count(*) >= :k FROM survey_pool WHERE survey_id = :s");
+	sqlite3_stmt *st = DB_STMT(db, "SELECT total(counts) >= :k FROM survey_pool WHERE survey_id = :s");
 	if (st && !closing) {
 		db_bind_int(st, ":k", k);
 		db_bind_int(st, ":s", survey);

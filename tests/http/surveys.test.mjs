@@ -54,8 +54,9 @@ test('the answers tables hold nothing that identifies a person or a time finer t
     assert.throws(() => srv.sql(`SELECT rowid FROM ${t}`), /no such column: rowid/, `${t} keeps no insertion order`);
   }
   assert.equal(srv.sql("SELECT count(*) FROM surveys WHERE status = 'open'"), '2');
-  // The pool: a random id, the survey, and a sealed blob; nothing else.
-  assert.deepEqual(cols('survey_pool'), ['id', 'sealed', 'survey_id']);
+  // The pool: a random id, the survey, a sealed blob, and whether the
+  // answer counts toward a batch (not an admin's, sql/0038); nothing else.
+  assert.deepEqual(cols('survey_pool'), ['counts', 'id', 'sealed', 'survey_id']);
 });
 
 test('completing invites both; answering is once, validated, and anonymous in the log', async () => {
