@@ -624,10 +624,13 @@ enum db_rc insight_load_frozen(struct db *db, int weekly, const char *from, cons
 enum db_rc insight_events(struct db *db, struct insight_event *out, size_t max, size_t *n)
 {
 	*n = 0;
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT id, on_day, title, note FROM program_events ORDER BY on_day, id");
+	/* The latest max, in date order: past max, the oldest fall off (not
+	 * the newest, which the pages compare and mark). */
+	sqlite3_stmt *st = DB_STMT(db, "SELECT id, on_day, title, note FROM (SELECT * FROM program_events "
+				       "ORDER BY on_day DESC, id DESC LIMIT :max) ORDER BY on_day, id");
 	if (!st)
 		return DB_ERR;
+	db_bind_int(st, ":max", (int64_t)max);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
 		struct insight_event *e = &out[(*n)++];

@@ -105,7 +105,7 @@ void insight_series_free(struct insight_series *s);
 /* The index of team name in s, or -1. */
 int insight_team_index(const struct insight_series *s, const char *name);
 
-/* Program events, oldest first (at most max). Own read. */
+/* Program events in date order: the latest max of them. Own read. */
 struct insight_event {
 	int64_t id;
 	char on[11];
