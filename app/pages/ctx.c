@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/week.h"
 #include "http/form.h"
 #include "security/token.h"
 #include "store/mfa.h"
+#include "store/profiles.h"
 
 /* The longest flash cookie read, as sent (percent-encoded: a character
  * of a non-Latin script takes 9 bytes; a flash that names someone with
@@ -187,4 +189,11 @@ void ctx_field_limits(struct ctx *c, const struct field_spec *spec, size_t n)
 		snprintf(key, sizeof(key), "%s_max", spec[i].name);
 		view_int(v, key, spec[i].max);
 	}
+}
+
+void ctx_today(struct ctx *c, char out[11])
+{
+	char tz[64];
+	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	week_ymd(week_today(c->now, tz), out, 11);
 }

@@ -53,6 +53,9 @@ enum db_rc ctx_ensure_presession(struct ctx *c);
  * "NAME_err" (message or ""), plus "errors" (count), and the limits as
  * ctx_field_limits does. */
 void ctx_form_values(struct ctx *c, const struct field_spec *spec, size_t n, const struct fields *f);
+/* Today (YYYY-MM-DD) where the signed-in person lives: their profile's
+ * time zone, UTC without one. One read of the profile. */
+void ctx_today(struct ctx *c, char out[11]);
 /* For each text field NAME of spec[0..n) with a maximum, set "NAME_max" to
  * it, so a template's maxlength="{NAME_max}" states the limit the server
  * checks instead of restating it. */

@@ -38,21 +38,13 @@ static const struct field_spec log_fields[] = {
 enum { L_HELD_ON, L_DURATION, L_KIND, L_LABELS, L_AGENDA, L_SHARED, L_PRIVATE, L_COUNT };
 _Static_assert(L_COUNT == NLOG, "one name per field of log_fields, in order");
 
-static void today(int64_t now, char out[11])
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static void log_form(struct ctx *c, const struct mentorship *m, int status, const struct fields *f)
 {
 	struct view *v = ctx_view(c);
 	ctx_form_values(c, log_fields, NLOG, f);
 	if (!f) {
 		char d[11];
-		today(c->now, d);
+		ctx_today(c, d); /* the author's today, where they live */
 		view_str(v, "held_on", d);
 		char len[16];
 		snprintf(len, sizeof(len), "%d", m->duration_min);
@@ -107,7 +99,7 @@ void page_session_create(struct ctx *c)
 		return;
 	}
 	char d[11];
-	today(c->now, d);
+	ctx_today(c, d);
 	int64_t id = 0;
 	if (!f.nerr) {
 		struct meeting_new n = {.mentorship_id = c->req->ids[0],

@@ -73,14 +73,6 @@ static const char *role_label(enum ring_role r)
 	return "";
 }
 
-static void today(int64_t now, char out[11])
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 struct ring_rows {
 	struct vlist *l;
 	struct keyset last;
@@ -397,7 +389,9 @@ static void ring_page_fb(struct ctx *c, int64_t id, int status, const struct fie
 	/* Feedback is asked for the sessions of the last 30 days, as on the
 	 * dashboard for a 1:1; a page of a year's sessions is not a page of
 	 * forms. */
-	today(c->now - 30 * 86400, sa.recent);
+	char now_day[11];
+	ctx_today(c, now_day);
+	ins_ymd(ins_day(now_day) - 30, sa.recent);
 	int more = 0;
 	struct keyset last = {0, 0};
 	struct keyset after = {q.v[SP_ON].present ? q.v[SP_ON].i : 0, q.v[SP_ID].present ? q.v[SP_ID].i : 0};
@@ -427,7 +421,7 @@ static void ring_page_fb(struct ctx *c, int64_t id, int status, const struct fie
 	ctx_form_values(c, session_fields, FIELDS(session_fields), sf);
 	if (!sf) {
 		char d[11];
-		today(c->now, d);
+		ctx_today(c, d); /* the mentor's today, where they live */
 		view_str(v, "held_on", d);
 		char len[16];
 		snprintf(len, sizeof(len), "%d", r.duration_min);
@@ -652,7 +646,7 @@ void page_ring_session_create(struct ctx *c)
 			who[n++] = u;
 	}
 	char d[11], year_ago[11];
-	today(c->now, d);
+	ctx_today(c, d);
 	/* Further back is a typo (1970 for 2026), and it would stretch every
 	 * insights history back to it (as POST /pairings). */
 	ins_ymd(ins_day(d) - 366, year_ago);
