@@ -260,14 +260,16 @@ static void session_show(struct ctx *c, int status, const struct field_spec *spe
 	view_list_set(v, "feedback", fb.list);
 	meeting_free(&m);
 	session_limits(c);
-	/* The feedback form as it comes fresh; a form sent back overrides. */
+	/* The feedback form as it comes fresh; a form sent back overrides. No
+	 * rating is chosen for the person (one sent as it came would count a
+	 * 4 nobody gave), and nothing is shared until they tick it. */
 	view_str(v, "body", "");
-	view_str(v, "rating", "4");
+	view_str(v, "rating", "");
 	view_str(v, "use_of_time", "right");
 	view_str(v, "went_well", "");
 	view_str(v, "to_improve", "");
 	view_str(v, "next_steps", "");
-	view_str(v, "shared", "1");
+	view_str(v, "shared", "");
 	if (sent)
 		ctx_form_values(c, spec, n, sent); /* over the stored texts: what was typed */
 	/* The feedback form's reason goes in that form, lower on the page. */
@@ -301,7 +303,15 @@ static int session_form(struct ctx *c, const struct field_spec *spec, size_t n, 
 		return -1;
 	}
 	if (st) {
-		session_show(c, 422, spec, n, f, bad);
+		/* The first field's own reason says what to fix ("Usefulness
+		 * is required."); `bad` sums up the form's rules otherwise. */
+		char why[300];
+		const char *first = NULL;
+		for (size_t i = 0; i < n && !first; i++)
+			first = f->err[i];
+		if (first)
+			snprintf(why, sizeof(why), "%s Nothing was saved.", first);
+		session_show(c, 422, spec, n, f, first ? why : bad);
 		return -1;
 	}
 	return 0;

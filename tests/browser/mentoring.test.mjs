@@ -89,6 +89,9 @@ test('find a mentor, ask, accept, complete', async () => {
   await mentee.getByText('admins, only in totals of 5 or more').first().waitFor();
   await mentee.getByLabel('What went well').fill('Concrete examples from real code.');
   await mentee.getByLabel('5 · very useful').check();
+  // Nothing is shared unless ticked: the mentee chooses to.
+  assert.equal(await mentee.getByLabel('Share these texts with my mentor').isChecked(), false);
+  await mentee.getByLabel('Share these texts with my mentor').check();
   await shot(mentee, '18-session-feedback-form');
   await assertAccessible(mentee, 'session page with feedback form');
   await mentee.getByRole('button', { name: 'Send feedback' }).click();
