@@ -113,6 +113,32 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	db_bind_int(st, ":id", id);
 	if ((rc = db_exec_step(db, st)) != DB_OK)
 		return fail(db, rc);
+	/* A session still planned ahead is cancelled, as clearing it by hand
+	 * does: a new version of its calendar event, METHOD:CANCEL to both
+	 * (the calendars would keep it otherwise; Tandem's pages drop it). */
+	st = DB_STMT(db, "SELECT coalesce(next_session_at, 0), plan_no, plan_seq FROM mentorships "
+			 "WHERE id = :id");
+	if (!st)
+		return fail(db, DB_ERR);
+	db_bind_int(st, ":id", id);
+	int64_t planned = 0, no = 0, seq = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		planned = sqlite3_column_int64(st, 0);
+		no = sqlite3_column_int64(st, 1);
+		seq = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (planned > now) {
+		st = DB_STMT(db,
+			     "UPDATE mentorships SET next_session_at = NULL, plan_seq = :seq WHERE id = :id");
+		if (!st)
+			return fail(db, DB_ERR);
+		db_bind_int(st, ":seq", ++seq);
+		db_bind_int(st, ":id", id);
+		if ((rc = db_exec_step(db, st)) != DB_OK ||
+		    (rc = outbox_plan_changed(db, id, OB_PLAN_CANCELLED, no, seq, planned, now)) != DB_OK)
+			return fail(db, rc);
+	}
 	/* A place is free again in the directory. */
 	int64_t mentor = 0;
 	st = DB_STMT(db, "SELECT mentor_id FROM mentorships WHERE id = :id");
