@@ -44,7 +44,9 @@ static void sentence(struct buf *out, const char *mentor, const char *mentee, co
 		buf_printf(out, "%s and %s had a mentoring conversation on %s", mentor, mentee, topic);
 		return;
 	}
-	if (weeks >= 1 && weeks <= 20)
+	if (weeks < 1) /* less than a week: no length to boast of */
+		buf_printf(out, "%s and %s finished their mentorship on %s", mentor, mentee, topic);
+	else if (weeks <= 20)
 		buf_printf(out, "%s and %s finished %s week%s on %s", mentor, mentee, words[weeks],
 			   weeks == 1 ? "" : "s", topic);
 	else
@@ -78,7 +80,7 @@ int celebrate_part(struct ctx *c, const struct mentorship *m)
 	view_str(v, "thanks_err", "");
 	view_int(v, "celebrate", 0); /* the complete form's box starts unticked */
 	struct buf line = {0};
-	sentence(&line, m->mentor_name, m->mentee_name, m->topic, m->kind, m->weeks, m->outcome);
+	sentence(&line, m->mentor_name, m->mentee_name, m->topic, m->kind, cel.weeks, m->outcome);
 	view_str(v, "cel_line", buf_str(&line));
 	buf_free(&line);
 	ctx_field_limits(c, thanks_fields, FIELDS(thanks_fields));

@@ -230,14 +230,21 @@ enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int 
 	return db_end(db, rc);
 }
 
+/* The whole weeks a mentorship lasted, from the day it started to the day
+ * it ended (UX review: a pair who completed on day one were announced as
+ * having "finished six weeks", the weeks planned). */
+#define CEL_WEEKS_HAD                                                                                        \
+	"CAST((julianday(date(coalesce(m.ended_at, 0), 'unixepoch')) - julianday(m.started_on) + 3) / 7 "    \
+	"AS INTEGER)"
+
 enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebration *c)
 {
 	memset(c, 0, sizeof(*c));
 	sqlite3_stmt *st = DB_STMT(
 		db, "SELECT coalesce(c.mentor_ok, 0), coalesce(c.mentee_ok, 0), c.shown_at IS NOT NULL, "
 		    "coalesce(c.thanks_public, 0), coalesce(c.thanks_at, 0), c.thanks, '', "
-		    "coalesce(c.thanks_mentor_ok, 0), coalesce(c.thanks_rev, 0), m.mentor_id, m.mentee_id "
-		    "FROM mentorships m "
+		    "coalesce(c.thanks_mentor_ok, 0), coalesce(c.thanks_rev, 0), m.mentor_id, "
+		    "m.mentee_id, " CEL_WEEKS_HAD " FROM mentorships m "
 		    "LEFT JOIN celebrations c ON c.mentorship_id = m.id "
 		    "WHERE m.id = :m AND (m.mentor_id = :u OR m.mentee_id = :u)");
 	if (!st)
@@ -254,6 +261,7 @@ enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebr
 		c->thanks_at = sqlite3_column_int64(st, 4);
 		c->thanks_mentor_ok = sqlite3_column_int(st, 7);
 		c->thanks_rev = sqlite3_column_int64(st, 8);
+		c->weeks = sqlite3_column_int(st, 11);
 		const int64_t who[4] = {ms, sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
 					c->thanks_public};
 		if (sealed_open(st, 5, 6, SEALED_THANKS, ms, 0, who, &c->thanks) != 0)
@@ -277,7 +285,7 @@ enum db_rc celebrations_page(struct db *db, const struct keyset *before, int max
 	/* A private note is never selected, so never opened. */
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT c.mentorship_id, c.shown_at, a.display_name, b.display_name, t.name, "
-			    "coalesce(m.outcome, ''), m.kind, m.weeks, "
+			    "coalesce(m.outcome, ''), m.kind, " CEL_WEEKS_HAD ", "
 			    "CASE WHEN c.thanks_public = 1 AND c.thanks_mentor_ok = 1 THEN c.thanks END, '', "
 			    "c.mentor_id, c.mentee_id "
 			    "FROM celebrations c JOIN mentorships m ON m.id = c.mentorship_id "

@@ -56,6 +56,7 @@ struct celebration {
 	int64_t thanks_rev;   /* moves with every change of the note's text */
 	int64_t thanks_at;    /* 0: no note */
 	struct buf thanks;    /* the note, opened ("" none); free with celebration_free */
+	int weeks;	      /* whole weeks from its start to its end (CEL_WEEKS_HAD) */
 };
 
 /* No transaction of its own (a read). Celebration of mentorship ms for uid,
@@ -69,7 +70,7 @@ void celebration_free(struct celebration *c);
 struct celebration_line {
 	int64_t ms, shown_at;
 	const char *mentor, *mentee, *topic, *outcome, *kind; /* kind: series, single */
-	int weeks;
+	int weeks;	    /* the weeks it lasted (CEL_WEEKS_HAD), never the weeks planned */
 	const char *thanks; /* the note when both made it public, else "" */
 	int unopened;	    /* a public note that did not open (logged) */
 };

@@ -79,7 +79,7 @@ test('a note and a celebration at completion; the mentor agrees; the program pag
   await mentor.locator('#thanks-show-state').getByText('You agreed to show this note on the program page.').waitFor();
 
   await mentor.getByRole('link', { name: 'the program page' }).click();
-  await mentor.getByText('Ana Strace and Ben Syscall finished six weeks on strace — goal met').waitFor();
+  await mentor.getByText('Ana Strace and Ben Syscall finished their mentorship on strace — goal met').waitFor();
   await mentor.locator('#celebrations blockquote').getByText('<b>six weeks</b>', { exact: false }).waitFor();
   await look(mentor, '93-program-celebrations');
 

@@ -21,8 +21,10 @@ after(async () => { if (srv) await srv.stop(); });
 
 const idOf = (ms) => ms.split('/').pop();
 // The sentence as the page shows it (names and topic are plain; the dash
-// is the one character the page writes between them).
-const line = (mentor, mentee, topic, rest = ' — goal met') => `${mentor} and ${mentee} finished six weeks on ${topic}${rest}`;
+// is the one character the page writes between them). These pairs finish
+// on the day they start: the sentence claims no weeks (it said "six
+// weeks", the weeks planned, before the UX review).
+const line = (mentor, mentee, topic, rest = ' — goal met') => `${mentor} and ${mentee} finished their mentorship on ${topic}${rest}`;
 
 async function program(c) {
   const r = await c.get('/program');
@@ -335,4 +337,15 @@ test('tandem check opens every note and names one moved to another row; rotate-k
   srv = await startServer(FAST, data);
   const mentor = await login(srv, a.mentorEmail);
   assert.ok((await mentor.get(a.ms)).body.includes('ROTATE-NOTE-a'), 'still readable after rotation');
+});
+
+test('the sentence counts the weeks the pair had, not the weeks planned', async () => {
+  const p = await newMentorship(srv, { topic: 'valgrind', mentorName: 'Ana Weeks', menteeName: 'Ben Weeks', weeks: '8' });
+  // Started 43 days ago (written straight in): six whole weeks when it ends today.
+  const started = new Date((srv.now() - 43 * 86400) * 1000).toISOString().slice(0, 10);
+  srv.sql(`UPDATE mentorships SET started_on = '${started}' WHERE id = ${idOf(p.ms)}`);
+  await p.mentee.get(p.ms);
+  assert.equal((await p.mentee.post(`${p.ms}/complete`, { outcome: 'partly', celebrate: '1' })).status, 303);
+  const page = (await p.mentee.get(p.ms)).body;
+  assert.match(page, /id="celebrate-line">Ana Weeks and Ben Weeks finished six weeks on valgrind — goal partly met</);
 });
