@@ -249,7 +249,7 @@ enum db_rc program_charts_html(struct db *db, int k, const char *today, int may_
 	}
 	buf_puts(out, "<div class=\"stats\">");
 	if (s.np)
-		headline(out, &s, s.np - 1, "Last month", k);
+		headline(out, &s, s.np - 1, "The latest whole month", k);
 	if (s.np > 1)
 		headline(out, &s, s.np - 2, "The month before", k);
 	buf_puts(out, "</div>");

@@ -11,6 +11,7 @@
 #include "pages/mentors.h"
 #include "pages/requests.h"
 #include "pages/routes.h"
+#include "store/mentorships.h"
 #include "store/directory.h"
 #include "store/profiles.h"
 #include "store/requests.h"
@@ -456,7 +457,11 @@ void page_request_accept(struct ctx *c)
 		action_failed(c, r);
 		return;
 	}
-	ctx_flash(c, "Accepted. Your mentorship has started: here is a plan to adapt together.");
+	/* A single conversation has no plan (issue 21): say what starts. */
+	struct mentorship m;
+	int single = ms_get_for(c->db, mid, c->user.id, &m) == DB_OK && strcmp(m.kind, "single") == 0;
+	ctx_flash(c, single ? "Accepted. Your conversation is on: plan when you meet on the page below."
+			    : "Accepted. Your mentorship has started: here is a plan to adapt together.");
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/mentorships/%lld", (long long)mid);
 	resp_redirect(c->resp, loc);
@@ -480,7 +485,8 @@ void page_request_decline(struct ctx *c)
 		action_failed(c, r);
 		return;
 	}
-	ctx_flash(c, "Declined. The mentee sees your reason and can ask someone else.");
+	ctx_flash(c, *f.v[D_REASON].s ? "Declined. The mentee sees your reason and can ask someone else."
+				      : "Declined. The mentee can ask someone else.");
 	resp_redirect(c->resp, "/requests");
 }
 

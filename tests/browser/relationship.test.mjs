@@ -47,7 +47,7 @@ test('a first conversation, continued as six weeks, one goal change, completed; 
   assert.equal(await mentee.locator('#topic-suggest option[value="Data engineering"]').count(), 1);
   await mentee.getByRole('link', { name: 'Rhea Mentor' }).click();
   await mentee.getByText('You have 0 of 3 mentors').waitFor();
-  await mentee.getByLabel(/A single conversation first \(suggested/).check();
+  await mentee.getByLabel(/A single conversation first \(worth it/).check();
   await mentee.getByLabel('Your goal').fill('Understand whether data engineering is the right next step for me.');
   await look(mentee, '41-request-single');
   await mentee.getByRole('button', { name: 'Send request' }).click();

@@ -158,7 +158,7 @@ describe('the mail sender builds /program\'s charts outside the latch', () => {
     // 30 s after a failure, keeps them later.
     const p = await member.get('/program');
     assert.equal(p.status, 200);
-    assert.match(p.body, /Last month \(2026-09\)/, 'the charts have their figures');
+    assert.match(p.body, /The latest whole month \(2026-09\)/, 'the charts have their figures');
   });
 });
 

@@ -152,3 +152,11 @@ test('a round pairs across teams where it can: two teams of two make two mixed p
     }
   }
 });
+
+test('an admin finds the pairing rounds from the admin overview (UX review: no page linked them)', async () => {
+  srv ||= await startServer(FAST);
+  const admin = await adminClient(srv, uniqueEmail('coffeeadmin3'));
+  const overview = await admin.get('/admin');
+  assert.match(overview.body, /<a href="\/admin\/coffee">Pairing rounds<\/a>/);
+  assert.equal((await admin.get('/admin/coffee')).status, 200);
+});

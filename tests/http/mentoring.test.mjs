@@ -201,6 +201,10 @@ test('accepting starts a mentorship with a plan and closes the other requests on
   const rd = (await ask(g, uid('acc2@example.com'))).headers.location;
   await m2.get(rd);
   assert.equal((await m2.post(`${rd}/decline`, { reason: '' })).status, 303);
+  // No reason given: the mentor is not told the mentee sees one.
+  const after = (await m2.get('/requests')).body;
+  assert.match(after, /Declined\. The mentee can ask someone else\./);
+  assert.doesNotMatch(after, /sees your reason/);
   const seen = await g.get(rd);
   assert.match(seen.body, /Declined/);
   assert.match(seen.body, /Thank you for asking/);

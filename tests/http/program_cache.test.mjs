@@ -14,9 +14,9 @@ import { at, parseCsv, session, inOneTransaction, twoTeamsAutumn } from '../lib/
 const K = 3;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// "Last month (2026-10): 16 of 40 members took part in an average week, in 40 sessions (30 hours)"
+// "The latest whole month (2026-10): 16 of 40 members took part in an average week, in 40 sessions (30 hours)"
 const headline = (body) => {
-  const m = body.match(/Last month \((\d{4}-\d\d)\)(?:: [\d.]+ of [\d.]+ members took part in an average week, in (\d+) sessions)?/);
+  const m = body.match(/The latest whole month \((\d{4}-\d\d)\)(?:: [\d.]+ of [\d.]+ members took part in an average week, in (\d+) sessions)?/);
   return m ? { month: m[1], sessions: m[2] === undefined ? null : Number(m[2]) } : null;
 };
 // The "Everyone" row of a survey's first question on /program.

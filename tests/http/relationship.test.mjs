@@ -71,13 +71,17 @@ test('a single conversation: no plan; counted against capacity until held; then 
   const e = await mentee();
   const form = await e.c.get(`/mentors/${m.id}`);
   assert.match(form.body, /A single conversation first/);
-  assert.match(form.body, /A single conversation first \(suggested: you have not worked together yet\)/, 'suggested for a first contact');
+  assert.match(form.body, /A single conversation first \(worth it: you have not worked together yet\)/, 'worth it for a first contact');
   assert.match(form.body, /You have 0 of 2 mentors/);
   const r = await ask(e, m, { kind: 'single' });
   assert.equal(r.status, 303);
   assert.match((await e.c.get(r.headers.location)).body, /A single conversation \(no plan\)/);
   await m.c.get(r.headers.location);
   const ms = (await m.c.post(`${r.headers.location}/accept`)).headers.location;
+  // The mentor's flash says what started: a conversation, not a plan.
+  const accepted = (await m.c.get(ms)).body;
+  assert.match(accepted, /Accepted\. Your conversation is on/);
+  assert.doesNotMatch(accepted, /here is a plan to adapt/);
   const page = await e.c.get(ms);
   assert.match(page.body, /A single conversation: hold it by/);
   assert.doesNotMatch(page.body, /<h2>Plan<\/h2>/);
