@@ -39,6 +39,8 @@ test('answer the post-program survey; an admin reads the results and downloads t
   await assertAccessible(p, 'survey form');
   await p.getByRole('button', { name: 'Send answers' }).click();
   await p.getByText('things need fixing').waitFor();
+  // Focus moves to what needs fixing (UX review: it stayed on the page).
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('role')), 'alert');
   await shot(p, '22-survey-errors');
   await p.getByLabel('5 · Completely').check();
   await p.getByLabel('About right').check();
