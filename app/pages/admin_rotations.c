@@ -100,6 +100,7 @@ static void show(struct ctx *c, int status, const struct fields *f)
 	struct vlist *rots = view_list_new();
 	if (rc == DB_OK)
 		rc = rotation_each(c->db, rot_line, rots);
+	view_int(v, "nrotations", view_list_len(rots));
 	view_list_set(v, "rotations", rots);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);

@@ -53,6 +53,7 @@ void page_coffee(struct ctx *c)
 	if (rc == DB_OK)
 		rc = coffee_matches_each(c->db, c->user.id, COFFEE_SHOWN, match_add, l);
 	struct view *v = ctx_view(c);
+	view_int(v, "nmatches", view_list_len(l));
 	view_list_set(v, "matches", l);
 	if (rc != DB_OK) {
 		ctx_store_error(c, rc);

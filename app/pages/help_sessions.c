@@ -186,6 +186,10 @@ static void show_back(struct ctx *c, int status, int64_t id, int log, const stru
 		return;
 	}
 	view_str(v, "my_tz", tz);
+	if (!html.len) /* a fixed line: trusted like the rows */
+		buf_puts(&html,
+			 "<li class=\"muted\" id=\"help-empty\">No help session is planned. An admin plans "
+			 "them as a rotation of leads; they show here once one is.</li>");
 	/* Rows rendered above from escaped values only, hence trusted. */
 	ctx_render_slot(c, status, "help_sessions", "Help sessions", buf_str(&html));
 	buf_free(&html);

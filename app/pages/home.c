@@ -105,6 +105,7 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 		if (ms[i].next_at > c->now)
 			next[nn++] = &ms[i];
 	}
+	view_int(v, "nmentorships", view_list_len(all));
 	view_list_set(v, "mentorships", all);
 	qsort(next, nn, sizeof(next[0]), by_next);
 	struct vlist *up = view_list_new();
@@ -122,6 +123,7 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 		view_row_int(r, !next[i]->i_mentor && next[i]->next_at - c->now < 86400);
 		view_list_add(up, r);
 	}
+	view_int(v, "nupcoming", view_list_len(up));
 	view_list_set(v, "upcoming", up);
 }
 
@@ -218,8 +220,11 @@ void page_home(struct ctx *c)
 	view_list_set(v, "surveys", sa.surveys);
 	view_int(v, "nwaits", view_list_len(wa.l));
 	view_list_set(v, "waits", wa.l);
-	view_list_set(v, "waiting", dash_requests(c, 1));
-	view_list_set(v, "mine", dash_requests(c, 0));
+	struct vlist *waiting = dash_requests(c, 1), *mine = dash_requests(c, 0);
+	view_int(v, "nwaiting", view_list_len(waiting));
+	view_int(v, "nmine", view_list_len(mine));
+	view_list_set(v, "waiting", waiting);
+	view_list_set(v, "mine", mine);
 	coffee_dashboard(c); /* issue 18 */
 	home_pairing(c, v);  /* issue 17 */
 	relation_dash(c);    /* issue 21: past the end, stalled, proposals, follow-ups */
