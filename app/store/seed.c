@@ -116,7 +116,7 @@ static enum db_rc add_request(struct db *db, int64_t mentee, int64_t mentor, int
 }
 
 static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int64_t mentor, int64_t tid,
-				 int64_t start, const char *status, const char *outcome)
+				 int64_t start, const char *status, const char *outcome, int64_t now)
 {
 	char s[11], e[11];
 	ymd(start, s);
@@ -162,11 +162,17 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 		rc = db_exec_step(db, st);
 	}
 	/* Three sessions logged, a week apart, for its page and the bench's
-	 * feedback forms (no notes: those are sealed, and seeding has no key). */
+	 * feedback forms (no notes: those are sealed, and seeding has no key);
+	 * closer together for a mentorship younger than four weeks, never
+	 * after now (UX review: a demo showed sessions three weeks ahead). */
 	static const char *const kinds[] = {"one_on_one", "pairing", "one_on_one"};
+	int64_t step = 7 * 86400;
+	if (now - start < 4 * step)
+		step = now > start ? (now - start) / 4 : 0;
 	for (int k = 0; rc == DB_OK && k < 3; k++) {
 		char held[11];
-		ymd(start + (int64_t)(k + 1) * 7 * 86400, held);
+		int64_t at = start + (int64_t)(k + 1) * step;
+		ymd(at, held);
 		st = DB_STMT(db,
 			     "INSERT INTO meetings(mentorship_id, author_id, held_on, duration_min, kind, "
 			     "labels, created_at) VALUES (:m, :a, :h, 45, :k, 'demo', :c)");
@@ -176,7 +182,7 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 		db_bind_int(st, ":a", mentor);
 		db_bind_text(st, ":h", held);
 		db_bind_text(st, ":k", kinds[k]);
-		db_bind_int(st, ":c", start + (int64_t)(k + 1) * 7 * 86400);
+		db_bind_int(st, ":c", at);
 		rc = db_exec_step(db, st);
 	}
 	if (rc == DB_OK) {
@@ -278,7 +284,7 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 			const char *ms = age > 50 ? (rnd(5) ? "completed" : "ended_early") : "active";
 			static const char *const oc[] = {"goal_met", "goal_met", "partly", "not_met"};
 			rc = add_mentorship(db, rid, ids[i], ids[m], tid, answered, ms,
-					    !strcmp(ms, "completed") ? oc[rnd(4)] : NULL);
+					    !strcmp(ms, "completed") ? oc[rnd(4)] : NULL, now);
 			if (!strcmp(ms, "active"))
 				load[m]++;
 		}

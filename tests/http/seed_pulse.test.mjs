@@ -128,3 +128,11 @@ test('/program\'s pair is the live one: a new answer batch of the follow-up rebu
   assert.equal(Number(now[3]), Number(before[3]) + 5, 'the follow-up column counts the new batch');
   assert.equal(now[1], before[1], 'the baseline column is unchanged');
 });
+
+test('the demo holds no session in the future (UX review: it showed sessions three weeks ahead)', () => {
+  const today = new Date(srv.now() * 1000).toISOString().slice(0, 10);
+  assert.equal(srv.sql(`SELECT count(*) FROM meetings WHERE held_on > '${today}'`), '0');
+  assert.equal(srv.sql(`SELECT count(*) FROM meetings g JOIN mentorships m ON m.id = g.mentorship_id WHERE g.held_on < m.started_on`), '0',
+    'nor one before its mentorship started');
+  assert.ok(Number(srv.sql('SELECT count(*) FROM meetings')) > 0, 'sessions were seeded');
+});
