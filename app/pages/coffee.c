@@ -42,6 +42,7 @@ static void match_add(void *arg, const struct coffee_match_row *m)
 	view_row_str(r, m->topic);
 	view_row_str(r, d);
 	view_row_int(r, m->met_at != 0);
+	view_row_str(r, m->contacts);
 	view_list_add(arg, r);
 }
 

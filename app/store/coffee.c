@@ -55,6 +55,8 @@ enum db_rc coffee_matches_each(struct db *db, int64_t uid, int max,
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT m.id, r.ran_at, coalesce(m.met_at, 0), m.topic, "
 			    "(SELECT group_concat(u.display_name, ', ') FROM coffee_match_people o "
+			    " JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id AND o.user_id <> :u), "
+			    "(SELECT group_concat(u.email, ', ') FROM coffee_match_people o "
 			    " JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id AND o.user_id <> :u) "
 			    "FROM coffee_match_people p JOIN coffee_matches m ON m.id = p.match_id "
 			    "JOIN coffee_rounds r ON r.id = m.round_id WHERE p.user_id = :u "
@@ -72,7 +74,10 @@ enum db_rc coffee_matches_each(struct db *db, int64_t uid, int max,
 			.met_at = sqlite3_column_int64(st, 2),
 			.topic = (const char *)sqlite3_column_text(st, 3),
 			.others = others ? others : "",
+			.contacts = (const char *)sqlite3_column_text(st, 5),
 		};
+		if (!r.contacts)
+			r.contacts = "";
 		fn(arg, &r);
 	}
 	sqlite3_reset(st);

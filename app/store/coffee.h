@@ -30,8 +30,9 @@ enum db_rc coffee_prefs_save(struct db *db, int64_t uid, const struct coffee_pre
 /* One match of uid's; strings valid during the callback. */
 struct coffee_match_row {
 	int64_t id, ran_at, met_at;
-	const char *topic;  /* a shared interest, "" when none */
-	const char *others; /* the others' names, ", " between */
+	const char *topic;    /* a shared interest, "" when none */
+	const char *others;   /* the others' names, ", " between */
+	const char *contacts; /* their addresses, in the same order (to say hello) */
 };
 
 /* No transaction of its own (a read). uid's matches, newest first, at most

@@ -17,6 +17,7 @@ async function person(name) {
   const c = await signup(srv, email, name);
   c.id = userId(srv, email);
   c.name = name;
+  c.email = email;
   return c;
 }
 
@@ -60,6 +61,9 @@ test('opt in, a round on demand, both see the match, "we met" once', async () =>
     const home = (await me.get('/')).body;
     assert.match(home, new RegExp(`Your pairing round match: <strong>${other.name}</strong> \\(first topic: Rust\\)`));
     assert.match((await me.get('/coffee')).body, new RegExp(`<strong>${other.name}</strong>`));
+    // How to reach them (UX review: a name alone left people stuck).
+    assert.ok(home.includes(`Say hello: ${other.email}.`), 'the dashboard gives their address');
+    assert.ok((await me.get('/coffee')).body.includes(`Say hello: <span class="contact">${other.email}</span>`));
   }
   // The one away was skipped this time, and is back for the next round.
   assert.ok(!(await away.get('/')).body.includes('coffee-match'));
