@@ -190,7 +190,7 @@ static const struct field_spec q_fields[] = {
 	[Q_LOW] = {"low_label", "Low end", FT_LINE, 0, 0, 60, NULL, 0},
 	[Q_HIGH] = {"high_label", "High end", FT_LINE, 0, 0, 60, NULL, 0},
 	[Q_CHOICES] = {"choices", "Choices", FT_TEXT, 0, 0, 500, NULL, 0},
-	[Q_MAX_LEN] = {"max_len", "Length limit", FT_INT, 0, 10, 5000, NULL, 0},
+	[Q_MAX_LEN] = {"max_len", "Length limit", FT_INT, 0, 10, SURVEY_TEXT_MAX, NULL, 0},
 	[Q_REQUIRED] = {"required", "Required", FT_FLAG, 0, 0, 0, NULL, 0},
 };
 

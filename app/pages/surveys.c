@@ -98,7 +98,9 @@ static int build_form(struct ctx *c, int64_t survey, struct survey_form *sf)
 			s->choices = sf->choices[i];
 		} else {
 			s->type = FT_TEXT;
-			s->max = q->max_len;
+			/* Never unlimited: the pool's padding bounds an answer by it. */
+			s->max = q->max_len > 0 && q->max_len <= SURVEY_TEXT_MAX ? q->max_len
+										 : SURVEY_TEXT_MAX;
 		}
 	}
 	return sf->n;

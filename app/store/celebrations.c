@@ -234,7 +234,7 @@ enum db_rc celebration_note_consent(struct db *db, int64_t ms, int64_t uid, int 
  * it ended (UX review: a pair who completed on day one were announced as
  * having "finished six weeks", the weeks planned). */
 #define CEL_WEEKS_HAD                                                                                        \
-	"CAST((julianday(date(coalesce(m.ended_at, 0), 'unixepoch')) - julianday(m.started_on) + 3) / 7 "    \
+	"CAST((julianday(date(coalesce(m.ended_at, 0), 'unixepoch')) - julianday(m.started_on)) / 7 "        \
 	"AS INTEGER)"
 
 enum db_rc celebration_get(struct db *db, int64_t ms, int64_t uid, struct celebration *c)

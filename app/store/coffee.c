@@ -54,10 +54,13 @@ enum db_rc coffee_matches_each(struct db *db, int64_t uid, int max,
 {
 	sqlite3_stmt *st =
 		DB_STMT(db, "SELECT m.id, r.ran_at, coalesce(m.met_at, 0), m.topic, "
-			    "(SELECT group_concat(u.display_name, ', ') FROM coffee_match_people o "
-			    " JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id AND o.user_id <> :u), "
-			    "(SELECT group_concat(u.email, ', ') FROM coffee_match_people o "
-			    " JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id AND o.user_id <> :u) "
+			    /* names and addresses in one order (by id), so they line up */
+			    "(SELECT group_concat(x, ', ') FROM (SELECT u.display_name AS x FROM "
+			    " coffee_match_people o JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id "
+			    " AND o.user_id <> :u ORDER BY u.id)), "
+			    "(SELECT group_concat(x, ', ') FROM (SELECT u.email AS x FROM "
+			    " coffee_match_people o JOIN users u ON u.id = o.user_id WHERE o.match_id = m.id "
+			    " AND o.user_id <> :u ORDER BY u.id)) "
 			    "FROM coffee_match_people p JOIN coffee_matches m ON m.id = p.match_id "
 			    "JOIN coffee_rounds r ON r.id = m.round_id WHERE p.user_id = :u "
 			    "ORDER BY p.match_id DESC LIMIT :n");

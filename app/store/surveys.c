@@ -142,7 +142,10 @@ static size_t pool_bound(struct db *db, int64_t survey)
 		size_t value = 2; /* a rating */
 		if (kind && strcmp(kind, "text") == 0) {
 			int max = sqlite3_column_int(st, 1);
-			value = 4 * (size_t)(max > 0 ? max : 0); /* characters, 4 bytes at most each */
+			if (max <= 0 ||
+			    max > SURVEY_TEXT_MAX) /* none written by the builder; bound it anyway */
+				max = SURVEY_TEXT_MAX;
+			value = 4 * (size_t)max; /* characters, 4 bytes at most each */
 		} else if (kind && strcmp(kind, "choice") == 0) {
 			const char *c = (const char *)sqlite3_column_text(st, 2);
 			value = 0;

@@ -10,6 +10,7 @@
 #include "store/db.h"
 
 #define SURVEY_MAX_QUESTIONS 40
+#define SURVEY_TEXT_MAX 5000 /* characters of a text answer, at most (the builder's limit) */
 #define SURVEY_MAX_CHOICES 6
 
 /* Invite both people of a mentorship that just ended to the open survey

@@ -339,13 +339,15 @@ test('tandem check opens every note and names one moved to another row; rotate-k
   assert.ok((await mentor.get(a.ms)).body.includes('ROTATE-NOTE-a'), 'still readable after rotation');
 });
 
-test('the sentence counts the weeks the pair had, not the weeks planned', async () => {
-  const p = await newMentorship(srv, { topic: 'valgrind', mentorName: 'Ana Weeks', menteeName: 'Ben Weeks', weeks: '8' });
-  // Started 43 days ago (written straight in): six whole weeks when it ends today.
-  const started = new Date((srv.now() - 43 * 86400) * 1000).toISOString().slice(0, 10);
-  srv.sql(`UPDATE mentorships SET started_on = '${started}' WHERE id = ${idOf(p.ms)}`);
-  await p.mentee.get(p.ms);
-  assert.equal((await p.mentee.post(`${p.ms}/complete`, { outcome: 'partly', celebrate: '1' })).status, 303);
-  const page = (await p.mentee.get(p.ms)).body;
-  assert.match(page, /id="celebrate-line">Ana Weeks and Ben Weeks finished six weeks on valgrind — goal partly met</);
+test('the sentence counts the whole weeks the pair had, not the weeks planned', async () => {
+  // Started n days ago (written straight in), completed today.
+  for (const [days, said] of [[43, 'finished six weeks'], [39, 'finished five weeks'], [4, 'finished their mentorship']]) {
+    const p = await newMentorship(srv, { topic: 'valgrind', mentorName: `Ana W${days}`, menteeName: `Ben W${days}`, weeks: '8' });
+    const started = new Date((srv.now() - days * 86400) * 1000).toISOString().slice(0, 10);
+    srv.sql(`UPDATE mentorships SET started_on = '${started}' WHERE id = ${idOf(p.ms)}`);
+    await p.mentee.get(p.ms);
+    assert.equal((await p.mentee.post(`${p.ms}/complete`, { outcome: 'partly', celebrate: '1' })).status, 303);
+    const page = (await p.mentee.get(p.ms)).body;
+    assert.match(page, new RegExp(`id="celebrate-line">Ana W${days} and Ben W${days} ${said} on valgrind — goal partly met<`), `${days} days`);
+  }
 });

@@ -319,3 +319,49 @@ test('/admin: fewer than k open requests show no count and no median wait (one r
     await own.stop();
   }
 });
+
+test('a member made admin: their own forms and those shared with them leave the rating, and the figure waits for a new step (review K)', async () => {
+  const own = await startServer(FAST);
+  try {
+    const boss = await adminClient(own, uniqueEmail('promoadmin'));
+    const day = new Date(own.now() * 1000).toISOString().slice(0, 10);
+    const rate = async (c, s, rating, shared) => {
+      await c.get(s);
+      const form = { rating: String(rating), use_of_time: 'right', went_well: '', to_improve: '', next_steps: '' };
+      if (shared) form.shared = '1';
+      assert.equal((await c.post(`${s}/feedback`, form)).status, 303);
+    };
+    const session = async (mentor, ms) => {
+      await mentor.get(`${ms}/sessions/new`);
+      return (await mentor.post(`${ms}/sessions`, { held_on: day, duration_min: '30', kind: 'one_on_one', labels: '',
+        agenda: '', shared_notes: '', private_notes: '' })).headers.location;
+    };
+    // Mo, a member, mentors k-1 people who share a 5 with him.
+    const moEmail = uniqueEmail('mo');
+    const mo = await signup(own, moEmail, 'Mo Mentor');
+    await becomeMentor(mo, 'Mo Mentor');
+    for (let i = 0; i < K - 1; i++) {
+      const [c, req] = await askMentor(own, userId(own, moEmail), `Mo Mentee ${i}`);
+      await mo.get(req);
+      const ms = (await mo.post(`${req}/accept`)).headers.location;
+      await rate(c, await session(mo, ms), 5, true);
+    }
+    // Tess rates 1, privately: five people, a step the admins see.
+    const tess = await newMentorship(own, { mentorName: 'Omar Other', menteeName: 'Tess Target' });
+    await rate(tess.mentee, await session(tess.mentor, tess.ms), 1, false);
+    assert.match((await boss.get('/admin')).body, /4\.2 \/ 5<\/span><span class="lbl">average session rating over 5 forms/);
+    // Mo is made admin: the step he could undo (5 x 4.2 - 20 = 1) is no longer shown.
+    await boss.get('/admin/users');
+    assert.equal((await boss.post(`/admin/users/${userId(own, moEmail)}/role`, { role: 'admin' })).status, 303);
+    assert.match((await boss.get('/admin')).body, /session ratings show from 5 forms/, 'hidden until a new step');
+    // Five more people rate 3: the step holds Tess's 1 and their five, not Mo's four.
+    for (let i = 0; i < K; i++) {
+      const p = await newMentorship(own, { mentorName: `Later Mentor ${i}`, menteeName: `Later Mentee ${i}` });
+      await rate(p.mentee, await session(p.mentor, p.ms), 3, false);
+    }
+    assert.match((await boss.get('/admin')).body, /2\.7 \/ 5<\/span><span class="lbl">average session rating over 6 forms/,
+      '(1 + 5 x 3) / 6: nothing Mo was shown is in it');
+  } finally {
+    await own.stop();
+  }
+});

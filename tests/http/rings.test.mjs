@@ -125,7 +125,9 @@ test('the ring matrix: members and mentors read the notes; a former member, a th
   // 2026-01-05: its form shows for 30 days, so the clock goes there.)
   srv.setClock(Math.floor(Date.parse('2026-01-10T12:00:00Z') / 1000) - Math.floor(Date.now() / 1000));
   try {
-    await member.get(ring);
+    // The fresh form chooses no rating for the member (UX review: it sent a 5).
+    const fresh = (await member.get(ring)).body;
+    assert.match(fresh, new RegExp(`id="rating-${sid}" name="rating" required><option value="">Choose…</option><option value="5">5</option>`));
     const badFb = await member.post(`${ring}/sessions/${sid}/feedback`, { rating: '9', use_of_time: 'too_slow' });
     assert.equal(badFb.status, 422);
     assert.match(badFb.body, new RegExp(`<p class="err" id="feedback-${sid}-err" role="alert">Choose a rating from 1 to 5\\.`));

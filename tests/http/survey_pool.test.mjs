@@ -206,3 +206,20 @@ test('an admin\'s own answer never counts toward a batch: with it and k-2 accoun
   assert.ok(!(rating.length === 1 && choice.length === 1),
     `the admin read person ${victim.id}'s answer: rating ${rating[0]}, "${choice[0]}"`);
 });
+
+test('a member who answered and is then made admin no longer counts toward the batch their answer may wait in (review K)', async () => {
+  const s = await survey('Promoted answerer');
+  const ppl = await members('promo', K + 1);
+  await admin.get(s.url);
+  assert.equal((await admin.post(`${s.url}/send`, { audience: 'team', team: 'Platform' })).status, 303);
+  const pending = () => Number(srv.sql(`SELECT count(*) FROM survey_pool WHERE survey_id = ${s.id}`));
+  await answer(s, ppl[0], { rating: 2, choice: 'Too much' });
+  await answer(s, ppl[1], { rating: 3, choice: 'About right' });
+  await admin.get('/admin/users');
+  assert.equal((await admin.post(`/admin/users/${ppl[0].id}/role`, { role: 'admin' })).status, 303);
+  // Two answers wait, one of them the new admin's: k - 1 = 2 more are needed.
+  await answer(s, ppl[2], { rating: 4, choice: 'Too little' });
+  assert.equal(pending(), K, 'not released: only two answers of people who are not admins');
+  await answer(s, ppl[3], { rating: 5, choice: 'About right' });
+  assert.equal(pending(), 0, 'released with a third');
+});
