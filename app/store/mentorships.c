@@ -85,6 +85,30 @@ static enum req_rc party_active(struct db *db, int64_t id, int64_t uid, int64_t 
 	return active ? REQ_OK : REQ_NOT_PENDING;
 }
 
+/* Inside a transaction: the planned session of mentorship id, if uid is
+ * one of its pair (sql/0010's calendar identity): its time (0 none), the
+ * plan's number and version. SQLITE_ROW, SQLITE_DONE (not theirs) or an
+ * error code. */
+static int plan_state(struct db *db, int64_t id, int64_t uid, int64_t *at, int64_t *no, int64_t *seq)
+{
+	*at = *no = *seq = 0;
+	sqlite3_stmt *st =
+		DB_STMT(db, "SELECT coalesce(next_session_at, 0), plan_no, plan_seq FROM mentorships "
+			    "WHERE id = :m AND (mentor_id = :u OR mentee_id = :u)");
+	if (!st)
+		return SQLITE_ERROR;
+	db_bind_int(st, ":m", id);
+	db_bind_int(st, ":u", uid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*at = sqlite3_column_int64(st, 0);
+		*no = sqlite3_column_int64(st, 1);
+		*seq = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status, const char *outcome,
 		      const char *reason, const struct ms_recognition *rec, int64_t now)
 {
@@ -116,18 +140,10 @@ enum req_rc ms_finish(struct db *db, int64_t id, int64_t uid, const char *status
 	/* A session still planned ahead is cancelled, as clearing it by hand
 	 * does: a new version of its calendar event, METHOD:CANCEL to both
 	 * (the calendars would keep it otherwise; Tandem's pages drop it). */
-	st = DB_STMT(db, "SELECT coalesce(next_session_at, 0), plan_no, plan_seq FROM mentorships "
-			 "WHERE id = :id");
-	if (!st)
-		return fail(db, DB_ERR);
-	db_bind_int(st, ":id", id);
-	int64_t planned = 0, no = 0, seq = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		planned = sqlite3_column_int64(st, 0);
-		no = sqlite3_column_int64(st, 1);
-		seq = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
+	int64_t planned, no, seq;
+	int prc = plan_state(db, id, uid, &planned, &no, &seq);
+	if (prc != SQLITE_ROW)
+		return fail(db, DB_ERR); /* uid was one of the pair above */
 	if (planned > now) {
 		st = DB_STMT(db,
 			     "UPDATE mentorships SET next_session_at = NULL, plan_seq = :seq WHERE id = :id");
@@ -202,23 +218,11 @@ enum db_rc ms_set_next_session(struct db *db, int64_t id, int64_t uid, int64_t a
 	enum db_rc rc = db_begin(db);
 	if (rc != DB_OK)
 		return rc;
-	sqlite3_stmt *st =
-		DB_STMT(db, "SELECT coalesce(next_session_at, 0), plan_no, plan_seq FROM mentorships "
-			    "WHERE id = :m AND (mentor_id = :u OR mentee_id = :u)");
-	if (!st)
-		return db_end(db, DB_ERR);
-	db_bind_int(st, ":m", id);
-	db_bind_int(st, ":u", uid);
-	int srow = sqlite3_step(st);
-	int64_t old = 0, no = 0, seq = 0;
-	if (srow == SQLITE_ROW) {
-		old = sqlite3_column_int64(st, 0);
-		no = sqlite3_column_int64(st, 1);
-		seq = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
+	int64_t old, no, seq;
+	int srow = plan_state(db, id, uid, &old, &no, &seq);
 	if (srow != SQLITE_ROW)
 		return db_end(db, srow == SQLITE_DONE ? DB_OK : DB_ERR);
+	sqlite3_stmt *st;
 	/* The calendar identity (sql/0010): a session planned where none was
 	 * ahead is a new event (plan_no rises, its agenda starts empty); a
 	 * move or a cancel is a new version of the same one (plan_seq). A past
