@@ -338,18 +338,22 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, int64_t now)
 		return refuse(db, ROT_STATE);
 	if (uid == s.lead)
 		return refuse(db, ROT_JOINED);
-	/* Joining while it runs is coming late; after its end, too late. */
-	sqlite3_stmt *q = DB_STMT(db, "SELECT starts_at + 60 * duration_min <= :now, EXISTS (SELECT 1 "
-				      "FROM help_rsvps WHERE session_id = :s AND user_id = :u) "
-				      "FROM help_sessions WHERE id = :s");
+	/* One read: over (joining while it runs is coming late; after its
+	 * end, too late), joined already, full. */
+	sqlite3_stmt *q = DB_STMT(db, "SELECT h.starts_at + 60 * h.duration_min <= :now, EXISTS (SELECT 1 "
+				      "FROM help_rsvps WHERE session_id = :s AND user_id = :u), (SELECT "
+				      "count(*) FROM help_rsvps WHERE session_id = :s) >= :max "
+				      "FROM help_sessions h WHERE h.id = :s");
 	if (!q)
 		return fail(db, DB_ERR);
 	db_bind_int(q, ":s", sid);
 	db_bind_int(q, ":u", uid);
 	db_bind_int(q, ":now", now);
+	db_bind_int(q, ":max", HELP_MAX_JOINED);
 	int qrc = sqlite3_step(q);
 	int over = qrc == SQLITE_ROW && sqlite3_column_int(q, 0);
 	int again = qrc == SQLITE_ROW && sqlite3_column_int(q, 1);
+	int full = qrc == SQLITE_ROW && sqlite3_column_int(q, 2);
 	sqlite3_reset(q);
 	if (qrc != SQLITE_ROW)
 		return fail(db, qrc == SQLITE_DONE ? DB_ERR : db_rc_from(qrc));
@@ -357,23 +361,9 @@ enum rot_rc help_join(struct db *db, int64_t sid, int64_t uid, int64_t now)
 		return refuse(db, ROT_JOINED);
 	if (over)
 		return refuse(db, ROT_OVER);
-	sqlite3_stmt *full =
-		DB_STMT(db, "SELECT count(*) >= :max AND NOT EXISTS (SELECT 1 FROM help_rsvps WHERE "
-			    "session_id = :s AND user_id = :u) FROM help_rsvps WHERE session_id = :s");
-	if (!full)
-		return fail(db, DB_ERR);
-	db_bind_int(full, ":s", sid);
-	db_bind_int(full, ":u", uid);
-	db_bind_int(full, ":max", HELP_MAX_JOINED);
-	int frc = sqlite3_step(full);
-	int is_full = frc == SQLITE_ROW && sqlite3_column_int(full, 0);
-	sqlite3_reset(full);
-	if (frc != SQLITE_ROW)
-		return fail(db, db_rc_from(frc));
-	if (is_full)
+	if (full)
 		return refuse(db, ROT_FULL);
-	sqlite3_stmt *st =
-		DB_STMT(db, "INSERT OR IGNORE INTO help_rsvps(session_id, user_id) VALUES (:s, :u)");
+	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO help_rsvps(session_id, user_id) VALUES (:s, :u)");
 	if (!st)
 		return fail(db, DB_ERR);
 	db_bind_int(st, ":s", sid);
