@@ -111,7 +111,10 @@ install: build/tandem
 	fi; \
 	echo "installed under $$d$(PREFIX); next: deploy/README.md"
 
-run: deps build/tandem
+# The build is a second make: its flags come from pkg-config, which can
+# only answer once deps has installed the packages (a fresh machine).
+run: deps
+	@$(MAKE) --no-print-directory build/tandem
 	@TANDEM_BIN=$(CURDIR)/build/tandem deploy/run.sh
 
 tests/node_modules/.ok: tests/package.json tests/package-lock.json
@@ -140,7 +143,8 @@ test: deps
 	@$(MAKE) --no-print-directory browser
 	@echo "make test: all suites passed"
 
-bench: deps build/tandem build/bench/floor build/bench/hashtime tests/node_modules/.ok
+bench: deps
+	@$(MAKE) --no-print-directory build/tandem build/bench/floor build/bench/hashtime tests/node_modules/.ok
 	@deploy/bench.sh
 
 build/bench/floor: tests/bench/floor.c

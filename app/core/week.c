@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/tzmemo.h"
 #include "core/when.h"
 
 /* Howard Hinnant's days_from_civil / civil_from_days. */
@@ -75,18 +76,11 @@ int64_t week_today(int64_t now, const char *tz)
 void week_format_many(const int64_t *t, int n, const char *tz, char (*out)[WEEK_WHEN_MAX])
 {
 	const char *zone = tz && *tz ? tz : "UTC";
-	/* The same text as when_format; workers are single-threaded. The zone
-	 * stays set, as when.c leaves it (only a change reads a zone file). */
-	const char *cur = getenv("TZ");
-	if (!cur || strcmp(cur, zone) != 0) {
-		setenv("TZ", zone, 1);
-		tzset();
-	}
+	/* The same text as when_format. */
 	for (int i = 0; i < n; i++) {
-		time_t tt = (time_t)t[i];
 		struct tm tm;
 		char base[64];
-		localtime_r(&tt, &tm);
+		tzmemo_local(t[i], zone, &tm);
 		strftime(base, sizeof(base), "%a %d %b %Y, %H:%M", &tm);
 		snprintf(out[i], WEEK_WHEN_MAX, "%s (%s)", base, zone);
 	}

@@ -5,20 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Workers are single-threaded: switching TZ around a conversion is safe.
- * Nothing else reads the process's zone (every other time is gmtime_r), so
- * the zone is left as the last conversion set it: restoring UTC after each
- * one made glibc read two zone files per conversion, a measurable share of
- * every page that shows a time. tzset only when the zone changes. */
-static void use_tz(const char *tz)
-{
-	const char *zone = tz && *tz ? tz : "UTC";
-	const char *cur = getenv("TZ");
-	if (cur && strcmp(cur, zone) == 0)
-		return;
-	setenv("TZ", zone, 1);
-	tzset();
-}
+#include "core/tzmemo.h"
 
 /* s in zone tz; *exact: 0 when mktime moved the time (a day that does
  * not exist, or the hour the clocks skip). */
@@ -35,7 +22,7 @@ static int64_t parse(const char *s, const char *tz, int *exact)
 			.tm_hour = h,
 			.tm_min = mi,
 			.tm_isdst = -1};
-	use_tz(tz);
+	tzmemo_use(tz);
 	time_t t = mktime(&tm);
 	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
 		return -1; /* 30 February is not 2 March */
@@ -67,10 +54,8 @@ int when_hhmm_ok(const char *s)
 /* Literal formats only: -Wformat=2 checks every strftime. */
 static void fmt(int64_t t, const char *tz, int for_input, char *out, size_t n)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	use_tz(tz);
-	localtime_r(&tt, &tm);
+	tzmemo_local(t, tz, &tm);
 	if (for_input)
 		strftime(out, n, "%Y-%m-%dT%H:%M", &tm);
 	else
