@@ -153,6 +153,7 @@ enum db_rc ctx_sign_in(struct ctx *c, int64_t user_id)
 	if (rc == DB_OK) {
 		c->sess.mfa = mfa;
 		c->signed_in = user_by_id(c->db, user_id, &c->user) == DB_OK;
+		c->user.tz[0] = '\0'; /* ctx_timezone reads it if a page asks */
 	}
 	return rc;
 }
@@ -191,9 +192,18 @@ void ctx_field_limits(struct ctx *c, const struct field_spec *spec, size_t n)
 	}
 }
 
+void ctx_timezone(struct ctx *c, char *out, size_t n)
+{
+	/* Read with the session (sess_lookup); a person signed in during this
+	 * request (user_by_id) has it read once here. */
+	if (!c->user.tz[0])
+		profile_timezone(c->db, c->user.id, c->user.tz, sizeof(c->user.tz));
+	snprintf(out, n, "%s", c->user.tz);
+}
+
 void ctx_today(struct ctx *c, char out[11])
 {
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	week_ymd(week_today(c->now, tz), out, 11);
 }

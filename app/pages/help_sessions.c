@@ -175,7 +175,7 @@ static void show_back(struct ctx *c, int status, int64_t id, int log, const stru
 	a.back_log = log;
 	view_str(v, "form_err", err ? err : "");
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	struct buf html = {0};
 	enum db_rc rc = help_upcoming(c->db, c->user.id, c->now, help_line, &a);
 	if (rc == DB_OK)

@@ -111,7 +111,7 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 	struct vlist *up = view_list_new();
 	char tz[64] = "UTC";
 	if (nn)
-		profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+		ctx_timezone(c, tz, sizeof(tz));
 	for (size_t i = 0; i < nn; i++) {
 		char when[120];
 		when_format(next[i]->next_at, tz, when, sizeof(when));
@@ -210,7 +210,7 @@ void page_home(struct ctx *c)
 	struct view *v = ctx_view(c);
 	dash_mentorships(c, v);
 	struct wait_arg wa = {c, view_list_new(), "UTC"};
-	profile_timezone(c->db, c->user.id, wa.tz, sizeof(wa.tz));
+	ctx_timezone(c, wa.tz, sizeof(wa.tz));
 	dash_waits(c->db, c->user.id, c->now, wait_item, &wa);
 	struct survey_arg sa = {view_list_new(), wa.l};
 	/* The count kept on the person's row (sql/0034, read with the

@@ -40,7 +40,7 @@ void home_pairing_svg(const int *counts, int n, int goal, struct buf *out)
 void home_pairing(struct ctx *c, struct view *v)
 {
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	int64_t monday = week_monday(week_today(c->now, tz));
 	int64_t first = monday - 7 * (HOME_PAIRING_WEEKS - 1);
 	int counts[HOME_PAIRING_WEEKS];

@@ -256,7 +256,7 @@ static void ms_show(struct ctx *c, int status, const struct ms_typed *t)
 	view_int(v, "sessions_id", sl.last_id);
 	/* The next planned session, in the viewer's own time zone. */
 	char tz[64], shown[120] = "", input[32] = "";
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	int64_t next = ms_next_session(c->db, m.id, c->now);
 	if (next) {
 		when_format(next, tz, shown, sizeof(shown));
@@ -437,7 +437,7 @@ void page_mentorship_next(struct ctx *c)
 	if (ms_of_asker(c, &m) != 0)
 		return;
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	int64_t at = *f.v[N_NEXT_AT].s ? when_parse_typed(f.v[N_NEXT_AT].s, tz) : 0;
 	if (st == 400) {
 		ctx_error(c, 400, "The form had fields Tandem does not know. Nothing was changed.");

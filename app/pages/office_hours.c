@@ -135,7 +135,7 @@ static void show(struct ctx *c, int status, const struct fields *f, const struct
 {
 	struct view *v = ctx_view(c);
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	ctx_form_values(c, oh_fields, FIELDS(oh_fields), f);
 	if (!f) {
 		view_str(v, "start_time", "15:00");
@@ -199,7 +199,7 @@ void page_office_hours_publish(struct ctx *c)
 		return;
 	}
 	char tz[64], day[16];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	if (!f.err[OF_START] && (!when_hhmm_ok(f.v[OF_START].s) ||
 				 oh_occurrence_at(1, f.v[OF_START].s, tz, c->now, 0, day, sizeof(day)) < 0))
 		fields_fail(&f, OF_START, "Give the start time as HH:MM, from 00:00 to 23:59.");
@@ -297,7 +297,7 @@ static void show_one(struct ctx *c, int status, const struct fields *att, const 
 {
 	struct view *v = ctx_view(c);
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	struct one_arg a = {v, tz, 0, c->user.id};
 	enum db_rc rc = oh_get(c->db, c->req->ids[0], c->user.id, one_line, &a);
 	/* Only the host has the attendance form: anyone else sending one

@@ -130,7 +130,7 @@ static void show(struct ctx *c, int status, const struct fields *f, const struct
 {
 	struct view *v = ctx_view(c);
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	int64_t today = week_today(c->now, tz);
 	ctx_form_values(c, pairing_fields, FIELDS(pairing_fields), f);
 	char day[16];
@@ -203,7 +203,7 @@ void page_pairing_create(struct ctx *c)
 		return;
 	}
 	char tz[64];
-	profile_timezone(c->db, c->user.id, tz, sizeof(tz));
+	ctx_timezone(c, tz, sizeof(tz));
 	int64_t day = 0;
 	if (!f.err[PF_HELD_ON] && week_days(f.v[PF_HELD_ON].s, &day) == 0 && day > week_today(c->now, tz))
 		fields_fail(&f, PF_HELD_ON, "Log a pairing once it has happened: the date is in the future.");
