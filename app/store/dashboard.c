@@ -52,16 +52,20 @@ enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 		    "ORDER BY x.next_session_at, x.id LIMIT 20");
 	if (waits_rows(st, uid, now, WAIT_SOON, fn, arg) != DB_OK)
 		return DB_ERR;
-	/* Feedback owed: my mentorships (both indexes), their sessions of the
-	 * last 30 days (meetings_mentorship), without my form (its key). */
+	/* Feedback owed: my mentorships (both indexes, the ids they hold),
+	 * their sessions of the last 30 days (meetings_mentorship), without my
+	 * form (its key). The other person's name is read for those rows
+	 * only: joined before, every mentorship I ever had read its row and
+	 * the other person's, most of them for no session. */
 	st = DB_STMT(
 		db,
-		"SELECT g.id, 0, g.held_on, u.display_name, '', 0, 0 "
-		"FROM (SELECT id, mentee_id AS other FROM mentorships WHERE mentor_id = :u "
-		"UNION ALL SELECT id, mentor_id FROM mentorships WHERE mentee_id = :u) x "
+		"SELECT g.id, 0, g.held_on, (SELECT u.display_name FROM mentorships m JOIN users u "
+		"ON u.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
+		"WHERE m.id = g.mentorship_id), '', 0, 0 "
+		"FROM (SELECT id FROM mentorships WHERE mentor_id = :u "
+		"UNION ALL SELECT id FROM mentorships WHERE mentee_id = :u) x "
 		"JOIN meetings g ON g.mentorship_id = x.id "
 		"AND g.held_on >= strftime('%Y-%m-%d', :now - 2592000, 'unixepoch') "
-		"JOIN users u ON u.id = x.other "
 		"WHERE NOT EXISTS (SELECT 1 FROM feedback f WHERE f.meeting_id = g.id AND f.author_id = :u) "
 		"ORDER BY g.held_on DESC, g.id DESC LIMIT 20");
 	if (waits_rows(st, uid, now, WAIT_FEEDBACK, fn, arg) != DB_OK)

@@ -62,11 +62,11 @@ enum db_rc ms_active_each(struct db *db, int64_t uid, void (*fn)(void *arg, cons
 {
 	sqlite3_stmt *st = DB_STMT(
 		db,
-		"SELECT m.id, m.mentor_id = :u, "
-		"CASE WHEN m.mentor_id = :u THEN b.display_name ELSE a.display_name END, t.name, "
+		"SELECT m.id, m.mentor_id = :u, o.display_name, t.name, "
 		"(SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = m.id AND w.done), m.weeks, "
 		"coalesce(m.next_session_at, 0) "
-		"FROM mentorships m JOIN users a ON a.id = m.mentor_id JOIN users b ON b.id = m.mentee_id "
+		"FROM mentorships m "
+		"JOIN users o ON o.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
 		"JOIN topics t ON t.id = m.topic_id "
 		"WHERE (m.mentor_id = :u OR m.mentee_id = :u) AND m.status = 'active'");
 	if (!st)
