@@ -56,8 +56,8 @@ void ctx_form_values(struct ctx *c, const struct field_spec *spec, size_t n, con
 /* Today (YYYY-MM-DD) where the signed-in person lives: their profile's
  * time zone (ctx_timezone), UTC without one. */
 void ctx_today(struct ctx *c, char out[11]);
-/* The signed-in person's IANA zone ("UTC" when they chose none), as read
- * with their session; into out (n bytes). */
+/* The signed-in person's IANA zone ("UTC" when they chose none), read
+ * from their profile once a request; into out (n bytes). */
 void ctx_timezone(struct ctx *c, char *out, size_t n);
 /* For each text field NAME of spec[0..n) with a maximum, set "NAME_max" to
  * it, so a template's maxlength="{NAME_max}" states the limit the server

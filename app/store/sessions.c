@@ -36,9 +36,8 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 				       "coalesce(u.active, 1), u.id, u.email, "
 				       "u.display_name, u.pw_hash, u.role, u.active, "
 				       "coalesce(u.last_login_at, 0), u.verified, s.mfa, "
-				       "coalesce(u.surveys_waiting, 0), coalesce(p.timezone, 'UTC') "
+				       "coalesce(u.surveys_waiting, 0) "
 				       "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
-				       "LEFT JOIN profiles p ON p.user_id = s.user_id "
 				       "WHERE s.token_hash = :h");
 	if (!st)
 		return DB_ERR;
@@ -60,9 +59,7 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	if (u && s->user_id) {
 		user_from_row(st, 5, u);
 		u->surveys_waiting = sqlite3_column_int64(st, 14);
-		/* Every page that shows a time wants it: read with the session
-		 * rather than by a query of its own (one or two a page). */
-		db_column_copy(st, 15, u->tz, sizeof(u->tz));
+		u->tz[0] = '\0'; /* read when a page first asks (ctx_timezone) */
 	}
 	sqlite3_reset(st);
 	if (!s->user_id) {
