@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "server/fcgiout.h"
 
 /* The system calls a worker makes once it serves (strace of the test
  * suites, sign-ins and group commits included): reading and writing its
@@ -108,17 +109,10 @@ void confine_current(int fd, int request_id)
 	cur_id = request_id;
 }
 
-/* Append one FastCGI record (version 1) of type with n bytes of content. */
+/* Append one FastCGI record of type with n bytes of content. */
 static size_t record(unsigned char *out, int type, int id, const void *content, size_t n)
 {
-	out[0] = 1;
-	out[1] = (unsigned char)type;
-	out[2] = (unsigned char)(id >> 8);
-	out[3] = (unsigned char)id;
-	out[4] = (unsigned char)(n >> 8);
-	out[5] = (unsigned char)n;
-	out[6] = 0;
-	out[7] = 0;
+	fcgiout_header(out, type, id, n);
 	memcpy(out + 8, content, n);
 	return 8 + n;
 }
@@ -138,9 +132,9 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	if (cur_fd >= 0) {
 		unsigned char out[sizeof(page) + 64];
 		static const unsigned char end[8] = {0};
-		size_t n = record(out, 6, cur_id, page, sizeof(page) - 1);
-		n += record(out + n, 6, cur_id, "", 0);
-		n += record(out + n, 3, cur_id, end, sizeof(end));
+		size_t n = record(out, FCGIOUT_STDOUT, cur_id, page, sizeof(page) - 1);
+		n += record(out + n, FCGIOUT_STDOUT, cur_id, "", 0);
+		n += record(out + n, FCGIOUT_END_REQUEST, cur_id, end, sizeof(end));
 		ssize_t w = write(cur_fd, out, n);
 		(void)w;
 	}

@@ -15,6 +15,7 @@
 #include "security/password.h"
 #include "server/confine.h"
 #include "server/dispatch.h"
+#include "server/fcgiout.h"
 #include "server/server.h"
 #include "store/directory.h"
 
@@ -314,11 +315,9 @@ static void inflight_run(struct inflight *s, struct db *db)
 /* Send s's response, end the request and log it. */
 static void inflight_send(struct inflight *s, int group)
 {
-	/* Head and body go straight into libfcgi's buffer, unjoined. */
+	/* Head and body go out unjoined, in one write (server/fcgiout.h). */
 	resp_serialise_head(&s->resp, &s->head);
-	FCGX_PutStr(s->head.data, (int)s->head.len, s->fr.out);
-	if (s->resp.body.len)
-		FCGX_PutStr(s->resp.body.data, (int)s->resp.body.len, s->fr.out);
+	fcgiout_send(&s->fr, s->head.data, s->head.len, s->resp.body.data, s->resp.body.len);
 	finish(&s->fr);
 	log_request(&s->req, &s->c, s->resp.status, clock_mono_us() - s->t0, group);
 	view_free(s->c.view);
