@@ -5,8 +5,12 @@
 #include <string.h>
 
 /* A zone's answers: its offset (and whether it is summer time) from lo,
- * and each change after that, up to hi. */
-#define TZM_ZONES 32
+ * and each change after that, up to hi. Room for every zone a profile
+ * can name (zone1970.tab lists about 310), so none is ever built twice:
+ * a build asks glibc some 12,000 times (a millisecond or two), which a
+ * memo that evicted would pay again and again with more zones than room. */
+#define TZM_ZONES 512
+#define TZM_SLOTS 1024 /* hash slots: index + 1, 0 free */
 #define TZM_CHANGES 64
 /* Each side of the first time asked: the pages show weeks and months
  * around today; a time further off is glibc's to answer. */
@@ -18,7 +22,6 @@
 struct zone {
 	char name[64];
 	int64_t lo, hi;
-	unsigned long used;	   /* for replacing the least recently used */
 	int64_t at[TZM_CHANGES];   /* first second of each change */
 	long off[TZM_CHANGES + 1]; /* seconds east of UTC: off[i] before at[i] */
 	int dst[TZM_CHANGES + 1];
@@ -27,7 +30,7 @@ struct zone {
 
 static struct zone zones[TZM_ZONES];
 static int nzones;
-static unsigned long clock_tick;
+static unsigned short slot[TZM_SLOTS];
 
 void tzmemo_use(const char *tz)
 {
@@ -90,18 +93,25 @@ static void build(struct zone *z, const char *name, int64_t t)
 	}
 }
 
+/* The zone named name, built around t on first use; NULL when the memo
+ * is full (only names no profile can hold get that far). */
 static struct zone *find(const char *name, int64_t t)
 {
-	struct zone *oldest = NULL;
-	for (int i = 0; i < nzones; i++) {
-		if (strcmp(zones[i].name, name) == 0)
-			return &zones[i];
-		if (!oldest || zones[i].used < oldest->used)
-			oldest = &zones[i];
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	for (uint32_t i = h % TZM_SLOTS;; i = (i + 1) % TZM_SLOTS) {
+		if (slot[i] && strcmp(zones[slot[i] - 1].name, name) == 0)
+			return &zones[slot[i] - 1];
+		if (!slot[i]) {
+			if (nzones == TZM_ZONES)
+				return NULL;
+			struct zone *z = &zones[nzones++];
+			slot[i] = (unsigned short)nzones;
+			build(z, name, t);
+			return z;
+		}
 	}
-	struct zone *z = nzones < TZM_ZONES ? &zones[nzones++] : oldest;
-	build(z, name, t);
-	return z;
 }
 
 void tzmemo_local(int64_t t, const char *tz, struct tm *tm)
@@ -116,7 +126,6 @@ void tzmemo_local(int64_t t, const char *tz, struct tm *tm)
 		tm->tm_zone = "";
 		return;
 	}
-	z->used = ++clock_tick;
 	int lo = 0, hi = z->n; /* the number of changes at or before t */
 	while (lo < hi) {
 		int m = lo + (hi - lo) / 2;

@@ -17,7 +17,7 @@ void tzmemo_use(const char *tz);
  * "": Tandem prints the zone's name, not its abbreviation). Within four
  * years of the first time asked of a zone the answer comes from the memo
  * (the zone's offsets and their changes, read from glibc once per zone
- * per process); outside, from glibc itself. Never fails: an unknown zone
+ * per process); outside, or past 512 zones, from glibc itself. Never fails: an unknown zone
  * is UTC, as glibc makes it. */
 void tzmemo_local(int64_t t, const char *tz, struct tm *tm);
 

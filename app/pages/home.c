@@ -109,9 +109,8 @@ static void dash_mentorships(struct ctx *c, struct view *v)
 	view_list_set(v, "mentorships", all);
 	qsort(next, nn, sizeof(next[0]), by_next);
 	struct vlist *up = view_list_new();
-	char tz[64] = "UTC";
-	if (nn)
-		ctx_timezone(c, tz, sizeof(tz));
+	char tz[64];
+	ctx_timezone(c, tz, sizeof(tz)); /* read once a request: the waits below show times too */
 	for (size_t i = 0; i < nn; i++) {
 		char when[120];
 		when_format(next[i]->next_at, tz, when, sizeof(when));

@@ -112,9 +112,9 @@ static void agrees_at_every_change_to_the_second(void **state)
 	}
 }
 
-/* More zones than the memo holds: the least used make room, and every
- * answer stays right. */
-static void more_zones_than_the_memo_holds(void **state)
+/* Forty zones taken in turn, three rounds: each answer right whichever
+ * zone the worker served before. */
+static void many_zones_in_turn(void **state)
 {
 	(void)state;
 	static const char *const many[] = {
@@ -138,6 +138,22 @@ static void more_zones_than_the_memo_holds(void **state)
 		for (size_t z = 0; z < n; z++)
 			for (int64_t t = T0 - 2 * YEAR; t < T0 + 2 * YEAR; t += 7 * 86400 + 3607)
 				assert_same(t, many[(z * 7 + (size_t)round) % n]);
+}
+
+/* Past the memo's 512 zones (only names no profile can hold get there:
+ * glibc makes each of these UTC), glibc answers; the zones kept before
+ * still answer right. */
+static void more_names_than_the_memo_holds(void **state)
+{
+	(void)state;
+	char name[32];
+	for (int i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "Nowhere/Place_%d", i);
+		assert_same(T0 + i * 3600, name);
+	}
+	assert_same(T0 + 86400 * 200, "Europe/Berlin");
+	assert_same(T0 - 86400 * 150, "Australia/Lord_Howe");
+	assert_same(T0 + 7, "Nowhere/Place_599");
 }
 
 /* A zone glibc does not know is UTC there; so it is here. */
@@ -180,7 +196,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(agrees_with_glibc_across_zones_in_turn),
 		cmocka_unit_test(agrees_at_every_change_to_the_second),
-		cmocka_unit_test(more_zones_than_the_memo_holds),
+		cmocka_unit_test(many_zones_in_turn),
+		cmocka_unit_test(more_names_than_the_memo_holds),
 		cmocka_unit_test(an_unknown_zone_is_utc),
 		cmocka_unit_test(pages_read_each_persons_time),
 	};
