@@ -1,5 +1,7 @@
 #include "store/dashboard.h"
 
+#include <string.h>
+
 #include "store/requests.h"
 
 /* Bind st's :u and :now, step it and give each row to fn as a kind of
@@ -36,6 +38,87 @@ static enum db_rc waits_rows(sqlite3_stmt *st, int64_t uid, int64_t now, enum da
 	return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
+/* A session without my feedback form, kept while the newest are chosen. */
+struct owed {
+	int64_t id, ms;
+	char day[11];
+};
+
+/* Newer first: held later, or the same day and logged later. */
+static int owed_newer(const struct owed *a, const char *day, int64_t id)
+{
+	int c = strcmp(a->day, day);
+	return c > 0 || (c == 0 && a->id > id);
+}
+
+/* Feedback I still owe: sessions of the last 30 days in any mentorship of
+ * mine (both indexes, the ids they hold; a mentorship's meetings by day)
+ * without my form (its key), the newest 20. They are chosen here, not by
+ * ORDER BY: SQLite sorted each half of the UNION in a temporary b-tree
+ * and read the other person's name once per session; the name is read
+ * here once per mentorship, for the sessions shown only. */
+static enum db_rc feedback_owed(struct db *db, int64_t uid, int64_t now,
+				void (*fn)(void *arg, const struct dash_wait *w), void *arg)
+{
+	sqlite3_stmt *st = DB_STMT(
+		db,
+		"SELECT g.id, g.held_on, g.mentorship_id "
+		"FROM (SELECT id FROM mentorships WHERE mentor_id = :u "
+		"UNION ALL SELECT id FROM mentorships WHERE mentee_id = :u) x "
+		"JOIN meetings g ON g.mentorship_id = x.id "
+		"AND g.held_on >= strftime('%Y-%m-%d', :now - 2592000, 'unixepoch') "
+		"WHERE NOT EXISTS (SELECT 1 FROM feedback f WHERE f.meeting_id = g.id AND f.author_id = :u)");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":u", uid);
+	db_bind_int(st, ":now", now);
+	struct owed top[DASH_WAIT_MAX];
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *day = (const char *)sqlite3_column_text(st, 1);
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (!day || strlen(day) != 10 || (n == DASH_WAIT_MAX && owed_newer(&top[n - 1], day, id)))
+			continue;
+		/* Insert in order (newest first), the oldest falling off a full list. */
+		int i = n < DASH_WAIT_MAX ? n++ : n - 1;
+		for (; i > 0 && !owed_newer(&top[i - 1], day, id); i--)
+			top[i] = top[i - 1];
+		top[i].id = id;
+		top[i].ms = sqlite3_column_int64(st, 2);
+		memcpy(top[i].day, day, 11);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return DB_ERR;
+	st = DB_STMT(db, "SELECT u.display_name FROM mentorships m JOIN users u "
+			 "ON u.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
+			 "WHERE m.id = :m");
+	if (!st)
+		return DB_ERR;
+	char name[256] = "";
+	int64_t named = 0;
+	for (int i = 0; i < n; i++) {
+		if (top[i].ms != named) {
+			db_bind_int(st, ":u", uid);
+			db_bind_int(st, ":m", top[i].ms);
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				db_column_copy(st, 0, name, sizeof(name));
+			sqlite3_reset(st);
+			if (rc != SQLITE_ROW)
+				return DB_ERR;
+			named = top[i].ms;
+		}
+		struct dash_wait w = {.kind = WAIT_FEEDBACK,
+				      .id = top[i].id,
+				      .day = top[i].day,
+				      .other = name,
+				      .topic = ""};
+		fn(arg, &w);
+	}
+	return DB_OK;
+}
+
 enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 		      void (*fn)(void *arg, const struct dash_wait *w), void *arg)
 {
@@ -52,23 +135,7 @@ enum db_rc dash_waits(struct db *db, int64_t uid, int64_t now,
 		    "ORDER BY x.next_session_at, x.id LIMIT 20");
 	if (waits_rows(st, uid, now, WAIT_SOON, fn, arg) != DB_OK)
 		return DB_ERR;
-	/* Feedback owed: my mentorships (both indexes, the ids they hold),
-	 * their sessions of the last 30 days (meetings_mentorship), without my
-	 * form (its key). The other person's name is read for those rows
-	 * only: joined before, every mentorship I ever had read its row and
-	 * the other person's, most of them for no session. */
-	st = DB_STMT(
-		db,
-		"SELECT g.id, 0, g.held_on, (SELECT u.display_name FROM mentorships m JOIN users u "
-		"ON u.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
-		"WHERE m.id = g.mentorship_id), '', 0, 0 "
-		"FROM (SELECT id FROM mentorships WHERE mentor_id = :u "
-		"UNION ALL SELECT id FROM mentorships WHERE mentee_id = :u) x "
-		"JOIN meetings g ON g.mentorship_id = x.id "
-		"AND g.held_on >= strftime('%Y-%m-%d', :now - 2592000, 'unixepoch') "
-		"WHERE NOT EXISTS (SELECT 1 FROM feedback f WHERE f.meeting_id = g.id AND f.author_id = :u) "
-		"ORDER BY g.held_on DESC, g.id DESC LIMIT 20");
-	if (waits_rows(st, uid, now, WAIT_FEEDBACK, fn, arg) != DB_OK)
+	if (feedback_owed(db, uid, now, fn, arg) != DB_OK)
 		return DB_ERR;
 	/* Requests to me pending past REQ_OVERDUE_AFTER and not yet expired:
 	 * one range of requests_mentor (mentor_id, status, created_at). */

@@ -29,6 +29,8 @@ struct dash_wait {
 	int has_agenda;	   /* SOON: an agenda is written for it */
 };
 
+#define DASH_WAIT_MAX 20 /* of each kind */
+
 /* No transaction of its own (reads). Call fn for what waits on uid as of
  * now: sessions in the next 24 hours (soonest first), feedback owed
  * (newest first), overdue requests (oldest first), office hours to mark

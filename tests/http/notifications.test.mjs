@@ -272,6 +272,57 @@ test('the agenda of a planned session: the pair only, sealed, shown, carried int
   assert.equal((await mentee.post(`${ms}/agenda`, { agenda: 'late' })).status, 409);
 });
 
+test('feedback still owed: the newest 20 sessions of the last 30 days, newest first, across my mentorships', async () => {
+  const a = await newMentorship(srv, { mentorName: 'Fay First', menteeName: 'Olga Owing' });
+  // A second mentor for the same mentee.
+  const secondEmail = uniqueEmail('second');
+  const second = await signup(srv, secondEmail, 'Sam Second');
+  await second.get('/profile');
+  assert.equal((await second.post('/profile', [['display_name', 'Sam Second'], ['timezone', 'UTC'], ['is_mentor', '1'],
+    ['focus_areas', 'Career growth'], ['capacity', '2'], ['formats', 'one_on_one']])).status, 303);
+  await a.mentee.get(`/mentors/${userId(srv, secondEmail)}`);
+  const r = await a.mentee.post('/requests', { mentor_id: String(userId(srv, secondEmail)), topic: 'Career growth',
+    goal: 'Prepare a promotion case with concrete examples of impact.', format: 'one_on_one', cadence: 'weekly',
+    duration_min: '30', weeks: '6', message: '' });
+  assert.equal(r.status, 303);
+  await second.get(r.headers.location);
+  const ms2 = (await second.post(`${r.headers.location}/accept`)).headers.location;
+  const day = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  // Both mentorships began long ago, so sessions can be logged in the past.
+  srv.sql(`UPDATE mentorships SET started_on = '${day(60)}'`);
+  const held = {}, name = {};
+  const log = async (who, ms, n, mentor) => {
+    await who.get(`${ms}/sessions/new`);
+    const p = await who.post(`${ms}/sessions`, { held_on: day(n), duration_min: '30', kind: 'one_on_one', labels: '',
+      agenda: '', shared_notes: '', private_notes: '' });
+    assert.equal(p.status, 303, p.body.slice(0, 400));
+    held[p.headers.location] = n;
+    name[p.headers.location] = mentor;
+    return p.headers.location;
+  };
+  // One 31 days ago (too old); 22 from 1 to 22 days ago in the first
+  // mentorship; four in the second, two of them on days the first has
+  // one too (the later logged is listed first).
+  await log(a.mentor, a.ms, 31, 'Fay First');
+  delete held[Object.keys(held)[0]];
+  for (let n = 22; n >= 1; n--) await log(a.mentor, a.ms, n, 'Fay First');
+  for (const n of [2, 6, 6, 25]) await log(second, ms2, n, 'Sam Second');
+  // One given feedback: it leaves the list.
+  const done = Object.keys(held).find((k) => held[k] === 3);
+  await a.mentee.get(done);
+  assert.equal((await a.mentee.post(`${done}/feedback`, { rating: '4', use_of_time: 'right', went_well: '', to_improve: '',
+    next_steps: '' })).status, 303);
+  delete held[done];
+  const id = (k) => Number(k.split('/').pop());
+  const want = Object.keys(held).sort((x, y) => held[x] - held[y] || id(y) - id(x)).slice(0, 20)
+    .map((k) => [k, name[k], day(held[k])]);
+  const page = (await a.mentee.get('/')).body;
+  const shown = [...page.matchAll(/<a href="(\/sessions\/\d+)">Give feedback on your session with ([^<]+)<\/a> \(held (\d{4}-\d\d-\d\d)\)/g)]
+    .map((m) => [m[1], m[2], m[3]]);
+  assert.deepEqual(shown, want, 'the newest 20 sessions without my form, newest first, each with its mentor');
+  assert.equal(shown[0][2], day(1));
+});
+
 test('the dashboard lists what waits on me, and each item goes once it is done', async () => {
   const { mentor, mentee, ms, mentorEmail } = await newMentorship(srv, { mentorName: 'Wes Mentor', menteeName: 'Wanda Mentee' });
   assert.match((await mentee.get('/')).body, /Nothing waits on you right now\./);
