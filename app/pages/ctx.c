@@ -194,9 +194,10 @@ void ctx_field_limits(struct ctx *c, const struct field_spec *spec, size_t n)
 
 void ctx_timezone(struct ctx *c, char *out, size_t n)
 {
-	/* Read once a request, when a page first shows a time: with the
-	 * session, every page (most show no time) read one more row, the
-	 * profile, which with 100,000 members is seldom in the cache. */
+	/* The session lookup gives it from the person's row (sql/0040); a
+	 * person just signed in has it read here, once a request. Joining the
+	 * profile to the session lookup instead made every page (most show
+	 * no time) read one more row seldom in the cache. */
 	if (!c->user.tz[0])
 		profile_timezone(c->db, c->user.id, c->user.tz, sizeof(c->user.tz));
 	snprintf(out, n, "%s", c->user.tz);

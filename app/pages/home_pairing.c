@@ -45,7 +45,9 @@ void home_pairing(struct ctx *c, struct view *v)
 	int64_t first = monday - 7 * (HOME_PAIRING_WEEKS - 1);
 	int counts[HOME_PAIRING_WEEKS];
 	activity_weeks_read(c->db, c->user.id, "pairing", first, HOME_PAIRING_WEEKS, counts);
-	int goal = activity_pairing_goal(c->db, c->user.id);
+	/* From the session lookup (sql/0040), else from the profile. */
+	int goal =
+		c->user.pairing_goal >= 0 ? c->user.pairing_goal : activity_pairing_goal(c->db, c->user.id);
 	int week = counts[HOME_PAIRING_WEEKS - 1];
 	char text[64];
 	if (goal > 0)

@@ -17,11 +17,13 @@ enum db_rc ms_page(struct db *db, int64_t uid, const struct keyset *after, int m
 	sqlite3_stmt *st = DB_STMT(
 		db,
 		"SELECT x.id, x.mentor_id = :u, u.display_name, t.name, x.status, x.started_on, "
-		"x.planned_end, (SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = x.id AND w.done), "
+		"x.planned_end, x.weeks_done, "
 		"x.weeks, x.created_at FROM (SELECT id, mentor_id, mentee_id, topic_id, status, started_on, "
-		"planned_end, weeks, created_at FROM mentorships WHERE mentor_id = :u AND created_at <= :at "
+		"planned_end, weeks_done, weeks, created_at FROM mentorships WHERE mentor_id = :u AND "
+		"created_at <= :at "
 		"AND (created_at < :at OR id < :id) UNION ALL SELECT id, mentor_id, mentee_id, topic_id, "
-		"status, started_on, planned_end, weeks, created_at FROM mentorships WHERE mentee_id = :u "
+		"status, started_on, planned_end, weeks_done, weeks, created_at FROM mentorships WHERE "
+		"mentee_id = :u "
 		"AND created_at <= :at AND (created_at < :at OR id < :id) ORDER BY created_at DESC, id DESC "
 		"LIMIT :n) x JOIN users u ON u.id = CASE WHEN x.mentor_id = :u THEN x.mentee_id ELSE "
 		"x.mentor_id END JOIN topics t ON t.id = x.topic_id ORDER BY x.created_at DESC, x.id DESC");
@@ -61,14 +63,13 @@ enum db_rc ms_active_each(struct db *db, int64_t uid, void (*fn)(void *arg, cons
 			  void *arg)
 {
 	sqlite3_stmt *st = DB_STMT(
-		db,
-		"SELECT m.id, m.mentor_id = :u, o.display_name, t.name, "
-		"(SELECT count(*) FROM plan_weeks w WHERE w.mentorship_id = m.id AND w.done), m.weeks, "
-		"coalesce(m.next_session_at, 0) "
-		"FROM mentorships m "
-		"JOIN users o ON o.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
-		"JOIN topics t ON t.id = m.topic_id "
-		"WHERE (m.mentor_id = :u OR m.mentee_id = :u) AND m.status = 'active'");
+		db, "SELECT m.id, m.mentor_id = :u, o.display_name, t.name, "
+		    "m.weeks_done, m.weeks, "
+		    "coalesce(m.next_session_at, 0) "
+		    "FROM mentorships m "
+		    "JOIN users o ON o.id = CASE WHEN m.mentor_id = :u THEN m.mentee_id ELSE m.mentor_id END "
+		    "JOIN topics t ON t.id = m.topic_id "
+		    "WHERE (m.mentor_id = :u OR m.mentee_id = :u) AND m.status = 'active'");
 	if (!st)
 		return DB_ERR;
 	db_bind_int(st, ":u", uid);

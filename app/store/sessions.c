@@ -36,7 +36,8 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 				       "coalesce(u.active, 1), u.id, u.email, "
 				       "u.display_name, u.pw_hash, u.role, u.active, "
 				       "coalesce(u.last_login_at, 0), u.verified, s.mfa, "
-				       "coalesce(u.surveys_waiting, 0) "
+				       "coalesce(u.surveys_waiting, 0), coalesce(u.timezone, 'UTC'), "
+				       "coalesce(u.pairing_goal, 0) "
 				       "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
 				       "WHERE s.token_hash = :h");
 	if (!st)
@@ -59,7 +60,9 @@ enum db_rc sess_lookup(struct db *db, const unsigned char hash[TOKEN_HASH_BYTES]
 	if (u && s->user_id) {
 		user_from_row(st, 5, u);
 		u->surveys_waiting = sqlite3_column_int64(st, 14);
-		u->tz[0] = '\0'; /* read when a page first asks (ctx_timezone) */
+		/* The profile's zone and goal, kept on the person's row (sql/0040). */
+		db_column_copy(st, 15, u->tz, sizeof(u->tz));
+		u->pairing_goal = sqlite3_column_int(st, 16);
 	}
 	sqlite3_reset(st);
 	if (!s->user_id) {

@@ -18,6 +18,8 @@ void user_from_row(sqlite3_stmt *st, int f, struct user *u)
 	u->active = sqlite3_column_int(st, f + 5);
 	u->last_login_at = sqlite3_column_int64(st, f + 6);
 	u->verified = sqlite3_column_int(st, f + 7);
+	u->tz[0] = '\0'; /* the profile's, read when a page asks (ctx_timezone) */
+	u->pairing_goal = -1;
 }
 
 static enum db_rc fill(sqlite3_stmt *st, struct user *u)

@@ -15,7 +15,8 @@ struct user {
 	int64_t last_login_at;
 	int verified;		 /* issue 16: the address was confirmed (sql/0014) */
 	int64_t surveys_waiting; /* open invitations not answered (sql/0034); sess_lookup only */
-	char tz[64];		 /* the profile's zone once ctx_timezone read it; "" before */
+	char tz[64];	  /* the profile's zone: from sess_lookup, else "" until ctx_timezone reads it */
+	int pairing_goal; /* the profile's (sql/0040): from sess_lookup, else -1 (unknown) */
 };
 
 /* Fill u from columns first..first+7 of a row selected as

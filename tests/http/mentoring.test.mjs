@@ -195,6 +195,13 @@ test('accepting starts a mentorship with a plan and closes the other requests on
   const tick = await e.post(`${ms}/plan/1`, { done: '1', note: 'Met for coffee' });
   assert.equal(tick.status, 303);
   assert.match((await e.get(ms)).body, /1 of 8 weeks done/);
+  // The dashboards and the lists of mentorships count it too (a count kept
+  // on the mentorship, sql/0041), and untick it.
+  assert.match((await m1.get('/')).body, /\(mentor, 1 of 8 weeks done\)/);
+  assert.match((await e.get('/mentorships')).body, /<td>1 of 8 weeks<\/td>/);
+  assert.equal((await e.post(`${ms}/plan/1`, { note: 'Met for coffee' })).status, 303);
+  assert.match((await e.get('/')).body, /\(mentee, 0 of 8 weeks done\)/);
+  assert.equal((await e.post(`${ms}/plan/1`, { done: '1', note: 'Met for coffee' })).status, 303);
   assert.equal((await e.post(`${ms}/plan/99`, { done: '1' })).status, 404);
   // decline and withdraw
   const g = await signup(srv, 'gail@example.com', 'Gail');

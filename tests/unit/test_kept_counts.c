@@ -57,6 +57,18 @@ static void one_change(struct db *db, int64_t *users)
 	case 2:
 		run(db, DB_STMT(db, "UPDATE profiles SET is_mentor = 1 - is_mentor WHERE user_id = :a"), u, 0,
 		    NULL);
+		/* The zone and goal kept on the person's row (sql/0040) follow the
+		 * profile. */
+		run(db, DB_STMT(db, "UPDATE profiles SET timezone = :t WHERE user_id = :a"), u, 0,
+		    (const char *[]){"Europe/Berlin", "Asia/Kolkata", "UTC", "America/Los_Angeles"}[pick(4)]);
+		run(db, DB_STMT(db, "UPDATE profiles SET pairing_goal = :b WHERE user_id = :a"), v, pick(11),
+		    NULL);
+		if (!pick(8))
+			run(db, DB_STMT(db, "DELETE FROM profiles WHERE user_id = :a"), v, 0, NULL);
+		if (!pick(8))
+			run(db,
+			    DB_STMT(db, "INSERT OR IGNORE INTO profiles(user_id, timezone) VALUES (:a, :t)"),
+			    v, 0, "Pacific/Auckland");
 		break;
 	case 3: run(db, DB_STMT(db, "UPDATE users SET active = 1 - active WHERE id = :a"), u, 0, NULL); break;
 	case 4:
@@ -93,6 +105,26 @@ static void one_change(struct db *db, int64_t *users)
 			    "UPDATE mentorships SET status = :t WHERE id = (SELECT id FROM mentorships "
 			    "ORDER BY id LIMIT 1 OFFSET :a % max(1, (SELECT count(*) FROM mentorships)))"),
 		    pick(1000), 0, pick(2) ? "ended_early" : "active");
+		/* A plan's weeks added, ticked, unticked, cut (sql/0041's count). */
+		run(db,
+		    DB_STMT(db,
+			    "INSERT OR IGNORE INTO plan_weeks(mentorship_id, week, title, done) SELECT id, "
+			    "1 + :b % 6, 'Week', :c FROM mentorships ORDER BY id LIMIT 1 OFFSET :a % "
+			    "max(1, (SELECT count(*) FROM mentorships))"),
+		    pick(1000), pick(6), NULL);
+		run(db,
+		    DB_STMT(db,
+			    "UPDATE plan_weeks SET done = 1 - done WHERE (mentorship_id, week) = (SELECT "
+			    "mentorship_id, week FROM plan_weeks ORDER BY 1, 2 LIMIT 1 OFFSET :a % max(1, "
+			    "(SELECT count(*) FROM plan_weeks)))"),
+		    pick(1000), 0, NULL);
+		if (!pick(6))
+			run(db,
+			    DB_STMT(db,
+				    "DELETE FROM plan_weeks WHERE mentorship_id = (SELECT mentorship_id FROM "
+				    "plan_weeks ORDER BY 1 LIMIT 1 OFFSET :a % max(1, (SELECT count(*) FROM "
+				    "plan_weeks))) AND week > :b"),
+			    pick(1000), pick(4), NULL);
 		break;
 	case 8:
 		run(db,
@@ -155,13 +187,15 @@ static void kept_figures_equal_a_recount(void **state)
 		snprintf(email, sizeof(email), "p%d@example.com", i + 1);
 		assert_int_equal(user_create(db, email, "Pat", "x", "member", 1, &users), DB_OK);
 	}
-	int closed_seen = 0, open_seen = 0; /* the surveys' state moved both ways */
+	int closed_seen = 0, open_seen = 0;   /* the surveys' state moved both ways */
+	int waiting_seen = 0, weeks_seen = 0; /* someone had a survey waiting */
 	for (int step = 0; step < 3000; step++) {
 		assert_int_equal(db_begin(db), DB_OK);
 		one_change(db, &users);
 		assert_int_equal(db_commit(db), DB_OK);
 		closed_seen |= db_scalar(db, "SELECT count(*) FROM surveys WHERE status <> 'open'", 0) > 0;
 		open_seen |= db_scalar(db, "SELECT count(*) FROM surveys WHERE status = 'open'", 0) > 0;
+		waiting_seen |= db_scalar(db, "SELECT max(surveys_waiting) FROM users", 0) > 0;
 		if (step % 500 != 499)
 			continue;
 		struct kept_overview o;
@@ -200,6 +234,23 @@ static void kept_figures_equal_a_recount(void **state)
 				  "'open')",
 				  -1),
 			0);
+		/* Each person's zone and goal as the session lookup reads them
+		 * (sql/0040). */
+		assert_int_equal(
+			db_scalar(
+				db,
+				"SELECT count(*) FROM users u LEFT JOIN profiles p ON p.user_id = u.id "
+				"WHERE u.timezone IS NOT p.timezone OR u.pairing_goal IS NOT p.pairing_goal",
+				-1),
+			0);
+		/* Each mentorship's weeks done, as its lists read them (sql/0041). */
+		assert_int_equal(
+			db_scalar(db,
+				  "SELECT count(*) FROM mentorships m WHERE m.weeks_done <> (SELECT "
+				  "count(*) FROM plan_weeks w WHERE w.mentorship_id = m.id AND w.done)",
+				  -1),
+			0);
+		weeks_seen |= db_scalar(db, "SELECT max(weeks_done) FROM mentorships", 0) >= 2;
 		/* Per survey, as the admin's list of surveys reads them. */
 		assert_int_equal(
 			db_scalar(db, "SELECT n FROM kept_counts WHERE name = 'inv:1'", 0),
@@ -215,7 +266,11 @@ static void kept_figures_equal_a_recount(void **state)
 	assert_true(db_scalar(db, "SELECT count(*) FROM meetings", 0) > 0);
 	assert_true(db_scalar(db, "SELECT count(*) FROM mentorships WHERE status <> 'active'", 0) > 0);
 	assert_true(db_scalar(db, "SELECT count(*) FROM survey_invitations WHERE answered = 1", 0) > 0);
-	assert_true(db_scalar(db, "SELECT max(surveys_waiting) FROM users", 0) > 0);
+	assert_true(waiting_seen && weeks_seen);
+	assert_true(db_scalar(db, "SELECT count(*) FROM plan_weeks WHERE done = 0", 0) > 0);
+	assert_true(db_scalar(db, "SELECT count(DISTINCT timezone) FROM users", 0) >= 4);
+	assert_true(db_scalar(db, "SELECT count(*) FROM users WHERE timezone IS NULL", 0) > 0);
+	assert_true(db_scalar(db, "SELECT count(DISTINCT pairing_goal) FROM users", 0) >= 5);
 	assert_true(closed_seen && open_seen);
 	assert_true(users > 400);
 }
