@@ -52,7 +52,8 @@ static int owed_newer(const struct owed *a, const char *day, int64_t id)
 }
 
 /* Feedback I still owe: sessions of the last 30 days in any mentorship of
- * mine (both indexes, the ids they hold; a mentorship's meetings by day)
+ * mine (the ids the (person, status) indexes hold, whose pages the
+ * dashboard's other reads have in the cache; a mentorship's meetings by day)
  * without my form (its key), the newest 20. They are chosen here, not by
  * ORDER BY: SQLite sorted each half of the UNION in a temporary b-tree
  * and read the other person's name once per session; the name is read
@@ -63,8 +64,8 @@ static enum db_rc feedback_owed(struct db *db, int64_t uid, int64_t now,
 	sqlite3_stmt *st = DB_STMT(
 		db,
 		"SELECT g.id, g.held_on, g.mentorship_id "
-		"FROM (SELECT id FROM mentorships WHERE mentor_id = :u "
-		"UNION ALL SELECT id FROM mentorships WHERE mentee_id = :u) x "
+		"FROM (SELECT id FROM mentorships INDEXED BY mentorships_mentor WHERE mentor_id = :u "
+		"UNION ALL SELECT id FROM mentorships INDEXED BY mentorships_mentee WHERE mentee_id = :u) x "
 		"JOIN meetings g ON g.mentorship_id = x.id "
 		"AND g.held_on >= strftime('%Y-%m-%d', :now - 2592000, 'unixepoch') "
 		"WHERE NOT EXISTS (SELECT 1 FROM feedback f WHERE f.meeting_id = g.id AND f.author_id = :u)");
