@@ -57,17 +57,15 @@ void home_pairing(struct ctx *c, struct view *v)
 	view_str(v, "pair_text", text);
 	/* The text equivalent, newest week first, each row from a flat
 	 * partial (no {for}: README "Rows rendered flat"); escaped values. */
+	/* Written here like the chart above: a date made of digits and a
+	 * count, no text from anyone; twelve renders of a template were a
+	 * twentieth of the dashboard. */
 	struct buf rows = {0};
-	struct view *rv = view_new();
-	for (int i = HOME_PAIRING_WEEKS - 1; rv && i >= 0; i--) {
+	for (int i = HOME_PAIRING_WEEKS - 1; i >= 0; i--) {
 		char day[16];
 		week_ymd(first + 7 * i, day, sizeof(day));
-		view_str(rv, "week", day);
-		view_int(rv, "n", counts[i]);
-		if (view_render(rv, "_home_pairing_week", &rows) != 0)
-			break;
+		buf_printf(&rows, "<tr><td>%s</td><td>%d</td></tr>", day, counts[i]);
 	}
-	view_free(rv);
 	view_trusted_html(v, "pair_week_rows", buf_str(&rows));
 	buf_free(&rows);
 	struct buf svg = {0};
