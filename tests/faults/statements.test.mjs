@@ -42,11 +42,12 @@ async function failsWith(client, path, text) {
 // caller does not check (a count read as 0, a list left empty, a goal
 // read as none): the whole page is the error page instead.
 const homeParts = [
-  ['coalesce(u.surveys_waiting, 0)', 'the session, with the count of surveys waiting the layout shows'],
+  ['coalesce(u.surveys_waiting, 0)', 'the session, with the count of surveys waiting the layout shows, my zone and my weekly pairing goal'],
   ['SELECT i.id, s.title FROM survey_invitations', 'the surveys to answer'],
-  ['(SELECT count(*) FROM plan_weeks w', 'my mentorships'],
+  ['m.weeks_done, m.weeks, coalesce(m.next_session_at, 0)', 'my mentorships'],
   ['SELECT x.id, x.next_session_at', 'what waits on me: sessions soon'],
-  ['SELECT pairing_goal FROM profiles', 'my weekly pairing goal'],
+  ['SELECT g.id, g.held_on, g.mentorship_id', 'what waits on me: feedback still owed'],
+  ['CROSS JOIN follow_ups f', 'the follow-ups to me'],
   ['FROM activity_weeks WHERE user_id', 'my pairings per week'],
   ['FROM coffee_match_people p JOIN coffee_matches m', 'my pairing-round matches'],
   ['coalesce(m.last_session_on, m.started_on)', 'the relation lines'],
