@@ -152,8 +152,8 @@ enum db_rc ctx_sign_in(struct ctx *c, int64_t user_id)
 		rc = sess_set_mfa(c->db, c->sess.hash, mfa);
 	if (rc == DB_OK) {
 		c->sess.mfa = mfa;
+		/* user_from_row leaves the zone to ctx_timezone (sql/0040). */
 		c->signed_in = user_by_id(c->db, user_id, &c->user) == DB_OK;
-		c->user.tz[0] = '\0'; /* ctx_timezone reads it if a page asks */
 	}
 	return rc;
 }

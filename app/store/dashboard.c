@@ -96,7 +96,7 @@ static enum db_rc feedback_owed(struct db *db, int64_t uid, int64_t now,
 			 "WHERE m.id = :m");
 	if (!st)
 		return DB_ERR;
-	char name[256] = "";
+	char name[400] = ""; /* as struct user holds one: 80 characters, 4 bytes each at most */
 	int64_t named = 0;
 	for (int i = 0; i < n; i++) {
 		if (top[i].ms != named) {
