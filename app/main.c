@@ -429,6 +429,7 @@ int main(int argc, char **argv)
 		struct db *db = db_open(cfg.db_path);
 		if (!db)
 			return 1;
+		db_bulk_cache(db);
 		int rc = seed_demo(db, members, mentors, clock_now());
 		if (rc == 0 && directory_rebuild(db, clock_now()) != DB_OK)
 			rc = -1;

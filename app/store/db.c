@@ -247,6 +247,15 @@ void db_page_cache(struct db *db)
 		sqlite3_reset(st);
 }
 
+void db_bulk_cache(struct db *db)
+{
+	sqlite3_stmt *st = DB_STMT(db, "PRAGMA cache_size = -262144");
+	if (!st || sqlite3_step(st) != SQLITE_DONE)
+		log_kv("warn", "cannot set the page cache size", LOG_END);
+	if (st)
+		sqlite3_reset(st);
+}
+
 struct db *db_open_readonly(const char *path, int immutable)
 {
 	struct db *db = calloc(1, sizeof(*db));

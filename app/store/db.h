@@ -89,6 +89,12 @@ void db_close(struct db *db);
  * empties it at the next read (WAL), as before. No transaction; a
  * failure is logged and the default cache stays. */
 void db_page_cache(struct db *db);
+/* A page cache of 256 MiB for a one-off bulk write in a command (seed-demo),
+ * whose single transaction touches most of the database: with the default
+ * 2 MB the transaction's pages spill to the WAL and are read back through
+ * it again and again. No transaction; a failure is logged and the default
+ * cache stays. */
+void db_bulk_cache(struct db *db);
 /* Open path read-only for checking (`tandem check`, restore's checks):
  * no pragma that writes, no writers' queue, nothing created beside it.
  * immutable: the file is not in use by anyone (a backup, a private copy),
