@@ -29,7 +29,7 @@ const link = (body, rel) => {
 
 test('search: accents folded, every word a prefix, typed FTS5 syntax is only words', async () => {
   await mentor('Chloé Fts', { focus: 'Kubernetes, Observability', bio: 'Ask me about gardens.' });
-  await mentor('Bruno Fts', { focus: 'Go', bio: 'I run kubectl all day.' });
+  await mentor('Bruno Fts', { focus: 'Go', bio: 'I run kubectl all day, and internationalization.' });
   const me = await signup(srv, 'searcher@example.com', 'Sam Searcher');
   assert.deepEqual(names((await me.get('/mentors?q=chloe')).body), ['Chloé Fts']);
   assert.deepEqual(names((await me.get('/mentors?q=CHLO+fts')).body), ['Chloé Fts']);
@@ -37,6 +37,15 @@ test('search: accents folded, every word a prefix, typed FTS5 syntax is only wor
   // both, the one with it in name or topics first.
   assert.deepEqual(names((await me.get('/mentors?q=kube')).body), ['Chloé Fts', 'Bruno Fts']);
   assert.deepEqual(names((await me.get('/mentors?q=garden+chlo')).body), ['Chloé Fts']);
+  // Every length of a typed word finds the same card: 1 to 16 letters
+  // are read from prefix indexes (sql/0042), longer ones by merging the
+  // words they begin; either way the result is the words' prefix match.
+  for (let n = 1; n <= 'observability'.length; n++)
+    assert.deepEqual(names((await me.get(`/mentors?q=${'observability'.slice(0, n)}`)).body), ['Chloé Fts'], `q=${'observability'.slice(0, n)}`);
+  assert.deepEqual(names((await me.get('/mentors?q=kubernetes')).body), ['Chloé Fts']);
+  for (const q of ['internationalizati', 'internationalization', 'INTERNATIONALIZATION+kub'])
+    assert.deepEqual(names((await me.get(`/mentors?q=${q}`)).body), ['Bruno Fts'], `q=${q}`);
+  assert.match((await me.get('/mentors?q=internationalizations')).body, /No mentor matches/);
   const none = await me.get('/mentors?q=zyzzyva');
   assert.equal(none.status, 200);
   assert.match(none.body, /No mentor matches/);
