@@ -8,8 +8,10 @@
 -- the lists read the index only. Measured on a copy of the 100,000-member
 -- bench database, 1,000 people: page reads a home page 5.9 -> 4.75, worker
 -- CPU a home page 165 -> 157 us (medians of 5 alternating rounds).
--- Separate from requests_mentee_time and requests_mentor: those keep the
--- id as the tie-break of created_at that the keyset pages of /requests
--- read in order.
+-- Separate from requests_mentee_time and requests_mentor_time: those
+-- keep the id as the tie-break of created_at that the keyset pages of
+-- /requests read in order. (requests_mentor is now a prefix of
+-- requests_mentor_dash and could go; left for a migration of its own,
+-- with the plans of its other readers checked.)
 CREATE INDEX requests_mentee_dash ON requests(mentee_id, created_at, status, answered_at, mentor_id, topic_id);
 CREATE INDEX requests_mentor_dash ON requests(mentor_id, status, created_at, mentee_id, topic_id);
