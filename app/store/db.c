@@ -238,22 +238,23 @@ struct db *db_open(const char *path)
 	return db;
 }
 
-void db_page_cache(struct db *db)
+/* Run a cache_size pragma (db_page_cache, db_bulk_cache). */
+static void cache_pragma(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = DB_STMT(db, "PRAGMA cache_size = -8192");
 	if (!st || sqlite3_step(st) != SQLITE_DONE)
 		log_kv("warn", "cannot set the page cache size", LOG_END);
 	if (st)
 		sqlite3_reset(st);
 }
 
+void db_page_cache(struct db *db)
+{
+	cache_pragma(DB_STMT(db, "PRAGMA cache_size = -8192"));
+}
+
 void db_bulk_cache(struct db *db)
 {
-	sqlite3_stmt *st = DB_STMT(db, "PRAGMA cache_size = -262144");
-	if (!st || sqlite3_step(st) != SQLITE_DONE)
-		log_kv("warn", "cannot set the page cache size", LOG_END);
-	if (st)
-		sqlite3_reset(st);
+	cache_pragma(DB_STMT(db, "PRAGMA cache_size = -262144"));
 }
 
 struct db *db_open_readonly(const char *path, int immutable)
