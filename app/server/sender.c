@@ -475,8 +475,8 @@ static int batch(struct run *x)
 	db_latch_arm();
 	acct_forgot_work(x->db, now, 64);
 	db_latch_take(NULL);
-	/* A logged session's one row becomes a row for each of the pair
-	 * (store/outbox.h); a failure leaves it for the next batch. */
+	/* Sessions logged an hour ago become a row for each of the pair
+	 * (store/outbox.h); a failure leaves them for the next batch. */
 	int pairs = outbox_feedback_expand(x->db, now, BATCH);
 	int n = outbox_due(x->db, now, rows, BATCH);
 	x->nsent = x->nskipped = 0;

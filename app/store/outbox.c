@@ -247,56 +247,63 @@ enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox
 	return db_exec_step(db, st);
 }
 
-enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t now)
+/* The mark: every session up to it has been seen to (sql/0044). */
+static int64_t feedback_mark(struct db *db)
 {
-	/* One b-tree, appended to, nothing read (sql/0035). */
-	sqlite3_stmt *st = DB_STMT(db, "INSERT INTO outbox_feedback(due, session_id) VALUES (:due, :s)");
-	if (!st)
-		return DB_ERR;
-	db_bind_int(st, ":due", now + OUTBOX_FEEDBACK_AFTER);
-	db_bind_int(st, ":s", session_id);
-	return db_exec_step(db, st);
+	return db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1);
 }
 
 int outbox_feedback_expand(struct db *db, int64_t now, int max)
 {
 	/* The sender asks twice a second: a read first, so that it takes
-	 * the write lock only when something is due. */
-	sqlite3_stmt *any = DB_STMT(db, "SELECT 1 FROM outbox_feedback WHERE due <= :now LIMIT 1");
-	if (!any)
+	 * the write lock only when something is due. Ids only grow in commit
+	 * order, so the sessions after the mark are read in id order and
+	 * taken up to the first one not an hour old. */
+	int64_t lo = feedback_mark(db);
+	sqlite3_stmt *rd =
+		DB_STMT(db, "SELECT id, created_at FROM meetings WHERE id > :lo ORDER BY id LIMIT :max");
+	if (lo < 0 || !rd)
 		return -1;
-	db_bind_int(any, ":now", now);
-	int rc = sqlite3_step(any);
-	sqlite3_reset(any);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? 0 : -1;
+	db_bind_int(rd, ":lo", lo);
+	db_bind_int(rd, ":max", max);
+	int64_t hi = lo;
+	int n = 0, rc;
+	while ((rc = sqlite3_step(rd)) == SQLITE_ROW &&
+	       sqlite3_column_int64(rd, 1) + OUTBOX_FEEDBACK_AFTER <= now) {
+		hi = sqlite3_column_int64(rd, 0);
+		n++;
+	}
+	sqlite3_reset(rd);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (!n)
+		return 0;
 	if (db_begin(db) != DB_OK)
 		return -1;
-	/* The same rows in both statements (nothing is added between). */
+	/* A session deleted meanwhile asks nobody. */
 	sqlite3_stmt *add = DB_STMT(
 		db, "INSERT INTO outbox(event, user_id, ref, due) "
-		    "SELECT :owed, CASE w.mentee WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, f.session_id, "
-		    "f.due "
-		    "FROM (SELECT due, session_id FROM outbox_feedback WHERE due <= :now "
-		    "ORDER BY due, session_id LIMIT :max) f JOIN meetings s ON s.id = f.session_id "
-		    "JOIN mentorships m ON m.id = s.mentorship_id, (SELECT 0 AS mentee UNION ALL SELECT 1) w "
-		    "ORDER BY f.due, f.session_id, w.mentee");
-	sqlite3_stmt *done =
-		DB_STMT(db, "DELETE FROM outbox_feedback WHERE (due, session_id) IN (SELECT due, session_id "
-			    "FROM outbox_feedback WHERE due <= :now ORDER BY due, session_id LIMIT :max)");
-	enum db_rc drc = add && done ? DB_OK : DB_ERR;
+		    "SELECT :owed, CASE w.mentee WHEN 0 THEN m.mentor_id ELSE m.mentee_id END, s.id, "
+		    "s.created_at + :after FROM meetings s JOIN mentorships m ON m.id = s.mentorship_id, "
+		    "(SELECT 0 AS mentee UNION ALL SELECT 1) w WHERE s.id > :lo AND s.id <= :hi "
+		    "ORDER BY s.id, w.mentee");
+	/* Only from where it was read: never a range twice. */
+	sqlite3_stmt *mark = DB_STMT(db, "UPDATE id_counters SET last = :hi WHERE name = 'feedback_asked' "
+					 "AND last = :lo");
+	enum db_rc drc = add && mark ? DB_OK : DB_ERR;
 	if (drc == DB_OK) {
 		db_bind_int(add, ":owed", OB_FEEDBACK_OWED);
-		db_bind_int(add, ":now", now);
-		db_bind_int(add, ":max", max);
+		db_bind_int(add, ":after", OUTBOX_FEEDBACK_AFTER);
+		db_bind_int(add, ":lo", lo);
+		db_bind_int(add, ":hi", hi);
 		drc = db_exec_step(db, add);
 	}
-	int n = 0;
 	if (drc == DB_OK) {
-		db_bind_int(done, ":now", now);
-		db_bind_int(done, ":max", max);
-		drc = db_exec_step(db, done);
-		n = sqlite3_changes(db_handle(db));
+		db_bind_int(mark, ":hi", hi);
+		db_bind_int(mark, ":lo", lo);
+		drc = db_exec_step(db, mark);
+		if (drc == DB_OK && sqlite3_changes(db_handle(db)) != 1)
+			drc = DB_ERR;
 	}
 	return db_end(db, drc) == DB_OK ? n : -1;
 }

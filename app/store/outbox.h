@@ -90,11 +90,9 @@ enum db_rc outbox_past_end(struct db *db, int64_t mentorship_id, int64_t now);
  * reminded 24 h before. */
 enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox_event e, int64_t plan_no,
 			       int64_t plan_seq, int64_t at, int64_t now);
-/* Session session_id was logged: each of the pair who has not given
- * feedback an hour later is asked once. One row of outbox_feedback
- * (sql/0035), not one per person: this runs in every logged session's
- * commit. */
-enum db_rc outbox_session_logged(struct db *db, int64_t session_id, int64_t now);
+/* A logged session writes no mail row: each of the pair who has not given
+ * feedback an hour later is asked once, from the session row itself
+ * (outbox_feedback_expand, sql/0044). */
 /* The survey invitations of a mentorship that just ended: each invited
  * person hears now, and once more a week later if still unanswered. */
 enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now);
@@ -115,11 +113,13 @@ struct outbox_row {
 	int event, tries, digest;
 };
 
-/* Own transaction. Up to max outbox_feedback rows due at now become an
- * OB_FEEDBACK_OWED row for each of their session's pair (due when that
- * row was; none when the session is gone) and are deleted, all or
- * nothing; no transaction when none is due. The number of rows taken, or
- * -1 on a store error (nothing changed). */
+/* Own transaction. The sessions logged after the mark (sql/0044), in id
+ * order up to max and up to the first one logged less than
+ * OUTBOX_FEEDBACK_AFTER before now, become an OB_FEEDBACK_OWED row for each
+ * of their pair (due an hour after logging; none for a session gone) and
+ * the mark moves past them, all or nothing; no transaction when none is
+ * due. The number of sessions taken, or -1 on a store error (nothing
+ * changed). */
 int outbox_feedback_expand(struct db *db, int64_t now, int max);
 /* A read. Up to max waiting rows due at now, oldest due first, into rows.
  * The number read, or -1 on a store error. */

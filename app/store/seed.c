@@ -196,6 +196,20 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 	return rc;
 }
 
+/* The seeded sessions are history: nobody is asked for feedback on them
+ * (the sender's mark, sql/0044, moves past them), unless a session logged
+ * before the seed still waits for its hour: then the mark stays. */
+static enum db_rc feedback_asked(struct db *db, int64_t last_session)
+{
+	sqlite3_stmt *st =
+		DB_STMT(db, "UPDATE id_counters SET last = (SELECT coalesce(max(id), 0) FROM meetings) "
+			    "WHERE name = 'feedback_asked' AND last >= :before");
+	if (!st)
+		return DB_ERR;
+	db_bind_int(st, ":before", last_session);
+	return db_exec_step(db, st);
+}
+
 int seed_demo(struct db *db, int members, int mentors, int64_t now)
 {
 	if (db_scalar(db, "SELECT count(*) FROM users WHERE email LIKE '%@demo.tandem.example'", 0) > 0) {
@@ -217,6 +231,7 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 		free(focus);
 		return -1;
 	}
+	int64_t last_session = db_scalar(db, "SELECT coalesce(max(id), 0) FROM meetings", 0);
 	enum db_rc rc = DB_OK;
 	for (int i = 0; rc == DB_OK && i < members; i++) {
 		char email[128], name[128];
@@ -301,6 +316,8 @@ int seed_demo(struct db *db, int members, int mentors, int64_t now)
 		rc = seed_celebrations(db); /* issue 19: recognition */
 	if (rc == DB_OK)
 		rc = seed_survey_pair(db, now); /* issue 19: a baseline and its follow-up */
+	if (rc == DB_OK)
+		rc = feedback_asked(db, last_session);
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		fprintf(stderr, "tandem: seeding failed; nothing was added\n");

@@ -254,10 +254,24 @@ static void outbox_rows_ride_in_the_savepoint(void **state)
 	test_db_remove(db, path);
 }
 
-/* A logged session writes one row for its pair (the write path's cost,
- * sql/0035); when it is due the sender makes it an outbox row for each of
- * the pair, and a session deleted meanwhile asks nobody. */
-static void feedback_row_becomes_one_for_each_of_the_pair(void **state)
+/* Mia (1) mentors Eli (2) in mentorship 1. */
+#define PAIR_SQL                                                                                             \
+	"INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES "                            \
+	"(1, 'm@x', 'Mia', 'h', 0), (2, 'e@x', 'Eli', 'h', 0);"                                              \
+	"INSERT INTO topics(id, name, key) VALUES (1, 'T', 't');"                                            \
+	"INSERT INTO requests(id, mentee_id, mentor_id, topic_id, goal, format, cadence, "                   \
+	"duration_min, weeks, status, created_at) VALUES (1, 2, 1, 1, 'g', 'one_on_one', "                   \
+	"'weekly', 30, 6, 'accepted', 0);"                                                                   \
+	"INSERT INTO mentorships(id, request_id, mentor_id, mentee_id, topic_id, goal, "                     \
+	"format, "                                                                                           \
+	"cadence, duration_min, weeks, started_on, planned_end, created_at) VALUES "                         \
+	"(1, 1, 1, 2, 1, 'g', 'one_on_one', 'weekly', 30, 6, '2026-09-01', '2026-10-13', 0);"
+
+/* A logged session writes no mail row (sql/0044): an hour later the
+ * sender makes it an outbox row for each of the pair and moves its mark
+ * past it; a session deleted meanwhile asks nobody, one not yet due holds
+ * the mark before it. */
+static void logged_session_becomes_a_row_for_each_of_the_pair(void **state)
 {
 	(void)state;
 	char path[256];
@@ -265,34 +279,27 @@ static void feedback_row_becomes_one_for_each_of_the_pair(void **state)
 	assert_non_null(db);
 	assert_int_equal(
 		db_exec_script(
-			db,
-			"INSERT INTO users(id, email, display_name, pw_hash, created_at) VALUES "
-			"(1, 'm@x', 'Mia', 'h', 0), (2, 'e@x', 'Eli', 'h', 0);"
-			"INSERT INTO topics(id, name, key) VALUES (1, 'T', 't');"
-			"INSERT INTO requests(id, mentee_id, mentor_id, topic_id, goal, format, cadence, "
-			"duration_min, weeks, status, created_at) VALUES (1, 2, 1, 1, 'g', 'one_on_one', "
-			"'weekly', 30, 6, 'accepted', 0);"
-			"INSERT INTO mentorships(id, request_id, mentor_id, mentee_id, topic_id, goal, "
-			"format, "
-			"cadence, duration_min, weeks, started_on, planned_end, created_at) VALUES "
-			"(1, 1, 1, 2, 1, 'g', 'one_on_one', 'weekly', 30, 6, '2026-09-01', '2026-10-13', 0);"
+			db, PAIR_SQL
 			"INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, kind, "
-			"created_at) VALUES (10, 1, 2, '2026-09-20', 30, 'one_on_one', 0), "
-			"(11, 1, 1, '2026-09-21', 30, 'one_on_one', 0);"),
+			"created_at) VALUES (10, 1, 2, '2026-09-20', 30, 'one_on_one', 1000), "
+			"(11, 1, 1, '2026-09-21', 30, 'one_on_one', 2000);"),
 		DB_OK);
-	assert_int_equal(db_begin(db), DB_OK);
-	assert_int_equal(outbox_session_logged(db, 10, 1000), DB_OK);
-	assert_int_equal(outbox_session_logged(db, 11, 2000), DB_OK);
-	assert_int_equal(db_commit(db), DB_OK);
-	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox_feedback", -1), 2);
+	/* Logging wrote no mail row: the sessions themselves wait past the mark. */
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 0);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox", -1), 0);
-	/* Not due yet: nothing moves, and the sender reads no pair row. */
+	/* Not due yet: nothing moves, and the sender takes no lock. */
 	struct outbox_row rows[8];
 	assert_int_equal(outbox_feedback_expand(db, 1000 + OUTBOX_FEEDBACK_AFTER - 1, 8), 0);
 	assert_int_equal(outbox_due(db, 1000000, rows, 8), 0);
-	/* Session 11 is deleted before its row is due. */
-	assert_int_equal(db_exec_script(db, "DELETE FROM meetings WHERE id = 11;"), DB_OK);
-	assert_int_equal(outbox_feedback_expand(db, 1000000, 8), 2);
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 0);
+	/* Session 11 is deleted before its hour is up; session 12 is logged
+	 * later and is not due when the other two are. */
+	assert_int_equal(db_exec_script(db, "DELETE FROM meetings WHERE id = 11;"
+					    "INSERT INTO meetings(id, mentorship_id, author_id, held_on, "
+					    "duration_min, kind, created_at) VALUES "
+					    "(12, 1, 2, '2026-09-22', 30, 'one_on_one', 999000);"),
+			 DB_OK);
+	assert_int_equal(outbox_feedback_expand(db, 1000000, 8), 1);
 	assert_int_equal(outbox_due(db, 1000000, rows, 8), 2);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(rows[i].event, OB_FEEDBACK_OWED);
@@ -300,14 +307,50 @@ static void feedback_row_becomes_one_for_each_of_the_pair(void **state)
 		assert_int_equal(rows[i].due, 1000 + OUTBOX_FEEDBACK_AFTER);
 	}
 	assert_int_equal(rows[0].user_id + rows[1].user_id, 3); /* the mentor and the mentee */
-	/* Taken once: a second pass adds nothing. */
-	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox_feedback", -1), 0);
+	/* Taken once: the mark is past 10 (and 11), a second pass adds nothing. */
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 10);
 	assert_int_equal(outbox_feedback_expand(db, 1000000, 8), 0);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox", -1), 2);
+	/* Session 12's hour: its pair is asked, the mark moves past it. */
+	assert_int_equal(outbox_feedback_expand(db, 999000 + OUTBOX_FEEDBACK_AFTER, 8), 1);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox WHERE ref = 12", -1), 2);
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 12);
 	struct outbox_facts f;
 	assert_int_equal(outbox_check(db, &rows[0], 1000000, &f), 1);
 	assert_int_equal(f.session_id, 10);
 	test_db_remove(db, path);
+}
+
+/* sql/0044 on a database that still holds rows of outbox_feedback: each
+ * becomes an outbox row for each of the pair, due when it was (a session
+ * deleted meanwhile asks nobody), and the mark is past every session, so
+ * the sender asks nobody twice. */
+static void upgrade_turns_waiting_rows_into_mail(void **state)
+{
+	(void)state;
+	char dir[256], path[256];
+	struct db *db = test_db_before("0044", dir, sizeof(dir), path, sizeof(path));
+	assert_int_equal(
+		db_exec_script(db, PAIR_SQL
+			       "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, "
+			       "kind, created_at) VALUES (10, 1, 2, '2026-09-20', 30, 'one_on_one', 900), "
+			       "(12, 1, 2, '2026-09-22', 30, 'one_on_one', 1000);"
+			       "UPDATE id_counters SET last = 13 WHERE name = 'meetings';"
+			       "INSERT INTO outbox_feedback(due, session_id) VALUES (4500, 10), (4600, 11);"),
+		DB_OK);
+	test_db_migrate_rest(db);
+	struct outbox_row rows[8];
+	assert_int_equal(outbox_due(db, 1000000, rows, 8), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(rows[i].event, OB_FEEDBACK_OWED);
+		assert_int_equal(rows[i].ref, 10);
+		assert_int_equal(rows[i].due, 4500);
+	}
+	assert_int_equal(rows[0].user_id + rows[1].user_id, 3);
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 13);
+	assert_int_equal(outbox_feedback_expand(db, 1000000, 8), 0);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox", -1), 2);
+	test_db_after(db, dir, path);
 }
 
 static void digest_at_eight_local(void **state)
@@ -331,7 +374,8 @@ int main(void)
 		cmocka_unit_test(mime_structure),
 		cmocka_unit_test(plan_mail_from_templates),
 		cmocka_unit_test(outbox_rows_ride_in_the_savepoint),
-		cmocka_unit_test(feedback_row_becomes_one_for_each_of_the_pair),
+		cmocka_unit_test(logged_session_becomes_a_row_for_each_of_the_pair),
+		cmocka_unit_test(upgrade_turns_waiting_rows_into_mail),
 		cmocka_unit_test(digest_at_eight_local),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,9 +8,7 @@
 #include "store/ratings.h"
 #include "testdb.h"
 
-#include <dirent.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* sql/0033 upgrades a database whose admin overview shows the average of
@@ -20,65 +18,11 @@
  * average 3.0) keeps showing 3.0 after the upgrade: a step that is one
  * person's five ratings (10 x 3.0 - 5 x 5.0 = 5: five 1s), the very case
  * the migration says it fixes. */
-/* A directory of symlinks to the migrations before `upto` (4 digits), a
- * database migrated to just before it at path, and the database. */
-static struct db *db_before(const char *upto, char *dir, size_t dn, char *path, size_t pn)
-{
-	char file[600], target[5000], sql[4200];
-	snprintf(dir, dn, "/tmp/tandem-unit-rc-sql-%s-%d", upto, (int)getpid());
-	mkdir(dir, 0700);
-	snprintf(sql, sizeof(sql), "%s/sql", test_root());
-	DIR *d = opendir(sql);
-	assert_non_null(d);
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (strlen(e->d_name) < 5 || strncmp(e->d_name, upto, 4) >= 0 || e->d_name[0] == '.')
-			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
-		snprintf(target, sizeof(target), "%s/%s", sql, e->d_name);
-		unlink(file);
-		assert_int_equal(symlink(target, file), 0);
-	}
-	closedir(d);
-	snprintf(path, pn, "/tmp/tandem-unit-rc-%s-%d.db", upto, (int)getpid());
-	unlink(path);
-	struct db *db = db_open(path);
-	assert_non_null(db);
-	assert_true(migrate_apply(db, dir) > 0);
-	assert_int_equal(sqlite3_exec(db_handle(db), "PRAGMA foreign_keys = OFF", NULL, NULL, NULL),
-			 SQLITE_OK);
-	return db;
-}
-
-/* Every migration from there on; then the database and the directory go. */
-static void migrate_rest(struct db *db)
-{
-	char sql[4200];
-	snprintf(sql, sizeof(sql), "%s/sql", test_root());
-	assert_true(migrate_apply(db, sql) > 0);
-}
-
-static void db_after(struct db *db, const char *dir, const char *path)
-{
-	char file[600];
-	test_db_remove(db, path);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
-		if (e->d_name[0] != '.')
-			unlink(file);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 static void upgrade_hides_a_step_made_of_one_persons_forms(void **state)
 {
 	(void)state;
 	char dir[256], path[256];
-	struct db *db = db_before("0033", dir, sizeof(dir), path, sizeof(path));
+	struct db *db = test_db_before("0033", dir, sizeof(dir), path, sizeof(path));
 	sqlite3 *h = db_handle(db);
 	/* Five people rate once (5), then person 1 rates five more sessions (1). */
 	for (int m = 1; m <= 10; m++) {
@@ -93,11 +37,11 @@ static void upgrade_hides_a_step_made_of_one_persons_forms(void **state)
 	struct rating_figures before;
 	assert_int_equal(ratings_shown(db, &before), DB_OK);
 	assert_int_equal(before.shown_forms, 10); /* the old rule: a step at every 5 forms */
-	migrate_rest(db);
+	test_db_migrate_rest(db);
 	struct rating_figures after;
 	assert_int_equal(ratings_shown(db, &after), DB_OK);
 	assert_true(after.shown_forms != 10); /* still one person's five forms shown */
-	db_after(db, dir, path);
+	test_db_after(db, dir, path);
 }
 
 /* sql/0037 (review H): forms an admin could know (their own, and those
@@ -109,7 +53,7 @@ static void upgrade_leaves_out_forms_an_admin_could_know(void **state)
 {
 	(void)state;
 	char dir[256], path[256];
-	struct db *db = db_before("0037", dir, sizeof(dir), path, sizeof(path));
+	struct db *db = test_db_before("0037", dir, sizeof(dir), path, sizeof(path));
 	sqlite3 *h = db_handle(db);
 	assert_int_equal(sqlite3_exec(h,
 				      "UPDATE rating_totals SET forms = 0, total = 0, shown_forms = 0, "
@@ -148,7 +92,7 @@ static void upgrade_leaves_out_forms_an_admin_could_know(void **state)
 	assert_int_equal(ratings_shown(db, &before), DB_OK);
 	assert_int_equal(before.forms, 6);
 	assert_int_equal(before.shown_forms, 5); /* 5 x 4.2 - 20 known = 1: person 6's */
-	migrate_rest(db);
+	test_db_migrate_rest(db);
 	struct rating_figures after;
 	assert_int_equal(ratings_shown(db, &after), DB_OK);
 	assert_int_equal(after.forms, 1);	/* person 6's only */
@@ -172,7 +116,7 @@ static void upgrade_leaves_out_forms_an_admin_could_know(void **state)
 	assert_int_equal(after.forms, 6);
 	assert_int_equal(after.shown_forms, 6);
 	assert_true(after.average > 2.66 && after.average < 2.67); /* (1 + 5 x 3) / 6 */
-	db_after(db, dir, path);
+	test_db_after(db, dir, path);
 }
 
 int main(void)

@@ -2,7 +2,10 @@
  * migrated with the real sql/ files, and its removal. */
 #ifndef TANDEM_TESTDB_H
 #define TANDEM_TESTDB_H
+#include <dirent.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -36,6 +39,63 @@ static inline void test_db_remove(struct db *db, const char *path)
 		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
 		unlink(p);
 	}
+}
+
+/* For the tests of an upgrade (a migration run on what an older database
+ * holds): */
+/* A directory of symlinks to the migrations before `upto` (4 digits), a
+ * database migrated to just before it at path, and the database. */
+static inline struct db *test_db_before(const char *upto, char *dir, size_t dn, char *path, size_t pn)
+{
+	char file[600], target[5000], sql[4200];
+	snprintf(dir, dn, "/tmp/tandem-unit-rc-sql-%s-%d", upto, (int)getpid());
+	mkdir(dir, 0700);
+	snprintf(sql, sizeof(sql), "%s/sql", test_root());
+	DIR *d = opendir(sql);
+	assert_non_null(d);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strlen(e->d_name) < 5 || strncmp(e->d_name, upto, 4) >= 0 || e->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+		snprintf(target, sizeof(target), "%s/%s", sql, e->d_name);
+		unlink(file);
+		assert_int_equal(symlink(target, file), 0);
+	}
+	closedir(d);
+	snprintf(path, pn, "/tmp/tandem-unit-rc-%s-%d.db", upto, (int)getpid());
+	unlink(path);
+	struct db *db = db_open(path);
+	assert_non_null(db);
+	assert_true(migrate_apply(db, dir) > 0);
+	assert_int_equal(sqlite3_exec(db_handle(db), "PRAGMA foreign_keys = OFF", NULL, NULL, NULL),
+			 SQLITE_OK);
+	return db;
+}
+
+/* Every migration from there on. */
+static inline void test_db_migrate_rest(struct db *db)
+{
+	char sql[4200];
+	snprintf(sql, sizeof(sql), "%s/sql", test_root());
+	assert_true(migrate_apply(db, sql) > 0);
+}
+
+/* Then the database and the directory go. */
+static inline void test_db_after(struct db *db, const char *dir, const char *path)
+{
+	char file[600];
+	test_db_remove(db, path);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+		if (e->d_name[0] != '.')
+			unlink(file);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 /* The fixture of the tests that need nothing but a fresh migrated
