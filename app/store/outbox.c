@@ -253,33 +253,8 @@ static int64_t feedback_mark(struct db *db)
 	return db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1);
 }
 
-int outbox_feedback_expand(struct db *db, int64_t now, int max)
+enum db_rc outbox_feedback_take(struct db *db, int64_t lo, int64_t hi)
 {
-	/* The sender asks twice a second: a read first, so that it takes
-	 * the write lock only when something is due. Ids only grow in commit
-	 * order, so the sessions after the mark are read in id order and
-	 * taken up to the first one not an hour old. */
-	int64_t lo = feedback_mark(db);
-	sqlite3_stmt *rd =
-		DB_STMT(db, "SELECT id, created_at FROM meetings WHERE id > :lo ORDER BY id LIMIT :max");
-	if (lo < 0 || !rd)
-		return -1;
-	db_bind_int(rd, ":lo", lo);
-	db_bind_int(rd, ":max", max);
-	int64_t hi = lo;
-	int n = 0, rc;
-	while ((rc = sqlite3_step(rd)) == SQLITE_ROW &&
-	       sqlite3_column_int64(rd, 1) + OUTBOX_FEEDBACK_AFTER <= now) {
-		hi = sqlite3_column_int64(rd, 0);
-		n++;
-	}
-	sqlite3_reset(rd);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	if (!n)
-		return 0;
-	if (db_begin(db) != DB_OK)
-		return -1;
 	/* A session deleted meanwhile asks nobody. */
 	sqlite3_stmt *add = DB_STMT(
 		db, "INSERT INTO outbox(event, user_id, ref, due) "
@@ -290,22 +265,53 @@ int outbox_feedback_expand(struct db *db, int64_t now, int max)
 	/* Only from where it was read: never a range twice. */
 	sqlite3_stmt *mark = DB_STMT(db, "UPDATE id_counters SET last = :hi WHERE name = 'feedback_asked' "
 					 "AND last = :lo");
-	enum db_rc drc = add && mark ? DB_OK : DB_ERR;
-	if (drc == DB_OK) {
-		db_bind_int(add, ":owed", OB_FEEDBACK_OWED);
-		db_bind_int(add, ":after", OUTBOX_FEEDBACK_AFTER);
-		db_bind_int(add, ":lo", lo);
-		db_bind_int(add, ":hi", hi);
-		drc = db_exec_step(db, add);
+	if (!add || !mark)
+		return DB_ERR;
+	db_bind_int(add, ":owed", OB_FEEDBACK_OWED);
+	db_bind_int(add, ":after", OUTBOX_FEEDBACK_AFTER);
+	db_bind_int(add, ":lo", lo);
+	db_bind_int(add, ":hi", hi);
+	enum db_rc rc = db_exec_step(db, add);
+	if (rc != DB_OK)
+		return rc;
+	db_bind_int(mark, ":hi", hi);
+	db_bind_int(mark, ":lo", lo);
+	rc = db_exec_step(db, mark);
+	return rc == DB_OK && sqlite3_changes(db_handle(db)) != 1 ? DB_ERR : rc;
+}
+
+int outbox_feedback_expand(struct db *db, int64_t now, int max)
+{
+	/* The sender asks twice a second: a read first, so that it takes
+	 * the write lock only when something is due. Ids only grow in commit
+	 * order, so the sessions after the mark are read in id order and
+	 * taken up to the first one not an hour old. One stamped later than
+	 * now (the clock stepped back since) is taken at once, its rows due
+	 * when they would be: it must not hold every session after it. */
+	int64_t lo = feedback_mark(db);
+	sqlite3_stmt *rd =
+		DB_STMT(db, "SELECT id, created_at FROM meetings WHERE id > :lo ORDER BY id LIMIT :max");
+	if (lo < 0 || !rd)
+		return -1;
+	db_bind_int(rd, ":lo", lo);
+	db_bind_int(rd, ":max", max);
+	int64_t hi = lo;
+	int n = 0, rc;
+	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(rd, 1);
+		if (at + OUTBOX_FEEDBACK_AFTER > now && at <= now)
+			break;
+		hi = sqlite3_column_int64(rd, 0);
+		n++;
 	}
-	if (drc == DB_OK) {
-		db_bind_int(mark, ":hi", hi);
-		db_bind_int(mark, ":lo", lo);
-		drc = db_exec_step(db, mark);
-		if (drc == DB_OK && sqlite3_changes(db_handle(db)) != 1)
-			drc = DB_ERR;
-	}
-	return db_end(db, drc) == DB_OK ? n : -1;
+	sqlite3_reset(rd);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (!n)
+		return 0;
+	if (db_begin(db) != DB_OK)
+		return -1;
+	return db_end(db, outbox_feedback_take(db, lo, hi)) == DB_OK ? n : -1;
 }
 
 enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now)

@@ -113,12 +113,17 @@ struct outbox_row {
 	int event, tries, digest;
 };
 
-/* Own transaction. The sessions logged after the mark (sql/0044), in id
- * order up to max and up to the first one logged less than
- * OUTBOX_FEEDBACK_AFTER before now, become an OB_FEEDBACK_OWED row for each
- * of their pair (due an hour after logging; none for a session gone) and
- * the mark moves past them, all or nothing; no transaction when none is
- * due. The number of sessions taken, or -1 on a store error (nothing
+/* In the caller's transaction. The sessions lo < id <= hi become an
+ * OB_FEEDBACK_OWED row for each of their pair (due OUTBOX_FEEDBACK_AFTER
+ * after each was logged; none for a session gone) and the mark
+ * (sql/0044) moves from lo to hi. DB_ERR, and nothing to keep, when the
+ * mark was not at lo. */
+enum db_rc outbox_feedback_take(struct db *db, int64_t lo, int64_t hi);
+/* Own transaction. The sessions logged after the mark, in id order, up
+ * to max and up to the first one logged less than OUTBOX_FEEDBACK_AFTER
+ * before now (one stamped after now is taken), go through
+ * outbox_feedback_take, all or nothing; no transaction when none is due.
+ * The number of sessions taken, or -1 on a store error (nothing
  * changed). */
 int outbox_feedback_expand(struct db *db, int64_t now, int max);
 /* A read. Up to max waiting rows due at now, oldest due first, into rows.

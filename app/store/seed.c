@@ -7,6 +7,7 @@
 
 #include "security/password.h"
 #include "security/token.h"
+#include "store/outbox.h"
 #include "store/profiles.h"
 #include "store/requests.h"
 #include "store/seed_celebrations.h"
@@ -196,18 +197,21 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
 	return rc;
 }
 
-/* The seeded sessions are history: nobody is asked for feedback on them
- * (the sender's mark, sql/0044, moves past them), unless a session logged
- * before the seed still waits for its hour: then the mark stays. */
+/* The seeded sessions are history: nobody is asked for feedback on them.
+ * Sessions logged before the seed that still wait for their hour go to
+ * the outbox now, due when they would be; then the sender's mark
+ * (sql/0044) moves past everything. The sessions' counter (sql/0009) is
+ * raised past the seeded ids, which SQLite chose: a deleted seeded
+ * session's id must not name a new one, which the mark would skip. */
 static enum db_rc feedback_asked(struct db *db, int64_t last_session)
 {
-	sqlite3_stmt *st =
-		DB_STMT(db, "UPDATE id_counters SET last = (SELECT coalesce(max(id), 0) FROM meetings) "
-			    "WHERE name = 'feedback_asked' AND last >= :before");
-	if (!st)
+	int64_t mark = db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1);
+	if (mark < 0)
 		return DB_ERR;
-	db_bind_int(st, ":before", last_session);
-	return db_exec_step(db, st);
+	enum db_rc rc = mark < last_session ? outbox_feedback_take(db, mark, last_session) : DB_OK;
+	sqlite3_stmt *st = DB_STMT(db, "UPDATE id_counters SET last = max(last, (SELECT coalesce(max(id), 0) "
+				       "FROM meetings)) WHERE name IN ('feedback_asked', 'meetings')");
+	return rc != DB_OK ? rc : st ? db_exec_step(db, st) : DB_ERR;
 }
 
 int seed_demo(struct db *db, int members, int mentors, int64_t now)

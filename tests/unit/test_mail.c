@@ -8,6 +8,7 @@
 
 #include "server/sender.h"
 #include "store/outbox.h"
+#include "store/seed.h"
 #include "view/mail.h"
 #include "view/view.h"
 
@@ -315,6 +316,17 @@ static void logged_session_becomes_a_row_for_each_of_the_pair(void **state)
 	assert_int_equal(outbox_feedback_expand(db, 999000 + OUTBOX_FEEDBACK_AFTER, 8), 1);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox WHERE ref = 12", -1), 2);
 	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 12);
+	/* Session 13 was stamped by a clock since stepped back: it does not
+	 * hold 14 behind it; its own rows wait for its hour. */
+	assert_int_equal(db_exec_script(db, "INSERT INTO meetings(id, mentorship_id, author_id, held_on, "
+					    "duration_min, kind, created_at) VALUES "
+					    "(13, 1, 2, '2026-09-23', 30, 'one_on_one', 5000000), "
+					    "(14, 1, 2, '2026-09-24', 30, 'one_on_one', 1000000);"),
+			 DB_OK);
+	assert_int_equal(outbox_feedback_expand(db, 1000000 + OUTBOX_FEEDBACK_AFTER, 8), 2);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox WHERE ref IN (13, 14)", -1), 4);
+	assert_int_equal(db_scalar(db, "SELECT min(due) FROM outbox WHERE ref = 13", -1),
+			 5000000 + OUTBOX_FEEDBACK_AFTER);
 	struct outbox_facts f;
 	assert_int_equal(outbox_check(db, &rows[0], 1000000, &f), 1);
 	assert_int_equal(f.session_id, 10);
@@ -323,8 +335,9 @@ static void logged_session_becomes_a_row_for_each_of_the_pair(void **state)
 
 /* sql/0044 on a database that still holds rows of outbox_feedback: each
  * becomes an outbox row for each of the pair, due when it was (a session
- * deleted meanwhile asks nobody), and the mark is past every session, so
- * the sender asks nobody twice. */
+ * deleted meanwhile asks nobody), and the sessions' counter and the mark
+ * are past every session, so the sender asks nobody twice and skips no
+ * new one. */
 static void upgrade_turns_waiting_rows_into_mail(void **state)
 {
 	(void)state;
@@ -335,7 +348,7 @@ static void upgrade_turns_waiting_rows_into_mail(void **state)
 			       "INSERT INTO meetings(id, mentorship_id, author_id, held_on, duration_min, "
 			       "kind, created_at) VALUES (10, 1, 2, '2026-09-20', 30, 'one_on_one', 900), "
 			       "(12, 1, 2, '2026-09-22', 30, 'one_on_one', 1000);"
-			       "UPDATE id_counters SET last = 13 WHERE name = 'meetings';"
+			       "UPDATE id_counters SET last = 11 WHERE name = 'meetings';"
 			       "INSERT INTO outbox_feedback(due, session_id) VALUES (4500, 10), (4600, 11);"),
 		DB_OK);
 	test_db_migrate_rest(db);
@@ -347,10 +360,45 @@ static void upgrade_turns_waiting_rows_into_mail(void **state)
 		assert_int_equal(rows[i].due, 4500);
 	}
 	assert_int_equal(rows[0].user_id + rows[1].user_id, 3);
-	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 13);
+	/* The counter was behind a session seed-demo wrote (12): raised, and the
+	 * mark with it. */
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'meetings'", -1), 12);
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1), 12);
 	assert_int_equal(outbox_feedback_expand(db, 1000000, 8), 0);
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox", -1), 2);
 	test_db_after(db, dir, path);
+}
+
+/* seed-demo's history asks nobody for feedback, but a session logged
+ * before the seed still gets its mail, an hour after it was logged; the
+ * sessions' counter ends past every seeded id (a deleted one's id must
+ * not name a new session behind the mark). */
+static void seed_history_asks_nobody(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = test_db_open("mail-seed", path);
+	assert_non_null(db);
+	assert_int_equal(db_exec_script(db, PAIR_SQL
+					"INSERT INTO meetings(id, mentorship_id, author_id, held_on, "
+					"duration_min, kind, created_at) VALUES "
+					"(10, 1, 2, '2026-09-20', 30, 'one_on_one', 1799999000);"
+					"UPDATE id_counters SET last = 10 WHERE name = 'meetings';"),
+			 DB_OK);
+	assert_int_equal(seed_demo(db, 40, 10, 1800000000), 0);
+	int64_t top = db_scalar(db, "SELECT max(id) FROM meetings", -1);
+	assert_true(top > 10);
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1),
+			 top);
+	assert_int_equal(db_scalar(db, "SELECT last FROM id_counters WHERE name = 'meetings'", -1), top);
+	assert_int_equal(db_scalar(db,
+				   "SELECT count(*) FROM outbox WHERE event = 11 AND ref = 10 "
+				   "AND due = 1799999000 + 3600",
+				   -1),
+			 2);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM outbox WHERE event = 11 AND ref <> 10", -1), 0);
+	assert_int_equal(outbox_feedback_expand(db, 1900000000, 64), 0);
+	test_db_remove(db, path);
 }
 
 static void digest_at_eight_local(void **state)
@@ -376,6 +424,7 @@ int main(void)
 		cmocka_unit_test(outbox_rows_ride_in_the_savepoint),
 		cmocka_unit_test(logged_session_becomes_a_row_for_each_of_the_pair),
 		cmocka_unit_test(upgrade_turns_waiting_rows_into_mail),
+		cmocka_unit_test(seed_history_asks_nobody),
 		cmocka_unit_test(digest_at_eight_local),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
