@@ -247,8 +247,7 @@ enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox
 	return db_exec_step(db, st);
 }
 
-/* The mark: every session up to it has been seen to (sql/0044). */
-static int64_t feedback_mark(struct db *db)
+int64_t outbox_feedback_mark(struct db *db)
 {
 	return db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1);
 }
@@ -288,7 +287,7 @@ int outbox_feedback_expand(struct db *db, int64_t now, int max)
 	 * taken up to the first one not an hour old. One stamped later than
 	 * now (the clock stepped back since) is taken at once, its rows due
 	 * when they would be: it must not hold every session after it. */
-	int64_t lo = feedback_mark(db);
+	int64_t lo = outbox_feedback_mark(db);
 	sqlite3_stmt *rd =
 		DB_STMT(db, "SELECT id, created_at FROM meetings WHERE id > :lo ORDER BY id LIMIT :max");
 	if (lo < 0 || !rd)

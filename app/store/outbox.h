@@ -90,9 +90,6 @@ enum db_rc outbox_past_end(struct db *db, int64_t mentorship_id, int64_t now);
  * reminded 24 h before. */
 enum db_rc outbox_plan_changed(struct db *db, int64_t mentorship_id, enum outbox_event e, int64_t plan_no,
 			       int64_t plan_seq, int64_t at, int64_t now);
-/* A logged session writes no mail row: each of the pair who has not given
- * feedback an hour later is asked once, from the session row itself
- * (outbox_feedback_expand, sql/0044). */
 /* The survey invitations of a mentorship that just ended: each invited
  * person hears now, and once more a week later if still unanswered. */
 enum db_rc outbox_survey_invited(struct db *db, int64_t mentorship_id, int64_t now);
@@ -113,6 +110,11 @@ struct outbox_row {
 	int event, tries, digest;
 };
 
+/* A read. The sender's feedback mark (sql/0044): every session with an
+ * id up to it has been seen to (a logged session writes no mail row;
+ * each of its pair who has not given feedback an hour later is asked
+ * once, from the session row itself). -1 on a store error. */
+int64_t outbox_feedback_mark(struct db *db);
 /* In the caller's transaction. The sessions lo < id <= hi become an
  * OB_FEEDBACK_OWED row for each of their pair (due OUTBOX_FEEDBACK_AFTER
  * after each was logged; none for a session gone) and the mark

@@ -205,7 +205,7 @@ static enum db_rc add_mentorship(struct db *db, int64_t req, int64_t mentee, int
  * session's id must not name a new one, which the mark would skip. */
 static enum db_rc feedback_asked(struct db *db, int64_t last_session)
 {
-	int64_t mark = db_scalar(db, "SELECT last FROM id_counters WHERE name = 'feedback_asked'", -1);
+	int64_t mark = outbox_feedback_mark(db);
 	if (mark < 0)
 		return DB_ERR;
 	enum db_rc rc = mark < last_session ? outbox_feedback_take(db, mark, last_session) : DB_OK;
